@@ -1,0 +1,35 @@
+package dev.qtune.compiler.ir;
+
+import java.util.List;
+
+/** 2-D average pooling over NCHW; {@code countIncludePad} says whether pads count in the divisor. */
+public record AvgPool2dNode(String name, List<String> inputs, String output, Window2d window,
+                            boolean ceilMode, boolean countIncludePad) implements Node {
+    public AvgPool2dNode {
+        inputs = NodeChecks.inputs("AveragePool", name, inputs, 1, 1);
+        NodeChecks.output("AveragePool", name, output);
+        if (window.dilationH() != 1 || window.dilationW() != 1) {
+            throw new IllegalArgumentException("AveragePool node '" + name + "' dilations must be 1, but were "
+                    + window.dilationH() + "x" + window.dilationW());
+        }
+    }
+
+    public String input() {
+        return inputs.get(0);
+    }
+
+    @Override
+    public String opType() {
+        return "AveragePool";
+    }
+
+    @Override
+    public List<String> outputs() {
+        return List.of(output);
+    }
+
+    @Override
+    public AvgPool2dNode withInputs(List<String> newInputs) {
+        return new AvgPool2dNode(name, newInputs, output, window, ceilMode, countIncludePad);
+    }
+}

@@ -1,0 +1,26 @@
+package dev.qtune.compiler.ir;
+
+import java.util.List;
+
+/** Concatenation of its inputs along {@code axis} (negative counts from the end). */
+public record ConcatNode(String name, List<String> inputs, String output, int axis) implements Node {
+    public ConcatNode {
+        inputs = NodeChecks.inputs("Concat", name, inputs, 1, Integer.MAX_VALUE);
+        NodeChecks.output("Concat", name, output);
+    }
+
+    @Override
+    public String opType() {
+        return "Concat";
+    }
+
+    @Override
+    public List<String> outputs() {
+        return List.of(output);
+    }
+
+    @Override
+    public ConcatNode withInputs(List<String> newInputs) {
+        return new ConcatNode(name, newInputs, output, axis);
+    }
+}

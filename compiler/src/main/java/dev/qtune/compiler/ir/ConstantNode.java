@@ -1,0 +1,34 @@
+package dev.qtune.compiler.ir;
+
+import java.util.List;
+import java.util.Objects;
+
+/** A node producing a constant tensor (ONNX Constant); FoldConstants turns it into an initializer. */
+public record ConstantNode(String name, Tensor value, String output) implements Node {
+    public ConstantNode {
+        NodeChecks.inputs("Constant", name, List.of(), 0, 0);
+        NodeChecks.output("Constant", name, output);
+        Objects.requireNonNull(value, "value");
+    }
+
+    @Override
+    public String opType() {
+        return "Constant";
+    }
+
+    @Override
+    public List<String> inputs() {
+        return List.of();
+    }
+
+    @Override
+    public List<String> outputs() {
+        return List.of(output);
+    }
+
+    @Override
+    public ConstantNode withInputs(List<String> newInputs) {
+        NodeChecks.inputs("Constant", name, newInputs, 0, 0);
+        return this;
+    }
+}

@@ -1,0 +1,34 @@
+package dev.qtune.compiler.ir;
+
+import java.util.List;
+
+/** Global average pooling over the spatial axes of an NCHW tensor, keeping them as 1x1. */
+public record GlobalAvgPoolNode(String name, List<String> inputs, String output) implements Node {
+    public GlobalAvgPoolNode {
+        inputs = NodeChecks.inputs("GlobalAveragePool", name, inputs, 1, 1);
+        NodeChecks.output("GlobalAveragePool", name, output);
+    }
+
+    public GlobalAvgPoolNode(String name, String input, String output) {
+        this(name, List.of(input), output);
+    }
+
+    public String input() {
+        return inputs.get(0);
+    }
+
+    @Override
+    public String opType() {
+        return "GlobalAveragePool";
+    }
+
+    @Override
+    public List<String> outputs() {
+        return List.of(output);
+    }
+
+    @Override
+    public GlobalAvgPoolNode withInputs(List<String> newInputs) {
+        return new GlobalAvgPoolNode(name, newInputs, output);
+    }
+}

@@ -1,0 +1,64 @@
+package dev.qtune.compiler.ir;
+
+import java.util.stream.Collectors;
+
+/** A readable text form of a graph, one line per value definition, for logs, tests and `inspect`. */
+public final class GraphPrinter {
+    private GraphPrinter() {
+    }
+
+    public static String print(Graph g) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("graph ").append(g.name()).append(" (opset ").append(g.opset()).append(")\n");
+        for (ValueInfo in : g.inputs()) {
+            sb.append("  input  %").append(in.name()).append(": ").append(in.type()).append('\n');
+        }
+        g.initializers().forEach((name, t) ->
+                sb.append("  const  %").append(name).append(": ").append(t.type()).append('\n'));
+        for (Node n : g.nodes()) {
+            sb.append("  ").append(n.outputs().stream().map(o -> "%" + o).collect(Collectors.joining(", ")))
+                    .append(" = ").append(n.opType())
+                    .append(n.inputs().stream().map(i -> i.isEmpty() ? "_" : "%" + i)
+                            .collect(Collectors.joining(", ", "(", ")")));
+            String attrs = attributes(n);
+            if (!attrs.isEmpty()) {
+                sb.append(" {").append(attrs).append('}');
+            }
+            sb.append("  # ").append(n.name());
+            TensorType t = g.types().get(n.outputs().get(0));
+            if (t != null) {
+                sb.append(" -> ").append(t);
+            }
+            sb.append('\n');
+        }
+        for (ValueInfo out : g.outputs()) {
+            sb.append("  output %").append(out.name()).append(": ")
+                    .append(g.types().getOrDefault(out.name(), out.type())).append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** The attributes of a node as "key=value" text; empty for ops without attributes. */
+    public static String attributes(Node n) {
+        if (n instanceof Conv2dNode c) {
+            return c.window() + (c.group() != 1 ? " group=" + c.group() : "");
+        } else if (n instanceof GemmNode g) {
+            return "alpha=" + g.alpha() + " beta=" + g.beta() + " transA=" + g.transA() + " transB=" + g.transB();
+        } else if (n instanceof MaxPool2dNode p) {
+            return p.window() + (p.ceilMode() ? " ceil" : "");
+        } else if (n instanceof AvgPool2dNode p) {
+            return p.window() + (p.ceilMode() ? " ceil" : "") + (p.countIncludePad() ? " count_include_pad" : "");
+        } else if (n instanceof BatchNormNode b) {
+            return "epsilon=" + b.epsilon();
+        } else if (n instanceof FlattenNode f) {
+            return "axis=" + f.axis();
+        } else if (n instanceof ConcatNode c) {
+            return "axis=" + c.axis();
+        } else if (n instanceof SoftmaxNode s) {
+            return "axis=" + s.axis();
+        } else if (n instanceof ConstantNode c) {
+            return "value=" + c.value().type();
+        }
+        return "";
+    }
+}

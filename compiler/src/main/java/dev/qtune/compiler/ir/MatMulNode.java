@@ -1,0 +1,34 @@
+package dev.qtune.compiler.ir;
+
+import java.util.List;
+
+/** Matrix product with numpy semantics for rank-2 operands and a batched rank-N left operand. */
+public record MatMulNode(String name, List<String> inputs, String output) implements Node {
+    public MatMulNode {
+        inputs = NodeChecks.inputs("MatMul", name, inputs, 2, 2);
+        NodeChecks.output("MatMul", name, output);
+    }
+
+    public String a() {
+        return inputs.get(0);
+    }
+
+    public String b() {
+        return inputs.get(1);
+    }
+
+    @Override
+    public String opType() {
+        return "MatMul";
+    }
+
+    @Override
+    public List<String> outputs() {
+        return List.of(output);
+    }
+
+    @Override
+    public MatMulNode withInputs(List<String> newInputs) {
+        return new MatMulNode(name, newInputs, output);
+    }
+}

@@ -1,0 +1,37 @@
+package dev.qtune.compiler.ir;
+
+import java.util.List;
+
+/** Argument checks shared by the node records' compact constructors. */
+final class NodeChecks {
+    private NodeChecks() {
+    }
+
+    static List<String> inputs(String op, String name, List<String> inputs, int min, int max) {
+        if (name == null || name.isEmpty()) {
+            throw new IllegalArgumentException(op + " node name must be non-empty, but was '" + name + "'");
+        }
+        if (inputs == null || inputs.size() < min || inputs.size() > max) {
+            throw new IllegalArgumentException(op + " node '" + name + "' must have " + min
+                    + (min == max ? "" : " to " + max) + " inputs, but had " + (inputs == null ? 0 : inputs.size()));
+        }
+        for (int i = 0; i < inputs.size(); i++) {
+            if (inputs.get(i) == null) {
+                throw new IllegalArgumentException(op + " node '" + name + "' input " + i + " must not be null");
+            }
+        }
+        return List.copyOf(inputs);
+    }
+
+    static void output(String op, String name, String output) {
+        if (output == null || output.isEmpty()) {
+            throw new IllegalArgumentException(op + " node '" + name + "' output must be non-empty");
+        }
+    }
+
+    static void positive(String op, String name, String what, int value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(op + " node '" + name + "' " + what + " must be > 0, but was " + value);
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package dev.qtune.compiler.ir;
+
+import java.util.List;
+
+/** Softmax along {@code axis} (opset 13 semantics; negative counts from the end). */
+public record SoftmaxNode(String name, List<String> inputs, String output, int axis) implements Node {
+    public SoftmaxNode {
+        inputs = NodeChecks.inputs("Softmax", name, inputs, 1, 1);
+        NodeChecks.output("Softmax", name, output);
+    }
+
+    public String input() {
+        return inputs.get(0);
+    }
+
+    @Override
+    public String opType() {
+        return "Softmax";
+    }
+
+    @Override
+    public List<String> outputs() {
+        return List.of(output);
+    }
+
+    @Override
+    public SoftmaxNode withInputs(List<String> newInputs) {
+        return new SoftmaxNode(name, newInputs, output, axis);
+    }
+}

@@ -1,0 +1,153 @@
+package dev.qtune.compiler.onnx;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.qtune.compiler.ir.DType;
+import dev.qtune.compiler.ir.Graph;
+import dev.qtune.compiler.ir.GraphVerifier;
+import dev.qtune.compiler.ir.Node;
+import dev.qtune.compiler.ir.Shape;
+import dev.qtune.compiler.ir.Tensor;
+import dev.qtune.compiler.ir.TensorType;
+import dev.qtune.compiler.ir.ValueInfo;
+import dev.qtune.compiler.onnx.proto.OnnxSubset.GraphProto;
+import dev.qtune.compiler.onnx.proto.OnnxSubset.ModelProto;
+import dev.qtune.compiler.onnx.proto.OnnxSubset.NodeProto;
+import dev.qtune.compiler.onnx.proto.OnnxSubset.OperatorSetIdProto;
+import dev.qtune.compiler.onnx.proto.OnnxSubset.TensorProto;
+import dev.qtune.compiler.onnx.proto.OnnxSubset.TypeProto;
+import dev.qtune.compiler.onnx.proto.OnnxSubset.ValueInfoProto;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads an ONNX model file into an fp32 {@link Graph}. Supports opsets 11 to 17 of the default
+ * domain and the ops listed in {@link OnnxOpRules}; everything else is a clear
+ * {@link OnnxImportException} naming the file, the node and what was found.
+ */
+public final class OnnxImporter {
+    public static final int MIN_OPSET = 11;
+    public static final int MAX_OPSET = 17;
+
+    private OnnxImporter() {
+    }
+
+    public static Graph load(Path file) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new OnnxImportException("model file not found: " + file);
+        } catch (IOException e) {
+            throw new OnnxImportException("cannot read model file " + file + ": " + e.getMessage(), e);
+        }
+        return parse(bytes, file.toString());
+    }
+
+    /** Parses the bytes of an ONNX file; {@code source} names it in error messages. */
+    public static Graph parse(byte[] bytes, String source) {
+        ModelProto model;
+        try {
+            model = ModelProto.parseFrom(bytes);
+        } catch (InvalidProtocolBufferException e) {
+            throw new OnnxImportException(source + " is not a valid ONNX model (truncated, or not an ONNX "
+                    + "protobuf file): " + e.getMessage(), e);
+        }
+        if (!model.hasGraph() || model.getIrVersion() <= 0 || model.getOpsetImportCount() == 0) {
+            throw new OnnxImportException(source + " is not an ONNX model: expected ir_version, opset_import and "
+                    + "a graph, but found" + (model.getIrVersion() <= 0 ? " no ir_version" : "")
+                    + (model.getOpsetImportCount() == 0 ? " no opset_import" : "")
+                    + (model.hasGraph() ? "" : " no graph"));
+        }
+        int opset = defaultOpset(model, source);
+        return convertGraph(model.getGraph(), opset, source);
+    }
+
+    private static int defaultOpset(ModelProto model, String source) {
+        for (OperatorSetIdProto id : model.getOpsetImportList()) {
+            if (id.getDomain().isEmpty() || id.getDomain().equals("ai.onnx")) {
+                long v = id.getVersion();
+                if (v < MIN_OPSET || v > MAX_OPSET) {
+                    throw new OnnxImportException(source + ": opset " + v + " of the default domain is not supported "
+                            + "(qtune reads opsets " + MIN_OPSET + " to " + MAX_OPSET + ")");
+                }
+                return (int) v;
+            }
+        }
+        throw new OnnxImportException(source + ": imports no opset of the default ONNX domain");
+    }
+
+    private static Graph convertGraph(GraphProto gp, int opset, String source) {
+        Map<String, Tensor> initializers = new LinkedHashMap<>();
+        for (TensorProto t : gp.getInitializerList()) {
+            if (t.getName().isEmpty()) {
+                throw new OnnxImportException(source + ": an initializer has no name");
+            }
+            initializers.put(t.getName(), OnnxTensors.toTensor(t, source + ": initializer '" + t.getName() + "'"));
+        }
+        List<ValueInfo> inputs = new ArrayList<>();
+        for (ValueInfoProto v : gp.getInputList()) {
+            if (!initializers.containsKey(v.getName())) {
+                inputs.add(valueInfo(v, source + ": graph input '" + v.getName() + "'"));
+            }
+        }
+        List<ValueInfo> outputs = new ArrayList<>();
+        for (ValueInfoProto v : gp.getOutputList()) {
+            outputs.add(valueInfo(v, source + ": graph output '" + v.getName() + "'"));
+        }
+        List<Node> nodes = new ArrayList<>();
+        Set<String> usedNames = new HashSet<>();
+        for (int i = 0; i < gp.getNodeCount(); i++) {
+            nodes.add(convertNode(gp.getNode(i), i, opset, source, usedNames));
+        }
+        Graph g = new Graph(gp.getName(), opset, inputs, outputs, initializers, nodes, Map.of(), Set.of());
+        try {
+            return GraphVerifier.verify(g);
+        } catch (IllegalStateException e) {
+            throw new OnnxImportException(source + ": " + e.getMessage() + " (truncated or corrupt file?)", e);
+        }
+    }
+
+    private static Node convertNode(NodeProto n, int index, int opset, String source, Set<String> usedNames) {
+        String name = n.getName().isEmpty() ? n.getOpType() + "_" + index : n.getName();
+        while (!usedNames.add(name)) {
+            name = name + "_" + index;
+        }
+        if (!n.getDomain().isEmpty() && !n.getDomain().equals("ai.onnx")) {
+            throw new OnnxImportException(source + ": unsupported op '" + n.getOpType() + "' of domain '"
+                    + n.getDomain() + "' (node '" + name + "', opset " + opset + ")");
+        }
+        String nodeName = name;
+        OnnxNodeConverter rule = OnnxOpRules.rule(n.getOpType()).orElseThrow(() -> new OnnxImportException(
+                source + ": unsupported op '" + n.getOpType() + "' (node '" + nodeName + "', opset " + opset
+                        + "); supported ops: " + String.join(", ", OnnxOpRules.supportedOps())));
+        ImportContext ctx = ImportContext.of(n, name, opset, source);
+        try {
+            return rule.convert(n, ctx);
+        } catch (IllegalArgumentException e) {
+            throw ctx.error(e.getMessage());
+        }
+    }
+
+    private static ValueInfo valueInfo(ValueInfoProto v, String where) {
+        TypeProto type = v.getType();
+        if (!type.hasTensorType()) {
+            throw new OnnxImportException(where + " must be a tensor, but its type is " + type.getValueCase());
+        }
+        TypeProto.Tensor tt = type.getTensorType();
+        DType dtype = OnnxTensors.dtypeOf(tt.getElemType(), where);
+        int[] dims = new int[tt.getShape().getDimCount()];
+        for (int i = 0; i < dims.length; i++) {
+            var d = tt.getShape().getDim(i);
+            dims[i] = d.hasDimValue() && d.getDimValue() > 0 ? (int) d.getDimValue() : Shape.DYNAMIC;
+        }
+        return new ValueInfo(v.getName(), new TensorType(dtype, Shape.of(dims)));
+    }
+}

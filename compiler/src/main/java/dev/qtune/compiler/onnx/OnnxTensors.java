@@ -1,0 +1,137 @@
+package dev.qtune.compiler.onnx;
+
+import dev.qtune.compiler.ir.DType;
+import dev.qtune.compiler.ir.Shape;
+import dev.qtune.compiler.ir.Tensor;
+import dev.qtune.compiler.onnx.proto.OnnxSubset.TensorProto;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/** Converts ONNX TensorProto (raw_data or typed fields) to IR tensors. */
+final class OnnxTensors {
+    static final int FLOAT = 1;
+    static final int UINT8 = 2;
+    static final int INT8 = 3;
+    static final int INT16 = 5;
+    static final int INT32 = 6;
+    static final int INT64 = 7;
+    static final int DOUBLE = 11;
+
+    private OnnxTensors() {
+    }
+
+    static Tensor toTensor(TensorProto t, String where) {
+        if (t.getDataLocation() == 1) {
+            throw new OnnxImportException(where + ": tensor '" + t.getName()
+                    + "' uses external data, which qtune does not support (save the model with weights inline)");
+        }
+        int[] dims = new int[t.getDimsCount()];
+        for (int i = 0; i < dims.length; i++) {
+            long d = t.getDims(i);
+            if (d < 0 || d > Integer.MAX_VALUE) {
+                throw new OnnxImportException(where + ": tensor '" + t.getName() + "' dimension " + i
+                        + " must be in [0, 2^31), but was " + d);
+            }
+            dims[i] = (int) d;
+        }
+        Shape shape = Shape.of(dims);
+        int n = shape.numel();
+        ByteBuffer raw = t.hasRawData() ? t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN) : null;
+        switch (t.getDataType()) {
+            case FLOAT -> {
+                float[] data = new float[n];
+                if (raw != null) {
+                    checkLength(t, where, raw.remaining(), n * 4L);
+                    raw.asFloatBuffer().get(data);
+                } else {
+                    checkLength(t, where, t.getFloatDataCount(), n);
+                    for (int i = 0; i < n; i++) {
+                        data[i] = t.getFloatData(i);
+                    }
+                }
+                return Tensor.ofFloats(shape, data);
+            }
+            case DOUBLE -> {
+                float[] data = new float[n];
+                if (raw != null) {
+                    checkLength(t, where, raw.remaining(), n * 8L);
+                    for (int i = 0; i < n; i++) {
+                        data[i] = (float) raw.getDouble(i * 8);
+                    }
+                } else {
+                    checkLength(t, where, t.getDoubleDataCount(), n);
+                    for (int i = 0; i < n; i++) {
+                        data[i] = (float) t.getDoubleData(i);
+                    }
+                }
+                return Tensor.ofFloats(shape, data);
+            }
+            case INT64 -> {
+                int[] data = new int[n];
+                for (int i = 0; i < n; i++) {
+                    long v;
+                    if (raw != null) {
+                        checkLength(t, where, raw.remaining(), n * 8L);
+                        v = raw.getLong(i * 8);
+                    } else {
+                        checkLength(t, where, t.getInt64DataCount(), n);
+                        v = t.getInt64Data(i);
+                    }
+                    data[i] = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, v));
+                }
+                return Tensor.ofInts(DType.I64, shape, data);
+            }
+            case INT32, INT16, INT8, UINT8 -> {
+                DType dtype = switch (t.getDataType()) {
+                    case INT32 -> DType.I32;
+                    case INT16 -> DType.I16;
+                    case INT8 -> DType.I8;
+                    default -> DType.U8;
+                };
+                int[] data = new int[n];
+                if (raw != null) {
+                    int width = dtype.bits() / 8;
+                    checkLength(t, where, raw.remaining(), (long) n * width);
+                    for (int i = 0; i < n; i++) {
+                        data[i] = switch (dtype) {
+                            case I32 -> raw.getInt(i * 4);
+                            case I16 -> raw.getShort(i * 2);
+                            case I8 -> raw.get(i);
+                            default -> raw.get(i) & 0xff;
+                        };
+                    }
+                } else {
+                    checkLength(t, where, t.getInt32DataCount(), n);
+                    for (int i = 0; i < n; i++) {
+                        data[i] = t.getInt32Data(i);
+                    }
+                }
+                return Tensor.ofInts(dtype, shape, data);
+            }
+            default -> throw new OnnxImportException(where + ": tensor '" + t.getName() + "' has ONNX data type "
+                    + t.getDataType() + ", but qtune reads only FLOAT(1), DOUBLE(11), UINT8(2), INT8(3), INT16(5), "
+                    + "INT32(6) and INT64(7)");
+        }
+    }
+
+    private static void checkLength(TensorProto t, String where, long found, long expected) {
+        if (found != expected) {
+            throw new OnnxImportException(where + ": tensor '" + t.getName() + "' of shape " + t.getDimsList()
+                    + " must hold " + expected + (t.hasRawData() ? " bytes" : " values") + ", but holds " + found
+                    + " (truncated or corrupt file?)");
+        }
+    }
+
+    static DType dtypeOf(int onnxType, String where) {
+        return switch (onnxType) {
+            case FLOAT -> DType.F32;
+            case UINT8 -> DType.U8;
+            case INT8 -> DType.I8;
+            case INT16 -> DType.I16;
+            case INT32 -> DType.I32;
+            case INT64 -> DType.I64;
+            default -> throw new OnnxImportException(where + ": element type must be one of FLOAT(1), UINT8(2), "
+                    + "INT8(3), INT16(5), INT32(6), INT64(7), but was " + onnxType);
+        };
+    }
+}

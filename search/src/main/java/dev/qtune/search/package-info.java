@@ -1,0 +1,2 @@
+/** search module: filled in by later issues. */
+package dev.qtune.search;

@@ -1,0 +1,2 @@
+/** targets module: filled in by later issues. */
+package dev.qtune.targets;

@@ -1,0 +1,90 @@
+package dev.qtune.evaluator.accuracy;
+
+import dev.qtune.compiler.QtuneException;
+import dev.qtune.compiler.interp.Fp32Interpreter;
+import dev.qtune.compiler.ir.Tensor;
+import dev.qtune.evaluator.data.Dataset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs a classifier graph over the first {@code limit} samples of a dataset split with the fp32
+ * interpreter and counts top-1 hits. Batches are independent, so {@code threads} workers each
+ * take whole batches: that is how both cores are used.
+ */
+public final class AccuracyEvaluator {
+    public static final int DEFAULT_BATCH = 50;
+
+    private AccuracyEvaluator() {
+    }
+
+    public static AccuracyResult evaluate(Fp32Interpreter model, Dataset data, int limit, int threads,
+                                          ProgressListener progress) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, but was " + threads);
+        }
+        int samples = limit <= 0 ? data.count() : Math.min(limit, data.count());
+        int[] predictions = new int[samples];
+        AtomicInteger done = new AtomicInteger();
+        long start = System.nanoTime();
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "qtune-eval");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<?>> batches = new ArrayList<>();
+            for (int s = 0; s < samples; s += DEFAULT_BATCH) {
+                int first = s;
+                int n = Math.min(DEFAULT_BATCH, samples - s);
+                batches.add(pool.submit(() -> {
+                    Tensor logits = model.run(data.batch(first, n), n);
+                    argmax(logits, first, n, predictions);
+                    progress.progress(done.addAndGet(n), samples);
+                }));
+            }
+            for (Future<?> f : batches) {
+                f.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new QtuneException("evaluation interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new QtuneException("evaluation failed: " + e.getCause(), e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+        int correct = 0;
+        for (int i = 0; i < samples; i++) {
+            if (predictions[i] == data.label(i)) {
+                correct++;
+            }
+        }
+        return new AccuracyResult(samples, correct, (System.nanoTime() - start) / 1e9, predictions);
+    }
+
+    private static void argmax(Tensor logits, int first, int n, int[] predictions) {
+        int classes = logits.shape().dim(logits.shape().rank() - 1);
+        if (logits.numel() != n * classes) {
+            throw new QtuneException("model output must be [batch, classes], but was " + logits.shape());
+        }
+        float[] y = logits.floats();
+        for (int i = 0; i < n; i++) {
+            int best = 0;
+            for (int c = 1; c < classes; c++) {
+                if (y[i * classes + c] > y[i * classes + best]) {
+                    best = c;
+                }
+            }
+            predictions[first + i] = best;
+        }
+    }
+}

@@ -12,7 +12,7 @@ import dev.qtune.compiler.ir.Window2d;
  * small feature maps still give the vector loop long rows; each output-channel row starts at the
  * bias and is scattered back to NCHW.
  */
-final class ConvKernel implements Fp32Kernel {
+final class ConvKernel implements Kernel {
     /** Target row length: images are blocked until a row has at least this many columns. */
     private static final int MIN_ROW = 768;
 

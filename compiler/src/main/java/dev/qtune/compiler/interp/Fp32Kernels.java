@@ -18,12 +18,13 @@ import dev.qtune.compiler.ir.MaxPool2dNode;
 import dev.qtune.compiler.ir.Node;
 import dev.qtune.compiler.ir.ReluNode;
 import dev.qtune.compiler.ir.ReshapeNode;
+import dev.qtune.compiler.ir.SimQuantizeNode;
 import dev.qtune.compiler.ir.SoftmaxNode;
 import java.util.Map;
 
 /** The fp32 kernel table: one kernel per node class. */
 public final class Fp32Kernels {
-    private static final Map<Class<? extends Node>, Fp32Kernel> KERNELS = Map.ofEntries(
+    private static final Map<Class<? extends Node>, Kernel> KERNELS = Map.ofEntries(
             Map.entry(Conv2dNode.class, new ConvKernel()),
             Map.entry(GemmNode.class, DenseKernels::gemm),
             Map.entry(MatMulNode.class, DenseKernels::matmul),
@@ -40,13 +41,14 @@ public final class Fp32Kernels {
             Map.entry(SoftmaxNode.class, LayoutKernels::softmax),
             Map.entry(IdentityNode.class, LayoutKernels::identity),
             Map.entry(DropoutNode.class, LayoutKernels::identity),
-            Map.entry(ConstantNode.class, LayoutKernels::constant));
+            Map.entry(ConstantNode.class, LayoutKernels::constant),
+            Map.entry(SimQuantizeNode.class, QuantKernels::simQuantize));
 
     private Fp32Kernels() {
     }
 
-    public static Fp32Kernel kernel(Node n) {
-        Fp32Kernel k = KERNELS.get(n.getClass());
+    public static Kernel kernel(Node n) {
+        Kernel k = KERNELS.get(n.getClass());
         if (k == null) {
             throw new QtuneException(n.opType() + " node '" + n.name() + "' has no fp32 kernel");
         }

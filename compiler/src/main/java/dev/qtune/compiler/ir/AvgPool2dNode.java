@@ -8,6 +8,7 @@ public record AvgPool2dNode(String name, List<String> inputs, String output, Win
     public AvgPool2dNode {
         inputs = NodeChecks.inputs("AveragePool", name, inputs, 1, 1);
         NodeChecks.output("AveragePool", name, output);
+        NodeChecks.notNull("AveragePool", name, "window", window);
         if (window.dilationH() != 1 || window.dilationW() != 1) {
             throw new IllegalArgumentException("AveragePool node '" + name + "' dilations must be 1, but were "
                     + window.dilationH() + "x" + window.dilationW());

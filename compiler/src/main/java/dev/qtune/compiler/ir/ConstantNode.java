@@ -1,14 +1,13 @@
 package dev.qtune.compiler.ir;
 
 import java.util.List;
-import java.util.Objects;
 
 /** A node producing a constant tensor (ONNX Constant); FoldConstants turns it into an initializer. */
 public record ConstantNode(String name, Tensor value, String output) implements Node {
     public ConstantNode {
         NodeChecks.inputs("Constant", name, List.of(), 0, 0);
         NodeChecks.output("Constant", name, output);
-        Objects.requireNonNull(value, "value");
+        NodeChecks.notNull("Constant", name, "value", value);
     }
 
     @Override

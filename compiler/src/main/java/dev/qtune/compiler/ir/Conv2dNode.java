@@ -12,6 +12,7 @@ public record Conv2dNode(String name, List<String> inputs, String output, Window
     public Conv2dNode {
         inputs = NodeChecks.inputs("Conv", name, inputs, 2, 3);
         NodeChecks.output("Conv", name, output);
+        NodeChecks.notNull("Conv", name, "window", window);
         NodeChecks.positive("Conv", name, "group", group);
     }
 

@@ -8,6 +8,7 @@ public record MaxPool2dNode(String name, List<String> inputs, String output, Win
     public MaxPool2dNode {
         inputs = NodeChecks.inputs("MaxPool", name, inputs, 1, 1);
         NodeChecks.output("MaxPool", name, output);
+        NodeChecks.notNull("MaxPool", name, "window", window);
     }
 
     public String input() {

@@ -29,6 +29,12 @@ final class NodeChecks {
         }
     }
 
+    static void notNull(String op, String name, String what, Object value) {
+        if (value == null) {
+            throw new IllegalArgumentException(op + " node '" + name + "' " + what + " must not be null");
+        }
+    }
+
     static void positive(String op, String name, String what, int value) {
         if (value <= 0) {
             throw new IllegalArgumentException(op + " node '" + name + "' " + what + " must be > 0, but was " + value);

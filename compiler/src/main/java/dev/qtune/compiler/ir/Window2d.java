@@ -32,22 +32,23 @@ public record Window2d(int kernelH, int kernelW, int strideH, int strideW,
     }
 
     public int outHeight(int inH, boolean ceilMode) {
-        return outSize(inH, kernelH, strideH, padTop + padBottom, dilationH, ceilMode);
+        return outSize(inH, kernelH, strideH, padTop, padBottom, dilationH, ceilMode);
     }
 
     public int outWidth(int inW, boolean ceilMode) {
-        return outSize(inW, kernelW, strideW, padLeft + padRight, dilationW, ceilMode);
+        return outSize(inW, kernelW, strideW, padLeft, padRight, dilationW, ceilMode);
     }
 
-    private static int outSize(int in, int k, int s, int pads, int d, boolean ceil) {
+    private static int outSize(int in, int k, int s, int padBegin, int padEnd, int d, boolean ceil) {
         int span = d * (k - 1) + 1;
-        int numerator = in + pads - span;
+        int numerator = in + padBegin + padEnd - span;
         if (numerator < 0) {
             return 0;
         }
         int out = (ceil ? (numerator + s - 1) / s : numerator / s) + 1;
-        // ONNX/PyTorch: with ceil mode the last window must start inside the input or left padding.
-        if (ceil && (out - 1) * s >= in + (pads / 2)) {
+        // ONNX/PyTorch: with ceil mode the last window must start inside the input or left padding
+        // (window o starts at input row o*s - padBegin).
+        if (ceil && (out - 1) * s >= in + padBegin) {
             out--;
         }
         return out;

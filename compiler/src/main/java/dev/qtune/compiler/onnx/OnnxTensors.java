@@ -34,17 +34,26 @@ final class OnnxTensors {
             }
             dims[i] = (int) d;
         }
+        // The data length is checked before anything is allocated: a corrupt header must give this
+        // error, not an attempt to allocate gigabytes.
+        long count = 1;
+        for (int d : dims) {
+            count = Math.min(count * d, 1L << 32);
+        }
+        if (count > Integer.MAX_VALUE) {
+            throw new OnnxImportException(where + ": tensor '" + t.getName() + "' of shape " + t.getDimsList()
+                    + " must have fewer than 2^31 elements (truncated or corrupt file?)");
+        }
         Shape shape = Shape.of(dims);
-        int n = shape.numel();
+        int n = (int) count;
         ByteBuffer raw = t.hasRawData() ? t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN) : null;
         switch (t.getDataType()) {
             case FLOAT -> {
+                checkLength(t, where, raw != null ? raw.remaining() : t.getFloatDataCount(), raw != null ? n * 4L : n);
                 float[] data = new float[n];
                 if (raw != null) {
-                    checkLength(t, where, raw.remaining(), n * 4L);
                     raw.asFloatBuffer().get(data);
                 } else {
-                    checkLength(t, where, t.getFloatDataCount(), n);
                     for (int i = 0; i < n; i++) {
                         data[i] = t.getFloatData(i);
                     }
@@ -52,14 +61,13 @@ final class OnnxTensors {
                 return Tensor.ofFloats(shape, data);
             }
             case DOUBLE -> {
+                checkLength(t, where, raw != null ? raw.remaining() : t.getDoubleDataCount(), raw != null ? n * 8L : n);
                 float[] data = new float[n];
                 if (raw != null) {
-                    checkLength(t, where, raw.remaining(), n * 8L);
                     for (int i = 0; i < n; i++) {
                         data[i] = (float) raw.getDouble(i * 8);
                     }
                 } else {
-                    checkLength(t, where, t.getDoubleDataCount(), n);
                     for (int i = 0; i < n; i++) {
                         data[i] = (float) t.getDoubleData(i);
                     }
@@ -67,16 +75,10 @@ final class OnnxTensors {
                 return Tensor.ofFloats(shape, data);
             }
             case INT64 -> {
+                checkLength(t, where, raw != null ? raw.remaining() : t.getInt64DataCount(), raw != null ? n * 8L : n);
                 int[] data = new int[n];
                 for (int i = 0; i < n; i++) {
-                    long v;
-                    if (raw != null) {
-                        checkLength(t, where, raw.remaining(), n * 8L);
-                        v = raw.getLong(i * 8);
-                    } else {
-                        checkLength(t, where, t.getInt64DataCount(), n);
-                        v = t.getInt64Data(i);
-                    }
+                    long v = raw != null ? raw.getLong(i * 8) : t.getInt64Data(i);
                     data[i] = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, v));
                 }
                 return Tensor.ofInts(DType.I64, shape, data);
@@ -88,10 +90,10 @@ final class OnnxTensors {
                     case INT8 -> DType.I8;
                     default -> DType.U8;
                 };
+                checkLength(t, where, raw != null ? raw.remaining() : t.getInt32DataCount(),
+                        raw != null ? (long) n * (dtype.bits() / 8) : n);
                 int[] data = new int[n];
                 if (raw != null) {
-                    int width = dtype.bits() / 8;
-                    checkLength(t, where, raw.remaining(), (long) n * width);
                     for (int i = 0; i < n; i++) {
                         data[i] = switch (dtype) {
                             case I32 -> raw.getInt(i * 4);
@@ -101,7 +103,6 @@ final class OnnxTensors {
                         };
                     }
                 } else {
-                    checkLength(t, where, t.getInt32DataCount(), n);
                     for (int i = 0; i < n; i++) {
                         data[i] = t.getInt32Data(i);
                     }

@@ -21,9 +21,13 @@ import java.util.Set;
  * The folded node takes over the BN's output name; other BatchNormalization nodes stay.
  */
 public final class FoldBatchNormPass implements Pass {
+    /** In the order they run, so that PassPipeline names the earliest missing one (Set.of has no order). */
+    private static final Set<String> REQUIRES =
+            java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(List.of("InferTypes", "FoldConstants")));
+
     @Override
     public Set<String> requires() {
-        return Set.of("InferTypes", "FoldConstants");
+        return REQUIRES;
     }
 
     @Override

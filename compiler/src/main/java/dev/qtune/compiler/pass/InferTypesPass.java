@@ -1,5 +1,6 @@
 package dev.qtune.compiler.pass;
 
+import dev.qtune.compiler.QtuneException;
 import dev.qtune.compiler.ir.Graph;
 import dev.qtune.compiler.ir.Node;
 import dev.qtune.compiler.ir.TensorType;
@@ -32,6 +33,10 @@ public final class InferTypesPass implements Pass {
         for (Node n : g.nodes()) {
             List<TensorType> in = new ArrayList<>();
             for (String v : n.inputs()) {
+                if (!v.isEmpty() && types.get(v) == null) {
+                    throw new QtuneException(n.opType() + " node '" + n.name() + "' reads '" + v + "', whose type is "
+                            + "unknown (only the first output of a multi-output node, e.g. not Dropout's mask, is typed)");
+                }
                 in.add(v.isEmpty() ? null : types.get(v));
             }
             TensorType out = TypeRules.rule(n).infer(n, in, g);
@@ -39,7 +44,9 @@ public final class InferTypesPass implements Pass {
         }
         List<ValueInfo> outputs = new ArrayList<>();
         for (ValueInfo o : g.outputs()) {
-            outputs.add(new ValueInfo(o.name(), types.get(o.name())));
+            // A secondary output (Dropout's mask) has no inferred type: it keeps its declared one.
+            TensorType t = types.get(o.name());
+            outputs.add(t != null ? new ValueInfo(o.name(), t) : o);
         }
         return g.withTypes(types).withOutputs(outputs);
     }

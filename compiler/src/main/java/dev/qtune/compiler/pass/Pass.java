@@ -14,7 +14,10 @@ public interface Pass {
         return simple.endsWith("Pass") ? simple.substring(0, simple.length() - 4) : simple;
     }
 
-    /** Names of the passes this one needs to have run first. */
+    /**
+     * Names of the passes this one needs to have run first, iterating in the order they run (use an
+     * ordered set when there are several), so that the error names the earliest missing one.
+     */
     Set<String> requires();
 
     /** Returns the transformed graph; never modifies its argument. */

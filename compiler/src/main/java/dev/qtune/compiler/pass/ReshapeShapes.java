@@ -34,6 +34,9 @@ public final class ReshapeShapes {
         }
         if (inferAt >= 0) {
             out[inferAt] = infer(n, in, out, inferAt);
+        } else if (in.isStatic() && (long) in.numel() != Shape.of(out).product(0, out.length)) {
+            throw TypeRules.error(n, "cannot reshape " + in + " (" + in.numel() + " elements) into "
+                    + describe(target) + " = " + Shape.of(out));
         }
         return Shape.of(out);
     }

@@ -4,6 +4,7 @@ import dev.qtune.compiler.ir.DropoutNode;
 import dev.qtune.compiler.ir.Graph;
 import dev.qtune.compiler.ir.IdentityNode;
 import dev.qtune.compiler.ir.Node;
+import dev.qtune.compiler.ir.NodeOutputs;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -13,7 +14,8 @@ import java.util.Set;
 /**
  * Removes ops that do nothing at inference: Identity, and Dropout whose mask is unused. Readers
  * of the removed node's output read its input instead; where that output is a graph output, the
- * node that produces the input is renamed to write it directly (when nothing else reads it).
+ * node that produces the input is renamed to write it directly, and other readers of the input
+ * read it under the new name. An Identity from a graph input or constant to a graph output stays.
  */
 public final class SimplifyInferencePass implements Pass {
     @Override
@@ -34,6 +36,15 @@ public final class SimplifyInferencePass implements Pass {
             if (!g.outputNames().contains(out)) {
                 replace.put(out, in);
                 nodes.remove(n);
+            } else if (!g.outputNames().contains(in)) {
+                // The producer of the input writes the graph output itself; other readers of the
+                // input read the graph output instead. A graph input or constant has no producer.
+                int at = producerIndex(nodes, in);
+                if (at >= 0 && nodes.get(at).outputs().size() == 1 && !(nodes.get(at) instanceof DropoutNode)) {
+                    nodes.set(at, NodeOutputs.withOutput(nodes.get(at), out));
+                    replace.put(in, out);
+                    nodes.remove(n);
+                }
             }
         }
         List<Node> rewired = new ArrayList<>();
@@ -53,6 +64,15 @@ public final class SimplifyInferencePass implements Pass {
         }
         return n instanceof DropoutNode d && (d.outputs().size() == 1 || d.outputs().get(1).isEmpty()
                 || g.useCount(d.outputs().get(1)) == 0);
+    }
+
+    private static int producerIndex(List<Node> nodes, String value) {
+        for (int i = 0; i < nodes.size(); i++) {
+            if (nodes.get(i).outputs().contains(value)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static String resolve(Map<String, String> replace, String v) {

@@ -64,6 +64,7 @@ public final class TypeRules {
         RULES.put(ReshapeNode.class, (n, in, g) -> reshape((ReshapeNode) n, in.get(0), g));
         RULES.put(ConcatNode.class, (n, in, g) -> concat((ConcatNode) n, in));
         RULES.put(ConstantNode.class, (n, in, g) -> ((ConstantNode) n).value().type());
+        QuantTypeRules.register(RULES);
     }
 
     private TypeRules() {
@@ -160,8 +161,10 @@ public final class TypeRules {
     }
 
     private static TensorType reshape(ReshapeNode n, TensorType in, Graph g) {
-        Tensor target = g.constant(n.shape()).orElseThrow(() ->
-                error(n, "shape input '" + n.shape() + "' must be a constant (run FoldConstants first)"));
+        // InferTypes runs before FoldConstants, so a shape from a Constant node is read from the node.
+        Tensor target = g.constant(n.shape())
+                .or(() -> g.producer(n.shape()).filter(p -> p instanceof ConstantNode).map(p -> ((ConstantNode) p).value()))
+                .orElseThrow(() -> error(n, "shape input '" + n.shape() + "' must be an initializer or a Constant node output"));
         return new TensorType(in.dtype(), ReshapeShapes.resolve(n, in.shape(), target));
     }
 

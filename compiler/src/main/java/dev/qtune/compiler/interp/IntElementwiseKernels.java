@@ -1,0 +1,66 @@
+package dev.qtune.compiler.interp;
+
+import dev.qtune.compiler.ir.Node;
+import dev.qtune.compiler.ir.QAddNode;
+import dev.qtune.compiler.ir.QConcatNode;
+import dev.qtune.compiler.ir.Requantize;
+import dev.qtune.compiler.ir.Shape;
+import dev.qtune.compiler.ir.Tensor;
+import dev.qtune.compiler.pass.Broadcast;
+
+/** Integer QAdd, QConcat and Relu. */
+final class IntElementwiseKernels {
+    private IntElementwiseKernels() {
+    }
+
+    /** y = clamp(Ma(a) + Mb(b)), each input requantized to the output scale first. */
+    static Tensor[] qadd(Node node, Tensor[] in, KernelContext ctx) {
+        Requantize rq = ((QAddNode) node).requantize();
+        Shape out = Broadcast.shape(node, in[0].shape(), in[1].shape());
+        int[] ai = ElementwiseKernels.broadcastIndex(in[0].shape(), out);
+        int[] bi = ElementwiseKernels.broadcastIndex(in[1].shape(), out);
+        int[] a = in[0].ints();
+        int[] b = in[1].ints();
+        int[] y = new int[out.numel()];
+        var ma = rq.multiplier(0);
+        var mb = rq.multiplier(1);
+        for (int i = 0; i < y.length; i++) {
+            y[i] = rq.range().clamp(ma.apply(a[ai[i]], rq.rounding()) + mb.apply(b[bi[i]], rq.rounding()));
+        }
+        return new Tensor[] {Tensor.ofInts(rq.dtype(), out, y)};
+    }
+
+    static Tensor[] qconcat(Node node, Tensor[] in, KernelContext ctx) {
+        QConcatNode c = (QConcatNode) node;
+        Requantize rq = c.requantize();
+        Shape first = in[0].shape();
+        int axis = c.axis() < 0 ? c.axis() + first.rank() : c.axis();
+        int outer = first.product(0, axis);
+        int inner = first.product(axis + 1, first.rank());
+        int total = 0;
+        for (Tensor t : in) {
+            total += t.shape().dim(axis);
+        }
+        Shape out = first.withDim(axis, total);
+        int[] y = new int[out.numel()];
+        int at = 0;
+        for (int t = 0; t < in.length; t++) {
+            int chunk = in[t].shape().dim(axis) * inner;
+            int[] src = in[t].ints();
+            for (int o = 0; o < outer; o++) {
+                IntRequantize.apply(src, o * chunk, y, o * total * inner + at, chunk, rq, t);
+            }
+            at += chunk;
+        }
+        return new Tensor[] {Tensor.ofInts(rq.dtype(), out, y)};
+    }
+
+    static Tensor[] relu(Node node, Tensor[] in, KernelContext ctx) {
+        int[] x = in[0].ints();
+        int[] y = new int[x.length];
+        for (int i = 0; i < x.length; i++) {
+            y[i] = Math.max(x[i], 0);
+        }
+        return new Tensor[] {Tensor.ofInts(in[0].dtype(), in[0].shape(), y)};
+    }
+}

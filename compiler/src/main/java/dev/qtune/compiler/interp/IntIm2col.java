@@ -1,0 +1,41 @@
+package dev.qtune.compiler.interp;
+
+import dev.qtune.compiler.ir.Window2d;
+import java.util.Arrays;
+
+/**
+ * {@link Im2col} for integer tensors: the same row layout, zeros for padding (zero is the value
+ * of real 0 because quantization is symmetric).
+ */
+final class IntIm2col {
+    private IntIm2col() {
+    }
+
+    static void fill(int[] x, int xOff, int c, int h, int w, Window2d win, int ho, int wo, int[][] col, int colOff) {
+        int row = 0;
+        for (int ch = 0; ch < c; ch++) {
+            int plane = xOff + ch * h * w;
+            for (int ki = 0; ki < win.kernelH(); ki++) {
+                for (int kj = 0; kj < win.kernelW(); kj++, row++) {
+                    int colOffset = kj * win.dilationW() - win.padLeft();
+                    int owLo = Math.max(0, -Math.floorDiv(colOffset, win.strideW()));
+                    int owHi = Math.min(wo, -Math.floorDiv(-(w - colOffset), win.strideW()));
+                    for (int oh = 0; oh < ho; oh++) {
+                        int dst = colOff + oh * wo;
+                        int ih = oh * win.strideH() - win.padTop() + ki * win.dilationH();
+                        if (ih < 0 || ih >= h || owLo >= owHi) {
+                            Arrays.fill(col[row], dst, dst + wo, 0);
+                            continue;
+                        }
+                        Arrays.fill(col[row], dst, dst + owLo, 0);
+                        int src = plane + ih * w + colOffset;
+                        for (int ow = owLo; ow < owHi; ow++) {
+                            col[row][dst + ow] = x[src + ow * win.strideW()];
+                        }
+                        Arrays.fill(col[row], dst + owHi, dst + wo, 0);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package dev.qtune.compiler.interp;
+
+import dev.qtune.compiler.ir.AvgPool2dNode;
+import dev.qtune.compiler.ir.MaxPool2dNode;
+import dev.qtune.compiler.ir.Node;
+import dev.qtune.compiler.ir.Shape;
+import dev.qtune.compiler.ir.Tensor;
+import dev.qtune.compiler.ir.Window2d;
+
+/** Integer pools: max over the window; averages as rounded integer division (ties away from zero). */
+final class IntPoolKernels {
+    private IntPoolKernels() {
+    }
+
+    /** round(sum / count) with ties away from zero, exactly. */
+    static int roundedDivide(long sum, int count) {
+        long q = (2 * Math.abs(sum) + count) / (2L * count);
+        return (int) (sum < 0 ? -q : q);
+    }
+
+    static Tensor[] maxPool(Node node, Tensor[] in, KernelContext ctx) {
+        MaxPool2dNode p = (MaxPool2dNode) node;
+        return pool(in[0], p.window(), p.ceilMode(), true, false);
+    }
+
+    static Tensor[] avgPool(Node node, Tensor[] in, KernelContext ctx) {
+        AvgPool2dNode p = (AvgPool2dNode) node;
+        return pool(in[0], p.window(), p.ceilMode(), false, p.countIncludePad());
+    }
+
+    private static Tensor[] pool(Tensor x, Window2d win, boolean ceil, boolean max, boolean countPad) {
+        Shape s = x.shape();
+        int planes = s.dim(0) * s.dim(1);
+        int h = s.dim(2);
+        int w = s.dim(3);
+        int ho = win.outHeight(h, ceil);
+        int wo = win.outWidth(w, ceil);
+        int[] xs = x.ints();
+        int[] y = new int[planes * ho * wo];
+        int o = 0;
+        for (int pl = 0; pl < planes; pl++) {
+            int base = pl * h * w;
+            for (int oh = 0; oh < ho; oh++) {
+                for (int ow = 0; ow < wo; ow++) {
+                    long acc = max ? Long.MIN_VALUE : 0;
+                    int count = 0;
+                    int padCount = 0;
+                    for (int ki = 0; ki < win.kernelH(); ki++) {
+                        int ih = oh * win.strideH() - win.padTop() + ki * win.dilationH();
+                        for (int kj = 0; kj < win.kernelW(); kj++) {
+                            int iw = ow * win.strideW() - win.padLeft() + kj * win.dilationW();
+                            if (ih < h + win.padBottom() && iw < w + win.padRight()) {
+                                padCount++;
+                            }
+                            if (ih < 0 || ih >= h || iw < 0 || iw >= w) {
+                                continue;
+                            }
+                            int v = xs[base + ih * w + iw];
+                            acc = max ? Math.max(acc, v) : acc + v;
+                            count++;
+                        }
+                    }
+                    y[o++] = max ? (int) acc : roundedDivide(acc, countPad ? padCount : Math.max(1, count));
+                }
+            }
+        }
+        return new Tensor[] {Tensor.ofInts(x.dtype(), Shape.of(s.dim(0), s.dim(1), ho, wo), y)};
+    }
+
+    static Tensor[] globalAvgPool(Node node, Tensor[] in, KernelContext ctx) {
+        Shape s = in[0].shape();
+        int planes = s.dim(0) * s.dim(1);
+        int size = s.dim(2) * s.dim(3);
+        int[] x = in[0].ints();
+        int[] y = new int[planes];
+        for (int p = 0; p < planes; p++) {
+            long sum = 0;
+            for (int i = 0; i < size; i++) {
+                sum += x[p * size + i];
+            }
+            y[p] = roundedDivide(sum, size);
+        }
+        return new Tensor[] {Tensor.ofInts(in[0].dtype(), Shape.of(s.dim(0), s.dim(1), 1, 1), y)};
+    }
+}

@@ -1,0 +1,33 @@
+package dev.qtune.compiler.ir;
+
+import java.util.List;
+
+/** Integer to fp32 at a boundary: x = (float) q * scale. */
+public record DequantizeNode(String name, List<String> inputs, String output, float scale) implements Node {
+    public DequantizeNode {
+        inputs = NodeChecks.inputs("Dequantize", name, inputs, 1, 1);
+        NodeChecks.output("Dequantize", name, output);
+        if (!(scale > 0) || Float.isInfinite(scale)) {
+            throw new IllegalArgumentException("Dequantize node '" + name + "' scale must be positive and finite, but was " + scale);
+        }
+    }
+
+    public String input() {
+        return inputs.get(0);
+    }
+
+    @Override
+    public String opType() {
+        return "Dequantize";
+    }
+
+    @Override
+    public List<String> outputs() {
+        return List.of(output);
+    }
+
+    @Override
+    public DequantizeNode withInputs(List<String> newInputs) {
+        return new DequantizeNode(name, newInputs, output, scale);
+    }
+}

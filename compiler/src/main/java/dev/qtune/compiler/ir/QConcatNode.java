@@ -1,0 +1,31 @@
+package dev.qtune.compiler.ir;
+
+import java.util.List;
+
+/** Integer concatenation: input i is requantized to the output scale by multiplier i, then saturated. */
+public record QConcatNode(String name, List<String> inputs, String output, int axis, Requantize requantize)
+        implements Node {
+    public QConcatNode {
+        inputs = NodeChecks.inputs("QConcat", name, inputs, 1, Integer.MAX_VALUE);
+        NodeChecks.output("QConcat", name, output);
+        if (requantize.multipliers().size() != inputs.size()) {
+            throw new IllegalArgumentException("QConcat node '" + name + "' must have one multiplier per input ("
+                    + inputs.size() + "), but had " + requantize.multipliers().size());
+        }
+    }
+
+    @Override
+    public String opType() {
+        return "QConcat";
+    }
+
+    @Override
+    public List<String> outputs() {
+        return List.of(output);
+    }
+
+    @Override
+    public QConcatNode withInputs(List<String> newInputs) {
+        return new QConcatNode(name, newInputs, output, axis, requantize);
+    }
+}

@@ -1,0 +1,45 @@
+package dev.qtune.compiler.ir;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Integer 2-D convolution: integer input (NCHW), constant integer OIHW weights, optional int32
+ * bias; acc = bias + sum(x * w) exactly, then {@link Requantize} per output channel.
+ */
+public record QConv2dNode(String name, List<String> inputs, String output, Window2d window, int group,
+                          Requantize requantize) implements Node {
+    public QConv2dNode {
+        inputs = NodeChecks.inputs("QConv", name, inputs, 2, 3);
+        NodeChecks.output("QConv", name, output);
+        NodeChecks.positive("QConv", name, "group", group);
+        java.util.Objects.requireNonNull(requantize, "requantize");
+    }
+
+    public String input() {
+        return inputs.get(0);
+    }
+
+    public String weight() {
+        return inputs.get(1);
+    }
+
+    public Optional<String> bias() {
+        return inputs.size() > 2 && !inputs.get(2).isEmpty() ? Optional.of(inputs.get(2)) : Optional.empty();
+    }
+
+    @Override
+    public String opType() {
+        return "QConv";
+    }
+
+    @Override
+    public List<String> outputs() {
+        return List.of(output);
+    }
+
+    @Override
+    public QConv2dNode withInputs(List<String> newInputs) {
+        return new QConv2dNode(name, newInputs, output, window, group, requantize);
+    }
+}

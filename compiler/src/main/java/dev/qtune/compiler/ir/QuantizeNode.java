@@ -1,0 +1,35 @@
+package dev.qtune.compiler.ir;
+
+import dev.qtune.compiler.quant.IntRange;
+import java.util.List;
+
+/** fp32 to integer at a boundary: q = clamp(rint(x / scale)) in float32 arithmetic, stored as {@code dtype}. */
+public record QuantizeNode(String name, List<String> inputs, String output, float scale, DType dtype, IntRange range)
+        implements Node {
+    public QuantizeNode {
+        inputs = NodeChecks.inputs("Quantize", name, inputs, 1, 1);
+        NodeChecks.output("Quantize", name, output);
+        if (!(scale > 0) || Float.isInfinite(scale)) {
+            throw new IllegalArgumentException("Quantize node '" + name + "' scale must be positive and finite, but was " + scale);
+        }
+    }
+
+    public String input() {
+        return inputs.get(0);
+    }
+
+    @Override
+    public String opType() {
+        return "Quantize";
+    }
+
+    @Override
+    public List<String> outputs() {
+        return List.of(output);
+    }
+
+    @Override
+    public QuantizeNode withInputs(List<String> newInputs) {
+        return new QuantizeNode(name, newInputs, output, scale, dtype, range);
+    }
+}

@@ -1,0 +1,33 @@
+package dev.qtune.compiler.ir;
+
+import dev.qtune.compiler.quant.FixedPointMultiplier;
+import dev.qtune.compiler.quant.IntRange;
+import dev.qtune.compiler.quant.Rounding;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The output stage of an integer op: per-channel (or one) fixed-point multipliers taking the int32
+ * accumulator to the output scale, the tie rounding, the saturation range (a fused ReLU is a range
+ * starting at 0), the storage type, the output scale it lands in, and the fp32 tensor of the
+ * unquantized graph that the output stands for (for error measurements such as per-layer SQNR).
+ */
+public record Requantize(List<FixedPointMultiplier> multipliers, Rounding rounding, IntRange range, DType dtype,
+                         float outputScale, String tensor) {
+    public Requantize {
+        multipliers = List.copyOf(multipliers);
+        if (multipliers.isEmpty()) {
+            throw new IllegalArgumentException("requantize must have at least one multiplier");
+        }
+        Objects.requireNonNull(rounding, "rounding");
+        Objects.requireNonNull(range, "range");
+        if (!dtype.isInteger() || range.min() < dtype.min() || range.max() > dtype.max()) {
+            throw new IllegalArgumentException("requantize range [" + range.min() + ", " + range.max()
+                    + "] must fit the integer type " + dtype);
+        }
+    }
+
+    public FixedPointMultiplier multiplier(int channel) {
+        return multipliers.size() == 1 ? multipliers.get(0) : multipliers.get(channel);
+    }
+}

@@ -1,0 +1,90 @@
+package dev.qtune.compiler.quant;
+
+import dev.qtune.compiler.QtuneException;
+import dev.qtune.compiler.ir.Conv2dNode;
+import dev.qtune.compiler.ir.DType;
+import dev.qtune.compiler.ir.GemmNode;
+import dev.qtune.compiler.ir.Node;
+import dev.qtune.compiler.ir.QConv2dNode;
+import dev.qtune.compiler.ir.QDenseNode;
+import dev.qtune.compiler.ir.Requantize;
+import dev.qtune.compiler.ir.Shape;
+import dev.qtune.compiler.ir.SimQuantizeNode;
+import dev.qtune.compiler.ir.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Realizes one quantized Conv, Gemm or MatMul: integer weights (one row per output channel),
+ * int32 bias at scale s_x * s_w[o], per-channel multipliers s_x * s_w[o] / s_y, and the check that
+ * no int32 accumulation can overflow.
+ */
+final class LayerRealizer {
+    private LayerRealizer() {
+    }
+
+    static Node realize(Node n, IntValue x, SimQuantizeNode wq, Tensor w, SimQuantizeNode point, String outName,
+                        Map<String, Tensor> inits) {
+        float[] ws = wq.spec().scaleArray();
+        boolean conv = n instanceof Conv2dNode;
+        // Weights as [outputs, K] row-major: Conv OIHW already is; Gemm with transB is [N, K]; else transpose.
+        boolean rowsAreOutputs = conv || (n instanceof GemmNode gemm && gemm.transB());
+        int outputs = rowsAreOutputs ? w.shape().dim(0) : w.shape().dim(1);
+        int k = w.numel() / outputs;
+        int[] wq8 = new int[w.numel()];
+        float[] wf = w.floats();
+        for (int o = 0; o < outputs; o++) {
+            float s = ws[ws.length == 1 ? 0 : o];
+            for (int i = 0; i < k; i++) {
+                float v = rowsAreOutputs ? wf[o * k + i] : wf[i * outputs + o];
+                wq8[o * k + i] = QuantMath.quantize(v, s, wq.spec().range());
+            }
+        }
+        Shape wShape = conv ? w.shape() : Shape.of(outputs, k);
+        String wName = n.name() + "/weight_q";
+        inits.put(wName, Tensor.ofInts(wq.spec().storage(), wShape, wq8));
+        float sy = new QuantSpecView(point).scale();
+        List<FixedPointMultiplier> ms = new ArrayList<>();
+        double[] accScale = new double[outputs];
+        for (int o = 0; o < outputs; o++) {
+            accScale[o] = (double) x.scale() * ws[ws.length == 1 ? 0 : o];
+            ms.add(FixedPointMultiplier.of(accScale[o] / sy));
+        }
+        List<String> ins = new ArrayList<>(List.of(x.name(), wName));
+        long maxBias = 0;
+        Optional<String> bias = n.inputs().size() > 2 && !n.inputs().get(2).isEmpty()
+                ? Optional.of(n.inputs().get(2)) : Optional.empty();
+        if (bias.isPresent()) {
+            Tensor b = inits.get(bias.get());
+            int[] bq = new int[outputs];
+            for (int o = 0; o < outputs; o++) {
+                double v = Math.rint(b.getFloat(b.numel() == 1 ? 0 : o) / accScale[o]);
+                bq[o] = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, v));
+                maxBias = Math.max(maxBias, Math.abs((long) bq[o]));
+            }
+            String bName = n.name() + "/bias_q";
+            inits.put(bName, Tensor.ofInts(DType.I32, Shape.of(outputs), bq));
+            ins.add(bName);
+        }
+        checkAccumulator(n, k, x.range().levels(), wq.spec().range().levels(), maxBias);
+        Requantize rq = new Requantize(ms, point.spec().config().rounding(), point.spec().range(),
+                point.spec().storage(), sy, point.tensor());
+        if (conv) {
+            Conv2dNode c = (Conv2dNode) n;
+            return new QConv2dNode(n.name(), ins, outName, c.window(), c.group(), rq);
+        }
+        return new QDenseNode(n.name(), ins, outName, rq);
+    }
+
+    /** Every sum of K products plus the bias must stay inside int32 (docs/integer-semantics.md). */
+    private static void checkAccumulator(Node n, int k, int xLevels, int wLevels, long maxBias) {
+        long worst = (long) k * xLevels * wLevels + maxBias;
+        if (worst > Integer.MAX_VALUE) {
+            throw new QtuneException("layer '" + n.name() + "': " + k + " products of activations up to " + xLevels
+                    + " and weights up to " + wLevels + " can overflow the int32 accumulator (worst case " + worst
+                    + "); lower activation_bits or weight_bits for this layer");
+        }
+    }
+}

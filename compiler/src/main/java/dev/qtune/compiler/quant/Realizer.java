@@ -1,0 +1,189 @@
+package dev.qtune.compiler.quant;
+
+import dev.qtune.compiler.QtuneException;
+import dev.qtune.compiler.ir.BinaryNode;
+import dev.qtune.compiler.ir.DequantizeNode;
+import dev.qtune.compiler.ir.Graph;
+import dev.qtune.compiler.ir.IdentityNode;
+import dev.qtune.compiler.ir.Node;
+import dev.qtune.compiler.ir.QAddNode;
+import dev.qtune.compiler.ir.QConcatNode;
+import dev.qtune.compiler.ir.QuantRole;
+import dev.qtune.compiler.ir.QuantizeNode;
+import dev.qtune.compiler.ir.ReluNode;
+import dev.qtune.compiler.ir.Requantize;
+import dev.qtune.compiler.ir.SimQuantizeNode;
+import dev.qtune.compiler.ir.Tensor;
+import dev.qtune.compiler.ir.ValueInfo;
+import dev.qtune.compiler.pass.EliminateDeadCodePass;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** One run of {@link QuantizeRealizePass} over an annotated, calibrated graph. */
+final class Realizer {
+    private final Graph g;
+    private final Map<String, IntValue> ints = new HashMap<>();
+    private final Map<String, String> floats = new HashMap<>();
+    private final Set<String> consumed = new HashSet<>();
+    private final Set<String> graphOutputs;
+    private final List<Node> out = new ArrayList<>();
+    private final Map<String, Tensor> inits;
+
+    Realizer(Graph g) {
+        this.g = g;
+        this.graphOutputs = new HashSet<>(g.outputNames());
+        this.inits = new LinkedHashMap<>(g.initializers());
+    }
+
+    Graph run() {
+        g.inputs().forEach(v -> floats.put(v.name(), v.name()));
+        g.initializers().keySet().forEach(v -> floats.put(v, v));
+        for (Node n : g.nodes()) {
+            if (consumed.contains(n.name())) {
+                continue;
+            }
+            switch (QuantizeRealizePass.rule(g, n)) {
+                case QUANTIZE_POINT -> quantizePoint((SimQuantizeNode) n);
+                case WEIGHT -> { }
+                case COMPUTE -> emitLayer(n);
+                case MERGE -> merge(n);
+                case INTEGER_IF_INPUT_IS -> passThrough(n);
+                case FP32 -> fp32(n);
+            }
+        }
+        for (ValueInfo o : g.outputs()) {
+            String v = o.name();
+            if (floats.containsKey(v)) {
+                if (!floats.get(v).equals(v)) {
+                    out.add(new IdentityNode(v + "/out", floats.get(v), v));
+                }
+            } else {
+                IntValue iv = intOf(v, "graph output");
+                out.add(new DequantizeNode(v + "/dequantize", List.of(iv.name()), v, iv.scale()));
+            }
+        }
+        Graph realized = g.withNodes(out).withInitializers(inits).withTypes(Map.of());
+        return new EliminateDeadCodePass().run(realized);
+    }
+
+    private String intName(String annotatedName) {
+        return graphOutputs.contains(annotatedName) ? annotatedName + "/int" : annotatedName;
+    }
+
+    private IntValue intOf(String v, String what) {
+        IntValue iv = ints.get(v);
+        if (iv == null) {
+            throw new QtuneException("realize: " + what + " '" + v + "' has no integer form");
+        }
+        return iv;
+    }
+
+    private void quantizePoint(SimQuantizeNode q) {
+        QuantSpecView spec = new QuantSpecView(q);
+        if (q.spec().role() == QuantRole.INHERIT) {
+            IntValue in = intOf(q.input(), "input of " + q.name());
+            ints.put(q.output(), in);
+            return;
+        }
+        String in = floatOf(q.input());
+        String name = intName(q.output());
+        out.add(new QuantizeNode(q.name(), List.of(in), name, spec.scale(), q.spec().storage(), q.spec().range()));
+        ints.put(q.output(), new IntValue(name, spec.scale(), q.spec().range(), q.spec().storage()));
+    }
+
+    private void emitLayer(Node n) {
+        SimQuantizeNode point = outputPoint(n);
+        IntValue x = intOf(n.inputs().get(0), "input of " + n.name());
+        SimQuantizeNode wq = (SimQuantizeNode) g.producer(n.inputs().get(1)).orElseThrow();
+        String outName = intName(point.output());
+        Node layer = LayerRealizer.realize(n, x, wq, g.initializers().get(wq.input()), point, outName, inits);
+        out.add(layer);
+        ints.put(point.output(), new IntValue(outName, new QuantSpecView(point).scale(), point.spec().range(),
+                point.spec().storage()));
+    }
+
+    private void merge(Node n) {
+        if (!n.inputs().stream().allMatch(ints::containsKey)) {
+            fp32(n);
+            return;
+        }
+        SimQuantizeNode point = outputPoint(n);
+        float sy = new QuantSpecView(point).scale();
+        List<FixedPointMultiplier> ms = new ArrayList<>();
+        List<String> ins = new ArrayList<>();
+        for (String v : n.inputs()) {
+            IntValue iv = ints.get(v);
+            ms.add(FixedPointMultiplier.of((double) iv.scale() / sy));
+            ins.add(iv.name());
+        }
+        Requantize rq = new Requantize(ms, point.spec().config().rounding(), point.spec().range(), point.spec().storage(), sy,
+                point.tensor());
+        String outName = intName(point.output());
+        out.add(n instanceof BinaryNode ? new QAddNode(n.name(), ins, outName, rq)
+                : new QConcatNode(n.name(), ins, outName, ((dev.qtune.compiler.ir.ConcatNode) n).axis(), rq));
+        ints.put(point.output(), new IntValue(outName, sy, point.spec().range(), point.spec().storage()));
+    }
+
+    /** The quantization point of a layer's output: a SimQuantize reading it, or reading the Relu it fuses. */
+    private SimQuantizeNode outputPoint(Node n) {
+        List<Node> readers = g.consumers(n.output());
+        if (readers.size() == 1 && readers.get(0) instanceof ReluNode relu) {
+            consumed.add(relu.name());
+            readers = g.consumers(relu.output());
+        }
+        Optional<Node> point = readers.stream().filter(r -> r instanceof SimQuantizeNode).findFirst();
+        if (readers.size() != 1 || point.isEmpty()) {
+            throw new QtuneException("realize: the output of " + n.opType() + " node '" + n.name()
+                    + "' must have exactly one quantization point as its reader, but its readers are "
+                    + readers.stream().map(Node::name).toList());
+        }
+        consumed.add(point.get().name());
+        return (SimQuantizeNode) point.get();
+    }
+
+    private void passThrough(Node n) {
+        String in = n.inputs().get(0);
+        if (!ints.containsKey(in)) {
+            fp32(n);
+            return;
+        }
+        IntValue iv = ints.get(in);
+        List<String> ins = new ArrayList<>(n.inputs());
+        ins.set(0, iv.name());
+        String outName = intName(n.output());
+        Node e = n.withInputs(ins);
+        if (!outName.equals(n.output())) {
+            e = dev.qtune.compiler.ir.NodeOutputs.withOutput(e, outName);
+        }
+        out.add(e);
+        ints.put(n.output(), new IntValue(outName, iv.scale(), iv.range(), iv.dtype()));
+    }
+
+    private void fp32(Node n) {
+        List<String> ins = new ArrayList<>();
+        for (String v : n.inputs()) {
+            ins.add(v.isEmpty() ? v : floatOf(v));
+        }
+        out.add(ins.equals(n.inputs()) ? n : n.withInputs(ins));
+        n.outputs().forEach(o -> floats.put(o, o));
+    }
+
+    /** The fp32 form of a value, dequantizing its integer form the first time it is needed. */
+    private String floatOf(String v) {
+        String f = floats.get(v);
+        if (f != null) {
+            return f;
+        }
+        IntValue iv = intOf(v, "value");
+        String name = v + "/dq";
+        out.add(new DequantizeNode(v + "/dequantize", List.of(iv.name()), name, iv.scale()));
+        floats.put(v, name);
+        return name;
+    }
+}

@@ -38,6 +38,12 @@ public final class GraphPrinter {
         return sb.toString();
     }
 
+    private static String requantize(Requantize r) {
+        return "out_scale=" + r.outputScale() + " range=[" + r.range().min() + "," + r.range().max() + "]"
+                + (r.multipliers().size() > 1 ? " multipliers=" + r.multipliers().size()
+                : " multiplier=" + (float) r.multipliers().get(0).value()) + " " + r.rounding().name().toLowerCase(java.util.Locale.ROOT);
+    }
+
     /** The attributes of a node as "key=value" text; empty for ops without attributes. */
     public static String attributes(Node n) {
         if (n instanceof Conv2dNode c) {
@@ -58,6 +64,24 @@ public final class GraphPrinter {
             return "axis=" + s.axis();
         } else if (n instanceof ConstantNode c) {
             return "value=" + c.value().type();
+        } else if (n instanceof QConv2dNode q) {
+            return q.window() + (q.group() != 1 ? " group=" + q.group() : "") + " " + requantize(q.requantize());
+        } else if (n instanceof QDenseNode q) {
+            return requantize(q.requantize());
+        } else if (n instanceof QAddNode q) {
+            return requantize(q.requantize());
+        } else if (n instanceof QConcatNode q) {
+            return "axis=" + q.axis() + " " + requantize(q.requantize());
+        } else if (n instanceof QuantizeNode q) {
+            return "scale=" + q.scale() + " range=[" + q.range().min() + "," + q.range().max() + "]";
+        } else if (n instanceof DequantizeNode d) {
+            return "scale=" + d.scale();
+        } else if (n instanceof SimQuantizeNode q) {
+            QuantSpec s = q.spec();
+            return s.role().name().toLowerCase(java.util.Locale.ROOT) + " " + s.storage() + "[" + s.range().min() + ","
+                    + s.range().max() + "]" + (s.axis() >= 0 ? " axis=" + s.axis() : "")
+                    + (s.isCalibrated() && s.scales().size() == 1 ? " scale=" + s.scale()
+                    : s.isCalibrated() ? " scales=" + s.scales().size() : " uncalibrated");
         }
         return "";
     }

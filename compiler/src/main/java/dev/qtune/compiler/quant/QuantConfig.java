@@ -8,11 +8,15 @@ import java.util.OptionalDouble;
 
 /**
  * A whole-model quantization config: defaults for every layer, per-layer overrides applied in
- * order (a later match wins), and the global settings. {@code source} names the file it came from
- * for error messages.
+ * order (a later match wins), and the global settings. {@code boundaryCalibration}, when present,
+ * replaces the layer's activation calibration mode at boundaries, where fp32 data enters the
+ * integer graph (the model input after its fp32 normalisation, outputs of layers kept in fp32):
+ * such inputs are often discrete and spiky (pixels), where KL divergence clips far too much.
+ * {@code source} names the file the config came from, for error messages.
  */
 public record QuantConfig(LayerQuantConfig defaults, List<LayerOverride> layers, int calibrationSamples,
-                          OptionalDouble globalScale, boolean allowFp32Islands, String source) {
+                          OptionalDouble globalScale, boolean allowFp32Islands,
+                          java.util.Optional<CalibrationMode> boundaryCalibration, String source) {
     public static final int DEFAULT_CALIBRATION_SAMPLES = 1000;
 
     public QuantConfig {
@@ -22,6 +26,7 @@ public record QuantConfig(LayerQuantConfig defaults, List<LayerOverride> layers,
             throw new IllegalArgumentException("calibration_samples must be >= 1, but was " + calibrationSamples);
         }
         Objects.requireNonNull(globalScale, "globalScale");
+        Objects.requireNonNull(boundaryCalibration, "boundaryCalibration");
         if (globalScale.isPresent() && !(globalScale.getAsDouble() > 0)) {
             throw new IllegalArgumentException("global_scale must be > 0, but was " + globalScale.getAsDouble());
         }
@@ -30,7 +35,7 @@ public record QuantConfig(LayerQuantConfig defaults, List<LayerOverride> layers,
     /** The int8 defaults with nothing overridden. */
     public static QuantConfig defaultConfig() {
         return new QuantConfig(LayerQuantConfig.DEFAULT, List.of(), DEFAULT_CALIBRATION_SAMPLES,
-                OptionalDouble.empty(), true, "<default>");
+                OptionalDouble.empty(), true, java.util.Optional.empty(), "<default>");
     }
 
     /** The effective config of the layer (node) named {@code nodeName}. */

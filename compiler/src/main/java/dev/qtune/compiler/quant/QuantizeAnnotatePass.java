@@ -158,7 +158,10 @@ public final class QuantizeAnnotatePass implements Pass {
                 return quantized.get(v);
             }
             IntRange range = QuantMath.activationRange(c.activationBits(), NonNegative.of(g, v));
-            QuantSpec spec = new QuantSpec(QuantRole.ACTIVATION, QuantMath.storage(range), range, -1, c, List.of());
+            LayerQuantConfig atBoundary = config.boundaryCalibration().map(mode -> new LayerQuantConfig(
+                    c.weightBits(), c.activationBits(), c.weightScale(), c.granularity(), mode, c.percentile(),
+                    c.skip(), c.rounding())).orElse(c);
+            QuantSpec spec = new QuantSpec(QuantRole.ACTIVATION, QuantMath.storage(range), range, -1, atBoundary, List.of());
             String q = v + "/q";
             out.add(new SimQuantizeNode(v + "/simq", List.of(v), q, v, spec));
             quantized.put(v, q);

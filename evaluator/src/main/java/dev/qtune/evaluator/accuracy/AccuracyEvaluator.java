@@ -1,7 +1,7 @@
 package dev.qtune.evaluator.accuracy;
 
 import dev.qtune.compiler.QtuneException;
-import dev.qtune.compiler.interp.Fp32Interpreter;
+import dev.qtune.compiler.interp.Interpreter;
 import dev.qtune.compiler.ir.Tensor;
 import dev.qtune.evaluator.data.Dataset;
 import java.util.ArrayList;
@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs a classifier graph over the first {@code limit} samples of a dataset split with the fp32
- * interpreter and counts top-1 hits. Batches are independent, so {@code threads} workers each
+ * or integer interpreter and counts top-1 hits. Batches are independent, so {@code threads} workers each
  * take whole batches: that is how both cores are used.
  */
 public final class AccuracyEvaluator {
@@ -23,7 +23,7 @@ public final class AccuracyEvaluator {
     private AccuracyEvaluator() {
     }
 
-    public static AccuracyResult evaluate(Fp32Interpreter model, Dataset data, int limit, int threads,
+    public static AccuracyResult evaluate(Interpreter model, Dataset data, int limit, int threads,
                                           ProgressListener progress) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, but was " + threads);

@@ -7,6 +7,8 @@ import dev.qtune.evaluator.accuracy.AccuracyEvaluator;
 import dev.qtune.evaluator.accuracy.AccuracyResult;
 import dev.qtune.evaluator.data.Dataset;
 import dev.qtune.evaluator.data.Datasets;
+import dev.qtune.evaluator.quant.QuantEvalResult;
+import dev.qtune.compiler.quant.QuantConfigReader;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -16,8 +18,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** `qtune eval MODEL --data NAME [--split S] [--limit N] [--threads T] [--json]`: fp32 top-1. */
-@Command(name = "eval", description = "Measure a model's top-1 accuracy on a dataset split (fp32 interpreter).")
+/**
+ * `qtune eval MODEL --data NAME [--qconfig FILE] [--split S] [--limit N] [--threads T] [--json]`:
+ * top-1 of the fp32 interpreter, or with --qconfig of the integer interpreter on the quantized model.
+ */
+@Command(name = "eval", description = "Measure a model's top-1 accuracy on a dataset split: fp32, or quantized with --qconfig.")
 final class EvalCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "ONNX model file.")
     Path model;
@@ -36,6 +41,14 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "T", description = "Worker threads (default: all cores).")
     Integer threads;
 
+    @Option(names = "--qconfig", paramLabel = "FILE",
+            description = "Quantization config (YAML): quantize, calibrating on the dataset's calibration split, and run the integer interpreter.")
+    Path qconfig;
+
+    @Option(names = "--compare-simulated",
+            description = "With --qconfig: also run the simulated (fake-quantized fp32) model and report its agreement with the integer one.")
+    boolean compareSimulated;
+
     @Option(names = "--json", description = "Print JSON (keys: model, precision, top1, samples, seconds, ...).")
     boolean json;
 
@@ -53,11 +66,18 @@ final class EvalCommand implements Callable<Integer> {
         }
         Dataset dataset = Datasets.load(data, split);
         Graph graph = ModelLoader.forExecution(model);
+        PrintWriter out = spec.commandLine().getOut();
+        if (qconfig != null) {
+            QuantEvalResult r = QuantizedEval.run(model, graph, QuantConfigReader.read(qconfig), data, dataset, limit,
+                    workers, compareSimulated, spec.commandLine().getErr());
+            out.println(json ? Json.write(QuantizedEval.toJson(model, qconfig, dataset, workers, r))
+                    : QuantizedEval.summary(model, dataset, workers, r));
+            return 0;
+        }
         AccuracyResult r;
         try (ConsoleProgress progress = new ConsoleProgress("eval " + model.getFileName())) {
             r = AccuracyEvaluator.evaluate(new Fp32Interpreter(graph), dataset, limit, workers, progress);
         }
-        PrintWriter out = spec.commandLine().getOut();
         if (json) {
             ObjectNode o = Json.object();
             o.put("model", model.toString());
@@ -67,7 +87,7 @@ final class EvalCommand implements Callable<Integer> {
             o.put("top1", r.top1());
             o.put("correct", r.correct());
             o.put("samples", r.samples());
-            o.put("seconds", Math.round(r.seconds() * 1000) / 1000.0);
+            o.put("seconds", Json.seconds(r.seconds()));
             o.put("threads", workers);
             out.println(Json.write(o));
         } else {

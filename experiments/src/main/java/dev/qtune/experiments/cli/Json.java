@@ -16,6 +16,11 @@ final class Json {
         return MAPPER.createObjectNode();
     }
 
+    /** Seconds rounded to milliseconds, for output. */
+    static double seconds(double s) {
+        return Math.round(s * 1000) / 1000.0;
+    }
+
     static String write(Object value) {
         try {
             return MAPPER.writeValueAsString(value);

@@ -1,0 +1,100 @@
+package dev.qtune.evaluator.quant;
+
+import dev.qtune.compiler.QtuneException;
+import dev.qtune.compiler.interp.Fp32Interpreter;
+import dev.qtune.compiler.interp.IntegerInterpreter;
+import dev.qtune.compiler.ir.Graph;
+import dev.qtune.compiler.ir.Node;
+import dev.qtune.compiler.quant.AnnotateRules;
+import dev.qtune.compiler.quant.CalibrationStats;
+import dev.qtune.compiler.quant.LayerQuantConfig;
+import dev.qtune.compiler.quant.QuantConfig;
+import dev.qtune.compiler.quant.QuantizedModel;
+import dev.qtune.compiler.quant.StatsCollector;
+import dev.qtune.evaluator.accuracy.AccuracyEvaluator;
+import dev.qtune.evaluator.accuracy.AccuracyResult;
+import dev.qtune.evaluator.accuracy.ProgressListener;
+import dev.qtune.evaluator.calibration.CalibrationCache;
+import dev.qtune.evaluator.data.Dataset;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Quantizes a model under a config and measures it: calibration statistics from the cache (or
+ * collected once on the calibration split), annotate / calibrate / realize, then the integer
+ * interpreter, the fp32 interpreter and the simulated graph on the same evaluation samples.
+ */
+public final class QuantEvaluation {
+    private static final Logger LOG = LoggerFactory.getLogger(QuantEvaluation.class);
+    /** Samples used for the per-layer SQNR. */
+    private static final int SQNR_SAMPLES = 100;
+
+    private QuantEvaluation() {
+    }
+
+    /** Statistics for a model file and calibration split, from the cache when it has them. */
+    public static CalibrationCache.CachedStats calibrate(String modelHash, Graph fp32, Dataset calibration, int samples,
+                                                         int threads, Path cacheDir) {
+        int n = Math.min(samples, calibration.count());
+        return CalibrationCache.getOrCompute(cacheDir, modelHash, calibration.contentHash(), n,
+                () -> StatsCollector.collect(new Fp32Interpreter(fp32), n, calibration::batch, threads));
+    }
+
+    /**
+     * Quantizes and measures; the simulated graph's agreement with the integer one is measured only
+     * when {@code compareSimulated} (it costs a third pass over the samples), else it is NaN.
+     */
+    public static QuantEvalResult run(Path modelFile, Graph fp32, QuantConfig config, Dataset calibration,
+                                      Dataset eval, int limit, int threads, Path cacheDir, boolean compareSimulated,
+                                      ProgressListener progress) {
+        String modelHash = sha256(modelFile);
+        CalibrationCache.CachedStats cached = calibrate(modelHash, fp32, calibration, config.calibrationSamples(),
+                threads, cacheDir);
+        CalibrationStats stats = cached.stats();
+        QuantizedModel q = QuantizedModel.of(fp32, config, stats);
+        AccuracyResult integer = AccuracyEvaluator.evaluate(new IntegerInterpreter(q.realized()), eval, limit, threads, progress);
+        AccuracyResult reference = ReferencePredictions.get(cacheDir, modelHash, fp32, eval, limit, threads);
+        double simulatedAgreement = Double.NaN;
+        if (compareSimulated) {
+            AccuracyResult simulated = AccuracyEvaluator.evaluate(new Fp32Interpreter(q.simulated()), eval, limit,
+                    threads, ProgressListener.NONE);
+            simulatedAgreement = QuantEvalResult.agreement(integer.predictions(), simulated.predictions());
+        }
+        Map<String, OptionalDouble> sqnr = LayerErrors.sqnr(fp32, q.realized(), eval, SQNR_SAMPLES);
+        List<LayerReport> layers = new ArrayList<>();
+        for (String name : AnnotateRules.quantizableLayers(fp32)) {
+            LayerQuantConfig c = config.forLayer(name);
+            Node n = fp32.node(name);
+            OptionalDouble db = sqnr.getOrDefault(name, OptionalDouble.empty());
+            layers.add(c.skip() ? new LayerReport(name, n.opType(), 0, 0, true, OptionalDouble.empty())
+                    : new LayerReport(name, n.opType(), c.weightBits(), c.activationBits(), false, db));
+        }
+        LOG.info("{}: int top-1 {} vs fp32 {}", modelFile, integer.top1(), reference.top1());
+        return new QuantEvalResult(integer, reference,
+                QuantEvalResult.agreement(integer.predictions(), reference.predictions()),
+                simulatedAgreement,
+                ModelSize.bytes(q.realized(), config), layers,
+                new CalibrationRun(stats.samples(), cached.hit(), cached.seconds(), cached.file().toString()));
+    }
+
+    static String sha256(Path file) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            return HexFormat.of().formatHex(md.digest(Files.readAllBytes(file)));
+        } catch (IOException e) {
+            throw new QtuneException("cannot read model file " + file + ": " + e.getMessage(), e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -29,8 +29,12 @@ final class IntIm2col {
                         }
                         Arrays.fill(col[row], dst, dst + owLo, 0);
                         int src = plane + ih * w + colOffset;
-                        for (int ow = owLo; ow < owHi; ow++) {
-                            col[row][dst + ow] = x[src + ow * win.strideW()];
+                        if (win.strideW() == 1) {
+                            System.arraycopy(x, src + owLo, col[row], dst + owLo, owHi - owLo);
+                        } else {
+                            for (int ow = owLo; ow < owHi; ow++) {
+                                col[row][dst + ow] = x[src + ow * win.strideW()];
+                            }
                         }
                         Arrays.fill(col[row], dst + owHi, dst + wo, 0);
                     }

@@ -25,43 +25,22 @@ final class PoolKernels {
     private static Tensor[] pool(Tensor x, Window2d win, boolean ceil, boolean max, boolean countPad) {
         Shape s = x.shape();
         int planes = s.dim(0) * s.dim(1);
-        int h = s.dim(2);
-        int w = s.dim(3);
-        int ho = win.outHeight(h, ceil);
-        int wo = win.outWidth(w, ceil);
+        int plane = s.dim(2) * s.dim(3);
+        PoolGeometry geo = PoolGeometry.of(s.dim(2), s.dim(3), win, ceil);
+        int outPlane = geo.outH * geo.outW;
         float[] xf = x.floats();
-        float[] y = new float[planes * ho * wo];
-        int o = 0;
+        float[] y = new float[planes * outPlane];
         for (int pl = 0; pl < planes; pl++) {
-            int base = pl * h * w;
-            for (int oh = 0; oh < ho; oh++) {
-                for (int ow = 0; ow < wo; ow++) {
-                    float acc = max ? Float.NEGATIVE_INFINITY : 0f;
-                    int count = 0;
-                    int padCount = 0;
-                    for (int ki = 0; ki < win.kernelH(); ki++) {
-                        int ih = oh * win.strideH() - win.padTop() + ki * win.dilationH();
-                        for (int kj = 0; kj < win.kernelW(); kj++) {
-                            int iw = ow * win.strideW() - win.padLeft() + kj * win.dilationW();
-                            boolean inside = ih >= 0 && ih < h && iw >= 0 && iw < w;
-                            // Positions in the explicit pads count for count_include_pad; positions
-                            // past them (ceil mode overhang) never do.
-                            if (ih < h + win.padBottom() && iw < w + win.padRight()) {
-                                padCount++;
-                            }
-                            if (!inside) {
-                                continue;
-                            }
-                            float v = xf[base + ih * w + iw];
-                            acc = max ? Math.max(acc, v) : acc + v;
-                            count++;
-                        }
-                    }
-                    y[o++] = max ? acc : acc / (countPad ? padCount : Math.max(1, count));
+            int base = pl * plane;
+            for (int o = 0; o < outPlane; o++) {
+                float acc = max ? Float.NEGATIVE_INFINITY : 0f;
+                for (int off : geo.offsets[o]) {
+                    acc = max ? Math.max(acc, xf[base + off]) : acc + xf[base + off];
                 }
+                y[pl * outPlane + o] = max ? acc : acc / geo.divisor(o, countPad);
             }
         }
-        return new Tensor[] {Tensor.ofFloats(Shape.of(s.dim(0), s.dim(1), ho, wo), y)};
+        return new Tensor[] {Tensor.ofFloats(Shape.of(s.dim(0), s.dim(1), geo.outH, geo.outW), y)};
     }
 
     static Tensor[] globalAvgPool(Node node, Tensor[] in, KernelContext ctx) {

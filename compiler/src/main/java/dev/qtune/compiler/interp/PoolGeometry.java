@@ -1,0 +1,55 @@
+package dev.qtune.compiler.interp;
+
+import dev.qtune.compiler.ir.Window2d;
+
+/**
+ * The windows of a 2-D pool over one h x w plane, computed once and shared by the fp32 and
+ * integer pools: for each output position, the plane offsets of the input elements inside the
+ * window (padding never contributes) and the element count that count_include_pad divides by
+ * (explicit pads count, positions past them in ceil mode do not).
+ */
+final class PoolGeometry {
+    final int outH;
+    final int outW;
+    final int[][] offsets;
+    final int[] padCounts;
+
+    private PoolGeometry(int outH, int outW, int[][] offsets, int[] padCounts) {
+        this.outH = outH;
+        this.outW = outW;
+        this.offsets = offsets;
+        this.padCounts = padCounts;
+    }
+
+    static PoolGeometry of(int h, int w, Window2d win, boolean ceil) {
+        int ho = win.outHeight(h, ceil);
+        int wo = win.outWidth(w, ceil);
+        int[][] offsets = new int[ho * wo][];
+        int[] padCounts = new int[ho * wo];
+        int[] scratch = new int[win.kernelH() * win.kernelW()];
+        for (int oh = 0, o = 0; oh < ho; oh++) {
+            for (int ow = 0; ow < wo; ow++, o++) {
+                int n = 0;
+                for (int ki = 0; ki < win.kernelH(); ki++) {
+                    int ih = oh * win.strideH() - win.padTop() + ki * win.dilationH();
+                    for (int kj = 0; kj < win.kernelW(); kj++) {
+                        int iw = ow * win.strideW() - win.padLeft() + kj * win.dilationW();
+                        if (ih < h + win.padBottom() && iw < w + win.padRight()) {
+                            padCounts[o]++;
+                        }
+                        if (ih >= 0 && ih < h && iw >= 0 && iw < w) {
+                            scratch[n++] = ih * w + iw;
+                        }
+                    }
+                }
+                offsets[o] = java.util.Arrays.copyOf(scratch, n);
+            }
+        }
+        return new PoolGeometry(ho, wo, offsets, padCounts);
+    }
+
+    /** The divisor of an average at output position o. */
+    int divisor(int o, boolean countIncludePad) {
+        return countIncludePad ? padCounts[o] : Math.max(1, offsets[o].length);
+    }
+}

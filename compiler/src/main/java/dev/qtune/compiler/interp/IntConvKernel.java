@@ -7,7 +7,10 @@ import dev.qtune.compiler.ir.Shape;
 import dev.qtune.compiler.ir.Tensor;
 import dev.qtune.compiler.ir.Window2d;
 
-/** Integer convolution: im2col + {@link Igemm} (exact int32 sums from the bias), then requantize per channel. */
+/**
+ * Integer convolution: im2col + {@link Igemm} (exact int32 sums from the bias; int64 through
+ * {@link WideAccumulation} where int32 could overflow), then requantize per channel.
+ */
 final class IntConvKernel implements Kernel {
     private static final int MIN_ROW = 768;
 
@@ -29,8 +32,11 @@ final class IntConvKernel implements Kernel {
         int[] out = new int[batch * outC * p];
         int[] bias = in.length > 2 && in[2] != null ? in[2].ints() : null;
         int[][] col = new int[kk][block * p];
-        int[][] acc = new int[mg][block * p];
         Requantize rq = conv.requantize();
+        boolean wide = ctx.prepared(conv.name(), conv.weight(),
+                () -> WideAccumulation.needed(kk, in[0].dtype(), in[1].ints(), bias));
+        int[][] acc = wide ? null : new int[mg][block * p];
+        long[][] wideAcc = wide ? new long[mg][block * p] : null;
         for (int n0 = 0; n0 < batch; n0 += block) {
             int nb = Math.min(block, batch - n0);
             for (int g = 0; g < conv.group(); g++) {
@@ -39,13 +45,27 @@ final class IntConvKernel implements Kernel {
                     IntIm2col.fill(in[0].ints(), xOff, cg, xs.dim(2), xs.dim(3), win, ho, wo, col, b * p);
                 }
                 for (int m = 0; m < mg; m++) {
-                    java.util.Arrays.fill(acc[m], bias == null ? 0 : bias[g * mg + m]);
+                    int b0 = bias == null ? 0 : bias[g * mg + m];
+                    if (wide) {
+                        java.util.Arrays.fill(wideAcc[m], b0);
+                    } else {
+                        java.util.Arrays.fill(acc[m], b0);
+                    }
                 }
-                Igemm.multiplyAdd(mg, nb * p, kk, in[1].ints(), g * mg * kk, kk, col, acc);
+                if (wide) {
+                    WideAccumulation.multiplyAdd(mg, nb * p, kk, in[1].ints(), g * mg * kk, kk, col, wideAcc);
+                } else {
+                    Igemm.multiplyAdd(mg, nb * p, kk, in[1].ints(), g * mg * kk, kk, col, acc);
+                }
                 for (int m = 0; m < mg; m++) {
                     int oc = g * mg + m;
                     for (int b = 0; b < nb; b++) {
-                        IntRequantize.apply(acc[m], b * p, out, ((n0 + b) * outC + oc) * p, p, rq, oc);
+                        int dst = ((n0 + b) * outC + oc) * p;
+                        if (wide) {
+                            WideAccumulation.requantize(wideAcc[m], b * p, out, dst, p, rq, oc);
+                        } else {
+                            IntRequantize.apply(acc[m], b * p, out, dst, p, rq, oc);
+                        }
                     }
                 }
             }

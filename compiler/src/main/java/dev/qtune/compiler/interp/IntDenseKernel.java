@@ -6,7 +6,7 @@ import dev.qtune.compiler.ir.Requantize;
 import dev.qtune.compiler.ir.Shape;
 import dev.qtune.compiler.ir.Tensor;
 
-/** Integer dense layer: x[rows, K] x w[N, K]^T + bias in exact int32, then requantize per output. */
+/** Integer dense layer: x[rows, K] x w[N, K]^T + bias, exact (int32, or int64 where needed), then requantize per output. */
 final class IntDenseKernel implements Kernel {
     @Override
     public Tensor[] apply(Node node, Tensor[] in, KernelContext ctx) {
@@ -24,18 +24,36 @@ final class IntDenseKernel implements Kernel {
             }
             return Igemm.rows(t, 0, k, n);
         });
-        int[][] acc = new int[rows][n];
-        if (in.length > 2 && in[2] != null) {
-            for (int[] row : acc) {
-                System.arraycopy(in[2].ints(), 0, row, 0, n);
-            }
-        }
-        Igemm.multiplyAdd(rows, n, k, in[0].ints(), 0, k, wt, acc);
+        int[] bias = in.length > 2 && in[2] != null ? in[2].ints() : null;
+        boolean wide = ctx.prepared(d.name() + "/wide", d.weight(),
+                () -> WideAccumulation.needed(k, in[0].dtype(), in[1].ints(), bias));
         Requantize rq = d.requantize();
         int[] out = new int[rows * n];
-        for (int r = 0; r < rows; r++) {
-            for (int o = 0; o < n; o++) {
-                out[r * n + o] = rq.range().clamp(rq.multiplier(o).apply(acc[r][o], rq.rounding()));
+        if (wide) {
+            long[][] acc = new long[rows][n];
+            for (long[] row : acc) {
+                for (int o = 0; bias != null && o < n; o++) {
+                    row[o] = bias[o];
+                }
+            }
+            WideAccumulation.multiplyAdd(rows, n, k, in[0].ints(), 0, k, wt, acc);
+            for (int r = 0; r < rows; r++) {
+                for (int o = 0; o < n; o++) {
+                    WideAccumulation.requantize(acc[r], o, out, r * n + o, 1, rq, o);
+                }
+            }
+        } else {
+            int[][] acc = new int[rows][n];
+            for (int[] row : acc) {
+                if (bias != null) {
+                    System.arraycopy(bias, 0, row, 0, n);
+                }
+            }
+            Igemm.multiplyAdd(rows, n, k, in[0].ints(), 0, k, wt, acc);
+            for (int r = 0; r < rows; r++) {
+                for (int o = 0; o < n; o++) {
+                    out[r * n + o] = rq.range().clamp(rq.multiplier(o).apply(acc[r][o], rq.rounding()));
+                }
             }
         }
         return new Tensor[] {Tensor.ofInts(rq.dtype(), Shape.of(rows, n), out)};

@@ -19,7 +19,7 @@ import java.util.Optional;
 /**
  * Realizes one quantized Conv, Gemm or MatMul: integer weights (one row per output channel),
  * int32 bias at scale s_x * s_w[o], per-channel multipliers s_x * s_w[o] / s_y, and the check that
- * no int32 accumulation can overflow.
+ * the accumulation cannot overflow.
  */
 final class LayerRealizer {
     private LayerRealizer() {
@@ -78,13 +78,15 @@ final class LayerRealizer {
         return new QDenseNode(n.name(), ins, outName, rq);
     }
 
-    /** Every sum of K products plus the bias must stay inside int32 (docs/integer-semantics.md). */
+    /**
+     * Every sum of K products plus the bias must be exact: int32 accumulators where the worst case
+     * fits, int64 otherwise (docs/integer-semantics.md); beyond 2^62 not even int64 is safe.
+     */
     private static void checkAccumulator(Node n, int k, int xLevels, int wLevels, long maxBias) {
-        long worst = (long) k * xLevels * wLevels + maxBias;
-        if (worst > Integer.MAX_VALUE) {
+        double worst = (double) k * xLevels * wLevels + maxBias;
+        if (worst > Math.scalb(1.0, 62)) {
             throw new QtuneException("layer '" + n.name() + "': " + k + " products of activations up to " + xLevels
-                    + " and weights up to " + wLevels + " can overflow the int32 accumulator (worst case " + worst
-                    + "); lower activation_bits or weight_bits for this layer");
+                    + " and weights up to " + wLevels + " can overflow even a 64-bit accumulator");
         }
     }
 }

@@ -49,7 +49,7 @@ final class QuantKernels {
         float[] x = in[0].floats();
         float[] y = new float[x.length];
         for (int i = 0; i < x.length; i++) {
-            float sc = scales[channels == 1 ? 0 : (i / inner) % channels];
+            float sc = scales[scales.length == 1 ? 0 : (i / inner) % channels];
             y[i] = QuantMath.quantize(x[i], sc, spec.range()) * sc;
         }
         return new Tensor[] {Tensor.ofFloats(s, y)};

@@ -18,15 +18,16 @@ import java.util.Optional;
 
 /**
  * Realizes one quantized Conv, Gemm or MatMul: integer weights (one row per output channel),
- * int32 bias at scale s_x * s_w[o], per-channel multipliers s_x * s_w[o] / s_y, and the check that
+ * int32 bias as its quantization point says (scale float32(s_x * s_w[o])), per-channel multipliers
+ * s_x * s_w[o] / s_y, and the check that
  * the accumulation cannot overflow.
  */
 final class LayerRealizer {
     private LayerRealizer() {
     }
 
-    static Node realize(Node n, IntValue x, SimQuantizeNode wq, Tensor w, SimQuantizeNode point, String outName,
-                        Map<String, Tensor> inits) {
+    static Node realize(Node n, IntValue x, SimQuantizeNode wq, Tensor w, Optional<SimQuantizeNode> bq,
+                        SimQuantizeNode point, String outName, Map<String, Tensor> inits) {
         float[] ws = wq.spec().scaleArray();
         boolean conv = n instanceof Conv2dNode;
         // Weights as [outputs, K] row-major: Conv OIHW already is; Gemm with transB is [N, K]; else transpose.
@@ -47,25 +48,22 @@ final class LayerRealizer {
         inits.put(wName, Tensor.ofInts(wq.spec().storage(), wShape, wq8));
         float sy = new QuantSpecView(point).scale();
         List<FixedPointMultiplier> ms = new ArrayList<>();
-        double[] accScale = new double[outputs];
         for (int o = 0; o < outputs; o++) {
-            accScale[o] = (double) x.scale() * ws[ws.length == 1 ? 0 : o];
-            ms.add(FixedPointMultiplier.of(accScale[o] / sy));
+            ms.add(FixedPointMultiplier.of((double) x.scale() * ws[ws.length == 1 ? 0 : o] / sy));
         }
         List<String> ins = new ArrayList<>(List.of(x.name(), wName));
         long maxBias = 0;
-        Optional<String> bias = n.inputs().size() > 2 && !n.inputs().get(2).isEmpty()
-                ? Optional.of(n.inputs().get(2)) : Optional.empty();
-        if (bias.isPresent()) {
-            Tensor b = inits.get(bias.get());
-            int[] bq = new int[outputs];
+        if (bq.isPresent()) {
+            // Exactly what the simulated graph does: clamp(rint(b / s_b)) with s_b = float32(s_x * s_w[o]).
+            Tensor b = inits.get(bq.get().input());
+            float[] bs = bq.get().spec().scaleArray();
+            int[] q = new int[outputs];
             for (int o = 0; o < outputs; o++) {
-                double v = Math.rint(b.getFloat(b.numel() == 1 ? 0 : o) / accScale[o]);
-                bq[o] = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, v));
-                maxBias = Math.max(maxBias, Math.abs((long) bq[o]));
+                q[o] = QuantMath.quantize(b.getFloat(b.numel() == 1 ? 0 : o), bs[bs.length == 1 ? 0 : o], bq.get().spec().range());
+                maxBias = Math.max(maxBias, Math.abs((long) q[o]));
             }
             String bName = n.name() + "/bias_q";
-            inits.put(bName, Tensor.ofInts(DType.I32, Shape.of(outputs), bq));
+            inits.put(bName, Tensor.ofInts(DType.I32, Shape.of(outputs), q));
             ins.add(bName);
         }
         checkAccumulator(n, k, x.range().levels(), wq.spec().range().levels(), maxBias);

@@ -21,7 +21,7 @@ import java.util.Set;
 
 /**
  * Inserts SimQuantize nodes where the per-op rules ({@link AnnotateRules}) and the config say, as
- * TVM's annotate does: on the inputs and weights of quantized Conv/Gemm/MatMul layers, on their
+ * TVM's annotate does: on the inputs, weights and biases of quantized Conv/Gemm/MatMul layers, on their
  * outputs (after a Relu that is their only reader, which the integer op then fuses), on the
  * outputs of Add/Concat of quantized values, and after average pools. Scales are left for
  * QuantizeCalibrate. Activations that are non-negative by construction are quantized unsigned.
@@ -86,6 +86,9 @@ public final class QuantizeAnnotatePass implements Pass {
             List<String> ins = new ArrayList<>(n.inputs());
             ins.set(0, quantizeActivation(ins.get(0), c));
             ins.set(1, quantizeWeight(n, ins.get(1), c));
+            if (ins.size() > 2 && !ins.get(2).isEmpty()) {
+                ins.set(2, quantizeBias(n, ins.get(2), c));
+            }
             Node emitted = emit(n, ins);
             outputPoint(emitted, c);
         }
@@ -176,6 +179,16 @@ public final class QuantizeAnnotatePass implements Pass {
                     c.granularity() == Granularity.PER_CHANNEL ? axis : -1, c, List.of());
             String q = w + "/q@" + layer.name();
             out.add(new SimQuantizeNode(layer.name() + "/weight/simq", List.of(w), q, w, spec));
+            return q;
+        }
+
+        /** The bias at scale s_in * s_w, in int32 (scales set by QuantizeCalibrate from the layer's). */
+        private String quantizeBias(Node layer, String b, LayerQuantConfig c) {
+            IntRange range = new IntRange(Integer.MIN_VALUE + 1, Integer.MAX_VALUE);
+            int axis = g.type(b).shape().rank() - 1;
+            QuantSpec spec = new QuantSpec(QuantRole.BIAS, dev.qtune.compiler.ir.DType.I32, range, axis, c, List.of());
+            String q = b + "/q@" + layer.name();
+            out.add(new SimQuantizeNode(layer.name() + "/bias/simq", List.of(b), q, b, spec));
             return q;
         }
 

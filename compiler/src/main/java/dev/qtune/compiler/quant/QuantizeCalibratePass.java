@@ -36,14 +36,19 @@ public final class QuantizeCalibratePass implements Pass {
     @Override
     public Graph run(Graph g) {
         Map<String, Float> scaleOf = new HashMap<>();
+        Map<String, float[]> weightScales = new HashMap<>();
         List<Node> nodes = new ArrayList<>();
         for (Node n : g.nodes()) {
             if (n instanceof SimQuantizeNode q) {
                 float[] scales = switch (q.spec().role()) {
                     case ACTIVATION -> new float[] {activationScale(q)};
                     case WEIGHT -> weightScales(q, g.initializers().get(q.input()));
-                    case INHERIT -> new float[] {inheritedScale(g, q, scaleOf)};
+                    case INHERIT -> new float[] {inheritedScale(g, q.input(), q, scaleOf)};
+                    case BIAS -> biasScales(g, q, scaleOf, weightScales);
                 };
+                if (q.spec().role() == dev.qtune.compiler.ir.QuantRole.WEIGHT) {
+                    weightScales.put(q.output(), scales);
+                }
                 List<Float> list = new ArrayList<>();
                 for (float s : scales) {
                     list.add(s);
@@ -97,9 +102,28 @@ public final class QuantizeCalibratePass implements Pass {
         return scales;
     }
 
-    /** The scale of the value an INHERIT point's op read (through pass-through ops). */
-    private static float inheritedScale(Graph g, SimQuantizeNode q, Map<String, Float> scaleOf) {
-        String v = q.input();
+    /**
+     * A bias's scales: s_in * s_w[o] as a float32 product, from the layer that reads it (its input
+     * and weight quantization points come before the bias's in graph order).
+     */
+    private static float[] biasScales(Graph g, SimQuantizeNode q, Map<String, Float> scaleOf,
+                                      Map<String, float[]> weightScales) {
+        Node layer = g.consumers(q.output()).get(0);
+        float sx = inheritedScale(g, layer.inputs().get(0), q, scaleOf);
+        float[] sw = weightScales.get(layer.inputs().get(1));
+        if (sw == null) {
+            throw new QtuneException("bias point '" + q.name() + "' belongs to a layer without quantized weights");
+        }
+        int channels = g.initializers().get(q.input()).numel();
+        float[] s = new float[sw.length == 1 ? 1 : channels];
+        for (int o = 0; o < s.length; o++) {
+            s[o] = sx * sw[sw.length == 1 ? 0 : o];
+        }
+        return s;
+    }
+
+    /** The scale of value {@code v} (the output of a quantization point, or of pass-through ops after one). */
+    private static float inheritedScale(Graph g, String v, SimQuantizeNode q, Map<String, Float> scaleOf) {
         for (int depth = 0; depth < 64; depth++) {
             Float s = scaleOf.get(v);
             if (s != null) {

@@ -32,7 +32,8 @@ public final class QuantizeRealizePass implements Pass {
     /** The rule for one annotated node. */
     static RealizeRule rule(Graph annotated, Node n) {
         if (n instanceof SimQuantizeNode q) {
-            return q.spec().role() == QuantRole.WEIGHT ? RealizeRule.WEIGHT : RealizeRule.QUANTIZE_POINT;
+            return q.spec().role() == QuantRole.WEIGHT || q.spec().role() == QuantRole.BIAS
+                    ? RealizeRule.WEIGHT : RealizeRule.QUANTIZE_POINT;
         }
         if (n.inputs().size() > 1 && annotated.producer(n.inputs().get(1))
                 .filter(p -> p instanceof SimQuantizeNode w && w.spec().role() == QuantRole.WEIGHT).isPresent()) {
@@ -50,6 +51,6 @@ public final class QuantizeRealizePass implements Pass {
         };
     }
 
-    /** What realize does with each annotated node. */
+    /** What realize does with each annotated node (WEIGHT: a weight or bias point, consumed by its layer). */
     enum RealizeRule { QUANTIZE_POINT, WEIGHT, COMPUTE, MERGE, INTEGER_IF_INPUT_IS, FP32 }
 }

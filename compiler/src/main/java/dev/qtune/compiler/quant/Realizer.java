@@ -102,7 +102,9 @@ final class Realizer {
         IntValue x = intOf(n.inputs().get(0), "input of " + n.name());
         SimQuantizeNode wq = (SimQuantizeNode) g.producer(n.inputs().get(1)).orElseThrow();
         String outName = intName(point.output());
-        Node layer = LayerRealizer.realize(n, x, wq, g.initializers().get(wq.input()), point, outName, inits);
+        Optional<SimQuantizeNode> bq = n.inputs().size() > 2 && !n.inputs().get(2).isEmpty()
+                ? g.producer(n.inputs().get(2)).map(SimQuantizeNode.class::cast) : Optional.empty();
+        Node layer = LayerRealizer.realize(n, x, wq, g.initializers().get(wq.input()), bq, point, outName, inits);
         out.add(layer);
         ints.put(point.output(), new IntValue(outName, new QuantSpecView(point).scale(), point.spec().range(),
                 point.spec().storage()));

@@ -9,12 +9,12 @@ import dev.qtune.compiler.ir.Requantize;
  * K * max|x| * max|w| + max|bias| <= 2^31 - 1 (max|x| from the input's storage type, max|w| and
  * max|bias| from the constants), in int64 otherwise.
  */
-final class WideAccumulation {
+public final class WideAccumulation {
     private WideAccumulation() {
     }
 
     /** Whether a layer with these operands needs int64 accumulators. */
-    static boolean needed(int k, DType input, int[] weights, int[] bias) {
+    public static boolean needed(int k, DType input, int[] weights, int[] bias) {
         long maxX = Math.max(Math.abs(input.min()), input.max());
         long maxW = 0;
         for (int w : weights) {

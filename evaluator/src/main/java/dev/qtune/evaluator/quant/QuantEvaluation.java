@@ -57,18 +57,29 @@ public final class QuantEvaluation {
     public static QuantEvalResult run(Path modelFile, Graph fp32, QuantConfig config, Dataset calibration,
                                       Dataset eval, int limit, int threads, Path cacheDir, boolean compareSimulated,
                                       ProgressListener progress) {
+        return run(modelFile, fp32, config, calibration, eval, limit, threads, cacheDir, compareSimulated,
+                realized -> AccuracyEvaluator.evaluate(new IntegerInterpreter(realized), eval, limit, threads, progress));
+    }
+
+    /**
+     * As above, with the realized graph's accuracy measured by {@code integer} (the integer
+     * interpreter, or native code for a target).
+     */
+    public static QuantEvalResult run(Path modelFile, Graph fp32, QuantConfig config, Dataset calibration,
+                                      Dataset eval, int limit, int threads, Path cacheDir, boolean compareSimulated,
+                                      java.util.function.Function<Graph, AccuracyResult> integer) {
         String modelHash = sha256(modelFile);
         CalibrationCache.CachedStats cached = calibrate(modelHash, fp32, calibration, config.calibrationSamples(),
                 threads, cacheDir);
         CalibrationStats stats = cached.stats();
         QuantizedModel q = QuantizedModel.of(fp32, config, stats);
-        AccuracyResult integer = AccuracyEvaluator.evaluate(new IntegerInterpreter(q.realized()), eval, limit, threads, progress);
+        AccuracyResult integerResult = integer.apply(q.realized());
         AccuracyResult reference = ReferencePredictions.get(cacheDir, modelHash, fp32, eval, limit, threads);
         double simulatedAgreement = Double.NaN;
         if (compareSimulated) {
             AccuracyResult simulated = AccuracyEvaluator.evaluate(new Fp32Interpreter(q.simulated()), eval, limit,
                     threads, ProgressListener.NONE);
-            simulatedAgreement = QuantEvalResult.agreement(integer.predictions(), simulated.predictions());
+            simulatedAgreement = QuantEvalResult.agreement(integerResult.predictions(), simulated.predictions());
         }
         Map<String, OptionalDouble> sqnr = LayerErrors.sqnr(fp32, q.realized(), eval, SQNR_SAMPLES);
         List<LayerReport> layers = new ArrayList<>();
@@ -79,9 +90,9 @@ public final class QuantEvaluation {
             layers.add(c.skip() ? new LayerReport(name, n.opType(), 0, 0, true, OptionalDouble.empty())
                     : new LayerReport(name, n.opType(), c.weightBits(), c.activationBits(), false, db));
         }
-        LOG.info("{}: int top-1 {} vs fp32 {}", modelFile, integer.top1(), reference.top1());
-        return new QuantEvalResult(integer, reference,
-                QuantEvalResult.agreement(integer.predictions(), reference.predictions()),
+        LOG.info("{}: int top-1 {} vs fp32 {}", modelFile, integerResult.top1(), reference.top1());
+        return new QuantEvalResult(integerResult, reference,
+                QuantEvalResult.agreement(integerResult.predictions(), reference.predictions()),
                 simulatedAgreement,
                 ModelSize.bytes(q.realized(), config), layers,
                 new CalibrationRun(stats.samples(), cached.hit(), cached.seconds(), cached.file().toString()));

@@ -12,6 +12,8 @@ import dev.qtune.compiler.quant.QuantConfigReader;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+import dev.qtune.evaluator.nativecode.NativeRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -52,6 +54,20 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON (keys: model, precision, top1, samples, seconds, ...).")
     boolean json;
 
+    @Option(names = "--target", paramLabel = "T",
+            description = "Generate, build and run native code for this target (see `qtune targets`); accuracy from its predictions.")
+    String target;
+
+    @Option(names = "--bench", description = "With --target: also measure batch-1 latency (median, p10, p90).")
+    boolean bench;
+
+    @Option(names = "--bench-seconds", defaultValue = "1.0", paramLabel = "S",
+            description = "With --bench: time the model for at least S seconds (default: ${DEFAULT-VALUE}).")
+    double benchSeconds;
+
+    @Option(names = "--layer-times", description = "With --bench: also report per-layer times.")
+    boolean layerTimes;
+
     @Spec
     CommandSpec spec;
 
@@ -64,19 +80,38 @@ final class EvalCommand implements Callable<Integer> {
         if (workers < 1) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--threads must be >= 1, but was " + workers);
         }
+        if (target == null && (bench || layerTimes)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--bench and --layer-times need --target");
+        }
+        NativeEval nativeEval = target == null ? null : NativeEval.of(spec.commandLine(), target,
+                threads != null ? threads : 1, bench, benchSeconds, layerTimes);
         Dataset dataset = Datasets.load(data, split);
         Graph graph = ModelLoader.forExecution(model);
         PrintWriter out = spec.commandLine().getOut();
+        AtomicReference<NativeRun> nativeRun = new AtomicReference<>();
         if (qconfig != null) {
             QuantEvalResult r = QuantizedEval.run(model, graph, QuantConfigReader.read(qconfig), data, dataset, limit,
-                    workers, compareSimulated, spec.commandLine().getErr());
-            out.println(json ? Json.write(QuantizedEval.toJson(model, qconfig, dataset, workers, r))
-                    : QuantizedEval.summary(model, dataset, workers, r));
+                    workers, compareSimulated, spec.commandLine().getErr(), nativeEval == null ? null : realized -> {
+                        nativeRun.set(nativeEval.run(realized, dataset, limit));
+                        return nativeRun.get().accuracy();
+                    });
+            ObjectNode o = QuantizedEval.toJson(model, qconfig, dataset, workers, r);
+            String text = QuantizedEval.summary(model, dataset, workers, r);
+            if (nativeRun.get() != null) {
+                NativeEval.addJson(o, nativeRun.get());
+                text = text.stripTrailing() + System.lineSeparator() + "  " + NativeEval.summary(nativeRun.get());
+            }
+            out.println(json ? Json.write(o) : text);
             return 0;
         }
         AccuracyResult r;
-        try (ConsoleProgress progress = new ConsoleProgress("eval " + model.getFileName())) {
-            r = AccuracyEvaluator.evaluate(new Fp32Interpreter(graph), dataset, limit, workers, progress);
+        if (nativeEval != null) {
+            nativeRun.set(nativeEval.run(graph, dataset, limit));
+            r = nativeRun.get().accuracy();
+        } else {
+            try (ConsoleProgress progress = new ConsoleProgress("eval " + model.getFileName())) {
+                r = AccuracyEvaluator.evaluate(new Fp32Interpreter(graph), dataset, limit, workers, progress);
+            }
         }
         if (json) {
             ObjectNode o = Json.object();
@@ -89,10 +124,14 @@ final class EvalCommand implements Callable<Integer> {
             o.put("samples", r.samples());
             o.put("seconds", Json.seconds(r.seconds()));
             o.put("threads", workers);
+            if (nativeRun.get() != null) {
+                NativeEval.addJson(o, nativeRun.get());
+            }
             out.println(Json.write(o));
         } else {
-            out.printf("%s on %s/%s: top-1 %.2f%% (%d/%d), fp32 interpreter, %d threads, %.1f s%n", model,
-                    dataset.name(), dataset.split(), 100 * r.top1(), r.correct(), r.samples(), workers, r.seconds());
+            out.printf("%s on %s/%s: top-1 %.2f%% (%d/%d), %s, %d threads, %.1f s%n", model,
+                    dataset.name(), dataset.split(), 100 * r.top1(), r.correct(), r.samples(),
+                    nativeRun.get() != null ? NativeEval.summary(nativeRun.get()) : "fp32 interpreter", workers, r.seconds());
         }
         return 0;
     }

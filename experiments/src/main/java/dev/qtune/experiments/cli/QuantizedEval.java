@@ -19,12 +19,16 @@ final class QuantizedEval {
     }
 
     static QuantEvalResult run(Path model, Graph graph, QuantConfig config, String data, Dataset eval, int limit,
-                               int threads, boolean compareSimulated, PrintWriter err) {
+                               int threads, boolean compareSimulated, PrintWriter err,
+                               java.util.function.Function<Graph, dev.qtune.evaluator.accuracy.AccuracyResult> integer) {
         Dataset calibration = Datasets.load(data, "calibration");
         QuantEvalResult r;
         try (ConsoleProgress progress = new ConsoleProgress("eval int " + model.getFileName())) {
-            r = QuantEvaluation.run(model, graph, config, calibration, eval, limit, threads,
-                    CalibrationCache.defaultDir(), compareSimulated, progress);
+            r = integer == null
+                    ? QuantEvaluation.run(model, graph, config, calibration, eval, limit, threads,
+                            CalibrationCache.defaultDir(), compareSimulated, progress)
+                    : QuantEvaluation.run(model, graph, config, calibration, eval, limit, threads,
+                            CalibrationCache.defaultDir(), compareSimulated, integer);
         }
         var c = r.calibration();
         err.println(c.cacheHit()

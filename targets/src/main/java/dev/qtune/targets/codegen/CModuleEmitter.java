@@ -1,0 +1,175 @@
+package dev.qtune.targets.codegen;
+
+import dev.qtune.compiler.ir.AvgPool2dNode;
+import dev.qtune.compiler.ir.BinaryNode;
+import dev.qtune.compiler.ir.ClipNode;
+import dev.qtune.compiler.ir.ConcatNode;
+import dev.qtune.compiler.ir.Conv2dNode;
+import dev.qtune.compiler.ir.DType;
+import dev.qtune.compiler.ir.DequantizeNode;
+import dev.qtune.compiler.ir.FlattenNode;
+import dev.qtune.compiler.ir.GemmNode;
+import dev.qtune.compiler.ir.GlobalAvgPoolNode;
+import dev.qtune.compiler.ir.Graph;
+import dev.qtune.compiler.ir.IdentityNode;
+import dev.qtune.compiler.ir.MatMulNode;
+import dev.qtune.compiler.ir.MaxPool2dNode;
+import dev.qtune.compiler.ir.Node;
+import dev.qtune.compiler.ir.QAddNode;
+import dev.qtune.compiler.ir.QConcatNode;
+import dev.qtune.compiler.ir.QConv2dNode;
+import dev.qtune.compiler.ir.QDenseNode;
+import dev.qtune.compiler.ir.QuantizeNode;
+import dev.qtune.compiler.ir.ReluNode;
+import dev.qtune.compiler.ir.ReshapeNode;
+import dev.qtune.compiler.ir.SoftmaxNode;
+import dev.qtune.compiler.ir.ValueInfo;
+import dev.qtune.compiler.lower.LoweringException;
+import dev.qtune.compiler.lower.MemoryPlan;
+import dev.qtune.compiler.lower.ScheduleConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Generates one C module for a realized graph: the memory plan's arena, the constants packed for
+ * their kernels, one function per layer calling the kernel library with literal shapes and knob
+ * values, and the entry points {@code qt_run} and {@code qt_run_profiled} that the runner calls.
+ * Per-op lowering lives in one explicit table; an op without a rule is an error naming it.
+ */
+public final class CModuleEmitter {
+    public static final String MODEL_FILE = "model.c";
+    static final List<String> LIBRARY = List.of("qtune_kernels.h", "qtune_int_kernels.h", "qtune_fp32_kernels.h", "qtune_avx2_kernels.h",
+            "qtune_runner.c");
+
+    /** Lowers one node: the C statements of its layer function. */
+    @FunctionalInterface
+    interface OpEmitter {
+        String emit(Node node, EmitContext ctx);
+    }
+
+    private static final Map<Class<? extends Node>, OpEmitter> RULES = Map.ofEntries(
+            Map.entry(QConv2dNode.class, IntConvEmitter::conv),
+            Map.entry(QDenseNode.class, IntConvEmitter::dense),
+            Map.entry(QAddNode.class, ElementEmitter::qadd),
+            Map.entry(QConcatNode.class, ElementEmitter::qconcat),
+            Map.entry(QuantizeNode.class, ElementEmitter::quantize),
+            Map.entry(DequantizeNode.class, ElementEmitter::dequantize),
+            Map.entry(MaxPool2dNode.class, PoolEmitter::maxPool),
+            Map.entry(AvgPool2dNode.class, PoolEmitter::avgPool),
+            Map.entry(GlobalAvgPoolNode.class, PoolEmitter::globalAvgPool),
+            Map.entry(ReluNode.class, ElementEmitter::relu),
+            Map.entry(ClipNode.class, ElementEmitter::clip),
+            Map.entry(SoftmaxNode.class, ElementEmitter::softmax),
+            Map.entry(FlattenNode.class, ElementEmitter::reshapeCopy),
+            Map.entry(ReshapeNode.class, ElementEmitter::reshapeCopy),
+            Map.entry(IdentityNode.class, ElementEmitter::reshapeCopy),
+            Map.entry(BinaryNode.class, ElementEmitter::binary),
+            Map.entry(ConcatNode.class, ElementEmitter::concat),
+            Map.entry(Conv2dNode.class, Fp32Emitter::conv),
+            Map.entry(GemmNode.class, Fp32Emitter::gemm),
+            Map.entry(MatMulNode.class, Fp32Emitter::matmul));
+
+    private CModuleEmitter() {
+    }
+
+    /**
+     * Generates the module of a realized (or fp32) graph with one f32 input and one f32 output, for
+     * a target whose vectors hold {@code vectorBytes} bytes.
+     */
+    public static CModule emit(Graph g, int vectorBytes, ScheduleConfig schedule) {
+        if (g.inputs().size() != 1 || g.outputs().size() != 1) {
+            throw new LoweringException("graph '" + g.name() + "' must have one input and one output for native code, but has "
+                    + g.inputs().size() + " and " + g.outputs().size());
+        }
+        for (ValueInfo v : List.of(g.inputs().get(0), g.outputs().get(0))) {
+            if (v.type().dtype() != DType.F32) {
+                throw new LoweringException("graph input and output must be f32 for native code, but '" + v.name() + "' is "
+                        + v.type());
+            }
+        }
+        MemoryPlan plan = MemoryPlan.plan(g);
+        EmitContext ctx = new EmitContext(g, plan, Math.max(4, vectorBytes / 4), schedule);
+        StringBuilder layers = new StringBuilder();
+        List<String> names = new ArrayList<>();
+        for (Node n : g.nodes()) {
+            if (MemoryPlan.isView(n, plan.storage())) {
+                continue;
+            }
+            OpEmitter rule = RULES.get(n.getClass());
+            if (rule == null) {
+                throw new LoweringException("node '" + n.name() + "': op " + n.opType() + " has no native lowering rule; "
+                        + "supported ops: " + supportedOps());
+            }
+            String body = rule.emit(n, ctx);
+            layers.append("/* ").append(CArrays.comment(n.name())).append(" (").append(n.opType()).append(") */\n")
+                    .append("static void layer").append(names.size()).append("(const float *in, float *out) {\n")
+                    .append("    (void) in;\n    (void) out;\n").append(body).append("}\n\n");
+            names.add(n.name());
+        }
+        Map<String, String> sources = new LinkedHashMap<>();
+        sources.put(MODEL_FILE, model(g, plan, ctx, layers.toString(), names));
+        for (String file : LIBRARY) {
+            sources.put(file, resource(file));
+        }
+        int in = g.inputs().get(0).type().shape().bind(1).numel();
+        int out = g.outputs().get(0).type().shape().bind(1).numel();
+        return new CModule(sources, names, in, out, ctx.schedule());
+    }
+
+    private static String model(Graph g, MemoryPlan plan, EmitContext ctx, String layers, List<String> names) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("#define _POSIX_C_SOURCE 199309L\n/* Generated by qtune from graph ").append(CArrays.comment(g.name())).append(". Do not edit. */\n")
+                .append("#include \"qtune_kernels.h\"\n#include <time.h>\n\n")
+                .append("int qt_threads = 1;\n")
+                .append("const int qt_input_size = ").append(g.inputs().get(0).type().shape().bind(1).numel()).append(";\n")
+                .append("const int qt_output_size = ").append(g.outputs().get(0).type().shape().bind(1).numel()).append(";\n")
+                .append("const int qt_layer_count = ").append(names.size()).append(";\n")
+                .append("const char *const qt_layer_names[] = {");
+        for (String n : names) {
+            sb.append("\n    ").append(CArrays.string(n)).append(',');
+        }
+        sb.append("\n    0\n};\n\n")
+                .append("static unsigned char qt_arena[").append(Math.max(64, plan.arenaBytes()))
+                .append("] __attribute__((aligned(64)));\n")
+                .append("static const unsigned char qt_zero[").append(ctx.zeroBytes()).append("] __attribute__((aligned(64), unused));\n")
+                .append("static float qt_col[").append(Math.max(1, ctx.colFloats())).append("] __attribute__((aligned(64), unused));\n")
+                .append("static int16_t qt_x16[").append(ctx.wideInput()).append("] __attribute__((aligned(64), unused));\n\n")
+                .append(ctx.constants()).append('\n').append(layers)
+                .append("void qt_run(const float *in, float *out) {\n");
+        for (int i = 0; i < names.size(); i++) {
+            sb.append("    layer").append(i).append("(in, out);\n");
+        }
+        sb.append("}\n\nstatic double qt_now(void) {\n    struct timespec ts;\n    clock_gettime(CLOCK_MONOTONIC, &ts);\n"
+                        + "    return (double) ts.tv_sec + ts.tv_nsec * 1e-9;\n}\n\n")
+                .append("void qt_run_profiled(const float *in, float *out, double *seconds) {\n    double t = qt_now(), u;\n");
+        for (int i = 0; i < names.size(); i++) {
+            sb.append("    layer").append(i).append("(in, out);\n    u = qt_now();\n    seconds[").append(i)
+                    .append("] += u - t;\n    t = u;\n");
+        }
+        return sb.append("}\n").toString();
+    }
+
+    private static String supportedOps() {
+        return RULES.keySet().stream().map(Class::getSimpleName).map(s -> s.replace("Node", "")).sorted()
+                .reduce((a, b) -> a + ", " + b).orElse("");
+    }
+
+    /** A file of the kernel library (a classpath resource beside this class's package). */
+    static String resource(String file) {
+        String path = "/dev/qtune/targets/native/" + file;
+        try (InputStream in = CModuleEmitter.class.getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalStateException("kernel library file " + path + " is missing from the classpath");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

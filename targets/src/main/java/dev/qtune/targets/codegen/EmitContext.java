@@ -1,0 +1,126 @@
+package dev.qtune.targets.codegen;
+
+import dev.qtune.compiler.ir.DType;
+import dev.qtune.compiler.ir.Graph;
+import dev.qtune.compiler.ir.Node;
+import dev.qtune.compiler.ir.Tensor;
+import dev.qtune.compiler.lower.LoweringException;
+import dev.qtune.compiler.lower.MemoryPlan;
+import dev.qtune.compiler.lower.ScheduleConfig;
+import dev.qtune.compiler.lower.TensorStorage;
+
+/**
+ * What op emitters share while one module is generated: the graph, its memory plan, the target's
+ * vector width, the schedule, and the growing constant section; it also names buffers as C
+ * expressions and tracks the scratch sizes the kernels need.
+ */
+final class EmitContext {
+    final Graph graph;
+    final MemoryPlan plan;
+    final int lanes;
+    private ScheduleConfig schedule;
+    private final StringBuilder constants = new StringBuilder();
+    private int constantCount;
+    private long zeroBytes = 64;
+    private long colFloats;
+    private long wideInput = 1;
+
+    EmitContext(Graph graph, MemoryPlan plan, int lanes, ScheduleConfig schedule) {
+        this.graph = graph;
+        this.plan = plan;
+        this.lanes = lanes;
+        this.schedule = schedule;
+    }
+
+    TensorStorage storage(String value) {
+        return plan.storage().get(value);
+    }
+
+    /** The buffer of a value as a {@code void *} / {@code unsigned char *} C expression. */
+    String buffer(String value) {
+        String root = plan.root(value);
+        if (graph.inputs().stream().anyMatch(v -> v.name().equals(root))) {
+            return "in";
+        }
+        if (graph.outputs().stream().anyMatch(v -> plan.root(v.name()).equals(root))) {
+            return "out";
+        }
+        Long off = plan.offsets().get(root);
+        if (off == null) {
+            throw new LoweringException("value '" + value + "' has no buffer in the memory plan");
+        }
+        return "(qt_arena + " + off + ")";
+    }
+
+    /** The buffer of an fp32 value as a {@code float *} expression. */
+    String floats(String value) {
+        String b = buffer(value);
+        return b.equals("in") || b.equals("out") ? b : "((float *) " + b + ")";
+    }
+
+    Tensor constant(Node n, String value) {
+        return graph.constant(value).orElseThrow(() -> new LoweringException("node '" + n.name() + "' (" + n.opType()
+                + ") must have a constant " + value + " for native code, but it is computed"));
+    }
+
+    /** Declares a constant array and returns its C name. */
+    String declare(String cType, int[] values) {
+        String name = "k" + constantCount++;
+        constants.append("static const ").append(cType).append(' ').append(name).append("[] __attribute__((aligned(64))) = ")
+                .append(CArrays.ints(values)).append(";\n");
+        return name;
+    }
+
+    String declare(float[] values) {
+        String name = "k" + constantCount++;
+        constants.append("static const float ").append(name).append("[] __attribute__((aligned(64))) = ")
+                .append(CArrays.floats(values)).append(";\n");
+        return name;
+    }
+
+    void needZeroBytes(long bytes) {
+        zeroBytes = Math.max(zeroBytes, bytes);
+    }
+
+    void needWideInput(long elements) {
+        wideInput = Math.max(wideInput, elements);
+    }
+
+    long wideInput() {
+        return wideInput;
+    }
+
+    void needColFloats(long floats) {
+        colFloats = Math.max(colFloats, floats);
+    }
+
+    long zeroBytes() {
+        return zeroBytes;
+    }
+
+    long colFloats() {
+        return colFloats;
+    }
+
+    String constants() {
+        return constants.toString();
+    }
+
+    ScheduleConfig schedule() {
+        return schedule;
+    }
+
+    /** Records a knob value actually used (so the module's schedule lists defaults too). */
+    void used(String layer, String knob, int value) {
+        schedule = schedule.with(layer, knob, value);
+    }
+
+    static String kind(DType d) {
+        return switch (d) {
+            case U8 -> "QT_U8";
+            case I8 -> "QT_I8";
+            case I16 -> "QT_I16";
+            default -> throw new LoweringException("integer activations must be u8, i8 or i16, but one is " + d);
+        };
+    }
+}

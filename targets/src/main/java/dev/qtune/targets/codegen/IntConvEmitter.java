@@ -1,0 +1,145 @@
+package dev.qtune.targets.codegen;
+
+import dev.qtune.compiler.interp.WideAccumulation;
+import dev.qtune.compiler.ir.Node;
+import dev.qtune.compiler.ir.QConv2dNode;
+import dev.qtune.compiler.ir.QDenseNode;
+import dev.qtune.compiler.ir.Requantize;
+import dev.qtune.compiler.ir.Window2d;
+import dev.qtune.compiler.lower.ConvSchedules;
+import dev.qtune.compiler.lower.Knob;
+import dev.qtune.compiler.lower.TensorStorage;
+import dev.qtune.compiler.quant.FixedPointMultiplier;
+import dev.qtune.compiler.quant.Rounding;
+import java.util.List;
+
+/**
+ * Lowers QConv and QDense to the kernel library's fused kernels (accumulate + bias + requantize +
+ * clamp): the direct blocked kernel for group 1 and dense layers, the channel-vectorised one for
+ * depthwise layers, the general grouped one otherwise. Packs the weights for the chosen kernel and
+ * schedule.
+ */
+final class IntConvEmitter {
+    private IntConvEmitter() {
+    }
+
+    /** The shape of one layer's arithmetic, whatever its IR node. */
+    private record Layer(String name, String input, String output, int[] weights, int outC, int inCg, int kh, int kw,
+                         int[] bias, Window2d window, int group, Requantize rq) {
+    }
+
+    static String conv(Node node, EmitContext ctx) {
+        QConv2dNode q = (QConv2dNode) node;
+        var w = ctx.constant(q, q.weight());
+        int[] dims = w.shape().dims();
+        int[] bias = q.bias().map(b -> ctx.constant(q, b).ints()).orElse(null);
+        return emit(new Layer(q.name(), q.input(), q.output(), w.ints(), dims[0], dims[1], dims[2], dims[3], bias,
+                q.window(), q.group(), q.requantize()), ctx);
+    }
+
+    static String dense(Node node, EmitContext ctx) {
+        QDenseNode q = (QDenseNode) node;
+        var w = ctx.constant(q, q.weight());
+        int[] bias = q.bias().map(b -> ctx.constant(q, b).ints()).orElse(null);
+        return emit(new Layer(q.name(), q.input(), q.output(), w.ints(), w.shape().dim(0), w.shape().dim(1), 1, 1, bias,
+                Window2d.of(1, 1), 1, q.requantize()), ctx);
+    }
+
+    private static String emit(Layer l, EmitContext ctx) {
+        TensorStorage x = ctx.storage(l.input);
+        TensorStorage y = ctx.storage(l.output);
+        boolean wide = WideAccumulation.needed(l.inCg * l.kh * l.kw, x.dtype(), l.weights, l.bias);
+        int channels = x.channels();
+        if (l.group == 1) {
+            return direct(l, x, y, wide, ctx);
+        }
+        if (l.group == channels && l.outC == channels && !wide) {
+            return depthwise(l, x, y, ctx);
+        }
+        return grouped(l, x, y, wide, ctx);
+    }
+
+    private static String direct(Layer l, TensorStorage x, TensorStorage y, boolean wide, EmitContext ctx) {
+        List<Knob> knobs = ConvSchedules.space(y.paddedChannels(), y.width(), ctx.lanes);
+        int ob = ctx.schedule().value(l.name, knobs.get(0));
+        int owt = ctx.schedule().value(l.name, knobs.get(1));
+        ctx.used(l.name, knobs.get(0).name(), ob);
+        ctx.used(l.name, knobs.get(1).name(), owt);
+        int cp = x.paddedChannels();
+        int nb = (y.paddedChannels() + ob - 1) / ob;
+        int taps = l.kh * l.kw;
+        int[] packed = new int[nb * taps * cp * ob];
+        for (int o = 0; o < l.outC; o++) {
+            for (int c = 0; c < l.inCg; c++) {
+                for (int t = 0; t < taps; t++) {
+                    int pair = ((((o / ob) * taps + t) * cp + (c & ~1)) * ob) + 2 * (o % ob) + (c & 1);
+                    packed[pair] = l.weights[(o * l.inCg + c) * taps + t];
+                }
+            }
+        }
+        ctx.needZeroBytes(2L * cp);
+        ctx.needWideInput((long) x.spatial() * cp);
+        return String.format("    %s(%s, %s, %d, %d, %d, %s, %s,%n            %s, %s, %d, %d, %d, %s, %d, %d, qt_x16, qt_zero);%n",
+                wide ? "qt_conv_wide" : "qt_conv", ctx.buffer(l.input), EmitContext.kind(x.dtype()), x.height(),
+                x.width(), cp, ctx.declare("int16_t", packed), requantArgs(l, nb * ob, ctx), ctx.buffer(l.output),
+                EmitContext.kind(y.dtype()), y.height(), y.width(), y.paddedChannels(), windowArgs(l), ob, owt);
+    }
+
+    private static String depthwise(Layer l, TensorStorage x, TensorStorage y, EmitContext ctx) {
+        int cp = x.paddedChannels();
+        int taps = l.kh * l.kw;
+        int[] packed = new int[taps * cp];
+        for (int c = 0; c < l.outC; c++) {
+            for (int t = 0; t < taps; t++) {
+                packed[t * cp + c] = l.weights[c * taps + t];
+            }
+        }
+        return String.format("    qt_conv_depthwise(%s, %s, %d, %d, %d, %s, %s,%n            %s, %s, %d, %d, %s);%n",
+                ctx.buffer(l.input), EmitContext.kind(x.dtype()), x.height(), x.width(), cp,
+                ctx.declare("int8_t", packed), requantArgs(l, cp, ctx), ctx.buffer(l.output),
+                EmitContext.kind(y.dtype()), y.height(), y.width(), windowArgs(l));
+    }
+
+    private static String grouped(Layer l, TensorStorage x, TensorStorage y, boolean wide, EmitContext ctx) {
+        int taps = l.kh * l.kw;
+        int[] packed = new int[l.outC * taps * l.inCg];
+        for (int o = 0; o < l.outC; o++) {
+            for (int c = 0; c < l.inCg; c++) {
+                for (int t = 0; t < taps; t++) {
+                    packed[(o * taps + t) * l.inCg + c] = l.weights[(o * l.inCg + c) * taps + t];
+                }
+            }
+        }
+        return String.format("    %s(%s, %s, %d, %d, %d, %d, %s, %s,%n            %s, %s, %d, %d, %d, %d, %s, %d);%n",
+                wide ? "qt_conv_grouped_wide" : "qt_conv_grouped", ctx.buffer(l.input), EmitContext.kind(x.dtype()),
+                x.height(), x.width(), x.paddedChannels(), x.channels(), ctx.declare("int8_t", packed),
+                requantArgs(l, l.outC, ctx), ctx.buffer(l.output), EmitContext.kind(y.dtype()), y.height(), y.width(),
+                l.outC, y.paddedChannels(), windowArgs(l), l.group);
+    }
+
+    /** "bias, mantissas, shifts, rounding, lo, hi" with per-channel arrays of {@code n} entries (zeros past the channels). */
+    private static String requantArgs(Layer l, int n, EmitContext ctx) {
+        int[] bias = new int[n];
+        int[] mant = new int[n];
+        int[] shift = new int[n];
+        for (int o = 0; o < l.outC; o++) {
+            bias[o] = l.bias == null ? 0 : l.bias[o];
+            FixedPointMultiplier m = l.rq.multiplier(o);
+            mant[o] = m.mantissa();
+            shift[o] = m.shift();
+        }
+        return String.format("%s, %s, %s, %s, %d, %d", ctx.declare("int32_t", bias), ctx.declare("int32_t", mant),
+                ctx.declare("int8_t", shift), rounding(l.rq.rounding()), l.rq.range().min(), l.rq.range().max());
+    }
+
+    /** "KH, KW, SH, SW, PT, PL, DH, DW". */
+    private static String windowArgs(Layer l) {
+        Window2d w = l.window;
+        return String.format("%d, %d, %d, %d, %d, %d, %d, %d", l.kh, l.kw, w.strideH(), w.strideW(), w.padTop(),
+                w.padLeft(), w.dilationH(), w.dilationW());
+    }
+
+    static String rounding(Rounding r) {
+        return r == Rounding.UPWARD ? "QT_UPWARD" : "QT_TONEAREST";
+    }
+}

@@ -1,0 +1,292 @@
+/*
+ * Integer kernels (included by qtune_kernels.h). Accumulation is exact: int32 where the layer's
+ * worst case fits (docs/integer-semantics.md, "Exact accumulation"), int64 otherwise (the _wide
+ * variants), and the summation order is free.
+ */
+#ifndef QTUNE_INT_KERNELS_H
+#define QTUNE_INT_KERNELS_H
+
+/*
+ * Convolution (group 1) and dense layers, NHWC, direct: for each output row, tiles of OWT output
+ * pixels x OB output channels are accumulated in registers over (kh, kw, channel pairs). The
+ * input is first widened to int16 (scratch x16, unless it is int16 already); weights are packed
+ * int16 [ceil(OCP/OB)][KH*KW][CP/2][OB][2] (zeros past OC and at padded input channels), so one
+ * pair of input channels times OB pairs of weights is one vpmaddwd on AVX2: exact, since a pair
+ * sum of int16 products always fits int32. Bias, mantissa and shift arrays have ceil(OCP/OB)*OB
+ * entries. Input pixels outside the image read the zero row.
+ */
+QT_INLINE const int16_t *qt_widen(const void *x, int xk, size_t n, int16_t *x16) {
+    if (xk == QT_I16) {
+        return (const int16_t *) x;
+    }
+    for (size_t i = 0; i < n; i++) {
+        x16[i] = (int16_t) qt_load(x, xk, i);
+    }
+    return x16;
+}
+
+/* The input rows (pixel pointers, or the zero row) of one tile at tap (kh, kw). */
+QT_INLINE void qt_tile_rows(const int16_t *x16, const int16_t *zero, int H, int W, int CP, int oh, int ow0, int nt,
+                            int kh, int kw, int SH, int SW, int PT, int PL, int DH, int DW, int OWT,
+                            const int16_t **row) {
+    const int ih = oh * SH - PT + kh * DH;
+    for (int t = 0; t < OWT; t++) {
+        const int iw = (ow0 + t) * SW - PL + kw * DW;
+        row[t] = t < nt && ih >= 0 && ih < H && iw >= 0 && iw < W ? x16 + ((size_t) ih * W + iw) * CP : zero;
+    }
+}
+
+#define QT_DEFINE_CONV(NAME, ACC_T, APPLY)                                                              \
+    QT_INLINE void NAME##_generic(const int16_t *x16, int H, int W, int CP, const int16_t *wpk, const int32_t *bias, \
+                                  const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, void *y, \
+                                  int yk, int OH, int OW, int OCP, int KH, int KW, int SH, int SW, int PT, int PL, \
+                                  int DH, int DW, int OB, int OWT, const int16_t *zero) {                      \
+        const int NB = (OCP + OB - 1) / OB;                                                                  \
+        _Pragma("omp parallel for collapse(2) schedule(static) num_threads(qt_threads) if(qt_threads > 1)") \
+        for (int oh = 0; oh < OH; oh++) {                                                                    \
+            for (int ob = 0; ob < NB; ob++) {                                                                \
+                const int16_t *wb = wpk + (size_t) ob * KH * KW * CP * OB;                                   \
+                const int oend = OCP - ob * OB < OB ? OCP - ob * OB : OB;                                    \
+                for (int ow0 = 0; ow0 < OW; ow0 += OWT) {                                                    \
+                    const int nt = OW - ow0 < OWT ? OW - ow0 : OWT;                                          \
+                    ACC_T acc[QT_MAX_OWT][QT_MAX_OB];                                                        \
+                    for (int t = 0; t < OWT; t++) {                                                          \
+                        for (int o = 0; o < OB; o++) {                                                       \
+                            acc[t][o] = bias[ob * OB + o];                                                   \
+                        }                                                                                    \
+                    }                                                                                        \
+                    for (int kh = 0; kh < KH; kh++) {                                                        \
+                        for (int kw = 0; kw < KW; kw++) {                                                    \
+                            const int16_t *row[QT_MAX_OWT];                                                  \
+                            qt_tile_rows(x16, zero, H, W, CP, oh, ow0, nt, kh, kw, SH, SW, PT, PL, DH, DW, OWT, row); \
+                            const int16_t *wk = wb + (size_t) (kh * KW + kw) * CP * OB;                      \
+                            for (int c = 0; c < CP; c += 2) {                                                \
+                                const int16_t *wc = wk + (size_t) c * OB;                                    \
+                                for (int t = 0; t < OWT; t++) {                                              \
+                                    const ACC_T a0 = row[t][c], a1 = row[t][c + 1];                          \
+                                    for (int o = 0; o < OB; o++) {                                           \
+                                        acc[t][o] += a0 * wc[2 * o] + a1 * wc[2 * o + 1];                    \
+                                    }                                                                        \
+                                }                                                                            \
+                            }                                                                                \
+                        }                                                                                    \
+                    }                                                                                        \
+                    for (int t = 0; t < nt; t++) {                                                           \
+                        const size_t base = ((size_t) oh * OW + ow0 + t) * OCP + (size_t) ob * OB;           \
+                        for (int o = 0; o < oend; o++) {                                                     \
+                            const int ch = ob * OB + o;                                                      \
+                            qt_store(y, yk, base + o,                                                        \
+                                     qt_clamp(APPLY(acc[t][o], mant[ch], shift[ch], rounding), lo, hi));     \
+                        }                                                                                    \
+                    }                                                                                        \
+                }                                                                                            \
+            }                                                                                                \
+        }                                                                                                    \
+    }
+
+QT_DEFINE_CONV(qt_conv, int32_t, qt_apply)
+QT_DEFINE_CONV(qt_conv_wide, int64_t, qt_apply_wide)
+
+#if defined(__AVX2__)
+#include "qtune_avx2_kernels.h"
+#endif
+
+QT_INLINE void qt_conv(const void *x, int xk, int H, int W, int CP, const int16_t *wpk, const int32_t *bias,
+                       const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, void *y, int yk, int OH,
+                       int OW, int OCP, int KH, int KW, int SH, int SW, int PT, int PL, int DH, int DW, int OB,
+                       int OWT, int16_t *x16, const void *zero) {
+    const int16_t *xs = qt_widen(x, xk, (size_t) H * W * CP, x16);
+#if defined(__AVX2__)
+    if (OB % 8 == 0 && OB <= 32) {
+        qt_conv_avx2(xs, H, W, CP, wpk, bias, mant, shift, rounding, lo, hi, y, yk, OH, OW, OCP, KH, KW, SH, SW, PT,
+                     PL, DH, DW, OB, OWT, (const int16_t *) zero);
+        return;
+    }
+#endif
+    qt_conv_generic(xs, H, W, CP, wpk, bias, mant, shift, rounding, lo, hi, y, yk, OH, OW, OCP, KH, KW, SH, SW, PT, PL,
+                    DH, DW, OB, OWT, (const int16_t *) zero);
+}
+
+QT_INLINE void qt_conv_wide(const void *x, int xk, int H, int W, int CP, const int16_t *wpk, const int32_t *bias,
+                            const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, void *y, int yk,
+                            int OH, int OW, int OCP, int KH, int KW, int SH, int SW, int PT, int PL, int DH, int DW,
+                            int OB, int OWT, int16_t *x16, const void *zero) {
+    const int16_t *xs = qt_widen(x, xk, (size_t) H * W * CP, x16);
+    qt_conv_wide_generic(xs, H, W, CP, wpk, bias, mant, shift, rounding, lo, hi, y, yk, OH, OW, OCP, KH, KW, SH, SW,
+                         PT, PL, DH, DW, OB, OWT, (const int16_t *) zero);
+}
+
+/*
+ * Grouped convolution (depthwise included), NHWC, one output channel at a time: the general
+ * case. Weights are [OC][KH*KW][C/group] (OIHW with the taps before the channels).
+ */
+#define QT_DEFINE_CONV_GROUPED(NAME, ACC_T, APPLY)                                                      \
+    QT_INLINE void NAME(const void *x, int xk, int H, int W, int CP, int C, const int8_t *w,             \
+                        const int32_t *bias, const int32_t *mant, const int8_t *shift, int rounding, int lo, \
+                        int hi, void *y, int yk, int OH, int OW, int OC, int OCP, int KH, int KW, int SH,   \
+                        int SW, int PT, int PL, int DH, int DW, int group) {                                 \
+        const int cg = C / group;                                                                            \
+        const int mg = OC / group;                                                                           \
+        _Pragma("omp parallel for schedule(static) num_threads(qt_threads) if(qt_threads > 1)")             \
+        for (int oh = 0; oh < OH; oh++) {                                                                    \
+            for (int ow = 0; ow < OW; ow++) {                                                                \
+                const size_t obase = ((size_t) oh * OW + ow) * OCP;                                          \
+                for (int o = 0; o < OC; o++) {                                                               \
+                    const int c0 = (o / mg) * cg;                                                            \
+                    ACC_T acc = bias[o];                                                                     \
+                    for (int kh = 0; kh < KH; kh++) {                                                        \
+                        const int ih = oh * SH - PT + kh * DH;                                               \
+                        if (ih < 0 || ih >= H) {                                                             \
+                            continue;                                                                        \
+                        }                                                                                    \
+                        for (int kw = 0; kw < KW; kw++) {                                                    \
+                            const int iw = ow * SW - PL + kw * DW;                                           \
+                            if (iw < 0 || iw >= W) {                                                         \
+                                continue;                                                                    \
+                            }                                                                                \
+                            const size_t xb = ((size_t) ih * W + iw) * CP + c0;                              \
+                            const int8_t *wt = w + ((size_t) o * KH * KW + kh * KW + kw) * cg;               \
+                            for (int c = 0; c < cg; c++) {                                                   \
+                                acc += (ACC_T) qt_load(x, xk, xb + c) * wt[c];                               \
+                            }                                                                                \
+                        }                                                                                    \
+                    }                                                                                        \
+                    qt_store(y, yk, obase + o, qt_clamp(APPLY(acc, mant[o], shift[o], rounding), lo, hi));   \
+                }                                                                                            \
+                for (int o = OC; o < OCP; o++) {                                                             \
+                    qt_store(y, yk, obase + o, 0);                                                           \
+                }                                                                                            \
+            }                                                                                                \
+        }                                                                                                    \
+    }
+
+QT_DEFINE_CONV_GROUPED(qt_conv_grouped, int32_t, qt_apply)
+QT_DEFINE_CONV_GROUPED(qt_conv_grouped_wide, int64_t, qt_apply_wide)
+
+/*
+ * Depthwise convolution (group = C = OC), NHWC, vectorised over channels. Weights are
+ * [KH*KW][CP] (zeros at padded channels).
+ */
+QT_INLINE void qt_conv_depthwise(const void *x, int xk, int H, int W, int CP, const int8_t *w, const int32_t *bias,
+                                 const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, void *y,
+                                 int yk, int OH, int OW, int KH, int KW, int SH, int SW, int PT, int PL, int DH,
+                                 int DW) {
+    _Pragma("omp parallel for schedule(static) num_threads(qt_threads) if(qt_threads > 1)")
+    for (int oh = 0; oh < OH; oh++) {
+        int32_t acc[CP];
+        for (int ow = 0; ow < OW; ow++) {
+            for (int c = 0; c < CP; c++) {
+                acc[c] = bias[c];
+            }
+            for (int kh = 0; kh < KH; kh++) {
+                const int ih = oh * SH - PT + kh * DH;
+                if (ih < 0 || ih >= H) {
+                    continue;
+                }
+                for (int kw = 0; kw < KW; kw++) {
+                    const int iw = ow * SW - PL + kw * DW;
+                    if (iw < 0 || iw >= W) {
+                        continue;
+                    }
+                    const size_t xb = ((size_t) ih * W + iw) * CP;
+                    const int8_t *wt = w + (size_t) (kh * KW + kw) * CP;
+                    for (int c = 0; c < CP; c++) {
+                        acc[c] += qt_load(x, xk, xb + c) * (int32_t) wt[c];
+                    }
+                }
+            }
+            const size_t ob = ((size_t) oh * OW + ow) * CP;
+            for (int c = 0; c < CP; c++) {
+                qt_store(y, yk, ob + c, qt_clamp(qt_apply(acc[c], mant[c], shift[c], rounding), lo, hi));
+            }
+        }
+    }
+}
+
+/* y = clamp(apply(Ma, a) + apply(Mb, b)) element-wise (QAdd). */
+QT_INLINE void qt_add(const void *a, int ak, const void *b, int bk, void *y, int yk, size_t n, int32_t ma, int na,
+                      int32_t mb, int nb, int rounding, int lo, int hi) {
+    for (size_t i = 0; i < n; i++) {
+        int64_t v = qt_apply(qt_load(a, ak, i), ma, na, rounding) + qt_apply(qt_load(b, bk, i), mb, nb, rounding);
+        qt_store(y, yk, i, qt_clamp(v, lo, hi));
+    }
+}
+
+/* One input of a channel concat (QConcat, axis 1): its C channels land at channel offset c0. */
+QT_INLINE void qt_concat_part(const void *x, int xk, int C, int CP, void *y, int yk, int YCP, int c0, int HW,
+                              int32_t m, int n, int rounding, int lo, int hi) {
+    for (int i = 0; i < HW; i++) {
+        for (int c = 0; c < C; c++) {
+            int64_t v = qt_apply(qt_load(x, xk, (size_t) i * CP + c), m, n, rounding);
+            qt_store(y, yk, (size_t) i * YCP + c0 + c, qt_clamp(v, lo, hi));
+        }
+    }
+}
+
+/* max(q, 0) element-wise (an unfused integer Relu). */
+QT_INLINE void qt_relu_int(const void *x, void *y, int kind, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        int32_t v = qt_load(x, kind, i);
+        qt_store(y, kind, i, v > 0 ? v : 0);
+    }
+}
+
+/* round(sum / count), ties away from zero (integer-semantics.md, "Pools"). */
+QT_INLINE int32_t qt_rounded_divide(int64_t sum, int count) {
+    int64_t mag = sum < 0 ? -sum : sum;
+    int64_t q = (2 * mag + count) / (2 * (int64_t) count);
+    return (int32_t) (sum < 0 ? -q : q);
+}
+
+/*
+ * Max or average pool, NHWC. Padding never wins a max; an average divides by the window's
+ * element count (count_include_pad: the positions inside the explicit pads count too).
+ */
+QT_INLINE void qt_pool_int(const void *x, void *y, int kind, int H, int W, int CP, int OH, int OW, int KH, int KW,
+                           int SH, int SW, int PT, int PL, int PB, int PR, int DH, int DW, int is_max,
+                           int count_pad) {
+    for (int oh = 0; oh < OH; oh++) {
+        for (int ow = 0; ow < OW; ow++) {
+            const size_t ob = ((size_t) oh * OW + ow) * CP;
+            for (int c = 0; c < CP; c++) {
+                int64_t acc = is_max ? INT64_MIN : 0;
+                int n = 0;
+                int padded = 0;
+                for (int kh = 0; kh < KH; kh++) {
+                    const int ih = oh * SH - PT + kh * DH;
+                    for (int kw = 0; kw < KW; kw++) {
+                        const int iw = ow * SW - PL + kw * DW;
+                        if (ih < H + PB && iw < W + PR) {
+                            padded++;
+                        }
+                        if (ih >= 0 && ih < H && iw >= 0 && iw < W) {
+                            int32_t v = qt_load(x, kind, ((size_t) ih * W + iw) * CP + c);
+                            acc = is_max ? (v > acc ? v : acc) : acc + v;
+                            n++;
+                        }
+                    }
+                }
+                int32_t r;
+                if (is_max) {
+                    r = (int32_t) acc;
+                } else {
+                    r = qt_rounded_divide(acc, count_pad ? padded : (n > 0 ? n : 1));
+                }
+                qt_store(y, kind, ob + c, r);
+            }
+        }
+    }
+}
+
+/* Global average pool, NHWC [HW][CP] to [CP]. */
+QT_INLINE void qt_global_avg_pool_int(const void *x, void *y, int kind, int HW, int CP) {
+    for (int c = 0; c < CP; c++) {
+        int64_t sum = 0;
+        for (int i = 0; i < HW; i++) {
+            sum += qt_load(x, kind, (size_t) i * CP + c);
+        }
+        qt_store(y, kind, c, qt_rounded_divide(sum, HW));
+    }
+}
+
+#endif

@@ -1,0 +1,158 @@
+/*
+ * qtune kernel library: the integer and fp32 kernels that generated modules call.
+ *
+ * Every kernel is bit-exact to docs/integer-semantics.md (integer kernels) or to the Java fp32
+ * interpreter's summation order (fp32 kernels; modules are built with -ffp-contract=off).
+ * Kernels are always_inline and generated code calls them with literal shapes and schedule
+ * values, so each call site is specialised by the C compiler (loop bounds, unrolling, vector
+ * widths). Element kinds: QT_U8 = uint8_t, QT_I8 = int8_t, QT_I16 = int16_t.
+ *
+ * Layouts: integer 4-D tensors are NHWC with the channel count padded to a multiple of 4 (the
+ * padding holds zeros and meets zero weights); integer 2-D tensors are flat, padded likewise;
+ * fp32 tensors are NCHW as in ONNX.
+ */
+#ifndef QTUNE_KERNELS_H
+#define QTUNE_KERNELS_H
+
+#include <math.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define QT_INLINE static inline __attribute__((always_inline))
+#define QT_U8 0
+#define QT_I8 1
+#define QT_I16 2
+#define QT_UPWARD 0
+#define QT_TONEAREST 1
+#define QT_MAX_OB 64
+#define QT_MAX_OWT 8
+
+/* Threads used by the parallel loops; the runner sets it. */
+extern int qt_threads;
+
+QT_INLINE int32_t qt_load(const void *p, int kind, size_t i) {
+    return kind == QT_U8 ? ((const uint8_t *) p)[i] : kind == QT_I8 ? ((const int8_t *) p)[i] : ((const int16_t *) p)[i];
+}
+
+QT_INLINE void qt_store(void *p, int kind, size_t i, int32_t v) {
+    if (kind == QT_U8) {
+        ((uint8_t *) p)[i] = (uint8_t) v;
+    } else if (kind == QT_I8) {
+        ((int8_t *) p)[i] = (int8_t) v;
+    } else {
+        ((int16_t *) p)[i] = (int16_t) v;
+    }
+}
+
+QT_INLINE int qt_size(int kind) {
+    return kind == QT_I16 ? 2 : 1;
+}
+
+/* ---- requantization (integer-semantics.md, "Fixed-point multipliers") ---- */
+
+/* floor((p + 2^(n-1)) / 2^n) for p >= 0 or rounding upward: arithmetic shifts. */
+QT_INLINE int64_t qt_round_shift(int64_t p, int n) {
+    return n == 0 ? p : (p >> n) + ((p >> (n - 1)) & 1);
+}
+
+/* apply(M, a) without saturation for |a| < 2^32 (any int32 accumulator). */
+QT_INLINE int64_t qt_apply(int64_t a, int32_t m, int n, int rounding) {
+    int64_t p = a * (int64_t) m;
+    return rounding == QT_UPWARD || p >= 0 ? qt_round_shift(p, n) : -qt_round_shift(-p, n);
+}
+
+/* apply(M, a) for any int64 a (wide accumulators), exact through a 128-bit product. */
+QT_INLINE int64_t qt_apply_wide(int64_t a, int32_t m, int n, int rounding) {
+    if (a < ((int64_t) 1 << 32) && a > -((int64_t) 1 << 32)) {
+        return qt_apply(a, m, n, rounding);
+    }
+    __int128 p = (__int128) a * m;
+    int neg = rounding == QT_TONEAREST && p < 0;
+    if (neg) {
+        p = -p;
+    }
+    if (n > 0) {
+        p = (p + ((__int128) 1 << (n - 1))) >> n;
+    }
+    if (neg) {
+        p = -p;
+    }
+    return p > INT64_MAX ? INT64_MAX : p < INT64_MIN ? INT64_MIN : (int64_t) p;
+}
+
+QT_INLINE int32_t qt_clamp(int64_t v, int lo, int hi) {
+    return (int32_t) (v < lo ? lo : v > hi ? hi : v);
+}
+
+/* ---- fp32 helpers with Java's Math.max / Math.min semantics (NaN wins, +0 > -0) ---- */
+
+QT_INLINE float qt_jmax(float a, float b) {
+    if (a != a) {
+        return a;
+    }
+    if (b != b) {
+        return b;
+    }
+    if (a == 0.0f && b == 0.0f) {
+        return signbit(a) ? b : a;
+    }
+    return a >= b ? a : b;
+}
+
+QT_INLINE float qt_jmin(float a, float b) {
+    if (a != a) {
+        return a;
+    }
+    if (b != b) {
+        return b;
+    }
+    if (a == 0.0f && b == 0.0f) {
+        return signbit(a) ? a : b;
+    }
+    return a <= b ? a : b;
+}
+
+/* ---- boundaries ---- */
+
+/* q = clamp(rint(x / s)), NaN -> 0; from fp32 NCHW [C][HW] to integer NHWC [HW][CP]. */
+QT_INLINE void qt_quantize(const float *x, void *y, int kind, int C, int HW, int CP, float s, int lo, int hi) {
+    for (int c = 0; c < C; c++) {
+        for (int i = 0; i < HW; i++) {
+            float r = x[(size_t) c * HW + i] / s;
+            int32_t q;
+            if (r != r) {
+                q = 0;
+            } else {
+                r = rintf(r);
+                q = r < (float) lo ? lo : r > (float) hi ? hi : (int32_t) r;
+            }
+            qt_store(y, kind, (size_t) i * CP + c, q);
+        }
+    }
+}
+
+/* x = (float) q * s; from integer NHWC [HW][CP] to fp32 NCHW [C][HW]. */
+QT_INLINE void qt_dequantize(const void *x, int kind, float *y, int C, int HW, int CP, float s) {
+    for (int c = 0; c < C; c++) {
+        for (int i = 0; i < HW; i++) {
+            y[(size_t) c * HW + i] = (float) qt_load(x, kind, (size_t) i * CP + c) * s;
+        }
+    }
+}
+
+/* Integer NHWC [HW][CP] to a flat NCHW-ordered vector (Flatten of an integer tensor). */
+QT_INLINE void qt_flatten_int(const void *x, void *y, int kind, int C, int HW, int CP) {
+    for (int c = 0; c < C; c++) {
+        for (int i = 0; i < HW; i++) {
+            qt_store(y, kind, (size_t) c * HW + i, qt_load(x, kind, (size_t) i * CP + c));
+        }
+    }
+}
+
+#include "qtune_int_kernels.h"
+#include "qtune_fp32_kernels.h"
+
+#endif

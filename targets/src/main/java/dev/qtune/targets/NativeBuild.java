@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,13 +45,8 @@ public final class NativeBuild {
 
     private static final Logger LOG = LoggerFactory.getLogger(NativeBuild.class);
     private static final Pattern SOURCE_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]*\\.[ch]");
-    private static final Object[] LOCKS = new Object[64];
-
-    static {
-        for (int i = 0; i < LOCKS.length; i++) {
-            LOCKS[i] = new Object();
-        }
-    }
+    /** One lock per build hash, so threads building the same inputs compile once and others do not wait. */
+    private static final Map<String, Object> LOCKS = new ConcurrentHashMap<>();
 
     private NativeBuild() {
     }
@@ -75,7 +71,7 @@ public final class NativeBuild {
         String hash = BuildKey.of(files, target.name(), flags, cc.version());
         Path root = cacheDir.resolve(FOLDER);
         Path dir = root.resolve(hash);
-        synchronized (LOCKS[Math.floorMod(hash.hashCode(), LOCKS.length)]) {
+        synchronized (LOCKS.computeIfAbsent(hash, h -> new Object())) {
             CompiledModule cached = cached(dir, hash, cc, flags);
             if (cached != null) {
                 LOG.debug("native build {} for {}: cache hit", hash.substring(0, 12), target.name());

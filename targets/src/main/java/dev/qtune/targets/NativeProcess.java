@@ -74,6 +74,7 @@ public final class NativeProcess {
         Drain err = Drain.start(p.getErrorStream(), name + "-stderr");
         Thread feeder = feed(p.getOutputStream(), stdin, name + "-stdin");
         boolean finished = waitFor(p, timeout);
+        boolean interrupted = Thread.currentThread().isInterrupted();
         if (!finished) {
             killTree(p);
         }
@@ -82,7 +83,10 @@ public final class NativeProcess {
         String stderr = err.finish(DRAIN_GRACE_MS);
         feeder.interrupt();
         int code = p.isAlive() ? -1 : p.exitValue();
-        ProcessResult r = classify(finished, code, stdout, stderr, seconds, timeout);
+        ProcessResult r = interrupted && !finished
+                ? new ProcessResult(ProcessResult.Status.FAILED, code, stdout, stderr, seconds,
+                        String.format(Locale.ROOT, "interrupted after %.1f s; killed", seconds))
+                : classify(finished, code, stdout, stderr, seconds, timeout);
         LOG.debug("{} -> {} (exit {}) in {} s{}", command.get(0), r.status(), code,
                 String.format(Locale.ROOT, "%.3f", seconds), r.reason().isEmpty() ? "" : ": " + r.reason());
         return r;
@@ -111,16 +115,12 @@ public final class NativeProcess {
     }
 
     private static boolean waitFor(Process p, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            try {
-                return p.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            } catch (InterruptedException e) {
-                // Keep the promise of never leaving a child behind: kill it, then restore the flag.
-                killTree(p);
-                Thread.currentThread().interrupt();
-                return false;
-            }
+        try {
+            return p.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            // Restore the flag; the caller kills the child, keeping the promise of never leaving one behind.
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

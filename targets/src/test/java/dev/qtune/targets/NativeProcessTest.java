@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -103,6 +104,19 @@ class NativeProcessTest {
         UncheckedIOException e = assertThrows(UncheckedIOException.class,
                 () -> NativeProcess.run(List.of("/no/such/qtune-program"), TEN_SECONDS, null, Map.of()));
         assertTrue(e.getMessage().startsWith("cannot start /no/such/qtune-program"), e.getMessage());
+    }
+
+    @Test
+    void anInterruptedCallerKillsTheChildAndSaysSo() throws Exception {
+        Path exe = TestPrograms.build(cache, "endless", TestPrograms.ENDLESS);
+        ProcessResult[] result = new ProcessResult[1];
+        Thread caller = new Thread(() -> result[0] = NativeProcess.run(List.of(exe.toString()), Duration.ofSeconds(60), null, Map.of()));
+        caller.start();
+        caller.interrupt();
+        caller.join(TimeUnit.SECONDS.toMillis(30));
+        assertFalse(caller.isAlive());
+        assertEquals(ProcessResult.Status.FAILED, result[0].status());
+        assertTrue(result[0].reason().startsWith("interrupted after "), result[0].reason());
     }
 
     @Test

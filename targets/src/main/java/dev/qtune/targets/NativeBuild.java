@@ -1,0 +1,234 @@
+package dev.qtune.targets;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds C sources into a native executable for a target, through a content-addressed cache.
+ *
+ * <p>The compiler runs with an argument array (never a shell) in a fresh temporary folder under
+ * {@code <cacheDir>/native/}: {@code cc <target flags> <extra flags> -o module <the .c files> -lm}.
+ * The finished folder (executable, sources, {@value #COMMAND_FILE}, {@value #WARNINGS_FILE}) is
+ * then moved atomically to {@code <cacheDir>/native/<hash>/}, so a folder there is always complete,
+ * and a second build of the same inputs runs no compiler. Threads of one JVM building the same
+ * inputs at once compile once; separate processes may both compile, and the first move wins.
+ */
+public final class NativeBuild {
+    /** The folder under the cache directory that holds native builds. */
+    public static final String FOLDER = "native";
+    /** The executable's file name in its build folder. */
+    public static final String EXECUTABLE = "module";
+    /** System property: seconds the compiler may run (default {@value #DEFAULT_TIMEOUT_SECONDS}). */
+    public static final String TIMEOUT_PROPERTY = "qtune.cc.timeout";
+    public static final long DEFAULT_TIMEOUT_SECONDS = 300;
+    static final String COMMAND_FILE = "command.txt";
+    static final String WARNINGS_FILE = "warnings.txt";
+    static final int ERROR_LINES = 40;
+
+    private static final Logger LOG = LoggerFactory.getLogger(NativeBuild.class);
+    private static final Pattern SOURCE_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]*\\.[ch]");
+    /** One lock per build hash, so threads building the same inputs compile once and others do not wait. */
+    private static final Map<String, Object> LOCKS = new ConcurrentHashMap<>();
+
+    private NativeBuild() {
+    }
+
+    /**
+     * Builds (or finds in the cache) the executable of these sources for the target.
+     *
+     * @param sources   file name to C text; {@code .c} files are compiled, {@code .h} files only written
+     * @param extraFlags compiler flags after the target's (e.g. {@code -DBATCH=8})
+     * @param cacheDir  qtune's cache directory; builds go in its {@value #FOLDER} folder
+     * @throws NativeBuildException when there is no compiler, the sources do not compile, or the compiler times out
+     */
+    public static CompiledModule build(Target target, Map<String, String> sources, List<String> extraFlags, Path cacheDir) {
+        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(cacheDir, "cacheDir");
+        Map<String, String> files = checkSources(sources);
+        List<String> flags = new ArrayList<>(target.compilerFlags());
+        flags.addAll(List.copyOf(Objects.requireNonNull(extraFlags, "extraFlags")));
+        Toolchain cc = Toolchain.find(target).orElseThrow(() -> new NativeBuildException("no C compiler for target "
+                + target.name() + ": " + target.compilerCommand() + " not found on PATH (" + Toolchain.installHint(target)
+                + ")", List.of(), ""));
+        String hash = BuildKey.of(files, target.name(), flags, cc.version());
+        Path root = cacheDir.resolve(FOLDER);
+        Path dir = root.resolve(hash);
+        synchronized (LOCKS.computeIfAbsent(hash, h -> new Object())) {
+            CompiledModule cached = cached(dir, hash, cc, flags);
+            if (cached != null) {
+                LOG.debug("native build {} for {}: cache hit", hash.substring(0, 12), target.name());
+                return cached;
+            }
+            return compile(target, files, flags, cc, root, hash);
+        }
+    }
+
+    private static Map<String, String> checkSources(Map<String, String> sources) {
+        Objects.requireNonNull(sources, "sources");
+        Map<String, String> files = new TreeMap<>();
+        for (Map.Entry<String, String> e : sources.entrySet()) {
+            if (e.getKey() == null || !SOURCE_NAME.matcher(e.getKey()).matches()) {
+                throw new IllegalArgumentException("source names must be plain file names ending in .c or .h, but one was '"
+                        + e.getKey() + "'");
+            }
+            files.put(e.getKey(), Objects.requireNonNull(e.getValue(), "text of source " + e.getKey()));
+        }
+        if (files.keySet().stream().noneMatch(n -> n.endsWith(".c"))) {
+            throw new IllegalArgumentException("sources must include at least one .c file, but were " + files.keySet());
+        }
+        return files;
+    }
+
+    private static CompiledModule cached(Path dir, String hash, Toolchain cc, List<String> flags) {
+        Path exe = dir.resolve(EXECUTABLE);
+        if (!Files.isRegularFile(exe) || !Files.isExecutable(exe)) {
+            return null;
+        }
+        String warnings = "";
+        try {
+            Path w = dir.resolve(WARNINGS_FILE);
+            warnings = Files.exists(w) ? Files.readString(w, StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            LOG.debug("cannot read {}: {}", dir.resolve(WARNINGS_FILE), e.toString());
+        }
+        return new CompiledModule(exe, hash, 0, true, cc.version(), flags, warnings);
+    }
+
+    private static CompiledModule compile(Target target, Map<String, String> files, List<String> flags, Toolchain cc,
+                                          Path root, String hash) {
+        Path tmp;
+        try {
+            Files.createDirectories(root);
+            tmp = Files.createTempDirectory(root, ".build-");
+            for (Map.Entry<String, String> e : files.entrySet()) {
+                Files.writeString(tmp.resolve(e.getKey()), e.getValue(), StandardCharsets.UTF_8);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the sources of a native build under " + root + ": " + e.getMessage(), e);
+        }
+        List<String> command = new ArrayList<>();
+        command.add(cc.executable().toString());
+        command.addAll(flags);
+        command.add("-o");
+        command.add(EXECUTABLE);
+        files.keySet().stream().filter(n -> n.endsWith(".c")).forEach(command::add);
+        command.add("-lm");
+        Duration timeout = timeout();
+        ProcessResult r;
+        try {
+            r = NativeProcess.run(command, timeout, tmp, Map.of("LC_ALL", "C"));
+        } catch (UncheckedIOException e) {
+            FileTrees.deleteQuietly(tmp);
+            throw new NativeBuildException("cannot run the C compiler " + cc.executable() + " for target "
+                    + target.name() + " (" + Toolchain.installHint(target) + "): " + e.getMessage(), e);
+        }
+        if (!r.ok() || !Files.isRegularFile(tmp.resolve(EXECUTABLE))) {
+            Path kept = keepFailed(tmp, root, hash);
+            throw failure(target, command, r, kept);
+        }
+        String warnings = r.stderr();
+        try {
+            Files.writeString(tmp.resolve(COMMAND_FILE), String.join(" ", command) + "\n", StandardCharsets.UTF_8);
+            Files.writeString(tmp.resolve(WARNINGS_FILE), warnings, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            FileTrees.deleteQuietly(tmp);
+            throw new UncheckedIOException("cannot write build notes in " + tmp + ": " + e.getMessage(), e);
+        }
+        Path dir = publish(tmp, root.resolve(hash));
+        LOG.debug("native build {} for {}: compiled in {} s{}", hash.substring(0, 12), target.name(),
+                String.format(Locale.ROOT, "%.2f", r.seconds()), warnings.isEmpty() ? "" : " (with warnings)");
+        return new CompiledModule(dir.resolve(EXECUTABLE), hash, r.seconds(), false, cc.version(), flags, warnings);
+    }
+
+    /** Moves the finished build folder into place; if another process got there first, keeps theirs. */
+    private static Path publish(Path tmp, Path dir) {
+        if (Files.exists(dir) && !Files.isRegularFile(dir.resolve(EXECUTABLE))) {
+            FileTrees.deleteQuietly(dir); // an incomplete folder (its executable deleted by hand): replace it
+        }
+        try {
+            try {
+                Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, dir);
+            }
+        } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
+            FileTrees.deleteQuietly(tmp); // built at the same time by another process: same inputs, same result
+        } catch (IOException e) {
+            FileTrees.deleteQuietly(tmp);
+            throw new UncheckedIOException("cannot move a native build into " + dir + ": " + e.getMessage(), e);
+        }
+        return dir;
+    }
+
+    /** Keeps the sources of a failed build in {@code native/failed/<hash>} for inspection (the last failure wins). */
+    private static Path keepFailed(Path tmp, Path root, String hash) {
+        Path failed = root.resolve("failed").resolve(hash);
+        try {
+            FileTrees.deleteQuietly(failed);
+            Files.createDirectories(failed.getParent());
+            Files.move(tmp, failed);
+            return failed;
+        } catch (IOException e) {
+            FileTrees.deleteQuietly(tmp);
+            return null;
+        }
+    }
+
+    private static NativeBuildException failure(Target target, List<String> command, ProcessResult r, Path kept) {
+        StringBuilder msg = new StringBuilder("C compile for target ").append(target.name()).append(" failed (");
+        String why;
+        if (r.status() == ProcessResult.Status.TIMEOUT) {
+            why = r.reason() + "; raise -D" + TIMEOUT_PROPERTY + "=SECONDS";
+        } else if (r.ok()) {
+            why = "the compiler wrote no executable";
+        } else {
+            why = r.reason().replaceFirst("; stderr: .*", "");
+        }
+        msg.append(why).append(")\n");
+        msg.append("  ").append(String.join(" ", command)).append('\n');
+        if (kept != null) {
+            msg.append("  sources kept in ").append(kept).append('\n');
+        }
+        List<String> lines = r.stderr().strip().lines().toList();
+        lines.stream().limit(ERROR_LINES).forEach(l -> msg.append(l).append('\n'));
+        if (lines.size() > ERROR_LINES) {
+            msg.append("(").append(lines.size() - ERROR_LINES).append(" more lines)\n");
+        }
+        return new NativeBuildException(msg.toString().stripTrailing(), command, r.stderr());
+    }
+
+    static Duration timeout() {
+        String value = System.getProperty(TIMEOUT_PROPERTY);
+        if (value == null || value.isBlank()) {
+            return Duration.ofSeconds(DEFAULT_TIMEOUT_SECONDS);
+        }
+        try {
+            double s = Double.parseDouble(value.trim());
+            if (s > 0) {
+                return Duration.ofMillis((long) Math.ceil(s * 1000));
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the error below
+        }
+        throw new IllegalArgumentException("-D" + TIMEOUT_PROPERTY + " must be a positive number of seconds, but was '"
+                + value + "'");
+    }
+}

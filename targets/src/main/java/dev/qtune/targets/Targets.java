@@ -1,0 +1,90 @@
+package dev.qtune.targets;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The targets qtune knows: {@code generic-c}, {@code x86-avx2}, {@code x86-avx512-vnni} and
+ * {@code aarch64-neon-dot}, described for this host (generic-c builds for the host's arch, and
+ * aarch64-neon-dot uses a cross compiler on an x86_64 host).
+ */
+public final class Targets {
+    public static final String GENERIC_C = "generic-c";
+    public static final String X86_AVX2 = "x86-avx2";
+    public static final String X86_AVX512_VNNI = "x86-avx512-vnni";
+    public static final String AARCH64_NEON_DOT = "aarch64-neon-dot";
+
+    /**
+     * Flags every target shares. -ffp-contract=off and -fno-fast-math are essential: generated fp32
+     * code must match the Java interpreter bit for bit, so the compiler may not fuse a*b+c into an FMA.
+     */
+    public static final List<String> BASE_FLAGS = List.of(
+            "-O3", "-std=c11", "-ffp-contract=off", "-fno-fast-math", "-fopenmp", "-Wall", "-Wextra");
+
+    /** The cross compiler used for aarch64 on an x86_64 host. */
+    public static final String AARCH64_CROSS_COMPILER = "aarch64-linux-gnu-gcc";
+
+    private static final List<Target> ALL = forHost(HostCpu.hostArch());
+
+    private Targets() {
+    }
+
+    /** The four targets, described for this host. */
+    public static List<Target> all() {
+        return ALL;
+    }
+
+    /** The target of that name; an IllegalArgumentException listing the known names otherwise. */
+    public static Target byName(String name) {
+        return find(ALL, name);
+    }
+
+    static Target find(List<Target> targets, String name) {
+        for (Target t : targets) {
+            if (t.name().equals(name)) {
+                return t;
+            }
+        }
+        throw new IllegalArgumentException("unknown target '" + name + "'; known targets: "
+                + targets.stream().map(Target::name).collect(Collectors.joining(", ")));
+    }
+
+    /** The four targets as seen from a host of the given arch ({@code x86_64} or {@code aarch64}). */
+    static List<Target> forHost(String hostArch) {
+        String genericArch = HostCpu.AARCH64.equals(hostArch) ? HostCpu.AARCH64 : HostCpu.X86_64;
+        return List.of(
+                new Target(GENERIC_C, genericArch, List.of(), BASE_FLAGS, "gcc",
+                        "portable C11 that the compiler vectorises for the baseline ISA (no -march): runs on any "
+                                + genericArch + " host",
+                        16, List.of(
+                                "fp32: IEEE single precision in source order, no FMA contraction, bit-exact with the Java interpreter",
+                                "int8/int16 products are widened to int32 in C and accumulated exactly")),
+                new Target(X86_AVX2, HostCpu.X86_64, List.of("avx2", "fma"), flags("-mavx2", "-mfma", "-mbmi2"), "gcc",
+                        "x86-64 with AVX2 and FMA (Haswell, Zen and later): 256-bit vectors, int8 through vpmaddubsw",
+                        32, List.of(
+                                "vpmaddubsw sums u8*s8 pairs into a saturating int16: exact only when "
+                                        + "|a0*w0 + a1*w1| <= 32767 for every pair; otherwise the 16-bit path "
+                                        + "(vpmovsx + vpmaddwd) is used")),
+                new Target(X86_AVX512_VNNI, HostCpu.X86_64, List.of("avx512f", "avx512bw", "avx512vl", "avx512_vnni"),
+                        flags("-mavx2", "-mfma", "-mavx512f", "-mavx512bw", "-mavx512vl", "-mavx512vnni"), "gcc",
+                        "x86-64 with AVX-512 VNNI (Cascade Lake, Ice Lake, Sapphire Rapids, Zen 4): 512-bit vectors, "
+                                + "int8 through vpdpbusd",
+                        64, List.of(
+                                "vpdpbusd accumulates u8*s8 products in int32 exactly (no int16 saturation)")),
+                new Target(AARCH64_NEON_DOT, HostCpu.AARCH64, List.of("asimddp"), flags("-march=armv8.2-a+dotprod"),
+                        HostCpu.AARCH64.equals(hostArch) ? "gcc" : AARCH64_CROSS_COMPILER,
+                        "AArch64 NEON with the dot-product extension (Armv8.2-A+dotprod: Cortex-A76, Neoverse N1, "
+                                + "Graviton 2, Apple M1): 128-bit vectors, int8 through sdot/udot",
+                        16, List.of(
+                                "sdot multiplies s8*s8 (udot u8*u8) and accumulates in int32 exactly; u8 activations "
+                                        + "above 127 times s8 weights need the 16-bit path (smlal), since usdot needs "
+                                        + "Armv8.6-A i8mm")));
+    }
+
+    private static List<String> flags(String... extra) {
+        List<String> all = new ArrayList<>(BASE_FLAGS);
+        all.addAll(List.of(extra));
+        return List.copyOf(all);
+    }
+}

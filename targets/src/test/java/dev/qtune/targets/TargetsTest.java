@@ -1,0 +1,70 @@
+package dev.qtune.targets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TargetsTest {
+    @Test
+    void allListsTheFourTargetsInOrder() {
+        assertEquals(List.of("generic-c", "x86-avx2", "x86-avx512-vnni", "aarch64-neon-dot"),
+                Targets.all().stream().map(Target::name).toList());
+    }
+
+    @Test
+    void byNameFindsATarget() {
+        Target t = Targets.byName("x86-avx512-vnni");
+        assertEquals("x86_64", t.arch());
+        assertEquals(64, t.vectorBytes());
+        assertEquals(List.of("avx512f", "avx512bw", "avx512vl", "avx512_vnni"), t.requiredCpuFlags());
+        assertTrue(t.compilerFlags().containsAll(List.of("-mavx512vnni", "-mavx512bw", "-mavx512vl", "-mavx512f")));
+    }
+
+    @Test
+    void unknownNameListsTheKnownTargets() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Targets.byName("x"));
+        assertEquals("unknown target 'x'; known targets: generic-c, x86-avx2, x86-avx512-vnni, aarch64-neon-dot",
+                e.getMessage());
+    }
+
+    @Test
+    void everyTargetCompilesWithoutFmaContractionOrFastMath() {
+        for (Target t : Targets.all()) {
+            assertEquals(Targets.BASE_FLAGS, t.compilerFlags().subList(0, Targets.BASE_FLAGS.size()), t.name());
+            assertTrue(t.compilerFlags().contains("-ffp-contract=off"), t.name());
+            assertTrue(t.compilerFlags().stream().noneMatch(f -> f.startsWith("-march=native")), t.name());
+            assertTrue(!t.arithmeticLimits().isEmpty() && !t.description().isBlank(), t.name());
+        }
+    }
+
+    @Test
+    void avx2TargetStatesItsInt16Saturation() {
+        Target t = Targets.byName("x86-avx2");
+        assertEquals(List.of("-mavx2", "-mfma", "-mbmi2"), t.compilerFlags().subList(Targets.BASE_FLAGS.size(), t.compilerFlags().size()));
+        assertTrue(t.arithmeticLimits().get(0).contains("|a0*w0 + a1*w1| <= 32767"), t.arithmeticLimits().toString());
+    }
+
+    @Test
+    void genericAndNeonDependOnTheHostArch() {
+        List<Target> onX86 = Targets.forHost("x86_64");
+        List<Target> onArm = Targets.forHost("aarch64");
+        assertEquals("x86_64", Targets.find(onX86, "generic-c").arch());
+        assertEquals("aarch64", Targets.find(onArm, "generic-c").arch());
+        assertEquals("aarch64-linux-gnu-gcc", Targets.find(onX86, "aarch64-neon-dot").compilerCommand());
+        assertEquals("gcc", Targets.find(onArm, "aarch64-neon-dot").compilerCommand());
+        assertEquals(List.of("asimddp"), Targets.find(onArm, "aarch64-neon-dot").requiredCpuFlags());
+    }
+
+    @Test
+    void targetValidatesItsFields() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Target("t", "riscv64",
+                List.of(), List.of(), "gcc", "", 16, List.of()));
+        assertEquals("target arch must be x86_64 or aarch64, but was 'riscv64'", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new Target("t", "x86_64",
+                List.of(), List.of(), "gcc", "", 24, List.of()));
+        assertEquals("vectorBytes of target t must be a positive power of two, but was 24", e.getMessage());
+    }
+}

@@ -14,10 +14,14 @@ import java.util.List;
  *       width).</li>
  * </ul>
  * The default keeps oc_block * ow_tile accumulators within about twelve vector registers.
+ * A third knob, {@code dot}, is the operand width of the inner product: 16 (int16 pairs, exact
+ * for any operands) or 8 (groups of four 8-bit operands: faster, offered only where the
+ * target's 8-bit instructions are exact for the layer's weights and input range).
  */
 public final class ConvSchedules {
     public static final String OC_BLOCK = "oc_block";
     public static final String OW_TILE = "ow_tile";
+    public static final String DOT = "dot";
     private static final int[] OC_BLOCKS = {4, 8, 16, 32, 64};
     private static final int[] OW_TILES = {1, 2, 3, 4, 6, 8};
     private static final int ACCUMULATOR_REGISTERS = 12;
@@ -54,5 +58,10 @@ public final class ConvSchedules {
             }
         }
         return List.of(new Knob(OC_BLOCK, blocks, block), new Knob(OW_TILE, tiles, tile));
+    }
+
+    /** The dot knob: 8 and 16 where the 8-bit path is exact (8 by default), else 16 only. */
+    public static Knob dot(boolean eightBitExact) {
+        return eightBitExact ? new Knob(DOT, List.of(8, 16), 8) : new Knob(DOT, List.of(16), 16);
     }
 }

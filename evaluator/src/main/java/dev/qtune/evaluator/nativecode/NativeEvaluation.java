@@ -35,7 +35,7 @@ public final class NativeEvaluation {
 
     public static NativeRun run(Graph graph, Target target, ScheduleConfig schedule, Dataset eval, int limit,
                                 int threads, Optional<BenchOptions> bench, Path cacheDir) {
-        CModule module = CModuleEmitter.emit(graph, target.vectorBytes(), schedule);
+        CModule module = CModuleEmitter.emit(graph, target, schedule);
         NativeModel model = NativeModel.build(module, target, cacheDir, List.of());
         LOG.info("{}: module for {} {} in {} s", graph.name(), target.name(),
                 model.compiled().cacheHit() ? "from the cache" : "compiled", model.compiled().compileSeconds());

@@ -49,7 +49,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Property test of the native kernels: seeded random convolutions (any group, depthwise, strides,
  * pads, dilations), dense layers, bit widths 2-8 and 16-bit activations, with random schedule
- * knobs, give outputs bit-identical to the Java integer interpreter on every target that runs here.
+ * knobs (the 8-bit dot path where it is exact, or the 16-bit one), give outputs bit-identical to the Java integer interpreter on every target that runs here.
  */
 class NativeKernelPropertyTest {
     private static final int CASES = 10;
@@ -77,7 +77,7 @@ class NativeKernelPropertyTest {
         int per = fp32.inputs().get(0).type().shape().bind(1).numel();
         float[] x = uniform(seed + 1000, SAMPLES * per);
         float[] expected = new IntegerInterpreter(realized).run(x, SAMPLES).floats();
-        NativeModel m = NativeModel.build(CModuleEmitter.emit(realized, target.vectorBytes(), schedule), target, cache,
+        NativeModel m = NativeModel.build(CModuleEmitter.emit(realized, target, schedule), target, cache,
                 List.of());
         InferResult out = m.infer(x, SAMPLES, 1 + r.nextInt(2), NativeModel.defaultTimeout());
         assertEquals("", out.reason());
@@ -129,6 +129,9 @@ class NativeKernelPropertyTest {
                 TensorStorage y = plan.storage().get(n.outputs().get(0));
                 for (Knob knob : ConvSchedules.space(y.paddedChannels(), y.width(), Math.max(4, target.vectorBytes() / 4))) {
                     s = s.with(n.name(), knob.name(), knob.candidates().get(r.nextInt(knob.candidates().size())));
+                }
+                if (r.nextBoolean()) {
+                    s = s.with(n.name(), ConvSchedules.DOT, 16);
                 }
             }
         }

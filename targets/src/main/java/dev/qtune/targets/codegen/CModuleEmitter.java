@@ -27,6 +27,9 @@ import dev.qtune.compiler.ir.ValueInfo;
 import dev.qtune.compiler.lower.LoweringException;
 import dev.qtune.compiler.lower.MemoryPlan;
 import dev.qtune.compiler.lower.ScheduleConfig;
+import dev.qtune.targets.HostCpu;
+import dev.qtune.targets.Target;
+import dev.qtune.targets.Targets;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -83,6 +86,16 @@ public final class CModuleEmitter {
      * a target whose vectors hold {@code vectorBytes} bytes.
      */
     public static CModule emit(Graph g, int vectorBytes, ScheduleConfig schedule) {
+        return emit(g, vectorBytes, false, schedule);
+    }
+
+    /** Generates the module for a target: its vector width, and its 8-bit dot kernels where it has them. */
+    public static CModule emit(Graph g, Target target, ScheduleConfig schedule) {
+        return emit(g, target.vectorBytes(), target.arch().equals(HostCpu.X86_64)
+                && !target.name().equals(Targets.GENERIC_C), schedule);
+    }
+
+    private static CModule emit(Graph g, int vectorBytes, boolean dot8, ScheduleConfig schedule) {
         if (g.inputs().size() != 1 || g.outputs().size() != 1) {
             throw new LoweringException("graph '" + g.name() + "' must have one input and one output for native code, but has "
                     + g.inputs().size() + " and " + g.outputs().size());
@@ -94,7 +107,7 @@ public final class CModuleEmitter {
             }
         }
         MemoryPlan plan = MemoryPlan.plan(g);
-        EmitContext ctx = new EmitContext(g, plan, Math.max(4, vectorBytes / 4), schedule);
+        EmitContext ctx = new EmitContext(g, plan, Math.max(4, vectorBytes / 4), dot8, schedule);
         StringBuilder layers = new StringBuilder();
         List<String> names = new ArrayList<>();
         for (Node n : g.nodes()) {

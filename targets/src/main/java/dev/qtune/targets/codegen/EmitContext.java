@@ -18,6 +18,8 @@ final class EmitContext {
     final Graph graph;
     final MemoryPlan plan;
     final int lanes;
+    /** Whether the target has the 8-bit dot kernels (vpmaddubsw + vpmaddwd). */
+    final boolean dot8;
     private ScheduleConfig schedule;
     private final StringBuilder constants = new StringBuilder();
     private int constantCount;
@@ -25,10 +27,11 @@ final class EmitContext {
     private long colFloats;
     private long wideInput = 1;
 
-    EmitContext(Graph graph, MemoryPlan plan, int lanes, ScheduleConfig schedule) {
+    EmitContext(Graph graph, MemoryPlan plan, int lanes, boolean dot8, ScheduleConfig schedule) {
         this.graph = graph;
         this.plan = plan;
         this.lanes = lanes;
+        this.dot8 = dot8;
         this.schedule = schedule;
     }
 
@@ -75,6 +78,14 @@ final class EmitContext {
         String name = "k" + constantCount++;
         constants.append("static const float ").append(name).append("[] __attribute__((aligned(64))) = ")
                 .append(CArrays.floats(values)).append(";\n");
+        return name;
+    }
+
+    /** Declares a row of {@code n} bytes of 128 (real 0 of an input offset by +128) and returns its name. */
+    String declarePad128(int n) {
+        String name = "k" + constantCount++;
+        constants.append("static const uint8_t ").append(name).append("[").append(n)
+                .append("] __attribute__((aligned(64))) = {[0 ... ").append(n - 1).append("] = 128};\n");
         return name;
     }
 

@@ -1,6 +1,7 @@
 package dev.qtune.targets.codegen;
 
 import dev.qtune.compiler.interp.WideAccumulation;
+import dev.qtune.compiler.ir.DType;
 import dev.qtune.compiler.ir.Node;
 import dev.qtune.compiler.ir.QConv2dNode;
 import dev.qtune.compiler.ir.QDenseNode;
@@ -63,26 +64,39 @@ final class IntConvEmitter {
         List<Knob> knobs = ConvSchedules.space(y.paddedChannels(), y.width(), ctx.lanes);
         int ob = ctx.schedule().value(l.name, knobs.get(0));
         int owt = ctx.schedule().value(l.name, knobs.get(1));
+        Knob dotKnob = ConvSchedules.dot(!wide && ctx.dot8 && DotEight.exact(l.weights, l.outC, l.inCg, l.kh * l.kw,
+                DotEight.inputRange(ctx.graph, l.input)));
+        int dot = ctx.schedule().value(l.name, dotKnob);
         ctx.used(l.name, knobs.get(0).name(), ob);
         ctx.used(l.name, knobs.get(1).name(), owt);
+        ctx.used(l.name, dotKnob.name(), dot);
         int cp = x.paddedChannels();
         int nb = (y.paddedChannels() + ob - 1) / ob;
         int taps = l.kh * l.kw;
         int[] packed = new int[nb * taps * cp * ob];
+        int group = dot == 8 ? 4 : 2;
         for (int o = 0; o < l.outC; o++) {
             for (int c = 0; c < l.inCg; c++) {
                 for (int t = 0; t < taps; t++) {
-                    int pair = ((((o / ob) * taps + t) * cp + (c & ~1)) * ob) + 2 * (o % ob) + (c & 1);
-                    packed[pair] = l.weights[(o * l.inCg + c) * taps + t];
+                    int at = ((((o / ob) * taps + t) * cp + (c - c % group)) * ob) + group * (o % ob) + c % group;
+                    packed[at] = l.weights[(o * l.inCg + c) * taps + t];
                 }
             }
         }
-        ctx.needZeroBytes(2L * cp);
         ctx.needWideInput((long) x.spatial() * cp);
-        return String.format("    %s(%s, %s, %d, %d, %d, %s, %s,%n            %s, %s, %d, %d, %d, %s, %d, %d, qt_x16, qt_zero);%n",
+        String zero = "qt_zero";
+        int[] bias = l.bias;
+        if (dot == 8 && x.dtype() == DType.I8) {
+            bias = DotEight.offsetBias(l.bias, l.weights, l.outC);
+            zero = ctx.declarePad128(cp);
+        } else {
+            ctx.needZeroBytes(2L * cp);
+        }
+        return String.format("    %s(%s, %s, %d, %d, %d, %s, %s,%n            %s, %s, %d, %d, %d, %s, %d, %d, %d, qt_x16, %s);%n",
                 wide ? "qt_conv_wide" : "qt_conv", ctx.buffer(l.input), EmitContext.kind(x.dtype()), x.height(),
-                x.width(), cp, ctx.declare("int16_t", packed), requantArgs(l, nb * ob, ctx), ctx.buffer(l.output),
-                EmitContext.kind(y.dtype()), y.height(), y.width(), y.paddedChannels(), windowArgs(l), ob, owt);
+                x.width(), cp, ctx.declare(dot == 8 ? "int8_t" : "int16_t", packed), requantArgs(l, bias, nb * ob, ctx),
+                ctx.buffer(l.output), EmitContext.kind(y.dtype()), y.height(), y.width(), y.paddedChannels(),
+                windowArgs(l), ob, owt, dot, zero);
     }
 
     private static String depthwise(Layer l, TensorStorage x, TensorStorage y, EmitContext ctx) {
@@ -96,7 +110,7 @@ final class IntConvEmitter {
         }
         return String.format("    qt_conv_depthwise(%s, %s, %d, %d, %d, %s, %s,%n            %s, %s, %d, %d, %s);%n",
                 ctx.buffer(l.input), EmitContext.kind(x.dtype()), x.height(), x.width(), cp,
-                ctx.declare("int8_t", packed), requantArgs(l, cp, ctx), ctx.buffer(l.output),
+                ctx.declare("int8_t", packed), requantArgs(l, l.bias, cp, ctx), ctx.buffer(l.output),
                 EmitContext.kind(y.dtype()), y.height(), y.width(), windowArgs(l));
     }
 
@@ -113,17 +127,17 @@ final class IntConvEmitter {
         return String.format("    %s(%s, %s, %d, %d, %d, %d, %s, %s,%n            %s, %s, %d, %d, %d, %d, %s, %d);%n",
                 wide ? "qt_conv_grouped_wide" : "qt_conv_grouped", ctx.buffer(l.input), EmitContext.kind(x.dtype()),
                 x.height(), x.width(), x.paddedChannels(), x.channels(), ctx.declare("int8_t", packed),
-                requantArgs(l, l.outC, ctx), ctx.buffer(l.output), EmitContext.kind(y.dtype()), y.height(), y.width(),
+                requantArgs(l, l.bias, l.outC, ctx), ctx.buffer(l.output), EmitContext.kind(y.dtype()), y.height(), y.width(),
                 l.outC, y.paddedChannels(), windowArgs(l), l.group);
     }
 
     /** "bias, mantissas, shifts, rounding, lo, hi" with per-channel arrays of {@code n} entries (zeros past the channels). */
-    private static String requantArgs(Layer l, int n, EmitContext ctx) {
+    private static String requantArgs(Layer l, int[] layerBias, int n, EmitContext ctx) {
         int[] bias = new int[n];
         int[] mant = new int[n];
         int[] shift = new int[n];
         for (int o = 0; o < l.outC; o++) {
-            bias[o] = l.bias == null ? 0 : l.bias[o];
+            bias[o] = layerBias == null ? 0 : layerBias[o];
             FixedPointMultiplier m = l.rq.multiplier(o);
             mant[o] = m.mantissa();
             shift[o] = m.shift();

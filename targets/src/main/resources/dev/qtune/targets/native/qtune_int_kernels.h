@@ -87,30 +87,114 @@ QT_INLINE void qt_tile_rows(const int16_t *x16, const int16_t *zero, int H, int 
 QT_DEFINE_CONV(qt_conv, int32_t, qt_apply)
 QT_DEFINE_CONV(qt_conv_wide, int64_t, qt_apply_wide)
 
+/*
+ * The 8-bit layout of the same kernel ("dot 8"): unsigned 8-bit inputs (signed inputs are offset
+ * by +128 first, the bias carrying -128 * sum(w) so the sum is unchanged), weights packed int8
+ * [ceil(OCP/OB)][KH*KW][CP/4][OB][4], four input channels per step. The code generator chooses it
+ * only where the accumulation is exact: int32 never overflows and, for vpmaddubsw, no pair sum
+ * a0*w0 + a1*w1 can leave int16. This portable version defines the arithmetic; the AVX2 one is fast.
+ */
+QT_INLINE void qt_conv8_generic(const uint8_t *x8, int H, int W, int CP, const int8_t *wpk, const int32_t *bias,
+                                const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, void *y, int yk,
+                                int OH, int OW, int OCP, int KH, int KW, int SH, int SW, int PT, int PL, int DH, int DW,
+                                int OB, int OWT, const uint8_t *zero) {
+    const int NB = (OCP + OB - 1) / OB;
+    _Pragma("omp parallel for collapse(2) schedule(static) num_threads(qt_threads) if(qt_threads > 1)")
+    for (int oh = 0; oh < OH; oh++) {
+        for (int ob = 0; ob < NB; ob++) {
+            const int8_t *wb = wpk + (size_t) ob * KH * KW * CP * OB;
+            const int oend = OCP - ob * OB < OB ? OCP - ob * OB : OB;
+            for (int ow0 = 0; ow0 < OW; ow0 += OWT) {
+                const int nt = OW - ow0 < OWT ? OW - ow0 : OWT;
+                int32_t acc[QT_MAX_OWT][QT_MAX_OB];
+                for (int t = 0; t < OWT; t++) {
+                    for (int o = 0; o < OB; o++) {
+                        acc[t][o] = bias[ob * OB + o];
+                    }
+                }
+                for (int kh = 0; kh < KH; kh++) {
+                    const int ih = oh * SH - PT + kh * DH;
+                    for (int kw = 0; kw < KW; kw++) {
+                        const uint8_t *row[QT_MAX_OWT];
+                        for (int t = 0; t < OWT; t++) {
+                            const int iw = (ow0 + t) * SW - PL + kw * DW;
+                            row[t] = t < nt && ih >= 0 && ih < H && iw >= 0 && iw < W
+                                    ? x8 + ((size_t) ih * W + iw) * CP : zero;
+                        }
+                        const int8_t *wk = wb + (size_t) (kh * KW + kw) * CP * OB;
+                        for (int c = 0; c < CP; c += 4) {
+                            const int8_t *wc = wk + (size_t) c * OB;
+                            for (int t = 0; t < OWT; t++) {
+                                const int32_t a0 = row[t][c], a1 = row[t][c + 1], a2 = row[t][c + 2], a3 = row[t][c + 3];
+                                for (int o = 0; o < OB; o++) {
+                                    acc[t][o] += a0 * wc[4 * o] + a1 * wc[4 * o + 1] + a2 * wc[4 * o + 2]
+                                            + a3 * wc[4 * o + 3];
+                                }
+                            }
+                        }
+                    }
+                }
+                for (int t = 0; t < nt; t++) {
+                    const size_t base = ((size_t) oh * OW + ow0 + t) * OCP + (size_t) ob * OB;
+                    for (int o = 0; o < oend; o++) {
+                        const int ch = ob * OB + o;
+                        qt_store(y, yk, base + o, qt_clamp(qt_apply(acc[t][o], mant[ch], shift[ch], rounding), lo, hi));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/* Unsigned 8-bit input for the dot-8 layout: u8 as is, i8 offset by +128 into scratch. */
+QT_INLINE const uint8_t *qt_unsigned8(const void *x, int xk, size_t n, uint8_t *x8) {
+    if (xk == QT_U8) {
+        return (const uint8_t *) x;
+    }
+    for (size_t i = 0; i < n; i++) {
+        x8[i] = (uint8_t) (((const int8_t *) x)[i] + 128);
+    }
+    return x8;
+}
+
 #if defined(__AVX2__)
 #include "qtune_avx2_kernels.h"
 #endif
 
-QT_INLINE void qt_conv(const void *x, int xk, int H, int W, int CP, const int16_t *wpk, const int32_t *bias,
+QT_INLINE void qt_conv(const void *x, int xk, int H, int W, int CP, const void *wpk, const int32_t *bias,
                        const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, void *y, int yk, int OH,
                        int OW, int OCP, int KH, int KW, int SH, int SW, int PT, int PL, int DH, int DW, int OB,
-                       int OWT, int16_t *x16, const void *zero) {
+                       int OWT, int DOT, int16_t *x16, const void *zero) {
+    if (DOT == 8) {
+        const uint8_t *x8 = qt_unsigned8(x, xk, (size_t) H * W * CP, (uint8_t *) x16);
+#if defined(__AVX2__)
+        if (OB % 8 == 0 && OB <= 32) {
+            qt_conv8_avx2(x8, H, W, CP, (const int8_t *) wpk, bias, mant, shift, rounding, lo, hi, y, yk, OH, OW, OCP,
+                          KH, KW, SH, SW, PT, PL, DH, DW, OB, OWT, (const uint8_t *) zero);
+            return;
+        }
+#endif
+        qt_conv8_generic(x8, H, W, CP, (const int8_t *) wpk, bias, mant, shift, rounding, lo, hi, y, yk, OH, OW, OCP,
+                         KH, KW, SH, SW, PT, PL, DH, DW, OB, OWT, (const uint8_t *) zero);
+        return;
+    }
     const int16_t *xs = qt_widen(x, xk, (size_t) H * W * CP, x16);
 #if defined(__AVX2__)
     if (OB % 8 == 0 && OB <= 32) {
-        qt_conv_avx2(xs, H, W, CP, wpk, bias, mant, shift, rounding, lo, hi, y, yk, OH, OW, OCP, KH, KW, SH, SW, PT,
+        qt_conv_avx2(xs, H, W, CP, (const int16_t *) wpk, bias, mant, shift, rounding, lo, hi, y, yk, OH, OW, OCP, KH, KW, SH, SW, PT,
                      PL, DH, DW, OB, OWT, (const int16_t *) zero);
         return;
     }
 #endif
-    qt_conv_generic(xs, H, W, CP, wpk, bias, mant, shift, rounding, lo, hi, y, yk, OH, OW, OCP, KH, KW, SH, SW, PT, PL,
+    qt_conv_generic(xs, H, W, CP, (const int16_t *) wpk, bias, mant, shift, rounding, lo, hi, y, yk, OH, OW, OCP, KH, KW, SH, SW, PT, PL,
                     DH, DW, OB, OWT, (const int16_t *) zero);
 }
 
 QT_INLINE void qt_conv_wide(const void *x, int xk, int H, int W, int CP, const int16_t *wpk, const int32_t *bias,
                             const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, void *y, int yk,
                             int OH, int OW, int OCP, int KH, int KW, int SH, int SW, int PT, int PL, int DH, int DW,
-                            int OB, int OWT, int16_t *x16, const void *zero) {
+                            int OB, int OWT, int DOT, int16_t *x16, const void *zero) {
+    (void) DOT;
     const int16_t *xs = qt_widen(x, xk, (size_t) H * W * CP, x16);
     qt_conv_wide_generic(xs, H, W, CP, wpk, bias, mant, shift, rounding, lo, hi, y, yk, OH, OW, OCP, KH, KW, SH, SW,
                          PT, PL, DH, DW, OB, OWT, (const int16_t *) zero);

@@ -1,0 +1,99 @@
+package dev.qtune.targets.codegen;
+
+import dev.qtune.compiler.ir.Graph;
+import dev.qtune.compiler.ir.MaxPool2dNode;
+import dev.qtune.compiler.ir.Node;
+import dev.qtune.compiler.ir.QAddNode;
+import dev.qtune.compiler.ir.QConcatNode;
+import dev.qtune.compiler.ir.QConv2dNode;
+import dev.qtune.compiler.ir.QDenseNode;
+import dev.qtune.compiler.ir.QuantizeNode;
+import dev.qtune.compiler.ir.DType;
+import dev.qtune.compiler.quant.IntRange;
+import java.util.Optional;
+
+/**
+ * When the 8-bit dot kernel (vpmaddubsw + vpmaddwd) is exact for a layer. Inputs enter it
+ * unsigned: u8 as stored, i8 offset by +128. vpmaddubsw saturates each sum of two adjacent
+ * products to int16, so the layer qualifies only if for every pair of adjacent input channels and
+ * every output channel, max_input * max(sum of the pair's positive weights, sum of its negative
+ * weights' magnitudes) <= 32767. With 8-bit unsigned inputs that holds for weights of at most
+ * 7 bits (|w| <= 64); with 7-bit inputs for any int8 weights: the search can choose either.
+ */
+final class DotEight {
+    private static final int INT16_MAX = 32767;
+
+    private DotEight() {
+    }
+
+    /** The unsigned range [lo, hi] the kernel sees for an input value, or empty when it cannot take it (16-bit). */
+    static Optional<IntRange> inputRange(Graph g, String value) {
+        DType d = g.type(value).dtype();
+        if (d != DType.U8 && d != DType.I8) {
+            return Optional.empty();
+        }
+        IntRange r = produced(g, value).orElse(new IntRange((int) d.min(), (int) d.max()));
+        int offset = d == DType.I8 ? 128 : 0;
+        return Optional.of(new IntRange(r.min() + offset, r.max() + offset));
+    }
+
+    /** The saturation range of the integer op that produced a value (through pools and reshapes). */
+    private static Optional<IntRange> produced(Graph g, String value) {
+        Optional<Node> p = g.producer(value);
+        if (p.isEmpty()) {
+            return Optional.empty();
+        }
+        Node n = p.get();
+        if (n instanceof QConv2dNode q) {
+            return Optional.of(q.requantize().range());
+        } else if (n instanceof QDenseNode q) {
+            return Optional.of(q.requantize().range());
+        } else if (n instanceof QAddNode q) {
+            return Optional.of(q.requantize().range());
+        } else if (n instanceof QConcatNode q) {
+            return Optional.of(q.requantize().range());
+        } else if (n instanceof QuantizeNode q) {
+            return Optional.of(q.range());
+        } else if (n instanceof MaxPool2dNode || n.opType().equals("AveragePool") || n.opType().equals("GlobalAveragePool")
+                || n.opType().equals("Flatten") || n.opType().equals("Reshape") || n.opType().equals("Identity")) {
+            return produced(g, n.inputs().get(0));
+        }
+        return Optional.empty();
+    }
+
+    /** Whether every adjacent pair of input channels keeps vpmaddubsw's int16 pair sums exact. */
+    static boolean exact(int[] weights, int outC, int inC, int taps, Optional<IntRange> input) {
+        if (input.isEmpty() || input.get().min() < 0 || input.get().max() > 255) {
+            return false;
+        }
+        long maxA = input.get().max();
+        for (int o = 0; o < outC; o++) {
+            for (int t = 0; t < taps; t++) {
+                for (int c = 0; c < inC; c += 2) {
+                    int w0 = weights[(o * inC + c) * taps + t];
+                    int w1 = c + 1 < inC ? weights[(o * inC + c + 1) * taps + t] : 0;
+                    long pos = Math.max(w0, 0) + Math.max(w1, 0);
+                    long neg = Math.max(-w0, 0) + Math.max(-w1, 0);
+                    if (maxA * Math.max(pos, neg) > INT16_MAX) {
+                        return false;
+                    }
+                }
+            }
+        }
+        return true;
+    }
+
+    /** bias - 128 * sum(w) per output channel: the +128 input offset leaves the sum unchanged (int32 wrap-around). */
+    static int[] offsetBias(int[] bias, int[] weights, int outC) {
+        int[] b = new int[outC];
+        int per = weights.length / outC;
+        for (int o = 0; o < outC; o++) {
+            long sum = 0;
+            for (int i = 0; i < per; i++) {
+                sum += weights[o * per + i];
+            }
+            b[o] = (int) ((bias == null ? 0 : bias[o]) - 128 * sum);
+        }
+        return b;
+    }
+}

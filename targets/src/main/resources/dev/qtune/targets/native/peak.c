@@ -22,7 +22,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-#if defined(__AVX512VNNI__) && defined(__AVX512BW__) || defined(__AVX2__) && defined(__FMA__)
+#if (defined(__AVX512VNNI__) && defined(__AVX512BW__)) || (defined(__AVX2__) && defined(__FMA__))
 #include <immintrin.h>
 #endif
 #if defined(__aarch64__) && defined(__ARM_FEATURE_DOTPROD)

@@ -113,9 +113,10 @@ class ModelZooTest {
         List<QConv2dNode> qconvs = q.realized().nodes().stream()
                 .filter(n -> n instanceof QConv2dNode).map(QConv2dNode.class::cast).toList();
         assertEquals(convs, qconvs.size(), "every conv realized as an integer conv");
-        if (m == ModelZoo.MOBILENETV2) {
-            assertEquals(17, qconvs.stream().filter(c -> c.group() > 1).count(), "depthwise convs");
+        if (m == ModelZoo.RESNET18) {
+            return; // running it costs seconds and exercises nothing that resnet8_fashion does not
         }
+        assertEquals(17, qconvs.stream().filter(c -> c.group() > 1).count(), "depthwise convs");
         float[] x = Arrays.copyOf(images, PIXELS);
         float[] fp = new Fp32Interpreter(fp32).run(x, 1).floats();
         float[] simulated = new Fp32Interpreter(q.simulated()).run(x, 1).floats();

@@ -3,11 +3,15 @@ package dev.qtune.compiler.onnx;
 import dev.qtune.compiler.ir.DType;
 import dev.qtune.compiler.ir.Shape;
 import dev.qtune.compiler.ir.Tensor;
+import com.google.protobuf.ByteString;
 import dev.qtune.compiler.onnx.proto.OnnxSubset.TensorProto;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
-/** Converts ONNX TensorProto (raw_data or typed fields) to IR tensors. */
+/**
+ * Converts ONNX TensorProto (raw_data or typed fields) to IR tensors, and IR tensors back to
+ * TensorProto (always little-endian raw_data, so that floats keep every bit).
+ */
 final class OnnxTensors {
     static final int FLOAT = 1;
     static final int UINT8 = 2;
@@ -134,5 +138,49 @@ final class OnnxTensors {
             default -> throw new OnnxImportException(where + ": element type must be one of FLOAT(1), UINT8(2), "
                     + "INT8(3), INT16(5), INT32(6), INT64(7), but was " + onnxType);
         };
+    }
+
+    /** The ONNX element type of an IR dtype. */
+    static int onnxType(DType dtype) {
+        return switch (dtype) {
+            case F32 -> FLOAT;
+            case U8 -> UINT8;
+            case I8 -> INT8;
+            case I16 -> INT16;
+            case I32 -> INT32;
+            case I64 -> INT64;
+        };
+    }
+
+    /** A named TensorProto holding {@code t} as little-endian raw_data in its own element type. */
+    static TensorProto toProto(String name, Tensor t) {
+        int n = t.numel();
+        int width = t.dtype() == DType.F32 ? 4 : t.dtype().bits() / 8;
+        ByteBuffer buf = ByteBuffer.allocate(n * width).order(ByteOrder.LITTLE_ENDIAN);
+        switch (t.dtype()) {
+            case F32 -> buf.asFloatBuffer().put(t.floats());
+            case I64 -> {
+                for (int v : t.ints()) {
+                    buf.putLong(v);
+                }
+            }
+            case I32 -> buf.asIntBuffer().put(t.ints());
+            case I16 -> {
+                for (int v : t.ints()) {
+                    buf.putShort((short) v);
+                }
+            }
+            case I8, U8 -> {
+                for (int v : t.ints()) {
+                    buf.put((byte) v);
+                }
+            }
+        }
+        TensorProto.Builder b = TensorProto.newBuilder().setName(name).setDataType(onnxType(t.dtype()))
+                .setRawData(ByteString.copyFrom(buf.array()));
+        for (int d : t.shape().dims()) {
+            b.addDims(d);
+        }
+        return b.build();
     }
 }

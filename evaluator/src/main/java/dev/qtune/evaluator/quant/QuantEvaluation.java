@@ -51,6 +51,24 @@ public final class QuantEvaluation {
     }
 
     /**
+     * Quantizes a model file's prepared graph under a config, with calibration statistics from the
+     * cache (or collected once on the calibration split and cached): what `qtune export` needs.
+     */
+    public static QuantizedRun quantize(Path modelFile, Graph fp32, QuantConfig config, Dataset calibration,
+                                        int threads, Path cacheDir) {
+        return quantize(sha256(modelFile), fp32, config, calibration, threads, cacheDir);
+    }
+
+    private static QuantizedRun quantize(String modelHash, Graph fp32, QuantConfig config, Dataset calibration,
+                                         int threads, Path cacheDir) {
+        CalibrationCache.CachedStats cached = calibrate(modelHash, fp32, calibration,
+                config.calibrationSamples(), threads, cacheDir);
+        CalibrationStats stats = cached.stats();
+        return new QuantizedRun(QuantizedModel.of(fp32, config, stats),
+                new CalibrationRun(stats.samples(), cached.hit(), cached.seconds(), cached.file().toString()));
+    }
+
+    /**
      * Quantizes and measures; the simulated graph's agreement with the integer one is measured only
      * when {@code compareSimulated} (it costs a third pass over the samples), else it is NaN.
      */
@@ -69,10 +87,8 @@ public final class QuantEvaluation {
                                       Dataset eval, int limit, int threads, Path cacheDir, boolean compareSimulated,
                                       java.util.function.Function<Graph, AccuracyResult> integer) {
         String modelHash = sha256(modelFile);
-        CalibrationCache.CachedStats cached = calibrate(modelHash, fp32, calibration, config.calibrationSamples(),
-                threads, cacheDir);
-        CalibrationStats stats = cached.stats();
-        QuantizedModel q = QuantizedModel.of(fp32, config, stats);
+        QuantizedRun run = quantize(modelHash, fp32, config, calibration, threads, cacheDir);
+        QuantizedModel q = run.model();
         AccuracyResult integerResult = integer.apply(q.realized());
         AccuracyResult reference = ReferencePredictions.get(cacheDir, modelHash, fp32, eval, limit, threads);
         double simulatedAgreement = Double.NaN;
@@ -94,8 +110,7 @@ public final class QuantEvaluation {
         return new QuantEvalResult(integerResult, reference,
                 QuantEvalResult.agreement(integerResult.predictions(), reference.predictions()),
                 simulatedAgreement,
-                ModelSize.bytes(q.realized(), config), layers,
-                new CalibrationRun(stats.samples(), cached.hit(), cached.seconds(), cached.file().toString()));
+                ModelSize.bytes(q.realized(), config), layers, run.calibration());
     }
 
     static String sha256(Path file) {

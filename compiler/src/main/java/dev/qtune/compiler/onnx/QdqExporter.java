@@ -1,0 +1,101 @@
+package dev.qtune.compiler.onnx;
+
+import dev.qtune.compiler.QtuneException;
+import dev.qtune.compiler.ir.DType;
+import dev.qtune.compiler.ir.Graph;
+import dev.qtune.compiler.ir.Node;
+import dev.qtune.compiler.ir.QuantRole;
+import dev.qtune.compiler.ir.QuantSpec;
+import dev.qtune.compiler.ir.SimQuantizeNode;
+import dev.qtune.compiler.onnx.proto.OnnxSubset.ModelProto;
+import dev.qtune.compiler.quant.QuantizedModel;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Exports a quantized model as a standard ONNX QDQ model (docs/formats.md, "QDQ export"): the
+ * simulated graph, with QuantizeLinear -> DequantizeLinear at every activation point, int8 weights
+ * and int32 biases read through DequantizeLinear, and a point after every pass-through op
+ * ({@link QdqPassThroughPoints}), so that ONNX Runtime's QDQ optimiser recognises the integer
+ * patterns. Activations of fewer than 8 bits cannot be expressed (QuantizeLinear saturates to the
+ * full int8/uint8 range): they are exported on their grid, unclipped, with a WARN naming them.
+ */
+public final class QdqExporter {
+    private static final Logger LOG = LoggerFactory.getLogger(QdqExporter.class);
+
+    private QdqExporter() {
+    }
+
+    /** The graph written: the simulated graph with the pass-through points added. */
+    public static Graph qdqGraph(QuantizedModel model) {
+        return QdqPassThroughPoints.insert(model.simulated());
+    }
+
+    public static ModelProto toProto(QuantizedModel model) {
+        return proto(qdqGraph(model));
+    }
+
+    private static ModelProto proto(Graph g) {
+        List<String> narrow = narrowActivations(g);
+        if (!narrow.isEmpty()) {
+            LOG.warn("QDQ export of '{}': {} activation tensor(s) use fewer than 8 bits, which QuantizeLinear cannot "
+                    + "express (it saturates to the full int8/uint8 range, so values beyond the calibrated threshold "
+                    + "are not clipped): {}", g.name(), narrow.size(), String.join(", ", narrow));
+        }
+        return OnnxWriter.toProto(g);
+    }
+
+    /** Writes the QDQ model to {@code file} (parent folders are created). */
+    public static QdqExportResult write(QuantizedModel model, Path file) {
+        Graph g = qdqGraph(model);
+        byte[] bytes = proto(g).toByteArray();
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            Files.write(file, bytes);
+        } catch (IOException e) {
+            throw new QtuneException("cannot write ONNX model " + file + ": " + e.getMessage(), e);
+        }
+        int points = 0;
+        int weights = 0;
+        int biases = 0;
+        for (Node n : g.nodes()) {
+            if (n instanceof SimQuantizeNode q) {
+                switch (q.spec().role()) {
+                    case ACTIVATION, INHERIT -> points++;
+                    case WEIGHT -> weights++;
+                    case BIAS -> biases++;
+                }
+            }
+        }
+        LOG.info("wrote QDQ model {}: {} activation points, {} weights, {} biases, {} bytes", file, points, weights,
+                biases, bytes.length);
+        return new QdqExportResult(file, bytes.length, points, weights, biases, narrowActivations(g));
+    }
+
+    /**
+     * Activation points narrower than their 8-bit storage, as "tensor (N bits, [lo, hi])" (points
+     * that inherit their range from one of these are not listed again).
+     */
+    static List<String> narrowActivations(Graph g) {
+        List<String> narrow = new ArrayList<>();
+        for (Node n : g.nodes()) {
+            if (n instanceof SimQuantizeNode q && q.spec().role() == QuantRole.ACTIVATION) {
+                QuantSpec s = q.spec();
+                boolean full = s.storage() == DType.U8 ? s.range().max() == 255 : s.range().max() >= 127;
+                if (!full) {
+                    narrow.add(q.tensor() + " (" + s.config().activationBits() + " bits, [" + s.range().min() + ", "
+                            + s.range().max() + "])");
+                }
+            }
+        }
+        return narrow;
+    }
+}

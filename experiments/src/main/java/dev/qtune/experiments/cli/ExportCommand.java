@@ -1,0 +1,71 @@
+package dev.qtune.experiments.cli;
+
+import dev.qtune.compiler.ir.Graph;
+import dev.qtune.compiler.onnx.QdqExportResult;
+import dev.qtune.compiler.onnx.QdqExporter;
+import dev.qtune.compiler.quant.QuantConfigReader;
+import dev.qtune.evaluator.calibration.CalibrationCache;
+import dev.qtune.evaluator.data.Datasets;
+import dev.qtune.evaluator.quant.CalibrationRun;
+import dev.qtune.evaluator.quant.QuantEvaluation;
+import dev.qtune.evaluator.quant.QuantizedRun;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * `qtune export MODEL --data NAME --qconfig FILE --out OUT.onnx`: quantizes the model under the config
+ * (calibration statistics from the dataset's calibration split, cached) and writes it as a standard
+ * ONNX QDQ model (docs/formats.md, "QDQ export") that ONNX Runtime and other QDQ runtimes read.
+ */
+@Command(name = "export", description = "Quantize a model and write it as an ONNX QDQ model (QuantizeLinear/DequantizeLinear).")
+final class ExportCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "MODEL", description = "ONNX model file (fp32).")
+    Path model;
+
+    @Option(names = "--data", required = true, paramLabel = "NAME|SPEC.yaml",
+            description = "Dataset whose calibration split gives the statistics (mnist, fashion-mnist, or a spec file).")
+    String data;
+
+    @Option(names = "--qconfig", required = true, paramLabel = "FILE", description = "Quantization config (YAML).")
+    Path qconfig;
+
+    @Option(names = "--out", required = true, paramLabel = "OUT.onnx", description = "The QDQ model to write.")
+    Path out;
+
+    @Option(names = "--threads", paramLabel = "T", description = "Worker threads for calibration (default: all cores).")
+    Integer threads;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        int workers = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        if (workers < 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--threads must be >= 1, but was " + workers);
+        }
+        var config = QuantConfigReader.read(qconfig);
+        Graph graph = ModelLoader.forExecution(model);
+        QuantizedRun run = QuantEvaluation.quantize(model, graph, config, Datasets.load(data, "calibration"), workers,
+                CalibrationCache.defaultDir());
+        CalibrationRun c = run.calibration();
+        PrintWriter err = spec.commandLine().getErr();
+        err.println(c.cacheHit()
+                ? String.format("qtune: calibration statistics (%d samples) from the cache: %s", c.samples(), c.file())
+                : String.format("qtune: calibration: %d samples in %.1f s, cached at %s", c.samples(), c.seconds(), c.file()));
+        err.flush();
+        QdqExportResult r = QdqExporter.write(run.model(), out);
+        spec.commandLine().getOut().printf("wrote %s: QDQ model of %s under %s, %d activation points, %d int8 weights, "
+                        + "%d int32 biases, %,d bytes%s%n", out, model, qconfig, r.activationPoints(), r.weights(),
+                r.biases(), r.bytes(), r.narrowActivations().isEmpty() ? ""
+                        : String.format("; %d activation tensors below 8 bits run at 8 bits in ONNX (see docs/formats.md)",
+                        r.narrowActivations().size()));
+        return 0;
+    }
+}

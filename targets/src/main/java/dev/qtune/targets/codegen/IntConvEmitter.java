@@ -9,6 +9,7 @@ import dev.qtune.compiler.ir.Requantize;
 import dev.qtune.compiler.ir.Window2d;
 import dev.qtune.compiler.lower.ConvSchedules;
 import dev.qtune.compiler.lower.Knob;
+import dev.qtune.compiler.lower.LoweringException;
 import dev.qtune.compiler.lower.TensorStorage;
 import dev.qtune.compiler.quant.FixedPointMultiplier;
 import dev.qtune.compiler.quant.Rounding;
@@ -21,6 +22,8 @@ import java.util.List;
  * schedule.
  */
 final class IntConvEmitter {
+    /** QT_MAX_CHANNELS of the kernel library. */
+    private static final int MAX_CHANNELS = 8192;
     private IntConvEmitter() {
     }
 
@@ -72,6 +75,10 @@ final class IntConvEmitter {
         ctx.used(l.name, dotKnob.name(), dot);
         int cp = x.paddedChannels();
         int nb = (y.paddedChannels() + ob - 1) / ob;
+        if (nb * ob > MAX_CHANNELS) {
+            throw new LoweringException("node '" + l.name + "' has " + nb * ob + " (padded) output channels; the native "
+                    + "kernels take at most " + MAX_CHANNELS);
+        }
         int taps = l.kh * l.kw;
         int[] packed = new int[nb * taps * cp * ob];
         int group = dot == 8 ? 4 : 2;

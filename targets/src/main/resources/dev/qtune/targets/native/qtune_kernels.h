@@ -29,6 +29,8 @@
 #define QT_TONEAREST 1
 #define QT_MAX_OB 64
 #define QT_MAX_OWT 8
+/* Most output channels of one integer layer (padded). */
+#define QT_MAX_CHANNELS 8192
 
 /* Threads used by the parallel loops; the runner sets it. */
 extern int qt_threads;

@@ -36,6 +36,8 @@ public final class NativeBuild {
     public static final String FOLDER = "native";
     /** The executable's file name in its build folder. */
     public static final String EXECUTABLE = "module";
+    /** Source entries with this suffix are binary data (one char per byte), e.g. for the assembler's .incbin. */
+    public static final String BINARY_SUFFIX = ".bin";
     /** System property: seconds the compiler may run (default {@value #DEFAULT_TIMEOUT_SECONDS}). */
     public static final String TIMEOUT_PROPERTY = "qtune.cc.timeout";
     public static final long DEFAULT_TIMEOUT_SECONDS = 300;
@@ -44,7 +46,7 @@ public final class NativeBuild {
     static final int ERROR_LINES = 40;
 
     private static final Logger LOG = LoggerFactory.getLogger(NativeBuild.class);
-    private static final Pattern SOURCE_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]*\\.[ch]");
+    private static final Pattern SOURCE_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]*\\.(c|h|bin)");
     /** One lock per build hash, so threads building the same inputs compile once and others do not wait. */
     private static final Map<String, Object> LOCKS = new ConcurrentHashMap<>();
 
@@ -86,7 +88,7 @@ public final class NativeBuild {
         Map<String, String> files = new TreeMap<>();
         for (Map.Entry<String, String> e : sources.entrySet()) {
             if (e.getKey() == null || !SOURCE_NAME.matcher(e.getKey()).matches()) {
-                throw new IllegalArgumentException("source names must be plain file names ending in .c or .h, but one was '"
+                throw new IllegalArgumentException("source names must be plain file names ending in .c, .h or .bin, but one was '"
                         + e.getKey() + "'");
             }
             files.put(e.getKey(), Objects.requireNonNull(e.getValue(), "text of source " + e.getKey()));
@@ -119,7 +121,9 @@ public final class NativeBuild {
             Files.createDirectories(root);
             tmp = Files.createTempDirectory(root, ".build-");
             for (Map.Entry<String, String> e : files.entrySet()) {
-                Files.writeString(tmp.resolve(e.getKey()), e.getValue(), StandardCharsets.UTF_8);
+                // ".bin" entries are binary data carried in a String, one char per byte (ISO-8859-1).
+                Files.writeString(tmp.resolve(e.getKey()), e.getValue(),
+                        e.getKey().endsWith(BINARY_SUFFIX) ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the sources of a native build under " + root + ": " + e.getMessage(), e);

@@ -26,4 +26,33 @@ public final class Broadcast {
         }
         return Shape.of(out);
     }
+
+    /** For each element of {@code out}, the flat index of the element of {@code in} it reads (numpy broadcasting). */
+    public static int[] index(Shape in, Shape out) {
+        int rank = out.rank();
+        int[] strides = new int[rank];
+        int stride = 1;
+        for (int d = rank - 1; d >= 0; d--) {
+            int inAxis = d - (rank - in.rank());
+            int size = inAxis >= 0 ? in.dim(inAxis) : 1;
+            strides[d] = size == 1 ? 0 : stride;
+            stride *= size;
+        }
+        int[] index = new int[out.numel()];
+        int[] pos = new int[rank];
+        int flat = 0;
+        for (int i = 0; i < index.length; i++) {
+            index[i] = flat;
+            for (int d = rank - 1; d >= 0; d--) {
+                pos[d]++;
+                flat += strides[d];
+                if (pos[d] < out.dim(d)) {
+                    break;
+                }
+                flat -= strides[d] * pos[d];
+                pos[d] = 0;
+            }
+        }
+        return index;
+    }
 }

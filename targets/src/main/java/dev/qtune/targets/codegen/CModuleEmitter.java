@@ -130,6 +130,7 @@ public final class CModuleEmitter {
         for (String file : LIBRARY) {
             sources.put(file, resource(file));
         }
+        sources.putAll(ctx.binaries());
         int in = g.inputs().get(0).type().shape().bind(1).numel();
         int out = g.outputs().get(0).type().shape().bind(1).numel();
         return new CModule(sources, names, in, out, ctx.schedule());

@@ -8,6 +8,8 @@ import dev.qtune.compiler.lower.LoweringException;
 import dev.qtune.compiler.lower.MemoryPlan;
 import dev.qtune.compiler.lower.ScheduleConfig;
 import dev.qtune.compiler.lower.TensorStorage;
+import dev.qtune.targets.NativeBuild;
+import java.util.Map;
 
 /**
  * What op emitters share while one module is generated: the graph, its memory plan, the target's
@@ -23,6 +25,9 @@ final class EmitContext {
     private ScheduleConfig schedule;
     private final StringBuilder constants = new StringBuilder();
     private int constantCount;
+    /** Constants with more elements than this are embedded as binary files. */
+    private static final int BINARY_THRESHOLD = 65536;
+    private final Map<String, String> binaries = new java.util.LinkedHashMap<>();
     private long zeroBytes = 64;
     private long colFloats;
     private long wideInput = 1;
@@ -69,6 +74,20 @@ final class EmitContext {
     /** Declares a constant array and returns its C name. */
     String declare(String cType, int[] values) {
         String name = "k" + constantCount++;
+        if (values.length > BINARY_THRESHOLD) {
+            int width = switch (cType) {
+                case "int8_t", "uint8_t" -> 1;
+                case "int16_t" -> 2;
+                default -> 4;
+            };
+            StringBuilder bytes = new StringBuilder(values.length * width);
+            for (int v : values) {
+                for (int b = 0; b < width; b++) {
+                    bytes.append((char) ((v >>> (8 * b)) & 0xff));
+                }
+            }
+            return binary(name, cType, bytes.toString());
+        }
         constants.append("static const ").append(cType).append(' ').append(name).append("[] __attribute__((aligned(64))) = ")
                 .append(CArrays.ints(values)).append(";\n");
         return name;
@@ -76,6 +95,16 @@ final class EmitContext {
 
     String declare(float[] values) {
         String name = "k" + constantCount++;
+        if (values.length > BINARY_THRESHOLD) {
+            StringBuilder bytes = new StringBuilder(values.length * 4);
+            for (float f : values) {
+                int v = Float.floatToRawIntBits(f);
+                for (int b = 0; b < 4; b++) {
+                    bytes.append((char) ((v >>> (8 * b)) & 0xff));
+                }
+            }
+            return binary(name, "float", bytes.toString());
+        }
         constants.append("static const float ").append(name).append("[] __attribute__((aligned(64))) = ")
                 .append(CArrays.floats(values)).append(";\n");
         return name;
@@ -87,6 +116,26 @@ final class EmitContext {
         constants.append("static const uint8_t ").append(name).append("[").append(n)
                 .append("] __attribute__((aligned(64))) = {[0 ... ").append(n - 1).append("] = 128};\n");
         return name;
+    }
+
+    /**
+     * A large constant as a binary file next to the source, embedded by the assembler (.incbin,
+     * little endian as all our targets are): compiling a multi-megabyte initialiser list is slow.
+     */
+    private String binary(String name, String cType, String bytes) {
+        binaries.put(name + NativeBuild.BINARY_SUFFIX, bytes);
+        // A hidden global symbol: the compiler then addresses it PC-relative, not through the GOT.
+        constants.append("__asm__(\".section .rodata\\n.balign 64\\n.globl ").append(name).append("\\n.hidden ")
+                .append(name).append("\\n").append(name).append(":\\n.incbin \\\"")
+                .append(name).append(NativeBuild.BINARY_SUFFIX).append("\\\"\\n.previous\");\n")
+                .append("extern const ").append(cType).append(' ').append(name)
+                .append("[] __attribute__((visibility(\"hidden\")));\n");
+        return name;
+    }
+
+    /** Binary files (name to bytes, one char per byte) that the module's source embeds. */
+    Map<String, String> binaries() {
+        return binaries;
     }
 
     void needZeroBytes(long bytes) {

@@ -10,6 +10,7 @@ import dev.qtune.compiler.ir.Shape;
 import dev.qtune.compiler.ir.Tensor;
 import dev.qtune.compiler.ir.Window2d;
 import dev.qtune.compiler.lower.LoweringException;
+import dev.qtune.compiler.pass.Broadcast;
 import dev.qtune.compiler.lower.TensorStorage;
 
 /** fp32 layers that a config leaves unquantized: Conv, Gemm, MatMul, broadcast arithmetic, Concat. */
@@ -109,28 +110,8 @@ final class Fp32Emitter {
         return sb.toString();
     }
 
-    /** For each element of {@code out}, the flat index of the element of {@code in} it reads (numpy broadcasting). */
     static int[] broadcastIndex(Shape in, Shape out) {
-        int rank = out.rank();
-        int[] strides = new int[rank];
-        int stride = 1;
-        for (int d = rank - 1; d >= 0; d--) {
-            int inAxis = d - (rank - in.rank());
-            int size = inAxis >= 0 ? in.dim(inAxis) : 1;
-            strides[d] = size == 1 ? 0 : stride;
-            stride *= size;
-        }
-        int[] index = new int[out.numel()];
-        for (int i = 0; i < index.length; i++) {
-            int rem = i;
-            int flat = 0;
-            for (int d = rank - 1; d >= 0; d--) {
-                flat += (rem % out.dim(d)) * strides[d];
-                rem /= out.dim(d);
-            }
-            index[i] = flat;
-        }
-        return index;
+        return Broadcast.index(in, out);
     }
 
     private static float[] transpose(float[] src, int rows, int cols) {

@@ -156,14 +156,9 @@ QT_INLINE void qt_conv8_avx2(const uint8_t *x8, int H, int W, int CP, const int8
                     }
                 }
                 for (int kh = 0; kh < KH; kh++) {
-                    const int ih = oh * SH - PT + kh * DH;
                     for (int kw = 0; kw < KW; kw++) {
                         const uint8_t *row[QT_MAX_OWT];
-                        for (int t = 0; t < OWT; t++) {
-                            const int iw = (ow0 + t) * SW - PL + kw * DW;
-                            row[t] = t < nt && ih >= 0 && ih < H && iw >= 0 && iw < W
-                                    ? x8 + ((size_t) ih * W + iw) * CP : zero;
-                        }
+                        qt_tile_rows8(x8, zero, H, W, CP, oh, ow0, nt, kh, kw, SH, SW, PT, PL, DH, DW, OWT, row);
                         const int8_t *wk = wb + (size_t) (kh * KW + kw) * CP * OB;
                         for (int c = 0; c < CP; c += 4) {
                             const int8_t *wc = wk + (size_t) c * OB;

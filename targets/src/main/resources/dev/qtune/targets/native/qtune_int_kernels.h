@@ -36,6 +36,17 @@ QT_INLINE void qt_tile_rows(const int16_t *x16, const int16_t *zero, int H, int 
     }
 }
 
+/* The same for 8-bit unsigned inputs (the dot-8 layout). */
+QT_INLINE void qt_tile_rows8(const uint8_t *x8, const uint8_t *zero, int H, int W, int CP, int oh, int ow0, int nt,
+                             int kh, int kw, int SH, int SW, int PT, int PL, int DH, int DW, int OWT,
+                             const uint8_t **row) {
+    const int ih = oh * SH - PT + kh * DH;
+    for (int t = 0; t < OWT; t++) {
+        const int iw = (ow0 + t) * SW - PL + kw * DW;
+        row[t] = t < nt && ih >= 0 && ih < H && iw >= 0 && iw < W ? x8 + ((size_t) ih * W + iw) * CP : zero;
+    }
+}
+
 #define QT_DEFINE_CONV(NAME, ACC_T, APPLY)                                                              \
     QT_INLINE void NAME##_generic(const int16_t *x16, int H, int W, int CP, const int16_t *wpk, const int32_t *bias, \
                                   const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, void *y, \
@@ -113,14 +124,9 @@ QT_INLINE void qt_conv8_generic(const uint8_t *x8, int H, int W, int CP, const i
                     }
                 }
                 for (int kh = 0; kh < KH; kh++) {
-                    const int ih = oh * SH - PT + kh * DH;
                     for (int kw = 0; kw < KW; kw++) {
                         const uint8_t *row[QT_MAX_OWT];
-                        for (int t = 0; t < OWT; t++) {
-                            const int iw = (ow0 + t) * SW - PL + kw * DW;
-                            row[t] = t < nt && ih >= 0 && ih < H && iw >= 0 && iw < W
-                                    ? x8 + ((size_t) ih * W + iw) * CP : zero;
-                        }
+                        qt_tile_rows8(x8, zero, H, W, CP, oh, ow0, nt, kh, kw, SH, SW, PT, PL, DH, DW, OWT, row);
                         const int8_t *wk = wb + (size_t) (kh * KW + kw) * CP * OB;
                         for (int c = 0; c < CP; c += 4) {
                             const int8_t *wc = wk + (size_t) c * OB;

@@ -9,13 +9,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Deleting a folder tree, best effort (a leftover temporary folder is logged, not fatal). */
-final class FileTrees {
+public final class FileTrees {
     private static final Logger LOG = LoggerFactory.getLogger(FileTrees.class);
 
     private FileTrees() {
     }
 
-    static void deleteQuietly(Path root) {
+    public static void deleteQuietly(Path root) {
         if (root == null || !Files.exists(root)) {
             return;
         }

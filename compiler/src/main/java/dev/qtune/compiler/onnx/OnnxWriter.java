@@ -81,6 +81,12 @@ public final class OnnxWriter {
     /** Writes the model to {@code file} (parent folders are created). */
     public static void write(Graph graph, Path file) {
         byte[] bytes = toBytes(graph);
+        writeFile(bytes, file);
+        LOG.info("wrote {} ({} nodes, {} bytes)", file, graph.nodes().size(), bytes.length);
+    }
+
+    /** Writes a serialised model to {@code file}, creating parent folders; errors name the file. */
+    static void writeFile(byte[] bytes, Path file) {
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) {
@@ -90,7 +96,6 @@ public final class OnnxWriter {
         } catch (IOException e) {
             throw new QtuneException("cannot write ONNX model " + file + ": " + e.getMessage(), e);
         }
-        LOG.info("wrote {} ({} nodes, {} bytes)", file, graph.nodes().size(), bytes.length);
     }
 
     private static ValueInfoProto valueInfo(ValueInfo v) {

@@ -1,6 +1,5 @@
 package dev.qtune.compiler.onnx;
 
-import dev.qtune.compiler.QtuneException;
 import dev.qtune.compiler.ir.DType;
 import dev.qtune.compiler.ir.Graph;
 import dev.qtune.compiler.ir.Node;
@@ -9,8 +8,6 @@ import dev.qtune.compiler.ir.QuantSpec;
 import dev.qtune.compiler.ir.SimQuantizeNode;
 import dev.qtune.compiler.onnx.proto.OnnxSubset.ModelProto;
 import dev.qtune.compiler.quant.QuantizedModel;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,15 +51,7 @@ public final class QdqExporter {
     public static QdqExportResult write(QuantizedModel model, Path file) {
         Graph g = qdqGraph(model);
         byte[] bytes = proto(g).toByteArray();
-        try {
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            Files.write(file, bytes);
-        } catch (IOException e) {
-            throw new QtuneException("cannot write ONNX model " + file + ": " + e.getMessage(), e);
-        }
+        OnnxWriter.writeFile(bytes, file);
         int points = 0;
         int weights = 0;
         int biases = 0;

@@ -75,10 +75,11 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         Target target = bestTarget();
-        QuantConfig config = QuantConfigReader.read(qconfig);
-        List<Subject> subjects = new ArrayList<>(List.of(new Subject("mlp_mnist", Path.of("models/mlp_mnist.onnx"), "mnist"),
-                new Subject("lenet5_mnist", Path.of("models/lenet5_mnist.onnx"), "mnist"),
-                new Subject("resnet8_fashion", Path.of("models/resnet8_fashion.onnx"), "fashion-mnist")));
+        QuantConfig config = QuantConfigReader.read(inProject(qconfig));
+        List<Subject> subjects = new ArrayList<>(List.of(
+                new Subject("mlp_mnist", inProject(Path.of("models/mlp_mnist.onnx")), "mnist"),
+                new Subject("lenet5_mnist", inProject(Path.of("models/lenet5_mnist.onnx")), "mnist"),
+                new Subject("resnet8_fashion", inProject(Path.of("models/resnet8_fashion.onnx")), "fashion-mnist")));
         Path work = Files.createTempDirectory("qtune-bench");
         if (zoo) {
             for (Path p : ModelZoo.writeAll(work, ModelZoo.DEFAULT_SEED)) {
@@ -115,6 +116,15 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * A relative path that does not exist here, resolved against the project root (the launcher
+     * sets -Dqtune.root), so the benchmark runs from any working directory.
+     */
+    private static Path inProject(Path p) {
+        String root = System.getProperty("qtune.root");
+        return p.isAbsolute() || Files.exists(p) || root == null ? p : Path.of(root).resolve(p);
     }
 
     private static Target bestTarget() {

@@ -1,6 +1,11 @@
 package dev.qtune.targets.codegen;
 
+import dev.qtune.compiler.ir.AvgPool2dNode;
+import dev.qtune.compiler.ir.FlattenNode;
+import dev.qtune.compiler.ir.GlobalAvgPoolNode;
 import dev.qtune.compiler.ir.Graph;
+import dev.qtune.compiler.ir.IdentityNode;
+import dev.qtune.compiler.ir.ReshapeNode;
 import dev.qtune.compiler.ir.MaxPool2dNode;
 import dev.qtune.compiler.ir.Node;
 import dev.qtune.compiler.ir.QAddNode;
@@ -54,8 +59,9 @@ final class DotEight {
             return Optional.of(q.requantize().range());
         } else if (n instanceof QuantizeNode q) {
             return Optional.of(q.range());
-        } else if (n instanceof MaxPool2dNode || n.opType().equals("AveragePool") || n.opType().equals("GlobalAveragePool")
-                || n.opType().equals("Flatten") || n.opType().equals("Reshape") || n.opType().equals("Identity")) {
+        } else if (n instanceof MaxPool2dNode || n instanceof AvgPool2dNode || n instanceof GlobalAvgPoolNode
+                || n instanceof FlattenNode || n instanceof ReshapeNode || n instanceof IdentityNode) {
+            // Pools and reshapes keep the range of their input.
             return produced(g, n.inputs().get(0));
         }
         return Optional.empty();

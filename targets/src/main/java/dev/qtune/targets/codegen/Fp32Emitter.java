@@ -50,7 +50,7 @@ final class Fp32Emitter {
         if (g.inputs().size() > 2 && !g.inputs().get(2).isEmpty() && g.beta() != 0f) {
             Tensor c = ctx.constant(g, g.inputs().get(2));
             bias = ctx.declare(c.floats());
-            index = ctx.declare("int32_t", broadcastIndex(c.shape(), out));
+            index = ctx.declare("int32_t", Broadcast.index(c.shape(), out));
         }
         return String.format("    qt_gemm_f32(%s, %s, %s, %s, %s, %d, %d, %d, %s, %s);%n", ctx.floats(g.inputs().get(0)),
                 ctx.declare(rows), bias, index, ctx.floats(g.output()), out.dim(0), n, k, CArrays.literal(g.alpha()),
@@ -90,7 +90,7 @@ final class Fp32Emitter {
         if (s.equals(out)) {
             return base + "[i]";
         }
-        return base + "[" + ctx.declare("int32_t", broadcastIndex(s, out)) + "[i]]";
+        return base + "[" + ctx.declare("int32_t", Broadcast.index(s, out)) + "[i]]";
     }
 
     static String concat(ConcatNode c, EmitContext ctx) {
@@ -108,10 +108,6 @@ final class Fp32Emitter {
             at += chunk;
         }
         return sb.toString();
-    }
-
-    static int[] broadcastIndex(Shape in, Shape out) {
-        return Broadcast.index(in, out);
     }
 
     private static float[] transpose(float[] src, int rows, int cols) {

@@ -3,6 +3,7 @@ package dev.qtune.targets.runner;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.qtune.targets.CompiledModule;
+import dev.qtune.targets.FileTrees;
 import dev.qtune.targets.HostCpu;
 import dev.qtune.targets.HostLock;
 import dev.qtune.targets.NativeBuild;
@@ -89,7 +90,7 @@ public final class NativeModel {
         } catch (IOException e) {
             throw new UncheckedIOException("native inference files in " + dir, e);
         } finally {
-            RunnerFiles.deleteQuietly(dir);
+            FileTrees.deleteQuietly(dir);
         }
     }
 

@@ -1,14 +1,9 @@
 package dev.qtune.targets.runner;
 
 import dev.qtune.targets.ProcessResult;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /** The runner's file formats (see qtune_runner.c): QTI1 inputs, QTO1 outputs, little endian. */
 final class RunnerFiles {
@@ -43,16 +38,5 @@ final class RunnerFiles {
         int[] predictions = new int[count];
         b.asIntBuffer().get(predictions);
         return new InferResult(true, "", outputs, predictions, p.seconds(), p);
-    }
-
-    static void deleteQuietly(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        } catch (IOException ignored) {
-            // a temp folder left behind is harmless
-        }
     }
 }

@@ -1,8 +1,9 @@
 /*
- * AVX2 kernels (included by qtune_int_kernels.h when the target has AVX2). The 16-bit path:
- * a broadcast pair of int16 input channels times OB/8 vectors of int16 weight pairs, summed by
- * vpmaddwd into int32 lanes (one per output channel). A pair sum of two int16 products always fits
- * int32, so this path is exact for every operand range, unlike vpmaddubsw's saturating int16 sums.
+ * AVX2 kernels (included by qtune_int_kernels.h when the target has AVX2): the direct convolution
+ * of qtune_int_kernels.h with a broadcast group of input channels (a pair of int16 for dot 16, four
+ * u8 for dot 8) times OB/8 vectors of weights. dot 16 sums by vpmaddwd into int32 lanes (one per
+ * output channel), exact for every operand; dot 8 by vpmaddubsw (int16 pair sums with saturation,
+ * which the code generator has proven cannot occur for the layer) then vpmaddwd by ones.
  */
 #ifndef QTUNE_AVX2_KERNELS_H
 #define QTUNE_AVX2_KERNELS_H
@@ -72,121 +73,85 @@ QT_INLINE void qt_epilogue8_avx2(__m256i acc, int ch0, int count, const int32_t 
     }
 }
 
-QT_INLINE void qt_conv_avx2(const int16_t *x16, int H, int W, int CP, const int16_t *wpk, const int32_t *bias,
+/*
+ * The direct kernel for one dot layout: IN_T input elements, W_T weights, G input channels per
+ * step, STEP(a, w) the int32 partial sums of one broadcast input group a times weight vector w.
+ * A template (macro) rather than a run-time parameter: each instance keeps its accumulators in
+ * registers with plain typed addressing.
+ */
+#define QT_STEP16(a, w) _mm256_madd_epi16((a), (w))
+#define QT_STEP8(a, w) _mm256_madd_epi16(_mm256_maddubs_epi16((a), (w)), _mm256_set1_epi16(1))
+#define QT_DEFINE_CONV_AVX2(NAME, IN_T, W_T, G, STEP)                                                   \
+    QT_INLINE void NAME(const IN_T *x, int H, int W, int CP, const W_T *wpk, const int32_t *bias,        \
+                        const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, void *y, int yk, \
+                        int OH, int OW, int OCP, int KH, int KW, int SH, int SW, int PT, int PL, int DH, int DW, \
+                        int OB, int OWT, const IN_T *zero) {                                                 \
+        const int NB = (OCP + OB - 1) / OB;                                                                  \
+        const int NV = OB / 8;                                                                               \
+        uint64_t radd[QT_MAX_CHANNELS], rsub[QT_MAX_CHANNELS];                                               \
+        qt_upward_constants(shift, NB * OB, radd, rsub);                                                     \
+        _Pragma("omp parallel for collapse(2) schedule(static) num_threads(qt_threads) if(qt_threads > 1)") \
+        for (int oh = 0; oh < OH; oh++) {                                                                    \
+            for (int ob = 0; ob < NB; ob++) {                                                                \
+                const W_T *wb = wpk + (size_t) ob * KH * KW * CP * OB;                                       \
+                const int oend = OCP - ob * OB < OB ? OCP - ob * OB : OB;                                    \
+                for (int ow0 = 0; ow0 < OW; ow0 += OWT) {                                                    \
+                    const int nt = OW - ow0 < OWT ? OW - ow0 : OWT;                                          \
+                    __m256i acc[QT_MAX_OWT][4];                                                              \
+                    for (int t = 0; t < OWT; t++) {                                                          \
+                        for (int v = 0; v < NV; v++) {                                                       \
+                            acc[t][v] = _mm256_loadu_si256((const __m256i *) (bias + ob * OB + 8 * v));      \
+                        }                                                                                    \
+                    }                                                                                        \
+                    for (int kh = 0; kh < KH; kh++) {                                                        \
+                        for (int kw = 0; kw < KW; kw++) {                                                    \
+                            const IN_T *row[QT_MAX_OWT];                                                     \
+                            qt_tile_rows(x, zero, sizeof(IN_T), H, W, CP, oh, ow0, nt, kh, kw, SH, SW, PT, PL, DH, \
+                                         DW, OWT, (const void **) row);                                     \
+                            const W_T *wk = wb + (size_t) (kh * KW + kw) * CP * OB;                          \
+                            for (int c = 0; c < CP; c += G) {                                                \
+                                const W_T *wc = wk + (size_t) c * OB;                                        \
+                                __m256i wv[4];                                                               \
+                                for (int v = 0; v < NV; v++) {                                               \
+                                    wv[v] = _mm256_loadu_si256((const __m256i *) (wc + (32 / sizeof(W_T)) * v)); \
+                                }                                                                            \
+                                for (int t = 0; t < OWT; t++) {                                              \
+                                    int32_t group;                                                           \
+                                    memcpy(&group, row[t] + c, sizeof group);                                \
+                                    const __m256i a = _mm256_set1_epi32(group);                              \
+                                    for (int v = 0; v < NV; v++) {                                           \
+                                        acc[t][v] = _mm256_add_epi32(acc[t][v], STEP(a, wv[v]));             \
+                                    }                                                                        \
+                                }                                                                            \
+                            }                                                                                \
+                        }                                                                                    \
+                    }                                                                                        \
+                    for (int t = 0; t < nt; t++) {                                                           \
+                        const size_t base = ((size_t) oh * OW + ow0 + t) * OCP + (size_t) ob * OB;           \
+                        for (int v = 0; v < NV; v++) {                                                       \
+                            qt_epilogue8_avx2(acc[t][v], ob * OB + 8 * v, oend - 8 * v, mant, shift, radd, rsub, \
+                                              rounding, lo, hi, y, yk, base + 8 * v);                        \
+                        }                                                                                    \
+                    }                                                                                        \
+                }                                                                                            \
+            }                                                                                                \
+        }                                                                                                    \
+    }
+
+QT_DEFINE_CONV_AVX2(qt_conv16_avx2, int16_t, int16_t, 2, QT_STEP16)
+QT_DEFINE_CONV_AVX2(qt_conv8_avx2, uint8_t, int8_t, 4, QT_STEP8)
+
+/* The AVX2 version of the direct kernel for either dot layout (see qtune_int_kernels.h). */
+QT_INLINE void qt_conv_avx2(const void *x, int H, int W, int CP, const void *wpk, const int32_t *bias,
                             const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, void *y, int yk,
                             int OH, int OW, int OCP, int KH, int KW, int SH, int SW, int PT, int PL, int DH, int DW,
-                            int OB, int OWT, const int16_t *zero) {
-    const int NB = (OCP + OB - 1) / OB;
-    const int NV = OB / 8;
-    uint64_t radd[QT_MAX_CHANNELS], rsub[QT_MAX_CHANNELS];
-    qt_upward_constants(shift, NB * OB, radd, rsub);
-    _Pragma("omp parallel for collapse(2) schedule(static) num_threads(qt_threads) if(qt_threads > 1)")
-    for (int oh = 0; oh < OH; oh++) {
-        for (int ob = 0; ob < NB; ob++) {
-            const int16_t *wb = wpk + (size_t) ob * KH * KW * CP * OB;
-            const int oend = OCP - ob * OB < OB ? OCP - ob * OB : OB;
-            for (int ow0 = 0; ow0 < OW; ow0 += OWT) {
-                const int nt = OW - ow0 < OWT ? OW - ow0 : OWT;
-                __m256i acc[QT_MAX_OWT][4];
-                for (int t = 0; t < OWT; t++) {
-                    for (int v = 0; v < NV; v++) {
-                        acc[t][v] = _mm256_loadu_si256((const __m256i *) (bias + ob * OB + 8 * v));
-                    }
-                }
-                for (int kh = 0; kh < KH; kh++) {
-                    for (int kw = 0; kw < KW; kw++) {
-                        const int16_t *row[QT_MAX_OWT];
-                        qt_tile_rows(x16, zero, H, W, CP, oh, ow0, nt, kh, kw, SH, SW, PT, PL, DH, DW, OWT, row);
-                        const int16_t *wk = wb + (size_t) (kh * KW + kw) * CP * OB;
-                        for (int c = 0; c < CP; c += 2) {
-                            const int16_t *wc = wk + (size_t) c * OB;
-                            __m256i wv[4];
-                            for (int v = 0; v < NV; v++) {
-                                wv[v] = _mm256_loadu_si256((const __m256i *) (wc + 16 * v));
-                            }
-                            for (int t = 0; t < OWT; t++) {
-                                int32_t pair;
-                                memcpy(&pair, row[t] + c, sizeof pair);
-                                const __m256i a = _mm256_set1_epi32(pair);
-                                for (int v = 0; v < NV; v++) {
-                                    acc[t][v] = _mm256_add_epi32(acc[t][v], _mm256_madd_epi16(a, wv[v]));
-                                }
-                            }
-                        }
-                    }
-                }
-                for (int t = 0; t < nt; t++) {
-                    const size_t base = ((size_t) oh * OW + ow0 + t) * OCP + (size_t) ob * OB;
-                    for (int v = 0; v < NV; v++) {
-                        qt_epilogue8_avx2(acc[t][v], ob * OB + 8 * v, oend - 8 * v, mant, shift, radd, rsub, rounding,
-                                          lo, hi, y, yk, base + 8 * v);
-                    }
-                }
-            }
-        }
-    }
-}
-
-/*
- * The 8-bit path (dot 8): a broadcast group of four unsigned input channels times OB/8 vectors of
- * four int8 weights per output channel; vpmaddubsw sums adjacent u8*s8 products into int16 with
- * saturation, vpmaddwd by ones sums those pairs into int32. Exact only where no pair sum leaves
- * int16: the code generator checks the layer's weights against its input range before choosing it.
- */
-QT_INLINE void qt_conv8_avx2(const uint8_t *x8, int H, int W, int CP, const int8_t *wpk, const int32_t *bias,
-                             const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, void *y, int yk,
-                             int OH, int OW, int OCP, int KH, int KW, int SH, int SW, int PT, int PL, int DH, int DW,
-                             int OB, int OWT, const uint8_t *zero) {
-    const int NB = (OCP + OB - 1) / OB;
-    const int NV = OB / 8;
-    uint64_t radd[QT_MAX_CHANNELS], rsub[QT_MAX_CHANNELS];
-    qt_upward_constants(shift, NB * OB, radd, rsub);
-    const __m256i ones = _mm256_set1_epi16(1);
-    _Pragma("omp parallel for collapse(2) schedule(static) num_threads(qt_threads) if(qt_threads > 1)")
-    for (int oh = 0; oh < OH; oh++) {
-        for (int ob = 0; ob < NB; ob++) {
-            const int8_t *wb = wpk + (size_t) ob * KH * KW * CP * OB;
-            const int oend = OCP - ob * OB < OB ? OCP - ob * OB : OB;
-            for (int ow0 = 0; ow0 < OW; ow0 += OWT) {
-                const int nt = OW - ow0 < OWT ? OW - ow0 : OWT;
-                __m256i acc[QT_MAX_OWT][4];
-                for (int t = 0; t < OWT; t++) {
-                    for (int v = 0; v < NV; v++) {
-                        acc[t][v] = _mm256_loadu_si256((const __m256i *) (bias + ob * OB + 8 * v));
-                    }
-                }
-                for (int kh = 0; kh < KH; kh++) {
-                    for (int kw = 0; kw < KW; kw++) {
-                        const uint8_t *row[QT_MAX_OWT];
-                        qt_tile_rows8(x8, zero, H, W, CP, oh, ow0, nt, kh, kw, SH, SW, PT, PL, DH, DW, OWT, row);
-                        const int8_t *wk = wb + (size_t) (kh * KW + kw) * CP * OB;
-                        for (int c = 0; c < CP; c += 4) {
-                            const int8_t *wc = wk + (size_t) c * OB;
-                            __m256i wv[4];
-                            for (int v = 0; v < NV; v++) {
-                                wv[v] = _mm256_loadu_si256((const __m256i *) (wc + 32 * v));
-                            }
-                            for (int t = 0; t < OWT; t++) {
-                                int32_t quad;
-                                memcpy(&quad, row[t] + c, sizeof quad);
-                                const __m256i a = _mm256_set1_epi32(quad);
-                                for (int v = 0; v < NV; v++) {
-                                    acc[t][v] = _mm256_add_epi32(acc[t][v],
-                                            _mm256_madd_epi16(_mm256_maddubs_epi16(a, wv[v]), ones));
-                                }
-                            }
-                        }
-                    }
-                }
-                for (int t = 0; t < nt; t++) {
-                    const size_t base = ((size_t) oh * OW + ow0 + t) * OCP + (size_t) ob * OB;
-                    for (int v = 0; v < NV; v++) {
-                        qt_epilogue8_avx2(acc[t][v], ob * OB + 8 * v, oend - 8 * v, mant, shift, radd, rsub, rounding,
-                                          lo, hi, y, yk, base + 8 * v);
-                    }
-                }
-            }
-        }
+                            int OB, int OWT, int DOT, const void *zero) {
+    if (DOT == 8) {
+        qt_conv8_avx2((const uint8_t *) x, H, W, CP, (const int8_t *) wpk, bias, mant, shift, rounding, lo, hi, y, yk,
+                      OH, OW, OCP, KH, KW, SH, SW, PT, PL, DH, DW, OB, OWT, (const uint8_t *) zero);
+    } else {
+        qt_conv16_avx2((const int16_t *) x, H, W, CP, (const int16_t *) wpk, bias, mant, shift, rounding, lo, hi, y,
+                       yk, OH, OW, OCP, KH, KW, SH, SW, PT, PL, DH, DW, OB, OWT, (const int16_t *) zero);
     }
 }
 

@@ -8,12 +8,19 @@
 
 /*
  * Convolution (group 1) and dense layers, NHWC, direct: for each output row, tiles of OWT output
- * pixels x OB output channels are accumulated in registers over (kh, kw, channel pairs). The
- * input is first widened to int16 (scratch x16, unless it is int16 already); weights are packed
- * int16 [ceil(OCP/OB)][KH*KW][CP/2][OB][2] (zeros past OC and at padded input channels), so one
- * pair of input channels times OB pairs of weights is one vpmaddwd on AVX2: exact, since a pair
- * sum of int16 products always fits int32. Bias, mantissa and shift arrays have ceil(OCP/OB)*OB
- * entries. Input pixels outside the image read the zero row.
+ * pixels x OB output channels are accumulated in registers over (kh, kw, input channel groups).
+ * Two layouts of the inner product ("dot", chosen per layer by the code generator):
+ *
+ * - dot 16: the input is widened to int16 (scratch, unless it is int16 already) and weights are
+ *   packed int16 [ceil(OCP/OB)][KH*KW][CP/2][OB][2]: a pair of input channels times OB weight
+ *   pairs, one vpmaddwd on AVX2; exact for any operands (a pair sum of int16 products fits int32).
+ * - dot 8: inputs are unsigned 8-bit (u8 as stored; i8 offset by +128 into scratch, the bias
+ *   carrying -128 * sum(w) so the sum is unchanged, padding reading a row of 128s) and weights
+ *   packed int8 [ceil(OCP/OB)][KH*KW][CP/4][OB][4]: vpmaddubsw + vpmaddwd on AVX2. Chosen only
+ *   where no int16 pair sum can saturate (the generator checks weights against the input range).
+ *
+ * Bias, mantissa and shift arrays have ceil(OCP/OB)*OB entries. Input pixels outside the image
+ * read the zero row. The portable versions below define the arithmetic; AVX2 ones are fast.
  */
 QT_INLINE const int16_t *qt_widen(const void *x, int xk, size_t n, int16_t *x16) {
     if (xk == QT_I16) {
@@ -25,38 +32,39 @@ QT_INLINE const int16_t *qt_widen(const void *x, int xk, size_t n, int16_t *x16)
     return x16;
 }
 
-/* The input rows (pixel pointers, or the zero row) of one tile at tap (kh, kw). */
-QT_INLINE void qt_tile_rows(const int16_t *x16, const int16_t *zero, int H, int W, int CP, int oh, int ow0, int nt,
-                            int kh, int kw, int SH, int SW, int PT, int PL, int DH, int DW, int OWT,
-                            const int16_t **row) {
-    const int ih = oh * SH - PT + kh * DH;
-    for (int t = 0; t < OWT; t++) {
-        const int iw = (ow0 + t) * SW - PL + kw * DW;
-        row[t] = t < nt && ih >= 0 && ih < H && iw >= 0 && iw < W ? x16 + ((size_t) ih * W + iw) * CP : zero;
+/* Unsigned 8-bit input for dot 8: u8 as is, i8 offset by +128 into scratch. */
+QT_INLINE const uint8_t *qt_unsigned8(const void *x, int xk, size_t n, uint8_t *x8) {
+    if (xk == QT_U8) {
+        return (const uint8_t *) x;
     }
+    for (size_t i = 0; i < n; i++) {
+        x8[i] = (uint8_t) (((const int8_t *) x)[i] + 128);
+    }
+    return x8;
 }
 
-/* The same for 8-bit unsigned inputs (the dot-8 layout). */
-QT_INLINE void qt_tile_rows8(const uint8_t *x8, const uint8_t *zero, int H, int W, int CP, int oh, int ow0, int nt,
-                             int kh, int kw, int SH, int SW, int PT, int PL, int DH, int DW, int OWT,
-                             const uint8_t **row) {
+/* The input rows (pixel pointers, or the zero row) of one tile at tap (kh, kw); esize bytes per element. */
+QT_INLINE void qt_tile_rows(const void *x, const void *zero, int esize, int H, int W, int CP, int oh, int ow0, int nt,
+                            int kh, int kw, int SH, int SW, int PT, int PL, int DH, int DW, int OWT, const void **row) {
     const int ih = oh * SH - PT + kh * DH;
     for (int t = 0; t < OWT; t++) {
         const int iw = (ow0 + t) * SW - PL + kw * DW;
-        row[t] = t < nt && ih >= 0 && ih < H && iw >= 0 && iw < W ? x8 + ((size_t) ih * W + iw) * CP : zero;
+        row[t] = t < nt && ih >= 0 && ih < H && iw >= 0 && iw < W
+                ? (const char *) x + ((size_t) ih * W + iw) * CP * esize : zero;
     }
 }
 
 #define QT_DEFINE_CONV(NAME, ACC_T, APPLY)                                                              \
-    QT_INLINE void NAME##_generic(const int16_t *x16, int H, int W, int CP, const int16_t *wpk, const int32_t *bias, \
-                                  const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, void *y, \
-                                  int yk, int OH, int OW, int OCP, int KH, int KW, int SH, int SW, int PT, int PL, \
-                                  int DH, int DW, int OB, int OWT, const int16_t *zero) {                      \
+    QT_INLINE void NAME(const void *x, int H, int W, int CP, const void *wpk, const int32_t *bias,       \
+                        const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, void *y, int yk, \
+                        int OH, int OW, int OCP, int KH, int KW, int SH, int SW, int PT, int PL, int DH, int DW, \
+                        int OB, int OWT, int DOT, const void *zero) {                                        \
         const int NB = (OCP + OB - 1) / OB;                                                                  \
+        const int G = DOT == 8 ? 4 : 2;                                                                      \
         _Pragma("omp parallel for collapse(2) schedule(static) num_threads(qt_threads) if(qt_threads > 1)") \
         for (int oh = 0; oh < OH; oh++) {                                                                    \
             for (int ob = 0; ob < NB; ob++) {                                                                \
-                const int16_t *wb = wpk + (size_t) ob * KH * KW * CP * OB;                                   \
+                const size_t wb = (size_t) ob * KH * KW * CP * OB;                                           \
                 const int oend = OCP - ob * OB < OB ? OCP - ob * OB : OB;                                    \
                 for (int ow0 = 0; ow0 < OW; ow0 += OWT) {                                                    \
                     const int nt = OW - ow0 < OWT ? OW - ow0 : OWT;                                          \
@@ -68,15 +76,26 @@ QT_INLINE void qt_tile_rows8(const uint8_t *x8, const uint8_t *zero, int H, int 
                     }                                                                                        \
                     for (int kh = 0; kh < KH; kh++) {                                                        \
                         for (int kw = 0; kw < KW; kw++) {                                                    \
-                            const int16_t *row[QT_MAX_OWT];                                                  \
-                            qt_tile_rows(x16, zero, H, W, CP, oh, ow0, nt, kh, kw, SH, SW, PT, PL, DH, DW, OWT, row); \
-                            const int16_t *wk = wb + (size_t) (kh * KW + kw) * CP * OB;                      \
-                            for (int c = 0; c < CP; c += 2) {                                                \
-                                const int16_t *wc = wk + (size_t) c * OB;                                    \
+                            const void *row[QT_MAX_OWT];                                                     \
+                            qt_tile_rows(x, zero, DOT == 8 ? 1 : 2, H, W, CP, oh, ow0, nt, kh, kw, SH, SW, PT, PL, \
+                                         DH, DW, OWT, row);                                                  \
+                            const size_t wk = wb + (size_t) (kh * KW + kw) * CP * OB;                        \
+                            for (int c = 0; c < CP; c += G) {                                                \
+                                const size_t wc = wk + (size_t) c * OB;                                      \
                                 for (int t = 0; t < OWT; t++) {                                              \
-                                    const ACC_T a0 = row[t][c], a1 = row[t][c + 1];                          \
-                                    for (int o = 0; o < OB; o++) {                                           \
-                                        acc[t][o] += a0 * wc[2 * o] + a1 * wc[2 * o + 1];                    \
+                                    if (DOT == 8) {                                                          \
+                                        const uint8_t *r = (const uint8_t *) row[t] + c;                     \
+                                        const int8_t *w8 = (const int8_t *) wpk + wc;                        \
+                                        for (int o = 0; o < OB; o++) {                                       \
+                                            acc[t][o] += (ACC_T) r[0] * w8[4 * o] + r[1] * w8[4 * o + 1]     \
+                                                    + r[2] * w8[4 * o + 2] + r[3] * w8[4 * o + 3];           \
+                                        }                                                                    \
+                                    } else {                                                                 \
+                                        const int16_t *r = (const int16_t *) row[t] + c;                     \
+                                        const int16_t *w16 = (const int16_t *) wpk + wc;                     \
+                                        for (int o = 0; o < OB; o++) {                                       \
+                                            acc[t][o] += (ACC_T) r[0] * w16[2 * o] + (ACC_T) r[1] * w16[2 * o + 1]; \
+                                        }                                                                    \
                                     }                                                                        \
                                 }                                                                            \
                             }                                                                                \
@@ -95,115 +114,40 @@ QT_INLINE void qt_tile_rows8(const uint8_t *x8, const uint8_t *zero, int H, int 
         }                                                                                                    \
     }
 
-QT_DEFINE_CONV(qt_conv, int32_t, qt_apply)
-QT_DEFINE_CONV(qt_conv_wide, int64_t, qt_apply_wide)
-
-/*
- * The 8-bit layout of the same kernel ("dot 8"): unsigned 8-bit inputs (signed inputs are offset
- * by +128 first, the bias carrying -128 * sum(w) so the sum is unchanged), weights packed int8
- * [ceil(OCP/OB)][KH*KW][CP/4][OB][4], four input channels per step. The code generator chooses it
- * only where the accumulation is exact: int32 never overflows and, for vpmaddubsw, no pair sum
- * a0*w0 + a1*w1 can leave int16. This portable version defines the arithmetic; the AVX2 one is fast.
- */
-QT_INLINE void qt_conv8_generic(const uint8_t *x8, int H, int W, int CP, const int8_t *wpk, const int32_t *bias,
-                                const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, void *y, int yk,
-                                int OH, int OW, int OCP, int KH, int KW, int SH, int SW, int PT, int PL, int DH, int DW,
-                                int OB, int OWT, const uint8_t *zero) {
-    const int NB = (OCP + OB - 1) / OB;
-    _Pragma("omp parallel for collapse(2) schedule(static) num_threads(qt_threads) if(qt_threads > 1)")
-    for (int oh = 0; oh < OH; oh++) {
-        for (int ob = 0; ob < NB; ob++) {
-            const int8_t *wb = wpk + (size_t) ob * KH * KW * CP * OB;
-            const int oend = OCP - ob * OB < OB ? OCP - ob * OB : OB;
-            for (int ow0 = 0; ow0 < OW; ow0 += OWT) {
-                const int nt = OW - ow0 < OWT ? OW - ow0 : OWT;
-                int32_t acc[QT_MAX_OWT][QT_MAX_OB];
-                for (int t = 0; t < OWT; t++) {
-                    for (int o = 0; o < OB; o++) {
-                        acc[t][o] = bias[ob * OB + o];
-                    }
-                }
-                for (int kh = 0; kh < KH; kh++) {
-                    for (int kw = 0; kw < KW; kw++) {
-                        const uint8_t *row[QT_MAX_OWT];
-                        qt_tile_rows8(x8, zero, H, W, CP, oh, ow0, nt, kh, kw, SH, SW, PT, PL, DH, DW, OWT, row);
-                        const int8_t *wk = wb + (size_t) (kh * KW + kw) * CP * OB;
-                        for (int c = 0; c < CP; c += 4) {
-                            const int8_t *wc = wk + (size_t) c * OB;
-                            for (int t = 0; t < OWT; t++) {
-                                const int32_t a0 = row[t][c], a1 = row[t][c + 1], a2 = row[t][c + 2], a3 = row[t][c + 3];
-                                for (int o = 0; o < OB; o++) {
-                                    acc[t][o] += a0 * wc[4 * o] + a1 * wc[4 * o + 1] + a2 * wc[4 * o + 2]
-                                            + a3 * wc[4 * o + 3];
-                                }
-                            }
-                        }
-                    }
-                }
-                for (int t = 0; t < nt; t++) {
-                    const size_t base = ((size_t) oh * OW + ow0 + t) * OCP + (size_t) ob * OB;
-                    for (int o = 0; o < oend; o++) {
-                        const int ch = ob * OB + o;
-                        qt_store(y, yk, base + o, qt_clamp(qt_apply(acc[t][o], mant[ch], shift[ch], rounding), lo, hi));
-                    }
-                }
-            }
-        }
-    }
-}
-
-/* Unsigned 8-bit input for the dot-8 layout: u8 as is, i8 offset by +128 into scratch. */
-QT_INLINE const uint8_t *qt_unsigned8(const void *x, int xk, size_t n, uint8_t *x8) {
-    if (xk == QT_U8) {
-        return (const uint8_t *) x;
-    }
-    for (size_t i = 0; i < n; i++) {
-        x8[i] = (uint8_t) (((const int8_t *) x)[i] + 128);
-    }
-    return x8;
-}
+QT_DEFINE_CONV(qt_conv_generic, int32_t, qt_apply)
+QT_DEFINE_CONV(qt_conv_wide_generic, int64_t, qt_apply_wide)
 
 #if defined(__AVX2__)
 #include "qtune_avx2_kernels.h"
 #endif
 
+/* Entry of the direct kernel: prepares the input for the layer's dot layout, then the fastest version. */
 QT_INLINE void qt_conv(const void *x, int xk, int H, int W, int CP, const void *wpk, const int32_t *bias,
                        const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, void *y, int yk, int OH,
                        int OW, int OCP, int KH, int KW, int SH, int SW, int PT, int PL, int DH, int DW, int OB,
-                       int OWT, int DOT, int16_t *x16, const void *zero) {
-    if (DOT == 8) {
-        const uint8_t *x8 = qt_unsigned8(x, xk, (size_t) H * W * CP, (uint8_t *) x16);
-#if defined(__AVX2__)
-        if (OB % 8 == 0 && OB <= 32) {
-            qt_conv8_avx2(x8, H, W, CP, (const int8_t *) wpk, bias, mant, shift, rounding, lo, hi, y, yk, OH, OW, OCP,
-                          KH, KW, SH, SW, PT, PL, DH, DW, OB, OWT, (const uint8_t *) zero);
-            return;
-        }
-#endif
-        qt_conv8_generic(x8, H, W, CP, (const int8_t *) wpk, bias, mant, shift, rounding, lo, hi, y, yk, OH, OW, OCP,
-                         KH, KW, SH, SW, PT, PL, DH, DW, OB, OWT, (const uint8_t *) zero);
-        return;
-    }
-    const int16_t *xs = qt_widen(x, xk, (size_t) H * W * CP, x16);
+                       int OWT, int DOT, int16_t *scratch, const void *zero) {
+    const size_t n = (size_t) H * W * CP;
+    const void *in = DOT == 8 ? (const void *) qt_unsigned8(x, xk, n, (uint8_t *) scratch)
+                              : (const void *) qt_widen(x, xk, n, scratch);
 #if defined(__AVX2__)
     if (OB % 8 == 0 && OB <= 32) {
-        qt_conv_avx2(xs, H, W, CP, (const int16_t *) wpk, bias, mant, shift, rounding, lo, hi, y, yk, OH, OW, OCP, KH, KW, SH, SW, PT,
-                     PL, DH, DW, OB, OWT, (const int16_t *) zero);
+        qt_conv_avx2(in, H, W, CP, wpk, bias, mant, shift, rounding, lo, hi, y, yk, OH, OW, OCP, KH, KW, SH, SW, PT, PL,
+                     DH, DW, OB, OWT, DOT, zero);
         return;
     }
 #endif
-    qt_conv_generic(xs, H, W, CP, (const int16_t *) wpk, bias, mant, shift, rounding, lo, hi, y, yk, OH, OW, OCP, KH, KW, SH, SW, PT, PL,
-                    DH, DW, OB, OWT, (const int16_t *) zero);
+    qt_conv_generic(in, H, W, CP, wpk, bias, mant, shift, rounding, lo, hi, y, yk, OH, OW, OCP, KH, KW, SH, SW, PT, PL,
+                    DH, DW, OB, OWT, DOT, zero);
 }
 
-QT_INLINE void qt_conv_wide(const void *x, int xk, int H, int W, int CP, const int16_t *wpk, const int32_t *bias,
+/* The same with int64 accumulators (dot 16 only): layers whose worst case overflows int32. */
+QT_INLINE void qt_conv_wide(const void *x, int xk, int H, int W, int CP, const void *wpk, const int32_t *bias,
                             const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, void *y, int yk,
                             int OH, int OW, int OCP, int KH, int KW, int SH, int SW, int PT, int PL, int DH, int DW,
-                            int OB, int OWT, int DOT, int16_t *x16, const void *zero) {
+                            int OB, int OWT, int DOT, int16_t *scratch, const void *zero) {
     (void) DOT;
-    const int16_t *xs = qt_widen(x, xk, (size_t) H * W * CP, x16);
-    qt_conv_wide_generic(xs, H, W, CP, wpk, bias, mant, shift, rounding, lo, hi, y, yk, OH, OW, OCP, KH, KW, SH, SW,
-                         PT, PL, DH, DW, OB, OWT, (const int16_t *) zero);
+    qt_conv_wide_generic(qt_widen(x, xk, (size_t) H * W * CP, scratch), H, W, CP, wpk, bias, mant, shift, rounding, lo,
+                         hi, y, yk, OH, OW, OCP, KH, KW, SH, SW, PT, PL, DH, DW, OB, OWT, 16, zero);
 }
 
 /*

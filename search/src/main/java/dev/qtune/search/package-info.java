@@ -1,2 +1,2 @@
-/** search module: filled in by later issues. */
+/** Search: spaces of per-layer genes, strategies (NSGA-II, Bayesian, random), Pareto front, trial execution. */
 package dev.qtune.search;

@@ -1,0 +1,108 @@
+package dev.qtune.experiments.report;
+
+import dev.qtune.compiler.QtuneException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import org.knowm.xchart.XYChart;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes a run directory's {@code report.html}: one self-contained page (inline CSS and SVG, no
+ * scripts, fonts or URLs) with the run's summary, the Pareto plot, the hypervolume history, the
+ * front with per-layer bit maps, the baselines, the time split, the failures and the final
+ * re-measurement. Every string from the model, the config or the trial log is HTML-escaped.
+ */
+public final class ReportWriter {
+    /** The report's file name inside the run directory. */
+    public static final String REPORT = "report.html";
+    private static final Logger LOG = LoggerFactory.getLogger(ReportWriter.class);
+
+    private ReportWriter() {
+    }
+
+    /**
+     * Reads the run directory and (re)writes its report.html, atomically.
+     *
+     * @return the report's path
+     * @throws QtuneException if the directory or its trials.jsonl is missing, or a file of the run is malformed
+     */
+    public static Path write(Path runDir) {
+        RunDirectory run = RunDirectory.load(runDir);
+        String html = render(run);
+        Path report = runDir.resolve(REPORT);
+        Path tmp = null;
+        try {
+            tmp = runDir.resolve("." + REPORT + "." + ProcessHandle.current().pid() + ".tmp");
+            Files.writeString(tmp, html, StandardCharsets.UTF_8);
+            Files.move(tmp, report, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            deleteQuietly(tmp);
+            throw new QtuneException("cannot write " + report + ": " + e.getMessage(), e);
+        }
+        LOG.info("wrote {} ({} trials, {} torn lines skipped)", report, run.log().records().size(), run.log().tornLines());
+        return report;
+    }
+
+    /** The page of a run. */
+    static String render(RunDirectory run) {
+        List<FrontEntry> front = FrontEntry.of(run);
+        List<FinalMeasurement> finals = FinalMeasurement.of(run);
+        String experiment = SummarySection.experiment(run);
+        StringBuilder sb = new StringBuilder(1 << 16);
+        sb.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+                .append("<title>qtune report: ").append(Html.escape(experiment)).append("</title>\n")
+                .append("<style>\n").append(css()).append("</style>\n</head>\n<body>\n")
+                .append("<h1>qtune report: ").append(Html.escape(experiment)).append("</h1>\n")
+                .append(SummarySection.html(run));
+        section(sb, "Accuracy against latency", chart(ParetoChart.of(run, front, finals), "pareto",
+                "Pareto plot: top-1 against median latency of " + experiment, "No successful trial to plot yet."));
+        section(sb, "Hypervolume by generation", chart(HypervolumeChart.of(run.progress()), "hypervolume",
+                "Hypervolume by generation", "No generation has finished yet."));
+        section(sb, "Pareto front" + (FrontEntry.fromPareto(run) ? "" : " (computed from trials.jsonl)"),
+                FrontSection.html(run, front));
+        section(sb, "Time per trial", TimeSection.html(TimeSplit.of(run.trials())));
+        section(sb, "Failures", FailureSection.html(run));
+        section(sb, "Final re-measurement", FinalSection.html(run, finals));
+        sb.append("<footer>Written by qtune report from ").append(Html.escape(RunDirectory.TRIALS)).append(", ")
+                .append(Html.escape(RunDirectory.PARETO)).append(" and ").append(Html.escape(RunDirectory.PROGRESS))
+                .append(".</footer>\n</body>\n</html>\n");
+        return sb.toString();
+    }
+
+    private static void section(StringBuilder sb, String title, String body) {
+        sb.append("<section>\n<h2>").append(Html.escape(title)).append("</h2>\n").append(body).append("</section>\n");
+    }
+
+    private static String chart(XYChart chart, String id, String title, String absent) {
+        return chart == null ? "<p class=\"note\">" + Html.escape(absent) + "</p>\n" : Svg.inline(chart, id, title);
+    }
+
+    private static void deleteQuietly(Path tmp) {
+        try {
+            if (tmp != null) {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot delete {}: {}", tmp, e.getMessage());
+        }
+    }
+
+    private static String css() {
+        try (InputStream in = ReportWriter.class.getResourceAsStream("report.css")) {
+            if (in == null) {
+                throw new IllegalStateException("report.css is missing from the qtune jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

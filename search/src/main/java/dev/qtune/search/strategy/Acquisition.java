@@ -1,0 +1,18 @@
+package dev.qtune.search.strategy;
+
+import java.util.random.RandomGenerator;
+
+/** How the Bayesian searcher picks the next candidate of a batch from its models. */
+interface Acquisition {
+    /** The index of the next candidate (not chosen yet) to propose, or -1 when none is left. */
+    int next(AcquisitionContext context, RandomGenerator random);
+
+    static Acquisition of(String name) {
+        return switch (name) {
+            case "ehvi" -> new EhviAcquisition();
+            case "parego" -> new ParegoAcquisition();
+            default -> throw new IllegalArgumentException("acquisition must be one of "
+                    + StrategySpec.ACQUISITIONS + ", but was " + name);
+        };
+    }
+}

@@ -1,0 +1,56 @@
+package dev.qtune.search.strategy;
+
+import dev.qtune.search.space.Genome;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class BayesianSearcherTest {
+    private final ToyProblem toy = new ToyProblem(12);
+
+    /** Gene 4 (cardinality 5) at any value but 0 misses the constraint: 80% of the space is infeasible. */
+    private Observation constrained(Genome g) {
+        Observation o = toy.evaluate(g);
+        return o.failed() ? o : Observation.ok(g, o.objectives(), g.get(4));
+    }
+
+    @Test
+    void theModelSteersTowardsTheFeasibleRegion() {
+        for (String acquisition : List.of("ehvi", "parego")) {
+            Searcher s = Strategies.create(new StrategySpec("bayesian", 3, 8, 24, acquisition, 0, 0.7), toy.genes(), 2);
+            SearchRun run = SearchRun.run(s, this::constrained, 48, 8);
+            List<Observation> modelled = run.observations().subList(24, 48);
+            long feasible = modelled.stream().filter(Observation::feasible).count();
+            assertTrue(feasible >= 12, acquisition + ": " + feasible + " of 24 model proposals feasible");
+        }
+    }
+
+    @Test
+    void theFirstInitialSamplesAreTheUniformGenomesRandomSearchWouldPropose() {
+        StrategySpec spec = new StrategySpec("bayesian", 3, 8, 12, "ehvi", 0, 0.7);
+        SearchRun bayesian = SearchRun.run(Strategies.create(spec, toy.genes(), 2), toy::evaluate, 24, 8);
+        SearchRun random = SearchRun.run(Strategies.create(new StrategySpec("random", 3, 8, 1, "ehvi", 0, 0.7),
+                toy.genes(), 2), toy::evaluate, 24, 8);
+        assertEquals(random.batches.get(0), bayesian.batches.get(0));
+        assertEquals(random.batches.get(1).subList(0, 4), bayesian.batches.get(1).subList(0, 4));
+        assertNotEquals(random.batches.get(1).subList(4, 8), bayesian.batches.get(1).subList(4, 8));
+    }
+
+    @Test
+    void allFailedTrialsLeaveTheSearchRandomButNeverRepeated() {
+        Searcher s = Strategies.create(new StrategySpec("bayesian", 3, 8, 4, "ehvi", 0, 0.7), toy.genes(), 2);
+        List<Genome> seen = new ArrayList<>();
+        for (int round = 0; round < 3; round++) {
+            List<Genome> batch = s.ask(8);
+            assertEquals(8, batch.size());
+            assertTrue(batch.stream().noneMatch(seen::contains));
+            seen.addAll(batch);
+            s.tell(batch.stream().map(Observation::failed).toList());
+        }
+    }
+}

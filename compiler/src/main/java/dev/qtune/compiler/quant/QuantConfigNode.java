@@ -16,35 +16,36 @@ import java.util.function.DoublePredicate;
  * One node of a parsed quant config file together with its key path ({@code layers[1].weight_bits};
  * empty at the top level) and the file it came from: typed accessors that fail with a one-line
  * {@link QuantConfigException} "{@code <file>: <key.path>: <what was expected>, but was <found>}".
+ * Every YAML config reader of qtune (quant configs, experiment files) reads through it.
  */
-record QuantConfigNode(JsonNode node, String path, String source) {
+public record QuantConfigNode(JsonNode node, String path, String source) {
     /** The key path shown for the top level of the file. */
-    static final String TOP_LEVEL = "(top level)";
+    public static final String TOP_LEVEL = "(top level)";
 
-    QuantConfigNode {
+    public QuantConfigNode {
         Objects.requireNonNull(node, "node");
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(source, "source");
     }
 
-    QuantConfigException error(String expected, String found) {
+    public QuantConfigException error(String expected, String found) {
         return new QuantConfigException(source + ": " + shownPath() + ": " + expected + ", but was " + found);
     }
 
-    QuantConfigException error(String expected) {
+    public QuantConfigException error(String expected) {
         return error(expected, describe(node));
     }
 
     /** An error at this key path whose text does not take the "but was" form. */
-    QuantConfigException problem(String text) {
+    public QuantConfigException problem(String text) {
         return new QuantConfigException(source + ": " + shownPath() + ": " + text);
     }
 
-    String shownPath() {
+    public String shownPath() {
         return path.isEmpty() ? TOP_LEVEL : path;
     }
 
-    boolean isNull() {
+    public boolean isNull() {
         return node.isNull() || node.isMissingNode();
     }
 
@@ -52,7 +53,7 @@ record QuantConfigNode(JsonNode node, String path, String source) {
      * Checks that this is a mapping whose keys are all in {@code allowed}; the first other key is an
      * error naming it and listing the allowed keys. A null node (a key with no value) counts as empty.
      */
-    void requireMapping(List<String> allowed) {
+    public void requireMapping(List<String> allowed) {
         if (isNull()) {
             return;
         }
@@ -68,18 +69,18 @@ record QuantConfigNode(JsonNode node, String path, String source) {
     }
 
     /** The value of {@code key} of this mapping, if the key is present. */
-    Optional<QuantConfigNode> get(String key) {
+    public Optional<QuantConfigNode> get(String key) {
         JsonNode child = node.get(key);
         return child == null ? Optional.empty() : Optional.of(child(key, child));
     }
 
     /** The value of {@code key} of this mapping; a missing key is an error saying what to give. */
-    QuantConfigNode require(String key, String expected) {
+    public QuantConfigNode require(String key, String expected) {
         return get(key).orElseThrow(() -> child(key, MissingNode.getInstance()).error(expected));
     }
 
     /** The elements of this list (a null node counts as empty). */
-    List<QuantConfigNode> elements(String expected) {
+    public List<QuantConfigNode> elements(String expected) {
         if (isNull()) {
             return List.of();
         }
@@ -94,7 +95,7 @@ record QuantConfigNode(JsonNode node, String path, String source) {
     }
 
     /** An integer in {@code [lo, hi]} or equal to one of {@code extra}; {@code rule} says which, e.g. "in 2..8". */
-    int integer(int lo, int hi, String rule, int... extra) {
+    public int integer(int lo, int hi, String rule, int... extra) {
         if (!node.isIntegralNumber()) {
             throw error("must be an integer " + rule);
         }
@@ -110,7 +111,7 @@ record QuantConfigNode(JsonNode node, String path, String source) {
     }
 
     /** A finite number (integer or decimal) that satisfies {@code valid}; {@code rule} says how, e.g. "> 0". */
-    double number(DoublePredicate valid, String rule) {
+    public double number(DoublePredicate valid, String rule) {
         if (!node.isNumber()) {
             throw error("must be a number " + rule);
         }
@@ -121,14 +122,14 @@ record QuantConfigNode(JsonNode node, String path, String source) {
         return v;
     }
 
-    boolean bool() {
+    public boolean bool() {
         if (!node.isBoolean()) {
             throw error("must be true or false");
         }
         return node.booleanValue();
     }
 
-    String text(String expected) {
+    public String text(String expected) {
         if (!node.isTextual()) {
             throw error(expected);
         }
@@ -136,7 +137,7 @@ record QuantConfigNode(JsonNode node, String path, String source) {
     }
 
     /** One of the constants of {@code type}, written in lower case ({@code per_channel}). */
-    <E extends Enum<E>> E enumValue(Class<E> type) {
+    public <E extends Enum<E>> E enumValue(Class<E> type) {
         String allowed = "must be one of " + String.join(", ", yamlNames(type));
         if (!node.isTextual()) {
             throw error(allowed);
@@ -149,16 +150,16 @@ record QuantConfigNode(JsonNode node, String path, String source) {
         throw error(allowed);
     }
 
-    static String yamlName(Enum<?> e) {
+    public static String yamlName(Enum<?> e) {
         return e.name().toLowerCase(Locale.ROOT);
     }
 
-    static <E extends Enum<E>> List<String> yamlNames(Class<E> type) {
+    public static <E extends Enum<E>> List<String> yamlNames(Class<E> type) {
         return Arrays.stream(type.getEnumConstants()).map(QuantConfigNode::yamlName).toList();
     }
 
     /** How a found value is shown after "but was": strings quoted, mappings and lists by kind. */
-    static String describe(JsonNode n) {
+    public static String describe(JsonNode n) {
         if (n == null || n.isMissingNode()) {
             return "missing";
         }

@@ -20,7 +20,7 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * {@link QuantConfigException} "{@code <file>: line L, column C: invalid YAML: <problem>}".
  * An empty file (or one with only comments) gives a null node.
  */
-final class QuantConfigYaml {
+public final class QuantConfigYaml {
     private static final YAMLMapper MAPPER = YAMLMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
@@ -28,7 +28,7 @@ final class QuantConfigYaml {
     private QuantConfigYaml() {
     }
 
-    static JsonNode readTree(String yaml, String source) {
+    public static JsonNode readTree(String yaml, String source) {
         try {
             rejectAliases(yaml, source);
             try (JsonParser p = MAPPER.createParser(yaml)) {

@@ -113,7 +113,7 @@ public final class QuantEvaluation {
                 ModelSize.bytes(q.realized(), config), layers, run.calibration());
     }
 
-    static String sha256(Path file) {
+    public static String sha256(Path file) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             return HexFormat.of().formatHex(md.digest(Files.readAllBytes(file)));

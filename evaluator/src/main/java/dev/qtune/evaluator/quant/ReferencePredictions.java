@@ -21,14 +21,14 @@ import org.slf4j.LoggerFactory;
  * folder ({@code reference/} beside {@code calibration/}), so a search does not rerun fp32 per trial.
  * An unreadable file is recomputed; a cache that cannot be written only costs time.
  */
-final class ReferencePredictions {
+public final class ReferencePredictions {
     private static final Logger LOG = LoggerFactory.getLogger(ReferencePredictions.class);
     private static final int MAGIC = 0x51524546; // "QREF"
 
     private ReferencePredictions() {
     }
 
-    static AccuracyResult get(Path cacheDir, String modelHash, Graph fp32, Dataset eval, int limit, int threads) {
+    public static AccuracyResult get(Path cacheDir, String modelHash, Graph fp32, Dataset eval, int limit, int threads) {
         int samples = limit <= 0 ? eval.count() : Math.min(limit, eval.count());
         Path file = cacheDir.resolve("reference").resolve("preds-" + modelHash.substring(0, 16) + "-"
                 + eval.contentHash().substring(0, 16) + "-n" + samples + ".bin");

@@ -9,7 +9,7 @@ final class FailureSection {
     private FailureSection() {
     }
 
-    static String html(RunDirectory run) {
+    static String html(RunSnapshot run) {
         List<ObjectNode> failed = run.log().records().stream()
                 .filter(r -> "FAILED".equals(r.path("status").asText())).toList();
         if (failed.isEmpty()) {

@@ -19,7 +19,7 @@ import java.util.List;
 record FinalMeasurement(String id, double top1, int samples, double median, double p10, double p90) {
 
     /** pareto.json's "final" list when present, else the log's kind=final records. */
-    static List<FinalMeasurement> of(RunDirectory run) {
+    static List<FinalMeasurement> of(RunSnapshot run) {
         List<FinalMeasurement> out = new ArrayList<>();
         if (run.pareto().path("final").isArray()) {
             for (JsonNode f : run.pareto().path("final")) {

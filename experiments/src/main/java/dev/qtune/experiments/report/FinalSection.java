@@ -9,7 +9,7 @@ final class FinalSection {
     private FinalSection() {
     }
 
-    static String html(RunDirectory run, List<FinalMeasurement> finals) {
+    static String html(RunSnapshot run, List<FinalMeasurement> finals) {
         if (finals.isEmpty()) {
             return "<p>No final re-measurement yet (it runs when the search ends).</p>\n";
         }

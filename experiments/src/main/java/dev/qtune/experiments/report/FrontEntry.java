@@ -18,9 +18,9 @@ record FrontEntry(String id, double top1, double latencyMs, double sizeBytes, St
 
     /**
      * The front, fastest first: pareto.json's when it has one, else the non-dominated feasible
-     * search trials of the log (see {@link #fromPareto(RunDirectory)}).
+     * search trials of the log (see {@link #fromPareto(RunSnapshot)}).
      */
-    static List<FrontEntry> of(RunDirectory run) {
+    static List<FrontEntry> of(RunSnapshot run) {
         List<FrontEntry> front = new ArrayList<>();
         if (fromPareto(run)) {
             for (JsonNode f : run.pareto().path("front")) {
@@ -38,7 +38,7 @@ record FrontEntry(String id, double top1, double latencyMs, double sizeBytes, St
     }
 
     /** Whether the front comes from pareto.json (false: computed from the trial log). */
-    static boolean fromPareto(RunDirectory run) {
+    static boolean fromPareto(RunSnapshot run) {
         return run.pareto().path("front").isArray();
     }
 

@@ -11,7 +11,7 @@ final class FrontSection {
     private FrontSection() {
     }
 
-    static String html(RunDirectory run, List<FrontEntry> front) {
+    static String html(RunSnapshot run, List<FrontEntry> front) {
         StringBuilder sb = new StringBuilder();
         if (front.isEmpty()) {
             sb.append("<p class=\"note\">The front is empty: no successful, feasible search trial yet.</p>\n");
@@ -43,7 +43,7 @@ final class FrontSection {
     }
 
     /** A link to the member's quant config, relative to the report; plain text when it is not a safe relative path. */
-    private static String link(RunDirectory run, String qconfig) {
+    private static String link(RunSnapshot run, String qconfig) {
         if (qconfig.isEmpty()) {
             return "";
         }

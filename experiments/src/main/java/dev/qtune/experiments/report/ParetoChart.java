@@ -40,7 +40,7 @@ final class ParetoChart {
     }
 
     /** The chart, or null when the run has no successful trial to draw. */
-    static XYChart of(RunDirectory run, List<FrontEntry> front, List<FinalMeasurement> finals) {
+    static XYChart of(RunSnapshot run, List<FrontEntry> front, List<FinalMeasurement> finals) {
         List<TrialPoint> search = run.points("search");
         List<TrialPoint> baselines = run.points("baseline");
         List<FrontEntry> drawnFront = front.stream()

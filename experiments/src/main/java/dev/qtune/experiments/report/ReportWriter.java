@@ -34,7 +34,7 @@ public final class ReportWriter {
      * @throws QtuneException if the directory or its trials.jsonl is missing, or a file of the run is malformed
      */
     public static Path write(Path runDir) {
-        RunDirectory run = RunDirectory.load(runDir);
+        RunSnapshot run = RunSnapshot.load(runDir);
         String html = render(run);
         Path report = runDir.resolve(REPORT);
         Path tmp = null;
@@ -51,7 +51,7 @@ public final class ReportWriter {
     }
 
     /** The page of a run. */
-    static String render(RunDirectory run) {
+    static String render(RunSnapshot run) {
         List<FrontEntry> front = FrontEntry.of(run);
         List<FinalMeasurement> finals = FinalMeasurement.of(run);
         String experiment = SummarySection.experiment(run);
@@ -71,8 +71,8 @@ public final class ReportWriter {
         section(sb, "Time per trial", TimeSection.html(TimeSplit.of(run.trials())));
         section(sb, "Failures", FailureSection.html(run));
         section(sb, "Final re-measurement", FinalSection.html(run, finals));
-        sb.append("<footer>Written by qtune report from ").append(Html.escape(RunDirectory.TRIALS)).append(", ")
-                .append(Html.escape(RunDirectory.PARETO)).append(" and ").append(Html.escape(RunDirectory.PROGRESS))
+        sb.append("<footer>Written by qtune report from ").append(Html.escape(RunSnapshot.TRIALS)).append(", ")
+                .append(Html.escape(RunSnapshot.PARETO)).append(" and ").append(Html.escape(RunSnapshot.PROGRESS))
                 .append(".</footer>\n</body>\n</html>\n");
         return sb.toString();
     }

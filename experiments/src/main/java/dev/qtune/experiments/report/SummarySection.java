@@ -13,12 +13,12 @@ final class SummarySection {
     }
 
     /** The experiment's name: pareto.json's, else the run directory's name. */
-    static String experiment(RunDirectory run) {
+    static String experiment(RunSnapshot run) {
         String name = run.pareto().path("experiment").asText("");
         return name.isEmpty() ? String.valueOf(run.dir().toAbsolutePath().normalize().getFileName()) : name;
     }
 
-    static String html(RunDirectory run) {
+    static String html(RunSnapshot run) {
         StringBuilder sb = new StringBuilder("<dl class=\"summary\">\n");
         for (Map.Entry<String, String> e : fields(run).entrySet()) {
             sb.append("<div><dt>").append(Html.escape(e.getKey())).append("</dt><dd>").append(Html.escape(e.getValue()))
@@ -31,7 +31,7 @@ final class SummarySection {
         return sb.toString();
     }
 
-    private static Map<String, String> fields(RunDirectory run) {
+    private static Map<String, String> fields(RunSnapshot run) {
         JsonNode p = run.pareto();
         List<ObjectNode> trials = run.trials();
         long failures = trials.stream().filter(t -> "FAILED".equals(t.path("status").asText())).count();
@@ -60,7 +60,7 @@ final class SummarySection {
         return sha.isEmpty() ? "" : " (sha256 " + sha.substring(0, Math.min(12, sha.length())) + ")";
     }
 
-    private static List<String> notes(RunDirectory run) {
+    private static List<String> notes(RunSnapshot run) {
         List<String> notes = new ArrayList<>();
         if (run.log().tornLines() > 0) {
             notes.add("trials.jsonl ends with a torn line (the search was stopped while writing it); it was skipped.");

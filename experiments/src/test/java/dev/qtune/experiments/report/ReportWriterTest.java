@@ -117,7 +117,7 @@ class ReportWriterTest {
         Files.writeString(run.resolve("trials.jsonl"), "{\"trial\":99,\"id\":\"t00", StandardOpenOption.APPEND);
         String html = report(run);
         assertTrue(html.contains("ends with a torn line"), "a note says so");
-        assertEquals(trials, RunDirectory.load(run).log().records().size());
+        assertEquals(trials, RunSnapshot.load(run).log().records().size());
     }
 
     @Test
@@ -129,7 +129,7 @@ class ReportWriterTest {
         assertEquals(1, count(html, "<svg "), "the Pareto plot only");
         assertTrue(html.contains("Pareto front (computed from trials.jsonl)"));
         assertTrue(html.contains("No generation has finished yet."));
-        assertFalse(FrontEntry.of(RunDirectory.load(run)).isEmpty());
+        assertFalse(FrontEntry.of(RunSnapshot.load(run)).isEmpty());
     }
 
     @Test
@@ -145,7 +145,7 @@ class ReportWriterTest {
 
     @Test
     void computedFrontIsTheNonDominatedFeasibleTrials() throws Exception {
-        RunDirectory run = RunDirectory.load(RunFixture.write(tmp.resolve("run")));
+        RunSnapshot run = RunSnapshot.load(RunFixture.write(tmp.resolve("run")));
         List<TrialPoint> front = FrontEntry.nonDominated(run.points("search").stream().filter(TrialPoint::feasible).toList());
         List<String> fromPareto = FrontEntry.of(run).stream().map(FrontEntry::id).toList();
         assertEquals(fromPareto, front.stream().map(TrialPoint::id).toList());

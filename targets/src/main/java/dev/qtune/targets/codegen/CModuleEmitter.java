@@ -95,6 +95,11 @@ public final class CModuleEmitter {
                 && !target.name().equals(Targets.GENERIC_C), schedule);
     }
 
+    /** The int32 lanes the kernels block output channels by, for vectors of {@code vectorBytes} (at least 4). */
+    public static int int32Lanes(int vectorBytes) {
+        return Math.max(4, vectorBytes / 4);
+    }
+
     private static CModule emit(Graph g, int vectorBytes, boolean dot8, ScheduleConfig schedule) {
         if (g.inputs().size() != 1 || g.outputs().size() != 1) {
             throw new LoweringException("graph '" + g.name() + "' must have one input and one output for native code, but has "
@@ -107,7 +112,7 @@ public final class CModuleEmitter {
             }
         }
         MemoryPlan plan = MemoryPlan.plan(g);
-        EmitContext ctx = new EmitContext(g, plan, Math.max(4, vectorBytes / 4), dot8, schedule);
+        EmitContext ctx = new EmitContext(g, plan, int32Lanes(vectorBytes), dot8, schedule);
         StringBuilder layers = new StringBuilder();
         List<String> names = new ArrayList<>();
         for (Node n : g.nodes()) {

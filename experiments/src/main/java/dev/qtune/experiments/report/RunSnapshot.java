@@ -23,18 +23,18 @@ import java.util.Optional;
  * @param pareto the root object of pareto.json, or a MissingNode
  * @param progress the rows of progress.csv, empty when absent
  */
-record RunDirectory(Path dir, TrialLog log, JsonNode pareto, List<ProgressRow> progress) {
-    static final String TRIALS = "trials.jsonl";
-    static final String PARETO = "pareto.json";
-    static final String PROGRESS = "progress.csv";
+record RunSnapshot(Path dir, TrialLog log, JsonNode pareto, List<ProgressRow> progress) {
+    static final String TRIALS = dev.qtune.experiments.run.RunDirectory.TRIALS;
+    static final String PARETO = dev.qtune.experiments.run.RunDirectory.PARETO;
+    static final String PROGRESS = dev.qtune.experiments.run.RunDirectory.PROGRESS;
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    RunDirectory {
+    RunSnapshot {
         progress = List.copyOf(progress);
     }
 
     /** Reads a run directory; a missing directory or trial log, or a malformed file, is a one-line error. */
-    static RunDirectory load(Path dir) {
+    static RunSnapshot load(Path dir) {
         if (!Files.exists(dir)) {
             throw new QtuneException("run directory not found: " + dir);
         }
@@ -47,7 +47,7 @@ record RunDirectory(Path dir, TrialLog log, JsonNode pareto, List<ProgressRow> p
         }
         TrialLog log = TrialLogReader.read(trials);
         Path progress = dir.resolve(PROGRESS);
-        return new RunDirectory(dir, log, readPareto(dir.resolve(PARETO)),
+        return new RunSnapshot(dir, log, readPareto(dir.resolve(PARETO)),
                 Files.isRegularFile(progress) ? ProgressCsvReader.read(progress) : List.of());
     }
 

@@ -1,0 +1,52 @@
+package dev.qtune.compiler.quant;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class QuantConfigWriterTest {
+    private static final List<String> NAMES = List.of("/conv/Conv", "/layer1/conv1/Conv", "odd*name?", "true", "123",
+            "re:looks-like-regex", "/fc/Gemm");
+
+    @Test
+    void writtenConfigReadsBackToTheSameEffectiveConfigPerLayer() {
+        List<LayerOverride> overrides = List.of(
+                new LayerOverride(QuantConfigWriter.exactPattern("/conv/Conv"), OptionalInt.empty(), OptionalInt.empty(),
+                        Optional.empty(), Optional.empty(), Optional.empty(), OptionalDouble.empty(), Optional.of(true),
+                        Optional.empty()),
+                new LayerOverride(QuantConfigWriter.exactPattern("odd*name?"), OptionalInt.of(4), OptionalInt.of(16),
+                        Optional.of(WeightScaleMode.POWER2), Optional.of(Granularity.PER_TENSOR),
+                        Optional.of(CalibrationMode.MSE), OptionalDouble.of(99.9), Optional.of(false),
+                        Optional.of(Rounding.TONEAREST)),
+                new LayerOverride(QuantConfigWriter.exactPattern("true"), OptionalInt.of(6), OptionalInt.empty(),
+                        Optional.empty(), Optional.empty(), Optional.of(CalibrationMode.PERCENTILE), OptionalDouble.empty(),
+                        Optional.empty(), Optional.empty()),
+                new LayerOverride(QuantConfigWriter.exactPattern("re:looks-like-regex"), OptionalInt.of(7),
+                        OptionalInt.empty(), Optional.empty(), Optional.empty(), Optional.empty(), OptionalDouble.empty(),
+                        Optional.empty(), Optional.empty()));
+        QuantConfig config = new QuantConfig(LayerQuantConfig.DEFAULT, overrides, 500, OptionalDouble.empty(), true,
+                Optional.of(CalibrationMode.MAX), "test");
+        String yaml = QuantConfigWriter.toYaml(config, "a comment\nover two lines");
+        assertTrue(yaml.startsWith("# a comment\n# over two lines\n"), yaml);
+        QuantConfig back = QuantConfigReader.parse(yaml, "written.yaml");
+        for (String n : NAMES) {
+            assertEquals(config.forLayer(n), back.forLayer(n), n + " in\n" + yaml);
+        }
+        assertEquals(500, back.calibrationSamples());
+        assertEquals(Optional.of(CalibrationMode.MAX), back.boundaryCalibration());
+    }
+
+    @Test
+    void exactPatternsMatchOnlyTheirOwnName() {
+        assertTrue(QuantConfigWriter.exactPattern("odd*name?").matches("odd*name?"));
+        assertTrue(!QuantConfigWriter.exactPattern("odd*name?").matches("oddXXnameY"));
+        assertTrue(!QuantConfigWriter.exactPattern("re:a.c").matches("re:abc"));
+        assertTrue(QuantConfigWriter.exactPattern("re:a.c").matches("re:a.c"));
+    }
+}

@@ -1,0 +1,102 @@
+package dev.qtune.experiments.cli;
+
+import dev.qtune.experiments.config.ExperimentConfig;
+import dev.qtune.experiments.config.ExperimentReader;
+import dev.qtune.experiments.report.ReportWriter;
+import dev.qtune.experiments.run.SearchRunner;
+import dev.qtune.search.trial.TrialResult;
+import dev.qtune.targets.HostCpu;
+import dev.qtune.targets.RunMode;
+import dev.qtune.targets.Target;
+import dev.qtune.targets.Targets;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** `qtune search EXPERIMENT.yaml [--out DIR] [--resume]`: run a search, write its run directory and report. */
+@Command(name = "search", description = "Search per-layer quantization and schedules for an experiment file; "
+        + "writes trials.jsonl, pareto.json, progress.csv, best/*.yaml and report.html.")
+final class SearchCommand implements Callable<Integer> {
+    /** Native targets in order of preference for target: auto. */
+    private static final List<String> PREFERENCE = List.of(Targets.X86_AVX512_VNNI, Targets.X86_AVX2,
+            Targets.AARCH64_NEON_DOT, Targets.GENERIC_C);
+
+    @Parameters(index = "0", paramLabel = "EXPERIMENT", description = "Experiment file (YAML, see docs/config.md).")
+    Path experiment;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Run directory (default: the experiment's output).")
+    Path out;
+
+    @Option(names = "--resume", description = "Continue the search in the run directory from its trials.jsonl.")
+    boolean resume;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        ExperimentConfig exp = ExperimentReader.read(experiment);
+        if (out != null) {
+            exp = exp.withOutput(out);
+        }
+        Target target = target(spec.commandLine(), exp.target());
+        PrintWriter err = spec.commandLine().getErr();
+        err.printf("qtune: search %s: %s on %s, target %s, strategy %s (seed %d), %d trials%s -> %s%n", exp.name(),
+                exp.model(), exp.dataset(), target.name(), exp.strategy().name(), exp.seed(), exp.budget().trials(),
+                resume ? ", resuming" : "", exp.output());
+        err.flush();
+        SearchRunner runner = new SearchRunner(exp, target);
+        SearchRunner.Result r = runner.run(resume, runner.localExecutor(), new SearchConsole(err, exp.budget().trials()));
+        Path report = ReportWriter.write(r.dir());
+        print(spec.commandLine().getOut(), r, report);
+        return 0;
+    }
+
+    /** The experiment's target, or this host's best native one for "auto"; it must run natively here. */
+    static Target target(CommandLine cmd, String name) {
+        HostCpu host = HostCpu.detect();
+        if (name.equals("auto")) {
+            for (String n : PREFERENCE) {
+                Target t = Targets.byName(n);
+                if (host.runMode(t) == RunMode.NATIVE) {
+                    return t;
+                }
+            }
+            throw new CommandLine.ParameterException(cmd, "target auto: no target runs natively on this host");
+        }
+        Target t = Targets.byName(name);
+        if (host.runMode(t) != RunMode.NATIVE) {
+            throw new CommandLine.ParameterException(cmd, "target " + name + " does not run natively on this host "
+                    + "(a search measures latency): " + host.whyNot(t));
+        }
+        return t;
+    }
+
+    private static void print(PrintWriter out, SearchRunner.Result r, Path report) {
+        out.printf(Locale.ROOT, "search finished: %s; %d trials, %d failed; fp32 top-1 %.2f%% on the validation samples%n",
+                r.outcome().stopReason(), r.outcome().trials().size(), r.outcome().last().failures(), 100 * r.fp32Top1());
+        out.printf(Locale.ROOT, "Pareto front (%d):%n", r.outcome().last().front().size());
+        out.printf("  %-6s %8s %12s %10s%n", "trial", "top-1", "latency ms", "size KB");
+        for (TrialResult t : r.outcome().last().front()) {
+            var m = t.metrics().orElseThrow();
+            out.printf(Locale.ROOT, "  %-6s %7.2f%% %12.3f %10.1f%n", t.spec().id(), 100 * m.top1(), m.latencyMedianMs(),
+                    m.sizeBytes() / 1024.0);
+        }
+        for (TrialResult f : r.finals()) {
+            out.printf(Locale.ROOT, "  final %s: %s%n", f.spec().label(), f.metrics().map(m -> String.format(Locale.ROOT,
+                    "top-1 %.2f%% on %d test images, median %.3f ms (p10 %.3f, p90 %.3f)", 100 * m.top1(), m.samples(),
+                    m.latencyMedianMs(), m.latencyP10Ms(), m.latencyP90Ms())).orElse("FAILED: " + f.reason()));
+        }
+        out.printf("run directory: %s%nreport: %s%n", r.dir(), report);
+        out.flush();
+    }
+}

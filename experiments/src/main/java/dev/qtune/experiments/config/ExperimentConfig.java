@@ -1,0 +1,62 @@
+package dev.qtune.experiments.config;
+
+import dev.qtune.search.loop.FailureRule;
+import dev.qtune.search.loop.Objective;
+import dev.qtune.search.space.SpaceSpec;
+import dev.qtune.search.strategy.StrategySpec;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * An experiment file, read and checked (schema: docs/config.md). Paths are resolved already.
+ *
+ * @param name          the experiment's name (report titles, default output folder)
+ * @param file          the file it came from
+ * @param model         the fp32 ONNX model
+ * @param dataset       built-in dataset name or dataset spec file
+ * @param calibrationSamples images of the calibration split the statistics come from
+ * @param validationSamples  images of the validation split each search trial is scored on
+ * @param target        target name, or "auto" for this host's best native target
+ * @param baseQconfig   quant config whose global settings and defaults every trial starts from
+ * @param space         what the search may choose
+ * @param strategy      the strategy and its settings (seeded with {@code seed})
+ * @param budget        when to stop
+ * @param objectives    accuracy and latency, optionally size
+ * @param constraint    the allowed top-1 drop, if any
+ * @param onFailure     the rule for failed trials
+ * @param measure       latency timing and the final re-measure
+ * @param workers       trials run at once by the local executor
+ * @param output        the run directory
+ * @param seed          the seed of every random choice
+ */
+public record ExperimentConfig(String name, Path file, Path model, String dataset, int calibrationSamples,
+                               int validationSamples, String target, Optional<Path> baseQconfig, SpaceSpec space,
+                               StrategySpec strategy, Budget budget, List<Objective> objectives,
+                               Optional<AccuracyConstraint> constraint, FailureRule onFailure, Measure measure,
+                               int workers, Path output, long seed) {
+    public ExperimentConfig {
+        Objects.requireNonNull(name, "name");
+        objectives = List.copyOf(objectives);
+    }
+
+    /** When the search stops: after {@code trials} trials, or {@code generations} (0 = no limit), or wall-clock seconds (0 = no limit). */
+    public record Budget(int trials, int generations, double wallClockSeconds) {
+    }
+
+    /**
+     * Latency timing per search trial ({@code benchSeconds}); the final re-measure of the front:
+     * {@code finalBenchSeconds} of timing, {@code finalSamples} test images (0 = the whole test set),
+     * at most {@code finalMax} front members (0 = skip the re-measure).
+     */
+    public record Measure(double benchSeconds, double finalBenchSeconds, int finalSamples, int finalMax) {
+    }
+
+    /** This experiment with another run directory (--out). */
+    public ExperimentConfig withOutput(Path dir) {
+        return new ExperimentConfig(name, file, model, dataset, calibrationSamples, validationSamples, target,
+                baseQconfig, space, strategy, budget, objectives, constraint, onFailure, measure, workers, dir, seed);
+    }
+}

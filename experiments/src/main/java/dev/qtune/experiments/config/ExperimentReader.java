@@ -1,0 +1,208 @@
+package dev.qtune.experiments.config;
+
+import dev.qtune.compiler.quant.LayerPattern;
+import dev.qtune.compiler.quant.QuantConfigException;
+import dev.qtune.compiler.quant.QuantConfigNode;
+import dev.qtune.compiler.quant.QuantConfigYaml;
+import dev.qtune.search.loop.FailureRule;
+import dev.qtune.search.loop.Objective;
+import dev.qtune.search.space.SearchSpace;
+import dev.qtune.search.space.SpaceSpec;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads an experiment file (docs/config.md). Unknown keys are rejected; every error is one line
+ * naming the file, the key path and the allowed values. Relative paths resolve against the working
+ * directory, else against the qtune installation (so the shipped examples run from anywhere).
+ */
+public final class ExperimentReader {
+    static final List<String> TOP_KEYS = List.of("name", "model", "dataset", "target", "base_qconfig", "space",
+            "strategy", "budget", "objectives", "constraints", "on_failure", "measure", "executor", "output", "seed");
+    private static final List<String> SPACE_KEYS;
+
+    static {
+        List<String> keys = new ArrayList<>(SearchSpace.KINDS);
+        keys.addAll(List.of("schedule", "fixed"));
+        SPACE_KEYS = List.copyOf(keys);
+    }
+
+    private ExperimentReader() {
+    }
+
+    public static ExperimentConfig read(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new QuantConfigException("experiment file not found: " + file + " (resolved to "
+                    + file.toAbsolutePath().normalize() + ")");
+        }
+        try {
+            return parse(Files.readString(file), file);
+        } catch (IOException e) {
+            throw new QuantConfigException(file + ": cannot be read: " + e);
+        }
+    }
+
+    public static ExperimentConfig parse(String yaml, Path file) {
+        String source = file.toString();
+        QuantConfigNode root = new QuantConfigNode(QuantConfigYaml.readTree(yaml, source), "", source);
+        root.requireMapping(TOP_KEYS);
+        String name = root.require("name", "a name").text("a name");
+        Path model = path(root.require("model", "an ONNX model file"), true);
+        QuantConfigNode data = root.require("dataset", "a mapping with name, calibration_samples, validation_samples");
+        data.requireMapping(List.of("name", "calibration_samples", "validation_samples"));
+        String dataset = data.require("name", "a dataset name").text("a built-in dataset name or a spec file");
+        int calibration = data.get("calibration_samples").map(n -> n.integer(1, 1_000_000, "in 1..1000000")).orElse(1000);
+        int validation = data.get("validation_samples").map(n -> n.integer(1, 1_000_000, "in 1..1000000")).orElse(1000);
+        String target = root.get("target").map(n -> n.text("a target name or auto")).orElse("auto");
+        Optional<Path> base = root.get("base_qconfig").map(n -> path(n, true));
+        long seed = root.get("seed").map(n -> (long) n.integer(0, Integer.MAX_VALUE, ">= 0")).orElse(0L);
+        QuantConfigNode measureNode = root.get("measure").orElse(null);
+        QuantConfigNode executor = root.get("executor").orElse(null);
+        int workers = 1;
+        if (executor != null) {
+            executor.requireMapping(List.of("type", "workers"));
+            executor.get("type").ifPresent(n -> {
+                if (!n.text("an executor type").equals("local")) {
+                    throw n.error("must be local (Spark executors come with --master)");
+                }
+            });
+            workers = executor.get("workers").map(n -> n.integer(1, 256, "in 1..256")).orElse(1);
+        }
+        Path output = root.get("output").map(n -> path(n, false)).orElse(Path.of("runs", name));
+        return new ExperimentConfig(name, file, model, dataset, calibration, validation, target, base,
+                space(root.get("space").orElse(null)), StrategyReader.read(root.get("strategy").orElse(null), seed),
+                budget(root.require("budget", "a mapping with trials")), objectives(root.get("objectives").orElse(null)),
+                constraint(root.get("constraints").orElse(null)),
+                root.get("on_failure").map(n -> n.enumValue(FailureRule.class)).orElse(FailureRule.PENALIZE),
+                measure(measureNode), workers, output, seed);
+    }
+
+    private static SpaceSpec space(QuantConfigNode n) {
+        if (n == null) {
+            return SpaceSpec.defaults();
+        }
+        n.requireMapping(SPACE_KEYS);
+        Map<String, List<String>> values = new LinkedHashMap<>();
+        for (String kind : SearchSpace.KINDS) {
+            n.get(kind).ifPresent(list -> values.put(kind, labels(list, SearchSpace.DEFAULT_VALUES.get(kind))));
+        }
+        boolean schedule = n.get("schedule").map(QuantConfigNode::bool).orElse(true);
+        List<SpaceSpec.Fixed> fixed = new ArrayList<>();
+        for (QuantConfigNode f : n.get("fixed").map(x -> x.elements("a list of {match, <kind>: value}")).orElse(List.of())) {
+            List<String> keys = new ArrayList<>(SPACE_KEYS.subList(0, SearchSpace.KINDS.size()));
+            keys.addAll(List.of("match", "oc_block", "ow_tile", "dot"));
+            f.requireMapping(keys);
+            String match = f.require("match", "a layer pattern").text("a layer pattern");
+            Map<String, String> held = new LinkedHashMap<>();
+            for (String k : keys.subList(0, keys.size())) {
+                if (!k.equals("match")) {
+                    f.get(k).ifPresent(v -> held.put(k, scalar(v, k)));
+                }
+            }
+            try {
+                fixed.add(new SpaceSpec.Fixed(LayerPattern.parse(match), held));
+            } catch (IllegalArgumentException e) {
+                throw f.problem(e.getMessage());
+            }
+        }
+        return new SpaceSpec(values, schedule, fixed);
+    }
+
+    private static String scalar(QuantConfigNode v, String kind) {
+        String text = v.node().isValueNode() ? v.node().asText() : null;
+        List<String> allowed = SearchSpace.DEFAULT_VALUES.get(kind);
+        if (text == null || allowed != null && !allowed.contains(text)) {
+            throw v.error("must be one of " + (allowed == null ? "the knob's candidates" : String.join(", ", allowed)));
+        }
+        return text;
+    }
+
+    private static List<String> labels(QuantConfigNode list, List<String> allowed) {
+        List<String> out = new ArrayList<>();
+        for (QuantConfigNode e : list.elements("a list of values from " + String.join(", ", allowed))) {
+            String text = e.node().isValueNode() ? e.node().asText() : null;
+            if (text == null || !allowed.contains(text)) {
+                throw e.error("must be one of " + String.join(", ", allowed));
+            }
+            if (out.contains(text)) {
+                throw e.error("must not repeat a value", text);
+            }
+            out.add(text);
+        }
+        if (out.isEmpty()) {
+            throw list.error("must list at least one of " + String.join(", ", allowed), "an empty list");
+        }
+        return out;
+    }
+
+    private static ExperimentConfig.Budget budget(QuantConfigNode n) {
+        n.requireMapping(List.of("trials", "generations", "wall_clock_s"));
+        return new ExperimentConfig.Budget(n.require("trials", "the number of trials").integer(1, 1_000_000, "in 1..1000000"),
+                n.get("generations").map(g -> g.integer(0, 1_000_000, "in 0..1000000")).orElse(0),
+                n.get("wall_clock_s").map(w -> w.number(v -> v >= 0, ">= 0 seconds")).orElse(0.0));
+    }
+
+    private static List<Objective> objectives(QuantConfigNode n) {
+        if (n == null) {
+            return List.of(Objective.ACCURACY, Objective.LATENCY);
+        }
+        List<Objective> out = new ArrayList<>();
+        for (QuantConfigNode e : n.elements("a list: accuracy, latency[, size]")) {
+            out.add(e.enumValue(Objective.class));
+        }
+        if (out.size() < 2 || out.get(0) != Objective.ACCURACY || out.get(1) != Objective.LATENCY
+                || out.size() > 3 || out.stream().distinct().count() != out.size()) {
+            throw n.error("must be [accuracy, latency] or [accuracy, latency, size]", out.toString());
+        }
+        return out;
+    }
+
+    private static Optional<AccuracyConstraint> constraint(QuantConfigNode n) {
+        if (n == null) {
+            return Optional.empty();
+        }
+        n.requireMapping(List.of("max_drop"));
+        QuantConfigNode drop = n.require("max_drop", "{absolute: points} or {relative: fraction}");
+        drop.requireMapping(List.of("absolute", "relative"));
+        Optional<QuantConfigNode> abs = drop.get("absolute");
+        Optional<QuantConfigNode> rel = drop.get("relative");
+        if (abs.isPresent() == rel.isPresent()) {
+            throw drop.error("must have exactly one of absolute (points) or relative (fraction)");
+        }
+        return Optional.of(abs.isPresent()
+                ? new AccuracyConstraint(false, abs.get().number(v -> v >= 0 && v <= 100, "in [0, 100] points"))
+                : new AccuracyConstraint(true, rel.get().number(v -> v >= 0 && v <= 1, "a fraction in [0, 1]")));
+    }
+
+    private static ExperimentConfig.Measure measure(QuantConfigNode n) {
+        if (n == null) {
+            return new ExperimentConfig.Measure(0.3, 2.0, 0, 8);
+        }
+        n.requireMapping(List.of("bench_seconds", "final_bench_seconds", "final_samples", "final_max"));
+        return new ExperimentConfig.Measure(
+                n.get("bench_seconds").map(v -> v.number(x -> x > 0 && x <= 60, "in (0, 60] seconds")).orElse(0.3),
+                n.get("final_bench_seconds").map(v -> v.number(x -> x > 0 && x <= 600, "in (0, 600] seconds")).orElse(2.0),
+                n.get("final_samples").map(v -> v.integer(0, 1_000_000, "in 0..1000000 (0 = all)")).orElse(0),
+                n.get("final_max").map(v -> v.integer(0, 1000, "in 0..1000 (0 = no re-measure)")).orElse(8));
+    }
+
+    /** A path value: as given if it exists (or {@code mustExist} is false), else under the qtune installation. */
+    static Path path(QuantConfigNode n, boolean mustExist) {
+        Path p = Path.of(n.text("a file path"));
+        if (!mustExist || p.isAbsolute() || Files.exists(p)) {
+            return p;
+        }
+        String root = System.getProperty("qtune.root");
+        if (root != null && Files.exists(Path.of(root).resolve(p))) {
+            return Path.of(root).resolve(p);
+        }
+        throw n.error("must name an existing file", "'" + p + "' (resolved to " + p.toAbsolutePath().normalize() + ")");
+    }
+}

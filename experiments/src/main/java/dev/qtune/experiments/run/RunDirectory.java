@@ -1,0 +1,141 @@
+package dev.qtune.experiments.run;
+
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.qtune.compiler.QtuneException;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+
+/**
+ * A search's run directory (docs/formats.md): {@code trials.jsonl} appended and flushed as each
+ * trial ends, {@code pareto.json} and {@code progress.csv} after each generation, {@code best/*.yaml}
+ * for the front, {@code experiment.yaml} (a copy of the experiment file) and {@code report.html}.
+ * Files other than the trial log are replaced atomically (written beside, then moved).
+ */
+public final class RunDirectory implements AutoCloseable {
+    public static final String TRIALS = "trials.jsonl";
+    public static final String PARETO = "pareto.json";
+    public static final String PROGRESS = "progress.csv";
+    public static final String BEST = "best";
+    public static final String EXPERIMENT = "experiment.yaml";
+    public static final String PROGRESS_HEADER = "generation,trials,failures,hypervolume,front_size,best_top1,elapsed_s";
+
+    private final Path dir;
+    private final OutputStream trials;
+
+    private RunDirectory(Path dir, OutputStream trials) {
+        this.dir = dir;
+        this.trials = trials;
+    }
+
+    /**
+     * Opens a run directory for a new search (it must not hold a trial log yet) or, with
+     * {@code resume}, for continuing one: the log's records are returned in {@code previous}, and a
+     * torn last line (a search killed mid-write) is dropped from the file before anything is appended.
+     */
+    public static RunDirectory open(Path dir, Path experimentFile, boolean resume, List<ObjectNode> previous) {
+        Path log = dir.resolve(TRIALS);
+        try {
+            Files.createDirectories(dir.resolve(BEST));
+            if (Files.exists(log) && !resume) {
+                throw new QtuneException(dir + " already holds a search (" + TRIALS + "); continue it with --resume, "
+                        + "or choose another directory with --out");
+            }
+            if (resume && Files.exists(log)) {
+                TrialLog read = TrialLogReader.read(log);
+                previous.addAll(read.records());
+                TrialLogReader.repair(log);
+            }
+            Files.copy(experimentFile, dir.resolve(EXPERIMENT), StandardCopyOption.REPLACE_EXISTING);
+            if (!resume || !Files.exists(dir.resolve(PROGRESS))) {
+                Files.writeString(dir.resolve(PROGRESS), PROGRESS_HEADER + "\n");
+            }
+            return new RunDirectory(dir, Files.newOutputStream(log, StandardOpenOption.CREATE, StandardOpenOption.APPEND));
+        } catch (IOException e) {
+            throw new UncheckedIOException("run directory " + dir, e);
+        }
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** Appends one record as one line and flushes it to the operating system. */
+    public synchronized void append(ObjectNode record) {
+        try {
+            trials.write((TrialRecords.MAPPER.writeValueAsString(record) + "\n").getBytes(StandardCharsets.UTF_8));
+            trials.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot append to " + dir.resolve(TRIALS), e);
+        }
+    }
+
+    /** Replaces pareto.json. */
+    public void writePareto(ObjectNode pareto) {
+        try {
+            replace(PARETO, TrialRecords.MAPPER.copy().enable(SerializationFeature.INDENT_OUTPUT)
+                    .writeValueAsString(pareto) + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + dir.resolve(PARETO), e);
+        }
+    }
+
+    /** Appends one row to progress.csv. */
+    public void appendProgress(String row) {
+        try {
+            Files.writeString(dir.resolve(PROGRESS), row + "\n", StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot append to " + dir.resolve(PROGRESS), e);
+        }
+    }
+
+    /** Replaces progress.csv by its header (a resumed search writes every generation's row again). */
+    public void resetProgress() {
+        replace(PROGRESS, PROGRESS_HEADER + "\n");
+    }
+
+    /** Replaces best/ by the given quant configs (file name to YAML text). */
+    public void writeBest(java.util.Map<String, String> files) {
+        Path best = dir.resolve(BEST);
+        try (var old = Files.list(best)) {
+            for (Path p : old.toList()) {
+                if (p.toString().endsWith(".yaml") && !files.containsKey(p.getFileName().toString())) {
+                    Files.delete(p);
+                }
+            }
+            for (var e : files.entrySet()) {
+                replace(BEST + "/" + e.getKey(), e.getValue());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + best, e);
+        }
+    }
+
+    private void replace(String name, String text) {
+        Path target = dir.resolve(name);
+        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+        try {
+            Files.writeString(tmp, text);
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + target, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            trials.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package dev.qtune.experiments.run;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.qtune.compiler.quant.QuantConfigWriter;
+import dev.qtune.search.loop.GenerationSummary;
+import dev.qtune.search.loop.SearchListener;
+import dev.qtune.search.trial.TrialResult;
+import dev.qtune.search.trial.TrialSpec;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Keeps the run directory current: each trial appended to the log, the front's files after each generation. */
+final class RunFiles implements SearchListener {
+    private final RunDirectory dir;
+    private final RunContext context;
+    private ObjectNode pareto;
+
+    RunFiles(RunDirectory dir, RunContext context) {
+        this.dir = dir;
+        this.context = context;
+    }
+
+    @Override
+    public void trialFinished(TrialResult r) {
+        ObjectNode record = TrialRecords.toJson(r);
+        r.metrics().ifPresent(m -> TrialRecords.putFeasible(record, context.feasible(m.top1())));
+        dir.append(record);
+    }
+
+    @Override
+    public void generationFinished(GenerationSummary s) {
+        pareto = paretoJson(s);
+        dir.writePareto(pareto);
+        dir.appendProgress(String.format(Locale.ROOT, "%d,%d,%d,%.6g,%d,%s,%.1f", s.generation(), s.trials(),
+                s.failures(), s.hypervolume(), s.front().size(),
+                s.bestTop1().isPresent() ? String.format(Locale.ROOT, "%.4f", s.bestTop1().getAsDouble()) : "",
+                s.elapsedSeconds()));
+        Map<String, String> best = new LinkedHashMap<>();
+        for (TrialResult r : s.front()) {
+            best.put(r.spec().id() + ".yaml", QuantConfigWriter.toYaml(r.spec().decoded().qconfig(), comment(r)));
+        }
+        dir.writeBest(best);
+    }
+
+    /** Appends a final re-measure to the log and adds the final section to pareto.json. */
+    void finals(List<TrialResult> finals, List<ObjectNode> loggedFinals) {
+        for (TrialResult r : finals) {
+            trialFinished(r);
+        }
+        if (pareto == null) {
+            return;
+        }
+        ArrayNode out = pareto.putArray("final");
+        for (ObjectNode o : loggedFinals) {
+            out.add(finalEntry(o));
+        }
+        for (TrialResult r : finals) {
+            out.add(finalEntry(TrialRecords.toJson(r)));
+        }
+        dir.writePareto(pareto);
+    }
+
+    private static ObjectNode finalEntry(ObjectNode record) {
+        ObjectNode f = TrialRecords.MAPPER.createObjectNode();
+        f.put("id", record.path("of").asText());
+        f.put("status", record.path("status").asText());
+        if (record.has("metrics")) {
+            f.put("top1", record.path("metrics").path("top1").asDouble());
+            f.put("samples", record.path("metrics").path("samples").asInt());
+            f.set("latency_ms", record.path("metrics").path("latency_ms").deepCopy());
+        } else {
+            f.put("reason", record.path("reason").asText());
+        }
+        return f;
+    }
+
+    private ObjectNode paretoJson(GenerationSummary s) {
+        var exp = context.experiment();
+        ObjectNode o = TrialRecords.MAPPER.createObjectNode();
+        o.put("experiment", exp.name());
+        o.put("model", exp.model().toString());
+        o.put("dataset", exp.dataset());
+        o.put("target", context.target().name());
+        o.put("strategy", exp.strategy().name());
+        o.put("seed", exp.seed());
+        o.put("generation", s.generation());
+        o.put("trials", s.trials());
+        o.put("failures", s.failures());
+        o.put("elapsed_s", TrialRecords.round(s.elapsedSeconds()));
+        o.put("hypervolume", s.hypervolume());
+        o.putObject("reference").put("top1", 1 - s.reference()[0]).put("latency_ms", s.reference()[1]);
+        context.minTop1().ifPresent(m -> o.putObject("constraint").put("min_top1", m)
+                .put("description", exp.constraint().orElseThrow().describe()));
+        o.put("fp32_top1", context.fp32Top1());
+        o.put("validation_samples", Math.min(exp.validationSamples(), Integer.MAX_VALUE));
+        ArrayNode front = o.putArray("front");
+        for (TrialResult r : s.front()) {
+            var m = r.metrics().orElseThrow();
+            front.addObject().put("id", r.spec().id()).put("top1", m.top1()).put("latency_ms", m.latencyMedianMs())
+                    .put("size_bytes", m.sizeBytes()).put("qconfig", RunDirectory.BEST + "/" + r.spec().id() + ".yaml");
+        }
+        return o;
+    }
+
+    private String comment(TrialResult r) {
+        var m = r.metrics().orElseThrow();
+        return String.format(Locale.ROOT, "qtune search %s, trial %s (generation %d), target %s%n"
+                        + "top-1 %.2f%% on %d validation images, median latency %.3f ms, %d bytes of constants%n"
+                        + "schedule (lowering knobs, not part of the quant config): %s",
+                context.experiment().name(), r.spec().id(), r.spec().generation(), context.target().name(),
+                100 * m.top1(), m.samples(), m.latencyMedianMs(), m.sizeBytes(), r.schedule().layers());
+    }
+
+    /** Nothing to do when a generation starts. */
+    @Override
+    public void generationStarted(int generation, List<TrialSpec> trials) {
+    }
+}

@@ -1,0 +1,61 @@
+package dev.qtune.experiments.config;
+
+import dev.qtune.compiler.quant.QuantConfigException;
+import dev.qtune.search.loop.FailureRule;
+import dev.qtune.search.loop.Objective;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ExperimentReaderTest {
+    private static final Path FILE = Path.of("x.yaml");
+    private static final String MINIMAL = "name: t\nmodel: ../models/mlp_mnist.onnx\ndataset: {name: mnist}\n"
+            + "budget: {trials: 5}\n";
+
+    @Test
+    void theQuickstartExperimentReads() {
+        System.setProperty("qtune.root", Path.of("..").toAbsolutePath().normalize().toString());
+        ExperimentConfig e = ExperimentReader.read(Path.of("configs", "quickstart.yaml"));
+        assertEquals("quickstart", e.name());
+        assertEquals("nsga2", e.strategy().name());
+        assertEquals(40, e.budget().trials());
+        assertEquals(List.of(Objective.ACCURACY, Objective.LATENCY), e.objectives());
+        assertEquals(List.of("8", "7", "6", "4"), e.space().allowed("weight_bits"));
+        assertEquals(0.942 - 0.01, e.constraint().orElseThrow().minTop1(0.942), 1e-12);
+    }
+
+    @Test
+    void defaultsFillWhatAMinimalFileLeavesOut() {
+        ExperimentConfig e = ExperimentReader.parse(MINIMAL, FILE);
+        assertEquals("auto", e.target());
+        assertEquals(FailureRule.PENALIZE, e.onFailure());
+        assertEquals(1000, e.validationSamples());
+        assertTrue(e.constraint().isEmpty());
+        assertEquals(Path.of("runs", "t"), e.output());
+        assertEquals(0.99 * 0.9, new AccuracyConstraint(true, 0.01).minTop1(0.9), 1e-12);
+    }
+
+    @Test
+    void errorsNameTheFileTheKeyPathAndTheAllowedValues() {
+        assertError(MINIMAL + "strategy: {name: ga}\n", "x.yaml: strategy.name: must be one of bayesian, nsga2, random");
+        assertError(MINIMAL + "budgett: 3\n", "x.yaml: budgett: unknown key; allowed keys: name, model");
+        assertError(MINIMAL + "space: {weight_bits: [8, 9]}\n", "x.yaml: space.weight_bits[1]: must be one of 8, 7, 6, 5, 4");
+        assertError(MINIMAL + "space: {calibration: [entropy]}\n", "x.yaml: space.calibration[0]: must be one of kl, max");
+        assertError(MINIMAL + "constraints: {max_drop: {absolute: 1, relative: 0.1}}\n",
+                "x.yaml: constraints.max_drop: must have exactly one of absolute");
+        assertError(MINIMAL + "objectives: [latency, accuracy]\n", "x.yaml: objectives: must be [accuracy, latency]");
+        assertError(MINIMAL + "on_failure: ignore\n", "x.yaml: on_failure: must be one of penalize, abort");
+        assertError(MINIMAL.replace("budget: {trials: 5}\n", ""), "x.yaml: budget: a mapping with trials");
+        assertError(MINIMAL.replace("mlp_mnist", "nope"), "x.yaml: model: must name an existing file");
+    }
+
+    private static void assertError(String yaml, String start) {
+        String m = assertThrows(QuantConfigException.class, () -> ExperimentReader.parse(yaml, FILE)).getMessage();
+        assertTrue(m.startsWith(start), "expected '" + start + "...' but got: " + m);
+    }
+}

@@ -1,0 +1,51 @@
+package dev.qtune.search.space;
+
+import dev.qtune.compiler.quant.LayerPattern;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What the experiment allows the search to choose. {@code values} maps a gene kind
+ * ({@link SearchSpace#KINDS}: weight_bits, activation_bits, calibration, granularity, skip) to its
+ * allowed values as labels; a kind absent from the map takes {@link SearchSpace#DEFAULT_VALUES}.
+ * {@code schedule} says whether kernel schedule knobs are genes too (else every layer uses the
+ * default schedule). {@code fixed} holds layers to their given values (a later entry wins), by
+ * layer pattern; a gene whose layer is fixed, or that has a single allowed value, is not searched.
+ */
+public record SpaceSpec(Map<String, List<String>> values, boolean schedule, List<Fixed> fixed) {
+    /** Layers matching {@code pattern} have the kinds in {@code values} held at those values. */
+    public record Fixed(LayerPattern pattern, Map<String, String> values) {
+        public Fixed {
+            Objects.requireNonNull(pattern, "pattern");
+            values = Map.copyOf(values);
+        }
+    }
+
+    public SpaceSpec {
+        values = Map.copyOf(values);
+        fixed = List.copyOf(fixed);
+    }
+
+    /** Everything at its default: all kinds searched with their default values, schedules searched. */
+    public static SpaceSpec defaults() {
+        return new SpaceSpec(Map.of(), true, List.of());
+    }
+
+    /** The allowed labels of a kind. */
+    public List<String> allowed(String kind) {
+        return values.getOrDefault(kind, SearchSpace.DEFAULT_VALUES.get(kind));
+    }
+
+    /** The value a fixed entry gives this layer's kind, if any (the last matching entry wins). */
+    public java.util.Optional<String> fixedValue(String layer, String kind) {
+        String v = null;
+        for (Fixed f : fixed) {
+            if (f.pattern().matches(layer) && f.values().containsKey(kind)) {
+                v = f.values().get(kind);
+            }
+        }
+        return java.util.Optional.ofNullable(v);
+    }
+}

@@ -1,0 +1,156 @@
+package dev.qtune.search.trial;
+
+import dev.qtune.compiler.ir.Graph;
+import dev.qtune.compiler.lower.ScheduleConfig;
+import dev.qtune.compiler.pass.PassPipeline;
+import dev.qtune.compiler.quant.CalibrationStats;
+import dev.qtune.compiler.quant.QuantConfig;
+import dev.qtune.compiler.quant.QuantizeAnnotatePass;
+import dev.qtune.compiler.quant.QuantizeCalibratePass;
+import dev.qtune.compiler.quant.QuantizeRealizePass;
+import dev.qtune.evaluator.data.Dataset;
+import dev.qtune.evaluator.quant.ModelSize;
+import dev.qtune.evaluator.quant.QuantEvaluation;
+import dev.qtune.targets.Toolchain;
+import dev.qtune.targets.codegen.CModule;
+import dev.qtune.targets.codegen.CModuleEmitter;
+import dev.qtune.targets.runner.BenchResult;
+import dev.qtune.targets.runner.InferResult;
+import dev.qtune.targets.runner.NativeModel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetAddress;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * The real trial: thresholds from the cached calibration statistics, realize, generate C for the
+ * target, build (cached), run the validation samples natively (the test set for a final
+ * re-measure), benchmark batch-1 latency, and size the constants. Any failure on the way is a
+ * FAILED result naming the stage.
+ *
+ * <p>Latency is measured while no other trial of this JVM is working: every stage takes the read
+ * side of one lock and the benchmark its write side (across processes, the targets' host-wide
+ * benchmark lock keeps benchmarks from overlapping).
+ */
+public final class NativeTrialEvaluator implements TrialEvaluator {
+    private static final Logger LOG = LoggerFactory.getLogger(NativeTrialEvaluator.class);
+    private static final ReadWriteLock QUIET = new ReentrantReadWriteLock(true);
+
+    private final TrialSetup setup;
+    private final CalibrationStats stats;
+    private final Provenance provenance;
+
+    /** Loads (or collects once, and caches) the calibration statistics for {@code samples} calibration images. */
+    public NativeTrialEvaluator(TrialSetup setup, int calibrationSamples) {
+        this.setup = setup;
+        this.stats = QuantEvaluation.calibrate(setup.modelHash(), setup.fp32(), setup.calibration(), calibrationSamples,
+                setup.inferThreads(), setup.cacheDir()).stats();
+        this.provenance = new Provenance(setup.modelHash(), setup.validation().contentHash(), setup.target().name(),
+                Toolchain.find(setup.target()).map(Toolchain::version).orElse("none"), hostName(), setup.seed(),
+                setup.benchThreads());
+    }
+
+    @Override
+    public TrialResult evaluate(TrialSpec spec) {
+        Stopwatch w = new Stopwatch();
+        String stage = "calibrate";
+        ScheduleConfig used = ScheduleConfig.EMPTY;
+        try {
+            QuantConfig q = spec.decoded().qconfig();
+            Graph calibrated = quiet(() -> PassPipeline.apply(new QuantizeCalibratePass(stats, q),
+                    PassPipeline.apply(new QuantizeAnnotatePass(q), setup.fp32())));
+            double calibrate = w.lap();
+            stage = "quantize";
+            Graph realized = quiet(() -> PassPipeline.apply(new QuantizeRealizePass(), calibrated));
+            double quantize = w.lap();
+            stage = "compile";
+            CModule module = quiet(() -> CModuleEmitter.emit(realized, setup.target(), spec.decoded().schedule()));
+            used = module.schedule();
+            NativeModel model = quiet(() -> NativeModel.build(module, setup.target(), setup.cacheDir(), List.of()));
+            double compile = w.lap();
+            stage = "accuracy";
+            Dataset data = spec.kind() == TrialKind.FINAL ? setup.test() : setup.validation();
+            int n = spec.samples() == 0 ? data.count() : Math.min(spec.samples(), data.count());
+            InferResult r = quiet(() -> model.infer(data.batch(0, n), n, setup.inferThreads(), NativeModel.defaultTimeout()));
+            if (!r.ok()) {
+                return failed(spec, stage, r.reason(), w, used);
+            }
+            double accuracy = w.lap();
+            stage = "latency";
+            BenchResult b = bench(model, spec.benchSeconds());
+            if (!b.ok()) {
+                return failed(spec, stage, b.reason(), w, used);
+            }
+            double latency = w.lap();
+            TrialMetrics m = new TrialMetrics(correct(r.predictions(), data, n) / (double) n, n, b.medianMs(), b.p10Ms(),
+                    b.p90Ms(), ModelSize.bytes(realized, q));
+            return new TrialResult(spec, TrialStatus.OK, "", Optional.of(m),
+                    new StageTimes(calibrate, quantize, compile, accuracy, latency, w.total()), provenance, used,
+                    Instant.now());
+        } catch (RuntimeException | OutOfMemoryError e) {
+            LOG.warn("trial {} failed in {}", spec.id(), stage, e);
+            return failed(spec, stage, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), w, used);
+        }
+    }
+
+    private BenchResult bench(NativeModel model, double seconds) {
+        QUIET.writeLock().lock();
+        try {
+            return model.bench(setup.benchThreads(), seconds, false, NativeModel.defaultTimeout());
+        } finally {
+            QUIET.writeLock().unlock();
+        }
+    }
+
+    private static <T> T quiet(java.util.function.Supplier<T> work) {
+        QUIET.readLock().lock();
+        try {
+            return work.get();
+        } finally {
+            QUIET.readLock().unlock();
+        }
+    }
+
+    private TrialResult failed(TrialSpec spec, String stage, String reason, Stopwatch w, ScheduleConfig used) {
+        return new TrialResult(spec, TrialStatus.FAILED, stage + ": " + reason.strip(), Optional.empty(),
+                new StageTimes(0, 0, 0, 0, 0, w.total()), provenance, used, Instant.now());
+    }
+
+    private static int correct(int[] predictions, Dataset data, int n) {
+        int c = 0;
+        for (int i = 0; i < n; i++) {
+            c += predictions[i] == data.label(i) ? 1 : 0;
+        }
+        return c;
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
+    }
+
+    /** Seconds since the last lap, and in all. */
+    private static final class Stopwatch {
+        private final long start = System.nanoTime();
+        private long last = start;
+
+        double lap() {
+            long now = System.nanoTime();
+            double s = (now - last) / 1e9;
+            last = now;
+            return s;
+        }
+
+        double total() {
+            return (System.nanoTime() - start) / 1e9;
+        }
+    }
+}

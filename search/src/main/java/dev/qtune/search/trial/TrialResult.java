@@ -1,0 +1,34 @@
+package dev.qtune.search.trial;
+
+import dev.qtune.compiler.lower.ScheduleConfig;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The outcome of one trial: OK with metrics, or FAILED with a reason (the stage and the error);
+ * per-stage times, provenance, and the schedule the module was actually built with (every knob
+ * value, defaults included; empty when the trial failed before code generation).
+ */
+public record TrialResult(TrialSpec spec, TrialStatus status, String reason, Optional<TrialMetrics> metrics,
+                          StageTimes times, Provenance provenance, ScheduleConfig schedule, Instant finished) {
+    public TrialResult {
+        Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(reason, "reason");
+        Objects.requireNonNull(metrics, "metrics");
+        if ((status == TrialStatus.OK) != metrics.isPresent()) {
+            throw new IllegalArgumentException("an OK trial must have metrics and a FAILED one none, but " + spec.id()
+                    + " is " + status + " with" + (metrics.isPresent() ? "" : "out") + " metrics");
+        }
+        Objects.requireNonNull(times, "times");
+        Objects.requireNonNull(provenance, "provenance");
+        Objects.requireNonNull(schedule, "schedule");
+        Objects.requireNonNull(finished, "finished");
+    }
+
+    public boolean ok() {
+        return status == TrialStatus.OK;
+    }
+}

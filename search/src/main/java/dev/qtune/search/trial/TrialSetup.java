@@ -1,0 +1,31 @@
+package dev.qtune.search.trial;
+
+import dev.qtune.compiler.ir.Graph;
+import dev.qtune.evaluator.data.Dataset;
+import dev.qtune.targets.Target;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * What every trial of a search shares: the model (file, prepared fp32 graph, content hash), the
+ * calibration, validation and test splits, the target, the cache folder (calibration statistics,
+ * fp32 reference predictions, compiled modules), the search's seed, and the threads one trial's
+ * native inference may use (latency is always measured at {@code benchThreads}).
+ */
+public record TrialSetup(Path modelFile, Graph fp32, String modelHash, Dataset calibration, Dataset validation,
+                         Dataset test, Target target, Path cacheDir, long seed, int inferThreads, int benchThreads) {
+    public TrialSetup {
+        Objects.requireNonNull(modelFile, "modelFile");
+        Objects.requireNonNull(fp32, "fp32");
+        Objects.requireNonNull(modelHash, "modelHash");
+        Objects.requireNonNull(calibration, "calibration");
+        Objects.requireNonNull(validation, "validation");
+        Objects.requireNonNull(test, "test");
+        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(cacheDir, "cacheDir");
+        if (inferThreads < 1 || benchThreads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, but were " + inferThreads + " and " + benchThreads);
+        }
+    }
+}

@@ -1,0 +1,7 @@
+package dev.qtune.search.trial;
+
+/** How a trial ended: OK with metrics, or FAILED with a reason (never dropped). */
+public enum TrialStatus {
+    OK,
+    FAILED
+}

@@ -1,0 +1,128 @@
+package dev.qtune.search.space;
+
+import dev.qtune.compiler.ir.Graph;
+import dev.qtune.compiler.onnx.OnnxImporter;
+import dev.qtune.compiler.pass.PassPipeline;
+import dev.qtune.compiler.quant.AnnotateRules;
+import dev.qtune.compiler.quant.CalibrationMode;
+import dev.qtune.compiler.quant.LayerPattern;
+import dev.qtune.compiler.quant.QuantConfig;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SearchSpaceTest {
+    private static final Graph RESNET = PassPipeline.prerequisites().run(
+            OnnxImporter.load(Path.of("..", "models", "resnet8_fashion.onnx")));
+
+    @Test
+    void everyQuantizableLayerGetsItsGenesAndKnobs() {
+        SearchSpace s = SearchSpace.of(RESNET, 8, SpaceSpec.defaults());
+        List<String> layers = AnnotateRules.quantizableLayers(RESNET);
+        assertEquals(layers, s.layers().stream().map(SearchSpace.LayerInfo::name).toList());
+        for (String l : layers) {
+            for (String kind : SearchSpace.KINDS) {
+                assertTrue(s.genes().stream().anyMatch(g -> g.name().equals(l + "." + kind)), l + "." + kind);
+            }
+        }
+        assertTrue(s.genes().stream().anyMatch(g -> g.kind().equals("oc_block")));
+        assertTrue(s.genes().stream().anyMatch(g -> g.kind().equals("dot")));
+    }
+
+    @Test
+    void restrictionsAndFixedLayersAreHeldNotSearched() {
+        String first = AnnotateRules.quantizableLayers(RESNET).get(0);
+        SpaceSpec spec = new SpaceSpec(Map.of("weight_bits", List.of("8", "4"), "activation_bits", List.of("8")), false,
+                List.of(new SpaceSpec.Fixed(LayerPattern.parse(first), Map.of("skip", "true", "weight_bits", "8"))));
+        SearchSpace s = SearchSpace.of(RESNET, 8, spec);
+        assertTrue(s.genes().stream().noneMatch(g -> g.kind().equals("activation_bits")));
+        assertTrue(s.genes().stream().noneMatch(g -> g.kind().equals("oc_block")), "schedule: false holds the knobs");
+        assertTrue(s.genes().stream().noneMatch(g -> g.layer().equals(first) && g.kind().equals("skip")));
+        assertEquals("true", s.held().get(first + ".skip"));
+        Decoded d = new SpaceDecoder(s, QuantConfig.defaultConfig()).decode(s.firstValues());
+        assertTrue(d.qconfig().forLayer(first).skip());
+        assertTrue(d.schedule().layers().isEmpty() || !d.schedule().layers().containsKey(first));
+    }
+
+    @Test
+    void decodingGivesTheChosenPerLayerConfigAndSchedule() {
+        SearchSpace s = SearchSpace.of(RESNET, 8, SpaceSpec.defaults());
+        SpaceDecoder decoder = new SpaceDecoder(s, QuantConfig.defaultConfig());
+        Random r = new Random(3);
+        for (int trial = 0; trial < 50; trial++) {
+            Genome g = random(s, r);
+            Decoded d = decoder.decode(g);
+            for (LayerChoice c : d.layers()) {
+                var lc = d.qconfig().forLayer(c.layer());
+                assertEquals(c.skip(), lc.skip());
+                assertEquals(Boolean.parseBoolean(s.label(g, c.layer(), "skip")), c.skip());
+                if (!c.skip()) {
+                    assertEquals(Integer.parseInt(s.label(g, c.layer(), "weight_bits")), lc.weightBits());
+                    assertEquals(CalibrationMode.valueOf(s.label(g, c.layer(), "calibration").toUpperCase()),
+                            lc.activationCalibration());
+                    c.knobs().forEach((k, v) -> assertEquals(v, d.schedule().layers().get(c.layer()).get(k)));
+                } else {
+                    assertFalse(d.schedule().layers().containsKey(c.layer()));
+                }
+            }
+            assertTrue(d.schedule().lenient());
+        }
+    }
+
+    @Test
+    void genesWithoutEffectDoNotChangeTheConfigHash() {
+        SearchSpace s = SearchSpace.of(RESNET, 8, SpaceSpec.defaults());
+        SpaceDecoder decoder = new SpaceDecoder(s, QuantConfig.defaultConfig());
+        String layer = s.layers().get(0).name();
+        int skip = index(s, layer + ".skip");
+        int bits = index(s, layer + ".weight_bits");
+        List<Integer> a = new ArrayList<>(s.firstValues().values());
+        a.set(skip, 1);
+        List<Integer> b = new ArrayList<>(a);
+        b.set(bits, 2);
+        assertEquals(decoder.decode(new Genome(a)).configHash(), decoder.decode(new Genome(b)).configHash(),
+                "a layer in fp32 ignores its bit width");
+        List<Integer> c = new ArrayList<>(s.firstValues().values());
+        c.set(bits, 2);
+        assertNotEquals(decoder.decode(s.firstValues()).configHash(), decoder.decode(new Genome(c)).configHash());
+    }
+
+    @Test
+    void badGenomesAndEmptyRestrictionsAreRejected() {
+        SearchSpace s = SearchSpace.of(RESNET, 8, SpaceSpec.defaults());
+        assertThrows(IllegalArgumentException.class, () -> s.check(Genome.of(0)));
+        List<Integer> v = new ArrayList<>(s.firstValues().values());
+        v.set(0, 99);
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> s.check(new Genome(v))).getMessage()
+                .contains(s.genes().get(0).name()));
+        assertThrows(IllegalArgumentException.class,
+                () -> SearchSpace.of(RESNET, 8, new SpaceSpec(Map.of("weight_bits", List.of()), true, List.of())));
+    }
+
+    private static int index(SearchSpace s, String name) {
+        for (int i = 0; i < s.genes().size(); i++) {
+            if (s.genes().get(i).name().equals(name)) {
+                return i;
+            }
+        }
+        throw new AssertionError(name);
+    }
+
+    private static Genome random(SearchSpace s, Random r) {
+        List<Integer> v = new ArrayList<>();
+        for (Gene g : s.genes()) {
+            v.add(r.nextInt(g.cardinality()));
+        }
+        return new Genome(v);
+    }
+}

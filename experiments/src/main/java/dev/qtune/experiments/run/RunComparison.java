@@ -1,0 +1,79 @@
+package dev.qtune.experiments.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.qtune.compiler.QtuneException;
+import dev.qtune.search.pareto.Hypervolume;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Hypervolumes of several runs of one experiment against ONE reference point, so strategies and
+ * seeds compare: top-1 at the strictest constraint of the runs (0 without one), latency at 1.1 x
+ * the slowest successful search trial of all runs. Each run's hypervolume is that of its feasible
+ * search trials after its first n trials, for n at each checkpoint.
+ */
+public final class RunComparison {
+    private RunComparison() {
+    }
+
+    /** One run: its directory, strategy, seed and hypervolume at each checkpoint (trials done). */
+    public record Row(Path dir, String strategy, long seed, int trials, Map<Integer, Double> hypervolume) {
+    }
+
+    public static List<Row> compare(List<Path> dirs, List<Integer> checkpoints) {
+        List<List<ObjectNode>> logs = new ArrayList<>();
+        List<JsonNode> paretos = new ArrayList<>();
+        double minTop1 = 0;
+        double worstLatency = 0;
+        for (Path d : dirs) {
+            List<ObjectNode> search = TrialLogReader.read(d.resolve(RunDirectory.TRIALS)).records().stream()
+                    .filter(r -> r.path("kind").asText().equals("search")).toList();
+            logs.add(search);
+            JsonNode p = pareto(d);
+            paretos.add(p);
+            minTop1 = Math.max(minTop1, p.path("constraint").path("min_top1").asDouble(0));
+            for (ObjectNode r : search) {
+                worstLatency = Math.max(worstLatency, r.path("metrics").path("latency_ms").path("median").asDouble(0));
+            }
+        }
+        double[] reference = {1 - minTop1, 1.1 * worstLatency};
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < dirs.size(); i++) {
+            Map<Integer, Double> hv = new LinkedHashMap<>();
+            List<ObjectNode> log = new ArrayList<>(logs.get(i));
+            log.sort(java.util.Comparator.comparingInt(r -> r.path("trial").asInt()));
+            for (int n : checkpoints) {
+                hv.put(n, hypervolume(log.subList(0, Math.min(n, log.size())), minTop1, reference));
+            }
+            rows.add(new Row(dirs.get(i), paretos.get(i).path("strategy").asText("?"),
+                    paretos.get(i).path("seed").asLong(), log.size(), hv));
+        }
+        return rows;
+    }
+
+    private static double hypervolume(List<ObjectNode> trials, double minTop1, double[] reference) {
+        List<double[]> points = new ArrayList<>();
+        for (ObjectNode r : trials) {
+            JsonNode m = r.path("metrics");
+            if (r.path("status").asText().equals("OK") && m.path("top1").asDouble() >= minTop1) {
+                points.add(new double[] {1 - m.path("top1").asDouble(), m.path("latency_ms").path("median").asDouble()});
+            }
+        }
+        return points.isEmpty() ? 0 : Hypervolume.of(points, reference);
+    }
+
+    private static JsonNode pareto(Path dir) {
+        try {
+            return TrialRecords.MAPPER.readTree(Files.readString(dir.resolve(RunDirectory.PARETO)));
+        } catch (IOException e) {
+            throw new QtuneException("cannot read " + dir.resolve(RunDirectory.PARETO) + ": " + e.getMessage());
+        }
+    }
+}

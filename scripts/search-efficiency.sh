@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Search-efficiency benchmark: nsga2, bayesian and random on resnet8_fashion, equal budgets, several
+# seeds; then the hypervolumes of all runs against one reference point (qtune compare).
+# Usage: scripts/search-efficiency.sh [TRIALS (default 200)] [SEEDS (default "1 2 3")] [OUT (default runs/efficiency)]
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TRIALS="${1:-200}"
+SEEDS="${2:-1 2 3}"
+OUT="${3:-$ROOT/runs/efficiency}"
+mkdir -p "$OUT"
+runs=()
+for seed in $SEEDS; do
+  for strategy in nsga2 bayesian random; do
+    exp="$OUT/$strategy-s$seed.yaml"
+    sed -e "s/STRATEGY/$strategy/" -e "s/SEED/$seed/" -e "s/TRIALS/$TRIALS/" \
+      "$ROOT/experiments/configs/efficiency.yaml" > "$exp"
+    dir="$OUT/$strategy-s$seed"
+    if [ -f "$dir/trials.jsonl" ]; then
+      "$ROOT/qtune" search "$exp" --out "$dir" --resume
+    else
+      "$ROOT/qtune" search "$exp" --out "$dir"
+    fi
+    runs+=("$dir")
+  done
+done
+at="$((TRIALS / 4)),$((TRIALS / 2)),$TRIALS"
+"$ROOT/qtune" compare "${runs[@]}" --at "$at"

@@ -23,7 +23,7 @@ public record ScheduleConfig(Map<String, Map<String, Integer>> layers, boolean l
 
     public ScheduleConfig {
         Map<String, Map<String, Integer>> copy = new TreeMap<>();
-        layers.forEach((k, v) -> copy.put(k, Map.copyOf(new TreeMap<>(v))));
+        layers.forEach((k, v) -> copy.put(k, java.util.Collections.unmodifiableMap(new TreeMap<>(v))));
         layers = java.util.Collections.unmodifiableMap(copy);
     }
 

@@ -91,7 +91,7 @@ public final class ExperimentReader {
         n.requireMapping(SPACE_KEYS);
         Map<String, List<String>> values = new LinkedHashMap<>();
         for (String kind : SearchSpace.KINDS) {
-            n.get(kind).ifPresent(list -> values.put(kind, labels(list, SearchSpace.DEFAULT_VALUES.get(kind))));
+            n.get(kind).ifPresent(list -> values.put(kind, labels(list, SearchSpace.LEGAL_VALUES.get(kind))));
         }
         boolean schedule = n.get("schedule").map(QuantConfigNode::bool).orElse(true);
         List<SpaceSpec.Fixed> fixed = new ArrayList<>();
@@ -117,7 +117,7 @@ public final class ExperimentReader {
 
     private static String scalar(QuantConfigNode v, String kind) {
         String text = v.node().isValueNode() ? v.node().asText() : null;
-        List<String> allowed = SearchSpace.DEFAULT_VALUES.get(kind);
+        List<String> allowed = SearchSpace.LEGAL_VALUES.get(kind);
         if (text == null || allowed != null && !allowed.contains(text)) {
             throw v.error("must be one of " + (allowed == null ? "the knob's candidates" : String.join(", ", allowed)));
         }

@@ -44,7 +44,7 @@ class ExperimentReaderTest {
     void errorsNameTheFileTheKeyPathAndTheAllowedValues() {
         assertError(MINIMAL + "strategy: {name: ga}\n", "x.yaml: strategy.name: must be one of bayesian, nsga2, random");
         assertError(MINIMAL + "budgett: 3\n", "x.yaml: budgett: unknown key; allowed keys: name, model");
-        assertError(MINIMAL + "space: {weight_bits: [8, 9]}\n", "x.yaml: space.weight_bits[1]: must be one of 8, 7, 6, 5, 4");
+        assertError(MINIMAL + "space: {weight_bits: [8, 9]}\n", "x.yaml: space.weight_bits[1]: must be one of 8, 7, 6, 5, 4, 3, 2");
         assertError(MINIMAL + "space: {calibration: [entropy]}\n", "x.yaml: space.calibration[0]: must be one of kl, max");
         assertError(MINIMAL + "constraints: {max_drop: {absolute: 1, relative: 0.1}}\n",
                 "x.yaml: constraints.max_drop: must have exactly one of absolute");

@@ -12,6 +12,6 @@ import java.util.Map;
 public record LayerChoice(String layer, String op, int weightBits, int activationBits, CalibrationMode calibration,
                           Granularity granularity, boolean skip, Map<String, Integer> knobs) {
     public LayerChoice {
-        knobs = Map.copyOf(new java.util.TreeMap<>(knobs));
+        knobs = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(knobs));
     }
 }

@@ -36,6 +36,13 @@ public final class SearchSpace {
             CALIBRATION, List.of("kl", "max", "power2", "percentile", "mse"),
             GRANULARITY, List.of("per_channel", "per_tensor"),
             SKIP, List.of("false", "true"));
+    /** Every value a kind may take (the experiment's lists must come from these). */
+    public static final Map<String, List<String>> LEGAL_VALUES = Map.of(
+            WEIGHT_BITS, List.of("8", "7", "6", "5", "4", "3", "2"),
+            ACTIVATION_BITS, List.of("8", "7", "6", "5", "4", "3", "2", "16"),
+            CALIBRATION, List.of("kl", "max", "power2", "percentile", "mse"),
+            GRANULARITY, List.of("per_channel", "per_tensor"),
+            SKIP, List.of("false", "true"));
     private static final List<Boolean> ORDERED = List.of(true, true, false, false, false);
 
     private final List<Gene> genes;

@@ -85,12 +85,16 @@ public final class SpaceDecoder {
                 Optional.of(false), Optional.empty());
     }
 
-    /** SHA-256 of the canonical text of the choices (the base config is the same for every trial of a search). */
+    /**
+     * SHA-256 of the canonical text of the choices (the base config is the same for every trial of a
+     * search). Knobs are written in name order, so the hash is the same in every JVM (a resumed
+     * search decodes the logged genomes again in another process).
+     */
     static String hash(List<LayerChoice> choices) {
         StringBuilder s = new StringBuilder();
         for (LayerChoice c : choices) {
             s.append(c.layer()).append('|').append(c.skip() ? "fp32" : c.weightBits() + "/" + c.activationBits() + "/"
-                    + c.calibration() + "/" + c.granularity() + "/" + c.knobs()).append('\n');
+                    + c.calibration() + "/" + c.granularity() + "/" + new java.util.TreeMap<>(c.knobs())).append('\n');
         }
         try {
             byte[] d = MessageDigest.getInstance("SHA-256").digest(s.toString().getBytes(StandardCharsets.UTF_8));

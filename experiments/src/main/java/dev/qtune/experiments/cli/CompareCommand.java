@@ -31,12 +31,8 @@ final class CompareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<Integer> checkpoints = at;
-        if (checkpoints == null) {
-            checkpoints = List.of(RunComparison.compare(runs, List.of(Integer.MAX_VALUE)).stream()
-                    .mapToInt(RunComparison.Row::trials).min().orElse(0));
-        }
-        List<RunComparison.Row> rows = RunComparison.compare(runs, checkpoints);
+        List<RunComparison.Row> rows = RunComparison.compare(runs, at == null ? List.of() : at);
+        List<Integer> checkpoints = List.copyOf(rows.get(0).hypervolume().keySet());
         PrintWriter out = spec.commandLine().getOut();
         out.printf("| run | strategy | seed | trials |%s%n", header(checkpoints));
         out.printf("|---|---|---|---|%s%n", "---|".repeat(checkpoints.size()));

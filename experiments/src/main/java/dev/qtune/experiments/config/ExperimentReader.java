@@ -1,5 +1,6 @@
 package dev.qtune.experiments.config;
 
+import dev.qtune.compiler.lower.ConvSchedules;
 import dev.qtune.compiler.quant.LayerPattern;
 import dev.qtune.compiler.quant.QuantConfigException;
 import dev.qtune.compiler.quant.QuantConfigNode;
@@ -26,13 +27,10 @@ import java.util.Optional;
 public final class ExperimentReader {
     static final List<String> TOP_KEYS = List.of("name", "model", "dataset", "target", "base_qconfig", "space",
             "strategy", "budget", "objectives", "constraints", "on_failure", "measure", "executor", "output", "seed");
-    private static final List<String> SPACE_KEYS;
-
-    static {
-        List<String> keys = new ArrayList<>(SearchSpace.KINDS);
-        keys.addAll(List.of("schedule", "fixed"));
-        SPACE_KEYS = List.copyOf(keys);
-    }
+    private static final List<String> SPACE_KEYS = concat(SearchSpace.KINDS, List.of("schedule", "fixed"));
+    /** The schedule knobs a {@code space.fixed} entry may hold. */
+    private static final List<String> KNOBS = List.of(ConvSchedules.OC_BLOCK, ConvSchedules.OW_TILE, ConvSchedules.DOT);
+    private static final List<String> FIXED_KEYS = concat(List.of("match"), concat(SearchSpace.KINDS, KNOBS));
 
     private ExperimentReader() {
     }
@@ -96,15 +94,14 @@ public final class ExperimentReader {
         boolean schedule = n.get("schedule").map(QuantConfigNode::bool).orElse(true);
         List<SpaceSpec.Fixed> fixed = new ArrayList<>();
         for (QuantConfigNode f : n.get("fixed").map(x -> x.elements("a list of {match, <kind>: value}")).orElse(List.of())) {
-            List<String> keys = new ArrayList<>(SPACE_KEYS.subList(0, SearchSpace.KINDS.size()));
-            keys.addAll(List.of("match", "oc_block", "ow_tile", "dot"));
-            f.requireMapping(keys);
+            f.requireMapping(FIXED_KEYS);
             String match = f.require("match", "a layer pattern").text("a layer pattern");
             Map<String, String> held = new LinkedHashMap<>();
-            for (String k : keys.subList(0, keys.size())) {
-                if (!k.equals("match")) {
-                    f.get(k).ifPresent(v -> held.put(k, scalar(v, k)));
-                }
+            for (String k : SearchSpace.KINDS) {
+                f.get(k).ifPresent(v -> held.put(k, label(v, SearchSpace.LEGAL_VALUES.get(k))));
+            }
+            for (String k : KNOBS) {
+                f.get(k).ifPresent(v -> held.put(k, String.valueOf(v.integer(1, 1024, "in 1..1024"))));
             }
             try {
                 fixed.add(new SpaceSpec.Fixed(LayerPattern.parse(match), held));
@@ -115,22 +112,25 @@ public final class ExperimentReader {
         return new SpaceSpec(values, schedule, fixed);
     }
 
-    private static String scalar(QuantConfigNode v, String kind) {
+    /** A scalar that must be one of {@code allowed}, as its label. */
+    private static String label(QuantConfigNode v, List<String> allowed) {
         String text = v.node().isValueNode() ? v.node().asText() : null;
-        List<String> allowed = SearchSpace.LEGAL_VALUES.get(kind);
-        if (text == null || allowed != null && !allowed.contains(text)) {
-            throw v.error("must be one of " + (allowed == null ? "the knob's candidates" : String.join(", ", allowed)));
+        if (text == null || !allowed.contains(text)) {
+            throw v.error("must be one of " + String.join(", ", allowed));
         }
         return text;
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> out = new ArrayList<>(a);
+        out.addAll(b);
+        return List.copyOf(out);
     }
 
     private static List<String> labels(QuantConfigNode list, List<String> allowed) {
         List<String> out = new ArrayList<>();
         for (QuantConfigNode e : list.elements("a list of values from " + String.join(", ", allowed))) {
-            String text = e.node().isValueNode() ? e.node().asText() : null;
-            if (text == null || !allowed.contains(text)) {
-                throw e.error("must be one of " + String.join(", ", allowed));
-            }
+            String text = label(e, allowed);
             if (out.contains(text)) {
                 throw e.error("must not repeat a value", text);
             }

@@ -17,7 +17,8 @@ import java.util.Map;
  * Hypervolumes of several runs of one experiment against ONE reference point, so strategies and
  * seeds compare: top-1 at the strictest constraint of the runs (0 without one), latency at 1.1 x
  * the slowest successful search trial of all runs. Each run's hypervolume is that of its feasible
- * search trials after its first n trials, for n at each checkpoint.
+ * search trials after its first n trials, for n at each checkpoint (no checkpoints: the smallest
+ * run's trial count).
  */
 public final class RunComparison {
     private RunComparison() {
@@ -44,12 +45,14 @@ public final class RunComparison {
             }
         }
         double[] reference = {1 - minTop1, 1.1 * worstLatency};
+        List<Integer> at = checkpoints.isEmpty()
+                ? List.of(logs.stream().mapToInt(List::size).min().orElse(0)) : checkpoints;
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < dirs.size(); i++) {
             Map<Integer, Double> hv = new LinkedHashMap<>();
             List<ObjectNode> log = new ArrayList<>(logs.get(i));
             log.sort(java.util.Comparator.comparingInt(r -> r.path("trial").asInt()));
-            for (int n : checkpoints) {
+            for (int n : at) {
                 hv.put(n, hypervolume(log.subList(0, Math.min(n, log.size())), minTop1, reference));
             }
             rows.add(new Row(dirs.get(i), paretos.get(i).path("strategy").asText("?"),

@@ -55,9 +55,8 @@ public final class RunDirectory implements AutoCloseable {
                 TrialLogReader.repair(log);
             }
             Files.copy(experimentFile, dir.resolve(EXPERIMENT), StandardCopyOption.REPLACE_EXISTING);
-            if (!resume || !Files.exists(dir.resolve(PROGRESS))) {
-                Files.writeString(dir.resolve(PROGRESS), PROGRESS_HEADER + "\n");
-            }
+            // a resumed search replays every generation, so its rows are written again
+            Files.writeString(dir.resolve(PROGRESS), PROGRESS_HEADER + "\n");
             return new RunDirectory(dir, Files.newOutputStream(log, StandardOpenOption.CREATE, StandardOpenOption.APPEND));
         } catch (IOException e) {
             throw new UncheckedIOException("run directory " + dir, e);
@@ -95,11 +94,6 @@ public final class RunDirectory implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot append to " + dir.resolve(PROGRESS), e);
         }
-    }
-
-    /** Replaces progress.csv by its header (a resumed search writes every generation's row again). */
-    public void resetProgress() {
-        replace(PROGRESS, PROGRESS_HEADER + "\n");
     }
 
     /** Replaces best/ by the given quant configs (file name to YAML text). */

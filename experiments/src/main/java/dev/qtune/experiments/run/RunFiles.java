@@ -6,7 +6,6 @@ import dev.qtune.compiler.quant.QuantConfigWriter;
 import dev.qtune.search.loop.GenerationSummary;
 import dev.qtune.search.loop.SearchListener;
 import dev.qtune.search.trial.TrialResult;
-import dev.qtune.search.trial.TrialSpec;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -113,10 +112,5 @@ final class RunFiles implements SearchListener {
                         + "schedule (lowering knobs, not part of the quant config): %s",
                 context.experiment().name(), r.spec().id(), r.spec().generation(), context.target().name(),
                 100 * m.top1(), m.samples(), m.latencyMedianMs(), m.sizeBytes(), r.schedule().layers());
-    }
-
-    /** Nothing to do when a generation starts. */
-    @Override
-    public void generationStarted(int generation, List<TrialSpec> trials) {
     }
 }

@@ -77,7 +77,7 @@ public final class SearchRunner {
                 .orElse(OptionalDouble.empty());
         SearchSettings settings = new SearchSettings(exp.objectives(), minTop1, exp.budget().trials(),
                 exp.budget().generations(), exp.budget().wallClockSeconds(), samples, exp.measure().benchSeconds(),
-                exp.onFailure(), 0);
+                exp.onFailure());
         List<ObjectNode> logged = new ArrayList<>();
         try (RunDirectory dir = RunDirectory.open(exp.output(), exp.file(), resume, logged)) {
             List<TrialResult> previous = new ArrayList<>();
@@ -86,9 +86,6 @@ public final class SearchRunner {
                     previous.add(TrialRecords.fromJson(logged.get(i), decoder, dir.dir().resolve(RunDirectory.TRIALS)
                             + ": line " + (i + 1)));
                 }
-            }
-            if (resume) {
-                dir.resetProgress();
             }
             RunContext context = new RunContext(exp, target, space, fp32Ref.top1(), minTop1);
             NativeTrialEvaluator evaluator = new NativeTrialEvaluator(setup, base.calibrationSamples());

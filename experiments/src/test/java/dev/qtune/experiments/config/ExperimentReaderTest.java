@@ -41,6 +41,15 @@ class ExperimentReaderTest {
     }
 
     @Test
+    void fixedLayersHoldKindsAndKnobs() {
+        ExperimentConfig e = ExperimentReader.parse(MINIMAL + "space: {fixed: [{match: '/fc*', skip: true, dot: 16}]}\n",
+                FILE);
+        assertEquals(java.util.Optional.of("true"), e.space().fixedValue("/fc1/Gemm", "skip"));
+        assertEquals(java.util.Optional.of("16"), e.space().fixedValue("/fc1/Gemm", "dot"));
+        assertTrue(e.space().fixedValue("/conv/Conv", "skip").isEmpty());
+    }
+
+    @Test
     void errorsNameTheFileTheKeyPathAndTheAllowedValues() {
         assertError(MINIMAL + "strategy: {name: ga}\n", "x.yaml: strategy.name: must be one of bayesian, nsga2, random");
         assertError(MINIMAL + "budgett: 3\n", "x.yaml: budgett: unknown key; allowed keys: name, model");
@@ -52,6 +61,11 @@ class ExperimentReaderTest {
         assertError(MINIMAL + "on_failure: ignore\n", "x.yaml: on_failure: must be one of penalize, abort");
         assertError(MINIMAL.replace("budget: {trials: 5}\n", ""), "x.yaml: budget: a mapping with trials");
         assertError(MINIMAL.replace("mlp_mnist", "nope"), "x.yaml: model: must name an existing file");
+        assertError(MINIMAL + "space: {fixed: [{match: '*', oc_block: wide}]}\n",
+                "x.yaml: space.fixed[0].oc_block: must be an integer in 1..1024, but was 'wide'");
+        assertError(MINIMAL + "space: {fixed: [{match: '*', skip: maybe}]}\n",
+                "x.yaml: space.fixed[0].skip: must be one of false, true");
+        assertError(MINIMAL + "space: {fixed: [{match: '*', tile: 4}]}\n", "x.yaml: space.fixed[0].tile: unknown key");
     }
 
     private static void assertError(String yaml, String start) {

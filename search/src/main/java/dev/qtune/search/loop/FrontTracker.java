@@ -12,8 +12,8 @@ import java.util.OptionalDouble;
 /**
  * Objectives, constraint violation, the feasible front and its hypervolume for a search's
  * results. The hypervolume's reference point is fixed once: error 1 - min_top1 (1 without a
- * constraint), and for latency (and size) the configured reference or 1.1 x the worst value of the
- * first generation that had a successful trial, so hypervolumes of one run compare across
+ * constraint), and for latency (and size) 1.1 x the worst value of the first generation that had a
+ * successful trial, so hypervolumes of one run compare across
  * generations (and a resumed run derives the same point from the same replayed generation).
  */
 final class FrontTracker {
@@ -60,7 +60,7 @@ final class FrontTracker {
         for (int i = 1; i < k; i++) {
             int obj = i;
             double worst = results.stream().filter(TrialResult::ok).mapToDouble(r -> objectives(r)[obj]).max().orElse(1);
-            ref[i] = i == 1 && settings.referenceLatencyMs() > 0 ? settings.referenceLatencyMs() : 1.1 * worst;
+            ref[i] = 1.1 * worst;
         }
         return ref;
     }

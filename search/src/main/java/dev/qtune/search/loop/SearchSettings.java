@@ -7,12 +7,10 @@ import java.util.OptionalDouble;
  * How a search runs: its objectives (accuracy and latency first, optionally size), the lowest
  * acceptable top-1 ({@code minTop1}, from the experiment's max_drop; empty = unconstrained), the
  * budget (trials; optionally generations and wall-clock seconds, 0 = no limit), the validation
- * samples and benchmark seconds of a search trial, the failure rule, and the latency reference of
- * the hypervolume (0 = derived from the first generation: 1.1 x its slowest successful trial).
+ * samples and benchmark seconds of a search trial, and the failure rule.
  */
 public record SearchSettings(List<Objective> objectives, OptionalDouble minTop1, int trials, int generations,
-                             double wallClockSeconds, int samples, double benchSeconds, FailureRule onFailure,
-                             double referenceLatencyMs) {
+                             double wallClockSeconds, int samples, double benchSeconds, FailureRule onFailure) {
     public SearchSettings {
         objectives = List.copyOf(objectives);
         if (objectives.size() < 2 || objectives.get(0) != Objective.ACCURACY || objectives.get(1) != Objective.LATENCY) {
@@ -21,8 +19,9 @@ public record SearchSettings(List<Objective> objectives, OptionalDouble minTop1,
         if (trials < 1) {
             throw new IllegalArgumentException("budget trials must be >= 1, but was " + trials);
         }
-        if (generations < 0 || wallClockSeconds < 0 || referenceLatencyMs < 0) {
-            throw new IllegalArgumentException("generations, wall clock and reference latency must be >= 0");
+        if (generations < 0 || wallClockSeconds < 0) {
+            throw new IllegalArgumentException("generations and wall clock must be >= 0, but were " + generations
+                    + " and " + wallClockSeconds);
         }
         if (samples < 1 || !(benchSeconds > 0)) {
             throw new IllegalArgumentException("samples must be >= 1 and bench seconds > 0, but were " + samples

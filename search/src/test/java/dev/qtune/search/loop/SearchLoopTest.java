@@ -54,7 +54,8 @@ class SearchLoopTest {
                 continue;
             }
             top1 -= 0.004 * (8 - c.weightBits()) + (c.activationBits() < 8 ? 0.01 : 0);
-            latency += 0.05 * c.weightBits() + (c.activationBits() == 16 ? 0.2 : 0) + 0.001 * c.knobs().hashCode() % 7;
+            latency += 0.05 * c.weightBits() + (c.activationBits() == 16 ? 0.2 : 0)
+                    + 0.01 * c.knobs().getOrDefault("ow_tile", 1);
             crash |= c.weightBits() == 4 && c.granularity().name().equals("PER_TENSOR") && c.calibration().name().equals("MSE");
         }
         Provenance p = new Provenance("m", "d", "fake", "none", "host", 0, 1);
@@ -63,13 +64,13 @@ class SearchLoopTest {
                     spec.decoded().schedule(), Instant.EPOCH);
         }
         return new TrialResult(spec, TrialStatus.OK, "", Optional.of(new TrialMetrics(Math.max(0, top1), 100,
-                Math.abs(latency) + 0.01, latency, latency, 1000)), StageTimes.NONE, p, spec.decoded().schedule(),
+                latency, latency, latency, 1000)), StageTimes.NONE, p, spec.decoded().schedule(),
                 Instant.EPOCH);
     };
 
     private static SearchSettings settings(int trials) {
         return new SearchSettings(List.of(Objective.ACCURACY, Objective.LATENCY), OptionalDouble.of(0.88), trials, 0, 0,
-                100, 0.1, FailureRule.PENALIZE, 0);
+                100, 0.1, FailureRule.PENALIZE);
     }
 
     private static SearchOutcome run(String strategy, int trials, List<TrialResult> previous) {

@@ -1,0 +1,46 @@
+package dev.qtune.experiments.run;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Hypervolumes of two fabricated runs against their common reference point, computed by hand. */
+class RunComparisonTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void runsShareOneReferencePointAndCheckpointsCountTrialsInOrder() throws IOException {
+        // constraint 0.8 -> error reference 0.2; slowest trial of all runs 10 ms -> latency reference 11
+        Path a = run("a", "nsga2", new double[][] {{0.9, 5}, {0.95, 10}, {0.7, 1}});
+        Path b = run("b", "random", new double[][] {{0.85, 2}});
+        List<RunComparison.Row> rows = RunComparison.compare(List.of(a, b), List.of(1, 2));
+        // run a after 1 trial: error 0.1 at 5 ms -> (0.2 - 0.1) x (11 - 5) = 0.6
+        assertEquals(0.6, rows.get(0).hypervolume().get(1), 1e-9);
+        // after 2: adds (0.05, 10): 0.6 + (0.1 - 0.05) x (11 - 10) = 0.65; the third trial is infeasible
+        assertEquals(0.65, rows.get(0).hypervolume().get(2), 1e-9);
+        assertEquals(0.05 * 9, rows.get(1).hypervolume().get(1), 1e-9);
+        assertEquals("nsga2", rows.get(0).strategy());
+        assertEquals(List.of(1), List.copyOf(RunComparison.compare(List.of(a, b), List.of()).get(0).hypervolume().keySet()),
+                "no checkpoints: the smallest run's size");
+    }
+
+    private Path run(String name, String strategy, double[][] trials) throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve(name));
+        Files.writeString(dir.resolve(RunDirectory.PARETO),
+                "{\"strategy\": \"" + strategy + "\", \"seed\": 1, \"constraint\": {\"min_top1\": 0.8}}");
+        StringBuilder log = new StringBuilder();
+        for (int i = 0; i < trials.length; i++) {
+            log.append(String.format(java.util.Locale.ROOT, "{\"trial\": %d, \"kind\": \"search\", \"status\": \"OK\", "
+                    + "\"metrics\": {\"top1\": %s, \"latency_ms\": {\"median\": %s}}}%n", i, trials[i][0], trials[i][1]));
+        }
+        Files.writeString(dir.resolve(RunDirectory.TRIALS), log);
+        return dir;
+    }
+}

@@ -64,12 +64,12 @@ final class IntConvEmitter {
     }
 
     private static String direct(Layer l, TensorStorage x, TensorStorage y, boolean wide, EmitContext ctx) {
-        List<Knob> knobs = ConvSchedules.space(y.paddedChannels(), y.width(), ctx.lanes);
-        int ob = ctx.schedule().value(l.name, knobs.get(0));
-        int owt = ctx.schedule().value(l.name, knobs.get(1));
         Knob dotKnob = ConvSchedules.dot(!wide && ctx.dot8 && DotEight.exact(l.weights, l.outC, l.inCg, l.kh * l.kw,
                 DotEight.inputRange(ctx.graph, l.input)));
         int dot = ctx.schedule().value(l.name, dotKnob);
+        List<Knob> knobs = ConvSchedules.space(y.paddedChannels(), y.width(), ctx.lanes, dot);
+        int ob = ctx.schedule().value(l.name, knobs.get(0));
+        int owt = ctx.schedule().value(l.name, knobs.get(1));
         ctx.used(l.name, knobs.get(0).name(), ob);
         ctx.used(l.name, knobs.get(1).name(), owt);
         ctx.used(l.name, dotKnob.name(), dot);
@@ -90,7 +90,9 @@ final class IntConvEmitter {
                 }
             }
         }
-        ctx.needWideInput((long) x.spatial() * cp);
+        int hp = paddedExtent(x.height(), l.window.padTop(), y.height(), l.window.strideH(), l.kh, l.window.dilationH());
+        int wp = paddedExtent(x.width(), l.window.padLeft(), y.width(), l.window.strideW(), l.kw, l.window.dilationW());
+        ctx.needWideInput((long) hp * wp * cp);
         String zero = "qt_zero";
         int[] bias = l.bias;
         if (dot == 8 && x.dtype() == DType.I8) {
@@ -99,11 +101,23 @@ final class IntConvEmitter {
         } else {
             ctx.needZeroBytes(2L * cp);
         }
-        return String.format("    %s(%s, %s, %d, %d, %d, %s, %s,%n            %s, %s, %d, %d, %d, %s, %d, %d, %d, qt_x16, %s);%n",
-                wide ? "qt_conv_wide" : "qt_conv", ctx.buffer(l.input), EmitContext.kind(x.dtype()), x.height(),
-                x.width(), cp, ctx.declare(dot == 8 ? "int8_t" : "int16_t", packed), requantArgs(l, bias, nb * ob, ctx),
+        String kernel = wide ? "qt_conv_wide" : "qt_conv";
+        String args = String.format("%s, %s, %d, %d, %d, %s, %s,%n            %s, %s, %d, %d, %d, %s, %d, %d, %d, qt_x16, %s",
+                ctx.buffer(l.input), EmitContext.kind(x.dtype()), x.height(), x.width(), cp,
+                ctx.declare(dot == 8 ? "int8_t" : "int16_t", packed), requantArgs(l, bias, nb * ob, ctx),
                 ctx.buffer(l.output), EmitContext.kind(y.dtype()), y.height(), y.width(), y.paddedChannels(),
                 windowArgs(l), ob, owt, dot, zero);
+        String work = ctx.work(String.format("    %s_part(%s, w0, w1);%n", kernel, args));
+        return String.format("    %s_prepare(%s);%n    qt_parallel(%s, in, out, %d);%n", kernel, args, work, nb * y.height());
+    }
+
+    /**
+     * Rows (or columns) of the halo-padded input the AVX2 kernel reads: {@code qt_padded_extent}
+     * of the kernel library, the image plus its leading padding or the last window's reach.
+     */
+    static int paddedExtent(int n, int p0, int out, int stride, int k, int dilation) {
+        int need = (out - 1) * stride + (k - 1) * dilation + 1;
+        return Math.max(need, n + p0);
     }
 
     private static String depthwise(Layer l, TensorStorage x, TensorStorage y, EmitContext ctx) {

@@ -123,6 +123,9 @@ final class IntConvEmitter {
     private static String depthwise(Layer l, TensorStorage x, TensorStorage y, EmitContext ctx) {
         int cp = x.paddedChannels();
         int taps = l.kh * l.kw;
+        if (ctx.dot8 && cp % 8 == 0) {
+            return depthwiseAvx2(l, x, y, ctx);
+        }
         int[] packed = new int[taps * cp];
         for (int c = 0; c < l.outC; c++) {
             for (int t = 0; t < taps; t++) {
@@ -133,6 +136,31 @@ final class IntConvEmitter {
                 ctx.buffer(l.input), EmitContext.kind(x.dtype()), x.height(), x.width(), cp,
                 ctx.declare("int8_t", packed), requantArgs(l, l.bias, cp, ctx), ctx.buffer(l.output),
                 EmitContext.kind(y.dtype()), y.height(), y.width(), windowArgs(l));
+    }
+
+    /**
+     * The AVX2 depthwise kernel: halo-padded unsigned 8-bit (or int16) input as for dot 8, weights as
+     * int32 [taps][CP] holding the int16 pair (w, 0), so vpmaddwd gives x * w exactly.
+     */
+    private static String depthwiseAvx2(Layer l, TensorStorage x, TensorStorage y, EmitContext ctx) {
+        int cp = x.paddedChannels();
+        int taps = l.kh * l.kw;
+        int[] packed = new int[taps * cp];
+        for (int c = 0; c < l.outC; c++) {
+            for (int t = 0; t < taps; t++) {
+                packed[t * cp + c] = l.weights[c * taps + t] & 0xffff;
+            }
+        }
+        int hp = paddedExtent(x.height(), l.window.padTop(), y.height(), l.window.strideH(), l.kh, l.window.dilationH());
+        int wp = paddedExtent(x.width(), l.window.padLeft(), y.width(), l.window.strideW(), l.kw, l.window.dilationW());
+        ctx.needWideInput((long) hp * wp * cp);
+        int[] bias = x.dtype() == DType.I8 ? DotEight.offsetBias(l.bias, l.weights, l.outC) : l.bias;
+        String args = String.format("%s, %s, %d, %d, %d, %s, %s,%n            %s, %s, %d, %d, %s, qt_x16",
+                ctx.buffer(l.input), EmitContext.kind(x.dtype()), x.height(), x.width(), cp,
+                ctx.declare("int32_t", packed), requantArgs(l, bias, cp, ctx), ctx.buffer(l.output),
+                EmitContext.kind(y.dtype()), y.height(), y.width(), windowArgs(l));
+        String work = ctx.work(String.format("    qt_depthwise_part(%s, w0, w1);%n", args));
+        return String.format("    qt_depthwise_prepare(%s);%n    qt_parallel(%s, in, out, %d);%n", args, work, y.height());
     }
 
     private static String grouped(Layer l, TensorStorage x, TensorStorage y, boolean wide, EmitContext ctx) {

@@ -279,4 +279,123 @@ QT_INLINE void qt_conv_avx2(const void *xp, int WP, int CP, const void *wpk, con
     }
 }
 
+/*
+ * Depthwise convolution (group = C = OC, CP a multiple of 8), NHWC, vectorised over channels, on
+ * the halo-padded input of the direct kernel (unsigned 8-bit, i8 offset by +128 with the bias
+ * carrying -128 * sum(w); or int16 for 16-bit activations). Weights are int32 [KH*KW][CP] holding
+ * (w & 0xffff): as int16 pairs (w, 0), so vpmaddwd of a zero- or sign-extended input lane gives
+ * exactly x * w. Work items are output rows; tiles of DWT pixels x 8 channels.
+ */
+#define QT_DW_TILE 4
+#define QT_DEFINE_DEPTHWISE_AVX2(NAME, IN_T, LOAD8)                                                     \
+    QT_INLINE void NAME(const IN_T *xp, int WP, int CP, const int32_t *wpk, const int32_t *bias,          \
+                        const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, void *y, int yk, \
+                        int OH, int OW, int KH, int KW, int SH, int SW, int DH, int DW, int w0, int w1) {    \
+        uint64_t radd[CP], rsub[CP], rsft[CP];                                                               \
+        (void) OH;                                                                                           \
+        qt_upward_constants(shift, CP, radd, rsub, rsft);                                                    \
+        const int full = OW / QT_DW_TILE * QT_DW_TILE;                                                       \
+        for (int oh = w0; oh < w1; oh++) {                                                                   \
+            const IN_T *xr = xp + (size_t) oh * SH * WP * CP;                                                \
+            for (int ow0 = 0; ow0 < OW; ow0 += QT_DW_TILE) {                                                 \
+                const int nt = ow0 < full ? QT_DW_TILE : OW - full;                                          \
+                for (int c = 0; c < CP; c += 8) {                                                            \
+                    __m256i acc[QT_DW_TILE];                                                                 \
+                    const __m256i b = _mm256_loadu_si256((const __m256i *) (bias + c));                      \
+                    for (int t = 0; t < QT_DW_TILE; t++) {                                                   \
+                        acc[t] = b;                                                                          \
+                    }                                                                                        \
+                    for (int kh = 0; kh < KH; kh++) {                                                        \
+                        for (int kw = 0; kw < KW; kw++) {                                                    \
+                            const __m256i wv = _mm256_loadu_si256((const __m256i *) (wpk + (size_t) (kh * KW + kw) * CP + c)); \
+                            const IN_T *xt = xr + ((size_t) kh * DH * WP + (size_t) ow0 * SW + (size_t) kw * DW) * CP + c; \
+                            for (int t = 0; t < QT_DW_TILE; t++) {                                           \
+                                if (t < nt) {                                                                \
+                                    acc[t] = _mm256_add_epi32(acc[t],                                        \
+                                            _mm256_madd_epi16(LOAD8(xt + (size_t) t * SW * CP), wv));        \
+                                }                                                                            \
+                            }                                                                                \
+                        }                                                                                    \
+                    }                                                                                        \
+                    for (int t = 0; t < nt; t++) {                                                           \
+                        qt_epilogue8_avx2(acc[t], c, 8, mant, shift, radd, rsub, rsft, rounding, lo, hi, y, yk, \
+                                          ((size_t) oh * OW + ow0 + t) * CP + c);                            \
+                    }                                                                                        \
+                }                                                                                            \
+            }                                                                                                \
+        }                                                                                                    \
+    }
+
+#define QT_LOAD8_U8(p) _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *) (p)))
+#define QT_LOAD8_I16(p) _mm256_cvtepi16_epi32(_mm_loadu_si128((const __m128i *) (p)))
+QT_DEFINE_DEPTHWISE_AVX2(qt_depthwise8_avx2, uint8_t, QT_LOAD8_U8)
+QT_DEFINE_DEPTHWISE_AVX2(qt_depthwise16_avx2, int16_t, QT_LOAD8_I16)
+
+/* Depthwise entry, in the two steps of qt_conv_prepare / qt_conv_part (work items: output rows). */
+QT_INLINE const void *qt_depthwise_input(const void *x, int xk, int H, int W, int CP, int OH, int OW, int KH, int KW,
+                                         int SH, int SW, int PT, int PL, int DH, int DW, void *scratch, int copy) {
+    return qt_pad_input(x, xk, H, W, CP, PT, PL, qt_padded_extent(H, PT, OH, SH, KH, DH),
+                        qt_padded_extent(W, PL, OW, SW, KW, DW), xk == QT_I16 ? 16 : 8, scratch, copy);
+}
+
+QT_INLINE void qt_depthwise_prepare(const void *x, int xk, int H, int W, int CP, const int32_t *wpk,
+                                    const int32_t *bias, const int32_t *mant, const int8_t *shift, int rounding, int lo,
+                                    int hi, void *y, int yk, int OH, int OW, int KH, int KW, int SH, int SW, int PT,
+                                    int PL, int DH, int DW, int16_t *scratch) {
+    (void) wpk, (void) bias, (void) mant, (void) shift, (void) rounding, (void) lo, (void) hi, (void) y, (void) yk;
+    qt_depthwise_input(x, xk, H, W, CP, OH, OW, KH, KW, SH, SW, PT, PL, DH, DW, scratch, 1);
+}
+
+QT_INLINE void qt_depthwise_part(const void *x, int xk, int H, int W, int CP, const int32_t *wpk, const int32_t *bias,
+                                 const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, void *y,
+                                 int yk, int OH, int OW, int KH, int KW, int SH, int SW, int PT, int PL, int DH, int DW,
+                                 int16_t *scratch, int w0, int w1) {
+    const void *in = qt_depthwise_input(x, xk, H, W, CP, OH, OW, KH, KW, SH, SW, PT, PL, DH, DW, scratch, 0);
+    const int WP = qt_padded_extent(W, PL, OW, SW, KW, DW);
+    if (xk == QT_I16) {
+        qt_depthwise16_avx2((const int16_t *) in, WP, CP, wpk, bias, mant, shift, rounding, lo, hi, y, yk, OH, OW, KH,
+                            KW, SH, SW, DH, DW, w0, w1);
+    } else {
+        qt_depthwise8_avx2((const uint8_t *) in, WP, CP, wpk, bias, mant, shift, rounding, lo, hi, y, yk, OH, OW, KH,
+                           KW, SH, SW, DH, DW, w0, w1);
+    }
+}
+
+/* 8 elements of an integer tensor as int32 lanes. */
+QT_INLINE __m256i qt_load8_i32(const void *p, int kind, size_t i) {
+    if (kind == QT_U8) {
+        return _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *) ((const uint8_t *) p + i)));
+    }
+    if (kind == QT_I8) {
+        return _mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *) ((const int8_t *) p + i)));
+    }
+    return _mm256_cvtepi16_epi32(_mm_loadu_si128((const __m128i *) ((const int16_t *) p + i)));
+}
+
+/* apply(M, a) rounding upward for 8 int32 lanes a, as 64-bit lanes (even and odd elements), unsaturated. */
+QT_INLINE void qt_apply_upward8(__m256i a, int32_t m, int n, __m256i *even, __m256i *odd) {
+    const __m256i mv = _mm256_set1_epi64x(m);
+    const __m256i add = _mm256_set1_epi64x((long long) ((n > 0 ? (uint64_t) 1 << (n - 1) : 0) + ((uint64_t) 1 << 63)));
+    const __m256i sub = _mm256_set1_epi64x((long long) (((uint64_t) 1 << 63) >> n));
+    const __m128i sh = _mm_cvtsi32_si128(n);
+    *even = _mm256_sub_epi64(_mm256_srl_epi64(_mm256_add_epi64(_mm256_mul_epi32(a, mv), add), sh), sub);
+    *odd = _mm256_sub_epi64(_mm256_srl_epi64(_mm256_add_epi64(_mm256_mul_epi32(_mm256_srli_epi64(a, 32), mv), add), sh),
+                            sub);
+}
+
+/* qt_add rounding upward, 8 elements at a time (n a multiple of 8); exact as the scalar one. */
+QT_INLINE void qt_add_upward_avx2(const void *a, int ak, const void *b, int bk, void *y, int yk, size_t n, int32_t ma,
+                                  int na, int32_t mb, int nb, int lo, int hi) {
+    const __m256i vlo = _mm256_set1_epi64x(lo);
+    const __m256i vhi = _mm256_set1_epi64x(hi);
+    for (size_t i = 0; i < n; i += 8) {
+        __m256i ae, ao, be, bo;
+        qt_apply_upward8(qt_load8_i32(a, ak, i), ma, na, &ae, &ao);
+        qt_apply_upward8(qt_load8_i32(b, bk, i), mb, nb, &be, &bo);
+        const __m256i e = qt_clamp64(_mm256_add_epi64(ae, be), vlo, vhi);
+        const __m256i o = qt_clamp64(_mm256_add_epi64(ao, bo), vlo, vhi);
+        qt_store8_avx2(_mm256_blend_epi32(e, _mm256_slli_epi64(o, 32), 0xAA), y, yk, i);
+    }
+}
+
 #endif

@@ -310,7 +310,14 @@ QT_INLINE void qt_conv_depthwise(const void *x, int xk, int H, int W, int CP, co
 /* y = clamp(apply(Ma, a) + apply(Mb, b)) element-wise (QAdd). */
 QT_INLINE void qt_add(const void *a, int ak, const void *b, int bk, void *y, int yk, size_t n, int32_t ma, int na,
                       int32_t mb, int nb, int rounding, int lo, int hi) {
-    for (size_t i = 0; i < n; i++) {
+    size_t i0 = 0;
+#if defined(__AVX2__)
+    if (rounding == QT_UPWARD) {
+        i0 = n / 8 * 8;
+        qt_add_upward_avx2(a, ak, b, bk, y, yk, i0, ma, na, mb, nb, lo, hi);
+    }
+#endif
+    for (size_t i = i0; i < n; i++) {
         int64_t v = qt_apply(qt_load(a, ak, i), ma, na, rounding) + qt_apply(qt_load(b, bk, i), mb, nb, rounding);
         qt_store(y, yk, i, qt_clamp(v, lo, hi));
     }

@@ -20,6 +20,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__AVX2__)
+#include <immintrin.h>
+#endif
 
 #define QT_INLINE static inline __attribute__((always_inline))
 #define QT_U8 0
@@ -143,7 +146,26 @@ QT_INLINE float qt_jmin(float a, float b) {
 /* q = clamp(rint(x / s)), NaN -> 0; from fp32 NCHW [C][HW] to integer NHWC [HW][CP]. */
 QT_INLINE void qt_quantize(const float *x, void *y, int kind, int C, int HW, int CP, float s, int lo, int hi) {
     for (int c = 0; c < C; c++) {
-        for (int i = 0; i < HW; i++) {
+        int i0 = 0;
+#if defined(__AVX2__)
+        /* The same arithmetic on 8 pixels: IEEE division, round to nearest even, NaN to 0, clamp. */
+        const __m256 vs = _mm256_set1_ps(s);
+        const __m256 vlo = _mm256_set1_ps((float) lo);
+        const __m256 vhi = _mm256_set1_ps((float) hi);
+        i0 = HW / 8 * 8;
+        for (int i = 0; i < i0; i += 8) {
+            const __m256 r = _mm256_div_ps(_mm256_loadu_ps(x + (size_t) c * HW + i), vs);
+            const __m256 ok = _mm256_cmp_ps(r, r, _CMP_ORD_Q);
+            __m256 q = _mm256_round_ps(r, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+            q = _mm256_min_ps(_mm256_max_ps(q, vlo), vhi);
+            int32_t v[8] __attribute__((aligned(32)));
+            _mm256_store_si256((__m256i *) v, _mm256_and_si256(_mm256_cvttps_epi32(q), _mm256_castps_si256(ok)));
+            for (int k = 0; k < 8; k++) {
+                qt_store(y, kind, (size_t) (i + k) * CP + c, v[k]);
+            }
+        }
+#endif
+        for (int i = i0; i < HW; i++) {
             float r = x[(size_t) c * HW + i] / s;
             int32_t q;
             if (r != r) {
@@ -160,7 +182,19 @@ QT_INLINE void qt_quantize(const float *x, void *y, int kind, int C, int HW, int
 /* x = (float) q * s; from integer NHWC [HW][CP] to fp32 NCHW [C][HW]. */
 QT_INLINE void qt_dequantize(const void *x, int kind, float *y, int C, int HW, int CP, float s) {
     for (int c = 0; c < C; c++) {
-        for (int i = 0; i < HW; i++) {
+        int i0 = 0;
+#if defined(__AVX2__)
+        i0 = HW / 8 * 8;
+        for (int i = 0; i < i0; i += 8) {
+            int32_t v[8] __attribute__((aligned(32)));
+            for (int k = 0; k < 8; k++) {
+                v[k] = qt_load(x, kind, (size_t) (i + k) * CP + c);
+            }
+            _mm256_storeu_ps(y + (size_t) c * HW + i,
+                             _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_load_si256((const __m256i *) v)), _mm256_set1_ps(s)));
+        }
+#endif
+        for (int i = i0; i < HW; i++) {
             y[(size_t) c * HW + i] = (float) qt_load(x, kind, (size_t) i * CP + c) * s;
         }
     }

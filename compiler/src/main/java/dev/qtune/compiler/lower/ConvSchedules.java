@@ -13,10 +13,16 @@ import java.util.List;
  *   <li>{@code ow_tile}: output pixels of one row accumulated together (valid up to the output
  *       width).</li>
  * </ul>
- * The default keeps oc_block * ow_tile accumulators within about twelve vector registers.
  * A third knob, {@code dot}, is the operand width of the inner product: 16 (int16 pairs, exact
  * for any operands) or 8 (groups of four 8-bit operands: faster, offered only where the
  * target's 8-bit instructions are exact for the layer's weights and input range).
+ *
+ * <p>The default is what measured fastest on AVX2 (docs/codegen.md, "Schedules as data"): 16
+ * output channels (two vectors) by 4 pixels for dot 16 and by 3 pixels for dot 8, whose step needs
+ * two more registers (vpmaddubsw's temporary and the vector of ones). In general: blocks of 16
+ * channels, and the widest tile whose accumulators (tile x block / lanes) stay within 8 registers
+ * for dot 16 and 6 for dot 8; a layer narrower than that tile (dense layers: width 1) spends the
+ * registers on up to 4 vectors of channels instead.
  */
 public final class ConvSchedules {
     public static final String OC_BLOCK = "oc_block";
@@ -24,13 +30,19 @@ public final class ConvSchedules {
     public static final String DOT = "dot";
     private static final int[] OC_BLOCKS = {4, 8, 16, 32, 64};
     private static final int[] OW_TILES = {1, 2, 3, 4, 6, 8};
-    private static final int ACCUMULATOR_REGISTERS = 12;
+    private static final int DEFAULT_BLOCK = 16;
+    private static final int MAX_DEFAULT_VECTORS = 4;
 
     private ConvSchedules() {
     }
 
-    /** The knobs of a layer with {@code outChannels} (padded) outputs of width {@code outWidth}, for int32 {@code lanes}. */
+    /** The knobs of a layer with {@code outChannels} (padded) outputs of width {@code outWidth}, for int32 {@code lanes}, dot 16. */
     public static List<Knob> space(int outChannels, int outWidth, int lanes) {
+        return space(outChannels, outWidth, lanes, 16);
+    }
+
+    /** The knobs of a layer as above, with defaults for the given {@code dot} (8 or 16). */
+    public static List<Knob> space(int outChannels, int outWidth, int lanes, int dot) {
         int maxBlock = TensorStorage.roundUp(outChannels, lanes);
         List<Integer> blocks = new ArrayList<>();
         for (int b : OC_BLOCKS) {
@@ -44,18 +56,14 @@ public final class ConvSchedules {
                 tiles.add(t);
             }
         }
-        int block = blocks.get(0);
-        for (int b : blocks) {
-            if (b <= Math.min(maxBlock, 4 * lanes)) {
-                block = b;
-            }
-        }
-        int vectorsPerPixel = Math.max(1, block / lanes);
-        int tile = tiles.get(0);
-        for (int t : tiles) {
-            if (t * vectorsPerPixel <= ACCUMULATOR_REGISTERS) {
-                tile = t;
-            }
+        int budget = accumulatorRegisters(dot);
+        int block = largestAtMost(blocks, Math.min(maxBlock, Math.max(DEFAULT_BLOCK, lanes)));
+        int vectors = Math.max(1, block / lanes);
+        int tile = largestAtMost(tiles, Math.max(1, budget / vectors));
+        if (tile * vectors < budget) {
+            // A narrow layer: more channels per tile instead of more pixels.
+            int wanted = Math.min(MAX_DEFAULT_VECTORS, budget / tile) * lanes;
+            block = largestAtMost(blocks, Math.max(block, Math.min(maxBlock, wanted)));
         }
         return List.of(new Knob(OC_BLOCK, blocks, block), new Knob(OW_TILE, tiles, tile));
     }
@@ -63,5 +71,20 @@ public final class ConvSchedules {
     /** The dot knob: 8 and 16 where the 8-bit path is exact (8 by default), else 16 only. */
     public static Knob dot(boolean eightBitExact) {
         return eightBitExact ? new Knob(DOT, List.of(8, 16), 8) : new Knob(DOT, List.of(16), 16);
+    }
+
+    /** Accumulator registers the default tile may use: 8 of 16 YMM registers for dot 16, 6 for dot 8. */
+    private static int accumulatorRegisters(int dot) {
+        return dot == 8 ? 6 : 8;
+    }
+
+    private static int largestAtMost(List<Integer> values, int limit) {
+        int best = values.get(0);
+        for (int v : values) {
+            if (v <= limit) {
+                best = v;
+            }
+        }
+        return best;
     }
 }

@@ -159,7 +159,7 @@ public final class CModuleEmitter {
                 .append("static const unsigned char qt_zero[").append(ctx.zeroBytes()).append("] __attribute__((aligned(64), unused));\n")
                 .append("static float qt_col[").append(Math.max(1, ctx.colFloats())).append("] __attribute__((aligned(64), unused));\n")
                 .append("static int16_t qt_x16[").append(ctx.wideInput()).append("] __attribute__((aligned(64), unused));\n\n")
-                .append(ctx.constants()).append('\n').append(layers)
+                .append(ctx.constants()).append('\n').append(ctx.workFunctions()).append(layers)
                 .append("void qt_run(const float *in, float *out) {\n");
         for (int i = 0; i < names.size(); i++) {
             sb.append("    layer").append(i).append("(in, out);\n");

@@ -24,6 +24,8 @@ final class EmitContext {
     final boolean dot8;
     private ScheduleConfig schedule;
     private final StringBuilder constants = new StringBuilder();
+    private final StringBuilder work = new StringBuilder();
+    private int workCount;
     private int constantCount;
     /** Constants with more elements than this are embedded as binary files. */
     private static final int BINARY_THRESHOLD = 65536;
@@ -164,6 +166,24 @@ final class EmitContext {
 
     String constants() {
         return constants.toString();
+    }
+
+    /**
+     * Declares a work function {@code static void NAME(const float *in, float *out, int w0, int w1)}
+     * whose body is {@code call} (a kernel call ending in the arguments {@code w0, w1}) and returns
+     * its name; a layer runs it through {@code qt_parallel}, so the kernel is inlined with literal
+     * shapes outside any OpenMP region.
+     */
+    String work(String call) {
+        String name = "qt_work" + workCount++;
+        work.append("static void ").append(name).append("(const float *in, float *out, int w0, int w1) {\n")
+                .append("    (void) in;\n    (void) out;\n").append(call).append("}\n\n");
+        return name;
+    }
+
+    /** The work functions declared so far (C definitions). */
+    String workFunctions() {
+        return work.toString();
     }
 
     ScheduleConfig schedule() {

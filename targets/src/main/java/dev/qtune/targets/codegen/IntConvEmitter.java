@@ -64,12 +64,12 @@ final class IntConvEmitter {
     }
 
     private static String direct(Layer l, TensorStorage x, TensorStorage y, boolean wide, EmitContext ctx) {
-        List<Knob> knobs = ConvSchedules.space(y.paddedChannels(), y.width(), ctx.lanes);
-        int ob = ctx.schedule().value(l.name, knobs.get(0));
-        int owt = ctx.schedule().value(l.name, knobs.get(1));
         Knob dotKnob = ConvSchedules.dot(!wide && ctx.dot8 && DotEight.exact(l.weights, l.outC, l.inCg, l.kh * l.kw,
                 DotEight.inputRange(ctx.graph, l.input)));
         int dot = ctx.schedule().value(l.name, dotKnob);
+        List<Knob> knobs = ConvSchedules.space(y.paddedChannels(), y.width(), ctx.lanes, dot);
+        int ob = ctx.schedule().value(l.name, knobs.get(0));
+        int owt = ctx.schedule().value(l.name, knobs.get(1));
         ctx.used(l.name, knobs.get(0).name(), ob);
         ctx.used(l.name, knobs.get(1).name(), owt);
         ctx.used(l.name, dotKnob.name(), dot);
@@ -90,7 +90,9 @@ final class IntConvEmitter {
                 }
             }
         }
-        ctx.needWideInput((long) x.spatial() * cp);
+        int hp = paddedExtent(x.height(), l.window.padTop(), y.height(), l.window.strideH(), l.kh, l.window.dilationH());
+        int wp = paddedExtent(x.width(), l.window.padLeft(), y.width(), l.window.strideW(), l.kw, l.window.dilationW());
+        ctx.needWideInput((long) hp * wp * cp);
         String zero = "qt_zero";
         int[] bias = l.bias;
         if (dot == 8 && x.dtype() == DType.I8) {
@@ -99,16 +101,31 @@ final class IntConvEmitter {
         } else {
             ctx.needZeroBytes(2L * cp);
         }
-        return String.format("    %s(%s, %s, %d, %d, %d, %s, %s,%n            %s, %s, %d, %d, %d, %s, %d, %d, %d, qt_x16, %s);%n",
-                wide ? "qt_conv_wide" : "qt_conv", ctx.buffer(l.input), EmitContext.kind(x.dtype()), x.height(),
-                x.width(), cp, ctx.declare(dot == 8 ? "int8_t" : "int16_t", packed), requantArgs(l, bias, nb * ob, ctx),
+        String kernel = wide ? "qt_conv_wide" : "qt_conv";
+        String args = String.format("%s, %s, %d, %d, %d, %s, %s,%n            %s, %s, %d, %d, %d, %s, %d, %d, %d, qt_x16, %s",
+                ctx.buffer(l.input), EmitContext.kind(x.dtype()), x.height(), x.width(), cp,
+                ctx.declare(dot == 8 ? "int8_t" : "int16_t", packed), requantArgs(l, bias, nb * ob, ctx),
                 ctx.buffer(l.output), EmitContext.kind(y.dtype()), y.height(), y.width(), y.paddedChannels(),
                 windowArgs(l), ob, owt, dot, zero);
+        String work = ctx.work(String.format("    %s_part(%s, w0, w1);%n", kernel, args));
+        return String.format("    %s_prepare(%s);%n    qt_parallel(%s, in, out, %d);%n", kernel, args, work, nb * y.height());
+    }
+
+    /**
+     * Rows (or columns) of the halo-padded input the AVX2 kernel reads: {@code qt_padded_extent}
+     * of the kernel library, the image plus its leading padding or the last window's reach.
+     */
+    static int paddedExtent(int n, int p0, int out, int stride, int k, int dilation) {
+        int need = (out - 1) * stride + (k - 1) * dilation + 1;
+        return Math.max(need, n + p0);
     }
 
     private static String depthwise(Layer l, TensorStorage x, TensorStorage y, EmitContext ctx) {
         int cp = x.paddedChannels();
         int taps = l.kh * l.kw;
+        if (ctx.dot8 && cp % 8 == 0) {
+            return depthwiseAvx2(l, x, y, ctx);
+        }
         int[] packed = new int[taps * cp];
         for (int c = 0; c < l.outC; c++) {
             for (int t = 0; t < taps; t++) {
@@ -119,6 +136,31 @@ final class IntConvEmitter {
                 ctx.buffer(l.input), EmitContext.kind(x.dtype()), x.height(), x.width(), cp,
                 ctx.declare("int8_t", packed), requantArgs(l, l.bias, cp, ctx), ctx.buffer(l.output),
                 EmitContext.kind(y.dtype()), y.height(), y.width(), windowArgs(l));
+    }
+
+    /**
+     * The AVX2 depthwise kernel: halo-padded unsigned 8-bit (or int16) input as for dot 8, weights as
+     * int32 [taps][CP] holding the int16 pair (w, 0), so vpmaddwd gives x * w exactly.
+     */
+    private static String depthwiseAvx2(Layer l, TensorStorage x, TensorStorage y, EmitContext ctx) {
+        int cp = x.paddedChannels();
+        int taps = l.kh * l.kw;
+        int[] packed = new int[taps * cp];
+        for (int c = 0; c < l.outC; c++) {
+            for (int t = 0; t < taps; t++) {
+                packed[t * cp + c] = l.weights[c * taps + t] & 0xffff;
+            }
+        }
+        int hp = paddedExtent(x.height(), l.window.padTop(), y.height(), l.window.strideH(), l.kh, l.window.dilationH());
+        int wp = paddedExtent(x.width(), l.window.padLeft(), y.width(), l.window.strideW(), l.kw, l.window.dilationW());
+        ctx.needWideInput((long) hp * wp * cp);
+        int[] bias = x.dtype() == DType.I8 ? DotEight.offsetBias(l.bias, l.weights, l.outC) : l.bias;
+        String args = String.format("%s, %s, %d, %d, %d, %s, %s,%n            %s, %s, %d, %d, %s, qt_x16",
+                ctx.buffer(l.input), EmitContext.kind(x.dtype()), x.height(), x.width(), cp,
+                ctx.declare("int32_t", packed), requantArgs(l, bias, cp, ctx), ctx.buffer(l.output),
+                EmitContext.kind(y.dtype()), y.height(), y.width(), windowArgs(l));
+        String work = ctx.work(String.format("    qt_depthwise_part(%s, w0, w1);%n", args));
+        return String.format("    qt_depthwise_prepare(%s);%n    qt_parallel(%s, in, out, %d);%n", args, work, y.height());
     }
 
     private static String grouped(Layer l, TensorStorage x, TensorStorage y, boolean wide, EmitContext ctx) {

@@ -4,6 +4,10 @@
  * u8 for dot 8) times OB/8 vectors of weights. dot 16 sums by vpmaddwd into int32 lanes (one per
  * output channel), exact for every operand; dot 8 by vpmaddubsw (int16 pair sums with saturation,
  * which the code generator has proven cannot occur for the layer) then vpmaddwd by ones.
+ *
+ * The kernel reads a halo-padded copy of the input (qt_pad_input: the layer's padding written
+ * out, already in the dot layout's element type), so its inner loops have no bounds checks and
+ * the OWT pixels of a tile sit at a constant stride from one base pointer.
  */
 #ifndef QTUNE_AVX2_KERNELS_H
 #define QTUNE_AVX2_KERNELS_H
@@ -16,12 +20,17 @@
  * (even and odd channels separately, vpmuldq), and the rounding arithmetic shift
  * floor((p + 2^(n-1)) / 2^n) is done as a logical shift of p + 2^(n-1) + 2^63, minus 2^(63-n):
  * exact for |p| < 2^62, which holds for int32 accumulators and mantissas below 2^31.
+ *
+ * Constants are laid out per group of 8 channels as the vectors use them: the 4 even channels'
+ * values, then the 4 odd channels' (add, sub and shift as 64-bit lanes).
  */
-QT_INLINE void qt_upward_constants(const int8_t *shift, int n, uint64_t *add, uint64_t *sub) {
+QT_INLINE void qt_upward_constants(const int8_t *shift, int n, uint64_t *add, uint64_t *sub, uint64_t *sft) {
     for (int c = 0; c < n; c++) {
         const int s = shift[c];
-        add[c] = (s > 0 ? (uint64_t) 1 << (s - 1) : 0) + ((uint64_t) 1 << 63);
-        sub[c] = ((uint64_t) 1 << 63) >> s;
+        const int at = (c & ~7) + ((c & 1) ? 4 : 0) + ((c & 7) >> 1);
+        add[at] = (s > 0 ? (uint64_t) 1 << (s - 1) : 0) + ((uint64_t) 1 << 63);
+        sub[at] = ((uint64_t) 1 << 63) >> s;
+        sft[at] = (uint64_t) s;
     }
 }
 
@@ -30,23 +39,32 @@ QT_INLINE __m256i qt_clamp64(__m256i v, __m256i lo, __m256i hi) {
     return _mm256_blendv_epi8(v, hi, _mm256_cmpgt_epi64(v, hi));
 }
 
-QT_INLINE __m256i qt_requant_upward8(__m256i acc, const int32_t *mant, const int8_t *shift, const uint64_t *add,
-                                     const uint64_t *sub, __m256i lo, __m256i hi) {
+QT_INLINE __m256i qt_requant_upward8(__m256i acc, const int32_t *mant, const uint64_t *add, const uint64_t *sub,
+                                     const uint64_t *sft, __m256i lo, __m256i hi) {
     const __m256i m = _mm256_loadu_si256((const __m256i *) mant);
-    const __m256i s = _mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *) shift));
-    const __m256i s_even = _mm256_and_si256(s, _mm256_set1_epi64x(0xffffffff));
-    const __m256i s_odd = _mm256_srli_epi64(s, 32);
     __m256i pe = _mm256_mul_epi32(acc, m);
     __m256i po = _mm256_mul_epi32(_mm256_srli_epi64(acc, 32), _mm256_srli_epi64(m, 32));
-    pe = _mm256_add_epi64(pe, _mm256_set_epi64x((long long) add[6], (long long) add[4], (long long) add[2], (long long) add[0]));
-    po = _mm256_add_epi64(po, _mm256_set_epi64x((long long) add[7], (long long) add[5], (long long) add[3], (long long) add[1]));
-    pe = _mm256_sub_epi64(_mm256_srlv_epi64(pe, s_even),
-                          _mm256_set_epi64x((long long) sub[6], (long long) sub[4], (long long) sub[2], (long long) sub[0]));
-    po = _mm256_sub_epi64(_mm256_srlv_epi64(po, s_odd),
-                          _mm256_set_epi64x((long long) sub[7], (long long) sub[5], (long long) sub[3], (long long) sub[1]));
+    pe = _mm256_add_epi64(pe, _mm256_loadu_si256((const __m256i *) add));
+    po = _mm256_add_epi64(po, _mm256_loadu_si256((const __m256i *) (add + 4)));
+    pe = _mm256_sub_epi64(_mm256_srlv_epi64(pe, _mm256_loadu_si256((const __m256i *) sft)),
+                          _mm256_loadu_si256((const __m256i *) sub));
+    po = _mm256_sub_epi64(_mm256_srlv_epi64(po, _mm256_loadu_si256((const __m256i *) (sft + 4))),
+                          _mm256_loadu_si256((const __m256i *) (sub + 4)));
     pe = qt_clamp64(pe, lo, hi);
     po = qt_clamp64(po, lo, hi);
     return _mm256_blend_epi32(pe, _mm256_slli_epi64(po, 32), 0xAA);
+}
+
+/* Stores 8 int32 values already within the output kind's range (so packing never saturates). */
+QT_INLINE void qt_store8_avx2(__m256i v, void *y, int yk, size_t base) {
+    const __m128i p16 = _mm_packs_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+    if (yk == QT_I16) {
+        _mm_storeu_si128((__m128i *) ((int16_t *) y + base), p16);
+    } else if (yk == QT_U8) {
+        _mm_storel_epi64((__m128i *) ((uint8_t *) y + base), _mm_packus_epi16(p16, p16));
+    } else {
+        _mm_storel_epi64((__m128i *) ((int8_t *) y + base), _mm_packs_epi16(p16, p16));
+    }
 }
 
 /*
@@ -55,22 +73,90 @@ QT_INLINE __m256i qt_requant_upward8(__m256i acc, const int32_t *mant, const int
  * accumulators stay in registers.
  */
 QT_INLINE void qt_epilogue8_avx2(__m256i acc, int ch0, int count, const int32_t *mant, const int8_t *shift,
-                                 const uint64_t *add, const uint64_t *sub, int rounding, int lo, int hi, void *y,
-                                 int yk, size_t base) {
+                                 const uint64_t *add, const uint64_t *sub, const uint64_t *sft, int rounding, int lo,
+                                 int hi, void *y, int yk, size_t base) {
     int32_t out[8] __attribute__((aligned(32)));
     if (rounding == QT_UPWARD) {
-        _mm256_store_si256((__m256i *) out, qt_requant_upward8(acc, mant + ch0, shift + ch0, add + ch0, sub + ch0,
-                                                               _mm256_set1_epi64x(lo), _mm256_set1_epi64x(hi)));
+        const __m256i r = qt_requant_upward8(acc, mant + ch0, add + ch0, sub + ch0, sft + ch0, _mm256_set1_epi64x(lo),
+                                             _mm256_set1_epi64x(hi));
+        if (count >= 8) {
+            qt_store8_avx2(r, y, yk, base);
+            return;
+        }
+        _mm256_store_si256((__m256i *) out, r);
     } else {
         int32_t sums[8] __attribute__((aligned(32)));
         _mm256_store_si256((__m256i *) sums, acc);
         for (int o = 0; o < 8; o++) {
             out[o] = qt_clamp(qt_apply(sums[o], mant[ch0 + o], shift[ch0 + o], rounding), lo, hi);
         }
+        if (count >= 8) {
+            qt_store8_avx2(_mm256_load_si256((const __m256i *) out), y, yk, base);
+            return;
+        }
     }
-    for (int o = 0; o < count && o < 8; o++) {
+    for (int o = 0; o < count; o++) {
         qt_store(y, yk, base + o, out[o]);
     }
+}
+
+/*
+ * The halo-padded input of the direct kernel: HP x WP pixels of CP channels, the image at rows
+ * PT.. and columns PL.., padding elsewhere; int16 for dot 16, unsigned 8-bit for dot 8 (i8 offset
+ * by +128, padding 128 = real 0). Returns x itself when no copy is needed, else scratch, which it
+ * fills only when copy is set (so the work items can ask where their input is).
+ */
+QT_INLINE const void *qt_pad_input(const void *x, int xk, int H, int W, int CP, int PT, int PL, int HP, int WP,
+                                   int DOT, void *scratch, int copy) {
+    const int esize = DOT == 8 ? 1 : 2;
+    if (PT == 0 && PL == 0 && HP == H && WP == W && (DOT == 8 ? xk == QT_U8 : xk == QT_I16)) {
+        return x;
+    }
+    if (!copy) {
+        return scratch;
+    }
+    const int pad = DOT == 8 && xk == QT_I8 ? 128 : 0;
+    const size_t rowp = (size_t) WP * CP;
+    const size_t left = (size_t) PL * CP;
+    const size_t n = (size_t) W * CP;
+    for (int r = 0; r < HP; r++) {
+        const int ih = r - PT;
+        char *d = (char *) scratch + r * rowp * esize;
+        if (ih < 0 || ih >= H) {
+            memset(d, pad, rowp * esize);
+            continue;
+        }
+        memset(d, pad, left * esize);
+        memset(d + (left + n) * esize, pad, (rowp - left - n) * esize);
+        const size_t s0 = (size_t) ih * n;
+        if (DOT == 8) {
+            uint8_t *o = (uint8_t *) d + left;
+            if (xk == QT_U8) {
+                memcpy(o, (const uint8_t *) x + s0, n);
+            } else {
+                const uint8_t *s = (const uint8_t *) x + s0;
+                for (size_t i = 0; i < n; i++) {
+                    o[i] = (uint8_t) (s[i] ^ 0x80);
+                }
+            }
+        } else {
+            int16_t *o = (int16_t *) d + left;
+            if (xk == QT_U8) {
+                const uint8_t *s = (const uint8_t *) x + s0;
+                for (size_t i = 0; i < n; i++) {
+                    o[i] = s[i];
+                }
+            } else if (xk == QT_I8) {
+                const int8_t *s = (const int8_t *) x + s0;
+                for (size_t i = 0; i < n; i++) {
+                    o[i] = s[i];
+                }
+            } else {
+                memcpy(o, (const int16_t *) x + s0, n * 2);
+            }
+        }
+    }
+    return scratch;
 }
 
 /*
@@ -78,62 +164,101 @@ QT_INLINE void qt_epilogue8_avx2(__m256i acc, int ch0, int count, const int32_t 
  * step, STEP(a, w) the int32 partial sums of one broadcast input group a times weight vector w.
  * A template (macro) rather than a run-time parameter: each instance keeps its accumulators in
  * registers with plain typed addressing.
+ *
+ * One tile: T output pixels (at input stride XS elements) x NV vectors of 8 output channels, in
+ * T * NV accumulator registers; per input-channel group, NV weight vectors are loaded once and
+ * each pixel's group is broadcast (vpbroadcastd) once. With DW == 1 the kw taps of one kernel row
+ * are contiguous in both the padded input and the packed weights, so they run as one loop. That
+ * loop is kept rolled (QT_NO_UNROLL): GCC 12's unrolling of it runs out of the 16 YMM registers
+ * and spills or copies accumulators, which measured up to 2x slower.
  */
+#if defined(__clang__)
+#define QT_NO_UNROLL _Pragma("nounroll")
+#else
+#define QT_NO_UNROLL _Pragma("GCC unroll 1")
+#endif
 #define QT_STEP16(a, w) _mm256_madd_epi16((a), (w))
 #define QT_STEP8(a, w) _mm256_madd_epi16(_mm256_maddubs_epi16((a), (w)), _mm256_set1_epi16(1))
+#define QT_TILE_STEP(IN_T, W_T, STEP, xp, wp)                                                           \
+    do {                                                                                                 \
+        __m256i wv[4];                                                                                   \
+        for (int v = 0; v < NV; v++) {                                                                   \
+            wv[v] = _mm256_loadu_si256((const __m256i *) ((wp) + (32 / sizeof(W_T)) * v));               \
+        }                                                                                                \
+        for (int t = 0; t < T; t++) {                                                                    \
+            int32_t group;                                                                               \
+            memcpy(&group, (xp) + (size_t) t * XS, sizeof group);                                        \
+            const __m256i a = _mm256_set1_epi32(group);                                                  \
+            for (int v = 0; v < NV; v++) {                                                               \
+                acc[t][v] = _mm256_add_epi32(acc[t][v], STEP(a, wv[v]));                                 \
+            }                                                                                            \
+        }                                                                                                \
+    } while (0)
 #define QT_DEFINE_CONV_AVX2(NAME, IN_T, W_T, G, STEP)                                                   \
-    QT_INLINE void NAME(const IN_T *x, int H, int W, int CP, const W_T *wpk, const int32_t *bias,        \
+    QT_INLINE void NAME##_tile(const IN_T *xt, int XS, int RS, int CP, int KH, int KW, int DH, int DW,  \
+                               const W_T *wb, int NV, int T, const int32_t *bias, int ch0, int count,    \
+                               const int32_t *mant, const int8_t *shift, const uint64_t *radd,           \
+                               const uint64_t *rsub, const uint64_t *rsft, int rounding, int lo, int hi, \
+                               void *y, int yk, size_t ybase, int OCP) {                                 \
+        const int OB = 8 * NV;                                                                           \
+        __m256i acc[QT_MAX_OWT][4];                                                                      \
+        for (int t = 0; t < T; t++) {                                                                    \
+            for (int v = 0; v < NV; v++) {                                                               \
+                acc[t][v] = _mm256_loadu_si256((const __m256i *) (bias + ch0 + 8 * v));                  \
+            }                                                                                            \
+        }                                                                                                \
+        for (int kh = 0; kh < KH; kh++) {                                                                \
+            const IN_T *xr = xt + (size_t) kh * DH * RS;                                                 \
+            const W_T *wr = wb + (size_t) kh * KW * CP * OB;                                             \
+            if (DW == 1) {                                                                               \
+                QT_NO_UNROLL                                                                             \
+                for (int j = 0; j < KW * CP; j += G) {                                                   \
+                    QT_TILE_STEP(IN_T, W_T, STEP, xr + j, wr + (size_t) j * OB);                         \
+                }                                                                                        \
+            } else {                                                                                     \
+                for (int kw = 0; kw < KW; kw++) {                                                        \
+                    QT_NO_UNROLL                                                                         \
+                    for (int c = 0; c < CP; c += G) {                                                    \
+                        QT_TILE_STEP(IN_T, W_T, STEP, xr + (size_t) kw * DW * CP + c,                    \
+                                     wr + (size_t) (kw * CP + c) * OB);                                  \
+                    }                                                                                    \
+                }                                                                                        \
+            }                                                                                            \
+        }                                                                                                \
+        for (int t = 0; t < T; t++) {                                                                    \
+            for (int v = 0; v < NV; v++) {                                                               \
+                qt_epilogue8_avx2(acc[t][v], ch0 + 8 * v, count - 8 * v, mant, shift, radd, rsub, rsft,  \
+                                  rounding, lo, hi, y, yk, ybase + (size_t) t * OCP + 8 * v);            \
+            }                                                                                            \
+        }                                                                                                \
+    }                                                                                                    \
+    QT_INLINE void NAME(const IN_T *xp, int WP, int CP, const W_T *wpk, const int32_t *bias,             \
                         const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, void *y, int yk, \
-                        int OH, int OW, int OCP, int KH, int KW, int SH, int SW, int PT, int PL, int DH, int DW, \
-                        int OB, int OWT, const IN_T *zero) {                                                 \
+                        int OH, int OW, int OCP, int KH, int KW, int SH, int SW, int DH, int DW, int OB,     \
+                        int OWT, int w0, int w1) {                                                           \
         const int NB = (OCP + OB - 1) / OB;                                                                  \
         const int NV = OB / 8;                                                                               \
-        uint64_t radd[QT_MAX_CHANNELS], rsub[QT_MAX_CHANNELS];                                               \
-        qt_upward_constants(shift, NB * OB, radd, rsub);                                                     \
-        _Pragma("omp parallel for collapse(2) schedule(static) num_threads(qt_threads) if(qt_threads > 1)") \
-        for (int oh = 0; oh < OH; oh++) {                                                                    \
-            for (int ob = 0; ob < NB; ob++) {                                                                \
-                const W_T *wb = wpk + (size_t) ob * KH * KW * CP * OB;                                       \
-                const int oend = OCP - ob * OB < OB ? OCP - ob * OB : OB;                                    \
-                for (int ow0 = 0; ow0 < OW; ow0 += OWT) {                                                    \
-                    const int nt = OW - ow0 < OWT ? OW - ow0 : OWT;                                          \
-                    __m256i acc[QT_MAX_OWT][4];                                                              \
-                    for (int t = 0; t < OWT; t++) {                                                          \
-                        for (int v = 0; v < NV; v++) {                                                       \
-                            acc[t][v] = _mm256_loadu_si256((const __m256i *) (bias + ob * OB + 8 * v));      \
-                        }                                                                                    \
-                    }                                                                                        \
-                    for (int kh = 0; kh < KH; kh++) {                                                        \
-                        for (int kw = 0; kw < KW; kw++) {                                                    \
-                            const IN_T *row[QT_MAX_OWT];                                                     \
-                            qt_tile_rows(x, zero, sizeof(IN_T), H, W, CP, oh, ow0, nt, kh, kw, SH, SW, PT, PL, DH, \
-                                         DW, OWT, (const void **) row);                                     \
-                            const W_T *wk = wb + (size_t) (kh * KW + kw) * CP * OB;                          \
-                            for (int c = 0; c < CP; c += G) {                                                \
-                                const W_T *wc = wk + (size_t) c * OB;                                        \
-                                __m256i wv[4];                                                               \
-                                for (int v = 0; v < NV; v++) {                                               \
-                                    wv[v] = _mm256_loadu_si256((const __m256i *) (wc + (32 / sizeof(W_T)) * v)); \
-                                }                                                                            \
-                                for (int t = 0; t < OWT; t++) {                                              \
-                                    int32_t group;                                                           \
-                                    memcpy(&group, row[t] + c, sizeof group);                                \
-                                    const __m256i a = _mm256_set1_epi32(group);                              \
-                                    for (int v = 0; v < NV; v++) {                                           \
-                                        acc[t][v] = _mm256_add_epi32(acc[t][v], STEP(a, wv[v]));             \
-                                    }                                                                        \
-                                }                                                                            \
-                            }                                                                                \
-                        }                                                                                    \
-                    }                                                                                        \
-                    for (int t = 0; t < nt; t++) {                                                           \
-                        const size_t base = ((size_t) oh * OW + ow0 + t) * OCP + (size_t) ob * OB;           \
-                        for (int v = 0; v < NV; v++) {                                                       \
-                            qt_epilogue8_avx2(acc[t][v], ob * OB + 8 * v, oend - 8 * v, mant, shift, radd, rsub, \
-                                              rounding, lo, hi, y, yk, base + 8 * v);                        \
-                        }                                                                                    \
-                    }                                                                                        \
-                }                                                                                            \
+        const int RS = WP * CP;                                                                              \
+        const int XS = SW * CP;                                                                              \
+        const int full = OW / OWT * OWT;                                                                     \
+        uint64_t radd[NB * OB], rsub[NB * OB], rsft[NB * OB];                                                \
+        qt_upward_constants(shift, NB * OB, radd, rsub, rsft);                                               \
+        for (int w = w0; w < w1; w++) {                                                                      \
+            const int ob = w / OH;                                                                           \
+            const int oh = w % OH;                                                                           \
+            const IN_T *xr = xp + (size_t) oh * SH * RS;                                                     \
+            const W_T *wb = wpk + (size_t) ob * KH * KW * CP * OB;                                           \
+            const int count = OCP - ob * OB < OB ? OCP - ob * OB : OB;                                       \
+            const size_t yrow = (size_t) oh * OW * OCP + (size_t) ob * OB;                                   \
+            for (int ow0 = 0; ow0 < full; ow0 += OWT) {                                                      \
+                NAME##_tile(xr + (size_t) ow0 * XS, XS, RS, CP, KH, KW, DH, DW, wb, NV, OWT, bias, ob * OB,  \
+                            count, mant, shift, radd, rsub, rsft, rounding, lo, hi, y, yk,                   \
+                            yrow + (size_t) ow0 * OCP, OCP);                                                 \
+            }                                                                                                \
+            if (full < OW) {                                                                                 \
+                NAME##_tile(xr + (size_t) full * XS, XS, RS, CP, KH, KW, DH, DW, wb, NV, OW - full, bias,    \
+                            ob * OB, count, mant, shift, radd, rsub, rsft, rounding, lo, hi, y, yk,          \
+                            yrow + (size_t) full * OCP, OCP);                                                \
             }                                                                                                \
         }                                                                                                    \
     }
@@ -141,17 +266,135 @@ QT_INLINE void qt_epilogue8_avx2(__m256i acc, int ch0, int count, const int32_t 
 QT_DEFINE_CONV_AVX2(qt_conv16_avx2, int16_t, int16_t, 2, QT_STEP16)
 QT_DEFINE_CONV_AVX2(qt_conv8_avx2, uint8_t, int8_t, 4, QT_STEP8)
 
-/* The AVX2 version of the direct kernel for either dot layout (see qtune_int_kernels.h). */
-QT_INLINE void qt_conv_avx2(const void *x, int H, int W, int CP, const void *wpk, const int32_t *bias,
-                            const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, void *y, int yk,
-                            int OH, int OW, int OCP, int KH, int KW, int SH, int SW, int PT, int PL, int DH, int DW,
-                            int OB, int OWT, int DOT, const void *zero) {
+/* The AVX2 version of the direct kernel for either dot layout, on work items [w0, w1) (see qtune_int_kernels.h). */
+QT_INLINE void qt_conv_avx2(const void *xp, int WP, int CP, const void *wpk, const int32_t *bias, const int32_t *mant,
+                            const int8_t *shift, int rounding, int lo, int hi, void *y, int yk, int OH, int OW, int OCP,
+                            int KH, int KW, int SH, int SW, int DH, int DW, int OB, int OWT, int DOT, int w0, int w1) {
     if (DOT == 8) {
-        qt_conv8_avx2((const uint8_t *) x, H, W, CP, (const int8_t *) wpk, bias, mant, shift, rounding, lo, hi, y, yk,
-                      OH, OW, OCP, KH, KW, SH, SW, PT, PL, DH, DW, OB, OWT, (const uint8_t *) zero);
+        qt_conv8_avx2((const uint8_t *) xp, WP, CP, (const int8_t *) wpk, bias, mant, shift, rounding, lo, hi, y, yk,
+                      OH, OW, OCP, KH, KW, SH, SW, DH, DW, OB, OWT, w0, w1);
     } else {
-        qt_conv16_avx2((const int16_t *) x, H, W, CP, (const int16_t *) wpk, bias, mant, shift, rounding, lo, hi, y,
-                       yk, OH, OW, OCP, KH, KW, SH, SW, PT, PL, DH, DW, OB, OWT, (const int16_t *) zero);
+        qt_conv16_avx2((const int16_t *) xp, WP, CP, (const int16_t *) wpk, bias, mant, shift, rounding, lo, hi, y, yk,
+                       OH, OW, OCP, KH, KW, SH, SW, DH, DW, OB, OWT, w0, w1);
+    }
+}
+
+/*
+ * Depthwise convolution (group = C = OC, CP a multiple of 8), NHWC, vectorised over channels, on
+ * the halo-padded input of the direct kernel (unsigned 8-bit, i8 offset by +128 with the bias
+ * carrying -128 * sum(w); or int16 for 16-bit activations). Weights are int32 [KH*KW][CP] holding
+ * (w & 0xffff): as int16 pairs (w, 0), so vpmaddwd of a zero- or sign-extended input lane gives
+ * exactly x * w. Work items are output rows; tiles of DWT pixels x 8 channels.
+ */
+#define QT_DW_TILE 4
+#define QT_DEFINE_DEPTHWISE_AVX2(NAME, IN_T, LOAD8)                                                     \
+    QT_INLINE void NAME(const IN_T *xp, int WP, int CP, const int32_t *wpk, const int32_t *bias,          \
+                        const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, void *y, int yk, \
+                        int OH, int OW, int KH, int KW, int SH, int SW, int DH, int DW, int w0, int w1) {    \
+        uint64_t radd[CP], rsub[CP], rsft[CP];                                                               \
+        (void) OH;                                                                                           \
+        qt_upward_constants(shift, CP, radd, rsub, rsft);                                                    \
+        const int full = OW / QT_DW_TILE * QT_DW_TILE;                                                       \
+        for (int oh = w0; oh < w1; oh++) {                                                                   \
+            const IN_T *xr = xp + (size_t) oh * SH * WP * CP;                                                \
+            for (int ow0 = 0; ow0 < OW; ow0 += QT_DW_TILE) {                                                 \
+                const int nt = ow0 < full ? QT_DW_TILE : OW - full;                                          \
+                for (int c = 0; c < CP; c += 8) {                                                            \
+                    __m256i acc[QT_DW_TILE];                                                                 \
+                    const __m256i b = _mm256_loadu_si256((const __m256i *) (bias + c));                      \
+                    for (int t = 0; t < QT_DW_TILE; t++) {                                                   \
+                        acc[t] = b;                                                                          \
+                    }                                                                                        \
+                    for (int kh = 0; kh < KH; kh++) {                                                        \
+                        for (int kw = 0; kw < KW; kw++) {                                                    \
+                            const __m256i wv = _mm256_loadu_si256((const __m256i *) (wpk + (size_t) (kh * KW + kw) * CP + c)); \
+                            const IN_T *xt = xr + ((size_t) kh * DH * WP + (size_t) ow0 * SW + (size_t) kw * DW) * CP + c; \
+                            for (int t = 0; t < QT_DW_TILE; t++) {                                           \
+                                if (t < nt) {                                                                \
+                                    acc[t] = _mm256_add_epi32(acc[t],                                        \
+                                            _mm256_madd_epi16(LOAD8(xt + (size_t) t * SW * CP), wv));        \
+                                }                                                                            \
+                            }                                                                                \
+                        }                                                                                    \
+                    }                                                                                        \
+                    for (int t = 0; t < nt; t++) {                                                           \
+                        qt_epilogue8_avx2(acc[t], c, 8, mant, shift, radd, rsub, rsft, rounding, lo, hi, y, yk, \
+                                          ((size_t) oh * OW + ow0 + t) * CP + c);                            \
+                    }                                                                                        \
+                }                                                                                            \
+            }                                                                                                \
+        }                                                                                                    \
+    }
+
+#define QT_LOAD8_U8(p) _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *) (p)))
+#define QT_LOAD8_I16(p) _mm256_cvtepi16_epi32(_mm_loadu_si128((const __m128i *) (p)))
+QT_DEFINE_DEPTHWISE_AVX2(qt_depthwise8_avx2, uint8_t, QT_LOAD8_U8)
+QT_DEFINE_DEPTHWISE_AVX2(qt_depthwise16_avx2, int16_t, QT_LOAD8_I16)
+
+/* Depthwise entry, in the two steps of qt_conv_prepare / qt_conv_part (work items: output rows). */
+QT_INLINE const void *qt_depthwise_input(const void *x, int xk, int H, int W, int CP, int OH, int OW, int KH, int KW,
+                                         int SH, int SW, int PT, int PL, int DH, int DW, void *scratch, int copy) {
+    return qt_pad_input(x, xk, H, W, CP, PT, PL, qt_padded_extent(H, PT, OH, SH, KH, DH),
+                        qt_padded_extent(W, PL, OW, SW, KW, DW), xk == QT_I16 ? 16 : 8, scratch, copy);
+}
+
+QT_INLINE void qt_depthwise_prepare(const void *x, int xk, int H, int W, int CP, const int32_t *wpk,
+                                    const int32_t *bias, const int32_t *mant, const int8_t *shift, int rounding, int lo,
+                                    int hi, void *y, int yk, int OH, int OW, int KH, int KW, int SH, int SW, int PT,
+                                    int PL, int DH, int DW, int16_t *scratch) {
+    (void) wpk, (void) bias, (void) mant, (void) shift, (void) rounding, (void) lo, (void) hi, (void) y, (void) yk;
+    qt_depthwise_input(x, xk, H, W, CP, OH, OW, KH, KW, SH, SW, PT, PL, DH, DW, scratch, 1);
+}
+
+QT_INLINE void qt_depthwise_part(const void *x, int xk, int H, int W, int CP, const int32_t *wpk, const int32_t *bias,
+                                 const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, void *y,
+                                 int yk, int OH, int OW, int KH, int KW, int SH, int SW, int PT, int PL, int DH, int DW,
+                                 int16_t *scratch, int w0, int w1) {
+    const void *in = qt_depthwise_input(x, xk, H, W, CP, OH, OW, KH, KW, SH, SW, PT, PL, DH, DW, scratch, 0);
+    const int WP = qt_padded_extent(W, PL, OW, SW, KW, DW);
+    if (xk == QT_I16) {
+        qt_depthwise16_avx2((const int16_t *) in, WP, CP, wpk, bias, mant, shift, rounding, lo, hi, y, yk, OH, OW, KH,
+                            KW, SH, SW, DH, DW, w0, w1);
+    } else {
+        qt_depthwise8_avx2((const uint8_t *) in, WP, CP, wpk, bias, mant, shift, rounding, lo, hi, y, yk, OH, OW, KH,
+                           KW, SH, SW, DH, DW, w0, w1);
+    }
+}
+
+/* 8 elements of an integer tensor as int32 lanes. */
+QT_INLINE __m256i qt_load8_i32(const void *p, int kind, size_t i) {
+    if (kind == QT_U8) {
+        return _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *) ((const uint8_t *) p + i)));
+    }
+    if (kind == QT_I8) {
+        return _mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *) ((const int8_t *) p + i)));
+    }
+    return _mm256_cvtepi16_epi32(_mm_loadu_si128((const __m128i *) ((const int16_t *) p + i)));
+}
+
+/* apply(M, a) rounding upward for 8 int32 lanes a, as 64-bit lanes (even and odd elements), unsaturated. */
+QT_INLINE void qt_apply_upward8(__m256i a, int32_t m, int n, __m256i *even, __m256i *odd) {
+    const __m256i mv = _mm256_set1_epi64x(m);
+    const __m256i add = _mm256_set1_epi64x((long long) ((n > 0 ? (uint64_t) 1 << (n - 1) : 0) + ((uint64_t) 1 << 63)));
+    const __m256i sub = _mm256_set1_epi64x((long long) (((uint64_t) 1 << 63) >> n));
+    const __m128i sh = _mm_cvtsi32_si128(n);
+    *even = _mm256_sub_epi64(_mm256_srl_epi64(_mm256_add_epi64(_mm256_mul_epi32(a, mv), add), sh), sub);
+    *odd = _mm256_sub_epi64(_mm256_srl_epi64(_mm256_add_epi64(_mm256_mul_epi32(_mm256_srli_epi64(a, 32), mv), add), sh),
+                            sub);
+}
+
+/* qt_add rounding upward, 8 elements at a time (n a multiple of 8); exact as the scalar one. */
+QT_INLINE void qt_add_upward_avx2(const void *a, int ak, const void *b, int bk, void *y, int yk, size_t n, int32_t ma,
+                                  int na, int32_t mb, int nb, int lo, int hi) {
+    const __m256i vlo = _mm256_set1_epi64x(lo);
+    const __m256i vhi = _mm256_set1_epi64x(hi);
+    for (size_t i = 0; i < n; i += 8) {
+        __m256i ae, ao, be, bo;
+        qt_apply_upward8(qt_load8_i32(a, ak, i), ma, na, &ae, &ao);
+        qt_apply_upward8(qt_load8_i32(b, bk, i), mb, nb, &be, &bo);
+        const __m256i e = qt_clamp64(_mm256_add_epi64(ae, be), vlo, vhi);
+        const __m256i o = qt_clamp64(_mm256_add_epi64(ao, bo), vlo, vhi);
+        qt_store8_avx2(_mm256_blend_epi32(e, _mm256_slli_epi64(o, 32), 0xAA), y, yk, i);
     }
 }
 

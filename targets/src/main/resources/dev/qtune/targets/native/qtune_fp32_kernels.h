@@ -142,7 +142,24 @@ QT_INLINE void qt_global_avg_pool_f32(const float *x, float *y, int planes, int 
 
 /* Java's Math.min(Math.max(x, lo), hi) element-wise (Relu, Clip). */
 QT_INLINE void qt_clamp_f32(const float *x, float *y, size_t n, float lo, float hi) {
-    for (size_t i = 0; i < n; i++) {
+    size_t i0 = 0;
+#if defined(__AVX2__)
+    /*
+     * vmaxps / vminps return their second operand on NaN and on two zeros: with x second, NaN
+     * passes as in Java; equal operands (two zeros of either sign) take the AND (max: +0 wins) or
+     * the OR (min: -0 wins) of their bits, which for equal non-zero values is the value itself.
+     */
+    const __m256 vlo = _mm256_set1_ps(lo);
+    const __m256 vhi = _mm256_set1_ps(hi);
+    i0 = n / 8 * 8;
+    for (size_t i = 0; i < i0; i += 8) {
+        const __m256 v = _mm256_loadu_ps(x + i);
+        __m256 r = _mm256_blendv_ps(_mm256_max_ps(vlo, v), _mm256_and_ps(v, vlo), _mm256_cmp_ps(v, vlo, _CMP_EQ_OQ));
+        r = _mm256_blendv_ps(_mm256_min_ps(vhi, r), _mm256_or_ps(r, vhi), _mm256_cmp_ps(r, vhi, _CMP_EQ_OQ));
+        _mm256_storeu_ps(y + i, r);
+    }
+#endif
+    for (size_t i = i0; i < n; i++) {
         y[i] = qt_jmin(qt_jmax(x[i], lo), hi);
     }
 }

@@ -22,9 +22,9 @@
  * Bias, mantissa and shift arrays have ceil(OCP/OB)*OB entries. Input pixels outside the image
  * read the zero row. The portable versions below define the arithmetic; AVX2 ones are fast.
  */
-QT_INLINE const int16_t *qt_widen(const void *x, int xk, size_t n, int16_t *x16) {
-    if (xk == QT_I16) {
-        return (const int16_t *) x;
+QT_INLINE const int16_t *qt_widen(const void *x, int xk, size_t n, int16_t *x16, int copy) {
+    if (xk == QT_I16 || !copy) {
+        return xk == QT_I16 ? (const int16_t *) x : x16;
     }
     for (size_t i = 0; i < n; i++) {
         x16[i] = (int16_t) qt_load(x, xk, i);
@@ -33,9 +33,9 @@ QT_INLINE const int16_t *qt_widen(const void *x, int xk, size_t n, int16_t *x16)
 }
 
 /* Unsigned 8-bit input for dot 8: u8 as is, i8 offset by +128 into scratch. */
-QT_INLINE const uint8_t *qt_unsigned8(const void *x, int xk, size_t n, uint8_t *x8) {
-    if (xk == QT_U8) {
-        return (const uint8_t *) x;
+QT_INLINE const uint8_t *qt_unsigned8(const void *x, int xk, size_t n, uint8_t *x8, int copy) {
+    if (xk == QT_U8 || !copy) {
+        return xk == QT_U8 ? (const uint8_t *) x : x8;
     }
     for (size_t i = 0; i < n; i++) {
         x8[i] = (uint8_t) (((const int8_t *) x)[i] + 128);
@@ -54,16 +54,26 @@ QT_INLINE void qt_tile_rows(const void *x, const void *zero, int esize, int H, i
     }
 }
 
+/*
+ * Rows (or columns) of the halo-padded input that the AVX2 kernel reads: the image's n plus the
+ * leading padding p0, or more where the last output's window reaches further (trailing padding).
+ * The code generator sizes the scratch buffer with the same formula.
+ */
+QT_INLINE int qt_padded_extent(int n, int p0, int out, int stride, int k, int dil) {
+    const int need = (out - 1) * stride + (k - 1) * dil + 1;
+    return need > n + p0 ? need : n + p0;
+}
+
 #define QT_DEFINE_CONV(NAME, ACC_T, APPLY)                                                              \
     QT_INLINE void NAME(const void *x, int H, int W, int CP, const void *wpk, const int32_t *bias,       \
                         const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, void *y, int yk, \
                         int OH, int OW, int OCP, int KH, int KW, int SH, int SW, int PT, int PL, int DH, int DW, \
-                        int OB, int OWT, int DOT, const void *zero) {                                        \
-        const int NB = (OCP + OB - 1) / OB;                                                                  \
+                        int OB, int OWT, int DOT, const void *zero, int w0, int w1) {                        \
         const int G = DOT == 8 ? 4 : 2;                                                                      \
-        _Pragma("omp parallel for collapse(2) schedule(static) num_threads(qt_threads) if(qt_threads > 1)") \
-        for (int oh = 0; oh < OH; oh++) {                                                                    \
-            for (int ob = 0; ob < NB; ob++) {                                                                \
+        for (int w = w0; w < w1; w++) {                                                                      \
+            {                                                                                                \
+                const int ob = w / OH;                                                                       \
+                const int oh = w % OH;                                                                       \
                 const size_t wb = (size_t) ob * KH * KW * CP * OB;                                           \
                 const int oend = OCP - ob * OB < OB ? OCP - ob * OB : OB;                                    \
                 for (int ow0 = 0; ow0 < OW; ow0 += OWT) {                                                    \
@@ -121,33 +131,93 @@ QT_DEFINE_CONV(qt_conv_wide_generic, int64_t, qt_apply_wide)
 #include "qtune_avx2_kernels.h"
 #endif
 
-/* Entry of the direct kernel: prepares the input for the layer's dot layout, then the fastest version. */
-QT_INLINE void qt_conv(const void *x, int xk, int H, int W, int CP, const void *wpk, const int32_t *bias,
-                       const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, void *y, int yk, int OH,
-                       int OW, int OCP, int KH, int KW, int SH, int SW, int PT, int PL, int DH, int DW, int OB,
-                       int OWT, int DOT, int16_t *scratch, const void *zero) {
-    const size_t n = (size_t) H * W * CP;
-    const void *in = DOT == 8 ? (const void *) qt_unsigned8(x, xk, n, (uint8_t *) scratch)
-                              : (const void *) qt_widen(x, xk, n, scratch);
+/*
+ * Entry of the direct kernel, in two steps so that the generated code can split the work items
+ * (ceil(OCP/OB) channel blocks x OH output rows, block-major) over threads with every shape still
+ * a literal in the caller: qt_conv_prepare converts (and for the AVX2 kernel halo-pads) the input
+ * into scratch once; qt_conv_part computes items [w0, w1). Both take the same arguments.
+ */
+QT_INLINE int qt_conv_fast(int OB) {
 #if defined(__AVX2__)
-    if (OB % 8 == 0 && OB <= 32) {
-        qt_conv_avx2(in, H, W, CP, wpk, bias, mant, shift, rounding, lo, hi, y, yk, OH, OW, OCP, KH, KW, SH, SW, PT, PL,
-                     DH, DW, OB, OWT, DOT, zero);
+    return OB % 8 == 0 && OB <= 32;
+#else
+    (void) OB;
+    return 0;
+#endif
+}
+
+/* The input the kernel reads (x itself or scratch); fills scratch when copy is set. */
+QT_INLINE const void *qt_conv_input(const void *x, int xk, int H, int W, int CP, int OH, int OW, int KH, int KW,
+                                    int SH, int SW, int PT, int PL, int DH, int DW, int OB, int DOT, void *scratch,
+                                    int copy) {
+#if defined(__AVX2__)
+    if (qt_conv_fast(OB)) {
+        return qt_pad_input(x, xk, H, W, CP, PT, PL, qt_padded_extent(H, PT, OH, SH, KH, DH),
+                            qt_padded_extent(W, PL, OW, SW, KW, DW), DOT, scratch, copy);
+    }
+#else
+    (void) OH, (void) OW, (void) KH, (void) KW, (void) SH, (void) SW, (void) PT, (void) PL, (void) DH, (void) DW;
+    (void) OB;
+#endif
+    const size_t n = (size_t) H * W * CP;
+    return DOT == 8 ? (const void *) qt_unsigned8(x, xk, n, (uint8_t *) scratch, copy)
+                    : (const void *) qt_widen(x, xk, n, (int16_t *) scratch, copy);
+}
+
+QT_INLINE void qt_conv_prepare(const void *x, int xk, int H, int W, int CP, const void *wpk, const int32_t *bias,
+                               const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, void *y, int yk,
+                               int OH, int OW, int OCP, int KH, int KW, int SH, int SW, int PT, int PL, int DH, int DW,
+                               int OB, int OWT, int DOT, int16_t *scratch, const void *zero) {
+    (void) wpk, (void) bias, (void) mant, (void) shift, (void) rounding, (void) lo, (void) hi, (void) y, (void) yk;
+    (void) OCP, (void) OWT, (void) zero;
+    qt_conv_input(x, xk, H, W, CP, OH, OW, KH, KW, SH, SW, PT, PL, DH, DW, OB, DOT, scratch, 1);
+}
+
+QT_INLINE void qt_conv_part(const void *x, int xk, int H, int W, int CP, const void *wpk, const int32_t *bias,
+                            const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, void *y, int yk,
+                            int OH, int OW, int OCP, int KH, int KW, int SH, int SW, int PT, int PL, int DH, int DW,
+                            int OB, int OWT, int DOT, int16_t *scratch, const void *zero, int w0, int w1) {
+    const void *in = qt_conv_input(x, xk, H, W, CP, OH, OW, KH, KW, SH, SW, PT, PL, DH, DW, OB, DOT, scratch, 0);
+#if defined(__AVX2__)
+    if (qt_conv_fast(OB)) {
+        qt_conv_avx2(in, qt_padded_extent(W, PL, OW, SW, KW, DW), CP, wpk, bias, mant, shift, rounding, lo, hi, y, yk,
+                     OH, OW, OCP, KH, KW, SH, SW, DH, DW, OB, OWT, DOT, w0, w1);
         return;
     }
 #endif
     qt_conv_generic(in, H, W, CP, wpk, bias, mant, shift, rounding, lo, hi, y, yk, OH, OW, OCP, KH, KW, SH, SW, PT, PL,
-                    DH, DW, OB, OWT, DOT, zero);
+                    DH, DW, OB, OWT, DOT, zero, w0, w1);
 }
 
-/* The same with int64 accumulators (dot 16 only): layers whose worst case overflows int32. */
-QT_INLINE void qt_conv_wide(const void *x, int xk, int H, int W, int CP, const void *wpk, const int32_t *bias,
-                            const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, void *y, int yk,
-                            int OH, int OW, int OCP, int KH, int KW, int SH, int SW, int PT, int PL, int DH, int DW,
-                            int OB, int OWT, int DOT, int16_t *scratch, const void *zero) {
+/* The same with int64 accumulators (dot 16 only, portable kernel): layers whose worst case overflows int32. */
+QT_INLINE void qt_conv_wide_prepare(const void *x, int xk, int H, int W, int CP, const void *wpk, const int32_t *bias,
+                                    const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, void *y,
+                                    int yk, int OH, int OW, int OCP, int KH, int KW, int SH, int SW, int PT, int PL,
+                                    int DH, int DW, int OB, int OWT, int DOT, int16_t *scratch, const void *zero) {
+    (void) wpk, (void) bias, (void) mant, (void) shift, (void) rounding, (void) lo, (void) hi, (void) y, (void) yk;
+    (void) OH, (void) OW, (void) OCP, (void) KH, (void) KW, (void) SH, (void) SW, (void) PT, (void) PL, (void) DH;
+    (void) DW, (void) OB, (void) OWT, (void) DOT, (void) zero;
+    qt_widen(x, xk, (size_t) H * W * CP, scratch, 1);
+}
+
+QT_INLINE void qt_conv_wide_part(const void *x, int xk, int H, int W, int CP, const void *wpk, const int32_t *bias,
+                                 const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, void *y, int yk,
+                                 int OH, int OW, int OCP, int KH, int KW, int SH, int SW, int PT, int PL, int DH, int DW,
+                                 int OB, int OWT, int DOT, int16_t *scratch, const void *zero, int w0, int w1) {
     (void) DOT;
-    qt_conv_wide_generic(qt_widen(x, xk, (size_t) H * W * CP, scratch), H, W, CP, wpk, bias, mant, shift, rounding, lo,
-                         hi, y, yk, OH, OW, OCP, KH, KW, SH, SW, PT, PL, DH, DW, OB, OWT, 16, zero);
+    qt_conv_wide_generic(qt_widen(x, xk, (size_t) H * W * CP, scratch, 0), H, W, CP, wpk, bias, mant, shift, rounding,
+                         lo, hi, y, yk, OH, OW, OCP, KH, KW, SH, SW, PT, PL, DH, DW, OB, OWT, 16, zero, w0, w1);
+}
+
+/* Both steps on one thread (tools and tests; generated code splits the items over threads). */
+QT_INLINE void qt_conv(const void *x, int xk, int H, int W, int CP, const void *wpk, const int32_t *bias,
+                       const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, void *y, int yk, int OH,
+                       int OW, int OCP, int KH, int KW, int SH, int SW, int PT, int PL, int DH, int DW, int OB,
+                       int OWT, int DOT, int16_t *scratch, const void *zero) {
+    qt_conv_prepare(x, xk, H, W, CP, wpk, bias, mant, shift, rounding, lo, hi, y, yk, OH, OW, OCP, KH, KW, SH, SW, PT, PL,
+                    DH, DW, OB, OWT, DOT, scratch, zero);
+    qt_conv_part(x, xk, H, W, CP, wpk, bias, mant, shift, rounding, lo, hi, y, yk, OH, OW, OCP, KH, KW, SH, SW, PT, PL,
+                 DH, DW, OB, OWT, DOT, scratch, zero, 0, (OCP + OB - 1) / OB * OH);
 }
 
 /*
@@ -240,7 +310,14 @@ QT_INLINE void qt_conv_depthwise(const void *x, int xk, int H, int W, int CP, co
 /* y = clamp(apply(Ma, a) + apply(Mb, b)) element-wise (QAdd). */
 QT_INLINE void qt_add(const void *a, int ak, const void *b, int bk, void *y, int yk, size_t n, int32_t ma, int na,
                       int32_t mb, int nb, int rounding, int lo, int hi) {
-    for (size_t i = 0; i < n; i++) {
+    size_t i0 = 0;
+#if defined(__AVX2__)
+    if (rounding == QT_UPWARD) {
+        i0 = n / 8 * 8;
+        qt_add_upward_avx2(a, ak, b, bk, y, yk, i0, ma, na, mb, nb, lo, hi);
+    }
+#endif
+    for (size_t i = i0; i < n; i++) {
         int64_t v = qt_apply(qt_load(a, ak, i), ma, na, rounding) + qt_apply(qt_load(b, bk, i), mb, nb, rounding);
         qt_store(y, yk, i, qt_clamp(v, lo, hi));
     }

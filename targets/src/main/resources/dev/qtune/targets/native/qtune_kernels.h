@@ -20,6 +20,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__AVX2__)
+#include <immintrin.h>
+#endif
 
 #define QT_INLINE static inline __attribute__((always_inline))
 #define QT_U8 0
@@ -34,6 +37,27 @@
 
 /* Threads used by the parallel loops; the runner sets it. */
 extern int qt_threads;
+
+/* A layer's work function (generated, every shape a literal): computes its work items [w0, w1). */
+typedef void (*qt_work_fn)(const float *in, float *out, int w0, int w1);
+
+/*
+ * Runs n work items as qt_threads contiguous ranges, one per OpenMP thread, or all on this
+ * thread. The split is done here, outside the kernels, because GCC outlines an OpenMP region
+ * into a function of its own that no longer sees the caller's literal shapes: kernels called
+ * from inside one are not specialised (measured 1.5-2x slower).
+ */
+QT_INLINE void qt_parallel(qt_work_fn fn, const float *in, float *out, int n) {
+    const int t = qt_threads < n ? qt_threads : n;
+    if (t <= 1) {
+        fn(in, out, 0, n);
+        return;
+    }
+    _Pragma("omp parallel for schedule(static) num_threads(t)")
+    for (int i = 0; i < t; i++) {
+        fn(in, out, (int) ((long) n * i / t), (int) ((long) n * (i + 1) / t));
+    }
+}
 
 QT_INLINE int32_t qt_load(const void *p, int kind, size_t i) {
     return kind == QT_U8 ? ((const uint8_t *) p)[i] : kind == QT_I8 ? ((const int8_t *) p)[i] : ((const int16_t *) p)[i];
@@ -122,7 +146,26 @@ QT_INLINE float qt_jmin(float a, float b) {
 /* q = clamp(rint(x / s)), NaN -> 0; from fp32 NCHW [C][HW] to integer NHWC [HW][CP]. */
 QT_INLINE void qt_quantize(const float *x, void *y, int kind, int C, int HW, int CP, float s, int lo, int hi) {
     for (int c = 0; c < C; c++) {
-        for (int i = 0; i < HW; i++) {
+        int i0 = 0;
+#if defined(__AVX2__)
+        /* The same arithmetic on 8 pixels: IEEE division, round to nearest even, NaN to 0, clamp. */
+        const __m256 vs = _mm256_set1_ps(s);
+        const __m256 vlo = _mm256_set1_ps((float) lo);
+        const __m256 vhi = _mm256_set1_ps((float) hi);
+        i0 = HW / 8 * 8;
+        for (int i = 0; i < i0; i += 8) {
+            const __m256 r = _mm256_div_ps(_mm256_loadu_ps(x + (size_t) c * HW + i), vs);
+            const __m256 ok = _mm256_cmp_ps(r, r, _CMP_ORD_Q);
+            __m256 q = _mm256_round_ps(r, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+            q = _mm256_min_ps(_mm256_max_ps(q, vlo), vhi);
+            int32_t v[8] __attribute__((aligned(32)));
+            _mm256_store_si256((__m256i *) v, _mm256_and_si256(_mm256_cvttps_epi32(q), _mm256_castps_si256(ok)));
+            for (int k = 0; k < 8; k++) {
+                qt_store(y, kind, (size_t) (i + k) * CP + c, v[k]);
+            }
+        }
+#endif
+        for (int i = i0; i < HW; i++) {
             float r = x[(size_t) c * HW + i] / s;
             int32_t q;
             if (r != r) {
@@ -139,7 +182,19 @@ QT_INLINE void qt_quantize(const float *x, void *y, int kind, int C, int HW, int
 /* x = (float) q * s; from integer NHWC [HW][CP] to fp32 NCHW [C][HW]. */
 QT_INLINE void qt_dequantize(const void *x, int kind, float *y, int C, int HW, int CP, float s) {
     for (int c = 0; c < C; c++) {
-        for (int i = 0; i < HW; i++) {
+        int i0 = 0;
+#if defined(__AVX2__)
+        i0 = HW / 8 * 8;
+        for (int i = 0; i < i0; i += 8) {
+            int32_t v[8] __attribute__((aligned(32)));
+            for (int k = 0; k < 8; k++) {
+                v[k] = qt_load(x, kind, (size_t) (i + k) * CP + c);
+            }
+            _mm256_storeu_ps(y + (size_t) c * HW + i,
+                             _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_load_si256((const __m256i *) v)), _mm256_set1_ps(s)));
+        }
+#endif
+        for (int i = i0; i < HW; i++) {
             y[(size_t) c * HW + i] = (float) qt_load(x, kind, (size_t) i * CP + c) * s;
         }
     }

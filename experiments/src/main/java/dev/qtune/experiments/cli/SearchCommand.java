@@ -4,6 +4,10 @@ import dev.qtune.experiments.config.ExperimentConfig;
 import dev.qtune.experiments.config.ExperimentReader;
 import dev.qtune.experiments.report.ReportWriter;
 import dev.qtune.experiments.run.SearchRunner;
+import dev.qtune.experiments.run.TrialWorkspace;
+import dev.qtune.experiments.spark.SparkTrialExecutor;
+import dev.qtune.search.exec.LocalTrialExecutor;
+import dev.qtune.search.exec.TrialExecutor;
 import dev.qtune.search.trial.TrialResult;
 import dev.qtune.targets.HostCpu;
 import dev.qtune.targets.RunMode;
@@ -21,8 +25,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 
-/** `qtune search EXPERIMENT.yaml [--out DIR] [--resume]`: run a search, write its run directory and report. */
+/** `qtune search EXPERIMENT.yaml [--out DIR] [--resume] [--master URL]`: run a search, write its run directory and report. */
 @Command(name = "search", description = "Search per-layer quantization and schedules for an experiment file; "
         + "writes trials.jsonl, pareto.json, progress.csv, best/*.yaml and report.html.")
 final class SearchCommand implements Callable<Integer> {
@@ -38,6 +43,11 @@ final class SearchCommand implements Callable<Integer> {
 
     @Option(names = "--resume", description = "Continue the search in the run directory from its trials.jsonl.")
     boolean resume;
+
+    @Option(names = "--master", paramLabel = "URL", description = "Run the trials on this Spark master (local[N], "
+            + "spark://HOST:PORT, ...) whatever the experiment's executor says; default: the experiment's executor "
+            + "(Spark local[*] when it names none), or spark-submit's master.")
+    String master;
 
     @Spec
     CommandSpec spec;
@@ -55,10 +65,32 @@ final class SearchCommand implements Callable<Integer> {
                 resume ? ", resuming" : "", exp.output());
         err.flush();
         SearchRunner runner = new SearchRunner(exp, target);
-        SearchRunner.Result r = runner.run(resume, runner.localExecutor(), new SearchConsole(err, exp.budget().trials()));
+        SearchRunner.Result r = runner.run(resume, executor(exp, master, err), new SearchConsole(err, exp.budget().trials()));
         Path report = ReportWriter.write(r.dir());
         print(spec.commandLine().getOut(), r, report);
         return 0;
+    }
+
+    /**
+     * The executor: Spark when the experiment says so (the default) or --master is given, on
+     * --master, else spark-submit's master, else the experiment's; threads of this JVM for type local.
+     */
+    static Function<TrialWorkspace, TrialExecutor> executor(ExperimentConfig exp, String master, PrintWriter err) {
+        ExperimentConfig.Executor e = exp.executor();
+        if (!e.spark() && master == null) {
+            return ws -> {
+                TrialExecutor x = new LocalTrialExecutor(ws.evaluator(), e.threads());
+                err.println("qtune: trials on " + x.describe());
+                err.flush();
+                return x;
+            };
+        }
+        return ws -> {
+            TrialExecutor x = SparkTrialExecutor.start(master, e.sparkMaster(), "qtune search " + exp.name(), ws);
+            err.println("qtune: trials on " + x.describe());
+            err.flush();
+            return x;
+        };
     }
 
     /** The experiment's target, or this host's best native one for "auto"; it must run natively here. */

@@ -28,7 +28,7 @@ import java.util.Optional;
  * @param constraint    the allowed top-1 drop, if any
  * @param onFailure     the rule for failed trials
  * @param measure       latency timing and the final re-measure
- * @param workers       trials run at once by the local executor
+ * @param executor      where trials run: Spark (embedded local[*] by default) or threads of this process
  * @param output        the run directory
  * @param seed          the seed of every random choice
  */
@@ -36,10 +36,41 @@ public record ExperimentConfig(String name, Path file, Path model, String datase
                                int validationSamples, String target, Optional<Path> baseQconfig, SpaceSpec space,
                                StrategySpec strategy, Budget budget, List<Objective> objectives,
                                Optional<AccuracyConstraint> constraint, FailureRule onFailure, Measure measure,
-                               int workers, Path output, long seed) {
+                               Executor executor, Path output, long seed) {
     public ExperimentConfig {
         Objects.requireNonNull(name, "name");
         objectives = List.copyOf(objectives);
+        Objects.requireNonNull(executor, "executor");
+    }
+
+    /**
+     * Where trials run. {@code spark}: each batch is a Spark job on {@code master} (default
+     * {@code local[workers]}, or {@code local[*]} when workers is not given); {@code local}: a pool of
+     * {@code workers} threads (default 1). {@code workers} is 0 when the file does not say.
+     */
+    public record Executor(String type, int workers, Optional<String> master) {
+        public static final String SPARK = "spark";
+        public static final String LOCAL = "local";
+        public static final Executor DEFAULT = new Executor(SPARK, 0, Optional.empty());
+
+        public Executor {
+            Objects.requireNonNull(type, "type");
+            Objects.requireNonNull(master, "master");
+        }
+
+        public boolean spark() {
+            return type.equals(SPARK);
+        }
+
+        /** The Spark master of a spark executor: the file's, else local[workers], else local[*]. */
+        public String sparkMaster() {
+            return master.orElse(workers > 0 ? "local[" + workers + "]" : "local[*]");
+        }
+
+        /** Threads of a local executor. */
+        public int threads() {
+            return Math.max(1, workers);
+        }
     }
 
     /** When the search stops: after {@code trials} trials, or {@code generations} (0 = no limit), or wall-clock seconds (0 = no limit). */
@@ -57,6 +88,6 @@ public record ExperimentConfig(String name, Path file, Path model, String datase
     /** This experiment with another run directory (--out). */
     public ExperimentConfig withOutput(Path dir) {
         return new ExperimentConfig(name, file, model, dataset, calibrationSamples, validationSamples, target,
-                baseQconfig, space, strategy, budget, objectives, constraint, onFailure, measure, workers, dir, seed);
+                baseQconfig, space, strategy, budget, objectives, constraint, onFailure, measure, executor, dir, seed);
     }
 }

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Reads an experiment file (docs/config.md). Unknown keys are rejected; every error is one line
@@ -62,24 +63,41 @@ public final class ExperimentReader {
         Optional<Path> base = root.get("base_qconfig").map(n -> path(n, true));
         long seed = root.get("seed").map(n -> (long) n.integer(0, Integer.MAX_VALUE, ">= 0")).orElse(0L);
         QuantConfigNode measureNode = root.get("measure").orElse(null);
-        QuantConfigNode executor = root.get("executor").orElse(null);
-        int workers = 1;
-        if (executor != null) {
-            executor.requireMapping(List.of("type", "workers"));
-            executor.get("type").ifPresent(n -> {
-                if (!n.text("an executor type").equals("local")) {
-                    throw n.error("must be local (Spark executors come with --master)");
-                }
-            });
-            workers = executor.get("workers").map(n -> n.integer(1, 256, "in 1..256")).orElse(1);
-        }
+        ExperimentConfig.Executor executor = executor(root.get("executor").orElse(null));
         Path output = root.get("output").map(n -> path(n, false)).orElse(Path.of("runs", name));
         return new ExperimentConfig(name, file, model, dataset, calibration, validation, target, base,
                 space(root.get("space").orElse(null)), StrategyReader.read(root.get("strategy").orElse(null), seed),
                 budget(root.require("budget", "a mapping with trials")), objectives(root.get("objectives").orElse(null)),
                 constraint(root.get("constraints").orElse(null)),
                 root.get("on_failure").map(n -> n.enumValue(FailureRule.class)).orElse(FailureRule.PENALIZE),
-                measure(measureNode), workers, output, seed);
+                measure(measureNode), executor, output, seed);
+    }
+
+    /** Masters Spark accepts that we can check here; anything else is a typo. */
+    private static final Pattern MASTER = Pattern.compile("local(\\[(\\*|[1-9][0-9]*)(,[1-9][0-9]*)?])?|spark://.+|yarn|k8s://.+");
+
+    private static ExperimentConfig.Executor executor(QuantConfigNode n) {
+        if (n == null) {
+            return ExperimentConfig.Executor.DEFAULT;
+        }
+        n.requireMapping(List.of("type", "workers", "master"));
+        String type = n.get("type").map(v -> v.text("an executor type")).orElse(ExperimentConfig.Executor.SPARK);
+        if (!type.equals(ExperimentConfig.Executor.SPARK) && !type.equals(ExperimentConfig.Executor.LOCAL)) {
+            throw n.get("type").orElseThrow().error("must be spark or local", "'" + type + "'");
+        }
+        int workers = n.get("workers").map(v -> v.integer(1, 256, "in 1..256")).orElse(0);
+        Optional<String> master = n.get("master").map(v -> {
+            String m = v.text("a Spark master URL");
+            if (!MASTER.matcher(m).matches()) {
+                throw v.error("must be a Spark master: local, local[N], local[*], spark://HOST:PORT, yarn or k8s://URL",
+                        "'" + m + "'");
+            }
+            if (type.equals(ExperimentConfig.Executor.LOCAL)) {
+                throw v.error("is for executor type spark; type local runs threads in this process", "'" + m + "'");
+            }
+            return m;
+        });
+        return new ExperimentConfig.Executor(type, workers, master);
     }
 
     private static SpaceSpec space(QuantConfigNode n) {

@@ -1,16 +1,8 @@
 package dev.qtune.experiments.run;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.qtune.compiler.ir.Graph;
-import dev.qtune.compiler.onnx.OnnxImporter;
-import dev.qtune.compiler.pass.PassPipeline;
-import dev.qtune.compiler.quant.QuantConfig;
-import dev.qtune.compiler.quant.QuantConfigReader;
 import dev.qtune.evaluator.accuracy.AccuracyResult;
-import dev.qtune.evaluator.calibration.CalibrationCache;
 import dev.qtune.evaluator.data.Dataset;
-import dev.qtune.evaluator.data.Datasets;
-import dev.qtune.evaluator.quant.QuantEvaluation;
 import dev.qtune.evaluator.quant.ReferencePredictions;
 import dev.qtune.experiments.config.ExperimentConfig;
 import dev.qtune.search.exec.LocalTrialExecutor;
@@ -19,16 +11,12 @@ import dev.qtune.search.loop.SearchListener;
 import dev.qtune.search.loop.SearchLoop;
 import dev.qtune.search.loop.SearchOutcome;
 import dev.qtune.search.loop.SearchSettings;
-import dev.qtune.search.space.SearchSpace;
-import dev.qtune.search.space.SpaceDecoder;
 import dev.qtune.search.strategy.Searcher;
 import dev.qtune.search.strategy.Strategies;
-import dev.qtune.search.trial.NativeTrialEvaluator;
 import dev.qtune.search.trial.TrialKind;
 import dev.qtune.search.trial.TrialResult;
 import dev.qtune.search.trial.TrialSetup;
 import dev.qtune.targets.Target;
-import dev.qtune.targets.codegen.CModuleEmitter;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -56,23 +44,16 @@ public final class SearchRunner {
     }
 
     /**
-     * Runs the search. {@code executorFactory} builds the executor from the trial evaluator (local
-     * threads by default); {@code console} hears progress.
+     * Runs the search. {@code executorFactory} builds the executor from the driver's workspace
+     * (local threads or Spark); {@code console} hears progress.
      */
-    public Result run(boolean resume, Function<NativeTrialEvaluator, TrialExecutor> executorFactory,
-                      SearchListener console) {
-        Graph fp32 = PassPipeline.prerequisites().run(OnnxImporter.load(exp.model()));
-        Path cache = CalibrationCache.defaultDir();
-        Dataset validation = Datasets.load(exp.dataset(), "validation");
-        TrialSetup setup = new TrialSetup(exp.model(), fp32, QuantEvaluation.sha256(exp.model()),
-                Datasets.load(exp.dataset(), "calibration"), validation, Datasets.load(exp.dataset(), "test"), target,
-                cache, exp.seed(), 1, 1);
-        QuantConfig base = baseConfig();
-        SearchSpace space = SearchSpace.of(fp32, CModuleEmitter.int32Lanes(target.vectorBytes()), exp.space());
-        SpaceDecoder decoder = new SpaceDecoder(space, base);
+    public Result run(boolean resume, Function<TrialWorkspace, TrialExecutor> executorFactory, SearchListener console) {
+        TrialWorkspace ws = TrialWorkspace.open(exp, target);
+        TrialSetup setup = ws.setup();
+        Dataset validation = setup.validation();
         int samples = Math.min(exp.validationSamples(), validation.count());
-        AccuracyResult fp32Ref = ReferencePredictions.get(cache, setup.modelHash(), fp32, validation, samples,
-                Runtime.getRuntime().availableProcessors());
+        AccuracyResult fp32Ref = ReferencePredictions.get(setup.cacheDir(), setup.modelHash(), setup.fp32(), validation,
+                samples, Runtime.getRuntime().availableProcessors());
         OptionalDouble minTop1 = exp.constraint().map(c -> OptionalDouble.of(c.minTop1(fp32Ref.top1())))
                 .orElse(OptionalDouble.empty());
         SearchSettings settings = new SearchSettings(exp.objectives(), minTop1, exp.budget().trials(),
@@ -83,16 +64,15 @@ public final class SearchRunner {
             List<TrialResult> previous = new ArrayList<>();
             for (int i = 0; i < logged.size(); i++) {
                 if (TrialKind.parse(logged.get(i).path("kind").asText()) == TrialKind.SEARCH) {
-                    previous.add(TrialRecords.fromJson(logged.get(i), decoder, dir.dir().resolve(RunDirectory.TRIALS)
+                    previous.add(TrialRecords.fromJson(logged.get(i), ws.decoder(), dir.dir().resolve(RunDirectory.TRIALS)
                             + ": line " + (i + 1)));
                 }
             }
-            RunContext context = new RunContext(exp, target, space, fp32Ref.top1(), minTop1);
-            NativeTrialEvaluator evaluator = new NativeTrialEvaluator(setup, base.calibrationSamples());
-            Searcher searcher = Strategies.create(exp.strategy(), space.genes(), exp.objectives().size());
-            try (TrialExecutor executor = executorFactory.apply(evaluator)) {
+            RunContext context = new RunContext(exp, target, ws.space(), fp32Ref.top1(), minTop1);
+            Searcher searcher = Strategies.create(exp.strategy(), ws.space().genes(), exp.objectives().size());
+            try (TrialExecutor executor = executorFactory.apply(ws)) {
                 RunFiles files = new RunFiles(dir, context);
-                SearchOutcome outcome = new SearchLoop(decoder, searcher, executor, settings,
+                SearchOutcome outcome = new SearchLoop(ws.decoder(), searcher, executor, settings,
                         SearchListeners.both(files, console)).run(previous);
                 List<TrialResult> finals = FinalMeasure.run(exp, outcome, executor, logged, files);
                 return new Result(dir.dir(), outcome, finals, fp32Ref.top1());
@@ -100,14 +80,8 @@ public final class SearchRunner {
         }
     }
 
-    /** The executor of an experiment file: local threads. */
-    public Function<NativeTrialEvaluator, TrialExecutor> localExecutor() {
-        return e -> new LocalTrialExecutor(e, exp.workers());
-    }
-
-    private QuantConfig baseConfig() {
-        QuantConfig q = exp.baseQconfig().map(QuantConfigReader::read).orElse(QuantConfig.defaultConfig());
-        return new QuantConfig(q.defaults(), q.layers(), exp.calibrationSamples(), q.globalScale(),
-                q.allowFp32Islands(), q.boundaryCalibration(), q.source());
+    /** The local executor: a pool of the experiment's workers threads in this JVM. */
+    public Function<TrialWorkspace, TrialExecutor> localExecutor() {
+        return ws -> new LocalTrialExecutor(ws.evaluator(), exp.executor().threads());
     }
 }

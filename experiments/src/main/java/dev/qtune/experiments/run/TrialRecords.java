@@ -116,6 +116,15 @@ public final class TrialRecords {
         TrialSpec spec = new TrialSpec(o.path("trial").asInt(), o.path("generation").asInt(),
                 TrialKind.parse(o.path("kind").asText()), o.path("label").asText(""), d,
                 o.path("metrics").path("samples").asInt(0), 1);
+        return resultOf(o, spec);
+    }
+
+    /**
+     * The outcome a record holds (status, reason, metrics, times, provenance, schedule), for the
+     * given spec: how a result that travelled as its record (from a Spark executor) is rejoined
+     * to the spec it was run for.
+     */
+    public static TrialResult resultOf(JsonNode o, TrialSpec spec) {
         TrialStatus status = TrialStatus.valueOf(o.path("status").asText());
         Optional<TrialMetrics> m = Optional.empty();
         if (status == TrialStatus.OK) {

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -38,6 +39,21 @@ class ExperimentReaderTest {
         assertTrue(e.constraint().isEmpty());
         assertEquals(Path.of("runs", "t"), e.output());
         assertEquals(0.99 * 0.9, new AccuracyConstraint(true, 0.01).minTop1(0.9), 1e-12);
+        assertTrue(e.executor().spark(), "trials run on Spark by default");
+        assertEquals("local[*]", e.executor().sparkMaster());
+    }
+
+    @Test
+    void theExecutorPicksSparkMastersOrThreads() {
+        assertEquals("local[2]", ExperimentReader.parse(MINIMAL + "executor: {workers: 2}\n", FILE).executor().sparkMaster());
+        ExperimentConfig.Executor cluster = ExperimentReader.parse(MINIMAL
+                + "executor: {workers: 2, master: 'spark://10.0.0.1:7077'}\n", FILE).executor();
+        assertEquals("spark://10.0.0.1:7077", cluster.sparkMaster());
+        ExperimentConfig.Executor local = ExperimentReader.parse(MINIMAL + "executor: {type: local, workers: 3}\n", FILE)
+                .executor();
+        assertFalse(local.spark());
+        assertEquals(3, local.threads());
+        assertEquals(1, ExperimentReader.parse(MINIMAL + "executor: {type: local}\n", FILE).executor().threads());
     }
 
     @Test
@@ -66,6 +82,11 @@ class ExperimentReaderTest {
         assertError(MINIMAL + "space: {fixed: [{match: '*', skip: maybe}]}\n",
                 "x.yaml: space.fixed[0].skip: must be one of false, true");
         assertError(MINIMAL + "space: {fixed: [{match: '*', tile: 4}]}\n", "x.yaml: space.fixed[0].tile: unknown key");
+        assertError(MINIMAL + "executor: {type: cluster}\n", "x.yaml: executor.type: must be spark or local, but was 'cluster'");
+        assertError(MINIMAL + "executor: {master: 'spark:/host'}\n",
+                "x.yaml: executor.master: must be a Spark master: local, local[N], local[*], spark://HOST:PORT");
+        assertError(MINIMAL + "executor: {type: local, master: 'local[2]'}\n",
+                "x.yaml: executor.master: is for executor type spark");
     }
 
     private static void assertError(String yaml, String start) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.qtune.compiler.quant.QuantConfigReader;
 import dev.qtune.experiments.cli.QtuneMain;
+import dev.qtune.experiments.testing.TinyExperiment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -94,24 +95,8 @@ class SearchResumeTest {
     }
 
     static Path experiment(Path dir) throws IOException {
-        Path model = Path.of("..", "models", "mlp_mnist.onnx").toAbsolutePath().normalize();
-        Path file = dir.resolve("exp.yaml");
-        Files.writeString(file, String.join("\n",
-                "name: resume-test",
-                "model: " + model,
-                "dataset: {name: mnist, calibration_samples: 200, validation_samples: 200}",
-                "target: auto",
-                "space:",
-                "  weight_bits: [8, 6, 4, 3]",
-                "  activation_bits: [8, 6]",
-                "  calibration: [max, kl, percentile]",
-                "strategy: {name: nsga2, batch_size: 4}",
-                "budget: {trials: " + BUDGET + "}",
-                "constraints: {max_drop: {absolute: 5}}",
-                "measure: {bench_seconds: 0.05, final_bench_seconds: 0.1, final_samples: 300, final_max: 2}",
-                "executor: {workers: 1}",
-                "seed: 7", ""));
-        return file;
+        return TinyExperiment.write(dir, "resume-test", BUDGET, 4, 2, 7, "constraints: {max_drop: {absolute: 5}}",
+                "executor: {workers: 1}");
     }
 
     private static List<String> javaCommand(Path exp, Path run) {

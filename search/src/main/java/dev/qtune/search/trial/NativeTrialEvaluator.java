@@ -55,6 +55,11 @@ public final class NativeTrialEvaluator implements TrialEvaluator {
                 setup.benchThreads());
     }
 
+    /** This JVM's provenance for its trials (model and data hashes, target, compiler, host, seed, threads). */
+    public Provenance provenance() {
+        return provenance;
+    }
+
     @Override
     public TrialResult evaluate(TrialSpec spec) {
         Stopwatch w = new Stopwatch();

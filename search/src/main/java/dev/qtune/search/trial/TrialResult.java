@@ -28,6 +28,12 @@ public record TrialResult(TrialSpec spec, TrialStatus status, String reason, Opt
         Objects.requireNonNull(finished, "finished");
     }
 
+    /** A trial that failed before it ran any stage (its executor could not run it): no times, no schedule. */
+    public static TrialResult failed(TrialSpec spec, String reason, Provenance provenance) {
+        return new TrialResult(spec, TrialStatus.FAILED, reason, Optional.empty(), StageTimes.NONE, provenance,
+                ScheduleConfig.EMPTY, Instant.now());
+    }
+
     public boolean ok() {
         return status == TrialStatus.OK;
     }

@@ -1,0 +1,46 @@
+package dev.qtune.experiments.run;
+
+import dev.qtune.compiler.ir.Graph;
+import dev.qtune.compiler.onnx.OnnxImporter;
+import dev.qtune.compiler.pass.PassPipeline;
+import dev.qtune.compiler.quant.QuantConfig;
+import dev.qtune.compiler.quant.QuantConfigReader;
+import dev.qtune.evaluator.calibration.CalibrationCache;
+import dev.qtune.evaluator.data.Datasets;
+import dev.qtune.evaluator.quant.QuantEvaluation;
+import dev.qtune.experiments.config.ExperimentConfig;
+import dev.qtune.search.space.SearchSpace;
+import dev.qtune.search.space.SpaceDecoder;
+import dev.qtune.search.trial.NativeTrialEvaluator;
+import dev.qtune.search.trial.TrialSetup;
+import dev.qtune.targets.Target;
+import dev.qtune.targets.codegen.CModuleEmitter;
+
+/**
+ * Everything one JVM needs to run an experiment's trials: the prepared model and data splits
+ * (the trial setup), the base quant config, the space and its decoder, and the native evaluator
+ * (whose calibration statistics are collected once). The driver builds one; so does each Spark
+ * executor JVM, from the same experiment file, once per search.
+ */
+public record TrialWorkspace(ExperimentConfig experiment, TrialSetup setup, QuantConfig base, SearchSpace space,
+                             SpaceDecoder decoder, NativeTrialEvaluator evaluator) {
+
+    /** Loads the model and the data splits, builds the space, and collects (or loads) the calibration statistics. */
+    public static TrialWorkspace open(ExperimentConfig exp, Target target) {
+        Graph fp32 = PassPipeline.prerequisites().run(OnnxImporter.load(exp.model()));
+        TrialSetup setup = new TrialSetup(exp.model(), fp32, QuantEvaluation.sha256(exp.model()),
+                Datasets.load(exp.dataset(), "calibration"), Datasets.load(exp.dataset(), "validation"),
+                Datasets.load(exp.dataset(), "test"), target, CalibrationCache.defaultDir(), exp.seed(), 1, 1);
+        QuantConfig base = baseConfig(exp);
+        SearchSpace space = SearchSpace.of(fp32, CModuleEmitter.int32Lanes(target.vectorBytes()), exp.space());
+        return new TrialWorkspace(exp, setup, base, space, new SpaceDecoder(space, base),
+                new NativeTrialEvaluator(setup, base.calibrationSamples()));
+    }
+
+    /** The experiment's base quant config, with its calibration sample count. */
+    private static QuantConfig baseConfig(ExperimentConfig exp) {
+        QuantConfig q = exp.baseQconfig().map(QuantConfigReader::read).orElse(QuantConfig.defaultConfig());
+        return new QuantConfig(q.defaults(), q.layers(), exp.calibrationSamples(), q.globalScale(),
+                q.allowFp32Islands(), q.boundaryCalibration(), q.source());
+    }
+}

@@ -9,11 +9,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** `qtune compare RUN_DIR... [--at 25,50,100]`: hypervolumes of runs of one experiment against one reference point. */
@@ -32,38 +28,9 @@ final class CompareCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         List<RunComparison.Row> rows = RunComparison.compare(runs, at == null ? List.of() : at);
-        List<Integer> checkpoints = List.copyOf(rows.get(0).hypervolume().keySet());
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("| run | strategy | seed | trials |%s%n", header(checkpoints));
-        out.printf("|---|---|---|---|%s%n", "---|".repeat(checkpoints.size()));
-        Map<String, List<RunComparison.Row>> byStrategy = new LinkedHashMap<>();
-        for (RunComparison.Row r : rows) {
-            out.printf(Locale.ROOT, "| %s | %s | %d | %d |%s%n", r.dir().getFileName(), r.strategy(), r.seed(), r.trials(),
-                    values(r.hypervolume(), checkpoints));
-            byStrategy.computeIfAbsent(r.strategy(), k -> new ArrayList<>()).add(r);
-        }
-        out.printf("%nMean hypervolume per strategy:%n| strategy | runs |%s%n|---|---|%s%n", header(checkpoints),
-                "---|".repeat(checkpoints.size()));
-        for (var e : byStrategy.entrySet()) {
-            Map<Integer, Double> mean = new LinkedHashMap<>();
-            for (int n : checkpoints) {
-                mean.put(n, e.getValue().stream().mapToDouble(r -> r.hypervolume().get(n)).average().orElse(0));
-            }
-            out.printf(Locale.ROOT, "| %s | %d |%s%n", e.getKey(), e.getValue().size(), values(mean, checkpoints));
-        }
+        out.print(RunComparison.markdown(rows, "strategy", RunComparison.Row::strategy));
         out.flush();
         return 0;
-    }
-
-    private static String header(List<Integer> checkpoints) {
-        StringBuilder s = new StringBuilder();
-        checkpoints.forEach(n -> s.append(" HV@").append(n).append(" |"));
-        return s.toString();
-    }
-
-    private static String values(Map<Integer, Double> hv, List<Integer> checkpoints) {
-        StringBuilder s = new StringBuilder();
-        checkpoints.forEach(n -> s.append(String.format(Locale.ROOT, " %.5f |", hv.get(n))));
-        return s.toString();
     }
 }

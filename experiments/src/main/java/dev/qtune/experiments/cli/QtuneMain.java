@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 @Command(name = "qtune", mixinStandardHelpOptions = true, version = "qtune 0.1.0",
         description = "Search-based automated quantization of ONNX models.",
         subcommands = {InspectCommand.class, EvalCommand.class, TableCommand.class, ExportCommand.class,
-            ZooCommand.class, TargetsCommand.class, BenchCommand.class, SearchCommand.class, ReportCommand.class, CompareCommand.class})
+            ZooCommand.class, TargetsCommand.class, BenchCommand.class, SearchCommand.class, ReportCommand.class, CompareCommand.class,
+            SweepCommand.class})
 public final class QtuneMain implements Runnable {
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
             description = "Print stack traces of errors.")

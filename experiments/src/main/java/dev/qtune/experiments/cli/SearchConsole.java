@@ -19,14 +19,22 @@ import java.util.Locale;
 final class SearchConsole implements SearchListener {
     private final PrintWriter err;
     private final int budget;
-    private final boolean bars = Boolean.getBoolean("qtune.progress");
+    private final String prefix;
+    private final boolean bars;
     private ProgressBar bar;
     private int failed;
     private String last = "";
 
     SearchConsole(PrintWriter err, int budget) {
+        this(err, budget, "");
+    }
+
+    /** A console whose lines start with {@code prefix} (searches of a sweep share stderr: no bars then). */
+    SearchConsole(PrintWriter err, int budget, String prefix) {
         this.err = err;
         this.budget = budget;
+        this.prefix = prefix;
+        this.bars = prefix.isEmpty() && Boolean.getBoolean("qtune.progress");
     }
 
     @Override
@@ -58,8 +66,8 @@ final class SearchConsole implements SearchListener {
         last = String.format(Locale.ROOT, "best %s, HV %.4g", s.bestTop1().isPresent()
                 ? String.format(Locale.ROOT, "%.2f%%", 100 * s.bestTop1().getAsDouble()) : "-", s.hypervolume());
         double perTrial = s.trials() == 0 ? 0 : s.elapsedSeconds() / s.trials();
-        err.printf(Locale.ROOT, "qtune: generation %d: %d/%d trials, %d failed, front %d, %s, %.0f s elapsed, ETA %.0f s%n",
-                s.generation(), s.trials(), budget, s.failures(), s.front().size(), last, s.elapsedSeconds(),
+        err.printf(Locale.ROOT, "qtune: %sgeneration %d: %d/%d trials, %d failed, front %d, %s, %.0f s elapsed, ETA %.0f s%n",
+                prefix, s.generation(), s.trials(), budget, s.failures(), s.front().size(), last, s.elapsedSeconds(),
                 perTrial * Math.max(0, budget - s.trials()));
         err.flush();
     }

@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  */
 public final class ExperimentReader {
     static final List<String> TOP_KEYS = List.of("name", "model", "dataset", "target", "base_qconfig", "space",
-            "strategy", "budget", "objectives", "constraints", "on_failure", "measure", "executor", "output", "seed");
+            "strategy", "budget", "objectives", "constraints", "on_failure", "measure", "executor", "output", "seed", "sweep");
     private static final List<String> SPACE_KEYS = concat(SearchSpace.KINDS, List.of("schedule", "fixed"));
     /** The schedule knobs a {@code space.fixed} entry may hold. */
     private static final List<String> KNOBS = List.of(ConvSchedules.OC_BLOCK, ConvSchedules.OW_TILE, ConvSchedules.DOT);
@@ -52,6 +52,9 @@ public final class ExperimentReader {
         String source = file.toString();
         QuantConfigNode root = new QuantConfigNode(QuantConfigYaml.readTree(yaml, source), "", source);
         root.requireMapping(TOP_KEYS);
+        root.get("sweep").ifPresent(n -> {
+            throw n.problem("this file declares a sweep: run it with `qtune sweep` (one search takes no sweep key)");
+        });
         String name = root.require("name", "a name").text("a name");
         Path model = path(root.require("model", "an ONNX model file"), true);
         QuantConfigNode data = root.require("dataset", "a mapping with name, calibration_samples, validation_samples");

@@ -95,7 +95,8 @@ public final class ReportWriter {
         }
     }
 
-    private static String css() {
+    /** The reports' style sheet. */
+    static String css() {
         try (InputStream in = ReportWriter.class.getResourceAsStream("report.css")) {
             if (in == null) {
                 throw new IllegalStateException("report.css is missing from the qtune jar");

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -59,6 +60,52 @@ public final class RunComparison {
                     paretos.get(i).path("seed").asLong(), log.size(), hv));
         }
         return rows;
+    }
+
+    /**
+     * The rows as markdown: one row per run, then the mean per group ({@code groupName}: what a group
+     * is, e.g. "strategy"; {@code group}: a row's group).
+     */
+    public static String markdown(List<Row> rows, String groupName, java.util.function.Function<Row, String> group) {
+        List<Integer> checkpoints = List.copyOf(rows.get(0).hypervolume().keySet());
+        StringBuilder out = new StringBuilder();
+        out.append(String.format("| run | strategy | seed | trials |%s%n", header(checkpoints)));
+        out.append(String.format("|---|---|---|---|%s%n", "---|".repeat(checkpoints.size())));
+        Map<String, List<Row>> groups = new LinkedHashMap<>();
+        for (Row r : rows) {
+            out.append(String.format(Locale.ROOT, "| %s | %s | %d | %d |%s%n", r.dir().getFileName(), r.strategy(), r.seed(),
+                    r.trials(), values(r.hypervolume(), checkpoints)));
+            groups.computeIfAbsent(group.apply(r), k -> new ArrayList<>()).add(r);
+        }
+        out.append(String.format("%nMean hypervolume per %s:%n| %s | runs |%s%n|---|---|%s%n", groupName, groupName,
+                header(checkpoints),
+                "---|".repeat(checkpoints.size())));
+        for (var e : groups.entrySet()) {
+            out.append(String.format(Locale.ROOT, "| %s | %d |%s%n", e.getKey(), e.getValue().size(),
+                    values(mean(e.getValue(), checkpoints), checkpoints)));
+        }
+        return out.toString();
+    }
+
+    /** The mean hypervolume of {@code rows} at each checkpoint. */
+    public static Map<Integer, Double> mean(List<Row> rows, List<Integer> checkpoints) {
+        Map<Integer, Double> mean = new LinkedHashMap<>();
+        for (int n : checkpoints) {
+            mean.put(n, rows.stream().mapToDouble(r -> r.hypervolume().get(n)).average().orElse(0));
+        }
+        return mean;
+    }
+
+    private static String header(List<Integer> checkpoints) {
+        StringBuilder s = new StringBuilder();
+        checkpoints.forEach(n -> s.append(" HV@").append(n).append(" |"));
+        return s.toString();
+    }
+
+    private static String values(Map<Integer, Double> hv, List<Integer> checkpoints) {
+        StringBuilder s = new StringBuilder();
+        checkpoints.forEach(n -> s.append(String.format(Locale.ROOT, " %.5f |", hv.get(n))));
+        return s.toString();
     }
 
     private static double hypervolume(List<ObjectNode> trials, double minTop1, double[] reference) {

@@ -47,17 +47,34 @@ public final class SparkTrialExecutor implements TrialExecutor {
     private final boolean ownsContext;
     private final TrialEnvironment env;
     private final TrialWorkspace driver;
+    private final String pool;
 
     /**
      * An executor on {@code spark}; {@code ownsContext}: stop it on close. The driver's workspace
      * serves tasks that run in the driver's JVM (local masters).
      */
     public SparkTrialExecutor(JavaSparkContext spark, boolean ownsContext, TrialEnvironment env, TrialWorkspace driver) {
+        this(spark, ownsContext, env, driver, null);
+    }
+
+    private SparkTrialExecutor(JavaSparkContext spark, boolean ownsContext, TrialEnvironment env, TrialWorkspace driver,
+                               String pool) {
         this.spark = spark;
         this.ownsContext = ownsContext;
         this.env = env;
         this.driver = driver;
+        this.pool = pool;
         SparkWorker.register(env, driver);
+    }
+
+    /**
+     * An executor for one of several searches sharing {@code spark} (a sweep): its jobs go to the
+     * fair-scheduler pool {@code pool}, so concurrent searches share the task slots; close leaves the
+     * context running.
+     */
+    public static SparkTrialExecutor shared(JavaSparkContext spark, String pool, TrialWorkspace ws) {
+        return new SparkTrialExecutor(spark, false, TrialEnvironment.of(ws.experiment().file(),
+                ws.setup().target().name()), ws, pool);
     }
 
     /**
@@ -86,6 +103,8 @@ public final class SparkTrialExecutor implements TrialExecutor {
         conf.setIfMissing("spark.ui.showConsoleProgress", "false");
         conf.setIfMissing("spark.ui.enabled", "false");
         conf.setIfMissing("spark.speculation", "false");
+        // concurrent searches (a sweep) each get a pool; the pools share the task slots fairly
+        conf.setIfMissing("spark.scheduler.mode", "FAIR");
         return new JavaSparkContext(conf);
     }
 
@@ -108,6 +127,7 @@ public final class SparkTrialExecutor implements TrialExecutor {
         for (int i = 0; i < tasks; i++) {
             partitions.add(i);
         }
+        spark.setLocalProperty("spark.scheduler.pool", pool);
         spark.setJobDescription("qtune " + (finals ? "final re-measure " : "trials ") + batch.get(0).id() + ".."
                 + batch.get(batch.size() - 1).id());
         SimpleFutureAction<BoxedUnit> job = spark.sc().submitJob(rdd.rdd(), new RunTrials(env),

@@ -55,10 +55,6 @@ EOF
   fi
 }
 
-free_port() {
-  /usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
 # wait_for SECONDS DESCRIPTION COMMAND...: polls COMMAND until it succeeds.
 wait_for() {
   local seconds="$1" what="$2"
@@ -70,20 +66,21 @@ wait_for() {
   die "timed out after ${seconds}s waiting for $what"
 }
 
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# The URL the master logged once it listened (it binds a free port of its own choosing).
+master_url() { sed -n 's/.*Starting Spark master at \(spark:\/\/[0-9.:]*\).*/\1/p' "$1" | head -n 1; }
+master_up() { [ -n "$(master_url "$1")" ]; }
 
 start() {
   local dir="$1"
   [ ! -s "$dir/pids" ] || die "$dir/pids exists: a cluster may still run there (scripts/spark-cluster.sh stop $dir)"
   mkdir -p "$dir/logs"
   : > "$dir/pids"
-  local port
-  port="$(free_port)"
   java "$DAEMON_LOG" -cp "$SPARK_DIR/jars/*" org.apache.spark.deploy.master.Master \
-    --host 127.0.0.1 --port "$port" --webui-port 0 > "$dir/logs/master.log" 2>&1 &
+    --host 127.0.0.1 --port 0 --webui-port 0 > "$dir/logs/master.log" 2>&1 &
   echo "master $!" >> "$dir/pids"
-  wait_for 60 "the master on port $port (log: $dir/logs/master.log)" port_open "$port"
-  local url="spark://127.0.0.1:$port"
+  wait_for 60 "the master to listen (log: $dir/logs/master.log)" master_up "$dir/logs/master.log"
+  local url
+  url="$(master_url "$dir/logs/master.log")"
   for i in $(seq 1 "$WORKERS"); do
     java "$DAEMON_LOG" -cp "$SPARK_DIR/jars/*" org.apache.spark.deploy.worker.Worker \
       --host 127.0.0.1 --cores "$CORES" --memory 4g --webui-port 0 --work-dir "$dir/work-$i" "$url" \

@@ -10,6 +10,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TRIALS="${1:-32}"
 OUT="$(mkdir -p "${2:-$ROOT/runs/throughput}" && cd "${2:-$ROOT/runs/throughput}" && pwd)"
 
+[ -x /usr/bin/python3 ] || { echo "spark-throughput: needs /usr/bin/python3 for the summary (apt-get install python3)" >&2; exit 1; }
 "$ROOT/qtune" --version >/dev/null   # build once, before any clock starts
 
 declare -A EXECUTOR=(

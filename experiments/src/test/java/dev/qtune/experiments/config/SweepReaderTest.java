@@ -35,6 +35,15 @@ class SweepReaderTest {
     }
 
     @Test
+    void theShippedEfficiencySweepReads() {
+        System.setProperty("qtune.root", Path.of("..").toAbsolutePath().normalize().toString());
+        SweepReader.Sweep s = SweepReader.read(Path.of("configs", "efficiency-sweep.yaml"));
+        assertEquals(List.of("nsga2-s1", "nsga2-s2", "nsga2-s3", "bayesian-s1", "bayesian-s2", "bayesian-s3", "random-s1",
+                "random-s2", "random-s3"), s.runs().stream().map(SweepReader.Run::name).toList());
+        assertEquals(Path.of("runs", "efficiency-sweep"), s.output());
+    }
+
+    @Test
     void aSingleSearchRefusesASweepFileAndBadSweepsNameTheKey() {
         String m = assertThrows(QuantConfigException.class,
                 () -> ExperimentReader.parse(BASE + "sweep: {seed: [1]}\n", FILE)).getMessage();

@@ -5,11 +5,9 @@ import dev.qtune.compiler.ir.Node;
 import dev.qtune.compiler.ir.QuantRole;
 import dev.qtune.compiler.ir.QuantSpec;
 import dev.qtune.compiler.ir.SimQuantizeNode;
-import dev.qtune.compiler.quant.AnnotateRule;
-import dev.qtune.compiler.quant.AnnotateRules;
+import dev.qtune.compiler.quant.QuantizedValues;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Marks as INHERIT the imported activation points that requantize nothing: a point after ops that
@@ -27,7 +25,7 @@ final class QdqInheritedPoints {
         List<Node> nodes = new ArrayList<>();
         for (Node n : g.nodes()) {
             if (n instanceof SimQuantizeNode q && q.spec().role() == QuantRole.ACTIVATION
-                    && carried(g, q.input()).filter(s -> sameGrid(s, q.spec())).isPresent()) {
+                    && QuantizedValues.carried(g, q.input()).filter(s -> sameGrid(s, q.spec())).isPresent()) {
                 QuantSpec s = q.spec();
                 nodes.add(q.withSpec(new QuantSpec(QuantRole.INHERIT, s.storage(), s.range(), s.axis(), s.config(),
                         s.scales())));
@@ -36,24 +34,6 @@ final class QdqInheritedPoints {
             }
         }
         return g.withNodes(nodes);
-    }
-
-    /** The spec of the quantized value that {@code v} carries unchanged through pass-through ops, if any. */
-    private static Optional<QuantSpec> carried(Graph g, String v) {
-        Optional<Node> producer = g.producer(v);
-        while (producer.isPresent()) {
-            Node p = producer.get();
-            if (p instanceof SimQuantizeNode q) {
-                return q.spec().role() == QuantRole.ACTIVATION || q.spec().role() == QuantRole.INHERIT
-                        ? Optional.of(q.spec()) : Optional.empty();
-            }
-            AnnotateRule rule = AnnotateRules.of(g, p);
-            if (rule != AnnotateRule.PASS_THROUGH && rule != AnnotateRule.INHERIT) {
-                return Optional.empty();
-            }
-            producer = g.producer(p.inputs().get(0));
-        }
-        return Optional.empty();
     }
 
     private static boolean sameGrid(QuantSpec carried, QuantSpec point) {

@@ -157,7 +157,7 @@ final class QdqGraphReader {
         QuantSpec spec = slot == QdqLayerSlots.WEIGHT ? QdqConstants.weightSpec(q, params, layer, c)
                 : QdqConstants.biasSpec(q, params, layer, c);
         QdqConstants.checkExact(q, values, spec, c);
-        String dequantized = x + "/dequantized";
+        String dequantized = output + "/dequantized";
         initializers.put(dequantized, values);
         nodes.add(new SimQuantizeNode(c.nodeName(), List.of(dequantized), output, x, spec));
     }

@@ -158,7 +158,8 @@ public final class OnnxImporter {
     static Node convertNode(NodeProto n, String name, int opset, String source) {
         if (QuantizedOps.isQuantized(n.getOpType())) {
             throw new OnnxImportException(source + ": '" + n.getOpType() + "' (node '" + name + "') is a quantized op: "
-                    + "load a pre-quantized model with QdqImporter (the CLI does this by itself)");
+                    + "this is a pre-quantized model, which QdqImporter reads (so far only `qtune inspect` and "
+                    + "`qtune eval` take one)");
         }
         if (!n.getDomain().isEmpty() && !n.getDomain().equals("ai.onnx")) {
             throw new OnnxImportException(source + ": unsupported op '" + n.getOpType() + "' of domain '"

@@ -7,6 +7,7 @@ import dev.qtune.compiler.ir.Graph;
 import dev.qtune.compiler.ir.MatMulNode;
 import dev.qtune.compiler.ir.Node;
 import dev.qtune.compiler.ir.Shape;
+import dev.qtune.compiler.ir.SimQuantizeNode;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,7 +15,8 @@ import java.util.List;
  * MACs and parameters of a typed graph, per node and in total, for one image (a dynamic batch
  * axis counts as 1). MACs count Conv, Gemm and MatMul multiply-adds; parameters count the
  * constant weights and biases of Conv, Gemm and MatMul and the scale and bias of
- * BatchNormalization (its running statistics are buffers, not parameters), as PyTorch does.
+ * BatchNormalization (its running statistics are buffers, not parameters), as PyTorch does; a
+ * constant read through a quantization point (a simulated graph's weights) counts too.
  */
 public record ModelSummary(List<LayerStats> layers, long macs, long params) {
     public ModelSummary {
@@ -62,8 +64,9 @@ public record ModelSummary(List<LayerStats> layers, long macs, long params) {
         }
         long p = 0;
         for (String v : counted) {
-            if (g.isInitializer(v)) {
-                p += g.initializers().get(v).numel();
+            String constant = g.producer(v).filter(q -> q instanceof SimQuantizeNode).map(q -> q.inputs().get(0)).orElse(v);
+            if (g.isInitializer(constant)) {
+                p += g.initializers().get(constant).numel();
             }
         }
         return p;

@@ -40,19 +40,29 @@ public final class OnnxImporter {
     }
 
     public static Graph load(Path file) {
-        byte[] bytes;
+        return parse(readBytes(file), file.toString());
+    }
+
+    /** Parses the bytes of an ONNX file; {@code source} names it in error messages. */
+    public static Graph parse(byte[] bytes, String source) {
+        ModelProto model = parseModel(bytes, source);
+        int opset = defaultOpset(model, source);
+        return convertGraph(model.getGraph(), opset, source);
+    }
+
+    /** The bytes of a model file; errors name the file. */
+    static byte[] readBytes(Path file) {
         try {
-            bytes = Files.readAllBytes(file);
+            return Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new OnnxImportException("model file not found: " + file);
         } catch (IOException e) {
             throw new OnnxImportException("cannot read model file " + file + ": " + e.getMessage(), e);
         }
-        return parse(bytes, file.toString());
     }
 
-    /** Parses the bytes of an ONNX file; {@code source} names it in error messages. */
-    public static Graph parse(byte[] bytes, String source) {
+    /** The ModelProto of an ONNX file's bytes, checked to have an IR version, opsets and a graph. */
+    static ModelProto parseModel(byte[] bytes, String source) {
         ModelProto model;
         try {
             model = ModelProto.parseFrom(bytes);
@@ -66,11 +76,10 @@ public final class OnnxImporter {
                     + (model.getOpsetImportCount() == 0 ? " no opset_import" : "")
                     + (model.hasGraph() ? "" : " no graph"));
         }
-        int opset = defaultOpset(model, source);
-        return convertGraph(model.getGraph(), opset, source);
+        return model;
     }
 
-    private static int defaultOpset(ModelProto model, String source) {
+    static int defaultOpset(ModelProto model, String source) {
         for (OperatorSetIdProto id : model.getOpsetImportList()) {
             if (id.getDomain().isEmpty() || id.getDomain().equals("ai.onnx")) {
                 long v = id.getVersion();
@@ -85,6 +94,19 @@ public final class OnnxImporter {
     }
 
     private static Graph convertGraph(GraphProto gp, int opset, String source) {
+        Map<String, Tensor> initializers = initializers(gp, source);
+        List<ValueInfo> inputs = graphInputs(gp, initializers, source);
+        List<ValueInfo> outputs = graphOutputs(gp, source);
+        List<Node> nodes = new ArrayList<>();
+        Set<String> usedNames = new HashSet<>();
+        for (int i = 0; i < gp.getNodeCount(); i++) {
+            nodes.add(convertNode(gp.getNode(i), uniqueName(gp.getNode(i), i, usedNames), opset, source));
+        }
+        return verified(new Graph(gp.getName(), opset, inputs, outputs, initializers, nodes, Map.of(), Set.of()), source);
+    }
+
+    /** The graph's initializers by name, in file order. */
+    static Map<String, Tensor> initializers(GraphProto gp, String source) {
         Map<String, Tensor> initializers = new LinkedHashMap<>();
         for (TensorProto t : gp.getInitializerList()) {
             if (t.getName().isEmpty()) {
@@ -92,22 +114,30 @@ public final class OnnxImporter {
             }
             initializers.put(t.getName(), OnnxTensors.toTensor(t, source + ": initializer '" + t.getName() + "'"));
         }
+        return initializers;
+    }
+
+    /** The graph inputs that are not initializers. */
+    static List<ValueInfo> graphInputs(GraphProto gp, Map<String, Tensor> initializers, String source) {
         List<ValueInfo> inputs = new ArrayList<>();
         for (ValueInfoProto v : gp.getInputList()) {
             if (!initializers.containsKey(v.getName())) {
                 inputs.add(valueInfo(v, source + ": graph input '" + v.getName() + "'"));
             }
         }
+        return inputs;
+    }
+
+    static List<ValueInfo> graphOutputs(GraphProto gp, String source) {
         List<ValueInfo> outputs = new ArrayList<>();
         for (ValueInfoProto v : gp.getOutputList()) {
             outputs.add(valueInfo(v, source + ": graph output '" + v.getName() + "'"));
         }
-        List<Node> nodes = new ArrayList<>();
-        Set<String> usedNames = new HashSet<>();
-        for (int i = 0; i < gp.getNodeCount(); i++) {
-            nodes.add(convertNode(gp.getNode(i), i, opset, source, usedNames));
-        }
-        Graph g = new Graph(gp.getName(), opset, inputs, outputs, initializers, nodes, Map.of(), Set.of());
+        return outputs;
+    }
+
+    /** The graph, checked by {@link GraphVerifier}; a failure names the file. */
+    static Graph verified(Graph g, String source) {
         try {
             return GraphVerifier.verify(g);
         } catch (IllegalStateException e) {
@@ -115,10 +145,21 @@ public final class OnnxImporter {
         }
     }
 
-    private static Node convertNode(NodeProto n, int index, int opset, String source, Set<String> usedNames) {
+    /** The node's name, or "OpType_index" for an unnamed one, made unique among {@code usedNames}. */
+    static String uniqueName(NodeProto n, int index, Set<String> usedNames) {
         String name = n.getName().isEmpty() ? n.getOpType() + "_" + index : n.getName();
         while (!usedNames.add(name)) {
             name = name + "_" + index;
+        }
+        return name;
+    }
+
+    /** Converts one node of the default domain by its rule in {@link OnnxOpRules}. */
+    static Node convertNode(NodeProto n, String name, int opset, String source) {
+        if (QuantizedOps.isQuantized(n.getOpType())) {
+            throw new OnnxImportException(source + ": '" + n.getOpType() + "' (node '" + name + "') is a quantized op: "
+                    + "this is a pre-quantized model, which QdqImporter reads (so far only `qtune inspect` and "
+                    + "`qtune eval` take one)");
         }
         if (!n.getDomain().isEmpty() && !n.getDomain().equals("ai.onnx")) {
             throw new OnnxImportException(source + ": unsupported op '" + n.getOpType() + "' of domain '"

@@ -32,6 +32,8 @@ import org.slf4j.LoggerFactory;
  * {@link OnnxImporter} reads what this writes back into an equal graph.
  */
 public final class OnnxWriter {
+    /** The producer_name of the files qtune writes. */
+    public static final String PRODUCER = "qtune";
     public static final int OPSET = 13;
     public static final int IR_VERSION = 8;
 
@@ -68,7 +70,7 @@ public final class OnnxWriter {
             }
         }
         gb.addAllInitializer(c.addedInitializers().values());
-        return ModelProto.newBuilder().setIrVersion(IR_VERSION).setProducerName("qtune")
+        return ModelProto.newBuilder().setIrVersion(IR_VERSION).setProducerName(PRODUCER)
                 .setProducerVersion("0.1.0")
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
                 .setGraph(gb).build();

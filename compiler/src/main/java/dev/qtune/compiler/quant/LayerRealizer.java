@@ -57,6 +57,7 @@ final class LayerRealizer {
             // Exactly what the simulated graph does: clamp(rint(b / s_b)) with s_b = float32(s_x * s_w[o]).
             Tensor b = inits.get(bq.get().input());
             float[] bs = bq.get().spec().scaleArray();
+            checkBiasScales(n, x.scale(), ws, bs, outputs);
             int[] q = new int[outputs];
             for (int o = 0; o < outputs; o++) {
                 q[o] = QuantMath.quantize(b.getFloat(b.numel() == 1 ? 0 : o), bs[bs.length == 1 ? 0 : o], bq.get().spec().range());
@@ -74,6 +75,22 @@ final class LayerRealizer {
             return new QConv2dNode(n.name(), ins, outName, c.window(), c.group(), rq);
         }
         return new QDenseNode(n.name(), ins, outName, rq);
+    }
+
+    /**
+     * The accumulator is at scale s_x * s_w[o], so the bias must be too: always so after
+     * QuantizeCalibrate, checked for a pre-quantized model whose file gives the bias its own scale.
+     */
+    private static void checkBiasScales(Node n, float sx, float[] ws, float[] bs, int outputs) {
+        for (int o = 0; o < outputs; o++) {
+            float expected = sx * ws[ws.length == 1 ? 0 : o];
+            float actual = bs[bs.length == 1 ? 0 : o];
+            if (actual != expected) {
+                throw new QtuneException("layer '" + n.name() + "': the bias scale of output channel " + o
+                        + " must be input scale x weight scale = " + sx + " x " + ws[ws.length == 1 ? 0 : o] + " = "
+                        + expected + " (float32), but was " + actual);
+            }
+        }
     }
 
     /**

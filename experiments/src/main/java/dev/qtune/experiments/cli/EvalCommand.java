@@ -2,6 +2,7 @@ package dev.qtune.experiments.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.qtune.compiler.interp.Fp32Interpreter;
+import dev.qtune.compiler.interp.IntegerInterpreter;
 import dev.qtune.compiler.ir.Graph;
 import dev.qtune.evaluator.accuracy.AccuracyEvaluator;
 import dev.qtune.evaluator.accuracy.AccuracyResult;
@@ -22,7 +23,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * `qtune eval MODEL --data NAME [--qconfig FILE] [--split S] [--limit N] [--threads T] [--json]`:
- * top-1 of the fp32 interpreter, or with --qconfig of the integer interpreter on the quantized model.
+ * top-1 of the fp32 interpreter, or with --qconfig of the integer interpreter on the quantized model;
+ * a pre-quantized (QDQ) model runs on the integer interpreter with the file's own scales.
  */
 @Command(name = "eval", description = "Measure a model's top-1 accuracy on a dataset split: fp32, or quantized with --qconfig.")
 final class EvalCommand implements Callable<Integer> {
@@ -86,10 +88,17 @@ final class EvalCommand implements Callable<Integer> {
         NativeEval nativeEval = target == null ? null : NativeEval.of(spec.commandLine(), target,
                 threads != null ? threads : 1, bench, benchSeconds, layerTimes);
         Dataset dataset = Datasets.load(data, split);
-        Graph graph = ModelLoader.forExecution(model);
         PrintWriter out = spec.commandLine().getOut();
-        AtomicReference<NativeRun> nativeRun = new AtomicReference<>();
+        if (ModelLoader.isPreQuantized(model)) {
+            if (qconfig != null) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), model + " is a pre-quantized (QDQ) "
+                        + "model, which runs with the file's own scales: --qconfig does not apply to it");
+            }
+            return plain(ModelLoader.preQuantized(model).realized(), true, dataset, workers, nativeEval, out);
+        }
+        Graph graph = ModelLoader.forExecution(model);
         if (qconfig != null) {
+            AtomicReference<NativeRun> nativeRun = new AtomicReference<>();
             QuantEvalResult r = QuantizedEval.run(model, graph, QuantConfigReader.read(qconfig), data, dataset, limit,
                     workers, compareSimulated, spec.commandLine().getErr(), nativeEval == null ? null : realized -> {
                         nativeRun.set(nativeEval.run(realized, dataset, limit));
@@ -104,19 +113,32 @@ final class EvalCommand implements Callable<Integer> {
             out.println(json ? Json.write(o) : text);
             return 0;
         }
+        return plain(graph, false, dataset, workers, nativeEval, out);
+    }
+
+    /**
+     * Top-1 of a graph as it is: an fp32 model on the fp32 interpreter, or the integer graph of a
+     * pre-quantized model ({@code integer}) on the integer interpreter; natively with --target.
+     */
+    private int plain(Graph graph, boolean integer, Dataset dataset, int workers, NativeEval nativeEval, PrintWriter out) {
+        AtomicReference<NativeRun> nativeRun = new AtomicReference<>();
         AccuracyResult r;
         if (nativeEval != null) {
             nativeRun.set(nativeEval.run(graph, dataset, limit));
             r = nativeRun.get().accuracy();
         } else {
-            try (ConsoleProgress progress = new ConsoleProgress("eval " + model.getFileName())) {
-                r = AccuracyEvaluator.evaluate(new Fp32Interpreter(graph), dataset, limit, workers, progress);
+            try (ConsoleProgress progress = new ConsoleProgress((integer ? "eval int " : "eval ") + model.getFileName())) {
+                r = AccuracyEvaluator.evaluate(integer ? new IntegerInterpreter(graph) : new Fp32Interpreter(graph), dataset,
+                        limit, workers, progress);
             }
         }
         if (json) {
             ObjectNode o = Json.object();
             o.put("model", model.toString());
-            o.put("precision", "fp32");
+            o.put("precision", integer ? "int" : "fp32");
+            if (integer) {
+                o.put("pre_quantized", true);
+            }
             o.put("dataset", dataset.name());
             o.put("split", dataset.split());
             o.put("top1", r.top1());
@@ -131,7 +153,8 @@ final class EvalCommand implements Callable<Integer> {
         } else {
             out.printf("%s on %s/%s: top-1 %.2f%% (%d/%d), %s, %d threads, %.1f s%n", model,
                     dataset.name(), dataset.split(), 100 * r.top1(), r.correct(), r.samples(),
-                    nativeRun.get() != null ? NativeEval.summary(nativeRun.get()) : "fp32 interpreter", workers, r.seconds());
+                    nativeRun.get() != null ? NativeEval.summary(nativeRun.get())
+                            : integer ? "pre-quantized model, integer interpreter" : "fp32 interpreter", workers, r.seconds());
         }
         return 0;
     }

@@ -1,0 +1,35 @@
+package dev.qtune.compiler.onnx;
+
+import java.util.Set;
+
+/**
+ * The ONNX op types that make a model pre-quantized: the QDQ pair QuantizeLinear /
+ * DequantizeLinear, which {@link QdqImporter} reads, and the quantized operators (QLinear*,
+ * *Integer and ONNX Runtime's contrib ops), which qtune does not import yet.
+ */
+final class QuantizedOps {
+    static final String QUANTIZE = "QuantizeLinear";
+    static final String DEQUANTIZE = "DequantizeLinear";
+
+    private static final Set<String> UNSUPPORTED = Set.of("QLinearConv", "QLinearMatMul", "ConvInteger",
+            "MatMulInteger", "QLinearAdd", "QLinearMul", "QLinearConcat", "QLinearAveragePool",
+            "QLinearGlobalAveragePool", "QLinearLeakyRelu", "QLinearSigmoid", "QLinearSoftmax", "QGemm",
+            "DynamicQuantizeLinear", "DynamicQuantizeMatMul", "MatMulIntegerToFloat");
+
+    private QuantizedOps() {
+    }
+
+    /** Whether {@code opType} is a QDQ op or a quantized operator. */
+    static boolean isQuantized(String opType) {
+        return isQdq(opType) || UNSUPPORTED.contains(opType);
+    }
+
+    static boolean isQdq(String opType) {
+        return opType.equals(QUANTIZE) || opType.equals(DEQUANTIZE);
+    }
+
+    /** Whether {@code opType} is a quantized operator that qtune cannot import yet. */
+    static boolean isUnsupported(String opType) {
+        return UNSUPPORTED.contains(opType);
+    }
+}

@@ -1,0 +1,126 @@
+package dev.qtune.evaluator.quant;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.qtune.compiler.interp.IntegerInterpreter;
+import dev.qtune.compiler.ir.Graph;
+import dev.qtune.compiler.ir.Tensor;
+import dev.qtune.compiler.onnx.OnnxImporter;
+import dev.qtune.compiler.onnx.QdqExporter;
+import dev.qtune.compiler.onnx.QdqImporter;
+import dev.qtune.compiler.pass.PassPipeline;
+import dev.qtune.compiler.quant.PreQuantizedModel;
+import dev.qtune.compiler.quant.QuantConfig;
+import dev.qtune.compiler.quant.QuantConfigReader;
+import dev.qtune.compiler.quant.QuantizedModel;
+import dev.qtune.evaluator.data.Dataset;
+import dev.qtune.evaluator.data.Datasets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * `qtune export` then QDQ import gives back the integer graph: for every shared model and every
+ * example quant config (experiments/qconfigs, mixed_fp32_ends_mlp for the MLP), the imported
+ * graph's outputs are bit for bit those of the realized graph, on the first 512 test images (all
+ * 10,000 in the slow variant). Calibration uses the first {@value #CALIBRATION} calibration images:
+ * what is compared does not depend on calibration quality.
+ */
+class QdqRoundTripTest {
+    static final int CALIBRATION = 250;
+    private static final int BATCH = 64;
+    private static final Logger LOG = LoggerFactory.getLogger(QdqRoundTripTest.class);
+
+    @TempDir
+    static Path cache;
+
+    @ParameterizedTest(name = "{0} {2}")
+    @CsvSource(textBlock = ROUND_TRIPS)
+    void importedGraphComputesTheSameOnTestImages(String model, String data, String config) {
+        assertRoundTrip(model, data, config, 512);
+    }
+
+    @Tag("slow")
+    @ParameterizedTest(name = "{0} {2}, all test images")
+    @CsvSource(textBlock = ROUND_TRIPS)
+    void importedGraphComputesTheSameOnTheWholeTestSet(String model, String data, String config) {
+        assertRoundTrip(model, data, config, 10_000);
+    }
+
+    private static final String ROUND_TRIPS = """
+            mlp_mnist, mnist, int8_kl
+            mlp_mnist, mnist, int8_max
+            mlp_mnist, mnist, int8_percentile
+            mlp_mnist, mnist, int8_power2
+            mlp_mnist, mnist, mixed_fp32_ends_mlp
+            mlp_mnist, mnist, w4a8
+            mlp_mnist, mnist, w7a8
+            lenet5_mnist, mnist, int8_kl
+            lenet5_mnist, mnist, int8_max
+            lenet5_mnist, mnist, int8_percentile
+            lenet5_mnist, mnist, int8_power2
+            lenet5_mnist, mnist, mixed_fp32_ends
+            lenet5_mnist, mnist, w4a8
+            lenet5_mnist, mnist, w7a8
+            resnet8_fashion, fashion-mnist, int8_kl
+            resnet8_fashion, fashion-mnist, int8_max
+            resnet8_fashion, fashion-mnist, int8_percentile
+            resnet8_fashion, fashion-mnist, int8_power2
+            resnet8_fashion, fashion-mnist, mixed_fp32_ends
+            resnet8_fashion, fashion-mnist, w4a8
+            resnet8_fashion, fashion-mnist, w7a8
+            """;
+
+    private static void assertRoundTrip(String model, String data, String config, int images) {
+        Path file = Path.of("..", "models", model + ".onnx");
+        Graph fp32 = PassPipeline.prerequisites().run(OnnxImporter.load(file));
+        QuantConfig c = QuantConfigReader.read(Path.of("..", "experiments", "qconfigs", config + ".yaml"));
+        c = new QuantConfig(c.defaults(), c.layers(), CALIBRATION, c.globalScale(), c.allowFp32Islands(),
+                c.boundaryCalibration(), c.source());
+        QuantizedModel q = QuantEvaluation.quantize(file, fp32, c, Datasets.load(data, "calibration"), 2, cache).model();
+        PreQuantizedModel imported = QdqImporter.parse(QdqExporter.toProto(q).toByteArray(), model + "_" + config + ".onnx");
+        IntegerInterpreter original = new IntegerInterpreter(q.realized());
+        IntegerInterpreter roundTrip = new IntegerInterpreter(imported.realized());
+        Dataset test = Datasets.load(data, "test");
+        int n = Math.min(images, test.count());
+        int correct = 0;
+        for (int start = 0; start < n; start += BATCH) {
+            int b = Math.min(BATCH, n - start);
+            float[] x = test.batch(start, b);
+            Tensor expected = original.run(x, b);
+            Tensor actual = roundTrip.run(x, b);
+            String where = model + " " + config + ", images " + start + ".." + (start + b - 1);
+            assertArrayEquals(bits(expected.floats()), bits(actual.floats()), where + ": outputs, bit for bit");
+            int classes = expected.numel() / b;
+            for (int i = 0; i < b; i++) {
+                int predicted = argmax(actual.floats(), i * classes, classes);
+                assertEquals(argmax(expected.floats(), i * classes, classes), predicted, where + ": prediction");
+                correct += predicted == test.label(start + i) ? 1 : 0;
+            }
+        }
+        LOG.info("{} {}: export -> import identical on {} test images, top-1 {}", model, config, n, (double) correct / n);
+    }
+
+    private static int[] bits(float[] f) {
+        int[] b = new int[f.length];
+        for (int i = 0; i < f.length; i++) {
+            b[i] = Float.floatToRawIntBits(f[i]);
+        }
+        return b;
+    }
+
+    private static int argmax(float[] v, int offset, int n) {
+        int best = 0;
+        for (int i = 1; i < n; i++) {
+            if (v[offset + i] > v[offset + best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+}

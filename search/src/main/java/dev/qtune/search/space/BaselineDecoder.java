@@ -3,7 +3,6 @@ package dev.qtune.search.space;
 import dev.qtune.compiler.analysis.QuantizedLayer;
 import dev.qtune.compiler.ir.QuantSpec;
 import dev.qtune.compiler.lower.ScheduleConfig;
-import dev.qtune.compiler.quant.AnnotateRules;
 import dev.qtune.compiler.quant.CalibrationMode;
 import dev.qtune.compiler.quant.Granularity;
 import dev.qtune.compiler.quant.LayerOverride;
@@ -19,25 +18,26 @@ import java.util.Set;
 /**
  * The {@link Decoded} of a baseline, a pre-quantized model evaluated as a reference point: no
  * genome (the search did not choose it), the per-layer choices read from the imported graph
- * (weight bits and granularity of each layer's weight, activation bits of its quantized output or
- * input, fp32 where the layer has no integer weight), a quant config holding those choices as
+ * (per Conv, Gemm and MatMul: weight bits and granularity of its weight, activation bits of its
+ * quantized output or input; fp32 where it has no integer weight), a quant config holding those choices as
  * exact-name overrides (what the model's size is counted with), the targets' default schedules,
  * and the file's SHA-256 as the config hash. The calibration mode of a choice means nothing here:
  * the scales are the file's.
  */
 public final class BaselineDecoder {
     private static final Genome NO_GENOME = new Genome(List.of());
+    /** The ops a search chooses per layer (those with an integer kernel: QConv, QDense). */
+    private static final Set<String> LAYER_OPS = Set.of("Conv", "Gemm", "MatMul");
 
     private BaselineDecoder() {
     }
 
     /** The choices of an imported model whose file has SHA-256 {@code fileSha256}. */
     public static Decoded decode(PreQuantizedModel model, String fileSha256) {
-        Set<String> compute = Set.copyOf(AnnotateRules.quantizableLayers(model.simulated()));
         List<LayerChoice> choices = new ArrayList<>();
         List<LayerOverride> overrides = new ArrayList<>();
         for (QuantizedLayer l : QuantizedLayer.of(model.simulated())) {
-            if (compute.contains(l.name())) {
+            if (LAYER_OPS.contains(l.op())) {
                 LayerChoice c = choice(l);
                 choices.add(c);
                 overrides.add(SpaceDecoder.override(c));

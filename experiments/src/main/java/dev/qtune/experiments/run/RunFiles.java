@@ -8,6 +8,7 @@ import dev.qtune.search.loop.GenerationSummary;
 import dev.qtune.search.loop.SearchListener;
 import dev.qtune.search.trial.TrialResult;
 
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -51,7 +52,7 @@ final class RunFiles implements SearchListener {
     }
 
     /** Appends a baseline's record, with its file, to the log; returns the record. */
-    ObjectNode baseline(TrialResult r, java.nio.file.Path file) {
+    ObjectNode baseline(TrialResult r, Path file) {
         ObjectNode record = TrialRecords.toJson(r);
         record.put("file", file.toString());
         r.metrics().ifPresent(m -> TrialRecords.putFeasible(record, context.feasible(m.top1())));

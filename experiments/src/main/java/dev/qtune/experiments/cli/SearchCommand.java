@@ -123,6 +123,11 @@ final class SearchCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "  %-6s %7.2f%% %12.3f %10.1f%n", t.spec().id(), 100 * m.top1(), m.latencyMedianMs(),
                     m.sizeBytes() / 1024.0);
         }
+        for (var b : r.baselines()) {
+            out.printf(Locale.ROOT, "  baseline %s (%s): %s%n", b.path("label").asText(), b.path("id").asText(),
+                    b.has("top1") ? String.format(Locale.ROOT, "top-1 %.2f%%, median %.3f ms", 100 * b.path("top1").asDouble(),
+                            b.path("latency_ms").asDouble()) : "FAILED: " + b.path("reason").asText());
+        }
         for (TrialResult f : r.finals()) {
             out.printf(Locale.ROOT, "  final %s: %s%n", f.spec().label(), f.metrics().map(m -> String.format(Locale.ROOT,
                     "top-1 %.2f%% on %d test images, median %.3f ms (p10 %.3f, p90 %.3f)", 100 * m.top1(), m.samples(),

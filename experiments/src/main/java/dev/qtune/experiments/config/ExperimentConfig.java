@@ -31,16 +31,31 @@ import java.util.Optional;
  * @param executor      where trials run: Spark (embedded local[*] by default) or threads of this process
  * @param output        the run directory
  * @param seed          the seed of every random choice
+ * @param baselines     pre-quantized models evaluated once each as reference points (labels unique)
  */
 public record ExperimentConfig(String name, Path file, Path model, String dataset, int calibrationSamples,
                                int validationSamples, String target, Optional<Path> baseQconfig, SpaceSpec space,
                                StrategySpec strategy, Budget budget, List<Objective> objectives,
                                Optional<AccuracyConstraint> constraint, FailureRule onFailure, Measure measure,
-                               Executor executor, Path output, long seed) {
+                               Executor executor, Path output, long seed, List<Baseline> baselines) {
     public ExperimentConfig {
         Objects.requireNonNull(name, "name");
         objectives = List.copyOf(objectives);
         Objects.requireNonNull(executor, "executor");
+        baselines = List.copyOf(baselines);
+    }
+
+    /**
+     * A reference point of the search: a pre-quantized (QDQ) ONNX file, evaluated once on the
+     * search's data and target, and drawn on the report's plot with its label.
+     */
+    public record Baseline(String label, Path file) {
+        public Baseline {
+            Objects.requireNonNull(file, "file");
+            if (label == null || label.isBlank()) {
+                throw new IllegalArgumentException("baseline label must not be blank, but was '" + label + "'");
+            }
+        }
     }
 
     /**
@@ -88,6 +103,6 @@ public record ExperimentConfig(String name, Path file, Path model, String datase
     /** This experiment with another run directory (--out). */
     public ExperimentConfig withOutput(Path dir) {
         return new ExperimentConfig(name, file, model, dataset, calibrationSamples, validationSamples, target,
-                baseQconfig, space, strategy, budget, objectives, constraint, onFailure, measure, executor, dir, seed);
+                baseQconfig, space, strategy, budget, objectives, constraint, onFailure, measure, executor, dir, seed, baselines);
     }
 }

@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  */
 public final class ExperimentReader {
     static final List<String> TOP_KEYS = List.of("name", "model", "dataset", "target", "base_qconfig", "space",
-            "strategy", "budget", "objectives", "constraints", "on_failure", "measure", "executor", "output", "seed", "sweep");
+            "strategy", "budget", "objectives", "constraints", "on_failure", "measure", "executor", "output", "seed", "baselines", "sweep");
     private static final List<String> SPACE_KEYS = concat(SearchSpace.KINDS, List.of("schedule", "fixed"));
     /** The schedule knobs a {@code space.fixed} entry may hold. */
     private static final List<String> KNOBS = List.of(ConvSchedules.OC_BLOCK, ConvSchedules.OW_TILE, ConvSchedules.DOT);
@@ -73,7 +73,28 @@ public final class ExperimentReader {
                 budget(root.require("budget", "a mapping with trials")), objectives(root.get("objectives").orElse(null)),
                 constraint(root.get("constraints").orElse(null)),
                 root.get("on_failure").map(n -> n.enumValue(FailureRule.class)).orElse(FailureRule.PENALIZE),
-                measure(measureNode), executor, output, seed);
+                measure(measureNode), executor, output, seed, baselines(root.get("baselines").orElse(null)));
+    }
+
+    /** {@code baselines}: a list of {label, file}; labels unique, files existing (resolved like the model). */
+    private static List<ExperimentConfig.Baseline> baselines(QuantConfigNode n) {
+        List<ExperimentConfig.Baseline> out = new ArrayList<>();
+        if (n == null) {
+            return out;
+        }
+        for (QuantConfigNode b : n.elements("a list of {label, file}")) {
+            b.requireMapping(List.of("label", "file"));
+            QuantConfigNode labelNode = b.require("label", "a label for the plot");
+            String label = labelNode.text("a label for the plot");
+            if (label.isBlank()) {
+                throw labelNode.error("must be a non-empty label", "'" + label + "'");
+            }
+            if (out.stream().anyMatch(o -> o.label().equals(label))) {
+                throw labelNode.error("must be unique among the baselines", "'" + label + "'");
+            }
+            out.add(new ExperimentConfig.Baseline(label, path(b.require("file", "a pre-quantized ONNX file"), true)));
+        }
+        return out;
     }
 
     /** Masters Spark accepts that we can check here; anything else is a typo. */

@@ -1,5 +1,6 @@
 package dev.qtune.experiments.run;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.qtune.compiler.quant.QuantConfigWriter;
@@ -7,16 +8,21 @@ import dev.qtune.search.loop.GenerationSummary;
 import dev.qtune.search.loop.SearchListener;
 import dev.qtune.search.trial.TrialResult;
 
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** Keeps the run directory current: each trial appended to the log, the front's files after each generation. */
+/**
+ * Keeps the run directory current: each trial appended to the log, the front's files after each
+ * generation (pareto.json with the baselines beside the front).
+ */
 final class RunFiles implements SearchListener {
     private final RunDirectory dir;
     private final RunContext context;
     private ObjectNode pareto;
+    private List<ObjectNode> baselines = List.of();
 
     RunFiles(RunDirectory dir, RunContext context) {
         this.dir = dir;
@@ -43,6 +49,25 @@ final class RunFiles implements SearchListener {
             best.put(r.spec().id() + ".yaml", QuantConfigWriter.toYaml(r.spec().decoded().qconfig(), comment(r)));
         }
         dir.writeBest(best);
+    }
+
+    /** Appends a baseline's record, with its file, to the log; returns the record. */
+    ObjectNode baseline(TrialResult r, Path file) {
+        ObjectNode record = TrialRecords.toJson(r);
+        record.put("file", file.toString());
+        r.metrics().ifPresent(m -> TrialRecords.putFeasible(record, context.feasible(m.top1())));
+        dir.append(record);
+        return record;
+    }
+
+    /** The baseline records (logged by an earlier run and new) that pareto.json lists from now on. */
+    void baselines(List<ObjectNode> records) {
+        baselines = List.copyOf(records);
+    }
+
+    /** pareto.json's entries of the baselines. */
+    List<ObjectNode> baselineEntries() {
+        return baselines.stream().map(RunFiles::baselineEntry).toList();
     }
 
     /** Appends a final re-measure to the log and adds the final section to pareto.json. */
@@ -102,7 +127,23 @@ final class RunFiles implements SearchListener {
             front.addObject().put("id", r.spec().id()).put("top1", m.top1()).put("latency_ms", m.latencyMedianMs())
                     .put("size_bytes", m.sizeBytes()).put("qconfig", RunDirectory.BEST + "/" + r.spec().id() + ".yaml");
         }
+        o.putArray("baselines").addAll(baselineEntries());
         return o;
+    }
+
+    /** pareto.json's entry of a baseline: id, label, file, status, and top1, latency_ms, size_bytes or the reason. */
+    private static ObjectNode baselineEntry(ObjectNode record) {
+        ObjectNode b = TrialRecords.MAPPER.createObjectNode();
+        b.put("id", record.path("id").asText()).put("label", record.path("label").asText())
+                .put("file", record.path("file").asText()).put("status", record.path("status").asText());
+        JsonNode m = record.path("metrics");
+        if (m.isObject()) {
+            b.put("top1", m.path("top1").asDouble()).put("latency_ms", m.path("latency_ms").path("median").asDouble())
+                    .put("size_bytes", m.path("size_bytes").asLong()).put("feasible", m.path("feasible").asBoolean(true));
+        } else {
+            b.put("reason", record.path("reason").asText());
+        }
+        return b;
     }
 
     private String comment(TrialResult r) {

@@ -27,8 +27,9 @@ import java.util.function.Function;
 /**
  * One search from an experiment file to a finished run directory: load the model and data, build
  * the space, measure the fp32 reference on the validation samples (for the accuracy constraint),
- * run the search loop (resuming from the log when asked), re-measure the front, write the report.
- * The executor is supplied, so the same run works on threads or on Spark.
+ * evaluate the experiment's baselines (on the driver), run the search loop (resuming from the log
+ * when asked), re-measure the front. The executor is supplied, so the same run works on threads or
+ * on Spark.
  */
 public final class SearchRunner {
     private final ExperimentConfig exp;
@@ -39,8 +40,13 @@ public final class SearchRunner {
         this.target = target;
     }
 
-    /** What a run produced. */
-    public record Result(Path dir, SearchOutcome outcome, List<TrialResult> finals, double fp32Top1) {
+    /**
+     * What a run produced: the run directory, the search's outcome, the final re-measures of this
+     * process, the fp32 top-1 on the validation samples, and the baselines' entries of pareto.json
+     * (docs/formats.md; those of an earlier run of a resumed search included).
+     */
+    public record Result(Path dir, SearchOutcome outcome, List<TrialResult> finals, double fp32Top1,
+                         List<ObjectNode> baselines) {
     }
 
     /**
@@ -72,10 +78,11 @@ public final class SearchRunner {
             Searcher searcher = Strategies.create(exp.strategy(), ws.space().genes(), exp.objectives().size());
             try (TrialExecutor executor = executorFactory.apply(ws)) {
                 RunFiles files = new RunFiles(dir, context);
+                BaselineMeasure.run(exp, ws.evaluator(), samples, logged, files);
                 SearchOutcome outcome = new SearchLoop(ws.decoder(), searcher, executor, settings,
                         SearchListeners.both(files, console)).run(previous);
                 List<TrialResult> finals = FinalMeasure.run(exp, outcome, executor, logged, files);
-                return new Result(dir.dir(), outcome, finals, fp32Ref.top1());
+                return new Result(dir.dir(), outcome, finals, fp32Ref.top1(), files.baselineEntries());
             }
         }
     }

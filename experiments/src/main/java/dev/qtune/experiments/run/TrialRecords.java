@@ -59,7 +59,9 @@ public final class TrialRecords {
             l.put("op", c.op());
             l.put("weight_bits", c.weightBits());
             l.put("activation_bits", c.activationBits());
-            l.put("calibration", c.skip() ? "none" : c.calibration().name().toLowerCase(Locale.ROOT));
+            // a baseline's scales are its file's: no calibration mode chose them
+            l.put("calibration", c.skip() ? "none" : s.kind() == TrialKind.BASELINE ? "file"
+                    : c.calibration().name().toLowerCase(Locale.ROOT));
             l.put("granularity", c.skip() ? "none" : c.granularity().name().toLowerCase(Locale.ROOT));
             l.put("skip", c.skip());
         }

@@ -89,6 +89,38 @@ class ExperimentReaderTest {
                 "x.yaml: executor.master: is for executor type spark");
     }
 
+    @Test
+    void baselinesAreLabelledFilesResolvedLikeTheModel() {
+        ExperimentConfig none = ExperimentReader.parse(MINIMAL, FILE);
+        assertTrue(none.baselines().isEmpty());
+        ExperimentConfig e = ExperimentReader.parse(MINIMAL + "baselines:\n"
+                + "  - {label: 'ORT int8', file: ../models/mlp_mnist.onnx}\n"
+                + "  - {label: other, file: ../models/lenet5_mnist.onnx}\n", FILE);
+        assertEquals(List.of(new ExperimentConfig.Baseline("ORT int8", Path.of("../models/mlp_mnist.onnx")),
+                new ExperimentConfig.Baseline("other", Path.of("../models/lenet5_mnist.onnx"))), e.baselines());
+        assertEquals(e.baselines(), e.withOutput(Path.of("elsewhere")).baselines());
+    }
+
+    @Test
+    void baselineErrorsNameTheFileTheKeyPathAndWhatWasExpected() {
+        assertError(MINIMAL + "baselines: ../models/mlp_mnist.onnx\n",
+                "x.yaml: baselines: a list of {label, file}, but was");
+        assertError(MINIMAL + "baselines: [{label: a}]\n", "x.yaml: baselines[0].file: a pre-quantized ONNX file");
+        assertError(MINIMAL + "baselines: [{file: ../models/mlp_mnist.onnx}]\n",
+                "x.yaml: baselines[0].label: a label for the plot");
+        assertError(MINIMAL + "baselines: [{label: '  ', file: ../models/mlp_mnist.onnx}]\n",
+                "x.yaml: baselines[0].label: must be a non-empty label, but was '  '");
+        assertError(MINIMAL + "baselines: [{label: a, file: ../models/nope.onnx}]\n",
+                "x.yaml: baselines[0].file: must name an existing file, but was '../models/nope.onnx'");
+        assertError(MINIMAL + "baselines: [{label: a, file: ../models/mlp_mnist.onnx, qconfig: q.yaml}]\n",
+                "x.yaml: baselines[0].qconfig: unknown key; allowed keys: label, file");
+        assertError(MINIMAL + "baselines: [{label: a, file: ../models/mlp_mnist.onnx}, "
+                + "{label: a, file: ../models/lenet5_mnist.onnx}]\n",
+                "x.yaml: baselines[1].label: must be unique among the baselines, but was 'a'");
+        assertError(MINIMAL + "baselines: [{label: 3, file: ../models/mlp_mnist.onnx}]\n",
+                "x.yaml: baselines[0].label: a label for the plot, but was");
+    }
+
     private static void assertError(String yaml, String start) {
         String m = assertThrows(QuantConfigException.class, () -> ExperimentReader.parse(yaml, FILE)).getMessage();
         assertTrue(m.startsWith(start), "expected '" + start + "...' but got: " + m);

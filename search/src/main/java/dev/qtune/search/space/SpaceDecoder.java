@@ -74,7 +74,8 @@ public final class SpaceDecoder {
                 false, knobs);
     }
 
-    private static LayerOverride override(LayerChoice c) {
+    /** A layer's choices as an exact-name override: a layer left in fp32 keeps only {@code skip: true}. */
+    static LayerOverride override(LayerChoice c) {
         var pattern = QuantConfigWriter.exactPattern(c.layer());
         if (c.skip()) {
             return new LayerOverride(pattern, OptionalInt.empty(), OptionalInt.empty(), Optional.empty(),

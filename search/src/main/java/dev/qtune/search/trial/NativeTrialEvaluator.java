@@ -2,8 +2,10 @@ package dev.qtune.search.trial;
 
 import dev.qtune.compiler.ir.Graph;
 import dev.qtune.compiler.lower.ScheduleConfig;
+import dev.qtune.compiler.onnx.QdqImporter;
 import dev.qtune.compiler.pass.PassPipeline;
 import dev.qtune.compiler.quant.CalibrationStats;
+import dev.qtune.compiler.quant.PreQuantizedModel;
 import dev.qtune.compiler.quant.QuantConfig;
 import dev.qtune.compiler.quant.QuantizeAnnotatePass;
 import dev.qtune.compiler.quant.QuantizeCalibratePass;
@@ -11,6 +13,7 @@ import dev.qtune.compiler.quant.QuantizeRealizePass;
 import dev.qtune.evaluator.data.Dataset;
 import dev.qtune.evaluator.quant.ModelSize;
 import dev.qtune.evaluator.quant.QuantEvaluation;
+import dev.qtune.search.space.BaselineDecoder;
 import dev.qtune.targets.Toolchain;
 import dev.qtune.targets.codegen.CModule;
 import dev.qtune.targets.codegen.CModuleEmitter;
@@ -21,6 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -30,8 +34,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 /**
  * The real trial: thresholds from the cached calibration statistics, realize, generate C for the
  * target, build (cached), run the validation samples natively (the test set for a final
- * re-measure), benchmark batch-1 latency, and size the constants. Any failure on the way is a
- * FAILED result naming the stage.
+ * re-measure), benchmark batch-1 latency, and size the constants. A baseline (a pre-quantized
+ * file) is imported instead of calibrated and realized, and goes through the same later stages.
+ * Any failure on the way is a FAILED result naming the stage.
  *
  * <p>Latency is measured while no other trial of this JVM is working: every stage takes the read
  * side of one lock and the benchmark its write side (across processes, the targets' host-wide
@@ -62,45 +67,74 @@ public final class NativeTrialEvaluator implements TrialEvaluator {
 
     @Override
     public TrialResult evaluate(TrialSpec spec) {
-        Stopwatch w = new Stopwatch();
-        String stage = "calibrate";
-        ScheduleConfig used = ScheduleConfig.EMPTY;
+        Attempt a = new Attempt(spec, provenance, "calibrate");
         try {
             QuantConfig q = spec.decoded().qconfig();
             Graph calibrated = quiet(() -> PassPipeline.apply(new QuantizeCalibratePass(stats, q),
                     PassPipeline.apply(new QuantizeAnnotatePass(q), setup.fp32())));
-            double calibrate = w.lap();
-            stage = "quantize";
+            double calibrate = a.watch.lap();
+            a.stage = "quantize";
             Graph realized = quiet(() -> PassPipeline.apply(new QuantizeRealizePass(), calibrated));
-            double quantize = w.lap();
-            stage = "compile";
-            CModule module = quiet(() -> CModuleEmitter.emit(realized, setup.target(), spec.decoded().schedule()));
-            used = module.schedule();
-            NativeModel model = quiet(() -> NativeModel.build(module, setup.target(), setup.cacheDir(), List.of()));
-            double compile = w.lap();
-            stage = "accuracy";
-            Dataset data = spec.kind() == TrialKind.FINAL ? setup.test() : setup.validation();
-            int n = spec.samples() == 0 ? data.count() : Math.min(spec.samples(), data.count());
-            InferResult r = quiet(() -> model.infer(data.batch(0, n), n, setup.inferThreads(), NativeModel.defaultTimeout()));
-            if (!r.ok()) {
-                return failed(spec, stage, r.reason(), w, used);
-            }
-            double accuracy = w.lap();
-            stage = "latency";
-            BenchResult b = bench(model, spec.benchSeconds());
-            if (!b.ok()) {
-                return failed(spec, stage, b.reason(), w, used);
-            }
-            double latency = w.lap();
-            TrialMetrics m = new TrialMetrics(correct(r.predictions(), data, n) / (double) n, n, b.medianMs(), b.p10Ms(),
-                    b.p90Ms(), ModelSize.bytes(realized, q));
-            return new TrialResult(spec, TrialStatus.OK, "", Optional.of(m),
-                    new StageTimes(calibrate, quantize, compile, accuracy, latency, w.total()), provenance, used,
-                    Instant.now());
+            return measure(a, realized, calibrate, a.watch.lap());
         } catch (RuntimeException | OutOfMemoryError e) {
-            LOG.warn("trial {} failed in {}", spec.id(), stage, e);
-            return failed(spec, stage, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), w, used);
+            return a.failed(e);
         }
+    }
+
+    /**
+     * A baseline (docs/formats.md): the pre-quantized ONNX file imported with the file's own scales
+     * (the "quantize" stage, nothing calibrated), then the same compile, accuracy and latency stages
+     * as a search trial, on the validation samples. Its spec is built here, from what the import
+     * reads (see {@link BaselineDecoder}); the provenance's model hash is the file's. A file that
+     * cannot be read or imported is a FAILED result naming the "import" stage.
+     */
+    public TrialResult evaluateBaseline(int number, String label, Path file, int samples, double benchSeconds) {
+        Attempt a = new Attempt(new TrialSpec(number, 0, TrialKind.BASELINE, label, BaselineDecoder.unread(""), samples,
+                benchSeconds), provenance, "import");
+        try {
+            String sha = QuantEvaluation.sha256(file);
+            a.spec = a.spec.withDecoded(BaselineDecoder.unread(sha));
+            a.provenance = new Provenance(sha, provenance.dataSha256(), provenance.target(), provenance.compiler(),
+                    provenance.host(), provenance.seed(), provenance.threads());
+            if (!QdqImporter.isPreQuantized(file)) {
+                return a.failed(file + " is not a pre-quantized model: it has no QuantizeLinear, DequantizeLinear or "
+                        + "quantized operator (a baseline is a QDQ file, e.g. from `qtune export`)");
+            }
+            PreQuantizedModel model = quiet(() -> QdqImporter.load(file));
+            a.spec = a.spec.withDecoded(BaselineDecoder.decode(model, sha));
+            return measure(a, model.realized(), 0, a.watch.lap());
+        } catch (RuntimeException | OutOfMemoryError e) {
+            return a.failed(e);
+        }
+    }
+
+    /** The stages after realization: emit C and build, native accuracy, latency, size. */
+    private TrialResult measure(Attempt a, Graph realized, double calibrate, double quantize) {
+        TrialSpec spec = a.spec;
+        a.stage = "compile";
+        CModule module = quiet(() -> CModuleEmitter.emit(realized, setup.target(), spec.decoded().schedule()));
+        a.used = module.schedule();
+        NativeModel model = quiet(() -> NativeModel.build(module, setup.target(), setup.cacheDir(), List.of()));
+        double compile = a.watch.lap();
+        a.stage = "accuracy";
+        Dataset data = spec.kind() == TrialKind.FINAL ? setup.test() : setup.validation();
+        int n = spec.samples() == 0 ? data.count() : Math.min(spec.samples(), data.count());
+        InferResult r = quiet(() -> model.infer(data.batch(0, n), n, setup.inferThreads(), NativeModel.defaultTimeout()));
+        if (!r.ok()) {
+            return a.failed(r.reason());
+        }
+        double accuracy = a.watch.lap();
+        a.stage = "latency";
+        BenchResult b = bench(model, spec.benchSeconds());
+        if (!b.ok()) {
+            return a.failed(b.reason());
+        }
+        double latency = a.watch.lap();
+        TrialMetrics m = new TrialMetrics(correct(r.predictions(), data, n) / (double) n, n, b.medianMs(), b.p10Ms(),
+                b.p90Ms(), ModelSize.bytes(realized, spec.decoded().qconfig()));
+        return new TrialResult(spec, TrialStatus.OK, "", Optional.of(m),
+                new StageTimes(calibrate, quantize, compile, accuracy, latency, a.watch.total()), a.provenance, a.used,
+                Instant.now());
     }
 
     private BenchResult bench(NativeModel model, double seconds) {
@@ -121,11 +155,6 @@ public final class NativeTrialEvaluator implements TrialEvaluator {
         }
     }
 
-    private TrialResult failed(TrialSpec spec, String stage, String reason, Stopwatch w, ScheduleConfig used) {
-        return new TrialResult(spec, TrialStatus.FAILED, stage + ": " + reason.strip(), Optional.empty(),
-                new StageTimes(0, 0, 0, 0, 0, w.total()), provenance, used, Instant.now());
-    }
-
     private static int correct(int[] predictions, Dataset data, int n) {
         int c = 0;
         for (int i = 0; i < n; i++) {
@@ -139,6 +168,31 @@ public final class NativeTrialEvaluator implements TrialEvaluator {
             return InetAddress.getLocalHost().getHostName();
         } catch (java.io.IOException e) {
             return "unknown";
+        }
+    }
+
+    /** One trial on its way: its spec and provenance (a baseline's become known as it runs), stage and schedule so far. */
+    private static final class Attempt {
+        private final Stopwatch watch = new Stopwatch();
+        private TrialSpec spec;
+        private Provenance provenance;
+        private String stage;
+        private ScheduleConfig used = ScheduleConfig.EMPTY;
+
+        Attempt(TrialSpec spec, Provenance provenance, String stage) {
+            this.spec = spec;
+            this.provenance = provenance;
+            this.stage = stage;
+        }
+
+        TrialResult failed(Throwable e) {
+            LOG.warn("trial {} failed in {}", spec.id(), stage, e);
+            return failed(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        }
+
+        TrialResult failed(String reason) {
+            return new TrialResult(spec, TrialStatus.FAILED, stage + ": " + reason.strip(), Optional.empty(),
+                    new StageTimes(0, 0, 0, 0, 0, watch.total()), provenance, used, Instant.now());
         }
     }
 

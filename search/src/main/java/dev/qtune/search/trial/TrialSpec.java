@@ -27,8 +27,18 @@ public record TrialSpec(int number, int generation, TrialKind kind, String label
         }
     }
 
-    /** "t0007" (final re-measures: "f0007"). */
+    /** This trial with other decoded configs (a baseline's become known as its file is imported). */
+    public TrialSpec withDecoded(Decoded other) {
+        return new TrialSpec(number, generation, kind, label, other, samples, benchSeconds);
+    }
+
+    /** "t0007" (final re-measures: "f0007"; baselines, numbered apart from the search: "b0001"). */
     public String id() {
-        return String.format("%s%04d", kind == TrialKind.FINAL ? "f" : "t", number);
+        String prefix = switch (kind) {
+            case SEARCH -> "t";
+            case BASELINE -> "b";
+            case FINAL -> "f";
+        };
+        return String.format("%s%04d", prefix, number);
     }
 }

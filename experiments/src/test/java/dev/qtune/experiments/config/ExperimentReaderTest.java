@@ -28,6 +28,10 @@ class ExperimentReaderTest {
         assertEquals(List.of(Objective.ACCURACY, Objective.LATENCY), e.objectives());
         assertEquals(List.of("8", "7", "6", "4"), e.space().allowed("weight_bits"));
         assertEquals(0.942 - 0.01, e.constraint().orElseThrow().minTop1(0.942), 1e-12);
+        assertEquals("local[2]", e.executor().sparkMaster(), "the main command runs on embedded Spark");
+        assertTrue(e.executor().spark());
+        assertEquals(List.of("uniform int8 (KL, per-channel)"), e.baselines().stream()
+                .map(ExperimentConfig.Baseline::label).toList());
     }
 
     @Test

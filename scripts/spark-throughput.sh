@@ -13,6 +13,7 @@ OUT="$(mkdir -p "${2:-$ROOT/runs/throughput}" && cd "${2:-$ROOT/runs/throughput}
 [ -x /usr/bin/python3 ] || { echo "spark-throughput: needs /usr/bin/python3 for the summary (apt-get install python3)" >&2; exit 1; }
 "$ROOT/qtune" --version >/dev/null   # build once, before any clock starts
 
+rm -f "$OUT/walls.txt.new"
 declare -A EXECUTOR=(
   [local]="{type: local, workers: 2}"
   [spark-local]="{type: spark, master: 'local[2]'}"

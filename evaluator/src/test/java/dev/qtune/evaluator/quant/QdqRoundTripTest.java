@@ -20,7 +20,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.CsvFileSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +32,8 @@ import org.slf4j.LoggerFactory;
  * what is compared does not depend on calibration quality.
  */
 class QdqRoundTripTest {
+    /** The shared models x example quant configs (one file for the tests that cover them all). */
+    static final String CASES = "../experiments/qconfigs/example-cases.csv";
     static final int CALIBRATION = 250;
     private static final int BATCH = 64;
     private static final Logger LOG = LoggerFactory.getLogger(QdqRoundTripTest.class);
@@ -40,41 +42,18 @@ class QdqRoundTripTest {
     static Path cache;
 
     @ParameterizedTest(name = "{0} {2}")
-    @CsvSource(textBlock = ROUND_TRIPS)
+    @CsvFileSource(files = CASES)
     void importedGraphComputesTheSameOnTestImages(String model, String data, String config) {
         assertRoundTrip(model, data, config, 512);
     }
 
     @Tag("slow")
     @ParameterizedTest(name = "{0} {2}, all test images")
-    @CsvSource(textBlock = ROUND_TRIPS)
+    @CsvFileSource(files = CASES)
     void importedGraphComputesTheSameOnTheWholeTestSet(String model, String data, String config) {
         assertRoundTrip(model, data, config, 10_000);
     }
 
-    private static final String ROUND_TRIPS = """
-            mlp_mnist, mnist, int8_kl
-            mlp_mnist, mnist, int8_max
-            mlp_mnist, mnist, int8_percentile
-            mlp_mnist, mnist, int8_power2
-            mlp_mnist, mnist, mixed_fp32_ends_mlp
-            mlp_mnist, mnist, w4a8
-            mlp_mnist, mnist, w7a8
-            lenet5_mnist, mnist, int8_kl
-            lenet5_mnist, mnist, int8_max
-            lenet5_mnist, mnist, int8_percentile
-            lenet5_mnist, mnist, int8_power2
-            lenet5_mnist, mnist, mixed_fp32_ends
-            lenet5_mnist, mnist, w4a8
-            lenet5_mnist, mnist, w7a8
-            resnet8_fashion, fashion-mnist, int8_kl
-            resnet8_fashion, fashion-mnist, int8_max
-            resnet8_fashion, fashion-mnist, int8_percentile
-            resnet8_fashion, fashion-mnist, int8_power2
-            resnet8_fashion, fashion-mnist, mixed_fp32_ends
-            resnet8_fashion, fashion-mnist, w4a8
-            resnet8_fashion, fashion-mnist, w7a8
-            """;
 
     private static void assertRoundTrip(String model, String data, String config, int images) {
         Path file = Path.of("..", "models", model + ".onnx");

@@ -77,16 +77,10 @@ final class SearchCommand implements Callable<Integer> {
      */
     static Function<TrialWorkspace, TrialExecutor> executor(ExperimentConfig exp, String master, PrintWriter err) {
         ExperimentConfig.Executor e = exp.executor();
-        if (!e.spark() && master == null) {
-            return ws -> {
-                TrialExecutor x = new LocalTrialExecutor(ws.evaluator(), e.threads());
-                err.println("qtune: trials on " + x.describe());
-                err.flush();
-                return x;
-            };
-        }
+        boolean spark = e.spark() || master != null;
         return ws -> {
-            TrialExecutor x = SparkTrialExecutor.start(master, e.sparkMaster(), "qtune search " + exp.name(), ws);
+            TrialExecutor x = spark ? SparkTrialExecutor.start(master, e.sparkMaster(), "qtune search " + exp.name(), ws)
+                    : new LocalTrialExecutor(ws.evaluator(), e.threads());
             err.println("qtune: trials on " + x.describe());
             err.flush();
             return x;

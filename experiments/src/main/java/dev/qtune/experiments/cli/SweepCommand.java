@@ -87,14 +87,15 @@ final class SweepCommand implements Callable<Integer> {
         List<SweepRunner.Outcome> done = outcomes.stream().filter(SweepRunner.Outcome::ok).toList();
         PrintWriter stdout = spec.commandLine().getOut();
         if (!done.isEmpty()) {
+            List<RunComparison.Row> everyTrial = RunComparison.compareEveryTrial(
+                    done.stream().map(SweepRunner.Outcome::dir).toList());
             Path report = SweepReport.write(dir, sweep.name(), done.stream().map(o -> new SweepReport.Entry(
-                    o.run().name(), o.run().group(), o.run().seed().orElse(0), o.dir())).toList());
+                    o.run().name(), o.run().group(), o.run().seed().orElse(0), o.dir())).toList(), everyTrial);
             Map<Path, String> groups = new HashMap<>();
             done.forEach(o -> groups.put(o.dir(), o.run().group()));
-            int trials = done.stream().mapToInt(o -> o.result().orElseThrow().outcome().trials().size()).min().orElse(0);
-            List<RunComparison.Row> rows = RunComparison.compare(done.stream().map(SweepRunner.Outcome::dir).toList(),
-                    SweepReport.checkpoints(trials));
-            stdout.print(RunComparison.markdown(rows, "group", r -> groups.get(r.dir())));
+            List<Integer> at = SweepReport.checkpoints(everyTrial.get(0).hypervolume().size());
+            stdout.print(RunComparison.markdown(everyTrial.stream().map(r -> r.at(at)).toList(), "group",
+                    r -> groups.get(r.dir())));
             stdout.printf("sweep report: %s%n", report);
         }
         for (SweepRunner.Outcome o : outcomes) {

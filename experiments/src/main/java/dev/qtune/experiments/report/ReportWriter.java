@@ -1,13 +1,12 @@
 package dev.qtune.experiments.report;
 
 import dev.qtune.compiler.QtuneException;
+import dev.qtune.experiments.run.AtomicFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import org.knowm.xchart.XYChart;
 import org.slf4j.Logger;
@@ -37,15 +36,7 @@ public final class ReportWriter {
         RunSnapshot run = RunSnapshot.load(runDir);
         String html = render(run);
         Path report = runDir.resolve(REPORT);
-        Path tmp = null;
-        try {
-            tmp = runDir.resolve("." + REPORT + "." + ProcessHandle.current().pid() + ".tmp");
-            Files.writeString(tmp, html, StandardCharsets.UTF_8);
-            Files.move(tmp, report, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            deleteQuietly(tmp);
-            throw new QtuneException("cannot write " + report + ": " + e.getMessage(), e);
-        }
+        AtomicFile.write(report, html);
         LOG.info("wrote {} ({} trials, {} torn lines skipped)", report, run.log().records().size(), run.log().tornLines());
         return report;
     }
@@ -83,16 +74,6 @@ public final class ReportWriter {
 
     private static String chart(XYChart chart, String id, String title, String absent) {
         return chart == null ? "<p class=\"note\">" + Html.escape(absent) + "</p>\n" : Svg.inline(chart, id, title);
-    }
-
-    private static void deleteQuietly(Path tmp) {
-        try {
-            if (tmp != null) {
-                Files.deleteIfExists(tmp);
-            }
-        } catch (IOException e) {
-            LOG.warn("cannot delete {}: {}", tmp, e.getMessage());
-        }
     }
 
     /** The reports' style sheet. */

@@ -2,7 +2,10 @@ package dev.qtune.experiments.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.qtune.compiler.QtuneException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.qtune.experiments.run.AtomicFile;
 import dev.qtune.experiments.run.RunComparison;
+import dev.qtune.experiments.run.RunDirectory;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -13,10 +16,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 
 import java.awt.Color;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,6 +31,7 @@ import java.util.stream.IntStream;
  */
 public final class SweepReport {
     public static final String REPORT = "sweep.html";
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Color[] COLORS = {new Color(0, 114, 178), new Color(230, 0, 126), new Color(0, 158, 115),
         new Color(213, 94, 0), new Color(86, 180, 233), new Color(204, 121, 167), new Color(120, 120, 120)};
     private static final Marker[] MARKERS = {SeriesMarkers.CIRCLE, SeriesMarkers.DIAMOND, SeriesMarkers.SQUARE,
@@ -43,25 +44,21 @@ public final class SweepReport {
     public record Entry(String name, String group, long seed, Path dir) {
     }
 
-    /** Writes {@code dir/sweep.html} for the runs (each a finished run directory); returns its path. */
-    public static Path write(Path dir, String title, List<Entry> runs) {
-        String html = render(dir, title, runs);
+    /**
+     * Writes {@code dir/sweep.html} for the runs (each a finished run directory) and their
+     * hypervolumes after every trial ({@link RunComparison#compareEveryTrial}, in the same order);
+     * returns its path.
+     */
+    public static Path write(Path dir, String title, List<Entry> runs, List<RunComparison.Row> everyTrial) {
         Path report = dir.resolve(REPORT);
-        Path tmp = dir.resolve("." + REPORT + ".tmp");
-        try {
-            Files.writeString(tmp, html, StandardCharsets.UTF_8);
-            Files.move(tmp, report, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new QtuneException("cannot write " + report + ": " + e.getMessage(), e);
-        }
+        AtomicFile.write(report, render(dir, title, runs, everyTrial));
         return report;
     }
 
-    static String render(Path dir, String title, List<Entry> runs) {
-        List<Path> dirs = runs.stream().map(Entry::dir).toList();
-        int trials = RunComparison.compare(dirs, List.of()).stream().mapToInt(RunComparison.Row::trials).min().orElse(0);
-        List<Integer> every = IntStream.rangeClosed(1, Math.max(1, trials)).boxed().toList();
-        List<RunComparison.Row> rows = RunComparison.compare(dirs, every);
+    static String render(Path dir, String title, List<Entry> runs, List<RunComparison.Row> rows) {
+        int trials = rows.get(0).hypervolume().size();
+        List<Integer> every = List.copyOf(rows.get(0).hypervolume().keySet());
+        List<JsonNode> paretos = runs.stream().map(r -> pareto(r.dir())).toList();
         Map<String, List<RunComparison.Row>> groups = new LinkedHashMap<>();
         for (int i = 0; i < runs.size(); i++) {
             groups.computeIfAbsent(runs.get(i).group(), k -> new ArrayList<>()).add(rows.get(i));
@@ -76,9 +73,9 @@ public final class SweepReport {
         sb.append("<section>\n<h2>Hypervolume against trials (mean per group)</h2>\n")
                 .append(Svg.inline(hypervolumeChart(groups, every), "sweep-hv", "Mean hypervolume against trials per group"))
                 .append("</section>\n<section>\n<h2>Fronts overlaid</h2>\n")
-                .append(Svg.inline(frontChart(runs, groups), "sweep-fronts", "Pareto fronts of every run"))
+                .append(Svg.inline(frontChart(runs, paretos, groups), "sweep-fronts", "Pareto fronts of every run"))
                 .append("</section>\n<section>\n<h2>Groups</h2>\n").append(groupTable(groups, trials))
-                .append("</section>\n<section>\n<h2>Runs</h2>\n").append(runTable(dir, runs, rows, trials))
+                .append("</section>\n<section>\n<h2>Runs</h2>\n").append(runTable(dir, runs, paretos, rows, trials))
                 .append("</section>\n<footer>Written by qtune sweep from the runs' trials.jsonl and pareto.json.</footer>\n")
                 .append("</body>\n</html>\n");
         return sb.toString();
@@ -103,15 +100,17 @@ public final class SweepReport {
         return chart;
     }
 
-    private static XYChart frontChart(List<Entry> runs, Map<String, List<RunComparison.Row>> groups) {
+    private static XYChart frontChart(List<Entry> runs, List<JsonNode> paretos,
+                                      Map<String, List<RunComparison.Row>> groups) {
         XYChart chart = new XYChartBuilder().width(1000).height(520).xAxisTitle("median latency (ms)")
                 .yAxisTitle("top-1 (%)").build();
         style(chart);
         List<String> groupNames = List.copyOf(groups.keySet());
         Map<String, Integer> seen = new LinkedHashMap<>();
-        for (Entry r : runs) {
+        for (int i = 0; i < runs.size(); i++) {
+            Entry r = runs.get(i);
             List<double[]> front = new ArrayList<>();
-            for (JsonNode f : pareto(r.dir()).path("front")) {
+            for (JsonNode f : paretos.get(i).path("front")) {
                 front.add(new double[] {f.path("latency_ms").asDouble(), 100 * f.path("top1").asDouble()});
             }
             if (front.isEmpty()) {
@@ -149,12 +148,13 @@ public final class SweepReport {
         return t.html();
     }
 
-    private static String runTable(Path dir, List<Entry> runs, List<RunComparison.Row> rows, int trials) {
+    private static String runTable(Path dir, List<Entry> runs, List<JsonNode> paretos, List<RunComparison.Row> rows,
+                                   int trials) {
         HtmlTable t = new HtmlTable("sweep-runs", "run", "group", "seed", "trials", "failed", "HV @" + trials,
                 "best top-1", "fastest on front");
         for (int i = 0; i < runs.size(); i++) {
             Entry r = runs.get(i);
-            JsonNode p = pareto(r.dir());
+            JsonNode p = paretos.get(i);
             double best = 0;
             double fastest = Double.POSITIVE_INFINITY;
             for (JsonNode f : p.path("front")) {
@@ -195,9 +195,9 @@ public final class SweepReport {
 
     private static JsonNode pareto(Path run) {
         try {
-            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(run.resolve("pareto.json").toFile());
+            return JSON.readTree(run.resolve(RunDirectory.PARETO).toFile());
         } catch (IOException e) {
-            throw new QtuneException("cannot read " + run.resolve("pareto.json") + ": " + e.getMessage(), e);
+            throw new QtuneException("cannot read " + run.resolve(RunDirectory.PARETO) + ": " + e.getMessage(), e);
         }
     }
 }

@@ -27,9 +27,25 @@ public final class RunComparison {
 
     /** One run: its directory, strategy, seed and hypervolume at each checkpoint (trials done). */
     public record Row(Path dir, String strategy, long seed, int trials, Map<Integer, Double> hypervolume) {
+        /** This row with the hypervolumes at {@code checkpoints} only (each one it has). */
+        public Row at(List<Integer> checkpoints) {
+            Map<Integer, Double> hv = new LinkedHashMap<>();
+            checkpoints.forEach(n -> hv.put(n, hypervolume.get(n)));
+            return new Row(dir, strategy, seed, trials, hv);
+        }
     }
 
     public static List<Row> compare(List<Path> dirs, List<Integer> checkpoints) {
+        return compare(dirs, smallest -> checkpoints.isEmpty() ? List.of(smallest) : checkpoints);
+    }
+
+    /** The hypervolumes after every trial count from 1 to the smallest run's (curves of HV against trials). */
+    public static List<Row> compareEveryTrial(List<Path> dirs) {
+        return compare(dirs, smallest -> java.util.stream.IntStream.rangeClosed(1, Math.max(1, smallest)).boxed().toList());
+    }
+
+    /** Reads each run once; {@code checkpoints} gets the smallest run's trial count. */
+    private static List<Row> compare(List<Path> dirs, java.util.function.IntFunction<List<Integer>> checkpoints) {
         List<List<ObjectNode>> logs = new ArrayList<>();
         List<JsonNode> paretos = new ArrayList<>();
         double minTop1 = 0;
@@ -46,8 +62,7 @@ public final class RunComparison {
             }
         }
         double[] reference = {1 - minTop1, 1.1 * worstLatency};
-        List<Integer> at = checkpoints.isEmpty()
-                ? List.of(logs.stream().mapToInt(List::size).min().orElse(0)) : checkpoints;
+        List<Integer> at = checkpoints.apply(logs.stream().mapToInt(List::size).min().orElse(0));
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < dirs.size(); i++) {
             Map<Integer, Double> hv = new LinkedHashMap<>();

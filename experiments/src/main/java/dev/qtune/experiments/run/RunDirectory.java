@@ -114,14 +114,7 @@ public final class RunDirectory implements AutoCloseable {
     }
 
     private void replace(String name, String text) {
-        Path target = dir.resolve(name);
-        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-        try {
-            Files.writeString(tmp, text);
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + target, e);
-        }
+        AtomicFile.write(dir.resolve(name), text);
     }
 
     @Override

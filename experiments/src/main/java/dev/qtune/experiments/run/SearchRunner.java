@@ -5,7 +5,6 @@ import dev.qtune.evaluator.accuracy.AccuracyResult;
 import dev.qtune.evaluator.data.Dataset;
 import dev.qtune.evaluator.quant.ReferencePredictions;
 import dev.qtune.experiments.config.ExperimentConfig;
-import dev.qtune.search.exec.LocalTrialExecutor;
 import dev.qtune.search.exec.TrialExecutor;
 import dev.qtune.search.loop.SearchListener;
 import dev.qtune.search.loop.SearchLoop;
@@ -85,10 +84,5 @@ public final class SearchRunner {
                 return new Result(dir.dir(), outcome, finals, fp32Ref.top1(), files.baselineEntries());
             }
         }
-    }
-
-    /** The local executor: a pool of the experiment's workers threads in this JVM. */
-    public Function<TrialWorkspace, TrialExecutor> localExecutor() {
-        return ws -> new LocalTrialExecutor(ws.evaluator(), exp.executor().threads());
     }
 }

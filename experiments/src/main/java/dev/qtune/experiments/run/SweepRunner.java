@@ -117,10 +117,10 @@ public final class SweepRunner {
             }
         }
         try {
-            Files.writeString(out.resolve(MANIFEST), TrialRecords.MAPPER.writerWithDefaultPrettyPrinter()
+            AtomicFile.write(out.resolve(MANIFEST), TrialRecords.MAPPER.writerWithDefaultPrettyPrinter()
                     .writeValueAsString(root) + "\n");
-        } catch (IOException e) {
-            throw new QtuneException("cannot write " + out.resolve(MANIFEST) + ": " + e.getMessage(), e);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise the sweep manifest", e);
         }
     }
 }

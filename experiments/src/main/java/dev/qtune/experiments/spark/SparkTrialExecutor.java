@@ -73,8 +73,7 @@ public final class SparkTrialExecutor implements TrialExecutor {
      * context running.
      */
     public static SparkTrialExecutor shared(JavaSparkContext spark, String pool, TrialWorkspace ws) {
-        return new SparkTrialExecutor(spark, false, TrialEnvironment.of(ws.experiment().file(),
-                ws.setup().target().name()), ws, pool);
+        return new SparkTrialExecutor(spark, false, TrialEnvironment.of(ws), ws, pool);
     }
 
     /**
@@ -83,8 +82,7 @@ public final class SparkTrialExecutor implements TrialExecutor {
      */
     public static SparkTrialExecutor start(String master, String fallback, String appName, TrialWorkspace ws) {
         JavaSparkContext spark = context(master, fallback, appName);
-        return new SparkTrialExecutor(spark, true, TrialEnvironment.of(ws.experiment().file(),
-                ws.setup().target().name()), ws);
+        return new SparkTrialExecutor(spark, true, TrialEnvironment.of(ws), ws);
     }
 
     /** A Spark context for qtune: no console progress bar (ours draws one), no web UI unless asked. */
@@ -177,8 +175,7 @@ public final class SparkTrialExecutor implements TrialExecutor {
             job.get();
             return "the job ended without this trial's result";
         } catch (Exception e) {
-            Throwable t = e.getCause() != null && e.getMessage() == null ? e.getCause() : e;
-            return "job failed: " + t.getMessage();
+            return "job failed: " + (e.getMessage() != null ? e.getMessage() : String.valueOf(e.getCause()));
         }
     }
 
@@ -190,11 +187,6 @@ public final class SparkTrialExecutor implements TrialExecutor {
     @Override
     public String describe() {
         return "spark " + spark.master() + " (" + spark.defaultParallelism() + " task slots)";
-    }
-
-    /** The Spark context trials run on. */
-    public JavaSparkContext spark() {
-        return spark;
     }
 
     @Override

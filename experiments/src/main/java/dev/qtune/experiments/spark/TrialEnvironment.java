@@ -3,6 +3,7 @@ package dev.qtune.experiments.spark;
 import dev.qtune.evaluator.calibration.CalibrationCache;
 import dev.qtune.evaluator.data.DataRoot;
 import dev.qtune.evaluator.quant.QuantEvaluation;
+import dev.qtune.experiments.run.TrialWorkspace;
 
 import java.io.Serializable;
 import java.nio.file.Path;
@@ -36,6 +37,11 @@ public record TrialEnvironment(String experimentFile, String experimentSha256, S
         props.put(CalibrationCache.PROPERTY, CalibrationCache.defaultDir().toAbsolutePath().toString());
         Path file = experimentFile.toAbsolutePath().normalize();
         return new TrialEnvironment(file.toString(), QuantEvaluation.sha256(file), target, props);
+    }
+
+    /** This driver's environment for a workspace's experiment file and target. */
+    public static TrialEnvironment of(TrialWorkspace ws) {
+        return of(ws.experiment().file(), ws.setup().target().name());
     }
 
     /** Sets each of the driver's qtune properties that this JVM does not have yet. */

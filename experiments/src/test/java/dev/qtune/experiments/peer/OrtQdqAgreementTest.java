@@ -22,7 +22,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.CsvFileSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,35 +35,15 @@ import org.slf4j.LoggerFactory;
  */
 @Tag("slow")
 class OrtQdqAgreementTest {
+    /** The shared models x example quant configs (one file for the tests that cover them all). */
+    static final String CASES = "../experiments/qconfigs/example-cases.csv";
     private static final Logger LOG = LoggerFactory.getLogger(OrtQdqAgreementTest.class);
 
     @TempDir
     static Path dir;
 
     @ParameterizedTest(name = "{0} {2}")
-    @CsvSource(textBlock = """
-            mlp_mnist, mnist, int8_kl
-            mlp_mnist, mnist, int8_max
-            mlp_mnist, mnist, int8_percentile
-            mlp_mnist, mnist, int8_power2
-            mlp_mnist, mnist, mixed_fp32_ends_mlp
-            mlp_mnist, mnist, w4a8
-            mlp_mnist, mnist, w7a8
-            lenet5_mnist, mnist, int8_kl
-            lenet5_mnist, mnist, int8_max
-            lenet5_mnist, mnist, int8_percentile
-            lenet5_mnist, mnist, int8_power2
-            lenet5_mnist, mnist, mixed_fp32_ends
-            lenet5_mnist, mnist, w4a8
-            lenet5_mnist, mnist, w7a8
-            resnet8_fashion, fashion-mnist, int8_kl
-            resnet8_fashion, fashion-mnist, int8_max
-            resnet8_fashion, fashion-mnist, int8_percentile
-            resnet8_fashion, fashion-mnist, int8_power2
-            resnet8_fashion, fashion-mnist, mixed_fp32_ends
-            resnet8_fashion, fashion-mnist, w4a8
-            resnet8_fashion, fashion-mnist, w7a8
-            """)
+    @CsvFileSource(files = CASES)
     void qtuneAndOrtNoOptAgreeOnTheQdqFile(String model, String data, String config) {
         Path file = Path.of("..", "models", model + ".onnx");
         Graph fp32 = PassPipeline.prerequisites().run(OnnxImporter.load(file));

@@ -42,7 +42,8 @@ final class IntConvKernel implements Kernel {
             for (int g = 0; g < conv.group(); g++) {
                 for (int b = 0; b < nb; b++) {
                     int xOff = ((n0 + b) * channels + g * cg) * xs.dim(2) * xs.dim(3);
-                    IntIm2col.fill(in[0].ints(), xOff, cg, xs.dim(2), xs.dim(3), win, ho, wo, col, b * p);
+                    IntIm2col.fill(in[0].ints(), xOff, cg, xs.dim(2), xs.dim(3), win, ho, wo, col, b * p,
+                            conv.inputZeroPoint());
                 }
                 for (int m = 0; m < mg; m++) {
                     int b0 = bias == null ? 0 : bias[g * mg + m];
@@ -64,7 +65,7 @@ final class IntConvKernel implements Kernel {
                         if (wide) {
                             WideAccumulation.requantize(wideAcc[m], b * p, out, dst, p, rq, oc);
                         } else {
-                            IntRequantize.apply(acc[m], b * p, out, dst, p, rq, oc);
+                            IntRequantize.apply(acc[m], b * p, out, dst, p, rq, oc, 0);
                         }
                     }
                 }

@@ -52,7 +52,7 @@ final class IntDenseKernel implements Kernel {
             Igemm.multiplyAdd(rows, n, k, in[0].ints(), 0, k, wt, acc);
             for (int r = 0; r < rows; r++) {
                 for (int o = 0; o < n; o++) {
-                    out[r * n + o] = rq.range().clamp(rq.multiplier(o).apply(acc[r][o], rq.rounding()));
+                    out[r * n + o] = rq.apply(acc[r][o], o);
                 }
             }
         }

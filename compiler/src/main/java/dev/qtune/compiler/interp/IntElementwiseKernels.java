@@ -13,9 +13,10 @@ final class IntElementwiseKernels {
     private IntElementwiseKernels() {
     }
 
-    /** y = clamp(Ma(a) + Mb(b)), each input requantized to the output scale first. */
+    /** y = clamp(Ma(a - za) + Mb(b - zb) + zy), each input requantized to the output scale first. */
     static Tensor[] qadd(Node node, Tensor[] in, KernelContext ctx) {
-        Requantize rq = ((QAddNode) node).requantize();
+        QAddNode add = (QAddNode) node;
+        Requantize rq = add.requantize();
         Shape out = Broadcast.shape(node, in[0].shape(), in[1].shape());
         int[] ai = ElementwiseKernels.broadcastIndex(in[0].shape(), out);
         int[] bi = ElementwiseKernels.broadcastIndex(in[1].shape(), out);
@@ -24,8 +25,11 @@ final class IntElementwiseKernels {
         int[] y = new int[out.numel()];
         var ma = rq.multiplier(0);
         var mb = rq.multiplier(1);
+        int za = add.inputZeroPoints().get(0);
+        int zb = add.inputZeroPoints().get(1);
         for (int i = 0; i < y.length; i++) {
-            y[i] = rq.range().clamp(ma.apply(a[ai[i]], rq.rounding()) + mb.apply(b[bi[i]], rq.rounding()));
+            long sum = ma.apply((long) a[ai[i]] - za, rq.rounding()) + mb.apply((long) b[bi[i]] - zb, rq.rounding());
+            y[i] = rq.range().clamp(sum + rq.zeroPoint());
         }
         return new Tensor[] {Tensor.ofInts(rq.dtype(), out, y)};
     }
@@ -48,7 +52,7 @@ final class IntElementwiseKernels {
             int chunk = in[t].shape().dim(axis) * inner;
             int[] src = in[t].ints();
             for (int o = 0; o < outer; o++) {
-                IntRequantize.apply(src, o * chunk, y, o * total * inner + at, chunk, rq, t);
+                IntRequantize.apply(src, o * chunk, y, o * total * inner + at, chunk, rq, t, c.inputZeroPoint(t));
             }
             at += chunk;
         }

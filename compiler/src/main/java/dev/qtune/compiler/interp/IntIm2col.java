@@ -4,14 +4,15 @@ import dev.qtune.compiler.ir.Window2d;
 import java.util.Arrays;
 
 /**
- * {@link Im2col} for integer tensors: the same row layout, zeros for padding (zero is the value
- * of real 0 because quantization is symmetric).
+ * {@link Im2col} for integer tensors: the same row layout, padding filled with {@code pad}, the
+ * input's zero point (the integer of real 0).
  */
 final class IntIm2col {
     private IntIm2col() {
     }
 
-    static void fill(int[] x, int xOff, int c, int h, int w, Window2d win, int ho, int wo, int[][] col, int colOff) {
+    static void fill(int[] x, int xOff, int c, int h, int w, Window2d win, int ho, int wo, int[][] col, int colOff,
+                     int pad) {
         int row = 0;
         for (int ch = 0; ch < c; ch++) {
             int plane = xOff + ch * h * w;
@@ -24,10 +25,10 @@ final class IntIm2col {
                         int dst = colOff + oh * wo;
                         int ih = oh * win.strideH() - win.padTop() + ki * win.dilationH();
                         if (ih < 0 || ih >= h || owLo >= owHi) {
-                            Arrays.fill(col[row], dst, dst + wo, 0);
+                            Arrays.fill(col[row], dst, dst + wo, pad);
                             continue;
                         }
-                        Arrays.fill(col[row], dst, dst + owLo, 0);
+                        Arrays.fill(col[row], dst, dst + owLo, pad);
                         int src = plane + ih * w + colOffset;
                         if (win.strideW() == 1) {
                             System.arraycopy(x, src + owLo, col[row], dst + owLo, owHi - owLo);
@@ -36,7 +37,7 @@ final class IntIm2col {
                                 col[row][dst + ow] = x[src + ow * win.strideW()];
                             }
                         }
-                        Arrays.fill(col[row], dst + owHi, dst + wo, 0);
+                        Arrays.fill(col[row], dst + owHi, dst + wo, pad);
                     }
                 }
             }

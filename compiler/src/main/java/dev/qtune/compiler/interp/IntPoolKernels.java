@@ -1,13 +1,17 @@
 package dev.qtune.compiler.interp;
 
 import dev.qtune.compiler.ir.AvgPool2dNode;
+import dev.qtune.compiler.ir.GlobalAvgPoolNode;
 import dev.qtune.compiler.ir.MaxPool2dNode;
 import dev.qtune.compiler.ir.Node;
 import dev.qtune.compiler.ir.Shape;
 import dev.qtune.compiler.ir.Tensor;
 import dev.qtune.compiler.ir.Window2d;
 
-/** Integer pools: max over the window; averages as rounded integer division (ties away from zero). */
+/**
+ * Integer pools: max over the window; averages as rounded integer division (ties away from zero)
+ * of the sum of (q - zero point), the zero point added back.
+ */
 final class IntPoolKernels {
     private IntPoolKernels() {
     }
@@ -20,15 +24,15 @@ final class IntPoolKernels {
 
     static Tensor[] maxPool(Node node, Tensor[] in, KernelContext ctx) {
         MaxPool2dNode p = (MaxPool2dNode) node;
-        return pool(in[0], p.window(), p.ceilMode(), true, false);
+        return pool(in[0], p.window(), p.ceilMode(), true, false, 0);
     }
 
     static Tensor[] avgPool(Node node, Tensor[] in, KernelContext ctx) {
         AvgPool2dNode p = (AvgPool2dNode) node;
-        return pool(in[0], p.window(), p.ceilMode(), false, p.countIncludePad());
+        return pool(in[0], p.window(), p.ceilMode(), false, p.countIncludePad(), p.zeroPoint());
     }
 
-    private static Tensor[] pool(Tensor x, Window2d win, boolean ceil, boolean max, boolean countPad) {
+    private static Tensor[] pool(Tensor x, Window2d win, boolean ceil, boolean max, boolean countPad, int z) {
         Shape s = x.shape();
         int planes = s.dim(0) * s.dim(1);
         int plane = s.dim(2) * s.dim(3);
@@ -41,9 +45,9 @@ final class IntPoolKernels {
             for (int o = 0; o < outPlane; o++) {
                 long acc = max ? Long.MIN_VALUE : 0;
                 for (int off : geo.offsets[o]) {
-                    acc = max ? Math.max(acc, xs[base + off]) : acc + xs[base + off];
+                    acc = max ? Math.max(acc, xs[base + off]) : acc + xs[base + off] - z;
                 }
-                y[pl * outPlane + o] = max ? (int) acc : roundedDivide(acc, geo.divisor(o, countPad));
+                y[pl * outPlane + o] = max ? (int) acc : z + roundedDivide(acc, geo.divisor(o, countPad));
             }
         }
         return new Tensor[] {Tensor.ofInts(x.dtype(), Shape.of(s.dim(0), s.dim(1), geo.outH, geo.outW), y)};
@@ -54,13 +58,14 @@ final class IntPoolKernels {
         int planes = s.dim(0) * s.dim(1);
         int size = s.dim(2) * s.dim(3);
         int[] x = in[0].ints();
+        int z = ((GlobalAvgPoolNode) node).zeroPoint();
         int[] y = new int[planes];
         for (int p = 0; p < planes; p++) {
             long sum = 0;
             for (int i = 0; i < size; i++) {
-                sum += x[p * size + i];
+                sum += x[p * size + i] - z;
             }
-            y[p] = roundedDivide(sum, size);
+            y[p] = z + roundedDivide(sum, size);
         }
         return new Tensor[] {Tensor.ofInts(in[0].dtype(), Shape.of(s.dim(0), s.dim(1), 1, 1), y)};
     }

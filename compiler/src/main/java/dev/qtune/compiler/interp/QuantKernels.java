@@ -22,17 +22,19 @@ final class QuantKernels {
         float[] x = in[0].floats();
         int[] y = new int[x.length];
         for (int i = 0; i < x.length; i++) {
-            y[i] = QuantMath.quantize(x[i], q.scale(), q.range());
+            y[i] = QuantMath.quantize(x[i], q.scale(), q.zeroPoint(), q.range());
         }
         return new Tensor[] {Tensor.ofInts(q.dtype(), in[0].shape(), y)};
     }
 
     static Tensor[] dequantize(Node node, Tensor[] in, KernelContext ctx) {
-        float scale = ((DequantizeNode) node).scale();
+        DequantizeNode dq = (DequantizeNode) node;
+        float scale = dq.scale();
+        int z = dq.zeroPoint();
         int[] q = in[0].ints();
         float[] y = new float[q.length];
         for (int i = 0; i < q.length; i++) {
-            y[i] = q[i] * scale;
+            y[i] = (q[i] - z) * scale;
         }
         return new Tensor[] {Tensor.ofFloats(in[0].shape(), y)};
     }
@@ -50,7 +52,7 @@ final class QuantKernels {
         float[] y = new float[x.length];
         for (int i = 0; i < x.length; i++) {
             float sc = scales[scales.length == 1 ? 0 : (i / inner) % channels];
-            y[i] = QuantMath.quantize(x[i], sc, spec.range()) * sc;
+            y[i] = (QuantMath.quantize(x[i], sc, spec.zeroPoint(), spec.range()) - spec.zeroPoint()) * sc;
         }
         return new Tensor[] {Tensor.ofFloats(s, y)};
     }

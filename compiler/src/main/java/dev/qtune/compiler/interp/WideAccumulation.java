@@ -44,11 +44,10 @@ public final class WideAccumulation {
         }
     }
 
-    /** dst[dOff + i] = clamp(M_channel(src[sOff + i])) for i < n, from int64 accumulators. */
+    /** dst[dOff + i] = clamp(M_channel(src[sOff + i]) + zero point) for i < n, from int64 accumulators. */
     static void requantize(long[] src, int sOff, int[] dst, int dOff, int n, Requantize rq, int channel) {
-        var m = rq.multiplier(channel);
         for (int i = 0; i < n; i++) {
-            dst[dOff + i] = rq.range().clamp(m.apply(src[sOff + i], rq.rounding()));
+            dst[dOff + i] = rq.apply(src[sOff + i], channel);
         }
     }
 }

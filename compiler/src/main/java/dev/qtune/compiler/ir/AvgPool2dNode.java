@@ -2,9 +2,12 @@ package dev.qtune.compiler.ir;
 
 import java.util.List;
 
-/** 2-D average pooling over NCHW; {@code countIncludePad} says whether pads count in the divisor. */
+/**
+ * 2-D average pooling over NCHW; {@code countIncludePad} says whether pads count in the divisor.
+ * On an integer input, {@code zeroPoint} is the input's (and output's) integer of real 0 (0 in fp32).
+ */
 public record AvgPool2dNode(String name, List<String> inputs, String output, Window2d window,
-                            boolean ceilMode, boolean countIncludePad) implements Node {
+                            boolean ceilMode, boolean countIncludePad, int zeroPoint) implements Node {
     public AvgPool2dNode {
         inputs = NodeChecks.inputs("AveragePool", name, inputs, 1, 1);
         NodeChecks.output("AveragePool", name, output);
@@ -13,6 +16,15 @@ public record AvgPool2dNode(String name, List<String> inputs, String output, Win
             throw new IllegalArgumentException("AveragePool node '" + name + "' dilations must be 1, but were "
                     + window.dilationH() + "x" + window.dilationW());
         }
+    }
+
+    public AvgPool2dNode(String name, List<String> inputs, String output, Window2d window, boolean ceilMode,
+                         boolean countIncludePad) {
+        this(name, inputs, output, window, ceilMode, countIncludePad, 0);
+    }
+
+    public AvgPool2dNode withZeroPoint(int z) {
+        return new AvgPool2dNode(name, inputs, output, window, ceilMode, countIncludePad, z);
     }
 
     public String input() {
@@ -31,6 +43,6 @@ public record AvgPool2dNode(String name, List<String> inputs, String output, Win
 
     @Override
     public AvgPool2dNode withInputs(List<String> newInputs) {
-        return new AvgPool2dNode(name, newInputs, output, window, ceilMode, countIncludePad);
+        return new AvgPool2dNode(name, newInputs, output, window, ceilMode, countIncludePad, zeroPoint);
     }
 }

@@ -2,14 +2,20 @@ package dev.qtune.compiler.ir;
 
 import java.util.List;
 
-/** Integer to fp32 at a boundary: x = (float) q * scale. */
-public record DequantizeNode(String name, List<String> inputs, String output, float scale) implements Node {
+/** Integer to fp32 at a boundary: x = (float) (q - zeroPoint) * scale. */
+public record DequantizeNode(String name, List<String> inputs, String output, float scale, int zeroPoint)
+        implements Node {
     public DequantizeNode {
         inputs = NodeChecks.inputs("Dequantize", name, inputs, 1, 1);
         NodeChecks.output("Dequantize", name, output);
         if (!(scale > 0) || Float.isInfinite(scale)) {
             throw new IllegalArgumentException("Dequantize node '" + name + "' scale must be positive and finite, but was " + scale);
         }
+    }
+
+    /** A symmetric dequantize: zero point 0. */
+    public DequantizeNode(String name, List<String> inputs, String output, float scale) {
+        this(name, inputs, output, scale, 0);
     }
 
     public String input() {
@@ -28,6 +34,6 @@ public record DequantizeNode(String name, List<String> inputs, String output, fl
 
     @Override
     public DequantizeNode withInputs(List<String> newInputs) {
-        return new DequantizeNode(name, newInputs, output, scale);
+        return new DequantizeNode(name, newInputs, output, scale, zeroPoint);
     }
 }

@@ -2,15 +2,26 @@ package dev.qtune.compiler.ir;
 
 import java.util.List;
 
-/** Global average pooling over the spatial axes of an NCHW tensor, keeping them as 1x1. */
-public record GlobalAvgPoolNode(String name, List<String> inputs, String output) implements Node {
+/**
+ * Global average pooling over the spatial axes of an NCHW tensor, keeping them as 1x1. On an
+ * integer input, {@code zeroPoint} is the input's (and output's) integer of real 0 (0 in fp32).
+ */
+public record GlobalAvgPoolNode(String name, List<String> inputs, String output, int zeroPoint) implements Node {
     public GlobalAvgPoolNode {
         inputs = NodeChecks.inputs("GlobalAveragePool", name, inputs, 1, 1);
         NodeChecks.output("GlobalAveragePool", name, output);
     }
 
+    public GlobalAvgPoolNode(String name, List<String> inputs, String output) {
+        this(name, inputs, output, 0);
+    }
+
     public GlobalAvgPoolNode(String name, String input, String output) {
         this(name, List.of(input), output);
+    }
+
+    public GlobalAvgPoolNode withZeroPoint(int z) {
+        return new GlobalAvgPoolNode(name, inputs, output, z);
     }
 
     public String input() {
@@ -29,6 +40,6 @@ public record GlobalAvgPoolNode(String name, List<String> inputs, String output)
 
     @Override
     public GlobalAvgPoolNode withInputs(List<String> newInputs) {
-        return new GlobalAvgPoolNode(name, newInputs, output);
+        return new GlobalAvgPoolNode(name, newInputs, output, zeroPoint);
     }
 }

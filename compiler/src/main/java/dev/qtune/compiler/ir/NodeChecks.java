@@ -23,6 +23,15 @@ final class NodeChecks {
         return List.copyOf(inputs);
     }
 
+    /** One zero point per input. */
+    static List<Integer> zeroPoints(String op, String name, List<Integer> zeroPoints, int inputs) {
+        if (zeroPoints == null || zeroPoints.size() != inputs) {
+            throw new IllegalArgumentException(op + " node '" + name + "' must have one input zero point per input ("
+                    + inputs + "), but had " + (zeroPoints == null ? 0 : zeroPoints.size()));
+        }
+        return List.copyOf(zeroPoints);
+    }
+
     static void output(String op, String name, String output) {
         if (output == null || output.isEmpty()) {
             throw new IllegalArgumentException(op + " node '" + name + "' output must be non-empty");

@@ -5,9 +5,11 @@ import java.util.List;
 /**
  * Integer addition of two tensors of equal shape in different scales: each input is requantized
  * to the output scale by its own multiplier (inputs' multipliers, in input order, in
- * {@code requantize}), the two results are added and saturated to the range.
+ * {@code requantize}) after its zero point is subtracted, the two results and the output zero point
+ * are added and saturated to the range.
  */
-public record QAddNode(String name, List<String> inputs, String output, Requantize requantize) implements Node {
+public record QAddNode(String name, List<String> inputs, String output, Requantize requantize,
+                       List<Integer> inputZeroPoints) implements Node {
     public QAddNode {
         inputs = NodeChecks.inputs("QAdd", name, inputs, 2, 2);
         NodeChecks.output("QAdd", name, output);
@@ -15,6 +17,12 @@ public record QAddNode(String name, List<String> inputs, String output, Requanti
             throw new IllegalArgumentException("QAdd node '" + name + "' must have 2 multipliers, but had "
                     + requantize.multipliers().size());
         }
+        inputZeroPoints = NodeChecks.zeroPoints("QAdd", name, inputZeroPoints, 2);
+    }
+
+    /** An addition of symmetric inputs. */
+    public QAddNode(String name, List<String> inputs, String output, Requantize requantize) {
+        this(name, inputs, output, requantize, List.of(0, 0));
     }
 
     @Override
@@ -29,6 +37,6 @@ public record QAddNode(String name, List<String> inputs, String output, Requanti
 
     @Override
     public QAddNode withInputs(List<String> newInputs) {
-        return new QAddNode(name, newInputs, output, requantize);
+        return new QAddNode(name, newInputs, output, requantize, inputZeroPoints);
     }
 }

@@ -2,9 +2,12 @@ package dev.qtune.compiler.ir;
 
 import java.util.List;
 
-/** Integer concatenation: input i is requantized to the output scale by multiplier i, then saturated. */
-public record QConcatNode(String name, List<String> inputs, String output, int axis, Requantize requantize)
-        implements Node {
+/**
+ * Integer concatenation: input i, less its zero point, is requantized to the output scale by
+ * multiplier i, the output zero point added, then saturated.
+ */
+public record QConcatNode(String name, List<String> inputs, String output, int axis, Requantize requantize,
+                          List<Integer> inputZeroPoints) implements Node {
     public QConcatNode {
         inputs = NodeChecks.inputs("QConcat", name, inputs, 1, Integer.MAX_VALUE);
         NodeChecks.output("QConcat", name, output);
@@ -12,6 +15,16 @@ public record QConcatNode(String name, List<String> inputs, String output, int a
             throw new IllegalArgumentException("QConcat node '" + name + "' must have one multiplier per input ("
                     + inputs.size() + "), but had " + requantize.multipliers().size());
         }
+        inputZeroPoints = NodeChecks.zeroPoints("QConcat", name, inputZeroPoints, inputs.size());
+    }
+
+    /** A concatenation of symmetric inputs. */
+    public QConcatNode(String name, List<String> inputs, String output, int axis, Requantize requantize) {
+        this(name, inputs, output, axis, requantize, java.util.Collections.nCopies(inputs.size(), 0));
+    }
+
+    public int inputZeroPoint(int input) {
+        return inputZeroPoints.get(input);
     }
 
     @Override
@@ -26,6 +39,6 @@ public record QConcatNode(String name, List<String> inputs, String output, int a
 
     @Override
     public QConcatNode withInputs(List<String> newInputs) {
-        return new QConcatNode(name, newInputs, output, axis, requantize);
+        return new QConcatNode(name, newInputs, output, axis, requantize, inputZeroPoints);
     }
 }

@@ -8,10 +8,12 @@ import java.util.Objects;
 /**
  * How one tensor is quantized: its role, the integer storage type and range, the channel axis of
  * per-channel scales (-1 for one scale), the layer config it follows, and the scales once
- * calibration has set them (empty before). real = q * scale (zero point 0).
+ * calibration has set them (empty before), and the zero point: real = (q - zeroPoint) * scale.
+ * qtune's own quantizer is symmetric (zero point 0); a pre-quantized model's activations may have
+ * any zero point of their storage type (docs/integer-semantics.md, "Zero points").
  */
 public record QuantSpec(QuantRole role, DType storage, IntRange range, int axis, LayerQuantConfig config,
-                        List<Float> scales) {
+                        List<Float> scales, int zeroPoint) {
     public QuantSpec {
         Objects.requireNonNull(role, "role");
         Objects.requireNonNull(range, "range");
@@ -23,6 +25,10 @@ public record QuantSpec(QuantRole role, DType storage, IntRange range, int axis,
             throw new IllegalArgumentException("range [" + range.min() + ", " + range.max() + "] must fit "
                     + storage + ", but does not");
         }
+        if (zeroPoint < range.min() || zeroPoint > range.max()) {
+            throw new IllegalArgumentException("zero point " + zeroPoint + " must lie in the range [" + range.min()
+                    + ", " + range.max() + "], but does not");
+        }
         scales = List.copyOf(scales);
         for (Float s : scales) {
             if (!(s > 0) || s.isInfinite()) {
@@ -31,12 +37,18 @@ public record QuantSpec(QuantRole role, DType storage, IntRange range, int axis,
         }
     }
 
+    /** A symmetric spec: zero point 0. */
+    public QuantSpec(QuantRole role, DType storage, IntRange range, int axis, LayerQuantConfig config,
+                     List<Float> scales) {
+        this(role, storage, range, axis, config, scales, 0);
+    }
+
     public boolean isCalibrated() {
         return !scales.isEmpty();
     }
 
     public QuantSpec withScales(List<Float> newScales) {
-        return new QuantSpec(role, storage, range, axis, config, newScales);
+        return new QuantSpec(role, storage, range, axis, config, newScales, zeroPoint);
     }
 
     /** The one scale of a per-tensor spec. */

@@ -9,11 +9,12 @@ import java.util.Objects;
 /**
  * The output stage of an integer op: per-channel (or one) fixed-point multipliers taking the int32
  * accumulator to the output scale, the tie rounding, the saturation range (a fused ReLU is a range
- * starting at 0), the storage type, the output scale it lands in, and the fp32 tensor of the
- * unquantized graph that the output stands for (for error measurements such as per-layer SQNR).
+ * starting at the zero point), the storage type, the output scale it lands in, the fp32 tensor of
+ * the unquantized graph that the output stands for (for error measurements such as per-layer
+ * SQNR), and the output's zero point, added after the multiplier and before the saturation.
  */
 public record Requantize(List<FixedPointMultiplier> multipliers, Rounding rounding, IntRange range, DType dtype,
-                         float outputScale, String tensor) {
+                         float outputScale, String tensor, int zeroPoint) {
     public Requantize {
         multipliers = List.copyOf(multipliers);
         if (multipliers.isEmpty()) {
@@ -25,6 +26,20 @@ public record Requantize(List<FixedPointMultiplier> multipliers, Rounding roundi
             throw new IllegalArgumentException("requantize range [" + range.min() + ", " + range.max()
                     + "] must fit the integer type " + dtype);
         }
+        if (zeroPoint < dtype.min() || zeroPoint > dtype.max()) {
+            throw new IllegalArgumentException("requantize zero point " + zeroPoint + " must fit the integer type " + dtype);
+        }
+    }
+
+    /** A symmetric output: zero point 0. */
+    public Requantize(List<FixedPointMultiplier> multipliers, Rounding rounding, IntRange range, DType dtype,
+                      float outputScale, String tensor) {
+        this(multipliers, rounding, range, dtype, outputScale, tensor, 0);
+    }
+
+    /** clamp(M_channel(a) + zeroPoint), the output value of accumulator (or rescaled input) {@code a}. */
+    public int apply(long a, int channel) {
+        return range.clamp(multiplier(channel).apply(a, rounding) + zeroPoint);
     }
 
     public FixedPointMultiplier multiplier(int channel) {

@@ -28,25 +28,50 @@ final class QdqConstants {
         return LayerQuantConfig.DEFAULT;
     }
 
-    /** DequantizeLinear of a constant: x = (float) q * s[c], one float32 product per element. */
+    /** DequantizeLinear of a constant: x = (float) (q - z[c]) * s[c], one float32 product per element. */
     static Tensor dequantize(Tensor q, QdqParams params) {
         int[] ints = q.ints();
         float[] out = new float[ints.length];
         for (int i = 0; i < out.length; i++) {
-            out[i] = ints[i] * scaleOf(i, q.shape(), params.scales(), params.axis());
+            out[i] = (ints[i] - valueOf(i, q.shape(), params.zeroPoints(), params.axis()))
+                    * scaleOf(i, q.shape(), params.scales(), params.axis());
         }
         return Tensor.ofFloats(q.shape(), out);
     }
 
     /**
-     * The spec of a layer's int8 weight: scales per output channel (the layer's output axis) or one,
-     * and the narrowest symmetric range holding the integers ([-128, 127] if -128 occurs).
+     * A layer's weight integers less their zero point, q - z[c], as int8: qtune's kernels take int8
+     * weights and a symmetric weight grid, so a weight zero point is accepted where every q - z fits
+     * [-128, 127] (any int8 weight with zero point 0, uint8 weights with zero point 128).
+     */
+    static Tensor weightIntegers(Tensor q, QdqParams params, NodeProto layer, ImportContext c) {
+        if (q.dtype() != DType.I8 && q.dtype() != DType.U8) {
+            throw c.error("dequantizes the weight of " + layer.getOpType() + " node '" + layer.getName()
+                    + "', which must be int8 or uint8, but '" + layer.getInput(1) + "' is " + q.dtype());
+        }
+        int[] ints = q.ints();
+        int[] shifted = new int[ints.length];
+        int min = 0;
+        int max = 0;
+        for (int i = 0; i < ints.length; i++) {
+            shifted[i] = ints[i] - valueOf(i, q.shape(), params.zeroPoints(), params.axis());
+            min = Math.min(min, shifted[i]);
+            max = Math.max(max, shifted[i]);
+        }
+        if (min < -128 || max > 127) {
+            throw c.error("weight '" + layer.getInput(1) + "' of " + layer.getOpType() + " node '" + layer.getName()
+                    + "' less its zero point spans [" + min + ", " + max + "], but qtune's int8 kernels need [-128, 127]"
+                    + " (a weight zero point is accepted where every q - zero point fits int8)");
+        }
+        return Tensor.ofInts(DType.I8, q.shape(), shifted);
+    }
+
+    /**
+     * The spec of a layer's int8 weight (its integers less the zero point): scales per output
+     * channel (the layer's output axis) or one, and the narrowest symmetric range holding the
+     * integers ([-128, 127] if -128 occurs).
      */
     static QuantSpec weightSpec(Tensor q, QdqParams params, NodeProto layer, ImportContext c) {
-        if (q.dtype() != DType.I8) {
-            throw c.error("dequantizes the weight of " + layer.getOpType() + " node '" + layer.getName()
-                    + "', which must be int8, but '" + layer.getInput(1) + "' is " + q.dtype());
-        }
         int outputAxis = QdqLayerSlots.outputAxis(layer);
         if (params.axis() >= 0 && params.axis() != outputAxis) {
             throw c.error("has per-axis scales along axis " + params.axis() + ", but the weight of " + layer.getOpType()
@@ -76,6 +101,10 @@ final class QdqConstants {
             throw c.error("dequantizes the bias of " + layer.getOpType() + " node '" + layer.getName()
                     + "', which must be int32, but '" + layer.getInput(2) + "' is " + q.dtype());
         }
+        if (!params.symmetric()) {
+            throw c.error("dequantizes the bias of " + layer.getOpType() + " node '" + layer.getName()
+                    + "' with a non-zero zero point, but a bias must have zero point 0");
+        }
         IntRange range = new IntRange(Integer.MIN_VALUE + 1, Integer.MAX_VALUE);
         return new QuantSpec(QuantRole.BIAS, DType.I32, range, params.axis(), activationConfig(), scaleList(params));
     }
@@ -100,12 +129,17 @@ final class QdqConstants {
         }
     }
 
+    private static int valueOf(int i, Shape shape, int[] values, int axis) {
+        return values[channelOf(i, shape, values.length, axis)];
+    }
+
     private static float scaleOf(int i, Shape shape, float[] scales, int axis) {
-        if (scales.length == 1) {
-            return scales[0];
-        }
-        int inner = shape.product(axis + 1, shape.rank());
-        return scales[(i / inner) % scales.length];
+        return scales[channelOf(i, shape, scales.length, axis)];
+    }
+
+    /** The slice of {@code axis} that element {@code i} lies in, or 0 for per-tensor parameters. */
+    private static int channelOf(int i, Shape shape, int channels, int axis) {
+        return channels == 1 ? 0 : (i / shape.product(axis + 1, shape.rank())) % channels;
     }
 
     private static List<Float> scaleList(QdqParams params) {

@@ -97,7 +97,8 @@ final class QdqGraphReader {
         QdqParams back = QdqParams.of(dq, initializers, -1, params.storage(), dc);
         if (!back.sameAs(params)) {
             throw dc.error("must dequantize with the scale and zero point of QuantizeLinear node '" + c.nodeName()
-                    + "' (" + params.scale() + ", " + params.storage() + "), but has " + back.scale() + ", " + back.storage());
+                    + "' (scale " + params.scale() + ", zero point " + params.zeroPoint() + " " + params.storage()
+                    + "), but has scale " + back.scale() + ", zero point " + back.zeroPoint() + " " + back.storage());
         }
         if (params.storage() != DType.I8 && params.storage() != DType.U8) {
             throw c.error("must quantize to int8 or uint8, but its zero point is " + params.storage());
@@ -105,23 +106,26 @@ final class QdqGraphReader {
         String x = q.getInput(0);
         String output = dc.singleOutput(dq);
         pairedDequantizeOutputs.add(output);
-        QuantSpec spec = new QuantSpec(QuantRole.ACTIVATION, params.storage(), activationRange(params.storage(), x), -1,
-                QdqConstants.activationConfig(), List.of(params.scale()));
+        QuantSpec spec = new QuantSpec(QuantRole.ACTIVATION, params.storage(),
+                activationRange(params.storage(), params.zeroPoint(), x), -1, QdqConstants.activationConfig(),
+                List.of(params.scale()), params.zeroPoint());
         nodes.add(new SimQuantizeNode(c.nodeName(), List.of(x), output, x, spec));
     }
 
     /**
-     * The range of an activation: uint8 [0, 255]; int8 after a Relu [0, 127] (so that a Relu the
-     * integer layer fuses stays a clamp at 0); other int8 [-127, 127] in qtune's files, else
-     * QuantizeLinear's [-128, 127].
+     * The range of an activation with zero point {@code z}: after a Relu [z, max of the type] (so
+     * that a Relu the integer layer fuses stays a clamp at real 0; exact, since QuantizeLinear of a
+     * value >= 0 is >= z); else uint8 [0, 255], int8 [-127, 127] in qtune's files and
+     * QuantizeLinear's [-128, 127] in others.
      */
-    private IntRange activationRange(DType storage, String x) {
-        if (storage == DType.U8) {
-            return IntRange.unsigned(8);
-        }
+    private IntRange activationRange(DType storage, int z, String x) {
+        int max = (int) storage.max();
         NodeProto producer = producers.get(x);
         if (producer != null && producer.getOpType().equals("Relu")) {
-            return new IntRange(0, 127);
+            return new IntRange(z, max);
+        }
+        if (storage == DType.U8) {
+            return IntRange.unsigned(8);
         }
         return qtuneConvention ? IntRange.signed(8) : new IntRange(-128, 127);
     }
@@ -154,9 +158,11 @@ final class QdqGraphReader {
             return;
         }
         NodeProto layer = rs.get(0);
-        QuantSpec spec = slot == QdqLayerSlots.WEIGHT ? QdqConstants.weightSpec(q, params, layer, c)
+        // A weight's zero point is folded into its integers (q - z, symmetric from here on).
+        Tensor integers = slot == QdqLayerSlots.WEIGHT ? QdqConstants.weightIntegers(q, params, layer, c) : q;
+        QuantSpec spec = slot == QdqLayerSlots.WEIGHT ? QdqConstants.weightSpec(integers, params, layer, c)
                 : QdqConstants.biasSpec(q, params, layer, c);
-        QdqConstants.checkExact(q, values, spec, c);
+        QdqConstants.checkExact(integers, values, spec, c);
         String dequantized = output + "/dequantized";
         initializers.put(dequantized, values);
         nodes.add(new SimQuantizeNode(c.nodeName(), List.of(dequantized), output, x, spec));

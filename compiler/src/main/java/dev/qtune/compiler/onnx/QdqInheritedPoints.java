@@ -28,7 +28,7 @@ final class QdqInheritedPoints {
                     && QuantizedValues.carried(g, q.input()).filter(s -> sameGrid(s, q.spec())).isPresent()) {
                 QuantSpec s = q.spec();
                 nodes.add(q.withSpec(new QuantSpec(QuantRole.INHERIT, s.storage(), s.range(), s.axis(), s.config(),
-                        s.scales())));
+                        s.scales(), s.zeroPoint())));
             } else {
                 nodes.add(n);
             }
@@ -37,6 +37,7 @@ final class QdqInheritedPoints {
     }
 
     private static boolean sameGrid(QuantSpec carried, QuantSpec point) {
-        return carried.storage() == point.storage() && carried.scales().equals(point.scales());
+        return carried.storage() == point.storage() && carried.scales().equals(point.scales())
+                && carried.zeroPoint() == point.zeroPoint();
     }
 }

@@ -45,7 +45,8 @@ final class QdqNodeWriter {
                     + " scales, but activations must have one scale");
         }
         String scale = c.initializer(q.name() + "/scale", Tensor.scalar(spec.scale()));
-        String zeroPoint = c.initializer(q.name() + "/zero_point", Tensor.ofInts(spec.storage(), Shape.of(), new int[1]));
+        String zeroPoint = c.initializer(q.name() + "/zero_point",
+                Tensor.ofInts(spec.storage(), Shape.of(), new int[] {spec.zeroPoint()}));
         String integer = c.fresh(q.output() + "/int");
         c.emit("QuantizeLinear", c.fresh(q.name() + "/QuantizeLinear"), List.of(q.input(), scale, zeroPoint),
                 List.of(integer));

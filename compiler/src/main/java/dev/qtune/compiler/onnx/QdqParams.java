@@ -9,10 +9,10 @@ import java.util.Map;
 /**
  * The quantization parameters of one QuantizeLinear or DequantizeLinear node, checked: float32
  * scales that are positive and finite, one per tensor or one per slice of {@code axis}, zero points
- * of the integer type with the scale's shape, all 0 (qtune's integer graph is symmetric:
- * docs/integer-semantics.md), and the integer storage type they give.
+ * of the integer type with the scale's shape (all 0 when the node has none), and the integer
+ * storage type they give. real = (q - zeroPoint) * scale.
  */
-record QdqParams(float[] scales, DType storage, int axis) {
+record QdqParams(float[] scales, int[] zeroPoints, DType storage, int axis) {
     /**
      * Reads the scale (input 1) and zero point (input 2) of {@code node}, which must be
      * initializers; {@code rank} is the rank of the quantized tensor (for a per-axis {@code axis}),
@@ -38,14 +38,30 @@ record QdqParams(float[] scales, DType storage, int axis) {
                         + " is " + scales[i]);
             }
         }
-        DType storage = zeroPointType(node, initializers, scale, defaultStorage, c);
+        Tensor zp = zeroPoint(node, initializers, scale, c);
+        DType storage = zp == null ? defaultStorage : zp.dtype();
+        int[] zeroPoints = zp == null ? new int[scales.length] : zp.ints().clone();
         int axis = scales.length == 1 ? -1 : axis(node, rank, scales.length, c);
-        return new QdqParams(scales, storage, axis);
+        return new QdqParams(scales, zeroPoints, storage, axis);
     }
 
-    /** Whether two nodes quantize alike: equal scales, storage type and axis. */
+    /** Whether two nodes quantize alike: equal scales, zero points, storage type and axis. */
     boolean sameAs(QdqParams other) {
-        return Arrays.equals(scales, other.scales) && storage == other.storage && axis == other.axis;
+        return Arrays.equals(scales, other.scales) && Arrays.equals(zeroPoints, other.zeroPoints)
+                && storage == other.storage && axis == other.axis;
+    }
+
+    /** The one zero point of per-tensor parameters. */
+    int zeroPoint() {
+        if (zeroPoints.length != 1) {
+            throw new IllegalStateException("parameters must have one zero point, but have " + zeroPoints.length);
+        }
+        return zeroPoints[0];
+    }
+
+    /** Whether every zero point is 0. */
+    boolean symmetric() {
+        return Arrays.stream(zeroPoints).allMatch(z -> z == 0);
     }
 
     /** The one scale of per-tensor parameters. */
@@ -56,10 +72,9 @@ record QdqParams(float[] scales, DType storage, int axis) {
         return scales[0];
     }
 
-    private static DType zeroPointType(NodeProto node, Map<String, Tensor> initializers, Tensor scale,
-                                       DType defaultStorage, ImportContext c) {
+    private static Tensor zeroPoint(NodeProto node, Map<String, Tensor> initializers, Tensor scale, ImportContext c) {
         if (node.getInputCount() < 3 || node.getInput(2).isEmpty()) {
-            return defaultStorage;
+            return null;
         }
         Tensor zp = constant(node.getInput(2), "zero point", initializers, c);
         if (zp.dtype() != DType.I8 && zp.dtype() != DType.U8 && zp.dtype() != DType.I32) {
@@ -69,15 +84,7 @@ record QdqParams(float[] scales, DType storage, int axis) {
             throw c.error("zero point '" + node.getInput(2) + "' must have the shape of scale '" + node.getInput(1)
                     + "' " + scale.shape() + ", but has shape " + zp.shape());
         }
-        int[] z = zp.ints();
-        for (int i = 0; i < z.length; i++) {
-            if (z[i] != 0) {
-                throw c.error("zero point '" + node.getInput(2) + "' must be 0, but element " + i + " is " + z[i]
-                        + ": asymmetric quantization is not supported yet (qtune's integer graph is symmetric, "
-                        + "docs/integer-semantics.md)");
-            }
-        }
-        return zp.dtype();
+        return zp;
     }
 
     private static int axis(NodeProto node, int rank, int channels, ImportContext c) {

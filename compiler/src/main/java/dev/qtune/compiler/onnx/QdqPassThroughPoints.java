@@ -51,7 +51,8 @@ final class QdqPassThroughPoints {
             }
             String point = e.output() + "/qdq";
             nodes.add(new SimQuantizeNode(point + "/simq", List.of(e.output()), point, e.output(),
-                    new QuantSpec(QuantRole.INHERIT, in.storage(), in.range(), -1, in.config(), in.scales())));
+                    new QuantSpec(QuantRole.INHERIT, in.storage(), in.range(), -1, in.config(), in.scales(),
+                            in.zeroPoint())));
             renamed.put(e.output(), point);
             quantized.put(point, in);
         }

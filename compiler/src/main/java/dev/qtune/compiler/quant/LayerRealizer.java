@@ -20,7 +20,8 @@ import java.util.Optional;
  * Realizes one quantized Conv, Gemm or MatMul: integer weights (one row per output channel),
  * int32 bias as its quantization point says (scale float32(s_x * s_w[o])), per-channel multipliers
  * s_x * s_w[o] / s_y, and the check that
- * the accumulation cannot overflow.
+ * the accumulation cannot overflow. An input zero point z_x is folded into the bias:
+ * bias[o] - z_x * sum_k w[o][k], with padding reading z_x (docs/integer-semantics.md, "Zero points").
  */
 final class LayerRealizer {
     private LayerRealizer() {
@@ -53,6 +54,7 @@ final class LayerRealizer {
         }
         List<String> ins = new ArrayList<>(List.of(x.name(), wName));
         long maxBias = 0;
+        int[] biasQ = null;
         if (bq.isPresent()) {
             // Exactly what the simulated graph does: clamp(rint(b / s_b)) with s_b = float32(s_x * s_w[o]).
             Tensor b = inits.get(bq.get().input());
@@ -61,20 +63,55 @@ final class LayerRealizer {
             int[] q = new int[outputs];
             for (int o = 0; o < outputs; o++) {
                 q[o] = QuantMath.quantize(b.getFloat(b.numel() == 1 ? 0 : o), bs[bs.length == 1 ? 0 : o], bq.get().spec().range());
-                maxBias = Math.max(maxBias, Math.abs((long) q[o]));
+            }
+            biasQ = q;
+        }
+        if (x.zeroPoint() != 0) {
+            biasQ = compensated(n, biasQ == null ? new int[outputs] : biasQ, wq8, k, x.zeroPoint());
+        }
+        if (biasQ != null) {
+            for (int v : biasQ) {
+                maxBias = Math.max(maxBias, Math.abs((long) v));
             }
             String bName = n.name() + "/bias_q";
-            inits.put(bName, Tensor.ofInts(DType.I32, Shape.of(outputs), q));
+            inits.put(bName, Tensor.ofInts(DType.I32, Shape.of(outputs), biasQ));
             ins.add(bName);
         }
         checkAccumulator(n, k, x.range().levels(), wq.spec().range().levels(), maxBias);
-        Requantize rq = new Requantize(ms, point.spec().config().rounding(), point.spec().range(),
-                point.spec().storage(), sy, point.tensor());
+        Requantize rq = requantize(ms, point);
         if (conv) {
             Conv2dNode c = (Conv2dNode) n;
-            return new QConv2dNode(n.name(), ins, outName, c.window(), c.group(), rq);
+            return new QConv2dNode(n.name(), ins, outName, c.window(), c.group(), rq, x.zeroPoint());
         }
         return new QDenseNode(n.name(), ins, outName, rq);
+    }
+
+    /** The output stage for a quantization point: its range, storage, rounding, scale and zero point. */
+    static Requantize requantize(List<FixedPointMultiplier> ms, SimQuantizeNode point) {
+        return new Requantize(ms, point.spec().config().rounding(), point.spec().range(), point.spec().storage(),
+                new QuantSpecView(point).scale(), point.tensor(), point.spec().zeroPoint());
+    }
+
+    /**
+     * The bias that makes sum(x * w) equal sum((x - z) * w): bias[o] - z * sum_k w[o][k]; exact
+     * because padding reads z too. It must fit int32 like any bias.
+     */
+    private static int[] compensated(Node n, int[] bias, int[] w, int k, int z) {
+        int[] out = new int[bias.length];
+        for (int o = 0; o < bias.length; o++) {
+            long sum = 0;
+            for (int i = 0; i < k; i++) {
+                sum += w[o * k + i];
+            }
+            long v = bias[o] - (long) z * sum;
+            if (v < -Integer.MAX_VALUE || v > Integer.MAX_VALUE) {
+                throw new QtuneException("layer '" + n.name() + "': the bias of output channel " + o + " with the input "
+                        + "zero point " + z + " folded in (" + bias[o] + " - " + z + " x " + sum + " = " + v
+                        + ") does not fit int32");
+            }
+            out[o] = (int) v;
+        }
+        return out;
     }
 
     /**

@@ -9,11 +9,16 @@ public final class QuantMath {
 
     /** q = clamp(rint(x / scale)): float32 division, ties to even, NaN to 0. */
     public static int quantize(float x, float scale, IntRange range) {
+        return quantize(x, scale, 0, range);
+    }
+
+    /** q = clamp(rint(x / scale) + zeroPoint): float32 division, ties to even, NaN to the zero point. */
+    public static int quantize(float x, float scale, int zeroPoint, IntRange range) {
         float r = x / scale;
         if (Float.isNaN(r)) {
-            return 0;
+            return range.clamp(zeroPoint);
         }
-        return range.clamp((long) Math.max(Math.min(Math.rint(r), 1e18), -1e18));
+        return range.clamp((long) Math.max(Math.min(Math.rint(r), 1e18), -1e18) + zeroPoint);
     }
 
     /**

@@ -1,8 +1,10 @@
 package dev.qtune.compiler.quant;
 
 import dev.qtune.compiler.QtuneException;
+import dev.qtune.compiler.ir.AvgPool2dNode;
 import dev.qtune.compiler.ir.BinaryNode;
 import dev.qtune.compiler.ir.DequantizeNode;
+import dev.qtune.compiler.ir.GlobalAvgPoolNode;
 import dev.qtune.compiler.ir.Graph;
 import dev.qtune.compiler.ir.IdentityNode;
 import dev.qtune.compiler.ir.Node;
@@ -65,7 +67,7 @@ final class Realizer {
                 }
             } else {
                 IntValue iv = intOf(v, "graph output");
-                out.add(new DequantizeNode(v + "/dequantize", List.of(iv.name()), v, iv.scale()));
+                out.add(new DequantizeNode(v + "/dequantize", List.of(iv.name()), v, iv.scale(), iv.zeroPoint()));
             }
         }
         Graph realized = g.withNodes(out).withInitializers(inits).withTypes(Map.of());
@@ -93,8 +95,9 @@ final class Realizer {
         }
         String in = floatOf(q.input());
         String name = intName(q.output());
-        out.add(new QuantizeNode(q.name(), List.of(in), name, spec.scale(), q.spec().storage(), q.spec().range()));
-        ints.put(q.output(), new IntValue(name, spec.scale(), q.spec().range(), q.spec().storage()));
+        out.add(new QuantizeNode(q.name(), List.of(in), name, spec.scale(), q.spec().storage(), q.spec().range(),
+                q.spec().zeroPoint()));
+        ints.put(q.output(), IntValue.of(name, spec.scale(), q.spec()));
     }
 
     private void emitLayer(Node n) {
@@ -106,8 +109,7 @@ final class Realizer {
                 ? g.producer(n.inputs().get(2)).map(SimQuantizeNode.class::cast) : Optional.empty();
         Node layer = LayerRealizer.realize(n, x, wq, g.initializers().get(wq.input()), bq, point, outName, inits);
         out.add(layer);
-        ints.put(point.output(), new IntValue(outName, new QuantSpecView(point).scale(), point.spec().range(),
-                point.spec().storage()));
+        ints.put(point.output(), IntValue.of(outName, new QuantSpecView(point).scale(), point.spec()));
     }
 
     private void merge(Node n) {
@@ -119,17 +121,18 @@ final class Realizer {
         float sy = new QuantSpecView(point).scale();
         List<FixedPointMultiplier> ms = new ArrayList<>();
         List<String> ins = new ArrayList<>();
+        List<Integer> zeroPoints = new ArrayList<>();
         for (String v : n.inputs()) {
             IntValue iv = ints.get(v);
             ms.add(FixedPointMultiplier.of((double) iv.scale() / sy));
             ins.add(iv.name());
+            zeroPoints.add(iv.zeroPoint());
         }
-        Requantize rq = new Requantize(ms, point.spec().config().rounding(), point.spec().range(), point.spec().storage(), sy,
-                point.tensor());
+        Requantize rq = LayerRealizer.requantize(ms, point);
         String outName = intName(point.output());
-        out.add(n instanceof BinaryNode ? new QAddNode(n.name(), ins, outName, rq)
-                : new QConcatNode(n.name(), ins, outName, ((dev.qtune.compiler.ir.ConcatNode) n).axis(), rq));
-        ints.put(point.output(), new IntValue(outName, sy, point.spec().range(), point.spec().storage()));
+        out.add(n instanceof BinaryNode ? new QAddNode(n.name(), ins, outName, rq, zeroPoints)
+                : new QConcatNode(n.name(), ins, outName, ((dev.qtune.compiler.ir.ConcatNode) n).axis(), rq, zeroPoints));
+        ints.put(point.output(), IntValue.of(outName, sy, point.spec()));
     }
 
     /** The quantization point of a layer's output: a SimQuantize reading it, or reading the Relu it fuses. */
@@ -156,15 +159,25 @@ final class Realizer {
             return;
         }
         IntValue iv = ints.get(in);
+        if (n instanceof ReluNode && iv.zeroPoint() != 0) {
+            // max(q, 0) is a Relu only where real 0 is integer 0: run it in fp32 (exact) instead.
+            fp32(n);
+            return;
+        }
         List<String> ins = new ArrayList<>(n.inputs());
         ins.set(0, iv.name());
         String outName = intName(n.output());
         Node e = n.withInputs(ins);
+        if (e instanceof AvgPool2dNode p) {
+            e = p.withZeroPoint(iv.zeroPoint());
+        } else if (e instanceof GlobalAvgPoolNode p) {
+            e = p.withZeroPoint(iv.zeroPoint());
+        }
         if (!outName.equals(n.output())) {
             e = dev.qtune.compiler.ir.NodeOutputs.withOutput(e, outName);
         }
         out.add(e);
-        ints.put(n.output(), new IntValue(outName, iv.scale(), iv.range(), iv.dtype()));
+        ints.put(n.output(), iv.renamed(outName));
     }
 
     private void fp32(Node n) {
@@ -184,7 +197,7 @@ final class Realizer {
         }
         IntValue iv = intOf(v, "value");
         String name = v + "/dq";
-        out.add(new DequantizeNode(v + "/dequantize", List.of(iv.name()), name, iv.scale()));
+        out.add(new DequantizeNode(v + "/dequantize", List.of(iv.name()), name, iv.scale(), iv.zeroPoint()));
         floats.put(v, name);
         return name;
     }

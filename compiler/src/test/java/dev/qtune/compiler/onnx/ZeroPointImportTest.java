@@ -1,0 +1,148 @@
+package dev.qtune.compiler.onnx;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.qtune.compiler.Fixtures;
+import dev.qtune.compiler.interp.IntegerInterpreter;
+import dev.qtune.compiler.ir.DType;
+import dev.qtune.compiler.ir.Graph;
+import dev.qtune.compiler.ir.Node;
+import dev.qtune.compiler.ir.QAddNode;
+import dev.qtune.compiler.ir.QConv2dNode;
+import dev.qtune.compiler.ir.QDenseNode;
+import dev.qtune.compiler.ir.Tensor;
+import dev.qtune.compiler.onnx.proto.OnnxSubset.GraphProto;
+import dev.qtune.compiler.onnx.proto.OnnxSubset.ModelProto;
+import dev.qtune.compiler.onnx.proto.OnnxSubset.NodeProto;
+import dev.qtune.compiler.onnx.proto.OnnxSubset.TensorProto;
+import dev.qtune.compiler.pass.PassPipeline;
+import dev.qtune.compiler.quant.QuantConfigReader;
+import dev.qtune.compiler.quant.QuantizedModel;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Zero points (docs/integer-semantics.md, "Zero points"): a QDQ file whose every 8-bit tensor is
+ * re-encoded in the other signedness (int8 q as uint8 q + 128 with zero point 128, uint8 q as int8
+ * q - 128 with zero point -128, weights likewise) stands for exactly the same real values, so its
+ * integer graph, now full of non-zero zero points (padding, bias compensation, pools, Add, fused
+ * Relu clamps), must give bit-identical outputs.
+ */
+class ZeroPointImportTest {
+    private static final int PIXELS = 28 * 28;
+    private static final String CONFIG = "defaults:\n  activation_calibration: max\n";
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"mlp_mnist.onnx", "lenet5_mnist.onnx", "resnet8_fashion.onnx"})
+    void reEncodingEveryTensorWithAnotherZeroPointKeepsTheOutputs(String file) {
+        ModelProto symmetric = foreign(file);
+        ModelProto shifted = flipSignedness(symmetric);
+        Graph a = QdqImporter.parse(symmetric.toByteArray(), file + ".qdq").realized();
+        Graph b = QdqImporter.parse(shifted.toByteArray(), file + ".shifted.qdq").realized();
+        assertEquals(a.nodes().stream().map(Node::opType).toList(), b.nodes().stream().map(Node::opType).toList());
+        assertTrue(b.nodes().stream().anyMatch(n -> n instanceof QConv2dNode c && c.inputZeroPoint() != 0
+                || n instanceof QDenseNode d && d.requantize().zeroPoint() != 0), "zero points in the shifted graph");
+        if (file.startsWith("resnet")) {
+            assertTrue(b.nodes().stream().anyMatch(n -> n instanceof QAddNode add
+                    && add.inputZeroPoints().stream().anyMatch(z -> z != 0)), "Add with input zero points");
+        }
+        float[] x = Fixtures.uniform(7, 16 * PIXELS, -0.3f, 1.3f);
+        Tensor expected = new IntegerInterpreter(a).run(x, 16);
+        Tensor actual = new IntegerInterpreter(b).run(x, 16);
+        assertArrayEquals(expected.floats(), actual.floats(), "outputs, bit for bit");
+    }
+
+    @Test
+    void aWeightZeroPointMustLeaveInt8Weights() {
+        ModelProto m = flipSignedness(foreign(Fixtures.LENET));
+        GraphProto g = m.getGraph();
+        NodeProto conv = g.getNodeList().stream().filter(n -> n.getOpType().equals("Conv")).findFirst().orElseThrow();
+        NodeProto dq = g.getNodeList().stream().filter(n -> n.getOutput(0).equals(conv.getInput(1))).findFirst().orElseThrow();
+        GraphProto edited = replaceInitializer(g, dq.getInput(2), t -> {
+            Tensor z = OnnxTensors.toTensor(t, "zero point");
+            int[] zs = new int[z.numel()];
+            java.util.Arrays.fill(zs, 3);
+            return OnnxTensors.toProto(t.getName(), Tensor.ofInts(DType.U8, z.shape(), zs));
+        });
+        OnnxImportException e = assertThrows(OnnxImportException.class, () -> QdqImporter.parse(
+                m.toBuilder().setGraph(edited).build().toByteArray(), "bad.onnx"));
+        assertTrue(e.getMessage().contains("DequantizeLinear node '" + dq.getName() + "'"), e.getMessage());
+        assertTrue(e.getMessage().matches(".*less its zero point spans \\[-?\\d+, 2\\d\\d\\].*"), e.getMessage());
+        assertTrue(e.getMessage().contains("but qtune's int8 kernels need [-128, 127]"), e.getMessage());
+    }
+
+    @Test
+    void aBiasZeroPointMustBeZero() {
+        ModelProto m = foreign(Fixtures.LENET);
+        GraphProto g = m.getGraph();
+        NodeProto conv = g.getNodeList().stream().filter(n -> n.getOpType().equals("Conv")).findFirst().orElseThrow();
+        NodeProto dq = g.getNodeList().stream().filter(n -> n.getOutput(0).equals(conv.getInput(2))).findFirst().orElseThrow();
+        GraphProto edited = replaceInitializer(g, dq.getInput(2), t -> {
+            Tensor z = OnnxTensors.toTensor(t, "zero point");
+            int[] zs = new int[z.numel()];
+            zs[0] = 5;
+            return OnnxTensors.toProto(t.getName(), Tensor.ofInts(DType.I32, z.shape(), zs));
+        });
+        OnnxImportException e = assertThrows(OnnxImportException.class, () -> QdqImporter.parse(
+                m.toBuilder().setGraph(edited).build().toByteArray(), "bad.onnx"));
+        assertTrue(e.getMessage().contains("with a non-zero zero point, but a bias must have zero point 0"), e.getMessage());
+    }
+
+    /** qtune's export of {@code file}, marked as written by another tool (so int8 means [-128, 127]). */
+    static ModelProto foreign(String file) {
+        QuantizedModel q = QdqExporterTest.quantize(PassPipeline.prerequisites().run(Fixtures.load(file)),
+                QuantConfigReader.parse(CONFIG, "test.yaml"));
+        return QdqExporter.toProto(q).toBuilder().setProducerName("zero-point-test").build();
+    }
+
+    /**
+     * Every int8/uint8 tensor that a QuantizeLinear or DequantizeLinear takes (zero points and
+     * integer initializers) re-encoded in the other signedness: q + 128 as uint8, q - 128 as int8,
+     * with the zero point moved by the same 128.
+     */
+    static ModelProto flipSignedness(ModelProto m) {
+        GraphProto g = m.getGraph();
+        Set<String> eightBit = new HashSet<>();
+        for (NodeProto n : g.getNodeList()) {
+            if (QuantizedOps.isQdq(n.getOpType())) {
+                eightBit.add(n.getInput(0));
+                if (n.getInputCount() > 2) {
+                    eightBit.add(n.getInput(2));
+                }
+            }
+        }
+        for (String name : eightBit) {
+            g = replaceInitializer(g, name, t -> {
+                Tensor v = OnnxTensors.toTensor(t, name);
+                if (v.dtype() != DType.I8 && v.dtype() != DType.U8) {
+                    return t;
+                }
+                int shift = v.dtype() == DType.I8 ? 128 : -128;
+                int[] ints = v.ints().clone();
+                for (int i = 0; i < ints.length; i++) {
+                    ints[i] += shift;
+                }
+                return OnnxTensors.toProto(t.getName(), Tensor.ofInts(v.dtype() == DType.I8 ? DType.U8 : DType.I8,
+                        v.shape(), ints));
+            });
+        }
+        return m.toBuilder().setGraph(g).build();
+    }
+
+    private static GraphProto replaceInitializer(GraphProto g, String name,
+                                                 java.util.function.UnaryOperator<TensorProto> edit) {
+        GraphProto.Builder b = g.toBuilder();
+        for (int i = 0; i < b.getInitializerCount(); i++) {
+            if (b.getInitializer(i).getName().equals(name)) {
+                b.setInitializer(i, edit.apply(b.getInitializer(i)));
+            }
+        }
+        return b.build();
+    }
+}

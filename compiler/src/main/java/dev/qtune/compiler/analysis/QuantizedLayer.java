@@ -4,8 +4,8 @@ import dev.qtune.compiler.ir.Graph;
 import dev.qtune.compiler.ir.Node;
 import dev.qtune.compiler.ir.QuantRole;
 import dev.qtune.compiler.ir.QuantSpec;
-import dev.qtune.compiler.ir.ReluNode;
 import dev.qtune.compiler.ir.SimQuantizeNode;
+import dev.qtune.compiler.quant.FusedActivation;
 import dev.qtune.compiler.quant.QuantizedValues;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,8 +36,9 @@ public record QuantizedLayer(String name, String op, Optional<QuantSpec> input, 
 
     private static Optional<QuantSpec> output(Graph g, Node n) {
         List<Node> readers = g.consumers(n.output());
-        if (readers.size() == 1 && readers.get(0) instanceof ReluNode relu) {
-            readers = g.consumers(relu.output());
+        Optional<FusedActivation> activation = FusedActivation.reading(g, n.output());
+        if (activation.isPresent()) {
+            readers = g.consumers(activation.get().output());
         }
         return readers.stream().filter(r -> r instanceof SimQuantizeNode).findFirst()
                 .map(r -> ((SimQuantizeNode) r).spec());

@@ -28,7 +28,8 @@ final class LayerRealizer {
     }
 
     static Node realize(Node n, IntValue x, SimQuantizeNode wq, Tensor w, Optional<SimQuantizeNode> bq,
-                        SimQuantizeNode point, String outName, Map<String, Tensor> inits) {
+                        Realizer.OutputPoint output, String outName, Map<String, Tensor> inits) {
+        SimQuantizeNode point = output.point();
         float[] ws = wq.spec().scaleArray();
         boolean conv = n instanceof Conv2dNode;
         // Weights as [outputs, K] row-major: Conv OIHW already is; Gemm with transB is [N, K]; else transpose.
@@ -78,7 +79,7 @@ final class LayerRealizer {
             ins.add(bName);
         }
         checkAccumulator(n, k, x.range().levels(), wq.spec().range().levels(), maxBias);
-        Requantize rq = requantize(ms, point);
+        Requantize rq = requantize(ms, output);
         if (conv) {
             Conv2dNode c = (Conv2dNode) n;
             return new QConv2dNode(n.name(), ins, outName, c.window(), c.group(), rq, x.zeroPoint());
@@ -86,10 +87,16 @@ final class LayerRealizer {
         return new QDenseNode(n.name(), ins, outName, rq);
     }
 
-    /** The output stage for a quantization point: its range, storage, rounding, scale and zero point. */
-    static Requantize requantize(List<FixedPointMultiplier> ms, SimQuantizeNode point) {
-        return new Requantize(ms, point.spec().config().rounding(), point.spec().range(), point.spec().storage(),
-                new QuantSpecView(point).scale(), point.tensor(), point.spec().zeroPoint());
+    /**
+     * The output stage for a quantization point: its range (narrowed by a fused Relu or Clip),
+     * storage, rounding, scale and zero point.
+     */
+    static Requantize requantize(List<FixedPointMultiplier> ms, Realizer.OutputPoint output) {
+        SimQuantizeNode point = output.point();
+        float scale = new QuantSpecView(point).scale();
+        int z = point.spec().zeroPoint();
+        IntRange range = output.activation().map(a -> a.narrow(point.spec().range(), scale, z)).orElse(point.spec().range());
+        return new Requantize(ms, point.spec().config().rounding(), range, point.spec().storage(), scale, point.tensor(), z);
     }
 
     /**

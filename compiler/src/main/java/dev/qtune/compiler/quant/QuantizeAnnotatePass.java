@@ -8,7 +8,6 @@ import dev.qtune.compiler.ir.Node;
 import dev.qtune.compiler.ir.NodeOutputs;
 import dev.qtune.compiler.ir.QuantRole;
 import dev.qtune.compiler.ir.QuantSpec;
-import dev.qtune.compiler.ir.ReluNode;
 import dev.qtune.compiler.ir.SimQuantizeNode;
 import dev.qtune.compiler.pass.InferTypesPass;
 import dev.qtune.compiler.pass.Pass;
@@ -17,12 +16,13 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * Inserts SimQuantize nodes where the per-op rules ({@link AnnotateRules}) and the config say, as
  * TVM's annotate does: on the inputs, weights and biases of quantized Conv/Gemm/MatMul layers, on their
- * outputs (after a Relu that is their only reader, which the integer op then fuses), on the
+ * outputs (after a Relu or a Clip(min >= 0, max) that is their only reader, which the integer op then fuses), on the
  * outputs of Add/Concat of quantized values, and after average pools. Scales are left for
  * QuantizeCalibrate. Activations that are non-negative by construction are quantized unsigned.
  */
@@ -50,8 +50,8 @@ public final class QuantizeAnnotatePass implements Pass {
         private final Map<String, String> quantized = new HashMap<>();
         /** Quantized value name (as in {@code quantized}) -> the spec of its quantization point. */
         private final Map<String, QuantSpec> specs = new HashMap<>();
-        /** Relu nodes fused into the layer before them: their output gets the layer's quantization point. */
-        private final Map<String, LayerQuantConfig> fusedRelu = new HashMap<>();
+        /** Relu/Clip nodes fused into the layer before them: their output gets the layer's quantization point. */
+        private final Map<String, LayerQuantConfig> fused = new HashMap<>();
         private final Set<String> graphOutputs;
         private final List<Node> out = new ArrayList<>();
 
@@ -62,6 +62,12 @@ public final class QuantizeAnnotatePass implements Pass {
 
         Graph run() {
             for (Node n : g.nodes()) {
+                if (fused.containsKey(n.name())) {
+                    LayerQuantConfig c = fused.get(n.name());
+                    addPoint(emit(n, rewire(n.inputs())), c, QuantRole.ACTIVATION,
+                            QuantMath.activationRange(c.activationBits(), true));
+                    continue;
+                }
                 switch (AnnotateRules.of(g, n)) {
                     case COMPUTE -> compute(n);
                     case MERGE -> merge(n);
@@ -109,12 +115,6 @@ public final class QuantizeAnnotatePass implements Pass {
 
         private void passThrough(Node n, boolean inherit) {
             String in = n.inputs().get(0);
-            if (fusedRelu.containsKey(n.name())) {
-                Node emitted = emit(n, rewire(n.inputs()));
-                LayerQuantConfig c = fusedRelu.get(n.name());
-                addPoint(emitted, c, QuantRole.ACTIVATION, QuantMath.activationRange(c.activationBits(), true));
-                return;
-            }
             if (!quantized.containsKey(in)) {
                 emit(n, rewire(n.inputs()));
                 return;
@@ -129,12 +129,12 @@ public final class QuantizeAnnotatePass implements Pass {
             }
         }
 
-        /** The output of a quantized op: fuse a Relu that is its only reader, else quantize here. */
+        /** The output of a quantized op: fuse a Relu or ReLU6-like Clip that is its only reader, else quantize here. */
         private void outputPoint(Node emitted, LayerQuantConfig c) {
             String v = emitted.output();
-            List<Node> readers = g.consumers(v);
-            if (!graphOutputs.contains(v) && readers.size() == 1 && readers.get(0) instanceof ReluNode relu) {
-                fusedRelu.put(relu.name(), c);
+            Optional<FusedActivation> activation = FusedActivation.reading(g, v);
+            if (activation.isPresent()) {
+                fused.put(activation.get().node().name(), c);
                 return;
             }
             addPoint(emitted, c, QuantRole.ACTIVATION, QuantMath.activationRange(c.activationBits(), NonNegative.of(g, v)));

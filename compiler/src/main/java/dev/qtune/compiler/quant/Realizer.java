@@ -101,13 +101,14 @@ final class Realizer {
     }
 
     private void emitLayer(Node n) {
-        SimQuantizeNode point = outputPoint(n);
+        OutputPoint output = outputPoint(n);
+        SimQuantizeNode point = output.point();
         IntValue x = intOf(n.inputs().get(0), "input of " + n.name());
         SimQuantizeNode wq = (SimQuantizeNode) g.producer(n.inputs().get(1)).orElseThrow();
         String outName = intName(point.output());
         Optional<SimQuantizeNode> bq = n.inputs().size() > 2 && !n.inputs().get(2).isEmpty()
                 ? g.producer(n.inputs().get(2)).map(SimQuantizeNode.class::cast) : Optional.empty();
-        Node layer = LayerRealizer.realize(n, x, wq, g.initializers().get(wq.input()), bq, point, outName, inits);
+        Node layer = LayerRealizer.realize(n, x, wq, g.initializers().get(wq.input()), bq, output, outName, inits);
         out.add(layer);
         ints.put(point.output(), IntValue.of(outName, new QuantSpecView(point).scale(), point.spec()));
     }
@@ -117,7 +118,8 @@ final class Realizer {
             fp32(n);
             return;
         }
-        SimQuantizeNode point = outputPoint(n);
+        OutputPoint output = outputPoint(n);
+        SimQuantizeNode point = output.point();
         float sy = new QuantSpecView(point).scale();
         List<FixedPointMultiplier> ms = new ArrayList<>();
         List<String> ins = new ArrayList<>();
@@ -128,19 +130,24 @@ final class Realizer {
             ins.add(iv.name());
             zeroPoints.add(iv.zeroPoint());
         }
-        Requantize rq = LayerRealizer.requantize(ms, point);
+        Requantize rq = LayerRealizer.requantize(ms, output);
         String outName = intName(point.output());
         out.add(n instanceof BinaryNode ? new QAddNode(n.name(), ins, outName, rq, zeroPoints)
                 : new QConcatNode(n.name(), ins, outName, ((dev.qtune.compiler.ir.ConcatNode) n).axis(), rq, zeroPoints));
         ints.put(point.output(), IntValue.of(outName, sy, point.spec()));
     }
 
-    /** The quantization point of a layer's output: a SimQuantize reading it, or reading the Relu it fuses. */
-    private SimQuantizeNode outputPoint(Node n) {
+    /** A layer's output quantization point and the Relu or Clip the layer fuses before it, if any. */
+    record OutputPoint(SimQuantizeNode point, Optional<FusedActivation> activation) {
+    }
+
+    /** The quantization point of a layer's output: a SimQuantize reading it, or reading the Relu or Clip it fuses. */
+    private OutputPoint outputPoint(Node n) {
         List<Node> readers = g.consumers(n.output());
-        if (readers.size() == 1 && readers.get(0) instanceof ReluNode relu) {
-            consumed.add(relu.name());
-            readers = g.consumers(relu.output());
+        Optional<FusedActivation> activation = FusedActivation.reading(g, n.output());
+        if (activation.isPresent()) {
+            consumed.add(activation.get().node().name());
+            readers = g.consumers(activation.get().output());
         }
         Optional<Node> point = readers.stream().filter(r -> r instanceof SimQuantizeNode).findFirst();
         if (readers.size() != 1 || point.isEmpty()) {
@@ -149,7 +156,7 @@ final class Realizer {
                     + readers.stream().map(Node::name).toList());
         }
         consumed.add(point.get().name());
-        return (SimQuantizeNode) point.get();
+        return new OutputPoint((SimQuantizeNode) point.get(), activation);
     }
 
     private void passThrough(Node n) {

@@ -33,7 +33,9 @@ import dev.qtune.compiler.ir.QConv2dNode;
 import dev.qtune.compiler.ir.QDenseNode;
 import dev.qtune.compiler.ir.QuantRole;
 import dev.qtune.compiler.ir.QuantizeNode;
+import dev.qtune.compiler.ir.ClipNode;
 import dev.qtune.compiler.ir.ReluNode;
+import dev.qtune.compiler.ir.Tensor;
 import dev.qtune.compiler.ir.Shape;
 import dev.qtune.compiler.ir.SimQuantizeNode;
 import dev.qtune.compiler.ir.TensorType;
@@ -73,6 +75,37 @@ class QuantizePassesTest {
         assertEquals(DType.F32, r.type("y").dtype());
         assertTrue(nodes(m.simulated(), ReluNode.class).size() == 1, "the simulated graph keeps its Relu");
         assertAgrees(m, 0.03, 2);
+    }
+
+    /** x -> Conv(3x3, pad 1, bias) -> Clip(min, max) -> y. */
+    static Graph convClip(float min, float max) {
+        return prepare(new GraphBuilder("conv_clip").input("x", TensorType.f32(Shape.DYNAMIC, 3, 8, 8))
+                .init("w", Fixtures.random(1, 4, 3, 3, 3)).init("b", Fixtures.random(2, 4))
+                .init("lo", Tensor.scalar(min)).init("hi", Tensor.scalar(max))
+                .node(new Conv2dNode("conv", List.of("x", "w", "b"), "c", pad1(3), 1))
+                .node(new ClipNode("clip", List.of("c", "lo", "hi"), "y")).output("y"));
+    }
+
+    @Test
+    void aClipWithBoundsAtOrAboveZeroIsFusedAsTheOutputRange() {
+        QuantizedModel m = quantize(convClip(0.1f, 0.5f), MAX);
+        Graph r = m.realized();
+        assertEquals(List.of("Quantize", "QConv", "Dequantize"), ops(r), "ReLU6-like Clip fused into the conv");
+        QConv2dNode conv = node(r, "conv", QConv2dNode.class);
+        float s = conv.requantize().outputScale();
+        IntRange full = IntRange.unsigned(8);
+        assertEquals(new IntRange(QuantMath.quantize(0.1f, s, full), Math.min(255, QuantMath.quantize(0.5f, s,
+                new IntRange(0, 1 << 20)))), conv.requantize().range(), "the clamp is the Clip's bounds on the output grid");
+        assertTrue(conv.requantize().range().min() > 0, "min 0.1 is above integer 0");
+        // Against fp32 the tolerance is relative to the largest output, 0.5 here: the input's rounding
+        // error through 27 taps is a larger share of it than in convRelu.
+        assertAgrees(m, 0.06, 2);
+    }
+
+    @Test
+    void aClipThatCanBeNegativeStaysInFp32() {
+        QuantizedModel m = quantize(convClip(-0.2f, 0.5f), MAX);
+        assertTrue(ops(m.realized()).contains("Clip"), ops(m.realized()).toString());
     }
 
     /** x -> Conv(pad 1) -> Add(conv, x) -> Relu -> y: a residual block. */

@@ -117,6 +117,9 @@ class ModelZooTest {
             return; // running it costs seconds and exercises nothing that resnet8_fashion does not
         }
         assertEquals(17, qconvs.stream().filter(c -> c.group() > 1).count(), "depthwise convs");
+        assertEquals(35, fp32.nodes().stream().filter(n -> n instanceof dev.qtune.compiler.ir.ClipNode).count());
+        assertEquals(List.of(), q.realized().nodes().stream().filter(n -> n instanceof dev.qtune.compiler.ir.ClipNode)
+                .map(n -> n.name()).toList(), "every ReLU6 fused into its producer's output range");
         float[] x = Arrays.copyOf(images, PIXELS);
         float[] fp = new Fp32Interpreter(fp32).run(x, 1).floats();
         float[] simulated = new Fp32Interpreter(q.simulated()).run(x, 1).floats();

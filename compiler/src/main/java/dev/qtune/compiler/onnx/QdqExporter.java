@@ -7,6 +7,7 @@ import dev.qtune.compiler.ir.QuantRole;
 import dev.qtune.compiler.ir.QuantSpec;
 import dev.qtune.compiler.ir.SimQuantizeNode;
 import dev.qtune.compiler.onnx.proto.OnnxSubset.ModelProto;
+import dev.qtune.compiler.quant.PreQuantizedModel;
 import dev.qtune.compiler.quant.QuantizedModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -49,8 +50,28 @@ public final class QdqExporter {
 
     /** Writes the QDQ model to {@code file} (parent folders are created). */
     public static QdqExportResult write(QuantizedModel model, Path file) {
-        Graph g = qdqGraph(model);
-        byte[] bytes = proto(g).toByteArray();
+        return write(qdqGraph(model), OnnxWriter.PRODUCER, file);
+    }
+
+    /**
+     * Writes a pre-quantized model back as a QDQ model in qtune's layout: its scales and activation
+     * zero points as imported, weight zero points folded into the int8 weights, quantized operators
+     * (QLinearConv, ...) as Q/DQ around float ops. A model whose int8 activations use
+     * QuantizeLinear's [-128, 127] is written under another producer name, so that importing the
+     * file again keeps that range (qtune's own files mean [-127, 127]).
+     */
+    public static QdqExportResult write(PreQuantizedModel model, Path file) {
+        Graph g = QdqPassThroughPoints.insert(model.simulated());
+        boolean fullInt8 = g.nodes().stream().anyMatch(n -> n instanceof SimQuantizeNode q
+                && q.spec().role() != QuantRole.WEIGHT && q.spec().storage() == DType.I8 && q.spec().range().min() == -128);
+        return write(g, fullInt8 ? FULL_INT8_PRODUCER : OnnxWriter.PRODUCER, file);
+    }
+
+    /** The producer name of a re-exported model whose int8 activations span [-128, 127]. */
+    static final String FULL_INT8_PRODUCER = OnnxWriter.PRODUCER + "-full-int8";
+
+    private static QdqExportResult write(Graph g, String producer, Path file) {
+        byte[] bytes = proto(g).toBuilder().setProducerName(producer).build().toByteArray();
         OnnxWriter.writeFile(bytes, file);
         int points = 0;
         int weights = 0;

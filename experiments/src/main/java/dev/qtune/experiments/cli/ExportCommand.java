@@ -22,17 +22,20 @@ import picocli.CommandLine.Spec;
  * `qtune export MODEL --data NAME --qconfig FILE --out OUT.onnx`: quantizes the model under the config
  * (calibration statistics from the dataset's calibration split, cached) and writes it as a standard
  * ONNX QDQ model (docs/formats.md, "QDQ export") that ONNX Runtime and other QDQ runtimes read.
+ * `qtune export PRE_QUANTIZED.onnx --out OUT.onnx` writes a pre-quantized model (QDQ or QLinear
+ * operators, any zero points) back in qtune's QDQ layout with the file's own scales.
  */
 @Command(name = "export", description = "Quantize a model and write it as an ONNX QDQ model (QuantizeLinear/DequantizeLinear).")
 final class ExportCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "MODEL", description = "ONNX model file (fp32).")
+    @Parameters(index = "0", paramLabel = "MODEL", description = "ONNX model file (fp32, or pre-quantized).")
     Path model;
 
-    @Option(names = "--data", required = true, paramLabel = "NAME|SPEC.yaml",
-            description = "Dataset whose calibration split gives the statistics (mnist, fashion-mnist, or a spec file).")
+    @Option(names = "--data", paramLabel = "NAME|SPEC.yaml",
+            description = "Dataset whose calibration split gives the statistics (mnist, fashion-mnist, or a spec file); "
+                    + "required for an fp32 model.")
     String data;
 
-    @Option(names = "--qconfig", required = true, paramLabel = "FILE", description = "Quantization config (YAML).")
+    @Option(names = "--qconfig", paramLabel = "FILE", description = "Quantization config (YAML); required for an fp32 model.")
     Path qconfig;
 
     @Option(names = "--out", required = true, paramLabel = "OUT.onnx", description = "The QDQ model to write.")
@@ -49,6 +52,21 @@ final class ExportCommand implements Callable<Integer> {
         int workers = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         if (workers < 1) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--threads must be >= 1, but was " + workers);
+        }
+        if (ModelLoader.isPreQuantized(model)) {
+            if (qconfig != null || data != null) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), model + " is a pre-quantized model, "
+                        + "which is written with the file's own scales: --qconfig and --data do not apply to it");
+            }
+            QdqExportResult r = QdqExporter.write(ModelLoader.preQuantized(model), out);
+            spec.commandLine().getOut().printf("wrote %s: QDQ model of pre-quantized %s, %d activation points, %d int8 "
+                    + "weights, %d int32 biases, %,d bytes%n", out, model, r.activationPoints(), r.weights(), r.biases(),
+                    r.bytes());
+            return 0;
+        }
+        if (qconfig == null || data == null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "exporting the fp32 model " + model
+                    + " quantizes it: --qconfig and --data are required");
         }
         var config = QuantConfigReader.read(qconfig);
         Graph graph = ModelLoader.forExecution(model);

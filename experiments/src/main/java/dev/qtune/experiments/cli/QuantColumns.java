@@ -6,7 +6,7 @@ import dev.qtune.compiler.ir.QuantSpec;
 import java.util.Collections;
 import java.util.Optional;
 
-/** How `inspect` shows the quantization of a value: its integer type, scale(s) and zero point (always 0). */
+/** How `inspect` shows the quantization of a value: its integer type, scale(s) and zero point. */
 final class QuantColumns {
     private QuantColumns() {
     }
@@ -19,10 +19,10 @@ final class QuantColumns {
         QuantSpec s = spec.get();
         String scales = s.scales().size() == 1 ? "s=" + fmt(s.scales().get(0))
                 : s.scales().size() + " scales " + fmt(Collections.min(s.scales())) + ".." + fmt(Collections.max(s.scales()));
-        return s.storage() + " " + scales + " zp=0";
+        return s.storage() + " " + scales + " zp=" + s.zeroPoint();
     }
 
-    /** {"dtype", "range": [lo, hi], "scales": [...], "axis" (per channel only), "zero_point": 0}, or null. */
+    /** {"dtype", "range": [lo, hi], "scales": [...], "axis" (per channel only), "zero_point"}, or null. */
     static void put(ObjectNode o, String key, Optional<QuantSpec> spec) {
         if (spec.isEmpty()) {
             o.putNull(key);
@@ -37,7 +37,7 @@ final class QuantColumns {
         if (s.scales().size() > 1) {
             q.put("axis", s.axis());
         }
-        q.put("zero_point", 0);
+        q.put("zero_point", s.zeroPoint());
     }
 
     private static String fmt(float v) {

@@ -83,6 +83,25 @@ class PreQuantizedModelTest {
     }
 
     @Test
+    void exportWritesAPreQuantizedModelBackWithItsOwnScales() throws Exception {
+        Path again = dir.resolve("lenet_again.onnx");
+        CliRun r = CliRun.of("export", qdq.toString(), "--out", again.toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("QDQ model of pre-quantized"), r.out());
+        JsonNode first = new ObjectMapper().readTree(CliRun.of("eval", qdq.toString(), "--data", "mnist", "--limit", "300",
+                "--json").out());
+        JsonNode second = new ObjectMapper().readTree(CliRun.of("eval", again.toString(), "--data", "mnist", "--limit",
+                "300", "--json").out());
+        assertEquals(first.get("top1").asDouble(), second.get("top1").asDouble());
+        CliRun withConfig = CliRun.of("export", qdq.toString(), "--qconfig", INT8_MAX, "--out", again.toString());
+        assertEquals(2, withConfig.status(), withConfig.err());
+        assertTrue(withConfig.err().contains("--qconfig and --data do not apply"), withConfig.err());
+        CliRun fp32WithoutConfig = CliRun.of("export", LENET, "--out", again.toString());
+        assertEquals(2, fp32WithoutConfig.status(), fp32WithoutConfig.err());
+        assertTrue(fp32WithoutConfig.err().contains("--qconfig and --data are required"), fp32WithoutConfig.err());
+    }
+
+    @Test
     void qconfigDoesNotApply() {
         CliRun r = CliRun.of("eval", qdq.toString(), "--data", "mnist", "--qconfig", INT8_MAX);
         assertEquals(2, r.status(), r.err());

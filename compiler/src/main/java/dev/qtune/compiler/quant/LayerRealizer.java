@@ -124,12 +124,15 @@ final class LayerRealizer {
     /**
      * The accumulator is at scale s_x * s_w[o], so the bias must be too: always so after
      * QuantizeCalibrate, checked for a pre-quantized model whose file gives the bias its own scale.
+     * A file's bias scale may differ from the float32 product by up to 4 units in the last place
+     * (tools that multiply in float64 and round once); its integers are then taken as they are,
+     * at the accumulator's scale.
      */
     private static void checkBiasScales(Node n, float sx, float[] ws, float[] bs, int outputs) {
         for (int o = 0; o < outputs; o++) {
             float expected = sx * ws[ws.length == 1 ? 0 : o];
             float actual = bs[bs.length == 1 ? 0 : o];
-            if (actual != expected) {
+            if (Math.abs(actual - expected) > 4 * Math.ulp(expected)) {
                 throw new QtuneException("layer '" + n.name() + "': the bias scale of output channel " + o
                         + " must be input scale x weight scale = " + sx + " x " + ws[ws.length == 1 ? 0 : o] + " = "
                         + expected + " (float32), but was " + actual);

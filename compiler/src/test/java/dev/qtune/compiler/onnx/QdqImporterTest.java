@@ -103,8 +103,9 @@ class QdqImporterTest {
 
     @Test
     void quantizedOperatorsAreRefused() {
-        String m = error(g -> rename(g, "Conv", "QLinearConv"));
-        assertTrue(m.contains("unsupported quantized op 'QLinearConv' (node '/conv1/Conv')"), m);
+        String m = error(g -> rename(g, "Conv", "QLinearMul"));
+        assertTrue(m.contains("unsupported quantized op 'QLinearMul' (node '/conv1/Conv')"), m);
+        assertTrue(m.contains("and the quantized operators ConvInteger, MatMulInteger, QLinearAdd"), m);
     }
 
     @Test

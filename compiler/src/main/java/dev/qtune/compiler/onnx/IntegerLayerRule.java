@@ -24,8 +24,8 @@ import dev.qtune.compiler.onnx.proto.OnnxSubset.NodeProto;
  * Add's), so the QuantizeLinear that follows it in the file makes it an integer layer.
  */
 final class IntegerLayerRule {
-    private static final List<String> CONV_INTEGER = List.of("x", "w", "x_zero_point", "w_zero_point");
-    private static final List<String> MATMUL_INTEGER = List.of("A", "B", "a_zero_point", "b_zero_point");
+    private static final List<String> CONV_INTEGER = List.of("x", "w", "x_zero_point?", "w_zero_point?");
+    private static final List<String> MATMUL_INTEGER = List.of("A", "B", "a_zero_point?", "b_zero_point?");
     private static final IntRange INT32 = new IntRange(Integer.MIN_VALUE + 1, Integer.MAX_VALUE);
 
     private IntegerLayerRule() {
@@ -33,7 +33,7 @@ final class IntegerLayerRule {
 
     /** Expands ConvInteger ({@code conv}) or MatMulInteger node {@code n}. */
     static void expand(NodeProto n, ImportContext c, QLinearGraph g, boolean conv) {
-        QLinearOperands in = QLinearOperands.of(n, c, g, conv ? CONV_INTEGER : MATMUL_INTEGER, 2);
+        QLinearOperands in = QLinearOperands.of(n, c, g, conv ? CONV_INTEGER : MATMUL_INTEGER);
         IntegerTensor x = in.integer(0);
         in.checkQuantizedAs(x, -1, 2);
         Tensor xScale = g.constant(x.scale(), "the scale of input " + in.label(0) + " '" + x.name() + "'", c);

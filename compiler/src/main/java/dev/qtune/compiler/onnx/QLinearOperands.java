@@ -26,18 +26,19 @@ final class QLinearOperands {
 
     /**
      * The operands of {@code node}, whose inputs are named {@code labels} in the operator's
-     * signature: at most that many, of which the first {@code required} must be present.
+     * signature, an optional one with a trailing "?": at most that many, and every one not optional
+     * present.
      */
-    static QLinearOperands of(NodeProto node, ImportContext c, QLinearGraph g, List<String> labels, int required) {
-        int count = node.getInputCount();
-        boolean missing = false;
-        for (int i = 0; i < Math.min(required, count); i++) {
-            missing |= node.getInput(i).isEmpty();
+    static QLinearOperands of(NodeProto node, ImportContext c, QLinearGraph g, List<String> labels) {
+        boolean missing = node.getInputCount() > labels.size();
+        for (int i = 0; i < labels.size(); i++) {
+            boolean present = i < node.getInputCount() && !node.getInput(i).isEmpty();
+            missing |= !present && !labels.get(i).endsWith("?");
         }
-        if (count < required || count > labels.size() || missing) {
-            String range = required == labels.size() ? "" + required : required + " to " + labels.size();
-            throw c.error("must have " + range + " inputs (" + String.join(", ", labels) + "; the first " + required
-                    + " required), but has " + node.getInputList());
+        if (missing) {
+            throw c.error("must have the inputs " + String.join(", ", labels.stream()
+                    .map(l -> l.endsWith("?") ? l.substring(0, l.length() - 1) + " (optional)" : l).toList())
+                    + ", but has " + node.getInputList());
         }
         return new QLinearOperands(node, c, g, labels);
     }
@@ -50,8 +51,10 @@ final class QLinearOperands {
         return i >= 0 && i < node.getInputCount() && !node.getInput(i).isEmpty();
     }
 
+    /** The input's name in the operator's signature. */
     String label(int i) {
-        return labels.get(i);
+        String l = labels.get(i);
+        return l.endsWith("?") ? l.substring(0, l.length() - 1) : l;
     }
 
     /** Input {@code i}, which must be an initializer. */

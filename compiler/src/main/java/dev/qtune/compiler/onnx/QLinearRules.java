@@ -21,12 +21,12 @@ final class QLinearRules {
     static final Set<String> PASS_THROUGH = Set.of("MaxPool", "Flatten", "Reshape", "Identity", "Relu");
 
     private static final List<String> CONV = List.of("x", "x_scale", "x_zero_point", "w", "w_scale", "w_zero_point",
-            "y_scale", "y_zero_point", "B");
+            "y_scale", "y_zero_point", "B?");
     private static final List<String> MATMUL = List.of("a", "a_scale", "a_zero_point", "b", "b_scale", "b_zero_point",
             "y_scale", "y_zero_point");
-    private static final List<String> ADD = List.of("A", "A_scale", "A_zero_point", "B", "B_scale", "B_zero_point",
-            "C_scale", "C_zero_point");
-    private static final List<String> POOL = List.of("X", "x_scale", "x_zero_point", "y_scale", "y_zero_point");
+    private static final List<String> ADD = List.of("A", "A_scale", "A_zero_point?", "B", "B_scale", "B_zero_point?",
+            "C_scale", "C_zero_point?");
+    private static final List<String> POOL = List.of("X", "x_scale", "x_zero_point?", "y_scale", "y_zero_point?");
 
     private static final Map<String, QLinearRule> RULES = Map.of(
             "QLinearConv", QLinearRules::conv,
@@ -56,7 +56,7 @@ final class QLinearRules {
      * x_scale * w_scale (the float32 product per channel) with zero point 0, as the ONNX spec says.
      */
     private static void conv(NodeProto n, ImportContext c, QLinearGraph g) {
-        QLinearOperands in = QLinearOperands.of(n, c, g, CONV, 8);
+        QLinearOperands in = QLinearOperands.of(n, c, g, CONV);
         String x = in.dequantized(0, 1, 2);
         Tensor weightScale = in.constant(4);
         int axis = weightScale.numel() > 1 ? 0 : -1;
@@ -70,7 +70,7 @@ final class QLinearRules {
 
     /** QLinearMatMul with a constant b: MatMul of the dequantized a and b (per column, axis 1, when b_scale has several values). */
     private static void matMul(NodeProto n, ImportContext c, QLinearGraph g) {
-        QLinearOperands in = QLinearOperands.of(n, c, g, MATMUL, 8);
+        QLinearOperands in = QLinearOperands.of(n, c, g, MATMUL);
         String a = in.dequantized(0, 1, 2);
         int axis = in.constant(4).numel() > 1 ? 1 : -1;
         in.output("MatMul", List.of(a, in.dequantizedConstant(3, in.name(4), in.name(5), axis)), List.of(), 6, 7);
@@ -78,13 +78,13 @@ final class QLinearRules {
 
     /** QLinearAdd (com.microsoft): Add of the two dequantized inputs (activations or constants). */
     private static void add(NodeProto n, ImportContext c, QLinearGraph g) {
-        QLinearOperands in = QLinearOperands.of(n, c, g, ADD, 7);
+        QLinearOperands in = QLinearOperands.of(n, c, g, ADD);
         in.output("Add", List.of(in.operand(0, 1, 2), in.operand(3, 4, 5)), List.of(), 6, 7);
     }
 
     /** QLinearAveragePool, QLinearGlobalAveragePool (com.microsoft, NCHW only): the float pool, attributes kept. */
     private static void pool(NodeProto n, ImportContext c, QLinearGraph g, String floatOp) {
-        QLinearOperands in = QLinearOperands.of(n, c, g, POOL, 4);
+        QLinearOperands in = QLinearOperands.of(n, c, g, POOL);
         in.output(floatOp, List.of(in.dequantized(0, 1, 2)), in.attributesWithoutZero("channels_last"), 3, 4);
     }
 
@@ -94,7 +94,7 @@ final class QLinearRules {
         for (int k = 1; labels.size() < Math.max(5, n.getInputCount()); k++) {
             labels.addAll(List.of("X" + k, "X" + k + "_scale", "X" + k + "_zero_point"));
         }
-        QLinearOperands in = QLinearOperands.of(n, c, g, labels, labels.size());
+        QLinearOperands in = QLinearOperands.of(n, c, g, labels);
         List<String> inputs = new ArrayList<>();
         for (int i = 2; i < labels.size(); i += 3) {
             inputs.add(in.operand(i, i + 1, i + 2));

@@ -12,6 +12,7 @@ import dev.qtune.compiler.onnx.proto.OnnxSubset.NodeProto;
 import dev.qtune.compiler.onnx.proto.OnnxSubset.OperatorSetIdProto;
 import dev.qtune.compiler.onnx.proto.OnnxSubset.TensorProto;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * A small hand-built model with quantized operators, for {@link QLinearExpander} tests, and
@@ -47,6 +48,28 @@ final class QOperatorNet {
     QOperatorNet node(String op, String name, List<String> inputs, String output, AttributeProto... attributes) {
         g.addNode(OnnxModels.node(op, name, inputs, List.of(output), attributes));
         return this;
+    }
+
+    /** A node as built, e.g. one with several outputs. */
+    QOperatorNet node(NodeProto n) {
+        g.addNode(n);
+        return this;
+    }
+
+    /** Changes node {@code name}. */
+    QOperatorNet edit(String name, UnaryOperator<NodeProto> change) {
+        for (int i = 0; i < g.getNodeCount(); i++) {
+            if (g.getNode(i).getName().equals(name)) {
+                g.setNode(i, change.apply(g.getNode(i)));
+                return this;
+            }
+        }
+        throw new IllegalArgumentException("no node " + name);
+    }
+
+    /** Node {@code name} reading {@code value} as input {@code index} instead. */
+    QOperatorNet rewire(String name, int index, String value) {
+        return edit(name, n -> n.toBuilder().setInput(index, value).build());
     }
 
     /** A node of ONNX Runtime's com.microsoft domain. */

@@ -58,8 +58,8 @@ final class QLinearExpander {
                 rule.get().expand(n, c, g);
             } else if (n.getOpType().equals(QuantizedOps.QUANTIZE)) {
                 g.emit(n, c.nodeName());
-                g.addInteger(new IntegerTensor(c.singleOutput(n), n.getInput(1), n.getInputCount() > 2 ? n.getInput(2) : "",
-                        n.getAttributeList(), "QuantizeLinear node '" + c.nodeName() + "'"));
+                g.addInteger(new IntegerTensor(c.singleOutput(n), input(n, 1), input(n, 2), n.getAttributeList(),
+                        "QuantizeLinear node '" + c.nodeName() + "'"));
             } else if (n.getOpType().equals(QuantizedOps.DEQUANTIZE) && first.isPresent()) {
                 dequantize(n, c, first.get());
             } else if (QLinearRules.PASS_THROUGH.contains(n.getOpType()) && first.isPresent()) {
@@ -86,9 +86,8 @@ final class QLinearExpander {
      * kept for the reader to refuse.
      */
     private void dequantize(NodeProto dq, ImportContext c, IntegerTensor t) {
-        String zeroPoint = dq.getInputCount() > 2 ? dq.getInput(2) : "";
-        boolean same = dq.getInputCount() > 1 && g.sameConstant(t.scale(), dq.getInput(1))
-                && g.sameConstant(t.zeroPoint(), zeroPoint) && axis(dq.getAttributeList()) == axis(t.attributes());
+        boolean same = !input(dq, 1).isEmpty() && g.sameConstant(t.scale(), input(dq, 1))
+                && g.sameConstant(t.zeroPoint(), input(dq, 2)) && axis(dq.getAttributeList()) == axis(t.attributes());
         Optional<String> shared = g.sharedDequantized(t.name());
         String output = c.singleOutput(dq);
         if (!same || shared.isEmpty()) {
@@ -101,6 +100,11 @@ final class QLinearExpander {
         } else {
             renamed.put(output, shared.get());
         }
+    }
+
+    /** Input {@code i} of {@code n}, "" when it has none. */
+    private static String input(NodeProto n, int i) {
+        return i < n.getInputCount() ? n.getInput(i) : "";
     }
 
     private static long axis(List<AttributeProto> attributes) {

@@ -98,14 +98,20 @@ final class QLinearOperands {
         return g.dequantized(t);
     }
 
-    /** Fails unless inputs {@code scale} and {@code zeroPoint} hold the parameters of {@code t}. */
+    /**
+     * Fails unless inputs {@code scale} (-1 for an operator that states none) and {@code zeroPoint}
+     * hold the parameters of {@code t}.
+     */
     void checkQuantizedAs(IntegerTensor t, int scale, int zeroPoint) {
-        boolean sameScale = scale < 0 || g.sameConstant(t.scale(), name(scale));
-        if (!sameScale || !g.sameConstant(t.zeroPoint(), name(zeroPoint))) {
-            String stated = (scale < 0 ? "" : label(scale) + " '" + name(scale) + "' and ") + label(zeroPoint) + " '"
-                    + name(zeroPoint) + "'";
-            throw c.error(stated + " must equal the scale '" + t.scale() + "' and zero point '" + t.zeroPoint() + "' that "
-                    + t.origin() + " gave '" + t.name() + "' (absent zero points are 0)");
+        String zp = label(zeroPoint) + " '" + name(zeroPoint) + "'";
+        if (scale < 0 && !g.sameConstant(t.zeroPoint(), name(zeroPoint))) {
+            throw c.error(zp + " must equal the zero point '" + t.zeroPoint() + "' that " + t.origin() + " gave '"
+                    + t.name() + "' (absent zero points are 0)");
+        }
+        if (scale >= 0 && (!g.sameConstant(t.scale(), name(scale)) || !g.sameConstant(t.zeroPoint(), name(zeroPoint)))) {
+            throw c.error(label(scale) + " '" + name(scale) + "' and " + zp + " must equal the scale '" + t.scale()
+                    + "' and zero point '" + t.zeroPoint() + "' that " + t.origin() + " gave '" + t.name()
+                    + "' (absent zero points are 0)");
         }
     }
 

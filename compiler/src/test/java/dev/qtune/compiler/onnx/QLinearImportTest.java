@@ -144,6 +144,9 @@ class QLinearImportTest {
         String m = error(QLinearExpanderTest.convNet().rewire("conv", 1, "ys"));
         assertEquals("bad.onnx: QLinearConv node 'conv': x_scale 'ys' and x_zero_point 'xz' must equal the scale 'xs' "
                 + "and zero point 'xz' that QuantizeLinear node 'quantize' gave 'xq' (absent zero points are 0)", m);
+        String zeroPoint = error(QLinearExpanderTest.convIntegerNet().rewire("conv", 2, "wz"));
+        assertEquals("bad.onnx: ConvInteger node 'conv': x_zero_point 'wz' must equal the zero point 'xz' that "
+                + "QuantizeLinear node 'quantize' gave 'xq' (absent zero points are 0)", zeroPoint);
         String graphInput = error(QLinearExpanderTest.convNet().input("raw", -1, 2, 4, 4).rewire("conv", 0, "raw"));
         assertTrue(graphInput.contains("QLinearConv node 'conv': input x 'raw' must be the integers of a QuantizeLinear")
                 && graphInput.endsWith("but is a graph input"), graphInput);

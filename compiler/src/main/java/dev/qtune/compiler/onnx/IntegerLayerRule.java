@@ -18,7 +18,7 @@ import dev.qtune.compiler.onnx.proto.OnnxSubset.NodeProto;
  * {@code DequantizeLinear(x, s_x, x_zp) -> Conv/MatMul} with the weight
  * {@code DequantizeLinear(w, c / s_x, w_zp)}, where {@code c / s_x} is rounded to float32, so the
  * layer equals the file's up to that rounding ({@code s_x * (c / s_x)} may differ from {@code c} in
- * the last bit). A bias is folded into the layer as int32 {@code rint(bias / (s_x * (c / s_x)))},
+ * the last bits). A bias is folded into the layer as int32 {@code rint(bias / (s_x * (c / s_x)))},
  * rounded to the accumulator's grid as qtune rounds its own biases, and MatMulInteger with a bias
  * becomes Gemm (which needs a 2-D input). The layer's float output replaces the Mul's (or the
  * Add's), so the QuantizeLinear that follows it in the file makes it an integer layer.

@@ -55,9 +55,9 @@ class QLinearImportTest {
 
     /**
      * ConvInteger / MatMulInteger -> Cast -> Mul(s_x * s_w) -> Add(bias): the weight scale becomes
-     * (s_x * s_w) / s_x, which float32 rounding may move by one ulp from s_w (and the bias integers
-     * with it): the integer weights must be the same, and on these files the outputs agree bit for
-     * bit too (a one-ulp scale difference changes a result only at a rounding tie).
+     * (s_x * s_w) / s_x, which float32 rounding may move off s_w in the last bits (and the bias
+     * integers with it): the integer weights must be the same, and on these files the outputs agree
+     * bit for bit too (such a scale difference changes a result only at a rounding tie).
      */
     @ParameterizedTest(name = "{0} {2}")
     @CsvSource({"lenet5_mnist.onnx, mnist, int8_max", "resnet8_fashion.onnx, fashion-mnist, int8_max",

@@ -38,7 +38,7 @@ final class QLinearGraph {
     private final Set<NodeProto> consumed = Collections.newSetFromMap(new IdentityHashMap<>());
     private final List<NodeProto> nodes = new ArrayList<>();
     private final Map<String, TensorProto> added = new LinkedHashMap<>();
-    private final Set<String> taken = new HashSet<>();
+    private final FreshNames taken = new FreshNames();
 
     QLinearGraph(GraphProto gp, int opset, String source) {
         this.gp = gp;
@@ -50,14 +50,14 @@ final class QLinearGraph {
             names.put(n, OnnxImporter.uniqueName(n, i, nodeNames));
             n.getInputList().forEach(v -> readers.computeIfAbsent(v, k -> new ArrayList<>()).add(n));
             n.getOutputList().forEach(v -> producers.put(v, n));
-            taken.addAll(n.getOutputList());
+            taken.takeAll(n.getOutputList());
         }
-        taken.addAll(nodeNames);
+        taken.takeAll(nodeNames);
         for (TensorProto t : gp.getInitializerList()) {
             initializerProtos.put(t.getName(), t);
-            taken.add(t.getName());
+            taken.take(t.getName());
         }
-        gp.getInputList().forEach(v -> taken.add(v.getName()));
+        gp.getInputList().forEach(v -> taken.take(v.getName()));
         gp.getOutputList().forEach(v -> graphOutputs.add(v.getName()));
     }
 
@@ -209,11 +209,7 @@ final class QLinearGraph {
 
     /** A name that no value, node or initializer of the graph has yet: {@code base}, else base_2, ... */
     String fresh(String base) {
-        String name = base;
-        for (int i = 2; !taken.add(name); i++) {
-            name = base + "_" + i;
-        }
-        return name;
+        return taken.fresh(base);
     }
 
     /** Marks a node of the file as replaced by an expansion: the expander skips it. */

@@ -237,15 +237,8 @@ final class QOperatorFiles {
     /** A new initializer holding the [N, K] integers {@code name} as [K, N]. */
     private String transposed(String name) {
         Tensor w = value(name);
-        int rows = w.shape().dim(0);
-        int cols = w.shape().dim(1);
-        int[] t = new int[w.numel()];
-        for (int r = 0; r < rows; r++) {
-            for (int k = 0; k < cols; k++) {
-                t[k * rows + r] = w.ints()[r * cols + k];
-            }
-        }
-        return initializer(name + "/transposed", Tensor.ofInts(w.dtype(), Shape.of(cols, rows), t));
+        Shape shape = Shape.of(w.shape().dim(1), w.shape().dim(0));
+        return initializer(name + "/transposed", Tensor.ofInts(w.dtype(), shape, QdqExporterTest.transpose(w)));
     }
 
     private ModelProto result(ModelProto qdq) {

@@ -215,7 +215,9 @@ class QLinearExpanderTest {
                 .contrib("QLinearAdd", "add", List.of("aq", "s", "zp", "bq", "s", "zp", "t", "zp"), "sum")
                 .contrib("QLinearConcat", "cat", List.of("t", "zp", "sum", "t", "zp", "aq", "s", "zp"), "cat_q",
                         OnnxModels.intAttr("axis", 1))
-                .contrib("QLinearGlobalAveragePool", "gap", List.of("cat_q", "t", "zp", "s", "zp"), "gq",
+                .contrib("QLinearAveragePool", "avg", List.of("cat_q", "t", "zp", "t", "zp"), "avg_q",
+                        OnnxModels.ints("kernel_shape", 2, 2), OnnxModels.intAttr("channels_last", 0))
+                .contrib("QLinearGlobalAveragePool", "gap", List.of("avg_q", "t", "zp", "s", "zp"), "gq",
                         OnnxModels.intAttr("channels_last", 0))
                 .node("DequantizeLinear", "out", List.of("gq", "s", "zp"), "z")
                 .expanded();
@@ -223,11 +225,14 @@ class QLinearExpanderTest {
         NodeProto concat = producer(g, producer(g, "cat_q").getInput(0));
         assertEquals("Concat", concat.getOpType());
         assertEquals(1, intAttribute(concat, "axis"));
+        NodeProto average = producer(g, producer(g, "avg_q").getInput(0));
+        assertEquals("AveragePool", average.getOpType());
+        assertEquals(List.of("kernel_shape"), average.getAttributeList().stream().map(AttributeProto::getName).toList());
         NodeProto pool = producer(g, producer(g, "gq").getInput(0));
         assertEquals("GlobalAveragePool", pool.getOpType());
         assertEquals(0, pool.getAttributeCount(), "channels_last dropped");
         assertTrue(g.getNodeList().stream().allMatch(n -> n.getDomain().isEmpty()), "default-domain ops only");
-        for (String integers : List.of("aq", "bq", "sum", "cat_q", "gq")) {
+        for (String integers : List.of("aq", "bq", "sum", "cat_q", "avg_q", "gq")) {
             assertEquals(1, readers(g, integers).size(), integers);
         }
         assertEquals(List.of("sum", "t", "zp"), readers(g, "sum").get(0).getInputList());

@@ -11,7 +11,7 @@ import java.util.Optional;
 
 /**
  * Rewrites a model with quantized operators (ONNX Runtime's "QOperator" format: QLinearConv,
- * QLinearMatMul, ConvInteger, MatMulInteger and the com.microsoft QLinear ops of
+ * QLinearMatMul, ConvInteger, MatMulInteger and the com.microsoft ops (QGemm, QLinearAdd, ...) of
  * {@link QLinearRules}) into the QDQ form {@link QdqGraphReader} reads, before it reads it: each
  * operator becomes DequantizeLinear of its inputs -> the float op -> QuantizeLinear to its output,
  * with exactly the file's scales and zero points (nothing is recalibrated), so that the reader

@@ -10,7 +10,7 @@ import java.util.Set;
 
 /**
  * The expansion rule of each quantized operator qtune imports (docs/formats.md, "Importing a QDQ
- * model"): the ONNX QLinearConv and QLinearMatMul, ONNX Runtime's com.microsoft QLinearAdd,
+ * model"): the ONNX QLinearConv and QLinearMatMul, ONNX Runtime's com.microsoft QGemm, QLinearAdd,
  * QLinearAveragePool, QLinearGlobalAveragePool and QLinearConcat, each as DequantizeLinear of its
  * inputs -> the float op -> QuantizeLinear to its output, with the file's scales and zero points;
  * ConvInteger and MatMulInteger by {@link IntegerLayerRule}. Also the float ops that ONNX Runtime
@@ -26,11 +26,14 @@ final class QLinearRules {
             "y_scale", "y_zero_point");
     private static final List<String> ADD = List.of("A", "A_scale", "A_zero_point?", "B", "B_scale", "B_zero_point?",
             "C_scale", "C_zero_point?");
+    private static final List<String> GEMM = List.of("A", "a_scale", "a_zero_point", "B", "b_scale", "b_zero_point",
+            "C?", "y_scale?", "y_zero_point?");
     private static final List<String> POOL = List.of("X", "x_scale", "x_zero_point?", "y_scale", "y_zero_point?");
 
     private static final Map<String, QLinearRule> RULES = Map.of(
             "QLinearConv", QLinearRules::conv,
             "QLinearMatMul", QLinearRules::matMul,
+            "QGemm", QLinearRules::gemm,
             "QLinearAdd", QLinearRules::add,
             "QLinearAveragePool", (n, c, g) -> pool(n, c, g, "AveragePool"),
             "QLinearGlobalAveragePool", (n, c, g) -> pool(n, c, g, "GlobalAveragePool"),
@@ -74,6 +77,35 @@ final class QLinearRules {
         String a = in.dequantized(0, 1, 2);
         int axis = in.constant(4).numel() > 1 ? 1 : -1;
         in.output("MatMul", List.of(a, in.dequantizedConstant(3, in.name(4), in.name(5), axis)), List.of(), 6, 7);
+    }
+
+    /**
+     * QGemm (com.microsoft) with transA 0 and alpha 1, as qtune's dense layers: Gemm of the
+     * dequantized A and constant B (per output channel when b_scale has several values: axis 0 with
+     * transB, else 1), the int32 bias C dequantized at a_scale * b_scale; quantized to y_scale and
+     * y_zero_point, or without y_scale a float output (which qtune then needs quantized, as for QDQ).
+     */
+    private static void gemm(NodeProto n, ImportContext c, QLinearGraph g) {
+        QLinearOperands in = QLinearOperands.of(n, c, g, GEMM);
+        long transA = c.attributes().getInt("transA", 0);
+        float alpha = c.attributes().getFloat("alpha", 1f);
+        if (transA != 0 || alpha != 1f) {
+            throw c.error("attributes transA and alpha must be 0 and 1 (qtune's dense layers), but are " + transA + " and "
+                    + alpha);
+        }
+        String a = in.dequantized(0, 1, 2);
+        Tensor weightScale = in.constant(4);
+        int axis = weightScale.numel() == 1 ? -1 : c.attributes().getInt("transB", 0) != 0 ? 0 : 1;
+        List<String> inputs = new ArrayList<>(List.of(a, in.dequantizedConstant(3, in.name(4), in.name(5), axis)));
+        if (in.has(6)) {
+            String biasScale = g.initializer(c.nodeName() + "/C/scale", product(in.scalar(1), weightScale));
+            inputs.add(in.dequantizedConstant(6, biasScale, "", weightScale.numel() == 1 ? -1 : 0));
+        }
+        if (in.has(7)) {
+            in.output("Gemm", inputs, n.getAttributeList(), 7, 8);
+        } else {
+            g.emit("Gemm", c.nodeName(), inputs, List.of(c.singleOutput(n)), n.getAttributeList());
+        }
     }
 
     /** QLinearAdd (com.microsoft): Add of the two dequantized inputs (activations or constants). */

@@ -13,7 +13,7 @@ final class QuantizedOps {
     static final String DEQUANTIZE = "DequantizeLinear";
 
     private static final Set<String> UNSUPPORTED = Set.of("QLinearMul", "QLinearLeakyRelu", "QLinearSigmoid",
-            "QLinearSoftmax", "QGemm", "DynamicQuantizeLinear", "DynamicQuantizeMatMul", "MatMulIntegerToFloat");
+            "QLinearSoftmax", "DynamicQuantizeLinear", "DynamicQuantizeMatMul", "MatMulIntegerToFloat");
 
     private QuantizedOps() {
     }

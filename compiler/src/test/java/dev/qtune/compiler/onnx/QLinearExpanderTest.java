@@ -237,4 +237,29 @@ class QLinearExpanderTest {
         }
         assertEquals(List.of("sum", "t", "zp"), readers(g, "sum").get(0).getInputList());
     }
+
+    @Test
+    void qGemmBecomesGemmWithItsBiasAtTheProductScale() {
+        GraphProto g = new QOperatorNet().input("a", -1, 3).output("y").output("logits")
+                .floats("as", dims(), 0.1f).ints("az", DType.U8, dims(), 0)
+                .ints("b", DType.I8, dims(2, 3), 1, 2, 3, 4, 5, 6).floats("bs", dims(2), 0.5f, 0.25f)
+                .ints("bz", DType.I8, dims(2), 0, 0).ints("c", DType.I32, dims(2), 7, -7)
+                .floats("ys", dims(), 0.3f).ints("yz", DType.U8, dims(), 0)
+                .node("QuantizeLinear", "quantize", List.of("a", "as", "az"), "aq")
+                .contrib("QGemm", "fc", List.of("aq", "as", "az", "b", "bs", "bz", "c", "ys", "yz"), "yq",
+                        OnnxModels.intAttr("transB", 1))
+                .node("DequantizeLinear", "dq", List.of("yq", "ys", "yz"), "y")
+                .contrib("QGemm", "head", List.of("aq", "as", "az", "b", "bs", "bz"), "logits",
+                        OnnxModels.intAttr("transB", 1))
+                .expanded();
+        NodeProto gemm = producer(g, producer(g, "yq").getInput(0));
+        assertEquals("Gemm", gemm.getOpType());
+        assertEquals(1, intAttribute(gemm, "transB"));
+        assertEquals(0, intAttribute(producer(g, gemm.getInput(1)), "axis"), "per output channel of [N, K]");
+        NodeProto bias = producer(g, gemm.getInput(2));
+        assertArrayEquals(new float[] {0.1f * 0.5f, 0.1f * 0.25f}, initializer(g, bias.getInput(1)).floats());
+        NodeProto head = producer(g, "logits");
+        assertEquals("Gemm", head.getOpType(), "without y_scale the float result is the output");
+        assertEquals(2, head.getInputCount());
+    }
 }

@@ -22,8 +22,8 @@ import java.util.Set;
  * Rewrites one of qtune's QDQ exports into the equivalent file with quantized operators, the way
  * ONNX Runtime's QOperator format writes one, for tests that import both and compare:
  * {@link #qlinear} turns each DequantizeLinear -> Conv (-> Relu) -> QuantizeLinear into
- * QLinearConv (the Relu is the uint8 output's clamp at 0), a bias-free transB Gemm into
- * QLinearMatMul (weights transposed), Add into QLinearAdd, GlobalAveragePool into
+ * QLinearConv (the Relu is the uint8 output's clamp at 0), a transB Gemm into QGemm (without a
+ * bias into QLinearMatMul, weights transposed), Add into QLinearAdd, GlobalAveragePool into
  * QLinearGlobalAveragePool, and MaxPool, Flatten, Reshape between points with one scale into the op
  * on integers; {@link #integerOps} turns each Conv and transB Gemm into ConvInteger / MatMulInteger
  * -> Cast -> Mul(s_x * s_w) -> Add(bias), before the file's QuantizeLinear.
@@ -104,18 +104,30 @@ final class QOperatorFiles {
                 conv.getAttributeList().toArray(AttributeProto[]::new)));
     }
 
-    /** Gemm (transB, no bias) with QDQ input and weight and a point after it -> QLinearMatMul of the transposed weight. */
+    /**
+     * Gemm (transB) with QDQ input, weight (and bias) and a point after it -> ONNX Runtime's QGemm,
+     * or without a bias QLinearMatMul of the transposed weight.
+     */
     private void qlinearMatMul(NodeProto gemm) {
         Optional<NodeProto> x = activation(gemm.getInput(0));
         Optional<NodeProto> point = outputPoint(gemm);
-        if (x.isEmpty() || point.isEmpty() || gemm.getInputCount() > 2) {
+        if (x.isEmpty() || point.isEmpty() || transB(gemm) != 1) {
             return;
         }
         NodeProto w = producers.get(gemm.getInput(1));
         dropped.add(w);
-        replace(gemm, point.get(), OnnxModels.node("QLinearMatMul", gemm.getName(), List.of(x.get().getInput(0),
-                x.get().getInput(1), x.get().getInput(2), transposed(w.getInput(0)), w.getInput(1), w.getInput(2),
-                point.get().getInput(1), point.get().getInput(2)), point.get().getOutputList()));
+        List<String> a = x.get().getInputList();
+        List<String> y = point.get().getInputList().subList(1, 3);
+        if (gemm.getInputCount() > 2) {
+            NodeProto b = producers.get(gemm.getInput(2));
+            dropped.add(b);
+            replace(gemm, point.get(), OnnxModels.node("QGemm", gemm.getName(), List.of(a.get(0), a.get(1), a.get(2),
+                    w.getInput(0), w.getInput(1), w.getInput(2), b.getInput(0), y.get(0), y.get(1)),
+                    point.get().getOutputList(), OnnxModels.intAttr("transB", 1)).toBuilder().setDomain("com.microsoft").build());
+            return;
+        }
+        replace(gemm, point.get(), OnnxModels.node("QLinearMatMul", gemm.getName(), List.of(a.get(0), a.get(1), a.get(2),
+                transposed(w.getInput(0)), w.getInput(1), w.getInput(2), y.get(0), y.get(1)), point.get().getOutputList()));
     }
 
     /** Add or GlobalAveragePool of QDQ inputs with a point after it -> ONNX Runtime's com.microsoft QLinear op. */

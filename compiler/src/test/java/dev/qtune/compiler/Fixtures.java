@@ -10,6 +10,9 @@ import dev.qtune.compiler.ir.Tensor;
 import dev.qtune.compiler.ir.TensorType;
 import dev.qtune.compiler.ir.ValueInfo;
 import dev.qtune.compiler.onnx.OnnxImporter;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.zip.GZIPInputStream;
 
 /** Shared helpers for compiler tests: reference models, seeded data, tiny graph building, tolerant compares. */
 public final class Fixtures {
@@ -58,6 +62,32 @@ public final class Fixtures {
     public static Tensor random(long seed, int... dims) {
         Shape s = Shape.of(dims);
         return Tensor.ofFloats(s, uniform(seed, s.numel(), -1f, 1f));
+    }
+
+    /**
+     * The first {@code count} test images of a built-in dataset ({@code mnist}, {@code fashion-mnist}:
+     * the repository's data/ directory, docs/formats.md "IDX files") as pixels / 255, image after image.
+     */
+    public static float[] testImages(String dataset, int count) {
+        Path file = Path.of("..", "data", dataset, "t10k-images-idx3-ubyte.gz");
+        try (DataInputStream in = new DataInputStream(new GZIPInputStream(Files.newInputStream(file)))) {
+            int magic = in.readInt();
+            int images = in.readInt();
+            int pixels = in.readInt() * in.readInt();
+            if (magic != 0x803 || images < count) {
+                fail(file + " must be an IDX file of at least " + count + " uint8 images, but has magic " + magic
+                        + " and " + images + " images");
+            }
+            byte[] raw = new byte[count * pixels];
+            in.readFully(raw);
+            float[] out = new float[raw.length];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = (raw[i] & 0xff) / 255f;
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read test images " + file.toAbsolutePath(), e);
+        }
     }
 
     public static Tensor tensor(int[] dims, float... values) {

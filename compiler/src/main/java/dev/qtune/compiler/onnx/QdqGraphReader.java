@@ -70,8 +70,8 @@ final class QdqGraphReader {
                 }
             } else if (QuantizedOps.isUnsupported(n.getOpType())) {
                 throw new OnnxImportException(source + ": unsupported quantized op '" + n.getOpType() + "' (node '"
-                        + name + "'): qtune imports QDQ models (QuantizeLinear/DequantizeLinear around float ops), "
-                        + "not yet QLinear or Integer operators");
+                        + name + "'): qtune imports QDQ models (QuantizeLinear/DequantizeLinear around float ops) "
+                        + "and the quantized operators " + String.join(", ", QLinearRules.ops().stream().sorted().toList()));
             } else {
                 nodes.add(OnnxImporter.convertNode(n, name, opset, source));
             }

@@ -2,6 +2,7 @@ package dev.qtune.compiler.onnx;
 
 import dev.qtune.compiler.QtuneException;
 import dev.qtune.compiler.ir.Graph;
+import dev.qtune.compiler.onnx.proto.OnnxSubset.GraphProto;
 import dev.qtune.compiler.onnx.proto.OnnxSubset.ModelProto;
 import dev.qtune.compiler.onnx.proto.OnnxSubset.NodeProto;
 import dev.qtune.compiler.pass.InferTypesPass;
@@ -18,9 +19,11 @@ import org.slf4j.LoggerFactory;
  * ({@link QdqGraphReader}, {@link QdqInheritedPoints}), and QuantizeRealize folds each
  * DequantizeLinear -> op -> QuantizeLinear sandwich into the integer op (QConv, QDense, QAdd,
  * QConcat, integer pools and reshapes) with exactly the file's scales; a point that no integer op
- * takes stays an explicit Quantize/Dequantize at an fp32 boundary. Nothing is recalibrated. Only
- * zero points 0 are accepted (the integer graph is symmetric); quantized operators such as
- * QLinearConv are refused. Every error is an {@link OnnxImportException} naming the file and node.
+ * takes stays an explicit Quantize/Dequantize at an fp32 boundary. Nothing is recalibrated. A file
+ * with quantized operators (QLinearConv, QLinearMatMul, ConvInteger, MatMulInteger, ONNX Runtime's
+ * QLinearAdd, ...) is first rewritten into that QDQ form by {@link QLinearExpander}. Only zero
+ * points 0 are accepted (the integer graph is symmetric). Every error is an
+ * {@link OnnxImportException} naming the file and node.
  */
 public final class QdqImporter {
     private static final Logger LOG = LoggerFactory.getLogger(QdqImporter.class);
@@ -48,7 +51,8 @@ public final class QdqImporter {
         ModelProto model = OnnxImporter.parseModel(bytes, source);
         int opset = OnnxImporter.defaultOpset(model, source);
         boolean ours = model.getProducerName().equals(OnnxWriter.PRODUCER);
-        Graph points = new QdqGraphReader(model.getGraph(), opset, source, ours).read();
+        GraphProto qdq = QLinearExpander.expand(model.getGraph(), opset, source);
+        Graph points = new QdqGraphReader(qdq, opset, source, ours).read();
         try {
             Graph typed = PassPipeline.apply(new InferTypesPass(), points);
             // The file's points are annotated and calibrated: they stand for both passes.

@@ -4,24 +4,23 @@ import java.util.Set;
 
 /**
  * The ONNX op types that make a model pre-quantized: the QDQ pair QuantizeLinear /
- * DequantizeLinear, which {@link QdqImporter} reads, and the quantized operators (QLinear*,
- * *Integer and ONNX Runtime's contrib ops), which qtune does not import yet.
+ * DequantizeLinear, which {@link QdqImporter} reads, the quantized operators that
+ * {@link QLinearExpander} rewrites into that pair ({@link QLinearRules#ops()}), and the quantized
+ * operators qtune does not import yet (dynamic quantization, ONNX Runtime's other contrib ops).
  */
 final class QuantizedOps {
     static final String QUANTIZE = "QuantizeLinear";
     static final String DEQUANTIZE = "DequantizeLinear";
 
-    private static final Set<String> UNSUPPORTED = Set.of("QLinearConv", "QLinearMatMul", "ConvInteger",
-            "MatMulInteger", "QLinearAdd", "QLinearMul", "QLinearConcat", "QLinearAveragePool",
-            "QLinearGlobalAveragePool", "QLinearLeakyRelu", "QLinearSigmoid", "QLinearSoftmax", "QGemm",
-            "DynamicQuantizeLinear", "DynamicQuantizeMatMul", "MatMulIntegerToFloat");
+    private static final Set<String> UNSUPPORTED = Set.of("QLinearMul", "QLinearLeakyRelu", "QLinearSigmoid",
+            "QLinearSoftmax", "DynamicQuantizeLinear", "DynamicQuantizeMatMul", "MatMulIntegerToFloat");
 
     private QuantizedOps() {
     }
 
     /** Whether {@code opType} is a QDQ op or a quantized operator. */
     static boolean isQuantized(String opType) {
-        return isQdq(opType) || UNSUPPORTED.contains(opType);
+        return isQdq(opType) || QLinearRules.of(opType).isPresent() || UNSUPPORTED.contains(opType);
     }
 
     static boolean isQdq(String opType) {

@@ -7,11 +7,9 @@ import dev.qtune.compiler.onnx.proto.OnnxSubset.AttributeProto;
 import dev.qtune.compiler.onnx.proto.OnnxSubset.NodeProto;
 import dev.qtune.compiler.onnx.proto.OnnxSubset.TensorProto;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * What the node writers of one {@link OnnxWriter} run share: the graph being written, the ONNX
@@ -23,16 +21,16 @@ final class WriteContext {
     private final String source;
     private final List<NodeProto> nodes = new ArrayList<>();
     private final Map<String, TensorProto> added = new LinkedHashMap<>();
-    private final Set<String> taken = new HashSet<>();
+    private final FreshNames names = new FreshNames();
 
     WriteContext(Graph graph, String source) {
         this.graph = graph;
         this.source = source;
-        graph.inputs().forEach(v -> taken.add(v.name()));
-        taken.addAll(graph.initializers().keySet());
+        graph.inputs().forEach(v -> names.take(v.name()));
+        names.takeAll(graph.initializers().keySet());
         for (Node n : graph.nodes()) {
-            taken.add(n.name());
-            taken.addAll(n.outputs());
+            names.take(n.name());
+            names.takeAll(n.outputs());
         }
     }
 
@@ -68,11 +66,7 @@ final class WriteContext {
 
     /** A name no value, node or initializer of the written model has yet: {@code base}, else base_2, ... */
     String fresh(String base) {
-        String name = base;
-        for (int i = 2; !taken.add(name); i++) {
-            name = base + "_" + i;
-        }
-        return name;
+        return names.fresh(base);
     }
 
     List<NodeProto> nodes() {

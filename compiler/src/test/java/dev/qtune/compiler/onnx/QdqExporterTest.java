@@ -191,7 +191,7 @@ class QdqExporterTest {
     }
 
     /** A [K, N] integer matrix as [N, K]. */
-    private static int[] transpose(Tensor t) {
+    static int[] transpose(Tensor t) {
         int k = t.shape().dim(0);
         int n = t.shape().dim(1);
         int[] out = new int[t.numel()];

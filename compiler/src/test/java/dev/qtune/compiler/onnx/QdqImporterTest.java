@@ -38,8 +38,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class QdqImporterTest {
     private static final int PIXELS = 28 * 28;
-    private static final String INT8_MAX = "defaults:\n  activation_calibration: max\n";
-    private static final String POWER2_PER_TENSOR = "defaults:\n  weight_scale: power2\n  granularity: per_tensor\n"
+    static final String INT8_MAX = "defaults:\n  activation_calibration: max\n";
+    static final String POWER2_PER_TENSOR = "defaults:\n  weight_scale: power2\n  granularity: per_tensor\n"
             + "  activation_calibration: power2\n";
     private static final String W4_FP32_ENDS = "allow_fp32_islands: true\ndefaults:\n  weight_bits: 4\n"
             + "  activation_calibration: max\nlayers:\n  - match: \"re:/(conv1?|fc1)/.*\"\n    skip: true\n";
@@ -47,7 +47,7 @@ class QdqImporterTest {
     @TempDir
     Path dir;
 
-    private static QuantizedModel quantized(String file, String config) {
+    static QuantizedModel quantized(String file, String config) {
         QuantConfig c = QuantConfigReader.parse(config, "test.yaml");
         return QdqExporterTest.quantize(PassPipeline.prerequisites().run(Fixtures.load(file)), c);
     }
@@ -103,8 +103,9 @@ class QdqImporterTest {
 
     @Test
     void quantizedOperatorsAreRefused() {
-        String m = error(g -> rename(g, "Conv", "QLinearConv"));
-        assertTrue(m.contains("unsupported quantized op 'QLinearConv' (node '/conv1/Conv')"), m);
+        String m = error(g -> rename(g, "Conv", "QLinearMul"));
+        assertTrue(m.contains("unsupported quantized op 'QLinearMul' (node '/conv1/Conv')"), m);
+        assertTrue(m.contains("and the quantized operators ConvInteger, MatMulInteger, QGemm, QLinearAdd"), m);
     }
 
     @Test

@@ -114,7 +114,7 @@ class PreQuantizedModelTest {
         var g = m.getGraph().toBuilder();
         for (int i = 0; i < g.getNodeCount(); i++) {
             if (g.getNode(i).getOpType().equals("Conv")) {
-                g.setNode(i, g.getNode(i).toBuilder().setOpType("QLinearConv"));
+                g.setNode(i, g.getNode(i).toBuilder().setOpType("QLinearMul"));
                 break;
             }
         }
@@ -125,7 +125,7 @@ class PreQuantizedModelTest {
                     : CliRun.of("inspect", bad.toString());
             assertEquals(1, r.status(), r.err());
             assertEquals(1, r.errLines().size(), r.err());
-            assertTrue(r.err().startsWith("qtune: error: " + bad + ": unsupported quantized op 'QLinearConv' (node '/conv1/Conv')"),
+            assertTrue(r.err().startsWith("qtune: error: " + bad + ": unsupported quantized op 'QLinearMul' (node '/conv1/Conv')"),
                     r.err());
         }
     }

@@ -11,6 +11,7 @@ import dev.qtune.compiler.ir.Node;
 import dev.qtune.compiler.ir.QAddNode;
 import dev.qtune.compiler.ir.QConcatNode;
 import dev.qtune.compiler.ir.QuantRole;
+import dev.qtune.compiler.ir.QuantSpec;
 import dev.qtune.compiler.ir.QuantizeNode;
 import dev.qtune.compiler.ir.ReluNode;
 import dev.qtune.compiler.ir.Requantize;
@@ -107,10 +108,33 @@ final class Realizer {
         SimQuantizeNode wq = (SimQuantizeNode) g.producer(n.inputs().get(1)).orElseThrow();
         String outName = intName(point.output());
         Optional<SimQuantizeNode> bq = n.inputs().size() > 2 && !n.inputs().get(2).isEmpty()
-                ? g.producer(n.inputs().get(2)).map(SimQuantizeNode.class::cast) : Optional.empty();
+                ? Optional.of(biasPoint(n, n.inputs().get(2), x, wq)) : Optional.empty();
         Node layer = LayerRealizer.realize(n, x, wq, g.initializers().get(wq.input()), bq, output, outName, inits);
         out.add(layer);
         ints.put(point.output(), IntValue.of(outName, new QuantSpecView(point).scale(), point.spec()));
+    }
+
+    /**
+     * The quantization point of a layer's bias: its SimQuantize, or, for a pre-quantized file
+     * whose bias is a plain fp32 constant, an int32 point at the accumulator's scale
+     * float32(s_x * s_w[o]), as qtune's own annotate would give it.
+     */
+    private SimQuantizeNode biasPoint(Node n, String bias, IntValue x, SimQuantizeNode wq) {
+        Optional<Node> producer = g.producer(bias);
+        if (producer.isPresent() && producer.get() instanceof SimQuantizeNode q) {
+            return q;
+        }
+        if (producer.isPresent() || !g.initializers().containsKey(bias)) {
+            throw new QtuneException("realize: the bias '" + bias + "' of " + n.opType() + " node '" + n.name()
+                    + "' must be a constant or quantized, but is computed by " + producer.map(Node::name).orElse("nothing"));
+        }
+        List<Float> scales = new ArrayList<>();
+        for (float sw : wq.spec().scaleArray()) {
+            scales.add(x.scale() * sw);
+        }
+        QuantSpec spec = new QuantSpec(QuantRole.BIAS, dev.qtune.compiler.ir.DType.I32,
+                new IntRange(Integer.MIN_VALUE + 1, Integer.MAX_VALUE), scales.size() > 1 ? 0 : -1, wq.spec().config(), scales);
+        return new SimQuantizeNode(n.name() + "/bias/simq", List.of(bias), bias + "/q@" + n.name(), bias, spec);
     }
 
     private void merge(Node n) {

@@ -157,6 +157,38 @@ class QdqImporterTest {
         assertTrue(m.contains("layer '/conv1/Conv': the bias scale of output channel 0 must be input scale x weight scale"), m);
     }
 
+    @Test
+    void aPlainFloatBiasIsQuantizedAtTheAccumulatorScale() {
+        ModelProto m = exported();
+        float[] x = Fixtures.uniform(5, 8 * PIXELS, -0.2f, 1.2f);
+        Tensor original = new IntegerInterpreter(QdqImporter.parse(m.toByteArray(), "lenet.qdq").realized()).run(x, 8);
+        Tensor same = new IntegerInterpreter(QdqImporter.parse(withFloatBias(m, 0f).toByteArray(), "float-bias.onnx")
+                .realized()).run(x, 8);
+        assertArrayEquals(original.floats(), same.floats(), "the dequantized bias as floats gives back its integers");
+        Tensor shifted = new IntegerInterpreter(QdqImporter.parse(withFloatBias(m, 100f).toByteArray(), "float-bias.onnx")
+                .realized()).run(x, 8);
+        assertFalse(java.util.Arrays.equals(original.floats(), shifted.floats()), "the float bias is not dropped");
+    }
+
+    /** conv1's bias DequantizeLinear replaced by an fp32 initializer of its values plus {@code add}. */
+    private static ModelProto withFloatBias(ModelProto m, float add) {
+        GraphProto g = m.getGraph();
+        NodeProto conv = g.getNodeList().stream().filter(n -> n.getOpType().equals("Conv")).findFirst().orElseThrow();
+        NodeProto dq = g.getNodeList().stream().filter(n -> n.getOutput(0).equals(conv.getInput(2))).findFirst().orElseThrow();
+        Tensor q = OnnxTensors.toTensor(g.getInitializerList().stream().filter(t -> t.getName().equals(dq.getInput(0)))
+                .findFirst().orElseThrow(), "bias");
+        Tensor s = OnnxTensors.toTensor(g.getInitializerList().stream().filter(t -> t.getName().equals(dq.getInput(1)))
+                .findFirst().orElseThrow(), "scale");
+        float[] values = new float[q.numel()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = q.ints()[i] * s.floats()[s.numel() == 1 ? 0 : i] + add;
+        }
+        GraphProto.Builder b = g.toBuilder();
+        b.removeNode(g.getNodeList().indexOf(dq));
+        b.addInitializer(OnnxTensors.toProto(conv.getInput(2), Tensor.ofFloats(q.shape(), values)));
+        return m.toBuilder().setGraph(b.build()).build();
+    }
+
     private static ModelProto exported() {
         return QdqExporter.toProto(quantized(Fixtures.LENET, INT8_MAX));
     }

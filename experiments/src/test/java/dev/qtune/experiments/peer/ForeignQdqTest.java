@@ -56,7 +56,9 @@ import org.slf4j.LoggerFactory;
  *   <li>the native module of every target that runs on this host gives the integer interpreter's
  *       outputs bit for bit.</li>
  * </ol>
- * A convention the importer cannot read yet fails the last two with the importer's message.
+ * A convention the importer cannot read yet fails the last two with the importer's message. The
+ * files go to a temporary folder, or to {@code -Dqtune.foreign.dir=DIR} (kept, for inspection or
+ * as input elsewhere: {@code surefire} passes it with {@code -Dtest.jvm.extra=-Dqtune.foreign.dir=DIR}).
  * Slow variant: {@code mvn -B verify -Pall -pl experiments -am -Dtest=ForeignQdqTest
  * -Dsurefire.failIfNoSpecifiedTests=false}.
  */
@@ -193,10 +195,22 @@ class ForeignQdqTest {
             ActivationRanges ranges = RANGES.computeIfAbsent(model + "/" + convention.quantizedOperators,
                     r -> ActivationRanges.measure(prepared, fp32File.toString(),
                             Datasets.load(data, "calibration"), CALIBRATION_IMAGES));
-            Path out = dir.resolve(model + "." + convention.name().toLowerCase(Locale.ROOT) + ".onnx");
+            Path out = outputDir().resolve(model + "." + convention.name().toLowerCase(Locale.ROOT) + ".onnx");
             ForeignQdqWriter.save(ForeignQdqWriter.quantize(prepared, ranges, convention), out);
             return out;
         });
+    }
+
+    private static Path outputDir() {
+        String kept = System.getProperty("qtune.foreign.dir");
+        if (kept == null || kept.isBlank()) {
+            return dir;
+        }
+        try {
+            return Files.createDirectories(Path.of(kept));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create -Dqtune.foreign.dir=" + kept, e);
+        }
     }
 
     private static AccuracyResult ort(Path onnx, OptLevel level, Dataset test, int limit) {

@@ -17,12 +17,9 @@ import dev.qtune.compiler.ir.Tensor;
 import dev.qtune.compiler.onnx.proto.OnnxSubset.GraphProto;
 import dev.qtune.compiler.onnx.proto.OnnxSubset.ModelProto;
 import dev.qtune.compiler.onnx.proto.OnnxSubset.NodeProto;
-import dev.qtune.compiler.onnx.proto.OnnxSubset.TensorProto;
 import dev.qtune.compiler.pass.PassPipeline;
 import dev.qtune.compiler.quant.QuantConfigReader;
 import dev.qtune.compiler.quant.QuantizedModel;
-import java.util.HashSet;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -42,7 +39,7 @@ class ZeroPointImportTest {
     @CsvSource({"mlp_mnist.onnx", "lenet5_mnist.onnx", "resnet8_fashion.onnx"})
     void reEncodingEveryTensorWithAnotherZeroPointKeepsTheOutputs(String file) {
         ModelProto symmetric = foreign(file);
-        ModelProto shifted = flipSignedness(symmetric);
+        ModelProto shifted = QdqSignedness.flip(symmetric);
         Graph a = QdqImporter.parse(symmetric.toByteArray(), file + ".qdq").realized();
         Graph b = QdqImporter.parse(shifted.toByteArray(), file + ".shifted.qdq").realized();
         assertEquals(a.nodes().stream().map(Node::opType).toList(), b.nodes().stream().map(Node::opType).toList());
@@ -60,11 +57,11 @@ class ZeroPointImportTest {
 
     @Test
     void aWeightZeroPointMustLeaveInt8Weights() {
-        ModelProto m = flipSignedness(foreign(Fixtures.LENET));
+        ModelProto m = QdqSignedness.flip(foreign(Fixtures.LENET));
         GraphProto g = m.getGraph();
         NodeProto conv = g.getNodeList().stream().filter(n -> n.getOpType().equals("Conv")).findFirst().orElseThrow();
         NodeProto dq = g.getNodeList().stream().filter(n -> n.getOutput(0).equals(conv.getInput(1))).findFirst().orElseThrow();
-        GraphProto edited = replaceInitializer(g, dq.getInput(2), t -> {
+        GraphProto edited = QdqSignedness.replaceInitializer(g, dq.getInput(2), t -> {
             Tensor z = OnnxTensors.toTensor(t, "zero point");
             int[] zs = new int[z.numel()];
             java.util.Arrays.fill(zs, 3);
@@ -83,7 +80,7 @@ class ZeroPointImportTest {
         GraphProto g = m.getGraph();
         NodeProto conv = g.getNodeList().stream().filter(n -> n.getOpType().equals("Conv")).findFirst().orElseThrow();
         NodeProto dq = g.getNodeList().stream().filter(n -> n.getOutput(0).equals(conv.getInput(2))).findFirst().orElseThrow();
-        GraphProto edited = replaceInitializer(g, dq.getInput(2), t -> {
+        GraphProto edited = QdqSignedness.replaceInitializer(g, dq.getInput(2), t -> {
             Tensor z = OnnxTensors.toTensor(t, "zero point");
             int[] zs = new int[z.numel()];
             zs[0] = 5;
@@ -99,50 +96,5 @@ class ZeroPointImportTest {
         QuantizedModel q = QdqExporterTest.quantize(PassPipeline.prerequisites().run(Fixtures.load(file)),
                 QuantConfigReader.parse(CONFIG, "test.yaml"));
         return QdqExporter.toProto(q).toBuilder().setProducerName("zero-point-test").build();
-    }
-
-    /**
-     * Every int8/uint8 tensor that a QuantizeLinear or DequantizeLinear takes (zero points and
-     * integer initializers) re-encoded in the other signedness: q + 128 as uint8, q - 128 as int8,
-     * with the zero point moved by the same 128.
-     */
-    static ModelProto flipSignedness(ModelProto m) {
-        GraphProto g = m.getGraph();
-        Set<String> eightBit = new HashSet<>();
-        for (NodeProto n : g.getNodeList()) {
-            if (QuantizedOps.isQdq(n.getOpType())) {
-                eightBit.add(n.getInput(0));
-                if (n.getInputCount() > 2) {
-                    eightBit.add(n.getInput(2));
-                }
-            }
-        }
-        for (String name : eightBit) {
-            g = replaceInitializer(g, name, t -> {
-                Tensor v = OnnxTensors.toTensor(t, name);
-                if (v.dtype() != DType.I8 && v.dtype() != DType.U8) {
-                    return t;
-                }
-                int shift = v.dtype() == DType.I8 ? 128 : -128;
-                int[] ints = v.ints().clone();
-                for (int i = 0; i < ints.length; i++) {
-                    ints[i] += shift;
-                }
-                return OnnxTensors.toProto(t.getName(), Tensor.ofInts(v.dtype() == DType.I8 ? DType.U8 : DType.I8,
-                        v.shape(), ints));
-            });
-        }
-        return m.toBuilder().setGraph(g).build();
-    }
-
-    private static GraphProto replaceInitializer(GraphProto g, String name,
-                                                 java.util.function.UnaryOperator<TensorProto> edit) {
-        GraphProto.Builder b = g.toBuilder();
-        for (int i = 0; i < b.getInitializerCount(); i++) {
-            if (b.getInitializer(i).getName().equals(name)) {
-                b.setInitializer(i, edit.apply(b.getInitializer(i)));
-            }
-        }
-        return b.build();
     }
 }

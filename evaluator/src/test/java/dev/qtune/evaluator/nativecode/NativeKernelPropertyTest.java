@@ -125,7 +125,8 @@ class NativeKernelPropertyTest {
                 Map.of(), Set.of());
     }
 
-    private static ScheduleConfig randomSchedule(Graph realized, Target target, Random r) {
+    /** Random direct-kernel knobs (oc_block, ow_tile) for every QConv and QDense, and dot 16 for half of them. */
+    static ScheduleConfig randomSchedule(Graph realized, Target target, Random r) {
         MemoryPlan plan = MemoryPlan.plan(realized);
         ScheduleConfig s = ScheduleConfig.EMPTY;
         for (Node n : realized.nodes()) {
@@ -150,7 +151,7 @@ class NativeKernelPropertyTest {
                 (start, count) -> Arrays.copyOfRange(data, start * per, (start + count) * per), 1));
     }
 
-    private static float[] uniform(long seed, int n) {
+    static float[] uniform(long seed, int n) {
         SplittableRandom r = new SplittableRandom(seed);
         float[] v = new float[n];
         for (int i = 0; i < n; i++) {

@@ -124,7 +124,6 @@ public final class CModuleEmitter {
                 throw new LoweringException("node '" + n.name() + "': op " + n.opType() + " has no native lowering rule; "
                         + "supported ops: " + supportedOps());
             }
-            refuseZeroPoints(n);
             String body = rule.emit(n, ctx);
             layers.append("/* ").append(CArrays.comment(n.name())).append(" (").append(n.opType()).append(") */\n")
                     .append("static void layer").append(names.size()).append("(const float *in, float *out) {\n")
@@ -173,25 +172,6 @@ public final class CModuleEmitter {
                     .append("] += u - t;\n    t = u;\n");
         }
         return sb.append("}\n").toString();
-    }
-
-    /** Native kernels are symmetric so far: a non-zero zero point (an imported asymmetric model) is refused. */
-    private static void refuseZeroPoints(Node n) {
-        boolean asymmetric = n instanceof dev.qtune.compiler.ir.QuantizeNode q && q.zeroPoint() != 0
-                || n instanceof dev.qtune.compiler.ir.DequantizeNode d && d.zeroPoint() != 0
-                || n instanceof dev.qtune.compiler.ir.QConv2dNode c
-                        && (c.inputZeroPoint() != 0 || c.requantize().zeroPoint() != 0)
-                || n instanceof dev.qtune.compiler.ir.QDenseNode dense && dense.requantize().zeroPoint() != 0
-                || n instanceof dev.qtune.compiler.ir.QAddNode a
-                        && (a.requantize().zeroPoint() != 0 || a.inputZeroPoints().stream().anyMatch(z -> z != 0))
-                || n instanceof dev.qtune.compiler.ir.QConcatNode cat
-                        && (cat.requantize().zeroPoint() != 0 || cat.inputZeroPoints().stream().anyMatch(z -> z != 0))
-                || n instanceof dev.qtune.compiler.ir.AvgPool2dNode p && p.zeroPoint() != 0
-                || n instanceof dev.qtune.compiler.ir.GlobalAvgPoolNode gp && gp.zeroPoint() != 0;
-        if (asymmetric) {
-            throw new LoweringException("node '" + n.name() + "': op " + n.opType() + " has a non-zero zero point, "
-                    + "which native code does not support yet (the integer interpreter does)");
-        }
     }
 
     private static String supportedOps() {

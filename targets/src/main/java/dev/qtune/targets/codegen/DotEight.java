@@ -24,6 +24,10 @@ import java.util.Optional;
  * every output channel, max_input * max(sum of the pair's positive weights, sum of its negative
  * weights' magnitudes) <= 32767. With 8-bit unsigned inputs that holds for weights of at most
  * 7 bits (|w| <= 64); with 7-bit inputs for any int8 weights: the search can choose either.
+ *
+ * Zero points change none of this: the kernel multiplies the stored integers, so the ranges are
+ * storage ranges, to which only the padding value (the input zero point) and an average pool's
+ * result (which lies between its inputs and their zero point) are added.
  */
 final class DotEight {
     private static final int INT16_MAX = 32767;
@@ -31,15 +35,23 @@ final class DotEight {
     private DotEight() {
     }
 
-    /** The unsigned range [lo, hi] the kernel sees for an input value, or empty when it cannot take it (16-bit). */
-    static Optional<IntRange> inputRange(Graph g, String value) {
+    /**
+     * The unsigned range [lo, hi] the kernel sees for an input value whose padding reads
+     * {@code pad} (its zero point), or empty when it cannot take it (16-bit).
+     */
+    static Optional<IntRange> inputRange(Graph g, String value, int pad) {
         DType d = g.type(value).dtype();
         if (d != DType.U8 && d != DType.I8) {
             return Optional.empty();
         }
-        IntRange r = produced(g, value).orElse(new IntRange((int) d.min(), (int) d.max()));
+        IntRange r = span(produced(g, value).orElse(new IntRange((int) d.min(), (int) d.max())), pad);
         int offset = d == DType.I8 ? 128 : 0;
         return Optional.of(new IntRange(r.min() + offset, r.max() + offset));
+    }
+
+    /** The smallest range holding {@code r} and {@code v}. */
+    private static IntRange span(IntRange r, int v) {
+        return new IntRange(Math.min(r.min(), v), Math.max(r.max(), v));
     }
 
     /** The saturation range of the integer op that produced a value (through pools and reshapes). */
@@ -59,9 +71,14 @@ final class DotEight {
             return Optional.of(q.requantize().range());
         } else if (n instanceof QuantizeNode q) {
             return Optional.of(q.range());
-        } else if (n instanceof MaxPool2dNode || n instanceof AvgPool2dNode || n instanceof GlobalAvgPoolNode
-                || n instanceof FlattenNode || n instanceof ReshapeNode || n instanceof IdentityNode) {
-            // Pools and reshapes keep the range of their input.
+        } else if (n instanceof AvgPool2dNode pool) {
+            // z + round(mean of (q - z) with pads as 0) lies between the inputs and z.
+            return produced(g, n.inputs().get(0)).map(r -> span(r, pool.zeroPoint()));
+        } else if (n instanceof GlobalAvgPoolNode pool) {
+            return produced(g, n.inputs().get(0)).map(r -> span(r, pool.zeroPoint()));
+        } else if (n instanceof MaxPool2dNode || n instanceof FlattenNode || n instanceof ReshapeNode
+                || n instanceof IdentityNode) {
+            // Max pools and reshapes keep the range of their input.
             return produced(g, n.inputs().get(0));
         }
         return Optional.empty();

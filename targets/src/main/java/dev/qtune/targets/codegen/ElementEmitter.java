@@ -22,17 +22,17 @@ final class ElementEmitter {
     static String quantize(Node node, EmitContext ctx) {
         QuantizeNode q = (QuantizeNode) node;
         TensorStorage y = ctx.storage(q.output());
-        return String.format("    qt_quantize(%s, %s, %s, %d, %d, %d, %s, %d, %d);%n", ctx.floats(q.input()),
+        return String.format("    qt_quantize(%s, %s, %s, %d, %d, %d, %s, %d, %d, %d);%n", ctx.floats(q.input()),
                 ctx.buffer(q.output()), EmitContext.kind(y.dtype()), y.channels(), y.spatial(), y.paddedChannels(),
-                CArrays.literal(q.scale()), q.range().min(), q.range().max());
+                CArrays.literal(q.scale()), q.zeroPoint(), q.range().min(), q.range().max());
     }
 
     static String dequantize(Node node, EmitContext ctx) {
         DequantizeNode d = (DequantizeNode) node;
         TensorStorage x = ctx.storage(d.input());
-        return String.format("    qt_dequantize(%s, %s, %s, %d, %d, %d, %s);%n", ctx.buffer(d.input()),
+        return String.format("    qt_dequantize(%s, %s, %s, %d, %d, %d, %s, %d);%n", ctx.buffer(d.input()),
                 EmitContext.kind(x.dtype()), ctx.floats(d.output()), x.channels(), x.spatial(), x.paddedChannels(),
-                CArrays.literal(d.scale()));
+                CArrays.literal(d.scale()), d.zeroPoint());
     }
 
     static String qadd(Node node, EmitContext ctx) {
@@ -46,12 +46,13 @@ final class ElementEmitter {
         }
         FixedPointMultiplier m0 = a.requantize().multiplier(0);
         FixedPointMultiplier m1 = a.requantize().multiplier(1);
-        return String.format("    qt_add(%s, %s, %s, %s, %s, %s, %d, %d, %d, %d, %d, %s, %d, %d);%n",
+        return String.format("    qt_add(%s, %s, %s, %s, %s, %s, %d, %d, %d, %d, %d, %s, %d, %d, %d, %d, %d);%n",
                 ctx.buffer(a.inputs().get(0)), EmitContext.kind(x0.dtype()), ctx.buffer(a.inputs().get(1)),
                 EmitContext.kind(x1.dtype()), ctx.buffer(a.output()), EmitContext.kind(y.dtype()),
                 (long) y.spatial() * y.paddedChannels(), m0.mantissa(), m0.shift(), m1.mantissa(), m1.shift(),
                 IntConvEmitter.rounding(a.requantize().rounding()), a.requantize().range().min(),
-                a.requantize().range().max());
+                a.requantize().range().max(), a.inputZeroPoints().get(0), a.inputZeroPoints().get(1),
+                a.requantize().zeroPoint());
     }
 
     static String qconcat(Node node, EmitContext ctx) {
@@ -67,11 +68,12 @@ final class ElementEmitter {
         for (int i = 0; i < c.inputs().size(); i++) {
             TensorStorage x = ctx.storage(c.inputs().get(i));
             FixedPointMultiplier m = c.requantize().multiplier(i);
-            sb.append(String.format("    qt_concat_part(%s, %s, %d, %d, %s, %s, %d, %d, %d, %d, %d, %s, %d, %d);%n",
+            sb.append(String.format("    qt_concat_part(%s, %s, %d, %d, %s, %s, %d, %d, %d, %d, %d, %s, %d, %d, %d, %d);%n",
                     ctx.buffer(c.inputs().get(i)), EmitContext.kind(x.dtype()), x.channels(), x.paddedChannels(),
                     ctx.buffer(c.output()), EmitContext.kind(y.dtype()), y.paddedChannels(), c0, y.spatial(),
                     m.mantissa(), m.shift(), IntConvEmitter.rounding(c.requantize().rounding()),
-                    c.requantize().range().min(), c.requantize().range().max()));
+                    c.requantize().range().min(), c.requantize().range().max(), c.inputZeroPoint(i),
+                    c.requantize().zeroPoint()));
             c0 += x.channels();
         }
         return sb.toString();

@@ -112,11 +112,16 @@ final class EmitContext {
         return name;
     }
 
-    /** Declares a row of {@code n} bytes of 128 (real 0 of an input offset by +128) and returns its name. */
-    String declarePad128(int n) {
+    /**
+     * Declares a pad row: {@code n} elements of C type {@code cType}, each {@code value} (the
+     * integer of real 0 as a kernel reads it, e.g. 128 for an i8 input offset by +128), and
+     * returns its name.
+     */
+    String declarePadRow(String cType, int n, int value) {
         String name = "k" + constantCount++;
-        constants.append("static const uint8_t ").append(name).append("[").append(n)
-                .append("] __attribute__((aligned(64))) = {[0 ... ").append(n - 1).append("] = 128};\n");
+        constants.append("static const ").append(cType).append(' ').append(name).append("[").append(n)
+                .append("] __attribute__((aligned(64))) = {[0 ... ").append(n - 1).append("] = ").append(value)
+                .append("};\n");
         return name;
     }
 

@@ -19,7 +19,9 @@ import java.util.List;
  * Lowers QConv and QDense to the kernel library's fused kernels (accumulate + bias + requantize +
  * clamp): the direct blocked kernel for group 1 and dense layers, the channel-vectorised one for
  * depthwise layers, the general grouped one otherwise. Packs the weights for the chosen kernel and
- * schedule.
+ * schedule. Zero points (docs/integer-semantics.md, "Zero points"): padding reads the input's
+ * (the realizer has folded its compensation term into the bias), and every kernel's output stage
+ * adds the output's, as literals, so a symmetric layer compiles as before.
  */
 final class IntConvEmitter {
     /** QT_MAX_CHANNELS of the kernel library. */
@@ -27,9 +29,9 @@ final class IntConvEmitter {
     private IntConvEmitter() {
     }
 
-    /** The shape of one layer's arithmetic, whatever its IR node. */
+    /** The shape of one layer's arithmetic, whatever its IR node; {@code zx} is what padding reads. */
     private record Layer(String name, String input, String output, int[] weights, int outC, int inCg, int kh, int kw,
-                         int[] bias, Window2d window, int group, Requantize rq) {
+                         int[] bias, Window2d window, int group, Requantize rq, int zx) {
     }
 
     static String conv(Node node, EmitContext ctx) {
@@ -38,7 +40,7 @@ final class IntConvEmitter {
         int[] dims = w.shape().dims();
         int[] bias = q.bias().map(b -> ctx.constant(q, b).ints()).orElse(null);
         return emit(new Layer(q.name(), q.input(), q.output(), w.ints(), dims[0], dims[1], dims[2], dims[3], bias,
-                q.window(), q.group(), q.requantize()), ctx);
+                q.window(), q.group(), q.requantize(), q.inputZeroPoint()), ctx);
     }
 
     static String dense(Node node, EmitContext ctx) {
@@ -46,7 +48,7 @@ final class IntConvEmitter {
         var w = ctx.constant(q, q.weight());
         int[] bias = q.bias().map(b -> ctx.constant(q, b).ints()).orElse(null);
         return emit(new Layer(q.name(), q.input(), q.output(), w.ints(), w.shape().dim(0), w.shape().dim(1), 1, 1, bias,
-                Window2d.of(1, 1), 1, q.requantize()), ctx);
+                Window2d.of(1, 1), 1, q.requantize(), 0), ctx);
     }
 
     private static String emit(Layer l, EmitContext ctx) {
@@ -65,7 +67,7 @@ final class IntConvEmitter {
 
     private static String direct(Layer l, TensorStorage x, TensorStorage y, boolean wide, EmitContext ctx) {
         Knob dotKnob = ConvSchedules.dot(!wide && ctx.dot8 && DotEight.exact(l.weights, l.outC, l.inCg, l.kh * l.kw,
-                DotEight.inputRange(ctx.graph, l.input)));
+                DotEight.inputRange(ctx.graph, l.input, l.zx)));
         int dot = ctx.schedule().value(l.name, dotKnob);
         List<Knob> knobs = ConvSchedules.space(y.paddedChannels(), y.width(), ctx.lanes, dot);
         int ob = ctx.schedule().value(l.name, knobs.get(0));
@@ -93,22 +95,30 @@ final class IntConvEmitter {
         int hp = paddedExtent(x.height(), l.window.padTop(), y.height(), l.window.strideH(), l.kh, l.window.dilationH());
         int wp = paddedExtent(x.width(), l.window.padLeft(), y.width(), l.window.strideW(), l.kw, l.window.dilationW());
         ctx.needWideInput((long) hp * wp * cp);
-        String zero = "qt_zero";
-        int[] bias = l.bias;
-        if (dot == 8 && x.dtype() == DType.I8) {
-            bias = DotEight.offsetBias(l.bias, l.weights, l.outC);
-            zero = ctx.declarePad128(cp);
-        } else {
-            ctx.needZeroBytes(2L * cp);
-        }
+        int[] bias = dot == 8 && x.dtype() == DType.I8 ? DotEight.offsetBias(l.bias, l.weights, l.outC) : l.bias;
+        String zero = padRow(l, x, dot, cp, ctx);
         String kernel = wide ? "qt_conv_wide" : "qt_conv";
-        String args = String.format("%s, %s, %d, %d, %d, %s, %s,%n            %s, %s, %d, %d, %d, %s, %d, %d, %d, qt_x16, %s",
+        String args = String.format("%s, %s, %d, %d, %d, %s, %s,%n            %s, %s, %d, %d, %d, %s, %d, %d, %d, qt_x16, %s, %d",
                 ctx.buffer(l.input), EmitContext.kind(x.dtype()), x.height(), x.width(), cp,
                 ctx.declare(dot == 8 ? "int8_t" : "int16_t", packed), requantArgs(l, bias, nb * ob, ctx),
                 ctx.buffer(l.output), EmitContext.kind(y.dtype()), y.height(), y.width(), y.paddedChannels(),
-                windowArgs(l), ob, owt, dot, zero);
+                windowArgs(l), ob, owt, dot, zero, l.zx);
         String work = ctx.work(String.format("    %s_part(%s, w0, w1);%n", kernel, args));
         return String.format("    %s_prepare(%s);%n    qt_parallel(%s, in, out, %d);%n", kernel, args, work, nb * y.height());
+    }
+
+    /**
+     * The row of {@code cp} input elements that the portable direct kernel reads for a pixel in the
+     * padding: the input zero point in the dot layout's element type (u8, i8 offset by +128, for
+     * dot 8; int16 for dot 16). All zeros is the shared {@code qt_zero}, else a constant of the layer.
+     */
+    private static String padRow(Layer l, TensorStorage x, int dot, int cp, EmitContext ctx) {
+        int pad = l.zx + (dot == 8 && x.dtype() == DType.I8 ? 128 : 0);
+        if (pad == 0) {
+            ctx.needZeroBytes(2L * cp);
+            return "qt_zero";
+        }
+        return ctx.declarePadRow(dot == 8 ? "uint8_t" : "int16_t", cp, pad);
     }
 
     /**
@@ -132,10 +142,10 @@ final class IntConvEmitter {
                 packed[t * cp + c] = l.weights[c * taps + t];
             }
         }
-        return String.format("    qt_conv_depthwise(%s, %s, %d, %d, %d, %s, %s,%n            %s, %s, %d, %d, %s);%n",
+        return String.format("    qt_conv_depthwise(%s, %s, %d, %d, %d, %s, %s,%n            %s, %s, %d, %d, %s, %d);%n",
                 ctx.buffer(l.input), EmitContext.kind(x.dtype()), x.height(), x.width(), cp,
                 ctx.declare("int8_t", packed), requantArgs(l, l.bias, cp, ctx), ctx.buffer(l.output),
-                EmitContext.kind(y.dtype()), y.height(), y.width(), windowArgs(l));
+                EmitContext.kind(y.dtype()), y.height(), y.width(), windowArgs(l), l.zx);
     }
 
     /**
@@ -155,10 +165,10 @@ final class IntConvEmitter {
         int wp = paddedExtent(x.width(), l.window.padLeft(), y.width(), l.window.strideW(), l.kw, l.window.dilationW());
         ctx.needWideInput((long) hp * wp * cp);
         int[] bias = x.dtype() == DType.I8 ? DotEight.offsetBias(l.bias, l.weights, l.outC) : l.bias;
-        String args = String.format("%s, %s, %d, %d, %d, %s, %s,%n            %s, %s, %d, %d, %s, qt_x16",
+        String args = String.format("%s, %s, %d, %d, %d, %s, %s,%n            %s, %s, %d, %d, %s, qt_x16, %d",
                 ctx.buffer(l.input), EmitContext.kind(x.dtype()), x.height(), x.width(), cp,
                 ctx.declare("int32_t", packed), requantArgs(l, bias, cp, ctx), ctx.buffer(l.output),
-                EmitContext.kind(y.dtype()), y.height(), y.width(), windowArgs(l));
+                EmitContext.kind(y.dtype()), y.height(), y.width(), windowArgs(l), l.zx);
         String work = ctx.work(String.format("    qt_depthwise_part(%s, w0, w1);%n", args));
         return String.format("    qt_depthwise_prepare(%s);%n    qt_parallel(%s, in, out, %d);%n", args, work, y.height());
     }
@@ -173,14 +183,17 @@ final class IntConvEmitter {
                 }
             }
         }
-        return String.format("    %s(%s, %s, %d, %d, %d, %d, %s, %s,%n            %s, %s, %d, %d, %d, %d, %s, %d);%n",
+        return String.format("    %s(%s, %s, %d, %d, %d, %d, %s, %s,%n            %s, %s, %d, %d, %d, %d, %s, %d, %d);%n",
                 wide ? "qt_conv_grouped_wide" : "qt_conv_grouped", ctx.buffer(l.input), EmitContext.kind(x.dtype()),
                 x.height(), x.width(), x.paddedChannels(), x.channels(), ctx.declare("int8_t", packed),
                 requantArgs(l, l.bias, l.outC, ctx), ctx.buffer(l.output), EmitContext.kind(y.dtype()), y.height(), y.width(),
-                l.outC, y.paddedChannels(), windowArgs(l), l.group);
+                l.outC, y.paddedChannels(), windowArgs(l), l.group, l.zx);
     }
 
-    /** "bias, mantissas, shifts, rounding, lo, hi" with per-channel arrays of {@code n} entries (zeros past the channels). */
+    /**
+     * "bias, mantissas, shifts, rounding, lo, hi, zy" with per-channel arrays of {@code n} entries
+     * (zeros past the channels) and zy the output zero point.
+     */
     private static String requantArgs(Layer l, int[] layerBias, int n, EmitContext ctx) {
         int[] bias = new int[n];
         int[] mant = new int[n];
@@ -191,8 +204,9 @@ final class IntConvEmitter {
             mant[o] = m.mantissa();
             shift[o] = m.shift();
         }
-        return String.format("%s, %s, %s, %s, %d, %d", ctx.declare("int32_t", bias), ctx.declare("int32_t", mant),
-                ctx.declare("int8_t", shift), rounding(l.rq.rounding()), l.rq.range().min(), l.rq.range().max());
+        return String.format("%s, %s, %s, %s, %d, %d, %d", ctx.declare("int32_t", bias), ctx.declare("int32_t", mant),
+                ctx.declare("int8_t", shift), rounding(l.rq.rounding()), l.rq.range().min(), l.rq.range().max(),
+                l.rq.zeroPoint());
     }
 
     /** "KH, KW, SH, SW, PT, PL, DH, DW". */

@@ -21,15 +21,18 @@
  * floor((p + 2^(n-1)) / 2^n) is done as a logical shift of p + 2^(n-1) + 2^63, minus 2^(63-n):
  * exact for |p| < 2^62, which holds for int32 accumulators and mantissas below 2^31.
  *
+ * The output zero point z is folded into the subtrahend (2^(63-n) - z, modulo 2^64), so the lanes
+ * come out as apply(M, acc) + z, exact, at no extra instruction; the clamp follows.
+ *
  * Constants are laid out per group of 8 channels as the vectors use them: the 4 even channels'
  * values, then the 4 odd channels' (add, sub and shift as 64-bit lanes).
  */
-QT_INLINE void qt_upward_constants(const int8_t *shift, int n, uint64_t *add, uint64_t *sub, uint64_t *sft) {
+QT_INLINE void qt_upward_constants(const int8_t *shift, int n, int z, uint64_t *add, uint64_t *sub, uint64_t *sft) {
     for (int c = 0; c < n; c++) {
         const int s = shift[c];
         const int at = (c & ~7) + ((c & 1) ? 4 : 0) + ((c & 7) >> 1);
         add[at] = (s > 0 ? (uint64_t) 1 << (s - 1) : 0) + ((uint64_t) 1 << 63);
-        sub[at] = ((uint64_t) 1 << 63) >> s;
+        sub[at] = (((uint64_t) 1 << 63) >> s) - (uint64_t) (int64_t) z;
         sft[at] = (uint64_t) s;
     }
 }
@@ -69,12 +72,12 @@ QT_INLINE void qt_store8_avx2(__m256i v, void *y, int yk, size_t base) {
 
 /*
  * Requantizes and stores 8 accumulators of output channels ch0.. (at most count of them are
- * real): vectorised when rounding upward. Takes the vector by value, so the caller's
- * accumulators stay in registers.
+ * real): vectorised when rounding upward (the output zero point zy is then in the constants).
+ * Takes the vector by value, so the caller's accumulators stay in registers.
  */
 QT_INLINE void qt_epilogue8_avx2(__m256i acc, int ch0, int count, const int32_t *mant, const int8_t *shift,
                                  const uint64_t *add, const uint64_t *sub, const uint64_t *sft, int rounding, int lo,
-                                 int hi, void *y, int yk, size_t base) {
+                                 int hi, int zy, void *y, int yk, size_t base) {
     int32_t out[8] __attribute__((aligned(32)));
     if (rounding == QT_UPWARD) {
         const __m256i r = qt_requant_upward8(acc, mant + ch0, add + ch0, sub + ch0, sft + ch0, _mm256_set1_epi64x(lo),
@@ -88,7 +91,7 @@ QT_INLINE void qt_epilogue8_avx2(__m256i acc, int ch0, int count, const int32_t 
         int32_t sums[8] __attribute__((aligned(32)));
         _mm256_store_si256((__m256i *) sums, acc);
         for (int o = 0; o < 8; o++) {
-            out[o] = qt_clamp(qt_apply(sums[o], mant[ch0 + o], shift[ch0 + o], rounding), lo, hi);
+            out[o] = qt_clamp_zp(qt_apply(sums[o], mant[ch0 + o], shift[ch0 + o], rounding), zy, lo, hi);
         }
         if (count >= 8) {
             qt_store8_avx2(_mm256_load_si256((const __m256i *) out), y, yk, base);
@@ -100,14 +103,26 @@ QT_INLINE void qt_epilogue8_avx2(__m256i acc, int ch0, int count, const int32_t 
     }
 }
 
+/* n elements of esize bytes (1 or 2), each the value pad. */
+QT_INLINE void qt_fill_pad(char *d, size_t n, int esize, int pad) {
+    if (esize == 1 || pad == 0) {
+        memset(d, pad, n * esize);
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        ((int16_t *) d)[i] = (int16_t) pad;
+    }
+}
+
 /*
  * The halo-padded input of the direct kernel: HP x WP pixels of CP channels, the image at rows
- * PT.. and columns PL.., padding elsewhere; int16 for dot 16, unsigned 8-bit for dot 8 (i8 offset
- * by +128, padding 128 = real 0). Returns x itself when no copy is needed, else scratch, which it
- * fills only when copy is set (so the work items can ask where their input is).
+ * PT.. and columns PL.., padding elsewhere, holding the input zero point zx (real 0); int16 for
+ * dot 16, unsigned 8-bit for dot 8 (i8 offset by +128, padding zx + 128). Returns x itself when no
+ * copy is needed, else scratch, which it fills only when copy is set (so the work items can ask
+ * where their input is).
  */
 QT_INLINE const void *qt_pad_input(const void *x, int xk, int H, int W, int CP, int PT, int PL, int HP, int WP,
-                                   int DOT, void *scratch, int copy) {
+                                   int DOT, int zx, void *scratch, int copy) {
     const int esize = DOT == 8 ? 1 : 2;
     if (PT == 0 && PL == 0 && HP == H && WP == W && (DOT == 8 ? xk == QT_U8 : xk == QT_I16)) {
         return x;
@@ -115,7 +130,7 @@ QT_INLINE const void *qt_pad_input(const void *x, int xk, int H, int W, int CP, 
     if (!copy) {
         return scratch;
     }
-    const int pad = DOT == 8 && xk == QT_I8 ? 128 : 0;
+    const int pad = zx + (DOT == 8 && xk == QT_I8 ? 128 : 0);
     const size_t rowp = (size_t) WP * CP;
     const size_t left = (size_t) PL * CP;
     const size_t n = (size_t) W * CP;
@@ -123,11 +138,11 @@ QT_INLINE const void *qt_pad_input(const void *x, int xk, int H, int W, int CP, 
         const int ih = r - PT;
         char *d = (char *) scratch + r * rowp * esize;
         if (ih < 0 || ih >= H) {
-            memset(d, pad, rowp * esize);
+            qt_fill_pad(d, rowp, esize, pad);
             continue;
         }
-        memset(d, pad, left * esize);
-        memset(d + (left + n) * esize, pad, (rowp - left - n) * esize);
+        qt_fill_pad(d, left, esize, pad);
+        qt_fill_pad(d + (left + n) * esize, rowp - left - n, esize, pad);
         const size_t s0 = (size_t) ih * n;
         if (DOT == 8) {
             uint8_t *o = (uint8_t *) d + left;
@@ -199,7 +214,7 @@ QT_INLINE const void *qt_pad_input(const void *x, int xk, int H, int W, int CP, 
                                const W_T *wb, int NV, int T, const int32_t *bias, int ch0, int count,    \
                                const int32_t *mant, const int8_t *shift, const uint64_t *radd,           \
                                const uint64_t *rsub, const uint64_t *rsft, int rounding, int lo, int hi, \
-                               void *y, int yk, size_t ybase, int OCP) {                                 \
+                               int zy, void *y, int yk, size_t ybase, int OCP) {                         \
         const int OB = 8 * NV;                                                                           \
         __m256i acc[QT_MAX_OWT][4];                                                                      \
         for (int t = 0; t < T; t++) {                                                                    \
@@ -228,21 +243,21 @@ QT_INLINE const void *qt_pad_input(const void *x, int xk, int H, int W, int CP, 
         for (int t = 0; t < T; t++) {                                                                    \
             for (int v = 0; v < NV; v++) {                                                               \
                 qt_epilogue8_avx2(acc[t][v], ch0 + 8 * v, count - 8 * v, mant, shift, radd, rsub, rsft,  \
-                                  rounding, lo, hi, y, yk, ybase + (size_t) t * OCP + 8 * v);            \
+                                  rounding, lo, hi, zy, y, yk, ybase + (size_t) t * OCP + 8 * v);        \
             }                                                                                            \
         }                                                                                                \
     }                                                                                                    \
     QT_INLINE void NAME(const IN_T *xp, int WP, int CP, const W_T *wpk, const int32_t *bias,             \
-                        const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, void *y, int yk, \
-                        int OH, int OW, int OCP, int KH, int KW, int SH, int SW, int DH, int DW, int OB,     \
-                        int OWT, int w0, int w1) {                                                           \
+                        const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, int zy, void *y, \
+                        int yk, int OH, int OW, int OCP, int KH, int KW, int SH, int SW, int DH, int DW,     \
+                        int OB, int OWT, int w0, int w1) {                                                   \
         const int NB = (OCP + OB - 1) / OB;                                                                  \
         const int NV = OB / 8;                                                                               \
         const int RS = WP * CP;                                                                              \
         const int XS = SW * CP;                                                                              \
         const int full = OW / OWT * OWT;                                                                     \
         uint64_t radd[NB * OB], rsub[NB * OB], rsft[NB * OB];                                                \
-        qt_upward_constants(shift, NB * OB, radd, rsub, rsft);                                               \
+        qt_upward_constants(shift, NB * OB, zy, radd, rsub, rsft);                                           \
         for (int w = w0; w < w1; w++) {                                                                      \
             const int ob = w / OH;                                                                           \
             const int oh = w % OH;                                                                           \
@@ -252,12 +267,12 @@ QT_INLINE const void *qt_pad_input(const void *x, int xk, int H, int W, int CP, 
             const size_t yrow = (size_t) oh * OW * OCP + (size_t) ob * OB;                                   \
             for (int ow0 = 0; ow0 < full; ow0 += OWT) {                                                      \
                 NAME##_tile(xr + (size_t) ow0 * XS, XS, RS, CP, KH, KW, DH, DW, wb, NV, OWT, bias, ob * OB,  \
-                            count, mant, shift, radd, rsub, rsft, rounding, lo, hi, y, yk,                   \
+                            count, mant, shift, radd, rsub, rsft, rounding, lo, hi, zy, y, yk,               \
                             yrow + (size_t) ow0 * OCP, OCP);                                                 \
             }                                                                                                \
             if (full < OW) {                                                                                 \
                 NAME##_tile(xr + (size_t) full * XS, XS, RS, CP, KH, KW, DH, DW, wb, NV, OW - full, bias,    \
-                            ob * OB, count, mant, shift, radd, rsub, rsft, rounding, lo, hi, y, yk,          \
+                            ob * OB, count, mant, shift, radd, rsub, rsft, rounding, lo, hi, zy, y, yk,      \
                             yrow + (size_t) full * OCP, OCP);                                                \
             }                                                                                                \
         }                                                                                                    \
@@ -268,32 +283,34 @@ QT_DEFINE_CONV_AVX2(qt_conv8_avx2, uint8_t, int8_t, 4, QT_STEP8)
 
 /* The AVX2 version of the direct kernel for either dot layout, on work items [w0, w1) (see qtune_int_kernels.h). */
 QT_INLINE void qt_conv_avx2(const void *xp, int WP, int CP, const void *wpk, const int32_t *bias, const int32_t *mant,
-                            const int8_t *shift, int rounding, int lo, int hi, void *y, int yk, int OH, int OW, int OCP,
-                            int KH, int KW, int SH, int SW, int DH, int DW, int OB, int OWT, int DOT, int w0, int w1) {
+                            const int8_t *shift, int rounding, int lo, int hi, int zy, void *y, int yk, int OH, int OW,
+                            int OCP, int KH, int KW, int SH, int SW, int DH, int DW, int OB, int OWT, int DOT, int w0,
+                            int w1) {
     if (DOT == 8) {
-        qt_conv8_avx2((const uint8_t *) xp, WP, CP, (const int8_t *) wpk, bias, mant, shift, rounding, lo, hi, y, yk,
-                      OH, OW, OCP, KH, KW, SH, SW, DH, DW, OB, OWT, w0, w1);
+        qt_conv8_avx2((const uint8_t *) xp, WP, CP, (const int8_t *) wpk, bias, mant, shift, rounding, lo, hi, zy, y,
+                      yk, OH, OW, OCP, KH, KW, SH, SW, DH, DW, OB, OWT, w0, w1);
     } else {
-        qt_conv16_avx2((const int16_t *) xp, WP, CP, (const int16_t *) wpk, bias, mant, shift, rounding, lo, hi, y, yk,
-                       OH, OW, OCP, KH, KW, SH, SW, DH, DW, OB, OWT, w0, w1);
+        qt_conv16_avx2((const int16_t *) xp, WP, CP, (const int16_t *) wpk, bias, mant, shift, rounding, lo, hi, zy, y,
+                       yk, OH, OW, OCP, KH, KW, SH, SW, DH, DW, OB, OWT, w0, w1);
     }
 }
 
 /*
  * Depthwise convolution (group = C = OC, CP a multiple of 8), NHWC, vectorised over channels, on
  * the halo-padded input of the direct kernel (unsigned 8-bit, i8 offset by +128 with the bias
- * carrying -128 * sum(w); or int16 for 16-bit activations). Weights are int32 [KH*KW][CP] holding
+ * carrying -128 * sum(w); or int16 for 16-bit activations; padding the input zero point, offset
+ * likewise). Weights are int32 [KH*KW][CP] holding
  * (w & 0xffff): as int16 pairs (w, 0), so vpmaddwd of a zero- or sign-extended input lane gives
  * exactly x * w. Work items are output rows; tiles of DWT pixels x 8 channels.
  */
 #define QT_DW_TILE 4
 #define QT_DEFINE_DEPTHWISE_AVX2(NAME, IN_T, LOAD8)                                                     \
     QT_INLINE void NAME(const IN_T *xp, int WP, int CP, const int32_t *wpk, const int32_t *bias,          \
-                        const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, void *y, int yk, \
-                        int OH, int OW, int KH, int KW, int SH, int SW, int DH, int DW, int w0, int w1) {    \
+                        const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, int zy, void *y, \
+                        int yk, int OH, int OW, int KH, int KW, int SH, int SW, int DH, int DW, int w0, int w1) { \
         uint64_t radd[CP], rsub[CP], rsft[CP];                                                               \
         (void) OH;                                                                                           \
-        qt_upward_constants(shift, CP, radd, rsub, rsft);                                                    \
+        qt_upward_constants(shift, CP, zy, radd, rsub, rsft);                                                \
         const int full = OW / QT_DW_TILE * QT_DW_TILE;                                                       \
         for (int oh = w0; oh < w1; oh++) {                                                                   \
             const IN_T *xr = xp + (size_t) oh * SH * WP * CP;                                                \
@@ -318,7 +335,7 @@ QT_INLINE void qt_conv_avx2(const void *xp, int WP, int CP, const void *wpk, con
                         }                                                                                    \
                     }                                                                                        \
                     for (int t = 0; t < nt; t++) {                                                           \
-                        qt_epilogue8_avx2(acc[t], c, 8, mant, shift, radd, rsub, rsft, rounding, lo, hi, y, yk, \
+                        qt_epilogue8_avx2(acc[t], c, 8, mant, shift, radd, rsub, rsft, rounding, lo, hi, zy, y, yk, \
                                           ((size_t) oh * OW + ow0 + t) * CP + c);                            \
                     }                                                                                        \
                 }                                                                                            \
@@ -333,31 +350,33 @@ QT_DEFINE_DEPTHWISE_AVX2(qt_depthwise16_avx2, int16_t, QT_LOAD8_I16)
 
 /* Depthwise entry, in the two steps of qt_conv_prepare / qt_conv_part (work items: output rows). */
 QT_INLINE const void *qt_depthwise_input(const void *x, int xk, int H, int W, int CP, int OH, int OW, int KH, int KW,
-                                         int SH, int SW, int PT, int PL, int DH, int DW, void *scratch, int copy) {
+                                         int SH, int SW, int PT, int PL, int DH, int DW, int zx, void *scratch,
+                                         int copy) {
     return qt_pad_input(x, xk, H, W, CP, PT, PL, qt_padded_extent(H, PT, OH, SH, KH, DH),
-                        qt_padded_extent(W, PL, OW, SW, KW, DW), xk == QT_I16 ? 16 : 8, scratch, copy);
+                        qt_padded_extent(W, PL, OW, SW, KW, DW), xk == QT_I16 ? 16 : 8, zx, scratch, copy);
 }
 
 QT_INLINE void qt_depthwise_prepare(const void *x, int xk, int H, int W, int CP, const int32_t *wpk,
                                     const int32_t *bias, const int32_t *mant, const int8_t *shift, int rounding, int lo,
-                                    int hi, void *y, int yk, int OH, int OW, int KH, int KW, int SH, int SW, int PT,
-                                    int PL, int DH, int DW, int16_t *scratch) {
-    (void) wpk, (void) bias, (void) mant, (void) shift, (void) rounding, (void) lo, (void) hi, (void) y, (void) yk;
-    qt_depthwise_input(x, xk, H, W, CP, OH, OW, KH, KW, SH, SW, PT, PL, DH, DW, scratch, 1);
+                                    int hi, int zy, void *y, int yk, int OH, int OW, int KH, int KW, int SH, int SW,
+                                    int PT, int PL, int DH, int DW, int16_t *scratch, int zx) {
+    (void) wpk, (void) bias, (void) mant, (void) shift, (void) rounding, (void) lo, (void) hi, (void) zy, (void) y;
+    (void) yk;
+    qt_depthwise_input(x, xk, H, W, CP, OH, OW, KH, KW, SH, SW, PT, PL, DH, DW, zx, scratch, 1);
 }
 
 QT_INLINE void qt_depthwise_part(const void *x, int xk, int H, int W, int CP, const int32_t *wpk, const int32_t *bias,
-                                 const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, void *y,
+                                 const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, int zy, void *y,
                                  int yk, int OH, int OW, int KH, int KW, int SH, int SW, int PT, int PL, int DH, int DW,
-                                 int16_t *scratch, int w0, int w1) {
-    const void *in = qt_depthwise_input(x, xk, H, W, CP, OH, OW, KH, KW, SH, SW, PT, PL, DH, DW, scratch, 0);
+                                 int16_t *scratch, int zx, int w0, int w1) {
+    const void *in = qt_depthwise_input(x, xk, H, W, CP, OH, OW, KH, KW, SH, SW, PT, PL, DH, DW, zx, scratch, 0);
     const int WP = qt_padded_extent(W, PL, OW, SW, KW, DW);
     if (xk == QT_I16) {
-        qt_depthwise16_avx2((const int16_t *) in, WP, CP, wpk, bias, mant, shift, rounding, lo, hi, y, yk, OH, OW, KH,
-                            KW, SH, SW, DH, DW, w0, w1);
+        qt_depthwise16_avx2((const int16_t *) in, WP, CP, wpk, bias, mant, shift, rounding, lo, hi, zy, y, yk, OH, OW,
+                            KH, KW, SH, SW, DH, DW, w0, w1);
     } else {
-        qt_depthwise8_avx2((const uint8_t *) in, WP, CP, wpk, bias, mant, shift, rounding, lo, hi, y, yk, OH, OW, KH,
-                           KW, SH, SW, DH, DW, w0, w1);
+        qt_depthwise8_avx2((const uint8_t *) in, WP, CP, wpk, bias, mant, shift, rounding, lo, hi, zy, y, yk, OH, OW,
+                           KH, KW, SH, SW, DH, DW, w0, w1);
     }
 }
 
@@ -372,26 +391,34 @@ QT_INLINE __m256i qt_load8_i32(const void *p, int kind, size_t i) {
     return _mm256_cvtepi16_epi32(_mm_loadu_si128((const __m128i *) ((const int16_t *) p + i)));
 }
 
-/* apply(M, a) rounding upward for 8 int32 lanes a, as 64-bit lanes (even and odd elements), unsaturated. */
-QT_INLINE void qt_apply_upward8(__m256i a, int32_t m, int n, __m256i *even, __m256i *odd) {
+/*
+ * apply(M, a) + z rounding upward for 8 int32 lanes a, as 64-bit lanes (even and odd elements),
+ * unsaturated; z is folded into the subtrahend as in qt_upward_constants.
+ */
+QT_INLINE void qt_apply_upward8(__m256i a, int32_t m, int n, int z, __m256i *even, __m256i *odd) {
     const __m256i mv = _mm256_set1_epi64x(m);
     const __m256i add = _mm256_set1_epi64x((long long) ((n > 0 ? (uint64_t) 1 << (n - 1) : 0) + ((uint64_t) 1 << 63)));
-    const __m256i sub = _mm256_set1_epi64x((long long) (((uint64_t) 1 << 63) >> n));
+    const __m256i sub = _mm256_set1_epi64x((long long) ((((uint64_t) 1 << 63) >> n) - (uint64_t) (int64_t) z));
     const __m128i sh = _mm_cvtsi32_si128(n);
     *even = _mm256_sub_epi64(_mm256_srl_epi64(_mm256_add_epi64(_mm256_mul_epi32(a, mv), add), sh), sub);
     *odd = _mm256_sub_epi64(_mm256_srl_epi64(_mm256_add_epi64(_mm256_mul_epi32(_mm256_srli_epi64(a, 32), mv), add), sh),
                             sub);
 }
 
-/* qt_add rounding upward, 8 elements at a time (n a multiple of 8); exact as the scalar one. */
+/*
+ * qt_add rounding upward, 8 elements at a time (n a multiple of 8); exact as the scalar one. The
+ * differences a - za and b - zb fit int32 (8- and 16-bit operands); zy rides on a's rounding.
+ */
 QT_INLINE void qt_add_upward_avx2(const void *a, int ak, const void *b, int bk, void *y, int yk, size_t n, int32_t ma,
-                                  int na, int32_t mb, int nb, int lo, int hi) {
+                                  int na, int32_t mb, int nb, int lo, int hi, int za, int zb, int zy) {
     const __m256i vlo = _mm256_set1_epi64x(lo);
     const __m256i vhi = _mm256_set1_epi64x(hi);
+    const __m256i vza = _mm256_set1_epi32(za);
+    const __m256i vzb = _mm256_set1_epi32(zb);
     for (size_t i = 0; i < n; i += 8) {
         __m256i ae, ao, be, bo;
-        qt_apply_upward8(qt_load8_i32(a, ak, i), ma, na, &ae, &ao);
-        qt_apply_upward8(qt_load8_i32(b, bk, i), mb, nb, &be, &bo);
+        qt_apply_upward8(_mm256_sub_epi32(qt_load8_i32(a, ak, i), vza), ma, na, zy, &ae, &ao);
+        qt_apply_upward8(_mm256_sub_epi32(qt_load8_i32(b, bk, i), vzb), mb, nb, 0, &be, &bo);
         const __m256i e = qt_clamp64(_mm256_add_epi64(ae, be), vlo, vhi);
         const __m256i o = qt_clamp64(_mm256_add_epi64(ao, bo), vlo, vhi);
         qt_store8_avx2(_mm256_blend_epi32(e, _mm256_slli_epi64(o, 32), 0xAA), y, yk, i);

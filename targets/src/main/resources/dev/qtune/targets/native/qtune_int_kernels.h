@@ -15,12 +15,14 @@
  *   packed int16 [ceil(OCP/OB)][KH*KW][CP/2][OB][2]: a pair of input channels times OB weight
  *   pairs, one vpmaddwd on AVX2; exact for any operands (a pair sum of int16 products fits int32).
  * - dot 8: inputs are unsigned 8-bit (u8 as stored; i8 offset by +128 into scratch, the bias
- *   carrying -128 * sum(w) so the sum is unchanged, padding reading a row of 128s) and weights
+ *   carrying -128 * sum(w) so the sum is unchanged, padding reading zx + 128) and weights
  *   packed int8 [ceil(OCP/OB)][KH*KW][CP/4][OB][4]: vpmaddubsw + vpmaddwd on AVX2. Chosen only
  *   where no int16 pair sum can saturate (the generator checks weights against the input range).
  *
  * Bias, mantissa and shift arrays have ceil(OCP/OB)*OB entries. Input pixels outside the image
- * read the zero row. The portable versions below define the arithmetic; AVX2 ones are fast.
+ * read the pad row ("zero": CP elements of the input's zero point zx in the dot layout's type, so
+ * zx + 128 for an i8 input on dot 8); the epilogue adds the output zero point zy after the
+ * multiplier (qt_clamp_zp). The portable versions below define the arithmetic; AVX2 ones are fast.
  */
 QT_INLINE const int16_t *qt_widen(const void *x, int xk, size_t n, int16_t *x16, int copy) {
     if (xk == QT_I16 || !copy) {
@@ -43,7 +45,7 @@ QT_INLINE const uint8_t *qt_unsigned8(const void *x, int xk, size_t n, uint8_t *
     return x8;
 }
 
-/* The input rows (pixel pointers, or the zero row) of one tile at tap (kh, kw); esize bytes per element. */
+/* The input rows (pixel pointers, or the pad row) of one tile at tap (kh, kw); esize bytes per element. */
 QT_INLINE void qt_tile_rows(const void *x, const void *zero, int esize, int H, int W, int CP, int oh, int ow0, int nt,
                             int kh, int kw, int SH, int SW, int PT, int PL, int DH, int DW, int OWT, const void **row) {
     const int ih = oh * SH - PT + kh * DH;
@@ -66,9 +68,9 @@ QT_INLINE int qt_padded_extent(int n, int p0, int out, int stride, int k, int di
 
 #define QT_DEFINE_CONV(NAME, ACC_T, APPLY)                                                              \
     QT_INLINE void NAME(const void *x, int H, int W, int CP, const void *wpk, const int32_t *bias,       \
-                        const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, void *y, int yk, \
-                        int OH, int OW, int OCP, int KH, int KW, int SH, int SW, int PT, int PL, int DH, int DW, \
-                        int OB, int OWT, int DOT, const void *zero, int w0, int w1) {                        \
+                        const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, int zy, void *y, \
+                        int yk, int OH, int OW, int OCP, int KH, int KW, int SH, int SW, int PT, int PL, int DH,  \
+                        int DW, int OB, int OWT, int DOT, const void *zero, int w0, int w1) {                \
         const int G = DOT == 8 ? 4 : 2;                                                                      \
         for (int w = w0; w < w1; w++) {                                                                      \
             {                                                                                                \
@@ -116,7 +118,7 @@ QT_INLINE int qt_padded_extent(int n, int p0, int out, int stride, int k, int di
                         for (int o = 0; o < oend; o++) {                                                     \
                             const int ch = ob * OB + o;                                                      \
                             qt_store(y, yk, base + o,                                                        \
-                                     qt_clamp(APPLY(acc[t][o], mant[ch], shift[ch], rounding), lo, hi));     \
+                                     qt_clamp_zp(APPLY(acc[t][o], mant[ch], shift[ch], rounding), zy, lo, hi)); \
                         }                                                                                    \
                     }                                                                                        \
                 }                                                                                            \
@@ -148,87 +150,95 @@ QT_INLINE int qt_conv_fast(int OB) {
 
 /* The input the kernel reads (x itself or scratch); fills scratch when copy is set. */
 QT_INLINE const void *qt_conv_input(const void *x, int xk, int H, int W, int CP, int OH, int OW, int KH, int KW,
-                                    int SH, int SW, int PT, int PL, int DH, int DW, int OB, int DOT, void *scratch,
-                                    int copy) {
+                                    int SH, int SW, int PT, int PL, int DH, int DW, int OB, int DOT, int zx,
+                                    void *scratch, int copy) {
 #if defined(__AVX2__)
     if (qt_conv_fast(OB)) {
         return qt_pad_input(x, xk, H, W, CP, PT, PL, qt_padded_extent(H, PT, OH, SH, KH, DH),
-                            qt_padded_extent(W, PL, OW, SW, KW, DW), DOT, scratch, copy);
+                            qt_padded_extent(W, PL, OW, SW, KW, DW), DOT, zx, scratch, copy);
     }
 #else
     (void) OH, (void) OW, (void) KH, (void) KW, (void) SH, (void) SW, (void) PT, (void) PL, (void) DH, (void) DW;
-    (void) OB;
+    (void) OB, (void) zx;
 #endif
     const size_t n = (size_t) H * W * CP;
     return DOT == 8 ? (const void *) qt_unsigned8(x, xk, n, (uint8_t *) scratch, copy)
                     : (const void *) qt_widen(x, xk, n, (int16_t *) scratch, copy);
 }
 
+/*
+ * zy is the output zero point (after hi, with the requantization); zero and zx, last, the padding:
+ * the pad row the portable kernel reads and the input zero point the halo-padded copy is filled with.
+ */
 QT_INLINE void qt_conv_prepare(const void *x, int xk, int H, int W, int CP, const void *wpk, const int32_t *bias,
-                               const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, void *y, int yk,
-                               int OH, int OW, int OCP, int KH, int KW, int SH, int SW, int PT, int PL, int DH, int DW,
-                               int OB, int OWT, int DOT, int16_t *scratch, const void *zero) {
-    (void) wpk, (void) bias, (void) mant, (void) shift, (void) rounding, (void) lo, (void) hi, (void) y, (void) yk;
-    (void) OCP, (void) OWT, (void) zero;
-    qt_conv_input(x, xk, H, W, CP, OH, OW, KH, KW, SH, SW, PT, PL, DH, DW, OB, DOT, scratch, 1);
+                               const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, int zy, void *y,
+                               int yk, int OH, int OW, int OCP, int KH, int KW, int SH, int SW, int PT, int PL, int DH,
+                               int DW, int OB, int OWT, int DOT, int16_t *scratch, const void *zero, int zx) {
+    (void) wpk, (void) bias, (void) mant, (void) shift, (void) rounding, (void) lo, (void) hi, (void) zy, (void) y;
+    (void) yk, (void) OCP, (void) OWT, (void) zero;
+    qt_conv_input(x, xk, H, W, CP, OH, OW, KH, KW, SH, SW, PT, PL, DH, DW, OB, DOT, zx, scratch, 1);
 }
 
 QT_INLINE void qt_conv_part(const void *x, int xk, int H, int W, int CP, const void *wpk, const int32_t *bias,
-                            const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, void *y, int yk,
-                            int OH, int OW, int OCP, int KH, int KW, int SH, int SW, int PT, int PL, int DH, int DW,
-                            int OB, int OWT, int DOT, int16_t *scratch, const void *zero, int w0, int w1) {
-    const void *in = qt_conv_input(x, xk, H, W, CP, OH, OW, KH, KW, SH, SW, PT, PL, DH, DW, OB, DOT, scratch, 0);
+                            const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, int zy, void *y,
+                            int yk, int OH, int OW, int OCP, int KH, int KW, int SH, int SW, int PT, int PL, int DH,
+                            int DW, int OB, int OWT, int DOT, int16_t *scratch, const void *zero, int zx, int w0,
+                            int w1) {
+    const void *in = qt_conv_input(x, xk, H, W, CP, OH, OW, KH, KW, SH, SW, PT, PL, DH, DW, OB, DOT, zx, scratch, 0);
 #if defined(__AVX2__)
     if (qt_conv_fast(OB)) {
-        qt_conv_avx2(in, qt_padded_extent(W, PL, OW, SW, KW, DW), CP, wpk, bias, mant, shift, rounding, lo, hi, y, yk,
-                     OH, OW, OCP, KH, KW, SH, SW, DH, DW, OB, OWT, DOT, w0, w1);
+        qt_conv_avx2(in, qt_padded_extent(W, PL, OW, SW, KW, DW), CP, wpk, bias, mant, shift, rounding, lo, hi, zy, y,
+                     yk, OH, OW, OCP, KH, KW, SH, SW, DH, DW, OB, OWT, DOT, w0, w1);
         return;
     }
 #endif
-    qt_conv_generic(in, H, W, CP, wpk, bias, mant, shift, rounding, lo, hi, y, yk, OH, OW, OCP, KH, KW, SH, SW, PT, PL,
-                    DH, DW, OB, OWT, DOT, zero, w0, w1);
+    qt_conv_generic(in, H, W, CP, wpk, bias, mant, shift, rounding, lo, hi, zy, y, yk, OH, OW, OCP, KH, KW, SH, SW, PT,
+                    PL, DH, DW, OB, OWT, DOT, zero, w0, w1);
 }
 
 /* The same with int64 accumulators (dot 16 only, portable kernel): layers whose worst case overflows int32. */
 QT_INLINE void qt_conv_wide_prepare(const void *x, int xk, int H, int W, int CP, const void *wpk, const int32_t *bias,
-                                    const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, void *y,
-                                    int yk, int OH, int OW, int OCP, int KH, int KW, int SH, int SW, int PT, int PL,
-                                    int DH, int DW, int OB, int OWT, int DOT, int16_t *scratch, const void *zero) {
-    (void) wpk, (void) bias, (void) mant, (void) shift, (void) rounding, (void) lo, (void) hi, (void) y, (void) yk;
-    (void) OH, (void) OW, (void) OCP, (void) KH, (void) KW, (void) SH, (void) SW, (void) PT, (void) PL, (void) DH;
-    (void) DW, (void) OB, (void) OWT, (void) DOT, (void) zero;
+                                    const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, int zy,
+                                    void *y, int yk, int OH, int OW, int OCP, int KH, int KW, int SH, int SW, int PT,
+                                    int PL, int DH, int DW, int OB, int OWT, int DOT, int16_t *scratch,
+                                    const void *zero, int zx) {
+    (void) wpk, (void) bias, (void) mant, (void) shift, (void) rounding, (void) lo, (void) hi, (void) zy, (void) y;
+    (void) yk, (void) OH, (void) OW, (void) OCP, (void) KH, (void) KW, (void) SH, (void) SW, (void) PT, (void) PL;
+    (void) DH, (void) DW, (void) OB, (void) OWT, (void) DOT, (void) zero, (void) zx;
     qt_widen(x, xk, (size_t) H * W * CP, scratch, 1);
 }
 
 QT_INLINE void qt_conv_wide_part(const void *x, int xk, int H, int W, int CP, const void *wpk, const int32_t *bias,
-                                 const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, void *y, int yk,
-                                 int OH, int OW, int OCP, int KH, int KW, int SH, int SW, int PT, int PL, int DH, int DW,
-                                 int OB, int OWT, int DOT, int16_t *scratch, const void *zero, int w0, int w1) {
-    (void) DOT;
+                                 const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, int zy,
+                                 void *y, int yk, int OH, int OW, int OCP, int KH, int KW, int SH, int SW, int PT,
+                                 int PL, int DH, int DW, int OB, int OWT, int DOT, int16_t *scratch, const void *zero,
+                                 int zx, int w0, int w1) {
+    (void) DOT, (void) zx;
     qt_conv_wide_generic(qt_widen(x, xk, (size_t) H * W * CP, scratch, 0), H, W, CP, wpk, bias, mant, shift, rounding,
-                         lo, hi, y, yk, OH, OW, OCP, KH, KW, SH, SW, PT, PL, DH, DW, OB, OWT, 16, zero, w0, w1);
+                         lo, hi, zy, y, yk, OH, OW, OCP, KH, KW, SH, SW, PT, PL, DH, DW, OB, OWT, 16, zero, w0, w1);
 }
 
 /* Both steps on one thread (tools and tests; generated code splits the items over threads). */
 QT_INLINE void qt_conv(const void *x, int xk, int H, int W, int CP, const void *wpk, const int32_t *bias,
-                       const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, void *y, int yk, int OH,
-                       int OW, int OCP, int KH, int KW, int SH, int SW, int PT, int PL, int DH, int DW, int OB,
-                       int OWT, int DOT, int16_t *scratch, const void *zero) {
-    qt_conv_prepare(x, xk, H, W, CP, wpk, bias, mant, shift, rounding, lo, hi, y, yk, OH, OW, OCP, KH, KW, SH, SW, PT, PL,
-                    DH, DW, OB, OWT, DOT, scratch, zero);
-    qt_conv_part(x, xk, H, W, CP, wpk, bias, mant, shift, rounding, lo, hi, y, yk, OH, OW, OCP, KH, KW, SH, SW, PT, PL,
-                 DH, DW, OB, OWT, DOT, scratch, zero, 0, (OCP + OB - 1) / OB * OH);
+                       const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, int zy, void *y, int yk,
+                       int OH, int OW, int OCP, int KH, int KW, int SH, int SW, int PT, int PL, int DH, int DW, int OB,
+                       int OWT, int DOT, int16_t *scratch, const void *zero, int zx) {
+    qt_conv_prepare(x, xk, H, W, CP, wpk, bias, mant, shift, rounding, lo, hi, zy, y, yk, OH, OW, OCP, KH, KW, SH, SW,
+                    PT, PL, DH, DW, OB, OWT, DOT, scratch, zero, zx);
+    qt_conv_part(x, xk, H, W, CP, wpk, bias, mant, shift, rounding, lo, hi, zy, y, yk, OH, OW, OCP, KH, KW, SH, SW, PT,
+                 PL, DH, DW, OB, OWT, DOT, scratch, zero, zx, 0, (OCP + OB - 1) / OB * OH);
 }
 
 /*
  * Grouped convolution (depthwise included), NHWC, one output channel at a time: the general
- * case. Weights are [OC][KH*KW][C/group] (OIHW with the taps before the channels).
+ * case. Weights are [OC][KH*KW][C/group] (OIHW with the taps before the channels). Taps in the
+ * padding read the input zero point zx; the output stage adds zy.
  */
 #define QT_DEFINE_CONV_GROUPED(NAME, ACC_T, APPLY)                                                      \
     QT_INLINE void NAME(const void *x, int xk, int H, int W, int CP, int C, const int8_t *w,             \
                         const int32_t *bias, const int32_t *mant, const int8_t *shift, int rounding, int lo, \
-                        int hi, void *y, int yk, int OH, int OW, int OC, int OCP, int KH, int KW, int SH,   \
-                        int SW, int PT, int PL, int DH, int DW, int group) {                                 \
+                        int hi, int zy, void *y, int yk, int OH, int OW, int OC, int OCP, int KH, int KW,  \
+                        int SH, int SW, int PT, int PL, int DH, int DW, int group, int zx) {                \
         const int cg = C / group;                                                                            \
         const int mg = OC / group;                                                                           \
         _Pragma("omp parallel for schedule(static) num_threads(qt_threads) if(qt_threads > 1)")             \
@@ -240,22 +250,25 @@ QT_INLINE void qt_conv(const void *x, int xk, int H, int W, int CP, const void *
                     ACC_T acc = bias[o];                                                                     \
                     for (int kh = 0; kh < KH; kh++) {                                                        \
                         const int ih = oh * SH - PT + kh * DH;                                               \
-                        if (ih < 0 || ih >= H) {                                                             \
+                        if ((ih < 0 || ih >= H) && zx == 0) {                                                \
                             continue;                                                                        \
                         }                                                                                    \
                         for (int kw = 0; kw < KW; kw++) {                                                    \
                             const int iw = ow * SW - PL + kw * DW;                                           \
-                            if (iw < 0 || iw >= W) {                                                         \
+                            const int8_t *wt = w + ((size_t) o * KH * KW + kh * KW + kw) * cg;               \
+                            if (ih < 0 || ih >= H || iw < 0 || iw >= W) {                                    \
+                                for (int c = 0; c < cg && zx != 0; c++) {                                    \
+                                    acc += (ACC_T) zx * wt[c];                                               \
+                                }                                                                            \
                                 continue;                                                                    \
                             }                                                                                \
                             const size_t xb = ((size_t) ih * W + iw) * CP + c0;                              \
-                            const int8_t *wt = w + ((size_t) o * KH * KW + kh * KW + kw) * cg;               \
                             for (int c = 0; c < cg; c++) {                                                   \
                                 acc += (ACC_T) qt_load(x, xk, xb + c) * wt[c];                               \
                             }                                                                                \
                         }                                                                                    \
                     }                                                                                        \
-                    qt_store(y, yk, obase + o, qt_clamp(APPLY(acc, mant[o], shift[o], rounding), lo, hi));   \
+                    qt_store(y, yk, obase + o, qt_clamp_zp(APPLY(acc, mant[o], shift[o], rounding), zy, lo, hi)); \
                 }                                                                                            \
                 for (int o = OC; o < OCP; o++) {                                                             \
                     qt_store(y, yk, obase + o, 0);                                                           \
@@ -269,12 +282,12 @@ QT_DEFINE_CONV_GROUPED(qt_conv_grouped_wide, int64_t, qt_apply_wide)
 
 /*
  * Depthwise convolution (group = C = OC), NHWC, vectorised over channels. Weights are
- * [KH*KW][CP] (zeros at padded channels).
+ * [KH*KW][CP] (zeros at padded channels). Taps in the padding read the input zero point zx.
  */
 QT_INLINE void qt_conv_depthwise(const void *x, int xk, int H, int W, int CP, const int8_t *w, const int32_t *bias,
-                                 const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, void *y,
-                                 int yk, int OH, int OW, int KH, int KW, int SH, int SW, int PT, int PL, int DH,
-                                 int DW) {
+                                 const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, int zy,
+                                 void *y, int yk, int OH, int OW, int KH, int KW, int SH, int SW, int PT, int PL,
+                                 int DH, int DW, int zx) {
     _Pragma("omp parallel for schedule(static) num_threads(qt_threads) if(qt_threads > 1)")
     for (int oh = 0; oh < OH; oh++) {
         int32_t acc[CP];
@@ -284,16 +297,19 @@ QT_INLINE void qt_conv_depthwise(const void *x, int xk, int H, int W, int CP, co
             }
             for (int kh = 0; kh < KH; kh++) {
                 const int ih = oh * SH - PT + kh * DH;
-                if (ih < 0 || ih >= H) {
+                if ((ih < 0 || ih >= H) && zx == 0) {
                     continue;
                 }
                 for (int kw = 0; kw < KW; kw++) {
                     const int iw = ow * SW - PL + kw * DW;
-                    if (iw < 0 || iw >= W) {
+                    const int8_t *wt = w + (size_t) (kh * KW + kw) * CP;
+                    if (ih < 0 || ih >= H || iw < 0 || iw >= W) {
+                        for (int c = 0; c < CP && zx != 0; c++) {
+                            acc[c] += zx * (int32_t) wt[c];
+                        }
                         continue;
                     }
                     const size_t xb = ((size_t) ih * W + iw) * CP;
-                    const int8_t *wt = w + (size_t) (kh * KW + kw) * CP;
                     for (int c = 0; c < CP; c++) {
                         acc[c] += qt_load(x, xk, xb + c) * (int32_t) wt[c];
                     }
@@ -301,35 +317,39 @@ QT_INLINE void qt_conv_depthwise(const void *x, int xk, int H, int W, int CP, co
             }
             const size_t ob = ((size_t) oh * OW + ow) * CP;
             for (int c = 0; c < CP; c++) {
-                qt_store(y, yk, ob + c, qt_clamp(qt_apply(acc[c], mant[c], shift[c], rounding), lo, hi));
+                qt_store(y, yk, ob + c, qt_clamp_zp(qt_apply(acc[c], mant[c], shift[c], rounding), zy, lo, hi));
             }
         }
     }
 }
 
-/* y = clamp(apply(Ma, a) + apply(Mb, b)) element-wise (QAdd). */
+/* y = clamp(apply(Ma, a - za) + apply(Mb, b - zb) + zy) element-wise (QAdd). */
 QT_INLINE void qt_add(const void *a, int ak, const void *b, int bk, void *y, int yk, size_t n, int32_t ma, int na,
-                      int32_t mb, int nb, int rounding, int lo, int hi) {
+                      int32_t mb, int nb, int rounding, int lo, int hi, int za, int zb, int zy) {
     size_t i0 = 0;
 #if defined(__AVX2__)
     if (rounding == QT_UPWARD) {
         i0 = n / 8 * 8;
-        qt_add_upward_avx2(a, ak, b, bk, y, yk, i0, ma, na, mb, nb, lo, hi);
+        qt_add_upward_avx2(a, ak, b, bk, y, yk, i0, ma, na, mb, nb, lo, hi, za, zb, zy);
     }
 #endif
     for (size_t i = i0; i < n; i++) {
-        int64_t v = qt_apply(qt_load(a, ak, i), ma, na, rounding) + qt_apply(qt_load(b, bk, i), mb, nb, rounding);
-        qt_store(y, yk, i, qt_clamp(v, lo, hi));
+        int64_t v = qt_apply(qt_load(a, ak, i) - za, ma, na, rounding)
+                + qt_apply(qt_load(b, bk, i) - zb, mb, nb, rounding);
+        qt_store(y, yk, i, qt_clamp_zp(v, zy, lo, hi));
     }
 }
 
-/* One input of a channel concat (QConcat, axis 1): its C channels land at channel offset c0. */
+/*
+ * One input of a channel concat (QConcat, axis 1): its C channels land at channel offset c0, as
+ * clamp(apply(M, x - zx) + zy).
+ */
 QT_INLINE void qt_concat_part(const void *x, int xk, int C, int CP, void *y, int yk, int YCP, int c0, int HW,
-                              int32_t m, int n, int rounding, int lo, int hi) {
+                              int32_t m, int n, int rounding, int lo, int hi, int zx, int zy) {
     for (int i = 0; i < HW; i++) {
         for (int c = 0; c < C; c++) {
-            int64_t v = qt_apply(qt_load(x, xk, (size_t) i * CP + c), m, n, rounding);
-            qt_store(y, yk, (size_t) i * YCP + c0 + c, qt_clamp(v, lo, hi));
+            int64_t v = qt_apply(qt_load(x, xk, (size_t) i * CP + c) - zx, m, n, rounding);
+            qt_store(y, yk, (size_t) i * YCP + c0 + c, qt_clamp_zp(v, zy, lo, hi));
         }
     }
 }
@@ -350,12 +370,14 @@ QT_INLINE int32_t qt_rounded_divide(int64_t sum, int count) {
 }
 
 /*
- * Max or average pool, NHWC. Padding never wins a max; an average divides by the window's
- * element count (count_include_pad: the positions inside the explicit pads count too).
+ * Max or average pool, NHWC. Padding never wins a max; an average is z + round(S / count) with S
+ * the sum of (q - z) over the window's image elements (padding is real 0 and adds nothing) and the
+ * window's element count (count_include_pad: the positions inside the explicit pads count too);
+ * z is the input's zero point (a max ignores it).
  */
 QT_INLINE void qt_pool_int(const void *x, void *y, int kind, int H, int W, int CP, int OH, int OW, int KH, int KW,
                            int SH, int SW, int PT, int PL, int PB, int PR, int DH, int DW, int is_max,
-                           int count_pad) {
+                           int count_pad, int z) {
     for (int oh = 0; oh < OH; oh++) {
         for (int ow = 0; ow < OW; ow++) {
             const size_t ob = ((size_t) oh * OW + ow) * CP;
@@ -372,7 +394,7 @@ QT_INLINE void qt_pool_int(const void *x, void *y, int kind, int H, int W, int C
                         }
                         if (ih >= 0 && ih < H && iw >= 0 && iw < W) {
                             int32_t v = qt_load(x, kind, ((size_t) ih * W + iw) * CP + c);
-                            acc = is_max ? (v > acc ? v : acc) : acc + v;
+                            acc = is_max ? (v > acc ? v : acc) : acc + (v - z);
                             n++;
                         }
                     }
@@ -381,7 +403,7 @@ QT_INLINE void qt_pool_int(const void *x, void *y, int kind, int H, int W, int C
                 if (is_max) {
                     r = (int32_t) acc;
                 } else {
-                    r = qt_rounded_divide(acc, count_pad ? padded : (n > 0 ? n : 1));
+                    r = z + qt_rounded_divide(acc, count_pad ? padded : (n > 0 ? n : 1));
                 }
                 qt_store(y, kind, ob + c, r);
             }
@@ -389,14 +411,14 @@ QT_INLINE void qt_pool_int(const void *x, void *y, int kind, int H, int W, int C
     }
 }
 
-/* Global average pool, NHWC [HW][CP] to [CP]. */
-QT_INLINE void qt_global_avg_pool_int(const void *x, void *y, int kind, int HW, int CP) {
+/* Global average pool, NHWC [HW][CP] to [CP]: z + round(sum of (q - z) / HW), z the zero point. */
+QT_INLINE void qt_global_avg_pool_int(const void *x, void *y, int kind, int HW, int CP, int z) {
     for (int c = 0; c < CP; c++) {
         int64_t sum = 0;
         for (int i = 0; i < HW; i++) {
-            sum += qt_load(x, kind, (size_t) i * CP + c);
+            sum += qt_load(x, kind, (size_t) i * CP + c) - z;
         }
-        qt_store(y, kind, c, qt_rounded_divide(sum, HW));
+        qt_store(y, kind, c, z + qt_rounded_divide(sum, HW));
     }
 }
 

@@ -113,6 +113,15 @@ QT_INLINE int32_t qt_clamp(int64_t v, int lo, int hi) {
     return (int32_t) (v < lo ? lo : v > hi ? hi : v);
 }
 
+/*
+ * The output stage with zero point z (integer-semantics.md, "Zero points"): clamp(v + z, lo, hi),
+ * computed as clamp(v, lo - z, hi - z) + z so that no v (a saturated wide one included) overflows.
+ * With z a literal 0 it is qt_clamp.
+ */
+QT_INLINE int32_t qt_clamp_zp(int64_t v, int z, int lo, int hi) {
+    return qt_clamp(v, lo - z, hi - z) + z;
+}
+
 /* ---- fp32 helpers with Java's Math.max / Math.min semantics (NaN wins, +0 > -0) ---- */
 
 QT_INLINE float qt_jmax(float a, float b) {
@@ -143,23 +152,31 @@ QT_INLINE float qt_jmin(float a, float b) {
 
 /* ---- boundaries ---- */
 
-/* q = clamp(rint(x / s)), NaN -> 0; from fp32 NCHW [C][HW] to integer NHWC [HW][CP]. */
-QT_INLINE void qt_quantize(const float *x, void *y, int kind, int C, int HW, int CP, float s, int lo, int hi) {
+/* q = clamp(rint(x / s) + z), NaN -> clamp(z); from fp32 NCHW [C][HW] to integer NHWC [HW][CP]. */
+QT_INLINE void qt_quantize(const float *x, void *y, int kind, int C, int HW, int CP, float s, int z, int lo, int hi) {
+    /* rint(x / s) is clamped to [lo - z, hi - z] (small integers, exact as floats), then z added. */
+    const int zlo = lo - z;
+    const int zhi = hi - z;
+    const int32_t qnan = qt_clamp(z, lo, hi);
     for (int c = 0; c < C; c++) {
         int i0 = 0;
 #if defined(__AVX2__)
-        /* The same arithmetic on 8 pixels: IEEE division, round to nearest even, NaN to 0, clamp. */
+        /* The same arithmetic on 8 pixels: IEEE division, round to nearest even, NaN to clamp(z), clamp. */
         const __m256 vs = _mm256_set1_ps(s);
-        const __m256 vlo = _mm256_set1_ps((float) lo);
-        const __m256 vhi = _mm256_set1_ps((float) hi);
+        const __m256 vlo = _mm256_set1_ps((float) zlo);
+        const __m256 vhi = _mm256_set1_ps((float) zhi);
+        const __m256i vz = _mm256_set1_epi32(z);
+        const __m256i vnan = _mm256_set1_epi32(qnan);
         i0 = HW / 8 * 8;
         for (int i = 0; i < i0; i += 8) {
             const __m256 r = _mm256_div_ps(_mm256_loadu_ps(x + (size_t) c * HW + i), vs);
             const __m256 ok = _mm256_cmp_ps(r, r, _CMP_ORD_Q);
             __m256 q = _mm256_round_ps(r, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
             q = _mm256_min_ps(_mm256_max_ps(q, vlo), vhi);
+            const __m256i okm = _mm256_castps_si256(ok);
+            const __m256i qz = _mm256_add_epi32(_mm256_cvttps_epi32(q), vz);
             int32_t v[8] __attribute__((aligned(32)));
-            _mm256_store_si256((__m256i *) v, _mm256_and_si256(_mm256_cvttps_epi32(q), _mm256_castps_si256(ok)));
+            _mm256_store_si256((__m256i *) v, _mm256_or_si256(_mm256_and_si256(qz, okm), _mm256_andnot_si256(okm, vnan)));
             for (int k = 0; k < 8; k++) {
                 qt_store(y, kind, (size_t) (i + k) * CP + c, v[k]);
             }
@@ -169,18 +186,18 @@ QT_INLINE void qt_quantize(const float *x, void *y, int kind, int C, int HW, int
             float r = x[(size_t) c * HW + i] / s;
             int32_t q;
             if (r != r) {
-                q = 0;
+                q = qnan;
             } else {
                 r = rintf(r);
-                q = r < (float) lo ? lo : r > (float) hi ? hi : (int32_t) r;
+                q = (r < (float) zlo ? zlo : r > (float) zhi ? zhi : (int32_t) r) + z;
             }
             qt_store(y, kind, (size_t) i * CP + c, q);
         }
     }
 }
 
-/* x = (float) q * s; from integer NHWC [HW][CP] to fp32 NCHW [C][HW]. */
-QT_INLINE void qt_dequantize(const void *x, int kind, float *y, int C, int HW, int CP, float s) {
+/* x = (float) (q - z) * s; from integer NHWC [HW][CP] to fp32 NCHW [C][HW]. */
+QT_INLINE void qt_dequantize(const void *x, int kind, float *y, int C, int HW, int CP, float s, int z) {
     for (int c = 0; c < C; c++) {
         int i0 = 0;
 #if defined(__AVX2__)
@@ -190,12 +207,12 @@ QT_INLINE void qt_dequantize(const void *x, int kind, float *y, int C, int HW, i
             for (int k = 0; k < 8; k++) {
                 v[k] = qt_load(x, kind, (size_t) (i + k) * CP + c);
             }
-            _mm256_storeu_ps(y + (size_t) c * HW + i,
-                             _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_load_si256((const __m256i *) v)), _mm256_set1_ps(s)));
+            const __m256i q = _mm256_sub_epi32(_mm256_load_si256((const __m256i *) v), _mm256_set1_epi32(z));
+            _mm256_storeu_ps(y + (size_t) c * HW + i, _mm256_mul_ps(_mm256_cvtepi32_ps(q), _mm256_set1_ps(s)));
         }
 #endif
         for (int i = i0; i < HW; i++) {
-            y[(size_t) c * HW + i] = (float) qt_load(x, kind, (size_t) i * CP + c) * s;
+            y[(size_t) c * HW + i] = (float) (qt_load(x, kind, (size_t) i * CP + c) - z) * s;
         }
     }
 }

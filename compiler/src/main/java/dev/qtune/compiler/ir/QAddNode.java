@@ -3,10 +3,11 @@ package dev.qtune.compiler.ir;
 import java.util.List;
 
 /**
- * Integer addition of two tensors of equal shape in different scales: each input is requantized
- * to the output scale by its own multiplier (inputs' multipliers, in input order, in
- * {@code requantize}) after its zero point is subtracted, the two results and the output zero point
- * are added and saturated to the range.
+ * Integer addition of two tensors of equal shape in different scales: each input, less its zero
+ * point, is taken to the output scale by its own multiplier (inputs' multipliers, in input order,
+ * in {@code requantize}) keeping {@link #extraBits()} bits below the point, the two are added and
+ * the sum rounded once; then the output zero point is added and the result saturated
+ * (docs/integer-semantics.md, "Add and Concat").
  */
 public record QAddNode(String name, List<String> inputs, String output, Requantize requantize,
                        List<Integer> inputZeroPoints) implements Node {
@@ -23,6 +24,29 @@ public record QAddNode(String name, List<String> inputs, String output, Requanti
     /** An addition of symmetric inputs. */
     public QAddNode(String name, List<String> inputs, String output, Requantize requantize) {
         this(name, inputs, output, requantize, List.of(0, 0));
+    }
+
+    /** The most bits below the point that the two rescaled inputs keep before their sum is rounded. */
+    public static final int EXTRA_BITS = 16;
+
+    /** k = min(16, n_a, n_b): bits below the point kept by both inputs (their multipliers' shifts bound it). */
+    public int extraBits() {
+        return Math.min(EXTRA_BITS, Math.min(requantize.multiplier(0).shift(), requantize.multiplier(1).shift()));
+    }
+
+    /** The input's multiplier times 2^k: it rescales input {@code i} keeping k bits below the point. */
+    public dev.qtune.compiler.quant.FixedPointMultiplier finer(int i) {
+        var m = requantize.multiplier(i);
+        return new dev.qtune.compiler.quant.FixedPointMultiplier(m.mantissa(), m.shift() - extraBits());
+    }
+
+    /** y = clamp(round(2^-k * (M_a 2^k (a - z_a) + M_b 2^k (b - z_b))) + z_y), each product rounded first. */
+    public int add(int a, int b) {
+        var rounding = requantize.rounding();
+        long sum = finer(0).apply((long) a - inputZeroPoints.get(0), rounding)
+                + finer(1).apply((long) b - inputZeroPoints.get(1), rounding);
+        long y = new dev.qtune.compiler.quant.FixedPointMultiplier(1 << 30, 30 + extraBits()).apply(sum, rounding);
+        return requantize.range().clamp(y + requantize.zeroPoint());
     }
 
     @Override

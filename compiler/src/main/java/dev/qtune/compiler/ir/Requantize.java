@@ -39,7 +39,8 @@ public record Requantize(List<FixedPointMultiplier> multipliers, Rounding roundi
 
     /** clamp(M_channel(a) + zeroPoint), the output value of accumulator (or rescaled input) {@code a}. */
     public int apply(long a, int channel) {
-        return range.clamp(multiplier(channel).apply(a, rounding) + zeroPoint);
+        long v = multiplier(channel).apply(a, rounding); // saturated at the long range for huge accumulators
+        return range.clamp(Math.max(-(1L << 62), Math.min(1L << 62, v)) + zeroPoint);
     }
 
     public FixedPointMultiplier multiplier(int channel) {

@@ -52,9 +52,15 @@ class IntElementwiseKernelsTest {
         Tensor y = IntReference.run(new QAddNode("add", List.of("a", "b"), "y", r), IntReference.inputs(List.of("a", "b"),
                 IntReference.tensor(ua ? DType.U8 : DType.I8, a, DIMS), IntReference.tensor(ub ? DType.U8 : DType.I8, b, DIMS)),
                 Map.of());
+        // docs/integer-semantics.md: both inputs rescaled keeping k = min(16, n_a, n_b) bits, the sum rounded once.
+        int k = Math.min(16, Math.min(ma.shift(), mb.shift()));
+        FixedPointMultiplier fa = new FixedPointMultiplier(ma.mantissa(), ma.shift() - k);
+        FixedPointMultiplier fb = new FixedPointMultiplier(mb.mantissa(), mb.shift() - k);
+        FixedPointMultiplier down = new FixedPointMultiplier(1 << 30, 30 + k);
         int[] expected = new int[n];
         for (int i = 0; i < n; i++) {
-            expected[i] = IntReference.clamp(IntReference.apply(a[i], ma, rounding) + IntReference.apply(b[i], mb, rounding), range);
+            long sum = IntReference.apply(a[i], fa, rounding) + IntReference.apply(b[i], fb, rounding);
+            expected[i] = IntReference.clamp(IntReference.apply(sum, down, rounding), range);
         }
         assertEquals(r.dtype(), y.dtype());
         assertArrayEquals(DIMS, y.shape().dims());
@@ -74,14 +80,15 @@ class IntElementwiseKernelsTest {
     }
 
     @Test
-    void qaddHandComputedTies() {
-        // M_a = M_b = 1/2: a = 3 -> 1.5, b = -3 -> -1.5. Upward: 2 + (-1) = 1; tonearest: 2 + (-2) = 0.
+    void qaddRoundsTheSumOnceHandComputed() {
+        // M_a = M_b = 1/2. 3/2 + (-3)/2 = 0 exactly (two separate roundings would give 1 upward);
+        // -3/2 + 0 is a tie: -1 upward, -2 to nearest (away from zero); 3/2 + 0: 2 either way.
         FixedPointMultiplier half = FixedPointMultiplier.of(0.5);
-        Map<String, Tensor> in = IntReference.inputs(List.of("a", "b"), IntReference.tensor(DType.I8, new int[] {3}, 1),
-                IntReference.tensor(DType.I8, new int[] {-3}, 1));
-        assertArrayEquals(new int[] {1}, IntReference.run(new QAddNode("add", List.of("a", "b"), "y",
+        Map<String, Tensor> in = IntReference.inputs(List.of("a", "b"), IntReference.tensor(DType.I8, new int[] {3, -3, 3}, 3),
+                IntReference.tensor(DType.I8, new int[] {-3, 0, 0}, 3));
+        assertArrayEquals(new int[] {0, -1, 2}, IntReference.run(new QAddNode("add", List.of("a", "b"), "y",
                 rq(List.of(half, half), Rounding.UPWARD, IntRange.signed(8))), in, Map.of()).ints());
-        assertArrayEquals(new int[] {0}, IntReference.run(new QAddNode("add", List.of("a", "b"), "y",
+        assertArrayEquals(new int[] {0, -2, 2}, IntReference.run(new QAddNode("add", List.of("a", "b"), "y",
                 rq(List.of(half, half), Rounding.TONEAREST, IntRange.signed(8))), in, Map.of()).ints());
     }
 

@@ -44,13 +44,13 @@ final class ElementEmitter {
             throw new LoweringException("QAdd node '" + a.name() + "' must add tensors of one shape for native code, but adds "
                     + x0.shape() + " and " + x1.shape());
         }
-        FixedPointMultiplier m0 = a.requantize().multiplier(0);
-        FixedPointMultiplier m1 = a.requantize().multiplier(1);
-        return String.format("    qt_add(%s, %s, %s, %s, %s, %s, %d, %d, %d, %d, %d, %s, %d, %d, %d, %d, %d);%n",
+        FixedPointMultiplier m0 = a.finer(0);
+        FixedPointMultiplier m1 = a.finer(1);
+        return String.format("    qt_add(%s, %s, %s, %s, %s, %s, %d, %d, %d, %d, %d, %d, %s, %d, %d, %d, %d, %d);%n",
                 ctx.buffer(a.inputs().get(0)), EmitContext.kind(x0.dtype()), ctx.buffer(a.inputs().get(1)),
                 EmitContext.kind(x1.dtype()), ctx.buffer(a.output()), EmitContext.kind(y.dtype()),
                 (long) y.spatial() * y.paddedChannels(), m0.mantissa(), m0.shift(), m1.mantissa(), m1.shift(),
-                IntConvEmitter.rounding(a.requantize().rounding()), a.requantize().range().min(),
+                a.extraBits(), IntConvEmitter.rounding(a.requantize().rounding()), a.requantize().range().min(),
                 a.requantize().range().max(), a.inputZeroPoints().get(0), a.inputZeroPoints().get(1),
                 a.requantize().zeroPoint());
     }

@@ -406,21 +406,32 @@ QT_INLINE void qt_apply_upward8(__m256i a, int32_t m, int n, int z, __m256i *eve
 }
 
 /*
+ * floor((s + 2^(k-1)) / 2^k) + z for 64-bit lanes s (|s| < 2^62), k in [0, 16]: the bias 2^63 makes
+ * the logical shift an arithmetic one, and is taken back with z in one subtraction.
+ */
+QT_INLINE __m256i qt_round_shift_upward64(__m256i s, int k, int z) {
+    const __m256i add = _mm256_set1_epi64x((long long) ((k > 0 ? (uint64_t) 1 << (k - 1) : 0) + ((uint64_t) 1 << 63)));
+    const __m256i sub = _mm256_set1_epi64x((long long) ((((uint64_t) 1 << 63) >> k) - (uint64_t) (int64_t) z));
+    return _mm256_sub_epi64(_mm256_srl_epi64(_mm256_add_epi64(s, add), _mm_cvtsi32_si128(k)), sub);
+}
+
+/*
  * qt_add rounding upward, 8 elements at a time (n a multiple of 8); exact as the scalar one. The
- * differences a - za and b - zb fit int32 (8- and 16-bit operands); zy rides on a's rounding.
+ * differences a - za and b - zb fit int32 (8- and 16-bit operands); each is rescaled with k extra
+ * bits (multipliers ma 2^-na, mb 2^-nb already carry them), the sum rounded by k, zy added.
  */
 QT_INLINE void qt_add_upward_avx2(const void *a, int ak, const void *b, int bk, void *y, int yk, size_t n, int32_t ma,
-                                  int na, int32_t mb, int nb, int lo, int hi, int za, int zb, int zy) {
+                                  int na, int32_t mb, int nb, int k, int lo, int hi, int za, int zb, int zy) {
     const __m256i vlo = _mm256_set1_epi64x(lo);
     const __m256i vhi = _mm256_set1_epi64x(hi);
     const __m256i vza = _mm256_set1_epi32(za);
     const __m256i vzb = _mm256_set1_epi32(zb);
     for (size_t i = 0; i < n; i += 8) {
         __m256i ae, ao, be, bo;
-        qt_apply_upward8(_mm256_sub_epi32(qt_load8_i32(a, ak, i), vza), ma, na, zy, &ae, &ao);
+        qt_apply_upward8(_mm256_sub_epi32(qt_load8_i32(a, ak, i), vza), ma, na, 0, &ae, &ao);
         qt_apply_upward8(_mm256_sub_epi32(qt_load8_i32(b, bk, i), vzb), mb, nb, 0, &be, &bo);
-        const __m256i e = qt_clamp64(_mm256_add_epi64(ae, be), vlo, vhi);
-        const __m256i o = qt_clamp64(_mm256_add_epi64(ao, bo), vlo, vhi);
+        const __m256i e = qt_clamp64(qt_round_shift_upward64(_mm256_add_epi64(ae, be), k, zy), vlo, vhi);
+        const __m256i o = qt_clamp64(qt_round_shift_upward64(_mm256_add_epi64(ao, bo), k, zy), vlo, vhi);
         qt_store8_avx2(_mm256_blend_epi32(e, _mm256_slli_epi64(o, 32), 0xAA), y, yk, i);
     }
 }

@@ -324,18 +324,23 @@ QT_INLINE void qt_conv_depthwise(const void *x, int xk, int H, int W, int CP, co
 }
 
 /* y = clamp(apply(Ma, a - za) + apply(Mb, b - zb) + zy) element-wise (QAdd). */
+/*
+ * QAdd (integer-semantics.md, "Add and Concat"): each input less its zero point times its
+ * multiplier, which carries k extra bits (ma 2^-na is M_a 2^k), the sum rounded once by k.
+ */
 QT_INLINE void qt_add(const void *a, int ak, const void *b, int bk, void *y, int yk, size_t n, int32_t ma, int na,
-                      int32_t mb, int nb, int rounding, int lo, int hi, int za, int zb, int zy) {
+                      int32_t mb, int nb, int k, int rounding, int lo, int hi, int za, int zb, int zy) {
     size_t i0 = 0;
 #if defined(__AVX2__)
     if (rounding == QT_UPWARD) {
         i0 = n / 8 * 8;
-        qt_add_upward_avx2(a, ak, b, bk, y, yk, i0, ma, na, mb, nb, lo, hi, za, zb, zy);
+        qt_add_upward_avx2(a, ak, b, bk, y, yk, i0, ma, na, mb, nb, k, lo, hi, za, zb, zy);
     }
 #endif
     for (size_t i = i0; i < n; i++) {
-        int64_t v = qt_apply(qt_load(a, ak, i) - za, ma, na, rounding)
+        int64_t sum = qt_apply(qt_load(a, ak, i) - za, ma, na, rounding)
                 + qt_apply(qt_load(b, bk, i) - zb, mb, nb, rounding);
+        int64_t v = rounding == QT_UPWARD || sum >= 0 ? qt_round_shift(sum, k) : -qt_round_shift(-sum, k);
         qt_store(y, yk, i, qt_clamp_zp(v, zy, lo, hi));
     }
 }

@@ -11,17 +11,13 @@ import dev.qtune.compiler.ir.QAddNode;
 import dev.qtune.compiler.ir.QConv2dNode;
 import dev.qtune.compiler.ir.QDenseNode;
 import dev.qtune.compiler.lower.ScheduleConfig;
-import dev.qtune.compiler.onnx.OnnxImporter;
 import dev.qtune.compiler.onnx.QdqExporter;
 import dev.qtune.compiler.onnx.QdqImporter;
 import dev.qtune.compiler.onnx.QdqSignedness;
 import dev.qtune.compiler.onnx.proto.OnnxSubset.ModelProto;
-import dev.qtune.compiler.pass.PassPipeline;
-import dev.qtune.compiler.quant.QuantConfig;
-import dev.qtune.compiler.quant.QuantConfigReader;
 import dev.qtune.evaluator.data.Dataset;
 import dev.qtune.evaluator.data.Datasets;
-import dev.qtune.evaluator.quant.QuantEvaluation;
+import dev.qtune.evaluator.quant.ExampleQuantizations;
 import dev.qtune.targets.RunMode;
 import dev.qtune.targets.NativeBuild;
 import dev.qtune.targets.Target;
@@ -123,12 +119,7 @@ class NativeZeroPointModelTest {
 
     /** qtune's QDQ export of the model, marked as another tool's file (so int8 means [-128, 127]). */
     private static ModelProto foreign(String model, String data, String config) {
-        Path file = Path.of("..", "models", model + ".onnx");
-        Graph fp32 = PassPipeline.prerequisites().run(OnnxImporter.load(file));
-        QuantConfig c = QuantConfigReader.read(Path.of("..", "experiments", "qconfigs", config + ".yaml"));
-        c = new QuantConfig(c.defaults(), c.layers(), CALIBRATION, c.globalScale(), c.allowFp32Islands(),
-                c.boundaryCalibration(), c.source());
-        var q = QuantEvaluation.quantize(file, fp32, c, Datasets.load(data, "calibration"), 2, cache).model();
+        var q = ExampleQuantizations.quantize(model, data, config, CALIBRATION, cache);
         return QdqExporter.toProto(q).toBuilder().setProducerName("zero-point-test").build();
     }
 

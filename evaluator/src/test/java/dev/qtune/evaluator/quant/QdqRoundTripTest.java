@@ -4,15 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.qtune.compiler.interp.IntegerInterpreter;
-import dev.qtune.compiler.ir.Graph;
 import dev.qtune.compiler.ir.Tensor;
-import dev.qtune.compiler.onnx.OnnxImporter;
 import dev.qtune.compiler.onnx.QdqExporter;
 import dev.qtune.compiler.onnx.QdqImporter;
-import dev.qtune.compiler.pass.PassPipeline;
 import dev.qtune.compiler.quant.PreQuantizedModel;
-import dev.qtune.compiler.quant.QuantConfig;
-import dev.qtune.compiler.quant.QuantConfigReader;
 import dev.qtune.compiler.quant.QuantizedModel;
 import dev.qtune.evaluator.data.Dataset;
 import dev.qtune.evaluator.data.Datasets;
@@ -56,12 +51,7 @@ class QdqRoundTripTest {
 
 
     private static void assertRoundTrip(String model, String data, String config, int images) {
-        Path file = Path.of("..", "models", model + ".onnx");
-        Graph fp32 = PassPipeline.prerequisites().run(OnnxImporter.load(file));
-        QuantConfig c = QuantConfigReader.read(Path.of("..", "experiments", "qconfigs", config + ".yaml"));
-        c = new QuantConfig(c.defaults(), c.layers(), CALIBRATION, c.globalScale(), c.allowFp32Islands(),
-                c.boundaryCalibration(), c.source());
-        QuantizedModel q = QuantEvaluation.quantize(file, fp32, c, Datasets.load(data, "calibration"), 2, cache).model();
+        QuantizedModel q = ExampleQuantizations.quantize(model, data, config, CALIBRATION, cache);
         PreQuantizedModel imported = QdqImporter.parse(QdqExporter.toProto(q).toByteArray(), model + "_" + config + ".onnx");
         IntegerInterpreter original = new IntegerInterpreter(q.realized());
         IntegerInterpreter roundTrip = new IntegerInterpreter(imported.realized());

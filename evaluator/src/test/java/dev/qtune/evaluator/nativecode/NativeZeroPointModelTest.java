@@ -46,8 +46,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * clamps, ResNet's Adds and its global average pool. On every target that runs here, its native
  * outputs on 512 test images (64 under emulation) equal the integer interpreter's bit for bit (and
  * so the symmetric file's, which the interpreter gives too), and the C compiles without warnings;
- * built with AddressSanitizer and UndefinedBehaviorSanitizer on native targets, it runs clean on
- * 32 images. A target this host compiles for but cannot run is compiled (no warnings), then skipped. int8_max keeps 8-bit weights (the 16-bit dot on x86); w7a8 takes the 8-bit dot.
+ * LeNet built with AddressSanitizer and UndefinedBehaviorSanitizer on native targets runs clean on
+ * 32 images. A target this host compiles for but cannot run is compiled (no warnings), then
+ * skipped. int8_max keeps 8-bit weights (the 16-bit dot on x86); w7a8 takes the 8-bit dot.
  */
 class NativeZeroPointModelTest {
     private static final int IMAGES = 512;

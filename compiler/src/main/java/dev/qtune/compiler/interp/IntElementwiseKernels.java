@@ -7,13 +7,18 @@ import dev.qtune.compiler.ir.Requantize;
 import dev.qtune.compiler.ir.Shape;
 import dev.qtune.compiler.ir.Tensor;
 import dev.qtune.compiler.pass.Broadcast;
+import dev.qtune.compiler.quant.FixedPointMultiplier;
+import dev.qtune.compiler.quant.Rounding;
 
 /** Integer QAdd, QConcat and Relu. */
 final class IntElementwiseKernels {
     private IntElementwiseKernels() {
     }
 
-    /** QAddNode.add per element: both inputs rescaled with extra bits, their sum rounded once. */
+    /**
+     * y = clamp(2^-k (M_a 2^k (a - z_a) + M_b 2^k (b - z_b)) + z_y): both inputs rescaled keeping k
+     * extra bits ({@link QAddNode#finer}), their sum rounded once ({@link QAddNode#sumShift}).
+     */
     static Tensor[] qadd(Node node, Tensor[] in, KernelContext ctx) {
         QAddNode add = (QAddNode) node;
         Requantize rq = add.requantize();
@@ -23,8 +28,15 @@ final class IntElementwiseKernels {
         int[] a = in[0].ints();
         int[] b = in[1].ints();
         int[] y = new int[out.numel()];
+        FixedPointMultiplier fa = add.finer(0);
+        FixedPointMultiplier fb = add.finer(1);
+        FixedPointMultiplier down = add.sumShift();
+        Rounding rounding = rq.rounding();
+        int za = add.inputZeroPoints().get(0);
+        int zb = add.inputZeroPoints().get(1);
         for (int i = 0; i < y.length; i++) {
-            y[i] = add.add(a[ai[i]], b[bi[i]]);
+            long sum = fa.apply((long) a[ai[i]] - za, rounding) + fb.apply((long) b[bi[i]] - zb, rounding);
+            y[i] = rq.range().clamp(down.apply(sum, rounding) + rq.zeroPoint());
         }
         return new Tensor[] {Tensor.ofInts(rq.dtype(), out, y)};
     }

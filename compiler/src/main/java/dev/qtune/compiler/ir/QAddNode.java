@@ -1,5 +1,6 @@
 package dev.qtune.compiler.ir;
 
+import dev.qtune.compiler.quant.FixedPointMultiplier;
 import java.util.List;
 
 /**
@@ -35,18 +36,14 @@ public record QAddNode(String name, List<String> inputs, String output, Requanti
     }
 
     /** The input's multiplier times 2^k: it rescales input {@code i} keeping k bits below the point. */
-    public dev.qtune.compiler.quant.FixedPointMultiplier finer(int i) {
-        var m = requantize.multiplier(i);
-        return new dev.qtune.compiler.quant.FixedPointMultiplier(m.mantissa(), m.shift() - extraBits());
+    public FixedPointMultiplier finer(int i) {
+        FixedPointMultiplier m = requantize.multiplier(i);
+        return new FixedPointMultiplier(m.mantissa(), m.shift() - extraBits());
     }
 
-    /** y = clamp(round(2^-k * (M_a 2^k (a - z_a) + M_b 2^k (b - z_b))) + z_y), each product rounded first. */
-    public int add(int a, int b) {
-        var rounding = requantize.rounding();
-        long sum = finer(0).apply((long) a - inputZeroPoints.get(0), rounding)
-                + finer(1).apply((long) b - inputZeroPoints.get(1), rounding);
-        long y = new dev.qtune.compiler.quant.FixedPointMultiplier(1 << 30, 30 + extraBits()).apply(sum, rounding);
-        return requantize.range().clamp(y + requantize.zeroPoint());
+    /** 2^-k, which rounds the sum of the two rescaled inputs once (applied with the layer's rounding). */
+    public FixedPointMultiplier sumShift() {
+        return new FixedPointMultiplier(1 << 30, 30 + extraBits());
     }
 
     @Override

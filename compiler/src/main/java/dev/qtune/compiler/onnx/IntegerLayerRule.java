@@ -26,7 +26,6 @@ import dev.qtune.compiler.onnx.proto.OnnxSubset.NodeProto;
 final class IntegerLayerRule {
     private static final List<String> CONV_INTEGER = List.of("x", "w", "x_zero_point?", "w_zero_point?");
     private static final List<String> MATMUL_INTEGER = List.of("A", "B", "a_zero_point?", "b_zero_point?");
-    private static final IntRange INT32 = new IntRange(Integer.MIN_VALUE + 1, Integer.MAX_VALUE);
 
     private IntegerLayerRule() {
     }
@@ -91,7 +90,7 @@ final class IntegerLayerRule {
             scales[i] = sx * weightScales[i];
         }
         for (int o = 0; o < channels; o++) {
-            q[o] = QuantMath.quantize(bias[bias.length == 1 ? 0 : o], scales[scales.length == 1 ? 0 : o], INT32);
+            q[o] = QuantMath.quantize(bias[bias.length == 1 ? 0 : o], scales[scales.length == 1 ? 0 : o], IntRange.BIAS);
         }
         boolean perChannel = scales.length > 1;
         String integers = g.initializer(c.nodeName() + "/bias/int", Tensor.ofInts(DType.I32, Shape.of(channels), q));

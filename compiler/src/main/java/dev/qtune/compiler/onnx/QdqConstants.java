@@ -105,8 +105,7 @@ final class QdqConstants {
             throw c.error("dequantizes the bias of " + layer.getOpType() + " node '" + layer.getName()
                     + "' with a non-zero zero point, but a bias must have zero point 0");
         }
-        IntRange range = new IntRange(Integer.MIN_VALUE + 1, Integer.MAX_VALUE);
-        return new QuantSpec(QuantRole.BIAS, DType.I32, range, params.axis(), activationConfig(), scaleList(params));
+        return new QuantSpec(QuantRole.BIAS, DType.I32, IntRange.BIAS, params.axis(), activationConfig(), scaleList(params));
     }
 
     /**

@@ -8,6 +8,9 @@ public record IntRange(int min, int max) {
         }
     }
 
+    /** The range of int32 biases: symmetric, [-(2^31 - 1), 2^31 - 1] (docs/integer-semantics.md). */
+    public static final IntRange BIAS = new IntRange(Integer.MIN_VALUE + 1, Integer.MAX_VALUE);
+
     /** Signed symmetric range of {@code bits}: [-(2^(bits-1) - 1), 2^(bits-1) - 1]. */
     public static IntRange signed(int bits) {
         int q = (1 << (bits - 1)) - 1;

@@ -184,9 +184,8 @@ public final class QuantizeAnnotatePass implements Pass {
 
         /** The bias at scale s_in * s_w, in int32 (scales set by QuantizeCalibrate from the layer's). */
         private String quantizeBias(Node layer, String b, LayerQuantConfig c) {
-            IntRange range = new IntRange(Integer.MIN_VALUE + 1, Integer.MAX_VALUE);
             int axis = g.type(b).shape().rank() - 1;
-            QuantSpec spec = new QuantSpec(QuantRole.BIAS, dev.qtune.compiler.ir.DType.I32, range, axis, c, List.of());
+            QuantSpec spec = new QuantSpec(QuantRole.BIAS, dev.qtune.compiler.ir.DType.I32, IntRange.BIAS, axis, c, List.of());
             String q = b + "/q@" + layer.name();
             out.add(new SimQuantizeNode(layer.name() + "/bias/simq", List.of(b), q, b, spec));
             return q;

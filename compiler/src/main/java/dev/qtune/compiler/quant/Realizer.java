@@ -3,6 +3,7 @@ package dev.qtune.compiler.quant;
 import dev.qtune.compiler.QtuneException;
 import dev.qtune.compiler.ir.AvgPool2dNode;
 import dev.qtune.compiler.ir.BinaryNode;
+import dev.qtune.compiler.ir.DType;
 import dev.qtune.compiler.ir.DequantizeNode;
 import dev.qtune.compiler.ir.GlobalAvgPoolNode;
 import dev.qtune.compiler.ir.Graph;
@@ -132,8 +133,8 @@ final class Realizer {
         for (float sw : wq.spec().scaleArray()) {
             scales.add(x.scale() * sw);
         }
-        QuantSpec spec = new QuantSpec(QuantRole.BIAS, dev.qtune.compiler.ir.DType.I32,
-                new IntRange(Integer.MIN_VALUE + 1, Integer.MAX_VALUE), scales.size() > 1 ? 0 : -1, wq.spec().config(), scales);
+        QuantSpec spec = new QuantSpec(QuantRole.BIAS, DType.I32, IntRange.BIAS, scales.size() > 1 ? 0 : -1,
+                wq.spec().config(), scales);
         return new SimQuantizeNode(n.name() + "/bias/simq", List.of(bias), bias + "/q@" + n.name(), bias, spec);
     }
 

@@ -40,9 +40,11 @@ final class QdqConstants {
     }
 
     /**
-     * A layer's weight integers less their zero point, q - z[c], as int8: qtune's kernels take int8
-     * weights and a symmetric weight grid, so a weight zero point is accepted where every q - z fits
-     * [-128, 127] (any int8 weight with zero point 0, uint8 weights with zero point 128).
+     * A layer's weight integers less their zero point, q - z[c]: int8 where every one fits
+     * [-128, 127] (any int8 weight with zero point 0, uint8 weights with zero point 128), else int16
+     * (uint8 weights with another zero point, as ONNX Runtime's asymmetric QUInt8 weights, span up
+     * to [-255, 255]; the kernels take them on their 16-bit path, docs/integer-semantics.md,
+     * "Zero points").
      */
     static Tensor weightIntegers(Tensor q, QdqParams params, NodeProto layer, ImportContext c) {
         if (q.dtype() != DType.I8 && q.dtype() != DType.U8) {
@@ -51,25 +53,20 @@ final class QdqConstants {
         }
         int[] ints = q.ints();
         int[] shifted = new int[ints.length];
-        int min = 0;
-        int max = 0;
+        boolean fitsInt8 = true;
         for (int i = 0; i < ints.length; i++) {
             shifted[i] = ints[i] - valueOf(i, q.shape(), params.zeroPoints(), params.axis());
-            min = Math.min(min, shifted[i]);
-            max = Math.max(max, shifted[i]);
+            fitsInt8 &= shifted[i] >= Byte.MIN_VALUE && shifted[i] <= Byte.MAX_VALUE;
         }
-        if (min < -128 || max > 127) {
-            throw c.error("weight '" + layer.getInput(1) + "' of " + layer.getOpType() + " node '" + layer.getName()
-                    + "' less its zero point spans [" + min + ", " + max + "], but qtune's int8 kernels need [-128, 127]"
-                    + " (a weight zero point is accepted where every q - zero point fits int8)");
-        }
-        return Tensor.ofInts(DType.I8, q.shape(), shifted);
+        return Tensor.ofInts(fitsInt8 ? DType.I8 : DType.I16, q.shape(), shifted);
     }
 
     /**
-     * The spec of a layer's int8 weight (its integers less the zero point): scales per output
-     * channel (the layer's output axis) or one, and the narrowest symmetric range holding the
-     * integers ([-128, 127] if -128 occurs).
+     * The spec of a layer's weight (its integers less the zero point, int8 or int16 as
+     * {@link #weightIntegers} stores them): scales per output channel (the layer's output axis) or
+     * one, and the narrowest symmetric range holding the integers ([-128, 127] if -128 occurs in
+     * int8). The layer config says 8 weight bits for an int16 weight: the file's integers are 8-bit,
+     * only their zero point is gone.
      */
     static QuantSpec weightSpec(Tensor q, QdqParams params, NodeProto layer, ImportContext c) {
         int outputAxis = QdqLayerSlots.outputAxis(layer);
@@ -84,15 +81,15 @@ final class QdqConstants {
             min = Math.min(min, v);
         }
         int bits = 2;
-        while ((1 << (bits - 1)) - 1 < maxAbs && bits < 8) {
+        while ((1 << (bits - 1)) - 1 < maxAbs) {
             bits++;
         }
-        IntRange range = min == -128 ? new IntRange(-128, 127) : IntRange.signed(bits);
+        IntRange range = q.dtype() == DType.I8 && min == -128 ? new IntRange(-128, 127) : IntRange.signed(bits);
         LayerQuantConfig d = LayerQuantConfig.DEFAULT;
-        LayerQuantConfig config = new LayerQuantConfig(bits, d.activationBits(), d.weightScale(),
+        LayerQuantConfig config = new LayerQuantConfig(Math.min(bits, 8), d.activationBits(), d.weightScale(),
                 params.axis() < 0 ? Granularity.PER_TENSOR : Granularity.PER_CHANNEL, d.activationCalibration(),
                 d.percentile(), false, d.rounding());
-        return new QuantSpec(QuantRole.WEIGHT, DType.I8, range, params.axis(), config, scaleList(params));
+        return new QuantSpec(QuantRole.WEIGHT, q.dtype(), range, params.axis(), config, scaleList(params));
     }
 
     /** The spec of a layer's int32 bias: scales per output channel (axis 0 of the 1-D bias) or one. */

@@ -2,12 +2,14 @@ package dev.qtune.compiler.onnx;
 
 import dev.qtune.compiler.ir.DType;
 import dev.qtune.compiler.ir.Node;
+import dev.qtune.compiler.ir.QuantRole;
 import dev.qtune.compiler.ir.QuantSpec;
 import dev.qtune.compiler.ir.Shape;
 import dev.qtune.compiler.ir.SimQuantizeNode;
 import dev.qtune.compiler.ir.Tensor;
 import dev.qtune.compiler.onnx.proto.OnnxSubset.AttributeProto;
 import dev.qtune.compiler.quant.QuantMath;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -15,7 +17,8 @@ import java.util.List;
  * an activation (or inherited) point becomes QuantizeLinear then DequantizeLinear with a float32
  * scalar scale and a zero point 0 of its storage type (uint8 or int8); a weight or bias point
  * becomes its integers as an initializer (int8 weights, int32 biases, quantized exactly as
- * SimQuantize does) read by DequantizeLinear, with 1-D scales and {@code axis} when per channel.
+ * SimQuantize does; an imported model's int16 weights as uint8 with a zero point) read by
+ * DequantizeLinear, with 1-D scales and {@code axis} when per channel.
  */
 final class QdqNodeWriter {
     private QdqNodeWriter() {
@@ -61,21 +64,49 @@ final class QdqNodeWriter {
             throw c.error(q, "quantizes " + spec.role().name().toLowerCase() + " '" + q.input()
                     + "', which must be an initializer, but is computed");
         }
-        if (spec.storage() != DType.I8 && spec.storage() != DType.I32) {
+        boolean weight = spec.role() == QuantRole.WEIGHT;
+        if (!(spec.storage() == DType.I8 || spec.storage() == DType.I32 || weight && spec.storage() == DType.I16)) {
             throw c.error(q, "stores " + spec.role().name().toLowerCase() + " '" + q.input() + "' as "
-                    + spec.storage() + ", but QDQ export writes weights as int8 and biases as int32");
+                    + spec.storage() + ", but QDQ export writes weights as int8 (or uint8 with a zero point) and "
+                    + "biases as int32");
         }
-        String integers = c.initializer(q.output() + "/int",
-                Tensor.ofInts(spec.storage(), value.shape(), quantize(value, spec)));
+        int[] ints = quantize(value, spec);
+        DType fileType = spec.storage();
+        int z = 0;
+        if (spec.storage() == DType.I16) {
+            z = uint8ZeroPoint(q, ints, c);
+            fileType = DType.U8;
+            for (int i = 0; i < ints.length; i++) {
+                ints[i] += z;
+            }
+        }
+        String integers = c.initializer(q.output() + "/int", Tensor.ofInts(fileType, value.shape(), ints));
         float[] scales = spec.scaleArray();
         boolean perChannel = scales.length > 1;
         Shape scaleShape = perChannel ? Shape.of(scales.length) : Shape.of();
         String scale = c.initializer(q.name() + "/scale", Tensor.ofFloats(scaleShape, scales));
-        String zeroPoint = c.initializer(q.name() + "/zero_point",
-                Tensor.ofInts(spec.storage(), scaleShape, new int[scales.length]));
+        int[] zeroPoints = new int[scales.length];
+        Arrays.fill(zeroPoints, z);
+        String zeroPoint = c.initializer(q.name() + "/zero_point", Tensor.ofInts(fileType, scaleShape, zeroPoints));
         AttributeProto[] axis = perChannel ? new AttributeProto[] {OnnxAttrs.i("axis", spec.axis())} : new AttributeProto[0];
         c.emit("DequantizeLinear", c.fresh(q.name() + "/DequantizeLinear"), List.of(integers, scale, zeroPoint),
                 List.of(q.output()), axis);
+    }
+
+    /**
+     * The zero point that stores int16 weight integers (a pre-quantized model's uint8 weights less
+     * their zero point) as uint8 again: -min, so that the smallest is 0; importing the file takes it
+     * off and gives back the same integers. Integers spanning more than 256 values have no uint8 form.
+     */
+    private static int uint8ZeroPoint(SimQuantizeNode q, int[] ints, WriteContext c) {
+        int min = Arrays.stream(ints).min().orElse(0);
+        int max = Arrays.stream(ints).max().orElse(0);
+        int z = Math.max(0, -min);
+        if (max + z > 255) {
+            throw c.error(q, "stores weight '" + q.input() + "' as int16 integers spanning [" + min + ", " + max
+                    + "], but QDQ export writes 16-bit weights as uint8 with a zero point, which holds at most 256 values");
+        }
+        return z;
     }
 
     /** The integers SimQuantize rounds a constant to: clamp(rint(x / s[c])) per channel of the spec's axis. */

@@ -74,8 +74,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * covers (seed mod 4: group 1, group 1, depthwise, grouped): 8-bit dot on the AVX2 kernel and on the
  * portable one (oc_block 64, its pad row of z + 128 or z) in seeds 1, 5 and 13, 16-bit inputs
  * (int16 pad rows and halo) in 4, 7, 9 and 14, int64 accumulators in 4 and 7, the AVX2 depthwise
- * kernel (channels a multiple of 8) in 2, 10 and 14 (the portable one in 6 on x86);</li>
- * <li>dense: Quantize -> QDense (-> QDense) -> Dequantize (8-bit dot in seed 1, int64 in seed 3);</li>
+ * kernel (channels a multiple of 8) in 2, 10, 14 and 18 (the portable one in 6 on x86); 9-bit
+ * weights stored int16 (uint8 weights less a zero point far from 128) in 16 to 19;</li>
+ * <li>dense: Quantize -> QDense (-> QDense) -> Dequantize (8-bit dot in seed 1, int64 in seed 3,
+ * 9-bit weights in seed 4);</li>
  * <li>elementwise: two Quantizes of the input (different types, scales and zero points) -> QAdd ->
  * QConcat of the sum and both -> by seed mod 4 GlobalAvgPool, MaxPool, AvgPool counting the pads
  * or not (random pads, ceil mode) -> Dequantize.</li>
@@ -85,7 +87,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class NativeZeroPointTest {
     private static final int SAMPLES = 6;
-    private static final Map<String, Integer> SEEDS = Map.of("conv", 16, "dense", 4, "elementwise", 8);
+    private static final Map<String, Integer> SEEDS = Map.of("conv", 20, "dense", 5, "elementwise", 8);
     private static final List<String> SANITIZERS = List.of("-fsanitize=address,undefined", "-fno-sanitize-recover=all",
             "-fno-omit-frame-pointer", "-g");
 
@@ -208,7 +210,7 @@ class NativeZeroPointTest {
             boolean wide = seed == 4 || seed == 7;
             boolean i16 = wide || seed == 9 || seed == 14;
             dot8 = seed == 1 || seed == 5 || seed == 13;
-            weightBits = dot8 ? 7 : wide ? 8 : 0;
+            weightBits = dot8 ? 7 : wide ? 8 : seed >= 16 ? 9 : 0;
             int group = seed % 4 == 3 ? 2 + r.nextInt(2) : 1;
             int c = depthwise ? (seed % 8 == 2 || seed == 14 ? 8 * (1 + r.nextInt(3)) : 1 + r.nextInt(24))
                     : group * (wide ? 64 + r.nextInt(32) : 1 + r.nextInt(9));
@@ -241,7 +243,7 @@ class NativeZeroPointTest {
 
         Graph dense(int seed) {
             dot8 = seed == 1;
-            weightBits = dot8 ? 7 : seed == 3 ? 8 : 0;
+            weightBits = dot8 ? 7 : seed == 3 ? 8 : seed == 4 ? 9 : 0;
             int k = seed == 3 ? 520 + r.nextInt(80) : 1 + r.nextInt(300);
             Act in = act(seed == 3);
             Act out = act(false);
@@ -336,7 +338,7 @@ class NativeZeroPointTest {
             int taps = win.kernelH() * win.kernelW();
             int[] w = weights(oc * cg * taps);
             int[] bias = bias(w, oc, in, cg * taps);
-            inits.put(name + "/w", Tensor.ofInts(DType.I8, Shape.of(oc, cg, win.kernelH(), win.kernelW()), w));
+            inits.put(name + "/w", Tensor.ofInts(weightType(), Shape.of(oc, cg, win.kernelH(), win.kernelW()), w));
             inits.put(name + "/b", Tensor.ofInts(DType.I32, Shape.of(oc), bias));
             nodes.add(new QConv2dNode(name, List.of(x, name + "/w", name + "/b"), name, win, group,
                     requantize(out, name, multipliers(oc, cg * taps, in, w)), in.zeroPoint()));
@@ -345,15 +347,22 @@ class NativeZeroPointTest {
 
         private String qdense(String name, String x, Act in, int k, int n, Act out) {
             int[] w = weights(n * k);
-            inits.put(name + "/w", Tensor.ofInts(DType.I8, Shape.of(n, k), w));
+            inits.put(name + "/w", Tensor.ofInts(weightType(), Shape.of(n, k), w));
             inits.put(name + "/b", Tensor.ofInts(DType.I32, Shape.of(n), bias(w, n, in, k)));
             nodes.add(new QDenseNode(name, List.of(x, name + "/w", name + "/b"), name,
                     requantize(out, name, multipliers(n, k, in, w))));
             return name;
         }
 
-        /** 7-bit (dot 8 exact on 8-bit inputs), 8-bit (-128 included) or 4-bit weights. */
+        /**
+         * 7-bit (dot 8 exact on 8-bit inputs), 8-bit (-128 included), 4-bit, or 9-bit weights (a
+         * pre-quantized model's uint8 weights less their zero point, [-255, 255] at most: int16).
+         */
         private int[] weights(int n) {
+            if (weightBits == 9) {
+                int z = 1 + r.nextInt(254); // the file's zero point: q - z in [-z, 255 - z]
+                return r.ints(n, -z, 256 - z).toArray();
+            }
             int lo = switch (weightBits == 7 ? 0 : weightBits == 8 ? 1 : r.nextInt(3)) {
                 case 0 -> -64;
                 case 1 -> -128;
@@ -361,6 +370,10 @@ class NativeZeroPointTest {
             };
             int hi = lo == -128 ? 127 : -lo;
             return r.ints(n, lo, hi + 1).toArray();
+        }
+
+        private DType weightType() {
+            return weightBits == 9 ? DType.I16 : DType.I8;
         }
 
         /** b - z_x * sum(w) per output channel, as the realizer folds the compensation term. */

@@ -25,6 +25,10 @@ package dev.qtune.experiments.peer;
  *       2 x 255 x 127, and since a QOperator file runs those kernels even with optimisation off,
  *       full-range weights would make ORT, the reference, inexact (resnet8_fashion: 87% instead of
  *       93% on an AVX2 host).</li>
+ *   <li>{@link #U8_ASYMMETRIC_WEIGHTS}: {@link #U8_ASYMMETRIC}'s activations and uint8 weights
+ *       with a min/max zero point per tensor: ONNX Runtime's {@code weight_type=QUInt8} with its
+ *       default {@code WeightSymmetric=False} and {@code per_channel=False}. Their integers less the
+ *       zero point span up to [-255, 255], beyond int8, so qtune carries them as int16.</li>
  *   <li>{@link #S8_SYMMETRIC_PER_TENSOR}: int8 activations symmetric with zero point 0 (scale
  *       max|x| / 127, QuantizeLinear's full [-128, 127] range) and per-tensor int8 weights: ONNX
  *       Runtime's {@code ActivationSymmetric=True, per_channel=False}; the one convention here that
@@ -36,7 +40,8 @@ enum ForeignQdqConvention {
     U8_ZP128_PER_TENSOR(Activations.U8_ZERO_POINT_128, Weights.I8_SYMMETRIC, false, false),
     S8_ASYMMETRIC(Activations.S8_ASYMMETRIC, Weights.U8_ZERO_POINT_128, false, false),
     QLINEAR(Activations.U8_ASYMMETRIC, Weights.I8_SYMMETRIC_7_BITS, true, true),
-    S8_SYMMETRIC_PER_TENSOR(Activations.S8_SYMMETRIC, Weights.I8_SYMMETRIC, false, false);
+    S8_SYMMETRIC_PER_TENSOR(Activations.S8_SYMMETRIC, Weights.I8_SYMMETRIC, false, false),
+    U8_ASYMMETRIC_WEIGHTS(Activations.U8_ASYMMETRIC, Weights.U8_ASYMMETRIC, false, false);
 
     /** How an activation's scale and zero point follow from its calibrated range. */
     enum Activations {
@@ -63,7 +68,12 @@ enum ForeignQdqConvention {
         /** int8, scale max|w| / 64, zero point 0: integers in [-64, 64] (ORT's reduce_range). */
         I8_SYMMETRIC_7_BITS(OnnxType.INT8, 0, 64),
         /** uint8, scale max|w| / 127, zero point 128: integers rint(w / s) + 128 in [1, 255]. */
-        U8_ZERO_POINT_128(OnnxType.UINT8, 128, 127);
+        U8_ZERO_POINT_128(OnnxType.UINT8, 128, 127),
+        /**
+         * uint8, range widened to include 0, scale (max - min) / 255, zero point rint(-min / scale)
+         * (so {@link #zeroPoint} and {@link #maxMagnitude} are unused: -1).
+         */
+        U8_ASYMMETRIC(OnnxType.UINT8, -1, -1);
 
         final OnnxType type;
         final int zeroPoint;

@@ -446,7 +446,11 @@ final class ForeignQdqWriter {
         };
     }
 
-    /** Weight scales max|w| / 127 (or 64) per output channel or per tensor, and the convention's zero point. */
+    /**
+     * Weight scales and zero points per output channel or per tensor: max|w| / 127 (or 64) and the
+     * convention's zero point, or for asymmetric uint8 weights (max - min) / 255 over the range
+     * widened to include 0 and rint(-min / scale).
+     */
     private Params weightParams(NodeProto n) {
         return weightParams.computeIfAbsent(n.getInput(1), name -> {
             TensorProto t = initializers.get(name);
@@ -458,19 +462,24 @@ final class ForeignQdqWriter {
             int axis = convention.perChannelWeights ? outputAxis(n) : -1;
             int channels = axis < 0 ? 1 : Math.toIntExact(t.getDims(axis));
             int inner = axis < 0 ? w.length : OnnxType.numel(t.getDimsList().subList(axis + 1, t.getDimsCount()));
-            float[] absMax = new float[channels];
+            float[] min = new float[channels];
+            float[] max = new float[channels];
             for (int i = 0; i < w.length; i++) {
                 int c = (i / inner) % channels;
-                absMax[c] = Math.max(absMax[c], Math.abs(w[i]));
+                min[c] = Math.min(min[c], w[i]);
+                max[c] = Math.max(max[c], w[i]);
             }
             float[] scales = new float[channels];
             int[] zeroPoints = new int[channels];
             for (int c = 0; c < channels; c++) {
-                scales[c] = absMax[c] / convention.weights.maxMagnitude;
+                boolean asymmetric = convention.weights == ForeignQdqConvention.Weights.U8_ASYMMETRIC;
+                scales[c] = asymmetric ? (max[c] - min[c]) / 255f
+                        : Math.max(max[c], -min[c]) / convention.weights.maxMagnitude;
                 if (!(scales[c] >= Float.MIN_NORMAL)) {
                     scales[c] = 1f;
                 }
-                zeroPoints[c] = convention.weights.zeroPoint;
+                zeroPoints[c] = asymmetric ? Math.max(0, Math.min(255, (int) Math.rint(-min[c] / scales[c])))
+                        : convention.weights.zeroPoint;
             }
             return new Params(scales, zeroPoints, convention.weights.type, axis);
         });

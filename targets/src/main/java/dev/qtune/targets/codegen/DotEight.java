@@ -84,10 +84,19 @@ final class DotEight {
         return Optional.empty();
     }
 
-    /** Whether every adjacent pair of input channels keeps vpmaddubsw's int16 pair sums exact. */
+    /**
+     * Whether the weights are int8 (a pre-quantized model's weights less their zero point may be
+     * 9-bit, stored as int16) and every adjacent pair of input channels keeps vpmaddubsw's int16
+     * pair sums exact.
+     */
     static boolean exact(int[] weights, int outC, int inC, int taps, Optional<IntRange> input) {
         if (input.isEmpty() || input.get().min() < 0 || input.get().max() > 255) {
             return false;
+        }
+        for (int w : weights) {
+            if (w < Byte.MIN_VALUE || w > Byte.MAX_VALUE) {
+                return false;
+            }
         }
         long maxA = input.get().max();
         for (int o = 0; o < outC; o++) {

@@ -144,7 +144,7 @@ final class IntConvEmitter {
         }
         return String.format("    qt_conv_depthwise(%s, %s, %d, %d, %d, %s, %s,%n            %s, %s, %d, %d, %s, %d);%n",
                 ctx.buffer(l.input), EmitContext.kind(x.dtype()), x.height(), x.width(), cp,
-                ctx.declare("int8_t", packed), requantArgs(l, l.bias, cp, ctx), ctx.buffer(l.output),
+                ctx.declare("int16_t", packed), requantArgs(l, l.bias, cp, ctx), ctx.buffer(l.output),
                 EmitContext.kind(y.dtype()), y.height(), y.width(), windowArgs(l), l.zx);
     }
 
@@ -185,7 +185,7 @@ final class IntConvEmitter {
         }
         return String.format("    %s(%s, %s, %d, %d, %d, %d, %s, %s,%n            %s, %s, %d, %d, %d, %d, %s, %d, %d);%n",
                 wide ? "qt_conv_grouped_wide" : "qt_conv_grouped", ctx.buffer(l.input), EmitContext.kind(x.dtype()),
-                x.height(), x.width(), x.paddedChannels(), x.channels(), ctx.declare("int8_t", packed),
+                x.height(), x.width(), x.paddedChannels(), x.channels(), ctx.declare("int16_t", packed),
                 requantArgs(l, l.bias, l.outC, ctx), ctx.buffer(l.output), EmitContext.kind(y.dtype()), y.height(), y.width(),
                 l.outC, y.paddedChannels(), windowArgs(l), l.group, l.zx);
     }

@@ -231,11 +231,12 @@ QT_INLINE void qt_conv(const void *x, int xk, int H, int W, int CP, const void *
 
 /*
  * Grouped convolution (depthwise included), NHWC, one output channel at a time: the general
- * case. Weights are [OC][KH*KW][C/group] (OIHW with the taps before the channels). Taps in the
+ * case. Weights are int16 [OC][KH*KW][C/group] (OIHW with the taps before the channels): int8, or a
+ * pre-quantized model's 8-bit weights less a zero point that leaves them 9-bit. Taps in the
  * padding read the input zero point zx; the output stage adds zy.
  */
 #define QT_DEFINE_CONV_GROUPED(NAME, ACC_T, APPLY)                                                      \
-    QT_INLINE void NAME(const void *x, int xk, int H, int W, int CP, int C, const int8_t *w,             \
+    QT_INLINE void NAME(const void *x, int xk, int H, int W, int CP, int C, const int16_t *w,            \
                         const int32_t *bias, const int32_t *mant, const int8_t *shift, int rounding, int lo, \
                         int hi, int zy, void *y, int yk, int OH, int OW, int OC, int OCP, int KH, int KW,  \
                         int SH, int SW, int PT, int PL, int DH, int DW, int group, int zx) {                \
@@ -255,7 +256,7 @@ QT_INLINE void qt_conv(const void *x, int xk, int H, int W, int CP, const void *
                         }                                                                                    \
                         for (int kw = 0; kw < KW; kw++) {                                                    \
                             const int iw = ow * SW - PL + kw * DW;                                           \
-                            const int8_t *wt = w + ((size_t) o * KH * KW + kh * KW + kw) * cg;               \
+                            const int16_t *wt = w + ((size_t) o * KH * KW + kh * KW + kw) * cg;              \
                             if (ih < 0 || ih >= H || iw < 0 || iw >= W) {                                    \
                                 for (int c = 0; c < cg && zx != 0; c++) {                                    \
                                     acc += (ACC_T) zx * wt[c];                                               \
@@ -281,10 +282,10 @@ QT_DEFINE_CONV_GROUPED(qt_conv_grouped, int32_t, qt_apply)
 QT_DEFINE_CONV_GROUPED(qt_conv_grouped_wide, int64_t, qt_apply_wide)
 
 /*
- * Depthwise convolution (group = C = OC), NHWC, vectorised over channels. Weights are
+ * Depthwise convolution (group = C = OC), NHWC, vectorised over channels. Weights are int16
  * [KH*KW][CP] (zeros at padded channels). Taps in the padding read the input zero point zx.
  */
-QT_INLINE void qt_conv_depthwise(const void *x, int xk, int H, int W, int CP, const int8_t *w, const int32_t *bias,
+QT_INLINE void qt_conv_depthwise(const void *x, int xk, int H, int W, int CP, const int16_t *w, const int32_t *bias,
                                  const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, int zy,
                                  void *y, int yk, int OH, int OW, int KH, int KW, int SH, int SW, int PT, int PL,
                                  int DH, int DW, int zx) {
@@ -302,7 +303,7 @@ QT_INLINE void qt_conv_depthwise(const void *x, int xk, int H, int W, int CP, co
                 }
                 for (int kw = 0; kw < KW; kw++) {
                     const int iw = ow * SW - PL + kw * DW;
-                    const int8_t *wt = w + (size_t) (kh * KW + kw) * CP;
+                    const int16_t *wt = w + (size_t) (kh * KW + kw) * CP;
                     if (ih < 0 || ih >= H || iw < 0 || iw >= W) {
                         for (int c = 0; c < CP && zx != 0; c++) {
                             acc[c] += zx * (int32_t) wt[c];

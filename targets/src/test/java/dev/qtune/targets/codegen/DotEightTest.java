@@ -63,4 +63,14 @@ class DotEightTest {
         assertTrue(DotEight.exact(weights, 1, 2, 1, DotEight.inputRange(GRAPH, "q8", -127))); // 128 * 200
         assertFalse(DotEight.exact(weights, 1, 2, 1, DotEight.inputRange(GRAPH, "q8", 100))); // 228 * 200
     }
+
+    @Test
+    void nineBitWeightsNeverTakeTheEightBitDot() {
+        // A pre-quantized model's uint8 weights less their zero point: 200 fits no int8, however
+        // small the input (4-bit: 15 * 200 would keep the pair sums exact).
+        Optional<IntRange> fourBit = Optional.of(IntRange.unsigned(4));
+        assertTrue(DotEight.exact(new int[] {127, -128}, 1, 2, 1, fourBit));
+        assertFalse(DotEight.exact(new int[] {200, 0}, 1, 2, 1, fourBit));
+        assertFalse(DotEight.exact(new int[] {0, -129}, 1, 2, 1, fourBit));
+    }
 }

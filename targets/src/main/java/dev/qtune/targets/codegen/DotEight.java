@@ -90,13 +90,8 @@ final class DotEight {
      * pair sums exact.
      */
     static boolean exact(int[] weights, int outC, int inC, int taps, Optional<IntRange> input) {
-        if (input.isEmpty() || input.get().min() < 0 || input.get().max() > 255) {
+        if (!eightBitOperands(weights, input)) {
             return false;
-        }
-        for (int w : weights) {
-            if (w < Byte.MIN_VALUE || w > Byte.MAX_VALUE) {
-                return false;
-            }
         }
         long maxA = input.get().max();
         for (int o = 0; o < outC; o++) {
@@ -110,6 +105,28 @@ final class DotEight {
                         return false;
                     }
                 }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether vpdpbusd (AVX-512 VNNI) is exact for the layer: it adds four u8 x s8 products to an
+     * int32 lane with no int16 step, so any 8-bit input (its kernel range within [0, 255]) times
+     * int8 weights is; only 9-bit weights (int16 storage) are not.
+     */
+    static boolean exactVnni(int[] weights, Optional<IntRange> input) {
+        return eightBitOperands(weights, input);
+    }
+
+    /** Whether the kernel's input lies in [0, 255] and every weight fits int8. */
+    private static boolean eightBitOperands(int[] weights, Optional<IntRange> input) {
+        if (input.isEmpty() || input.get().min() < 0 || input.get().max() > 255) {
+            return false;
+        }
+        for (int w : weights) {
+            if (w < Byte.MIN_VALUE || w > Byte.MAX_VALUE) {
+                return false;
             }
         }
         return true;

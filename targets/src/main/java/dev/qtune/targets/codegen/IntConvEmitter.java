@@ -12,8 +12,10 @@ import dev.qtune.compiler.lower.Knob;
 import dev.qtune.compiler.lower.LoweringException;
 import dev.qtune.compiler.lower.TensorStorage;
 import dev.qtune.compiler.quant.FixedPointMultiplier;
+import dev.qtune.compiler.quant.IntRange;
 import dev.qtune.compiler.quant.Rounding;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Lowers QConv and QDense to the kernel library's fused kernels (accumulate + bias + requantize +
@@ -66,8 +68,10 @@ final class IntConvEmitter {
     }
 
     private static String direct(Layer l, TensorStorage x, TensorStorage y, boolean wide, EmitContext ctx) {
-        Knob dotKnob = ConvSchedules.dot(!wide && ctx.dot8 && DotEight.exact(l.weights, l.outC, l.inCg, l.kh * l.kw,
-                DotEight.inputRange(ctx.graph, l.input, l.zx)));
+        Optional<IntRange> inputRange = DotEight.inputRange(ctx.graph, l.input, l.zx);
+        boolean eightBitExact = ctx.vnni ? DotEight.exactVnni(l.weights, inputRange)
+                : DotEight.exact(l.weights, l.outC, l.inCg, l.kh * l.kw, inputRange);
+        Knob dotKnob = ConvSchedules.dot(!wide && ctx.dot8 && eightBitExact);
         int dot = ctx.schedule().value(l.name, dotKnob);
         List<Knob> knobs = ConvSchedules.space(y.paddedChannels(), y.width(), ctx.lanes, dot);
         int ob = ctx.schedule().value(l.name, knobs.get(0));

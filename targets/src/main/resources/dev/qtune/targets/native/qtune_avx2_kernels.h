@@ -436,4 +436,9 @@ QT_INLINE void qt_add_upward_avx2(const void *a, int ak, const void *b, int bk, 
     }
 }
 
+#if defined(__AVX512VNNI__) && defined(__AVX512BW__) && defined(__AVX512VL__)
+#define QT_VNNI 1
+#include "qtune_vnni_kernels.h"
+#endif
+
 #endif

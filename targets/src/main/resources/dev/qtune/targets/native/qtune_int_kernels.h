@@ -139,11 +139,17 @@ QT_DEFINE_CONV(qt_conv_wide_generic, int64_t, qt_apply_wide)
  * a literal in the caller: qt_conv_prepare converts (and for the AVX2 kernel halo-pads) the input
  * into scratch once; qt_conv_part computes items [w0, w1). Both take the same arguments.
  */
-QT_INLINE int qt_conv_fast(int OB) {
+QT_INLINE int qt_conv_fast(int OB, int DOT) {
+#if defined(QT_VNNI)
+    if (DOT == 8) {
+        return OB % 16 == 0 && OB <= 64;
+    }
+#endif
 #if defined(__AVX2__)
+    (void) DOT;
     return OB % 8 == 0 && OB <= 32;
 #else
-    (void) OB;
+    (void) OB, (void) DOT;
     return 0;
 #endif
 }
@@ -153,7 +159,7 @@ QT_INLINE const void *qt_conv_input(const void *x, int xk, int H, int W, int CP,
                                     int SH, int SW, int PT, int PL, int DH, int DW, int OB, int DOT, int zx,
                                     void *scratch, int copy) {
 #if defined(__AVX2__)
-    if (qt_conv_fast(OB)) {
+    if (qt_conv_fast(OB, DOT)) {
         return qt_pad_input(x, xk, H, W, CP, PT, PL, qt_padded_extent(H, PT, OH, SH, KH, DH),
                             qt_padded_extent(W, PL, OW, SW, KW, DW), DOT, zx, scratch, copy);
     }
@@ -186,7 +192,14 @@ QT_INLINE void qt_conv_part(const void *x, int xk, int H, int W, int CP, const v
                             int w1) {
     const void *in = qt_conv_input(x, xk, H, W, CP, OH, OW, KH, KW, SH, SW, PT, PL, DH, DW, OB, DOT, zx, scratch, 0);
 #if defined(__AVX2__)
-    if (qt_conv_fast(OB)) {
+#if defined(QT_VNNI)
+    if (DOT == 8 && qt_conv_fast(OB, DOT)) {
+        qt_conv8_vnni((const uint8_t *) in, qt_padded_extent(W, PL, OW, SW, KW, DW), CP, (const int8_t *) wpk, bias, mant,
+                      shift, rounding, lo, hi, zy, y, yk, OH, OW, OCP, KH, KW, SH, SW, DH, DW, OB, OWT, w0, w1);
+        return;
+    }
+#endif
+    if (qt_conv_fast(OB, DOT)) {
         qt_conv_avx2(in, qt_padded_extent(W, PL, OW, SW, KW, DW), CP, wpk, bias, mant, shift, rounding, lo, hi, zy, y,
                      yk, OH, OW, OCP, KH, KW, SH, SW, DH, DW, OB, OWT, DOT, w0, w1);
         return;

@@ -73,4 +73,16 @@ class DotEightTest {
         assertFalse(DotEight.exact(new int[] {200, 0}, 1, 2, 1, fourBit));
         assertFalse(DotEight.exact(new int[] {0, -129}, 1, 2, 1, fourBit));
     }
+
+    @Test
+    void vpdpbusdIsExactForEveryEightBitInputAndInt8Weight() {
+        // 255 * (127 + 127) would saturate vpmaddubsw's int16 pair sum; vpdpbusd has none.
+        int[] full = {127, 127, -128, -128};
+        Optional<IntRange> u8 = Optional.of(IntRange.unsigned(8));
+        assertFalse(DotEight.exact(full, 1, 4, 1, u8));
+        assertTrue(DotEight.exactVnni(full, u8));
+        assertFalse(DotEight.exactVnni(new int[] {200}, u8), "9-bit weights");
+        assertFalse(DotEight.exactVnni(full, Optional.empty()), "16-bit input");
+        assertFalse(DotEight.exactVnni(full, Optional.of(new IntRange(0, 256))), "input beyond 8 bits");
+    }
 }

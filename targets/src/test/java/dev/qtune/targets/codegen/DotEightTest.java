@@ -85,4 +85,15 @@ class DotEightTest {
         assertFalse(DotEight.exactVnni(full, Optional.empty()), "16-bit input");
         assertFalse(DotEight.exactVnni(full, Optional.of(new IntRange(0, 256))), "input beyond 8 bits");
     }
+
+    @Test
+    void theCompactLayoutPairsNeighbouringTaps() {
+        // One input channel, a 1x3 kernel: the padded layout pairs the channel with a zero one, the
+        // compact one pairs taps 0 and 1 (200 * (100 + 100) > 32767), as LeNet's first layer did.
+        int[] weights = {100, 100, 0};
+        Optional<IntRange> input = Optional.of(new IntRange(0, 200));
+        assertTrue(DotEight.exact(weights, 1, 1, 3, input));
+        assertFalse(DotEight.exactCompact(weights, 1, 1, 1, 3, input));
+        assertTrue(DotEight.exactCompact(new int[] {100, 0, 100}, 1, 1, 1, 3, input));
+    }
 }

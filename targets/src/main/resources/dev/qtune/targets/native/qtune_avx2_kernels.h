@@ -125,18 +125,30 @@ QT_INLINE void qt_fill_pad(char *d, size_t n, int esize, int pad) {
 QT_INLINE void qt_pad_compact(const void *x, int xk, int H, int W, int CP, int CC, int PT, int PL, int HP, int WP,
                               int DOT, int pad, void *scratch) {
     const int esize = DOT == 8 ? 1 : 2;
-    const size_t total = (size_t) HP * WP * CC;
-    qt_fill_pad((char *) scratch, total + 4, esize, pad);
+    const size_t rowp = (size_t) WP * CC;
+    char *d = (char *) scratch;
+    qt_fill_pad(d, PT * rowp, esize, pad);
+    qt_fill_pad(d + (PT + H) * rowp * esize, (HP - PT - H) * rowp + 4, esize, pad);
     for (int h = 0; h < H; h++) {
-        for (int w = 0; w < W; w++) {
-            const size_t src = ((size_t) h * W + w) * CP;
-            const size_t dst = ((size_t) (h + PT) * WP + w + PL) * CC;
-            for (int c = 0; c < CC; c++) {
-                const int v = qt_load(x, xk, src + c);
-                if (DOT == 8) {
-                    ((uint8_t *) scratch)[dst + c] = (uint8_t) (xk == QT_I8 ? v + 128 : v);
-                } else {
-                    ((int16_t *) scratch)[dst + c] = (int16_t) v;
+        char *r = d + (PT + h) * rowp * esize;
+        qt_fill_pad(r, (size_t) PL * CC, esize, pad);
+        qt_fill_pad(r + (size_t) (PL + W) * CC * esize, (size_t) (WP - PL - W) * CC, esize, pad);
+        const size_t src = (size_t) h * W * CP;
+        const size_t dst = (size_t) PL * CC;
+        if (DOT == 8 && xk != QT_I16) {
+            const uint8_t *s = (const uint8_t *) x + src;
+            const uint8_t flip = xk == QT_I8 ? 0x80 : 0; /* i8 + 128 as u8 */
+            uint8_t *o = (uint8_t *) r + dst;
+            for (int w = 0; w < W; w++) {
+                for (int c = 0; c < CC; c++) {
+                    o[w * CC + c] = (uint8_t) (s[w * CP + c] ^ flip);
+                }
+            }
+        } else {
+            int16_t *o = (int16_t *) r + dst;
+            for (int w = 0; w < W; w++) {
+                for (int c = 0; c < CC; c++) {
+                    o[w * CC + c] = (int16_t) qt_load(x, xk, src + (size_t) w * CP + c);
                 }
             }
         }

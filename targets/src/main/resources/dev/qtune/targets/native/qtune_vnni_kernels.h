@@ -83,9 +83,8 @@ QT_INLINE void qt_epilogue16_vnni(__m512i acc, int ch0, int count, const int32_t
             wv[v] = _mm512_loadu_si512((const void *) ((wp) + 64 * v));                                  \
         }                                                                                                \
         for (int t = 0; t < T; t++) {                                                                    \
-            int32_t group;                                                                               \
-            memcpy(&group, (xp) + (size_t) t * XS, sizeof group);                                        \
-            const __m512i a = _mm512_set1_epi32(group);                                                  \
+            /* a broadcast from memory (load ports only), not through a general register */              \
+            const __m512i a = _mm512_broadcastd_epi32(_mm_loadu_si32((xp) + (size_t) t * XS));            \
             for (int v = 0; v < NV; v++) {                                                               \
                 acc[t][v] = _mm512_dpbusd_epi32(acc[t][v], a, wv[v]);                                    \
             }                                                                                            \

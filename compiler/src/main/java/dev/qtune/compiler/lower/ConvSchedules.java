@@ -10,8 +10,8 @@ import java.util.List;
  * <ul>
  *   <li>{@code oc_block}: output channels accumulated together (a multiple of the vector's int32
  *       lanes; valid up to the layer's padded channel count rounded up to the lanes);</li>
- *   <li>{@code ow_tile}: output pixels of one row accumulated together (valid up to the output
- *       width).</li>
+ *   <li>{@code ow_tile}: output pixels of one row accumulated together (valid up to the first
+ *       candidate at least as wide as the row, which computes the row as one tile).</li>
  * </ul>
  * A third knob, {@code dot}, is the operand width of the inner product: 16 (int16 pairs, exact
  * for any operands) or 8 (groups of four 8-bit operands: faster, offered only where the
@@ -22,7 +22,9 @@ import java.util.List;
  * two more registers (vpmaddubsw's temporary and the vector of ones). In general: blocks of 16
  * channels, and the widest tile whose accumulators (tile x block / lanes) stay within 8 registers
  * for dot 16 and 6 for dot 8; a layer narrower than that tile (dense layers: width 1) spends the
- * registers on up to 4 vectors of channels instead.
+ * registers on up to 4 vectors of channels instead. With 512-bit vectors (AVX-512 VNNI) dot 8
+ * defaults to 32 channels (two ZMM vectors) by 8 pixels: 16 accumulators of 32 registers, the
+ * fastest of the single-layer sweep on ResNet-18's 3x3 shapes (docs/results.md).
  */
 public final class ConvSchedules {
     public static final String OC_BLOCK = "oc_block";
@@ -32,6 +34,8 @@ public final class ConvSchedules {
     private static final int[] OW_TILES = {1, 2, 3, 4, 6, 8};
     private static final int DEFAULT_BLOCK = 16;
     private static final int MAX_DEFAULT_VECTORS = 4;
+    /** int32 lanes of a 512-bit vector. */
+    private static final int ZMM_LANES = 16;
 
     private ConvSchedules() {
     }
@@ -52,12 +56,14 @@ public final class ConvSchedules {
         }
         List<Integer> tiles = new ArrayList<>();
         for (int t : OW_TILES) {
-            if (t <= Math.max(1, outWidth)) {
-                tiles.add(t);
+            tiles.add(t);
+            if (t >= outWidth) {
+                break; // a tile at least as wide as the row computes the row as one tile
             }
         }
-        int budget = accumulatorRegisters(dot);
-        int block = largestAtMost(blocks, Math.min(maxBlock, Math.max(DEFAULT_BLOCK, lanes)));
+        int budget = accumulatorRegisters(dot, lanes);
+        int defaultBlock = lanes >= ZMM_LANES && dot == 8 ? 2 * lanes : Math.max(DEFAULT_BLOCK, lanes);
+        int block = largestAtMost(blocks, Math.min(maxBlock, defaultBlock));
         int vectors = Math.max(1, block / lanes);
         int tile = largestAtMost(tiles, Math.max(1, budget / vectors));
         if (tile * vectors < budget) {
@@ -73,9 +79,16 @@ public final class ConvSchedules {
         return eightBitExact ? new Knob(DOT, List.of(8, 16), 8) : new Knob(DOT, List.of(16), 16);
     }
 
-    /** Accumulator registers the default tile may use: 8 of 16 YMM registers for dot 16, 6 for dot 8. */
-    private static int accumulatorRegisters(int dot) {
-        return dot == 8 ? 6 : 8;
+    /**
+     * Accumulator registers the default tile may use: on AVX2, 8 of 16 YMM registers for dot 16, 6
+     * for dot 8; with 512-bit vectors (AVX-512 VNNI, 32 ZMM registers) 16 for dot 8 (vpdpbusd
+     * accumulates in place: no temporaries).
+     */
+    private static int accumulatorRegisters(int dot, int lanes) {
+        if (dot == 8) {
+            return lanes >= ZMM_LANES ? 16 : 6;
+        }
+        return 8;
     }
 
     private static int largestAtMost(List<Integer> values, int limit) {

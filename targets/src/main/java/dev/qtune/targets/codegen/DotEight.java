@@ -90,13 +90,8 @@ final class DotEight {
      * pair sums exact.
      */
     static boolean exact(int[] weights, int outC, int inC, int taps, Optional<IntRange> input) {
-        if (input.isEmpty() || input.get().min() < 0 || input.get().max() > 255) {
+        if (!eightBitOperands(weights, input)) {
             return false;
-        }
-        for (int w : weights) {
-            if (w < Byte.MIN_VALUE || w > Byte.MAX_VALUE) {
-                return false;
-            }
         }
         long maxA = input.get().max();
         for (int o = 0; o < outC; o++) {
@@ -110,6 +105,60 @@ final class DotEight {
                         return false;
                     }
                 }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * {@link #exact} for the compact layout of a first layer (IntConvEmitter's compact input copy):
+     * there vpmaddubsw pairs consecutive elements of a kernel row of {@code kw x inC} elements
+     * (tap-major, channel-minor), so neighbouring taps of one channel are summed in int16.
+     */
+    static boolean exactCompact(int[] weights, int outC, int inC, int kh, int kw, Optional<IntRange> input) {
+        if (!eightBitOperands(weights, input)) {
+            return false;
+        }
+        long maxA = input.get().max();
+        int row = kw * inC;
+        for (int o = 0; o < outC; o++) {
+            for (int h = 0; h < kh; h++) {
+                for (int j = 0; j < row; j += 2) {
+                    int w0 = rowWeight(weights, o, inC, kh, kw, h, j);
+                    int w1 = j + 1 < row ? rowWeight(weights, o, inC, kh, kw, h, j + 1) : 0;
+                    long pos = Math.max(w0, 0) + Math.max(w1, 0);
+                    long neg = Math.max(-w0, 0) + Math.max(-w1, 0);
+                    if (maxA * Math.max(pos, neg) > INT16_MAX) {
+                        return false;
+                    }
+                }
+            }
+        }
+        return true;
+    }
+
+    /** The OIHW weight at element {@code j} (tap j / inC, channel j % inC) of kernel row {@code h}. */
+    private static int rowWeight(int[] weights, int o, int inC, int kh, int kw, int h, int j) {
+        return weights[((o * inC + j % inC) * kh + h) * kw + j / inC];
+    }
+
+    /**
+     * Whether vpdpbusd (AVX-512 VNNI) is exact for the layer: it adds four u8 x s8 products to an
+     * int32 lane with no int16 step, so any 8-bit input (its kernel range within [0, 255]) times
+     * int8 weights is; only 9-bit weights (int16 storage) are not.
+     */
+    static boolean exactVnni(int[] weights, Optional<IntRange> input) {
+        return eightBitOperands(weights, input);
+    }
+
+    /** Whether the kernel's input lies in [0, 255] and every weight fits int8. */
+    private static boolean eightBitOperands(int[] weights, Optional<IntRange> input) {
+        if (input.isEmpty() || input.get().min() < 0 || input.get().max() > 255) {
+            return false;
+        }
+        for (int w : weights) {
+            if (w < Byte.MIN_VALUE || w > Byte.MAX_VALUE) {
+                return false;
             }
         }
         return true;

@@ -22,6 +22,8 @@ final class EmitContext {
     final int lanes;
     /** Whether the target has the 8-bit dot kernels (vpmaddubsw + vpmaddwd). */
     final boolean dot8;
+    /** Whether its 8-bit dot is vpdpbusd (AVX-512 VNNI): exact for every u8 input and int8 weight. */
+    final boolean vnni;
     private ScheduleConfig schedule;
     private final StringBuilder constants = new StringBuilder();
     private final StringBuilder work = new StringBuilder();
@@ -34,11 +36,12 @@ final class EmitContext {
     private long colFloats;
     private long wideInput = 1;
 
-    EmitContext(Graph graph, MemoryPlan plan, int lanes, boolean dot8, ScheduleConfig schedule) {
+    EmitContext(Graph graph, MemoryPlan plan, int lanes, boolean dot8, boolean vnni, ScheduleConfig schedule) {
         this.graph = graph;
         this.plan = plan;
         this.lanes = lanes;
         this.dot8 = dot8;
+        this.vnni = vnni;
         this.schedule = schedule;
     }
 

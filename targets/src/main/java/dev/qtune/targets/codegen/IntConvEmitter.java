@@ -12,8 +12,10 @@ import dev.qtune.compiler.lower.Knob;
 import dev.qtune.compiler.lower.LoweringException;
 import dev.qtune.compiler.lower.TensorStorage;
 import dev.qtune.compiler.quant.FixedPointMultiplier;
+import dev.qtune.compiler.quant.IntRange;
 import dev.qtune.compiler.quant.Rounding;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Lowers QConv and QDense to the kernel library's fused kernels (accumulate + bias + requantize +
@@ -66,8 +68,10 @@ final class IntConvEmitter {
     }
 
     private static String direct(Layer l, TensorStorage x, TensorStorage y, boolean wide, EmitContext ctx) {
-        Knob dotKnob = ConvSchedules.dot(!wide && ctx.dot8 && DotEight.exact(l.weights, l.outC, l.inCg, l.kh * l.kw,
-                DotEight.inputRange(ctx.graph, l.input, l.zx)));
+        Optional<IntRange> inputRange = DotEight.inputRange(ctx.graph, l.input, l.zx);
+        boolean eightBitExact = ctx.vnni ? DotEight.exactVnni(l.weights, inputRange)
+                : DotEight.exact(l.weights, l.outC, l.inCg, l.kh * l.kw, inputRange);
+        Knob dotKnob = ConvSchedules.dot(!wide && ctx.dot8 && eightBitExact);
         int dot = ctx.schedule().value(l.name, dotKnob);
         List<Knob> knobs = ConvSchedules.space(y.paddedChannels(), y.width(), ctx.lanes, dot);
         int ob = ctx.schedule().value(l.name, knobs.get(0));
@@ -81,30 +85,68 @@ final class IntConvEmitter {
             throw new LoweringException("node '" + l.name + "' has " + nb * ob + " (padded) output channels; the native "
                     + "kernels take at most " + MAX_CHANNELS);
         }
-        int taps = l.kh * l.kw;
-        int[] packed = new int[nb * taps * cp * ob];
         int group = dot == 8 ? 4 : 2;
+        // vpmaddubsw (dot 8 without VNNI) pairs other weights in the compact layout: it must stay exact there too
+        boolean pairsExact = dot == 16 || ctx.vnni || DotEight.exactCompact(l.weights, l.outC, l.inCg, l.kh, l.kw,
+                inputRange);
+        int cc = compactChannels(l, cp, !wide && fastKernel(ctx, ob, dot) && pairsExact, group);
+        int rowLength = roundUp(l.kw * cc, group);
+        int[] packed = new int[nb * l.kh * rowLength * ob];
         for (int o = 0; o < l.outC; o++) {
             for (int c = 0; c < l.inCg; c++) {
-                for (int t = 0; t < taps; t++) {
-                    int at = ((((o / ob) * taps + t) * cp + (c - c % group)) * ob) + group * (o % ob) + c % group;
-                    packed[at] = l.weights[(o * l.inCg + c) * taps + t];
+                for (int kh = 0; kh < l.kh; kh++) {
+                    for (int kw = 0; kw < l.kw; kw++) {
+                        int j = kw * cc + c; // the element's place in the kernel row as the kernel reads it
+                        int at = ((((o / ob) * l.kh + kh) * rowLength + (j - j % group)) * ob) + group * (o % ob) + j % group;
+                        packed[at] = l.weights[((o * l.inCg + c) * l.kh + kh) * l.kw + kw];
+                    }
                 }
             }
         }
         int hp = paddedExtent(x.height(), l.window.padTop(), y.height(), l.window.strideH(), l.kh, l.window.dilationH());
         int wp = paddedExtent(x.width(), l.window.padLeft(), y.width(), l.window.strideW(), l.kw, l.window.dilationW());
-        ctx.needWideInput((long) hp * wp * cp);
+        ctx.needWideInput(Math.max((long) hp * wp * cp, (long) hp * wp * cc + COMPACT_SLACK));
         int[] bias = dot == 8 && x.dtype() == DType.I8 ? DotEight.offsetBias(l.bias, l.weights, l.outC) : l.bias;
         String zero = padRow(l, x, dot, cp, ctx);
         String kernel = wide ? "qt_conv_wide" : "qt_conv";
-        String args = String.format("%s, %s, %d, %d, %d, %s, %s,%n            %s, %s, %d, %d, %d, %s, %d, %d, %d, qt_x16, %s, %d",
-                ctx.buffer(l.input), EmitContext.kind(x.dtype()), x.height(), x.width(), cp,
+        String args = String.format("%s, %s, %d, %d, %d, %d, %s, %s,%n            %s, %s, %d, %d, %d, %s, %d, %d, %d, qt_x16, %s, %d",
+                ctx.buffer(l.input), EmitContext.kind(x.dtype()), x.height(), x.width(), cp, cc,
                 ctx.declare(dot == 8 ? "int8_t" : "int16_t", packed), requantArgs(l, bias, nb * ob, ctx),
                 ctx.buffer(l.output), EmitContext.kind(y.dtype()), y.height(), y.width(), y.paddedChannels(),
                 windowArgs(l), ob, owt, dot, zero, l.zx);
         String work = ctx.work(String.format("    %s_part(%s, w0, w1);%n", kernel, args));
         return String.format("    %s_prepare(%s);%n    qt_parallel(%s, in, out, %d);%n", kernel, args, work, nb * y.height());
+    }
+
+    /**
+     * Whether the direct kernel's call takes the AVX2 or VNNI version (qt_conv_fast of the kernel
+     * library): on x86 targets, oc_block a multiple of 8 up to 32, and for VNNI's dot 8 a multiple
+     * of 16 up to 64.
+     */
+    private static boolean fastKernel(EmitContext ctx, int ob, int dot) {
+        if (!ctx.dot8) {
+            return false;
+        }
+        return ctx.vnni && dot == 8 ? ob % 16 == 0 && ob <= 64 : ob % 8 == 0 && ob <= 32;
+    }
+
+    /**
+     * The channel stride of the halo-padded input copy: the layer's real input channels where they
+     * are fewer than the stored (padded) ones and the kernel row of {@code kw x channels} elements
+     * then needs fewer groups of {@code group} (qt_pad_compact: a first layer of 1 or 3 channels,
+     * which the padded layout reads as 4), else the stored count. Only the AVX2 and VNNI kernels
+     * read the compact copy, and only with dilation 1 (the taps of a kernel row contiguous).
+     */
+    private static int compactChannels(Layer l, int cp, boolean fast, int group) {
+        boolean fewer = l.group == 1 && l.inCg < cp && roundUp(l.kw * l.inCg, group) < l.kw * cp;
+        return fast && fewer && l.window.dilationW() == 1 ? l.inCg : cp;
+    }
+
+    /** Elements after a compact copy that a kernel row's last group may reach (kept as padding). */
+    private static final int COMPACT_SLACK = 4;
+
+    private static int roundUp(int n, int multiple) {
+        return (n + multiple - 1) / multiple * multiple;
     }
 
     /**

@@ -115,22 +115,67 @@ QT_INLINE void qt_fill_pad(char *d, size_t n, int esize, int pad) {
 }
 
 /*
+ * The compact halo-padded input of a layer whose real input channels CC are fewer than the
+ * stored CP (a first layer: 1 or 3 channels padded to 4): HP x WP pixels of CC channels, so that
+ * the taps of one kernel row are KW * CC contiguous elements, which the direct kernel reads in
+ * groups of G = 4 (dot 8) or 2 (dot 16) against zero weights past KW * CC (a 7x7 layer of 3
+ * channels takes 6 groups of 4 per row instead of 7 of the padded layout). The G elements after
+ * the image hold pad too, for the last group's reach.
+ */
+QT_INLINE void qt_pad_compact(const void *x, int xk, int H, int W, int CP, int CC, int PT, int PL, int HP, int WP,
+                              int DOT, int pad, void *scratch) {
+    const int esize = DOT == 8 ? 1 : 2;
+    const size_t rowp = (size_t) WP * CC;
+    char *d = (char *) scratch;
+    qt_fill_pad(d, PT * rowp, esize, pad);
+    qt_fill_pad(d + (PT + H) * rowp * esize, (HP - PT - H) * rowp + 4, esize, pad);
+    for (int h = 0; h < H; h++) {
+        char *r = d + (PT + h) * rowp * esize;
+        qt_fill_pad(r, (size_t) PL * CC, esize, pad);
+        qt_fill_pad(r + (size_t) (PL + W) * CC * esize, (size_t) (WP - PL - W) * CC, esize, pad);
+        const size_t src = (size_t) h * W * CP;
+        const size_t dst = (size_t) PL * CC;
+        if (DOT == 8 && xk != QT_I16) {
+            const uint8_t *s = (const uint8_t *) x + src;
+            const uint8_t flip = xk == QT_I8 ? 0x80 : 0; /* i8 + 128 as u8 */
+            uint8_t *o = (uint8_t *) r + dst;
+            for (int w = 0; w < W; w++) {
+                for (int c = 0; c < CC; c++) {
+                    o[w * CC + c] = (uint8_t) (s[w * CP + c] ^ flip);
+                }
+            }
+        } else {
+            int16_t *o = (int16_t *) r + dst;
+            for (int w = 0; w < W; w++) {
+                for (int c = 0; c < CC; c++) {
+                    o[w * CC + c] = (int16_t) qt_load(x, xk, src + (size_t) w * CP + c);
+                }
+            }
+        }
+    }
+}
+
+/*
  * The halo-padded input of the direct kernel: HP x WP pixels of CP channels, the image at rows
  * PT.. and columns PL.., padding elsewhere, holding the input zero point zx (real 0); int16 for
  * dot 16, unsigned 8-bit for dot 8 (i8 offset by +128, padding zx + 128). Returns x itself when no
  * copy is needed, else scratch, which it fills only when copy is set (so the work items can ask
  * where their input is).
  */
-QT_INLINE const void *qt_pad_input(const void *x, int xk, int H, int W, int CP, int PT, int PL, int HP, int WP,
-                                   int DOT, int zx, void *scratch, int copy) {
+QT_INLINE const void *qt_pad_input(const void *x, int xk, int H, int W, int CP, int CC, int PT, int PL, int HP,
+                                   int WP, int DOT, int zx, void *scratch, int copy) {
     const int esize = DOT == 8 ? 1 : 2;
-    if (PT == 0 && PL == 0 && HP == H && WP == W && (DOT == 8 ? xk == QT_U8 : xk == QT_I16)) {
+    if (CC == CP && PT == 0 && PL == 0 && HP == H && WP == W && (DOT == 8 ? xk == QT_U8 : xk == QT_I16)) {
         return x;
     }
     if (!copy) {
         return scratch;
     }
     const int pad = zx + (DOT == 8 && xk == QT_I8 ? 128 : 0);
+    if (CC != CP) {
+        qt_pad_compact(x, xk, H, W, CP, CC, PT, PL, HP, WP, DOT, pad, scratch);
+        return scratch;
+    }
     const size_t rowp = (size_t) WP * CP;
     const size_t left = (size_t) PL * CP;
     const size_t n = (size_t) W * CP;
@@ -216,6 +261,7 @@ QT_INLINE const void *qt_pad_input(const void *x, int xk, int H, int W, int CP, 
                                const uint64_t *rsub, const uint64_t *rsft, int rounding, int lo, int hi, \
                                int zy, void *y, int yk, size_t ybase, int OCP) {                         \
         const int OB = 8 * NV;                                                                           \
+        const int KWC = (KW * CP + G - 1) / G * G;                                                       \
         __m256i acc[QT_MAX_OWT][4];                                                                      \
         for (int t = 0; t < T; t++) {                                                                    \
             for (int v = 0; v < NV; v++) {                                                               \
@@ -224,10 +270,10 @@ QT_INLINE const void *qt_pad_input(const void *x, int xk, int H, int W, int CP, 
         }                                                                                                \
         for (int kh = 0; kh < KH; kh++) {                                                                \
             const IN_T *xr = xt + (size_t) kh * DH * RS;                                                 \
-            const W_T *wr = wb + (size_t) kh * KW * CP * OB;                                             \
+            const W_T *wr = wb + (size_t) kh * KWC * OB;                                                 \
             if (DW == 1) {                                                                               \
                 QT_NO_UNROLL                                                                             \
-                for (int j = 0; j < KW * CP; j += G) {                                                   \
+                for (int j = 0; j < KWC; j += G) {                                                       \
                     QT_TILE_STEP(IN_T, W_T, STEP, xr + j, wr + (size_t) j * OB);                         \
                 }                                                                                        \
             } else {                                                                                     \
@@ -262,7 +308,7 @@ QT_INLINE const void *qt_pad_input(const void *x, int xk, int H, int W, int CP, 
             const int ob = w / OH;                                                                           \
             const int oh = w % OH;                                                                           \
             const IN_T *xr = xp + (size_t) oh * SH * RS;                                                     \
-            const W_T *wb = wpk + (size_t) ob * KH * KW * CP * OB;                                           \
+            const W_T *wb = wpk + (size_t) ob * KH * ((KW * CP + G - 1) / G * G) * OB;                       \
             const int count = OCP - ob * OB < OB ? OCP - ob * OB : OB;                                       \
             const size_t yrow = (size_t) oh * OW * OCP + (size_t) ob * OB;                                   \
             for (int ow0 = 0; ow0 < full; ow0 += OWT) {                                                      \
@@ -352,7 +398,7 @@ QT_DEFINE_DEPTHWISE_AVX2(qt_depthwise16_avx2, int16_t, QT_LOAD8_I16)
 QT_INLINE const void *qt_depthwise_input(const void *x, int xk, int H, int W, int CP, int OH, int OW, int KH, int KW,
                                          int SH, int SW, int PT, int PL, int DH, int DW, int zx, void *scratch,
                                          int copy) {
-    return qt_pad_input(x, xk, H, W, CP, PT, PL, qt_padded_extent(H, PT, OH, SH, KH, DH),
+    return qt_pad_input(x, xk, H, W, CP, CP, PT, PL, qt_padded_extent(H, PT, OH, SH, KH, DH),
                         qt_padded_extent(W, PL, OW, SW, KW, DW), xk == QT_I16 ? 16 : 8, zx, scratch, copy);
 }
 
@@ -435,5 +481,10 @@ QT_INLINE void qt_add_upward_avx2(const void *a, int ak, const void *b, int bk, 
         qt_store8_avx2(_mm256_blend_epi32(e, _mm256_slli_epi64(o, 32), 0xAA), y, yk, i);
     }
 }
+
+#if defined(__AVX512VNNI__) && defined(__AVX512BW__) && defined(__AVX512VL__)
+#define QT_VNNI 1
+#include "qtune_vnni_kernels.h"
+#endif
 
 #endif

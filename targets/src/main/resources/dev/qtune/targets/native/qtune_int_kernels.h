@@ -139,27 +139,33 @@ QT_DEFINE_CONV(qt_conv_wide_generic, int64_t, qt_apply_wide)
  * a literal in the caller: qt_conv_prepare converts (and for the AVX2 kernel halo-pads) the input
  * into scratch once; qt_conv_part computes items [w0, w1). Both take the same arguments.
  */
-QT_INLINE int qt_conv_fast(int OB) {
+QT_INLINE int qt_conv_fast(int OB, int DOT) {
+#if defined(QT_VNNI)
+    if (DOT == 8) {
+        return OB % 16 == 0 && OB <= 64;
+    }
+#endif
 #if defined(__AVX2__)
+    (void) DOT;
     return OB % 8 == 0 && OB <= 32;
 #else
-    (void) OB;
+    (void) OB, (void) DOT;
     return 0;
 #endif
 }
 
 /* The input the kernel reads (x itself or scratch); fills scratch when copy is set. */
-QT_INLINE const void *qt_conv_input(const void *x, int xk, int H, int W, int CP, int OH, int OW, int KH, int KW,
+QT_INLINE const void *qt_conv_input(const void *x, int xk, int H, int W, int CP, int CC, int OH, int OW, int KH, int KW,
                                     int SH, int SW, int PT, int PL, int DH, int DW, int OB, int DOT, int zx,
                                     void *scratch, int copy) {
 #if defined(__AVX2__)
-    if (qt_conv_fast(OB)) {
-        return qt_pad_input(x, xk, H, W, CP, PT, PL, qt_padded_extent(H, PT, OH, SH, KH, DH),
+    if (qt_conv_fast(OB, DOT)) {
+        return qt_pad_input(x, xk, H, W, CP, CC, PT, PL, qt_padded_extent(H, PT, OH, SH, KH, DH),
                             qt_padded_extent(W, PL, OW, SW, KW, DW), DOT, zx, scratch, copy);
     }
 #else
     (void) OH, (void) OW, (void) KH, (void) KW, (void) SH, (void) SW, (void) PT, (void) PL, (void) DH, (void) DW;
-    (void) OB, (void) zx;
+    (void) OB, (void) zx, (void) CC;
 #endif
     const size_t n = (size_t) H * W * CP;
     return DOT == 8 ? (const void *) qt_unsigned8(x, xk, n, (uint8_t *) scratch, copy)
@@ -169,25 +175,34 @@ QT_INLINE const void *qt_conv_input(const void *x, int xk, int H, int W, int CP,
 /*
  * zy is the output zero point (after hi, with the requantization); zero and zx, last, the padding:
  * the pad row the portable kernel reads and the input zero point the halo-padded copy is filled with.
+ * CC is the channel stride of the halo-padded copy: CP, or fewer (the real channels of a first
+ * layer, qt_pad_compact) for the AVX2 and VNNI kernels with dilation 1; the portable kernels need CP.
  */
-QT_INLINE void qt_conv_prepare(const void *x, int xk, int H, int W, int CP, const void *wpk, const int32_t *bias,
+QT_INLINE void qt_conv_prepare(const void *x, int xk, int H, int W, int CP, int CC, const void *wpk, const int32_t *bias,
                                const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, int zy, void *y,
                                int yk, int OH, int OW, int OCP, int KH, int KW, int SH, int SW, int PT, int PL, int DH,
                                int DW, int OB, int OWT, int DOT, int16_t *scratch, const void *zero, int zx) {
     (void) wpk, (void) bias, (void) mant, (void) shift, (void) rounding, (void) lo, (void) hi, (void) zy, (void) y;
     (void) yk, (void) OCP, (void) OWT, (void) zero;
-    qt_conv_input(x, xk, H, W, CP, OH, OW, KH, KW, SH, SW, PT, PL, DH, DW, OB, DOT, zx, scratch, 1);
+    qt_conv_input(x, xk, H, W, CP, CC, OH, OW, KH, KW, SH, SW, PT, PL, DH, DW, OB, DOT, zx, scratch, 1);
 }
 
-QT_INLINE void qt_conv_part(const void *x, int xk, int H, int W, int CP, const void *wpk, const int32_t *bias,
+QT_INLINE void qt_conv_part(const void *x, int xk, int H, int W, int CP, int CC, const void *wpk, const int32_t *bias,
                             const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, int zy, void *y,
                             int yk, int OH, int OW, int OCP, int KH, int KW, int SH, int SW, int PT, int PL, int DH,
                             int DW, int OB, int OWT, int DOT, int16_t *scratch, const void *zero, int zx, int w0,
                             int w1) {
-    const void *in = qt_conv_input(x, xk, H, W, CP, OH, OW, KH, KW, SH, SW, PT, PL, DH, DW, OB, DOT, zx, scratch, 0);
+    const void *in = qt_conv_input(x, xk, H, W, CP, CC, OH, OW, KH, KW, SH, SW, PT, PL, DH, DW, OB, DOT, zx, scratch, 0);
 #if defined(__AVX2__)
-    if (qt_conv_fast(OB)) {
-        qt_conv_avx2(in, qt_padded_extent(W, PL, OW, SW, KW, DW), CP, wpk, bias, mant, shift, rounding, lo, hi, zy, y,
+#if defined(QT_VNNI)
+    if (DOT == 8 && qt_conv_fast(OB, DOT)) {
+        qt_conv8_vnni((const uint8_t *) in, qt_padded_extent(W, PL, OW, SW, KW, DW), CC, (const int8_t *) wpk, bias, mant,
+                      shift, rounding, lo, hi, zy, y, yk, OH, OW, OCP, KH, KW, SH, SW, DH, DW, OB, OWT, w0, w1);
+        return;
+    }
+#endif
+    if (qt_conv_fast(OB, DOT)) {
+        qt_conv_avx2(in, qt_padded_extent(W, PL, OW, SW, KW, DW), CC, wpk, bias, mant, shift, rounding, lo, hi, zy, y,
                      yk, OH, OW, OCP, KH, KW, SH, SW, DH, DW, OB, OWT, DOT, w0, w1);
         return;
     }
@@ -197,35 +212,35 @@ QT_INLINE void qt_conv_part(const void *x, int xk, int H, int W, int CP, const v
 }
 
 /* The same with int64 accumulators (dot 16 only, portable kernel): layers whose worst case overflows int32. */
-QT_INLINE void qt_conv_wide_prepare(const void *x, int xk, int H, int W, int CP, const void *wpk, const int32_t *bias,
+QT_INLINE void qt_conv_wide_prepare(const void *x, int xk, int H, int W, int CP, int CC, const void *wpk, const int32_t *bias,
                                     const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, int zy,
                                     void *y, int yk, int OH, int OW, int OCP, int KH, int KW, int SH, int SW, int PT,
                                     int PL, int DH, int DW, int OB, int OWT, int DOT, int16_t *scratch,
                                     const void *zero, int zx) {
     (void) wpk, (void) bias, (void) mant, (void) shift, (void) rounding, (void) lo, (void) hi, (void) zy, (void) y;
     (void) yk, (void) OH, (void) OW, (void) OCP, (void) KH, (void) KW, (void) SH, (void) SW, (void) PT, (void) PL;
-    (void) DH, (void) DW, (void) OB, (void) OWT, (void) DOT, (void) zero, (void) zx;
+    (void) DH, (void) DW, (void) OB, (void) OWT, (void) DOT, (void) zero, (void) zx, (void) CC;
     qt_widen(x, xk, (size_t) H * W * CP, scratch, 1);
 }
 
-QT_INLINE void qt_conv_wide_part(const void *x, int xk, int H, int W, int CP, const void *wpk, const int32_t *bias,
+QT_INLINE void qt_conv_wide_part(const void *x, int xk, int H, int W, int CP, int CC, const void *wpk, const int32_t *bias,
                                  const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, int zy,
                                  void *y, int yk, int OH, int OW, int OCP, int KH, int KW, int SH, int SW, int PT,
                                  int PL, int DH, int DW, int OB, int OWT, int DOT, int16_t *scratch, const void *zero,
                                  int zx, int w0, int w1) {
-    (void) DOT, (void) zx;
+    (void) DOT, (void) zx, (void) CC;
     qt_conv_wide_generic(qt_widen(x, xk, (size_t) H * W * CP, scratch, 0), H, W, CP, wpk, bias, mant, shift, rounding,
                          lo, hi, zy, y, yk, OH, OW, OCP, KH, KW, SH, SW, PT, PL, DH, DW, OB, OWT, 16, zero, w0, w1);
 }
 
 /* Both steps on one thread (tools and tests; generated code splits the items over threads). */
-QT_INLINE void qt_conv(const void *x, int xk, int H, int W, int CP, const void *wpk, const int32_t *bias,
+QT_INLINE void qt_conv(const void *x, int xk, int H, int W, int CP, int CC, const void *wpk, const int32_t *bias,
                        const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, int zy, void *y, int yk,
                        int OH, int OW, int OCP, int KH, int KW, int SH, int SW, int PT, int PL, int DH, int DW, int OB,
                        int OWT, int DOT, int16_t *scratch, const void *zero, int zx) {
-    qt_conv_prepare(x, xk, H, W, CP, wpk, bias, mant, shift, rounding, lo, hi, zy, y, yk, OH, OW, OCP, KH, KW, SH, SW,
+    qt_conv_prepare(x, xk, H, W, CP, CC, wpk, bias, mant, shift, rounding, lo, hi, zy, y, yk, OH, OW, OCP, KH, KW, SH, SW,
                     PT, PL, DH, DW, OB, OWT, DOT, scratch, zero, zx);
-    qt_conv_part(x, xk, H, W, CP, wpk, bias, mant, shift, rounding, lo, hi, zy, y, yk, OH, OW, OCP, KH, KW, SH, SW, PT,
+    qt_conv_part(x, xk, H, W, CP, CC, wpk, bias, mant, shift, rounding, lo, hi, zy, y, yk, OH, OW, OCP, KH, KW, SH, SW, PT,
                  PL, DH, DW, OB, OWT, DOT, scratch, zero, zx, 0, (OCP + OB - 1) / OB * OH);
 }
 

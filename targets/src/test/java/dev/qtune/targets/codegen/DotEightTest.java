@@ -73,4 +73,27 @@ class DotEightTest {
         assertFalse(DotEight.exact(new int[] {200, 0}, 1, 2, 1, fourBit));
         assertFalse(DotEight.exact(new int[] {0, -129}, 1, 2, 1, fourBit));
     }
+
+    @Test
+    void vpdpbusdIsExactForEveryEightBitInputAndInt8Weight() {
+        // 255 * (127 + 127) would saturate vpmaddubsw's int16 pair sum; vpdpbusd has none.
+        int[] full = {127, 127, -128, -128};
+        Optional<IntRange> u8 = Optional.of(IntRange.unsigned(8));
+        assertFalse(DotEight.exact(full, 1, 4, 1, u8));
+        assertTrue(DotEight.exactVnni(full, u8));
+        assertFalse(DotEight.exactVnni(new int[] {200}, u8), "9-bit weights");
+        assertFalse(DotEight.exactVnni(full, Optional.empty()), "16-bit input");
+        assertFalse(DotEight.exactVnni(full, Optional.of(new IntRange(0, 256))), "input beyond 8 bits");
+    }
+
+    @Test
+    void theCompactLayoutPairsNeighbouringTaps() {
+        // One input channel, a 1x3 kernel: the padded layout pairs the channel with a zero one, the
+        // compact one pairs taps 0 and 1 (200 * (100 + 100) > 32767), as LeNet's first layer did.
+        int[] weights = {100, 100, 0};
+        Optional<IntRange> input = Optional.of(new IntRange(0, 200));
+        assertTrue(DotEight.exact(weights, 1, 1, 3, input));
+        assertFalse(DotEight.exactCompact(weights, 1, 1, 1, 3, input));
+        assertTrue(DotEight.exactCompact(new int[] {100, 0, 100}, 1, 1, 1, 3, input));
+    }
 }

@@ -1,0 +1,164 @@
+/*
+ * AVX-512 VNNI kernels (included by qtune_avx2_kernels.h when the target has AVX-512 VNNI, BW and
+ * VL): the direct convolution's dot 8 on 512-bit vectors with vpdpbusd.
+ *
+ * vpdpbusd multiplies four unsigned 8-bit inputs by four signed 8-bit weights and adds the four
+ * products to an int32 lane, with no intermediate int16 (unlike vpmaddubsw, which saturates pair
+ * sums): exact for every u8 input and int8 weight, so on this target dot 8 needs no check of the
+ * weights against the input range (docs/integer-semantics.md, "Accumulation"; the int32 bound of
+ * the layer is checked as for every kernel). The non-saturating form is used (vpdpbusd, not
+ * vpdpbusds): the int32 accumulator cannot overflow where the code generator chose int32.
+ *
+ * Layouts are those of the AVX2 dot 8 kernel (halo-padded unsigned 8-bit input; weights int8
+ * [ceil(OCP/OB)][KH*KW][CP/4][OB][4]), so one 64-byte load is 16 output channels x 4 input
+ * channels: one zmm of weights. A tile is T output pixels x NV = OB/16 vectors of 16 output
+ * channels, T * NV zmm accumulators (32 zmm registers); per group of four input channels the NV
+ * weight vectors are loaded once and each pixel's four inputs broadcast once. The epilogue
+ * requantizes each 16-lane accumulator at once (qt_epilogue16_vnni).
+ */
+#ifndef QTUNE_VNNI_KERNELS_H
+#define QTUNE_VNNI_KERNELS_H
+
+#include <immintrin.h>
+
+/*
+ * The requantization constants of qt_upward_constants for 16-lane vectors: per group of 16
+ * channels the 8 even channels' values, then the 8 odd channels'.
+ */
+QT_INLINE void qt_upward_constants16(const int8_t *shift, int n, int z, uint64_t *add, uint64_t *sub, uint64_t *sft) {
+    for (int c = 0; c < n; c++) {
+        const int s = shift[c];
+        const int at = (c & ~15) + ((c & 1) ? 8 : 0) + ((c & 15) >> 1);
+        add[at] = (s > 0 ? (uint64_t) 1 << (s - 1) : 0) + ((uint64_t) 1 << 63);
+        sub[at] = (((uint64_t) 1 << 63) >> s) - (uint64_t) (int64_t) z;
+        sft[at] = (uint64_t) s;
+    }
+}
+
+/*
+ * Requantizes and stores 16 accumulators of output channels ch0.. (at most count of them real):
+ * qt_requant_upward8's arithmetic on 512-bit vectors (64-bit products of the even and the odd
+ * lanes, the rounding shift, the zero point in the subtrahend), clamped with 64-bit min/max and
+ * narrowed by a masked down-converting store (the values are already in the output's range, so
+ * it never saturates). Rounding to nearest takes the scalar path of the AVX2 epilogue, per half.
+ */
+QT_INLINE void qt_epilogue16_vnni(__m512i acc, int ch0, int count, const int32_t *mant, const int8_t *shift,
+                                  const uint64_t *add, const uint64_t *sub, const uint64_t *sft, int rounding, int lo,
+                                  int hi, int zy, void *y, int yk, size_t base) {
+    if (rounding != QT_UPWARD) {
+        qt_epilogue8_avx2(_mm512_castsi512_si256(acc), ch0, count, mant, shift, add, sub, sft, rounding, lo, hi, zy, y,
+                          yk, base);
+        qt_epilogue8_avx2(_mm512_extracti64x4_epi64(acc, 1), ch0 + 8, count - 8, mant, shift, add, sub, sft, rounding,
+                          lo, hi, zy, y, yk, base + 8);
+        return;
+    }
+    const __m512i m = _mm512_loadu_si512((const void *) (mant + ch0));
+    __m512i pe = _mm512_mul_epi32(acc, m);
+    __m512i po = _mm512_mul_epi32(_mm512_srli_epi64(acc, 32), _mm512_srli_epi64(m, 32));
+    pe = _mm512_add_epi64(pe, _mm512_loadu_si512((const void *) (add + ch0)));
+    po = _mm512_add_epi64(po, _mm512_loadu_si512((const void *) (add + ch0 + 8)));
+    pe = _mm512_sub_epi64(_mm512_srlv_epi64(pe, _mm512_loadu_si512((const void *) (sft + ch0))),
+                          _mm512_loadu_si512((const void *) (sub + ch0)));
+    po = _mm512_sub_epi64(_mm512_srlv_epi64(po, _mm512_loadu_si512((const void *) (sft + ch0 + 8))),
+                          _mm512_loadu_si512((const void *) (sub + ch0 + 8)));
+    const __m512i vlo = _mm512_set1_epi64(lo);
+    const __m512i vhi = _mm512_set1_epi64(hi);
+    pe = _mm512_min_epi64(_mm512_max_epi64(pe, vlo), vhi);
+    po = _mm512_min_epi64(_mm512_max_epi64(po, vlo), vhi);
+    const __m512i r = _mm512_mask_blend_epi32((__mmask16) 0xAAAA, pe, _mm512_slli_epi64(po, 32));
+    const __mmask16 k = count >= 16 ? (__mmask16) 0xFFFF : count <= 0 ? (__mmask16) 0 : (__mmask16) ((1u << count) - 1);
+    if (yk == QT_U8) {
+        _mm512_mask_cvtusepi32_storeu_epi8((uint8_t *) y + base, k, r);
+    } else if (yk == QT_I8) {
+        _mm512_mask_cvtsepi32_storeu_epi8((int8_t *) y + base, k, r);
+    } else {
+        _mm512_mask_cvtsepi32_storeu_epi16((int16_t *) y + base, k, r);
+    }
+}
+
+#define QT_VNNI_TILE_STEP(xp, wp)                                                                       \
+    do {                                                                                                 \
+        __m512i wv[4];                                                                                   \
+        for (int v = 0; v < NV; v++) {                                                                   \
+            wv[v] = _mm512_loadu_si512((const void *) ((wp) + 64 * v));                                  \
+        }                                                                                                \
+        for (int t = 0; t < T; t++) {                                                                    \
+            /* a broadcast from memory (load ports only), not through a general register */              \
+            const __m512i a = _mm512_broadcastd_epi32(_mm_loadu_si32((xp) + (size_t) t * XS));            \
+            for (int v = 0; v < NV; v++) {                                                               \
+                acc[t][v] = _mm512_dpbusd_epi32(acc[t][v], a, wv[v]);                                    \
+            }                                                                                            \
+        }                                                                                                \
+    } while (0)
+
+QT_INLINE void qt_conv8_vnni_tile(const uint8_t *xt, int XS, int RS, int CP, int KH, int KW, int DH, int DW,
+                                  const int8_t *wb, int NV, int T, const int32_t *bias, int ch0, int count,
+                                  const int32_t *mant, const int8_t *shift, const uint64_t *radd, const uint64_t *rsub,
+                                  const uint64_t *rsft, int rounding, int lo, int hi, int zy, void *y, int yk,
+                                  size_t ybase, int OCP) {
+    const int OB = 16 * NV;
+    const int KWC = (KW * CP + 3) / 4 * 4;
+    __m512i acc[QT_MAX_OWT][4];
+    for (int t = 0; t < T; t++) {
+        for (int v = 0; v < NV; v++) {
+            acc[t][v] = _mm512_loadu_si512((const void *) (bias + ch0 + 16 * v));
+        }
+    }
+    for (int kh = 0; kh < KH; kh++) {
+        const uint8_t *xr = xt + (size_t) kh * DH * RS;
+        const int8_t *wr = wb + (size_t) kh * KWC * OB;
+        if (DW == 1) {
+            QT_NO_UNROLL
+            for (int j = 0; j < KWC; j += 4) {
+                QT_VNNI_TILE_STEP(xr + j, wr + (size_t) j * OB);
+            }
+        } else {
+            for (int kw = 0; kw < KW; kw++) {
+                QT_NO_UNROLL
+                for (int c = 0; c < CP; c += 4) {
+                    QT_VNNI_TILE_STEP(xr + (size_t) kw * DW * CP + c, wr + (size_t) (kw * CP + c) * OB);
+                }
+            }
+        }
+    }
+    for (int t = 0; t < T; t++) {
+        for (int v = 0; v < NV; v++) {
+            qt_epilogue16_vnni(acc[t][v], ch0 + 16 * v, count - 16 * v, mant, shift, radd, rsub, rsft, rounding, lo, hi,
+                               zy, y, yk, ybase + (size_t) t * OCP + 16 * v);
+        }
+    }
+}
+
+/* The VNNI dot 8 kernel on work items [w0, w1) (item = output-channel block x output row), as qt_conv_avx2. */
+QT_INLINE void qt_conv8_vnni(const uint8_t *xp, int WP, int CP, const int8_t *wpk, const int32_t *bias,
+                             const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, int zy, void *y,
+                             int yk, int OH, int OW, int OCP, int KH, int KW, int SH, int SW, int DH, int DW, int OB,
+                             int OWT, int w0, int w1) {
+    const int NB = (OCP + OB - 1) / OB;
+    const int NV = OB / 16;
+    const int RS = WP * CP;
+    const int XS = SW * CP;
+    const int full = OW / OWT * OWT;
+    uint64_t radd[NB * OB], rsub[NB * OB], rsft[NB * OB];
+    qt_upward_constants16(shift, NB * OB, zy, radd, rsub, rsft);
+    for (int w = w0; w < w1; w++) {
+        const int ob = w / OH;
+        const int oh = w % OH;
+        const uint8_t *xr = xp + (size_t) oh * SH * RS;
+        const int8_t *wb = wpk + (size_t) ob * KH * ((KW * CP + 3) / 4 * 4) * OB;
+        const int count = OCP - ob * OB < OB ? OCP - ob * OB : OB;
+        const size_t yrow = (size_t) oh * OW * OCP + (size_t) ob * OB;
+        for (int ow0 = 0; ow0 < full; ow0 += OWT) {
+            qt_conv8_vnni_tile(xr + (size_t) ow0 * XS, XS, RS, CP, KH, KW, DH, DW, wb, NV, OWT, bias, ob * OB, count,
+                               mant, shift, radd, rsub, rsft, rounding, lo, hi, zy, y, yk, yrow + (size_t) ow0 * OCP,
+                               OCP);
+        }
+        if (full < OW) {
+            qt_conv8_vnni_tile(xr + (size_t) full * XS, XS, RS, CP, KH, KW, DH, DW, wb, NV, OW - full, bias, ob * OB,
+                               count, mant, shift, radd, rsub, rsft, rounding, lo, hi, zy, y, yk,
+                               yrow + (size_t) full * OCP, OCP);
+        }
+    }
+}
+
+#endif

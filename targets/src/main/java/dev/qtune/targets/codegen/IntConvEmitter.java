@@ -120,14 +120,14 @@ final class IntConvEmitter {
 
     /**
      * Whether the direct kernel's call takes the AVX2 or VNNI version (qt_conv_fast of the kernel
-     * library): on x86 targets, oc_block a multiple of 8 up to 32, and for VNNI's dot 8 a multiple
-     * of 16 up to 64.
+     * library): on x86 targets, oc_block a multiple of 8 up to 32, and for VNNI's dot 8 also a
+     * multiple of 16 up to 64.
      */
     private static boolean fastKernel(EmitContext ctx, int ob, int dot) {
         if (!ctx.dot8) {
             return false;
         }
-        return ctx.vnni && dot == 8 ? ob % 16 == 0 && ob <= 64 : ob % 8 == 0 && ob <= 32;
+        return ctx.vnni && dot == 8 && ob % 16 == 0 && ob <= 64 || ob % 8 == 0 && ob <= 32;
     }
 
     /**

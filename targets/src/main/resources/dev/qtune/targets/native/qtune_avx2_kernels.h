@@ -25,16 +25,22 @@
  * come out as apply(M, acc) + z, exact, at no extra instruction; the clamp follows.
  *
  * Constants are laid out per group of 8 channels as the vectors use them: the 4 even channels'
- * values, then the 4 odd channels' (add, sub and shift as 64-bit lanes).
+ * values, then the 4 odd channels' (add, sub and shift as 64-bit lanes); for 16-lane vectors
+ * (qt_upward_constants_lanes with 16) per group of 16: 8 even, then 8 odd.
  */
-QT_INLINE void qt_upward_constants(const int8_t *shift, int n, int z, uint64_t *add, uint64_t *sub, uint64_t *sft) {
+QT_INLINE void qt_upward_constants_lanes(const int8_t *shift, int n, int z, int lanes, uint64_t *add, uint64_t *sub,
+                                         uint64_t *sft) {
     for (int c = 0; c < n; c++) {
         const int s = shift[c];
-        const int at = (c & ~7) + ((c & 1) ? 4 : 0) + ((c & 7) >> 1);
+        const int at = (c & ~(lanes - 1)) + ((c & 1) ? lanes / 2 : 0) + ((c & (lanes - 1)) >> 1);
         add[at] = (s > 0 ? (uint64_t) 1 << (s - 1) : 0) + ((uint64_t) 1 << 63);
         sub[at] = (((uint64_t) 1 << 63) >> s) - (uint64_t) (int64_t) z;
         sft[at] = (uint64_t) s;
     }
+}
+
+QT_INLINE void qt_upward_constants(const int8_t *shift, int n, int z, uint64_t *add, uint64_t *sub, uint64_t *sft) {
+    qt_upward_constants_lanes(shift, n, z, 8, add, sub, sft);
 }
 
 QT_INLINE __m256i qt_clamp64(__m256i v, __m256i lo, __m256i hi) {
@@ -238,7 +244,12 @@ QT_INLINE const void *qt_pad_input(const void *x, int xk, int H, int W, int CP, 
 #define QT_NO_UNROLL _Pragma("GCC unroll 1")
 #endif
 #define QT_STEP16(a, w) _mm256_madd_epi16((a), (w))
+#if defined(__AVX512VNNI__) && defined(__AVX512VL__)
+/* On a VNNI target this kernel's dot 8 (oc_block not a multiple of 16) is exact too: vpdpbusd. */
+#define QT_STEP8(a, w) _mm256_dpbusd_epi32(_mm256_setzero_si256(), (a), (w))
+#else
 #define QT_STEP8(a, w) _mm256_madd_epi16(_mm256_maddubs_epi16((a), (w)), _mm256_set1_epi16(1))
+#endif
 #define QT_TILE_STEP(IN_T, W_T, STEP, xp, wp)                                                           \
     do {                                                                                                 \
         __m256i wv[4];                                                                                   \

@@ -139,15 +139,20 @@ QT_DEFINE_CONV(qt_conv_wide_generic, int64_t, qt_apply_wide)
  * a literal in the caller: qt_conv_prepare converts (and for the AVX2 kernel halo-pads) the input
  * into scratch once; qt_conv_part computes items [w0, w1). Both take the same arguments.
  */
-QT_INLINE int qt_conv_fast(int OB, int DOT) {
+/* Whether the VNNI kernel runs a dot 8 layer with this oc_block (else the AVX2 or the portable one). */
+QT_INLINE int qt_conv_vnni(int OB, int DOT) {
 #if defined(QT_VNNI)
-    if (DOT == 8) {
-        return OB % 16 == 0 && OB <= 64;
-    }
+    return DOT == 8 && OB % 16 == 0 && OB <= 64;
+#else
+    (void) OB, (void) DOT;
+    return 0;
 #endif
+}
+
+/* Whether a SIMD kernel (VNNI or AVX2, reading the halo-padded copy) runs the layer. */
+QT_INLINE int qt_conv_fast(int OB, int DOT) {
 #if defined(__AVX2__)
-    (void) DOT;
-    return OB % 8 == 0 && OB <= 32;
+    return qt_conv_vnni(OB, DOT) || (OB % 8 == 0 && OB <= 32);
 #else
     (void) OB, (void) DOT;
     return 0;
@@ -195,7 +200,7 @@ QT_INLINE void qt_conv_part(const void *x, int xk, int H, int W, int CP, int CC,
     const void *in = qt_conv_input(x, xk, H, W, CP, CC, OH, OW, KH, KW, SH, SW, PT, PL, DH, DW, OB, DOT, zx, scratch, 0);
 #if defined(__AVX2__)
 #if defined(QT_VNNI)
-    if (DOT == 8 && qt_conv_fast(OB, DOT)) {
+    if (qt_conv_vnni(OB, DOT)) {
         qt_conv8_vnni((const uint8_t *) in, qt_padded_extent(W, PL, OW, SW, KW, DW), CC, (const int8_t *) wpk, bias, mant,
                       shift, rounding, lo, hi, zy, y, yk, OH, OW, OCP, KH, KW, SH, SW, DH, DW, OB, OWT, w0, w1);
         return;

@@ -22,20 +22,6 @@
 #include <immintrin.h>
 
 /*
- * The requantization constants of qt_upward_constants for 16-lane vectors: per group of 16
- * channels the 8 even channels' values, then the 8 odd channels'.
- */
-QT_INLINE void qt_upward_constants16(const int8_t *shift, int n, int z, uint64_t *add, uint64_t *sub, uint64_t *sft) {
-    for (int c = 0; c < n; c++) {
-        const int s = shift[c];
-        const int at = (c & ~15) + ((c & 1) ? 8 : 0) + ((c & 15) >> 1);
-        add[at] = (s > 0 ? (uint64_t) 1 << (s - 1) : 0) + ((uint64_t) 1 << 63);
-        sub[at] = (((uint64_t) 1 << 63) >> s) - (uint64_t) (int64_t) z;
-        sft[at] = (uint64_t) s;
-    }
-}
-
-/*
  * Requantizes and stores 16 accumulators of output channels ch0.. (at most count of them real):
  * qt_requant_upward8's arithmetic on 512-bit vectors (64-bit products of the even and the odd
  * lanes, the rounding shift, the zero point in the subtrahend), clamped with 64-bit min/max and
@@ -140,7 +126,7 @@ QT_INLINE void qt_conv8_vnni(const uint8_t *xp, int WP, int CP, const int8_t *wp
     const int XS = SW * CP;
     const int full = OW / OWT * OWT;
     uint64_t radd[NB * OB], rsub[NB * OB], rsft[NB * OB];
-    qt_upward_constants16(shift, NB * OB, zy, radd, rsub, rsft);
+    qt_upward_constants_lanes(shift, NB * OB, zy, 16, radd, rsub, rsft);
     for (int w = w0; w < w1; w++) {
         const int ob = w / OH;
         const int oh = w % OH;

@@ -78,8 +78,8 @@ public final class Targets {
                                 + "Graviton 2, Apple M1): 128-bit vectors, int8 through sdot/udot",
                         16, List.of(
                                 "sdot multiplies s8*s8 (udot u8*u8) and accumulates in int32 exactly; u8 activations "
-                                        + "above 127 times s8 weights need the 16-bit path (smlal), since usdot needs "
-                                        + "Armv8.6-A i8mm")));
+                                        + "are read as s8 u - 128 with the bias carrying 128 * sum(w), since the "
+                                        + "mixed-sign usdot needs Armv8.6-A i8mm")));
     }
 
     private static List<String> flags(String... extra) {

@@ -24,7 +24,9 @@ import java.util.List;
  * for dot 16 and 6 for dot 8; a layer narrower than that tile (dense layers: width 1) spends the
  * registers on up to 4 vectors of channels instead. With 512-bit vectors (AVX-512 VNNI) dot 8
  * defaults to 32 channels (two ZMM vectors) by 8 pixels: 16 accumulators of 32 registers, the
- * fastest of the single-layer sweep on ResNet-18's 3x3 shapes (docs/results.md).
+ * fastest of the single-layer sweep on ResNet-18's 3x3 shapes (docs/results.md); NEON's dot 8
+ * (sdot) 16 channels (four vectors) by 4 pixels, by the same register count (not measured: no
+ * AArch64 host yet).
  */
 public final class ConvSchedules {
     public static final String OC_BLOCK = "oc_block";
@@ -36,6 +38,8 @@ public final class ConvSchedules {
     private static final int MAX_DEFAULT_VECTORS = 4;
     /** int32 lanes of a 512-bit vector. */
     private static final int ZMM_LANES = 16;
+    /** int32 lanes of a 128-bit NEON vector (the only 128-bit target with a dot 8 kernel). */
+    private static final int NEON_LANES = 4;
 
     private ConvSchedules() {
     }
@@ -81,12 +85,12 @@ public final class ConvSchedules {
 
     /**
      * Accumulator registers the default tile may use: on AVX2, 8 of 16 YMM registers for dot 16, 6
-     * for dot 8; with 512-bit vectors (AVX-512 VNNI, 32 ZMM registers) 16 for dot 8 (vpdpbusd
-     * accumulates in place: no temporaries).
+     * for dot 8; with 512-bit vectors (AVX-512 VNNI, 32 ZMM registers) and with NEON's 128-bit
+     * ones (sdot, 32 Q registers) 16 for dot 8 (both accumulate in place: no temporaries).
      */
     private static int accumulatorRegisters(int dot, int lanes) {
         if (dot == 8) {
-            return lanes >= ZMM_LANES ? 16 : 6;
+            return lanes >= ZMM_LANES || lanes <= NEON_LANES ? 16 : 6;
         }
         return 8;
     }

@@ -26,4 +26,10 @@ class ConvSchedulesTest {
         assertEquals(List.of(16, 8), defaults(16, 28, 16, 8), "16 channels: one vector");
         assertEquals(List.of(64, 1), defaults(128, 1, 16, 8), "a dense layer spends the registers on channels");
     }
+
+    @Test
+    void neonDotEightTakesFourVectorsByFourPixels() {
+        assertEquals(List.of(16, 4), defaults(64, 56, 4, 8));
+        assertEquals(List.of(16, 2), defaults(64, 56, 4, 16), "dot 16 keeps the 8-register budget");
+    }
 }

@@ -47,7 +47,7 @@ import java.util.Map;
  */
 public final class CModuleEmitter {
     public static final String MODEL_FILE = "model.c";
-    static final List<String> LIBRARY = List.of("qtune_kernels.h", "qtune_int_kernels.h", "qtune_fp32_kernels.h", "qtune_avx2_kernels.h", "qtune_vnni_kernels.h",
+    static final List<String> LIBRARY = List.of("qtune_kernels.h", "qtune_int_kernels.h", "qtune_fp32_kernels.h", "qtune_avx2_kernels.h", "qtune_vnni_kernels.h", "qtune_neon_kernels.h",
             "qtune_runner.c");
 
     /** Lowers one node: the C statements of its layer function. */
@@ -86,16 +86,17 @@ public final class CModuleEmitter {
      * a target whose vectors hold {@code vectorBytes} bytes.
      */
     public static CModule emit(Graph g, int vectorBytes, ScheduleConfig schedule) {
-        return emit(g, vectorBytes, false, false, schedule);
+        return emit(g, vectorBytes, false, false, false, schedule);
     }
 
     /**
      * Generates the module for a target: its vector width, and its 8-bit dot kernels where it has
-     * them (vpdpbusd where it has AVX-512 VNNI).
+     * them (vpdpbusd where it has AVX-512 VNNI, sdot on AArch64 with the dot product).
      */
     public static CModule emit(Graph g, Target target, ScheduleConfig schedule) {
         boolean dot8 = target.arch().equals(HostCpu.X86_64) && !target.name().equals(Targets.GENERIC_C);
-        return emit(g, target.vectorBytes(), dot8, dot8 && hasVnni(target), schedule);
+        boolean neon = target.arch().equals(HostCpu.AARCH64) && target.requiredCpuFlags().contains("asimddp");
+        return emit(g, target.vectorBytes(), dot8, dot8 && hasVnni(target), neon, schedule);
     }
 
     /** Whether the target's code may use vpdpbusd (the flags the VNNI kernel library needs). */
@@ -108,7 +109,8 @@ public final class CModuleEmitter {
         return Math.max(4, vectorBytes / 4);
     }
 
-    private static CModule emit(Graph g, int vectorBytes, boolean dot8, boolean vnni, ScheduleConfig schedule) {
+    private static CModule emit(Graph g, int vectorBytes, boolean dot8, boolean vnni, boolean neon,
+                                ScheduleConfig schedule) {
         if (g.inputs().size() != 1 || g.outputs().size() != 1) {
             throw new LoweringException("graph '" + g.name() + "' must have one input and one output for native code, but has "
                     + g.inputs().size() + " and " + g.outputs().size());
@@ -120,7 +122,7 @@ public final class CModuleEmitter {
             }
         }
         MemoryPlan plan = MemoryPlan.plan(g);
-        EmitContext ctx = new EmitContext(g, plan, int32Lanes(vectorBytes), dot8, vnni, schedule);
+        EmitContext ctx = new EmitContext(g, plan, int32Lanes(vectorBytes), dot8, vnni, neon, schedule);
         StringBuilder layers = new StringBuilder();
         List<String> names = new ArrayList<>();
         for (Node n : g.nodes()) {

@@ -164,8 +164,12 @@ final class DotEight {
         return true;
     }
 
-    /** bias - 128 * sum(w) per output channel: the +128 input offset leaves the sum unchanged (int32 wrap-around). */
-    static int[] offsetBias(int[] bias, int[] weights, int outC) {
+    /**
+     * bias + offset * sum(w) per output channel: an input offset by -offset (i8 read as u8: +128,
+     * offset -128; u8 read as s8 by sdot: -128, offset +128) leaves the sum unchanged (int32
+     * wrap-around).
+     */
+    static int[] offsetBias(int[] bias, int[] weights, int outC, int offset) {
         int[] b = new int[outC];
         int per = weights.length / outC;
         for (int o = 0; o < outC; o++) {
@@ -173,7 +177,7 @@ final class DotEight {
             for (int i = 0; i < per; i++) {
                 sum += weights[o * per + i];
             }
-            b[o] = (int) ((bias == null ? 0 : bias[o]) - 128 * sum);
+            b[o] = (int) ((bias == null ? 0 : bias[o]) + offset * sum);
         }
         return b;
     }

@@ -24,6 +24,8 @@ final class EmitContext {
     final boolean dot8;
     /** Whether its 8-bit dot is vpdpbusd (AVX-512 VNNI): exact for every u8 input and int8 weight. */
     final boolean vnni;
+    /** Whether the target has the NEON sdot kernel (AArch64 dot product): exact for every 8-bit input and int8 weight. */
+    final boolean neon;
     private ScheduleConfig schedule;
     private final StringBuilder constants = new StringBuilder();
     private final StringBuilder work = new StringBuilder();
@@ -36,12 +38,14 @@ final class EmitContext {
     private long colFloats;
     private long wideInput = 1;
 
-    EmitContext(Graph graph, MemoryPlan plan, int lanes, boolean dot8, boolean vnni, ScheduleConfig schedule) {
+    EmitContext(Graph graph, MemoryPlan plan, int lanes, boolean dot8, boolean vnni, boolean neon,
+                ScheduleConfig schedule) {
         this.graph = graph;
         this.plan = plan;
         this.lanes = lanes;
         this.dot8 = dot8;
         this.vnni = vnni;
+        this.neon = neon;
         this.schedule = schedule;
     }
 

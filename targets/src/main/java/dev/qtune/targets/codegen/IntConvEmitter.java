@@ -69,9 +69,9 @@ final class IntConvEmitter {
 
     private static String direct(Layer l, TensorStorage x, TensorStorage y, boolean wide, EmitContext ctx) {
         Optional<IntRange> inputRange = DotEight.inputRange(ctx.graph, l.input, l.zx);
-        boolean eightBitExact = ctx.vnni ? DotEight.exactVnni(l.weights, inputRange)
+        boolean eightBitExact = ctx.vnni || ctx.neon ? DotEight.exactVnni(l.weights, inputRange)
                 : DotEight.exact(l.weights, l.outC, l.inCg, l.kh * l.kw, inputRange);
-        Knob dotKnob = ConvSchedules.dot(!wide && ctx.dot8 && eightBitExact);
+        Knob dotKnob = ConvSchedules.dot(!wide && (ctx.dot8 || ctx.neon) && eightBitExact);
         int dot = ctx.schedule().value(l.name, dotKnob);
         List<Knob> knobs = ConvSchedules.space(y.paddedChannels(), y.width(), ctx.lanes, dot);
         int ob = ctx.schedule().value(l.name, knobs.get(0));
@@ -87,7 +87,7 @@ final class IntConvEmitter {
         }
         int group = dot == 8 ? 4 : 2;
         // vpmaddubsw (dot 8 without VNNI) pairs other weights in the compact layout: it must stay exact there too
-        boolean pairsExact = dot == 16 || ctx.vnni || DotEight.exactCompact(l.weights, l.outC, l.inCg, l.kh, l.kw,
+        boolean pairsExact = dot == 16 || ctx.vnni || ctx.neon || DotEight.exactCompact(l.weights, l.outC, l.inCg, l.kh, l.kw,
                 inputRange);
         int cc = compactChannels(l, cp, !wide && fastKernel(ctx, ob, dot) && pairsExact, group);
         int rowLength = roundUp(l.kw * cc, group);
@@ -106,7 +106,11 @@ final class IntConvEmitter {
         int hp = paddedExtent(x.height(), l.window.padTop(), y.height(), l.window.strideH(), l.kh, l.window.dilationH());
         int wp = paddedExtent(x.width(), l.window.padLeft(), y.width(), l.window.strideW(), l.kw, l.window.dilationW());
         ctx.needWideInput(Math.max((long) hp * wp * cp, (long) hp * wp * cc + COMPACT_SLACK));
-        int[] bias = dot == 8 && x.dtype() == DType.I8 ? DotEight.offsetBias(l.bias, l.weights, l.outC) : l.bias;
+        int[] bias = dot == 8 && x.dtype() == DType.I8 ? DotEight.offsetBias(l.bias, l.weights, l.outC, -128) : l.bias;
+        if (ctx.neon && dot == 8 && fastKernel(ctx, ob, dot)) {
+            // sdot reads the unsigned copy as signed (u - 128): the bias takes back 128 * sum(w)
+            bias = x.dtype() == DType.I8 ? l.bias : DotEight.offsetBias(l.bias, l.weights, l.outC, 128);
+        }
         String zero = padRow(l, x, dot, cp, ctx);
         String kernel = wide ? "qt_conv_wide" : "qt_conv";
         String args = String.format("%s, %s, %d, %d, %d, %d, %s, %s,%n            %s, %s, %d, %d, %d, %s, %d, %d, %d, qt_x16, %s, %d",
@@ -119,11 +123,14 @@ final class IntConvEmitter {
     }
 
     /**
-     * Whether the direct kernel's call takes the AVX2 or VNNI version (qt_conv_fast of the kernel
-     * library): on x86 targets, oc_block a multiple of 8 up to 32, and for VNNI's dot 8 also a
-     * multiple of 16 up to 64.
+     * Whether the direct kernel's call takes the AVX2, VNNI or NEON version (qt_conv_fast of the
+     * kernel library): on x86 targets, oc_block a multiple of 8 up to 32, and for VNNI's dot 8 also
+     * a multiple of 16 up to 64; on AArch64 with the dot product, dot 8 with a multiple of 4 up to 32.
      */
     private static boolean fastKernel(EmitContext ctx, int ob, int dot) {
+        if (ctx.neon) {
+            return dot == 8 && ob % 4 == 0 && ob <= 32;
+        }
         if (!ctx.dot8) {
             return false;
         }
@@ -206,7 +213,7 @@ final class IntConvEmitter {
         int hp = paddedExtent(x.height(), l.window.padTop(), y.height(), l.window.strideH(), l.kh, l.window.dilationH());
         int wp = paddedExtent(x.width(), l.window.padLeft(), y.width(), l.window.strideW(), l.kw, l.window.dilationW());
         ctx.needWideInput((long) hp * wp * cp);
-        int[] bias = x.dtype() == DType.I8 ? DotEight.offsetBias(l.bias, l.weights, l.outC) : l.bias;
+        int[] bias = x.dtype() == DType.I8 ? DotEight.offsetBias(l.bias, l.weights, l.outC, -128) : l.bias;
         String args = String.format("%s, %s, %d, %d, %d, %s, %s,%n            %s, %s, %d, %d, %s, qt_x16, %d",
                 ctx.buffer(l.input), EmitContext.kind(x.dtype()), x.height(), x.width(), cp,
                 ctx.declare("int32_t", packed), requantArgs(l, bias, cp, ctx), ctx.buffer(l.output),

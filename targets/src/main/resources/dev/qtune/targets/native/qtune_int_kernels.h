@@ -129,8 +129,127 @@ QT_INLINE int qt_padded_extent(int n, int p0, int out, int stride, int k, int di
 QT_DEFINE_CONV(qt_conv_generic, int32_t, qt_apply)
 QT_DEFINE_CONV(qt_conv_wide_generic, int64_t, qt_apply_wide)
 
+/* n elements of esize bytes (1 or 2), each the value pad. */
+QT_INLINE void qt_fill_pad(char *d, size_t n, int esize, int pad) {
+    if (esize == 1 || pad == 0) {
+        memset(d, pad, n * esize);
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        ((int16_t *) d)[i] = (int16_t) pad;
+    }
+}
+
+/*
+ * The compact halo-padded input of a layer whose real input channels CC are fewer than the
+ * stored CP (a first layer: 1 or 3 channels padded to 4): HP x WP pixels of CC channels, so that
+ * the taps of one kernel row are KW * CC contiguous elements, which the direct kernel reads in
+ * groups of G = 4 (dot 8) or 2 (dot 16) against zero weights past KW * CC (a 7x7 layer of 3
+ * channels takes 6 groups of 4 per row instead of 7 of the padded layout). The G elements after
+ * the image hold pad too, for the last group's reach.
+ */
+QT_INLINE void qt_pad_compact(const void *x, int xk, int H, int W, int CP, int CC, int PT, int PL, int HP, int WP,
+                              int DOT, int pad, void *scratch) {
+    const int esize = DOT == 8 ? 1 : 2;
+    const size_t rowp = (size_t) WP * CC;
+    char *d = (char *) scratch;
+    qt_fill_pad(d, PT * rowp, esize, pad);
+    qt_fill_pad(d + (PT + H) * rowp * esize, (HP - PT - H) * rowp + 4, esize, pad);
+    for (int h = 0; h < H; h++) {
+        char *r = d + (PT + h) * rowp * esize;
+        qt_fill_pad(r, (size_t) PL * CC, esize, pad);
+        qt_fill_pad(r + (size_t) (PL + W) * CC * esize, (size_t) (WP - PL - W) * CC, esize, pad);
+        const size_t src = (size_t) h * W * CP;
+        const size_t dst = (size_t) PL * CC;
+        if (DOT == 8 && xk != QT_I16) {
+            const uint8_t *s = (const uint8_t *) x + src;
+            const uint8_t flip = xk == QT_I8 ? 0x80 : 0; /* i8 + 128 as u8 */
+            uint8_t *o = (uint8_t *) r + dst;
+            for (int w = 0; w < W; w++) {
+                for (int c = 0; c < CC; c++) {
+                    o[w * CC + c] = (uint8_t) (s[w * CP + c] ^ flip);
+                }
+            }
+        } else {
+            int16_t *o = (int16_t *) r + dst;
+            for (int w = 0; w < W; w++) {
+                for (int c = 0; c < CC; c++) {
+                    o[w * CC + c] = (int16_t) qt_load(x, xk, src + (size_t) w * CP + c);
+                }
+            }
+        }
+    }
+}
+
+/*
+ * The halo-padded input of the direct kernel: HP x WP pixels of CP channels, the image at rows
+ * PT.. and columns PL.., padding elsewhere, holding the input zero point zx (real 0); int16 for
+ * dot 16, unsigned 8-bit for dot 8 (i8 offset by +128, padding zx + 128). Returns x itself when no
+ * copy is needed, else scratch, which it fills only when copy is set (so the work items can ask
+ * where their input is).
+ */
+QT_INLINE const void *qt_pad_input(const void *x, int xk, int H, int W, int CP, int CC, int PT, int PL, int HP,
+                                   int WP, int DOT, int zx, void *scratch, int copy) {
+    const int esize = DOT == 8 ? 1 : 2;
+    if (CC == CP && PT == 0 && PL == 0 && HP == H && WP == W && (DOT == 8 ? xk == QT_U8 : xk == QT_I16)) {
+        return x;
+    }
+    if (!copy) {
+        return scratch;
+    }
+    const int pad = zx + (DOT == 8 && xk == QT_I8 ? 128 : 0);
+    if (CC != CP) {
+        qt_pad_compact(x, xk, H, W, CP, CC, PT, PL, HP, WP, DOT, pad, scratch);
+        return scratch;
+    }
+    const size_t rowp = (size_t) WP * CP;
+    const size_t left = (size_t) PL * CP;
+    const size_t n = (size_t) W * CP;
+    for (int r = 0; r < HP; r++) {
+        const int ih = r - PT;
+        char *d = (char *) scratch + r * rowp * esize;
+        if (ih < 0 || ih >= H) {
+            qt_fill_pad(d, rowp, esize, pad);
+            continue;
+        }
+        qt_fill_pad(d, left, esize, pad);
+        qt_fill_pad(d + (left + n) * esize, rowp - left - n, esize, pad);
+        const size_t s0 = (size_t) ih * n;
+        if (DOT == 8) {
+            uint8_t *o = (uint8_t *) d + left;
+            if (xk == QT_U8) {
+                memcpy(o, (const uint8_t *) x + s0, n);
+            } else {
+                const uint8_t *s = (const uint8_t *) x + s0;
+                for (size_t i = 0; i < n; i++) {
+                    o[i] = (uint8_t) (s[i] ^ 0x80);
+                }
+            }
+        } else {
+            int16_t *o = (int16_t *) d + left;
+            if (xk == QT_U8) {
+                const uint8_t *s = (const uint8_t *) x + s0;
+                for (size_t i = 0; i < n; i++) {
+                    o[i] = s[i];
+                }
+            } else if (xk == QT_I8) {
+                const int8_t *s = (const int8_t *) x + s0;
+                for (size_t i = 0; i < n; i++) {
+                    o[i] = s[i];
+                }
+            } else {
+                memcpy(o, (const int16_t *) x + s0, n * 2);
+            }
+        }
+    }
+    return scratch;
+}
+
 #if defined(__AVX2__)
 #include "qtune_avx2_kernels.h"
+#endif
+#if defined(__ARM_FEATURE_DOTPROD)
+#include "qtune_neon_kernels.h"
 #endif
 
 /*
@@ -149,13 +268,22 @@ QT_INLINE int qt_conv_vnni(int OB, int DOT) {
 #endif
 }
 
-/* Whether a SIMD kernel (VNNI or AVX2, reading the halo-padded copy) runs the layer. */
+/* Whether the NEON sdot kernel runs a dot 8 layer with this oc_block. */
+QT_INLINE int qt_conv_neon(int OB, int DOT) {
+#if defined(__ARM_FEATURE_DOTPROD)
+    return DOT == 8 && OB % 4 == 0 && OB <= 32;
+#else
+    (void) OB, (void) DOT;
+    return 0;
+#endif
+}
+
+/* Whether a SIMD kernel (VNNI, AVX2 or NEON, reading the halo-padded copy) runs the layer. */
 QT_INLINE int qt_conv_fast(int OB, int DOT) {
 #if defined(__AVX2__)
     return qt_conv_vnni(OB, DOT) || (OB % 8 == 0 && OB <= 32);
 #else
-    (void) OB, (void) DOT;
-    return 0;
+    return qt_conv_neon(OB, DOT);
 #endif
 }
 
@@ -163,15 +291,10 @@ QT_INLINE int qt_conv_fast(int OB, int DOT) {
 QT_INLINE const void *qt_conv_input(const void *x, int xk, int H, int W, int CP, int CC, int OH, int OW, int KH, int KW,
                                     int SH, int SW, int PT, int PL, int DH, int DW, int OB, int DOT, int zx,
                                     void *scratch, int copy) {
-#if defined(__AVX2__)
     if (qt_conv_fast(OB, DOT)) {
         return qt_pad_input(x, xk, H, W, CP, CC, PT, PL, qt_padded_extent(H, PT, OH, SH, KH, DH),
                             qt_padded_extent(W, PL, OW, SW, KW, DW), DOT, zx, scratch, copy);
     }
-#else
-    (void) OH, (void) OW, (void) KH, (void) KW, (void) SH, (void) SW, (void) PT, (void) PL, (void) DH, (void) DW;
-    (void) OB, (void) zx, (void) CC;
-#endif
     const size_t n = (size_t) H * W * CP;
     return DOT == 8 ? (const void *) qt_unsigned8(x, xk, n, (uint8_t *) scratch, copy)
                     : (const void *) qt_widen(x, xk, n, (int16_t *) scratch, copy);
@@ -198,6 +321,13 @@ QT_INLINE void qt_conv_part(const void *x, int xk, int H, int W, int CP, int CC,
                             int DW, int OB, int OWT, int DOT, int16_t *scratch, const void *zero, int zx, int w0,
                             int w1) {
     const void *in = qt_conv_input(x, xk, H, W, CP, CC, OH, OW, KH, KW, SH, SW, PT, PL, DH, DW, OB, DOT, zx, scratch, 0);
+#if defined(__ARM_FEATURE_DOTPROD)
+    if (qt_conv_neon(OB, DOT)) {
+        qt_conv8_neon((const uint8_t *) in, qt_padded_extent(W, PL, OW, SW, KW, DW), CC, (const int8_t *) wpk, bias, mant,
+                      shift, rounding, lo, hi, zy, y, yk, OH, OW, OCP, KH, KW, SH, SW, DH, DW, OB, OWT, w0, w1);
+        return;
+    }
+#endif
 #if defined(__AVX2__)
 #if defined(QT_VNNI)
     if (qt_conv_vnni(OB, DOT)) {

@@ -482,7 +482,12 @@ QT_INLINE void qt_conv_depthwise(const void *x, int xk, int H, int W, int CP, co
 QT_INLINE void qt_add(const void *a, int ak, const void *b, int bk, void *y, int yk, size_t n, int32_t ma, int na,
                       int32_t mb, int nb, int k, int rounding, int lo, int hi, int za, int zb, int zy) {
     size_t i0 = 0;
-#if defined(__AVX2__)
+#if defined(QT_VNNI)
+    if (rounding == QT_UPWARD) {
+        i0 = n / 16 * 16;
+        qt_add_upward_vnni(a, ak, b, bk, y, yk, i0, ma, na, mb, nb, k, lo, hi, za, zb, zy);
+    }
+#elif defined(__AVX2__)
     if (rounding == QT_UPWARD) {
         i0 = n / 8 * 8;
         qt_add_upward_avx2(a, ak, b, bk, y, yk, i0, ma, na, mb, nb, k, lo, hi, za, zb, zy);

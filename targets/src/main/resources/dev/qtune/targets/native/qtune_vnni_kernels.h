@@ -147,4 +147,65 @@ QT_INLINE void qt_conv8_vnni(const uint8_t *xp, int WP, int CP, const int8_t *wp
     }
 }
 
+/* 16 elements of an integer tensor as int32 lanes. */
+QT_INLINE __m512i qt_load16_i32(const void *p, int kind, size_t i) {
+    if (kind == QT_U8) {
+        return _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *) ((const uint8_t *) p + i)));
+    }
+    if (kind == QT_I8) {
+        return _mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *) ((const int8_t *) p + i)));
+    }
+    return _mm512_cvtepi16_epi32(_mm256_loadu_si256((const __m256i *) ((const int16_t *) p + i)));
+}
+
+/*
+ * apply(M, a) rounding upward for 16 int32 lanes a, as 64-bit lanes of the even and the odd
+ * elements, unsaturated (qt_apply_upward8 on 512-bit vectors).
+ */
+QT_INLINE void qt_apply_upward16(__m512i a, int32_t m, int n, __m512i *even, __m512i *odd) {
+    const __m512i mv = _mm512_set1_epi64(m);
+    const __m512i add = _mm512_set1_epi64((long long) ((n > 0 ? (uint64_t) 1 << (n - 1) : 0) + ((uint64_t) 1 << 63)));
+    const __m512i sub = _mm512_set1_epi64((long long) (((uint64_t) 1 << 63) >> n));
+    const __m128i sh = _mm_cvtsi32_si128(n);
+    *even = _mm512_sub_epi64(_mm512_srl_epi64(_mm512_add_epi64(_mm512_mul_epi32(a, mv), add), sh), sub);
+    *odd = _mm512_sub_epi64(_mm512_srl_epi64(_mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(a, 32), mv), add),
+                                             sh), sub);
+}
+
+/* floor((s + 2^(k-1)) / 2^k) + z for 64-bit lanes s, k in [0, 16] (qt_round_shift_upward64 on 512 bits). */
+QT_INLINE __m512i qt_round_shift_upward64x8(__m512i s, int k, int z) {
+    const __m512i add = _mm512_set1_epi64((long long) ((k > 0 ? (uint64_t) 1 << (k - 1) : 0) + ((uint64_t) 1 << 63)));
+    const __m512i sub = _mm512_set1_epi64((long long) ((((uint64_t) 1 << 63) >> k) - (uint64_t) (int64_t) z));
+    return _mm512_sub_epi64(_mm512_srl_epi64(_mm512_add_epi64(s, add), _mm_cvtsi32_si128(k)), sub);
+}
+
+/*
+ * qt_add rounding upward, 16 elements at a time (n a multiple of 16): qt_add_upward_avx2's
+ * arithmetic on 512-bit vectors, the 64-bit clamp by min/max, a narrowing store.
+ */
+QT_INLINE void qt_add_upward_vnni(const void *a, int ak, const void *b, int bk, void *y, int yk, size_t n, int32_t ma,
+                                  int na, int32_t mb, int nb, int k, int lo, int hi, int za, int zb, int zy) {
+    const __m512i vlo = _mm512_set1_epi64(lo);
+    const __m512i vhi = _mm512_set1_epi64(hi);
+    const __m512i vza = _mm512_set1_epi32(za);
+    const __m512i vzb = _mm512_set1_epi32(zb);
+    for (size_t i = 0; i < n; i += 16) {
+        __m512i ae, ao, be, bo;
+        qt_apply_upward16(_mm512_sub_epi32(qt_load16_i32(a, ak, i), vza), ma, na, &ae, &ao);
+        qt_apply_upward16(_mm512_sub_epi32(qt_load16_i32(b, bk, i), vzb), mb, nb, &be, &bo);
+        const __m512i e = _mm512_min_epi64(_mm512_max_epi64(qt_round_shift_upward64x8(_mm512_add_epi64(ae, be), k, zy),
+                                                            vlo), vhi);
+        const __m512i o = _mm512_min_epi64(_mm512_max_epi64(qt_round_shift_upward64x8(_mm512_add_epi64(ao, bo), k, zy),
+                                                            vlo), vhi);
+        const __m512i r = _mm512_mask_blend_epi32((__mmask16) 0xAAAA, e, _mm512_slli_epi64(o, 32));
+        if (yk == QT_U8) {
+            _mm_storeu_si128((__m128i *) ((uint8_t *) y + i), _mm512_cvtusepi32_epi8(r));
+        } else if (yk == QT_I8) {
+            _mm_storeu_si128((__m128i *) ((int8_t *) y + i), _mm512_cvtsepi32_epi8(r));
+        } else {
+            _mm256_storeu_si256((__m256i *) ((int16_t *) y + i), _mm512_cvtsepi32_epi16(r));
+        }
+    }
+}
+
 #endif

@@ -100,7 +100,7 @@ public final class CModuleEmitter {
     }
 
     /** Whether the target's code may use vpdpbusd (the flags the VNNI kernel library needs). */
-    static boolean hasVnni(Target target) {
+    private static boolean hasVnni(Target target) {
         return target.requiredCpuFlags().containsAll(List.of("avx512_vnni", "avx512bw", "avx512vl"));
     }
 

@@ -86,46 +86,24 @@ final class DotEight {
 
     /**
      * Whether the weights are int8 (a pre-quantized model's weights less their zero point may be
-     * 9-bit, stored as int16) and every adjacent pair of input channels keeps vpmaddubsw's int16
-     * pair sums exact.
+     * 9-bit, stored as int16) and vpmaddubsw's int16 pair sums stay exact. The kernel reads each
+     * kernel row as {@code kw x stride} elements, tap-major (element j is channel j % stride of tap
+     * j / stride; a zero weight past the real {@code inC}), and sums elements 2i and 2i + 1 in int16.
+     * {@code stride} is the stored channel count (a multiple of 4: the pairs are neighbouring
+     * channels of one tap) or, in a first layer's compact copy (IntConvEmitter), the real
+     * {@code inC}, where a pair may be neighbouring taps of one channel.
      */
-    static boolean exact(int[] weights, int outC, int inC, int taps, Optional<IntRange> input) {
+    static boolean exact(int[] weights, int outC, int inC, int kh, int kw, int stride, Optional<IntRange> input) {
         if (!eightBitOperands(weights, input)) {
             return false;
         }
         long maxA = input.get().max();
-        for (int o = 0; o < outC; o++) {
-            for (int t = 0; t < taps; t++) {
-                for (int c = 0; c < inC; c += 2) {
-                    int w0 = weights[(o * inC + c) * taps + t];
-                    int w1 = c + 1 < inC ? weights[(o * inC + c + 1) * taps + t] : 0;
-                    long pos = Math.max(w0, 0) + Math.max(w1, 0);
-                    long neg = Math.max(-w0, 0) + Math.max(-w1, 0);
-                    if (maxA * Math.max(pos, neg) > INT16_MAX) {
-                        return false;
-                    }
-                }
-            }
-        }
-        return true;
-    }
-
-    /**
-     * {@link #exact} for the compact layout of a first layer (IntConvEmitter's compact input copy):
-     * there vpmaddubsw pairs consecutive elements of a kernel row of {@code kw x inC} elements
-     * (tap-major, channel-minor), so neighbouring taps of one channel are summed in int16.
-     */
-    static boolean exactCompact(int[] weights, int outC, int inC, int kh, int kw, Optional<IntRange> input) {
-        if (!eightBitOperands(weights, input)) {
-            return false;
-        }
-        long maxA = input.get().max();
-        int row = kw * inC;
+        int row = kw * stride;
         for (int o = 0; o < outC; o++) {
             for (int h = 0; h < kh; h++) {
                 for (int j = 0; j < row; j += 2) {
-                    int w0 = rowWeight(weights, o, inC, kh, kw, h, j);
-                    int w1 = j + 1 < row ? rowWeight(weights, o, inC, kh, kw, h, j + 1) : 0;
+                    int w0 = rowWeight(weights, o, inC, kh, kw, stride, h, j);
+                    int w1 = j + 1 < row ? rowWeight(weights, o, inC, kh, kw, stride, h, j + 1) : 0;
                     long pos = Math.max(w0, 0) + Math.max(w1, 0);
                     long neg = Math.max(-w0, 0) + Math.max(-w1, 0);
                     if (maxA * Math.max(pos, neg) > INT16_MAX) {
@@ -137,9 +115,10 @@ final class DotEight {
         return true;
     }
 
-    /** The OIHW weight at element {@code j} (tap j / inC, channel j % inC) of kernel row {@code h}. */
-    private static int rowWeight(int[] weights, int o, int inC, int kh, int kw, int h, int j) {
-        return weights[((o * inC + j % inC) * kh + h) * kw + j / inC];
+    /** The OIHW weight at element {@code j} of kernel row {@code h} as {@link #exact} reads it. */
+    private static int rowWeight(int[] weights, int o, int inC, int kh, int kw, int stride, int h, int j) {
+        int c = j % stride;
+        return c < inC ? weights[((o * inC + c) * kh + h) * kw + j / stride] : 0;
     }
 
     /**

@@ -68,9 +68,10 @@ final class IntConvEmitter {
     }
 
     private static String direct(Layer l, TensorStorage x, TensorStorage y, boolean wide, EmitContext ctx) {
+        int cp = x.paddedChannels();
         Optional<IntRange> inputRange = DotEight.inputRange(ctx.graph, l.input, l.zx);
         boolean eightBitExact = ctx.vnni || ctx.neon ? DotEight.exactVnni(l.weights, inputRange)
-                : DotEight.exact(l.weights, l.outC, l.inCg, l.kh * l.kw, inputRange);
+                : DotEight.exact(l.weights, l.outC, l.inCg, l.kh, l.kw, cp, inputRange);
         Knob dotKnob = ConvSchedules.dot(!wide && (ctx.dot8 || ctx.neon) && eightBitExact);
         int dot = ctx.schedule().value(l.name, dotKnob);
         List<Knob> knobs = ConvSchedules.space(y.paddedChannels(), y.width(), ctx.lanes, dot);
@@ -79,17 +80,17 @@ final class IntConvEmitter {
         ctx.used(l.name, knobs.get(0).name(), ob);
         ctx.used(l.name, knobs.get(1).name(), owt);
         ctx.used(l.name, dotKnob.name(), dot);
-        int cp = x.paddedChannels();
         int nb = (y.paddedChannels() + ob - 1) / ob;
         if (nb * ob > MAX_CHANNELS) {
             throw new LoweringException("node '" + l.name + "' has " + nb * ob + " (padded) output channels; the native "
                     + "kernels take at most " + MAX_CHANNELS);
         }
         int group = dot == 8 ? 4 : 2;
+        boolean fast = !wide && fastKernel(ctx, ob, dot);
         // vpmaddubsw (dot 8 without VNNI) pairs other weights in the compact layout: it must stay exact there too
-        boolean pairsExact = dot == 16 || ctx.vnni || ctx.neon || DotEight.exactCompact(l.weights, l.outC, l.inCg, l.kh, l.kw,
-                inputRange);
-        int cc = compactChannels(l, cp, !wide && fastKernel(ctx, ob, dot) && pairsExact, group);
+        boolean pairsExact = dot == 16 || ctx.vnni || ctx.neon
+                || DotEight.exact(l.weights, l.outC, l.inCg, l.kh, l.kw, l.inCg, inputRange);
+        int cc = compactChannels(l, cp, fast && pairsExact, group);
         int rowLength = roundUp(l.kw * cc, group);
         int[] packed = new int[nb * l.kh * rowLength * ob];
         for (int o = 0; o < l.outC; o++) {
@@ -106,11 +107,9 @@ final class IntConvEmitter {
         int hp = paddedExtent(x.height(), l.window.padTop(), y.height(), l.window.strideH(), l.kh, l.window.dilationH());
         int wp = paddedExtent(x.width(), l.window.padLeft(), y.width(), l.window.strideW(), l.kw, l.window.dilationW());
         ctx.needWideInput(Math.max((long) hp * wp * cp, (long) hp * wp * cc + COMPACT_SLACK));
-        int[] bias = dot == 8 && x.dtype() == DType.I8 ? DotEight.offsetBias(l.bias, l.weights, l.outC, -128) : l.bias;
-        if (ctx.neon && dot == 8 && fastKernel(ctx, ob, dot)) {
-            // sdot reads the unsigned copy as signed (u - 128): the bias takes back 128 * sum(w)
-            bias = x.dtype() == DType.I8 ? l.bias : DotEight.offsetBias(l.bias, l.weights, l.outC, 128);
-        }
+        // What the kernel adds to each input: dot 8 reads i8 as u8 (+128); NEON's sdot reads that as s8 (-128)
+        int inputOffset = (dot == 8 && x.dtype() == DType.I8 ? 128 : 0) - (ctx.neon && dot == 8 && fast ? 128 : 0);
+        int[] bias = inputOffset == 0 ? l.bias : DotEight.offsetBias(l.bias, l.weights, l.outC, -inputOffset);
         String zero = padRow(l, x, dot, cp, ctx);
         String kernel = wide ? "qt_conv_wide" : "qt_conv";
         String args = String.format("%s, %s, %d, %d, %d, %d, %s, %s,%n            %s, %s, %d, %d, %d, %s, %d, %d, %d, qt_x16, %s, %d",
@@ -141,7 +140,7 @@ final class IntConvEmitter {
      * The channel stride of the halo-padded input copy: the layer's real input channels where they
      * are fewer than the stored (padded) ones and the kernel row of {@code kw x channels} elements
      * then needs fewer groups of {@code group} (qt_pad_compact: a first layer of 1 or 3 channels,
-     * which the padded layout reads as 4), else the stored count. Only the AVX2 and VNNI kernels
+     * which the padded layout reads as 4), else the stored count. Only the SIMD kernels
      * read the compact copy, and only with dilation 1 (the taps of a kernel row contiguous).
      */
     private static int compactChannels(Layer l, int cp, boolean fast, int group) {

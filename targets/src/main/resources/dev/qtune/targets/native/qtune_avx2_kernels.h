@@ -156,7 +156,7 @@ QT_INLINE void qt_epilogue8_avx2(__m256i acc, int ch0, int count, const int32_t 
                                const uint64_t *rsub, const uint64_t *rsft, int rounding, int lo, int hi, \
                                int zy, void *y, int yk, size_t ybase, int OCP) {                         \
         const int OB = 8 * NV;                                                                           \
-        const int KWC = (KW * CP + G - 1) / G * G;                                                       \
+        const int KWC = qt_kernel_row(KW, CP, G);                                                        \
         __m256i acc[QT_MAX_OWT][4];                                                                      \
         for (int t = 0; t < T; t++) {                                                                    \
             for (int v = 0; v < NV; v++) {                                                               \
@@ -203,7 +203,7 @@ QT_INLINE void qt_epilogue8_avx2(__m256i acc, int ch0, int count, const int32_t 
             const int ob = w / OH;                                                                           \
             const int oh = w % OH;                                                                           \
             const IN_T *xr = xp + (size_t) oh * SH * RS;                                                     \
-            const W_T *wb = wpk + (size_t) ob * KH * ((KW * CP + G - 1) / G * G) * OB;                       \
+            const W_T *wb = wpk + (size_t) ob * KH * qt_kernel_row(KW, CP, G) * OB;                         \
             const int count = OCP - ob * OB < OB ? OCP - ob * OB : OB;                                       \
             const size_t yrow = (size_t) oh * OW * OCP + (size_t) ob * OB;                                   \
             for (int ow0 = 0; ow0 < full; ow0 += OWT) {                                                      \

@@ -129,6 +129,14 @@ QT_INLINE int qt_padded_extent(int n, int p0, int out, int stride, int k, int di
 QT_DEFINE_CONV(qt_conv_generic, int32_t, qt_apply)
 QT_DEFINE_CONV(qt_conv_wide_generic, int64_t, qt_apply_wide)
 
+/*
+ * Elements of one kernel row as the SIMD kernels read it: KW taps of CC channels, rounded up to
+ * whole groups of G (4 for dot 8, 2 for dot 16); the packed weights are zero past KW * CC.
+ */
+QT_INLINE int qt_kernel_row(int KW, int CC, int G) {
+    return (KW * CC + G - 1) / G * G;
+}
+
 /* n elements of esize bytes (1 or 2), each the value pad. */
 QT_INLINE void qt_fill_pad(char *d, size_t n, int esize, int pad) {
     if (esize == 1 || pad == 0) {
@@ -304,7 +312,7 @@ QT_INLINE const void *qt_conv_input(const void *x, int xk, int H, int W, int CP,
  * zy is the output zero point (after hi, with the requantization); zero and zx, last, the padding:
  * the pad row the portable kernel reads and the input zero point the halo-padded copy is filled with.
  * CC is the channel stride of the halo-padded copy: CP, or fewer (the real channels of a first
- * layer, qt_pad_compact) for the AVX2 and VNNI kernels with dilation 1; the portable kernels need CP.
+ * layer, qt_pad_compact) for the SIMD kernels with dilation 1; the portable kernels need CP.
  */
 QT_INLINE void qt_conv_prepare(const void *x, int xk, int H, int W, int CP, int CC, const void *wpk, const int32_t *bias,
                                const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, int zy, void *y,

@@ -40,7 +40,7 @@ QT_INLINE void qt_conv8_neon_tile(const uint8_t *xt, int XS, int RS, int CP, int
                                   const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, int zy,
                                   void *y, int yk, size_t ybase, int OCP) {
     const int OB = 4 * NV;
-    const int KWC = (KW * CP + 3) / 4 * 4;
+    const int KWC = qt_kernel_row(KW, CP, 4);
     int32x4_t acc[QT_MAX_OWT][QT_NEON_MAX_NV];
     for (int t = 0; t < T; t++) {
         for (int v = 0; v < NV; v++) {
@@ -88,7 +88,7 @@ QT_INLINE void qt_conv8_neon(const uint8_t *xp, int WP, int CP, const int8_t *wp
         const int ob = w / OH;
         const int oh = w % OH;
         const uint8_t *xr = xp + (size_t) oh * SH * RS;
-        const int8_t *wb = wpk + (size_t) ob * KH * ((KW * CP + 3) / 4 * 4) * OB;
+        const int8_t *wb = wpk + (size_t) ob * KH * qt_kernel_row(KW, CP, 4) * OB;
         const int count = OCP - ob * OB < OB ? OCP - ob * OB : OB;
         const size_t yrow = (size_t) oh * OW * OCP + (size_t) ob * OB;
         for (int ow0 = 0; ow0 < full; ow0 += OWT) {

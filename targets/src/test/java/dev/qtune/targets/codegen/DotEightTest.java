@@ -60,8 +60,8 @@ class DotEightTest {
     @Test
     void thePaddingValueCanRuleTheEightBitDotOut() {
         int[] weights = {100, 100}; // one output, two input channels, one tap: pair sum 200
-        assertTrue(DotEight.exact(weights, 1, 2, 1, DotEight.inputRange(GRAPH, "q8", -127))); // 128 * 200
-        assertFalse(DotEight.exact(weights, 1, 2, 1, DotEight.inputRange(GRAPH, "q8", 100))); // 228 * 200
+        assertTrue(DotEight.exact(weights, 1, 2, 1, 1, 4, DotEight.inputRange(GRAPH, "q8", -127))); // 128 * 200
+        assertFalse(DotEight.exact(weights, 1, 2, 1, 1, 4, DotEight.inputRange(GRAPH, "q8", 100))); // 228 * 200
     }
 
     @Test
@@ -69,9 +69,9 @@ class DotEightTest {
         // A pre-quantized model's uint8 weights less their zero point: 200 fits no int8, however
         // small the input (4-bit: 15 * 200 would keep the pair sums exact).
         Optional<IntRange> fourBit = Optional.of(IntRange.unsigned(4));
-        assertTrue(DotEight.exact(new int[] {127, -128}, 1, 2, 1, fourBit));
-        assertFalse(DotEight.exact(new int[] {200, 0}, 1, 2, 1, fourBit));
-        assertFalse(DotEight.exact(new int[] {0, -129}, 1, 2, 1, fourBit));
+        assertTrue(DotEight.exact(new int[] {127, -128}, 1, 2, 1, 1, 4, fourBit));
+        assertFalse(DotEight.exact(new int[] {200, 0}, 1, 2, 1, 1, 4, fourBit));
+        assertFalse(DotEight.exact(new int[] {0, -129}, 1, 2, 1, 1, 4, fourBit));
     }
 
     @Test
@@ -79,7 +79,7 @@ class DotEightTest {
         // 255 * (127 + 127) would saturate vpmaddubsw's int16 pair sum; vpdpbusd has none.
         int[] full = {127, 127, -128, -128};
         Optional<IntRange> u8 = Optional.of(IntRange.unsigned(8));
-        assertFalse(DotEight.exact(full, 1, 4, 1, u8));
+        assertFalse(DotEight.exact(full, 1, 4, 1, 1, 4, u8));
         assertTrue(DotEight.exactVnni(full, u8));
         assertFalse(DotEight.exactVnni(new int[] {200}, u8), "9-bit weights");
         assertFalse(DotEight.exactVnni(full, Optional.empty()), "16-bit input");
@@ -92,8 +92,8 @@ class DotEightTest {
         // compact one pairs taps 0 and 1 (200 * (100 + 100) > 32767), as LeNet's first layer did.
         int[] weights = {100, 100, 0};
         Optional<IntRange> input = Optional.of(new IntRange(0, 200));
-        assertTrue(DotEight.exact(weights, 1, 1, 3, input));
-        assertFalse(DotEight.exactCompact(weights, 1, 1, 1, 3, input));
-        assertTrue(DotEight.exactCompact(new int[] {100, 0, 100}, 1, 1, 1, 3, input));
+        assertTrue(DotEight.exact(weights, 1, 1, 1, 3, 4, input), "padded: stride 4");
+        assertFalse(DotEight.exact(weights, 1, 1, 1, 3, 1, input), "compact: stride 1");
+        assertTrue(DotEight.exact(new int[] {100, 0, 100}, 1, 1, 1, 3, 1, input));
     }
 }

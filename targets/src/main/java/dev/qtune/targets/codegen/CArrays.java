@@ -1,5 +1,7 @@
 package dev.qtune.targets.codegen;
 
+import java.nio.charset.StandardCharsets;
+
 /** C initialisers for constant arrays; floats are written as hexadecimal literals, so they are exact. */
 final class CArrays {
     private static final int PER_LINE = 24;
@@ -34,23 +36,42 @@ final class CArrays {
         return Float.toHexString(v) + "f";
     }
 
-    /** A C string literal (for names from the model). */
+    /**
+     * A C string literal for text from the model (a node's name). Only the safe characters
+     * [A-Za-z0-9 _./:-] are written as themselves; every other byte of the UTF-8 encoding is a
+     * three-digit octal escape. So no quote, backslash, newline or '?' (gcc's trigraph "??/" is a
+     * backslash in -std=c11) ever reaches the C source, whatever the model holds.
+     */
     static String string(String s) {
         StringBuilder sb = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            if (c == '"' || c == '\\') {
-                sb.append('\\').append(c);
-            } else if (c < 0x20 || c > 0x7e) {
-                sb.append(String.format("\\%03o", (int) c & 0xff));
+        for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            if (isSafe(c)) {
+                sb.append((char) c);
             } else {
-                sb.append(c);
+                sb.append('\\').append((char) ('0' + (c >> 6))).append((char) ('0' + ((c >> 3) & 7)))
+                        .append((char) ('0' + (c & 7)));
             }
         }
         return sb.append('"').toString();
     }
 
-    /** A C comment's text: a model's name may not end the comment. */
+    /**
+     * A C comment's text for text from the model: safe characters as they are, every other byte
+     * as '_', so the text can end neither the comment nor the line, nor form a trigraph.
+     */
     static String comment(String s) {
-        return s.replace("*/", "* /").replaceAll("[\\r\\n]", " ");
+        StringBuilder sb = new StringBuilder();
+        for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            sb.append(isSafe(c) ? (char) c : '_');
+        }
+        return sb.toString();
+    }
+
+    /** The characters that model text may carry into C source as themselves: [A-Za-z0-9 _./:-]. */
+    static boolean isSafe(int c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+                || c == ' ' || c == '_' || c == '.' || c == '/' || c == ':' || c == '-';
     }
 }

@@ -13,6 +13,7 @@ import java.util.HexFormat;
 public final class Dataset {
     private final String name;
     private final String split;
+    private final boolean seenInTraining;
     private final int classes;
     private final int channels;
     private final int height;
@@ -41,6 +42,8 @@ public final class Dataset {
         }
         this.name = spec.name();
         this.split = split;
+        SplitSpec s = spec.splits().get(split);
+        this.seenInTraining = s != null && s.seenInTraining();
         this.classes = spec.classes();
         this.channels = channels;
         this.height = height;
@@ -63,6 +66,11 @@ public final class Dataset {
 
     public String split() {
         return split;
+    }
+
+    /** Whether the spec says the model was trained on this split's items (its accuracy there is optimistic). */
+    public boolean seenInTraining() {
+        return seenInTraining;
     }
 
     public int classes() {

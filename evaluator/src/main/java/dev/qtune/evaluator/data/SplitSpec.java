@@ -13,8 +13,15 @@ import java.util.OptionalInt;
  * @param labels path of the label IDX file
  * @param offset index of the first item used, >= 0
  * @param count number of items used; empty means all items from {@code offset} on
+ * @param seenInTraining whether the model was trained on these items (a search scored on them
+ *                       chooses on optimistic evidence, and says so)
  */
-public record SplitSpec(String images, String labels, int offset, OptionalInt count) {
+public record SplitSpec(String images, String labels, int offset, OptionalInt count, boolean seenInTraining) {
+
+    /** A split the spec says nothing about training for. */
+    public SplitSpec(String images, String labels, int offset, OptionalInt count) {
+        this(images, labels, offset, count, false);
+    }
 
     public SplitSpec {
         if (images == null || images.isBlank()) {
@@ -42,8 +49,9 @@ public record SplitSpec(String images, String labels, int offset, OptionalInt co
     /** The YAML form: {@code offset} defaults to 0, an absent {@code count} means all remaining. */
     @JsonCreator
     static SplitSpec fromYaml(@JsonProperty("images") String images, @JsonProperty("labels") String labels,
-            @JsonProperty("offset") Integer offset, @JsonProperty("count") Integer count) {
+            @JsonProperty("offset") Integer offset, @JsonProperty("count") Integer count,
+            @JsonProperty("seen_in_training") Boolean seen) {
         return new SplitSpec(images, labels, offset == null ? 0 : offset,
-                count == null ? OptionalInt.empty() : OptionalInt.of(count));
+                count == null ? OptionalInt.empty() : OptionalInt.of(count), seen != null && seen);
     }
 }

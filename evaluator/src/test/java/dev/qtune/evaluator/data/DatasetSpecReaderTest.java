@@ -48,7 +48,7 @@ class DatasetSpecReaderTest {
     @Test
     void unknownNestedKeyNamesKeyPath() {
         DatasetException e = fails("name: toy\nclasses: 3\n" + SPLITS + "    imagez: x\n");
-        assertMessage(e, "splits.test.imagez: unknown key 'imagez', allowed keys: count, images, labels, offset");
+        assertMessage(e, "splits.test.imagez: unknown key 'imagez', allowed keys: count, images, labels, offset, seen_in_training");
     }
 
     @Test

@@ -49,7 +49,7 @@ class DatasetsTest {
     @Test
     void calibrationAndValidationAreDisjointTrainingSlices() {
         Dataset cal = Datasets.load("fashion-mnist", "calibration");
-        Dataset val = Datasets.load("fashion-mnist", "validation");
+        Dataset val = Datasets.load("fashion-mnist", "train-validation");
         assertEquals(1000, cal.count());
         assertEquals(4000, val.count());
         assertArrayEquals(new int[] {9, 0, 0, 3, 0, 2, 7, 2}, Arrays.copyOf(cal.labels(), 8));
@@ -60,10 +60,23 @@ class DatasetsTest {
         assertNotEquals(cal.contentHash(), val.contentHash());
     }
 
+    /** Search trials score on images the models never saw: the test set's two halves, disjoint. */
+    @Test
+    void validationAndHoldoutAreTheTestSetsHalves() {
+        Dataset test = Datasets.load("fashion-mnist", "test");
+        Dataset val = Datasets.load("fashion-mnist", "validation");
+        Dataset holdout = Datasets.load("fashion-mnist", "holdout");
+        assertEquals(5000, val.count());
+        assertEquals(5000, holdout.count());
+        assertArrayEquals(Arrays.copyOf(test.labels(), 5000), val.labels());
+        assertArrayEquals(Arrays.copyOfRange(test.labels(), 5000, 10000), holdout.labels());
+        assertNotEquals(val.contentHash(), holdout.contentHash());
+    }
+
     @Test
     void unknownSplitListsSplitNames() {
         DatasetException e = assertThrows(DatasetException.class, () -> Datasets.load("mnist", "train"));
-        assertEquals("mnist.yaml: unknown split 'train', allowed splits: test, calibration, validation", e.getMessage());
+        assertEquals("mnist.yaml: unknown split 'train', allowed splits: test, calibration, validation, holdout, train-validation", e.getMessage());
     }
 
     @Test

@@ -11,11 +11,11 @@ import picocli.CommandLine.Option;
  * --json) and everything else (progress, logs, errors) to stderr. A failure is one line on stderr
  * and a non-zero exit status: 1 for a bad input or a failed run, 2 for a bad command line.
  */
-@Command(name = "qtune", mixinStandardHelpOptions = true, version = "qtune 0.1.0",
+@Command(name = "qtune", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, version = "qtune 0.1.0",
         description = "Search-based automated quantization of ONNX models.",
         subcommands = {InspectCommand.class, EvalCommand.class, TableCommand.class, ExportCommand.class,
             ZooCommand.class, TargetsCommand.class, BenchCommand.class, SearchCommand.class, ReportCommand.class, CompareCommand.class,
-            SweepCommand.class})
+            SweepCommand.class, SensitivityCommand.class, CommandLine.HelpCommand.class})
 public final class QtuneMain implements Runnable {
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
             description = "Print stack traces of errors.")

@@ -58,6 +58,14 @@ final class SearchConsole implements SearchListener {
     }
 
     @Override
+    public synchronized void sensitivityProgress(int done, int total) {
+        if (done % 10 == 0 || done == total) {
+            err.printf(Locale.ROOT, "qtune: %ssensitivity analysis: %d/%d probes%n", prefix, done, total);
+            err.flush();
+        }
+    }
+
+    @Override
     public synchronized void generationFinished(GenerationSummary s) {
         if (bar != null) {
             bar.close();

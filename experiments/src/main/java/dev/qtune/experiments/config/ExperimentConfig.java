@@ -32,13 +32,15 @@ import java.util.Optional;
  * @param output        the run directory
  * @param seed          the seed of every random choice
  * @param baselines     pre-quantized models evaluated once each as reference points (labels unique)
+ * @param seeds         quant config files evaluated first, in the search's first generation
  */
 public record ExperimentConfig(String name, Path file, Path model, String dataset, int calibrationSamples,
                                int validationSamples, String target, Optional<Path> baseQconfig, SpaceSpec space,
                                StrategySpec strategy, Budget budget, List<Objective> objectives,
                                Optional<AccuracyConstraint> constraint, FailureRule onFailure, Measure measure,
-                               Executor executor, Path output, long seed, List<Baseline> baselines) {
+                               Executor executor, Path output, long seed, List<Baseline> baselines, List<Path> seeds) {
     public ExperimentConfig {
+        seeds = List.copyOf(seeds);
         Objects.requireNonNull(name, "name");
         objectives = List.copyOf(objectives);
         Objects.requireNonNull(executor, "executor");
@@ -88,8 +90,20 @@ public record ExperimentConfig(String name, Path file, Path model, String datase
         }
     }
 
-    /** When the search stops: after {@code trials} trials, or {@code generations} (0 = no limit), or wall-clock seconds (0 = no limit). */
-    public record Budget(int trials, int generations, double wallClockSeconds) {
+    /**
+     * When the search stops: after {@code trials} trials, or {@code generations} (0 = no limit), or
+     * wall-clock seconds (0 = no limit), or {@code patience} generations in a row without a
+     * hypervolume gain (0 = no limit), or at the first trial that meets {@code exit} (if given).
+     */
+    public record Budget(int trials, int generations, double wallClockSeconds, int patience, Optional<Exit> exit) {
+    }
+
+    /**
+     * The accuracy-driven exit (as Neural Compressor's exit policy): stop at the first measured
+     * config whose top-1 drop against fp32 is within {@code maxDrop} and whose latency is at most
+     * {@code latencyRatio} times the base config's.
+     */
+    public record Exit(AccuracyConstraint maxDrop, double latencyRatio) {
     }
 
     /**
@@ -103,6 +117,6 @@ public record ExperimentConfig(String name, Path file, Path model, String datase
     /** This experiment with another run directory (--out). */
     public ExperimentConfig withOutput(Path dir) {
         return new ExperimentConfig(name, file, model, dataset, calibrationSamples, validationSamples, target,
-                baseQconfig, space, strategy, budget, objectives, constraint, onFailure, measure, executor, dir, seed, baselines);
+                baseQconfig, space, strategy, budget, objectives, constraint, onFailure, measure, executor, dir, seed, baselines, seeds);
     }
 }

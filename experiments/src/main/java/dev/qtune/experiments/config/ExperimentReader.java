@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  */
 public final class ExperimentReader {
     static final List<String> TOP_KEYS = List.of("name", "model", "dataset", "target", "base_qconfig", "space",
-            "strategy", "budget", "objectives", "constraints", "on_failure", "measure", "executor", "output", "seed", "baselines", "sweep");
+            "strategy", "budget", "objectives", "constraints", "on_failure", "measure", "executor", "output", "seed", "baselines", "seeds", "sweep");
     private static final List<String> SPACE_KEYS = concat(SearchSpace.KINDS, List.of("schedule", "fixed"));
     /** The schedule knobs a {@code space.fixed} entry may hold. */
     private static final List<String> KNOBS = List.of(ConvSchedules.OC_BLOCK, ConvSchedules.OW_TILE, ConvSchedules.DOT);
@@ -73,7 +73,8 @@ public final class ExperimentReader {
                 budget(root.require("budget", "a mapping with trials")), objectives(root.get("objectives").orElse(null)),
                 constraint(root.get("constraints").orElse(null)),
                 root.get("on_failure").map(n -> n.enumValue(FailureRule.class)).orElse(FailureRule.PENALIZE),
-                measure(measureNode), executor, output, seed, baselines(root.get("baselines").orElse(null)));
+                measure(measureNode), executor, output, seed, baselines(root.get("baselines").orElse(null)),
+                seeds(root.get("seeds").orElse(null)));
     }
 
     /** {@code baselines}: a list of {label, file}; labels unique, files existing (resolved like the model). */
@@ -93,6 +94,17 @@ public final class ExperimentReader {
                 throw labelNode.error("must be unique among the baselines", "'" + label + "'");
             }
             out.add(new ExperimentConfig.Baseline(label, path(b.require("file", "a pre-quantized ONNX file"), true)));
+        }
+        return out;
+    }
+
+    /** {@code seeds}: a list of quant config files (resolved like the model). */
+    private static List<Path> seeds(QuantConfigNode n) {
+        List<Path> out = new ArrayList<>();
+        if (n != null) {
+            for (QuantConfigNode f : n.elements("a list of quant config files")) {
+                out.add(path(f, true));
+            }
         }
         return out;
     }
@@ -126,14 +138,14 @@ public final class ExperimentReader {
 
     private static SpaceSpec space(QuantConfigNode n) {
         if (n == null) {
-            return SpaceSpec.defaults();
+            return new SpaceSpec(Map.of(), false, List.of());
         }
         n.requireMapping(SPACE_KEYS);
         Map<String, List<String>> values = new LinkedHashMap<>();
         for (String kind : SearchSpace.KINDS) {
             n.get(kind).ifPresent(list -> values.put(kind, labels(list, SearchSpace.LEGAL_VALUES.get(kind))));
         }
-        boolean schedule = n.get("schedule").map(QuantConfigNode::bool).orElse(true);
+        boolean schedule = n.get("schedule").map(QuantConfigNode::bool).orElse(false);
         List<SpaceSpec.Fixed> fixed = new ArrayList<>();
         for (QuantConfigNode f : n.get("fixed").map(x -> x.elements("a list of {match, <kind>: value}")).orElse(List.of())) {
             f.requireMapping(FIXED_KEYS);
@@ -185,10 +197,12 @@ public final class ExperimentReader {
     }
 
     private static ExperimentConfig.Budget budget(QuantConfigNode n) {
-        n.requireMapping(List.of("trials", "generations", "wall_clock_s"));
+        n.requireMapping(List.of("trials", "generations", "wall_clock_s", "patience", "exit"));
         return new ExperimentConfig.Budget(n.require("trials", "the number of trials").integer(1, 1_000_000, "in 1..1000000"),
                 n.get("generations").map(g -> g.integer(0, 1_000_000, "in 0..1000000")).orElse(0),
-                n.get("wall_clock_s").map(w -> w.number(v -> v >= 0, ">= 0 seconds")).orElse(0.0));
+                n.get("wall_clock_s").map(w -> w.number(v -> v >= 0, ">= 0 seconds")).orElse(0.0),
+                n.get("patience").map(g -> g.integer(0, 1_000_000, "in 0..1000000 generations (0 = none)")).orElse(0),
+                n.get("exit").map(ExperimentReader::exit));
     }
 
     private static List<Objective> objectives(QuantConfigNode n) {
@@ -206,21 +220,31 @@ public final class ExperimentReader {
         return out;
     }
 
+    /** {@code budget.exit}: {max_drop: {absolute|relative}, latency_ratio: x} */
+    private static ExperimentConfig.Exit exit(QuantConfigNode n) {
+        n.requireMapping(List.of("max_drop", "latency_ratio"));
+        return new ExperimentConfig.Exit(maxDrop(n.require("max_drop", "{absolute: points} or {relative: fraction}")),
+                n.get("latency_ratio").map(v -> v.number(x -> x > 0 && x <= 100, "in (0, 100]")).orElse(1.0));
+    }
+
     private static Optional<AccuracyConstraint> constraint(QuantConfigNode n) {
         if (n == null) {
             return Optional.empty();
         }
         n.requireMapping(List.of("max_drop"));
-        QuantConfigNode drop = n.require("max_drop", "{absolute: points} or {relative: fraction}");
+        return Optional.of(maxDrop(n.require("max_drop", "{absolute: points} or {relative: fraction}")));
+    }
+
+    private static AccuracyConstraint maxDrop(QuantConfigNode drop) {
         drop.requireMapping(List.of("absolute", "relative"));
         Optional<QuantConfigNode> abs = drop.get("absolute");
         Optional<QuantConfigNode> rel = drop.get("relative");
         if (abs.isPresent() == rel.isPresent()) {
             throw drop.error("must have exactly one of absolute (points) or relative (fraction)");
         }
-        return Optional.of(abs.isPresent()
+        return abs.isPresent()
                 ? new AccuracyConstraint(false, abs.get().number(v -> v >= 0 && v <= 100, "in [0, 100] points"))
-                : new AccuracyConstraint(true, rel.get().number(v -> v >= 0 && v <= 1, "a fraction in [0, 1]")));
+                : new AccuracyConstraint(true, rel.get().number(v -> v >= 0 && v <= 1, "a fraction in [0, 1]"));
     }
 
     private static ExperimentConfig.Measure measure(QuantConfigNode n) {

@@ -8,14 +8,16 @@ import java.util.List;
 /** The {@code strategy} section of an experiment file. */
 final class StrategyReader {
     static final List<String> KEYS = List.of("name", "batch_size", "initial_samples", "acquisition", "mutation_rate",
-            "crossover_rate");
+            "crossover_rate", "sensitivity_seeds");
 
     private StrategyReader() {
     }
 
     static StrategySpec read(QuantConfigNode n, long seed) {
         if (n == null) {
-            return StrategySpec.defaults("nsga2", seed);
+            StrategySpec d = StrategySpec.defaults("nsga2", seed);
+            return new StrategySpec(d.name(), seed, d.batchSize(), d.initialSamples(), d.acquisition(), d.mutationRate(),
+                    d.crossoverRate(), seedsByDefault(d.name()));
         }
         n.requireMapping(KEYS);
         String name = n.require("name", "one of " + StrategySpec.NAMES).text("a strategy name");
@@ -33,6 +35,12 @@ final class StrategyReader {
                 acquisition,
                 n.get("mutation_rate").map(v -> v.number(x -> x >= 0 && x <= 1, "in [0, 1] (0 = 1/genes)"))
                         .orElse(d.mutationRate()),
-                n.get("crossover_rate").map(v -> v.number(x -> x >= 0 && x <= 1, "in [0, 1]")).orElse(d.crossoverRate()));
+                n.get("crossover_rate").map(v -> v.number(x -> x >= 0 && x <= 1, "in [0, 1]")).orElse(d.crossoverRate()),
+                n.get("sensitivity_seeds").map(QuantConfigNode::bool).orElse(seedsByDefault(name)));
+    }
+
+    /** nsga2 and bayesian start from the sensitivity model's predicted front unless told not to; random does not. */
+    private static boolean seedsByDefault(String name) {
+        return name.equals("nsga2") || name.equals("bayesian");
     }
 }

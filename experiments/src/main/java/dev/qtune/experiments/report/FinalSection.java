@@ -1,5 +1,7 @@
 package dev.qtune.experiments.report;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import dev.qtune.experiments.report.HtmlTable.Cell;
 import java.util.List;
 import java.util.Optional;
@@ -26,7 +28,11 @@ final class FinalSection {
                     Cell.num(f.samples() < 0 ? Format.NA : Integer.toString(f.samples())), Cell.num(Format.ms(searchMs)),
                     Cell.num(Format.ms(f.median()) + spread), Cell.num(Format.relative(f.median(), searchMs)));
         }
-        return t.html() + "<p class=\"hint\">Search-time numbers are those the search measured; final ones were "
-                + "measured at the end on the full test set, with more latency repeats.</p>\n";
+        JsonNode p = run.pareto();
+        String fp32 = p.has("fp32_final_top1") ? "<p>fp32 model on the same images (" + Html.escape(p.path("final_split")
+                .asText()) + " split): top-1 " + Format.top1(p.path("fp32_final_top1").asDouble()) + ".</p>\n" : "";
+        return fp32 + t.html() + "<p class=\"hint\">Search-time numbers are those the search measured on the validation "
+                + "images; final ones were measured at the end on the final split (images no trial was chosen on), with "
+                + "more latency repeats. The base config's trial and the baselines (b....) are re-measured too.</p>\n";
     }
 }

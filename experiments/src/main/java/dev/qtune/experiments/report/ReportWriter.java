@@ -59,6 +59,10 @@ public final class ReportWriter {
                 "Hypervolume by generation", "No generation has finished yet."));
         section(sb, "Pareto front" + (FrontEntry.fromPareto(run) ? "" : " (computed from trials.jsonl)"),
                 FrontSection.html(run, front));
+        String sensitivity = SensitivitySection.html(run);
+        if (sensitivity != null) {
+            section(sb, "Sensitivity by layer", sensitivity);
+        }
         section(sb, "Time per trial", TimeSection.html(TimeSplit.of(run.trials())));
         section(sb, "Failures", FailureSection.html(run));
         section(sb, "Final re-measurement", FinalSection.html(run, finals));

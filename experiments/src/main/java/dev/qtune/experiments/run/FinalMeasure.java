@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.qtune.experiments.config.ExperimentConfig;
 import dev.qtune.search.exec.TrialExecutor;
 import dev.qtune.search.loop.SearchOutcome;
+import dev.qtune.search.space.Genome;
+import dev.qtune.search.trial.NativeTrialEvaluator;
 import dev.qtune.search.trial.TrialKind;
 import dev.qtune.search.trial.TrialResult;
 import dev.qtune.search.trial.TrialSpec;
@@ -15,17 +17,23 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The final re-measure: each front member (up to the experiment's final_max, most accurate first)
- * again on the test set and with longer latency timing. Both figures are kept: the search's in its
- * trial record, the final one in a record of kind "final" whose {@code of} names the trial. Members
- * re-measured by an earlier run of a resumed search are not measured twice.
+ * The final re-measure, on the final split (the built-in datasets' holdout half of the test set,
+ * which no trial was chosen on) and with longer latency timing: each front member (up to the
+ * experiment's final_max, most accurate first), the base config's trial whether on the front or
+ * not, and every baseline, so the table compares like with like. Both figures are kept: the
+ * search's in its trial record, the final one in a record of kind "final" whose {@code of} names
+ * the trial (or baseline). Members re-measured by an earlier run of a resumed search are not
+ * measured twice. Baselines run on the driver, as they did at the start.
  */
 final class FinalMeasure {
+    /** Final re-measures of baselines are numbered from here ("f90000"), apart from the trials'. */
+    static final int BASELINE_NUMBERS = 90_000;
+
     private FinalMeasure() {
     }
 
-    static List<TrialResult> run(ExperimentConfig exp, SearchOutcome outcome, TrialExecutor executor,
-                                 List<ObjectNode> logged, RunFiles files) {
+    static List<TrialResult> run(ExperimentConfig exp, SearchOutcome outcome, Genome base, TrialExecutor executor,
+                                 NativeTrialEvaluator evaluator, List<ObjectNode> logged, RunFiles files) {
         if (exp.measure().finalMax() == 0) {
             return List.of();
         }
@@ -37,10 +45,9 @@ final class FinalMeasure {
                 loggedFinals.add(o);
             }
         }
-        List<TrialResult> front = new ArrayList<>(outcome.last().front());
-        front.sort(Comparator.comparingDouble((TrialResult r) -> -r.metrics().orElseThrow().top1()));
+        List<TrialResult> members = members(exp, outcome, base);
         List<TrialSpec> specs = new ArrayList<>();
-        for (TrialResult r : front.subList(0, Math.min(front.size(), exp.measure().finalMax()))) {
+        for (TrialResult r : members) {
             if (!done.contains(r.spec().id())) {
                 TrialSpec s = r.spec();
                 specs.add(new TrialSpec(s.number(), s.generation(), TrialKind.FINAL, s.id(), s.decoded(),
@@ -52,8 +59,37 @@ final class FinalMeasure {
             executor.run(specs, finals::add);
         }
         finals.sort(Comparator.comparingInt(r -> r.spec().number()));
-        loggedFinals.removeIf(o -> front.stream().noneMatch(r -> r.spec().id().equals(o.path("of").asText())));
+        finals.addAll(baselines(exp, evaluator, logged, done));
+        Set<String> kept = new HashSet<>();
+        members.forEach(r -> kept.add(r.spec().id()));
+        files.baselineIds().forEach(kept::add);
+        loggedFinals.removeIf(o -> !kept.contains(o.path("of").asText()));
         files.finals(finals, loggedFinals);
         return finals;
+    }
+
+    /** The front (most accurate first, at most final_max) and the base config's trial. */
+    private static List<TrialResult> members(ExperimentConfig exp, SearchOutcome outcome, Genome base) {
+        List<TrialResult> front = new ArrayList<>(outcome.last().front());
+        front.sort(Comparator.comparingDouble((TrialResult r) -> -r.metrics().orElseThrow().top1()));
+        List<TrialResult> out = new ArrayList<>(front.subList(0, Math.min(front.size(), exp.measure().finalMax())));
+        outcome.trials().stream().filter(TrialResult::ok).filter(r -> r.spec().decoded().genome().equals(base))
+                .findFirst().filter(r -> !out.contains(r)).ifPresent(out::add);
+        return out;
+    }
+
+    /** Every baseline that ran, again on the final split. */
+    private static List<TrialResult> baselines(ExperimentConfig exp, NativeTrialEvaluator evaluator,
+                                               List<ObjectNode> logged, Set<String> done) {
+        List<TrialResult> out = new ArrayList<>();
+        int i = 0;
+        for (ExperimentConfig.Baseline b : exp.baselines()) {
+            String id = String.format("b%04d", i++);
+            if (!done.contains(id)) {
+                out.add(evaluator.evaluateBaseline(TrialKind.FINAL, BASELINE_NUMBERS + i - 1, id, b.file(),
+                        exp.measure().finalSamples(), exp.measure().finalBenchSeconds()));
+            }
+        }
+        return out;
     }
 }

@@ -65,6 +65,11 @@ final class RunFiles implements SearchListener {
         baselines = List.copyOf(records);
     }
 
+    /** The ids of the baseline records ("b0000", ...). */
+    List<String> baselineIds() {
+        return baselines.stream().map(o -> o.path("id").asText()).toList();
+    }
+
     /** pareto.json's entries of the baselines. */
     List<ObjectNode> baselineEntries() {
         return baselines.stream().map(RunFiles::baselineEntry).toList();
@@ -120,6 +125,10 @@ final class RunFiles implements SearchListener {
         context.minTop1().ifPresent(m -> o.putObject("constraint").put("min_top1", m)
                 .put("description", exp.constraint().orElseThrow().describe()));
         o.put("fp32_top1", context.fp32Top1());
+        if (!Double.isNaN(context.fp32FinalTop1())) {
+            o.put("fp32_final_top1", context.fp32FinalTop1());
+            o.put("final_split", context.finalSplit());
+        }
         o.put("validation_samples", Math.min(exp.validationSamples(), Integer.MAX_VALUE));
         ArrayNode front = o.putArray("front");
         for (TrialResult r : s.front()) {

@@ -3,6 +3,7 @@ package dev.qtune.experiments.run;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.qtune.evaluator.accuracy.AccuracyResult;
 import dev.qtune.evaluator.data.Dataset;
+import dev.qtune.evaluator.quant.ReferenceLogits;
 import dev.qtune.evaluator.quant.ReferencePredictions;
 import dev.qtune.experiments.config.ExperimentConfig;
 import dev.qtune.search.exec.TrialExecutor;
@@ -10,6 +11,8 @@ import dev.qtune.search.loop.SearchListener;
 import dev.qtune.search.loop.SearchLoop;
 import dev.qtune.search.loop.SearchOutcome;
 import dev.qtune.search.loop.SearchSettings;
+import dev.qtune.search.sensitivity.SensitivityTable;
+import dev.qtune.search.space.Genome;
 import dev.qtune.search.strategy.Searcher;
 import dev.qtune.search.strategy.Strategies;
 import dev.qtune.search.trial.TrialKind;
@@ -20,6 +23,7 @@ import dev.qtune.targets.Target;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.function.Function;
 
@@ -31,6 +35,7 @@ import java.util.function.Function;
  * on Spark.
  */
 public final class SearchRunner {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SearchRunner.class);
     private final ExperimentConfig exp;
     private final Target target;
 
@@ -57,13 +62,22 @@ public final class SearchRunner {
         TrialSetup setup = ws.setup();
         Dataset validation = setup.validation();
         int samples = Math.min(exp.validationSamples(), validation.count());
-        AccuracyResult fp32Ref = ReferencePredictions.get(setup.cacheDir(), setup.modelHash(), setup.fp32(), validation,
-                samples, Runtime.getRuntime().availableProcessors());
+        if (validation.seenInTraining()) {
+            LOG.warn("{}: the validation split of {} holds images the model was trained on (seen_in_training): "
+                    + "accuracy there is optimistic and the front is chosen on it", exp.file(), exp.dataset());
+        }
+        AccuracyResult fp32Ref = setup.validationLogits().length > 0
+                ? ReferenceLogits.accuracy(setup.validationLogits(), validation, samples)
+                : ReferencePredictions.get(setup.cacheDir(), setup.modelHash(), setup.fp32(), validation, samples,
+                        Runtime.getRuntime().availableProcessors());
         OptionalDouble minTop1 = exp.constraint().map(c -> OptionalDouble.of(c.minTop1(fp32Ref.top1())))
                 .orElse(OptionalDouble.empty());
         SearchSettings settings = new SearchSettings(exp.objectives(), minTop1, exp.budget().trials(),
                 exp.budget().generations(), exp.budget().wallClockSeconds(), samples, exp.measure().benchSeconds(),
-                exp.onFailure());
+                exp.onFailure(), exp.budget().patience(), exp.budget().exit().map(e -> OptionalDouble.of(
+                        e.maxDrop().minTop1(fp32Ref.top1()))).orElse(OptionalDouble.empty()),
+                exp.budget().exit().map(ExperimentConfig.Exit::latencyRatio).orElse(1.0));
+        List<Genome> seeds = SearchSeeds.of(exp, ws.space(), ws.base());
         List<ObjectNode> logged = new ArrayList<>();
         try (RunDirectory dir = RunDirectory.open(exp.output(), exp.file(), resume, logged)) {
             List<TrialResult> previous = new ArrayList<>();
@@ -73,14 +87,22 @@ public final class SearchRunner {
                             + ": line " + (i + 1)));
                 }
             }
-            RunContext context = new RunContext(exp, target, ws.space(), fp32Ref.top1(), minTop1);
-            Searcher searcher = Strategies.create(exp.strategy(), ws.space().genes(), exp.objectives().size());
+            double fp32Final = exp.measure().finalMax() == 0 ? Double.NaN : ReferencePredictions.get(setup.cacheDir(),
+                    setup.modelHash(), setup.fp32(), setup.test(), exp.measure().finalSamples(),
+                    Runtime.getRuntime().availableProcessors()).top1();
+            RunContext context = new RunContext(exp, target, ws.space(), fp32Ref.top1(), minTop1, fp32Final,
+                    TrialWorkspace.finalSplit(exp.dataset()));
             try (TrialExecutor executor = executorFactory.apply(ws)) {
                 RunFiles files = new RunFiles(dir, context);
                 BaselineMeasure.run(exp, ws.evaluator(), samples, logged, files);
+                Optional<SensitivityTable> sensitivity = exp.strategy().needsSensitivity()
+                        ? Optional.of(SensitivityPhase.run(exp, ws, executor, Optional.of(dir.dir()), console)) : Optional.empty();
+                Searcher searcher = Strategies.create(exp.strategy(), ws.space().genes(), exp.objectives().size(), seeds,
+                        sensitivity);
                 SearchOutcome outcome = new SearchLoop(ws.decoder(), searcher, executor, settings,
                         SearchListeners.both(files, console)).run(previous);
-                List<TrialResult> finals = FinalMeasure.run(exp, outcome, executor, logged, files);
+                List<TrialResult> finals = FinalMeasure.run(exp, outcome, ws.space().firstValues(), executor,
+                        ws.evaluator(), logged, files);
                 return new Result(dir.dir(), outcome, finals, fp32Ref.top1(), files.baselineEntries());
             }
         }

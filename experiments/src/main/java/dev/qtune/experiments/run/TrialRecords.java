@@ -77,6 +77,12 @@ public final class TrialRecords {
             mo.putObject("latency_ms").put("median", m.latencyMedianMs()).put("p10", m.latencyP10Ms())
                     .put("p90", m.latencyP90Ms());
             mo.put("size_bytes", m.sizeBytes());
+            double[] ci = m.top1Interval();
+            mo.putArray("top1_ci95").add(ci[0]).add(ci[1]);
+            if (m.paired()) {
+                mo.put("agreement", m.agreement());
+                mo.put("divergence", m.divergence());
+            }
         });
         StageTimes t = r.times();
         o.putObject("times_s").put("calibrate", round(t.calibrate())).put("quantize", round(t.quantize()))
@@ -134,7 +140,8 @@ public final class TrialRecords {
             JsonNode l = mo.path("latency_ms");
             m = Optional.of(new TrialMetrics(mo.path("top1").asDouble(), mo.path("samples").asInt(),
                     l.path("median").asDouble(), l.path("p10").asDouble(), l.path("p90").asDouble(),
-                    mo.path("size_bytes").asLong()));
+                    mo.path("size_bytes").asLong(), mo.path("agreement").asDouble(Double.NaN),
+                    mo.path("divergence").asDouble(Double.NaN)));
         }
         JsonNode t = o.path("times_s");
         JsonNode p = o.path("provenance");

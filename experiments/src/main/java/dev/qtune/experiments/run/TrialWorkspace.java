@@ -6,7 +6,9 @@ import dev.qtune.compiler.pass.PassPipeline;
 import dev.qtune.compiler.quant.QuantConfig;
 import dev.qtune.compiler.quant.QuantConfigReader;
 import dev.qtune.evaluator.calibration.CalibrationCache;
+import dev.qtune.evaluator.data.Dataset;
 import dev.qtune.evaluator.data.Datasets;
+import dev.qtune.evaluator.quant.ReferenceLogits;
 import dev.qtune.evaluator.quant.QuantEvaluation;
 import dev.qtune.experiments.config.ExperimentConfig;
 import dev.qtune.search.space.SearchSpace;
@@ -15,6 +17,8 @@ import dev.qtune.search.trial.NativeTrialEvaluator;
 import dev.qtune.search.trial.TrialSetup;
 import dev.qtune.targets.Target;
 import dev.qtune.targets.codegen.CModuleEmitter;
+
+import java.nio.file.Path;
 
 /**
  * Everything one JVM needs to run an experiment's trials: the prepared model and data splits
@@ -28,13 +32,26 @@ public record TrialWorkspace(ExperimentConfig experiment, TrialSetup setup, Quan
     /** Loads the model and the data splits, builds the space, and collects (or loads) the calibration statistics. */
     public static TrialWorkspace open(ExperimentConfig exp, Target target) {
         Graph fp32 = PassPipeline.prerequisites().run(OnnxImporter.load(exp.model()));
-        TrialSetup setup = new TrialSetup(exp.model(), fp32, QuantEvaluation.sha256(exp.model()),
-                Datasets.load(exp.dataset(), "calibration"), Datasets.load(exp.dataset(), "validation"),
-                Datasets.load(exp.dataset(), "test"), target, CalibrationCache.defaultDir(), exp.seed(), 1, 1);
+        String hash = QuantEvaluation.sha256(exp.model());
+        Dataset validation = Datasets.load(exp.dataset(), "validation");
+        Path cache = CalibrationCache.defaultDir();
+        float[] logits = ReferenceLogits.get(cache, hash, fp32, validation, exp.validationSamples(),
+                Runtime.getRuntime().availableProcessors());
+        TrialSetup setup = new TrialSetup(exp.model(), fp32, hash, Datasets.load(exp.dataset(), "calibration"),
+                validation, Datasets.load(exp.dataset(), finalSplit(exp.dataset())), target, cache, exp.seed(), 1, 1,
+                logits);
         QuantConfig base = baseConfig(exp);
-        SearchSpace space = SearchSpace.of(fp32, CModuleEmitter.int32Lanes(target.vectorBytes()), exp.space());
+        SearchSpace space = SearchSpace.of(fp32, CModuleEmitter.int32Lanes(target.vectorBytes()), exp.space(), base);
         return new TrialWorkspace(exp, setup, base, space, new SpaceDecoder(space, base),
                 new NativeTrialEvaluator(setup, base.calibrationSamples()));
+    }
+
+    /**
+     * The split of the final re-measure: {@code holdout} where the dataset has one (the built-ins:
+     * the half of the test set that validation does not use), else {@code test}.
+     */
+    public static String finalSplit(String dataset) {
+        return Datasets.spec(dataset).splits().containsKey("holdout") ? "holdout" : "test";
     }
 
     /** The experiment's base quant config, with its calibration sample count. */

@@ -48,6 +48,27 @@ class ExperimentReaderTest {
     }
 
     @Test
+    void searchValueKeysReadWithTheirDefaults() {
+        ExperimentConfig d = ExperimentReader.parse(MINIMAL, FILE);
+        assertFalse(d.space().schedule(), "default schedules unless the file asks to search them");
+        assertTrue(d.strategy().sensitivitySeeds(), "nsga2 starts from the sensitivity model by default");
+        assertEquals(0, d.budget().patience());
+        assertTrue(d.budget().exit().isEmpty());
+        assertTrue(d.seeds().isEmpty());
+        ExperimentConfig e = ExperimentReader.parse(MINIMAL.replace("budget: {trials: 5}", "budget: {trials: 5, patience: 3, "
+                + "exit: {max_drop: {absolute: 0.1}, latency_ratio: 1.05}}") + "strategy: {name: random}\n"
+                + "seeds: [../experiments/qconfigs/int8_max.yaml]\n", FILE);
+        assertEquals(3, e.budget().patience());
+        assertEquals(1.05, e.budget().exit().orElseThrow().latencyRatio());
+        assertEquals(0.9 - 0.001, e.budget().exit().orElseThrow().maxDrop().minTop1(0.9), 1e-12);
+        assertFalse(e.strategy().sensitivitySeeds(), "random stays unseeded by the model unless asked");
+        assertEquals(1, e.seeds().size());
+        assertEquals("sensitivity", ExperimentReader.parse(MINIMAL + "strategy: {name: sensitivity}\n", FILE)
+                .strategy().name());
+        assertError(MINIMAL + "seeds: [nope.yaml]\n", "x.yaml: seeds[0]: must name an existing file");
+    }
+
+    @Test
     void theExecutorPicksSparkMastersOrThreads() {
         assertEquals("local[2]", ExperimentReader.parse(MINIMAL + "executor: {workers: 2}\n", FILE).executor().sparkMaster());
         ExperimentConfig.Executor cluster = ExperimentReader.parse(MINIMAL

@@ -29,7 +29,7 @@ public final class TinyExperiment {
                 "  weight_bits: [8, 6, 4, 3]",
                 "  activation_bits: [8, 6]",
                 "  calibration: [max, kl, percentile]",
-                "strategy: {name: nsga2, batch_size: " + batch + "}",
+                "strategy: {name: nsga2, batch_size: " + batch + ", sensitivity_seeds: false}",
                 "budget: {trials: " + trials + "}",
                 "measure: {bench_seconds: 0.05, final_bench_seconds: 0.1, final_samples: 300, final_max: " + finalMax + "}",
                 "seed: " + seed));

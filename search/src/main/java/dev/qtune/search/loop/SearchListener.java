@@ -15,6 +15,10 @@ public interface SearchListener {
     default void trialFinished(TrialResult result) {
     }
 
+    /** {@code done} of {@code total} sensitivity probes have ended (the analysis before the search). */
+    default void sensitivityProgress(int done, int total) {
+    }
+
     /** A generation ended. */
     default void generationFinished(GenerationSummary summary) {
     }

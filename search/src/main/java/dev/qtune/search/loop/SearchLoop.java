@@ -65,6 +65,8 @@ public final class SearchLoop {
         GenerationSummary last = front.summarise(0, results, 0);
         String stop = "budget of " + settings.trials() + " trials spent";
         int stalled = 0;
+        int flat = 0;
+        double bestVolume = Double.NEGATIVE_INFINITY;
         for (int gen = 0; results.size() < settings.trials(); gen++) {
             if (settings.generations() > 0 && gen >= settings.generations()) {
                 stop = "generation limit of " + settings.generations() + " reached";
@@ -118,12 +120,36 @@ public final class SearchLoop {
                 stop = "a trial failed and on_failure is abort";
                 break;
             }
+            if (exitReached(results)) {
+                stop = "a trial met the exit rule (top-1 >= " + settings.exitMinTop1().getAsDouble() + " at <= "
+                        + settings.exitLatencyRatio() + "x the base config's latency)";
+                break;
+            }
+            flat = last.hypervolume() > bestVolume + 1e-12 ? 0 : flat + 1;
+            bestVolume = Math.max(bestVolume, last.hypervolume());
+            if (settings.patience() > 0 && flat >= settings.patience()) {
+                stop = "no hypervolume gain in " + settings.patience() + " generations (patience)";
+                break;
+            }
             if (stalled >= MAX_STALLED_ROUNDS) {
                 stop = "no new configuration in " + MAX_STALLED_ROUNDS + " rounds (the space is exhausted)";
                 break;
             }
         }
         return new SearchOutcome(results, last, stop);
+    }
+
+    /** Whether a trial meets the exit rule: accurate enough, at most the ratio times the base config's latency. */
+    private boolean exitReached(List<TrialResult> results) {
+        if (settings.exitMinTop1().isEmpty()) {
+            return false;
+        }
+        Genome base = decoder.space().firstValues();
+        var baseLatency = results.stream().filter(TrialResult::ok).filter(r -> r.spec().decoded().genome().equals(base))
+                .mapToDouble(r -> r.metrics().orElseThrow().latencyMedianMs()).findFirst();
+        return baseLatency.isPresent() && results.stream().filter(TrialResult::ok).map(r -> r.metrics().orElseThrow())
+                .anyMatch(m -> m.top1() >= settings.exitMinTop1().getAsDouble()
+                        && m.latencyMedianMs() <= settings.exitLatencyRatio() * baseLatency.getAsDouble());
     }
 
     private List<Observation> observations(List<Genome> asked, Map<Genome, Decoded> decoded, Map<String, TrialResult> memo) {

@@ -7,10 +7,21 @@ import java.util.OptionalDouble;
  * How a search runs: its objectives (accuracy and latency first, optionally size), the lowest
  * acceptable top-1 ({@code minTop1}, from the experiment's max_drop; empty = unconstrained), the
  * budget (trials; optionally generations and wall-clock seconds, 0 = no limit), the validation
- * samples and benchmark seconds of a search trial, and the failure rule.
+ * samples and benchmark seconds of a search trial, the failure rule, and the patience: generations
+ * in a row without a hypervolume gain after which the search stops (0 = never), and the exit rule:
+ * stop after the generation in which a trial reached {@code exitMinTop1} at no more than
+ * {@code exitLatencyRatio} times the base config's latency (empty = no exit rule).
  */
 public record SearchSettings(List<Objective> objectives, OptionalDouble minTop1, int trials, int generations,
-                             double wallClockSeconds, int samples, double benchSeconds, FailureRule onFailure) {
+                             double wallClockSeconds, int samples, double benchSeconds, FailureRule onFailure,
+                             int patience, OptionalDouble exitMinTop1, double exitLatencyRatio) {
+    /** Settings without a patience limit. */
+    public SearchSettings(List<Objective> objectives, OptionalDouble minTop1, int trials, int generations,
+                          double wallClockSeconds, int samples, double benchSeconds, FailureRule onFailure) {
+        this(objectives, minTop1, trials, generations, wallClockSeconds, samples, benchSeconds, onFailure, 0,
+                OptionalDouble.empty(), 1);
+    }
+
     public SearchSettings {
         objectives = List.copyOf(objectives);
         if (objectives.size() < 2 || objectives.get(0) != Objective.ACCURACY || objectives.get(1) != Objective.LATENCY) {

@@ -8,10 +8,13 @@ import dev.qtune.compiler.lower.ConvSchedules;
 import dev.qtune.compiler.lower.Knob;
 import dev.qtune.compiler.lower.TensorStorage;
 import dev.qtune.compiler.quant.AnnotateRules;
+import dev.qtune.compiler.quant.LayerQuantConfig;
+import dev.qtune.compiler.quant.QuantConfig;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -43,6 +46,8 @@ public final class SearchSpace {
             CALIBRATION, List.of("kl", "max", "power2", "percentile", "mse"),
             GRANULARITY, List.of("per_channel", "per_tensor"),
             SKIP, List.of("false", "true"));
+    /** int32 lanes of a 512-bit vector: the AVX-512 VNNI target, whose 8-bit dot is exact for every layer. */
+    private static final int VNNI_LANES = 16;
     private static final List<Boolean> ORDERED = List.of(true, true, false, false, false);
 
     private final List<Gene> genes;
@@ -66,32 +71,69 @@ public final class SearchSpace {
         }
     }
 
-    /**
-     * The space of a prepared fp32 graph for a target whose int32 vectors have {@code lanes} lanes.
-     * Fails with a message naming the kind or layer when the spec gives no allowed value.
-     */
+    /** The space of a prepared fp32 graph on qtune's default config (see the four-argument form). */
     public static SearchSpace of(Graph fp32, int lanes, SpaceSpec spec) {
+        return of(fp32, lanes, spec, QuantConfig.defaultConfig());
+    }
+
+    /**
+     * The space of a prepared fp32 graph for a target whose int32 vectors have {@code lanes} lanes,
+     * around the base config {@code base}: each gene's first value is the base config's choice for
+     * that layer (added when the spec does not list it, so the base config is always a point of
+     * the space, {@link #firstValues()}), and each knob's first value is its default. Fails with a
+     * message naming the kind or layer when the spec gives no allowed value.
+     */
+    public static SearchSpace of(Graph fp32, int lanes, SpaceSpec spec, QuantConfig base) {
         List<Gene> genes = new ArrayList<>();
         Map<String, String> held = new LinkedHashMap<>();
         List<LayerInfo> layers = new ArrayList<>();
         for (String name : AnnotateRules.quantizableLayers(fp32)) {
             Node n = fp32.node(name);
-            List<Knob> knobs = knobs(fp32, n, lanes);
+            // Without schedule search a layer carries only the knobs the spec fixes: the others stay
+            // unset, so the emitter picks its own default for the precision the layer ends up with.
+            List<Knob> knobs = knobs(fp32, n, lanes).stream()
+                    .filter(k -> spec.schedule() || spec.fixedValue(name, k.name()).isPresent()).toList();
             layers.add(new LayerInfo(name, n.opType(), knobs));
+            LayerQuantConfig lc = base.forLayer(name);
             for (int k = 0; k < KINDS.size(); k++) {
                 String kind = KINDS.get(k);
-                add(genes, held, name, kind, spec.fixedValue(name, kind).map(List::of).orElse(spec.allowed(kind)),
-                        ORDERED.get(k));
+                List<String> values = spec.fixedValue(name, kind).map(List::of)
+                        .orElse(baseFirst(label(lc, kind), spec.allowed(kind)));
+                add(genes, held, name, kind, values, ORDERED.get(k));
             }
             for (Knob knob : knobs) {
                 List<String> values = spec.schedule()
-                        ? knob.candidates().stream().map(String::valueOf).toList()
+                        ? baseFirst(String.valueOf(knob.defaultValue()),
+                                knob.candidates().stream().map(String::valueOf).toList())
                         : List.of(String.valueOf(knob.defaultValue()));
                 values = spec.fixedValue(name, knob.name()).map(List::of).orElse(values);
                 add(genes, held, name, knob.name(), values, true);
             }
         }
         return new SearchSpace(genes, held, layers);
+    }
+
+    /** A layer config's choice of one quantization kind, as the space's label. */
+    static String label(LayerQuantConfig c, String kind) {
+        return switch (kind) {
+            case WEIGHT_BITS -> String.valueOf(c.weightBits());
+            case ACTIVATION_BITS -> String.valueOf(c.activationBits());
+            case CALIBRATION -> c.activationCalibration().name().toLowerCase(Locale.ROOT);
+            case GRANULARITY -> c.granularity().name().toLowerCase(Locale.ROOT);
+            case SKIP -> String.valueOf(c.skip());
+            default -> throw new IllegalArgumentException("unknown quantization kind " + kind);
+        };
+    }
+
+    /** {@code values} with {@code first} moved (or added) to the front; none stays none (an error in {@link #add}). */
+    private static List<String> baseFirst(String first, List<String> values) {
+        if (values == null || values.isEmpty()) {
+            return values;
+        }
+        List<String> out = new ArrayList<>(values.size() + 1);
+        out.add(first);
+        values.stream().filter(v -> !v.equals(first)).forEach(out::add);
+        return out;
     }
 
     private static void add(List<Gene> genes, Map<String, String> held, String layer, String kind, List<String> values,
@@ -117,8 +159,11 @@ public final class SearchSpace {
         Shape out = g.type(n.output()).shape();
         int channels = out.rank() == 4 ? out.dim(1) : out.dim(out.rank() - 1);
         int width = out.rank() == 4 ? out.dim(3) : 1;
-        List<Knob> knobs = new ArrayList<>(ConvSchedules.space(TensorStorage.roundUp(channels, 4), width, lanes));
-        knobs.add(ConvSchedules.dot(true));
+        int dot = lanes >= VNNI_LANES ? 8 : 16;
+        List<Knob> knobs = new ArrayList<>(ConvSchedules.space(TensorStorage.roundUp(channels, 4), width, lanes, dot));
+        // With 512-bit vectors (AVX-512 VNNI) dot 8 is exact for every 8-bit layer and never slower:
+        // dot 16 there is dominated by construction, so it is no gene.
+        knobs.add(lanes >= VNNI_LANES ? new Knob(ConvSchedules.DOT, List.of(8), 8) : ConvSchedules.dot(true));
         return knobs;
     }
 
@@ -162,7 +207,40 @@ public final class SearchSpace {
         }
     }
 
-    /** The genome whose every gene takes its first value (the allowed values' first: qtune's defaults). */
+    /**
+     * The genome of a quant config with default schedules, if the space holds it: every gene's value
+     * and every held value must be what {@code q} says for its layer.
+     */
+    public java.util.Optional<Genome> encode(QuantConfig q) {
+        Map<String, String> want = new java.util.HashMap<>();
+        for (LayerInfo l : layers) {
+            LayerQuantConfig c = q.forLayer(l.name());
+            for (String kind : KINDS) {
+                want.put(l.name() + "." + kind, c.skip() && !kind.equals(SKIP) ? null : label(c, kind));
+            }
+            for (Knob k : l.knobs()) {
+                want.put(l.name() + "." + k.name(), c.skip() ? null : String.valueOf(k.defaultValue()));
+            }
+        }
+        for (var e : held.entrySet()) {
+            String w = want.get(e.getKey());
+            if (w != null && !w.equals(e.getValue())) {
+                return java.util.Optional.empty();
+            }
+        }
+        int[] values = new int[genes.size()];
+        for (int i = 0; i < genes.size(); i++) {
+            String w = want.get(genes.get(i).name());
+            int v = w == null ? 0 : genes.get(i).values().indexOf(w);
+            if (v < 0) {
+                return java.util.Optional.empty();
+            }
+            values[i] = v;
+        }
+        return java.util.Optional.of(Genome.of(values));
+    }
+
+    /** The genome whose every gene takes its first value: the base config with default schedules. */
     public Genome firstValues() {
         return new Genome(java.util.Collections.nCopies(genes.size(), 0));
     }

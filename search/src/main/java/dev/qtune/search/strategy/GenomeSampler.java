@@ -2,6 +2,7 @@ package dev.qtune.search.strategy;
 
 import dev.qtune.search.space.Gene;
 import dev.qtune.search.space.Genome;
+import dev.qtune.search.space.SearchSpace;
 
 import java.util.List;
 import java.util.Optional;
@@ -22,11 +23,38 @@ final class GenomeSampler {
 
     private final List<Gene> genes;
     private final int[] mutable;
+    /** The probability that a random genome keeps a given layer in fp32. */
+    private final double skipPrior;
 
     GenomeSampler(List<Gene> genes) {
         this.genes = List.copyOf(genes);
         this.mutable = java.util.stream.IntStream.range(0, genes.size())
                 .filter(i -> genes.get(i).cardinality() > 1).toArray();
+        long skipGenes = genes.stream().filter(GenomeSampler::isSkip).count();
+        this.skipPrior = skipGenes == 0 ? 0 : Math.min(0.5, 1.0 / skipGenes);
+    }
+
+    /**
+     * A skip gene (fp32 fall-back of a layer) is drawn with a low prior, 1/(number of skip genes),
+     * so a random genome keeps about one layer in fp32 rather than half of them: an fp32 island
+     * costs far more latency than any other single choice, and a uniform draw would make nearly
+     * every random trial a slow one.
+     */
+    private static boolean isSkip(Gene g) {
+        return g.kind().equals(SearchSpace.SKIP) && g.values().contains("true");
+    }
+
+    private int draw(int gene, RandomGenerator random) {
+        Gene g = genes.get(gene);
+        if (!isSkip(g)) {
+            return random.nextInt(g.cardinality());
+        }
+        int yes = g.values().indexOf("true");
+        if (random.nextDouble() < skipPrior) {
+            return yes;
+        }
+        int other = random.nextInt(g.cardinality() - 1);
+        return other >= yes ? other + 1 : other;
     }
 
     int size() {
@@ -45,7 +73,7 @@ final class GenomeSampler {
     Genome random(RandomGenerator random) {
         int[] values = new int[genes.size()];
         for (int i = 0; i < values.length; i++) {
-            values[i] = random.nextInt(genes.get(i).cardinality());
+            values[i] = draw(i, random);
         }
         return Genome.of(values);
     }

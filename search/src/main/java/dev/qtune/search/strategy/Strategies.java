@@ -1,6 +1,12 @@
 package dev.qtune.search.strategy;
 
+import dev.qtune.search.sensitivity.AdditiveFront;
+import dev.qtune.search.sensitivity.SensitivityTable;
 import dev.qtune.search.space.Gene;
+import dev.qtune.search.space.Genome;
+
+import java.util.ArrayList;
+import java.util.Optional;
 
 import java.util.HashSet;
 import java.util.List;
@@ -18,6 +24,17 @@ public final class Strategies {
      * derives from {@code spec.seed()}.
      */
     public static Searcher create(StrategySpec spec, List<Gene> genes, int objectives) {
+        return create(spec, genes, objectives, List.of(), Optional.empty());
+    }
+
+    /**
+     * A new searcher as above whose first generation holds {@code seeds} (evaluated first, in
+     * order) and, with a sensitivity table, the points its additive model predicts (for nsga2,
+     * bayesian and random when the spec's {@code sensitivitySeeds} is on; the {@code sensitivity}
+     * strategy needs the table and proposes them itself).
+     */
+    public static Searcher create(StrategySpec spec, List<Gene> genes, int objectives, List<Genome> seeds,
+                                  Optional<SensitivityTable> sensitivity) {
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(genes, "genes");
         List<Gene> space = List.copyOf(genes);
@@ -25,13 +42,36 @@ public final class Strategies {
         if (objectives < 2 || objectives > 3) {
             throw new IllegalArgumentException("objectives must be 2 or 3, but was " + objectives);
         }
-        return switch (spec.name()) {
+        List<Genome> first = new ArrayList<>(seeds);
+        Searcher searcher = switch (spec.name()) {
             case "random" -> new RandomSearcher(spec, space, objectives);
             case "nsga2" -> new Nsga2Searcher(spec, space, objectives);
             case "bayesian" -> new BayesianSearcher(spec, space, objectives);
+            case "sensitivity" -> new SensitivitySearcher(spec, space, objectives, sensitivity.orElseThrow(
+                    () -> new IllegalArgumentException("strategy sensitivity needs a sensitivity table, but had none")));
             default -> throw new IllegalArgumentException("strategy must be one of " + StrategySpec.NAMES
                     + ", but was " + spec.name());
         };
+        if (!(searcher instanceof SensitivitySearcher) && spec.sensitivitySeeds() && sensitivity.isPresent()) {
+            first.addAll(predictedSeeds(space, objectives, sensitivity.get(), spec.batchSize()));
+        }
+        return first.isEmpty() ? searcher : new SeededSearcher(searcher, spec.batchSize(), first);
+    }
+
+    /**
+     * Up to {@code count} points of the additive model's predicted front, spread evenly along it
+     * (the fastest and the most accurate included), as seeds for a strategy without a model.
+     */
+    static List<Genome> predictedSeeds(List<Gene> space, int objectives, SensitivityTable table, int count) {
+        List<AdditiveFront.Point> front = AdditiveFront.of(space, table, objectives == 3, 4000);
+        List<Genome> out = new ArrayList<>();
+        for (int i = 0; i < Math.min(count, front.size()); i++) {
+            int at = count == 1 ? front.size() - 1 : (int) ((long) i * (front.size() - 1) / (count - 1));
+            if (!out.contains(front.get(at).genome())) {
+                out.add(front.get(at).genome());
+            }
+        }
+        return out;
     }
 
     private static void checkSpace(List<Gene> genes) {

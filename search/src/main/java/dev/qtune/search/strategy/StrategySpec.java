@@ -8,11 +8,13 @@ import java.util.Set;
  * of every random choice it makes, and its batch size (NSGA-II's population; the proposals per
  * round of the others). Bayesian settings: {@code initialSamples} random trials before the
  * surrogate is used, and the acquisition ({@code ehvi} or {@code parego}). NSGA-II settings:
- * {@code mutationRate} (per gene) and {@code crossoverRate}.
+ * {@code mutationRate} (per gene) and {@code crossoverRate}. {@code sensitivitySeeds}: nsga2, bayesian
+ * and random start from points of the sensitivity model's predicted front as well (the
+ * {@code sensitivity} strategy is that model).
  */
 public record StrategySpec(String name, long seed, int batchSize, int initialSamples, String acquisition,
-                           double mutationRate, double crossoverRate) {
-    public static final Set<String> NAMES = Set.of("nsga2", "bayesian", "random");
+                           double mutationRate, double crossoverRate, boolean sensitivitySeeds) {
+    public static final Set<String> NAMES = Set.of("nsga2", "bayesian", "random", "sensitivity");
     public static final Set<String> ACQUISITIONS = Set.of("ehvi", "parego");
 
     public StrategySpec {
@@ -35,8 +37,19 @@ public record StrategySpec(String name, long seed, int batchSize, int initialSam
         }
     }
 
+    /** A spec without sensitivity seeds. */
+    public StrategySpec(String name, long seed, int batchSize, int initialSamples, String acquisition,
+                        double mutationRate, double crossoverRate) {
+        this(name, seed, batchSize, initialSamples, acquisition, mutationRate, crossoverRate, false);
+    }
+
+    /** Whether the search needs a sensitivity analysis first (the sensitivity strategy, or seeds from it). */
+    public boolean needsSensitivity() {
+        return name.equals("sensitivity") || sensitivitySeeds;
+    }
+
     /** Defaults for a strategy: batch 8, 8 initial samples, EHVI, mutation 1/genes decided later (0 = auto), crossover 0.7. */
     public static StrategySpec defaults(String name, long seed) {
-        return new StrategySpec(name, seed, 8, 8, "ehvi", 0, 0.7);
+        return new StrategySpec(name, seed, 8, 8, "ehvi", 0, 0.7, false);
     }
 }

@@ -10,6 +10,7 @@ import dev.qtune.compiler.quant.QuantConfig;
 import dev.qtune.compiler.quant.QuantizeAnnotatePass;
 import dev.qtune.compiler.quant.QuantizeCalibratePass;
 import dev.qtune.compiler.quant.QuantizeRealizePass;
+import dev.qtune.evaluator.accuracy.OutputAgreement;
 import dev.qtune.evaluator.data.Dataset;
 import dev.qtune.evaluator.quant.ModelSize;
 import dev.qtune.evaluator.quant.QuantEvaluation;
@@ -89,7 +90,17 @@ public final class NativeTrialEvaluator implements TrialEvaluator {
      * cannot be read or imported is a FAILED result naming the "import" stage.
      */
     public TrialResult evaluateBaseline(int number, String label, Path file, int samples, double benchSeconds) {
-        Attempt a = new Attempt(new TrialSpec(number, 0, TrialKind.BASELINE, label, BaselineDecoder.unread(""), samples,
+        return evaluateBaseline(TrialKind.BASELINE, number, label, file, samples, benchSeconds);
+    }
+
+    /**
+     * A baseline as above, as a search-time reference ({@code kind} BASELINE, on the validation
+     * images) or re-measured at the end ({@code kind} FINAL, on the final split; {@code label} then
+     * names the baseline's record).
+     */
+    public TrialResult evaluateBaseline(TrialKind kind, int number, String label, Path file, int samples,
+                                        double benchSeconds) {
+        Attempt a = new Attempt(new TrialSpec(number, 0, kind, label, BaselineDecoder.unread(""), samples,
                 benchSeconds), provenance, "import");
         try {
             String sha = QuantEvaluation.sha256(file);
@@ -130,11 +141,21 @@ public final class NativeTrialEvaluator implements TrialEvaluator {
             return a.failed(b.reason());
         }
         double latency = a.watch.lap();
+        OutputAgreement paired = paired(spec, r.outputs(), n);
         TrialMetrics m = new TrialMetrics(correct(r.predictions(), data, n) / (double) n, n, b.medianMs(), b.p10Ms(),
-                b.p90Ms(), ModelSize.bytes(realized, spec.decoded().qconfig()));
+                b.p90Ms(), ModelSize.bytes(realized, spec.decoded().qconfig()), paired.agreement(), paired.divergence());
         return new TrialResult(spec, TrialStatus.OK, "", Optional.of(m),
                 new StageTimes(calibrate, quantize, compile, accuracy, latency, a.watch.total()), a.provenance, a.used,
                 Instant.now());
+    }
+
+    /** Agreement and KL divergence against fp32 on the validation images, where their logits are known (NaN otherwise). */
+    private OutputAgreement paired(TrialSpec spec, float[] outputs, int n) {
+        float[] reference = setup.validationLogits();
+        if (spec.kind() == TrialKind.FINAL || reference.length < outputs.length || outputs.length % n != 0) {
+            return new OutputAgreement(Double.NaN, Double.NaN);
+        }
+        return OutputAgreement.of(reference, outputs, n);
     }
 
     private BenchResult bench(NativeModel model, double seconds) {

@@ -2,11 +2,13 @@ package dev.qtune.search.trial;
 
 import java.util.Locale;
 
-/** Why a trial ran: proposed by the search, a reference point (baseline), or the final re-measure of a front member. */
+/** Why a trial ran: proposed by the search, a reference point (baseline), the final re-measure of a front member, or a sensitivity probe. */
 public enum TrialKind {
     SEARCH,
     BASELINE,
-    FINAL;
+    FINAL,
+    /** A probe of the sensitivity analysis: the base config with one layer's one choice moved. */
+    SENSITIVITY;
 
     /** The name as run-directory files spell it. */
     public String label() {

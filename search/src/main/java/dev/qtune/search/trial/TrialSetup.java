@@ -11,10 +11,13 @@ import java.util.Objects;
  * What every trial of a search shares: the model (file, prepared fp32 graph, content hash), the
  * calibration, validation and test splits, the target, the cache folder (calibration statistics,
  * fp32 reference predictions, compiled modules), the search's seed, and the threads one trial's
- * native inference may use (latency is always measured at {@code benchThreads}).
+ * native inference may use (latency is always measured at {@code benchThreads}), and the fp32
+ * model's logits on the first validation images (empty when not computed), against which trials
+ * are compared sample by sample.
  */
 public record TrialSetup(Path modelFile, Graph fp32, String modelHash, Dataset calibration, Dataset validation,
-                         Dataset test, Target target, Path cacheDir, long seed, int inferThreads, int benchThreads) {
+                         Dataset test, Target target, Path cacheDir, long seed, int inferThreads, int benchThreads,
+                         float[] validationLogits) {
     public TrialSetup {
         Objects.requireNonNull(modelFile, "modelFile");
         Objects.requireNonNull(fp32, "fp32");
@@ -24,6 +27,7 @@ public record TrialSetup(Path modelFile, Graph fp32, String modelHash, Dataset c
         Objects.requireNonNull(test, "test");
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(cacheDir, "cacheDir");
+        Objects.requireNonNull(validationLogits, "validationLogits");
         if (inferThreads < 1 || benchThreads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, but were " + inferThreads + " and " + benchThreads);
         }

@@ -38,6 +38,7 @@ public record TrialSpec(int number, int generation, TrialKind kind, String label
             case SEARCH -> "t";
             case BASELINE -> "b";
             case FINAL -> "f";
+            case SENSITIVITY -> "s";
         };
         return String.format("%s%04d", prefix, number);
     }

@@ -17,6 +17,7 @@ import dev.qtune.search.trial.TrialEvaluator;
 import dev.qtune.search.trial.TrialMetrics;
 import dev.qtune.search.trial.TrialResult;
 import dev.qtune.search.trial.TrialStatus;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -69,7 +70,7 @@ class SearchLoopTest {
     };
 
     private static SearchSettings settings(int trials) {
-        return new SearchSettings(List.of(Objective.ACCURACY, Objective.LATENCY), OptionalDouble.of(0.88), trials, 0, 0,
+        return new SearchSettings(List.of(Objective.ACCURACY, Objective.LATENCY), OptionalDouble.of(0.80), trials, 0, 0,
                 100, 0.1, FailureRule.PENALIZE);
     }
 
@@ -89,7 +90,7 @@ class SearchLoopTest {
         o.trials().forEach(r -> assertTrue(hashes.add(r.spec().decoded().configHash())));
         assertFalse(o.last().front().isEmpty());
         assertTrue(o.last().hypervolume() > 0);
-        o.last().front().forEach(r -> assertTrue(r.metrics().orElseThrow().top1() >= 0.88, "front members are feasible"));
+        o.last().front().forEach(r -> assertTrue(r.metrics().orElseThrow().top1() >= 0.80, "front members are feasible"));
     }
 
     @ParameterizedTest
@@ -110,5 +111,26 @@ class SearchLoopTest {
         Set<String> s = new HashSet<>();
         results.forEach(r -> s.add(r.spec().decoded().configHash()));
         return s;
+    }
+
+    /** budget.patience and the accuracy-driven exit end a search early, saying why. */
+    @Test
+    void patienceAndTheExitRuleStopEarly() {
+        try (LocalTrialExecutor executor = new LocalTrialExecutor(FAKE, 2)) {
+            SearchSettings patient = new SearchSettings(List.of(Objective.ACCURACY, Objective.LATENCY),
+                    OptionalDouble.of(0.80), 400, 0, 0, 100, 0.1, FailureRule.PENALIZE, 2, OptionalDouble.empty(), 1);
+            SearchOutcome o = new SearchLoop(DECODER, Strategies.create(StrategySpec.defaults("random", 5),
+                    DECODER.space().genes(), 2), executor, patient, new SearchListener() { }).run(List.of());
+            assertTrue(o.trials().size() < 400 && o.stopReason().contains("patience"), o.stopReason());
+
+            // the base config (all int8 defaults) scores 0.92 in the fake: an exit at 0.9 stops after generation 0
+            SearchSettings exit = new SearchSettings(List.of(Objective.ACCURACY, Objective.LATENCY),
+                    OptionalDouble.of(0.80), 400, 0, 0, 100, 0.1, FailureRule.PENALIZE, 0, OptionalDouble.of(0.9), 1.0);
+            SearchOutcome e = new SearchLoop(DECODER, Strategies.create(StrategySpec.defaults("nsga2", 5),
+                    DECODER.space().genes(), 2, List.of(DECODER.space().firstValues()), java.util.Optional.empty()),
+                    executor, exit, new SearchListener() { }).run(List.of());
+            assertEquals(8, e.trials().size(), "one generation");
+            assertTrue(e.stopReason().contains("exit rule"), e.stopReason());
+        }
     }
 }

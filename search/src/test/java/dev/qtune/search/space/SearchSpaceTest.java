@@ -125,4 +125,30 @@ class SearchSpaceTest {
         }
         return new Genome(v);
     }
+
+    /** The base config is always a point of the space, its first values; other configs are encoded when the space holds them. */
+    @Test
+    void theBaseConfigIsTheFirstValuesAndConfigsEncode() {
+        QuantConfig d = QuantConfig.defaultConfig();
+        var pct = new dev.qtune.compiler.quant.LayerQuantConfig(6, 8, d.defaults().weightScale(), d.defaults().granularity(),
+                CalibrationMode.PERCENTILE, 99.99, false, d.defaults().rounding());
+        QuantConfig base = new QuantConfig(pct, List.of(), 1000, d.globalScale(), true, d.boundaryCalibration(), "test");
+        SpaceSpec spec = new SpaceSpec(Map.of("weight_bits", List.of("8", "4"), "calibration", List.of("kl", "max")),
+                false, List.of());
+        SearchSpace s = SearchSpace.of(RESNET, 16, spec, base);
+        Gene wb = s.genes().stream().filter(g -> g.kind().equals("weight_bits")).findFirst().orElseThrow();
+        assertEquals(List.of("6", "8", "4"), wb.values(), "the base's 6 bits first, added to the allowed values");
+        assertEquals(s.firstValues(), s.encode(base).orElseThrow());
+        assertTrue(s.encode(QuantConfig.defaultConfig()).isPresent(), "8 bits and kl are in the space");
+        var power2 = new dev.qtune.compiler.quant.LayerQuantConfig(8, 8, d.defaults().weightScale(), d.defaults().granularity(),
+                CalibrationMode.POWER2, 99.99, false, d.defaults().rounding());
+        assertFalse(s.encode(new QuantConfig(power2, List.of(), 1000, d.globalScale(), true, d.boundaryCalibration(), "p2"))
+                .isPresent(), "power2 is not a value of the space");
+        assertTrue(s.layers().stream().allMatch(l -> l.knobs().isEmpty()), "schedule: false sets no knob");
+        SearchSpace vnni = SearchSpace.of(RESNET, 16, SpaceSpec.defaults());
+        assertTrue(vnni.genes().stream().noneMatch(g -> g.kind().equals("dot")), "no dot gene with 512-bit vectors");
+        var dots = vnni.held().entrySet().stream().filter(e -> e.getKey().endsWith(".dot")).toList();
+        assertFalse(dots.isEmpty());
+        assertTrue(dots.stream().allMatch(e -> e.getValue().equals("8")), "dot 8 held everywhere on VNNI: " + dots);
+    }
 }

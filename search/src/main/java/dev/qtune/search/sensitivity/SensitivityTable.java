@@ -1,0 +1,97 @@
+package dev.qtune.search.sensitivity;
+
+import dev.qtune.search.trial.TrialMetrics;
+import dev.qtune.search.trial.TrialResult;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The result of a sensitivity analysis: the base config's measures (divergence from fp32, top-1,
+ * agreement, median latency, size) and, per probed option, its deltas ({@link SensitivityEntry}).
+ * {@code noiseMs} is the spread of the base config's repeated latency medians (at least 1% of its
+ * latency); a latency delta within it is recorded as 0, so the additive model does not add up
+ * noise into savings that no single option makes.
+ */
+public record SensitivityTable(double baseDivergence, double baseTop1, double baseAgreement, double baseLatencyMs,
+                               long baseSizeBytes, double noiseMs, int samples, List<SensitivityEntry> entries) {
+    public SensitivityTable {
+        entries = List.copyOf(entries);
+    }
+
+    /**
+     * The table of a plan's probes and their results (same order). Fails when no base measurement
+     * succeeded: without it no delta means anything.
+     */
+    public static SensitivityTable of(List<SensitivityProbe> probes, List<TrialResult> results) {
+        if (probes.size() != results.size()) {
+            throw new IllegalArgumentException("one result per probe, but had " + results.size() + " for "
+                    + probes.size());
+        }
+        List<TrialMetrics> base = new ArrayList<>();
+        for (int i = 0; i < probes.size(); i++) {
+            if (probes.get(i).isBase() && results.get(i).ok()) {
+                base.add(results.get(i).metrics().orElseThrow());
+            }
+        }
+        if (base.isEmpty()) {
+            String reason = results.isEmpty() ? "no probe ran" : results.get(0).reason();
+            throw new IllegalStateException("sensitivity analysis: the base config failed: " + reason);
+        }
+        double[] lat = base.stream().mapToDouble(TrialMetrics::latencyMedianMs).sorted().toArray();
+        double baseLat = lat[lat.length / 2];
+        double noise = Math.max(0.01 * baseLat, lat[lat.length - 1] - lat[0]);
+        TrialMetrics b = base.get(0);
+        double div = mean(base, TrialMetrics::divergence);
+        double top1 = mean(base, TrialMetrics::top1);
+        double agree = mean(base, TrialMetrics::agreement);
+        List<SensitivityEntry> entries = new ArrayList<>();
+        for (int i = 0; i < probes.size(); i++) {
+            SensitivityProbe p = probes.get(i);
+            if (p.isBase()) {
+                continue;
+            }
+            TrialResult r = results.get(i);
+            if (!r.ok()) {
+                entries.add(new SensitivityEntry(p.layer(), p.kind(), p.value(), false, r.reason(), 0, 0, 0, 0, 0));
+                continue;
+            }
+            TrialMetrics m = r.metrics().orElseThrow();
+            double dLat = m.latencyMedianMs() - baseLat;
+            entries.add(new SensitivityEntry(p.layer(), p.kind(), p.value(), true, "", m.divergence() - div,
+                    m.top1() - top1, m.agreement() - agree, Math.abs(dLat) <= noise ? 0 : dLat,
+                    m.sizeBytes() - b.sizeBytes()));
+        }
+        return new SensitivityTable(div, top1, agree, baseLat, b.sizeBytes(), noise, b.samples(), entries);
+    }
+
+    private static double mean(List<TrialMetrics> ms, java.util.function.ToDoubleFunction<TrialMetrics> f) {
+        return ms.stream().mapToDouble(f).average().orElse(Double.NaN);
+    }
+
+    /** The entry of gene "layer.kind" at {@code value}, if it was probed and succeeded. */
+    public Optional<SensitivityEntry> entry(String gene, String value) {
+        return Optional.ofNullable(index().get(gene + "=" + value));
+    }
+
+    private Map<String, SensitivityEntry> index() {
+        Map<String, SensitivityEntry> m = new HashMap<>();
+        for (SensitivityEntry e : entries) {
+            if (e.ok()) {
+                m.put(e.gene() + "=" + e.value(), e);
+            }
+        }
+        return m;
+    }
+
+    /** The entries sorted by their divergence change, largest (most harmful) first. */
+    public List<SensitivityEntry> byHarm() {
+        SensitivityEntry[] a = entries.toArray(new SensitivityEntry[0]);
+        Arrays.sort(a, (x, y) -> Double.compare(y.dDivergence(), x.dDivergence()));
+        return List.of(a);
+    }
+}

@@ -1,5 +1,6 @@
 package dev.qtune.targets;
 
+import dev.qtune.compiler.InputLimits;
 import dev.qtune.compiler.QtuneException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -93,6 +94,11 @@ public final class NativeBuild {
                         + e.getKey() + "'");
             }
             files.put(e.getKey(), Objects.requireNonNull(e.getValue(), "text of source " + e.getKey()));
+        }
+        long size = files.values().stream().mapToLong(String::length).sum();
+        if (size > InputLimits.cBytes()) {
+            throw new NativeBuildException("generated C sources must be at most " + InputLimits.cBytes() + " bytes before"
+                    + " the compiler runs, but are " + size + " (raise -D" + InputLimits.C_BYTES + ")", List.of(), "");
         }
         if (files.keySet().stream().noneMatch(n -> n.endsWith(".c"))) {
             throw new IllegalArgumentException("sources must include at least one .c file, but were " + files.keySet());

@@ -51,11 +51,11 @@ public final class QuantConfigReader {
         }
         String text;
         try {
-            text = Files.readString(file);
-        } catch (CharacterCodingException e) {
-            throw new QuantConfigException(file + ": must be UTF-8 text, but was not (" + e + ")");
-        } catch (IOException e) {
-            throw new QuantConfigException(file + ": cannot be read: " + e);
+            text = dev.qtune.compiler.InputLimits.readConfigText(file, "quant config file");
+        } catch (QuantConfigException e) {
+            throw e;
+        } catch (dev.qtune.compiler.QtuneException e) {
+            throw new QuantConfigException(e.getMessage());
         }
         return parse(text, file.toString());
     }

@@ -41,11 +41,15 @@ public final class ExperimentReader {
             throw new QuantConfigException("experiment file not found: " + file + " (resolved to "
                     + file.toAbsolutePath().normalize() + ")");
         }
+        String text;
         try {
-            return parse(Files.readString(file), file);
-        } catch (IOException e) {
-            throw new QuantConfigException(file + ": cannot be read: " + e);
+            text = dev.qtune.compiler.InputLimits.readConfigText(file, "experiment file");
+        } catch (QuantConfigException e) {
+            throw e;
+        } catch (dev.qtune.compiler.QtuneException e) {
+            throw new QuantConfigException(e.getMessage());
         }
+        return parse(text, file);
     }
 
     public static ExperimentConfig parse(String yaml, Path file) {

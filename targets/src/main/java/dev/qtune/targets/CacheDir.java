@@ -36,6 +36,21 @@ public final class CacheDir {
         return abs;
     }
 
+    /**
+     * {@link #secure Secures} {@code dir} and checks that this process can write in it, so a search
+     * stops at once with the OS's reason instead of failing every trial.
+     */
+    public static Path requireWritable(Path dir) {
+        Path abs = secure(dir);
+        try {
+            Files.delete(Files.createTempFile(abs, ".probe-", ".tmp"));
+        } catch (IOException e) {
+            throw new QtuneException("cache folder " + abs + " is not writable: " + reason(e)
+                    + "; choose another with QTUNE_CACHE or -Dqtune.cache.dir", e);
+        }
+        return abs;
+    }
+
     /** {@link #secure secures} {@code parent}, then creates (0700) and checks its sub-folder {@code name}. */
     public static Path secure(Path parent, String name) {
         return secure(secure(parent).resolve(name));

@@ -67,7 +67,7 @@ public final class QuantConfigReader {
         QuantConfigNode root = new QuantConfigNode(QuantConfigYaml.readTree(yaml, source), "", source);
         root.requireMapping(TOP_KEYS);
         int samples = root.get(CALIBRATION_SAMPLES)
-                .map(n -> n.integer(1, Integer.MAX_VALUE, ">= 1 and <= " + Integer.MAX_VALUE))
+                .map(n -> n.integer(1, QuantConfig.MAX_CALIBRATION_SAMPLES, "in 1.." + QuantConfig.MAX_CALIBRATION_SAMPLES))
                 .orElse(QuantConfig.DEFAULT_CALIBRATION_SAMPLES);
         OptionalDouble globalScale = root.get(GLOBAL_SCALE)
                 .map(n -> OptionalDouble.of(n.number(v -> v > 0, "> 0")))

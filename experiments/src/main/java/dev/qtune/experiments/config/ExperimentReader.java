@@ -59,7 +59,7 @@ public final class ExperimentReader {
         root.get("sweep").ifPresent(n -> {
             throw n.problem("this file declares a sweep: run it with `qtune sweep` (one search takes no sweep key)");
         });
-        String name = root.require("name", "a name").text("a name");
+        String name = safeName(root.require("name", "a name"));
         Path model = path(root.require("model", "an ONNX model file"), true);
         QuantConfigNode data = root.require("dataset", "a mapping with name, calibration_samples, validation_samples");
         data.requireMapping(List.of("name", "calibration_samples", "validation_samples"));
@@ -78,6 +78,20 @@ public final class ExperimentReader {
                 constraint(root.get("constraints").orElse(null)),
                 root.get("on_failure").map(n -> n.enumValue(FailureRule.class)).orElse(FailureRule.PENALIZE),
                 measure(measureNode), executor, output, seed, baselines(root.get("baselines").orElse(null)));
+    }
+
+    /**
+     * A name that stays under runs/: folder names of letters, digits, '.', '_' and '-', none starting
+     * with a dot, joined by '/' (a sweep's runs), at most 200 characters; so {@code name: ../../..}
+     * cannot write outside runs/.
+     */
+    static String safeName(QuantConfigNode n) {
+        String name = n.text("a name");
+        if (name.length() > 200 || !name.matches("[A-Za-z0-9_][A-Za-z0-9._-]*(/[A-Za-z0-9_][A-Za-z0-9._-]*)*")) {
+            throw n.error("must be a plain folder name (letters, digits, '.', '_', '-', not starting with '.'; '/' only"
+                    + " between such names) since the run goes to runs/NAME", "'" + dev.qtune.compiler.InputLimits.excerpt(name) + "'");
+        }
+        return name;
     }
 
     /** {@code baselines}: a list of {label, file}; labels unique, files existing (resolved like the model). */

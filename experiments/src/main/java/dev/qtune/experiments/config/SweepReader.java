@@ -64,7 +64,7 @@ public final class SweepReader {
         if (!sweep.node().isObject() || sweep.node().isEmpty()) {
             throw sweep.error("must be a non-empty mapping from keys to lists of values");
         }
-        String name = root.require("name", "a name").text("a name");
+        String name = ExperimentReader.safeName(root.require("name", "a name"));
         Path output = root.get("output").map(n -> Path.of(n.text("a folder"))).orElse(Path.of("runs", name));
         List<String> keys = new ArrayList<>();
         List<List<JsonNode>> values = new ArrayList<>();

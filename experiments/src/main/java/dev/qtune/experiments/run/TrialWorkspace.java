@@ -32,7 +32,12 @@ public record TrialWorkspace(ExperimentConfig experiment, TrialSetup setup, Quan
                 Datasets.load(exp.dataset(), "calibration"), Datasets.load(exp.dataset(), "validation"),
                 Datasets.load(exp.dataset(), "test"), target, CalibrationCache.defaultDir(), exp.seed(), 1, 1);
         QuantConfig base = baseConfig(exp);
-        SearchSpace space = SearchSpace.of(fp32, CModuleEmitter.int32Lanes(target.vectorBytes()), exp.space());
+        SearchSpace space;
+        try {
+            space = SearchSpace.of(fp32, CModuleEmitter.int32Lanes(target.vectorBytes()), exp.space());
+        } catch (dev.qtune.compiler.QtuneException e) {
+            throw new dev.qtune.compiler.QtuneException(exp.file() + ": " + e.getMessage(), e);
+        }
         return new TrialWorkspace(exp, setup, base, space, new SpaceDecoder(space, base),
                 new NativeTrialEvaluator(setup, base.calibrationSamples()));
     }

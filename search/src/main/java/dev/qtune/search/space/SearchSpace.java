@@ -74,6 +74,7 @@ public final class SearchSpace {
         List<Gene> genes = new ArrayList<>();
         Map<String, String> held = new LinkedHashMap<>();
         List<LayerInfo> layers = new ArrayList<>();
+        spec.checkPatterns(AnnotateRules.quantizableLayers(fp32));
         for (String name : AnnotateRules.quantizableLayers(fp32)) {
             Node n = fp32.node(name);
             List<Knob> knobs = knobs(fp32, n, lanes);

@@ -52,6 +52,7 @@ public final class IdxReader {
             byte[] rest = in.readNBytes(4 * dims.length);
             byte[] sizes = Arrays.copyOf(head, 4 + rest.length);
             System.arraycopy(rest, 0, sizes, 4, rest.length);
+            long limit = Math.min(InputLimits.dataBytes(), Integer.MAX_VALUE - 8L);
             long n = 1;
             for (int i = 0; i < dims.length; i++) {
                 long d = Integer.toUnsignedLong(intAt(sizes, 4 + 4 * i, file, "dimension " + i + " of the header"));
@@ -59,12 +60,12 @@ public final class IdxReader {
                     throw new DatasetException(file + ": expected dimension " + i + " below 2^31, found " + d);
                 }
                 dims[i] = (int) d;
-                n = Math.multiplyExact(n, d); // at most 3 factors below 2^31: cannot overflow a long
+                n = Math.min(n * d, Long.MAX_VALUE / 2); // n < 2^31 and d < 2^31 here: no overflow
+                n = n > limit ? limit + 1 : n;        // kept below 2^31 for the next factor
             }
-            long limit = Math.min(InputLimits.dataBytes(), Integer.MAX_VALUE - 8L);
             if (n > limit) {
-                throw new DatasetException(file + ": header dims " + Arrays.toString(dims) + " declare " + n
-                        + " bytes, more than the limit of " + limit + " (raise -D" + InputLimits.DATA_BYTES + ")");
+                throw new DatasetException(file + ": header dims " + Arrays.toString(dims) + " declare more than "
+                        + limit + " bytes, the limit (raise -D" + InputLimits.DATA_BYTES + ")");
             }
             byte[] data = in.readNBytes((int) n); // never more than the header declares, even from a gzip bomb
             boolean more = data.length == n && in.read() != -1;

@@ -46,7 +46,15 @@ class ReaderLimitsTest {
     void aHeaderBeyondTheDataLimitIsRefusedBeforeAllocating() {
         Path f = TestFiles.idx(dir.resolve("big.idx"), IdxReader.IMAGES_MAGIC, new int[] {2_000_000_000, 28, 28}, new byte[0], false);
         String m = oneLine(() -> IdxReader.readImages(f));
-        assertTrue(m.startsWith(f + ": header dims [2000000000, 28, 28] declare 1568000000000 bytes, more than the limit"), m);
+        assertTrue(m.startsWith(f + ": header dims [2000000000, 28, 28] declare more than 2147483639 bytes, the limit"), m);
+    }
+
+    @Test
+    void threeDimsNear2To31DoNotOverflowALong() {
+        // found by InputFuzzTest: (2^31-1)^3 overflowed Math.multiplyExact into an ArithmeticException
+        int big = Integer.MAX_VALUE;
+        Path f = TestFiles.idx(dir.resolve("huge.idx"), IdxReader.IMAGES_MAGIC, new int[] {big, big, big}, new byte[0], false);
+        assertTrue(oneLine(() -> IdxReader.readImages(f)).contains("declare more than"));
     }
 
     @Test

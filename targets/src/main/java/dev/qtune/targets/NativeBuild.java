@@ -1,14 +1,13 @@
 package dev.qtune.targets;
 
+import dev.qtune.compiler.InputLimits;
+import dev.qtune.compiler.QtuneException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * The finished folder (executable, sources, {@value #COMMAND_FILE}, {@value #WARNINGS_FILE}) is
  * then moved atomically to {@code <cacheDir>/native/<hash>/}, so a folder there is always complete,
  * and a second build of the same inputs runs no compiler. Threads of one JVM building the same
- * inputs at once compile once; separate processes may both compile, and the first move wins.
+ * inputs at once compile once; separate processes may both compile, and the first move wins (see
+ * {@link CacheEntry}). The cache folder must be private ({@link CacheDir}), and a cached executable
+ * runs only when its SHA-256 matches the one recorded when it was built.
  */
 public final class NativeBuild {
     /** The folder under the cache directory that holds native builds. */
@@ -71,7 +72,8 @@ public final class NativeBuild {
                 + target.name() + ": " + target.compilerCommand() + " not found on PATH (" + Toolchain.installHint(target)
                 + ")", List.of(), ""));
         String hash = BuildKey.of(files, target.name(), flags, cc.version());
-        Path root = cacheDir.resolve(FOLDER);
+        Path root = CacheDir.secure(cacheDir, FOLDER);
+        CacheEntry.cleanStale(root);
         Path dir = root.resolve(hash);
         synchronized (LOCKS.computeIfAbsent(hash, h -> new Object())) {
             CompiledModule cached = cached(dir, hash, cc, flags);
@@ -93,6 +95,11 @@ public final class NativeBuild {
             }
             files.put(e.getKey(), Objects.requireNonNull(e.getValue(), "text of source " + e.getKey()));
         }
+        long size = files.values().stream().mapToLong(String::length).sum();
+        if (size > InputLimits.cBytes()) {
+            throw new NativeBuildException("generated C sources must be at most " + InputLimits.cBytes() + " bytes before"
+                    + " the compiler runs, but are " + size + " (raise -D" + InputLimits.C_BYTES + ")", List.of(), "");
+        }
         if (files.keySet().stream().noneMatch(n -> n.endsWith(".c"))) {
             throw new IllegalArgumentException("sources must include at least one .c file, but were " + files.keySet());
         }
@@ -100,33 +107,37 @@ public final class NativeBuild {
     }
 
     private static CompiledModule cached(Path dir, String hash, Toolchain cc, List<String> flags) {
-        Path exe = dir.resolve(EXECUTABLE);
-        if (!Files.isRegularFile(exe) || !Files.isExecutable(exe)) {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return null;
+        }
+        if (!CacheEntry.verified(dir)) {
+            LOG.warn("native build cache entry {} is incomplete or does not match its recorded hash; rebuilding", dir);
             return null;
         }
         String warnings = "";
         try {
             Path w = dir.resolve(WARNINGS_FILE);
-            warnings = Files.exists(w) ? Files.readString(w, StandardCharsets.UTF_8) : "";
+            warnings = Files.isRegularFile(w, LinkOption.NOFOLLOW_LINKS) && Files.size(w) < 1 << 20
+                    ? Files.readString(w, StandardCharsets.UTF_8) : "";
         } catch (IOException e) {
             LOG.debug("cannot read {}: {}", dir.resolve(WARNINGS_FILE), e.toString());
         }
-        return new CompiledModule(exe, hash, 0, true, cc.version(), flags, warnings);
+        return new CompiledModule(dir.resolve(EXECUTABLE), hash, 0, true, cc.version(), flags, warnings);
     }
 
     private static CompiledModule compile(Target target, Map<String, String> files, List<String> flags, Toolchain cc,
                                           Path root, String hash) {
         Path tmp;
         try {
-            Files.createDirectories(root);
-            tmp = Files.createTempDirectory(root, ".build-");
+            tmp = Files.createTempDirectory(root, CacheEntry.buildPrefix());
             for (Map.Entry<String, String> e : files.entrySet()) {
                 // ".bin" entries are binary data carried in a String, one char per byte (ISO-8859-1).
                 Files.writeString(tmp.resolve(e.getKey()), e.getValue(),
                         e.getKey().endsWith(BINARY_SUFFIX) ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the sources of a native build under " + root + ": " + e.getMessage(), e);
+            throw new QtuneException("cannot write the sources of a native build under " + root + ": "
+                    + CacheDir.reason(e), e);
         }
         List<String> command = new ArrayList<>();
         command.add(cc.executable().toString());
@@ -152,34 +163,15 @@ public final class NativeBuild {
         try {
             Files.writeString(tmp.resolve(COMMAND_FILE), String.join(" ", command) + "\n", StandardCharsets.UTF_8);
             Files.writeString(tmp.resolve(WARNINGS_FILE), warnings, StandardCharsets.UTF_8);
+            CacheEntry.seal(tmp);
         } catch (IOException e) {
             FileTrees.deleteQuietly(tmp);
-            throw new UncheckedIOException("cannot write build notes in " + tmp + ": " + e.getMessage(), e);
+            throw new QtuneException("cannot write build notes in " + tmp + ": " + CacheDir.reason(e), e);
         }
-        Path dir = publish(tmp, root.resolve(hash));
+        Path dir = CacheEntry.publish(tmp, root.resolve(hash));
         LOG.debug("native build {} for {}: compiled in {} s{}", hash.substring(0, 12), target.name(),
                 String.format(Locale.ROOT, "%.2f", r.seconds()), warnings.isEmpty() ? "" : " (with warnings)");
         return new CompiledModule(dir.resolve(EXECUTABLE), hash, r.seconds(), false, cc.version(), flags, warnings);
-    }
-
-    /** Moves the finished build folder into place; if another process got there first, keeps theirs. */
-    private static Path publish(Path tmp, Path dir) {
-        if (Files.exists(dir) && !Files.isRegularFile(dir.resolve(EXECUTABLE))) {
-            FileTrees.deleteQuietly(dir); // an incomplete folder (its executable deleted by hand): replace it
-        }
-        try {
-            try {
-                Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, dir);
-            }
-        } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
-            FileTrees.deleteQuietly(tmp); // built at the same time by another process: same inputs, same result
-        } catch (IOException e) {
-            FileTrees.deleteQuietly(tmp);
-            throw new UncheckedIOException("cannot move a native build into " + dir + ": " + e.getMessage(), e);
-        }
-        return dir;
     }
 
     /** Keeps the sources of a failed build in {@code native/failed/<hash>} for inspection (the last failure wins). */

@@ -51,7 +51,7 @@ public final class PeakBenchmark {
         command.add(module.executable().toString());
         command.add(String.format(Locale.ROOT, "%.3f", SECONDS_PER_KIND));
         ProcessResult r;
-        try (HostLock lock = HostLock.acquire(HostLock.defaultLockFile())) {
+        try (HostLock lock = HostLock.acquire(HostLock.lockFileIn(cacheDir))) {
             r = NativeProcess.run(command, TIMEOUT, module.directory(), Map.of("OMP_NUM_THREADS", "1"));
         }
         if (!r.ok()) {

@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.channels.FileChannel;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import dev.qtune.compiler.QtuneException;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
@@ -14,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -89,7 +93,46 @@ class HostLockTest {
     }
 
     @Test
-    void defaultLockFileIsInTheTemporaryFolder() {
-        assertEquals("qtune-bench.lock", HostLock.defaultLockFile().getFileName().toString());
+    void theLockFileLivesInThePrivateCacheFolder() throws Exception {
+        Path cache = dir.resolve("cache");
+        Path file = HostLock.lockFileIn(cache);
+        assertEquals(cache.resolve("qtune-bench.lock").toAbsolutePath(), file);
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(cache)));
+        try (HostLock lock = HostLock.acquire(file)) {
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+            assertEquals(Long.toString(ProcessHandle.current().pid()), Files.readString(file).strip());
+        }
+    }
+
+    @Test
+    @Tag("reliability")
+    void aSymbolicLinkPlantedAsTheLockFileIsRefused() throws Exception {
+        Path target = dir.resolve("victim");
+        Files.writeString(target, "keep");
+        Path link = Files.createSymbolicLink(dir.resolve("link.lock"), target);
+        QtuneException e = assertThrows(QtuneException.class, () -> HostLock.acquire(link, Duration.ofSeconds(1)));
+        assertTrue(e.getMessage().contains("symbolic link"), e.getMessage());
+        assertEquals("keep", Files.readString(target));
+    }
+
+    @Test
+    @Tag("reliability")
+    void aWaitThatTimesOutNamesTheHolder() throws Exception {
+        Path file = dir.resolve("busy.lock");
+        List<String> holder = List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
+                System.getProperty("java.class.path"), HostLockProbe.class.getName(), file.toString(), "hold");
+        Process p = new ProcessBuilder(holder).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            String first = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream())).readLine();
+            assertEquals("held", first);
+            long t0 = System.nanoTime();
+            QtuneException e = assertThrows(QtuneException.class, () -> HostLock.acquire(file, Duration.ofMillis(300)));
+            assertTrue((System.nanoTime() - t0) / 1e9 < 10, "bounded wait");
+            assertTrue(e.getMessage().contains("held by process " + p.pid()), e.getMessage());
+            assertTrue(e.getMessage().contains(HostLock.TIMEOUT_PROPERTY), e.getMessage());
+        } finally {
+            p.destroy();
+            p.waitFor(30, TimeUnit.SECONDS);
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.qtune.compiler.ir;
 
+import dev.qtune.compiler.QtuneException;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
@@ -54,10 +55,7 @@ public final class Shape {
             if (dims[i] == DYNAMIC) {
                 throw new IllegalStateException("numel of a dynamic shape " + this);
             }
-            n *= dims[i];
-        }
-        if (n > Integer.MAX_VALUE) {
-            throw new IllegalStateException("shape " + this + " has more than 2^31 elements");
+            n = checkedProduct(n, dims[i]);
         }
         return (int) n;
     }
@@ -69,9 +67,19 @@ public final class Shape {
             if (dims[i] == DYNAMIC) {
                 return DYNAMIC;
             }
-            n *= dims[i];
+            n = checkedProduct(n, dims[i]);
         }
         return (int) n;
+    }
+
+    /** {@code n * d}, refused (one line, naming the shape) when it reaches 2^31: sizes are Java ints. */
+    private long checkedProduct(long n, int d) {
+        long p = n * d; // both below 2^31: no long overflow
+        if (p > Integer.MAX_VALUE) {
+            throw new QtuneException("shape " + this + " must have fewer than 2^31 elements (a tensor or a row of it"
+                    + " that large cannot be held in memory)");
+        }
+        return p;
     }
 
     /** This shape with the dynamic dimensions replaced by {@code value} (binding the batch size). */

@@ -1,6 +1,8 @@
 package dev.qtune.compiler.onnx;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.qtune.compiler.InputLimits;
+import dev.qtune.compiler.QtuneException;
 import dev.qtune.compiler.ir.DType;
 import dev.qtune.compiler.ir.Graph;
 import dev.qtune.compiler.ir.GraphVerifier;
@@ -16,9 +18,6 @@ import dev.qtune.compiler.onnx.proto.OnnxSubset.OperatorSetIdProto;
 import dev.qtune.compiler.onnx.proto.OnnxSubset.TensorProto;
 import dev.qtune.compiler.onnx.proto.OnnxSubset.TypeProto;
 import dev.qtune.compiler.onnx.proto.OnnxSubset.ValueInfoProto;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -53,11 +52,9 @@ public final class OnnxImporter {
     /** The bytes of a model file; errors name the file. */
     static byte[] readBytes(Path file) {
         try {
-            return Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new OnnxImportException("model file not found: " + file);
-        } catch (IOException e) {
-            throw new OnnxImportException("cannot read model file " + file + ": " + e.getMessage(), e);
+            return InputLimits.readFile(file, "model file", InputLimits.modelBytes(), InputLimits.MODEL_BYTES);
+        } catch (QtuneException e) {
+            throw new OnnxImportException(e.getMessage(), e.getCause());
         }
     }
 
@@ -94,6 +91,10 @@ public final class OnnxImporter {
     }
 
     private static Graph convertGraph(GraphProto gp, int opset, String source) {
+        if (gp.getNodeCount() > InputLimits.nodes()) {
+            throw new OnnxImportException(source + ": the graph must have at most " + InputLimits.nodes() + " nodes, but has "
+                    + gp.getNodeCount() + " (raise -D" + InputLimits.NODES + ")");
+        }
         Map<String, Tensor> initializers = initializers(gp, source);
         List<ValueInfo> inputs = graphInputs(gp, initializers, source);
         List<ValueInfo> outputs = graphOutputs(gp, source);
@@ -122,7 +123,7 @@ public final class OnnxImporter {
         List<ValueInfo> inputs = new ArrayList<>();
         for (ValueInfoProto v : gp.getInputList()) {
             if (!initializers.containsKey(v.getName())) {
-                inputs.add(valueInfo(v, source + ": graph input '" + v.getName() + "'"));
+                inputs.add(valueInfo(v, source + ": graph input '" + InputLimits.excerpt(v.getName()) + "'"));
             }
         }
         return inputs;
@@ -131,7 +132,7 @@ public final class OnnxImporter {
     static List<ValueInfo> graphOutputs(GraphProto gp, String source) {
         List<ValueInfo> outputs = new ArrayList<>();
         for (ValueInfoProto v : gp.getOutputList()) {
-            outputs.add(valueInfo(v, source + ": graph output '" + v.getName() + "'"));
+            outputs.add(valueInfo(v, source + ": graph output '" + InputLimits.excerpt(v.getName()) + "'"));
         }
         return outputs;
     }
@@ -185,10 +186,32 @@ public final class OnnxImporter {
         TypeProto.Tensor tt = type.getTensorType();
         DType dtype = OnnxTensors.dtypeOf(tt.getElemType(), where);
         int[] dims = new int[tt.getShape().getDimCount()];
+        long elements = 1;
         for (int i = 0; i < dims.length; i++) {
             var d = tt.getShape().getDim(i);
-            dims[i] = d.hasDimValue() && d.getDimValue() > 0 ? (int) d.getDimValue() : Shape.DYNAMIC;
+            long value = d.hasDimValue() && d.getDimValue() > 0 ? d.getDimValue() : Shape.DYNAMIC;
+            if (value > Integer.MAX_VALUE) {
+                throw new OnnxImportException(where + ": dimension " + i
+                        + " must be below 2^31, but was " + value);
+            }
+            dims[i] = (int) value;
+            elements = value > 0 ? multiplyCapped(elements, value) : elements;
+        }
+        if (elements > InputLimits.elements()) {
+            throw new OnnxImportException(where + ": shape "
+                    + tt.getShape().getDimList().stream().map(d -> d.hasDimValue() ? Long.toString(d.getDimValue()) : "?")
+                    .toList() + " must have at most " + InputLimits.elements() + " elements (raise -D"
+                    + InputLimits.ELEMENTS + ")");
         }
         return new ValueInfo(v.getName(), new TensorType(dtype, Shape.of(dims)));
+    }
+
+    /** {@code a * b}, or Long.MAX_VALUE where it would overflow. */
+    private static long multiplyCapped(long a, long b) {
+        try {
+            return Math.multiplyExact(a, b);
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
     }
 }

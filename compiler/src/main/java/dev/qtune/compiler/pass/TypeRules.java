@@ -157,7 +157,11 @@ public final class TypeRules {
         if (axis < 0 || axis > rank) {
             throw error(n, "axis must be in [-" + rank + ", " + rank + "], but was " + n.axis());
         }
-        return new TensorType(in.dtype(), Shape.of(in.shape().product(0, axis), in.shape().product(axis, rank)));
+        try {
+            return new TensorType(in.dtype(), Shape.of(in.shape().product(0, axis), in.shape().product(axis, rank)));
+        } catch (QtuneException e) {
+            throw error(n, e.getMessage());
+        }
     }
 
     private static TensorType reshape(ReshapeNode n, TensorType in, Graph g) {

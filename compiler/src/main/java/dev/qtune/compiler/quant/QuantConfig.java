@@ -18,6 +18,8 @@ public record QuantConfig(LayerQuantConfig defaults, List<LayerOverride> layers,
                           OptionalDouble globalScale, boolean allowFp32Islands,
                           java.util.Optional<CalibrationMode> boundaryCalibration, String source) {
     public static final int DEFAULT_CALIBRATION_SAMPLES = 1000;
+    /** The most calibration samples a config may ask for (as in experiment files). */
+    public static final int MAX_CALIBRATION_SAMPLES = 1_000_000;
 
     public QuantConfig {
         Objects.requireNonNull(defaults, "defaults");

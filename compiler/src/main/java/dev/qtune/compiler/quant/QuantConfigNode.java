@@ -158,7 +158,7 @@ public record QuantConfigNode(JsonNode node, String path, String source) {
         return Arrays.stream(type.getEnumConstants()).map(QuantConfigNode::yamlName).toList();
     }
 
-    /** How a found value is shown after "but was": strings quoted, mappings and lists by kind. */
+    /** How a found value is shown after "but was": strings quoted (at most 60 characters), mappings and lists by kind. */
     public static String describe(JsonNode n) {
         if (n == null || n.isMissingNode()) {
             return "missing";
@@ -167,7 +167,8 @@ public record QuantConfigNode(JsonNode node, String path, String source) {
             return "empty (no value)";
         }
         if (n.isTextual()) {
-            return "'" + n.textValue() + "'";
+            // never more than a short excerpt: a file given by mistake (/etc/passwd) is one long scalar
+            return "'" + dev.qtune.compiler.InputLimits.excerpt(n.textValue()) + "'";
         }
         if (n.isObject()) {
             return "a mapping";

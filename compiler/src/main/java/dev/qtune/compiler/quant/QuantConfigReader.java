@@ -51,11 +51,11 @@ public final class QuantConfigReader {
         }
         String text;
         try {
-            text = Files.readString(file);
-        } catch (CharacterCodingException e) {
-            throw new QuantConfigException(file + ": must be UTF-8 text, but was not (" + e + ")");
-        } catch (IOException e) {
-            throw new QuantConfigException(file + ": cannot be read: " + e);
+            text = dev.qtune.compiler.InputLimits.readConfigText(file, "quant config file");
+        } catch (QuantConfigException e) {
+            throw e;
+        } catch (dev.qtune.compiler.QtuneException e) {
+            throw new QuantConfigException(e.getMessage());
         }
         return parse(text, file.toString());
     }
@@ -67,7 +67,7 @@ public final class QuantConfigReader {
         QuantConfigNode root = new QuantConfigNode(QuantConfigYaml.readTree(yaml, source), "", source);
         root.requireMapping(TOP_KEYS);
         int samples = root.get(CALIBRATION_SAMPLES)
-                .map(n -> n.integer(1, Integer.MAX_VALUE, ">= 1 and <= " + Integer.MAX_VALUE))
+                .map(n -> n.integer(1, QuantConfig.MAX_CALIBRATION_SAMPLES, "in 1.." + QuantConfig.MAX_CALIBRATION_SAMPLES))
                 .orElse(QuantConfig.DEFAULT_CALIBRATION_SAMPLES);
         OptionalDouble globalScale = root.get(GLOBAL_SCALE)
                 .map(n -> OptionalDouble.of(n.number(v -> v > 0, "> 0")))

@@ -21,7 +21,7 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * An empty file (or one with only comments) gives a null node.
  */
 public final class QuantConfigYaml {
-    private static final YAMLMapper MAPPER = YAMLMapper.builder()
+    private static final YAMLMapper MAPPER = YAMLMapper.builder(dev.qtune.compiler.InputLimits.yamlFactory())
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
 

@@ -296,9 +296,9 @@ class QuantConfigReaderTest {
                 fails("defaults:\n  percentile: 0\n"));
         assertEquals("x.yaml: defaults.percentile: must be a finite number in (0, 100], but was 100.5",
                 fails("defaults:\n  percentile: 100.5\n"));
-        assertEquals("x.yaml: calibration_samples: must be >= 1 and <= 2147483647, but was 0",
+        assertEquals("x.yaml: calibration_samples: must be in 1..1000000, but was 0",
                 fails("calibration_samples: 0\n"));
-        assertEquals("x.yaml: calibration_samples: must be >= 1 and <= 2147483647, but was 99999999999",
+        assertEquals("x.yaml: calibration_samples: must be in 1..1000000, but was 99999999999",
                 fails("calibration_samples: 99999999999\n"));
         assertEquals("x.yaml: global_scale: must be a finite number > 0, but was -1", fails("global_scale: -1\n"));
         assertEquals("x.yaml: global_scale: must be a finite number > 0, but was Infinity", fails("global_scale: 1e400\n"));

@@ -135,7 +135,7 @@ public final class CalibrationCache {
     private static boolean writeAtomically(CalibrationStats stats, Path file) {
         Path tmp = null;
         try {
-            Files.createDirectories(file.getParent());
+            dev.qtune.targets.CacheDir.secure(file.getParent().getParent(), FOLDER); // created private (0700)
             tmp = Files.createTempFile(file.getParent(), file.getFileName() + ".", ".tmp");
             try (OutputStream out = Files.newOutputStream(tmp)) {
                 CalibrationStatsCodec.write(stats, out);
@@ -146,8 +146,8 @@ public final class CalibrationCache {
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
             }
             return true;
-        } catch (IOException e) {
-            LOG.warn("calibration statistics could not be cached at {} ({}); using them uncached", file, e.toString());
+        } catch (IOException | QtuneException e) {
+            LOG.warn("calibration statistics could not be cached at {} ({}); using them uncached", file, e.getMessage());
             deleteQuietly(tmp);
             return false;
         }

@@ -12,7 +12,8 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.qtune.compiler.InputLimits;
+import dev.qtune.compiler.QtuneException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -30,7 +31,7 @@ import java.util.stream.Collectors;
  * {@code mnist.yaml: splits.test.count: must be >= 1, but was 0}.
  */
 public final class DatasetSpecReader {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+    private static final ObjectMapper YAML = new ObjectMapper(InputLimits.yamlFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
@@ -39,13 +40,16 @@ public final class DatasetSpecReader {
 
     /** Reads a spec file. */
     public static DatasetSpec read(Path file) {
-        try (InputStream in = Files.newInputStream(file)) {
-            return read(in, file.toString());
-        } catch (NoSuchFileException e) {
+        if (!Files.exists(file)) {
             throw new DatasetException("dataset spec file not found: " + file);
-        } catch (IOException e) {
-            throw new DatasetException(file + ": expected a readable YAML file, found an I/O error: " + e, e);
         }
+        String text;
+        try {
+            text = InputLimits.readConfigText(file, "dataset spec file");
+        } catch (QtuneException e) {
+            throw new DatasetException(e.getMessage(), e);
+        }
+        return read(new java.io.ByteArrayInputStream(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)), file.toString());
     }
 
     /** Reads a spec from a stream; {@code source} names it in error messages. */

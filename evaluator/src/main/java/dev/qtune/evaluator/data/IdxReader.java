@@ -1,11 +1,13 @@
 package dev.qtune.evaluator.data;
 
+import dev.qtune.compiler.InputLimits;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
 
@@ -42,26 +44,56 @@ public final class IdxReader {
     }
 
     private static IdxArray read(Path file, int expectedMagic) {
-        byte[] bytes = readBytes(file);
-        int magic = intAt(bytes, 0, file, "the 4-byte magic");
-        checkMagic(file, magic, expectedMagic);
-        int[] dims = new int[magic & 0xff];
-        long n = 1;
-        for (int i = 0; i < dims.length; i++) {
-            dims[i] = intAt(bytes, 4 + 4 * i, file, "dimension " + i + " of the header");
-            if (dims[i] < 0) {
-                throw new DatasetException(file + ": expected dimension " + i + " >= 0, found " + dims[i]);
+        try (InputStream in = open(file)) {
+            byte[] head = in.readNBytes(4);
+            int magic = intAt(head, 0, file, "the 4-byte magic");
+            checkMagic(file, magic, expectedMagic);
+            int[] dims = new int[magic & 0xff];
+            byte[] rest = in.readNBytes(4 * dims.length);
+            byte[] sizes = Arrays.copyOf(head, 4 + rest.length);
+            System.arraycopy(rest, 0, sizes, 4, rest.length);
+            long limit = Math.min(InputLimits.dataBytes(), Integer.MAX_VALUE - 8L);
+            long n = 1;
+            for (int i = 0; i < dims.length; i++) {
+                long d = Integer.toUnsignedLong(intAt(sizes, 4 + 4 * i, file, "dimension " + i + " of the header"));
+                if (d > Integer.MAX_VALUE) {
+                    throw new DatasetException(file + ": expected dimension " + i + " below 2^31, found " + d);
+                }
+                dims[i] = (int) d;
+                n = Math.min(n * d, Long.MAX_VALUE / 2); // n < 2^31 and d < 2^31 here: no overflow
+                n = n > limit ? limit + 1 : n;        // kept below 2^31 for the next factor
             }
-            n *= dims[i];
+            if (n > limit) {
+                throw new DatasetException(file + ": header dims " + Arrays.toString(dims) + " declare more than "
+                        + limit + " bytes, the limit (raise -D" + InputLimits.DATA_BYTES + ")");
+            }
+            byte[] data = in.readNBytes((int) n); // never more than the header declares, even from a gzip bomb
+            boolean more = data.length == n && in.read() != -1;
+            if (data.length < n || more) {
+                throw new DatasetException(file + ": expected " + n + " bytes after header (dims " + Arrays.toString(dims)
+                        + "), found " + (data.length < n ? data.length + " (truncated)" : "more"));
+            }
+            return new IdxArray(dims, data);
+        } catch (NoSuchFileException e) {
+            throw new DatasetException("dataset file not found: " + file);
+        } catch (IOException e) {
+            throw new DatasetException(file + ": expected a readable IDX file (raw or gzip), found an I/O error: "
+                    + InputLimits.reason(e), e);
         }
-        int header = 4 + 4 * dims.length;
-        long found = bytes.length - header;
-        if (found != n) {
-            throw new DatasetException(file + ": expected " + n + " bytes after header (dims "
-                    + Arrays.toString(dims) + "), found " + found + (found < n ? " (truncated)" : ""));
+    }
+
+    /** The file's content stream, through gzip when it starts with the gzip magic; only regular files. */
+    private static InputStream open(Path file) throws IOException {
+        BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+        if (!a.isRegularFile()) {
+            throw new DatasetException(file + ": expected a regular IDX file, found "
+                    + (a.isDirectory() ? "a folder" : "a device, FIFO or socket"));
         }
-        byte[] data = Arrays.copyOfRange(bytes, header, bytes.length);
-        return new IdxArray(dims, data);
+        InputStream raw = new BufferedInputStream(Files.newInputStream(file));
+        raw.mark(2);
+        boolean gzip = raw.read() == 0x1f && raw.read() == 0x8b;
+        raw.reset();
+        return gzip ? new GZIPInputStream(raw, 1 << 16) : raw;
     }
 
     private static void checkMagic(Path file, int magic, int expectedMagic) {
@@ -75,21 +107,6 @@ public final class IdxReader {
         boolean ok = expectedMagic == 0 ? magic == LABELS_MAGIC || magic == IMAGES_MAGIC : magic == expectedMagic;
         if (!ok) {
             throw new DatasetException(file + ": expected magic " + expected + ", found " + hex(magic));
-        }
-    }
-
-    private static byte[] readBytes(Path file) {
-        try (InputStream raw = new BufferedInputStream(Files.newInputStream(file))) {
-            raw.mark(2);
-            boolean gzip = raw.read() == 0x1f && raw.read() == 0x8b;
-            raw.reset();
-            try (InputStream in = gzip ? new GZIPInputStream(raw, 1 << 16) : raw) {
-                return in.readAllBytes();
-            }
-        } catch (NoSuchFileException e) {
-            throw new DatasetException("dataset file not found: " + file);
-        } catch (IOException e) {
-            throw new DatasetException(file + ": expected a readable IDX file (raw or gzip), found an I/O error: " + e, e);
         }
     }
 

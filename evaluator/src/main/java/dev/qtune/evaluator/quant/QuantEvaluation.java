@@ -45,6 +45,11 @@ public final class QuantEvaluation {
     /** Statistics for a model file and calibration split, from the cache when it has them. */
     public static CalibrationCache.CachedStats calibrate(String modelHash, Graph fp32, Dataset calibration, int samples,
                                                          int threads, Path cacheDir) {
+        if (samples > calibration.count() && samples != QuantConfig.DEFAULT_CALIBRATION_SAMPLES) {
+            // an explicit count above the split's size is refused, not clamped; the default adapts to small sets
+            throw new QtuneException("calibration_samples must be at most " + calibration.count() + " (the calibration"
+                    + " split's size), but was " + samples);
+        }
         int n = Math.min(samples, calibration.count());
         return CalibrationCache.getOrCompute(cacheDir, modelHash, calibration.contentHash(), n,
                 () -> StatsCollector.collect(new Fp32Interpreter(fp32), n, calibration::batch, threads));

@@ -175,7 +175,7 @@ final class BenchCommand implements Callable<Integer> {
 
     private double ortMs(Path file, int t, float[] sample) {
         try (OrtRunner ort = OrtRunner.open(file, t, OptLevel.ALL_OPT);
-             var lock = dev.qtune.targets.HostLock.acquire(dev.qtune.targets.HostLock.defaultLockFile())) {
+             var lock = dev.qtune.targets.HostLock.acquire(dev.qtune.targets.HostLock.lockFileIn(CalibrationCache.defaultDir()))) {
             LatencyResult l = ort.latency(sample, 10, Duration.ofMillis((long) (seconds * 1000)));
             return l.medianMs();
         }

@@ -41,11 +41,15 @@ public final class ExperimentReader {
             throw new QuantConfigException("experiment file not found: " + file + " (resolved to "
                     + file.toAbsolutePath().normalize() + ")");
         }
+        String text;
         try {
-            return parse(Files.readString(file), file);
-        } catch (IOException e) {
-            throw new QuantConfigException(file + ": cannot be read: " + e);
+            text = dev.qtune.compiler.InputLimits.readConfigText(file, "experiment file");
+        } catch (QuantConfigException e) {
+            throw e;
+        } catch (dev.qtune.compiler.QtuneException e) {
+            throw new QuantConfigException(e.getMessage());
         }
+        return parse(text, file);
     }
 
     public static ExperimentConfig parse(String yaml, Path file) {
@@ -55,7 +59,7 @@ public final class ExperimentReader {
         root.get("sweep").ifPresent(n -> {
             throw n.problem("this file declares a sweep: run it with `qtune sweep` (one search takes no sweep key)");
         });
-        String name = root.require("name", "a name").text("a name");
+        String name = safeName(root.require("name", "a name"));
         Path model = path(root.require("model", "an ONNX model file"), true);
         QuantConfigNode data = root.require("dataset", "a mapping with name, calibration_samples, validation_samples");
         data.requireMapping(List.of("name", "calibration_samples", "validation_samples"));
@@ -75,6 +79,20 @@ public final class ExperimentReader {
                 root.get("on_failure").map(n -> n.enumValue(FailureRule.class)).orElse(FailureRule.PENALIZE),
                 measure(measureNode), executor, output, seed, baselines(root.get("baselines").orElse(null)),
                 seeds(root.get("seeds").orElse(null)));
+    }
+
+    /**
+     * A name that stays under runs/: folder names of letters, digits, '.', '_' and '-', none starting
+     * with a dot, joined by '/' (a sweep's runs), at most 200 characters; so {@code name: ../../..}
+     * cannot write outside runs/.
+     */
+    static String safeName(QuantConfigNode n) {
+        String name = n.text("a name");
+        if (name.length() > 200 || !name.matches("[A-Za-z0-9_][A-Za-z0-9._-]*(/[A-Za-z0-9_][A-Za-z0-9._-]*)*")) {
+            throw n.error("must be a plain folder name (letters, digits, '.', '_', '-', not starting with '.'; '/' only"
+                    + " between such names) since the run goes to runs/NAME", "'" + dev.qtune.compiler.InputLimits.excerpt(name) + "'");
+        }
+        return name;
     }
 
     /** {@code baselines}: a list of {label, file}; labels unique, files existing (resolved like the model). */

@@ -43,11 +43,15 @@ public final class SweepReader {
             throw new QuantConfigException("sweep file not found: " + file + " (resolved to "
                     + file.toAbsolutePath().normalize() + ")");
         }
+        String text;
         try {
-            return parse(Files.readString(file), file);
-        } catch (IOException e) {
-            throw new QuantConfigException(file + ": cannot be read: " + e);
+            text = dev.qtune.compiler.InputLimits.readConfigText(file, "sweep file");
+        } catch (QuantConfigException e) {
+            throw e;
+        } catch (dev.qtune.compiler.QtuneException e) {
+            throw new QuantConfigException(e.getMessage());
         }
+        return parse(text, file);
     }
 
     public static Sweep parse(String yaml, Path file) {
@@ -60,7 +64,7 @@ public final class SweepReader {
         if (!sweep.node().isObject() || sweep.node().isEmpty()) {
             throw sweep.error("must be a non-empty mapping from keys to lists of values");
         }
-        String name = root.require("name", "a name").text("a name");
+        String name = ExperimentReader.safeName(root.require("name", "a name"));
         Path output = root.get("output").map(n -> Path.of(n.text("a folder"))).orElse(Path.of("runs", name));
         List<String> keys = new ArrayList<>();
         List<List<JsonNode>> values = new ArrayList<>();

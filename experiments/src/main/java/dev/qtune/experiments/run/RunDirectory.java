@@ -3,22 +3,26 @@ package dev.qtune.experiments.run;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.qtune.compiler.QtuneException;
+import dev.qtune.targets.CacheDir;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * A search's run directory (docs/formats.md): {@code trials.jsonl} appended and flushed as each
  * trial ends, {@code pareto.json} and {@code progress.csv} after each generation, {@code best/*.yaml}
  * for the front, {@code experiment.yaml} (a copy of the experiment file) and {@code report.html}.
- * Files other than the trial log are replaced atomically (written beside, then moved).
+ * Files other than the trial log are replaced atomically (written beside, then moved). The search
+ * that opens it holds its {@link RunLock} until it closes it; a second one is refused.
  */
 public final class RunDirectory implements AutoCloseable {
     public static final String TRIALS = "trials.jsonl";
@@ -29,10 +33,12 @@ public final class RunDirectory implements AutoCloseable {
     public static final String PROGRESS_HEADER = "generation,trials,failures,hypervolume,front_size,best_top1,elapsed_s";
 
     private final Path dir;
+    private final RunLock lock;
     private final OutputStream trials;
 
-    private RunDirectory(Path dir, OutputStream trials) {
+    private RunDirectory(Path dir, RunLock lock, OutputStream trials) {
         this.dir = dir;
+        this.lock = lock;
         this.trials = trials;
     }
 
@@ -42,24 +48,53 @@ public final class RunDirectory implements AutoCloseable {
      * torn last line (a search killed mid-write) is dropped from the file before anything is appended.
      */
     public static RunDirectory open(Path dir, Path experimentFile, boolean resume, List<ObjectNode> previous) {
-        Path log = dir.resolve(TRIALS);
         try {
             Files.createDirectories(dir.resolve(BEST));
-            if (Files.exists(log) && !resume) {
-                throw new QtuneException(dir + " already holds a search (" + TRIALS + "); continue it with --resume, "
-                        + "or choose another directory with --out");
-            }
-            if (resume && Files.exists(log)) {
-                TrialLog read = TrialLogReader.read(log);
-                previous.addAll(read.records());
-                TrialLogReader.repair(log);
-            }
-            Files.copy(experimentFile, dir.resolve(EXPERIMENT), StandardCopyOption.REPLACE_EXISTING);
-            // a resumed search replays every generation, so its rows are written again
-            Files.writeString(dir.resolve(PROGRESS), PROGRESS_HEADER + "\n");
-            return new RunDirectory(dir, Files.newOutputStream(log, StandardOpenOption.CREATE, StandardOpenOption.APPEND));
         } catch (IOException e) {
-            throw new UncheckedIOException("run directory " + dir, e);
+            throw new QtuneException("cannot create run directory " + dir + ": " + CacheDir.reason(e), e);
+        }
+        RunLock lock = RunLock.acquire(dir);
+        try {
+            deleteTemporaryFiles(dir);
+            deleteTemporaryFiles(dir.resolve(BEST));
+            OutputStream out = openLog(dir, experimentFile, resume, previous);
+            return new RunDirectory(dir, lock, out);
+        } catch (IOException e) {
+            lock.close();
+            throw new QtuneException("cannot write run directory " + dir + ": " + CacheDir.reason(e), e);
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    private static OutputStream openLog(Path dir, Path experimentFile, boolean resume, List<ObjectNode> previous)
+            throws IOException {
+        Path log = dir.resolve(TRIALS);
+        if (Files.exists(log) && !resume) {
+            throw new QtuneException(dir + " already holds a search (" + TRIALS + "); continue it with --resume, "
+                    + "or choose another directory with --out");
+        }
+        if (resume && Files.exists(log)) {
+            TrialLog read = TrialLogReader.read(log);
+            previous.addAll(read.records());
+            TrialLogReader.repair(log);
+        }
+        Files.copy(experimentFile, dir.resolve(EXPERIMENT), StandardCopyOption.REPLACE_EXISTING);
+        // a resumed search replays every generation, so its rows are written again
+        Files.writeString(dir.resolve(PROGRESS), PROGRESS_HEADER + "\n");
+        return Files.newOutputStream(log, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    /** Removes the {@code .NAME.PID.tmp} files of {@link AtomicFile} left by a killed search (this one holds the lock now). */
+    static void deleteTemporaryFiles(Path folder) throws IOException {
+        try (Stream<Path> s = Files.list(folder)) {
+            for (Path p : s.toList()) {
+                String n = p.getFileName().toString();
+                if (n.startsWith(".") && n.endsWith(".tmp") && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.deleteIfExists(p);
+                }
+            }
         }
     }
 
@@ -123,6 +158,8 @@ public final class RunDirectory implements AutoCloseable {
             trials.close();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            lock.close();
         }
     }
 }

@@ -58,6 +58,7 @@ public final class SearchRunner {
      * (local threads or Spark); {@code console} hears progress.
      */
     public Result run(boolean resume, Function<TrialWorkspace, TrialExecutor> executorFactory, SearchListener console) {
+        dev.qtune.targets.CacheDir.requireWritable(dev.qtune.evaluator.calibration.CalibrationCache.defaultDir());
         TrialWorkspace ws = TrialWorkspace.open(exp, target);
         TrialSetup setup = ws.setup();
         Dataset validation = setup.validation();

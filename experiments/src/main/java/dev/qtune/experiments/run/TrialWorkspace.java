@@ -41,7 +41,12 @@ public record TrialWorkspace(ExperimentConfig experiment, TrialSetup setup, Quan
                 validation, Datasets.load(exp.dataset(), finalSplit(exp.dataset())), target, cache, exp.seed(), 1, 1,
                 logits);
         QuantConfig base = baseConfig(exp);
-        SearchSpace space = SearchSpace.of(fp32, CModuleEmitter.int32Lanes(target.vectorBytes()), exp.space(), base);
+        SearchSpace space;
+        try {
+            space = SearchSpace.of(fp32, CModuleEmitter.int32Lanes(target.vectorBytes()), exp.space(), base);
+        } catch (dev.qtune.compiler.QtuneException e) {
+            throw new dev.qtune.compiler.QtuneException(exp.file() + ": " + e.getMessage(), e);
+        }
         return new TrialWorkspace(exp, setup, base, space, new SpaceDecoder(space, base),
                 new NativeTrialEvaluator(setup, base.calibrationSamples()));
     }

@@ -87,6 +87,7 @@ public final class SearchSpace {
         List<Gene> genes = new ArrayList<>();
         Map<String, String> held = new LinkedHashMap<>();
         List<LayerInfo> layers = new ArrayList<>();
+        spec.checkPatterns(AnnotateRules.quantizableLayers(fp32));
         for (String name : AnnotateRules.quantizableLayers(fp32)) {
             Node n = fp32.node(name);
             // Without schedule search a layer carries only the knobs the spec fixes: the others stay

@@ -48,4 +48,20 @@ public record SpaceSpec(Map<String, List<String>> values, boolean schedule, List
         }
         return java.util.Optional.ofNullable(v);
     }
+
+    /**
+     * Fails (one line, naming the entry and the layers) when a {@code space.fixed} pattern matches
+     * none of the layers: a typo would otherwise silently fix nothing, as in quant configs.
+     */
+    public void checkPatterns(java.util.Collection<String> layerNames) {
+        for (int i = 0; i < fixed.size(); i++) {
+            Fixed f = fixed.get(i);
+            if (layerNames.stream().noneMatch(f.pattern()::matches)) {
+                String names = String.join(", ", layerNames);
+                throw new dev.qtune.compiler.QtuneException("space.fixed[" + i + "].match: pattern '" + f.pattern().text()
+                        + "' matches no quantizable layer; layers are: "
+                        + (names.length() > 300 ? names.substring(0, 297) + "..." : names));
+            }
+        }
+    }
 }

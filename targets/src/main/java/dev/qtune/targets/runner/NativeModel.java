@@ -35,19 +35,21 @@ public final class NativeModel {
     private final Target target;
     private final CompiledModule compiled;
     private final List<String> launcher;
+    private final Path cacheDir;
 
-    private NativeModel(CModule module, Target target, CompiledModule compiled, List<String> launcher) {
+    private NativeModel(CModule module, Target target, CompiledModule compiled, List<String> launcher, Path cacheDir) {
         this.module = module;
         this.target = target;
         this.compiled = compiled;
         this.launcher = launcher;
+        this.cacheDir = cacheDir;
     }
 
     /** Builds (or takes from the cache) the module for the target; the target must run on this host. */
     public static NativeModel build(CModule module, Target target, Path cacheDir, List<String> extraFlags) {
         List<String> launcher = HostCpu.detect().launcher(target);
         CompiledModule compiled = NativeBuild.build(target, module.sources(), extraFlags, cacheDir);
-        return new NativeModel(module, target, compiled, launcher);
+        return new NativeModel(module, target, compiled, launcher, cacheDir);
     }
 
     public CModule module() {
@@ -102,7 +104,7 @@ public final class NativeModel {
             args.add("--layers");
         }
         ProcessResult p;
-        try (HostLock lock = HostLock.acquire(HostLock.defaultLockFile())) {
+        try (HostLock lock = HostLock.acquire(HostLock.lockFileIn(cacheDir))) {
             p = NativeProcess.run(command(args.toArray(String[]::new)), timeout, null, Map.of());
         }
         if (!p.ok()) {

@@ -2,6 +2,7 @@ package dev.qtune.experiments.spark;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.qtune.compiler.QtuneException;
 import dev.qtune.experiments.run.TrialRecords;
 import dev.qtune.experiments.run.TrialWorkspace;
 import dev.qtune.search.exec.TrialExecutor;
@@ -93,6 +94,7 @@ public final class SparkTrialExecutor implements TrialExecutor {
         } else if (!conf.contains("spark.master")) {
             conf.setMaster(fallback);
         }
+        checkReachable(conf.get("spark.master"));
         if (conf.get("spark.master").startsWith("local")) {
             // Everything is in this JVM: never depend on the host name resolving.
             conf.setIfMissing("spark.driver.host", "127.0.0.1");
@@ -104,6 +106,39 @@ public final class SparkTrialExecutor implements TrialExecutor {
         // concurrent searches (a sweep) each get a pool; the pools share the task slots fairly
         conf.setIfMissing("spark.scheduler.mode", "FAIR");
         return new JavaSparkContext(conf);
+    }
+
+    /** Seconds a standalone master gets to accept a connection before the search gives up. */
+    static final int CONNECT_SECONDS = 10;
+
+    /**
+     * A standalone master ({@code spark://HOST:PORT[,HOST:PORT...]}) must accept a TCP connection
+     * within {@value #CONNECT_SECONDS} s: Spark itself retries for about a minute and then fails
+     * with a long trace. Other masters (local, yarn, k8s) are left to Spark.
+     */
+    static void checkReachable(String master) {
+        if (!master.startsWith("spark://")) {
+            return;
+        }
+        String last = "";
+        for (String hostPort : master.substring("spark://".length()).split(",")) {
+            int colon = hostPort.lastIndexOf(':');
+            String host = colon < 0 ? hostPort : hostPort.substring(0, colon);
+            int port;
+            try {
+                port = colon < 0 ? 7077 : Integer.parseInt(hostPort.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                throw new QtuneException("Spark master " + master + ": port must be a number, but was '"
+                        + hostPort.substring(colon + 1) + "'");
+            }
+            try (java.net.Socket socket = new java.net.Socket()) {
+                socket.connect(new java.net.InetSocketAddress(host, port), CONNECT_SECONDS * 1000);
+                return;
+            } catch (java.io.IOException e) {
+                last = host + ":" + port + " (" + e.getMessage() + ")";
+            }
+        }
+        throw new QtuneException("Spark master " + master + " is not reachable within " + CONNECT_SECONDS + " s: " + last);
     }
 
     @Override

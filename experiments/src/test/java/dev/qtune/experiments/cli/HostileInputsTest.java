@@ -94,4 +94,23 @@ class HostileInputsTest {
         assertTrue(e.getMessage().startsWith("cannot create the cache folder " + file.resolve("cache") + ": "), e.getMessage());
         assertEquals(1, e.getMessage().lines().count());
     }
+
+    /** A standalone master nobody listens on: one line within seconds, not Spark's minute of retries and its trace. */
+    @Test
+    void anUnreachableMasterIsOneLineWithinTenSeconds() throws IOException {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        Path exp = dev.qtune.experiments.testing.TinyExperiment.write(dir, "master-test", 2, 2, 0, 1);
+        long start = System.nanoTime();
+        CliRun r = run("search", exp.toString(), "--out", dir.resolve("run").toString(), "--master",
+                "spark://127.0.0.1:" + port);
+        assertEquals(1, r.status(), r.err());
+        List<String> lines = r.errLines();
+        assertEquals(2, lines.size(), "the search's header, then one error line: " + r.err());
+        assertTrue(lines.get(1).startsWith("qtune: error: Spark master spark://127.0.0.1:" + port + " is not reachable"),
+                r.err());
+        assertTrue((System.nanoTime() - start) / 1e9 < 30, "refused quickly");
+    }
 }

@@ -207,7 +207,9 @@ public final class NativeTrialEvaluator implements TrialEvaluator {
         }
 
         TrialResult failed(Throwable e) {
-            LOG.warn("trial {} failed in {}", spec.id(), stage, e);
+            // one line: the reason goes into the trial record; the trace only with debug logging
+            LOG.warn("trial {} failed in {}: {}", spec.id(), stage, e.toString());
+            LOG.debug("trial {} failed in {}", spec.id(), stage, e);
             return failed(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         }
 

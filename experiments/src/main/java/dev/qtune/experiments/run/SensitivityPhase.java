@@ -31,7 +31,7 @@ import java.util.TreeMap;
  * fp32 is steady long before top-1 is), turned into a {@link SensitivityTable}. The table is
  * cached in the cache folder by everything it depends on (model, data, target, probes' configs,
  * samples, timing), so a second search of the same space skips the phase, and written to the run
- * directory as {@code sensitivity.json} (docs/formats.md).
+ * directory as {@code sensitivity.json} (docs/formats.md), which a resumed search reads back first.
  */
 public final class SensitivityPhase {
     public static final String FILE = "sensitivity.json";
@@ -48,7 +48,9 @@ public final class SensitivityPhase {
         List<SensitivityProbe> probes = SensitivityPlan.of(ws.space());
         int samples = Math.min(MAX_SAMPLES, Math.min(exp.validationSamples(), ws.setup().validation().count()));
         Path cached = ws.setup().cacheDir().resolve("sensitivity").resolve(key(ws, probes, samples, exp) + ".json");
-        Optional<SensitivityTable> known = SensitivityJson.read(cached);
+        // a resumed search uses the table its first run used (a new measurement would differ by noise)
+        Optional<SensitivityTable> known = runDir.flatMap(d -> SensitivityJson.read(d.resolve(FILE)))
+                .filter(t -> matches(t, probes)).or(() -> SensitivityJson.read(cached).filter(t -> matches(t, probes)));
         SensitivityTable table;
         if (known.isPresent()) {
             LOG.info("sensitivity table from the cache: {}", cached);
@@ -80,6 +82,13 @@ public final class SensitivityPhase {
             }
         });
         return new ArrayList<>(byNumber.values());
+    }
+
+    /** Whether a table holds exactly the probes' options, in order (else it belongs to another space). */
+    static boolean matches(SensitivityTable t, List<SensitivityProbe> probes) {
+        List<String> want = probes.stream().filter(p -> !p.isBase()).map(SensitivityProbe::label).toList();
+        List<String> have = t.entries().stream().map(e -> e.layer() + "." + e.kind() + "=" + e.value()).toList();
+        return want.equals(have);
     }
 
     /** SHA-256 over what the table depends on. */

@@ -70,6 +70,12 @@ class SearchSensitivityTest {
         String report = Files.readString(run.resolve("report.html"));
         assertTrue(report.contains("Sensitivity by layer"), "the report draws the table");
 
+        CliRun resumed = CliRun.of("search", exp.toString(), "--out", run.toString(), "--resume");
+        assertEquals(0, resumed.status(), resumed.err());
+        long searchRecords = Files.readAllLines(run.resolve(RunDirectory.TRIALS)).stream()
+                .filter(l -> l.contains("\"kind\":\"search\"")).count();
+        assertEquals(6, searchRecords, "a resumed run replays the same proposals from the run's own table");
+
         CliRun again = CliRun.of("sensitivity", exp.toString(), "--out", tmp.resolve("again").toString());
         assertEquals(0, again.status(), again.err());
         assertTrue(again.out().contains("base config: KL") && again.out().contains("9 options"), again.out());

@@ -28,18 +28,18 @@ class MseCalibratorTest {
 
     @Test
     void heavyTailIsClippedWellBelowAbsMax() {
-        double t = mse.threshold(ThresholdCalibrator.Request.of(stats(heavyTailed(), 2048f), 127));
-        assertTrue(t < 0.5 * 2048, "threshold " + t + " must clip the thin tail");
+        double t = mse.threshold(ThresholdCalibrator.Request.of(stats(heavyTailed(), (float) BINS), 127));
+        assertTrue(t < 0.5 * BINS, "threshold " + t + " must clip the thin tail");
         assertTrue(t > 60, "threshold " + t + " must keep the bulk (e-folding 30 bins)");
     }
 
     @ParameterizedTest
     @ValueSource(ints = {127, 255})
     void uniformHistogramGivesAboutAbsMax(int levels) {
-        double t = mse.threshold(ThresholdCalibrator.Request.of(stats(uniform(100), 2048f), levels));
+        double t = mse.threshold(ThresholdCalibrator.Request.of(stats(uniform(100), (float) BINS), levels));
         // Clipping a uniform density costs (A - t)^3 / 3A, rounding t^3 / 12 L^2 A: the optimum is
         // t = A (1 - 1/2L), within 0.4% of absMax.
-        assertEquals(2048, t, 0.01 * 2048, "threshold " + t);
+        assertEquals(BINS, t, 0.01 * BINS, "threshold " + t);
     }
 
     @ParameterizedTest
@@ -50,7 +50,7 @@ class MseCalibratorTest {
         for (int k = 0; k < BINS; k++) {
             best = Math.min(best, MseCalibrator.error(h, k, levels));
         }
-        double t = mse.threshold(ThresholdCalibrator.Request.of(stats(h, 2048f), levels));
+        double t = mse.threshold(ThresholdCalibrator.Request.of(stats(h, (float) BINS), levels));
         double chosen = MseCalibrator.error(h, (int) t - 1, levels);
         assertTrue(chosen <= 1.02 * best, "error " + chosen + " at " + t + " vs exhaustive minimum " + best);
     }

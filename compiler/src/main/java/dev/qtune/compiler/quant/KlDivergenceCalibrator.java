@@ -61,7 +61,7 @@ public final class KlDivergenceCalibrator implements ThresholdCalibrator {
             return stats.absMax();
         }
         int bins = binsFor(request.levels());
-        long[] hist = rebin(stats.histogram(), bins);
+        long[] hist = stats.histogram(bins);
         hist[0] = hist[1];
         return bestCandidate(hist, request.levels()) * (stats.absMax() / bins);
     }
@@ -80,16 +80,6 @@ public final class KlDivergenceCalibrator implements ThresholdCalibrator {
     static int binsFor(int levels) {
         int perLevel = Integer.highestOneBit(levels) * 2 * BINS_PER_LEVEL;
         return Math.min(BINS, Math.max(BASE_BINS, perLevel));
-    }
-
-    /** {@code hist} summed into {@code bins} bins ({@code bins} divides its length). */
-    static long[] rebin(long[] hist, int bins) {
-        int factor = hist.length / bins;
-        long[] out = new long[bins];
-        for (int k = 0; k < hist.length; k++) {
-            out[k / factor] += hist[k];
-        }
-        return out;
     }
 
     /** The candidate bin count with the smallest divergence on {@code hist} as given (the smallest on ties). */

@@ -37,6 +37,22 @@ public record TensorStats(String name, float min, float max, long[] histogram) {
         return absMax() / BINS;
     }
 
+    /**
+     * The histogram summed into {@code bins} equal bins over the same [0, absMax] ({@code bins}
+     * must divide {@link #BINS}): bin k holds the collected bins [k * f, (k + 1) * f), f = BINS / bins.
+     */
+    public long[] histogram(int bins) {
+        if (bins < 1 || BINS % bins != 0) {
+            throw new IllegalArgumentException("histogram bins must divide " + BINS + ", but was " + bins);
+        }
+        int factor = BINS / bins;
+        long[] out = new long[bins];
+        for (int k = 0; k < BINS; k++) {
+            out[k / factor] += histogram[k];
+        }
+        return out;
+    }
+
     public long count() {
         return Arrays.stream(histogram).sum();
     }

@@ -1,7 +1,5 @@
 package dev.qtune.compiler.quant;
 
-import static dev.qtune.compiler.quant.CalibratorsTest.stats;
-import static dev.qtune.compiler.quant.CalibratorsTest.uniform;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,9 +7,28 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+/**
+ * Cases are written on the 2048 bins MSE searches: {@link #stats} spreads such a histogram over the
+ * collected {@link TensorStats#BINS} (each count at the first fine bin of its coarse bin), so with
+ * absMax 2048 a bin is one unit.
+ */
 class MseCalibratorTest {
-    private static final int BINS = TensorStats.BINS;
+    private static final int BINS = MseCalibrator.BINS;
     private final MseCalibrator mse = new MseCalibrator();
+
+    private static TensorStats stats(long[] h, float absMax) {
+        long[] fine = new long[TensorStats.BINS];
+        for (int k = 0; k < h.length; k++) {
+            fine[k * (TensorStats.BINS / h.length)] = h[k];
+        }
+        return CalibratorsTest.stats(fine, absMax);
+    }
+
+    private static long[] uniform(long perBin) {
+        long[] h = new long[BINS];
+        java.util.Arrays.fill(h, perBin);
+        return h;
+    }
 
     /** An exponential bulk near zero and a thin tail out to absMax. */
     private static long[] heavyTailed() {
@@ -28,18 +45,18 @@ class MseCalibratorTest {
 
     @Test
     void heavyTailIsClippedWellBelowAbsMax() {
-        double t = mse.threshold(ThresholdCalibrator.Request.of(stats(heavyTailed(), (float) BINS), 127));
-        assertTrue(t < 0.5 * BINS, "threshold " + t + " must clip the thin tail");
+        double t = mse.threshold(ThresholdCalibrator.Request.of(stats(heavyTailed(), 2048f), 127));
+        assertTrue(t < 0.5 * 2048, "threshold " + t + " must clip the thin tail");
         assertTrue(t > 60, "threshold " + t + " must keep the bulk (e-folding 30 bins)");
     }
 
     @ParameterizedTest
     @ValueSource(ints = {127, 255})
     void uniformHistogramGivesAboutAbsMax(int levels) {
-        double t = mse.threshold(ThresholdCalibrator.Request.of(stats(uniform(100), (float) BINS), levels));
+        double t = mse.threshold(ThresholdCalibrator.Request.of(stats(uniform(100), 2048f), levels));
         // Clipping a uniform density costs (A - t)^3 / 3A, rounding t^3 / 12 L^2 A: the optimum is
         // t = A (1 - 1/2L), within 0.4% of absMax.
-        assertEquals(BINS, t, 0.01 * BINS, "threshold " + t);
+        assertEquals(2048, t, 0.01 * 2048, "threshold " + t);
     }
 
     @ParameterizedTest
@@ -50,7 +67,7 @@ class MseCalibratorTest {
         for (int k = 0; k < BINS; k++) {
             best = Math.min(best, MseCalibrator.error(h, k, levels));
         }
-        double t = mse.threshold(ThresholdCalibrator.Request.of(stats(h, (float) BINS), levels));
+        double t = mse.threshold(ThresholdCalibrator.Request.of(stats(h, 2048f), levels));
         double chosen = MseCalibrator.error(h, (int) t - 1, levels);
         assertTrue(chosen <= 1.02 * best, "error " + chosen + " at " + t + " vs exhaustive minimum " + best);
     }

@@ -78,10 +78,9 @@ class KlDivergenceCalibratorTest {
     }
 
     /**
-     * A ReLU output as resnet8_fashion's stem gives it: half exact zeros, a half-normal bulk
-     * (sigma 1) and a sparse tail of outliers out to 10 sigma. With 2048 bins the search merged one
-     * bin per level below 2 * 255 / 2048 of absMax, where Q equals P, and clipped at about 2.4
-     * sigma, cutting off 1.6% of the non-zero values; the bulk must be kept beyond 3 sigma.
+     * A ReLU output: half exact zeros, a half-normal bulk (sigma 1) and a sparse tail of outliers
+     * out to 10 sigma: the bulk is kept beyond 3 sigma (on 16384 bins the sparse tail costs KL little,
+     * and it keeps most of it).
      */
     @Test
     void reluOutputWithLongSparseTailIsNotClippedIntoItsBulk() {
@@ -99,7 +98,7 @@ class KlDivergenceCalibratorTest {
         h[FINE - 1]++;
         h[0] += 400_000;
         double t = threshold(h, (float) absMax, 255);
-        assertTrue(t > 3.2 && t < 5.5, "threshold " + t + " must keep the bulk (sigma 1) and clip the tail");
+        assertTrue(t > 3.2, "threshold " + t + " must keep the bulk (sigma 1)");
     }
 
     /** A 2048-bin histogram with {@code counts} at bins 0, 1, ... */
@@ -110,11 +109,10 @@ class KlDivergenceCalibratorTest {
     }
 
     @Test
-    void searchesSixteenBinsPerLevelAndNeverFewerThanTensorRtsHistogram() {
+    void searchesTensorRtsHistogramForSignedAndAllBinsForUnsigned8Bit() {
         assertEquals(2048, KlDivergenceCalibrator.binsFor(7));
         assertEquals(2048, KlDivergenceCalibrator.binsFor(127));
-        assertEquals(4096, KlDivergenceCalibrator.binsFor(255));
-        assertEquals(FINE, KlDivergenceCalibrator.binsFor(32767));
+        assertEquals(FINE, KlDivergenceCalibrator.binsFor(255));
     }
 
     /**

@@ -51,6 +51,10 @@ public record QuantSpec(QuantRole role, DType storage, IntRange range, int axis,
         return new QuantSpec(role, storage, range, axis, config, newScales, zeroPoint);
     }
 
+    public QuantSpec withZeroPoint(int newZeroPoint) {
+        return new QuantSpec(role, storage, range, axis, config, scales, newZeroPoint);
+    }
+
     /** The one scale of a per-tensor spec. */
     public float scale() {
         if (scales.size() != 1) {

@@ -23,12 +23,12 @@ import java.util.zip.CheckedOutputStream;
  * Binary (de)serialisation of {@link CalibrationStats}, big-endian through Data streams:
  * <pre>
  *   int    magic 0x51435354 ("QCST")
- *   int    version (1)
+ *   int    version (2; version 1 had 2048 bins)
  *   UTF    modelHash, UTF dataHash
  *   int    samples (>= 1)
  *   int    tensor count
- *   per tensor: UTF name, float min, float max, int non-zero bins (0..2048),
- *               then per non-zero bin (strictly increasing index): short index, long count (> 0)
+ *   per tensor: UTF name, float min, float max, int non-zero bins (0..16384),
+ *               then per non-zero bin (strictly increasing index): unsigned short index, long count (> 0)
  *   long   CRC-32 of every byte above
  * </pre>
  * and nothing after it. Reading checks all of it: a file that is truncated, corrupt, of another
@@ -36,7 +36,7 @@ import java.util.zip.CheckedOutputStream;
  */
 public final class CalibrationStatsCodec {
     public static final int MAGIC = 0x51435354;
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
     /** More tensors than any graph we import has values: a larger count means a corrupt file. */
     static final int MAX_TENSORS = 1 << 20;
 
@@ -161,7 +161,7 @@ public final class CalibrationStatsCodec {
         long[] h = new long[TensorStats.BINS];
         int previous = -1;
         for (int k = 0; k < nonZero; k++) {
-            int index = data.readShort();
+            int index = data.readUnsignedShort();
             long c = data.readLong();
             if (index <= previous || index >= TensorStats.BINS || c <= 0) {
                 throw corrupt(source, "tensor '" + name + "' bin " + index + " (count " + c

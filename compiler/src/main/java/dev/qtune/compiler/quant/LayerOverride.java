@@ -9,9 +9,20 @@ import java.util.OptionalInt;
 public record LayerOverride(LayerPattern pattern, OptionalInt weightBits, OptionalInt activationBits,
                             Optional<WeightScaleMode> weightScale, Optional<Granularity> granularity,
                             Optional<CalibrationMode> activationCalibration, OptionalDouble percentile,
-                            Optional<Boolean> skip, Optional<Rounding> rounding) {
+                            Optional<Boolean> skip, Optional<Rounding> rounding,
+                            Optional<ActivationMode> activationMode) {
     public LayerOverride {
         Objects.requireNonNull(pattern, "pattern");
+        Objects.requireNonNull(activationMode, "activationMode");
+    }
+
+    /** An override that leaves the activation mode as it was (the form before {@code activation_mode} existed). */
+    public LayerOverride(LayerPattern pattern, OptionalInt weightBits, OptionalInt activationBits,
+                         Optional<WeightScaleMode> weightScale, Optional<Granularity> granularity,
+                         Optional<CalibrationMode> activationCalibration, OptionalDouble percentile,
+                         Optional<Boolean> skip, Optional<Rounding> rounding) {
+        this(pattern, weightBits, activationBits, weightScale, granularity, activationCalibration, percentile, skip,
+                rounding, Optional.empty());
     }
 
     /** The config {@code base} with this override's present fields replacing its own. */
@@ -24,6 +35,7 @@ public record LayerOverride(LayerPattern pattern, OptionalInt weightBits, Option
                 activationCalibration.orElse(base.activationCalibration()),
                 percentile.orElse(base.percentile()),
                 skip.orElse(base.skip()),
-                rounding.orElse(base.rounding()));
+                rounding.orElse(base.rounding()),
+                activationMode.orElse(base.activationMode()));
     }
 }

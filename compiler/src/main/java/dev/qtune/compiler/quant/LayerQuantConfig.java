@@ -9,10 +9,11 @@ import java.util.Objects;
  */
 public record LayerQuantConfig(int weightBits, int activationBits, WeightScaleMode weightScale,
                                Granularity granularity, CalibrationMode activationCalibration,
-                               double percentile, boolean skip, Rounding rounding) {
-    /** qtune's default: int8 per-channel max weights, int8 KL activations, nothing skipped. */
+                               double percentile, boolean skip, Rounding rounding,
+                               ActivationMode activationMode) {
+    /** qtune's default: int8 per-channel max weights, int8 KL symmetric activations, nothing skipped. */
     public static final LayerQuantConfig DEFAULT = new LayerQuantConfig(8, 8, WeightScaleMode.MAX,
-            Granularity.PER_CHANNEL, CalibrationMode.KL, 99.99, false, Rounding.UPWARD);
+            Granularity.PER_CHANNEL, CalibrationMode.KL, 99.99, false, Rounding.UPWARD, ActivationMode.SYMMETRIC);
 
     public LayerQuantConfig {
         if (weightBits < 2 || weightBits > 8) {
@@ -25,8 +26,27 @@ public record LayerQuantConfig(int weightBits, int activationBits, WeightScaleMo
         Objects.requireNonNull(granularity, "granularity");
         Objects.requireNonNull(activationCalibration, "activation_calibration");
         Objects.requireNonNull(rounding, "rounding");
+        Objects.requireNonNull(activationMode, "activation_mode");
         if (!(percentile > 0 && percentile <= 100)) {
             throw new IllegalArgumentException("percentile must be in (0, 100], but was " + percentile);
         }
+    }
+
+    /** A config with symmetric activations (the form before {@code activation_mode} existed). */
+    public LayerQuantConfig(int weightBits, int activationBits, WeightScaleMode weightScale, Granularity granularity,
+                            CalibrationMode activationCalibration, double percentile, boolean skip, Rounding rounding) {
+        this(weightBits, activationBits, weightScale, granularity, activationCalibration, percentile, skip, rounding,
+                ActivationMode.SYMMETRIC);
+    }
+
+    /** This config with activation mode {@code mode}. */
+    public LayerQuantConfig withActivationMode(ActivationMode mode) {
+        return new LayerQuantConfig(weightBits, activationBits, weightScale, granularity, activationCalibration,
+                percentile, skip, rounding, mode);
+    }
+
+    /** True when activations that may be negative take a zero point: asymmetric mode, at most 8 bits. */
+    public boolean asymmetricActivations() {
+        return activationMode == ActivationMode.ASYMMETRIC && activationBits <= 8;
     }
 }

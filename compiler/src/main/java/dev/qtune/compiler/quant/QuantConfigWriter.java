@@ -37,7 +37,7 @@ public final class QuantConfigWriter {
                 java.util.OptionalInt.of(d.activationBits()), java.util.Optional.of(d.weightScale()),
                 java.util.Optional.of(d.granularity()), java.util.Optional.of(d.activationCalibration()),
                 java.util.OptionalDouble.of(d.percentile()), java.util.Optional.of(d.skip()),
-                java.util.Optional.of(d.rounding()));
+                java.util.Optional.of(d.rounding()), java.util.Optional.of(d.activationMode()));
         putKeys(root.putObject(QuantConfigReader.DEFAULTS), all);
         if (!config.layers().isEmpty()) {
             var layers = root.putArray(QuantConfigReader.LAYERS);
@@ -74,5 +74,6 @@ public final class QuantConfigWriter {
         l.percentile().ifPresent(v -> o.put(QuantConfigLayerKeys.PERCENTILE, v));
         l.skip().ifPresent(v -> o.put(QuantConfigLayerKeys.SKIP, v));
         l.rounding().ifPresent(v -> o.put(QuantConfigLayerKeys.ROUNDING, QuantConfigNode.yamlName(v)));
+        l.activationMode().ifPresent(v -> o.put(QuantConfigLayerKeys.ACTIVATION_MODE, QuantConfigNode.yamlName(v)));
     }
 }

@@ -49,6 +49,18 @@ public final class QuantMath {
         return bits <= 8 ? IntRange.unsigned(bits) : new IntRange(0, (1 << (bits - 1)) - 1);
     }
 
+    /**
+     * The integer range of an activation under its layer's config: as {@link #activationRange(int, boolean)},
+     * except that a value which may be negative is unsigned [0, 2^b - 1] (with a zero point set by
+     * calibration) when the config asks for asymmetric activations.
+     */
+    public static IntRange activationRange(LayerQuantConfig c, boolean nonNegative) {
+        if (!nonNegative && c.asymmetricActivations()) {
+            return IntRange.unsigned(c.activationBits());
+        }
+        return activationRange(c.activationBits(), nonNegative);
+    }
+
     /** The storage type of a range: u8, i8 or i16 (weights and activations), i32 (biases). */
     public static DType storage(IntRange r) {
         if (r.min() >= 0 && r.max() <= 255) {

@@ -137,7 +137,7 @@ public final class QuantizeAnnotatePass implements Pass {
                 fused.put(activation.get().node().name(), c);
                 return;
             }
-            addPoint(emitted, c, QuantRole.ACTIVATION, QuantMath.activationRange(c.activationBits(), NonNegative.of(g, v)));
+            addPoint(emitted, c, QuantRole.ACTIVATION, QuantMath.activationRange(c, NonNegative.of(g, v)));
         }
 
         /** A SimQuantize on the output of the just-emitted node; a graph output keeps its name. */
@@ -160,10 +160,10 @@ public final class QuantizeAnnotatePass implements Pass {
             if (quantized.containsKey(v)) {
                 return quantized.get(v);
             }
-            IntRange range = QuantMath.activationRange(c.activationBits(), NonNegative.of(g, v));
+            IntRange range = QuantMath.activationRange(c, NonNegative.of(g, v));
             LayerQuantConfig atBoundary = config.boundaryCalibration().map(mode -> new LayerQuantConfig(
                     c.weightBits(), c.activationBits(), c.weightScale(), c.granularity(), mode, c.percentile(),
-                    c.skip(), c.rounding())).orElse(c);
+                    c.skip(), c.rounding(), c.activationMode())).orElse(c);
             QuantSpec spec = new QuantSpec(QuantRole.ACTIVATION, QuantMath.storage(range), range, -1, atBoundary, List.of());
             String q = v + "/q";
             out.add(new SimQuantizeNode(v + "/simq", List.of(v), q, v, spec));

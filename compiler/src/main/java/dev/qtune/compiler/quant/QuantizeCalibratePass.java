@@ -15,9 +15,10 @@ import java.util.Set;
 
 /**
  * Sets the scale of every SimQuantize node: activations from the cached calibration statistics of
- * the tensor (threshold by the layer's calibration mode and bit width), weights from the weights
- * themselves (max or power2, per tensor or per output channel), INHERIT points from the scale of
- * the value their op read. Statistics are never recollected here.
+ * the tensor (threshold by the layer's calibration mode and bit width; with asymmetric activations
+ * also a zero point), weights from the weights themselves (max or power2, per tensor or per output
+ * channel), INHERIT points from the scale and zero point of the value their op read. Statistics
+ * are never recollected here.
  */
 public final class QuantizeCalibratePass implements Pass {
     private final CalibrationStats stats;
@@ -36,16 +37,28 @@ public final class QuantizeCalibratePass implements Pass {
     @Override
     public Graph run(Graph g) {
         Map<String, Float> scaleOf = new HashMap<>();
+        Map<String, Integer> zeroPointOf = new HashMap<>();
         Map<String, float[]> weightScales = new HashMap<>();
         List<Node> nodes = new ArrayList<>();
         for (Node n : g.nodes()) {
             if (n instanceof SimQuantizeNode q) {
-                float[] scales = switch (q.spec().role()) {
-                    case ACTIVATION -> new float[] {activationScale(q)};
-                    case WEIGHT -> weightScales(q, g.initializers().get(q.input()));
-                    case INHERIT -> new float[] {inheritedScale(g, q.input(), q, scaleOf)};
-                    case BIAS -> biasScales(g, q, scaleOf, weightScales);
-                };
+                int zeroPoint = 0;
+                float[] scales;
+                switch (q.spec().role()) {
+                    case ACTIVATION -> {
+                        ActivationPoint a = activationPoint(q);
+                        scales = new float[] {a.scale()};
+                        zeroPoint = a.zeroPoint();
+                    }
+                    case WEIGHT -> scales = weightScales(q, g.initializers().get(q.input()));
+                    case INHERIT -> {
+                        String source = inheritedValue(g, q.input(), q, scaleOf);
+                        scales = new float[] {scaleOf.get(source)};
+                        zeroPoint = zeroPointOf.getOrDefault(source, 0);
+                    }
+                    case BIAS -> scales = biasScales(g, q, scaleOf, weightScales);
+                    default -> throw new IllegalStateException("no calibration rule for role " + q.spec().role());
+                }
                 if (q.spec().role() == dev.qtune.compiler.ir.QuantRole.WEIGHT) {
                     weightScales.put(q.output(), scales);
                 }
@@ -53,9 +66,10 @@ public final class QuantizeCalibratePass implements Pass {
                 for (float s : scales) {
                     list.add(s);
                 }
-                q = q.withSpec(q.spec().withScales(list));
+                q = q.withSpec(q.spec().withScales(list).withZeroPoint(zeroPoint));
                 if (scales.length == 1) {
                     scaleOf.put(q.output(), scales[0]);
+                    zeroPointOf.put(q.output(), zeroPoint);
                 }
                 nodes.add(q);
             } else {
@@ -65,15 +79,40 @@ public final class QuantizeCalibratePass implements Pass {
         return g.withNodes(nodes);
     }
 
-    private float activationScale(SimQuantizeNode q) {
+    /** An activation's scale and zero point. */
+    record ActivationPoint(float scale, int zeroPoint) {
+    }
+
+    /**
+     * The scale (and zero point) of an activation point. Symmetric, and every value that is
+     * non-negative on the calibration data: threshold t by the layer's mode and the range's levels,
+     * scale t / levels, zero point 0. Asymmetric (an unsigned range for a value that was negative
+     * on the calibration data): t by the layer's mode with the levels of the signed range of the
+     * same bits (127 for 8 bits), then the clipping range [max(min, -t), min(max, t)] (widened to
+     * hold 0) spread over all 2^b - 1 steps: s = (hi - lo) / (2^b - 1), z = clamp(rint(-lo / s)).
+     */
+    private ActivationPoint activationPoint(SimQuantizeNode q) {
         QuantSpec spec = q.spec();
         LayerQuantConfig c = spec.config();
         TensorStats s = stats.get(q.tensor()).orElseThrow(() -> new QtuneException(
                 "no calibration statistics for tensor '" + q.tensor() + "' (statistics of another model?)"));
-        int levels = spec.range().levels();
+        boolean power2 = c.activationCalibration() == CalibrationMode.POWER2;
+        boolean asymmetric = c.asymmetricActivations() && spec.range().min() == 0 && s.min() < 0;
+        int levels = asymmetric ? IntRange.signed(c.activationBits()).levels() : spec.range().levels();
         double threshold = Calibrators.threshold(c.activationCalibration(),
                 new ThresholdCalibrator.Request(s, levels, c.percentile(), config.globalScale()));
-        return QuantMath.scale(threshold, levels, c.activationCalibration() == CalibrationMode.POWER2);
+        if (!asymmetric) {
+            return new ActivationPoint(QuantMath.scale(threshold, levels, power2), 0);
+        }
+        return asymmetricPoint(Math.max(s.min(), -threshold), Math.max(0, Math.min(s.max(), threshold)),
+                spec.range(), power2);
+    }
+
+    /** Scale and zero point that put the real range [lo, hi] (lo < 0 <= hi) on {@code range} = [0, 2^b - 1]. */
+    static ActivationPoint asymmetricPoint(double lo, double hi, IntRange range, boolean power2) {
+        float scale = QuantMath.scale(hi - lo, range.max(), power2);
+        int zeroPoint = range.clamp((long) Math.rint(-lo / scale));
+        return new ActivationPoint(scale, zeroPoint);
     }
 
     private static float[] weightScales(SimQuantizeNode q, Tensor w) {
@@ -124,10 +163,14 @@ public final class QuantizeCalibratePass implements Pass {
 
     /** The scale of value {@code v} (the output of a quantization point, or of pass-through ops after one). */
     private static float inheritedScale(Graph g, String v, SimQuantizeNode q, Map<String, Float> scaleOf) {
+        return scaleOf.get(inheritedValue(g, v, q, scaleOf));
+    }
+
+    /** The quantization point output whose scale value {@code v} carries: v itself, or the one before pass-through ops. */
+    private static String inheritedValue(Graph g, String v, SimQuantizeNode q, Map<String, Float> scaleOf) {
         for (int depth = 0; depth < 64; depth++) {
-            Float s = scaleOf.get(v);
-            if (s != null) {
-                return s;
+            if (scaleOf.containsKey(v)) {
+                return v;
             }
             Node producer = g.producer(v).orElseThrow(() -> new QtuneException(
                     "SimQuantize node '" + q.name() + "' inherits a scale, but no quantized value precedes it"));

@@ -100,10 +100,10 @@ class CalibrationStatsCodecTest {
     @Test
     void otherVersionIsNamed() throws IOException {
         byte[] full = bytes(sample());
-        ByteBuffer.wrap(full).putInt(4, 2);
+        ByteBuffer.wrap(full).putInt(4, 1);
         QtuneException e = assertThrows(QtuneException.class,
-                () -> CalibrationStatsCodec.read(new ByteArrayInputStream(full), "v2.bin"));
-        assertEquals("calibration statistics file v2.bin must have format version 1, but has 2 (delete it to recompute)",
+                () -> CalibrationStatsCodec.read(new ByteArrayInputStream(full), "v1.bin"));
+        assertEquals("calibration statistics file v1.bin must have format version 2, but has 1 (delete it to recompute)",
                 e.getMessage());
     }
 

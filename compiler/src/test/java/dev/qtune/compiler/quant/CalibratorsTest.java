@@ -53,7 +53,7 @@ class CalibratorsTest {
 
     @Test
     void globalScaleIsTheThresholdWhateverTheData() {
-        ThresholdCalibrator.Request r = ThresholdCalibrator.Request.of(stats(uniform(3), 2048f), 127).withGlobalScale(8.0);
+        ThresholdCalibrator.Request r = ThresholdCalibrator.Request.of(stats(uniform(3), (float) TensorStats.BINS), 127).withGlobalScale(8.0);
         assertEquals(8.0, Calibrators.threshold(CalibrationMode.GLOBAL_SCALE, r));
         ThresholdCalibrator.Request small = ThresholdCalibrator.Request.of(stats(hist(5), 0.01f), 255).withGlobalScale(8.0);
         assertEquals(8.0, Calibrators.threshold(CalibrationMode.GLOBAL_SCALE, small));
@@ -61,7 +61,7 @@ class CalibratorsTest {
 
     @Test
     void globalScaleModeWithoutAScaleSaysSo() {
-        ThresholdCalibrator.Request r = ThresholdCalibrator.Request.of(stats(uniform(3), 2048f), 127);
+        ThresholdCalibrator.Request r = ThresholdCalibrator.Request.of(stats(uniform(3), (float) TensorStats.BINS), 127);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Calibrators.threshold(CalibrationMode.GLOBAL_SCALE, r));
         assertEquals("global_scale must be set for calibration mode GLOBAL_SCALE (tensor 't'), but was not", e.getMessage());

@@ -1,7 +1,5 @@
 package dev.qtune.compiler.quant;
 
-import static dev.qtune.compiler.quant.CalibratorsTest.stats;
-import static dev.qtune.compiler.quant.CalibratorsTest.uniform;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,9 +7,28 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+/**
+ * Cases are written on the 2048 bins MSE searches: {@link #stats} spreads such a histogram over the
+ * collected {@link TensorStats#BINS} (each count at the first fine bin of its coarse bin), so with
+ * absMax 2048 a bin is one unit.
+ */
 class MseCalibratorTest {
-    private static final int BINS = TensorStats.BINS;
+    private static final int BINS = MseCalibrator.BINS;
     private final MseCalibrator mse = new MseCalibrator();
+
+    private static TensorStats stats(long[] h, float absMax) {
+        long[] fine = new long[TensorStats.BINS];
+        for (int k = 0; k < h.length; k++) {
+            fine[k * (TensorStats.BINS / h.length)] = h[k];
+        }
+        return CalibratorsTest.stats(fine, absMax);
+    }
+
+    private static long[] uniform(long perBin) {
+        long[] h = new long[BINS];
+        java.util.Arrays.fill(h, perBin);
+        return h;
+    }
 
     /** An exponential bulk near zero and a thin tail out to absMax. */
     private static long[] heavyTailed() {

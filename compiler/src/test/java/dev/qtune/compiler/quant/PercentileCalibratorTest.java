@@ -10,13 +10,13 @@ import org.junit.jupiter.params.provider.CsvSource;
 class PercentileCalibratorTest {
     private final PercentileCalibrator percentile = new PercentileCalibrator();
 
-    /** One value in each of bins 0..999; absMax 2048 makes a bin one unit wide. */
+    /** One value in each of bins 0..999; absMax BINS makes a bin one unit wide. */
     private static TensorStats thousandValues() {
         long[] h = new long[TensorStats.BINS];
         for (int k = 0; k < 1000; k++) {
             h[k] = 1;
         }
-        return stats(h, 2048f);
+        return stats(h, (float) TensorStats.BINS);
     }
 
     @ParameterizedTest
@@ -40,10 +40,10 @@ class PercentileCalibratorTest {
         long[] h = new long[TensorStats.BINS];
         h[0] = 9999;
         h[TensorStats.BINS - 1] = 1;
-        assertEquals(1.0, percentile.threshold(ThresholdCalibrator.Request.of(stats(h, 2048f), 127).withPercentile(99.99)));
-        assertEquals(2048.0, percentile.threshold(ThresholdCalibrator.Request.of(stats(h, 2048f), 127).withPercentile(99.995)));
+        assertEquals(1.0, percentile.threshold(ThresholdCalibrator.Request.of(stats(h, (float) TensorStats.BINS), 127).withPercentile(99.99)));
+        assertEquals((double) TensorStats.BINS, percentile.threshold(ThresholdCalibrator.Request.of(stats(h, (float) TensorStats.BINS), 127).withPercentile(99.995)));
         // 99.9 / 100 * 1000 is 999.0000000000001 in binary: 999 of 1000 values must still suffice.
         h[0] = 999;
-        assertEquals(1.0, percentile.threshold(ThresholdCalibrator.Request.of(stats(h, 2048f), 127).withPercentile(99.9)));
+        assertEquals(1.0, percentile.threshold(ThresholdCalibrator.Request.of(stats(h, (float) TensorStats.BINS), 127).withPercentile(99.9)));
     }
 }

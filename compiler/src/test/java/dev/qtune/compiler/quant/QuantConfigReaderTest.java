@@ -105,7 +105,8 @@ class QuantConfigReaderTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"int8_max.yaml", "int8_power2.yaml", "int8_kl.yaml", "int8_percentile.yaml", "w4a8.yaml"})
+    @ValueSource(strings = {"int8_max.yaml", "int8_power2.yaml", "int8_kl.yaml", "int8_percentile.yaml", "int8_asym_percentile.yaml",
+        "w4a8.yaml"})
     void uniformExamplesFitEveryReferenceModel(String file) {
         QuantConfig c = read(file);
         for (String model : List.of(Fixtures.RESNET, Fixtures.LENET, Fixtures.MLP)) {
@@ -264,17 +265,38 @@ class QuantConfigReaderTest {
         assertTrue(c.forLayer("/fc/Gemm").skip());
     }
 
+    @Test
+    void activationModeIsReadAtDefaultsAndPerLayer() {
+        QuantConfig c = QuantConfigReader.parse("defaults:\n  activation_mode: asymmetric\nlayers:\n"
+                + "  - match: /fc/Gemm\n    activation_mode: symmetric\n", "x.yaml");
+        assertEquals(ActivationMode.ASYMMETRIC, c.forLayer("/conv/Conv").activationMode());
+        assertEquals(ActivationMode.SYMMETRIC, c.forLayer("/fc/Gemm").activationMode());
+        assertEquals(ActivationMode.SYMMETRIC, QuantConfigReader.parse("", "empty.yaml").forLayer("/conv/Conv")
+                .activationMode(), "symmetric by default");
+        assertEquals("x.yaml: layers[0].activation_mode: must be one of symmetric, asymmetric, but was 'affine'",
+                fails("layers:\n  - match: /fc/Gemm\n    activation_mode: affine\n"));
+    }
+
+    @Test
+    void sixteenBitActivationsStaySymmetricWhateverTheMode() {
+        QuantConfig c = QuantConfigReader.parse("defaults:\n  activation_mode: asymmetric\n  activation_bits: 16\n",
+                "x.yaml");
+        assertFalse(c.forLayer("/conv/Conv").asymmetricActivations());
+        assertTrue(c.forLayer("/conv/Conv").withActivationMode(ActivationMode.ASYMMETRIC).activationMode()
+                == ActivationMode.ASYMMETRIC);
+    }
+
     // ---- errors ----
 
     @Test
     void unknownKeysAreNamedWithTheAllowedKeys() {
         assertEquals("x.yaml: defaults.weight_bitz: unknown key; allowed keys: weight_bits, activation_bits, "
-                + "weight_scale, granularity, activation_calibration, percentile, skip, rounding",
+                + "weight_scale, granularity, activation_calibration, percentile, skip, rounding, activation_mode",
                 fails("defaults:\n  weight_bitz: 4\n"));
         assertEquals("x.yaml: calibration_sample: unknown key; allowed keys: calibration_samples, global_scale, "
                 + "allow_fp32_islands, boundary_calibration, defaults, layers", fails("calibration_sample: 10\n"));
         assertEquals("x.yaml: layers[0].mach: unknown key; allowed keys: match, weight_bits, activation_bits, "
-                + "weight_scale, granularity, activation_calibration, percentile, skip, rounding",
+                + "weight_scale, granularity, activation_calibration, percentile, skip, rounding, activation_mode",
                 fails("layers:\n  - mach: /fc/Gemm\n    skip: true\n"));
         assertTrue(fails("layers:\n  - match: /fc/Gemm\n    global_scale: 2\n")
                 .startsWith("x.yaml: layers[0].global_scale: unknown key; allowed keys: match, "));
@@ -356,7 +378,8 @@ class QuantConfigReaderTest {
         assertEquals("x.yaml: layers[0].match: must be re: followed by a valid Java regular expression, but was "
                 + "'re:/(conv' (Unclosed group at index 9)", fails("layers:\n  - match: 're:/(conv'\n    skip: true\n"));
         assertEquals("x.yaml: layers[1]: must set at least one of weight_bits, activation_bits, weight_scale, "
-                + "granularity, activation_calibration, percentile, skip, rounding besides match, but was an override "
+                + "granularity, activation_calibration, percentile, skip, rounding, activation_mode besides match, but was "
+                + "an override "
                 + "of '/fc/Gemm' that sets nothing", fails("layers:\n  - match: a\n    skip: true\n  - match: /fc/Gemm\n"));
     }
 

@@ -23,14 +23,15 @@ class QuantConfigWriterTest {
                 new LayerOverride(QuantConfigWriter.exactPattern("odd*name?"), OptionalInt.of(4), OptionalInt.of(16),
                         Optional.of(WeightScaleMode.POWER2), Optional.of(Granularity.PER_TENSOR),
                         Optional.of(CalibrationMode.MSE), OptionalDouble.of(99.9), Optional.of(false),
-                        Optional.of(Rounding.TONEAREST)),
+                        Optional.of(Rounding.TONEAREST), Optional.of(ActivationMode.SYMMETRIC)),
                 new LayerOverride(QuantConfigWriter.exactPattern("true"), OptionalInt.of(6), OptionalInt.empty(),
                         Optional.empty(), Optional.empty(), Optional.of(CalibrationMode.PERCENTILE), OptionalDouble.empty(),
                         Optional.empty(), Optional.empty()),
                 new LayerOverride(QuantConfigWriter.exactPattern("re:looks-like-regex"), OptionalInt.of(7),
                         OptionalInt.empty(), Optional.empty(), Optional.empty(), Optional.empty(), OptionalDouble.empty(),
                         Optional.empty(), Optional.empty()));
-        QuantConfig config = new QuantConfig(LayerQuantConfig.DEFAULT, overrides, 500, OptionalDouble.empty(), true,
+        QuantConfig config = new QuantConfig(LayerQuantConfig.DEFAULT.withActivationMode(ActivationMode.ASYMMETRIC),
+                overrides, 500, OptionalDouble.empty(), true,
                 Optional.of(CalibrationMode.MAX), "test");
         String yaml = QuantConfigWriter.toYaml(config, "a comment\nover two lines");
         assertTrue(yaml.startsWith("# a comment\n# over two lines\n"), yaml);

@@ -74,7 +74,11 @@ public final class CalibrationCache {
         return Path.of(home, ".cache", "qtune");
     }
 
-    /** The cache file of the three keys: readable prefixes of the hashes, the samples and a digest of all three. */
+    /**
+     * The cache file of the three keys: the statistics format version (so that builds with another
+     * format, sharing the cache folder, neither read nor overwrite each other's files), readable
+     * prefixes of the hashes, the samples and a digest of all three.
+     */
     public static Path fileFor(Path cacheDir, String modelHash, String dataHash, int samples) {
         requireKey("model hash", modelHash);
         requireKey("data hash", dataHash);
@@ -82,7 +86,7 @@ public final class CalibrationCache {
             throw new IllegalArgumentException("calibration samples must be >= 1, but was " + samples);
         }
         String keys = modelHash.length() + ":" + modelHash + "|" + dataHash.length() + ":" + dataHash + "|" + samples;
-        String name = "stats-" + readable(modelHash) + "-" + readable(dataHash) + "-n" + samples + "-"
+        String name = "stats-v" + CalibrationStatsCodec.VERSION + "-" + readable(modelHash) + "-" + readable(dataHash) + "-n" + samples + "-"
                 + sha256(keys).substring(0, 24) + ".qcs";
         return cacheDir.resolve(FOLDER).resolve(name);
     }

@@ -16,7 +16,7 @@ import java.util.OptionalDouble;
 /**
  * Per-layer signal-to-quantization-noise ratio: each QConv/QDense output, dequantized, against the
  * fp32 tensor it stands for ({@link Requantize#tensor()}), summed over a few samples:
- * SQNR = 10 log10(sum x^2 / sum (x - q * s)^2).
+ * SQNR = 10 log10(sum x^2 / sum (x - (q - z) * s)^2), with the output's zero point z.
  */
 final class LayerErrors {
     private LayerErrors() {
@@ -51,11 +51,11 @@ final class LayerErrors {
         });
         Map<String, OptionalDouble> result = new HashMap<>();
         byOutput.forEach((out, rq) -> result.put(layerOf.get(out),
-                db(reference.get(rq.tensor()), quantized.get(out), rq.outputScale())));
+                db(reference.get(rq.tensor()), quantized.get(out), rq.outputScale(), rq.zeroPoint())));
         return result;
     }
 
-    private static OptionalDouble db(Tensor ref, Tensor q, float scale) {
+    static OptionalDouble db(Tensor ref, Tensor q, float scale, int zeroPoint) {
         if (ref == null || q == null || ref.numel() != q.numel()) {
             return OptionalDouble.empty();
         }
@@ -64,7 +64,7 @@ final class LayerErrors {
         float[] r = ref.floats();
         int[] qi = q.ints();
         for (int i = 0; i < r.length; i++) {
-            double e = r[i] - (double) qi[i] * scale;
+            double e = r[i] - (double) (qi[i] - zeroPoint) * scale;
             signal += (double) r[i] * r[i];
             noise += e * e;
         }

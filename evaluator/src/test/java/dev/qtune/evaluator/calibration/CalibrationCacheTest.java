@@ -90,7 +90,7 @@ class CalibrationCacheTest {
     void hashesWithPathCharactersMakeSafeFileNames() {
         CalibrationCache.CachedStats c = get("../../etc/passwd", "a b:c*?", 3);
         assertEquals(dir.resolve("calibration").toAbsolutePath().normalize(), c.file().getParent());
-        assertTrue(c.file().getFileName().toString().matches("stats-etcpasswd-abc-n3-[0-9a-f]{24}\\.qcs"), c.file().toString());
+        assertTrue(c.file().getFileName().toString().matches("stats-v" + CalibrationStatsCodec.VERSION + "-etcpasswd-abc-n3-[0-9a-f]{24}\\.qcs"), c.file().toString());
     }
 
     @Test

@@ -30,7 +30,8 @@ class QuantizedAccuracyTest {
         "lenet5_mnist, mnist, int8_max, 0.2, 0",
         "lenet5_mnist, mnist, int8_percentile, 0.2, 0",
         "resnet8_fashion, fashion-mnist, int8_kl, 0.3, 0.9230",
-        "resnet8_fashion, fashion-mnist, int8_percentile, 0.3, 0.9230"})
+        "resnet8_fashion, fashion-mnist, int8_percentile, 0.3, 0.9230",
+        "resnet8_fashion, fashion-mnist, int8_asym_percentile, 0.3, 0.9230"})
     void int8StaysCloseToFp32(String model, String data, String config, double maxDropPoints, double floor) {
         Path file = Path.of("..", "models", model + ".onnx");
         Graph fp32 = PassPipeline.prerequisites().run(OnnxImporter.load(file));

@@ -47,7 +47,7 @@ final class SearchSeeds {
     static QuantConfig uniform(QuantConfig base, CalibrationMode mode) {
         LayerQuantConfig d = base.defaults();
         LayerQuantConfig moved = new LayerQuantConfig(d.weightBits(), d.activationBits(), d.weightScale(), d.granularity(),
-                mode, d.percentile(), d.skip(), d.rounding());
+                mode, d.percentile(), d.skip(), d.rounding(), d.activationMode());
         return new QuantConfig(moved, base.layers().stream().filter(o -> o.activationCalibration().isEmpty()).toList(),
                 base.calibrationSamples(), base.globalScale(), base.allowFp32Islands(), base.boundaryCalibration(),
                 base.source() + " (" + mode.name().toLowerCase(Locale.ROOT) + " everywhere)");

@@ -64,6 +64,9 @@ public final class TrialRecords {
                     : c.calibration().name().toLowerCase(Locale.ROOT));
             l.put("granularity", c.skip() ? "none" : c.granularity().name().toLowerCase(Locale.ROOT));
             l.put("skip", c.skip());
+            if (!c.skip()) {
+                l.put("activation_mode", c.activationMode().name().toLowerCase(Locale.ROOT));
+            }
         }
         ObjectNode sched = o.putObject("schedule");
         r.schedule().layers().forEach((layer, knobs) -> {

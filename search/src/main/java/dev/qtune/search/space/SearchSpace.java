@@ -8,6 +8,8 @@ import dev.qtune.compiler.lower.ConvSchedules;
 import dev.qtune.compiler.lower.Knob;
 import dev.qtune.compiler.lower.TensorStorage;
 import dev.qtune.compiler.quant.AnnotateRules;
+import dev.qtune.compiler.quant.FusedActivation;
+import dev.qtune.compiler.quant.NonNegative;
 import dev.qtune.compiler.quant.LayerQuantConfig;
 import dev.qtune.compiler.quant.QuantConfig;
 
@@ -30,25 +32,29 @@ public final class SearchSpace {
     public static final String CALIBRATION = "calibration";
     public static final String GRANULARITY = "granularity";
     public static final String SKIP = "skip";
+    public static final String ACTIVATION_MODE = "activation_mode";
     /** The quantization kinds, in gene order within a layer. */
-    public static final List<String> KINDS = List.of(WEIGHT_BITS, ACTIVATION_BITS, CALIBRATION, GRANULARITY, SKIP);
+    public static final List<String> KINDS = List.of(WEIGHT_BITS, ACTIVATION_BITS, CALIBRATION, GRANULARITY, SKIP,
+            ACTIVATION_MODE);
     /** Allowed labels per kind when the experiment does not restrict them; the first is the default. */
     public static final Map<String, List<String>> DEFAULT_VALUES = Map.of(
             WEIGHT_BITS, List.of("8", "7", "6", "5", "4"),
             ACTIVATION_BITS, List.of("8", "7", "6", "16"),
             CALIBRATION, List.of("kl", "max", "power2", "percentile", "mse"),
             GRANULARITY, List.of("per_channel", "per_tensor"),
-            SKIP, List.of("false", "true"));
+            SKIP, List.of("false", "true"),
+            ACTIVATION_MODE, List.of("symmetric"));
     /** Every value a kind may take (the experiment's lists must come from these). */
     public static final Map<String, List<String>> LEGAL_VALUES = Map.of(
             WEIGHT_BITS, List.of("8", "7", "6", "5", "4", "3", "2"),
             ACTIVATION_BITS, List.of("8", "7", "6", "5", "4", "3", "2", "16"),
             CALIBRATION, List.of("kl", "max", "power2", "percentile", "mse"),
             GRANULARITY, List.of("per_channel", "per_tensor"),
-            SKIP, List.of("false", "true"));
+            SKIP, List.of("false", "true"),
+            ACTIVATION_MODE, List.of("symmetric", "asymmetric"));
     /** int32 lanes of a 512-bit vector: the AVX-512 VNNI target, whose 8-bit dot is exact for every layer. */
     private static final int VNNI_LANES = 16;
-    private static final List<Boolean> ORDERED = List.of(true, true, false, false, false);
+    private static final List<Boolean> ORDERED = List.of(true, true, false, false, false, false);
 
     private final List<Gene> genes;
     private final Map<String, String> held;
@@ -99,7 +105,8 @@ public final class SearchSpace {
             for (int k = 0; k < KINDS.size(); k++) {
                 String kind = KINDS.get(k);
                 List<String> values = spec.fixedValue(name, kind).map(List::of)
-                        .orElse(baseFirst(label(lc, kind), spec.allowed(kind)));
+                        .orElse(kind.equals(ACTIVATION_MODE) && !mayBeNegative(fp32, n) ? List.of(label(lc, kind))
+                                : baseFirst(label(lc, kind), spec.allowed(kind)));
                 add(genes, held, name, kind, values, ORDERED.get(k));
             }
             for (Knob knob : knobs) {
@@ -122,8 +129,18 @@ public final class SearchSpace {
             case CALIBRATION -> c.activationCalibration().name().toLowerCase(Locale.ROOT);
             case GRANULARITY -> c.granularity().name().toLowerCase(Locale.ROOT);
             case SKIP -> String.valueOf(c.skip());
+            case ACTIVATION_MODE -> c.activationMode().name().toLowerCase(Locale.ROOT);
             default -> throw new IllegalArgumentException("unknown quantization kind " + kind);
         };
+    }
+
+    /**
+     * Whether a layer reads or writes a value that may be negative (an input not non-negative by
+     * construction, or an output without a fused ReLU/Clip): only there does the activation mode
+     * change anything, so only there is it a gene.
+     */
+    private static boolean mayBeNegative(Graph g, Node n) {
+        return !NonNegative.of(g, n.inputs().get(0)) || FusedActivation.reading(g, n.output()).isEmpty();
     }
 
     /** {@code values} with {@code first} moved (or added) to the front; none stays none (an error in {@link #add}). */

@@ -2,6 +2,7 @@ package dev.qtune.search.space;
 
 import dev.qtune.compiler.lower.Knob;
 import dev.qtune.compiler.lower.ScheduleConfig;
+import dev.qtune.compiler.quant.ActivationMode;
 import dev.qtune.compiler.quant.CalibrationMode;
 import dev.qtune.compiler.quant.Granularity;
 import dev.qtune.compiler.quant.LayerOverride;
@@ -71,7 +72,8 @@ public final class SpaceDecoder {
                 Integer.parseInt(space.label(g, l.name(), SearchSpace.ACTIVATION_BITS)),
                 CalibrationMode.valueOf(space.label(g, l.name(), SearchSpace.CALIBRATION).toUpperCase(Locale.ROOT)),
                 Granularity.valueOf(space.label(g, l.name(), SearchSpace.GRANULARITY).toUpperCase(Locale.ROOT)),
-                false, knobs);
+                false, knobs,
+                ActivationMode.valueOf(space.label(g, l.name(), SearchSpace.ACTIVATION_MODE).toUpperCase(Locale.ROOT)));
     }
 
     /** A layer's choices as an exact-name override: a layer left in fp32 keeps only {@code skip: true}. */
@@ -83,7 +85,7 @@ public final class SpaceDecoder {
         }
         return new LayerOverride(pattern, OptionalInt.of(c.weightBits()), OptionalInt.of(c.activationBits()),
                 Optional.empty(), Optional.of(c.granularity()), Optional.of(c.calibration()), OptionalDouble.empty(),
-                Optional.of(false), Optional.empty());
+                Optional.of(false), Optional.empty(), Optional.of(c.activationMode()));
     }
 
     /**
@@ -95,7 +97,8 @@ public final class SpaceDecoder {
         StringBuilder s = new StringBuilder();
         for (LayerChoice c : choices) {
             s.append(c.layer()).append('|').append(c.skip() ? "fp32" : c.weightBits() + "/" + c.activationBits() + "/"
-                    + c.calibration() + "/" + c.granularity() + "/" + new java.util.TreeMap<>(c.knobs())).append('\n');
+                    + c.calibration() + "/" + c.granularity() + "/" + new java.util.TreeMap<>(c.knobs())
+                    + (c.activationMode() == ActivationMode.SYMMETRIC ? "" : "/" + c.activationMode())).append('\n');
         }
         try {
             byte[] d = MessageDigest.getInstance("SHA-256").digest(s.toString().getBytes(StandardCharsets.UTF_8));

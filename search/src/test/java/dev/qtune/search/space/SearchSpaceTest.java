@@ -32,7 +32,11 @@ class SearchSpaceTest {
         assertEquals(layers, s.layers().stream().map(SearchSpace.LayerInfo::name).toList());
         for (String l : layers) {
             for (String kind : SearchSpace.KINDS) {
-                assertTrue(s.genes().stream().anyMatch(g -> g.name().equals(l + "." + kind)), l + "." + kind);
+                if (SearchSpace.DEFAULT_VALUES.get(kind).size() > 1) {
+                    assertTrue(s.genes().stream().anyMatch(g -> g.name().equals(l + "." + kind)), l + "." + kind);
+                } else {
+                    assertTrue(s.held().containsKey(l + "." + kind), "held by default: " + l + "." + kind);
+                }
             }
         }
         assertTrue(s.genes().stream().anyMatch(g -> g.kind().equals("oc_block")));
@@ -150,5 +154,22 @@ class SearchSpaceTest {
         var dots = vnni.held().entrySet().stream().filter(e -> e.getKey().endsWith(".dot")).toList();
         assertFalse(dots.isEmpty());
         assertTrue(dots.stream().allMatch(e -> e.getValue().equals("8")), "dot 8 held everywhere on VNNI: " + dots);
+    }
+
+    /** activation_mode is a gene only where a layer reads or writes a value that may be negative; it decodes and hashes apart. */
+    @Test
+    void activationModeIsAGeneOnlyWhereItMatters() {
+        SpaceSpec spec = new SpaceSpec(Map.of("activation_mode", List.of("symmetric", "asymmetric")), false, List.of());
+        SearchSpace s = SearchSpace.of(RESNET, 16, spec);
+        List<Gene> modes = s.genes().stream().filter(g -> g.kind().equals("activation_mode")).toList();
+        String first = AnnotateRules.quantizableLayers(RESNET).get(0);
+        assertTrue(modes.stream().anyMatch(g -> g.layer().equals(first)), "the first conv reads the normalised input");
+        assertTrue(modes.size() < s.layers().size(), "convolutions between ReLUs hold it: " + modes);
+        SpaceDecoder decoder = new SpaceDecoder(s, QuantConfig.defaultConfig());
+        int[] values = s.firstValues().toArray();
+        values[s.genes().indexOf(modes.get(0))] = 1;
+        Decoded asym = decoder.decode(Genome.of(values));
+        assertEquals(dev.qtune.compiler.quant.ActivationMode.ASYMMETRIC, asym.qconfig().forLayer(first).activationMode());
+        assertNotEquals(decoder.decode(s.firstValues()).configHash(), asym.configHash());
     }
 }

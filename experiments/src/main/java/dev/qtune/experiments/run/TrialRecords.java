@@ -60,7 +60,8 @@ public final class TrialRecords {
             l.put("weight_bits", c.weightBits());
             l.put("activation_bits", c.activationBits());
             // a baseline's scales are its file's: no calibration mode chose them
-            l.put("calibration", c.skip() ? "none" : s.kind() == TrialKind.BASELINE ? "file"
+            boolean fromFile = s.kind() == TrialKind.BASELINE || s.decoded().genome().size() == 0;
+            l.put("calibration", c.skip() ? "none" : fromFile ? "file"
                     : c.calibration().name().toLowerCase(Locale.ROOT));
             l.put("granularity", c.skip() ? "none" : c.granularity().name().toLowerCase(Locale.ROOT));
             l.put("skip", c.skip());

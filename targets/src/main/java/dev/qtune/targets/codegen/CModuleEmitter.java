@@ -86,7 +86,7 @@ public final class CModuleEmitter {
      * a target whose vectors hold {@code vectorBytes} bytes.
      */
     public static CModule emit(Graph g, int vectorBytes, ScheduleConfig schedule) {
-        return emit(g, vectorBytes, false, false, false, schedule);
+        return emit(g, vectorBytes, false, false, false, false, schedule);
     }
 
     /**
@@ -96,7 +96,7 @@ public final class CModuleEmitter {
     public static CModule emit(Graph g, Target target, ScheduleConfig schedule) {
         boolean dot8 = target.arch().equals(HostCpu.X86_64) && !target.name().equals(Targets.GENERIC_C);
         boolean neon = target.arch().equals(HostCpu.AARCH64) && target.requiredCpuFlags().contains("asimddp");
-        return emit(g, target.vectorBytes(), dot8, dot8 && hasVnni(target), neon, schedule);
+        return emit(g, target.vectorBytes(), dot8, dot8 && hasVnni(target), neon, fastFp32(target), schedule);
     }
 
     /** Whether the target's code may use vpdpbusd (the flags the VNNI kernel library needs). */
@@ -104,12 +104,22 @@ public final class CModuleEmitter {
         return target.requiredCpuFlags().containsAll(List.of("avx512_vnni", "avx512bw", "avx512vl"));
     }
 
+    /**
+     * Whether the target's fp32 layers take the fast FMA kernels (x86 SIMD targets built with -mfma),
+     * which match the Java interpreter within docs/codegen.md's tolerance; other targets keep the
+     * interpreter's order bit for bit.
+     */
+    public static boolean fastFp32(Target target) {
+        return target.arch().equals(HostCpu.X86_64) && !target.name().equals(Targets.GENERIC_C)
+                && target.compilerFlags().contains("-mfma");
+    }
+
     /** The int32 lanes the kernels block output channels by, for vectors of {@code vectorBytes} (at least 4). */
     public static int int32Lanes(int vectorBytes) {
         return Math.max(4, vectorBytes / 4);
     }
 
-    private static CModule emit(Graph g, int vectorBytes, boolean dot8, boolean vnni, boolean neon,
+    private static CModule emit(Graph g, int vectorBytes, boolean dot8, boolean vnni, boolean neon, boolean fastFp32,
                                 ScheduleConfig schedule) {
         if (g.inputs().size() != 1 || g.outputs().size() != 1) {
             throw new LoweringException("graph '" + g.name() + "' must have one input and one output for native code, but has "
@@ -122,11 +132,11 @@ public final class CModuleEmitter {
             }
         }
         MemoryPlan plan = MemoryPlan.plan(g);
-        EmitContext ctx = new EmitContext(g, plan, int32Lanes(vectorBytes), dot8, vnni, neon, schedule);
+        EmitContext ctx = new EmitContext(g, plan, int32Lanes(vectorBytes), dot8, vnni, neon, fastFp32, schedule);
         StringBuilder layers = new StringBuilder();
         List<String> names = new ArrayList<>();
         for (Node n : g.nodes()) {
-            if (MemoryPlan.isView(n, plan.storage())) {
+            if (MemoryPlan.isView(n, plan.storage()) || ctx.isFused(n)) {
                 continue;
             }
             OpEmitter rule = RULES.get(n.getClass());
@@ -165,7 +175,7 @@ public final class CModuleEmitter {
         }
         sb.append("\n    0\n};\n\n")
                 .append("static unsigned char qt_arena[").append(Math.max(64, plan.arenaBytes()))
-                .append("] __attribute__((aligned(64)));\n")
+                .append("] __attribute__((aligned(64), unused));\n")
                 .append("static const unsigned char qt_zero[").append(ctx.zeroBytes()).append("] __attribute__((aligned(64), unused));\n")
                 .append("static float qt_col[").append(Math.max(1, ctx.colFloats())).append("] __attribute__((aligned(64), unused));\n")
                 .append("static int16_t qt_x16[").append(ctx.wideInput()).append("] __attribute__((aligned(64), unused));\n\n")

@@ -9,7 +9,9 @@ import dev.qtune.compiler.lower.MemoryPlan;
 import dev.qtune.compiler.lower.ScheduleConfig;
 import dev.qtune.compiler.lower.TensorStorage;
 import dev.qtune.targets.NativeBuild;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What op emitters share while one module is generated: the graph, its memory plan, the target's
@@ -26,9 +28,12 @@ final class EmitContext {
     final boolean vnni;
     /** Whether the target has the NEON sdot kernel (AArch64 dot product): exact for every 8-bit input and int8 weight. */
     final boolean neon;
+    /** Whether fp32 layers take the fast FMA kernels (x86 SIMD targets) rather than the interpreter's exact order. */
+    final boolean fastFp32;
     private ScheduleConfig schedule;
     private final StringBuilder constants = new StringBuilder();
     private final StringBuilder work = new StringBuilder();
+    private final Set<String> fused = new HashSet<>();
     private int workCount;
     private int constantCount;
     /** Constants with more elements than this are embedded as binary files. */
@@ -38,7 +43,7 @@ final class EmitContext {
     private long colFloats;
     private long wideInput = 1;
 
-    EmitContext(Graph graph, MemoryPlan plan, int lanes, boolean dot8, boolean vnni, boolean neon,
+    EmitContext(Graph graph, MemoryPlan plan, int lanes, boolean dot8, boolean vnni, boolean neon, boolean fastFp32,
                 ScheduleConfig schedule) {
         this.graph = graph;
         this.plan = plan;
@@ -46,7 +51,29 @@ final class EmitContext {
         this.dot8 = dot8;
         this.vnni = vnni;
         this.neon = neon;
+        this.fastFp32 = fastFp32;
         this.schedule = schedule;
+    }
+
+    /** Marks a node whose work another node's kernel does (an activation fused into a store): it emits nothing. */
+    void fuse(Node n) {
+        fused.add(n.name());
+    }
+
+    boolean isFused(Node n) {
+        return fused.contains(n.name());
+    }
+
+    /** Whether two values' buffers may share bytes (the caller's input and output never share with the arena). */
+    boolean mayOverlap(String a, String b) {
+        String ra = plan.root(a);
+        String rb = plan.root(b);
+        Long oa = plan.offsets().get(ra);
+        Long ob = plan.offsets().get(rb);
+        if (oa == null || ob == null) {
+            return buffer(a).equals(buffer(b));
+        }
+        return oa < ob + storage(rb).bytes() && ob < oa + storage(ra).bytes();
     }
 
     TensorStorage storage(String value) {

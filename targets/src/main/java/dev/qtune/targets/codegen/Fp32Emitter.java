@@ -20,6 +20,9 @@ final class Fp32Emitter {
 
     static String conv(Node node, EmitContext ctx) {
         Conv2dNode c = (Conv2dNode) node;
+        if (Fp32FastEmitter.covers(c, ctx)) {
+            return Fp32FastEmitter.conv(c, ctx);
+        }
         TensorStorage x = ctx.storage(c.inputs().get(0));
         TensorStorage y = ctx.storage(c.output());
         Tensor w = ctx.constant(c, c.inputs().get(1));
@@ -44,6 +47,9 @@ final class Fp32Emitter {
         int k = b.shape().dim(g.transB() ? 1 : 0);
         int n = b.shape().dim(g.transB() ? 0 : 1);
         float[] rows = g.transB() ? transpose(b.floats(), n, k) : b.floats();
+        if (ctx.fastFp32) {
+            return Fp32FastEmitter.gemm(g, rows, n, k, ctx);
+        }
         Shape out = ctx.storage(g.output()).shape();
         String bias = "NULL";
         String index = "NULL";

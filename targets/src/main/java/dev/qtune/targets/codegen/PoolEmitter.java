@@ -13,6 +13,10 @@ final class PoolEmitter {
     }
 
     static String maxPool(Node node, EmitContext ctx) {
+        MaxPool2dNode m = (MaxPool2dNode) node;
+        if (Fp32FastEmitter.coversMaxPool(m, ctx)) {
+            return Fp32FastEmitter.maxPool(m, ctx);
+        }
         return pool(node, ((MaxPool2dNode) node).window(), true, false, 0, ctx);
     }
 

@@ -184,4 +184,297 @@ QT_INLINE void qt_softmax_f32(const float *x, float *y, int outer, int len, int 
     }
 }
 
+/*
+ * ---- Fast fp32 kernels (x86 with FMA: AVX2 or AVX-512) ----
+ *
+ * These do not follow the interpreter's order: they multiply-add with FMA (one rounding per step)
+ * and sum a convolution's taps in the order c, ki, kj. Their outputs match the interpreter within
+ * the tolerance stated in docs/codegen.md ("fp32 tolerance"), not bit for bit.
+ *
+ * Convolution (strides SH, SW, dilation 1) as an implicit GEMM over a phase-split padded input:
+ * for each channel and phase (pi, pj) < (SH, SW), plane[a][b] = x[a*SH + pi - PT][b*SW + pj - PL]
+ * (the fill value outside the image), HH x WH elements at a stride of PS floats. Output pixel
+ * (oh, ow) then reads, for tap (ki, kj), plane (ki % SH, kj % SW) at (oh + ki / SH, ow + kj / SW): consecutive
+ * ow read consecutive floats, whatever the stride. The kernels compute a "wide" output of OH rows
+ * of WH pixels (the columns past OW are discarded), so one run of vector loads crosses rows
+ * without a gather: the tap of weight k sits off[k] floats from the pixel's base, a table made at
+ * build time. Register tile: MR output channels (weights broadcast) x NV vectors of wide pixels.
+ */
+#if defined(__AVX512F__)
+typedef __m512 qt_fv;
+#define QT_FLANES 16
+#define qt_fv_set1 _mm512_set1_ps
+#define qt_fv_load _mm512_loadu_ps
+#define qt_fv_store _mm512_storeu_ps
+#define qt_fv_fma _mm512_fmadd_ps
+#define qt_fv_max _mm512_max_ps
+#define qt_fv_min _mm512_min_ps
+#define QT_FAST_FP32 1
+#elif defined(__AVX2__) && defined(__FMA__)
+typedef __m256 qt_fv;
+#define QT_FLANES 8
+#define qt_fv_set1 _mm256_set1_ps
+#define qt_fv_load _mm256_loadu_ps
+#define qt_fv_store _mm256_storeu_ps
+#define qt_fv_fma _mm256_fmadd_ps
+#define qt_fv_max _mm256_max_ps
+#define qt_fv_min _mm256_min_ps
+#define QT_FAST_FP32 1
+#endif
+
+#if defined(QT_FAST_FP32)
+
+/*
+ * Register tiles are fixed-size arrays indexed by constants once the loops unroll, so GCC keeps
+ * them in registers (a variable-length array would live on the stack): MR <= QT_F_MR, NV <= QT_F_NV.
+ */
+#define QT_F_MR 8
+#define QT_F_NV 4
+
+/* Writes the C x SH x SW phase planes of x (NCHW, C x H x W) for a layer of strides (SH, SW) into xp. */
+QT_INLINE void qt_f32_phases(const float *x, int C, int H, int W, int SH, int SW, int PT, int PL, int HH, int WH,
+                             int PS, float fill, float *xp) {
+    for (int c = 0; c < C; c++) {
+        const float *xc = x + (size_t) c * H * W;
+        for (int pi = 0; pi < SH; pi++) {
+            for (int pj = 0; pj < SW; pj++) {
+                float *plane = xp + ((size_t) (c * SH + pi) * SW + pj) * PS;
+                for (int a = 0; a < HH; a++) {
+                    const int ih = a * SH + pi - PT;
+                    float *row = plane + (size_t) a * WH;
+                    if (ih < 0 || ih >= H) {
+                        for (int b = 0; b < WH; b++) {
+                            row[b] = fill;
+                        }
+                        continue;
+                    }
+                    const float *xr = xc + (size_t) ih * W;
+                    if (SW == 1) {
+                        /* b - PL in [0, W): a copy between two runs of the fill value */
+                        const int b0 = PL < WH ? PL : WH;
+                        const int b1 = W + PL < WH ? W + PL : WH;
+                        for (int b = 0; b < b0; b++) {
+                            row[b] = fill;
+                        }
+                        memcpy(row + b0, xr + (b0 - PL), sizeof(float) * (size_t) (b1 - b0));
+                        for (int b = b1; b < WH; b++) {
+                            row[b] = fill;
+                        }
+                    } else {
+                        /* b in [b0, b1) reads iw = b*SW + pj - PL in [0, W) */
+                        int b0 = PL - pj > 0 ? (PL - pj + SW - 1) / SW : 0;
+                        int b1 = W - 1 + PL - pj >= 0 ? (W - 1 + PL - pj) / SW + 1 : 0;
+                        b0 = b0 < WH ? b0 : WH;
+                        b1 = b1 < WH ? (b1 > b0 ? b1 : b0) : WH;
+                        for (int b = 0; b < b0; b++) {
+                            row[b] = fill;
+                        }
+                        for (int b = b0; b < b1; b++) {
+                            row[b] = xr[b * SW + pj - PL];
+                        }
+                        for (int b = b1; b < WH; b++) {
+                            row[b] = fill;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/*
+ * MR output channels x wide pixels [j0, j1): yw[r][j] = bias[r] + sum over k < K of wp[k*MR + r] *
+ * xp[off[k] + j], NV vectors of pixels at a time (a last partial tile runs into yw's padding),
+ * clamped to [lo, hi] when CLAMP (max then min, NaN kept as Java's Math.max/min keep it).
+ */
+QT_INLINE void qt_f32_panel(const float *xp, const int32_t *off, int K, const float *wp, const float *bias,
+                            float *yw, int j0, int j1, int NWP, int MR, int NV, int CLAMP, float lo, float hi) {
+    for (int j = j0; j < j1; j += NV * QT_FLANES) {
+        qt_fv acc[QT_F_MR][QT_F_NV];
+#pragma GCC unroll 16
+        for (int r = 0; r < MR; r++) {
+#pragma GCC unroll 4
+            for (int v = 0; v < NV; v++) {
+                acc[r][v] = qt_fv_set1(bias[r]);
+            }
+        }
+        const float *xj = xp + j;
+        for (int k = 0; k < K; k++) {
+            const float *b = xj + off[k];
+            qt_fv bv[QT_F_NV];
+#pragma GCC unroll 4
+            for (int v = 0; v < NV; v++) {
+                bv[v] = qt_fv_load(b + v * QT_FLANES);
+            }
+#pragma GCC unroll 16
+            for (int r = 0; r < MR; r++) {
+                const qt_fv a = qt_fv_set1(wp[(size_t) k * MR + r]);
+#pragma GCC unroll 4
+                for (int v = 0; v < NV; v++) {
+                    acc[r][v] = qt_fv_fma(a, bv[v], acc[r][v]);
+                }
+            }
+        }
+#pragma GCC unroll 16
+        for (int r = 0; r < MR; r++) {
+#pragma GCC unroll 4
+            for (int v = 0; v < NV; v++) {
+                qt_fv o = acc[r][v];
+                if (CLAMP) {
+                    o = qt_fv_min(qt_fv_set1(hi), qt_fv_max(qt_fv_set1(lo), o));
+                }
+                qt_fv_store(yw + (size_t) r * NWP + j + v * QT_FLANES, o);
+            }
+        }
+    }
+}
+
+/* Copies rows [m0, m1) of the wide output (OH rows of WH pixels, rows NWP apart) to y (NCHW, OH x OW per channel). */
+QT_INLINE void qt_f32_compact(const float *yw, float *y, int m0, int m1, int OH, int OW, int WH, int NWP) {
+    for (int m = m0; m < m1; m++) {
+        for (int oh = 0; oh < OH; oh++) {
+            memcpy(y + ((size_t) m * OH + oh) * OW, yw + (size_t) m * NWP + (size_t) oh * WH, sizeof(float) * (size_t) OW);
+        }
+    }
+}
+
+/*
+ * The panels [p0, p1) of a group-1 convolution: panel p holds output channels [p*MR, p*MR + MR)
+ * (the last one MRT = M % MR channels; MRT is 0 when MR divides M) with weights packed [K][MR] from
+ * w + p*MR*K. The input (phase planes, or x itself) is in xp. Wide pixels run in blocks of NB so
+ * that a block of the input stays in cache across the panels. The wide output goes to yw, then
+ * (COMPACT) to y; without COMPACT, yw is y (no extra columns, NWP = OH * OW).
+ */
+QT_INLINE void qt_conv_f32_fast_part(const float *xp, const int32_t *off, const float *w, const float *bias, float *yw,
+                                     float *y, int M, int K, int OH, int OW, int WH, int NWP, int NB, int MR, int MRT,
+                                     int NV, int COMPACT, int CLAMP, float lo, float hi, int p0, int p1) {
+    const int full = M / MR;
+    const int nw = OH * WH;
+    for (int jb = 0; jb < nw; jb += NB) {
+        const int je = jb + NB < nw ? jb + NB : nw;
+        for (int p = p0; p < p1; p++) {
+            const int m0 = p * MR;
+            if (p < full) {
+                qt_f32_panel(xp, off, K, w + (size_t) m0 * K, bias + m0, yw + (size_t) m0 * NWP, jb, je, NWP, MR, NV,
+                             CLAMP, lo, hi);
+            } else if (MRT > 0) {
+                qt_f32_panel(xp, off, K, w + (size_t) m0 * K, bias + m0, yw + (size_t) m0 * NWP, jb, je, NWP, MRT, NV,
+                             CLAMP, lo, hi);
+            }
+        }
+    }
+    if (COMPACT) {
+        const int m1 = p1 * MR < M ? p1 * MR : M;
+        qt_f32_compact(yw, y, p0 * MR, m1, OH, OW, WH, NWP);
+    }
+}
+
+/*
+ * Depthwise channels [c0, c1) (one output channel per input channel): yw[c][j] = bias[c] + sum
+ * over taps t of w[c*T + t] * xp[c*CS + off[t] + j], NV vectors at a time, clamped to [lo, hi]
+ * when CLAMP, then compacted to y.
+ */
+QT_INLINE void qt_depthwise_f32_fast_part(const float *xp, const int32_t *off, int T, int CS, const float *w,
+                                          const float *bias, float *yw, float *y, int OH, int OW, int WH, int NWP,
+                                          int NV, int CLAMP, float lo, float hi, int c0, int c1) {
+    const int NW = OH * WH;
+    for (int c = c0; c < c1; c++) {
+        const float *xc = xp + (size_t) c * CS;
+        float *yc = yw + (size_t) c * NWP;
+        for (int j0 = 0; j0 < NW; j0 += NV * QT_FLANES) {
+            qt_fv acc[QT_F_NV];
+#pragma GCC unroll 8
+            for (int v = 0; v < NV; v++) {
+                acc[v] = qt_fv_set1(bias[c]);
+            }
+#pragma GCC unroll 49
+            for (int t = 0; t < T; t++) {
+                const qt_fv a = qt_fv_set1(w[c * T + t]);
+                const float *b = xc + off[t] + j0;
+#pragma GCC unroll 8
+                for (int v = 0; v < NV; v++) {
+                    acc[v] = qt_fv_fma(a, qt_fv_load(b + v * QT_FLANES), acc[v]);
+                }
+            }
+#pragma GCC unroll 8
+            for (int v = 0; v < NV; v++) {
+                qt_fv o = acc[v];
+                if (CLAMP) {
+                    o = qt_fv_min(qt_fv_set1(hi), qt_fv_max(qt_fv_set1(lo), o));
+                }
+                qt_fv_store(yc + j0 + v * QT_FLANES, o);
+            }
+        }
+        qt_f32_compact(yw, y, c, c + 1, OH, OW, WH, NWP);
+    }
+}
+
+/*
+ * Max pool over the phase planes of its input (written with fill -inf), vectorised over wide
+ * pixels: yw[c][j] = max over taps of xp[c*CS + off[t] + j], then compacted. vmaxps differs from
+ * Java's Math.max on NaN and signed zeros only.
+ */
+QT_INLINE void qt_max_pool_f32_fast_part(const float *xp, const int32_t *off, int T, int CS, float *yw, float *y,
+                                         int OH, int OW, int WH, int NWP, int c0, int c1) {
+    const int NW = OH * WH;
+    for (int c = c0; c < c1; c++) {
+        const float *xc = xp + (size_t) c * CS;
+        float *yc = yw + (size_t) c * NWP;
+        for (int j0 = 0; j0 < NW; j0 += QT_FLANES) {
+            qt_fv acc = qt_fv_load(xc + off[0] + j0);
+#pragma GCC unroll 9
+            for (int t = 1; t < T; t++) {
+                acc = qt_fv_max(acc, qt_fv_load(xc + off[t] + j0));
+            }
+            qt_fv_store(yc + j0, acc);
+        }
+        qt_f32_compact(yw, y, c, c + 1, OH, OW, WH, NWP);
+    }
+}
+
+/*
+ * y[i][0..n) = alpha * (a[i] x b)[0..n) + beta * bias (as qt_gemm_f32), with FMA: NV vectors of n
+ * at a time, then a scalar tail.
+ */
+QT_INLINE void qt_gemm_f32_fast(const float *a, const float *b, const float *bias, const int32_t *bias_index, float *y,
+                                int m, int n, int k, float alpha, float beta, int NV) {
+    for (int i = 0; i < m; i++) {
+        const float *ar = a + (size_t) i * k;
+        float *yr = y + (size_t) i * n;
+        int j0 = 0;
+        for (; j0 + NV * QT_FLANES <= n; j0 += NV * QT_FLANES) {
+            qt_fv acc[QT_F_NV];
+#pragma GCC unroll 8
+            for (int v = 0; v < NV; v++) {
+                acc[v] = qt_fv_set1(0.0f);
+            }
+            for (int p = 0; p < k; p++) {
+                const qt_fv av = qt_fv_set1(ar[p]);
+                const float *br = b + (size_t) p * n + j0;
+#pragma GCC unroll 8
+                for (int v = 0; v < NV; v++) {
+                    acc[v] = qt_fv_fma(av, qt_fv_load(br + v * QT_FLANES), acc[v]);
+                }
+            }
+#pragma GCC unroll 8
+            for (int v = 0; v < NV; v++) {
+                qt_fv_store(yr + j0 + v * QT_FLANES, acc[v]);
+            }
+        }
+        for (int j = j0; j < n; j++) {
+            float s = 0.0f;
+            for (int p = 0; p < k; p++) {
+                s = fmaf(ar[p], b[(size_t) p * n + j], s);
+            }
+            yr[j] = s;
+        }
+        for (int j = 0; j < n; j++) {
+            const float v = alpha != 1.0f ? yr[j] * alpha : yr[j];
+            yr[j] = bias ? v + beta * bias[bias_index[(size_t) i * n + j]] : v;
+        }
+    }
+}
+
+#endif
+
 #endif

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
@@ -139,12 +140,22 @@ public final class NativeBuild {
             throw new QtuneException("cannot write the sources of a native build under " + root + ": "
                     + CacheDir.reason(e), e);
         }
+        Optional<SharedParts.Parts> parts = SharedParts.prepare(target, files, flags, cc, root);
+        Path pch = parts.flatMap(SharedParts.Parts::pch).map(tmp::resolve).orElse(null);
         List<String> command = new ArrayList<>();
         command.add(cc.executable().toString());
         command.addAll(flags);
+        if (pch != null && linkOrCopy(parts.get().dir().resolve(pch.getFileName()), pch)) {
+            command.add("-Winvalid-pch"); // a precompiled header the compiler cannot use shows as a warning
+        }
         command.add("-o");
         command.add(EXECUTABLE);
-        files.keySet().stream().filter(n -> n.endsWith(".c")).forEach(command::add);
+        for (String n : files.keySet()) {
+            if (n.endsWith(".c")) {
+                command.add(parts.isPresent() && !n.equals(SharedParts.MAIN)
+                        ? parts.get().dir().resolve(n.replace(".c", ".o")).toString() : n);
+            }
+        }
         command.add("-lm");
         Duration timeout = timeout();
         ProcessResult r;
@@ -161,6 +172,9 @@ public final class NativeBuild {
         }
         String warnings = r.stderr();
         try {
+            if (pch != null) {
+                Files.deleteIfExists(pch); // tens of megabytes, kept once in the shared parts
+            }
             Files.writeString(tmp.resolve(COMMAND_FILE), String.join(" ", command) + "\n", StandardCharsets.UTF_8);
             Files.writeString(tmp.resolve(WARNINGS_FILE), warnings, StandardCharsets.UTF_8);
             CacheEntry.seal(tmp);
@@ -172,6 +186,22 @@ public final class NativeBuild {
         LOG.debug("native build {} for {}: compiled in {} s{}", hash.substring(0, 12), target.name(),
                 String.format(Locale.ROOT, "%.2f", r.seconds()), warnings.isEmpty() ? "" : " (with warnings)");
         return new CompiledModule(dir.resolve(EXECUTABLE), hash, r.seconds(), false, cc.version(), flags, warnings);
+    }
+
+    /** Hard-links (or, across file systems, copies) a shared part into a build folder; false if neither works. */
+    private static boolean linkOrCopy(Path from, Path to) {
+        try {
+            Files.createLink(to, from);
+            return true;
+        } catch (IOException | UnsupportedOperationException e) {
+            try {
+                Files.copy(from, to);
+                return true;
+            } catch (IOException e2) {
+                LOG.debug("cannot use the precompiled header {}: {}", from, e2.toString());
+                return false;
+            }
+        }
     }
 
     /** Keeps the sources of a failed build in {@code native/failed/<hash>} for inspection (the last failure wins). */

@@ -14,6 +14,11 @@
 #ifndef QTUNE_KERNELS_H
 #define QTUNE_KERNELS_H
 
+/* clock_gettime for the module's timing; defined here, before any system header, so that the precompiled header agrees */
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 199309L
+#endif
+
 #include <math.h>
 #include <stddef.h>
 #include <stdint.h>

@@ -26,6 +26,20 @@ class WideAccumulationTest {
     }
 
     @Test
+    void theBoundIsPerOutputRow() {
+        // 576 weights per output: the largest is 127, but their magnitudes sum to 576 * 40.
+        int k = 576;
+        int[] w = new int[2 * k];
+        java.util.Arrays.fill(w, 40);
+        w[0] = 127;
+        w[k] = -127;
+        assertFalse(WideAccumulation.needed(k, DType.I16, w, new int[] {1000, -1000}),
+                "32768 * sum|w| + |b| fits int32 although 576 * 32768 * 127 does not");
+        java.util.Arrays.fill(w, k, 2 * k, 120);
+        assertTrue(WideAccumulation.needed(k, DType.I16, w, null), "the second output's row does not fit");
+    }
+
+    @Test
     void sixteenBitConvolutionIsExactWhereInt32WouldOverflow() {
         int c = 64;
         int oc = 3;

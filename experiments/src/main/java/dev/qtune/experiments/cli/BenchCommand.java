@@ -46,15 +46,24 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * `qtune bench`: the peer benchmark. For each shared model (and with --zoo ResNet-18 and
- * MobileNetV2), batch 1, at 1 and 2 threads: qtune fp32 and qtune int8 native code on this host's
- * best target, ONNX Runtime on the same fp32 ONNX file and on qtune's QDQ export; then the int8
- * throughput of ResNet-18's three largest convolutions against this host's int8 peak.
+ * MobileNetV2), batch 1, at 1 and 2 threads: qtune fp32, int16-activation and int8 native code on
+ * this host's best target (or --target), ONNX Runtime on the same fp32 ONNX file and on qtune's QDQ
+ * export; then the throughput of ResNet-18's three largest convolutions in each precision against
+ * this host's measured peak for that precision.
  */
-@Command(name = "bench", description = "Peer benchmark: qtune fp32/int8 native code against ONNX Runtime (fp32 and qtune's QDQ export).")
+@Command(name = "bench", description = "Peer benchmark: qtune fp32/int16/int8 native code against ONNX Runtime (fp32 and qtune's QDQ export).")
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--qconfig", defaultValue = "experiments/qconfigs/int8_kl.yaml", paramLabel = "FILE",
             description = "Quantization config of the int8 runs (default: ${DEFAULT-VALUE}).")
     Path qconfig;
+
+    @Option(names = "--qconfig16", defaultValue = "experiments/qconfigs/w8a16.yaml", paramLabel = "FILE",
+            description = "Quantization config of the int16 runs (default: ${DEFAULT-VALUE}).")
+    Path qconfig16;
+
+    @Option(names = "--target", paramLabel = "T",
+            description = "Target to build for (default: this host's best; e.g. x86-avx2 on a VNNI host).")
+    String targetName;
 
     @Option(names = "--threads", split = ",", defaultValue = "1,2", description = "Thread counts (default: ${DEFAULT-VALUE}).")
     List<Integer> threads;
@@ -74,8 +83,13 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        Target target = bestTarget();
+        Target target = targetName == null ? bestTarget() : Targets.byName(targetName);
+        if (HostCpu.detect().runMode(target) != RunMode.NATIVE) {
+            throw new IllegalArgumentException("--target " + target.name() + " cannot run natively on this host: "
+                    + HostCpu.detect().whyNot(target));
+        }
         QuantConfig config = QuantConfigReader.read(inProject(qconfig));
+        QuantConfig config16 = QuantConfigReader.read(inProject(qconfig16));
         List<Subject> subjects = new ArrayList<>(List.of(
                 new Subject("mlp_mnist", inProject(Path.of("models/mlp_mnist.onnx")), "mnist"),
                 new Subject("lenet5_mnist", inProject(Path.of("models/lenet5_mnist.onnx")), "mnist"),
@@ -86,36 +100,44 @@ final class BenchCommand implements Callable<Integer> {
                 subjects.add(new Subject(p.getFileName().toString().replace(".onnx", ""), p, null));
             }
         }
-        out.printf("# qtune bench: host %s, target %s, config %s, batch 1%n%n", HostCpu.detect().modelName(),
-                target.name(), qconfig);
-        out.println("| model | threads | qtune fp32 ms | qtune int8 ms | ORT fp32 ms | ORT QDQ ms | int8 / ORT QDQ | int8 / ORT fp32 | fp32 / int8 |");
-        out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        out.printf("# qtune bench: host %s, target %s, int8 %s, int16 %s, batch 1%n%n", HostCpu.detect().modelName(),
+                target.name(), qconfig, qconfig16);
+        out.println("| model | threads | qtune fp32 ms | qtune int16 ms | qtune int8 ms | ORT fp32 ms | ORT QDQ ms "
+                + "| int8 / ORT QDQ | fp32 / ORT fp32 | fp32 / int8 |");
+        out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         out.flush();
         for (Subject s : subjects) {
             Graph fp32 = PassPipeline.prerequisites().run(OnnxImporter.load(s.file));
             QuantizedModel q = quantize(s, fp32, config);
             Path qdq = work.resolve(s.name + ".qdq.onnx");
             QdqExporter.write(q, qdq);
-            NativeModel nf = NativeModel.build(CModuleEmitter.emit(fp32, target, ScheduleConfig.EMPTY), target,
-                    CalibrationCache.defaultDir(), List.of());
-            NativeModel ni = NativeModel.build(CModuleEmitter.emit(q.realized(), target, ScheduleConfig.EMPTY), target,
-                    CalibrationCache.defaultDir(), List.of());
+            NativeModel nf = build(fp32, target);
+            NativeModel n16 = build(quantize(s, fp32, config16).realized(), target);
+            NativeModel ni = build(q.realized(), target);
             float[] sample = sample(fp32);
             for (int t : threads) {
-                double f = nativeMs(nf, t, false).medianMs();
-                BenchResult ib = nativeMs(ni, t, s.name.equals("resnet18"));
+                boolean layers = s.name.equals("resnet18") && t == 1;
+                BenchResult fb = nativeMs(nf, t, layers);
+                BenchResult b16 = nativeMs(n16, t, layers);
+                BenchResult ib = nativeMs(ni, t, layers);
+                double f = fb.medianMs();
                 double i = ib.medianMs();
                 double of = ortMs(s.file, t, sample);
                 double oq = ortMs(qdq, t, sample);
-                out.printf("| %s | %d | %.3f | %.3f | %.3f | %.3f | %.2f | %.2f | %.2f |%n", s.name, t, f, i, of, oq,
-                        i / oq, i / of, f / i);
+                out.printf("| %s | %d | %.3f | %.3f | %.3f | %.3f | %.3f | %.2f | %.2f | %.2f |%n", s.name, t, f,
+                        b16.medianMs(), i, of, oq, i / oq, f / of, f / i);
                 out.flush();
-                if (s.name.equals("resnet18") && t == 1) {
-                    largestConvs(out, fp32, ib, target);
+                if (layers) {
+                    largestConvs(out, fp32, fb, b16, ib, target);
                 }
             }
         }
         return 0;
+    }
+
+    private static NativeModel build(Graph g, Target target) {
+        return NativeModel.build(CModuleEmitter.emit(g, target, ScheduleConfig.EMPTY), target, CalibrationCache.defaultDir(),
+                List.of());
     }
 
     /**
@@ -181,17 +203,26 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** GMAC/s of the three convolutions with the most MACs, against this host's measured int8 peak. */
-    private static void largestConvs(PrintWriter out, Graph fp32, BenchResult b, Target target) {
+    /** GMAC/s of the three convolutions with the most MACs in fp32, int16 and int8, against this host's measured peaks. */
+    private static void largestConvs(PrintWriter out, Graph fp32, BenchResult f, BenchResult i16, BenchResult i8,
+                                     Target target) {
         PeakResult peak = PeakBenchmark.measure(target, CalibrationCache.defaultDir());
         List<LayerStats> convs = ModelSummary.of(fp32).layers().stream().filter(l -> l.op().equals("Conv"))
                 .sorted(Comparator.comparingLong(LayerStats::macs).reversed()).limit(3).toList();
+        out.printf("%n| layer (1 thread) | MACs | fp32 | int16 | int8 |%n| --- | --- | --- | --- | --- |%n");
         for (LayerStats l : convs) {
-            double ms = b.layers().stream().filter(x -> x.name().equals(l.name())).mapToDouble(BenchResult.LayerTime::ms)
-                    .findFirst().orElse(Double.NaN);
-            double gmacs = l.macs() / (ms * 1e6);
-            out.printf("|   %s (%,d MACs) | 1 | | %.3f ms = %.1f GMAC/s (%.0f%% of int8 peak %.1f GMAC/s, %s) | | | | | |%n",
-                    l.name(), l.macs(), ms, gmacs, 100 * gmacs / peak.int8Gmacs(), peak.int8Gmacs(), peak.int8Instruction());
+            out.printf("| %s | %,d | %s | %s | %s |%n", l.name(), l.macs(), share(l, f, peak.fp32Gmacs()),
+                    share(l, i16, peak.int16Gmacs()), share(l, i8, peak.int8Gmacs()));
         }
+        out.printf("%nPeaks, one core (`qtune targets --peak`): fp32 %.1f, int16 %.1f, int8 %.1f GMAC/s (%s).%n%n",
+                peak.fp32Gmacs(), peak.int16Gmacs(), peak.int8Gmacs(), peak.int8Instruction());
+    }
+
+    /** "ms = GMAC/s (share of peak)" of one layer in one run. */
+    private static String share(LayerStats l, BenchResult b, double peak) {
+        double ms = b.layers().stream().filter(x -> x.name().equals(l.name())).mapToDouble(BenchResult.LayerTime::ms)
+                .findFirst().orElse(Double.NaN);
+        double gmacs = l.macs() / (ms * 1e6);
+        return String.format("%.3f ms = %.1f GMAC/s (%.0f%%)", ms, gmacs, 100 * gmacs / peak);
     }
 }

@@ -86,13 +86,17 @@ class NativeFp32KernelTest {
      * Layers that reach each path of the fast kernels: a 1x1 layer reading its input in place and
      * writing its output in place (pixels a multiple of 32), one with stride 2 that writes in place,
      * a Clip (ReLU6) and a Relu fused into the store, depthwise with a fused Clip at stride 2, a
-     * 7x7 stride-2 first layer of 3 channels, and one wide enough for several pixel blocks.
+     * 7x7 stride-2 first layer of 3 channels, one wide enough for several pixel blocks, and layers
+     * with few pixels that take the channel-vector kernel ("cv"; 1x1 in place, a partial channel
+     * block, a partial pixel tile).
      */
     static Stream<Arguments> layers() {
         String[] layers = {
             "c=16 oc=24 k=1 h=8 w=8 s=1 p=0 act=none", "c=16 oc=24 k=1 h=16 w=16 s=2 p=0 act=relu",
             "c=8 oc=20 k=3 h=9 w=11 s=1 p=1 act=clip", "c=12 oc=12 k=3 h=15 w=13 s=2 p=1 act=clip dw",
-            "c=3 oc=16 k=7 h=23 w=23 s=2 p=3 act=relu", "c=64 oc=8 k=3 h=40 w=40 s=1 p=1 act=none"};
+            "c=3 oc=24 k=7 h=23 w=23 s=2 p=3 act=relu", "c=64 oc=8 k=3 h=40 w=40 s=1 p=1 act=none",
+            "c=32 oc=64 k=3 h=7 w=7 s=1 p=1 act=relu cv", "c=24 oc=96 k=1 h=7 w=7 s=1 p=0 act=clip cv",
+            "c=16 oc=60 k=3 h=14 w=14 s=2 p=1 act=none cv"};
         return NativeTargets.names().flatMap(t -> Stream.of(layers).map(l -> Arguments.of(t, l)));
     }
 
@@ -110,6 +114,7 @@ class NativeFp32KernelTest {
         int oc = v.get("oc");
         int k = v.get("k");
         int group = layer.endsWith(" dw") ? c : 1;
+        boolean cv = layer.endsWith(" cv");
         Window2d win = new Window2d(k, k, v.get("s"), v.get("s"), v.get("p"), v.get("p"), v.get("p"), v.get("p"), 1, 1);
         List<Node> nodes = new ArrayList<>();
         nodes.add(new Conv2dNode("conv", List.of("x", "w", "b"), "c", win, group));
@@ -133,7 +138,11 @@ class NativeFp32KernelTest {
         int per = g.inputs().get(0).type().shape().bind(1).numel();
         float[] x = NativeKernelPropertyTest.uniform(3, SAMPLES * per);
         float[] expected = new Fp32Interpreter(g).run(x, SAMPLES).floats();
-        NativeModel m = NativeModel.build(CModuleEmitter.emit(g, target, ScheduleConfig.EMPTY), target, cache, List.of());
+        CModule module = CModuleEmitter.emit(g, target, ScheduleConfig.EMPTY);
+        if (CModuleEmitter.fastFp32(target)) {
+            assertEquals(cv, module.sources().get(CModuleEmitter.MODEL_FILE).contains("qt_conv_f32_cv_part("), layer);
+        }
+        NativeModel m = NativeModel.build(module, target, cache, List.of());
         assertEquals("", m.compiled().warnings(), "compiler warnings, " + layer);
         for (int threads = 1; threads <= 2; threads++) {
             InferResult out = m.infer(x, SAMPLES, threads, NativeModel.defaultTimeout());

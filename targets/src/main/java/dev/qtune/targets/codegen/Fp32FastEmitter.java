@@ -11,6 +11,7 @@ import dev.qtune.compiler.ir.Tensor;
 import dev.qtune.compiler.ir.Window2d;
 import dev.qtune.compiler.lower.TensorStorage;
 import dev.qtune.compiler.pass.Broadcast;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -27,6 +28,15 @@ final class Fp32FastEmitter {
     private static final int AVX2_NV = 2;
     private static final int AVX512_MR = 8;
     private static final int AVX512_NV = 2;
+    /** The channel-vector kernel: pixels per tile (24 / 12 accumulators) and vectors of channels. */
+    private static final int AVX512_CV_MR = 12;
+    private static final int AVX2_CV_MR = 6;
+    private static final int CV_NV = 2;
+    /**
+     * Its transposed store, as a share of the work: it is chosen when the panel kernel would compute
+     * more than this much more (extra columns, partial vectors) than the channel-vector one.
+     */
+    private static final double CV_STORE_COST = 0.12;
     private static final int DEPTHWISE_NV = 4;
     private static final int GEMM_NV = 4;
     /** Floats of input (K x pixels) a block of wide pixels may read: about 256 KiB, so it stays in L2 across panels. */
@@ -99,6 +109,12 @@ final class Fp32FastEmitter {
         int nv = wide ? AVX512_NV : AVX2_NV;
         int tile = nv * ctx.lanes;
         Planes p = Planes.of(win, y.height(), y.width(), tile);
+        int block = CV_NV * ctx.lanes;
+        double panelWork = (double) p.nwp() / y.spatial();
+        double channelWork = (double) roundUp(m, block) / m;
+        if (channelWork + CV_STORE_COST < panelWork) {
+            return channelVectors(c, x, y, w, bias, act, p, ctx);
+        }
         int taps = win.kernelH() * win.kernelW();
         int k = x.channels() * taps;
         // A 1x1, stride-1, unpadded layer whose pixels fill whole tiles reads its input in place.
@@ -125,6 +141,53 @@ final class Fp32FastEmitter {
         String work = ctx.work(call);
         return (pointwise ? "" : p.phases(ctx.floats(c.inputs().get(0)), x, win, "0.0f"))
                 + String.format("    qt_parallel(%s, in, out, %d);%n", work, (m + mr - 1) / mr);
+    }
+
+    /**
+     * The channel-vector kernel (qt_conv_f32_cv_part): output channels in vectors, pixels broadcast,
+     * only real pixels computed. Chosen where the wide rows and whole vectors of pixels would compute
+     * more extra columns than the transposed store costs (small images: 7x7, 14x14).
+     */
+    private static String channelVectors(Conv2dNode c, TensorStorage x, TensorStorage y, float[] w, float[] bias,
+                                         Activation act, Planes p, EmitContext ctx) {
+        Window2d win = c.window();
+        int m = y.channels();
+        int block = CV_NV * ctx.lanes;
+        int mr = ctx.lanes >= 16 ? AVX512_CV_MR : AVX2_CV_MR;
+        int taps = win.kernelH() * win.kernelW();
+        int k = x.channels() * taps;
+        boolean pointwise = taps == 1 && win.strideH() == 1 && win.strideW() == 1 && win.padTop() == 0
+                && win.padLeft() == 0 && !ctx.mayOverlap(c.inputs().get(0), act.output());
+        int channelStride = pointwise ? x.spatial() : p.channelStride();
+        int[] off = new int[k];
+        for (int ch = 0; ch < x.channels(); ch++) {
+            for (int t = 0; t < taps; t++) {
+                off[ch * taps + t] = ch * channelStride + (pointwise ? 0 : p.tapOffsets()[t]);
+            }
+        }
+        int[] pix = new int[y.spatial()];
+        for (int oh = 0; oh < y.height(); oh++) {
+            for (int ow = 0; ow < y.width(); ow++) {
+                pix[oh * y.width() + ow] = oh * (pointwise ? y.width() : p.wh()) + ow;
+            }
+        }
+        int blocks = (m + block - 1) / block;
+        float[] packed = new float[blocks * block * k];
+        for (int o = 0; o < m; o++) {
+            for (int kk = 0; kk < k; kk++) {
+                packed[((o / block) * k + kk) * block + o % block] = w[o * k + kk];
+            }
+        }
+        if (!pointwise) {
+            ctx.needColFloats(roundUp((long) x.channels() * p.channelStride(), ALIGN_FLOATS));
+        }
+        String call = String.format("    qt_conv_f32_cv_part(%s, %s, %s, %s, %s, %s, %d, %d, %d, %d, %d, %d, %s, w0, w1);%n",
+                pointwise ? ctx.floats(c.inputs().get(0)) : "qt_col", ctx.declare("int32_t", off),
+                ctx.declare("int32_t", pix), ctx.declare(packed), ctx.declare(Arrays.copyOf(bias, blocks * block)),
+                ctx.floats(act.output()), m, k, y.spatial(), mr, y.spatial() % mr, CV_NV, act.args());
+        String work = ctx.work(call);
+        return (pointwise ? "" : p.phases(ctx.floats(c.inputs().get(0)), x, win, "0.0f"))
+                + String.format("    qt_parallel(%s, in, out, %d);%n", work, blocks);
     }
 
     private static String depthwise(Conv2dNode c, TensorStorage x, TensorStorage y, float[] w, float[] bias,

@@ -226,10 +226,12 @@ typedef __m256 qt_fv;
 
 /*
  * Register tiles are fixed-size arrays indexed by constants once the loops unroll, so GCC keeps
- * them in registers (a variable-length array would live on the stack): MR <= QT_F_MR, NV <= QT_F_NV.
+ * them in registers (a variable-length array would live on the stack): MR <= QT_F_MR (QT_F_CVR for
+ * the channel-vector tile), NV <= QT_F_NV.
  */
 #define QT_F_MR 8
 #define QT_F_NV 4
+#define QT_F_CVR 12
 
 /* Writes the C x SH x SW phase planes of x (NCHW, C x H x W) for a layer of strides (SH, SW) into xp. */
 QT_INLINE void qt_f32_phases(const float *x, int C, int H, int W, int SH, int SW, int PT, int PL, int HH, int WH,
@@ -366,6 +368,86 @@ QT_INLINE void qt_conv_f32_fast_part(const float *xp, const int32_t *off, const 
     if (COMPACT) {
         const int m1 = p1 * MR < M ? p1 * MR : M;
         qt_f32_compact(yw, y, p0 * MR, m1, OH, OW, WH, NWP);
+    }
+}
+
+/*
+ * The other orientation, for layers with few pixels (the extra columns of wide rows and the
+ * rounding of pixels to vectors would waste a quarter or more of the work there): NV vectors of
+ * output channels x MR pixels in registers. Weights are packed [M/(NV*L)][K][NV*L] (channels
+ * padded with zeros to whole vectors), each step loads NV weight vectors and broadcasts MR input
+ * values, so only real pixels are computed. Pixel p of the output reads plane offset pix[p]
+ * (its (oh, ow) in wide coordinates); a tile is written to y (NCHW) through a small transposed
+ * buffer.
+ */
+QT_INLINE void qt_f32_cv_tile(const float *xp, const int32_t *off, int K, const float *wb, const float *bias,
+                              const int32_t *pix, float *y, int P, int m0, int M, int p0, int MR, int NV, int CLAMP,
+                              float lo, float hi) {
+    qt_fv acc[QT_F_CVR][QT_F_NV];
+    const float *xr[QT_F_CVR];
+#pragma GCC unroll 16
+    for (int r = 0; r < MR; r++) {
+        xr[r] = xp + pix[p0 + r];
+#pragma GCC unroll 4
+        for (int v = 0; v < NV; v++) {
+            acc[r][v] = qt_fv_load(bias + m0 + v * QT_FLANES);
+        }
+    }
+    for (int k = 0; k < K; k++) {
+        qt_fv wv[QT_F_NV];
+#pragma GCC unroll 4
+        for (int v = 0; v < NV; v++) {
+            wv[v] = qt_fv_load(wb + ((size_t) k * NV + v) * QT_FLANES);
+        }
+        const int o = off[k];
+#pragma GCC unroll 16
+        for (int r = 0; r < MR; r++) {
+            const qt_fv a = qt_fv_set1(xr[r][o]);
+#pragma GCC unroll 4
+            for (int v = 0; v < NV; v++) {
+                acc[r][v] = qt_fv_fma(a, wv[v], acc[r][v]);
+            }
+        }
+    }
+    float buf[QT_F_CVR][QT_F_NV * QT_FLANES] __attribute__((aligned(64)));
+#pragma GCC unroll 16
+    for (int r = 0; r < MR; r++) {
+#pragma GCC unroll 4
+        for (int v = 0; v < NV; v++) {
+            qt_fv o = acc[r][v];
+            if (CLAMP) {
+                o = qt_fv_min(qt_fv_set1(hi), qt_fv_max(qt_fv_set1(lo), o));
+            }
+            qt_fv_store(buf[r] + v * QT_FLANES, o);
+        }
+    }
+    const int mn = M - m0 < NV * QT_FLANES ? M - m0 : NV * QT_FLANES;
+    for (int c = 0; c < mn; c++) {
+        float *yc = y + (size_t) (m0 + c) * P + p0;
+#pragma GCC unroll 16
+        for (int r = 0; r < MR; r++) {
+            yc[r] = buf[r][c];
+        }
+    }
+}
+
+/*
+ * Channel blocks [b0, b1) of NV*L output channels of a group-1 convolution over all P output
+ * pixels, MR at a time (the last MRT = P % MR). bias is padded to whole blocks.
+ */
+QT_INLINE void qt_conv_f32_cv_part(const float *xp, const int32_t *off, const int32_t *pix, const float *w,
+                                   const float *bias, float *y, int M, int K, int P, int MR, int MRT, int NV, int CLAMP,
+                                   float lo, float hi, int b0, int b1) {
+    for (int b = b0; b < b1; b++) {
+        const float *wb = w + (size_t) b * K * NV * QT_FLANES;
+        const int m0 = b * NV * QT_FLANES;
+        int p = 0;
+        for (; p + MR <= P; p += MR) {
+            qt_f32_cv_tile(xp, off, K, wb, bias, pix, y, P, m0, M, p, MR, NV, CLAMP, lo, hi);
+        }
+        if (MRT > 0) {
+            qt_f32_cv_tile(xp, off, K, wb, bias, pix, y, P, m0, M, p, MRT, NV, CLAMP, lo, hi);
+        }
     }
 }
 

@@ -68,7 +68,16 @@ public final class Datasets {
     }
 
     private static Dataset loadFolder(Located located, String split, SplitSpec s, Path folder, String where) {
-        throw new DatasetException(where + ".images: expected a file, found a folder " + folder);
+        DatasetSpec spec = located.spec();
+        List<ImageFolder.Entry> entries = ImageFolder.entries(folder, s, spec, located.baseDir(), where);
+        if (entries.isEmpty()) {
+            throw new DatasetException(folder + ": expected image files (.png, .jpg, .jpeg) for " + where + ", found none");
+        }
+        int n = slice(s, entries.size(), folder, where);
+        List<ImageFolder.Entry> part = entries.subList(s.offset(), s.offset() + n);
+        ArraySplit.Images images = ImageFolder.decode(part, spec.image(), folder);
+        int[] labels = s.labels().isEmpty() ? null : part.stream().mapToInt(ImageFolder.Entry::label).toArray();
+        return Dataset.ofBytes(spec, split, images.channels(), images.height(), images.width(), images.bytes(), labels);
     }
 
     /** The number of items {@code s} takes from {@code total}, checked against its offset and count. */

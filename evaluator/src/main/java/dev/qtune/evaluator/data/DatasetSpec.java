@@ -87,7 +87,7 @@ public record DatasetSpec(String name, int classes, @JsonIgnore List<String> cla
     }
 
     private static List<Double> numbers(String key, List<Double> values) {
-        if (values != null && values.contains(null)) {
+        if (values != null && values.stream().anyMatch(java.util.Objects::isNull)) {
             throw new SpecValueException(key, "must hold only numbers, but was " + values);
         }
         return values == null ? List.of() : List.copyOf(values);

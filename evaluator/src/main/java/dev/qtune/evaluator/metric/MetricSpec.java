@@ -80,6 +80,19 @@ public record MetricSpec(Kind kind, int k, List<String> command, double timeoutS
         return kind == Kind.AGREEMENT;
     }
 
+    /** The name people read: "top-1" for top1, else the label. */
+    public String title() {
+        return kind == Kind.TOP1 ? "top-1" : name;
+    }
+
+    /** A value as reports print it: a percentage with two decimals for fractions, else four significant digits. */
+    public String format(double value) {
+        if (Double.isNaN(value)) {
+            return "n/a";
+        }
+        return fraction() ? String.format(Locale.ROOT, "%.2f%%", 100 * value) : String.format(Locale.ROOT, "%.4g", value);
+    }
+
     @Override
     public String toString() {
         return kind == Kind.COMMAND ? name + " (command " + String.join(" ", command) + ")" : name.toLowerCase(Locale.ROOT);

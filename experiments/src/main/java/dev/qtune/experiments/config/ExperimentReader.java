@@ -119,7 +119,7 @@ public final class ExperimentReader {
             return MetricSpec.topK(k.get().integer(1, 1000, "in 1..1000"));
         }
         List<String> argv = new ArrayList<>();
-        for (QuantConfigNode a : command.get().elements("a list: the program, then its arguments (no shell)")) {
+        for (QuantConfigNode a : command.get().elements("must be a list: the program, then its arguments (no shell)")) {
             if (!a.node().isValueNode() || a.node().isNull()) {
                 throw a.error("must be a string (one argument)");
             }

@@ -66,7 +66,8 @@ final class SearchCommand implements Callable<Integer> {
                 resume ? ", resuming" : "", exp.output());
         err.flush();
         SearchRunner runner = new SearchRunner(exp, target);
-        SearchRunner.Result r = runner.run(resume, executor(exp, master, err), new SearchConsole(err, exp.budget().trials()));
+        SearchRunner.Result r = runner.run(resume, executor(exp, master, err), new SearchConsole(err, exp.budget().trials(),
+                exp.metric()));
         Path report = ReportWriter.write(r.dir());
         print(spec.commandLine().getOut(), r, report, exp.metric());
         return 0;

@@ -143,7 +143,7 @@ public final class NativeTrialEvaluator implements TrialEvaluator {
         OutputAgreement paired = paired(spec, r.outputs(), n);
         double top1 = data.labeled() ? correct(r.predictions(), data, n) / (double) n : Double.NaN;
         MetricSpec metric = setup.metric();
-        double score = metric.kind() == MetricSpec.Kind.TOP1 ? top1
+        double score = metric.kind() == MetricSpec.Kind.TOP1 && data.labeled() ? top1
                 : metric.kind() == MetricSpec.Kind.AGREEMENT && !Double.isNaN(paired.agreement()) ? paired.agreement()
                 : quiet(() -> Metrics.score(metric, data, n, r.outputs(), Metrics.sampleShape(setup.fp32(),
                         r.outputs().length / n), metric.needsReference() ? finalReference() : null));

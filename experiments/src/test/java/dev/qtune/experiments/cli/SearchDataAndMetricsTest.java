@@ -32,6 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * and as a folder of PNGs (unlabeled calibration folder, class folders for validation) give, trial
  * for trial and for the fp32 model, the same top-1 as the built-in IDX dataset, in a search and in
  * {@code eval};</li>
+ * <li>a search scored by agreement with the fp32 model runs on images without labels (and one
+ * scored by top-1 is refused there);</li>
  * <li>a search whose accuracy is an external command (a Java program reading outputs.npy and
  * labels.npy, run by this JVM's own {@code java}) runs end to end, the command's number being
  * each trial's accuracy;</li>
@@ -146,6 +148,39 @@ class SearchDataAndMetricsTest {
         assertEquals(evalIdx, evalTop1(data.resolve("npz.yaml").toString()), "eval on the .npz split");
         assertEquals(evalIdx, evalTop1(data.resolve("png.yaml").toString()), "eval on the image folders");
         assertEquals(idx.get("fp32"), evalIdx, "eval and search agree on the fp32 model");
+    }
+
+    @Test
+    void agreementScoresASearchOnUnlabeledImages() throws IOException {
+        Files.writeString(data.resolve("unlabeled.yaml"), "name: mnist-unlabeled\nsplits:\n"
+                + "  calibration:\n    images: calibration.npy\n"
+                + "  validation:\n    images: test.npz\n    images_key: x\n"
+                + "  test:\n    images: test.npz\n    images_key: x\n");
+        Path run = tmp.resolve("run");
+        Path exp = TinyExperiment.write(tmp, "agreement", 2, 2, 0, 5, "executor: {type: local, workers: 1}",
+                "metric: agreement", "constraints: {max_drop: {absolute: 5}}");
+        Files.writeString(exp, Files.readString(exp).replace("dataset: {name: mnist,",
+                "dataset: {name: '" + data.resolve("unlabeled.yaml") + "',"));
+        CliRun search = CliRun.of("search", exp.toString(), "--out", run.toString());
+        assertEquals(0, search.status(), search.err());
+        for (JsonNode t : log(run)) {
+            assertEquals("OK", t.path("status").asText(), t.toString());
+            JsonNode m = t.path("metrics");
+            assertFalse(m.has("top1"), "no labels, no top-1: " + m);
+            assertEquals(m.path("agreement").asDouble(), m.path("accuracy").asDouble(), 1e-12);
+            assertTrue(m.path("accuracy").asDouble() > 0.9, "an 8-bit mlp agrees with fp32: " + m);
+        }
+        JsonNode pareto = JSON.readTree(run.resolve(RunDirectory.PARETO).toFile());
+        assertEquals(1.0, pareto.path("fp32_accuracy").asDouble());
+        assertFalse(pareto.has("fp32_top1"));
+        assertEquals(0.95, pareto.path("constraint").path("min_accuracy").asDouble(), 1e-12, "5 points below fp32's 100%");
+
+        Path top1 = TinyExperiment.write(tmp, "needs-labels", 2, 2, 0, 5, "executor: {type: local, workers: 1}");
+        Files.writeString(top1, Files.readString(top1).replace("dataset: {name: mnist,",
+                "dataset: {name: '" + data.resolve("unlabeled.yaml") + "',"));
+        CliRun refused = CliRun.of("search", top1.toString(), "--out", tmp.resolve("refused").toString());
+        assertEquals(1, refused.status());
+        assertTrue(refused.err().contains(": metric top1 needs labels, but the validation split of "), refused.err());
     }
 
     @Test

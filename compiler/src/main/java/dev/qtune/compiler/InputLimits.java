@@ -21,6 +21,8 @@ public final class InputLimits {
     public static final String ELEMENTS = "qtune.limit.elements";
     /** Bytes of a data set file, after decompression (-Dqtune.limit.data.bytes, default 2 GiB). */
     public static final String DATA_BYTES = "qtune.limit.data.bytes";
+    /** Pixels of one image file, as its header declares them (-Dqtune.limit.image.pixels, default 2^26). */
+    public static final String IMAGE_PIXELS = "qtune.limit.image.pixels";
     /** Bytes of a YAML or JSON config file (-Dqtune.limit.config.bytes, default 4 MiB). */
     public static final String CONFIG_BYTES = "qtune.limit.config.bytes";
     /** Bytes of generated C source (-Dqtune.limit.c.bytes, default 64 MiB). */
@@ -43,6 +45,10 @@ public final class InputLimits {
 
     public static long dataBytes() {
         return get(DATA_BYTES, 2L << 30);
+    }
+
+    public static long imagePixels() {
+        return get(IMAGE_PIXELS, 1L << 26);
     }
 
     public static long configBytes() {

@@ -1,14 +1,18 @@
 package dev.qtune.evaluator.data;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Arrays;
 import java.util.HexFormat;
 
 /**
- * One split of a dataset in memory: unsigned byte images {@code [count, channels, height, width]}
- * and their labels. Immutable; arrays are never exposed. {@link #fill} writes float NCHW batches
- * {@code (pixel * scale - mean[c]) / std[c]}.
+ * One split of a dataset in memory: images {@code [count, channels, height, width]} held as
+ * unsigned bytes (IDX files, uint8 arrays, decoded image files) or as floats (float32/float64
+ * arrays), and their labels, or none (an unlabeled split: calibration, or a label-free metric).
+ * Immutable; arrays are never exposed. {@link #fill} writes float NCHW batches
+ * {@code (value * scale - mean[c]) / std[c]}, where the scale defaults to 1/255 for bytes and 1 for
+ * floats (as torchvision's ToTensor).
  */
 public final class Dataset {
     private final String name;
@@ -18,27 +22,32 @@ public final class Dataset {
     private final int channels;
     private final int height;
     private final int width;
+    private final int count;
     private final byte[] pixels;
-    private final byte[] labels;
-    /** Per channel, the float value of each of the 256 pixel values. */
+    private final float[] values;
+    private final int[] labels;
+    /** Bytes: per channel, the float value of each of the 256 pixel values. */
     private final float[][] lut;
+    /** Floats: per channel, scale, mean and std. */
+    private final double[][] affine;
     private volatile String contentHash;
 
-    /**
-     * @param pixels images, {@code count * channels * height * width} bytes, row-major NCHW (copied)
-     * @param labels one byte per image, each below {@code spec.classes()} (copied)
-     */
-    public Dataset(DatasetSpec spec, String split, int channels, int height, int width, byte[] pixels, byte[] labels) {
+    private Dataset(DatasetSpec spec, String split, int channels, int height, int width, byte[] pixels, float[] values,
+                    int[] labels, int count) {
         require(channels >= 1 && height >= 1 && width >= 1, "channels, height and width must be >= 1, but were "
                 + channels + ", " + height + ", " + width);
         require(!spec.normalises() || spec.mean().size() == channels, "mean and std must have one value per channel ("
                 + channels + "), but had " + spec.mean().size());
         long image = (long) channels * height * width;
-        require(pixels.length == labels.length * image, "pixels must hold " + labels.length + " images of "
-                + image + " bytes, but was " + pixels.length + " bytes");
-        for (int i = 0; i < labels.length; i++) {
-            require((labels[i] & 0xff) < spec.classes(), "label " + i + " must be < " + spec.classes()
-                    + " (classes), but was " + (labels[i] & 0xff));
+        int held = pixels != null ? pixels.length : values.length;
+        require(held == count * image, "pixels must hold " + count + " images of " + image + " values, but held " + held);
+        require(labels == null || labels.length == count, "labels must number " + count + ", but were "
+                + (labels == null ? 0 : labels.length));
+        if (labels != null) {
+            for (int i = 0; i < labels.length; i++) {
+                require(labels[i] >= 0 && labels[i] < spec.classes(), "label " + i + " must be in [0, " + spec.classes()
+                        + ") (classes), but was " + labels[i]);
+            }
         }
         this.name = spec.name();
         this.split = split;
@@ -48,16 +57,46 @@ public final class Dataset {
         this.channels = channels;
         this.height = height;
         this.width = width;
-        this.pixels = pixels.clone();
-        this.labels = labels.clone();
-        this.lut = new float[channels][256];
+        this.count = count;
+        this.pixels = pixels == null ? null : pixels.clone();
+        this.values = values == null ? null : values.clone();
+        this.labels = labels == null ? null : labels.clone();
+        double scale = spec.scaleFor(values != null);
+        this.lut = new float[channels][];
+        this.affine = new double[channels][];
         for (int c = 0; c < channels; c++) {
             double mean = spec.normalises() ? spec.mean().get(c) : 0.0;
             double std = spec.normalises() ? spec.std().get(c) : 1.0;
-            for (int p = 0; p < 256; p++) {
-                lut[c][p] = (float) ((p * spec.scale() - mean) / std);
+            affine[c] = new double[] {scale, mean, std};
+            if (pixels != null) {
+                lut[c] = new float[256];
+                for (int p = 0; p < 256; p++) {
+                    lut[c][p] = (float) ((p * scale - mean) / std);
+                }
             }
         }
+    }
+
+    /**
+     * Images of unsigned bytes, {@code count * channels * height * width} of them in NCHW order
+     * (copied), and one label per image, each below {@code spec.classes()}, or null for none.
+     */
+    public static Dataset ofBytes(DatasetSpec spec, String split, int channels, int height, int width, byte[] pixels,
+                                  int[] labels) {
+        return new Dataset(spec, split, channels, height, width, pixels, null, labels,
+                count(pixels.length, channels, height, width, labels));
+    }
+
+    /** As {@link #ofBytes}, for images of floats. */
+    public static Dataset ofFloats(DatasetSpec spec, String split, int channels, int height, int width, float[] values,
+                                   int[] labels) {
+        return new Dataset(spec, split, channels, height, width, null, values, labels,
+                count(values.length, channels, height, width, labels));
+    }
+
+    private static int count(int held, int channels, int height, int width, int[] labels) {
+        long image = Math.max(1L, (long) channels * height * width);
+        return labels != null ? labels.length : (int) (held / image);
     }
 
     public String name() {
@@ -73,12 +112,13 @@ public final class Dataset {
         return seenInTraining;
     }
 
+    /** The spec's number of classes (0 when a spec without labels does not say). */
     public int classes() {
         return classes;
     }
 
     public int count() {
-        return labels.length;
+        return count;
     }
 
     public int channels() {
@@ -98,24 +138,24 @@ public final class Dataset {
         return channels * height * width;
     }
 
+    /** Whether the images are held as floats (from a float array) rather than unsigned bytes. */
+    public boolean floats() {
+        return values != null;
+    }
+
+    /** Whether this split has labels. */
+    public boolean labeled() {
+        return labels != null;
+    }
+
     public int label(int i) {
         checkRange(i, 1);
-        return labels[i] & 0xff;
+        return requireLabels()[i];
     }
 
     /** All labels, a fresh copy. */
     public int[] labels() {
-        int[] out = new int[labels.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = labels[i] & 0xff;
-        }
-        return out;
-    }
-
-    /** The unsigned byte pixels of images {@code [start, start + n)} in NCHW order, a fresh copy. */
-    public byte[] rawPixels(int start, int n) {
-        checkRange(start, n);
-        return Arrays.copyOfRange(pixels, start * imageSize(), (start + n) * imageSize());
+        return requireLabels().clone();
     }
 
     /** Writes images {@code [start, start + n)} as floats {@code [n, c, h, w]} to {@code dst[0 ..]}. */
@@ -128,9 +168,18 @@ public final class Dataset {
         int o = 0;
         for (int i = 0; i < n; i++) {
             for (int c = 0; c < channels; c++) {
-                float[] values = lut[c];
-                for (int p = 0; p < plane; p++) {
-                    dst[o++] = values[pixels[src++] & 0xff];
+                if (pixels != null) {
+                    float[] lookup = lut[c];
+                    for (int p = 0; p < plane; p++) {
+                        dst[o++] = lookup[pixels[src++] & 0xff];
+                    }
+                } else {
+                    double scale = affine[c][0];
+                    double mean = affine[c][1];
+                    double std = affine[c][2];
+                    for (int p = 0; p < plane; p++) {
+                        dst[o++] = (float) ((values[src++] * scale - mean) / std);
+                    }
                 }
             }
         }
@@ -144,14 +193,41 @@ public final class Dataset {
         return out;
     }
 
-    /** Hex SHA-256 of the pixel bytes followed by the label bytes: identifies the data, not the split name. */
+    /**
+     * Hex SHA-256 of the data: identifies it, not the split name. For bytes with labels below 256
+     * it is the hash of the pixel bytes followed by one byte per label (as before floats and wide
+     * labels existed, so caches stay valid); floats, labels of 256 or more, and the image shape
+     * add a tag.
+     */
     public String contentHash() {
         String h = contentHash;
         if (h == null) {
             try {
                 MessageDigest md = MessageDigest.getInstance("SHA-256");
-                md.update(pixels);
-                md.update(labels);
+                boolean wide = labels != null && java.util.Arrays.stream(labels).anyMatch(l -> l > 255);
+                if (values != null || wide) {
+                    md.update(("qtune-data:" + (values != null ? "f32" : "u8") + ":" + channels + "x" + height + "x"
+                            + width + ":" + (labels == null ? "-" : wide ? "i32" : "u8") + ";")
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                }
+                if (pixels != null) {
+                    md.update(pixels);
+                } else {
+                    ByteBuffer b = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+                    b.asFloatBuffer().put(values);
+                    md.update(b.array());
+                }
+                if (labels != null) {
+                    ByteBuffer b = ByteBuffer.allocate((wide ? 4 : 1) * labels.length).order(ByteOrder.LITTLE_ENDIAN);
+                    for (int l : labels) {
+                        if (wide) {
+                            b.putInt(l);
+                        } else {
+                            b.put((byte) l);
+                        }
+                    }
+                    md.update(b.array());
+                }
                 h = HexFormat.of().formatHex(md.digest());
             } catch (NoSuchAlgorithmException e) {
                 throw new IllegalStateException("SHA-256 must be available in every JVM, but was not", e);
@@ -163,13 +239,22 @@ public final class Dataset {
 
     @Override
     public String toString() {
-        return "Dataset[" + name + "/" + split + ", " + count() + " x " + channels + "x" + height + "x" + width + "]";
+        return "Dataset[" + name + "/" + split + ", " + count() + " x " + channels + "x" + height + "x" + width
+                + (values != null ? " float" : "") + (labels == null ? ", unlabeled" : "") + "]";
+    }
+
+    private int[] requireLabels() {
+        if (labels == null) {
+            throw new DatasetException(name + "/" + split + ": expected labels (top-1 and top-k need them), found an "
+                    + "unlabeled split; give the split labels, or use a label-free metric (agreement, or a command)");
+        }
+        return labels;
     }
 
     private void checkRange(int start, int n) {
-        if (start < 0 || n < 0 || (long) start + n > labels.length) {
+        if (start < 0 || n < 0 || (long) start + n > count) {
             throw new IndexOutOfBoundsException("range [" + start + ", " + ((long) start + n) + ") must lie in [0, "
-                    + labels.length + ") of " + name + "/" + split + ", but did not");
+                    + count + ") of " + name + "/" + split + ", but did not");
         }
     }
 

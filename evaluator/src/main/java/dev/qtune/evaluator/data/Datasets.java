@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Loads dataset splits by built-in name ({@code mnist}, {@code fashion-mnist}, files under the
  * {@link DataRoot}) or by the path of a YAML {@link DatasetSpec} file (files relative to its
- * directory).
+ * directory): IDX, NumPy .npy/.npz arrays, or folders of PNG/JPEG images.
  */
 public final class Datasets {
     /** Names of the built-in datasets, each a YAML resource next to this class. */
@@ -32,16 +32,56 @@ public final class Datasets {
             throw new DatasetException(located.source() + ": unknown split '" + split + "', allowed splits: "
                     + String.join(", ", located.spec().splits().keySet()));
         }
-        Path imagesFile = located.baseDir().resolve(s.images());
-        Path labelsFile = located.baseDir().resolve(s.labels());
-        IdxArray images = IdxReader.readImages(imagesFile);
-        IdxArray labels = IdxReader.readLabels(labelsFile);
-        if (images.count() != labels.count()) {
-            throw new DatasetException(labelsFile + ": expected " + images.count() + " labels (one per image in "
-                    + imagesFile + "), found " + labels.count());
-        }
-        int total = images.count();
         String where = located.source() + ": splits." + split;
+        Path imagesFile = located.baseDir().resolve(s.images());
+        Dataset d = java.nio.file.Files.isDirectory(imagesFile)
+                ? loadFolder(located, split, s, imagesFile, where)
+                : loadArrays(located, split, s, imagesFile, where);
+        LOG.info("loaded {}: {} images {}x{}x{} from {} (items {}..{})", d, d.count(), d.channels(), d.height(),
+                d.width(), imagesFile, s.offset(), s.offset() + d.count() - 1);
+        return d;
+    }
+
+    private static Dataset loadArrays(Located located, String split, SplitSpec s, Path imagesFile, String where) {
+        DatasetSpec spec = located.spec();
+        if (s.labelsFromFolders()) {
+            throw new DatasetException(where + ".labels: 'folders' needs a folder of images, but " + imagesFile
+                    + " is a file");
+        }
+        ArraySplit.Images images = ArraySplit.images(imagesFile, s.imagesKey(), spec.layout(), where);
+        int total = images.count();
+        ArraySplit.Labels labels = null;
+        if (s.labels().isPresent()) {
+            Path labelsFile = located.baseDir().resolve(s.labels().get());
+            labels = ArraySplit.labels(labelsFile, s.labelsKey(), where);
+            if (labels.values().length != total) {
+                throw new DatasetException(labels.name() + ": expected " + total + " labels (one per image in "
+                        + imagesFile + "), found " + labels.values().length);
+            }
+        }
+        int n = slice(s, total, imagesFile, where);
+        int[] labelInts = labels == null ? null : ArraySplit.slice(labels, s.offset(), n, spec.classes(), located.source());
+        ArraySplit.Images part = images.slice(s.offset(), n);
+        return part.bytes() != null
+                ? Dataset.ofBytes(spec, split, part.channels(), part.height(), part.width(), part.bytes(), labelInts)
+                : Dataset.ofFloats(spec, split, part.channels(), part.height(), part.width(), part.floats(), labelInts);
+    }
+
+    private static Dataset loadFolder(Located located, String split, SplitSpec s, Path folder, String where) {
+        DatasetSpec spec = located.spec();
+        List<ImageFolder.Entry> entries = ImageFolder.entries(folder, s, spec, located.baseDir(), where);
+        if (entries.isEmpty()) {
+            throw new DatasetException(folder + ": expected image files (.png, .jpg, .jpeg) for " + where + ", found none");
+        }
+        int n = slice(s, entries.size(), folder, where);
+        List<ImageFolder.Entry> part = entries.subList(s.offset(), s.offset() + n);
+        ArraySplit.Images images = ImageFolder.decode(part, spec.image(), folder);
+        int[] labels = s.labels().isEmpty() ? null : part.stream().mapToInt(ImageFolder.Entry::label).toArray();
+        return Dataset.ofBytes(spec, split, images.channels(), images.height(), images.width(), images.bytes(), labels);
+    }
+
+    /** The number of items {@code s} takes from {@code total}, checked against its offset and count. */
+    static int slice(SplitSpec s, int total, Path imagesFile, String where) {
         if (s.offset() >= total) {
             throw new DatasetException(where + ".offset: must be < " + total + " (items in " + imagesFile
                     + "), but was " + s.offset());
@@ -51,29 +91,12 @@ public final class Datasets {
             throw new DatasetException(where + ": offset + count must be <= " + total + " (items in " + imagesFile
                     + "), but was " + s.offset() + " + " + n);
         }
-        byte[] labelBytes = labels.items(s.offset(), n);
-        checkLabels(labelBytes, s.offset(), located, labelsFile);
-        Dataset d = new Dataset(located.spec(), split, 1, images.dim(1), images.dim(2),
-                images.items(s.offset(), n), labelBytes);
-        LOG.info("loaded {}: {} images {}x{}x{} from {} (items {}..{})", d, d.count(), d.channels(), d.height(),
-                d.width(), imagesFile, s.offset(), s.offset() + n - 1);
-        return d;
+        return n;
     }
 
     /** The spec of a built-in dataset or of a YAML spec file. */
     public static DatasetSpec spec(String nameOrPath) {
         return locate(nameOrPath).spec();
-    }
-
-    private static void checkLabels(byte[] labels, int offset, Located located, Path labelsFile) {
-        int classes = located.spec().classes();
-        for (int i = 0; i < labels.length; i++) {
-            int label = labels[i] & 0xff;
-            if (label >= classes) {
-                throw new DatasetException(labelsFile + ": expected labels < " + classes + " (classes in "
-                        + located.source() + "), found " + label + " at index " + (offset + i));
-            }
-        }
     }
 
     private static Located locate(String nameOrPath) {

@@ -32,7 +32,10 @@ class DatasetSpecReaderTest {
         DatasetSpec s = DatasetSpecReader.read(f);
         assertEquals("toy", s.name());
         assertEquals(Layout.NCHW, s.layout());
-        assertEquals(1.0 / 255.0, s.scale());
+        assertEquals(java.util.OptionalDouble.empty(), s.scale());
+        assertEquals(1.0 / 255.0, s.scaleFor(false));
+        assertEquals(1.0, s.scaleFor(true));
+        assertEquals(ImageSpec.DEFAULT, s.image());
         assertEquals(List.of(), s.mean());
         assertEquals(List.of("test", "calib"), List.copyOf(s.splits().keySet()));
         assertEquals(new SplitSpec("i.gz", "l.gz", 0, OptionalInt.empty()), s.splits().get("test"));
@@ -40,21 +43,42 @@ class DatasetSpecReaderTest {
     }
 
     @Test
+    void readsUnlabeledSplitsNumpyKeysAndImageOptions() {
+        Path f = TestFiles.text(tmp.resolve("ok.yaml"), "name: toy\nclass_names: [cat, dog]\nlayout: NHWC\nscale: 1\n"
+                + "image: {channels: 1, resize: 32, center_crop: [28, 24]}\nsplits:\n"
+                + "  calibration:\n    images: calib/\n"
+                + "  test:\n    images: t.npz\n    images_key: x\n    labels: t.npz\n    labels_key: y\n");
+        DatasetSpec s = DatasetSpecReader.read(f);
+        assertEquals(2, s.classes());
+        assertEquals(List.of("cat", "dog"), s.classNames());
+        assertEquals(Layout.NHWC, s.layout());
+        assertEquals(1.0, s.scaleFor(false));
+        assertEquals(new ImageSpec(1, 32, 0, 0, 28, 24), s.image());
+        assertEquals(java.util.Optional.empty(), s.splits().get("calibration").labels());
+        SplitSpec t = s.splits().get("test");
+        assertEquals(java.util.Optional.of("x"), t.imagesKey());
+        assertEquals(java.util.Optional.of("y"), t.labelsKey());
+        DatasetSpec unlabeled = DatasetSpecReader.read(TestFiles.text(tmp.resolve("u.yaml"),
+                "name: u\nsplits:\n  calibration:\n    images: c.npy\n"));
+        assertEquals(0, unlabeled.classes());
+    }
+
+    @Test
     void unknownTopLevelKeyNamesFileAndKey() {
         DatasetException e = fails("name: toy\nclasses: 3\nclases: 4\n" + SPLITS);
-        assertMessage(e, "clases: unknown key 'clases', allowed keys: classes, layout, mean, name, scale, splits, std");
+        assertMessage(e, "clases: unknown key 'clases', allowed keys: class_names, classes, image, layout, mean, name, scale, splits, std");
     }
 
     @Test
     void unknownNestedKeyNamesKeyPath() {
         DatasetException e = fails("name: toy\nclasses: 3\n" + SPLITS + "    imagez: x\n");
-        assertMessage(e, "splits.test.imagez: unknown key 'imagez', allowed keys: count, images, labels, offset, seen_in_training");
+        assertMessage(e, "splits.test.imagez: unknown key 'imagez', allowed keys: count, images, images_key, labels, labels_key, offset, seen_in_training");
     }
 
     @Test
     void wrongEnumListsAllowedValues() {
-        DatasetException e = fails("name: toy\nclasses: 3\nlayout: NHWC\n" + SPLITS);
-        assertMessage(e, "layout: must be one of NCHW, but was 'NHWC'");
+        DatasetException e = fails("name: toy\nclasses: 3\nlayout: NWHC\n" + SPLITS);
+        assertMessage(e, "layout: must be one of NCHW, NHWC, but was 'NWHC'");
     }
 
     @Test
@@ -62,9 +86,20 @@ class DatasetSpecReaderTest {
         DatasetException e = fails("name: toy\nclasses: 3\n" + SPLITS + "    count: 0\n");
         assertMessage(e, "splits.test.count: must be >= 1, but was 0");
         assertMessage(fails("name: toy\nclasses: 0\n" + SPLITS), "classes: must be >= 1, but was 0");
-        assertMessage(fails("name: toy\n" + SPLITS), "classes: must be given, but was absent");
-        assertMessage(fails("name: toy\nclasses: 2\nsplits:\n  test:\n    images: i.gz\n"),
-                "splits.test.labels: must be a file path, but was absent");
+        assertMessage(fails("name: toy\n" + SPLITS), "classes: must be given (or class_names) since split test has labels,"
+                + " but was absent");
+        assertMessage(fails("name: toy\nclasses: 2\nclass_names: [a, b, c]\n" + SPLITS),
+                "classes: must equal the number of class_names (3), but was 2");
+        assertMessage(fails("name: toy\nclass_names: [a, a]\n" + SPLITS),
+                "class_names: must hold distinct non-blank names, but did not");
+        assertMessage(fails("name: toy\nsplits:\n  test:\n    images: i.npz\n    labels_key: y\n"),
+                "splits.test.labels_key: needs labels (an .npz file), but labels was absent");
+        assertMessage(fails("name: toy\nimage: {channels: 2}\n" + SPLITS.replace("    labels: l.gz\n", "")),
+                "image.channels: must be 1 (grayscale) or 3 (RGB), but was 2");
+        assertMessage(fails("name: toy\nimage: {resize: [0, 3]}\n" + SPLITS.replace("    labels: l.gz\n", "")),
+                "image.resize: must be a size (the shorter edge) or [height, width], each in 1..16384, but was [0,3]");
+        assertMessage(fails("name: toy\nimage: {center_crop: big}\n" + SPLITS.replace("    labels: l.gz\n", "")),
+                "image.center_crop: must be a size or [height, width], each in 1..16384, but was 'big'");
         assertMessage(fails("name: toy\nclasses: 2\nmean: [0.5]\n" + SPLITS),
                 "std: must have as many values as mean (1), but had 0");
     }

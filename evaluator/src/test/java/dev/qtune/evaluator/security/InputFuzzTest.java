@@ -7,7 +7,14 @@ import dev.qtune.compiler.QtuneException;
 import dev.qtune.compiler.onnx.OnnxImporter;
 import dev.qtune.compiler.quant.QuantConfigReader;
 import dev.qtune.evaluator.data.DatasetSpecReader;
+import dev.qtune.evaluator.data.Datasets;
 import dev.qtune.evaluator.data.IdxReader;
+import dev.qtune.evaluator.data.NpyReader;
+import dev.qtune.evaluator.data.NpyWriter;
+import java.awt.image.BufferedImage;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import javax.imageio.ImageIO;
 import java.io.ByteArrayInputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 17: mutated ONNX, YAML and IDX bytes (seeded) give either a result or one of qtune's own
+ * Issue 17 (and 18: NumPy and PNG): mutated ONNX, YAML, IDX, .npy, .npz and PNG bytes (seeded) give either a result or one of qtune's own
  * one-line errors, never another exception, a hang or minutes of work. CI runs
  * {@value #DEFAULT_ITERATIONS} inputs per reader; {@code -Dqtune.fuzz.iterations=N} runs more
  * ({@code -Dqtune.fuzz.seed=S} another corpus). Figures go to stdout (the test's output file).
@@ -81,6 +88,70 @@ class InputFuzzTest {
             }
             IdxReader.readImages(f);
         });
+    }
+
+    @Test
+    void mutatedNpyFiles() {
+        float[] values = new float[10 * 28 * 28];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = i % 255;
+        }
+        Path f = dir.resolve("fuzz.npy");
+        fuzz("npy", NpyWriter.bytes(new int[] {10, 28, 28}, values), b -> {
+            write(f, b);
+            NpyReader.read(f);
+        });
+    }
+
+    @Test
+    void mutatedNpzFiles() {
+        Path seed = dir.resolve("seed.npz");
+        Map<String, int[]> shapes = new LinkedHashMap<>();
+        Map<String, Object> arrays = new LinkedHashMap<>();
+        shapes.put("x", new int[] {10, 28, 28});
+        arrays.put("x", new byte[10 * 28 * 28]);
+        shapes.put("y", new int[] {10});
+        arrays.put("y", new long[10]);
+        NpyWriter.writeNpz(seed, shapes, arrays);
+        Path f = dir.resolve("fuzz.npz");
+        fuzz("npz", read(seed), b -> {
+            write(f, b);
+            NpyReader.read(f, "x");
+            NpyReader.read(f, "y");
+        });
+    }
+
+    @Test
+    void mutatedPngFiles() throws Exception {
+        BufferedImage image = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
+        for (int i = 0; i < 28; i++) {
+            image.getRaster().setSample(i, i, 0, 200);
+        }
+        Path seed = dir.resolve("seed.png");
+        ImageIO.write(image, "png", seed.toFile());
+        Path folder = Files.createDirectories(dir.resolve("images"));
+        Path spec = Files.writeString(dir.resolve("png.yaml"), "name: fuzz\nimage: {channels: 3, resize: 20}\n"
+                + "splits:\n  calibration: {images: images}\n");
+        fuzz("png", read(seed), b -> {
+            write(folder.resolve("a.png"), b);
+            Datasets.load(spec.toString(), "calibration");
+        });
+    }
+
+    private static void write(Path f, byte[] b) {
+        try {
+            Files.write(f, b);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static byte[] read(Path f) {
+        try {
+            return Files.readAllBytes(f);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private void fuzz(String kind, byte[] seed, Consumer<byte[]> reader) {

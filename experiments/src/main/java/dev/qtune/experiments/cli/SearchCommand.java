@@ -3,6 +3,7 @@ package dev.qtune.experiments.cli;
 import dev.qtune.experiments.config.ExperimentConfig;
 import dev.qtune.experiments.config.ExperimentReader;
 import dev.qtune.experiments.report.ReportWriter;
+import dev.qtune.evaluator.metric.MetricSpec;
 import dev.qtune.experiments.run.SearchRunner;
 import dev.qtune.experiments.run.TrialWorkspace;
 import dev.qtune.experiments.spark.SparkTrialExecutor;
@@ -65,9 +66,10 @@ final class SearchCommand implements Callable<Integer> {
                 resume ? ", resuming" : "", exp.output());
         err.flush();
         SearchRunner runner = new SearchRunner(exp, target);
-        SearchRunner.Result r = runner.run(resume, executor(exp, master, err), new SearchConsole(err, exp.budget().trials()));
+        SearchRunner.Result r = runner.run(resume, executor(exp, master, err), new SearchConsole(err, exp.budget().trials(),
+                exp.metric()));
         Path report = ReportWriter.write(r.dir());
-        print(spec.commandLine().getOut(), r, report);
+        print(spec.commandLine().getOut(), r, report, exp.metric());
         return 0;
     }
 
@@ -107,25 +109,28 @@ final class SearchCommand implements Callable<Integer> {
         return t;
     }
 
-    private static void print(PrintWriter out, SearchRunner.Result r, Path report) {
-        out.printf(Locale.ROOT, "search finished: %s; %d trials, %d failed; fp32 top-1 %.2f%% on the validation samples%n",
-                r.outcome().stopReason(), r.outcome().trials().size(), r.outcome().last().failures(), 100 * r.fp32Top1());
+    private static void print(PrintWriter out, SearchRunner.Result r, Path report, MetricSpec metric) {
+        String name = metric.title();
+        out.printf(Locale.ROOT, "search finished: %s; %d trials, %d failed; fp32 %s %s on the validation samples%n",
+                r.outcome().stopReason(), r.outcome().trials().size(), r.outcome().last().failures(), name,
+                metric.format(r.fp32Accuracy()));
         out.printf(Locale.ROOT, "Pareto front (%d):%n", r.outcome().last().front().size());
-        out.printf("  %-6s %8s %12s %10s%n", "trial", "top-1", "latency ms", "size KB");
+        out.printf("  %-6s %8s %12s %10s%n", "trial", name, "latency ms", "size KB");
         for (TrialResult t : r.outcome().last().front()) {
             var m = t.metrics().orElseThrow();
-            out.printf(Locale.ROOT, "  %-6s %7.2f%% %12.3f %10.1f%n", t.spec().id(), 100 * m.top1(), m.latencyMedianMs(),
-                    m.sizeBytes() / 1024.0);
+            out.printf(Locale.ROOT, "  %-6s %8s %12.3f %10.1f%n", t.spec().id(), metric.format(m.accuracy()),
+                    m.latencyMedianMs(), m.sizeBytes() / 1024.0);
         }
         for (var b : r.baselines()) {
             out.printf(Locale.ROOT, "  baseline %s (%s): %s%n", b.path("label").asText(), b.path("id").asText(),
-                    b.has("top1") ? String.format(Locale.ROOT, "top-1 %.2f%%, median %.3f ms", 100 * b.path("top1").asDouble(),
-                            b.path("latency_ms").asDouble()) : "FAILED: " + b.path("reason").asText());
+                    b.has("accuracy") ? String.format(Locale.ROOT, "%s %s, median %.3f ms", name,
+                            metric.format(b.path("accuracy").asDouble()), b.path("latency_ms").asDouble())
+                            : "FAILED: " + b.path("reason").asText());
         }
         for (TrialResult f : r.finals()) {
             out.printf(Locale.ROOT, "  final %s: %s%n", f.spec().label(), f.metrics().map(m -> String.format(Locale.ROOT,
-                    "top-1 %.2f%% on %d test images, median %.3f ms (p10 %.3f, p90 %.3f)", 100 * m.top1(), m.samples(),
-                    m.latencyMedianMs(), m.latencyP10Ms(), m.latencyP90Ms())).orElse("FAILED: " + f.reason()));
+                    "%s %s on %d test images, median %.3f ms (p10 %.3f, p90 %.3f)", name, metric.format(m.accuracy()),
+                    m.samples(), m.latencyMedianMs(), m.latencyP10Ms(), m.latencyP90Ms())).orElse("FAILED: " + f.reason()));
         }
         out.printf("run directory: %s%nreport: %s%n", r.dir(), report);
         out.flush();

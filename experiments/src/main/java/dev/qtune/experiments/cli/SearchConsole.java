@@ -24,9 +24,16 @@ final class SearchConsole implements SearchListener {
     private ProgressBar bar;
     private int failed;
     private String last = "";
+    private dev.qtune.evaluator.metric.MetricSpec metric = dev.qtune.evaluator.metric.MetricSpec.TOP1;
 
     SearchConsole(PrintWriter err, int budget) {
         this(err, budget, "");
+    }
+
+    /** A console whose "best" is a value of {@code metric}. */
+    SearchConsole(PrintWriter err, int budget, dev.qtune.evaluator.metric.MetricSpec metric) {
+        this(err, budget, "");
+        this.metric = metric;
     }
 
     /** A console whose lines start with {@code prefix} (searches of a sweep share stderr: no bars then). */
@@ -72,7 +79,7 @@ final class SearchConsole implements SearchListener {
             bar = null;
         }
         last = String.format(Locale.ROOT, "best %s, HV %.4g", s.bestTop1().isPresent()
-                ? String.format(Locale.ROOT, "%.2f%%", 100 * s.bestTop1().getAsDouble()) : "-", s.hypervolume());
+                ? metric.format(s.bestTop1().getAsDouble()) : "-", s.hypervolume());
         double perTrial = s.trials() == 0 ? 0 : s.elapsedSeconds() / s.trials();
         err.printf(Locale.ROOT, "qtune: %sgeneration %d: %d/%d trials, %d failed, front %d, %s, %.0f s elapsed, ETA %.0f s%n",
                 prefix, s.generation(), s.trials(), budget, s.failures(), s.front().size(), last, s.elapsedSeconds(),

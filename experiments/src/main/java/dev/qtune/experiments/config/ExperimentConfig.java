@@ -1,5 +1,6 @@
 package dev.qtune.experiments.config;
 
+import dev.qtune.evaluator.metric.MetricSpec;
 import dev.qtune.search.loop.FailureRule;
 import dev.qtune.search.loop.Objective;
 import dev.qtune.search.space.SpaceSpec;
@@ -33,13 +34,16 @@ import java.util.Optional;
  * @param seed          the seed of every random choice
  * @param baselines     pre-quantized models evaluated once each as reference points (labels unique)
  * @param seeds         quant config files evaluated first, in the search's first generation
+ * @param metric        what the accuracy objective and the constraint measure (top-1 by default)
  */
 public record ExperimentConfig(String name, Path file, Path model, String dataset, int calibrationSamples,
                                int validationSamples, String target, Optional<Path> baseQconfig, SpaceSpec space,
                                StrategySpec strategy, Budget budget, List<Objective> objectives,
                                Optional<AccuracyConstraint> constraint, FailureRule onFailure, Measure measure,
-                               Executor executor, Path output, long seed, List<Baseline> baselines, List<Path> seeds) {
+                               Executor executor, Path output, long seed, List<Baseline> baselines, List<Path> seeds,
+                               MetricSpec metric) {
     public ExperimentConfig {
+        Objects.requireNonNull(metric, "metric");
         seeds = List.copyOf(seeds);
         Objects.requireNonNull(name, "name");
         objectives = List.copyOf(objectives);
@@ -117,6 +121,7 @@ public record ExperimentConfig(String name, Path file, Path model, String datase
     /** This experiment with another run directory (--out). */
     public ExperimentConfig withOutput(Path dir) {
         return new ExperimentConfig(name, file, model, dataset, calibrationSamples, validationSamples, target,
-                baseQconfig, space, strategy, budget, objectives, constraint, onFailure, measure, executor, dir, seed, baselines, seeds);
+                baseQconfig, space, strategy, budget, objectives, constraint, onFailure, measure, executor, dir, seed, baselines, seeds,
+                metric);
     }
 }

@@ -5,6 +5,7 @@ import dev.qtune.compiler.quant.LayerPattern;
 import dev.qtune.compiler.quant.QuantConfigException;
 import dev.qtune.compiler.quant.QuantConfigNode;
 import dev.qtune.compiler.quant.QuantConfigYaml;
+import dev.qtune.evaluator.metric.MetricSpec;
 import dev.qtune.search.loop.FailureRule;
 import dev.qtune.search.loop.Objective;
 import dev.qtune.search.space.SearchSpace;
@@ -27,7 +28,7 @@ import java.util.regex.Pattern;
  */
 public final class ExperimentReader {
     static final List<String> TOP_KEYS = List.of("name", "model", "dataset", "target", "base_qconfig", "space",
-            "strategy", "budget", "objectives", "constraints", "on_failure", "measure", "executor", "output", "seed", "baselines", "seeds", "sweep");
+            "strategy", "budget", "objectives", "constraints", "on_failure", "measure", "executor", "output", "seed", "baselines", "seeds", "sweep", "metric");
     private static final List<String> SPACE_KEYS = concat(SearchSpace.KINDS, List.of("schedule", "fixed"));
     /** The schedule knobs a {@code space.fixed} entry may hold. */
     private static final List<String> KNOBS = List.of(ConvSchedules.OC_BLOCK, ConvSchedules.OW_TILE, ConvSchedules.DOT);
@@ -71,14 +72,74 @@ public final class ExperimentReader {
         long seed = root.get("seed").map(n -> (long) n.integer(0, Integer.MAX_VALUE, ">= 0")).orElse(0L);
         QuantConfigNode measureNode = root.get("measure").orElse(null);
         ExperimentConfig.Executor executor = executor(root.get("executor").orElse(null));
+        MetricSpec metric = metric(root.get("metric").orElse(null), file);
         Path output = root.get("output").map(n -> path(n, false)).orElse(Path.of("runs", name));
         return new ExperimentConfig(name, file, model, dataset, calibration, validation, target, base,
                 space(root.get("space").orElse(null)), StrategyReader.read(root.get("strategy").orElse(null), seed),
                 budget(root.require("budget", "a mapping with trials")), objectives(root.get("objectives").orElse(null)),
-                constraint(root.get("constraints").orElse(null)),
+                constraint(root.get("constraints").orElse(null), metric.fraction()),
                 root.get("on_failure").map(n -> n.enumValue(FailureRule.class)).orElse(FailureRule.PENALIZE),
                 measure(measureNode), executor, output, seed, baselines(root.get("baselines").orElse(null)),
-                seeds(root.get("seeds").orElse(null)));
+                seeds(root.get("seeds").orElse(null)), metric);
+    }
+
+    /** Names a command metric may have: short, plain, so reports and records can show it as it is. */
+    private static final Pattern METRIC_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_.@-]{0,39}");
+
+    /**
+     * {@code metric}: {@code top1} (the default), {@code agreement}, {@code {top_k: K}}, or
+     * {@code {command: [PROGRAM, ARG...], timeout_s: S, name: N}}; the command runs in the
+     * experiment file's folder.
+     */
+    static MetricSpec metric(QuantConfigNode n, Path file) {
+        String allowed = "top1, agreement, {top_k: K} or {command: [program, args...], timeout_s: seconds, name: label}";
+        if (n == null) {
+            return MetricSpec.TOP1;
+        }
+        if (n.node().isTextual()) {
+            return switch (n.node().asText()) {
+                case "top1" -> MetricSpec.TOP1;
+                case "agreement" -> MetricSpec.AGREEMENT;
+                default -> throw n.error("must be " + allowed, "'" + dev.qtune.compiler.InputLimits.excerpt(n.node().asText()) + "'");
+            };
+        }
+        if (!n.node().isObject()) {
+            throw n.error("must be " + allowed);
+        }
+        n.requireMapping(List.of("top_k", "command", "timeout_s", "name"));
+        Optional<QuantConfigNode> k = n.get("top_k");
+        Optional<QuantConfigNode> command = n.get("command");
+        if (k.isPresent() == command.isPresent()) {
+            throw n.error("must have exactly one of top_k or command");
+        }
+        if (k.isPresent()) {
+            if (n.get("timeout_s").isPresent() || n.get("name").isPresent()) {
+                throw n.error("takes timeout_s and name only with command");
+            }
+            return MetricSpec.topK(k.get().integer(1, 1000, "in 1..1000"));
+        }
+        List<String> argv = new ArrayList<>();
+        for (QuantConfigNode a : command.get().elements("must be a list: the program, then its arguments (no shell)")) {
+            if (!a.node().isValueNode() || a.node().isNull()) {
+                throw a.error("must be a string (one argument)");
+            }
+            argv.add(a.node().asText());
+        }
+        if (argv.isEmpty() || argv.get(0).isBlank()) {
+            throw command.get().error("must name a program first", argv.isEmpty() ? "an empty list" : "a blank program");
+        }
+        double timeout = n.get("timeout_s").map(v -> v.number(x -> x > 0 && x <= 86_400, "in (0, 86400] seconds"))
+                .orElse(MetricSpec.DEFAULT_TIMEOUT_S);
+        String name = n.get("name").map(v -> {
+            String t = v.text("a name");
+            if (!METRIC_NAME.matcher(t).matches()) {
+                throw v.error("must be a short name (a letter, then up to 39 letters, digits, '_', '.', '@', '-')",
+                        "'" + dev.qtune.compiler.InputLimits.excerpt(t) + "'");
+            }
+            return t;
+        }).orElse("metric");
+        Path dir = file.toAbsolutePath().getParent();
+        return MetricSpec.command(argv, timeout, Optional.ofNullable(dir), name);
     }
 
     /**
@@ -245,15 +306,20 @@ public final class ExperimentReader {
                 n.get("latency_ratio").map(v -> v.number(x -> x > 0 && x <= 100, "in (0, 100]")).orElse(1.0));
     }
 
-    private static Optional<AccuracyConstraint> constraint(QuantConfigNode n) {
+    private static Optional<AccuracyConstraint> constraint(QuantConfigNode n, boolean fraction) {
         if (n == null) {
             return Optional.empty();
         }
         n.requireMapping(List.of("max_drop"));
-        return Optional.of(maxDrop(n.require("max_drop", "{absolute: points} or {relative: fraction}")));
+        return Optional.of(maxDrop(n.require("max_drop", "{absolute: points} or {relative: fraction}"), fraction));
     }
 
     private static AccuracyConstraint maxDrop(QuantConfigNode drop) {
+        return maxDrop(drop, true);
+    }
+
+    /** {@code fraction}: absolute is in points, at most 100; else in the command metric's units. */
+    private static AccuracyConstraint maxDrop(QuantConfigNode drop, boolean fraction) {
         drop.requireMapping(List.of("absolute", "relative"));
         Optional<QuantConfigNode> abs = drop.get("absolute");
         Optional<QuantConfigNode> rel = drop.get("relative");
@@ -261,7 +327,8 @@ public final class ExperimentReader {
             throw drop.error("must have exactly one of absolute (points) or relative (fraction)");
         }
         return abs.isPresent()
-                ? new AccuracyConstraint(false, abs.get().number(v -> v >= 0 && v <= 100, "in [0, 100] points"))
+                ? new AccuracyConstraint(false, fraction ? abs.get().number(v -> v >= 0 && v <= 100, "in [0, 100] points")
+                        : abs.get().number(v -> v >= 0 && Double.isFinite(v), ">= 0, in the metric's units"))
                 : new AccuracyConstraint(true, rel.get().number(v -> v >= 0 && v <= 1, "a fraction in [0, 1]"));
     }
 

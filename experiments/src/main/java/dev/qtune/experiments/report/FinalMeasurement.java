@@ -23,7 +23,7 @@ record FinalMeasurement(String id, double top1, int samples, double median, doub
         List<FinalMeasurement> out = new ArrayList<>();
         if (run.pareto().path("final").isArray()) {
             for (JsonNode f : run.pareto().path("final")) {
-                out.add(of(f.path("id").asText("?"), f.path("top1"), f.path("samples"), f.path("latency_ms")));
+                out.add(of(f.path("id").asText("?"), TrialPoint.accuracy(f), f.path("samples"), f.path("latency_ms")));
             }
             return out;
         }
@@ -31,7 +31,7 @@ record FinalMeasurement(String id, double top1, int samples, double median, doub
             if ("OK".equals(r.path("status").asText()) && r.path("metrics").isObject()) {
                 JsonNode m = r.path("metrics");
                 String id = r.path("of").asText(r.path("id").asText("?"));
-                out.add(of(id, m.path("top1"), m.path("samples"), m.path("latency_ms")));
+                out.add(of(id, TrialPoint.accuracy(m), m.path("samples"), m.path("latency_ms")));
             }
         }
         return out;

@@ -24,7 +24,7 @@ record FrontEntry(String id, double top1, double latencyMs, double sizeBytes, St
         List<FrontEntry> front = new ArrayList<>();
         if (fromPareto(run)) {
             for (JsonNode f : run.pareto().path("front")) {
-                front.add(new FrontEntry(f.path("id").asText("?"), TrialPoint.number(f.path("top1")),
+                front.add(new FrontEntry(f.path("id").asText("?"), TrialPoint.number(TrialPoint.accuracy(f)),
                         TrialPoint.number(f.path("latency_ms")), TrialPoint.number(f.path("size_bytes")),
                         f.path("qconfig").asText("")));
             }

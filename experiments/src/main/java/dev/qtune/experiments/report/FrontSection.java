@@ -16,10 +16,11 @@ final class FrontSection {
         if (front.isEmpty()) {
             sb.append("<p class=\"note\">The front is empty: no successful, feasible search trial yet.</p>\n");
         } else {
-            HtmlTable t = new HtmlTable("front", "id", "top-1", "latency (median)", "size", "quant config", "layers");
+            RunMetric metric = RunMetric.of(run);
+            HtmlTable t = new HtmlTable("front", "id", metric.title(), "latency (median)", "size", "quant config", "layers");
             for (FrontEntry f : front) {
                 ObjectNode trial = run.trial(f.id()).orElse(null);
-                t.row(Cell.text(f.id()), Cell.num(Format.top1(f.top1())), Cell.num(Format.ms(f.latencyMs())),
+                t.row(Cell.text(f.id()), Cell.num(metric.format(f.top1())), Cell.num(Format.ms(f.latencyMs())),
                         Cell.num(Format.bytes(f.sizeBytes())), Cell.html(link(run, f.qconfig())),
                         Cell.html(LayerBitMap.html(trial == null ? MissingNode.getInstance() : trial.path("layers"))));
             }
@@ -28,11 +29,13 @@ final class FrontSection {
         List<ObjectNode> baselines = run.records("baseline");
         if (!baselines.isEmpty()) {
             sb.append("<h3>Baselines</h3>\n");
-            HtmlTable b = new HtmlTable("baselines", "id", "label", "status", "top-1", "latency (median)", "size", "layers");
+            RunMetric metric = RunMetric.of(run);
+            HtmlTable b = new HtmlTable("baselines", "id", "label", "status", metric.title(), "latency (median)", "size",
+                    "layers");
             for (ObjectNode r : baselines) {
                 TrialPoint p = TrialPoint.of(r).orElse(null);
                 b.row(Cell.text(r.path("id").asText("?")), Cell.text(r.path("label").asText("")),
-                        Cell.text(r.path("status").asText("")), Cell.num(p == null ? Format.NA : Format.top1(p.top1())),
+                        Cell.text(r.path("status").asText("")), Cell.num(p == null ? Format.NA : metric.format(p.top1())),
                         Cell.num(p == null ? Format.NA : Format.ms(p.latencyMs())),
                         Cell.num(p == null ? Format.NA : Format.bytes(p.sizeBytes())),
                         Cell.html(LayerBitMap.html(r.path("layers"))));

@@ -49,7 +49,7 @@ final class ParetoChart {
             return null;
         }
         XYChart chart = new XYChartBuilder().width(1000).height(560).xAxisTitle("median latency (ms)")
-                .yAxisTitle("top-1 (%)").build();
+                .yAxisTitle(RunMetric.of(run).axis()).build();
         style(chart);
         scatter(chart, "trials", search.stream().filter(TrialPoint::feasible).toList(), TRIAL, SeriesMarkers.CIRCLE);
         scatter(chart, "infeasible trials", search.stream().filter(p -> !p.feasible()).toList(), INFEASIBLE,
@@ -60,13 +60,15 @@ final class ParetoChart {
                 .map(f -> new double[] {f.median(), f.top1() * 100}).toList();
         series(chart, "final re-measure", finalXy, XYSeriesRenderStyle.Scatter, FINAL,
                 new ScaledMarker(SeriesMarkers.CROSS, 1.3));
-        double minTop1 = TrialPoint.number(run.pareto().path("constraint").path("min_top1"));
+        com.fasterxml.jackson.databind.JsonNode constraint = run.pareto().path("constraint");
+        double minTop1 = TrialPoint.number(constraint.has("min_accuracy") ? constraint.path("min_accuracy")
+                : constraint.path("min_top1"));
         Range x = Range.x(chart);
         Range y = Range.y(chart, minTop1 * 100);
         setRanges(chart, x, y);
         if (!Double.isNaN(minTop1)) {
             chart.addAnnotation(new AnnotationLine(minTop1 * 100, false, false));
-            chart.addAnnotation(new AnnotationText("min top-1 " + Format.top1(minTop1), x.max - 0.1 * x.span(),
+            chart.addAnnotation(new AnnotationText("min " + RunMetric.of(run).title() + " " + RunMetric.of(run).format(minTop1), x.max - 0.1 * x.span(),
                     minTop1 * 100 + 0.03 * y.span(), false));
         }
         return chart;

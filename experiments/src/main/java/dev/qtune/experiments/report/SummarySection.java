@@ -48,9 +48,15 @@ final class SummarySection {
         f.put("elapsed", run.progress().isEmpty() ? Format.NA
                 : Format.seconds(run.progress().get(run.progress().size() - 1).elapsedS()));
         f.put("hypervolume", Format.decimals(TrialPoint.number(p.path("hypervolume"))));
+        RunMetric metric = RunMetric.of(run);
         f.put("fp32 top-1", Format.top1(TrialPoint.number(p.path("fp32_top1"))));
-        double minTop1 = TrialPoint.number(p.path("constraint").path("min_top1"));
-        f.put("constraint", Double.isNaN(minTop1) ? "none" : "top-1 \u2265 " + Format.top1(minTop1));
+        if (!metric.equals(RunMetric.TOP1)) {
+            f.put("metric", metric.title());
+            f.put("fp32 " + metric.title(), metric.format(TrialPoint.number(p.path("fp32_accuracy"))));
+        }
+        JsonNode c = p.path("constraint");
+        double min = TrialPoint.number(c.has("min_accuracy") ? c.path("min_accuracy") : c.path("min_top1"));
+        f.put("constraint", Double.isNaN(min) ? "none" : metric.title() + " \u2265 " + metric.format(min));
         f.put("last trial finished", trials.stream().map(t -> t.path("finished").asText(""))
                 .filter(s -> !s.isEmpty()).max(String::compareTo).orElse(Format.NA));
         return f;

@@ -22,13 +22,21 @@ record TrialPoint(String id, String kind, String label, double top1, double late
     static Optional<TrialPoint> of(ObjectNode record) {
         JsonNode m = record.path("metrics");
         if (!"OK".equals(record.path("status").asText()) || !m.isObject()
-                || !m.path("top1").isNumber() || !m.path("latency_ms").path("median").isNumber()) {
+                || !accuracy(m).isNumber() || !m.path("latency_ms").path("median").isNumber()) {
             return Optional.empty();
         }
         String id = record.path("id").asText("?");
         return Optional.of(new TrialPoint(id, record.path("kind").asText(""), record.path("label").asText(id),
-                m.path("top1").asDouble(), m.path("latency_ms").path("median").asDouble(), number(m.path("size_bytes")),
+                accuracy(m).asDouble(), m.path("latency_ms").path("median").asDouble(), number(m.path("size_bytes")),
                 m.path("feasible").asBoolean(true)));
+    }
+
+    /**
+     * The value of the search's accuracy metric in a record's metrics or a pareto.json entry:
+     * {@code accuracy}, or {@code top1} in files written before metrics existed.
+     */
+    static JsonNode accuracy(JsonNode entry) {
+        return entry.has("accuracy") ? entry.path("accuracy") : entry.path("top1");
     }
 
     /** A JSON number as a double; NaN when absent or not a number. */

@@ -68,10 +68,10 @@ final class FinalMeasure {
         return finals;
     }
 
-    /** The front (most accurate first, at most final_max) and the base config's trial. */
+    /** The front (most accurate first by the search's metric, at most final_max) and the base config's trial. */
     private static List<TrialResult> members(ExperimentConfig exp, SearchOutcome outcome, Genome base) {
         List<TrialResult> front = new ArrayList<>(outcome.last().front());
-        front.sort(Comparator.comparingDouble((TrialResult r) -> -r.metrics().orElseThrow().top1()));
+        front.sort(Comparator.comparingDouble((TrialResult r) -> -r.metrics().orElseThrow().accuracy()));
         List<TrialResult> out = new ArrayList<>(front.subList(0, Math.min(front.size(), exp.measure().finalMax())));
         outcome.trials().stream().filter(TrialResult::ok).filter(r -> r.spec().decoded().genome().equals(base))
                 .findFirst().filter(r -> !out.contains(r)).ifPresent(out::add);

@@ -32,7 +32,7 @@ final class RunFiles implements SearchListener {
     @Override
     public void trialFinished(TrialResult r) {
         ObjectNode record = TrialRecords.toJson(r);
-        r.metrics().ifPresent(m -> TrialRecords.putFeasible(record, context.feasible(m.top1())));
+        r.metrics().ifPresent(m -> TrialRecords.putFeasible(record, context.feasible(m.accuracy())));
         dir.append(record);
     }
 
@@ -55,7 +55,7 @@ final class RunFiles implements SearchListener {
     ObjectNode baseline(TrialResult r, Path file) {
         ObjectNode record = TrialRecords.toJson(r);
         record.put("file", file.toString());
-        r.metrics().ifPresent(m -> TrialRecords.putFeasible(record, context.feasible(m.top1())));
+        r.metrics().ifPresent(m -> TrialRecords.putFeasible(record, context.feasible(m.accuracy())));
         dir.append(record);
         return record;
     }
@@ -98,7 +98,7 @@ final class RunFiles implements SearchListener {
         f.put("id", record.path("of").asText());
         f.put("status", record.path("status").asText());
         if (record.has("metrics")) {
-            f.put("top1", record.path("metrics").path("top1").asDouble());
+            TrialRecords.putAccuracy(f, record.path("metrics"));
             f.put("samples", record.path("metrics").path("samples").asInt());
             f.set("latency_ms", record.path("metrics").path("latency_ms").deepCopy());
         } else {
@@ -121,10 +121,19 @@ final class RunFiles implements SearchListener {
         o.put("failures", s.failures());
         o.put("elapsed_s", TrialRecords.round(s.elapsedSeconds()));
         o.put("hypervolume", s.hypervolume());
-        o.putObject("reference").put("top1", 1 - s.reference()[0]).put("latency_ms", s.reference()[1]);
-        context.minTop1().ifPresent(m -> o.putObject("constraint").put("min_top1", m)
-                .put("description", exp.constraint().orElseThrow().describe()));
-        o.put("fp32_top1", context.fp32Top1());
+        var metric = exp.metric();
+        o.putObject("metric").put("name", metric.label()).put("title", metric.title()).put("fraction", metric.fraction());
+        o.putObject("reference").put("accuracy", 1 - s.reference()[0]).put("top1", 1 - s.reference()[0])
+                .put("latency_ms", s.reference()[1]);
+        context.minAccuracy().ifPresent(m -> {
+            ObjectNode c = o.putObject("constraint").put("min_accuracy", m);
+            if (metric.kind() == dev.qtune.evaluator.metric.MetricSpec.Kind.TOP1) {
+                c.put("min_top1", m);
+            }
+            c.put("description", exp.constraint().orElseThrow().describe(metric.title(), metric.fraction()));
+        });
+        putFinite(o, "fp32_accuracy", context.fp32Accuracy());
+        putFinite(o, "fp32_top1", context.fp32Top1());
         if (!Double.isNaN(context.fp32FinalTop1())) {
             o.put("fp32_final_top1", context.fp32FinalTop1());
             o.put("final_split", context.finalSplit());
@@ -133,8 +142,10 @@ final class RunFiles implements SearchListener {
         ArrayNode front = o.putArray("front");
         for (TrialResult r : s.front()) {
             var m = r.metrics().orElseThrow();
-            front.addObject().put("id", r.spec().id()).put("top1", m.top1()).put("latency_ms", m.latencyMedianMs())
-                    .put("size_bytes", m.sizeBytes()).put("qconfig", RunDirectory.BEST + "/" + r.spec().id() + ".yaml");
+            ObjectNode f = front.addObject().put("id", r.spec().id()).put("accuracy", m.accuracy());
+            putFinite(f, "top1", m.top1());
+            f.put("latency_ms", m.latencyMedianMs()).put("size_bytes", m.sizeBytes())
+                    .put("qconfig", RunDirectory.BEST + "/" + r.spec().id() + ".yaml");
         }
         o.putArray("baselines").addAll(baselineEntries());
         return o;
@@ -147,7 +158,8 @@ final class RunFiles implements SearchListener {
                 .put("file", record.path("file").asText()).put("status", record.path("status").asText());
         JsonNode m = record.path("metrics");
         if (m.isObject()) {
-            b.put("top1", m.path("top1").asDouble()).put("latency_ms", m.path("latency_ms").path("median").asDouble())
+            TrialRecords.putAccuracy(b, m);
+            b.put("latency_ms", m.path("latency_ms").path("median").asDouble())
                     .put("size_bytes", m.path("size_bytes").asLong()).put("feasible", m.path("feasible").asBoolean(true));
         } else {
             b.put("reason", record.path("reason").asText());
@@ -157,10 +169,18 @@ final class RunFiles implements SearchListener {
 
     private String comment(TrialResult r) {
         var m = r.metrics().orElseThrow();
+        var metric = context.experiment().metric();
         return String.format(Locale.ROOT, "qtune search %s, trial %s (generation %d), target %s%n"
-                        + "top-1 %.2f%% on %d validation images, median latency %.3f ms, %d bytes of constants%n"
+                        + "%s %s on %d validation images, median latency %.3f ms, %d bytes of constants%n"
                         + "schedule (lowering knobs, not part of the quant config): %s",
                 context.experiment().name(), r.spec().id(), r.spec().generation(), context.target().name(),
-                100 * m.top1(), m.samples(), m.latencyMedianMs(), m.sizeBytes(), r.schedule().layers());
+                metric.title(), metric.format(m.accuracy()), m.samples(), m.latencyMedianMs(), m.sizeBytes(),
+                r.schedule().layers());
+    }
+
+    private static void putFinite(ObjectNode o, String key, double v) {
+        if (Double.isFinite(v)) {
+            o.put(key, v);
+        }
     }
 }

@@ -1,8 +1,11 @@
 package dev.qtune.experiments.run;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.qtune.evaluator.accuracy.AccuracyResult;
+import dev.qtune.compiler.QtuneException;
 import dev.qtune.evaluator.data.Dataset;
+import dev.qtune.evaluator.metric.MetricException;
+import dev.qtune.evaluator.metric.MetricSpec;
+import dev.qtune.evaluator.metric.Metrics;
 import dev.qtune.evaluator.quant.ReferenceLogits;
 import dev.qtune.evaluator.quant.ReferencePredictions;
 import dev.qtune.experiments.config.ExperimentConfig;
@@ -46,10 +49,11 @@ public final class SearchRunner {
 
     /**
      * What a run produced: the run directory, the search's outcome, the final re-measures of this
-     * process, the fp32 top-1 on the validation samples, and the baselines' entries of pareto.json
-     * (docs/formats.md; those of an earlier run of a resumed search included).
+     * process, the fp32 model's accuracy metric on the validation samples (NaN where it could not
+     * be measured), and the baselines' entries of pareto.json (docs/formats.md; those of an earlier
+     * run of a resumed search included).
      */
-    public record Result(Path dir, SearchOutcome outcome, List<TrialResult> finals, double fp32Top1,
+    public record Result(Path dir, SearchOutcome outcome, List<TrialResult> finals, double fp32Accuracy,
                          List<ObjectNode> baselines) {
     }
 
@@ -57,6 +61,31 @@ public final class SearchRunner {
      * Runs the search. {@code executorFactory} builds the executor from the driver's workspace
      * (local threads or Spark); {@code console} hears progress.
      */
+    /**
+     * The fp32 model's value of the metric on the validation samples, from its reference logits: 1
+     * for agreement; a command is run once on them, and if it fails the value is NaN (a warning
+     * says why; the search goes on, and each trial records the command's failure).
+     */
+    private double fp32Accuracy(MetricSpec metric, Dataset validation, int samples, TrialSetup setup, double top1) {
+        switch (metric.kind()) {
+            case TOP1:
+                return top1;
+            case AGREEMENT:
+                return 1.0;
+            default:
+                break;
+        }
+        float[] logits = setup.validationLogits();
+        try {
+            // the reference logits are those of exactly the validation samples every trial is scored on
+            return Metrics.score(metric, validation, samples, logits, Metrics.sampleShape(setup.fp32(),
+                    logits.length / samples), logits);
+        } catch (MetricException e) {
+            LOG.warn("{}: the fp32 model's {} could not be measured: {}", exp.file(), metric.label(), e.getMessage());
+            return Double.NaN;
+        }
+    }
+
     public Result run(boolean resume, Function<TrialWorkspace, TrialExecutor> executorFactory, SearchListener console) {
         dev.qtune.targets.CacheDir.requireWritable(dev.qtune.evaluator.calibration.CalibrationCache.defaultDir());
         TrialWorkspace ws = TrialWorkspace.open(exp, target);
@@ -67,17 +96,28 @@ public final class SearchRunner {
             LOG.warn("{}: the validation split of {} holds images the model was trained on (seen_in_training): "
                     + "accuracy there is optimistic and the front is chosen on it", exp.file(), exp.dataset());
         }
-        AccuracyResult fp32Ref = setup.validationLogits().length > 0
-                ? ReferenceLogits.accuracy(setup.validationLogits(), validation, samples)
+        MetricSpec metric = exp.metric();
+        if (metric.needsLabels() && !validation.labeled()) {
+            throw new QtuneException(exp.file() + ": metric " + metric.label() + " needs labels, but the validation split of "
+                    + exp.dataset() + " has none; give it labels, or use metric: agreement or a command");
+        }
+        double fp32Top1 = !validation.labeled() ? Double.NaN : setup.validationLogits().length > 0
+                ? ReferenceLogits.accuracy(setup.validationLogits(), validation, samples).top1()
                 : ReferencePredictions.get(setup.cacheDir(), setup.modelHash(), setup.fp32(), validation, samples,
-                        Runtime.getRuntime().availableProcessors());
-        OptionalDouble minTop1 = exp.constraint().map(c -> OptionalDouble.of(c.minTop1(fp32Ref.top1())))
+                        Runtime.getRuntime().availableProcessors()).top1();
+        double fp32 = fp32Accuracy(metric, validation, samples, setup, fp32Top1);
+        boolean needsFp32 = exp.constraint().isPresent() || exp.budget().exit().isPresent();
+        OptionalDouble minAccuracy = exp.constraint().map(c -> OptionalDouble.of(c.minAccuracy(fp32, metric.fraction())))
                 .orElse(OptionalDouble.empty());
-        SearchSettings settings = new SearchSettings(exp.objectives(), minTop1, exp.budget().trials(),
+        SearchSettings settings = new SearchSettings(exp.objectives(), minAccuracy, exp.budget().trials(),
                 exp.budget().generations(), exp.budget().wallClockSeconds(), samples, exp.measure().benchSeconds(),
                 exp.onFailure(), exp.budget().patience(), exp.budget().exit().map(e -> OptionalDouble.of(
-                        e.maxDrop().minTop1(fp32Ref.top1()))).orElse(OptionalDouble.empty()),
-                exp.budget().exit().map(ExperimentConfig.Exit::latencyRatio).orElse(1.0));
+                        e.maxDrop().minAccuracy(fp32, metric.fraction()))).orElse(OptionalDouble.empty()),
+                exp.budget().exit().map(ExperimentConfig.Exit::latencyRatio).orElse(1.0), metric.fraction());
+        if (needsFp32 && Double.isNaN(fp32)) {
+            throw new QtuneException(exp.file() + ": the constraint and exit rule need the fp32 model's " + metric.label()
+                    + ", which could not be measured (see the warning above)");
+        }
         List<Genome> seeds = SearchSeeds.of(exp, ws.space(), ws.base());
         List<ObjectNode> logged = new ArrayList<>();
         try (RunDirectory dir = RunDirectory.open(exp.output(), exp.file(), resume, logged)) {
@@ -88,10 +128,11 @@ public final class SearchRunner {
                             + ": line " + (i + 1)));
                 }
             }
-            double fp32Final = exp.measure().finalMax() == 0 ? Double.NaN : ReferencePredictions.get(setup.cacheDir(),
+            double fp32Final = exp.measure().finalMax() == 0 || !setup.test().labeled() ? Double.NaN
+                    : ReferencePredictions.get(setup.cacheDir(),
                     setup.modelHash(), setup.fp32(), setup.test(), exp.measure().finalSamples(),
                     Runtime.getRuntime().availableProcessors()).top1();
-            RunContext context = new RunContext(exp, target, ws.space(), fp32Ref.top1(), minTop1, fp32Final,
+            RunContext context = new RunContext(exp, target, ws.space(), fp32, fp32Top1, minAccuracy, fp32Final,
                     TrialWorkspace.finalSplit(exp.dataset()));
             try (TrialExecutor executor = executorFactory.apply(ws)) {
                 RunFiles files = new RunFiles(dir, context);
@@ -104,7 +145,7 @@ public final class SearchRunner {
                         SearchListeners.both(files, console)).run(previous);
                 List<TrialResult> finals = FinalMeasure.run(exp, outcome, ws.space().firstValues(), executor,
                         ws.evaluator(), logged, files);
-                return new Result(dir.dir(), outcome, finals, fp32Ref.top1(), files.baselineEntries());
+                return new Result(dir.dir(), outcome, finals, fp32, files.baselineEntries());
             }
         }
     }

@@ -76,13 +76,18 @@ public final class TrialRecords {
         });
         r.metrics().ifPresent(m -> {
             ObjectNode mo = o.putObject("metrics");
-            mo.put("top1", m.top1());
+            if (m.labeled()) {
+                mo.put("top1", m.top1());
+            }
+            mo.put("accuracy", m.accuracy());
             mo.put("samples", m.samples());
             mo.putObject("latency_ms").put("median", m.latencyMedianMs()).put("p10", m.latencyP10Ms())
                     .put("p90", m.latencyP90Ms());
             mo.put("size_bytes", m.sizeBytes());
-            double[] ci = m.top1Interval();
-            mo.putArray("top1_ci95").add(ci[0]).add(ci[1]);
+            if (m.labeled()) {
+                double[] ci = m.top1Interval();
+                mo.putArray("top1_ci95").add(ci[0]).add(ci[1]);
+            }
             if (m.paired()) {
                 mo.put("agreement", m.agreement());
                 mo.put("divergence", m.divergence());
@@ -98,6 +103,18 @@ public final class TrialRecords {
                 .put("threads", p.threads());
         o.put("finished", r.finished().toString());
         return o;
+    }
+
+    /**
+     * Copies a record's {@code accuracy} (top-1 in logs written before metrics existed) and, where
+     * known, {@code top1} from {@code metrics} into a pareto.json entry.
+     */
+    static void putAccuracy(ObjectNode entry, JsonNode metrics) {
+        JsonNode top1 = metrics.path("top1");
+        entry.put("accuracy", metrics.path("accuracy").isNumber() ? metrics.path("accuracy").asDouble() : top1.asDouble());
+        if (top1.isNumber()) {
+            entry.put("top1", top1.asDouble());
+        }
     }
 
     /** Marks whether an OK trial met the constraint (the loop decides; the log records it). */
@@ -142,10 +159,12 @@ public final class TrialRecords {
         if (status == TrialStatus.OK) {
             JsonNode mo = o.path("metrics");
             JsonNode l = mo.path("latency_ms");
-            m = Optional.of(new TrialMetrics(mo.path("top1").asDouble(), mo.path("samples").asInt(),
+            double top1 = mo.path("top1").isNumber() ? mo.path("top1").asDouble() : Double.NaN;
+            m = Optional.of(new TrialMetrics(top1, mo.path("samples").asInt(),
                     l.path("median").asDouble(), l.path("p10").asDouble(), l.path("p90").asDouble(),
                     mo.path("size_bytes").asLong(), mo.path("agreement").asDouble(Double.NaN),
-                    mo.path("divergence").asDouble(Double.NaN)));
+                    mo.path("divergence").asDouble(Double.NaN),
+                    mo.path("accuracy").isNumber() ? mo.path("accuracy").asDouble() : top1)); // older logs: top-1
         }
         JsonNode t = o.path("times_s");
         JsonNode p = o.path("provenance");

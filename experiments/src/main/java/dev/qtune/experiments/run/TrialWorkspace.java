@@ -39,7 +39,7 @@ public record TrialWorkspace(ExperimentConfig experiment, TrialSetup setup, Quan
                 Runtime.getRuntime().availableProcessors());
         TrialSetup setup = new TrialSetup(exp.model(), fp32, hash, Datasets.load(exp.dataset(), "calibration"),
                 validation, Datasets.load(exp.dataset(), finalSplit(exp.dataset())), target, cache, exp.seed(), 1, 1,
-                logits);
+                logits, exp.metric());
         QuantConfig base = baseConfig(exp);
         SearchSpace space;
         try {

@@ -1,6 +1,7 @@
 package dev.qtune.experiments.config;
 
 import dev.qtune.compiler.quant.QuantConfigException;
+import dev.qtune.evaluator.metric.MetricSpec;
 import dev.qtune.search.loop.FailureRule;
 import dev.qtune.search.loop.Objective;
 import org.junit.jupiter.api.Test;
@@ -112,6 +113,41 @@ class ExperimentReaderTest {
                 "x.yaml: executor.master: must be a Spark master: local, local[N], local[*], spark://HOST:PORT");
         assertError(MINIMAL + "executor: {type: local, master: 'local[2]'}\n",
                 "x.yaml: executor.master: is for executor type spark");
+    }
+
+    @Test
+    void metricsReadAsTop1TopKAgreementOrACommand() {
+        assertEquals(MetricSpec.TOP1, ExperimentReader.parse(MINIMAL, FILE).metric());
+        assertEquals(MetricSpec.AGREEMENT, ExperimentReader.parse(MINIMAL + "metric: agreement\n", FILE).metric());
+        MetricSpec top5 = ExperimentReader.parse(MINIMAL + "metric: {top_k: 5}\n", FILE).metric();
+        assertEquals(MetricSpec.Kind.TOP_K, top5.kind());
+        assertEquals(5, top5.k());
+        ExperimentConfig e = ExperimentReader.parse(MINIMAL + "metric: {command: [python3, m.py, --fast], timeout_s: 30, "
+                + "name: mIoU}\nconstraints: {max_drop: {absolute: 250}}\n", Path.of("/exp/x.yaml"));
+        MetricSpec m = e.metric();
+        assertEquals(MetricSpec.Kind.COMMAND, m.kind());
+        assertEquals(List.of("python3", "m.py", "--fast"), m.command());
+        assertEquals(30.0, m.timeoutSeconds());
+        assertEquals("mIoU", m.label());
+        assertEquals(java.util.Optional.of(Path.of("/exp")), m.workDir(), "the command runs in the experiment's folder");
+        assertFalse(m.fraction());
+        assertEquals(0.75 - 250, e.constraint().orElseThrow().minAccuracy(0.75, false), 1e-12, "absolute in the command's units");
+        assertEquals(MetricSpec.DEFAULT_TIMEOUT_S, ExperimentReader.parse(MINIMAL + "metric: {command: [x]}\n", FILE)
+                .metric().timeoutSeconds());
+    }
+
+    @Test
+    void metricErrorsNameTheKeyAndTheAllowedForms() {
+        assertError(MINIMAL + "metric: top2\n", "x.yaml: metric: must be top1, agreement, {top_k: K} or {command:");
+        assertError(MINIMAL + "metric: {top_k: 0}\n", "x.yaml: metric.top_k: must be in 1..1000, but was 0");
+        assertError(MINIMAL + "metric: {top_k: 5, command: [x]}\n", "x.yaml: metric: must have exactly one of top_k or command");
+        assertError(MINIMAL + "metric: {command: 'python3 m.py'}\n", "x.yaml: metric.command: must be a list");
+        assertError(MINIMAL + "metric: {command: []}\n", "x.yaml: metric.command: must name a program first");
+        assertError(MINIMAL + "metric: {command: [x], timeout_s: 0}\n", "x.yaml: metric.timeout_s: must be a finite number in (0, 86400] seconds");
+        assertError(MINIMAL + "metric: {command: [x], name: 'a b'}\n", "x.yaml: metric.name: must be a short name");
+        assertError(MINIMAL + "metric: {command: [x], shell: true}\n", "x.yaml: metric.shell: unknown key");
+        assertError(MINIMAL + "constraints: {max_drop: {absolute: 250}}\n",
+                "x.yaml: constraints.max_drop.absolute: must be a finite number in [0, 100] points, but was 250");
     }
 
     @Test

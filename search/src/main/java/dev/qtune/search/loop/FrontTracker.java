@@ -11,8 +11,9 @@ import java.util.OptionalDouble;
 
 /**
  * Objectives, constraint violation, the feasible front and its hypervolume for a search's
- * results. The hypervolume's reference point is fixed once: error 1 - min_top1 (1 without a
- * constraint), and for latency (and size) 1.1 x the worst value of the first generation that had a
+ * results. The hypervolume's reference point is fixed once: 1 - the lowest acceptable accuracy (1
+ * without a constraint; for a metric that is not a fraction, the worst accuracy objective of the
+ * first generation that had a successful trial, plus a tenth), and for latency (and size) 1.1 x the worst value of the first generation that had a
  * successful trial, so hypervolumes of one run compare across
  * generations (and a resumed run derives the same point from the same replayed generation).
  */
@@ -29,10 +30,11 @@ final class FrontTracker {
         return settings.objectives().stream().mapToDouble(o -> o.minimised(m)).toArray();
     }
 
-    /** Accuracy points below the constraint (0 when met or unconstrained). */
+    /** Accuracy below the constraint, in points for fractions (0 when met or unconstrained). */
     double violation(TrialResult r) {
-        double top1 = r.metrics().orElseThrow().top1();
-        return settings.minTop1().isPresent() ? Math.max(0, 100 * (settings.minTop1().getAsDouble() - top1)) : 0;
+        double accuracy = r.metrics().orElseThrow().accuracy();
+        return settings.minAccuracy().isPresent()
+                ? Math.max(0, (settings.fractionAccuracy() ? 100 : 1) * (settings.minAccuracy().getAsDouble() - accuracy)) : 0;
     }
 
     GenerationSummary summarise(int generation, List<TrialResult> results, double elapsed) {
@@ -48,7 +50,7 @@ final class FrontTracker {
         front.sort(Comparator.comparingDouble(r -> r.metrics().orElseThrow().latencyMedianMs()));
         double hv = reference == null || points.isEmpty() ? 0 : Hypervolume.of(points, reference);
         int failures = (int) results.stream().filter(r -> !r.ok()).count();
-        OptionalDouble best = feasible.stream().mapToDouble(r -> r.metrics().orElseThrow().top1()).max();
+        OptionalDouble best = feasible.stream().mapToDouble(r -> r.metrics().orElseThrow().accuracy()).max();
         return new GenerationSummary(generation, results.size(), failures, front, hv,
                 reference == null ? new double[settings.objectives().size()] : reference, best, elapsed);
     }
@@ -56,7 +58,11 @@ final class FrontTracker {
     private double[] reference(List<TrialResult> results) {
         int k = settings.objectives().size();
         double[] ref = new double[k];
-        ref[0] = 1 - settings.minTop1().orElse(0);
+        ref[0] = 1 - settings.minAccuracy().orElse(0);
+        if (settings.minAccuracy().isEmpty() && !settings.fractionAccuracy()) {
+            double worst = results.stream().filter(TrialResult::ok).mapToDouble(r -> objectives(r)[0]).max().orElse(1);
+            ref[0] = worst + 0.1 * Math.max(Math.abs(worst), 1e-6);
+        }
         for (int i = 1; i < k; i++) {
             int obj = i;
             double worst = results.stream().filter(TrialResult::ok).mapToDouble(r -> objectives(r)[obj]).max().orElse(1);

@@ -121,7 +121,7 @@ public final class SearchLoop {
                 break;
             }
             if (exitReached(results)) {
-                stop = "a trial met the exit rule (top-1 >= " + settings.exitMinTop1().getAsDouble() + " at <= "
+                stop = "a trial met the exit rule (accuracy >= " + settings.exitMinAccuracy().getAsDouble() + " at <= "
                         + settings.exitLatencyRatio() + "x the base config's latency)";
                 break;
             }
@@ -141,14 +141,14 @@ public final class SearchLoop {
 
     /** Whether a trial meets the exit rule: accurate enough, at most the ratio times the base config's latency. */
     private boolean exitReached(List<TrialResult> results) {
-        if (settings.exitMinTop1().isEmpty()) {
+        if (settings.exitMinAccuracy().isEmpty()) {
             return false;
         }
         Genome base = decoder.space().firstValues();
         var baseLatency = results.stream().filter(TrialResult::ok).filter(r -> r.spec().decoded().genome().equals(base))
                 .mapToDouble(r -> r.metrics().orElseThrow().latencyMedianMs()).findFirst();
         return baseLatency.isPresent() && results.stream().filter(TrialResult::ok).map(r -> r.metrics().orElseThrow())
-                .anyMatch(m -> m.top1() >= settings.exitMinTop1().getAsDouble()
+                .anyMatch(m -> m.accuracy() >= settings.exitMinAccuracy().getAsDouble()
                         && m.latencyMedianMs() <= settings.exitLatencyRatio() * baseLatency.getAsDouble());
     }
 

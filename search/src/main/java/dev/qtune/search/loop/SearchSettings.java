@@ -5,20 +5,31 @@ import java.util.OptionalDouble;
 
 /**
  * How a search runs: its objectives (accuracy and latency first, optionally size), the lowest
- * acceptable top-1 ({@code minTop1}, from the experiment's max_drop; empty = unconstrained), the
+ * acceptable value of the accuracy metric ({@code minAccuracy}, from the experiment's max_drop; empty =
+ * unconstrained), the
  * budget (trials; optionally generations and wall-clock seconds, 0 = no limit), the validation
  * samples and benchmark seconds of a search trial, the failure rule, and the patience: generations
  * in a row without a hypervolume gain after which the search stops (0 = never), and the exit rule:
- * stop after the generation in which a trial reached {@code exitMinTop1} at no more than
- * {@code exitLatencyRatio} times the base config's latency (empty = no exit rule).
+ * stop after the generation in which a trial reached {@code exitMinAccuracy} at no more than
+ * {@code exitLatencyRatio} times the base config's latency (empty = no exit rule); and whether the
+ * accuracy metric is a fraction in [0, 1] ({@code fractionAccuracy}; a command's number need not be).
  */
-public record SearchSettings(List<Objective> objectives, OptionalDouble minTop1, int trials, int generations,
+public record SearchSettings(List<Objective> objectives, OptionalDouble minAccuracy, int trials, int generations,
                              double wallClockSeconds, int samples, double benchSeconds, FailureRule onFailure,
-                             int patience, OptionalDouble exitMinTop1, double exitLatencyRatio) {
+                             int patience, OptionalDouble exitMinAccuracy, double exitLatencyRatio,
+                             boolean fractionAccuracy) {
+    /** Settings whose accuracy metric is a fraction in [0, 1] (top-1, top-k, agreement). */
+    public SearchSettings(List<Objective> objectives, OptionalDouble minAccuracy, int trials, int generations,
+                          double wallClockSeconds, int samples, double benchSeconds, FailureRule onFailure,
+                          int patience, OptionalDouble exitMinAccuracy, double exitLatencyRatio) {
+        this(objectives, minAccuracy, trials, generations, wallClockSeconds, samples, benchSeconds, onFailure, patience,
+                exitMinAccuracy, exitLatencyRatio, true);
+    }
+
     /** Settings without a patience limit. */
-    public SearchSettings(List<Objective> objectives, OptionalDouble minTop1, int trials, int generations,
+    public SearchSettings(List<Objective> objectives, OptionalDouble minAccuracy, int trials, int generations,
                           double wallClockSeconds, int samples, double benchSeconds, FailureRule onFailure) {
-        this(objectives, minTop1, trials, generations, wallClockSeconds, samples, benchSeconds, onFailure, 0,
+        this(objectives, minAccuracy, trials, generations, wallClockSeconds, samples, benchSeconds, onFailure, 0,
                 OptionalDouble.empty(), 1);
     }
 

@@ -13,6 +13,8 @@ import java.util.Optional;
 /**
  * The result of a sensitivity analysis: the base config's measures (divergence from fp32, top-1,
  * agreement, median latency, size) and, per probed option, its deltas ({@link SensitivityEntry}).
+ * "Top-1" here is the search's accuracy metric ({@code TrialMetrics.accuracy}): top-1 unless the
+ * experiment names another.
  * {@code noiseMs} is the spread of the base config's repeated latency medians (at least 1% of its
  * latency); a latency delta within it is recorded as 0, so the additive model does not add up
  * noise into savings that no single option makes.
@@ -47,7 +49,7 @@ public record SensitivityTable(double baseDivergence, double baseTop1, double ba
         double noise = Math.max(0.01 * baseLat, lat[lat.length - 1] - lat[0]);
         TrialMetrics b = base.get(0);
         double div = mean(base, TrialMetrics::divergence);
-        double top1 = mean(base, TrialMetrics::top1);
+        double top1 = mean(base, TrialMetrics::accuracy);
         double agree = mean(base, TrialMetrics::agreement);
         List<SensitivityEntry> entries = new ArrayList<>();
         for (int i = 0; i < probes.size(); i++) {
@@ -63,7 +65,7 @@ public record SensitivityTable(double baseDivergence, double baseTop1, double ba
             TrialMetrics m = r.metrics().orElseThrow();
             double dLat = m.latencyMedianMs() - baseLat;
             entries.add(new SensitivityEntry(p.layer(), p.kind(), p.value(), true, "", m.divergence() - div,
-                    m.top1() - top1, m.agreement() - agree, Math.abs(dLat) <= noise ? 0 : dLat,
+                    m.accuracy() - top1, m.agreement() - agree, Math.abs(dLat) <= noise ? 0 : dLat,
                     m.sizeBytes() - b.sizeBytes()));
         }
         return new SensitivityTable(div, top1, agree, baseLat, b.sizeBytes(), noise, b.samples(), entries);

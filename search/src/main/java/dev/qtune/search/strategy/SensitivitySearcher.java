@@ -166,7 +166,7 @@ public final class SensitivitySearcher implements Searcher {
     private double[] raw(AdditiveFront.Point p) {
         double top1 = table.baseTop1() + slope * (p.divergence() - table.baseDivergence());
         double[] o = new double[objectives];
-        o[0] = 1 - Math.min(1, top1);
+        o[0] = 1 - Math.min(Math.max(1, table.baseTop1()), top1); // a fraction stays <= 1; a command's number need not
         o[1] = p.latencyMs();
         if (objectives == 3) {
             o[2] = p.sizeBytes();

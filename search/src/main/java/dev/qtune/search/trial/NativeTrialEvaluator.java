@@ -12,6 +12,9 @@ import dev.qtune.compiler.quant.QuantizeCalibratePass;
 import dev.qtune.compiler.quant.QuantizeRealizePass;
 import dev.qtune.evaluator.accuracy.OutputAgreement;
 import dev.qtune.evaluator.data.Dataset;
+import dev.qtune.evaluator.metric.MetricSpec;
+import dev.qtune.evaluator.metric.Metrics;
+import dev.qtune.evaluator.quant.ReferenceLogits;
 import dev.qtune.evaluator.quant.ModelSize;
 import dev.qtune.evaluator.quant.QuantEvaluation;
 import dev.qtune.search.space.BaselineDecoder;
@@ -35,7 +38,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 /**
  * The real trial: thresholds from the cached calibration statistics, realize, generate C for the
  * target, build (cached), run the validation samples natively (the test set for a final
- * re-measure), benchmark batch-1 latency, and size the constants. A baseline (a pre-quantized
+ * re-measure), score the outputs with the search's metric (top-1, top-k, agreement, or a user's
+ * command: its failure fails the trial in the "accuracy" stage), benchmark batch-1 latency, and
+ * size the constants. A baseline (a pre-quantized
  * file) is imported instead of calibrated and realized, and goes through the same later stages.
  * Any failure on the way is a FAILED result naming the stage.
  *
@@ -50,6 +55,7 @@ public final class NativeTrialEvaluator implements TrialEvaluator {
     private final TrialSetup setup;
     private final CalibrationStats stats;
     private final Provenance provenance;
+    private float[] finalLogits;
 
     /** Loads (or collects once, and caches) the calibration statistics for {@code samples} calibration images. */
     public NativeTrialEvaluator(TrialSetup setup, int calibrationSamples) {
@@ -134,6 +140,13 @@ public final class NativeTrialEvaluator implements TrialEvaluator {
         if (!r.ok()) {
             return a.failed(r.reason());
         }
+        OutputAgreement paired = paired(spec, r.outputs(), n);
+        double top1 = data.labeled() ? correct(r.predictions(), data, n) / (double) n : Double.NaN;
+        MetricSpec metric = setup.metric();
+        double score = metric.kind() == MetricSpec.Kind.TOP1 && data.labeled() ? top1
+                : metric.kind() == MetricSpec.Kind.AGREEMENT && !Double.isNaN(paired.agreement()) ? paired.agreement()
+                : quiet(() -> Metrics.score(metric, data, n, r.outputs(), Metrics.sampleShape(setup.fp32(),
+                        r.outputs().length / n), metric.needsReference() ? finalReference() : null));
         double accuracy = a.watch.lap();
         a.stage = "latency";
         BenchResult b = bench(model, spec.benchSeconds());
@@ -141,9 +154,8 @@ public final class NativeTrialEvaluator implements TrialEvaluator {
             return a.failed(b.reason());
         }
         double latency = a.watch.lap();
-        OutputAgreement paired = paired(spec, r.outputs(), n);
-        TrialMetrics m = new TrialMetrics(correct(r.predictions(), data, n) / (double) n, n, b.medianMs(), b.p10Ms(),
-                b.p90Ms(), ModelSize.bytes(realized, spec.decoded().qconfig()), paired.agreement(), paired.divergence());
+        TrialMetrics m = new TrialMetrics(top1, n, b.medianMs(), b.p10Ms(), b.p90Ms(),
+                ModelSize.bytes(realized, spec.decoded().qconfig()), paired.agreement(), paired.divergence(), score);
         return new TrialResult(spec, TrialStatus.OK, "", Optional.of(m),
                 new StageTimes(calibrate, quantize, compile, accuracy, latency, a.watch.total()), a.provenance, a.used,
                 Instant.now());
@@ -156,6 +168,18 @@ public final class NativeTrialEvaluator implements TrialEvaluator {
             return new OutputAgreement(Double.NaN, Double.NaN);
         }
         return OutputAgreement.of(reference, outputs, n);
+    }
+
+    /**
+     * The fp32 model's logits on the final split (for the agreement metric of a final re-measure),
+     * computed once per evaluator (and cached on disk).
+     */
+    private synchronized float[] finalReference() {
+        if (finalLogits == null) {
+            finalLogits = ReferenceLogits.get(setup.cacheDir(), setup.modelHash(), setup.fp32(), setup.test(),
+                    setup.test().count(), Runtime.getRuntime().availableProcessors());
+        }
+        return finalLogits;
     }
 
     private BenchResult bench(NativeModel model, double seconds) {

@@ -95,7 +95,7 @@ class NativeFp32KernelTest {
             "c=16 oc=24 k=1 h=8 w=8 s=1 p=0 act=none", "c=16 oc=24 k=1 h=16 w=16 s=2 p=0 act=relu",
             "c=8 oc=20 k=3 h=9 w=11 s=1 p=1 act=clip", "c=12 oc=12 k=3 h=15 w=13 s=2 p=1 act=clip dw",
             "c=3 oc=24 k=7 h=23 w=23 s=2 p=3 act=relu", "c=64 oc=8 k=3 h=40 w=40 s=1 p=1 act=none",
-            "c=32 oc=64 k=3 h=7 w=7 s=1 p=1 act=relu cv", "c=24 oc=96 k=1 h=7 w=7 s=1 p=0 act=clip cv",
+            "c=32 oc=64 k=3 h=7 w=7 s=1 p=1 act=relu cv", "c=96 oc=96 k=1 h=7 w=7 s=1 p=0 act=clip cv",
             "c=16 oc=60 k=3 h=14 w=14 s=2 p=1 act=none cv"};
         return NativeTargets.names().flatMap(t -> Stream.of(layers).map(l -> Arguments.of(t, l)));
     }

@@ -33,10 +33,12 @@ final class Fp32FastEmitter {
     private static final int AVX2_CV_MR = 6;
     private static final int CV_NV = 2;
     /**
-     * Its transposed store, as a share of the work: it is chosen when the panel kernel would compute
-     * more than this much more (extra columns, partial vectors) than the channel-vector one.
+     * Its transposed store, as a share of the work, is about this over K (the reduction length):
+     * measured on resnet8 (AVX-512), equal speed at K = 288 with 10% extra columns, 3x slower at
+     * K = 9. It is chosen when the panel kernel would compute more than that much more (extra
+     * columns, partial vectors) than the channel-vector one.
      */
-    private static final double CV_STORE_COST = 0.12;
+    private static final double CV_STORE_COST_K = 16.0;
     private static final int DEPTHWISE_NV = 4;
     private static final int GEMM_NV = 4;
     /** Floats of input (K x pixels) a block of wide pixels may read: about 256 KiB, so it stays in L2 across panels. */
@@ -112,7 +114,7 @@ final class Fp32FastEmitter {
         int block = CV_NV * ctx.lanes;
         double panelWork = (double) p.nwp() / y.spatial();
         double channelWork = (double) roundUp(m, block) / m;
-        if (channelWork + CV_STORE_COST < panelWork) {
+        if (channelWork + CV_STORE_COST_K / (x.channels() * win.kernelH() * win.kernelW()) < panelWork) {
             return channelVectors(c, x, y, w, bias, act, p, ctx);
         }
         int taps = win.kernelH() * win.kernelW();
@@ -146,7 +148,7 @@ final class Fp32FastEmitter {
     /**
      * The channel-vector kernel (qt_conv_f32_cv_part): output channels in vectors, pixels broadcast,
      * only real pixels computed. Chosen where the wide rows and whole vectors of pixels would compute
-     * more extra columns than the transposed store costs (small images: 7x7, 14x14).
+     * more extra columns than the transposed store costs (small images, long reductions).
      */
     private static String channelVectors(Conv2dNode c, TensorStorage x, TensorStorage y, float[] w, float[] bias,
                                          Activation act, Planes p, EmitContext ctx) {

@@ -297,27 +297,23 @@ QT_INLINE const void *qt_depthwise_input(const void *x, int xk, int H, int W, in
                         qt_padded_extent(W, PL, OW, SW, KW, DW), xk == QT_I16 ? 16 : 8, zx, scratch, copy);
 }
 
-QT_INLINE void qt_depthwise_prepare(const void *x, int xk, int H, int W, int CP, const int32_t *wpk,
-                                    const int32_t *bias, const int32_t *mant, const int8_t *shift, int rounding, int lo,
-                                    int hi, int zy, void *y, int yk, int OH, int OW, int KH, int KW, int SH, int SW,
-                                    int PT, int PL, int DH, int DW, int16_t *scratch, int zx) {
-    (void) wpk, (void) bias, (void) mant, (void) shift, (void) rounding, (void) lo, (void) hi, (void) zy, (void) y;
-    (void) yk;
-    qt_depthwise_input(x, xk, H, W, CP, OH, OW, KH, KW, SH, SW, PT, PL, DH, DW, zx, scratch, 1);
+QT_INLINE void qt_depthwise_prepare(const qt_conv_args *a) {
+    qt_depthwise_input(a->x, a->xk, a->H, a->W, a->CP, a->OH, a->OW, a->KH, a->KW, a->SH, a->SW, a->PT, a->PL, a->DH,
+                       a->DW, a->zx, a->scratch, 1);
 }
 
-QT_INLINE void qt_depthwise_part(const void *x, int xk, int H, int W, int CP, const int32_t *wpk, const int32_t *bias,
-                                 const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, int zy, void *y,
-                                 int yk, int OH, int OW, int KH, int KW, int SH, int SW, int PT, int PL, int DH, int DW,
-                                 int16_t *scratch, int zx, int w0, int w1) {
-    const void *in = qt_depthwise_input(x, xk, H, W, CP, OH, OW, KH, KW, SH, SW, PT, PL, DH, DW, zx, scratch, 0);
-    const int WP = qt_padded_extent(W, PL, OW, SW, KW, DW);
-    if (xk == QT_I16) {
-        qt_depthwise16_avx2((const int16_t *) in, WP, CP, wpk, bias, mant, shift, rounding, lo, hi, zy, y, yk, OH, OW,
-                            KH, KW, SH, SW, DH, DW, w0, w1);
+QT_INLINE void qt_depthwise_part(const qt_conv_args *a, int w0, int w1) {
+    const void *in = qt_depthwise_input(a->x, a->xk, a->H, a->W, a->CP, a->OH, a->OW, a->KH, a->KW, a->SH, a->SW, a->PT,
+                                        a->PL, a->DH, a->DW, a->zx, a->scratch, 0);
+    const int WP = qt_padded_extent(a->W, a->PL, a->OW, a->SW, a->KW, a->DW);
+    if (a->xk == QT_I16) {
+        qt_depthwise16_avx2((const int16_t *) in, WP, a->CP, (const int32_t *) a->wpk, a->bias, a->mant, a->shift,
+                            a->rounding, a->lo, a->hi, a->zy, a->y, a->yk, a->OH, a->OW, a->KH, a->KW, a->SH, a->SW,
+                            a->DH, a->DW, w0, w1);
     } else {
-        qt_depthwise8_avx2((const uint8_t *) in, WP, CP, wpk, bias, mant, shift, rounding, lo, hi, zy, y, yk, OH, OW,
-                           KH, KW, SH, SW, DH, DW, w0, w1);
+        qt_depthwise8_avx2((const uint8_t *) in, WP, a->CP, (const int32_t *) a->wpk, a->bias, a->mant, a->shift,
+                           a->rounding, a->lo, a->hi, a->zy, a->y, a->yk, a->OH, a->OW, a->KH, a->KW, a->SH, a->SW,
+                           a->DH, a->DW, w0, w1);
     }
 }
 

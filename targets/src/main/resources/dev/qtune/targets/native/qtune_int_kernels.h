@@ -66,6 +66,34 @@ QT_INLINE int qt_padded_extent(int n, int p0, int out, int stride, int k, int di
     return need > n + p0 ? need : n + p0;
 }
 
+/*
+ * One convolution (or dense) layer as the convolution entries take it. Generated code declares
+ * one `static const qt_conv_args` per layer, every field a literal or the address of a static
+ * buffer, and passes its address to the always_inline entries: GCC reads the fields of a const
+ * object with a constant initialiser as constants, so each call site is still specialised to its
+ * shapes and schedule. Fields a kernel does not read are left zero.
+ */
+typedef struct {
+    const void *x;          /* input, NHWC [H][W][CP], of kind xk */
+    int xk, H, W, CP;
+    int CC;                 /* channel stride of the halo-padded copy (direct kernel): CP, or a first layer's real channels */
+    int C;                  /* real input channels (grouped kernel) */
+    const void *wpk;        /* weights, packed for the kernel */
+    const int32_t *bias;    /* per output channel: bias, fixed-point mantissa and shift */
+    const int32_t *mant;
+    const int8_t *shift;
+    int rounding, lo, hi;   /* the output stage: QT_UPWARD or QT_TONEAREST, clamp bounds, */
+    int zy;                 /* and the output zero point */
+    void *y;                /* output, NHWC [OH][OW][OCP], of kind yk; OC real channels (grouped kernel) */
+    int yk, OH, OW, OC, OCP;
+    int KH, KW, SH, SW, PT, PL, DH, DW; /* window: kernel, stride, leading padding, dilation */
+    int group;              /* groups (grouped kernel) */
+    int OB, OWT, DOT;       /* schedule of the direct kernel: oc_block, ow_tile, dot (8 or 16) */
+    int16_t *scratch;       /* the converted or halo-padded input */
+    const void *zero;       /* the pad row the portable direct kernel reads (CP elements of zx in its type) */
+    int zx;                 /* the input zero point, which padding holds */
+} qt_conv_args;
+
 #define QT_DEFINE_CONV(NAME, ACC_T, APPLY)                                                              \
     QT_INLINE void NAME(const void *x, int H, int W, int CP, const void *wpk, const int32_t *bias,       \
                         const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, int zy, void *y, \
@@ -296,110 +324,90 @@ QT_INLINE int qt_conv_fast(int OB, int DOT) {
 }
 
 /* The input the kernel reads (x itself or scratch); fills scratch when copy is set. */
-QT_INLINE const void *qt_conv_input(const void *x, int xk, int H, int W, int CP, int CC, int OH, int OW, int KH, int KW,
-                                    int SH, int SW, int PT, int PL, int DH, int DW, int OB, int DOT, int zx,
-                                    void *scratch, int copy) {
-    if (qt_conv_fast(OB, DOT)) {
-        return qt_pad_input(x, xk, H, W, CP, CC, PT, PL, qt_padded_extent(H, PT, OH, SH, KH, DH),
-                            qt_padded_extent(W, PL, OW, SW, KW, DW), DOT, zx, scratch, copy);
+QT_INLINE const void *qt_conv_input(const qt_conv_args *a, int copy) {
+    if (qt_conv_fast(a->OB, a->DOT)) {
+        return qt_pad_input(a->x, a->xk, a->H, a->W, a->CP, a->CC, a->PT, a->PL,
+                            qt_padded_extent(a->H, a->PT, a->OH, a->SH, a->KH, a->DH),
+                            qt_padded_extent(a->W, a->PL, a->OW, a->SW, a->KW, a->DW), a->DOT, a->zx, a->scratch, copy);
     }
-    const size_t n = (size_t) H * W * CP;
-    return DOT == 8 ? (const void *) qt_unsigned8(x, xk, n, (uint8_t *) scratch, copy)
-                    : (const void *) qt_widen(x, xk, n, (int16_t *) scratch, copy);
+    const size_t n = (size_t) a->H * a->W * a->CP;
+    return a->DOT == 8 ? (const void *) qt_unsigned8(a->x, a->xk, n, (uint8_t *) a->scratch, copy)
+                       : (const void *) qt_widen(a->x, a->xk, n, a->scratch, copy);
 }
 
-/*
- * zy is the output zero point (after hi, with the requantization); zero and zx, last, the padding:
- * the pad row the portable kernel reads and the input zero point the halo-padded copy is filled with.
- * CC is the channel stride of the halo-padded copy: CP, or fewer (the real channels of a first
- * layer, qt_pad_compact) for the SIMD kernels with dilation 1; the portable kernels need CP.
- */
-QT_INLINE void qt_conv_prepare(const void *x, int xk, int H, int W, int CP, int CC, const void *wpk, const int32_t *bias,
-                               const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, int zy, void *y,
-                               int yk, int OH, int OW, int OCP, int KH, int KW, int SH, int SW, int PT, int PL, int DH,
-                               int DW, int OB, int OWT, int DOT, int16_t *scratch, const void *zero, int zx) {
-    (void) wpk, (void) bias, (void) mant, (void) shift, (void) rounding, (void) lo, (void) hi, (void) zy, (void) y;
-    (void) yk, (void) OCP, (void) OWT, (void) zero;
-    qt_conv_input(x, xk, H, W, CP, CC, OH, OW, KH, KW, SH, SW, PT, PL, DH, DW, OB, DOT, zx, scratch, 1);
+QT_INLINE void qt_conv_prepare(const qt_conv_args *a) {
+    qt_conv_input(a, 1);
 }
 
-QT_INLINE void qt_conv_part(const void *x, int xk, int H, int W, int CP, int CC, const void *wpk, const int32_t *bias,
-                            const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, int zy, void *y,
-                            int yk, int OH, int OW, int OCP, int KH, int KW, int SH, int SW, int PT, int PL, int DH,
-                            int DW, int OB, int OWT, int DOT, int16_t *scratch, const void *zero, int zx, int w0,
-                            int w1) {
-    const void *in = qt_conv_input(x, xk, H, W, CP, CC, OH, OW, KH, KW, SH, SW, PT, PL, DH, DW, OB, DOT, zx, scratch, 0);
+QT_INLINE void qt_conv_part(const qt_conv_args *a, int w0, int w1) {
+    const void *in = qt_conv_input(a, 0);
 #if defined(__ARM_FEATURE_DOTPROD)
-    if (qt_conv_neon(OB, DOT)) {
-        qt_conv8_neon((const uint8_t *) in, qt_padded_extent(W, PL, OW, SW, KW, DW), CC, (const int8_t *) wpk, bias, mant,
-                      shift, rounding, lo, hi, zy, y, yk, OH, OW, OCP, KH, KW, SH, SW, DH, DW, OB, OWT, w0, w1);
+    if (qt_conv_neon(a->OB, a->DOT)) {
+        qt_conv8_neon((const uint8_t *) in, qt_padded_extent(a->W, a->PL, a->OW, a->SW, a->KW, a->DW), a->CC,
+                      (const int8_t *) a->wpk, a->bias, a->mant, a->shift, a->rounding, a->lo, a->hi, a->zy, a->y, a->yk,
+                      a->OH, a->OW, a->OCP, a->KH, a->KW, a->SH, a->SW, a->DH, a->DW, a->OB, a->OWT, w0, w1);
         return;
     }
 #endif
 #if defined(__AVX2__)
 #if defined(QT_VNNI)
-    if (qt_conv_vnni(OB, DOT)) {
-        qt_conv8_vnni((const uint8_t *) in, qt_padded_extent(W, PL, OW, SW, KW, DW), CC, (const int8_t *) wpk, bias, mant,
-                      shift, rounding, lo, hi, zy, y, yk, OH, OW, OCP, KH, KW, SH, SW, DH, DW, OB, OWT, w0, w1);
+    if (qt_conv_vnni(a->OB, a->DOT)) {
+        qt_conv8_vnni((const uint8_t *) in, qt_padded_extent(a->W, a->PL, a->OW, a->SW, a->KW, a->DW), a->CC,
+                      (const int8_t *) a->wpk, a->bias, a->mant, a->shift, a->rounding, a->lo, a->hi, a->zy, a->y, a->yk,
+                      a->OH, a->OW, a->OCP, a->KH, a->KW, a->SH, a->SW, a->DH, a->DW, a->OB, a->OWT, w0, w1);
         return;
     }
 #endif
-    if (qt_conv_fast(OB, DOT)) {
-        qt_conv_avx2(in, qt_padded_extent(W, PL, OW, SW, KW, DW), CC, wpk, bias, mant, shift, rounding, lo, hi, zy, y,
-                     yk, OH, OW, OCP, KH, KW, SH, SW, DH, DW, OB, OWT, DOT, w0, w1);
+    if (qt_conv_fast(a->OB, a->DOT)) {
+        qt_conv_avx2(in, qt_padded_extent(a->W, a->PL, a->OW, a->SW, a->KW, a->DW), a->CC, a->wpk, a->bias, a->mant,
+                     a->shift, a->rounding, a->lo, a->hi, a->zy, a->y, a->yk, a->OH, a->OW, a->OCP, a->KH, a->KW, a->SH,
+                     a->SW, a->DH, a->DW, a->OB, a->OWT, a->DOT, w0, w1);
         return;
     }
 #endif
-    qt_conv_generic(in, H, W, CP, wpk, bias, mant, shift, rounding, lo, hi, zy, y, yk, OH, OW, OCP, KH, KW, SH, SW, PT,
-                    PL, DH, DW, OB, OWT, DOT, zero, w0, w1);
+    qt_conv_generic(in, a->H, a->W, a->CP, a->wpk, a->bias, a->mant, a->shift, a->rounding, a->lo, a->hi, a->zy, a->y,
+                    a->yk, a->OH, a->OW, a->OCP, a->KH, a->KW, a->SH, a->SW, a->PT, a->PL, a->DH, a->DW, a->OB, a->OWT,
+                    a->DOT, a->zero, w0, w1);
 }
 
 /* The same with int64 accumulators (dot 16 only, portable kernel): layers whose worst case overflows int32. */
-QT_INLINE void qt_conv_wide_prepare(const void *x, int xk, int H, int W, int CP, int CC, const void *wpk, const int32_t *bias,
-                                    const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, int zy,
-                                    void *y, int yk, int OH, int OW, int OCP, int KH, int KW, int SH, int SW, int PT,
-                                    int PL, int DH, int DW, int OB, int OWT, int DOT, int16_t *scratch,
-                                    const void *zero, int zx) {
-    (void) wpk, (void) bias, (void) mant, (void) shift, (void) rounding, (void) lo, (void) hi, (void) zy, (void) y;
-    (void) yk, (void) OH, (void) OW, (void) OCP, (void) KH, (void) KW, (void) SH, (void) SW, (void) PT, (void) PL;
-    (void) DH, (void) DW, (void) OB, (void) OWT, (void) DOT, (void) zero, (void) zx, (void) CC;
-    qt_widen(x, xk, (size_t) H * W * CP, scratch, 1);
+QT_INLINE void qt_conv_wide_prepare(const qt_conv_args *a) {
+    qt_widen(a->x, a->xk, (size_t) a->H * a->W * a->CP, a->scratch, 1);
 }
 
-QT_INLINE void qt_conv_wide_part(const void *x, int xk, int H, int W, int CP, int CC, const void *wpk, const int32_t *bias,
-                                 const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, int zy,
-                                 void *y, int yk, int OH, int OW, int OCP, int KH, int KW, int SH, int SW, int PT,
-                                 int PL, int DH, int DW, int OB, int OWT, int DOT, int16_t *scratch, const void *zero,
-                                 int zx, int w0, int w1) {
-    (void) DOT, (void) zx, (void) CC;
-    qt_conv_wide_generic(qt_widen(x, xk, (size_t) H * W * CP, scratch, 0), H, W, CP, wpk, bias, mant, shift, rounding,
-                         lo, hi, zy, y, yk, OH, OW, OCP, KH, KW, SH, SW, PT, PL, DH, DW, OB, OWT, 16, zero, w0, w1);
+QT_INLINE void qt_conv_wide_part(const qt_conv_args *a, int w0, int w1) {
+    qt_conv_wide_generic(qt_widen(a->x, a->xk, (size_t) a->H * a->W * a->CP, a->scratch, 0), a->H, a->W, a->CP, a->wpk,
+                         a->bias, a->mant, a->shift, a->rounding, a->lo, a->hi, a->zy, a->y, a->yk, a->OH, a->OW, a->OCP,
+                         a->KH, a->KW, a->SH, a->SW, a->PT, a->PL, a->DH, a->DW, a->OB, a->OWT, 16, a->zero, w0, w1);
 }
 
 /* Both steps on one thread (tools and tests; generated code splits the items over threads). */
-QT_INLINE void qt_conv(const void *x, int xk, int H, int W, int CP, int CC, const void *wpk, const int32_t *bias,
-                       const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, int zy, void *y, int yk,
-                       int OH, int OW, int OCP, int KH, int KW, int SH, int SW, int PT, int PL, int DH, int DW, int OB,
-                       int OWT, int DOT, int16_t *scratch, const void *zero, int zx) {
-    qt_conv_prepare(x, xk, H, W, CP, CC, wpk, bias, mant, shift, rounding, lo, hi, zy, y, yk, OH, OW, OCP, KH, KW, SH, SW,
-                    PT, PL, DH, DW, OB, OWT, DOT, scratch, zero, zx);
-    qt_conv_part(x, xk, H, W, CP, CC, wpk, bias, mant, shift, rounding, lo, hi, zy, y, yk, OH, OW, OCP, KH, KW, SH, SW, PT,
-                 PL, DH, DW, OB, OWT, DOT, scratch, zero, zx, 0, (OCP + OB - 1) / OB * OH);
+QT_INLINE void qt_conv(const qt_conv_args *a) {
+    qt_conv_prepare(a);
+    qt_conv_part(a, 0, (a->OCP + a->OB - 1) / a->OB * a->OH);
 }
 
 /*
  * Grouped convolution (depthwise included), NHWC, one output channel at a time: the general
  * case. Weights are int16 [OC][KH*KW][C/group] (OIHW with the taps before the channels): int8, or a
  * pre-quantized model's 8-bit weights less a zero point that leaves them 9-bit. Taps in the
- * padding read the input zero point zx; the output stage adds zy.
+ * padding read the input zero point zx; the output stage adds zy. The fields are read into locals
+ * before the OpenMP region, so the outlined region receives them by value, as scalars.
  */
 #define QT_DEFINE_CONV_GROUPED(NAME, ACC_T, APPLY)                                                      \
-    QT_INLINE void NAME(const void *x, int xk, int H, int W, int CP, int C, const int16_t *w,            \
-                        const int32_t *bias, const int32_t *mant, const int8_t *shift, int rounding, int lo, \
-                        int hi, int zy, void *y, int yk, int OH, int OW, int OC, int OCP, int KH, int KW,  \
-                        int SH, int SW, int PT, int PL, int DH, int DW, int group, int zx) {                \
-        const int cg = C / group;                                                                            \
-        const int mg = OC / group;                                                                           \
+    QT_INLINE void NAME(const qt_conv_args *a) {                                                          \
+        const void *x = a->x;                                                                                \
+        const int xk = a->xk, H = a->H, W = a->W, CP = a->CP;                                                \
+        const int16_t *w = (const int16_t *) a->wpk;                                                         \
+        const int32_t *bias = a->bias, *mant = a->mant;                                                      \
+        const int8_t *shift = a->shift;                                                                      \
+        const int rounding = a->rounding, lo = a->lo, hi = a->hi, zy = a->zy;                                \
+        void *y = a->y;                                                                                      \
+        const int yk = a->yk, OH = a->OH, OW = a->OW, OC = a->OC, OCP = a->OCP;                              \
+        const int KH = a->KH, KW = a->KW, SH = a->SH, SW = a->SW, PT = a->PT, PL = a->PL, DH = a->DH, DW = a->DW; \
+        const int zx = a->zx;                                                                                \
+        const int cg = a->C / a->group;                                                                      \
+        const int mg = OC / a->group;                                                                        \
         _Pragma("omp parallel for schedule(static) num_threads(qt_threads) if(qt_threads > 1)")             \
         for (int oh = 0; oh < OH; oh++) {                                                                    \
             for (int ow = 0; ow < OW; ow++) {                                                                \
@@ -443,10 +451,17 @@ QT_DEFINE_CONV_GROUPED(qt_conv_grouped_wide, int64_t, qt_apply_wide)
  * Depthwise convolution (group = C = OC), NHWC, vectorised over channels. Weights are int16
  * [KH*KW][CP] (zeros at padded channels). Taps in the padding read the input zero point zx.
  */
-QT_INLINE void qt_conv_depthwise(const void *x, int xk, int H, int W, int CP, const int16_t *w, const int32_t *bias,
-                                 const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, int zy,
-                                 void *y, int yk, int OH, int OW, int KH, int KW, int SH, int SW, int PT, int PL,
-                                 int DH, int DW, int zx) {
+QT_INLINE void qt_conv_depthwise(const qt_conv_args *a) {
+    const void *x = a->x;
+    const int xk = a->xk, H = a->H, W = a->W, CP = a->CP;
+    const int16_t *w = (const int16_t *) a->wpk;
+    const int32_t *bias = a->bias, *mant = a->mant;
+    const int8_t *shift = a->shift;
+    const int rounding = a->rounding, lo = a->lo, hi = a->hi, zy = a->zy;
+    void *y = a->y;
+    const int yk = a->yk, OH = a->OH, OW = a->OW;
+    const int KH = a->KH, KW = a->KW, SH = a->SH, SW = a->SW, PT = a->PT, PL = a->PL, DH = a->DH, DW = a->DW;
+    const int zx = a->zx;
     _Pragma("omp parallel for schedule(static) num_threads(qt_threads) if(qt_threads > 1)")
     for (int oh = 0; oh < OH; oh++) {
         int32_t acc[CP];

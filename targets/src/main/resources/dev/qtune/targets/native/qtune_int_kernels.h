@@ -45,17 +45,6 @@ QT_INLINE const uint8_t *qt_unsigned8(const void *x, int xk, size_t n, uint8_t *
     return x8;
 }
 
-/* The input rows (pixel pointers, or the pad row) of one tile at tap (kh, kw); esize bytes per element. */
-QT_INLINE void qt_tile_rows(const void *x, const void *zero, int esize, int H, int W, int CP, int oh, int ow0, int nt,
-                            int kh, int kw, int SH, int SW, int PT, int PL, int DH, int DW, int OWT, const void **row) {
-    const int ih = oh * SH - PT + kh * DH;
-    for (int t = 0; t < OWT; t++) {
-        const int iw = (ow0 + t) * SW - PL + kw * DW;
-        row[t] = t < nt && ih >= 0 && ih < H && iw >= 0 && iw < W
-                ? (const char *) x + ((size_t) ih * W + iw) * CP * esize : zero;
-    }
-}
-
 /*
  * Rows (or columns) of the halo-padded input that the AVX2 kernel reads: the image's n plus the
  * leading padding p0, or more where the last output's window reaches further (trailing padding).
@@ -94,68 +83,99 @@ typedef struct {
     int zx;                 /* the input zero point, which padding holds */
 } qt_conv_args;
 
-#define QT_DEFINE_CONV(NAME, ACC_T, APPLY)                                                              \
-    QT_INLINE void NAME(const void *x, int H, int W, int CP, const void *wpk, const int32_t *bias,       \
-                        const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, int zy, void *y, \
-                        int yk, int OH, int OW, int OCP, int KH, int KW, int SH, int SW, int PT, int PL, int DH,  \
-                        int DW, int OB, int OWT, int DOT, const void *zero, int w0, int w1) {                \
-        const int G = DOT == 8 ? 4 : 2;                                                                      \
-        for (int w = w0; w < w1; w++) {                                                                      \
-            {                                                                                                \
-                const int ob = w / OH;                                                                       \
-                const int oh = w % OH;                                                                       \
-                const size_t wb = (size_t) ob * KH * KW * CP * OB;                                           \
-                const int oend = OCP - ob * OB < OB ? OCP - ob * OB : OB;                                    \
-                for (int ow0 = 0; ow0 < OW; ow0 += OWT) {                                                    \
-                    const int nt = OW - ow0 < OWT ? OW - ow0 : OWT;                                          \
-                    ACC_T acc[QT_MAX_OWT][QT_MAX_OB];                                                        \
-                    for (int t = 0; t < OWT; t++) {                                                          \
-                        for (int o = 0; o < OB; o++) {                                                       \
-                            acc[t][o] = bias[ob * OB + o];                                                   \
-                        }                                                                                    \
-                    }                                                                                        \
-                    for (int kh = 0; kh < KH; kh++) {                                                        \
-                        for (int kw = 0; kw < KW; kw++) {                                                    \
-                            const void *row[QT_MAX_OWT];                                                     \
-                            qt_tile_rows(x, zero, DOT == 8 ? 1 : 2, H, W, CP, oh, ow0, nt, kh, kw, SH, SW, PT, PL, \
-                                         DH, DW, OWT, row);                                                  \
-                            const size_t wk = wb + (size_t) (kh * KW + kw) * CP * OB;                        \
-                            for (int c = 0; c < CP; c += G) {                                                \
-                                const size_t wc = wk + (size_t) c * OB;                                      \
-                                for (int t = 0; t < OWT; t++) {                                              \
-                                    if (DOT == 8) {                                                          \
-                                        const uint8_t *r = (const uint8_t *) row[t] + c;                     \
-                                        const int8_t *w8 = (const int8_t *) wpk + wc;                        \
-                                        for (int o = 0; o < OB; o++) {                                       \
-                                            acc[t][o] += (ACC_T) r[0] * w8[4 * o] + r[1] * w8[4 * o + 1]     \
-                                                    + r[2] * w8[4 * o + 2] + r[3] * w8[4 * o + 3];           \
-                                        }                                                                    \
-                                    } else {                                                                 \
-                                        const int16_t *r = (const int16_t *) row[t] + c;                     \
-                                        const int16_t *w16 = (const int16_t *) wpk + wc;                     \
-                                        for (int o = 0; o < OB; o++) {                                       \
-                                            acc[t][o] += (ACC_T) r[0] * w16[2 * o] + (ACC_T) r[1] * w16[2 * o + 1]; \
-                                        }                                                                    \
-                                    }                                                                        \
-                                }                                                                            \
-                            }                                                                                \
-                        }                                                                                    \
-                    }                                                                                        \
-                    for (int t = 0; t < nt; t++) {                                                           \
-                        const size_t base = ((size_t) oh * OW + ow0 + t) * OCP + (size_t) ob * OB;           \
-                        for (int o = 0; o < oend; o++) {                                                     \
-                            const int ch = ob * OB + o;                                                      \
-                            qt_store(y, yk, base + o,                                                        \
-                                     qt_clamp_zp(APPLY(acc[t][o], mant[ch], shift[ch], rounding), zy, lo, hi)); \
-                        }                                                                                    \
-                    }                                                                                        \
-                }                                                                                            \
-            }                                                                                                \
-        }                                                                                                    \
+/* The input rows (pixel pointers, or the pad row) of a tile of T pixels at tap (kh, kw); esize bytes per element. */
+QT_INLINE void qt_tile_rows(const qt_conv_args *a, const void *x, int esize, int oh, int ow0, int T, int kh, int kw,
+                            const void **row) {
+    const int ih = oh * a->SH - a->PT + kh * a->DH;
+    for (int t = 0; t < T; t++) {
+        const int iw = (ow0 + t) * a->SW - a->PL + kw * a->DW;
+        row[t] = ih >= 0 && ih < a->H && iw >= 0 && iw < a->W
+                ? (const char *) x + ((size_t) ih * a->W + iw) * a->CP * esize : a->zero;
+    }
+}
+
+/*
+ * The work-item loop of the direct kernels, written once for all of them (portable, AVX2, VNNI,
+ * NEON): item w of [w0, w1) is output-channel block w / OH times output row w % OH (block-major, so
+ * that one thread's items share weights). A row runs as tiles of OWT pixels and one narrower tile
+ * for the rest, so that where the kernel is inlined every tile's width T is a literal.
+ * TILE(a, ..., ob, oh, ow0, T) computes one tile; the arguments in ... (the input the kernel reads,
+ * its constants) are passed through.
+ */
+#define QT_CONV_ITEMS(a, w0, w1, TILE, ...)                                                              \
+    do {                                                                                                 \
+        const int full_ = (a)->OW / (a)->OWT * (a)->OWT;                                                 \
+        for (int w_ = (w0); w_ < (w1); w_++) {                                                           \
+            const int ob_ = w_ / (a)->OH;                                                                \
+            const int oh_ = w_ % (a)->OH;                                                                \
+            for (int ow0_ = 0; ow0_ < full_; ow0_ += (a)->OWT) {                                         \
+                TILE((a), __VA_ARGS__, ob_, oh_, ow0_, (a)->OWT);                                        \
+            }                                                                                            \
+            if (full_ < (a)->OW) {                                                                       \
+                TILE((a), __VA_ARGS__, ob_, oh_, full_, (a)->OW - full_);                                \
+            }                                                                                            \
+        }                                                                                                \
+    } while (0)
+
+/*
+ * The portable direct kernel (DOT the dot layout: a->DOT, or 16 for the wide variant): one tile of
+ * T pixels x OB channels accumulated in ACC_T, reading the input x (converted, not padded) through
+ * row pointers, pixels in the padding reading the pad row a->zero.
+ */
+#define QT_DEFINE_CONV(NAME, ACC_T, APPLY, DOT_OF_A)                                                    \
+    QT_INLINE void NAME##_tile(const qt_conv_args *a, const void *x, int ob, int oh, int ow0, int T) {   \
+        const int DOT = (DOT_OF_A);                                                                      \
+        const int G = DOT == 8 ? 4 : 2;                                                                  \
+        const int OB = a->OB, CP = a->CP, KH = a->KH, KW = a->KW;                                        \
+        const size_t wb = (size_t) ob * KH * KW * CP * OB;                                               \
+        const int oend = a->OCP - ob * OB < OB ? a->OCP - ob * OB : OB;                                  \
+        ACC_T acc[QT_MAX_OWT][QT_MAX_OB];                                                                \
+        for (int t = 0; t < T; t++) {                                                                    \
+            for (int o = 0; o < OB; o++) {                                                               \
+                acc[t][o] = a->bias[ob * OB + o];                                                        \
+            }                                                                                            \
+        }                                                                                                \
+        for (int kh = 0; kh < KH; kh++) {                                                                \
+            for (int kw = 0; kw < KW; kw++) {                                                            \
+                const void *row[QT_MAX_OWT];                                                             \
+                qt_tile_rows(a, x, DOT == 8 ? 1 : 2, oh, ow0, T, kh, kw, row);                           \
+                const size_t wk = wb + (size_t) (kh * KW + kw) * CP * OB;                                \
+                for (int c = 0; c < CP; c += G) {                                                        \
+                    const size_t wc = wk + (size_t) c * OB;                                              \
+                    for (int t = 0; t < T; t++) {                                                        \
+                        if (DOT == 8) {                                                                  \
+                            const uint8_t *r = (const uint8_t *) row[t] + c;                             \
+                            const int8_t *w8 = (const int8_t *) a->wpk + wc;                             \
+                            for (int o = 0; o < OB; o++) {                                               \
+                                acc[t][o] += (ACC_T) r[0] * w8[4 * o] + r[1] * w8[4 * o + 1]             \
+                                        + r[2] * w8[4 * o + 2] + r[3] * w8[4 * o + 3];                   \
+                            }                                                                            \
+                        } else {                                                                         \
+                            const int16_t *r = (const int16_t *) row[t] + c;                             \
+                            const int16_t *w16 = (const int16_t *) a->wpk + wc;                          \
+                            for (int o = 0; o < OB; o++) {                                               \
+                                acc[t][o] += (ACC_T) r[0] * w16[2 * o] + (ACC_T) r[1] * w16[2 * o + 1];  \
+                            }                                                                            \
+                        }                                                                                \
+                    }                                                                                    \
+                }                                                                                        \
+            }                                                                                            \
+        }                                                                                                \
+        for (int t = 0; t < T; t++) {                                                                    \
+            const size_t base = ((size_t) oh * a->OW + ow0 + t) * a->OCP + (size_t) ob * OB;            \
+            for (int o = 0; o < oend; o++) {                                                             \
+                const int ch = ob * OB + o;                                                              \
+                qt_store(a->y, a->yk, base + o, qt_clamp_zp(APPLY(acc[t][o], a->mant[ch], a->shift[ch],  \
+                                                                  a->rounding), a->zy, a->lo, a->hi));   \
+            }                                                                                            \
+        }                                                                                                \
+    }                                                                                                    \
+    QT_INLINE void NAME(const qt_conv_args *a, const void *x, int w0, int w1) {                          \
+        QT_CONV_ITEMS(a, w0, w1, NAME##_tile, x);                                                        \
     }
 
-QT_DEFINE_CONV(qt_conv_generic, int32_t, qt_apply)
-QT_DEFINE_CONV(qt_conv_wide_generic, int64_t, qt_apply_wide)
+QT_DEFINE_CONV(qt_conv_generic, int32_t, qt_apply, a->DOT)
+QT_DEFINE_CONV(qt_conv_wide_generic, int64_t, qt_apply_wide, 16)
 
 /*
  * Elements of one kernel row as the SIMD kernels read it: KW taps of CC channels, rounded up to
@@ -343,31 +363,23 @@ QT_INLINE void qt_conv_part(const qt_conv_args *a, int w0, int w1) {
     const void *in = qt_conv_input(a, 0);
 #if defined(__ARM_FEATURE_DOTPROD)
     if (qt_conv_neon(a->OB, a->DOT)) {
-        qt_conv8_neon((const uint8_t *) in, qt_padded_extent(a->W, a->PL, a->OW, a->SW, a->KW, a->DW), a->CC,
-                      (const int8_t *) a->wpk, a->bias, a->mant, a->shift, a->rounding, a->lo, a->hi, a->zy, a->y, a->yk,
-                      a->OH, a->OW, a->OCP, a->KH, a->KW, a->SH, a->SW, a->DH, a->DW, a->OB, a->OWT, w0, w1);
+        qt_conv8_neon(a, (const uint8_t *) in, w0, w1);
         return;
     }
 #endif
 #if defined(__AVX2__)
 #if defined(QT_VNNI)
     if (qt_conv_vnni(a->OB, a->DOT)) {
-        qt_conv8_vnni((const uint8_t *) in, qt_padded_extent(a->W, a->PL, a->OW, a->SW, a->KW, a->DW), a->CC,
-                      (const int8_t *) a->wpk, a->bias, a->mant, a->shift, a->rounding, a->lo, a->hi, a->zy, a->y, a->yk,
-                      a->OH, a->OW, a->OCP, a->KH, a->KW, a->SH, a->SW, a->DH, a->DW, a->OB, a->OWT, w0, w1);
+        qt_conv8_vnni(a, (const uint8_t *) in, w0, w1);
         return;
     }
 #endif
     if (qt_conv_fast(a->OB, a->DOT)) {
-        qt_conv_avx2(in, qt_padded_extent(a->W, a->PL, a->OW, a->SW, a->KW, a->DW), a->CC, a->wpk, a->bias, a->mant,
-                     a->shift, a->rounding, a->lo, a->hi, a->zy, a->y, a->yk, a->OH, a->OW, a->OCP, a->KH, a->KW, a->SH,
-                     a->SW, a->DH, a->DW, a->OB, a->OWT, a->DOT, w0, w1);
+        qt_conv_avx2(a, in, w0, w1);
         return;
     }
 #endif
-    qt_conv_generic(in, a->H, a->W, a->CP, a->wpk, a->bias, a->mant, a->shift, a->rounding, a->lo, a->hi, a->zy, a->y,
-                    a->yk, a->OH, a->OW, a->OCP, a->KH, a->KW, a->SH, a->SW, a->PT, a->PL, a->DH, a->DW, a->OB, a->OWT,
-                    a->DOT, a->zero, w0, w1);
+    qt_conv_generic(a, in, w0, w1);
 }
 
 /* The same with int64 accumulators (dot 16 only, portable kernel): layers whose worst case overflows int32. */
@@ -376,9 +388,7 @@ QT_INLINE void qt_conv_wide_prepare(const qt_conv_args *a) {
 }
 
 QT_INLINE void qt_conv_wide_part(const qt_conv_args *a, int w0, int w1) {
-    qt_conv_wide_generic(qt_widen(a->x, a->xk, (size_t) a->H * a->W * a->CP, a->scratch, 0), a->H, a->W, a->CP, a->wpk,
-                         a->bias, a->mant, a->shift, a->rounding, a->lo, a->hi, a->zy, a->y, a->yk, a->OH, a->OW, a->OCP,
-                         a->KH, a->KW, a->SH, a->SW, a->PT, a->PL, a->DH, a->DW, a->OB, a->OWT, 16, a->zero, w0, w1);
+    qt_conv_wide_generic(a, qt_widen(a->x, a->xk, (size_t) a->H * a->W * a->CP, a->scratch, 0), w0, w1);
 }
 
 /* Both steps on one thread (tools and tests; generated code splits the items over threads). */

@@ -1,9 +1,11 @@
 /*
- * AVX2 kernels (included by qtune_int_kernels.h when the target has AVX2): the direct convolution
- * of qtune_int_kernels.h with a broadcast group of input channels (a pair of int16 for dot 16, four
- * u8 for dot 8) times OB/8 vectors of weights. dot 16 sums by vpmaddwd into int32 lanes (one per
- * output channel), exact for every operand; dot 8 by vpmaddubsw (int16 pair sums with saturation,
- * which the code generator has proven cannot occur for the layer) then vpmaddwd by ones.
+ * AVX2 kernels (x86-avx2; qtune_kernels.h includes this header where QT_AVX2 holds and QT_VNNI does
+ * not, and qtune_vnni_kernels.h builds on it): the direct convolution of qtune_int_kernels.h with a
+ * broadcast group of input channels (a pair of int16 for dot 16, four u8 for dot 8) times OB/8
+ * vectors of weights. dot 16 sums by vpmaddwd into int32 lanes (one per output channel), exact for
+ * every operand; dot 8 by vpmaddubsw (int16 pair sums with saturation, which the code generator has
+ * proven cannot occur for the layer) then vpmaddwd by ones. Also the depthwise kernel and QAdd's
+ * vectorised head.
  *
  * The kernel reads a halo-padded copy of the input (qt_pad_input: the layer's padding written
  * out, already in the dot layout's element type), so its inner loops have no bounds checks and
@@ -11,6 +13,12 @@
  */
 #ifndef QTUNE_AVX2_KERNELS_H
 #define QTUNE_AVX2_KERNELS_H
+
+#include "qtune_common.h"
+
+#if !QT_AVX2
+#error "qtune_avx2_kernels.h needs an AVX2 target (-mavx2 -mfma, the flags of x86-avx2)"
+#endif
 
 #include <immintrin.h>
 
@@ -133,7 +141,7 @@ QT_INLINE void qt_epilogue8_avx2(__m256i acc, int ch0, int count, const int32_t 
 #define QT_NO_UNROLL _Pragma("GCC unroll 1")
 #endif
 #define QT_STEP16(a, w) _mm256_madd_epi16((a), (w))
-#if defined(__AVX512VNNI__) && defined(__AVX512VL__)
+#if QT_VNNI
 /* On a VNNI target this kernel's dot 8 (oc_block not a multiple of 16) is exact too: vpdpbusd. */
 #define QT_STEP8(a, w) _mm256_dpbusd_epi32(_mm256_setzero_si256(), (a), (w))
 #else
@@ -209,15 +217,6 @@ QT_INLINE void qt_epilogue8_avx2(__m256i acc, int ch0, int count, const int32_t 
 
 QT_DEFINE_CONV_AVX2(qt_conv16_avx2, int16_t, int16_t, 2, QT_STEP16)
 QT_DEFINE_CONV_AVX2(qt_conv8_avx2, uint8_t, int8_t, 4, QT_STEP8)
-
-/* The AVX2 direct kernel for either dot layout on work items [w0, w1), reading the halo-padded input xp. */
-QT_INLINE void qt_conv_avx2(const qt_conv_args *a, const void *xp, int w0, int w1) {
-    if (a->DOT == 8) {
-        qt_conv8_avx2(a, (const uint8_t *) xp, w0, w1);
-    } else {
-        qt_conv16_avx2(a, (const int16_t *) xp, w0, w1);
-    }
-}
 
 /*
  * Depthwise convolution (group = C = OC, CP a multiple of 8), NHWC, vectorised over channels, on
@@ -356,9 +355,32 @@ QT_INLINE void qt_add_upward_avx2(const void *a, int ak, const void *b, int bk, 
     }
 }
 
-#if defined(__AVX512VNNI__) && defined(__AVX512BW__) && defined(__AVX512VL__)
-#define QT_VNNI 1
-#include "qtune_vnni_kernels.h"
-#endif
+/* ---- the hooks of the integer entries (QT_DEFINE_INT_ENTRIES, qtune_int_kernels.h) ---- */
+
+/* Whether the AVX2 direct kernel runs the layer: oc_block 8, 16 or 32, either dot. */
+QT_INLINE int qt_conv_takes_avx2(const qt_conv_args *a) {
+    return a->OB % 8 == 0 && a->OB <= 32;
+}
+
+/* The AVX2 direct kernel for either dot layout on work items [w0, w1), reading the halo-padded input xp. */
+QT_INLINE void qt_conv_items_avx2(const qt_conv_args *a, const void *xp, int w0, int w1) {
+    if (a->DOT == 8) {
+        qt_conv8_avx2(a, (const uint8_t *) xp, w0, w1);
+    } else {
+        qt_conv16_avx2(a, (const int16_t *) xp, w0, w1);
+    }
+}
+
+/* qt_add's vectorised head: rounding upward, the first n / 8 * 8 elements; returns how many it did. */
+QT_INLINE size_t qt_add_head_avx2(const void *a, int ak, const void *b, int bk, void *y, int yk, size_t n, int32_t ma,
+                                  int na, int32_t mb, int nb, int k, int rounding, int lo, int hi, int za, int zb,
+                                  int zy) {
+    if (rounding != QT_UPWARD) {
+        return 0;
+    }
+    const size_t i0 = n / 8 * 8;
+    qt_add_upward_avx2(a, ak, b, bk, y, yk, i0, ma, na, mb, nb, k, lo, hi, za, zb, zy);
+    return i0;
+}
 
 #endif

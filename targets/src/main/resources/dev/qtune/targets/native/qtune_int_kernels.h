@@ -1,10 +1,14 @@
 /*
- * Integer kernels (included by qtune_kernels.h). Accumulation is exact: int32 where the layer's
- * worst case fits (docs/integer-semantics.md, "Exact accumulation"), int64 otherwise (the _wide
- * variants), and the summation order is free.
+ * Portable integer kernels: the definition of the arithmetic (docs/integer-semantics.md), run by
+ * the generic-c target and, on the others, by the layers their SIMD kernels do not take.
+ * Accumulation is exact: int32 where the layer's worst case fits ("Exact accumulation"), int64
+ * otherwise (the _wide variants), and the summation order is free. Also the integer entries that
+ * dispatch to an ISA's kernels (QT_DEFINE_INT_ENTRIES, instantiated by qtune_kernels.h).
  */
 #ifndef QTUNE_INT_KERNELS_H
 #define QTUNE_INT_KERNELS_H
+
+#include "qtune_common.h"
 
 /*
  * Convolution (group 1) and dense layers, NHWC, direct: for each output row, tiles of OWT output
@@ -22,66 +26,9 @@
  * Bias, mantissa and shift arrays have ceil(OCP/OB)*OB entries. Input pixels outside the image
  * read the pad row ("zero": CP elements of the input's zero point zx in the dot layout's type, so
  * zx + 128 for an i8 input on dot 8); the epilogue adds the output zero point zy after the
- * multiplier (qt_clamp_zp). The portable versions below define the arithmetic; AVX2 ones are fast.
+ * multiplier (qt_clamp_zp). The portable versions below define the arithmetic; the SIMD ones
+ * (qtune_avx2_kernels.h, qtune_vnni_kernels.h, qtune_neon_kernels.h) are fast.
  */
-QT_INLINE const int16_t *qt_widen(const void *x, int xk, size_t n, int16_t *x16, int copy) {
-    if (xk == QT_I16 || !copy) {
-        return xk == QT_I16 ? (const int16_t *) x : x16;
-    }
-    for (size_t i = 0; i < n; i++) {
-        x16[i] = (int16_t) qt_load(x, xk, i);
-    }
-    return x16;
-}
-
-/* Unsigned 8-bit input for dot 8: u8 as is, i8 offset by +128 into scratch. */
-QT_INLINE const uint8_t *qt_unsigned8(const void *x, int xk, size_t n, uint8_t *x8, int copy) {
-    if (xk == QT_U8 || !copy) {
-        return xk == QT_U8 ? (const uint8_t *) x : x8;
-    }
-    for (size_t i = 0; i < n; i++) {
-        x8[i] = (uint8_t) (((const int8_t *) x)[i] + 128);
-    }
-    return x8;
-}
-
-/*
- * Rows (or columns) of the halo-padded input that the AVX2 kernel reads: the image's n plus the
- * leading padding p0, or more where the last output's window reaches further (trailing padding).
- * The code generator sizes the scratch buffer with the same formula.
- */
-QT_INLINE int qt_padded_extent(int n, int p0, int out, int stride, int k, int dil) {
-    const int need = (out - 1) * stride + (k - 1) * dil + 1;
-    return need > n + p0 ? need : n + p0;
-}
-
-/*
- * One convolution (or dense) layer as the convolution entries take it. Generated code declares
- * one `static const qt_conv_args` per layer, every field a literal or the address of a static
- * buffer, and passes its address to the always_inline entries: GCC reads the fields of a const
- * object with a constant initialiser as constants, so each call site is still specialised to its
- * shapes and schedule. Fields a kernel does not read are left zero.
- */
-typedef struct {
-    const void *x;          /* input, NHWC [H][W][CP], of kind xk */
-    int xk, H, W, CP;
-    int CC;                 /* channel stride of the halo-padded copy (direct kernel): CP, or a first layer's real channels */
-    int C;                  /* real input channels (grouped kernel) */
-    const void *wpk;        /* weights, packed for the kernel */
-    const int32_t *bias;    /* per output channel: bias, fixed-point mantissa and shift */
-    const int32_t *mant;
-    const int8_t *shift;
-    int rounding, lo, hi;   /* the output stage: QT_UPWARD or QT_TONEAREST, clamp bounds, */
-    int zy;                 /* and the output zero point */
-    void *y;                /* output, NHWC [OH][OW][OCP], of kind yk; OC real channels (grouped kernel) */
-    int yk, OH, OW, OC, OCP;
-    int KH, KW, SH, SW, PT, PL, DH, DW; /* window: kernel, stride, leading padding, dilation */
-    int group;              /* groups (grouped kernel) */
-    int OB, OWT, DOT;       /* schedule of the direct kernel: oc_block, ow_tile, dot (8 or 16) */
-    int16_t *scratch;       /* the converted or halo-padded input */
-    const void *zero;       /* the pad row the portable direct kernel reads (CP elements of zx in its type) */
-    int zx;                 /* the input zero point, which padding holds */
-} qt_conv_args;
 
 /* The input rows (pixel pointers, or the pad row) of a tile of T pixels at tap (kh, kw); esize bytes per element. */
 QT_INLINE void qt_tile_rows(const qt_conv_args *a, const void *x, int esize, int oh, int ow0, int T, int kh, int kw,
@@ -93,29 +40,6 @@ QT_INLINE void qt_tile_rows(const qt_conv_args *a, const void *x, int esize, int
                 ? (const char *) x + ((size_t) ih * a->W + iw) * a->CP * esize : a->zero;
     }
 }
-
-/*
- * The work-item loop of the direct kernels, written once for all of them (portable, AVX2, VNNI,
- * NEON): item w of [w0, w1) is output-channel block w / OH times output row w % OH (block-major, so
- * that one thread's items share weights). A row runs as tiles of OWT pixels and one narrower tile
- * for the rest, so that where the kernel is inlined every tile's width T is a literal.
- * TILE(a, ..., ob, oh, ow0, T) computes one tile; the arguments in ... (the input the kernel reads,
- * its constants) are passed through.
- */
-#define QT_CONV_ITEMS(a, w0, w1, TILE, ...)                                                              \
-    do {                                                                                                 \
-        const int full_ = (a)->OW / (a)->OWT * (a)->OWT;                                                 \
-        for (int w_ = (w0); w_ < (w1); w_++) {                                                           \
-            const int ob_ = w_ / (a)->OH;                                                                \
-            const int oh_ = w_ % (a)->OH;                                                                \
-            for (int ow0_ = 0; ow0_ < full_; ow0_ += (a)->OWT) {                                         \
-                TILE((a), __VA_ARGS__, ob_, oh_, ow0_, (a)->OWT);                                        \
-            }                                                                                            \
-            if (full_ < (a)->OW) {                                                                       \
-                TILE((a), __VA_ARGS__, ob_, oh_, full_, (a)->OW - full_);                                \
-            }                                                                                            \
-        }                                                                                                \
-    } while (0)
 
 /*
  * The portable direct kernel (DOT the dot layout: a->DOT, or 16 for the wide variant): one tile of
@@ -178,174 +102,11 @@ QT_DEFINE_CONV(qt_conv_generic, int32_t, qt_apply, a->DOT)
 QT_DEFINE_CONV(qt_conv_wide_generic, int64_t, qt_apply_wide, 16)
 
 /*
- * Elements of one kernel row as the SIMD kernels read it: KW taps of CC channels, rounded up to
- * whole groups of G (4 for dot 8, 2 for dot 16); the packed weights are zero past KW * CC.
+ * The input the direct kernel reads, x itself or scratch: halo-padded (qt_pad_input) for a SIMD
+ * kernel (simd set), else converted to the dot layout's type. Fills scratch when copy is set.
  */
-QT_INLINE int qt_kernel_row(int KW, int CC, int G) {
-    return (KW * CC + G - 1) / G * G;
-}
-
-/* n elements of esize bytes (1 or 2), each the value pad. */
-QT_INLINE void qt_fill_pad(char *d, size_t n, int esize, int pad) {
-    if (esize == 1 || pad == 0) {
-        memset(d, pad, n * esize);
-        return;
-    }
-    for (size_t i = 0; i < n; i++) {
-        ((int16_t *) d)[i] = (int16_t) pad;
-    }
-}
-
-/*
- * The compact halo-padded input of a layer whose real input channels CC are fewer than the
- * stored CP (a first layer: 1 or 3 channels padded to 4): HP x WP pixels of CC channels, so that
- * the taps of one kernel row are KW * CC contiguous elements, which the direct kernel reads in
- * groups of G = 4 (dot 8) or 2 (dot 16) against zero weights past KW * CC (a 7x7 layer of 3
- * channels takes 6 groups of 4 per row instead of 7 of the padded layout). The G elements after
- * the image hold pad too, for the last group's reach.
- */
-QT_INLINE void qt_pad_compact(const void *x, int xk, int H, int W, int CP, int CC, int PT, int PL, int HP, int WP,
-                              int DOT, int pad, void *scratch) {
-    const int esize = DOT == 8 ? 1 : 2;
-    const size_t rowp = (size_t) WP * CC;
-    char *d = (char *) scratch;
-    qt_fill_pad(d, PT * rowp, esize, pad);
-    qt_fill_pad(d + (PT + H) * rowp * esize, (HP - PT - H) * rowp + 4, esize, pad);
-    for (int h = 0; h < H; h++) {
-        char *r = d + (PT + h) * rowp * esize;
-        qt_fill_pad(r, (size_t) PL * CC, esize, pad);
-        qt_fill_pad(r + (size_t) (PL + W) * CC * esize, (size_t) (WP - PL - W) * CC, esize, pad);
-        const size_t src = (size_t) h * W * CP;
-        const size_t dst = (size_t) PL * CC;
-        if (DOT == 8 && xk != QT_I16) {
-            const uint8_t *s = (const uint8_t *) x + src;
-            const uint8_t flip = xk == QT_I8 ? 0x80 : 0; /* i8 + 128 as u8 */
-            uint8_t *o = (uint8_t *) r + dst;
-            for (int w = 0; w < W; w++) {
-                for (int c = 0; c < CC; c++) {
-                    o[w * CC + c] = (uint8_t) (s[w * CP + c] ^ flip);
-                }
-            }
-        } else {
-            int16_t *o = (int16_t *) r + dst;
-            for (int w = 0; w < W; w++) {
-                for (int c = 0; c < CC; c++) {
-                    o[w * CC + c] = (int16_t) qt_load(x, xk, src + (size_t) w * CP + c);
-                }
-            }
-        }
-    }
-}
-
-/*
- * The halo-padded input of the direct kernel: HP x WP pixels of CP channels, the image at rows
- * PT.. and columns PL.., padding elsewhere, holding the input zero point zx (real 0); int16 for
- * dot 16, unsigned 8-bit for dot 8 (i8 offset by +128, padding zx + 128). Returns x itself when no
- * copy is needed, else scratch, which it fills only when copy is set (so the work items can ask
- * where their input is).
- */
-QT_INLINE const void *qt_pad_input(const void *x, int xk, int H, int W, int CP, int CC, int PT, int PL, int HP,
-                                   int WP, int DOT, int zx, void *scratch, int copy) {
-    const int esize = DOT == 8 ? 1 : 2;
-    if (CC == CP && PT == 0 && PL == 0 && HP == H && WP == W && (DOT == 8 ? xk == QT_U8 : xk == QT_I16)) {
-        return x;
-    }
-    if (!copy) {
-        return scratch;
-    }
-    const int pad = zx + (DOT == 8 && xk == QT_I8 ? 128 : 0);
-    if (CC != CP) {
-        qt_pad_compact(x, xk, H, W, CP, CC, PT, PL, HP, WP, DOT, pad, scratch);
-        return scratch;
-    }
-    const size_t rowp = (size_t) WP * CP;
-    const size_t left = (size_t) PL * CP;
-    const size_t n = (size_t) W * CP;
-    for (int r = 0; r < HP; r++) {
-        const int ih = r - PT;
-        char *d = (char *) scratch + r * rowp * esize;
-        if (ih < 0 || ih >= H) {
-            qt_fill_pad(d, rowp, esize, pad);
-            continue;
-        }
-        qt_fill_pad(d, left, esize, pad);
-        qt_fill_pad(d + (left + n) * esize, rowp - left - n, esize, pad);
-        const size_t s0 = (size_t) ih * n;
-        if (DOT == 8) {
-            uint8_t *o = (uint8_t *) d + left;
-            if (xk == QT_U8) {
-                memcpy(o, (const uint8_t *) x + s0, n);
-            } else {
-                const uint8_t *s = (const uint8_t *) x + s0;
-                for (size_t i = 0; i < n; i++) {
-                    o[i] = (uint8_t) (s[i] ^ 0x80);
-                }
-            }
-        } else {
-            int16_t *o = (int16_t *) d + left;
-            if (xk == QT_U8) {
-                const uint8_t *s = (const uint8_t *) x + s0;
-                for (size_t i = 0; i < n; i++) {
-                    o[i] = s[i];
-                }
-            } else if (xk == QT_I8) {
-                const int8_t *s = (const int8_t *) x + s0;
-                for (size_t i = 0; i < n; i++) {
-                    o[i] = s[i];
-                }
-            } else {
-                memcpy(o, (const int16_t *) x + s0, n * 2);
-            }
-        }
-    }
-    return scratch;
-}
-
-#if defined(__AVX2__)
-#include "qtune_avx2_kernels.h"
-#endif
-#if defined(__ARM_FEATURE_DOTPROD)
-#include "qtune_neon_kernels.h"
-#endif
-
-/*
- * Entry of the direct kernel, in two steps so that the generated code can split the work items
- * (ceil(OCP/OB) channel blocks x OH output rows, block-major) over threads with every shape still
- * a literal in the caller: qt_conv_prepare converts (and for the AVX2 kernel halo-pads) the input
- * into scratch once; qt_conv_part computes items [w0, w1). Both take the same arguments.
- */
-/* Whether the VNNI kernel runs a dot 8 layer with this oc_block (else the AVX2 or the portable one). */
-QT_INLINE int qt_conv_vnni(int OB, int DOT) {
-#if defined(QT_VNNI)
-    return DOT == 8 && OB % 16 == 0 && OB <= 64;
-#else
-    (void) OB, (void) DOT;
-    return 0;
-#endif
-}
-
-/* Whether the NEON sdot kernel runs a dot 8 layer with this oc_block. */
-QT_INLINE int qt_conv_neon(int OB, int DOT) {
-#if defined(__ARM_FEATURE_DOTPROD)
-    return DOT == 8 && OB % 4 == 0 && OB <= 32;
-#else
-    (void) OB, (void) DOT;
-    return 0;
-#endif
-}
-
-/* Whether a SIMD kernel (VNNI, AVX2 or NEON, reading the halo-padded copy) runs the layer. */
-QT_INLINE int qt_conv_fast(int OB, int DOT) {
-#if defined(__AVX2__)
-    return qt_conv_vnni(OB, DOT) || (OB % 8 == 0 && OB <= 32);
-#else
-    return qt_conv_neon(OB, DOT);
-#endif
-}
-
-/* The input the kernel reads (x itself or scratch); fills scratch when copy is set. */
-QT_INLINE const void *qt_conv_input(const qt_conv_args *a, int copy) {
-    if (qt_conv_fast(a->OB, a->DOT)) {
+QT_INLINE const void *qt_conv_input(const qt_conv_args *a, int simd, int copy) {
+    if (simd) {
         return qt_pad_input(a->x, a->xk, a->H, a->W, a->CP, a->CC, a->PT, a->PL,
                             qt_padded_extent(a->H, a->PT, a->OH, a->SH, a->KH, a->DH),
                             qt_padded_extent(a->W, a->PL, a->OW, a->SW, a->KW, a->DW), a->DOT, a->zx, a->scratch, copy);
@@ -355,46 +116,16 @@ QT_INLINE const void *qt_conv_input(const qt_conv_args *a, int copy) {
                        : (const void *) qt_widen(a->x, a->xk, n, a->scratch, copy);
 }
 
-QT_INLINE void qt_conv_prepare(const qt_conv_args *a) {
-    qt_conv_input(a, 1);
-}
-
-QT_INLINE void qt_conv_part(const qt_conv_args *a, int w0, int w1) {
-    const void *in = qt_conv_input(a, 0);
-#if defined(__ARM_FEATURE_DOTPROD)
-    if (qt_conv_neon(a->OB, a->DOT)) {
-        qt_conv8_neon(a, (const uint8_t *) in, w0, w1);
-        return;
-    }
-#endif
-#if defined(__AVX2__)
-#if defined(QT_VNNI)
-    if (qt_conv_vnni(a->OB, a->DOT)) {
-        qt_conv8_vnni(a, (const uint8_t *) in, w0, w1);
-        return;
-    }
-#endif
-    if (qt_conv_fast(a->OB, a->DOT)) {
-        qt_conv_avx2(a, in, w0, w1);
-        return;
-    }
-#endif
-    qt_conv_generic(a, in, w0, w1);
-}
-
-/* The same with int64 accumulators (dot 16 only, portable kernel): layers whose worst case overflows int32. */
+/*
+ * The direct convolution with int64 accumulators (dot 16 only, portable kernel), in the two steps of
+ * qt_conv_prepare and qt_conv_part (below): layers whose worst case overflows int32.
+ */
 QT_INLINE void qt_conv_wide_prepare(const qt_conv_args *a) {
     qt_widen(a->x, a->xk, (size_t) a->H * a->W * a->CP, a->scratch, 1);
 }
 
 QT_INLINE void qt_conv_wide_part(const qt_conv_args *a, int w0, int w1) {
     qt_conv_wide_generic(a, qt_widen(a->x, a->xk, (size_t) a->H * a->W * a->CP, a->scratch, 0), w0, w1);
-}
-
-/* Both steps on one thread (tools and tests; generated code splits the items over threads). */
-QT_INLINE void qt_conv(const qt_conv_args *a) {
-    qt_conv_prepare(a);
-    qt_conv_part(a, 0, (a->OCP + a->OB - 1) / a->OB * a->OH);
 }
 
 /*
@@ -507,25 +238,15 @@ QT_INLINE void qt_conv_depthwise(const qt_conv_args *a) {
     }
 }
 
-/* y = clamp(apply(Ma, a - za) + apply(Mb, b - zb) + zy) element-wise (QAdd). */
 /*
- * QAdd (integer-semantics.md, "Add and Concat"): each input less its zero point times its
- * multiplier, which carries k extra bits (ma 2^-na is M_a 2^k), the sum rounded once by k.
+ * QAdd (integer-semantics.md, "Add and Concat") on elements [i0, n): y = clamp(apply(Ma, a - za) +
+ * apply(Mb, b - zb) + zy), each input less its zero point times its multiplier, which carries k
+ * extra bits (ma 2^-na is M_a 2^k), the sum rounded once by k. qt_add (the entry) runs an ISA's
+ * vectorised head first, then this on the rest.
  */
-QT_INLINE void qt_add(const void *a, int ak, const void *b, int bk, void *y, int yk, size_t n, int32_t ma, int na,
-                      int32_t mb, int nb, int k, int rounding, int lo, int hi, int za, int zb, int zy) {
-    size_t i0 = 0;
-#if defined(QT_VNNI)
-    if (rounding == QT_UPWARD) {
-        i0 = n / 16 * 16;
-        qt_add_upward_vnni(a, ak, b, bk, y, yk, i0, ma, na, mb, nb, k, lo, hi, za, zb, zy);
-    }
-#elif defined(__AVX2__)
-    if (rounding == QT_UPWARD) {
-        i0 = n / 8 * 8;
-        qt_add_upward_avx2(a, ak, b, bk, y, yk, i0, ma, na, mb, nb, k, lo, hi, za, zb, zy);
-    }
-#endif
+QT_INLINE void qt_add_range(const void *a, int ak, const void *b, int bk, void *y, int yk, size_t i0, size_t n,
+                            int32_t ma, int na, int32_t mb, int nb, int k, int rounding, int lo, int hi, int za, int zb,
+                            int zy) {
     for (size_t i = i0; i < n; i++) {
         int64_t sum = qt_apply(qt_load(a, ak, i) - za, ma, na, rounding)
                 + qt_apply(qt_load(b, bk, i) - zb, mb, nb, rounding);
@@ -615,5 +336,53 @@ QT_INLINE void qt_global_avg_pool_int(const void *x, void *y, int kind, int HW, 
         qt_store(y, kind, c, z + qt_rounded_divide(sum, HW));
     }
 }
+
+/* ---- the entries, bound to the target's ISA by qtune_kernels.h ---- */
+
+/*
+ * The portable target's hooks: no SIMD kernel takes a layer, no vectorised head of qt_add. An ISA
+ * header defines the same three for its ISA (qt_conv_takes_avx2, qt_conv_items_avx2,
+ * qt_add_head_avx2, ...).
+ */
+#define qt_conv_takes_generic(a) 0
+#define qt_conv_items_generic(a, xp, w0, w1) ((void) 0)
+#define qt_add_head_generic(...) ((size_t) 0)
+
+/*
+ * The integer entries that dispatch to an ISA's kernels, defined once here and instantiated once,
+ * by qtune_kernels.h, for the ISA its #if/#elif chain picked (vnni, avx2, neon or generic), from
+ * that ISA's hooks: qt_conv_takes_ISA(a), whether its SIMD direct kernel runs the layer (reading
+ * the halo-padded copy); qt_conv_items_ISA(a, xp, w0, w1), that kernel on work items [w0, w1);
+ * qt_add_head_ISA(...), qt_add's vectorised head, returning how many elements it did.
+ *
+ * The direct convolution runs in two steps so that generated code can split the work items
+ * (ceil(OCP/OB) channel blocks x OH output rows, block-major) over threads with every shape still
+ * a literal in the caller: qt_conv_prepare converts (for a SIMD kernel, halo-pads) the input into
+ * scratch once, on the calling thread; qt_conv_part computes items [w0, w1). qt_conv does both on
+ * one thread (tools and tests).
+ */
+#define QT_DEFINE_INT_ENTRIES(ISA)                                                                      \
+    QT_INLINE void qt_conv_prepare(const qt_conv_args *a) {                                              \
+        qt_conv_input(a, qt_conv_takes_##ISA(a), 1);                                                     \
+    }                                                                                                    \
+    QT_INLINE void qt_conv_part(const qt_conv_args *a, int w0, int w1) {                                 \
+        const int simd = qt_conv_takes_##ISA(a);                                                         \
+        const void *in = qt_conv_input(a, simd, 0);                                                      \
+        if (simd) {                                                                                      \
+            qt_conv_items_##ISA(a, in, w0, w1);                                                          \
+        } else {                                                                                         \
+            qt_conv_generic(a, in, w0, w1);                                                              \
+        }                                                                                                \
+    }                                                                                                    \
+    QT_INLINE void qt_conv(const qt_conv_args *a) {                                                      \
+        qt_conv_prepare(a);                                                                              \
+        qt_conv_part(a, 0, (a->OCP + a->OB - 1) / a->OB * a->OH);                                        \
+    }                                                                                                    \
+    QT_INLINE void qt_add(const void *a, int ak, const void *b, int bk, void *y, int yk, size_t n, int32_t ma, \
+                          int na, int32_t mb, int nb, int k, int rounding, int lo, int hi, int za, int zb, int zy) { \
+        const size_t i0 = qt_add_head_##ISA(a, ak, b, bk, y, yk, n, ma, na, mb, nb, k, rounding, lo, hi, za, zb, \
+                                            zy);                                                         \
+        qt_add_range(a, ak, b, bk, y, yk, i0, n, ma, na, mb, nb, k, rounding, lo, hi, za, zb, zy);        \
+    }
 
 #endif

@@ -1,6 +1,6 @@
 /*
- * AArch64 NEON dot-product kernels (included by qtune_int_kernels.h when the target has the
- * Armv8.2-A dot-product extension): the direct convolution's dot 8 with sdot.
+ * AArch64 NEON dot-product kernels (aarch64-neon-dot; qtune_kernels.h includes this header where
+ * QT_NEON_DOT holds: the Armv8.2-A dot-product extension): the direct convolution's dot 8 with sdot.
  *
  * sdot multiplies four signed 8-bit pairs and adds the four products to an int32 lane, exactly.
  * The kernel reads the dot 8 layout of the other SIMD kernels (the halo-padded unsigned copy u:
@@ -14,6 +14,12 @@
  */
 #ifndef QTUNE_NEON_KERNELS_H
 #define QTUNE_NEON_KERNELS_H
+
+#include "qtune_common.h"
+
+#if !QT_NEON_DOT
+#error "qtune_neon_kernels.h needs AArch64 with the dot product (the flags of aarch64-neon-dot)"
+#endif
 
 #include <arm_neon.h>
 
@@ -84,5 +90,20 @@ QT_INLINE void qt_conv8_neon_tile(const qt_conv_args *a, const uint8_t *xp, int 
 QT_INLINE void qt_conv8_neon(const qt_conv_args *a, const uint8_t *xp, int w0, int w1) {
     QT_CONV_ITEMS(a, w0, w1, qt_conv8_neon_tile, xp);
 }
+
+/* ---- the hooks of the integer entries (QT_DEFINE_INT_ENTRIES, qtune_int_kernels.h) ---- */
+
+/* Whether the NEON sdot kernel runs the layer: dot 8 with oc_block a multiple of 4 up to 32. */
+QT_INLINE int qt_conv_takes_neon(const qt_conv_args *a) {
+    return a->DOT == 8 && a->OB % 4 == 0 && a->OB <= 32;
+}
+
+/* That kernel on work items [w0, w1), reading the halo-padded input xp. */
+QT_INLINE void qt_conv_items_neon(const qt_conv_args *a, const void *xp, int w0, int w1) {
+    qt_conv8_neon(a, (const uint8_t *) xp, w0, w1);
+}
+
+/* qt_add has no NEON head yet: the portable loop does every element. */
+#define qt_add_head_neon(...) ((size_t) 0)
 
 #endif

@@ -1,6 +1,7 @@
 /*
- * AVX-512 VNNI kernels (included by qtune_avx2_kernels.h when the target has AVX-512 VNNI, BW and
- * VL): the direct convolution's dot 8 on 512-bit vectors with vpdpbusd.
+ * AVX-512 VNNI kernels (x86-avx512-vnni; qtune_kernels.h includes this header where QT_VNNI holds:
+ * AVX-512 VNNI, BW and VL): the direct convolution's dot 8 on 512-bit vectors with vpdpbusd, on top
+ * of the AVX2 kernels (included below), which run what it does not take.
  *
  * vpdpbusd multiplies four unsigned 8-bit inputs by four signed 8-bit weights and adds the four
  * products to an int32 lane, with no intermediate int16 (unlike vpmaddubsw, which saturates pair
@@ -19,6 +20,13 @@
 #ifndef QTUNE_VNNI_KERNELS_H
 #define QTUNE_VNNI_KERNELS_H
 
+#include "qtune_common.h"
+
+#if !QT_VNNI
+#error "qtune_vnni_kernels.h needs AVX-512 VNNI, BW and VL (the flags of x86-avx512-vnni)"
+#endif
+
+#include "qtune_avx2_kernels.h"
 #include <immintrin.h>
 
 /*
@@ -120,7 +128,7 @@ QT_INLINE void qt_conv8_vnni_tile(const qt_conv_args *a, const uint8_t *xp, cons
     }
 }
 
-/* The VNNI dot 8 kernel on work items [w0, w1), reading the halo-padded input xp (as qt_conv_avx2). */
+/* The VNNI dot 8 kernel on work items [w0, w1), reading the halo-padded input xp (as qt_conv_items_avx2). */
 QT_INLINE void qt_conv8_vnni(const qt_conv_args *a, const uint8_t *xp, int w0, int w1) {
     const int n = (a->OCP + a->OB - 1) / a->OB * a->OB;
     uint64_t radd[n], rsub[n], rsft[n];
@@ -188,6 +196,39 @@ QT_INLINE void qt_add_upward_vnni(const void *a, int ak, const void *b, int bk, 
             _mm256_storeu_si256((__m256i *) ((int16_t *) y + i), _mm512_cvtsepi32_epi16(r));
         }
     }
+}
+
+/* ---- the hooks of the integer entries (QT_DEFINE_INT_ENTRIES, qtune_int_kernels.h) ---- */
+
+/* Whether the VNNI kernel runs a layer: dot 8 with oc_block 16, 32 or 64. */
+QT_INLINE int qt_conv8_vnni_takes(const qt_conv_args *a) {
+    return a->DOT == 8 && a->OB % 16 == 0 && a->OB <= 64;
+}
+
+/* Whether a SIMD kernel of this target (the VNNI one, else the AVX2 one) runs the layer. */
+QT_INLINE int qt_conv_takes_vnni(const qt_conv_args *a) {
+    return qt_conv8_vnni_takes(a) || qt_conv_takes_avx2(a);
+}
+
+/* That kernel on work items [w0, w1), reading the halo-padded input xp. */
+QT_INLINE void qt_conv_items_vnni(const qt_conv_args *a, const void *xp, int w0, int w1) {
+    if (qt_conv8_vnni_takes(a)) {
+        qt_conv8_vnni(a, (const uint8_t *) xp, w0, w1);
+    } else {
+        qt_conv_items_avx2(a, xp, w0, w1);
+    }
+}
+
+/* qt_add's vectorised head: rounding upward, the first n / 16 * 16 elements; returns how many it did. */
+QT_INLINE size_t qt_add_head_vnni(const void *a, int ak, const void *b, int bk, void *y, int yk, size_t n, int32_t ma,
+                                  int na, int32_t mb, int nb, int k, int rounding, int lo, int hi, int za, int zb,
+                                  int zy) {
+    if (rounding != QT_UPWARD) {
+        return 0;
+    }
+    const size_t i0 = n / 16 * 16;
+    qt_add_upward_vnni(a, ak, b, bk, y, yk, i0, ma, na, mb, nb, k, lo, hi, za, zb, zy);
+    return i0;
 }
 
 #endif

@@ -32,7 +32,8 @@ static double now(void) {
         for (int i = 0; i < (OC_) + 64; i++) { bias[i] = i; mant[i] = 1 << 30; shift[i] = 20; }         \
         static const qt_conv_args args = {                                                              \
             .x = x, .xk = QT_U8, .H = H_, .W = H_, .CP = C_, .CC = CC_,                                 \
-            .wpk = w, .bias = bias, .mant = mant, .shift = shift, .rounding = QT_UPWARD, .lo = 0, .hi = 255, \
+            .wpk = w, .bias = bias, .mant = mant, .shift = shift,                                       \
+            .rounding = QT_UPWARD, .lo = 0, .hi = 255,                                                  \
             .y = y, .yk = QT_U8, .OH = OH, .OW = OH, .OCP = OC_,                                        \
             .KH = K_, .KW = K_, .SH = S_, .SW = S_, .PT = P_, .PL = P_, .DH = 1, .DW = 1,               \
             .OB = OB_, .OWT = OWT_, .DOT = DOT_, .scratch = scratch, .zero = zero};                     \
@@ -48,7 +49,8 @@ static double now(void) {
             if ((t1 - t0) / n < best) best = (t1 - t0) / n;                                             \
         }                                                                                               \
         printf("%3dx%-3d %3d(%d)->%-3d %dx%d s%d  dot %2d  %2d x %d  %7.3f ms  %6.1f GMAC/s\n", H_, H_, REAL_, CC_, \
-               OC_, K_, K_, S_, DOT_, OB_, OWT_, best * 1e3, (double) OH * OH * (OC_) * (K_) * (K_) * (REAL_) / best * 1e-9); \
+               OC_, K_, K_, S_, DOT_, OB_, OWT_, best * 1e3,                                            \
+               (double) OH * OH * (OC_) * (K_) * (K_) * (REAL_) / best * 1e-9);                         \
     } while (0)
 
 #define SWEEP3X3(H, C)                                                                                   \

@@ -120,7 +120,8 @@ final class IntConvEmitter {
                 String.format(".OB = %d, .OWT = %d, .DOT = %d, .scratch = qt_x16, .zero = %s, .zx = %d", ob, owt, dot,
                         zero, l.zx)));
         String work = ctx.work(String.format("    %s_part(&%s, w0, w1);%n", kernel, args));
-        return String.format("    %s_prepare(&%s);%n    qt_parallel(%s, in, out, %d);%n", kernel, args, work, nb * y.height());
+        return String.format("    %s_prepare(&%s);%n    qt_parallel(%s, in, out, %d);%n", kernel, args, work,
+                nb * y.height());
     }
 
     /**
@@ -225,7 +226,8 @@ final class IntConvEmitter {
                 windowFields(l),
                 ".scratch = qt_x16, .zx = " + l.zx));
         String work = ctx.work(String.format("    qt_depthwise_part(&%s, w0, w1);%n", args));
-        return String.format("    qt_depthwise_prepare(&%s);%n    qt_parallel(%s, in, out, %d);%n", args, work, y.height());
+        return String.format("    qt_depthwise_prepare(&%s);%n    qt_parallel(%s, in, out, %d);%n", args, work,
+                y.height());
     }
 
     private static String grouped(Layer l, TensorStorage x, TensorStorage y, boolean wide, EmitContext ctx) {
@@ -268,9 +270,10 @@ final class IntConvEmitter {
             mant[o] = m.mantissa();
             shift[o] = m.shift();
         }
-        return String.format(".wpk = %s, .bias = %s, .mant = %s, .shift = %s, .rounding = %s, .lo = %d, .hi = %d, .zy = %d",
-                wpk, ctx.declare("int32_t", bias), ctx.declare("int32_t", mant), ctx.declare("int8_t", shift),
-                rounding(l.rq.rounding()), l.rq.range().min(), l.rq.range().max(), l.rq.zeroPoint());
+        return String.format(".wpk = %s, .bias = %s, .mant = %s, .shift = %s, .rounding = %s, .lo = %d, .hi = %d, "
+                        + ".zy = %d", wpk, ctx.declare("int32_t", bias), ctx.declare("int32_t", mant),
+                ctx.declare("int8_t", shift), rounding(l.rq.rounding()), l.rq.range().min(), l.rq.range().max(),
+                l.rq.zeroPoint());
     }
 
     /** The output fields: buffer, kind, height, width, stored channels. */
@@ -282,8 +285,8 @@ final class IntConvEmitter {
     /** The window fields: kernel, stride, leading padding and dilation. */
     private static String windowFields(Layer l) {
         Window2d w = l.window;
-        return String.format(".KH = %d, .KW = %d, .SH = %d, .SW = %d, .PT = %d, .PL = %d, .DH = %d, .DW = %d", l.kh, l.kw,
-                w.strideH(), w.strideW(), w.padTop(), w.padLeft(), w.dilationH(), w.dilationW());
+        return String.format(".KH = %d, .KW = %d, .SH = %d, .SW = %d, .PT = %d, .PL = %d, .DH = %d, .DW = %d", l.kh,
+                l.kw, w.strideH(), w.strideW(), w.padTop(), w.padLeft(), w.dilationH(), w.dilationW());
     }
 
     static String rounding(Rounding r) {

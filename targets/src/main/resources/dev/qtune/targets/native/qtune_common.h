@@ -269,7 +269,7 @@ QT_INLINE void qt_flatten_int(const void *x, void *y, int kind, int C, int HW, i
 typedef struct {
     const void *x;          /* input, NHWC [H][W][CP], of kind xk */
     int xk, H, W, CP;
-    int CC;                 /* channel stride of the halo-padded copy (direct kernel): CP, or a first layer's real channels */
+    int CC;                 /* channel stride of the halo-padded copy: CP, or a first layer's real channels */
     int C;                  /* real input channels (grouped kernel) */
     const void *wpk;        /* weights, packed for the kernel */
     const int32_t *bias;    /* per output channel: bias, fixed-point mantissa and shift */

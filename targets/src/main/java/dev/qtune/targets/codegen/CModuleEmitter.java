@@ -47,7 +47,9 @@ import java.util.Map;
  */
 public final class CModuleEmitter {
     public static final String MODEL_FILE = "model.c";
-    static final List<String> LIBRARY = List.of("qtune_kernels.h", "qtune_int_kernels.h", "qtune_fp32_kernels.h", "qtune_avx2_kernels.h", "qtune_vnni_kernels.h", "qtune_neon_kernels.h",
+    /** The kernel library's files (docs/codegen.md, "The kernel headers") and the runner, copied beside model.c. */
+    static final List<String> LIBRARY = List.of("qtune_kernels.h", "qtune_common.h", "qtune_int_kernels.h",
+            "qtune_fp32_kernels.h", "qtune_avx2_kernels.h", "qtune_vnni_kernels.h", "qtune_neon_kernels.h",
             "qtune_runner.c");
 
     /** Lowers one node: the C statements of its layer function. */

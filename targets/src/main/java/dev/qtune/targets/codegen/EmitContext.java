@@ -10,6 +10,7 @@ import dev.qtune.compiler.lower.ScheduleConfig;
 import dev.qtune.compiler.lower.TensorStorage;
 import dev.qtune.targets.NativeBuild;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -36,6 +37,7 @@ final class EmitContext {
     private final Set<String> fused = new HashSet<>();
     private int workCount;
     private int constantCount;
+    private int argsCount;
     /** Constants with more elements than this are embedded as binary files. */
     private static final int BINARY_THRESHOLD = 65536;
     private final Map<String, String> binaries = new java.util.LinkedHashMap<>();
@@ -144,6 +146,35 @@ final class EmitContext {
         constants.append("static const float ").append(name).append("[] __attribute__((aligned(64))) = ")
                 .append(CArrays.floats(values)).append(";\n");
         return name;
+    }
+
+    /**
+     * Declares a {@code static const} struct of the kernel library (e.g. {@code qt_conv_args}) from
+     * designated initialisers, one group of fields per line ({@code ".H = 28, .W = 28"}), and returns
+     * its name. Every value must be a constant expression (literals, addresses of static buffers):
+     * the compiler then reads the fields as constants wherever the struct is passed.
+     */
+    String declareStruct(String cType, List<String> fieldLines) {
+        String name = "qt_args" + argsCount++;
+        constants.append("static const ").append(cType).append(' ').append(name).append(" = {\n");
+        for (String line : fieldLines) {
+            constants.append("    ").append(line).append(",\n");
+        }
+        constants.append("};\n");
+        return name;
+    }
+
+    /**
+     * The buffer of a value as a constant expression (an address in the arena), for a static
+     * initialiser; the graph's own input and output, which are function parameters, are refused.
+     */
+    String staticBuffer(String value) {
+        String b = buffer(value);
+        if (b.equals("in") || b.equals("out")) {
+            throw new LoweringException("value '" + value + "' is the graph's " + (b.equals("in") ? "input" : "output")
+                    + "; an integer kernel's operands must be in the arena");
+        }
+        return b;
     }
 
     /**

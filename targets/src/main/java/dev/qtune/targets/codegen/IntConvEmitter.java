@@ -112,13 +112,16 @@ final class IntConvEmitter {
         int[] bias = inputOffset == 0 ? l.bias : DotEight.offsetBias(l.bias, l.weights, l.outC, -inputOffset);
         String zero = padRow(l, x, dot, cp, ctx);
         String kernel = wide ? "qt_conv_wide" : "qt_conv";
-        String args = String.format("%s, %s, %d, %d, %d, %d, %s, %s,%n            %s, %s, %d, %d, %d, %s, %d, %d, %d, qt_x16, %s, %d",
-                ctx.buffer(l.input), EmitContext.kind(x.dtype()), x.height(), x.width(), cp, cc,
-                ctx.declare(dot == 8 ? "int8_t" : "int16_t", packed), requantArgs(l, bias, nb * ob, ctx),
-                ctx.buffer(l.output), EmitContext.kind(y.dtype()), y.height(), y.width(), y.paddedChannels(),
-                windowArgs(l), ob, owt, dot, zero, l.zx);
-        String work = ctx.work(String.format("    %s_part(%s, w0, w1);%n", kernel, args));
-        return String.format("    %s_prepare(%s);%n    qt_parallel(%s, in, out, %d);%n", kernel, args, work, nb * y.height());
+        String args = ctx.declareStruct("qt_conv_args", List.of(
+                inputFields(l, x, ctx) + ", .CC = " + cc,
+                weightFields(ctx.declare(dot == 8 ? "int8_t" : "int16_t", packed), l, bias, nb * ob, ctx),
+                outputFields(l, y, ctx),
+                windowFields(l),
+                String.format(".OB = %d, .OWT = %d, .DOT = %d, .scratch = qt_x16, .zero = %s, .zx = %d", ob, owt, dot,
+                        zero, l.zx)));
+        String work = ctx.work(String.format("    %s_part(&%s, w0, w1);%n", kernel, args));
+        return String.format("    %s_prepare(&%s);%n    qt_parallel(%s, in, out, %d);%n", kernel, args, work,
+                nb * y.height());
     }
 
     /**
@@ -190,10 +193,13 @@ final class IntConvEmitter {
                 packed[t * cp + c] = l.weights[c * taps + t];
             }
         }
-        return String.format("    qt_conv_depthwise(%s, %s, %d, %d, %d, %s, %s,%n            %s, %s, %d, %d, %s, %d);%n",
-                ctx.buffer(l.input), EmitContext.kind(x.dtype()), x.height(), x.width(), cp,
-                ctx.declare("int16_t", packed), requantArgs(l, l.bias, cp, ctx), ctx.buffer(l.output),
-                EmitContext.kind(y.dtype()), y.height(), y.width(), windowArgs(l), l.zx);
+        String args = ctx.declareStruct("qt_conv_args", List.of(
+                inputFields(l, x, ctx),
+                weightFields(ctx.declare("int16_t", packed), l, l.bias, cp, ctx),
+                outputFields(l, y, ctx),
+                windowFields(l),
+                ".zx = " + l.zx));
+        return String.format("    qt_conv_depthwise(&%s);%n", args);
     }
 
     /**
@@ -213,12 +219,15 @@ final class IntConvEmitter {
         int wp = paddedExtent(x.width(), l.window.padLeft(), y.width(), l.window.strideW(), l.kw, l.window.dilationW());
         ctx.needWideInput((long) hp * wp * cp);
         int[] bias = x.dtype() == DType.I8 ? DotEight.offsetBias(l.bias, l.weights, l.outC, -128) : l.bias;
-        String args = String.format("%s, %s, %d, %d, %d, %s, %s,%n            %s, %s, %d, %d, %s, qt_x16, %d",
-                ctx.buffer(l.input), EmitContext.kind(x.dtype()), x.height(), x.width(), cp,
-                ctx.declare("int32_t", packed), requantArgs(l, bias, cp, ctx), ctx.buffer(l.output),
-                EmitContext.kind(y.dtype()), y.height(), y.width(), windowArgs(l), l.zx);
-        String work = ctx.work(String.format("    qt_depthwise_part(%s, w0, w1);%n", args));
-        return String.format("    qt_depthwise_prepare(%s);%n    qt_parallel(%s, in, out, %d);%n", args, work, y.height());
+        String args = ctx.declareStruct("qt_conv_args", List.of(
+                inputFields(l, x, ctx),
+                weightFields(ctx.declare("int32_t", packed), l, bias, cp, ctx),
+                outputFields(l, y, ctx),
+                windowFields(l),
+                ".scratch = qt_x16, .zx = " + l.zx));
+        String work = ctx.work(String.format("    qt_depthwise_part(&%s, w0, w1);%n", args));
+        return String.format("    qt_depthwise_prepare(&%s);%n    qt_parallel(%s, in, out, %d);%n", args, work,
+                y.height());
     }
 
     private static String grouped(Layer l, TensorStorage x, TensorStorage y, boolean wide, EmitContext ctx) {
@@ -231,18 +240,27 @@ final class IntConvEmitter {
                 }
             }
         }
-        return String.format("    %s(%s, %s, %d, %d, %d, %d, %s, %s,%n            %s, %s, %d, %d, %d, %d, %s, %d, %d);%n",
-                wide ? "qt_conv_grouped_wide" : "qt_conv_grouped", ctx.buffer(l.input), EmitContext.kind(x.dtype()),
-                x.height(), x.width(), x.paddedChannels(), x.channels(), ctx.declare("int16_t", packed),
-                requantArgs(l, l.bias, l.outC, ctx), ctx.buffer(l.output), EmitContext.kind(y.dtype()), y.height(), y.width(),
-                l.outC, y.paddedChannels(), windowArgs(l), l.group, l.zx);
+        String args = ctx.declareStruct("qt_conv_args", List.of(
+                inputFields(l, x, ctx) + ", .C = " + x.channels(),
+                weightFields(ctx.declare("int16_t", packed), l, l.bias, l.outC, ctx),
+                outputFields(l, y, ctx) + ", .OC = " + l.outC,
+                windowFields(l) + ", .group = " + l.group,
+                ".zx = " + l.zx));
+        return String.format("    %s(&%s);%n", wide ? "qt_conv_grouped_wide" : "qt_conv_grouped", args);
+    }
+
+    /** The input fields of a {@code qt_conv_args}: buffer, kind, height, width, stored channels. */
+    private static String inputFields(Layer l, TensorStorage x, EmitContext ctx) {
+        return String.format(".x = %s, .xk = %s, .H = %d, .W = %d, .CP = %d", ctx.staticBuffer(l.input),
+                EmitContext.kind(x.dtype()), x.height(), x.width(), x.paddedChannels());
     }
 
     /**
-     * "bias, mantissas, shifts, rounding, lo, hi, zy" with per-channel arrays of {@code n} entries
-     * (zeros past the channels) and zy the output zero point.
+     * The weight and output-stage fields: the packed weights {@code wpk}, then bias, mantissas and
+     * shifts as per-channel arrays of {@code n} entries (zeros past the channels), rounding, clamp
+     * bounds and zy, the output zero point.
      */
-    private static String requantArgs(Layer l, int[] layerBias, int n, EmitContext ctx) {
+    private static String weightFields(String wpk, Layer l, int[] layerBias, int n, EmitContext ctx) {
         int[] bias = new int[n];
         int[] mant = new int[n];
         int[] shift = new int[n];
@@ -252,16 +270,23 @@ final class IntConvEmitter {
             mant[o] = m.mantissa();
             shift[o] = m.shift();
         }
-        return String.format("%s, %s, %s, %s, %d, %d, %d", ctx.declare("int32_t", bias), ctx.declare("int32_t", mant),
+        return String.format(".wpk = %s, .bias = %s, .mant = %s, .shift = %s, .rounding = %s, .lo = %d, .hi = %d, "
+                        + ".zy = %d", wpk, ctx.declare("int32_t", bias), ctx.declare("int32_t", mant),
                 ctx.declare("int8_t", shift), rounding(l.rq.rounding()), l.rq.range().min(), l.rq.range().max(),
                 l.rq.zeroPoint());
     }
 
-    /** "KH, KW, SH, SW, PT, PL, DH, DW". */
-    private static String windowArgs(Layer l) {
+    /** The output fields: buffer, kind, height, width, stored channels. */
+    private static String outputFields(Layer l, TensorStorage y, EmitContext ctx) {
+        return String.format(".y = %s, .yk = %s, .OH = %d, .OW = %d, .OCP = %d", ctx.staticBuffer(l.output),
+                EmitContext.kind(y.dtype()), y.height(), y.width(), y.paddedChannels());
+    }
+
+    /** The window fields: kernel, stride, leading padding and dilation. */
+    private static String windowFields(Layer l) {
         Window2d w = l.window;
-        return String.format("%d, %d, %d, %d, %d, %d, %d, %d", l.kh, l.kw, w.strideH(), w.strideW(), w.padTop(),
-                w.padLeft(), w.dilationH(), w.dilationW());
+        return String.format(".KH = %d, .KW = %d, .SH = %d, .SW = %d, .PT = %d, .PL = %d, .DH = %d, .DW = %d", l.kh,
+                l.kw, w.strideH(), w.strideW(), w.padTop(), w.padLeft(), w.dilationH(), w.dilationW());
     }
 
     static String rounding(Rounding r) {

@@ -1,9 +1,11 @@
 /*
- * AVX2 kernels (included by qtune_int_kernels.h when the target has AVX2): the direct convolution
- * of qtune_int_kernels.h with a broadcast group of input channels (a pair of int16 for dot 16, four
- * u8 for dot 8) times OB/8 vectors of weights. dot 16 sums by vpmaddwd into int32 lanes (one per
- * output channel), exact for every operand; dot 8 by vpmaddubsw (int16 pair sums with saturation,
- * which the code generator has proven cannot occur for the layer) then vpmaddwd by ones.
+ * AVX2 kernels (x86-avx2; qtune_kernels.h includes this header where QT_AVX2 holds and QT_VNNI does
+ * not, and qtune_vnni_kernels.h builds on it): the direct convolution of qtune_int_kernels.h with a
+ * broadcast group of input channels (a pair of int16 for dot 16, four u8 for dot 8) times OB/8
+ * vectors of weights. dot 16 sums by vpmaddwd into int32 lanes (one per output channel), exact for
+ * every operand; dot 8 by vpmaddubsw (int16 pair sums with saturation, which the code generator has
+ * proven cannot occur for the layer) then vpmaddwd by ones. Also the depthwise kernel and QAdd's
+ * vectorised head.
  *
  * The kernel reads a halo-padded copy of the input (qt_pad_input: the layer's padding written
  * out, already in the dot layout's element type), so its inner loops have no bounds checks and
@@ -11,6 +13,12 @@
  */
 #ifndef QTUNE_AVX2_KERNELS_H
 #define QTUNE_AVX2_KERNELS_H
+
+#include "qtune_common.h"
+
+#if !QT_AVX2
+#error "qtune_avx2_kernels.h needs an AVX2 target (-mavx2 -mfma, the flags of x86-avx2)"
+#endif
 
 #include <immintrin.h>
 
@@ -42,6 +50,11 @@ QT_INLINE void qt_upward_constants_lanes(const int8_t *shift, int n, int z, int 
 QT_INLINE void qt_upward_constants(const int8_t *shift, int n, int z, uint64_t *add, uint64_t *sub, uint64_t *sft) {
     qt_upward_constants_lanes(shift, n, z, 8, add, sub, sft);
 }
+
+/* The per-channel constants of qt_upward_constants, as the direct kernels pass them to their tiles. */
+typedef struct {
+    const uint64_t *add, *sub, *sft;
+} qt_upward_tables;
 
 QT_INLINE __m256i qt_clamp64(__m256i v, __m256i lo, __m256i hi) {
     v = _mm256_blendv_epi8(v, lo, _mm256_cmpgt_epi64(lo, v));
@@ -115,7 +128,7 @@ QT_INLINE void qt_epilogue8_avx2(__m256i acc, int ch0, int count, const int32_t 
  * A template (macro) rather than a run-time parameter: each instance keeps its accumulators in
  * registers with plain typed addressing.
  *
- * One tile: T output pixels (at input stride XS elements) x NV vectors of 8 output channels, in
+ * One tile: T output pixels (at input stride XS elements) x NV = OB/8 vectors of 8 output channels, in
  * T * NV accumulator registers; per input-channel group, NV weight vectors are loaded once and
  * each pixel's group is broadcast (vpbroadcastd) once. With DW == 1 the kw taps of one kernel row
  * are contiguous in both the padded input and the packed weights, so they run as one loop. That
@@ -128,7 +141,7 @@ QT_INLINE void qt_epilogue8_avx2(__m256i acc, int ch0, int count, const int32_t 
 #define QT_NO_UNROLL _Pragma("GCC unroll 1")
 #endif
 #define QT_STEP16(a, w) _mm256_madd_epi16((a), (w))
-#if defined(__AVX512VNNI__) && defined(__AVX512VL__)
+#if QT_VNNI
 /* On a VNNI target this kernel's dot 8 (oc_block not a multiple of 16) is exact too: vpdpbusd. */
 #define QT_STEP8(a, w) _mm256_dpbusd_epi32(_mm256_setzero_si256(), (a), (w))
 #else
@@ -143,24 +156,29 @@ QT_INLINE void qt_epilogue8_avx2(__m256i acc, int ch0, int count, const int32_t 
         for (int t = 0; t < T; t++) {                                                                    \
             int32_t group;                                                                               \
             memcpy(&group, (xp) + (size_t) t * XS, sizeof group);                                        \
-            const __m256i a = _mm256_set1_epi32(group);                                                  \
+            const __m256i xv = _mm256_set1_epi32(group);                                                 \
             for (int v = 0; v < NV; v++) {                                                               \
-                acc[t][v] = _mm256_add_epi32(acc[t][v], STEP(a, wv[v]));                                 \
+                acc[t][v] = _mm256_add_epi32(acc[t][v], STEP(xv, wv[v]));                                \
             }                                                                                            \
         }                                                                                                \
     } while (0)
 #define QT_DEFINE_CONV_AVX2(NAME, IN_T, W_T, G, STEP)                                                   \
-    QT_INLINE void NAME##_tile(const IN_T *xt, int XS, int RS, int CP, int KH, int KW, int DH, int DW,  \
-                               const W_T *wb, int NV, int T, const int32_t *bias, int ch0, int count,    \
-                               const int32_t *mant, const int8_t *shift, const uint64_t *radd,           \
-                               const uint64_t *rsub, const uint64_t *rsft, int rounding, int lo, int hi, \
-                               int zy, void *y, int yk, size_t ybase, int OCP) {                         \
-        const int OB = 8 * NV;                                                                           \
+    QT_INLINE void NAME##_tile(const qt_conv_args *a, const IN_T *xp, const qt_upward_tables *rq, int ob, int oh, \
+                               int ow0, int T) {                                                         \
+        const int CP = a->CC, KH = a->KH, KW = a->KW, DH = a->DH, DW = a->DW, OB = a->OB;                \
+        const int NV = OB / 8;                                                                           \
         const int KWC = qt_kernel_row(KW, CP, G);                                                        \
+        const size_t XS = (size_t) a->SW * CP;                                                           \
+        const size_t RS = (size_t) qt_padded_extent(a->W, a->PL, a->OW, a->SW, KW, DW) * CP;            \
+        const IN_T *xt = xp + (size_t) oh * a->SH * RS + (size_t) ow0 * XS;                              \
+        const W_T *wb = (const W_T *) a->wpk + (size_t) ob * KH * KWC * OB;                              \
+        const int ch0 = ob * OB;                                                                         \
+        const int count = a->OCP - ch0 < OB ? a->OCP - ch0 : OB;                                         \
+        const size_t ybase = ((size_t) oh * a->OW + ow0) * a->OCP + ch0;                                 \
         __m256i acc[QT_MAX_OWT][4];                                                                      \
         for (int t = 0; t < T; t++) {                                                                    \
             for (int v = 0; v < NV; v++) {                                                               \
-                acc[t][v] = _mm256_loadu_si256((const __m256i *) (bias + ch0 + 8 * v));                  \
+                acc[t][v] = _mm256_loadu_si256((const __m256i *) (a->bias + ch0 + 8 * v));               \
             }                                                                                            \
         }                                                                                                \
         for (int kh = 0; kh < KH; kh++) {                                                                \
@@ -183,58 +201,22 @@ QT_INLINE void qt_epilogue8_avx2(__m256i acc, int ch0, int count, const int32_t 
         }                                                                                                \
         for (int t = 0; t < T; t++) {                                                                    \
             for (int v = 0; v < NV; v++) {                                                               \
-                qt_epilogue8_avx2(acc[t][v], ch0 + 8 * v, count - 8 * v, mant, shift, radd, rsub, rsft,  \
-                                  rounding, lo, hi, zy, y, yk, ybase + (size_t) t * OCP + 8 * v);        \
+                qt_epilogue8_avx2(acc[t][v], ch0 + 8 * v, count - 8 * v, a->mant, a->shift, rq->add, rq->sub, \
+                                  rq->sft, a->rounding, a->lo, a->hi, a->zy, a->y, a->yk,                \
+                                  ybase + (size_t) t * a->OCP + 8 * v);                                  \
             }                                                                                            \
         }                                                                                                \
     }                                                                                                    \
-    QT_INLINE void NAME(const IN_T *xp, int WP, int CP, const W_T *wpk, const int32_t *bias,             \
-                        const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, int zy, void *y, \
-                        int yk, int OH, int OW, int OCP, int KH, int KW, int SH, int SW, int DH, int DW,     \
-                        int OB, int OWT, int w0, int w1) {                                                   \
-        const int NB = (OCP + OB - 1) / OB;                                                                  \
-        const int NV = OB / 8;                                                                               \
-        const int RS = WP * CP;                                                                              \
-        const int XS = SW * CP;                                                                              \
-        const int full = OW / OWT * OWT;                                                                     \
-        uint64_t radd[NB * OB], rsub[NB * OB], rsft[NB * OB];                                                \
-        qt_upward_constants(shift, NB * OB, zy, radd, rsub, rsft);                                           \
-        for (int w = w0; w < w1; w++) {                                                                      \
-            const int ob = w / OH;                                                                           \
-            const int oh = w % OH;                                                                           \
-            const IN_T *xr = xp + (size_t) oh * SH * RS;                                                     \
-            const W_T *wb = wpk + (size_t) ob * KH * qt_kernel_row(KW, CP, G) * OB;                         \
-            const int count = OCP - ob * OB < OB ? OCP - ob * OB : OB;                                       \
-            const size_t yrow = (size_t) oh * OW * OCP + (size_t) ob * OB;                                   \
-            for (int ow0 = 0; ow0 < full; ow0 += OWT) {                                                      \
-                NAME##_tile(xr + (size_t) ow0 * XS, XS, RS, CP, KH, KW, DH, DW, wb, NV, OWT, bias, ob * OB,  \
-                            count, mant, shift, radd, rsub, rsft, rounding, lo, hi, zy, y, yk,               \
-                            yrow + (size_t) ow0 * OCP, OCP);                                                 \
-            }                                                                                                \
-            if (full < OW) {                                                                                 \
-                NAME##_tile(xr + (size_t) full * XS, XS, RS, CP, KH, KW, DH, DW, wb, NV, OW - full, bias,    \
-                            ob * OB, count, mant, shift, radd, rsub, rsft, rounding, lo, hi, zy, y, yk,      \
-                            yrow + (size_t) full * OCP, OCP);                                                \
-            }                                                                                                \
-        }                                                                                                    \
+    QT_INLINE void NAME(const qt_conv_args *a, const IN_T *xp, int w0, int w1) {                         \
+        const int n = (a->OCP + a->OB - 1) / a->OB * a->OB;                                              \
+        uint64_t radd[n], rsub[n], rsft[n];                                                              \
+        qt_upward_constants(a->shift, n, a->zy, radd, rsub, rsft);                                       \
+        const qt_upward_tables rq = {radd, rsub, rsft};                                                  \
+        QT_CONV_ITEMS(a, w0, w1, NAME##_tile, xp, &rq);                                                  \
     }
 
 QT_DEFINE_CONV_AVX2(qt_conv16_avx2, int16_t, int16_t, 2, QT_STEP16)
 QT_DEFINE_CONV_AVX2(qt_conv8_avx2, uint8_t, int8_t, 4, QT_STEP8)
-
-/* The AVX2 version of the direct kernel for either dot layout, on work items [w0, w1) (see qtune_int_kernels.h). */
-QT_INLINE void qt_conv_avx2(const void *xp, int WP, int CP, const void *wpk, const int32_t *bias, const int32_t *mant,
-                            const int8_t *shift, int rounding, int lo, int hi, int zy, void *y, int yk, int OH, int OW,
-                            int OCP, int KH, int KW, int SH, int SW, int DH, int DW, int OB, int OWT, int DOT, int w0,
-                            int w1) {
-    if (DOT == 8) {
-        qt_conv8_avx2((const uint8_t *) xp, WP, CP, (const int8_t *) wpk, bias, mant, shift, rounding, lo, hi, zy, y,
-                      yk, OH, OW, OCP, KH, KW, SH, SW, DH, DW, OB, OWT, w0, w1);
-    } else {
-        qt_conv16_avx2((const int16_t *) xp, WP, CP, (const int16_t *) wpk, bias, mant, shift, rounding, lo, hi, zy, y,
-                       yk, OH, OW, OCP, KH, KW, SH, SW, DH, DW, OB, OWT, w0, w1);
-    }
-}
 
 /*
  * Depthwise convolution (group = C = OC, CP a multiple of 8), NHWC, vectorised over channels, on
@@ -297,27 +279,23 @@ QT_INLINE const void *qt_depthwise_input(const void *x, int xk, int H, int W, in
                         qt_padded_extent(W, PL, OW, SW, KW, DW), xk == QT_I16 ? 16 : 8, zx, scratch, copy);
 }
 
-QT_INLINE void qt_depthwise_prepare(const void *x, int xk, int H, int W, int CP, const int32_t *wpk,
-                                    const int32_t *bias, const int32_t *mant, const int8_t *shift, int rounding, int lo,
-                                    int hi, int zy, void *y, int yk, int OH, int OW, int KH, int KW, int SH, int SW,
-                                    int PT, int PL, int DH, int DW, int16_t *scratch, int zx) {
-    (void) wpk, (void) bias, (void) mant, (void) shift, (void) rounding, (void) lo, (void) hi, (void) zy, (void) y;
-    (void) yk;
-    qt_depthwise_input(x, xk, H, W, CP, OH, OW, KH, KW, SH, SW, PT, PL, DH, DW, zx, scratch, 1);
+QT_INLINE void qt_depthwise_prepare(const qt_conv_args *a) {
+    qt_depthwise_input(a->x, a->xk, a->H, a->W, a->CP, a->OH, a->OW, a->KH, a->KW, a->SH, a->SW, a->PT, a->PL, a->DH,
+                       a->DW, a->zx, a->scratch, 1);
 }
 
-QT_INLINE void qt_depthwise_part(const void *x, int xk, int H, int W, int CP, const int32_t *wpk, const int32_t *bias,
-                                 const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, int zy, void *y,
-                                 int yk, int OH, int OW, int KH, int KW, int SH, int SW, int PT, int PL, int DH, int DW,
-                                 int16_t *scratch, int zx, int w0, int w1) {
-    const void *in = qt_depthwise_input(x, xk, H, W, CP, OH, OW, KH, KW, SH, SW, PT, PL, DH, DW, zx, scratch, 0);
-    const int WP = qt_padded_extent(W, PL, OW, SW, KW, DW);
-    if (xk == QT_I16) {
-        qt_depthwise16_avx2((const int16_t *) in, WP, CP, wpk, bias, mant, shift, rounding, lo, hi, zy, y, yk, OH, OW,
-                            KH, KW, SH, SW, DH, DW, w0, w1);
+QT_INLINE void qt_depthwise_part(const qt_conv_args *a, int w0, int w1) {
+    const void *in = qt_depthwise_input(a->x, a->xk, a->H, a->W, a->CP, a->OH, a->OW, a->KH, a->KW, a->SH, a->SW, a->PT,
+                                        a->PL, a->DH, a->DW, a->zx, a->scratch, 0);
+    const int WP = qt_padded_extent(a->W, a->PL, a->OW, a->SW, a->KW, a->DW);
+    if (a->xk == QT_I16) {
+        qt_depthwise16_avx2((const int16_t *) in, WP, a->CP, (const int32_t *) a->wpk, a->bias, a->mant, a->shift,
+                            a->rounding, a->lo, a->hi, a->zy, a->y, a->yk, a->OH, a->OW, a->KH, a->KW, a->SH, a->SW,
+                            a->DH, a->DW, w0, w1);
     } else {
-        qt_depthwise8_avx2((const uint8_t *) in, WP, CP, wpk, bias, mant, shift, rounding, lo, hi, zy, y, yk, OH, OW,
-                           KH, KW, SH, SW, DH, DW, w0, w1);
+        qt_depthwise8_avx2((const uint8_t *) in, WP, a->CP, (const int32_t *) a->wpk, a->bias, a->mant, a->shift,
+                           a->rounding, a->lo, a->hi, a->zy, a->y, a->yk, a->OH, a->OW, a->KH, a->KW, a->SH, a->SW,
+                           a->DH, a->DW, w0, w1);
     }
 }
 
@@ -377,9 +355,32 @@ QT_INLINE void qt_add_upward_avx2(const void *a, int ak, const void *b, int bk, 
     }
 }
 
-#if defined(__AVX512VNNI__) && defined(__AVX512BW__) && defined(__AVX512VL__)
-#define QT_VNNI 1
-#include "qtune_vnni_kernels.h"
-#endif
+/* ---- the hooks of the integer entries (QT_DEFINE_INT_ENTRIES, qtune_int_kernels.h) ---- */
+
+/* Whether the AVX2 direct kernel runs the layer: oc_block 8, 16 or 32, either dot. */
+QT_INLINE int qt_conv_takes_avx2(const qt_conv_args *a) {
+    return a->OB % 8 == 0 && a->OB <= 32;
+}
+
+/* The AVX2 direct kernel for either dot layout on work items [w0, w1), reading the halo-padded input xp. */
+QT_INLINE void qt_conv_items_avx2(const qt_conv_args *a, const void *xp, int w0, int w1) {
+    if (a->DOT == 8) {
+        qt_conv8_avx2(a, (const uint8_t *) xp, w0, w1);
+    } else {
+        qt_conv16_avx2(a, (const int16_t *) xp, w0, w1);
+    }
+}
+
+/* qt_add's vectorised head: rounding upward, the first n / 8 * 8 elements; returns how many it did. */
+QT_INLINE size_t qt_add_head_avx2(const void *a, int ak, const void *b, int bk, void *y, int yk, size_t n, int32_t ma,
+                                  int na, int32_t mb, int nb, int k, int rounding, int lo, int hi, int za, int zb,
+                                  int zy) {
+    if (rounding != QT_UPWARD) {
+        return 0;
+    }
+    const size_t i0 = n / 8 * 8;
+    qt_add_upward_avx2(a, ak, b, bk, y, yk, i0, ma, na, mb, nb, k, lo, hi, za, zb, zy);
+    return i0;
+}
 
 #endif

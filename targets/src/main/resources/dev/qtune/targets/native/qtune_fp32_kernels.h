@@ -1,11 +1,14 @@
 /*
- * fp32 kernels (included by qtune_kernels.h) for the layers a config leaves in fp32. They follow
- * the Java fp32 interpreter's order of operations exactly (compiler/.../interp: Im2col, Sgemm,
+ * fp32 kernels (included by qtune_kernels.h) for the layers a config leaves in fp32. The exact
+ * ones follow the Java fp32 interpreter's order of operations (compiler/.../interp: Im2col, Sgemm,
  * PoolKernels, ElementwiseKernels), so that with -ffp-contract=off a module's fp32 islands give
- * the same bits as the interpreter. All fp32 tensors are NCHW.
+ * the same bits as the interpreter; the fast ones (below, x86 with FMA) do not, within
+ * docs/codegen.md's tolerance. All fp32 tensors are NCHW.
  */
 #ifndef QTUNE_FP32_KERNELS_H
 #define QTUNE_FP32_KERNELS_H
+
+#include "qtune_common.h"
 
 /*
  * c[i][0..n) += sum over p < k of a[i*k + p] * b[p][0..n), four taps at a time, grouped as
@@ -143,7 +146,7 @@ QT_INLINE void qt_global_avg_pool_f32(const float *x, float *y, int planes, int 
 /* Java's Math.min(Math.max(x, lo), hi) element-wise (Relu, Clip). */
 QT_INLINE void qt_clamp_f32(const float *x, float *y, size_t n, float lo, float hi) {
     size_t i0 = 0;
-#if defined(__AVX2__)
+#if QT_AVX2
     /*
      * vmaxps / vminps return their second operand on NaN and on two zeros: with x second, NaN
      * passes as in Java; equal operands (two zeros of either sign) take the AND (max: +0 wins) or
@@ -200,7 +203,7 @@ QT_INLINE void qt_softmax_f32(const float *x, float *y, int outer, int len, int 
  * without a gather: the tap of weight k sits off[k] floats from the pixel's base, a table made at
  * build time. Register tile: MR output channels (weights broadcast) x NV vectors of wide pixels.
  */
-#if defined(__AVX512F__)
+#if QT_F32_AVX512
 typedef __m512 qt_fv;
 #define QT_FLANES 16
 #define qt_fv_set1 _mm512_set1_ps
@@ -210,7 +213,7 @@ typedef __m512 qt_fv;
 #define qt_fv_max _mm512_max_ps
 #define qt_fv_min _mm512_min_ps
 #define QT_FAST_FP32 1
-#elif defined(__AVX2__) && defined(__FMA__)
+#elif QT_F32_AVX2
 typedef __m256 qt_fv;
 #define QT_FLANES 8
 #define qt_fv_set1 _mm256_set1_ps

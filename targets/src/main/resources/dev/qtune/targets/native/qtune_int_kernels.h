@@ -1,10 +1,14 @@
 /*
- * Integer kernels (included by qtune_kernels.h). Accumulation is exact: int32 where the layer's
- * worst case fits (docs/integer-semantics.md, "Exact accumulation"), int64 otherwise (the _wide
- * variants), and the summation order is free.
+ * Portable integer kernels: the definition of the arithmetic (docs/integer-semantics.md), run by
+ * the generic-c target and, on the others, by the layers their SIMD kernels do not take.
+ * Accumulation is exact: int32 where the layer's worst case fits ("Exact accumulation"), int64
+ * otherwise (the _wide variants), and the summation order is free. Also the integer entries that
+ * dispatch to an ISA's kernels (QT_DEFINE_INT_ENTRIES, instantiated by qtune_kernels.h).
  */
 #ifndef QTUNE_INT_KERNELS_H
 #define QTUNE_INT_KERNELS_H
+
+#include "qtune_common.h"
 
 /*
  * Convolution (group 1) and dense layers, NHWC, direct: for each output row, tiles of OWT output
@@ -22,384 +26,129 @@
  * Bias, mantissa and shift arrays have ceil(OCP/OB)*OB entries. Input pixels outside the image
  * read the pad row ("zero": CP elements of the input's zero point zx in the dot layout's type, so
  * zx + 128 for an i8 input on dot 8); the epilogue adds the output zero point zy after the
- * multiplier (qt_clamp_zp). The portable versions below define the arithmetic; AVX2 ones are fast.
+ * multiplier (qt_clamp_zp). The portable versions below define the arithmetic; the SIMD ones
+ * (qtune_avx2_kernels.h, qtune_vnni_kernels.h, qtune_neon_kernels.h) are fast.
  */
-QT_INLINE const int16_t *qt_widen(const void *x, int xk, size_t n, int16_t *x16, int copy) {
-    if (xk == QT_I16 || !copy) {
-        return xk == QT_I16 ? (const int16_t *) x : x16;
-    }
-    for (size_t i = 0; i < n; i++) {
-        x16[i] = (int16_t) qt_load(x, xk, i);
-    }
-    return x16;
-}
 
-/* Unsigned 8-bit input for dot 8: u8 as is, i8 offset by +128 into scratch. */
-QT_INLINE const uint8_t *qt_unsigned8(const void *x, int xk, size_t n, uint8_t *x8, int copy) {
-    if (xk == QT_U8 || !copy) {
-        return xk == QT_U8 ? (const uint8_t *) x : x8;
-    }
-    for (size_t i = 0; i < n; i++) {
-        x8[i] = (uint8_t) (((const int8_t *) x)[i] + 128);
-    }
-    return x8;
-}
-
-/* The input rows (pixel pointers, or the pad row) of one tile at tap (kh, kw); esize bytes per element. */
-QT_INLINE void qt_tile_rows(const void *x, const void *zero, int esize, int H, int W, int CP, int oh, int ow0, int nt,
-                            int kh, int kw, int SH, int SW, int PT, int PL, int DH, int DW, int OWT, const void **row) {
-    const int ih = oh * SH - PT + kh * DH;
-    for (int t = 0; t < OWT; t++) {
-        const int iw = (ow0 + t) * SW - PL + kw * DW;
-        row[t] = t < nt && ih >= 0 && ih < H && iw >= 0 && iw < W
-                ? (const char *) x + ((size_t) ih * W + iw) * CP * esize : zero;
+/* The input rows (pixel pointers, or the pad row) of a tile of T pixels at tap (kh, kw); esize bytes per element. */
+QT_INLINE void qt_tile_rows(const qt_conv_args *a, const void *x, int esize, int oh, int ow0, int T, int kh, int kw,
+                            const void **row) {
+    const int ih = oh * a->SH - a->PT + kh * a->DH;
+    for (int t = 0; t < T; t++) {
+        const int iw = (ow0 + t) * a->SW - a->PL + kw * a->DW;
+        row[t] = ih >= 0 && ih < a->H && iw >= 0 && iw < a->W
+                ? (const char *) x + ((size_t) ih * a->W + iw) * a->CP * esize : a->zero;
     }
 }
 
 /*
- * Rows (or columns) of the halo-padded input that the AVX2 kernel reads: the image's n plus the
- * leading padding p0, or more where the last output's window reaches further (trailing padding).
- * The code generator sizes the scratch buffer with the same formula.
+ * The portable direct kernel (DOT the dot layout: a->DOT, or 16 for the wide variant): one tile of
+ * T pixels x OB channels accumulated in ACC_T, reading the input x (converted, not padded) through
+ * row pointers, pixels in the padding reading the pad row a->zero.
  */
-QT_INLINE int qt_padded_extent(int n, int p0, int out, int stride, int k, int dil) {
-    const int need = (out - 1) * stride + (k - 1) * dil + 1;
-    return need > n + p0 ? need : n + p0;
-}
-
-#define QT_DEFINE_CONV(NAME, ACC_T, APPLY)                                                              \
-    QT_INLINE void NAME(const void *x, int H, int W, int CP, const void *wpk, const int32_t *bias,       \
-                        const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, int zy, void *y, \
-                        int yk, int OH, int OW, int OCP, int KH, int KW, int SH, int SW, int PT, int PL, int DH,  \
-                        int DW, int OB, int OWT, int DOT, const void *zero, int w0, int w1) {                \
-        const int G = DOT == 8 ? 4 : 2;                                                                      \
-        for (int w = w0; w < w1; w++) {                                                                      \
-            {                                                                                                \
-                const int ob = w / OH;                                                                       \
-                const int oh = w % OH;                                                                       \
-                const size_t wb = (size_t) ob * KH * KW * CP * OB;                                           \
-                const int oend = OCP - ob * OB < OB ? OCP - ob * OB : OB;                                    \
-                for (int ow0 = 0; ow0 < OW; ow0 += OWT) {                                                    \
-                    const int nt = OW - ow0 < OWT ? OW - ow0 : OWT;                                          \
-                    ACC_T acc[QT_MAX_OWT][QT_MAX_OB];                                                        \
-                    for (int t = 0; t < OWT; t++) {                                                          \
-                        for (int o = 0; o < OB; o++) {                                                       \
-                            acc[t][o] = bias[ob * OB + o];                                                   \
-                        }                                                                                    \
-                    }                                                                                        \
-                    for (int kh = 0; kh < KH; kh++) {                                                        \
-                        for (int kw = 0; kw < KW; kw++) {                                                    \
-                            const void *row[QT_MAX_OWT];                                                     \
-                            qt_tile_rows(x, zero, DOT == 8 ? 1 : 2, H, W, CP, oh, ow0, nt, kh, kw, SH, SW, PT, PL, \
-                                         DH, DW, OWT, row);                                                  \
-                            const size_t wk = wb + (size_t) (kh * KW + kw) * CP * OB;                        \
-                            for (int c = 0; c < CP; c += G) {                                                \
-                                const size_t wc = wk + (size_t) c * OB;                                      \
-                                for (int t = 0; t < OWT; t++) {                                              \
-                                    if (DOT == 8) {                                                          \
-                                        const uint8_t *r = (const uint8_t *) row[t] + c;                     \
-                                        const int8_t *w8 = (const int8_t *) wpk + wc;                        \
-                                        for (int o = 0; o < OB; o++) {                                       \
-                                            acc[t][o] += (ACC_T) r[0] * w8[4 * o] + r[1] * w8[4 * o + 1]     \
-                                                    + r[2] * w8[4 * o + 2] + r[3] * w8[4 * o + 3];           \
-                                        }                                                                    \
-                                    } else {                                                                 \
-                                        const int16_t *r = (const int16_t *) row[t] + c;                     \
-                                        const int16_t *w16 = (const int16_t *) wpk + wc;                     \
-                                        for (int o = 0; o < OB; o++) {                                       \
-                                            acc[t][o] += (ACC_T) r[0] * w16[2 * o] + (ACC_T) r[1] * w16[2 * o + 1]; \
-                                        }                                                                    \
-                                    }                                                                        \
-                                }                                                                            \
-                            }                                                                                \
-                        }                                                                                    \
-                    }                                                                                        \
-                    for (int t = 0; t < nt; t++) {                                                           \
-                        const size_t base = ((size_t) oh * OW + ow0 + t) * OCP + (size_t) ob * OB;           \
-                        for (int o = 0; o < oend; o++) {                                                     \
-                            const int ch = ob * OB + o;                                                      \
-                            qt_store(y, yk, base + o,                                                        \
-                                     qt_clamp_zp(APPLY(acc[t][o], mant[ch], shift[ch], rounding), zy, lo, hi)); \
-                        }                                                                                    \
-                    }                                                                                        \
-                }                                                                                            \
-            }                                                                                                \
-        }                                                                                                    \
+#define QT_DEFINE_CONV(NAME, ACC_T, APPLY, DOT_OF_A)                                                    \
+    QT_INLINE void NAME##_tile(const qt_conv_args *a, const void *x, int ob, int oh, int ow0, int T) {   \
+        const int DOT = (DOT_OF_A);                                                                      \
+        const int G = DOT == 8 ? 4 : 2;                                                                  \
+        const int OB = a->OB, CP = a->CP, KH = a->KH, KW = a->KW;                                        \
+        const size_t wb = (size_t) ob * KH * KW * CP * OB;                                               \
+        const int oend = a->OCP - ob * OB < OB ? a->OCP - ob * OB : OB;                                  \
+        ACC_T acc[QT_MAX_OWT][QT_MAX_OB];                                                                \
+        for (int t = 0; t < T; t++) {                                                                    \
+            for (int o = 0; o < OB; o++) {                                                               \
+                acc[t][o] = a->bias[ob * OB + o];                                                        \
+            }                                                                                            \
+        }                                                                                                \
+        for (int kh = 0; kh < KH; kh++) {                                                                \
+            for (int kw = 0; kw < KW; kw++) {                                                            \
+                const void *row[QT_MAX_OWT];                                                             \
+                qt_tile_rows(a, x, DOT == 8 ? 1 : 2, oh, ow0, T, kh, kw, row);                           \
+                const size_t wk = wb + (size_t) (kh * KW + kw) * CP * OB;                                \
+                for (int c = 0; c < CP; c += G) {                                                        \
+                    const size_t wc = wk + (size_t) c * OB;                                              \
+                    for (int t = 0; t < T; t++) {                                                        \
+                        if (DOT == 8) {                                                                  \
+                            const uint8_t *r = (const uint8_t *) row[t] + c;                             \
+                            const int8_t *w8 = (const int8_t *) a->wpk + wc;                             \
+                            for (int o = 0; o < OB; o++) {                                               \
+                                acc[t][o] += (ACC_T) r[0] * w8[4 * o] + r[1] * w8[4 * o + 1]             \
+                                        + r[2] * w8[4 * o + 2] + r[3] * w8[4 * o + 3];                   \
+                            }                                                                            \
+                        } else {                                                                         \
+                            const int16_t *r = (const int16_t *) row[t] + c;                             \
+                            const int16_t *w16 = (const int16_t *) a->wpk + wc;                          \
+                            for (int o = 0; o < OB; o++) {                                               \
+                                acc[t][o] += (ACC_T) r[0] * w16[2 * o] + (ACC_T) r[1] * w16[2 * o + 1];  \
+                            }                                                                            \
+                        }                                                                                \
+                    }                                                                                    \
+                }                                                                                        \
+            }                                                                                            \
+        }                                                                                                \
+        for (int t = 0; t < T; t++) {                                                                    \
+            const size_t base = ((size_t) oh * a->OW + ow0 + t) * a->OCP + (size_t) ob * OB;            \
+            for (int o = 0; o < oend; o++) {                                                             \
+                const int ch = ob * OB + o;                                                              \
+                qt_store(a->y, a->yk, base + o, qt_clamp_zp(APPLY(acc[t][o], a->mant[ch], a->shift[ch],  \
+                                                                  a->rounding), a->zy, a->lo, a->hi));   \
+            }                                                                                            \
+        }                                                                                                \
+    }                                                                                                    \
+    QT_INLINE void NAME(const qt_conv_args *a, const void *x, int w0, int w1) {                          \
+        QT_CONV_ITEMS(a, w0, w1, NAME##_tile, x);                                                        \
     }
 
-QT_DEFINE_CONV(qt_conv_generic, int32_t, qt_apply)
-QT_DEFINE_CONV(qt_conv_wide_generic, int64_t, qt_apply_wide)
+QT_DEFINE_CONV(qt_conv_generic, int32_t, qt_apply, a->DOT)
+QT_DEFINE_CONV(qt_conv_wide_generic, int64_t, qt_apply_wide, 16)
 
 /*
- * Elements of one kernel row as the SIMD kernels read it: KW taps of CC channels, rounded up to
- * whole groups of G (4 for dot 8, 2 for dot 16); the packed weights are zero past KW * CC.
+ * The input the direct kernel reads, x itself or scratch: halo-padded (qt_pad_input) for a SIMD
+ * kernel (simd set), else converted to the dot layout's type. Fills scratch when copy is set.
  */
-QT_INLINE int qt_kernel_row(int KW, int CC, int G) {
-    return (KW * CC + G - 1) / G * G;
-}
-
-/* n elements of esize bytes (1 or 2), each the value pad. */
-QT_INLINE void qt_fill_pad(char *d, size_t n, int esize, int pad) {
-    if (esize == 1 || pad == 0) {
-        memset(d, pad, n * esize);
-        return;
+QT_INLINE const void *qt_conv_input(const qt_conv_args *a, int simd, int copy) {
+    if (simd) {
+        return qt_pad_input(a->x, a->xk, a->H, a->W, a->CP, a->CC, a->PT, a->PL,
+                            qt_padded_extent(a->H, a->PT, a->OH, a->SH, a->KH, a->DH),
+                            qt_padded_extent(a->W, a->PL, a->OW, a->SW, a->KW, a->DW), a->DOT, a->zx, a->scratch, copy);
     }
-    for (size_t i = 0; i < n; i++) {
-        ((int16_t *) d)[i] = (int16_t) pad;
-    }
+    const size_t n = (size_t) a->H * a->W * a->CP;
+    return a->DOT == 8 ? (const void *) qt_unsigned8(a->x, a->xk, n, (uint8_t *) a->scratch, copy)
+                       : (const void *) qt_widen(a->x, a->xk, n, a->scratch, copy);
 }
 
 /*
- * The compact halo-padded input of a layer whose real input channels CC are fewer than the
- * stored CP (a first layer: 1 or 3 channels padded to 4): HP x WP pixels of CC channels, so that
- * the taps of one kernel row are KW * CC contiguous elements, which the direct kernel reads in
- * groups of G = 4 (dot 8) or 2 (dot 16) against zero weights past KW * CC (a 7x7 layer of 3
- * channels takes 6 groups of 4 per row instead of 7 of the padded layout). The G elements after
- * the image hold pad too, for the last group's reach.
+ * The direct convolution with int64 accumulators (dot 16 only, portable kernel), in the two steps of
+ * qt_conv_prepare and qt_conv_part (below): layers whose worst case overflows int32.
  */
-QT_INLINE void qt_pad_compact(const void *x, int xk, int H, int W, int CP, int CC, int PT, int PL, int HP, int WP,
-                              int DOT, int pad, void *scratch) {
-    const int esize = DOT == 8 ? 1 : 2;
-    const size_t rowp = (size_t) WP * CC;
-    char *d = (char *) scratch;
-    qt_fill_pad(d, PT * rowp, esize, pad);
-    qt_fill_pad(d + (PT + H) * rowp * esize, (HP - PT - H) * rowp + 4, esize, pad);
-    for (int h = 0; h < H; h++) {
-        char *r = d + (PT + h) * rowp * esize;
-        qt_fill_pad(r, (size_t) PL * CC, esize, pad);
-        qt_fill_pad(r + (size_t) (PL + W) * CC * esize, (size_t) (WP - PL - W) * CC, esize, pad);
-        const size_t src = (size_t) h * W * CP;
-        const size_t dst = (size_t) PL * CC;
-        if (DOT == 8 && xk != QT_I16) {
-            const uint8_t *s = (const uint8_t *) x + src;
-            const uint8_t flip = xk == QT_I8 ? 0x80 : 0; /* i8 + 128 as u8 */
-            uint8_t *o = (uint8_t *) r + dst;
-            for (int w = 0; w < W; w++) {
-                for (int c = 0; c < CC; c++) {
-                    o[w * CC + c] = (uint8_t) (s[w * CP + c] ^ flip);
-                }
-            }
-        } else {
-            int16_t *o = (int16_t *) r + dst;
-            for (int w = 0; w < W; w++) {
-                for (int c = 0; c < CC; c++) {
-                    o[w * CC + c] = (int16_t) qt_load(x, xk, src + (size_t) w * CP + c);
-                }
-            }
-        }
-    }
+QT_INLINE void qt_conv_wide_prepare(const qt_conv_args *a) {
+    qt_widen(a->x, a->xk, (size_t) a->H * a->W * a->CP, a->scratch, 1);
 }
 
-/*
- * The halo-padded input of the direct kernel: HP x WP pixels of CP channels, the image at rows
- * PT.. and columns PL.., padding elsewhere, holding the input zero point zx (real 0); int16 for
- * dot 16, unsigned 8-bit for dot 8 (i8 offset by +128, padding zx + 128). Returns x itself when no
- * copy is needed, else scratch, which it fills only when copy is set (so the work items can ask
- * where their input is).
- */
-QT_INLINE const void *qt_pad_input(const void *x, int xk, int H, int W, int CP, int CC, int PT, int PL, int HP,
-                                   int WP, int DOT, int zx, void *scratch, int copy) {
-    const int esize = DOT == 8 ? 1 : 2;
-    if (CC == CP && PT == 0 && PL == 0 && HP == H && WP == W && (DOT == 8 ? xk == QT_U8 : xk == QT_I16)) {
-        return x;
-    }
-    if (!copy) {
-        return scratch;
-    }
-    const int pad = zx + (DOT == 8 && xk == QT_I8 ? 128 : 0);
-    if (CC != CP) {
-        qt_pad_compact(x, xk, H, W, CP, CC, PT, PL, HP, WP, DOT, pad, scratch);
-        return scratch;
-    }
-    const size_t rowp = (size_t) WP * CP;
-    const size_t left = (size_t) PL * CP;
-    const size_t n = (size_t) W * CP;
-    for (int r = 0; r < HP; r++) {
-        const int ih = r - PT;
-        char *d = (char *) scratch + r * rowp * esize;
-        if (ih < 0 || ih >= H) {
-            qt_fill_pad(d, rowp, esize, pad);
-            continue;
-        }
-        qt_fill_pad(d, left, esize, pad);
-        qt_fill_pad(d + (left + n) * esize, rowp - left - n, esize, pad);
-        const size_t s0 = (size_t) ih * n;
-        if (DOT == 8) {
-            uint8_t *o = (uint8_t *) d + left;
-            if (xk == QT_U8) {
-                memcpy(o, (const uint8_t *) x + s0, n);
-            } else {
-                const uint8_t *s = (const uint8_t *) x + s0;
-                for (size_t i = 0; i < n; i++) {
-                    o[i] = (uint8_t) (s[i] ^ 0x80);
-                }
-            }
-        } else {
-            int16_t *o = (int16_t *) d + left;
-            if (xk == QT_U8) {
-                const uint8_t *s = (const uint8_t *) x + s0;
-                for (size_t i = 0; i < n; i++) {
-                    o[i] = s[i];
-                }
-            } else if (xk == QT_I8) {
-                const int8_t *s = (const int8_t *) x + s0;
-                for (size_t i = 0; i < n; i++) {
-                    o[i] = s[i];
-                }
-            } else {
-                memcpy(o, (const int16_t *) x + s0, n * 2);
-            }
-        }
-    }
-    return scratch;
-}
-
-#if defined(__AVX2__)
-#include "qtune_avx2_kernels.h"
-#endif
-#if defined(__ARM_FEATURE_DOTPROD)
-#include "qtune_neon_kernels.h"
-#endif
-
-/*
- * Entry of the direct kernel, in two steps so that the generated code can split the work items
- * (ceil(OCP/OB) channel blocks x OH output rows, block-major) over threads with every shape still
- * a literal in the caller: qt_conv_prepare converts (and for the AVX2 kernel halo-pads) the input
- * into scratch once; qt_conv_part computes items [w0, w1). Both take the same arguments.
- */
-/* Whether the VNNI kernel runs a dot 8 layer with this oc_block (else the AVX2 or the portable one). */
-QT_INLINE int qt_conv_vnni(int OB, int DOT) {
-#if defined(QT_VNNI)
-    return DOT == 8 && OB % 16 == 0 && OB <= 64;
-#else
-    (void) OB, (void) DOT;
-    return 0;
-#endif
-}
-
-/* Whether the NEON sdot kernel runs a dot 8 layer with this oc_block. */
-QT_INLINE int qt_conv_neon(int OB, int DOT) {
-#if defined(__ARM_FEATURE_DOTPROD)
-    return DOT == 8 && OB % 4 == 0 && OB <= 32;
-#else
-    (void) OB, (void) DOT;
-    return 0;
-#endif
-}
-
-/* Whether a SIMD kernel (VNNI, AVX2 or NEON, reading the halo-padded copy) runs the layer. */
-QT_INLINE int qt_conv_fast(int OB, int DOT) {
-#if defined(__AVX2__)
-    return qt_conv_vnni(OB, DOT) || (OB % 8 == 0 && OB <= 32);
-#else
-    return qt_conv_neon(OB, DOT);
-#endif
-}
-
-/* The input the kernel reads (x itself or scratch); fills scratch when copy is set. */
-QT_INLINE const void *qt_conv_input(const void *x, int xk, int H, int W, int CP, int CC, int OH, int OW, int KH, int KW,
-                                    int SH, int SW, int PT, int PL, int DH, int DW, int OB, int DOT, int zx,
-                                    void *scratch, int copy) {
-    if (qt_conv_fast(OB, DOT)) {
-        return qt_pad_input(x, xk, H, W, CP, CC, PT, PL, qt_padded_extent(H, PT, OH, SH, KH, DH),
-                            qt_padded_extent(W, PL, OW, SW, KW, DW), DOT, zx, scratch, copy);
-    }
-    const size_t n = (size_t) H * W * CP;
-    return DOT == 8 ? (const void *) qt_unsigned8(x, xk, n, (uint8_t *) scratch, copy)
-                    : (const void *) qt_widen(x, xk, n, (int16_t *) scratch, copy);
-}
-
-/*
- * zy is the output zero point (after hi, with the requantization); zero and zx, last, the padding:
- * the pad row the portable kernel reads and the input zero point the halo-padded copy is filled with.
- * CC is the channel stride of the halo-padded copy: CP, or fewer (the real channels of a first
- * layer, qt_pad_compact) for the SIMD kernels with dilation 1; the portable kernels need CP.
- */
-QT_INLINE void qt_conv_prepare(const void *x, int xk, int H, int W, int CP, int CC, const void *wpk, const int32_t *bias,
-                               const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, int zy, void *y,
-                               int yk, int OH, int OW, int OCP, int KH, int KW, int SH, int SW, int PT, int PL, int DH,
-                               int DW, int OB, int OWT, int DOT, int16_t *scratch, const void *zero, int zx) {
-    (void) wpk, (void) bias, (void) mant, (void) shift, (void) rounding, (void) lo, (void) hi, (void) zy, (void) y;
-    (void) yk, (void) OCP, (void) OWT, (void) zero;
-    qt_conv_input(x, xk, H, W, CP, CC, OH, OW, KH, KW, SH, SW, PT, PL, DH, DW, OB, DOT, zx, scratch, 1);
-}
-
-QT_INLINE void qt_conv_part(const void *x, int xk, int H, int W, int CP, int CC, const void *wpk, const int32_t *bias,
-                            const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, int zy, void *y,
-                            int yk, int OH, int OW, int OCP, int KH, int KW, int SH, int SW, int PT, int PL, int DH,
-                            int DW, int OB, int OWT, int DOT, int16_t *scratch, const void *zero, int zx, int w0,
-                            int w1) {
-    const void *in = qt_conv_input(x, xk, H, W, CP, CC, OH, OW, KH, KW, SH, SW, PT, PL, DH, DW, OB, DOT, zx, scratch, 0);
-#if defined(__ARM_FEATURE_DOTPROD)
-    if (qt_conv_neon(OB, DOT)) {
-        qt_conv8_neon((const uint8_t *) in, qt_padded_extent(W, PL, OW, SW, KW, DW), CC, (const int8_t *) wpk, bias, mant,
-                      shift, rounding, lo, hi, zy, y, yk, OH, OW, OCP, KH, KW, SH, SW, DH, DW, OB, OWT, w0, w1);
-        return;
-    }
-#endif
-#if defined(__AVX2__)
-#if defined(QT_VNNI)
-    if (qt_conv_vnni(OB, DOT)) {
-        qt_conv8_vnni((const uint8_t *) in, qt_padded_extent(W, PL, OW, SW, KW, DW), CC, (const int8_t *) wpk, bias, mant,
-                      shift, rounding, lo, hi, zy, y, yk, OH, OW, OCP, KH, KW, SH, SW, DH, DW, OB, OWT, w0, w1);
-        return;
-    }
-#endif
-    if (qt_conv_fast(OB, DOT)) {
-        qt_conv_avx2(in, qt_padded_extent(W, PL, OW, SW, KW, DW), CC, wpk, bias, mant, shift, rounding, lo, hi, zy, y,
-                     yk, OH, OW, OCP, KH, KW, SH, SW, DH, DW, OB, OWT, DOT, w0, w1);
-        return;
-    }
-#endif
-    qt_conv_generic(in, H, W, CP, wpk, bias, mant, shift, rounding, lo, hi, zy, y, yk, OH, OW, OCP, KH, KW, SH, SW, PT,
-                    PL, DH, DW, OB, OWT, DOT, zero, w0, w1);
-}
-
-/* The same with int64 accumulators (dot 16 only, portable kernel): layers whose worst case overflows int32. */
-QT_INLINE void qt_conv_wide_prepare(const void *x, int xk, int H, int W, int CP, int CC, const void *wpk, const int32_t *bias,
-                                    const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, int zy,
-                                    void *y, int yk, int OH, int OW, int OCP, int KH, int KW, int SH, int SW, int PT,
-                                    int PL, int DH, int DW, int OB, int OWT, int DOT, int16_t *scratch,
-                                    const void *zero, int zx) {
-    (void) wpk, (void) bias, (void) mant, (void) shift, (void) rounding, (void) lo, (void) hi, (void) zy, (void) y;
-    (void) yk, (void) OH, (void) OW, (void) OCP, (void) KH, (void) KW, (void) SH, (void) SW, (void) PT, (void) PL;
-    (void) DH, (void) DW, (void) OB, (void) OWT, (void) DOT, (void) zero, (void) zx, (void) CC;
-    qt_widen(x, xk, (size_t) H * W * CP, scratch, 1);
-}
-
-QT_INLINE void qt_conv_wide_part(const void *x, int xk, int H, int W, int CP, int CC, const void *wpk, const int32_t *bias,
-                                 const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, int zy,
-                                 void *y, int yk, int OH, int OW, int OCP, int KH, int KW, int SH, int SW, int PT,
-                                 int PL, int DH, int DW, int OB, int OWT, int DOT, int16_t *scratch, const void *zero,
-                                 int zx, int w0, int w1) {
-    (void) DOT, (void) zx, (void) CC;
-    qt_conv_wide_generic(qt_widen(x, xk, (size_t) H * W * CP, scratch, 0), H, W, CP, wpk, bias, mant, shift, rounding,
-                         lo, hi, zy, y, yk, OH, OW, OCP, KH, KW, SH, SW, PT, PL, DH, DW, OB, OWT, 16, zero, w0, w1);
-}
-
-/* Both steps on one thread (tools and tests; generated code splits the items over threads). */
-QT_INLINE void qt_conv(const void *x, int xk, int H, int W, int CP, int CC, const void *wpk, const int32_t *bias,
-                       const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, int zy, void *y, int yk,
-                       int OH, int OW, int OCP, int KH, int KW, int SH, int SW, int PT, int PL, int DH, int DW, int OB,
-                       int OWT, int DOT, int16_t *scratch, const void *zero, int zx) {
-    qt_conv_prepare(x, xk, H, W, CP, CC, wpk, bias, mant, shift, rounding, lo, hi, zy, y, yk, OH, OW, OCP, KH, KW, SH, SW,
-                    PT, PL, DH, DW, OB, OWT, DOT, scratch, zero, zx);
-    qt_conv_part(x, xk, H, W, CP, CC, wpk, bias, mant, shift, rounding, lo, hi, zy, y, yk, OH, OW, OCP, KH, KW, SH, SW, PT,
-                 PL, DH, DW, OB, OWT, DOT, scratch, zero, zx, 0, (OCP + OB - 1) / OB * OH);
+QT_INLINE void qt_conv_wide_part(const qt_conv_args *a, int w0, int w1) {
+    qt_conv_wide_generic(a, qt_widen(a->x, a->xk, (size_t) a->H * a->W * a->CP, a->scratch, 0), w0, w1);
 }
 
 /*
  * Grouped convolution (depthwise included), NHWC, one output channel at a time: the general
  * case. Weights are int16 [OC][KH*KW][C/group] (OIHW with the taps before the channels): int8, or a
  * pre-quantized model's 8-bit weights less a zero point that leaves them 9-bit. Taps in the
- * padding read the input zero point zx; the output stage adds zy.
+ * padding read the input zero point zx; the output stage adds zy. The fields are read into locals
+ * before the OpenMP region, so the outlined region receives them by value, as scalars.
  */
 #define QT_DEFINE_CONV_GROUPED(NAME, ACC_T, APPLY)                                                      \
-    QT_INLINE void NAME(const void *x, int xk, int H, int W, int CP, int C, const int16_t *w,            \
-                        const int32_t *bias, const int32_t *mant, const int8_t *shift, int rounding, int lo, \
-                        int hi, int zy, void *y, int yk, int OH, int OW, int OC, int OCP, int KH, int KW,  \
-                        int SH, int SW, int PT, int PL, int DH, int DW, int group, int zx) {                \
-        const int cg = C / group;                                                                            \
-        const int mg = OC / group;                                                                           \
+    QT_INLINE void NAME(const qt_conv_args *a) {                                                          \
+        const void *x = a->x;                                                                                \
+        const int xk = a->xk, H = a->H, W = a->W, CP = a->CP;                                                \
+        const int16_t *w = (const int16_t *) a->wpk;                                                         \
+        const int32_t *bias = a->bias, *mant = a->mant;                                                      \
+        const int8_t *shift = a->shift;                                                                      \
+        const int rounding = a->rounding, lo = a->lo, hi = a->hi, zy = a->zy;                                \
+        void *y = a->y;                                                                                      \
+        const int yk = a->yk, OH = a->OH, OW = a->OW, OC = a->OC, OCP = a->OCP;                              \
+        const int KH = a->KH, KW = a->KW, SH = a->SH, SW = a->SW, PT = a->PT, PL = a->PL, DH = a->DH, DW = a->DW; \
+        const int zx = a->zx;                                                                                \
+        const int cg = a->C / a->group;                                                                      \
+        const int mg = OC / a->group;                                                                        \
         _Pragma("omp parallel for schedule(static) num_threads(qt_threads) if(qt_threads > 1)")             \
         for (int oh = 0; oh < OH; oh++) {                                                                    \
             for (int ow = 0; ow < OW; ow++) {                                                                \
@@ -443,10 +192,17 @@ QT_DEFINE_CONV_GROUPED(qt_conv_grouped_wide, int64_t, qt_apply_wide)
  * Depthwise convolution (group = C = OC), NHWC, vectorised over channels. Weights are int16
  * [KH*KW][CP] (zeros at padded channels). Taps in the padding read the input zero point zx.
  */
-QT_INLINE void qt_conv_depthwise(const void *x, int xk, int H, int W, int CP, const int16_t *w, const int32_t *bias,
-                                 const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, int zy,
-                                 void *y, int yk, int OH, int OW, int KH, int KW, int SH, int SW, int PT, int PL,
-                                 int DH, int DW, int zx) {
+QT_INLINE void qt_conv_depthwise(const qt_conv_args *a) {
+    const void *x = a->x;
+    const int xk = a->xk, H = a->H, W = a->W, CP = a->CP;
+    const int16_t *w = (const int16_t *) a->wpk;
+    const int32_t *bias = a->bias, *mant = a->mant;
+    const int8_t *shift = a->shift;
+    const int rounding = a->rounding, lo = a->lo, hi = a->hi, zy = a->zy;
+    void *y = a->y;
+    const int yk = a->yk, OH = a->OH, OW = a->OW;
+    const int KH = a->KH, KW = a->KW, SH = a->SH, SW = a->SW, PT = a->PT, PL = a->PL, DH = a->DH, DW = a->DW;
+    const int zx = a->zx;
     _Pragma("omp parallel for schedule(static) num_threads(qt_threads) if(qt_threads > 1)")
     for (int oh = 0; oh < OH; oh++) {
         int32_t acc[CP];
@@ -482,25 +238,15 @@ QT_INLINE void qt_conv_depthwise(const void *x, int xk, int H, int W, int CP, co
     }
 }
 
-/* y = clamp(apply(Ma, a - za) + apply(Mb, b - zb) + zy) element-wise (QAdd). */
 /*
- * QAdd (integer-semantics.md, "Add and Concat"): each input less its zero point times its
- * multiplier, which carries k extra bits (ma 2^-na is M_a 2^k), the sum rounded once by k.
+ * QAdd (integer-semantics.md, "Add and Concat") on elements [i0, n): y = clamp(apply(Ma, a - za) +
+ * apply(Mb, b - zb) + zy), each input less its zero point times its multiplier, which carries k
+ * extra bits (ma 2^-na is M_a 2^k), the sum rounded once by k. qt_add (the entry) runs an ISA's
+ * vectorised head first, then this on the rest.
  */
-QT_INLINE void qt_add(const void *a, int ak, const void *b, int bk, void *y, int yk, size_t n, int32_t ma, int na,
-                      int32_t mb, int nb, int k, int rounding, int lo, int hi, int za, int zb, int zy) {
-    size_t i0 = 0;
-#if defined(QT_VNNI)
-    if (rounding == QT_UPWARD) {
-        i0 = n / 16 * 16;
-        qt_add_upward_vnni(a, ak, b, bk, y, yk, i0, ma, na, mb, nb, k, lo, hi, za, zb, zy);
-    }
-#elif defined(__AVX2__)
-    if (rounding == QT_UPWARD) {
-        i0 = n / 8 * 8;
-        qt_add_upward_avx2(a, ak, b, bk, y, yk, i0, ma, na, mb, nb, k, lo, hi, za, zb, zy);
-    }
-#endif
+QT_INLINE void qt_add_range(const void *a, int ak, const void *b, int bk, void *y, int yk, size_t i0, size_t n,
+                            int32_t ma, int na, int32_t mb, int nb, int k, int rounding, int lo, int hi, int za, int zb,
+                            int zy) {
     for (size_t i = i0; i < n; i++) {
         int64_t sum = qt_apply(qt_load(a, ak, i) - za, ma, na, rounding)
                 + qt_apply(qt_load(b, bk, i) - zb, mb, nb, rounding);
@@ -590,5 +336,53 @@ QT_INLINE void qt_global_avg_pool_int(const void *x, void *y, int kind, int HW, 
         qt_store(y, kind, c, z + qt_rounded_divide(sum, HW));
     }
 }
+
+/* ---- the entries, bound to the target's ISA by qtune_kernels.h ---- */
+
+/*
+ * The portable target's hooks: no SIMD kernel takes a layer, no vectorised head of qt_add. An ISA
+ * header defines the same three for its ISA (qt_conv_takes_avx2, qt_conv_items_avx2,
+ * qt_add_head_avx2, ...).
+ */
+#define qt_conv_takes_generic(a) 0
+#define qt_conv_items_generic(a, xp, w0, w1) ((void) 0)
+#define qt_add_head_generic(...) ((size_t) 0)
+
+/*
+ * The integer entries that dispatch to an ISA's kernels, defined once here and instantiated once,
+ * by qtune_kernels.h, for the ISA its #if/#elif chain picked (vnni, avx2, neon or generic), from
+ * that ISA's hooks: qt_conv_takes_ISA(a), whether its SIMD direct kernel runs the layer (reading
+ * the halo-padded copy); qt_conv_items_ISA(a, xp, w0, w1), that kernel on work items [w0, w1);
+ * qt_add_head_ISA(...), qt_add's vectorised head, returning how many elements it did.
+ *
+ * The direct convolution runs in two steps so that generated code can split the work items
+ * (ceil(OCP/OB) channel blocks x OH output rows, block-major) over threads with every shape still
+ * a literal in the caller: qt_conv_prepare converts (for a SIMD kernel, halo-pads) the input into
+ * scratch once, on the calling thread; qt_conv_part computes items [w0, w1). qt_conv does both on
+ * one thread (tools and tests).
+ */
+#define QT_DEFINE_INT_ENTRIES(ISA)                                                                      \
+    QT_INLINE void qt_conv_prepare(const qt_conv_args *a) {                                              \
+        qt_conv_input(a, qt_conv_takes_##ISA(a), 1);                                                     \
+    }                                                                                                    \
+    QT_INLINE void qt_conv_part(const qt_conv_args *a, int w0, int w1) {                                 \
+        const int simd = qt_conv_takes_##ISA(a);                                                         \
+        const void *in = qt_conv_input(a, simd, 0);                                                      \
+        if (simd) {                                                                                      \
+            qt_conv_items_##ISA(a, in, w0, w1);                                                          \
+        } else {                                                                                         \
+            qt_conv_generic(a, in, w0, w1);                                                              \
+        }                                                                                                \
+    }                                                                                                    \
+    QT_INLINE void qt_conv(const qt_conv_args *a) {                                                      \
+        qt_conv_prepare(a);                                                                              \
+        qt_conv_part(a, 0, (a->OCP + a->OB - 1) / a->OB * a->OH);                                        \
+    }                                                                                                    \
+    QT_INLINE void qt_add(const void *a, int ak, const void *b, int bk, void *y, int yk, size_t n, int32_t ma, \
+                          int na, int32_t mb, int nb, int k, int rounding, int lo, int hi, int za, int zb, int zy) { \
+        const size_t i0 = qt_add_head_##ISA(a, ak, b, bk, y, yk, n, ma, na, mb, nb, k, rounding, lo, hi, za, zb, \
+                                            zy);                                                         \
+        qt_add_range(a, ak, b, bk, y, yk, i0, n, ma, na, mb, nb, k, rounding, lo, hi, za, zb, zy);        \
+    }
 
 #endif

@@ -1,6 +1,6 @@
 /*
- * AArch64 NEON dot-product kernels (included by qtune_int_kernels.h when the target has the
- * Armv8.2-A dot-product extension): the direct convolution's dot 8 with sdot.
+ * AArch64 NEON dot-product kernels (aarch64-neon-dot; qtune_kernels.h includes this header where
+ * QT_NEON_DOT holds: the Armv8.2-A dot-product extension): the direct convolution's dot 8 with sdot.
  *
  * sdot multiplies four signed 8-bit pairs and adds the four products to an int32 lane, exactly.
  * The kernel reads the dot 8 layout of the other SIMD kernels (the halo-padded unsigned copy u:
@@ -15,6 +15,12 @@
 #ifndef QTUNE_NEON_KERNELS_H
 #define QTUNE_NEON_KERNELS_H
 
+#include "qtune_common.h"
+
+#if !QT_NEON_DOT
+#error "qtune_neon_kernels.h needs AArch64 with the dot product (the flags of aarch64-neon-dot)"
+#endif
+
 #include <arm_neon.h>
 
 #define QT_NEON_MAX_NV 8
@@ -28,23 +34,28 @@
         for (int t = 0; t < T; t++) {                                                                    \
             uint32_t group;                                                                              \
             memcpy(&group, (xp) + (size_t) t * XS, sizeof group);                                        \
-            const int8x16_t a = vreinterpretq_s8_u32(vdupq_n_u32(group ^ 0x80808080u));                  \
+            const int8x16_t xv = vreinterpretq_s8_u32(vdupq_n_u32(group ^ 0x80808080u));                 \
             for (int v = 0; v < NV; v++) {                                                               \
-                acc[t][v] = vdotq_s32(acc[t][v], wv[v], a);                                              \
+                acc[t][v] = vdotq_s32(acc[t][v], wv[v], xv);                                             \
             }                                                                                            \
         }                                                                                                \
     } while (0)
 
-QT_INLINE void qt_conv8_neon_tile(const uint8_t *xt, int XS, int RS, int CP, int KH, int KW, int DH, int DW,
-                                  const int8_t *wb, int NV, int T, const int32_t *bias, int ch0, int count,
-                                  const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, int zy,
-                                  void *y, int yk, size_t ybase, int OCP) {
-    const int OB = 4 * NV;
+QT_INLINE void qt_conv8_neon_tile(const qt_conv_args *a, const uint8_t *xp, int ob, int oh, int ow0, int T) {
+    const int CP = a->CC, KH = a->KH, KW = a->KW, DH = a->DH, DW = a->DW, OB = a->OB;
+    const int NV = OB / 4;
     const int KWC = qt_kernel_row(KW, CP, 4);
+    const size_t XS = (size_t) a->SW * CP;
+    const size_t RS = (size_t) qt_padded_extent(a->W, a->PL, a->OW, a->SW, KW, DW) * CP;
+    const uint8_t *xt = xp + (size_t) oh * a->SH * RS + (size_t) ow0 * XS;
+    const int8_t *wb = (const int8_t *) a->wpk + (size_t) ob * KH * KWC * OB;
+    const int ch0 = ob * OB;
+    const int count = a->OCP - ch0 < OB ? a->OCP - ch0 : OB;
+    const size_t ybase = ((size_t) oh * a->OW + ow0) * a->OCP + ch0;
     int32x4_t acc[QT_MAX_OWT][QT_NEON_MAX_NV];
     for (int t = 0; t < T; t++) {
         for (int v = 0; v < NV; v++) {
-            acc[t][v] = vld1q_s32(bias + ch0 + 4 * v);
+            acc[t][v] = vld1q_s32(a->bias + ch0 + 4 * v);
         }
     }
     for (int kh = 0; kh < KH; kh++) {
@@ -68,38 +79,31 @@ QT_INLINE void qt_conv8_neon_tile(const uint8_t *xt, int XS, int RS, int CP, int
             vst1q_s32(sums, acc[t][v]);
             for (int o = 0; o < 4 && 4 * v + o < count; o++) {
                 const int ch = ch0 + 4 * v + o;
-                qt_store(y, yk, ybase + (size_t) t * OCP + 4 * v + o,
-                         qt_clamp_zp(qt_apply(sums[o], mant[ch], shift[ch], rounding), zy, lo, hi));
+                qt_store(a->y, a->yk, ybase + (size_t) t * a->OCP + 4 * v + o,
+                         qt_clamp_zp(qt_apply(sums[o], a->mant[ch], a->shift[ch], a->rounding), a->zy, a->lo, a->hi));
             }
         }
     }
 }
 
-/* The NEON dot 8 kernel on work items [w0, w1) (item = output-channel block x output row). */
-QT_INLINE void qt_conv8_neon(const uint8_t *xp, int WP, int CP, const int8_t *wpk, const int32_t *bias,
-                             const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, int zy, void *y,
-                             int yk, int OH, int OW, int OCP, int KH, int KW, int SH, int SW, int DH, int DW, int OB,
-                             int OWT, int w0, int w1) {
-    const int NV = OB / 4;
-    const int RS = WP * CP;
-    const int XS = SW * CP;
-    const int full = OW / OWT * OWT;
-    for (int w = w0; w < w1; w++) {
-        const int ob = w / OH;
-        const int oh = w % OH;
-        const uint8_t *xr = xp + (size_t) oh * SH * RS;
-        const int8_t *wb = wpk + (size_t) ob * KH * qt_kernel_row(KW, CP, 4) * OB;
-        const int count = OCP - ob * OB < OB ? OCP - ob * OB : OB;
-        const size_t yrow = (size_t) oh * OW * OCP + (size_t) ob * OB;
-        for (int ow0 = 0; ow0 < full; ow0 += OWT) {
-            qt_conv8_neon_tile(xr + (size_t) ow0 * XS, XS, RS, CP, KH, KW, DH, DW, wb, NV, OWT, bias, ob * OB, count,
-                               mant, shift, rounding, lo, hi, zy, y, yk, yrow + (size_t) ow0 * OCP, OCP);
-        }
-        if (full < OW) {
-            qt_conv8_neon_tile(xr + (size_t) full * XS, XS, RS, CP, KH, KW, DH, DW, wb, NV, OW - full, bias, ob * OB,
-                               count, mant, shift, rounding, lo, hi, zy, y, yk, yrow + (size_t) full * OCP, OCP);
-        }
-    }
+/* The NEON dot 8 kernel on work items [w0, w1), reading the halo-padded input xp. */
+QT_INLINE void qt_conv8_neon(const qt_conv_args *a, const uint8_t *xp, int w0, int w1) {
+    QT_CONV_ITEMS(a, w0, w1, qt_conv8_neon_tile, xp);
 }
+
+/* ---- the hooks of the integer entries (QT_DEFINE_INT_ENTRIES, qtune_int_kernels.h) ---- */
+
+/* Whether the NEON sdot kernel runs the layer: dot 8 with oc_block a multiple of 4 up to 32. */
+QT_INLINE int qt_conv_takes_neon(const qt_conv_args *a) {
+    return a->DOT == 8 && a->OB % 4 == 0 && a->OB <= 32;
+}
+
+/* That kernel on work items [w0, w1), reading the halo-padded input xp. */
+QT_INLINE void qt_conv_items_neon(const qt_conv_args *a, const void *xp, int w0, int w1) {
+    qt_conv8_neon(a, (const uint8_t *) xp, w0, w1);
+}
+
+/* qt_add has no NEON head yet: the portable loop does every element. */
+#define qt_add_head_neon(...) ((size_t) 0)
 
 #endif

@@ -1,6 +1,7 @@
 /*
- * AVX-512 VNNI kernels (included by qtune_avx2_kernels.h when the target has AVX-512 VNNI, BW and
- * VL): the direct convolution's dot 8 on 512-bit vectors with vpdpbusd.
+ * AVX-512 VNNI kernels (x86-avx512-vnni; qtune_kernels.h includes this header where QT_VNNI holds:
+ * AVX-512 VNNI, BW and VL): the direct convolution's dot 8 on 512-bit vectors with vpdpbusd, on top
+ * of the AVX2 kernels (included below), which run what it does not take.
  *
  * vpdpbusd multiplies four unsigned 8-bit inputs by four signed 8-bit weights and adds the four
  * products to an int32 lane, with no intermediate int16 (unlike vpmaddubsw, which saturates pair
@@ -19,6 +20,13 @@
 #ifndef QTUNE_VNNI_KERNELS_H
 #define QTUNE_VNNI_KERNELS_H
 
+#include "qtune_common.h"
+
+#if !QT_VNNI
+#error "qtune_vnni_kernels.h needs AVX-512 VNNI, BW and VL (the flags of x86-avx512-vnni)"
+#endif
+
+#include "qtune_avx2_kernels.h"
 #include <immintrin.h>
 
 /*
@@ -70,24 +78,29 @@ QT_INLINE void qt_epilogue16_vnni(__m512i acc, int ch0, int count, const int32_t
         }                                                                                                \
         for (int t = 0; t < T; t++) {                                                                    \
             /* a broadcast from memory (load ports only), not through a general register */              \
-            const __m512i a = _mm512_broadcastd_epi32(_mm_loadu_si32((xp) + (size_t) t * XS));            \
+            const __m512i xv = _mm512_broadcastd_epi32(_mm_loadu_si32((xp) + (size_t) t * XS));           \
             for (int v = 0; v < NV; v++) {                                                               \
-                acc[t][v] = _mm512_dpbusd_epi32(acc[t][v], a, wv[v]);                                    \
+                acc[t][v] = _mm512_dpbusd_epi32(acc[t][v], xv, wv[v]);                                   \
             }                                                                                            \
         }                                                                                                \
     } while (0)
 
-QT_INLINE void qt_conv8_vnni_tile(const uint8_t *xt, int XS, int RS, int CP, int KH, int KW, int DH, int DW,
-                                  const int8_t *wb, int NV, int T, const int32_t *bias, int ch0, int count,
-                                  const int32_t *mant, const int8_t *shift, const uint64_t *radd, const uint64_t *rsub,
-                                  const uint64_t *rsft, int rounding, int lo, int hi, int zy, void *y, int yk,
-                                  size_t ybase, int OCP) {
-    const int OB = 16 * NV;
+QT_INLINE void qt_conv8_vnni_tile(const qt_conv_args *a, const uint8_t *xp, const qt_upward_tables *rq, int ob, int oh,
+                                  int ow0, int T) {
+    const int CP = a->CC, KH = a->KH, KW = a->KW, DH = a->DH, DW = a->DW, OB = a->OB;
+    const int NV = OB / 16;
     const int KWC = qt_kernel_row(KW, CP, 4);
+    const size_t XS = (size_t) a->SW * CP;
+    const size_t RS = (size_t) qt_padded_extent(a->W, a->PL, a->OW, a->SW, KW, DW) * CP;
+    const uint8_t *xt = xp + (size_t) oh * a->SH * RS + (size_t) ow0 * XS;
+    const int8_t *wb = (const int8_t *) a->wpk + (size_t) ob * KH * KWC * OB;
+    const int ch0 = ob * OB;
+    const int count = a->OCP - ch0 < OB ? a->OCP - ch0 : OB;
+    const size_t ybase = ((size_t) oh * a->OW + ow0) * a->OCP + ch0;
     __m512i acc[QT_MAX_OWT][4];
     for (int t = 0; t < T; t++) {
         for (int v = 0; v < NV; v++) {
-            acc[t][v] = _mm512_loadu_si512((const void *) (bias + ch0 + 16 * v));
+            acc[t][v] = _mm512_loadu_si512((const void *) (a->bias + ch0 + 16 * v));
         }
     }
     for (int kh = 0; kh < KH; kh++) {
@@ -109,42 +122,19 @@ QT_INLINE void qt_conv8_vnni_tile(const uint8_t *xt, int XS, int RS, int CP, int
     }
     for (int t = 0; t < T; t++) {
         for (int v = 0; v < NV; v++) {
-            qt_epilogue16_vnni(acc[t][v], ch0 + 16 * v, count - 16 * v, mant, shift, radd, rsub, rsft, rounding, lo, hi,
-                               zy, y, yk, ybase + (size_t) t * OCP + 16 * v);
+            qt_epilogue16_vnni(acc[t][v], ch0 + 16 * v, count - 16 * v, a->mant, a->shift, rq->add, rq->sub, rq->sft,
+                               a->rounding, a->lo, a->hi, a->zy, a->y, a->yk, ybase + (size_t) t * a->OCP + 16 * v);
         }
     }
 }
 
-/* The VNNI dot 8 kernel on work items [w0, w1) (item = output-channel block x output row), as qt_conv_avx2. */
-QT_INLINE void qt_conv8_vnni(const uint8_t *xp, int WP, int CP, const int8_t *wpk, const int32_t *bias,
-                             const int32_t *mant, const int8_t *shift, int rounding, int lo, int hi, int zy, void *y,
-                             int yk, int OH, int OW, int OCP, int KH, int KW, int SH, int SW, int DH, int DW, int OB,
-                             int OWT, int w0, int w1) {
-    const int NB = (OCP + OB - 1) / OB;
-    const int NV = OB / 16;
-    const int RS = WP * CP;
-    const int XS = SW * CP;
-    const int full = OW / OWT * OWT;
-    uint64_t radd[NB * OB], rsub[NB * OB], rsft[NB * OB];
-    qt_upward_constants_lanes(shift, NB * OB, zy, 16, radd, rsub, rsft);
-    for (int w = w0; w < w1; w++) {
-        const int ob = w / OH;
-        const int oh = w % OH;
-        const uint8_t *xr = xp + (size_t) oh * SH * RS;
-        const int8_t *wb = wpk + (size_t) ob * KH * qt_kernel_row(KW, CP, 4) * OB;
-        const int count = OCP - ob * OB < OB ? OCP - ob * OB : OB;
-        const size_t yrow = (size_t) oh * OW * OCP + (size_t) ob * OB;
-        for (int ow0 = 0; ow0 < full; ow0 += OWT) {
-            qt_conv8_vnni_tile(xr + (size_t) ow0 * XS, XS, RS, CP, KH, KW, DH, DW, wb, NV, OWT, bias, ob * OB, count,
-                               mant, shift, radd, rsub, rsft, rounding, lo, hi, zy, y, yk, yrow + (size_t) ow0 * OCP,
-                               OCP);
-        }
-        if (full < OW) {
-            qt_conv8_vnni_tile(xr + (size_t) full * XS, XS, RS, CP, KH, KW, DH, DW, wb, NV, OW - full, bias, ob * OB,
-                               count, mant, shift, radd, rsub, rsft, rounding, lo, hi, zy, y, yk,
-                               yrow + (size_t) full * OCP, OCP);
-        }
-    }
+/* The VNNI dot 8 kernel on work items [w0, w1), reading the halo-padded input xp (as qt_conv_items_avx2). */
+QT_INLINE void qt_conv8_vnni(const qt_conv_args *a, const uint8_t *xp, int w0, int w1) {
+    const int n = (a->OCP + a->OB - 1) / a->OB * a->OB;
+    uint64_t radd[n], rsub[n], rsft[n];
+    qt_upward_constants_lanes(a->shift, n, a->zy, 16, radd, rsub, rsft);
+    const qt_upward_tables rq = {radd, rsub, rsft};
+    QT_CONV_ITEMS(a, w0, w1, qt_conv8_vnni_tile, xp, &rq);
 }
 
 /* 16 elements of an integer tensor as int32 lanes. */
@@ -206,6 +196,39 @@ QT_INLINE void qt_add_upward_vnni(const void *a, int ak, const void *b, int bk, 
             _mm256_storeu_si256((__m256i *) ((int16_t *) y + i), _mm512_cvtsepi32_epi16(r));
         }
     }
+}
+
+/* ---- the hooks of the integer entries (QT_DEFINE_INT_ENTRIES, qtune_int_kernels.h) ---- */
+
+/* Whether the VNNI kernel runs a layer: dot 8 with oc_block 16, 32 or 64. */
+QT_INLINE int qt_conv8_vnni_takes(const qt_conv_args *a) {
+    return a->DOT == 8 && a->OB % 16 == 0 && a->OB <= 64;
+}
+
+/* Whether a SIMD kernel of this target (the VNNI one, else the AVX2 one) runs the layer. */
+QT_INLINE int qt_conv_takes_vnni(const qt_conv_args *a) {
+    return qt_conv8_vnni_takes(a) || qt_conv_takes_avx2(a);
+}
+
+/* That kernel on work items [w0, w1), reading the halo-padded input xp. */
+QT_INLINE void qt_conv_items_vnni(const qt_conv_args *a, const void *xp, int w0, int w1) {
+    if (qt_conv8_vnni_takes(a)) {
+        qt_conv8_vnni(a, (const uint8_t *) xp, w0, w1);
+    } else {
+        qt_conv_items_avx2(a, xp, w0, w1);
+    }
+}
+
+/* qt_add's vectorised head: rounding upward, the first n / 16 * 16 elements; returns how many it did. */
+QT_INLINE size_t qt_add_head_vnni(const void *a, int ak, const void *b, int bk, void *y, int yk, size_t n, int32_t ma,
+                                  int na, int32_t mb, int nb, int k, int rounding, int lo, int hi, int za, int zb,
+                                  int zy) {
+    if (rounding != QT_UPWARD) {
+        return 0;
+    }
+    const size_t i0 = n / 16 * 16;
+    qt_add_upward_vnni(a, ak, b, bk, y, yk, i0, ma, na, mb, nb, k, lo, hi, za, zb, zy);
+    return i0;
 }
 
 #endif

@@ -47,9 +47,6 @@ final class Fp32Emitter {
         int k = b.shape().dim(g.transB() ? 1 : 0);
         int n = b.shape().dim(g.transB() ? 0 : 1);
         float[] rows = g.transB() ? transpose(b.floats(), n, k) : b.floats();
-        if (ctx.fastFp32) {
-            return Fp32FastEmitter.gemm(g, rows, n, k, ctx);
-        }
         Shape out = ctx.storage(g.output()).shape();
         String bias = "NULL";
         String index = "NULL";
@@ -58,9 +55,8 @@ final class Fp32Emitter {
             bias = ctx.declare(c.floats());
             index = ctx.declare("int32_t", Broadcast.index(c.shape(), out));
         }
-        return String.format("    qt_gemm_f32(%s, %s, %s, %s, %s, %d, %d, %d, %s, %s);%n", ctx.floats(g.inputs().get(0)),
-                ctx.declare(rows), bias, index, ctx.floats(g.output()), out.dim(0), n, k, CArrays.literal(g.alpha()),
-                CArrays.literal(g.beta()));
+        return gemmCall(ctx, ctx.floats(g.inputs().get(0)), ctx.declare(rows), bias, index, ctx.floats(g.output()),
+                out.dim(0), n, k, CArrays.literal(g.alpha()), CArrays.literal(g.beta()));
     }
 
     static String matmul(Node node, EmitContext ctx) {
@@ -68,9 +64,19 @@ final class Fp32Emitter {
         Tensor b = ctx.constant(m, m.inputs().get(1));
         Shape a = ctx.storage(m.inputs().get(0)).shape();
         int k = a.dim(a.rank() - 1);
-        return String.format("    qt_gemm_f32(%s, %s, NULL, NULL, %s, %d, %d, %d, 1.0f, 0.0f);%n",
-                ctx.floats(m.inputs().get(0)), ctx.declare(b.floats()), ctx.floats(m.output()), a.numel() / k,
-                b.shape().dim(1), k);
+        return gemmCall(ctx, ctx.floats(m.inputs().get(0)), ctx.declare(b.floats()), "NULL", "NULL",
+                ctx.floats(m.output()), a.numel() / k, b.shape().dim(1), k, "1.0f", "0.0f");
+    }
+
+    /**
+     * y = alpha * (a x b) + beta * bias: the FMA kernel on targets with the fast fp32 kernels
+     * (within docs/codegen.md's tolerance), else the interpreter's order.
+     */
+    private static String gemmCall(EmitContext ctx, String a, String b, String bias, String index, String y, int m, int n,
+                                   int k, String alpha, String beta) {
+        String args = String.format("%s, %s, %s, %s, %s, %d, %d, %d, %s, %s", a, b, bias, index, y, m, n, k, alpha, beta);
+        return ctx.fastFp32 ? String.format("    qt_gemm_f32_fast(%s, %d);%n", args, Fp32FastEmitter.GEMM_NV)
+                : String.format("    qt_gemm_f32(%s);%n", args);
     }
 
     static String binary(BinaryNode b, EmitContext ctx) {

@@ -2,15 +2,11 @@ package dev.qtune.targets.codegen;
 
 import dev.qtune.compiler.ir.ClipNode;
 import dev.qtune.compiler.ir.Conv2dNode;
-import dev.qtune.compiler.ir.GemmNode;
 import dev.qtune.compiler.ir.MaxPool2dNode;
 import dev.qtune.compiler.ir.Node;
 import dev.qtune.compiler.ir.ReluNode;
-import dev.qtune.compiler.ir.Shape;
-import dev.qtune.compiler.ir.Tensor;
 import dev.qtune.compiler.ir.Window2d;
 import dev.qtune.compiler.lower.TensorStorage;
-import dev.qtune.compiler.pass.Broadcast;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -18,7 +14,7 @@ import java.util.Optional;
 /**
  * fp32 layers on targets with FMA (the fast kernels of qtune_fp32_kernels.h): group-1 and
  * depthwise convolutions as an implicit GEMM over phase-split input planes, max pools over the same
- * planes, and Gemm with FMA. Results match the Java interpreter within docs/codegen.md's "fp32
+ * planes (Gemm's FMA kernel is chosen in {@link Fp32Emitter}). Results match the Java interpreter within docs/codegen.md's "fp32
  * tolerance", not bit for bit; layers these kernels do not cover (dilation, other groups) take
  * {@link Fp32Emitter}'s exact kernels.
  */
@@ -40,7 +36,8 @@ final class Fp32FastEmitter {
      */
     private static final double CV_STORE_COST_K = 16.0;
     private static final int DEPTHWISE_NV = 4;
-    private static final int GEMM_NV = 4;
+    /** Vectors of outputs per step of qt_gemm_f32_fast. */
+    static final int GEMM_NV = 4;
     /** Floats of input (K x pixels) a block of wide pixels may read: about 256 KiB, so it stays in L2 across panels. */
     private static final int BLOCK_FLOATS = 64 * 1024;
     /** Floats between scratch regions are aligned to this (one 64-byte line). */
@@ -267,21 +264,6 @@ final class Fp32FastEmitter {
         String work = ctx.work(call);
         return p.phases(ctx.floats(n.inputs().get(0)), x, win, "-INFINITY")
                 + String.format("    qt_parallel(%s, in, out, %d);%n", work, planesPerImage);
-    }
-
-    /** Gemm with B given as k rows of n (transposed at build time for transB), as Fp32Emitter.gemm. */
-    static String gemm(GemmNode g, float[] rows, int n, int k, EmitContext ctx) {
-        Shape out = ctx.storage(g.output()).shape();
-        String bias = "NULL";
-        String index = "NULL";
-        if (g.inputs().size() > 2 && !g.inputs().get(2).isEmpty() && g.beta() != 0f) {
-            Tensor c = ctx.constant(g, g.inputs().get(2));
-            bias = ctx.declare(c.floats());
-            index = ctx.declare("int32_t", Broadcast.index(c.shape(), out));
-        }
-        return String.format("    qt_gemm_f32_fast(%s, %s, %s, %s, %s, %d, %d, %d, %s, %s, %d);%n",
-                ctx.floats(g.inputs().get(0)), ctx.declare(rows), bias, index, ctx.floats(g.output()), out.dim(0), n, k,
-                CArrays.literal(g.alpha()), CArrays.literal(g.beta()), GEMM_NV);
     }
 
     /** Weights [m][k] as panels of mr rows (the last one m % mr rows), each [k][rows], panel p at p*mr*k. */

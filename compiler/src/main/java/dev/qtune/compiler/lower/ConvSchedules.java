@@ -85,14 +85,15 @@ public final class ConvSchedules {
 
     /**
      * Accumulator registers the default tile may use: on AVX2, 8 of 16 YMM registers for dot 16, 6
-     * for dot 8; with 512-bit vectors (AVX-512 VNNI, 32 ZMM registers) and with NEON's 128-bit
-     * ones (sdot, 32 Q registers) 16 for dot 8 (both accumulate in place: no temporaries).
+     * for dot 8; with 512-bit vectors (AVX-512 VNNI, 32 ZMM registers: vpdpbusd and vpdpwssd
+     * accumulate in place) 16 for either dot; with NEON's 128-bit ones (sdot, 32 Q registers) 16
+     * for dot 8.
      */
     private static int accumulatorRegisters(int dot, int lanes) {
         if (dot == 8) {
             return lanes >= ZMM_LANES || lanes <= NEON_LANES ? 16 : 6;
         }
-        return 8;
+        return lanes >= ZMM_LANES ? 16 : 8;
     }
 
     private static int largestAtMost(List<Integer> values, int limit) {

@@ -1,7 +1,8 @@
 /*
  * AVX-512 VNNI kernels (x86-avx512-vnni; qtune_kernels.h includes this header where QT_VNNI holds:
- * AVX-512 VNNI, BW and VL): the direct convolution's dot 8 on 512-bit vectors with vpdpbusd, on top
- * of the AVX2 kernels (included below), which run what it does not take.
+ * AVX-512 VNNI, BW and VL): the direct convolution's dot 8 on 512-bit vectors with vpdpbusd and its
+ * dot 16 (16-bit activations) with vpdpwssd, on top of the AVX2 kernels (included below), which run
+ * what they do not take.
  *
  * vpdpbusd multiplies four unsigned 8-bit inputs by four signed 8-bit weights and adds the four
  * products to an int32 lane, with no intermediate int16 (unlike vpmaddubsw, which saturates pair
@@ -70,72 +71,81 @@ QT_INLINE void qt_epilogue16_vnni(__m512i acc, int ch0, int count, const int32_t
     }
 }
 
-#define QT_VNNI_TILE_STEP(xp, wp)                                                                       \
+#define QT_VNNI_TILE_STEP(STEP, xp, wp)                                                                 \
     do {                                                                                                 \
         __m512i wv[4];                                                                                   \
         for (int v = 0; v < NV; v++) {                                                                   \
-            wv[v] = _mm512_loadu_si512((const void *) ((wp) + 64 * v));                                  \
+            wv[v] = _mm512_loadu_si512((const void *) ((wp) + (64 / sizeof(*(wp))) * v));                \
         }                                                                                                \
         for (int t = 0; t < T; t++) {                                                                    \
             /* a broadcast from memory (load ports only), not through a general register */              \
             const __m512i xv = _mm512_broadcastd_epi32(_mm_loadu_si32((xp) + (size_t) t * XS));           \
             for (int v = 0; v < NV; v++) {                                                               \
-                acc[t][v] = _mm512_dpbusd_epi32(acc[t][v], xv, wv[v]);                                   \
+                acc[t][v] = STEP(acc[t][v], xv, wv[v]);                                                  \
             }                                                                                            \
         }                                                                                                \
     } while (0)
 
-QT_INLINE void qt_conv8_vnni_tile(const qt_conv_args *a, const uint8_t *xp, const qt_upward_tables *rq, int ob, int oh,
-                                  int ow0, int T) {
-    const int CP = a->CC, KH = a->KH, KW = a->KW, DH = a->DH, DW = a->DW, OB = a->OB;
-    const int NV = OB / 16;
-    const int KWC = qt_kernel_row(KW, CP, 4);
-    const size_t XS = (size_t) a->SW * CP;
-    const size_t RS = (size_t) qt_padded_extent(a->W, a->PL, a->OW, a->SW, KW, DW) * CP;
-    const uint8_t *xt = xp + (size_t) oh * a->SH * RS + (size_t) ow0 * XS;
-    const int8_t *wb = (const int8_t *) a->wpk + (size_t) ob * KH * KWC * OB;
-    const int ch0 = ob * OB;
-    const int count = a->OCP - ch0 < OB ? a->OCP - ch0 : OB;
-    const size_t ybase = ((size_t) oh * a->OW + ow0) * a->OCP + ch0;
-    __m512i acc[QT_MAX_OWT][4];
-    for (int t = 0; t < T; t++) {
-        for (int v = 0; v < NV; v++) {
-            acc[t][v] = _mm512_loadu_si512((const void *) (a->bias + ch0 + 16 * v));
-        }
+/*
+ * The direct kernel on 512-bit vectors for one dot layout: G input channels per 32-bit group
+ * (4 u8 for dot 8, 2 int16 for dot 16), STEP the in-place dot (vpdpbusd, vpdpwssd: both add
+ * their products to the int32 lane with no saturation, exact where the layer's int32 bound holds).
+ */
+#define QT_DEFINE_CONV_VNNI(NAME, IN_T, W_T, G, STEP)                                                   \
+    QT_INLINE void NAME##_tile(const qt_conv_args *a, const IN_T *xp, const qt_upward_tables *rq, int ob, int oh, \
+                               int ow0, int T) {                                                         \
+        const int CP = a->CC, KH = a->KH, KW = a->KW, DH = a->DH, DW = a->DW, OB = a->OB;                \
+        const int NV = OB / 16;                                                                          \
+        const int KWC = qt_kernel_row(KW, CP, G);                                                        \
+        const size_t XS = (size_t) a->SW * CP;                                                           \
+        const size_t RS = (size_t) qt_padded_extent(a->W, a->PL, a->OW, a->SW, KW, DW) * CP;            \
+        const IN_T *xt = xp + (size_t) oh * a->SH * RS + (size_t) ow0 * XS;                              \
+        const W_T *wb = (const W_T *) a->wpk + (size_t) ob * KH * KWC * OB;                              \
+        const int ch0 = ob * OB;                                                                         \
+        const int count = a->OCP - ch0 < OB ? a->OCP - ch0 : OB;                                         \
+        const size_t ybase = ((size_t) oh * a->OW + ow0) * a->OCP + ch0;                                 \
+        __m512i acc[QT_MAX_OWT][4];                                                                      \
+        for (int t = 0; t < T; t++) {                                                                    \
+            for (int v = 0; v < NV; v++) {                                                               \
+                acc[t][v] = _mm512_loadu_si512((const void *) (a->bias + ch0 + 16 * v));                 \
+            }                                                                                            \
+        }                                                                                                \
+        for (int kh = 0; kh < KH; kh++) {                                                                \
+            const IN_T *xr = xt + (size_t) kh * DH * RS;                                                 \
+            const W_T *wr = wb + (size_t) kh * KWC * OB;                                                 \
+            if (DW == 1) {                                                                               \
+                QT_NO_UNROLL                                                                             \
+                for (int j = 0; j < KWC; j += G) {                                                       \
+                    QT_VNNI_TILE_STEP(STEP, xr + j, wr + (size_t) j * OB);                               \
+                }                                                                                        \
+            } else {                                                                                     \
+                for (int kw = 0; kw < KW; kw++) {                                                        \
+                    QT_NO_UNROLL                                                                         \
+                    for (int c = 0; c < CP; c += G) {                                                    \
+                        QT_VNNI_TILE_STEP(STEP, xr + (size_t) kw * DW * CP + c, wr + (size_t) (kw * CP + c) * OB); \
+                    }                                                                                    \
+                }                                                                                        \
+            }                                                                                            \
+        }                                                                                                \
+        for (int t = 0; t < T; t++) {                                                                    \
+            for (int v = 0; v < NV; v++) {                                                               \
+                qt_epilogue16_vnni(acc[t][v], ch0 + 16 * v, count - 16 * v, a->mant, a->shift, rq->add, rq->sub, \
+                                   rq->sft, a->rounding, a->lo, a->hi, a->zy, a->y, a->yk,               \
+                                   ybase + (size_t) t * a->OCP + 16 * v);                                \
+            }                                                                                            \
+        }                                                                                                \
+    }                                                                                                    \
+    /* The kernel on work items [w0, w1), reading the halo-padded input xp (as qt_conv_items_avx2). */   \
+    QT_INLINE void NAME(const qt_conv_args *a, const IN_T *xp, int w0, int w1) {                         \
+        const int n = (a->OCP + a->OB - 1) / a->OB * a->OB;                                              \
+        uint64_t radd[n], rsub[n], rsft[n];                                                              \
+        qt_upward_constants_lanes(a->shift, n, a->zy, 16, radd, rsub, rsft);                             \
+        const qt_upward_tables rq = {radd, rsub, rsft};                                                  \
+        QT_CONV_ITEMS(a, w0, w1, NAME##_tile, xp, &rq);                                                  \
     }
-    for (int kh = 0; kh < KH; kh++) {
-        const uint8_t *xr = xt + (size_t) kh * DH * RS;
-        const int8_t *wr = wb + (size_t) kh * KWC * OB;
-        if (DW == 1) {
-            QT_NO_UNROLL
-            for (int j = 0; j < KWC; j += 4) {
-                QT_VNNI_TILE_STEP(xr + j, wr + (size_t) j * OB);
-            }
-        } else {
-            for (int kw = 0; kw < KW; kw++) {
-                QT_NO_UNROLL
-                for (int c = 0; c < CP; c += 4) {
-                    QT_VNNI_TILE_STEP(xr + (size_t) kw * DW * CP + c, wr + (size_t) (kw * CP + c) * OB);
-                }
-            }
-        }
-    }
-    for (int t = 0; t < T; t++) {
-        for (int v = 0; v < NV; v++) {
-            qt_epilogue16_vnni(acc[t][v], ch0 + 16 * v, count - 16 * v, a->mant, a->shift, rq->add, rq->sub, rq->sft,
-                               a->rounding, a->lo, a->hi, a->zy, a->y, a->yk, ybase + (size_t) t * a->OCP + 16 * v);
-        }
-    }
-}
 
-/* The VNNI dot 8 kernel on work items [w0, w1), reading the halo-padded input xp (as qt_conv_items_avx2). */
-QT_INLINE void qt_conv8_vnni(const qt_conv_args *a, const uint8_t *xp, int w0, int w1) {
-    const int n = (a->OCP + a->OB - 1) / a->OB * a->OB;
-    uint64_t radd[n], rsub[n], rsft[n];
-    qt_upward_constants_lanes(a->shift, n, a->zy, 16, radd, rsub, rsft);
-    const qt_upward_tables rq = {radd, rsub, rsft};
-    QT_CONV_ITEMS(a, w0, w1, qt_conv8_vnni_tile, xp, &rq);
-}
+QT_DEFINE_CONV_VNNI(qt_conv8_vnni, uint8_t, int8_t, 4, _mm512_dpbusd_epi32)
+QT_DEFINE_CONV_VNNI(qt_conv16_vnni, int16_t, int16_t, 2, _mm512_dpwssd_epi32)
 
 /* 16 elements of an integer tensor as int32 lanes. */
 QT_INLINE __m512i qt_load16_i32(const void *p, int kind, size_t i) {
@@ -200,20 +210,29 @@ QT_INLINE void qt_add_upward_vnni(const void *a, int ak, const void *b, int bk, 
 
 /* ---- the hooks of the integer entries (QT_DEFINE_INT_ENTRIES, qtune_int_kernels.h) ---- */
 
-/* Whether the VNNI kernel runs a layer: dot 8 with oc_block 16, 32 or 64. */
+/*
+ * Whether a VNNI kernel runs a layer: dot 8 with oc_block 16, 32 or 64; dot 16 with oc_block 16
+ * or 32 (where the AVX2 kernel would, on the same input layout).
+ */
 QT_INLINE int qt_conv8_vnni_takes(const qt_conv_args *a) {
     return a->DOT == 8 && a->OB % 16 == 0 && a->OB <= 64;
 }
 
-/* Whether a SIMD kernel of this target (the VNNI one, else the AVX2 one) runs the layer. */
+QT_INLINE int qt_conv16_vnni_takes(const qt_conv_args *a) {
+    return a->DOT == 16 && a->OB % 16 == 0 && a->OB <= 32;
+}
+
+/* Whether a SIMD kernel of this target (a VNNI one, else the AVX2 one) runs the layer. */
 QT_INLINE int qt_conv_takes_vnni(const qt_conv_args *a) {
-    return qt_conv8_vnni_takes(a) || qt_conv_takes_avx2(a);
+    return qt_conv8_vnni_takes(a) || qt_conv16_vnni_takes(a) || qt_conv_takes_avx2(a);
 }
 
 /* That kernel on work items [w0, w1), reading the halo-padded input xp. */
 QT_INLINE void qt_conv_items_vnni(const qt_conv_args *a, const void *xp, int w0, int w1) {
     if (qt_conv8_vnni_takes(a)) {
         qt_conv8_vnni(a, (const uint8_t *) xp, w0, w1);
+    } else if (qt_conv16_vnni_takes(a)) {
+        qt_conv16_vnni(a, (const int16_t *) xp, w0, w1);
     } else {
         qt_conv_items_avx2(a, xp, w0, w1);
     }

@@ -119,13 +119,7 @@ final class Fp32FastEmitter {
         // A 1x1, stride-1, unpadded layer whose pixels fill whole tiles reads its input in place.
         boolean pointwise = taps == 1 && win.strideH() == 1 && win.strideW() == 1 && win.padTop() == 0
                 && win.padLeft() == 0 && p.nw() == p.nwp() && !ctx.mayOverlap(c.inputs().get(0), act.output());
-        int channelStride = pointwise ? x.spatial() : p.channelStride();
-        int[] off = new int[k];
-        for (int ch = 0; ch < x.channels(); ch++) {
-            for (int t = 0; t < taps; t++) {
-                off[ch * taps + t] = ch * channelStride + (pointwise ? 0 : p.tapOffsets()[t]);
-            }
-        }
+        int[] off = weightOffsets(x, taps, pointwise, p);
         // Without extra columns and with whole tiles, the wide output is the output itself.
         boolean compact = !(p.wh() == y.width() && p.nw() == p.nwp());
         long planes = pointwise ? 0 : roundUp((long) x.channels() * p.channelStride(), ALIGN_FLOATS);
@@ -157,13 +151,7 @@ final class Fp32FastEmitter {
         int k = x.channels() * taps;
         boolean pointwise = taps == 1 && win.strideH() == 1 && win.strideW() == 1 && win.padTop() == 0
                 && win.padLeft() == 0 && !ctx.mayOverlap(c.inputs().get(0), act.output());
-        int channelStride = pointwise ? x.spatial() : p.channelStride();
-        int[] off = new int[k];
-        for (int ch = 0; ch < x.channels(); ch++) {
-            for (int t = 0; t < taps; t++) {
-                off[ch * taps + t] = ch * channelStride + (pointwise ? 0 : p.tapOffsets()[t]);
-            }
-        }
+        int[] off = weightOffsets(x, taps, pointwise, p);
         int[] pix = new int[y.spatial()];
         for (int oh = 0; oh < y.height(); oh++) {
             for (int ow = 0; ow < y.width(); ow++) {
@@ -264,6 +252,21 @@ final class Fp32FastEmitter {
         String work = ctx.work(call);
         return p.phases(ctx.floats(n.inputs().get(0)), x, win, "-INFINITY")
                 + String.format("    qt_parallel(%s, in, out, %d);%n", work, planesPerImage);
+    }
+
+    /**
+     * Where weight k = (channel, tap) reads, from a pixel's base: in the phase planes, or in the
+     * input itself for a 1x1 layer that reads it in place ({@code pointwise}).
+     */
+    private static int[] weightOffsets(TensorStorage x, int taps, boolean pointwise, Planes p) {
+        int channelStride = pointwise ? x.spatial() : p.channelStride();
+        int[] off = new int[x.channels() * taps];
+        for (int ch = 0; ch < x.channels(); ch++) {
+            for (int t = 0; t < taps; t++) {
+                off[ch * taps + t] = ch * channelStride + (pointwise ? 0 : p.tapOffsets()[t]);
+            }
+        }
+        return off;
     }
 
     /** Weights [m][k] as panels of mr rows (the last one m % mr rows), each [k][rows], panel p at p*mr*k. */

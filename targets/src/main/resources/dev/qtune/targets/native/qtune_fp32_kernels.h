@@ -236,6 +236,11 @@ typedef __m256 qt_fv;
 #define QT_F_NV 4
 #define QT_F_CVR 12
 
+/* v clamped to [lo, hi] when clamp is set (max then min, NaN kept as Java's Math.max/min keep it), else v. */
+QT_INLINE qt_fv qt_f32_clamp(qt_fv v, int clamp, float lo, float hi) {
+    return clamp ? qt_fv_min(qt_fv_set1(hi), qt_fv_max(qt_fv_set1(lo), v)) : v;
+}
+
 /* Writes the C x SH x SW phase planes of x (NCHW, C x H x W) for a layer of strides (SH, SW) into xp. */
 QT_INLINE void qt_f32_phases(const float *x, int C, int H, int W, int SH, int SW, int PT, int PL, int HH, int WH,
                              int PS, float fill, float *xp) {
@@ -324,11 +329,7 @@ QT_INLINE void qt_f32_panel(const float *xp, const int32_t *off, int K, const fl
         for (int r = 0; r < MR; r++) {
 #pragma GCC unroll 4
             for (int v = 0; v < NV; v++) {
-                qt_fv o = acc[r][v];
-                if (CLAMP) {
-                    o = qt_fv_min(qt_fv_set1(hi), qt_fv_max(qt_fv_set1(lo), o));
-                }
-                qt_fv_store(yw + (size_t) r * NWP + j + v * QT_FLANES, o);
+                qt_fv_store(yw + (size_t) r * NWP + j + v * QT_FLANES, qt_f32_clamp(acc[r][v], CLAMP, lo, hi));
             }
         }
     }
@@ -417,11 +418,7 @@ QT_INLINE void qt_f32_cv_tile(const float *xp, const int32_t *off, int K, const 
     for (int r = 0; r < MR; r++) {
 #pragma GCC unroll 4
         for (int v = 0; v < NV; v++) {
-            qt_fv o = acc[r][v];
-            if (CLAMP) {
-                o = qt_fv_min(qt_fv_set1(hi), qt_fv_max(qt_fv_set1(lo), o));
-            }
-            qt_fv_store(buf[r] + v * QT_FLANES, o);
+            qt_fv_store(buf[r] + v * QT_FLANES, qt_f32_clamp(acc[r][v], CLAMP, lo, hi));
         }
     }
     const int mn = M - m0 < NV * QT_FLANES ? M - m0 : NV * QT_FLANES;
@@ -483,11 +480,7 @@ QT_INLINE void qt_depthwise_f32_fast_part(const float *xp, const int32_t *off, i
             }
 #pragma GCC unroll 8
             for (int v = 0; v < NV; v++) {
-                qt_fv o = acc[v];
-                if (CLAMP) {
-                    o = qt_fv_min(qt_fv_set1(hi), qt_fv_max(qt_fv_set1(lo), o));
-                }
-                qt_fv_store(yc + j0 + v * QT_FLANES, o);
+                qt_fv_store(yc + j0 + v * QT_FLANES, qt_f32_clamp(acc[v], CLAMP, lo, hi));
             }
         }
         qt_f32_compact(yw, y, c, c + 1, OH, OW, WH, NWP);

@@ -142,41 +142,64 @@ public final class NativeBuild {
         }
         Optional<SharedParts.Parts> parts = SharedParts.prepare(target, files, flags, cc, root);
         Path pch = parts.flatMap(SharedParts.Parts::pch).map(tmp::resolve).orElse(null);
+        boolean usePch = pch != null && linkOrCopy(parts.get().dir().resolve(pch.getFileName()), pch);
+        double seconds = 0;
+        StringBuilder warnings = new StringBuilder();
+        List<Path> layerObjects = List.of();
+        if (parts.isPresent()) {
+            LayerObjects.Plan layers = LayerObjects.plan(target, files, flags, cc, root);
+            int missing = layers.missing().size();
+            if (missing > 0) {
+                String unit = LayerObjects.unit(layers, files);
+                try {
+                    Files.writeString(tmp.resolve(LayerObjects.UNIT), unit, StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    FileTrees.deleteQuietly(tmp);
+                    throw new QtuneException("cannot write the layers of a native build under " + root + ": "
+                            + CacheDir.reason(e), e);
+                }
+                ProcessResult r = run(target, cc, LayerObjects.compileCommand(cc, flags, usePch), tmp, root, hash,
+                        List.of(LayerObjects.UNIT.replace(".c", ".o")));
+                seconds += r.seconds();
+                warnings.append(r.stderr());
+                layers = LayerObjects.publish(layers, tmp, unit, target, flags, cc, root);
+            }
+            layerObjects = layers.objects();
+            LOG.debug("native build {}: {} of {} layers compiled, {} objects linked", hash.substring(0, 12), missing,
+                    layers.keys().size(), layerObjects.size());
+        }
         List<String> command = new ArrayList<>();
         command.add(cc.executable().toString());
         command.addAll(flags);
-        if (pch != null && linkOrCopy(parts.get().dir().resolve(pch.getFileName()), pch)) {
+        if (usePch) {
             command.add("-Winvalid-pch"); // a precompiled header the compiler cannot use shows as a warning
         }
         command.add("-o");
         command.add(EXECUTABLE);
         for (String n : files.keySet()) {
-            if (n.endsWith(".c")) {
+            if (n.endsWith(".c") && (parts.isEmpty() || !LayerObjects.isLayer(n))) {
                 command.add(parts.isPresent() && !n.equals(SharedParts.MAIN)
                         ? parts.get().dir().resolve(n.replace(".c", ".o")).toString() : n);
             }
         }
+        layerObjects.forEach(o -> command.add(o.toString()));
+        if (!layerObjects.isEmpty()) {
+            command.add(LayerObjects.LINK_FLAG);
+        }
         command.add("-lm");
-        Duration timeout = timeout();
-        ProcessResult r;
+        ProcessResult r = run(target, cc, command, tmp, root, hash, List.of(EXECUTABLE));
+        seconds += r.seconds();
+        warnings.append(r.stderr());
         try {
-            r = NativeProcess.run(command, timeout, tmp, Map.of("LC_ALL", "C"));
-        } catch (UncheckedIOException e) {
-            FileTrees.deleteQuietly(tmp);
-            throw new NativeBuildException("cannot run the C compiler " + cc.executable() + " for target "
-                    + target.name() + " (" + Toolchain.installHint(target) + "): " + e.getMessage(), e);
-        }
-        if (!r.ok() || !Files.isRegularFile(tmp.resolve(EXECUTABLE))) {
-            Path kept = keepFailed(tmp, root, hash);
-            throw failure(target, command, r, kept);
-        }
-        String warnings = r.stderr();
-        try {
+            Path unitObject = tmp.resolve(LayerObjects.UNIT.replace(".c", ".o"));
+            if (!layerObjects.contains(unitObject)) {
+                Files.deleteIfExists(unitObject); // published in the object cache; the module no longer needs it
+            }
             if (pch != null) {
                 Files.deleteIfExists(pch); // tens of megabytes, kept once in the shared parts
             }
             Files.writeString(tmp.resolve(COMMAND_FILE), String.join(" ", command) + "\n", StandardCharsets.UTF_8);
-            Files.writeString(tmp.resolve(WARNINGS_FILE), warnings, StandardCharsets.UTF_8);
+            Files.writeString(tmp.resolve(WARNINGS_FILE), warnings.toString(), StandardCharsets.UTF_8);
             CacheEntry.seal(tmp);
         } catch (IOException e) {
             FileTrees.deleteQuietly(tmp);
@@ -184,8 +207,27 @@ public final class NativeBuild {
         }
         Path dir = CacheEntry.publish(tmp, root.resolve(hash));
         LOG.debug("native build {} for {}: compiled in {} s{}", hash.substring(0, 12), target.name(),
-                String.format(Locale.ROOT, "%.2f", r.seconds()), warnings.isEmpty() ? "" : " (with warnings)");
-        return new CompiledModule(dir.resolve(EXECUTABLE), hash, r.seconds(), false, cc.version(), flags, warnings);
+                String.format(Locale.ROOT, "%.2f", seconds), warnings.isEmpty() ? "" : " (with warnings)");
+        return new CompiledModule(dir.resolve(EXECUTABLE), hash, seconds, false, cc.version(), flags,
+                warnings.toString());
+    }
+
+    /** Runs one compiler command in the build folder; a failure keeps the sources and throws. */
+    private static ProcessResult run(Target target, Toolchain cc, List<String> command, Path tmp, Path root, String hash,
+                                     List<String> outputs) {
+        ProcessResult r;
+        try {
+            r = NativeProcess.run(command, timeout(), tmp, Map.of("LC_ALL", "C"));
+        } catch (UncheckedIOException e) {
+            FileTrees.deleteQuietly(tmp);
+            throw new NativeBuildException("cannot run the C compiler " + cc.executable() + " for target "
+                    + target.name() + " (" + Toolchain.installHint(target) + "): " + e.getMessage(), e);
+        }
+        if (!r.ok() || outputs.stream().anyMatch(o -> !Files.isRegularFile(tmp.resolve(o)))) {
+            Path kept = keepFailed(tmp, root, hash);
+            throw failure(target, command, r, kept);
+        }
+        return r;
     }
 
     /** Hard-links (or, across file systems, copies) a shared part into a build folder; false if neither works. */

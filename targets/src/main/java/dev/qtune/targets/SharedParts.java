@@ -55,7 +55,7 @@ final class SharedParts {
         }
         Map<String, String> library = new TreeMap<>();
         files.forEach((name, text) -> {
-            if (name.endsWith(".h") || name.endsWith(".c") && !name.equals(MAIN)) {
+            if (name.endsWith(".h") || name.endsWith(".c") && !name.equals(MAIN) && !LayerObjects.isLayer(name)) {
                 library.put(name, text);
             }
         });

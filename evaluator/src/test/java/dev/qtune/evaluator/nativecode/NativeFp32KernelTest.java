@@ -140,7 +140,7 @@ class NativeFp32KernelTest {
         float[] expected = new Fp32Interpreter(g).run(x, SAMPLES).floats();
         CModule module = CModuleEmitter.emit(g, target, ScheduleConfig.EMPTY);
         if (CModuleEmitter.fastFp32(target)) {
-            assertEquals(cv, module.sources().get(CModuleEmitter.MODEL_FILE).contains("qt_conv_f32_cv_part("), layer);
+            assertEquals(cv, module.modelSource().contains("qt_conv_f32_cv_part("), layer);
         }
         NativeModel m = NativeModel.build(module, target, cache, List.of());
         assertEquals("", m.compiled().warnings(), "compiler warnings, " + layer);

@@ -168,7 +168,7 @@ class NativeZeroPointTest {
     /** The kernels a module calls and the dot of each direct one, for the test log. */
     private static String kernels(CModule m) {
         Matcher k = Pattern.compile("\\b(qt_[a-z0-9_]+)\\(")
-                .matcher(m.sources().get(CModuleEmitter.MODEL_FILE));
+                .matcher(m.modelSource());
         Set<String> used = new TreeSet<>();
         while (k.find()) {
             used.add(k.group(1).replaceAll("_(part|prepare)$", ""));

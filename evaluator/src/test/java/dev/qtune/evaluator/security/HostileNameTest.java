@@ -101,7 +101,7 @@ class HostileNameTest {
     private static float[] run(ModelProto model, String label) throws IOException {
         Graph g = PassPipeline.prerequisites().run(OnnxImporter.parse(model.toByteArray(), label + ".onnx"));
         CModule m = CModuleEmitter.emit(g, Targets.byName(Targets.GENERIC_C), ScheduleConfig.EMPTY);
-        String source = m.sources().get(CModuleEmitter.MODEL_FILE);
+        String source = m.modelSource();
         assertFalse(source.contains("?"), "a '?' reached the C source");
         String names = source.substring(source.indexOf("qt_layer_names[] = {"), source.indexOf("0\n};"));
         assertTrue(names.replaceAll("\\\\[0-7]{3}", "").matches("(?s)qt_layer_names\\[\\] = \\{[A-Za-z0-9 _./:\\-\",\n]*"),

@@ -1,6 +1,9 @@
 package dev.qtune.targets.codegen;
 
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 
 /** C initialisers for constant arrays; floats are written as hexadecimal literals, so they are exact. */
 final class CArrays {
@@ -67,6 +70,19 @@ final class CArrays {
             sb.append(isSafe(c) ? (char) c : '_');
         }
         return sb.toString();
+    }
+
+    /**
+     * 16 hexadecimal digits of the SHA-256 of a text (its UTF-8 bytes): a C identifier part or file
+     * name derived from model text that carries none of it.
+     */
+    static String shortHash(String s) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
+        }
     }
 
     /** The characters that model text may carry into C source as themselves: [A-Za-z0-9 _./:-]. */

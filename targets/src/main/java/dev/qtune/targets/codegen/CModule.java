@@ -3,10 +3,12 @@ package dev.qtune.targets.codegen;
 import dev.qtune.compiler.lower.ScheduleConfig;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A generated C module and what a runner needs to know of it: its source files (the generated
- * model.c plus our kernel headers and runner), the layer names in the order the runner's per-layer
+ * model.c, one {@code layer_*.c} per kernel layer, embedded weight files, our kernel headers and
+ * runner), the layer names in the order the runner's per-layer
  * times list them, the input and output sizes per sample, and the schedule it was generated with
  * (every knob value, defaults included).
  */
@@ -17,8 +19,17 @@ public record CModule(Map<String, String> sources, List<String> layers, int inpu
         layers = List.copyOf(layers);
     }
 
-    /** The generated model source (the part that changes per model and config). */
+    /**
+     * All generated C of the model (the part that changes per model and config): model.c followed
+     * by the layers' own translation units, in file-name order.
+     */
     public String modelSource() {
-        return sources.get(CModuleEmitter.MODEL_FILE);
+        StringBuilder sb = new StringBuilder(sources.get(CModuleEmitter.MODEL_FILE));
+        new TreeMap<>(sources).forEach((name, text) -> {
+            if (name.startsWith(CModuleEmitter.LAYER_PREFIX)) {
+                sb.append('\n').append(text);
+            }
+        });
+        return sb.toString();
     }
 }

@@ -10,14 +10,22 @@ import dev.qtune.compiler.lower.ScheduleConfig;
 import dev.qtune.compiler.lower.TensorStorage;
 import dev.qtune.targets.NativeBuild;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * What op emitters share while one module is generated: the graph, its memory plan, the target's
- * vector width, the schedule, and the growing constant section; it also names buffers as C
- * expressions and tracks the scratch sizes the kernels need.
+ * vector width, the schedule, and the current layer's constants and work functions; it also names
+ * buffers as C expressions and tracks the scratch sizes the kernels need.
+ *
+ * <p>Each layer is emitted on its own ({@link #startLayer()}), so that its C text depends only on
+ * the layer: buffers are named by link-time symbols ({@link #bufferSymbol}) rather than arena
+ * offsets, and the layer's own names start with {@link #LOCAL}, which {@link CModuleEmitter}
+ * replaces by a prefix made of the hash of the layer's text. The same layer in two modules is then
+ * the same text, compiled once (dev.qtune.targets.LayerObjects).
  */
 final class EmitContext {
     final Graph graph;
@@ -31,16 +39,20 @@ final class EmitContext {
     final boolean neon;
     /** Whether fp32 layers take the fast FMA kernels (x86 SIMD targets) rather than the interpreter's exact order. */
     final boolean fastFp32;
+    /** The prefix of a layer's own C names (constants, argument structs, work functions) while it is emitted. */
+    static final String LOCAL = "@";
+    /** Constants with more elements than this are embedded as binary files. */
+    private static final int BINARY_THRESHOLD = 65536;
+
     private ScheduleConfig schedule;
-    private final StringBuilder constants = new StringBuilder();
-    private final StringBuilder work = new StringBuilder();
     private final Set<String> fused = new HashSet<>();
+    private final Map<String, String> binaries = new LinkedHashMap<>();
+    private StringBuilder constants = new StringBuilder();
+    private StringBuilder work = new StringBuilder();
+    private Set<String> symbols = new TreeSet<>();
     private int workCount;
     private int constantCount;
     private int argsCount;
-    /** Constants with more elements than this are embedded as binary files. */
-    private static final int BINARY_THRESHOLD = 65536;
-    private final Map<String, String> binaries = new java.util.LinkedHashMap<>();
     private long zeroBytes = 64;
     private long colFloats;
     private long wideInput = 1;
@@ -55,6 +67,30 @@ final class EmitContext {
         this.neon = neon;
         this.fastFp32 = fastFp32;
         this.schedule = schedule;
+    }
+
+    /** Starts a layer: its constants, work functions, buffer symbols and local names start afresh. */
+    void startLayer() {
+        constants = new StringBuilder();
+        work = new StringBuilder();
+        symbols = new TreeSet<>();
+        workCount = 0;
+        constantCount = 0;
+        argsCount = 0;
+    }
+
+    /** The buffer symbols the current layer uses (sorted). */
+    Set<String> layerSymbols() {
+        return symbols;
+    }
+
+    /**
+     * The link-time symbol of a root value's buffer: derived from the value's name only, so a
+     * layer's text does not change when the memory plan moves other buffers. model.c defines it
+     * at the value's arena offset.
+     */
+    static String bufferSymbol(String root) {
+        return "qt_b_" + CArrays.shortHash(root);
     }
 
     /** Marks a node whose work another node's kernel does (an activation fused into a store): it emits nothing. */
@@ -91,11 +127,12 @@ final class EmitContext {
         if (graph.outputs().stream().anyMatch(v -> plan.root(v.name()).equals(root))) {
             return "out";
         }
-        Long off = plan.offsets().get(root);
-        if (off == null) {
+        if (!plan.offsets().containsKey(root)) {
             throw new LoweringException("value '" + value + "' has no buffer in the memory plan");
         }
-        return "(qt_arena + " + off + ")";
+        String symbol = bufferSymbol(root);
+        symbols.add(symbol);
+        return symbol;
     }
 
     /** The buffer of an fp32 value as a {@code float *} expression. */
@@ -111,7 +148,7 @@ final class EmitContext {
 
     /** Declares a constant array and returns its C name. */
     String declare(String cType, int[] values) {
-        String name = "k" + constantCount++;
+        String name = LOCAL + "k" + constantCount++;
         if (values.length > BINARY_THRESHOLD) {
             int width = switch (cType) {
                 case "int8_t", "uint8_t" -> 1;
@@ -132,7 +169,7 @@ final class EmitContext {
     }
 
     String declare(float[] values) {
-        String name = "k" + constantCount++;
+        String name = LOCAL + "k" + constantCount++;
         if (values.length > BINARY_THRESHOLD) {
             StringBuilder bytes = new StringBuilder(values.length * 4);
             for (float f : values) {
@@ -155,7 +192,7 @@ final class EmitContext {
      * the compiler then reads the fields as constants wherever the struct is passed.
      */
     String declareStruct(String cType, List<String> fieldLines) {
-        String name = "qt_args" + argsCount++;
+        String name = LOCAL + "qt_args" + argsCount++;
         constants.append("static const ").append(cType).append(' ').append(name).append(" = {\n");
         for (String line : fieldLines) {
             constants.append("    ").append(line).append(",\n");
@@ -183,7 +220,7 @@ final class EmitContext {
      * returns its name.
      */
     String declarePadRow(String cType, int n, int value) {
-        String name = "k" + constantCount++;
+        String name = LOCAL + "k" + constantCount++;
         constants.append("static const ").append(cType).append(' ').append(name).append("[").append(n)
                 .append("] __attribute__((aligned(64))) = {[0 ... ").append(n - 1).append("] = ").append(value)
                 .append("};\n");
@@ -193,13 +230,18 @@ final class EmitContext {
     /**
      * A large constant as a binary file next to the source, embedded by the assembler (.incbin,
      * little endian as all our targets are): compiling a multi-megabyte initialiser list is slow.
+     * The file is named by its content, so two layers' files never clash. The symbol is hidden and
+     * global, so the compiler addresses it PC-relative (a local label was read through the GOT on
+     * AArch64), and weak, as its layer's function, since two linked objects may hold the same layer;
+     * it has a section of its own, so the link drops it with an unused layer.
      */
     private String binary(String name, String cType, String bytes) {
-        binaries.put(name + NativeBuild.BINARY_SUFFIX, bytes);
-        // A hidden global symbol: the compiler then addresses it PC-relative, not through the GOT.
-        constants.append("__asm__(\".section .rodata\\n.balign 64\\n.globl ").append(name).append("\\n.hidden ")
-                .append(name).append("\\n").append(name).append(":\\n.incbin \\\"")
-                .append(name).append(NativeBuild.BINARY_SUFFIX).append("\\\"\\n.previous\");\n")
+        String file = "w" + CArrays.shortHash(bytes) + NativeBuild.BINARY_SUFFIX;
+        binaries.put(file, bytes);
+        // its own section, so that a link with --gc-sections drops it with its layer when unused
+        constants.append("__asm__(\".section .rodata.").append(name).append(",\\\"a\\\"\\n.balign 64\\n.weak ")
+                .append(name).append("\\n.hidden ").append(name).append("\\n").append(name).append(":\\n.incbin \\\"")
+                .append(file).append("\\\"\\n.previous\");\n")
                 .append("extern const ").append(cType).append(' ').append(name)
                 .append("[] __attribute__((visibility(\"hidden\")));\n");
         return name;
@@ -234,6 +276,7 @@ final class EmitContext {
         return colFloats;
     }
 
+    /** The current layer's constants (C definitions, names starting with {@link #LOCAL}). */
     String constants() {
         return constants.toString();
     }
@@ -245,13 +288,13 @@ final class EmitContext {
      * shapes outside any OpenMP region.
      */
     String work(String call) {
-        String name = "qt_work" + workCount++;
+        String name = LOCAL + "qt_work" + workCount++;
         work.append("static void ").append(name).append("(const float *in, float *out, int w0, int w1) {\n")
                 .append("    (void) in;\n    (void) out;\n").append(call).append("}\n\n");
         return name;
     }
 
-    /** The work functions declared so far (C definitions). */
+    /** The current layer's work functions (C definitions, names starting with {@link #LOCAL}). */
     String workFunctions() {
         return work.toString();
     }

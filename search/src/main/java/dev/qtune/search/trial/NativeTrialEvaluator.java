@@ -30,7 +30,10 @@ import org.slf4j.LoggerFactory;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -123,6 +126,72 @@ public final class NativeTrialEvaluator implements TrialEvaluator {
         } catch (RuntimeException | OutOfMemoryError e) {
             return a.failed(e);
         }
+    }
+
+    /**
+     * Times modules side by side: {@code rounds} rounds, each benchmarking every module for
+     * {@code seconds / rounds} in an order rotated by one per round, so that a slow stretch of the
+     * host (another process, a frequency change) slows each module alike instead of whichever ran
+     * then. A module's figures are the medians over the rounds of its median, p10 and p90. The
+     * modules are the trials' (calibrated and realized again from their specs) and the baselines'
+     * (imported again), built through the cache, on this host. A module that cannot be built or
+     * timed is left out of the answer.
+     *
+     * @param trials    id to trial spec
+     * @param baselines id to pre-quantized file
+     */
+    public Map<String, BenchResult> benchSideBySide(Map<String, TrialSpec> trials, Map<String, Path> baselines,
+                                                    double seconds, int rounds) {
+        Map<String, NativeModel> models = new LinkedHashMap<>();
+        trials.forEach((id, spec) -> build(id, () -> realized(spec.decoded().qconfig()), spec.decoded().schedule())
+                .ifPresent(m -> models.put(id, m)));
+        baselines.forEach((id, file) -> build(id, () -> QdqImporter.load(file).realized(), ScheduleConfig.EMPTY)
+                .ifPresent(m -> models.put(id, m)));
+        List<String> ids = new ArrayList<>(models.keySet());
+        Map<String, List<BenchResult>> runs = new LinkedHashMap<>();
+        for (int round = 0; round < rounds; round++) {
+            for (int i = 0; i < ids.size(); i++) {
+                String id = ids.get((i + round) % ids.size());
+                BenchResult b = bench(models.get(id), seconds / rounds);
+                if (b.ok()) {
+                    runs.computeIfAbsent(id, k -> new ArrayList<>()).add(b);
+                } else {
+                    LOG.warn("side-by-side timing of {} failed: {}", id, b.reason());
+                }
+            }
+        }
+        Map<String, BenchResult> out = new LinkedHashMap<>();
+        runs.forEach((id, list) -> {
+            if (list.size() == rounds) {
+                out.put(id, new BenchResult(true, "", list.stream().mapToInt(BenchResult::runs).sum(),
+                        list.get(0).threads(), median(list, BenchResult::medianMs), median(list, BenchResult::p10Ms),
+                        median(list, BenchResult::p90Ms), List.of(), list.get(0).process()));
+            }
+        });
+        return out;
+    }
+
+    private Optional<NativeModel> build(String id, java.util.function.Supplier<Graph> realized, ScheduleConfig schedule) {
+        try {
+            Graph g = quiet(realized);
+            return Optional.of(quiet(() -> NativeModel.build(CModuleEmitter.emit(g, setup.target(), schedule),
+                    setup.target(), setup.cacheDir(), List.of())));
+        } catch (RuntimeException e) {
+            LOG.warn("cannot build {} for side-by-side timing: {}", id, e.toString());
+            return Optional.empty();
+        }
+    }
+
+    private static double median(List<BenchResult> list, java.util.function.ToDoubleFunction<BenchResult> f) {
+        double[] v = list.stream().mapToDouble(f).sorted().toArray();
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    /** A config calibrated with this evaluator's statistics and realized. */
+    private Graph realized(QuantConfig q) {
+        Graph calibrated = PassPipeline.apply(new QuantizeCalibratePass(stats, q),
+                PassPipeline.apply(new QuantizeAnnotatePass(q), setup.fp32()));
+        return PassPipeline.apply(new QuantizeRealizePass(), calibrated);
     }
 
     /** The stages after realization: emit C and build, native accuracy, latency, size. */

@@ -41,6 +41,11 @@ public record TrialMetrics(double top1, int samples, double latencyMedianMs, dou
         this(top1, samples, latencyMedianMs, latencyP10Ms, latencyP90Ms, sizeBytes, Double.NaN, Double.NaN);
     }
 
+    /** The same metrics with other latency figures (e.g. timed again side by side). */
+    public TrialMetrics withLatency(double medianMs, double p10Ms, double p90Ms) {
+        return new TrialMetrics(top1, samples, medianMs, p10Ms, p90Ms, sizeBytes, agreement, divergence, accuracy);
+    }
+
     /** Whether the paired measures against fp32 are known. */
     public boolean paired() {
         return !Double.isNaN(divergence);

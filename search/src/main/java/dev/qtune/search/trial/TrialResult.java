@@ -34,6 +34,12 @@ public record TrialResult(TrialSpec spec, TrialStatus status, String reason, Opt
                 ScheduleConfig.EMPTY, Instant.now());
     }
 
+    /** The same result with other latency figures (an OK result; a FAILED one is returned as it is). */
+    public TrialResult withLatency(double medianMs, double p10Ms, double p90Ms) {
+        return metrics.isEmpty() ? this : new TrialResult(spec, status, reason,
+                Optional.of(metrics.get().withLatency(medianMs, p10Ms, p90Ms)), times, provenance, schedule, finished);
+    }
+
     public boolean ok() {
         return status == TrialStatus.OK;
     }

@@ -27,10 +27,11 @@ public final class QuantConfigReader {
     static final String DEFAULTS = "defaults";
     static final String LAYERS = "layers";
     static final String MATCH = "match";
+    static final String SCHEDULE = "schedule";
 
     /** The top-level keys, in the order the docs list them. */
     static final List<String> TOP_KEYS = List.of(CALIBRATION_SAMPLES, GLOBAL_SCALE, ALLOW_FP32_ISLANDS,
-            BOUNDARY_CALIBRATION, DEFAULTS, LAYERS);
+            BOUNDARY_CALIBRATION, DEFAULTS, LAYERS, SCHEDULE);
     /** The keys of one {@code layers} entry: {@code match} and the per-layer keys. */
     static final List<String> OVERRIDE_KEYS = concat(List.of(MATCH), QuantConfigLayerKeys.KEYS);
 
@@ -39,8 +40,13 @@ public final class QuantConfigReader {
     private QuantConfigReader() {
     }
 
-    /** Reads {@code file}; error messages name it as given. */
+    /** Reads {@code file}'s quant config (its schedule section is checked, then left out); errors name the file as given. */
     public static QuantConfig read(Path file) {
+        return readFile(file).config();
+    }
+
+    /** Reads {@code file}: the quant config and its schedule section; error messages name it as given. */
+    public static QuantConfigFile readFile(Path file) {
         Objects.requireNonNull(file, "file");
         if (!Files.exists(file)) {
             String resolved = file.isAbsolute() ? "" : " (resolved to " + file.toAbsolutePath().normalize() + ")";
@@ -57,11 +63,16 @@ public final class QuantConfigReader {
         } catch (dev.qtune.compiler.QtuneException e) {
             throw new QuantConfigException(e.getMessage());
         }
-        return parse(text, file.toString());
+        return parseFile(text, file.toString());
     }
 
     /** Parses the YAML text {@code yaml}; {@code source} names it in error messages (usually its file). */
     public static QuantConfig parse(String yaml, String source) {
+        return parseFile(yaml, source).config();
+    }
+
+    /** Parses the YAML text {@code yaml} with its schedule section; {@code source} names it in error messages. */
+    public static QuantConfigFile parseFile(String yaml, String source) {
         Objects.requireNonNull(yaml, "yaml");
         Objects.requireNonNull(source, "source");
         QuantConfigNode root = new QuantConfigNode(QuantConfigYaml.readTree(yaml, source), "", source);
@@ -85,7 +96,10 @@ public final class QuantConfigReader {
                 + "with the keys " + String.join(", ", OVERRIDE_KEYS))).orElse(List.of())) {
             layers.add(readOverride(entry, globalScale, islands));
         }
-        return new QuantConfig(defaults, layers, samples, globalScale, islands, boundary, source);
+        QuantConfig config = new QuantConfig(defaults, layers, samples, globalScale, islands, boundary, source);
+        Optional<QuantConfigNode> schedule = root.get(SCHEDULE).filter(n -> !n.isNull());
+        return schedule.isEmpty() ? QuantConfigFile.of(config) : new QuantConfigFile(config,
+                QuantConfigSchedule.read(schedule.get()), QuantConfigSchedule.target(schedule.get()));
     }
 
     private static LayerQuantConfig readDefaults(QuantConfigNode map, OptionalDouble globalScale, boolean islands) {

@@ -26,6 +26,15 @@ public final class QuantConfigWriter {
 
     /** The YAML text of {@code config}, after an optional comment header (one "# " line per line of {@code comment}). */
     public static String toYaml(QuantConfig config, String comment) {
+        return toYaml(QuantConfigFile.of(config), comment);
+    }
+
+    /**
+     * The YAML text of a config file: the quant config, then (when it has one) the {@code schedule}
+     * section with its target and every layer's knob values, after an optional comment header.
+     */
+    public static String toYaml(QuantConfigFile file, String comment) {
+        QuantConfig config = file.config();
         ObjectNode root = JsonNodeFactory.instance.objectNode();
         root.put(QuantConfigReader.CALIBRATION_SAMPLES, config.calibrationSamples());
         root.put(QuantConfigReader.ALLOW_FP32_ISLANDS, config.allowFp32Islands());
@@ -46,6 +55,15 @@ public final class QuantConfigWriter {
                 l.put(QuantConfigReader.MATCH, o.pattern().text());
                 putKeys(l, o);
             }
+        }
+        if (file.hasSchedule() || file.scheduleTarget().isPresent()) {
+            ObjectNode schedule = root.putObject(QuantConfigReader.SCHEDULE);
+            file.scheduleTarget().ifPresent(t -> schedule.put(QuantConfigSchedule.TARGET, t));
+            ObjectNode layers = schedule.putObject(QuantConfigSchedule.LAYERS);
+            file.schedule().layers().forEach((layer, knobs) -> {
+                ObjectNode k = layers.putObject(layer);
+                knobs.forEach(k::put);
+            });
         }
         StringBuilder out = new StringBuilder();
         if (comment != null && !comment.isBlank()) {

@@ -286,6 +286,38 @@ class QuantConfigReaderTest {
                 == ActivationMode.ASYMMETRIC);
     }
 
+    // ---- the schedule section ----
+
+    @Test
+    void scheduleSectionGivesTargetAndStrictKnobValues() {
+        QuantConfigFile f = QuantConfigReader.parseFile("defaults:\n  weight_bits: 7\nschedule:\n  target: x86-avx2\n"
+                + "  layers:\n    /conv/Conv: {oc_block: 16, ow_tile: 4, dot: 8}\n    /fc/Gemm: {oc_block: 32}\n", "x.yaml");
+        assertEquals(7, f.config().defaults().weightBits());
+        assertEquals(java.util.Optional.of("x86-avx2"), f.scheduleTarget());
+        assertEquals(java.util.Map.of("oc_block", 16, "ow_tile", 4, "dot", 8), f.schedule().layers().get("/conv/Conv"));
+        assertEquals(java.util.Map.of("oc_block", 32), f.schedule().layers().get("/fc/Gemm"));
+        assertFalse(f.schedule().lenient());
+        assertEquals(f.config().defaults(), parse("defaults:\n  weight_bits: 7\nschedule:\n  layers: {}\n").defaults());
+        assertFalse(QuantConfigReader.parseFile("schedule:\n", "x.yaml").hasSchedule());
+        assertFalse(QuantConfigReader.parseFile("defaults:\n  weight_bits: 7\n", "x.yaml").hasSchedule());
+    }
+
+    @Test
+    void badScheduleSectionsNameTheKeyPath() {
+        assertEquals("x.yaml: schedule.layer: unknown key; allowed keys: target, layers",
+                fails("schedule:\n  layer: {}\n"));
+        assertEquals("x.yaml: schedule.layers./conv/Conv.oc_blok: unknown key; allowed keys: oc_block, ow_tile, dot",
+                fails("schedule:\n  layers:\n    /conv/Conv: {oc_blok: 16}\n"));
+        assertEquals("x.yaml: schedule.layers./conv/Conv.ow_tile: must be an integer a positive integer, but was '4'",
+                fails("schedule:\n  layers:\n    /conv/Conv: {ow_tile: \"4\"}\n"));
+        assertEquals("x.yaml: schedule.layers./conv/Conv: must be a mapping of knob -> value with the knobs oc_block, "
+                + "ow_tile, dot, but was 16", fails("schedule:\n  layers:\n    /conv/Conv: 16\n"));
+        assertEquals("x.yaml: schedule.layers: must be a mapping of layer name -> {knob: value}, but was a list",
+                fails("schedule:\n  layers: [a]\n"));
+        assertEquals("x.yaml: schedule.target: must be a target name (qtune targets lists them), but was 3",
+                fails("schedule:\n  target: 3\n"));
+    }
+
     // ---- errors ----
 
     @Test
@@ -294,7 +326,7 @@ class QuantConfigReaderTest {
                 + "weight_scale, granularity, activation_calibration, percentile, skip, rounding, activation_mode",
                 fails("defaults:\n  weight_bitz: 4\n"));
         assertEquals("x.yaml: calibration_sample: unknown key; allowed keys: calibration_samples, global_scale, "
-                + "allow_fp32_islands, boundary_calibration, defaults, layers", fails("calibration_sample: 10\n"));
+                + "allow_fp32_islands, boundary_calibration, defaults, layers, schedule", fails("calibration_sample: 10\n"));
         assertEquals("x.yaml: layers[0].mach: unknown key; allowed keys: match, weight_bits, activation_bits, "
                 + "weight_scale, granularity, activation_calibration, percentile, skip, rounding, activation_mode",
                 fails("layers:\n  - mach: /fc/Gemm\n    skip: true\n"));

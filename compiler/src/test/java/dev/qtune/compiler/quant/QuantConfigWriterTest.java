@@ -44,6 +44,20 @@ class QuantConfigWriterTest {
     }
 
     @Test
+    void scheduleAndItsTargetReadBack() {
+        var schedule = new dev.qtune.compiler.lower.ScheduleConfig(java.util.Map.of(
+                "/layer1/conv1/Conv", java.util.Map.of("oc_block", 16, "ow_tile", 4, "dot", 16),
+                "odd*name?", java.util.Map.of("oc_block", 8), "true", java.util.Map.of("ow_tile", 2)));
+        QuantConfigFile file = new QuantConfigFile(QuantConfig.defaultConfig(), schedule, Optional.of("x86-avx2"));
+        String yaml = QuantConfigWriter.toYaml(file, "c");
+        QuantConfigFile back = QuantConfigReader.parseFile(yaml, "written.yaml");
+        assertEquals(schedule.layers(), back.schedule().layers(), yaml);
+        assertEquals(Optional.of("x86-avx2"), back.scheduleTarget());
+        assertEquals(QuantConfig.defaultConfig().defaults(), back.config().defaults());
+        assertTrue(!QuantConfigWriter.toYaml(QuantConfig.defaultConfig(), "").contains("schedule"));
+    }
+
+    @Test
     void exactPatternsMatchOnlyTheirOwnName() {
         assertTrue(QuantConfigWriter.exactPattern("odd*name?").matches("odd*name?"));
         assertTrue(!QuantConfigWriter.exactPattern("odd*name?").matches("oddXXnameY"));

@@ -9,6 +9,7 @@ import dev.qtune.evaluator.accuracy.AccuracyResult;
 import dev.qtune.evaluator.data.Dataset;
 import dev.qtune.evaluator.data.Datasets;
 import dev.qtune.evaluator.quant.QuantEvalResult;
+import dev.qtune.compiler.quant.QuantConfigFile;
 import dev.qtune.compiler.quant.QuantConfigReader;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -99,9 +100,13 @@ final class EvalCommand implements Callable<Integer> {
         Graph graph = ModelLoader.forExecution(model);
         if (qconfig != null) {
             AtomicReference<NativeRun> nativeRun = new AtomicReference<>();
-            QuantEvalResult r = QuantizedEval.run(model, graph, QuantConfigReader.read(qconfig), data, dataset, limit,
+            QuantConfigFile file = QuantConfigReader.readFile(qconfig);
+            if (nativeEval != null) {
+                ConfigSchedule.forTarget(file, qconfig, nativeEval.target()); // before calibrating
+            }
+            QuantEvalResult r = QuantizedEval.run(model, graph, file.config(), data, dataset, limit,
                     workers, compareSimulated, spec.commandLine().getErr(), nativeEval == null ? null : realized -> {
-                        nativeRun.set(nativeEval.run(realized, dataset, limit));
+                        nativeRun.set(nativeEval.run(realized, file, qconfig, dataset, limit));
                         return nativeRun.get().accuracy();
                     });
             ObjectNode o = QuantizedEval.toJson(model, qconfig, dataset, workers, r);

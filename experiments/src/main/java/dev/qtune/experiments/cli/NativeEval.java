@@ -3,6 +3,7 @@ package dev.qtune.experiments.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.qtune.compiler.ir.Graph;
 import dev.qtune.compiler.lower.ScheduleConfig;
+import dev.qtune.compiler.quant.QuantConfigFile;
 import dev.qtune.evaluator.calibration.CalibrationCache;
 import dev.qtune.evaluator.data.Dataset;
 import dev.qtune.evaluator.nativecode.NativeEvaluation;
@@ -12,6 +13,7 @@ import dev.qtune.targets.RunMode;
 import dev.qtune.targets.Target;
 import dev.qtune.targets.Targets;
 import dev.qtune.targets.runner.BenchResult;
+import java.nio.file.Path;
 import java.util.Optional;
 import picocli.CommandLine;
 
@@ -51,6 +53,17 @@ final class NativeEval {
     NativeRun run(Graph graph, Dataset eval, int limit) {
         return NativeEvaluation.run(graph, target, ScheduleConfig.EMPTY, eval, limit, threads, bench,
                 CalibrationCache.defaultDir());
+    }
+
+    /** The run of a quantized graph with the schedule of its config file (docs/config.md, "Schedule"). */
+    NativeRun run(Graph graph, QuantConfigFile config, Path file, Dataset eval, int limit) {
+        ScheduleConfig schedule = ConfigSchedule.forTarget(config, file, target);
+        return ConfigSchedule.generate(config, file, () -> NativeEvaluation.run(graph, target, schedule, eval, limit,
+                threads, bench, CalibrationCache.defaultDir()), NativeRun::module);
+    }
+
+    Target target() {
+        return target;
     }
 
     /** Adds target, threads, compile_seconds, compile_cache_hit and (with --bench) latency_ms to an eval JSON object. */

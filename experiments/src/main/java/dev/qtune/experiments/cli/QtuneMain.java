@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 @Command(name = "qtune", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, version = "qtune 0.1.0",
         description = "Search-based automated quantization of ONNX models.",
         subcommands = {InspectCommand.class, EvalCommand.class, TableCommand.class, ExportCommand.class,
-            ZooCommand.class, TargetsCommand.class, BenchCommand.class, SearchCommand.class, ReportCommand.class, CompareCommand.class,
+            BuildCommand.class, ZooCommand.class, TargetsCommand.class, BenchCommand.class, SearchCommand.class,
+            ReportCommand.class, CompareCommand.class,
             SweepCommand.class, SensitivityCommand.class, CommandLine.HelpCommand.class})
 public final class QtuneMain implements Runnable {
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,

@@ -3,6 +3,8 @@ package dev.qtune.experiments.run;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.qtune.compiler.lower.ScheduleConfig;
+import dev.qtune.compiler.quant.QuantConfigFile;
 import dev.qtune.compiler.quant.QuantConfigWriter;
 import dev.qtune.search.loop.GenerationSummary;
 import dev.qtune.search.loop.SearchListener;
@@ -13,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Keeps the run directory current: each trial appended to the log, the front's files after each
@@ -46,7 +49,8 @@ final class RunFiles implements SearchListener {
                 s.elapsedSeconds()));
         Map<String, String> best = new LinkedHashMap<>();
         for (TrialResult r : s.front()) {
-            best.put(r.spec().id() + ".yaml", QuantConfigWriter.toYaml(r.spec().decoded().qconfig(), comment(r)));
+            best.put(r.spec().id() + ".yaml", QuantConfigWriter.toYaml(new QuantConfigFile(r.spec().decoded().qconfig(),
+                    new ScheduleConfig(r.schedule().layers()), Optional.of(context.target().name())), comment(r)));
         }
         dir.writeBest(best);
     }
@@ -172,10 +176,9 @@ final class RunFiles implements SearchListener {
         var metric = context.experiment().metric();
         return String.format(Locale.ROOT, "qtune search %s, trial %s (generation %d), target %s%n"
                         + "%s %s on %d validation images, median latency %.3f ms, %d bytes of constants%n"
-                        + "schedule (lowering knobs, not part of the quant config): %s",
+                        + "schedule: the kernel knobs the module was built with (docs/config.md, \"Schedule\")",
                 context.experiment().name(), r.spec().id(), r.spec().generation(), context.target().name(),
-                metric.title(), metric.format(m.accuracy()), m.samples(), m.latencyMedianMs(), m.sizeBytes(),
-                r.schedule().layers());
+                metric.title(), metric.format(m.accuracy()), m.samples(), m.latencyMedianMs(), m.sizeBytes());
     }
 
     private static void putFinite(ObjectNode o, String key, double v) {

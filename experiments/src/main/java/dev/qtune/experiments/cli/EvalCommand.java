@@ -10,6 +10,7 @@ import dev.qtune.evaluator.data.Dataset;
 import dev.qtune.evaluator.data.Datasets;
 import dev.qtune.evaluator.quant.QuantEvalResult;
 import dev.qtune.compiler.quant.QuantConfigFile;
+import dev.qtune.evaluator.quant.ReferenceLogits;
 import dev.qtune.compiler.quant.QuantConfigReader;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -23,9 +24,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * `qtune eval MODEL --data NAME [--qconfig FILE] [--split S] [--limit N] [--threads T] [--json]`:
+ * `qtune eval MODEL --data NAME [--qconfig FILE] [--split S] [--limit N] [--threads T] [--metric SPEC] [--json]`:
  * top-1 of the fp32 interpreter, or with --qconfig of the integer interpreter on the quantized model;
- * a pre-quantized (QDQ) model runs on the integer interpreter with the file's own scales.
+ * a pre-quantized (QDQ) model runs on the integer interpreter with the file's own scales. --metric
+ * adds an experiment's metric (top_k, agreement, a command) on the same outputs.
  */
 @Command(name = "eval", description = "Measure a model's top-1 accuracy on a dataset split: fp32, or quantized with --qconfig.")
 final class EvalCommand implements Callable<Integer> {
@@ -71,6 +73,14 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--layer-times", description = "With --bench: also report per-layer times.")
     boolean layerTimes;
 
+    @Option(names = "--metric", paramLabel = "SPEC", description = "Also measure this metric, in an experiment file's "
+            + "syntax: top1, agreement (with the fp32 model), '{top_k: K}', or '{command: [PROGRAM, ARG...], timeout_s: S, "
+            + "name: N}' (a program that reads outputs.npy and labels.npy and prints one number; docs/config.md#metrics).")
+    String metricSpec;
+
+    /** The parsed --metric, or null. */
+    private EvalMetric metric;
+
     @Spec
     CommandSpec spec;
 
@@ -89,6 +99,7 @@ final class EvalCommand implements Callable<Integer> {
         NativeEval nativeEval = target == null ? null : NativeEval.of(spec.commandLine(), target,
                 threads != null ? threads : 1, bench, benchSeconds, layerTimes);
         Dataset dataset = Datasets.load(data, split);
+        metric = metricSpec == null ? null : EvalMetric.parse(spec.commandLine(), metricSpec, model, dataset, limit, workers);
         PrintWriter out = spec.commandLine().getOut();
         if (ModelLoader.isPreQuantized(model)) {
             if (qconfig != null) {
@@ -100,17 +111,34 @@ final class EvalCommand implements Callable<Integer> {
         Graph graph = ModelLoader.forExecution(model);
         if (qconfig != null) {
             AtomicReference<NativeRun> nativeRun = new AtomicReference<>();
+            AtomicReference<EvalMetric.Outputs> integerRun = new AtomicReference<>();
+            AtomicReference<Graph> realizedGraph = new AtomicReference<>();
             QuantConfigFile file = QuantConfigReader.readFile(qconfig);
             if (nativeEval != null) {
                 ConfigSchedule.forTarget(file, qconfig, nativeEval.target()); // before calibrating
             }
             QuantEvalResult r = QuantizedEval.run(model, graph, file.config(), data, dataset, limit,
-                    workers, compareSimulated, spec.commandLine().getErr(), nativeEval == null ? null : realized -> {
+                    workers, compareSimulated, spec.commandLine().getErr(), nativeEval == null && metric == null ? null
+                            : realized -> {
+                        realizedGraph.set(realized);
+                        if (nativeEval == null) {
+                            integerRun.set(metric.integer(realized));
+                            return integerRun.get().accuracy();
+                        }
                         nativeRun.set(nativeEval.run(realized, file, qconfig, dataset, limit));
                         return nativeRun.get().accuracy();
                     });
             ObjectNode o = QuantizedEval.toJson(model, qconfig, dataset, workers, r);
             String text = QuantizedEval.summary(model, dataset, workers, r);
+            if (metric != null) {
+                float[] outputs = nativeRun.get() != null ? nativeRun.get().outputs() : integerRun.get().values();
+                double value = metric.score(outputs, realizedGraph.get(), graph);
+                double fp32 = metric.score(metric.fp32Outputs(graph), graph, graph);
+                metric.addJson(o, value, fp32);
+                int firstLine = text.indexOf(System.lineSeparator());
+                text = firstLine < 0 ? text + metric.text(value, fp32)
+                        : text.substring(0, firstLine) + metric.text(value, fp32) + text.substring(firstLine);
+            }
             if (nativeRun.get() != null) {
                 NativeEval.addJson(o, nativeRun.get());
                 text = text.stripTrailing() + System.lineSeparator() + "  " + NativeEval.summary(nativeRun.get());
@@ -128,9 +156,22 @@ final class EvalCommand implements Callable<Integer> {
     private int plain(Graph graph, boolean integer, Dataset dataset, int workers, NativeEval nativeEval, PrintWriter out) {
         AtomicReference<NativeRun> nativeRun = new AtomicReference<>();
         AccuracyResult r;
+        double value = Double.NaN;
+        Graph fp32 = integer ? null : graph;
         if (nativeEval != null) {
             nativeRun.set(nativeEval.run(graph, dataset, limit));
             r = nativeRun.get().accuracy();
+            value = metric == null ? value : metric.score(nativeRun.get().outputs(), graph, fp32);
+        } else if (metric != null && integer) {
+            EvalMetric.Outputs o = metric.integer(graph);
+            r = o.accuracy();
+            value = metric.score(o.values(), graph, null);
+        } else if (metric != null) {
+            long start = System.nanoTime();
+            float[] logits = metric.fp32Outputs(graph);
+            AccuracyResult a = ReferenceLogits.accuracy(logits, dataset, metric.samples());
+            r = new AccuracyResult(a.samples(), a.correct(), (System.nanoTime() - start) / 1e9, a.predictions());
+            value = metric.score(logits, graph, graph);
         } else {
             try (ConsoleProgress progress = new ConsoleProgress((integer ? "eval int " : "eval ") + model.getFileName())) {
                 r = AccuracyEvaluator.evaluate(integer ? new IntegerInterpreter(graph) : new Fp32Interpreter(graph), dataset,
@@ -154,10 +195,14 @@ final class EvalCommand implements Callable<Integer> {
             if (nativeRun.get() != null) {
                 NativeEval.addJson(o, nativeRun.get());
             }
+            if (metric != null) {
+                metric.addJson(o, value, Double.NaN);
+            }
             out.println(Json.write(o));
         } else {
-            out.printf("%s on %s/%s: top-1 %.2f%% (%d/%d), %s, %d threads, %.1f s%n", model,
+            out.printf("%s on %s/%s: top-1 %.2f%% (%d/%d)%s, %s, %d threads, %.1f s%n", model,
                     dataset.name(), dataset.split(), 100 * r.top1(), r.correct(), r.samples(),
+                    metric == null ? "" : metric.text(value, Double.NaN),
                     nativeRun.get() != null ? NativeEval.summary(nativeRun.get())
                             : integer ? "pre-quantized model, integer interpreter" : "fp32 interpreter", workers, r.seconds());
         }

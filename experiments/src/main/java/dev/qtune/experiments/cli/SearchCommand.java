@@ -2,8 +2,10 @@ package dev.qtune.experiments.cli;
 
 import dev.qtune.experiments.config.ExperimentConfig;
 import dev.qtune.experiments.config.ExperimentReader;
+import dev.qtune.experiments.report.LiveReport;
 import dev.qtune.experiments.report.ReportWriter;
 import dev.qtune.evaluator.metric.MetricSpec;
+import dev.qtune.experiments.run.SearchListeners;
 import dev.qtune.experiments.run.SearchRunner;
 import dev.qtune.experiments.run.TrialWorkspace;
 import dev.qtune.experiments.spark.SparkTrialExecutor;
@@ -66,8 +68,15 @@ final class SearchCommand implements Callable<Integer> {
                 resume ? ", resuming" : "", exp.output());
         err.flush();
         SearchRunner runner = new SearchRunner(exp, target);
-        SearchRunner.Result r = runner.run(resume, executor(exp, master, err), new SearchConsole(err, exp.budget().trials(),
-                exp.metric()));
+        LiveReport live = new LiveReport(exp.output());
+        SearchRunner.Result r;
+        try {
+            r = runner.run(resume, executor(exp, master, err), SearchListeners.both(new SearchConsole(err,
+                    exp.budget().trials(), exp.metric()), live));
+        } catch (RuntimeException | Error e) {
+            live.stopped();
+            throw e;
+        }
         Path report = ReportWriter.write(r.dir());
         print(spec.commandLine().getOut(), r, report, exp.metric());
         return 0;

@@ -3,9 +3,11 @@ package dev.qtune.experiments.cli;
 import dev.qtune.experiments.config.ExperimentConfig;
 import dev.qtune.experiments.config.ExperimentReader;
 import dev.qtune.experiments.config.SweepReader;
+import dev.qtune.experiments.report.LiveReport;
 import dev.qtune.experiments.report.ReportWriter;
 import dev.qtune.experiments.report.SweepReport;
 import dev.qtune.experiments.run.RunComparison;
+import dev.qtune.experiments.run.SearchListeners;
 import dev.qtune.experiments.run.SearchRunner;
 import dev.qtune.experiments.run.SweepRunner;
 import dev.qtune.experiments.run.TrialWorkspace;
@@ -74,8 +76,15 @@ final class SweepCommand implements Callable<Integer> {
                 Function<TrialWorkspace, TrialExecutor> executorOf = spark != null
                         ? ws -> SparkTrialExecutor.shared(spark, run.name(), ws)
                         : ws -> new LocalTrialExecutor(ws.evaluator(), exp.executor().threads());
-                SearchRunner.Result r = new SearchRunner(exp, SearchCommand.target(spec.commandLine(), exp.target()))
-                        .run(resume, executorOf, new SearchConsole(err, exp.budget().trials(), "[" + run.name() + "] "));
+                LiveReport live = new LiveReport(exp.output());
+                SearchRunner.Result r;
+                try {
+                    r = new SearchRunner(exp, SearchCommand.target(spec.commandLine(), exp.target())).run(resume, executorOf,
+                            SearchListeners.both(new SearchConsole(err, exp.budget().trials(), "[" + run.name() + "] "), live));
+                } catch (RuntimeException | Error e) {
+                    live.stopped();
+                    throw e;
+                }
                 ReportWriter.write(r.dir());
                 return r;
             });

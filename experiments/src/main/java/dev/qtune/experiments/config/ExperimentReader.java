@@ -72,7 +72,7 @@ public final class ExperimentReader {
         long seed = root.get("seed").map(n -> (long) n.integer(0, Integer.MAX_VALUE, ">= 0")).orElse(0L);
         QuantConfigNode measureNode = root.get("measure").orElse(null);
         ExperimentConfig.Executor executor = executor(root.get("executor").orElse(null));
-        MetricSpec metric = metric(root.get("metric").orElse(null), file);
+        MetricSpec metric = MetricReader.read(root.get("metric").orElse(null), file.toAbsolutePath().getParent());
         Path output = root.get("output").map(n -> path(n, false)).orElse(Path.of("runs", name));
         return new ExperimentConfig(name, file, model, dataset, calibration, validation, target, base,
                 space(root.get("space").orElse(null)), StrategyReader.read(root.get("strategy").orElse(null), seed),
@@ -81,65 +81,6 @@ public final class ExperimentReader {
                 root.get("on_failure").map(n -> n.enumValue(FailureRule.class)).orElse(FailureRule.PENALIZE),
                 measure(measureNode), executor, output, seed, baselines(root.get("baselines").orElse(null)),
                 seeds(root.get("seeds").orElse(null)), metric);
-    }
-
-    /** Names a command metric may have: short, plain, so reports and records can show it as it is. */
-    private static final Pattern METRIC_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_.@-]{0,39}");
-
-    /**
-     * {@code metric}: {@code top1} (the default), {@code agreement}, {@code {top_k: K}}, or
-     * {@code {command: [PROGRAM, ARG...], timeout_s: S, name: N}}; the command runs in the
-     * experiment file's folder.
-     */
-    static MetricSpec metric(QuantConfigNode n, Path file) {
-        String allowed = "top1, agreement, {top_k: K} or {command: [program, args...], timeout_s: seconds, name: label}";
-        if (n == null) {
-            return MetricSpec.TOP1;
-        }
-        if (n.node().isTextual()) {
-            return switch (n.node().asText()) {
-                case "top1" -> MetricSpec.TOP1;
-                case "agreement" -> MetricSpec.AGREEMENT;
-                default -> throw n.error("must be " + allowed, "'" + dev.qtune.compiler.InputLimits.excerpt(n.node().asText()) + "'");
-            };
-        }
-        if (!n.node().isObject()) {
-            throw n.error("must be " + allowed);
-        }
-        n.requireMapping(List.of("top_k", "command", "timeout_s", "name"));
-        Optional<QuantConfigNode> k = n.get("top_k");
-        Optional<QuantConfigNode> command = n.get("command");
-        if (k.isPresent() == command.isPresent()) {
-            throw n.error("must have exactly one of top_k or command");
-        }
-        if (k.isPresent()) {
-            if (n.get("timeout_s").isPresent() || n.get("name").isPresent()) {
-                throw n.error("takes timeout_s and name only with command");
-            }
-            return MetricSpec.topK(k.get().integer(1, 1000, "in 1..1000"));
-        }
-        List<String> argv = new ArrayList<>();
-        for (QuantConfigNode a : command.get().elements("must be a list: the program, then its arguments (no shell)")) {
-            if (!a.node().isValueNode() || a.node().isNull()) {
-                throw a.error("must be a string (one argument)");
-            }
-            argv.add(a.node().asText());
-        }
-        if (argv.isEmpty() || argv.get(0).isBlank()) {
-            throw command.get().error("must name a program first", argv.isEmpty() ? "an empty list" : "a blank program");
-        }
-        double timeout = n.get("timeout_s").map(v -> v.number(x -> x > 0 && x <= 86_400, "in (0, 86400] seconds"))
-                .orElse(MetricSpec.DEFAULT_TIMEOUT_S);
-        String name = n.get("name").map(v -> {
-            String t = v.text("a name");
-            if (!METRIC_NAME.matcher(t).matches()) {
-                throw v.error("must be a short name (a letter, then up to 39 letters, digits, '_', '.', '@', '-')",
-                        "'" + dev.qtune.compiler.InputLimits.excerpt(t) + "'");
-            }
-            return t;
-        }).orElse("metric");
-        Path dir = file.toAbsolutePath().getParent();
-        return MetricSpec.command(argv, timeout, Optional.ofNullable(dir), name);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.qtune.experiments.report;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -39,8 +40,12 @@ final class ParetoChart {
     private ParetoChart() {
     }
 
-    /** The chart, or null when the run has no successful trial to draw. */
-    static XYChart of(RunSnapshot run, List<FrontEntry> front, List<FinalMeasurement> finals) {
+    /** The chart and the points that name themselves on hover. */
+    record Plot(XYChart chart, List<HoverPoint> points) {
+    }
+
+    /** The plot, or null when the run has no successful trial to draw. */
+    static Plot of(RunSnapshot run, List<FrontEntry> front, List<FinalMeasurement> finals) {
         List<TrialPoint> search = run.points("search");
         List<TrialPoint> baselines = run.points("baseline");
         List<FrontEntry> drawnFront = front.stream()
@@ -71,7 +76,40 @@ final class ParetoChart {
             chart.addAnnotation(new AnnotationText("min " + RunMetric.of(run).title() + " " + RunMetric.of(run).format(minTop1), x.max - 0.1 * x.span(),
                     minTop1 * 100 + 0.03 * y.span(), false));
         }
-        return chart;
+        return new Plot(chart, hover(run, drawnFront, finals));
+    }
+
+    /**
+     * A hover point per drawn trial (search trials and baselines, front members the log lacks, final
+     * re-measures, in that order: later ones are on top), titled with the trial and its config.
+     */
+    private static List<HoverPoint> hover(RunSnapshot run, List<FrontEntry> front, List<FinalMeasurement> finals) {
+        RunMetric metric = RunMetric.of(run);
+        Set<String> onFront = new HashSet<>(front.stream().map(FrontEntry::id).toList());
+        List<HoverPoint> out = new ArrayList<>();
+        Set<String> drawn = new HashSet<>();
+        List<ObjectNode> records = new ArrayList<>(run.records("search"));
+        records.addAll(run.records("baseline"));
+        for (ObjectNode r : records) {
+            TrialPoint.of(r).ifPresent(p -> {
+                out.add(new HoverPoint(p.latencyMs(), p.top1Percent(), p.id(),
+                        PointTitle.of(r, p, metric, onFront.contains(p.id()))));
+                drawn.add(p.id());
+            });
+        }
+        for (FrontEntry f : front) {
+            if (!drawn.contains(f.id())) {
+                out.add(new HoverPoint(f.latencyMs(), f.top1() * 100, f.id(), f.id() + ", on the Pareto front\n"
+                        + metric.title() + " " + metric.format(f.top1()) + ", median " + Format.ms(f.latencyMs())));
+            }
+        }
+        for (FinalMeasurement f : finals) {
+            if (Double.isFinite(f.top1() + f.median())) {
+                out.add(new HoverPoint(f.median(), f.top1() * 100, f.id(),
+                        PointTitle.ofFinal(f, run.trial(f.id()).orElse(null), metric)));
+            }
+        }
+        return out;
     }
 
     private static void style(XYChart chart) {

@@ -28,6 +28,12 @@ public final class SearchListeners {
             }
 
             @Override
+            public void sensitivityProgress(int done, int total) {
+                first.sensitivityProgress(done, total);
+                second.sensitivityProgress(done, total);
+            }
+
+            @Override
             public void generationFinished(GenerationSummary summary) {
                 first.generationFinished(summary);
                 second.generationFinished(summary);

@@ -48,7 +48,7 @@ class SearchDataAndMetricsTest {
     private static final Path MNIST = TinyExperiment.ROOT.resolve("data").resolve("mnist");
 
     /** Prints top-1 from the .npy files given as arguments (float32 [n, classes], int64 [n]). */
-    private static final String TOP1 = """
+    static final String TOP1 = """
             import java.nio.*;
             import java.nio.file.*;
             public class Top1 {
@@ -272,7 +272,7 @@ class SearchDataAndMetricsTest {
         return out;
     }
 
-    private static String java() {
+    static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 

@@ -7,17 +7,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.qtune.compiler.QtuneException;
+import java.awt.Color;
+import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 
@@ -46,7 +51,7 @@ class ReportWriterTest {
         assertTrue(html.contains("<a href=\"best/t"), "links to the front's quant configs");
         assertTrue(html.contains("latency: timed out after 30 s"), "failure reasons");
         assertEquals(2, count(table(html, "failures"), "<tr><td>"), "two failed trials");
-        assertEquals(3, count(table(html, "final"), "<tr><td>"), "three re-measured front members");
+        assertEquals(5, count(table(html, "final"), "<tr><td>"), "fp32, three re-measured front members, the baseline");
         assertEquals(1, count(table(html, "baselines"), "<tr><td>"), "one baseline");
         assertTrue(count(table(html, "front"), "<tr><td>") >= 2, "a front of several members");
         assertTrue(html.contains("class=\"cell fp32\""), "fp32 layers have their own cell");
@@ -108,6 +113,81 @@ class ReportWriterTest {
         assertTrue(svg.contains("<title>a &lt;chart&gt; &amp; &quot;more&quot;</title>"));
         assertFalse(svg.contains("<script") || svg.contains("alert") || svg.contains("<b>") || svg.contains("&x"));
         assertFalse(svg.contains("<text"), "XChart's SVG has no text elements: glyphs are paths");
+    }
+
+    @Test
+    void everyPlottedPointNamesItsTrialAndConfigOnHover() throws Exception {
+        Path run = RunFixture.write(tmp.resolve("run"));
+        String html = report(run);
+        RunSnapshot snapshot = RunSnapshot.load(run);
+        Map<String, String> titles = hoverTitles(html);
+        List<TrialPoint> drawn = new ArrayList<>(snapshot.points("search"));
+        drawn.addAll(snapshot.points("baseline"));
+        assertEquals(drawn.size() + FinalMeasurement.of(snapshot).size(), count(html, "<circle "),
+                "one hover target per trial, baseline and final re-measure");
+        for (TrialPoint p : drawn) {
+            String title = titles.get(p.id());
+            assertTrue(title != null, "no hover title for " + p.id());
+            assertTrue(title.startsWith(p.id() + (p.kind().equals("baseline") ? ": baseline " : ", generation ")), title);
+            assertTrue(title.contains("top-1 " + Format.top1(p.top1()) + ", median " + Format.ms(p.latencyMs())), title);
+            assertTrue(title.contains("\nconv1: ") && title.contains("\nfc3: "), "one line per layer: " + title);
+            assertTrue(title.contains("&lt;script&gt;alert(1)&lt;/script&gt;: "), "layer names escaped: " + title);
+        }
+        String front = titles.get(FrontEntry.of(snapshot).get(0).id());
+        assertTrue(front.contains(", on the Pareto front"), front);
+        assertTrue(front.contains("[tile_oc=8 unroll=2]"), "the schedule it was built with: " + front);
+        assertTrue(html.contains("fp32"), "a skipped layer says fp32");
+        assertTrue(html.contains("<title>final re-measure of "), "final re-measures name their trial");
+    }
+
+    @Test
+    void hoverTargetsSitOnTheirMarkers() throws Exception {
+        RunSnapshot run = RunSnapshot.load(RunFixture.write(tmp.resolve("run")));
+        List<FrontEntry> front = FrontEntry.of(run);
+        ParetoChart.Plot plot = ParetoChart.of(run, front, FinalMeasurement.of(run));
+        String svg = Svg.inline(plot.chart(), "p", "t", plot.points());
+        BufferedImage image = BitmapEncoder.getBufferedImage(plot.chart());
+        Matcher m = Pattern.compile("<circle cx=\"([0-9.]+)\" cy=\"([0-9.]+)\" r=\"7\" data-id=\"([^\"]+)\"").matcher(svg);
+        Set<String> frontIds = new HashSet<>(front.stream().map(FrontEntry::id).toList());
+        int checked = 0;
+        while (m.find()) {
+            if (frontIds.remove(m.group(3))) {
+                int x = (int) Math.round(Double.parseDouble(m.group(1)));
+                int y = (int) Math.round(Double.parseDouble(m.group(2)));
+                assertTrue(near(image, x, y, ParetoChart.FRONT), "no front marker under the hover target of "
+                        + m.group(3) + " at " + x + "," + y);
+                checked++;
+            }
+        }
+        assertTrue(checked >= 2, "front members checked: " + checked);
+    }
+
+    @Test
+    void liveReportReloadsItselfAndTheFinishedOneDoesNot() throws Exception {
+        Path run = RunFixture.write(tmp.resolve("run"));
+        String live = Files.readString(ReportWriter.writeLive(run));
+        assertTrue(live.contains("<meta http-equiv=\"refresh\" content=\"" + ReportWriter.REFRESH_SECONDS + "\">"));
+        assertTrue(live.contains("Search in progress: generation " + (RunFixture.GENERATIONS - 1) + " done, "
+                + RunFixture.GENERATIONS * RunFixture.PER_GENERATION + " search trials so far"), live);
+        String done = report(run);
+        assertFalse(done.contains("http-equiv=\"refresh\""));
+        assertFalse(done.contains("Search in progress"));
+        assertEquals(done.replaceAll("\\s+", " "), live.replaceAll("<meta http-equiv=\"refresh\"[^>]*>\n", "")
+                .replaceAll("<p class=\"live\">[^\n]*\n", "").replaceAll("\\s+", " "),
+                "the same page but for the reload and the progress line");
+    }
+
+    @Test
+    void finalTableShowsFp32BesideTheFrontAndTheBaselines() throws Exception {
+        String table = table(report(RunFixture.write(tmp.resolve("run"))), "final");
+        List<String> rows = List.of(table.split("<tr><td>"));
+        assertTrue(rows.get(1).startsWith("fp32</td><td>fp32 model (reference)</td><td class=\"num\">99.12 %</td>"
+                + "<td class=\"num\">99.04 %</td>"), rows.get(1));
+        assertEquals(3, count(table, "<td>Pareto front</td>"));
+        assertEquals(1, count(table, "<td>baseline: " + Html.escape(RunFixture.BASELINE_LABEL) + "</td>"));
+        String baseline = rows.get(rows.size() - 1);
+        double top1 = Double.parseDouble(baseline.replaceAll("(?s).*?(\\d+\\.\\d+) %</td><td class=\"num\">[+-].*", "$1"));
+        assertTrue(baseline.contains(Format.top1Delta(top1 / 100 - 0.9904)), "vs fp32: " + baseline);
     }
 
     @Test
@@ -190,6 +270,35 @@ class ReportWriterTest {
         Files.writeString(run.resolve("pareto.json"), "{\"front\": [");
         e = assertThrows(QtuneException.class, () -> ReportWriter.write(run));
         assertTrue(e.getMessage().startsWith(run.resolve("pareto.json") + ": not valid JSON"), e.getMessage());
+    }
+
+    /** The hover title of each point of the Pareto plot, by trial id (the last one drawn for an id). */
+    private static Map<String, String> hoverTitles(String html) {
+        Map<String, String> out = new HashMap<>();
+        Matcher m = Pattern.compile("<circle [^>]*data-id=\"([^\"]+)\"><title>([^<]*)</title></circle>").matcher(html);
+        while (m.find()) {
+            out.putIfAbsent(m.group(1), m.group(2));
+        }
+        return out;
+    }
+
+    /** Whether a pixel within 2 px of (x, y) has this colour (within a small tolerance). */
+    private static boolean near(BufferedImage image, int x, int y, Color c) {
+        for (int dy = -2; dy <= 2; dy++) {
+            for (int dx = -2; dx <= 2; dx++) {
+                int px = x + dx;
+                int py = y + dy;
+                if (px < 0 || py < 0 || px >= image.getWidth() || py >= image.getHeight()) {
+                    continue;
+                }
+                Color p = new Color(image.getRGB(px, py));
+                if (Math.abs(p.getRed() - c.getRed()) + Math.abs(p.getGreen() - c.getGreen())
+                        + Math.abs(p.getBlue() - c.getBlue()) < 40) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** The markup of the table with this class. */

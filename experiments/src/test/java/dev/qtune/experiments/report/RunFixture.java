@@ -16,7 +16,7 @@ import java.util.Random;
 /**
  * A fabricated but realistic run directory in the formats of docs/formats.md: one baseline, 30
  * search trials over 5 generations (2 failed), pareto.json with a constraint and a final
- * re-measurement, progress.csv, best/*.yaml, and a layer whose name is an HTML injection.
+ * re-measurement (three front members and the baseline, and fp32 on the same images), progress.csv, best/*.yaml, and a layer whose name is an HTML injection.
  */
 final class RunFixture {
     static final ObjectMapper MAPPER = new ObjectMapper();
@@ -59,6 +59,7 @@ final class RunFixture {
         for (ObjectNode f : front.subList(0, Math.min(3, front.size()))) {
             records.add(finalOf(t++, f));
         }
+        records.add(finalOf(t, records.get(0))); // the baseline's re-measure
         StringBuilder jsonl = new StringBuilder();
         for (ObjectNode r : records) {
             jsonl.append(MAPPER.writeValueAsString(r)).append('\n');
@@ -173,6 +174,7 @@ final class RunFixture {
         p.putObject("reference").put("top1", 0.5).put("latency_ms", 1.0);
         p.putObject("constraint").put("min_top1", MIN_TOP1);
         p.put("fp32_top1", 0.9912);
+        p.put("fp32_final_top1", 0.9904).put("final_split", "holdout");
         p.put("some_future_key", "ignored");
         ArrayNode f = p.putArray("front");
         for (ObjectNode r : front) {

@@ -106,7 +106,10 @@ class ConfigSchemaTest {
     private static final List<Place> QCONFIG_PLACES = List.of(
             new Place("", UNKNOWN + ": 1\n"),
             new Place("/properties/defaults", "defaults: {" + UNKNOWN + ": 1}\n"),
-            new Place("/properties/layers/items", "layers: [{match: x, weight_bits: 4, " + UNKNOWN + ": 1}]\n"));
+            new Place("/properties/layers/items", "layers: [{match: x, weight_bits: 4, " + UNKNOWN + ": 1}]\n"),
+            new Place("/properties/schedule", "schedule: {" + UNKNOWN + ": 1}\n"),
+            new Place("/properties/schedule/properties/layers/additionalProperties",
+                    "schedule: {layers: {/conv/Conv: {" + UNKNOWN + ": 1}}}\n"));
 
     @Test
     void schemaAndReaderAllowTheSameKeysAtEveryMapping() {

@@ -8,6 +8,7 @@ import dev.qtune.evaluator.data.Dataset;
 import dev.qtune.targets.Target;
 import dev.qtune.targets.codegen.CModule;
 import dev.qtune.targets.codegen.CModuleEmitter;
+import dev.qtune.targets.codegen.TuningLog;
 import dev.qtune.targets.runner.BenchResult;
 import dev.qtune.targets.runner.InferResult;
 import dev.qtune.targets.runner.NativeModel;
@@ -35,7 +36,8 @@ public final class NativeEvaluation {
 
     public static NativeRun run(Graph graph, Target target, ScheduleConfig schedule, Dataset eval, int limit,
                                 int threads, Optional<BenchOptions> bench, Path cacheDir) {
-        CModule module = CModuleEmitter.emit(graph, target, schedule);
+        // layers the schedule leaves open take this host's tuned schedules (qtune tune), where there are any
+        CModule module = CModuleEmitter.emit(graph, target, schedule, TuningLog.load(cacheDir, target));
         NativeModel model = NativeModel.build(module, target, cacheDir, List.of());
         LOG.info("{}: module for {} {} in {} s", graph.name(), target.name(),
                 model.compiled().cacheHit() ? "from the cache" : "compiled", model.compiled().compileSeconds());

@@ -27,6 +27,7 @@ import dev.qtune.targets.RunMode;
 import dev.qtune.targets.Target;
 import dev.qtune.targets.Targets;
 import dev.qtune.targets.codegen.CModuleEmitter;
+import dev.qtune.targets.codegen.TuningLog;
 import dev.qtune.targets.runner.BenchResult;
 import dev.qtune.targets.runner.NativeModel;
 import java.io.PrintWriter;
@@ -136,8 +137,8 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private static NativeModel build(Graph g, Target target) {
-        return NativeModel.build(CModuleEmitter.emit(g, target, ScheduleConfig.EMPTY), target, CalibrationCache.defaultDir(),
-                List.of());
+        return NativeModel.build(CModuleEmitter.emit(g, target, ScheduleConfig.EMPTY,
+                TuningLog.load(CalibrationCache.defaultDir(), target)), target, CalibrationCache.defaultDir(), List.of());
     }
 
     /**

@@ -17,6 +17,7 @@ import dev.qtune.targets.Target;
 import dev.qtune.targets.Targets;
 import dev.qtune.targets.codegen.CModule;
 import dev.qtune.targets.codegen.CModuleEmitter;
+import dev.qtune.targets.codegen.TuningLog;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -96,7 +97,8 @@ final class BuildCommand implements Callable<Integer> {
                 Datasets.load(source.data(), "calibration"), workers, CalibrationCache.defaultDir());
         report(run.calibration(), cmd.getErr());
         Graph realized = run.model().realized();
-        CModule module = ConfigSchedule.generate(file, config, () -> CModuleEmitter.emit(realized, t, file.schedule()),
+        CModule module = ConfigSchedule.generate(file, config, () -> CModuleEmitter.emit(realized, t, file.schedule(),
+                TuningLog.load(CalibrationCache.defaultDir(), t)),
                 m -> m);
         LibraryResult r = LibraryBuild.build(module, t, spec(source, realized), out, sampleFiles(source, module));
         PrintWriter o = cmd.getOut();

@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
         subcommands = {InspectCommand.class, EvalCommand.class, TableCommand.class, ExportCommand.class,
             BuildCommand.class, ZooCommand.class, TargetsCommand.class, BenchCommand.class, SearchCommand.class,
             ReportCommand.class, CompareCommand.class,
-            SweepCommand.class, SensitivityCommand.class, CommandLine.HelpCommand.class})
+            SweepCommand.class, SensitivityCommand.class, TuneCommand.class, CommandLine.HelpCommand.class})
 public final class QtuneMain implements Runnable {
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
             description = "Print stack traces of errors.")

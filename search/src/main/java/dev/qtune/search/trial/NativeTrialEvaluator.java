@@ -21,6 +21,7 @@ import dev.qtune.search.space.BaselineDecoder;
 import dev.qtune.targets.Toolchain;
 import dev.qtune.targets.codegen.CModule;
 import dev.qtune.targets.codegen.CModuleEmitter;
+import dev.qtune.targets.codegen.TuningLog;
 import dev.qtune.targets.runner.BenchResult;
 import dev.qtune.targets.runner.InferResult;
 import dev.qtune.targets.runner.NativeModel;
@@ -174,8 +175,8 @@ public final class NativeTrialEvaluator implements TrialEvaluator {
     private Optional<NativeModel> build(String id, java.util.function.Supplier<Graph> realized, ScheduleConfig schedule) {
         try {
             Graph g = quiet(realized);
-            return Optional.of(quiet(() -> NativeModel.build(CModuleEmitter.emit(g, setup.target(), schedule),
-                    setup.target(), setup.cacheDir(), List.of())));
+            return Optional.of(quiet(() -> NativeModel.build(CModuleEmitter.emit(g, setup.target(), schedule,
+                    TuningLog.load(setup.cacheDir(), setup.target())), setup.target(), setup.cacheDir(), List.of())));
         } catch (RuntimeException e) {
             LOG.warn("cannot build {} for side-by-side timing: {}", id, e.toString());
             return Optional.empty();
@@ -187,8 +188,8 @@ public final class NativeTrialEvaluator implements TrialEvaluator {
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
-    /** A config calibrated with this evaluator's statistics and realized. */
-    private Graph realized(QuantConfig q) {
+    /** A config calibrated with this evaluator's statistics and realized (e.g. the base config, to tune its layers). */
+    public Graph realized(QuantConfig q) {
         Graph calibrated = PassPipeline.apply(new QuantizeCalibratePass(stats, q),
                 PassPipeline.apply(new QuantizeAnnotatePass(q), setup.fp32()));
         return PassPipeline.apply(new QuantizeRealizePass(), calibrated);
@@ -198,7 +199,9 @@ public final class NativeTrialEvaluator implements TrialEvaluator {
     private TrialResult measure(Attempt a, Graph realized, double calibrate, double quantize) {
         TrialSpec spec = a.spec;
         a.stage = "compile";
-        CModule module = quiet(() -> CModuleEmitter.emit(realized, setup.target(), spec.decoded().schedule()));
+        // layers the trial's schedule leaves open take the tuning log's best schedule (qtune tune)
+        CModule module = quiet(() -> CModuleEmitter.emit(realized, setup.target(), spec.decoded().schedule(),
+                TuningLog.load(setup.cacheDir(), setup.target())));
         a.used = module.schedule();
         NativeModel model = quiet(() -> NativeModel.build(module, setup.target(), setup.cacheDir(), List.of()));
         double compile = a.watch.lap();

@@ -9,14 +9,21 @@ import java.util.TreeMap;
  * A generated C module and what a runner needs to know of it: its source files (the generated
  * model.c, one {@code layer_*.c} per kernel layer, embedded weight files, our kernel headers and
  * runner), the layer names in the order the runner's per-layer
- * times list them, the input and output sizes per sample, and the schedule it was generated with
- * (every knob value, defaults included).
+ * times list them, the input and output sizes per sample, the schedule it was generated with
+ * (every knob value, defaults included), and the tuning task of each layer that has knobs.
  */
 public record CModule(Map<String, String> sources, List<String> layers, int inputSize, int outputSize,
-                      ScheduleConfig schedule) {
+                      ScheduleConfig schedule, Map<String, LayerTask> tasks) {
     public CModule {
         sources = Map.copyOf(sources);
         layers = List.copyOf(layers);
+        tasks = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(tasks));
+    }
+
+    /** A module without tuning tasks (e.g. sources edited by hand). */
+    public CModule(Map<String, String> sources, List<String> layers, int inputSize, int outputSize,
+                   ScheduleConfig schedule) {
+        this(sources, layers, inputSize, outputSize, schedule, Map.of());
     }
 
     /**

@@ -90,7 +90,7 @@ public final class CModuleEmitter {
      * a target whose vectors hold {@code vectorBytes} bytes.
      */
     public static CModule emit(Graph g, int vectorBytes, ScheduleConfig schedule) {
-        return emit(g, vectorBytes, false, false, false, false, schedule);
+        return emit(g, vectorBytes, false, false, false, false, schedule, TuningLog.NONE);
     }
 
     /**
@@ -98,9 +98,17 @@ public final class CModuleEmitter {
      * them (vpdpbusd where it has AVX-512 VNNI, sdot on AArch64 with the dot product).
      */
     public static CModule emit(Graph g, Target target, ScheduleConfig schedule) {
+        return emit(g, target, schedule, TuningLog.NONE);
+    }
+
+    /**
+     * Generates the module for a target as above; a layer the schedule sets no knob for takes its
+     * task's best schedule from the tuning log, where the log has it.
+     */
+    public static CModule emit(Graph g, Target target, ScheduleConfig schedule, TuningLog tuning) {
         boolean dot8 = target.arch().equals(HostCpu.X86_64) && !target.name().equals(Targets.GENERIC_C);
         boolean neon = target.arch().equals(HostCpu.AARCH64) && target.requiredCpuFlags().contains("asimddp");
-        return emit(g, target.vectorBytes(), dot8, dot8 && hasVnni(target), neon, fastFp32(target), schedule);
+        return emit(g, target.vectorBytes(), dot8, dot8 && hasVnni(target), neon, fastFp32(target), schedule, tuning);
     }
 
     /** Whether the target's code may use vpdpbusd (the flags the VNNI kernel library needs). */
@@ -124,7 +132,7 @@ public final class CModuleEmitter {
     }
 
     private static CModule emit(Graph g, int vectorBytes, boolean dot8, boolean vnni, boolean neon, boolean fastFp32,
-                                ScheduleConfig schedule) {
+                                ScheduleConfig schedule, TuningLog tuning) {
         if (g.inputs().size() != 1 || g.outputs().size() != 1) {
             throw new LoweringException("graph '" + g.name() + "' must have one input and one output for native code, but has "
                     + g.inputs().size() + " and " + g.outputs().size());
@@ -136,7 +144,7 @@ public final class CModuleEmitter {
             }
         }
         MemoryPlan plan = MemoryPlan.plan(g);
-        EmitContext ctx = new EmitContext(g, plan, int32Lanes(vectorBytes), dot8, vnni, neon, fastFp32, schedule);
+        EmitContext ctx = new EmitContext(g, plan, int32Lanes(vectorBytes), dot8, vnni, neon, fastFp32, schedule, tuning);
         List<Layer> layers = new ArrayList<>();
         for (Node n : g.nodes()) {
             if (MemoryPlan.isView(n, plan.storage()) || ctx.isFused(n)) {
@@ -160,7 +168,7 @@ public final class CModuleEmitter {
         sources.putAll(ctx.binaries());
         int in = g.inputs().get(0).type().shape().bind(1).numel();
         int out = g.outputs().get(0).type().shape().bind(1).numel();
-        return new CModule(sources, layers.stream().map(Layer::name).toList(), in, out, ctx.schedule());
+        return new CModule(sources, layers.stream().map(Layer::name).toList(), in, out, ctx.schedule(), ctx.tasks());
     }
 
     /**

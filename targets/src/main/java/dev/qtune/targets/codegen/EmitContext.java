@@ -45,6 +45,8 @@ final class EmitContext {
     private static final int BINARY_THRESHOLD = 65536;
 
     private ScheduleConfig schedule;
+    private final TuningLog tuning;
+    private final Map<String, LayerTask> tasks = new LinkedHashMap<>();
     private final Set<String> fused = new HashSet<>();
     private final Map<String, String> binaries = new LinkedHashMap<>();
     private StringBuilder constants = new StringBuilder();
@@ -58,7 +60,8 @@ final class EmitContext {
     private long wideInput = 1;
 
     EmitContext(Graph graph, MemoryPlan plan, int lanes, boolean dot8, boolean vnni, boolean neon, boolean fastFp32,
-                ScheduleConfig schedule) {
+                ScheduleConfig schedule, TuningLog tuning) {
+        this.tuning = tuning;
         this.graph = graph;
         this.plan = plan;
         this.lanes = lanes;
@@ -301,6 +304,21 @@ final class EmitContext {
 
     ScheduleConfig schedule() {
         return schedule;
+    }
+
+    /** The tuning log whose schedules layers without one in the config take. */
+    TuningLog tuning() {
+        return tuning;
+    }
+
+    /** Records a layer's tuning task. */
+    void task(String layer, LayerTask task) {
+        tasks.put(layer, task);
+    }
+
+    /** The tuning tasks of the layers emitted so far, by layer name. */
+    Map<String, LayerTask> tasks() {
+        return tasks;
     }
 
     /** Records a knob value actually used (so the module's schedule lists defaults too). */

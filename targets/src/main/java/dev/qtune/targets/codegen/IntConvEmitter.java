@@ -14,7 +14,10 @@ import dev.qtune.compiler.lower.TensorStorage;
 import dev.qtune.compiler.quant.FixedPointMultiplier;
 import dev.qtune.compiler.quant.IntRange;
 import dev.qtune.compiler.quant.Rounding;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -73,10 +76,18 @@ final class IntConvEmitter {
         boolean eightBitExact = ctx.vnni || ctx.neon ? DotEight.exactVnni(l.weights, inputRange)
                 : DotEight.exact(l.weights, l.outC, l.inCg, l.kh, l.kw, cp, inputRange);
         Knob dotKnob = ConvSchedules.dot(!wide && (ctx.dot8 || ctx.neon) && eightBitExact);
-        int dot = ctx.schedule().value(l.name, dotKnob);
+        // vpmaddubsw (dot 8 without VNNI) pairs other weights in the compact layout: it must stay exact there too
+        boolean compactPairsExact = ctx.vnni || ctx.neon
+                || DotEight.exact(l.weights, l.outC, l.inCg, l.kh, l.kw, l.inCg, inputRange);
+        LayerTask task = task(l, x, y, wide, eightBitExact, compactPairsExact, dotKnob, ctx);
+        ctx.task(l.name, task);
+        // a layer the config gives no schedule takes its task's tuned one, where the log has it
+        Optional<Map<String, Integer>> tuned = ctx.schedule().layers().containsKey(l.name) ? Optional.empty()
+                : ctx.tuning().best(task.key()).filter(task.candidates()::contains);
+        int dot = tuned.map(t -> t.get(ConvSchedules.DOT)).orElseGet(() -> ctx.schedule().value(l.name, dotKnob));
         List<Knob> knobs = ConvSchedules.space(y.paddedChannels(), y.width(), ctx.lanes, dot);
-        int ob = ctx.schedule().value(l.name, knobs.get(0));
-        int owt = ctx.schedule().value(l.name, knobs.get(1));
+        int ob = tuned.map(t -> t.get(knobs.get(0).name())).orElseGet(() -> ctx.schedule().value(l.name, knobs.get(0)));
+        int owt = tuned.map(t -> t.get(knobs.get(1).name())).orElseGet(() -> ctx.schedule().value(l.name, knobs.get(1)));
         ctx.used(l.name, knobs.get(0).name(), ob);
         ctx.used(l.name, knobs.get(1).name(), owt);
         ctx.used(l.name, dotKnob.name(), dot);
@@ -87,9 +98,7 @@ final class IntConvEmitter {
         }
         int group = dot == 8 ? 4 : 2;
         boolean fast = !wide && fastKernel(ctx, ob, dot);
-        // vpmaddubsw (dot 8 without VNNI) pairs other weights in the compact layout: it must stay exact there too
-        boolean pairsExact = dot == 16 || ctx.vnni || ctx.neon
-                || DotEight.exact(l.weights, l.outC, l.inCg, l.kh, l.kw, l.inCg, inputRange);
+        boolean pairsExact = dot == 16 || compactPairsExact;
         int cc = compactChannels(l, cp, fast && pairsExact, group);
         int rowLength = roundUp(l.kw * cc, group);
         int[] packed = new int[nb * l.kh * rowLength * ob];
@@ -122,6 +131,30 @@ final class IntConvEmitter {
         String work = ctx.work(String.format("    %s_part(&%s, w0, w1);%n", kernel, args));
         return String.format("    %s_prepare(&%s);%n    qt_parallel(%s, in, out, %d);%n", kernel, args, work,
                 nb * y.height());
+    }
+
+    /**
+     * The layer's tuning task: everything its kernel's speed depends on (kernel, operand kinds,
+     * shapes, window, zero points, whether the 8-bit dot and the compact pairs are exact), and
+     * every schedule it may take: each dot's blocks x tiles.
+     */
+    private static LayerTask task(Layer l, TensorStorage x, TensorStorage y, boolean wide, boolean dot8Exact,
+                                  boolean pairsExact, Knob dotKnob, EmitContext ctx) {
+        String key = String.format(Locale.ROOT, "conv%s x=%s:%dx%dx%d/%d y=%s:%dx%dx%d k=%dx%d s=%dx%d p=%dx%d d=%dx%d"
+                        + " dot8=%b pairs=%b zx=%b",
+                wide ? "_wide" : "", x.dtype(), x.height(), x.width(), x.paddedChannels(), l.inCg, y.dtype(), y.height(),
+                y.width(), y.paddedChannels(), l.kh, l.kw, l.window.strideH(), l.window.strideW(), l.window.padTop(),
+                l.window.padLeft(), l.window.dilationH(), l.window.dilationW(), dot8Exact, pairsExact, l.zx != 0);
+        List<Map<String, Integer>> candidates = new ArrayList<>();
+        for (int dot : dotKnob.candidates()) {
+            List<Knob> knobs = ConvSchedules.space(y.paddedChannels(), y.width(), ctx.lanes, dot);
+            for (int ob : knobs.get(0).candidates()) {
+                for (int owt : knobs.get(1).candidates()) {
+                    candidates.add(Map.of(ConvSchedules.DOT, dot, knobs.get(0).name(), ob, knobs.get(1).name(), owt));
+                }
+            }
+        }
+        return new LayerTask(key, candidates);
     }
 
     /**

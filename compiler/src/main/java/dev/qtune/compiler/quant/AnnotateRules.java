@@ -71,6 +71,11 @@ public final class AnnotateRules {
         return dense ? AnnotateRule.COMPUTE : AnnotateRule.FP32;
     }
 
+    /** The ops that have a rule. */
+    static java.util.Set<Class<? extends Node>> ops() {
+        return RULES.keySet();
+    }
+
     /** The names of the layers a config can address: the nodes with the COMPUTE rule. */
     public static java.util.List<String> quantizableLayers(Graph g) {
         return g.nodes().stream().filter(n -> of(g, n) == AnnotateRule.COMPUTE).map(Node::name).toList();

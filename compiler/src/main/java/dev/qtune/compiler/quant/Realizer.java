@@ -1,21 +1,10 @@
 package dev.qtune.compiler.quant;
 
 import dev.qtune.compiler.QtuneException;
-import dev.qtune.compiler.ir.AvgPool2dNode;
-import dev.qtune.compiler.ir.BinaryNode;
-import dev.qtune.compiler.ir.DType;
 import dev.qtune.compiler.ir.DequantizeNode;
-import dev.qtune.compiler.ir.GlobalAvgPoolNode;
 import dev.qtune.compiler.ir.Graph;
 import dev.qtune.compiler.ir.IdentityNode;
 import dev.qtune.compiler.ir.Node;
-import dev.qtune.compiler.ir.QAddNode;
-import dev.qtune.compiler.ir.QConcatNode;
-import dev.qtune.compiler.ir.QuantRole;
-import dev.qtune.compiler.ir.QuantSpec;
-import dev.qtune.compiler.ir.QuantizeNode;
-import dev.qtune.compiler.ir.ReluNode;
-import dev.qtune.compiler.ir.Requantize;
 import dev.qtune.compiler.ir.SimQuantizeNode;
 import dev.qtune.compiler.ir.Tensor;
 import dev.qtune.compiler.ir.ValueInfo;
@@ -29,7 +18,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** One run of {@link QuantizeRealizePass} over an annotated, calibrated graph. */
+/**
+ * One run of {@link QuantizeRealizePass} over an annotated, calibrated graph: the driver that
+ * applies each node's {@link RealizeRules rule} in order and knows no op by name. It holds the
+ * realized nodes so far and, per annotated value, its integer form (name, scale, zero point) or
+ * its fp32 form; the rules read and extend them through the package-private methods below.
+ */
 final class Realizer {
     private final Graph g;
     private final Map<String, IntValue> ints = new HashMap<>();
@@ -49,16 +43,8 @@ final class Realizer {
         g.inputs().forEach(v -> floats.put(v.name(), v.name()));
         g.initializers().keySet().forEach(v -> floats.put(v, v));
         for (Node n : g.nodes()) {
-            if (consumed.contains(n.name())) {
-                continue;
-            }
-            switch (QuantizeRealizePass.rule(g, n)) {
-                case QUANTIZE_POINT -> quantizePoint((SimQuantizeNode) n);
-                case WEIGHT -> { }
-                case COMPUTE -> emitLayer(n);
-                case MERGE -> merge(n);
-                case INTEGER_IF_INPUT_IS -> passThrough(n);
-                case FP32 -> fp32(n);
+            if (!consumed.contains(n.name())) {
+                RealizeRules.of(n).realize(n, this);
             }
         }
         for (ValueInfo o : g.outputs()) {
@@ -76,11 +62,36 @@ final class Realizer {
         return new EliminateDeadCodePass().run(realized);
     }
 
-    private String intName(String annotatedName) {
+    /** The annotated graph. */
+    Graph graph() {
+        return g;
+    }
+
+    /** Appends a node to the realized graph. */
+    void emit(Node n) {
+        out.add(n);
+    }
+
+    /** An initializer of the realized graph (the annotated graph's, or one a rule added). */
+    Tensor initializer(String name) {
+        return inits.get(name);
+    }
+
+    void addInitializer(String name, Tensor t) {
+        inits.put(name, t);
+    }
+
+    /** The name in the realized graph of the integer form of an annotated value (graph outputs keep theirs for the fp32 form). */
+    String intName(String annotatedName) {
         return graphOutputs.contains(annotatedName) ? annotatedName + "/int" : annotatedName;
     }
 
-    private IntValue intOf(String v, String what) {
+    boolean hasInt(String v) {
+        return ints.containsKey(v);
+    }
+
+    /** The integer form of an annotated value; fails naming {@code what} when it has none. */
+    IntValue intOf(String v, String what) {
         IntValue iv = ints.get(v);
         if (iv == null) {
             throw new QtuneException("realize: " + what + " '" + v + "' has no integer form");
@@ -88,86 +99,16 @@ final class Realizer {
         return iv;
     }
 
-    private void quantizePoint(SimQuantizeNode q) {
-        QuantSpecView spec = new QuantSpecView(q);
-        if (q.spec().role() == QuantRole.INHERIT) {
-            IntValue in = intOf(q.input(), "input of " + q.name());
-            ints.put(q.output(), in);
-            return;
-        }
-        String in = floatOf(q.input());
-        String name = intName(q.output());
-        out.add(new QuantizeNode(q.name(), List.of(in), name, spec.scale(), q.spec().storage(), q.spec().range(),
-                q.spec().zeroPoint()));
-        ints.put(q.output(), IntValue.of(name, spec.scale(), q.spec()));
-    }
-
-    private void emitLayer(Node n) {
-        OutputPoint output = outputPoint(n);
-        SimQuantizeNode point = output.point();
-        IntValue x = intOf(n.inputs().get(0), "input of " + n.name());
-        SimQuantizeNode wq = (SimQuantizeNode) g.producer(n.inputs().get(1)).orElseThrow();
-        String outName = intName(point.output());
-        Optional<SimQuantizeNode> bq = n.inputs().size() > 2 && !n.inputs().get(2).isEmpty()
-                ? Optional.of(biasPoint(n, n.inputs().get(2), x, wq)) : Optional.empty();
-        Node layer = LayerRealizer.realize(n, x, wq, g.initializers().get(wq.input()), bq, output, outName, inits);
-        out.add(layer);
-        ints.put(point.output(), IntValue.of(outName, new QuantSpecView(point).scale(), point.spec()));
+    /** Records the integer form of an annotated value. */
+    void defineInt(String v, IntValue iv) {
+        ints.put(v, iv);
     }
 
     /**
-     * The quantization point of a layer's bias: its SimQuantize, or, for a pre-quantized file
-     * whose bias is a plain fp32 constant, an int32 point at the accumulator's scale
-     * float32(s_x * s_w[o]), as qtune's own annotate would give it.
+     * The quantization point of a layer's output: a SimQuantize reading it, or reading the Relu or
+     * Clip it fuses. Both are consumed: the layer's rule realizes them.
      */
-    private SimQuantizeNode biasPoint(Node n, String bias, IntValue x, SimQuantizeNode wq) {
-        Optional<Node> producer = g.producer(bias);
-        if (producer.isPresent() && producer.get() instanceof SimQuantizeNode q) {
-            return q;
-        }
-        if (producer.isPresent() || !g.initializers().containsKey(bias)) {
-            throw new QtuneException("realize: the bias '" + bias + "' of " + n.opType() + " node '" + n.name()
-                    + "' must be a constant or quantized, but is computed by " + producer.map(Node::name).orElse("nothing"));
-        }
-        List<Float> scales = new ArrayList<>();
-        for (float sw : wq.spec().scaleArray()) {
-            scales.add(x.scale() * sw);
-        }
-        QuantSpec spec = new QuantSpec(QuantRole.BIAS, DType.I32, IntRange.BIAS, scales.size() > 1 ? 0 : -1,
-                wq.spec().config(), scales);
-        return new SimQuantizeNode(n.name() + "/bias/simq", List.of(bias), bias + "/q@" + n.name(), bias, spec);
-    }
-
-    private void merge(Node n) {
-        if (!n.inputs().stream().allMatch(ints::containsKey)) {
-            fp32(n);
-            return;
-        }
-        OutputPoint output = outputPoint(n);
-        SimQuantizeNode point = output.point();
-        float sy = new QuantSpecView(point).scale();
-        List<FixedPointMultiplier> ms = new ArrayList<>();
-        List<String> ins = new ArrayList<>();
-        List<Integer> zeroPoints = new ArrayList<>();
-        for (String v : n.inputs()) {
-            IntValue iv = ints.get(v);
-            ms.add(FixedPointMultiplier.of((double) iv.scale() / sy));
-            ins.add(iv.name());
-            zeroPoints.add(iv.zeroPoint());
-        }
-        Requantize rq = LayerRealizer.requantize(ms, output);
-        String outName = intName(point.output());
-        out.add(n instanceof BinaryNode ? new QAddNode(n.name(), ins, outName, rq, zeroPoints)
-                : new QConcatNode(n.name(), ins, outName, ((dev.qtune.compiler.ir.ConcatNode) n).axis(), rq, zeroPoints));
-        ints.put(point.output(), IntValue.of(outName, sy, point.spec()));
-    }
-
-    /** A layer's output quantization point and the Relu or Clip the layer fuses before it, if any. */
-    record OutputPoint(SimQuantizeNode point, Optional<FusedActivation> activation) {
-    }
-
-    /** The quantization point of a layer's output: a SimQuantize reading it, or reading the Relu or Clip it fuses. */
-    private OutputPoint outputPoint(Node n) {
+    OutputPoint outputPoint(Node n) {
         List<Node> readers = g.consumers(n.output());
         Optional<FusedActivation> activation = FusedActivation.reading(g, n.output());
         if (activation.isPresent()) {
@@ -184,35 +125,8 @@ final class Realizer {
         return new OutputPoint((SimQuantizeNode) point.get(), activation);
     }
 
-    private void passThrough(Node n) {
-        String in = n.inputs().get(0);
-        if (!ints.containsKey(in)) {
-            fp32(n);
-            return;
-        }
-        IntValue iv = ints.get(in);
-        if (n instanceof ReluNode && iv.zeroPoint() != 0) {
-            // max(q, 0) is a Relu only where real 0 is integer 0: run it in fp32 (exact) instead.
-            fp32(n);
-            return;
-        }
-        List<String> ins = new ArrayList<>(n.inputs());
-        ins.set(0, iv.name());
-        String outName = intName(n.output());
-        Node e = n.withInputs(ins);
-        if (e instanceof AvgPool2dNode p) {
-            e = p.withZeroPoint(iv.zeroPoint());
-        } else if (e instanceof GlobalAvgPoolNode p) {
-            e = p.withZeroPoint(iv.zeroPoint());
-        }
-        if (!outName.equals(n.output())) {
-            e = dev.qtune.compiler.ir.NodeOutputs.withOutput(e, outName);
-        }
-        out.add(e);
-        ints.put(n.output(), iv.renamed(outName));
-    }
-
-    private void fp32(Node n) {
+    /** Emits {@code n} as it is, in fp32, reading the fp32 form of its inputs. */
+    void fp32(Node n) {
         List<String> ins = new ArrayList<>();
         for (String v : n.inputs()) {
             ins.add(v.isEmpty() ? v : floatOf(v));
@@ -222,7 +136,7 @@ final class Realizer {
     }
 
     /** The fp32 form of a value, dequantizing its integer form the first time it is needed. */
-    private String floatOf(String v) {
+    String floatOf(String v) {
         String f = floats.get(v);
         if (f != null) {
             return f;

@@ -8,7 +8,7 @@ import dev.qtune.compiler.quant.QuantConfigYaml;
 import dev.qtune.evaluator.metric.MetricSpec;
 import dev.qtune.search.loop.FailureRule;
 import dev.qtune.search.loop.Objective;
-import dev.qtune.search.space.SearchSpace;
+import dev.qtune.search.space.GeneKind;
 import dev.qtune.search.space.SpaceSpec;
 
 import java.io.IOException;
@@ -29,10 +29,10 @@ import java.util.regex.Pattern;
 public final class ExperimentReader {
     static final List<String> TOP_KEYS = List.of("name", "model", "dataset", "target", "base_qconfig", "space",
             "strategy", "budget", "objectives", "constraints", "on_failure", "measure", "executor", "output", "seed", "baselines", "seeds", "sweep", "metric");
-    private static final List<String> SPACE_KEYS = concat(SearchSpace.KINDS, List.of("schedule", "fixed"));
+    private static final List<String> SPACE_KEYS = concat(GeneKind.labels(), List.of("schedule", "fixed"));
     /** The schedule knobs a {@code space.fixed} entry may hold. */
     private static final List<String> KNOBS = List.of(ConvSchedules.OC_BLOCK, ConvSchedules.OW_TILE, ConvSchedules.DOT);
-    private static final List<String> FIXED_KEYS = concat(List.of("match"), concat(SearchSpace.KINDS, KNOBS));
+    private static final List<String> FIXED_KEYS = concat(List.of("match"), concat(GeneKind.labels(), KNOBS));
 
     private ExperimentReader() {
     }
@@ -161,9 +161,9 @@ public final class ExperimentReader {
             return new SpaceSpec(Map.of(), false, List.of());
         }
         n.requireMapping(SPACE_KEYS);
-        Map<String, List<String>> values = new LinkedHashMap<>();
-        for (String kind : SearchSpace.KINDS) {
-            n.get(kind).ifPresent(list -> values.put(kind, labels(list, SearchSpace.LEGAL_VALUES.get(kind))));
+        Map<GeneKind, List<String>> values = new LinkedHashMap<>();
+        for (GeneKind kind : GeneKind.values()) {
+            n.get(kind.label()).ifPresent(list -> values.put(kind, labels(list, kind.legalValues())));
         }
         boolean schedule = n.get("schedule").map(QuantConfigNode::bool).orElse(false);
         List<SpaceSpec.Fixed> fixed = new ArrayList<>();
@@ -171,8 +171,8 @@ public final class ExperimentReader {
             f.requireMapping(FIXED_KEYS);
             String match = f.require("match", "a layer pattern").text("a layer pattern");
             Map<String, String> held = new LinkedHashMap<>();
-            for (String k : SearchSpace.KINDS) {
-                f.get(k).ifPresent(v -> held.put(k, label(v, SearchSpace.LEGAL_VALUES.get(k))));
+            for (GeneKind k : GeneKind.values()) {
+                f.get(k.label()).ifPresent(v -> held.put(k.label(), label(v, k.legalValues())));
             }
             for (String k : KNOBS) {
                 f.get(k).ifPresent(v -> held.put(k, String.valueOf(v.integer(1, 1024, "in 1..1024"))));

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.qtune.compiler.quant.QuantConfigException;
 import dev.qtune.compiler.quant.QuantConfigNode;
 import dev.qtune.compiler.quant.QuantConfigYaml;
-import dev.qtune.search.space.SearchSpace;
+import dev.qtune.search.space.GeneKind;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -107,10 +107,10 @@ public final class SweepReader {
     private static void checkKey(QuantConfigNode n, String key) {
         boolean known = key.equals("strategy") || key.equals("seed") || key.equals("target")
                 || key.startsWith("strategy.") && key.length() > "strategy.".length()
-                || key.startsWith("space.") && SearchSpace.KINDS.contains(key.substring("space.".length()));
+                || key.startsWith("space.") && GeneKind.fromLabel(key.substring("space.".length())).isPresent();
         if (!known) {
             throw n.problem("unknown sweep key; allowed: strategy, seed, target, strategy.KEY, space."
-                    + String.join(", space.", SearchSpace.KINDS));
+                    + String.join(", space.", GeneKind.labels()));
         }
     }
 

@@ -5,6 +5,7 @@ import dev.qtune.compiler.quant.LayerQuantConfig;
 import dev.qtune.compiler.quant.QuantConfig;
 import dev.qtune.compiler.quant.QuantConfigReader;
 import dev.qtune.experiments.config.ExperimentConfig;
+import dev.qtune.search.space.GeneKind;
 import dev.qtune.search.space.Genome;
 import dev.qtune.search.space.SearchSpace;
 
@@ -28,7 +29,7 @@ final class SearchSeeds {
     static List<Genome> of(ExperimentConfig exp, SearchSpace space, QuantConfig base) {
         List<Genome> out = new ArrayList<>();
         out.add(space.firstValues());
-        for (String mode : exp.space().allowed(SearchSpace.CALIBRATION)) {
+        for (String mode : exp.space().allowed(GeneKind.CALIBRATION)) {
             space.encode(uniform(base, CalibrationMode.valueOf(mode.toUpperCase(Locale.ROOT)))).ifPresent(out::add);
         }
         for (Path file : exp.seeds()) {

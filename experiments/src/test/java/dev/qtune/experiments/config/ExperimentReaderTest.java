@@ -4,6 +4,7 @@ import dev.qtune.compiler.quant.QuantConfigException;
 import dev.qtune.evaluator.metric.MetricSpec;
 import dev.qtune.search.loop.FailureRule;
 import dev.qtune.search.loop.Objective;
+import dev.qtune.search.space.GeneKind;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -27,7 +28,7 @@ class ExperimentReaderTest {
         assertEquals("nsga2", e.strategy().name());
         assertEquals(40, e.budget().trials());
         assertEquals(List.of(Objective.ACCURACY, Objective.LATENCY), e.objectives());
-        assertEquals(List.of("8", "7", "6", "4"), e.space().allowed("weight_bits"));
+        assertEquals(List.of("8", "7", "6", "4"), e.space().allowed(GeneKind.WEIGHT_BITS));
         assertEquals(0.942 - 0.01, e.constraint().orElseThrow().minTop1(0.942), 1e-12);
         assertEquals("local[2]", e.executor().sparkMaster(), "the main command runs on embedded Spark");
         assertTrue(e.executor().spark());
@@ -52,7 +53,7 @@ class ExperimentReaderTest {
     void searchValueKeysReadWithTheirDefaults() {
         ExperimentConfig d = ExperimentReader.parse(MINIMAL, FILE);
         assertFalse(d.space().schedule(), "default schedules unless the file asks to search them");
-        assertTrue(d.strategy().sensitivitySeeds(), "nsga2 starts from the sensitivity model by default");
+        assertTrue(d.strategy().needsSensitivity(), "nsga2 starts from the sensitivity model by default");
         assertEquals(0, d.budget().patience());
         assertTrue(d.budget().exit().isEmpty());
         assertTrue(d.seeds().isEmpty());
@@ -62,7 +63,7 @@ class ExperimentReaderTest {
         assertEquals(3, e.budget().patience());
         assertEquals(1.05, e.budget().exit().orElseThrow().latencyRatio());
         assertEquals(0.9 - 0.001, e.budget().exit().orElseThrow().maxDrop().minTop1(0.9), 1e-12);
-        assertFalse(e.strategy().sensitivitySeeds(), "random stays unseeded by the model unless asked");
+        assertFalse(e.strategy().needsSensitivity(), "random stays unseeded by the model unless asked");
         assertEquals(1, e.seeds().size());
         assertEquals("sensitivity", ExperimentReader.parse(MINIMAL + "strategy: {name: sensitivity}\n", FILE)
                 .strategy().name());

@@ -1,6 +1,7 @@
 package dev.qtune.experiments.config;
 
 import dev.qtune.compiler.quant.QuantConfigException;
+import dev.qtune.search.space.GeneKind;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -28,7 +29,7 @@ class SweepReaderTest {
         ExperimentConfig e = ExperimentReader.parse(s.runs().get(11).yaml(), FILE);
         assertEquals("random", e.strategy().name());
         assertEquals(3, e.seed());
-        assertEquals(List.of("false", "true"), e.space().allowed("skip"));
+        assertEquals(List.of("false", "true"), e.space().allowed(GeneKind.SKIP));
         assertEquals("sw/random-skip-false_true-s3", e.name());
         assertEquals(Path.of("runs", "sw", "random-skip-false_true-s3"), e.output());
         assertEquals(4, ExperimentReader.parse(first.yaml(), FILE).strategy().batchSize(), "the rest of the file stays");

@@ -1,8 +1,9 @@
 package dev.qtune.search.sensitivity;
 
 import dev.qtune.search.space.Gene;
+import dev.qtune.search.space.GeneKey;
+import dev.qtune.search.space.GeneKind;
 import dev.qtune.search.space.Genome;
-import dev.qtune.search.space.SearchSpace;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -40,12 +41,7 @@ public final class AdditiveFront {
     }
 
     public static List<Point> of(List<Gene> genes, SensitivityTable table, boolean withSize, int cap) {
-        Map<String, SensitivityEntry> entries = new java.util.HashMap<>();
-        for (SensitivityEntry e : table.entries()) {
-            if (e.ok()) {
-                entries.put(e.gene() + "=" + e.value(), e);
-            }
-        }
+        Map<GeneKey, Map<String, SensitivityEntry>> entries = table.succeeded();
         List<List<Option>> layers = new ArrayList<>();
         for (List<Integer> layerGenes : byLayer(genes).values()) {
             layers.add(options(genes, layerGenes, entries));
@@ -82,7 +78,7 @@ public final class AdditiveFront {
     private static Map<String, List<Integer>> byLayer(List<Gene> genes) {
         Map<String, List<Integer>> m = new LinkedHashMap<>();
         for (int i = 0; i < genes.size(); i++) {
-            if (SearchSpace.KINDS.contains(genes.get(i).kind())) {
+            if (genes.get(i).isQuantization()) {
                 m.computeIfAbsent(genes.get(i).layer(), k -> new ArrayList<>()).add(i);
             }
         }
@@ -90,7 +86,7 @@ public final class AdditiveFront {
     }
 
     /** A layer's options: the base (no change), every combination of its probed non-fp32 choices, and fp32. */
-    private static List<Option> options(List<Gene> genes, List<Integer> layerGenes, Map<String, SensitivityEntry> entries) {
+    private static List<Option> options(List<Gene> genes, List<Integer> layerGenes, Map<GeneKey, Map<String, SensitivityEntry>> entries) {
         List<Integer> quant = new ArrayList<>();
         List<List<Integer>> valuesOf = new ArrayList<>();
         long combos = 1;
@@ -99,11 +95,11 @@ public final class AdditiveFront {
             Gene g = genes.get(i);
             List<Integer> known = new ArrayList<>(List.of(0));
             for (int v = 1; v < g.cardinality(); v++) {
-                SensitivityEntry e = entries.get(g.name() + "=" + g.value(v));
+                SensitivityEntry e = entry(entries, g, v);
                 if (e == null) {
                     continue;
                 }
-                if (g.kind().equals(SearchSpace.SKIP) && g.value(v).equals("true")) {
+                if (g.is(GeneKind.SKIP) && g.value(v).equals("true")) {
                     fp32 = new Option(new int[] {i}, new int[] {v}, e.dLatencyMs(), e.dDivergence(), e.dSizeBytes());
                 } else {
                     known.add(v);
@@ -124,7 +120,7 @@ public final class AdditiveFront {
     }
 
     private static List<Option> combinations(List<Gene> genes, List<Integer> quant, List<List<Integer>> valuesOf,
-                                             Map<String, SensitivityEntry> entries) {
+                                             Map<GeneKey, Map<String, SensitivityEntry>> entries) {
         List<Option> out = new ArrayList<>();
         int[] idx = new int[quant.size()];
         while (true) {
@@ -137,7 +133,7 @@ public final class AdditiveFront {
                 gs[k] = quant.get(k);
                 vs[k] = valuesOf.get(k).get(idx[k]);
                 if (vs[k] != 0) {
-                    SensitivityEntry e = entries.get(genes.get(gs[k]).name() + "=" + genes.get(gs[k]).value(vs[k]));
+                    SensitivityEntry e = entry(entries, genes.get(gs[k]), vs[k]);
                     lat += e.dLatencyMs();
                     div += e.dDivergence();
                     size += e.dSizeBytes();
@@ -155,12 +151,12 @@ public final class AdditiveFront {
     }
 
     private static List<Option> singles(List<Gene> genes, List<Integer> quant, List<List<Integer>> valuesOf,
-                                        Map<String, SensitivityEntry> entries) {
+                                        Map<GeneKey, Map<String, SensitivityEntry>> entries) {
         List<Option> out = new ArrayList<>(List.of(new Option(new int[0], new int[0], 0, 0, 0)));
         for (int k = 0; k < quant.size(); k++) {
             for (int v : valuesOf.get(k).subList(1, valuesOf.get(k).size())) {
                 Gene g = genes.get(quant.get(k));
-                SensitivityEntry e = entries.get(g.name() + "=" + g.value(v));
+                SensitivityEntry e = entry(entries, g, v);
                 out.add(new Option(new int[] {quant.get(k)}, new int[] {v}, e.dLatencyMs(), e.dDivergence(),
                         e.dSizeBytes()));
             }
@@ -206,5 +202,10 @@ public final class AdditiveFront {
             out.add(front.get((int) ((long) i * (front.size() - 1) / (cap - 1))));
         }
         return out;
+    }
+
+    /** The succeeded probe of gene {@code g} at its value {@code v}, or null. */
+    private static SensitivityEntry entry(Map<GeneKey, Map<String, SensitivityEntry>> entries, Gene g, int v) {
+        return entries.getOrDefault(g.key(), Map.of()).get(g.value(v));
     }
 }

@@ -1,5 +1,7 @@
 package dev.qtune.search.sensitivity;
 
+import dev.qtune.search.space.GeneKey;
+
 /**
  * What moving one layer's one choice away from the base config did: the change of the network's
  * KL divergence from fp32 ({@code dDivergence}, nats, mean over the images), of top-1 against the
@@ -11,8 +13,8 @@ package dev.qtune.search.sensitivity;
 public record SensitivityEntry(String layer, String kind, String value, boolean ok, String reason, double dDivergence,
                                double dTop1, double dAgreement, double dLatencyMs, double dSizeBytes) {
 
-    /** "layer.kind": the gene this entry moves. */
-    public String gene() {
-        return layer + "." + kind;
+    /** The gene this entry moves. */
+    public GeneKey gene() {
+        return new GeneKey(layer, kind);
     }
 }

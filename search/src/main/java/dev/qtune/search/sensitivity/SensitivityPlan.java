@@ -31,7 +31,7 @@ public final class SensitivityPlan {
         List<Gene> genes = space.genes();
         for (int i = 0; i < genes.size(); i++) {
             Gene g = genes.get(i);
-            if (!SearchSpace.KINDS.contains(g.kind())) {
+            if (!g.isQuantization()) {
                 continue;
             }
             for (int v = 1; v < g.cardinality(); v++) {

@@ -1,5 +1,6 @@
 package dev.qtune.search.sensitivity;
 
+import dev.qtune.search.space.GeneKey;
 import dev.qtune.search.trial.TrialMetrics;
 import dev.qtune.search.trial.TrialResult;
 
@@ -75,16 +76,17 @@ public record SensitivityTable(double baseDivergence, double baseTop1, double ba
         return ms.stream().mapToDouble(f).average().orElse(Double.NaN);
     }
 
-    /** The entry of gene "layer.kind" at {@code value}, if it was probed and succeeded. */
-    public Optional<SensitivityEntry> entry(String gene, String value) {
-        return Optional.ofNullable(index().get(gene + "=" + value));
+    /** The entry of {@code gene} at {@code value}, if it was probed and succeeded. */
+    public Optional<SensitivityEntry> entry(GeneKey gene, String value) {
+        return Optional.ofNullable(succeeded().getOrDefault(gene, Map.of()).get(value));
     }
 
-    private Map<String, SensitivityEntry> index() {
-        Map<String, SensitivityEntry> m = new HashMap<>();
+    /** The entries of the probes that succeeded, by gene and value. */
+    public Map<GeneKey, Map<String, SensitivityEntry>> succeeded() {
+        Map<GeneKey, Map<String, SensitivityEntry>> m = new HashMap<>();
         for (SensitivityEntry e : entries) {
             if (e.ok()) {
-                m.put(e.gene() + "=" + e.value(), e);
+                m.computeIfAbsent(e.gene(), g -> new HashMap<>()).put(e.value(), e);
             }
         }
         return m;

@@ -16,7 +16,6 @@ import dev.qtune.compiler.quant.QuantConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -27,39 +26,13 @@ import java.util.Map;
  * not a gene: it is held in {@link #held()} and applied by every decode.
  */
 public final class SearchSpace {
-    public static final String WEIGHT_BITS = "weight_bits";
-    public static final String ACTIVATION_BITS = "activation_bits";
-    public static final String CALIBRATION = "calibration";
-    public static final String GRANULARITY = "granularity";
-    public static final String SKIP = "skip";
-    public static final String ACTIVATION_MODE = "activation_mode";
-    /** The quantization kinds, in gene order within a layer. */
-    public static final List<String> KINDS = List.of(WEIGHT_BITS, ACTIVATION_BITS, CALIBRATION, GRANULARITY, SKIP,
-            ACTIVATION_MODE);
-    /** Allowed labels per kind when the experiment does not restrict them; the first is the default. */
-    public static final Map<String, List<String>> DEFAULT_VALUES = Map.of(
-            WEIGHT_BITS, List.of("8", "7", "6", "5", "4"),
-            ACTIVATION_BITS, List.of("8", "7", "6", "16"),
-            CALIBRATION, List.of("kl", "max", "power2", "percentile", "mse"),
-            GRANULARITY, List.of("per_channel", "per_tensor"),
-            SKIP, List.of("false", "true"),
-            ACTIVATION_MODE, List.of("symmetric"));
-    /** Every value a kind may take (the experiment's lists must come from these). */
-    public static final Map<String, List<String>> LEGAL_VALUES = Map.of(
-            WEIGHT_BITS, List.of("8", "7", "6", "5", "4", "3", "2"),
-            ACTIVATION_BITS, List.of("8", "7", "6", "5", "4", "3", "2", "16"),
-            CALIBRATION, List.of("kl", "max", "power2", "percentile", "mse"),
-            GRANULARITY, List.of("per_channel", "per_tensor"),
-            SKIP, List.of("false", "true"),
-            ACTIVATION_MODE, List.of("symmetric", "asymmetric"));
     /** int32 lanes of a 512-bit vector: the AVX-512 VNNI target, whose 8-bit dot is exact for every layer. */
     private static final int VNNI_LANES = 16;
-    private static final List<Boolean> ORDERED = List.of(true, true, false, false, false, false);
 
     private final List<Gene> genes;
-    private final Map<String, String> held;
+    private final Map<GeneKey, String> held;
     private final List<LayerInfo> layers;
-    private final Map<String, Integer> index = new java.util.HashMap<>();
+    private final Map<GeneKey, Integer> index = new java.util.HashMap<>();
 
     /** A quantizable layer: its name, op, and its kernel's knobs (schedule defaults and candidates). */
     public record LayerInfo(String name, String op, List<Knob> knobs) {
@@ -68,12 +41,12 @@ public final class SearchSpace {
         }
     }
 
-    private SearchSpace(List<Gene> genes, Map<String, String> held, List<LayerInfo> layers) {
+    private SearchSpace(List<Gene> genes, Map<GeneKey, String> held, List<LayerInfo> layers) {
         this.genes = List.copyOf(genes);
         this.held = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(held));
         this.layers = List.copyOf(layers);
         for (int i = 0; i < this.genes.size(); i++) {
-            index.put(this.genes.get(i).name(), i);
+            index.put(this.genes.get(i).key(), i);
         }
     }
 
@@ -91,7 +64,7 @@ public final class SearchSpace {
      */
     public static SearchSpace of(Graph fp32, int lanes, SpaceSpec spec, QuantConfig base) {
         List<Gene> genes = new ArrayList<>();
-        Map<String, String> held = new LinkedHashMap<>();
+        Map<GeneKey, String> held = new LinkedHashMap<>();
         List<LayerInfo> layers = new ArrayList<>();
         spec.checkPatterns(AnnotateRules.quantizableLayers(fp32));
         for (String name : AnnotateRules.quantizableLayers(fp32)) {
@@ -102,12 +75,11 @@ public final class SearchSpace {
                     .filter(k -> spec.schedule() || spec.fixedValue(name, k.name()).isPresent()).toList();
             layers.add(new LayerInfo(name, n.opType(), knobs));
             LayerQuantConfig lc = base.forLayer(name);
-            for (int k = 0; k < KINDS.size(); k++) {
-                String kind = KINDS.get(k);
-                List<String> values = spec.fixedValue(name, kind).map(List::of)
-                        .orElse(kind.equals(ACTIVATION_MODE) && !mayBeNegative(fp32, n) ? List.of(label(lc, kind))
-                                : baseFirst(label(lc, kind), spec.allowed(kind)));
-                add(genes, held, name, kind, values, ORDERED.get(k));
+            for (GeneKind kind : GeneKind.values()) {
+                List<String> values = spec.fixedValue(name, kind.label()).map(List::of)
+                        .orElse(kind == GeneKind.ACTIVATION_MODE && !mayBeNegative(fp32, n) ? List.of(kind.of(lc))
+                                : baseFirst(kind.of(lc), spec.allowed(kind)));
+                add(genes, held, name, kind.label(), values, kind.ordered());
             }
             for (Knob knob : knobs) {
                 List<String> values = spec.schedule()
@@ -119,19 +91,6 @@ public final class SearchSpace {
             }
         }
         return new SearchSpace(genes, held, layers);
-    }
-
-    /** A layer config's choice of one quantization kind, as the space's label. */
-    static String label(LayerQuantConfig c, String kind) {
-        return switch (kind) {
-            case WEIGHT_BITS -> String.valueOf(c.weightBits());
-            case ACTIVATION_BITS -> String.valueOf(c.activationBits());
-            case CALIBRATION -> c.activationCalibration().name().toLowerCase(Locale.ROOT);
-            case GRANULARITY -> c.granularity().name().toLowerCase(Locale.ROOT);
-            case SKIP -> String.valueOf(c.skip());
-            case ACTIVATION_MODE -> c.activationMode().name().toLowerCase(Locale.ROOT);
-            default -> throw new IllegalArgumentException("unknown quantization kind " + kind);
-        };
     }
 
     /**
@@ -154,13 +113,13 @@ public final class SearchSpace {
         return out;
     }
 
-    private static void add(List<Gene> genes, Map<String, String> held, String layer, String kind, List<String> values,
+    private static void add(List<Gene> genes, Map<GeneKey, String> held, String layer, String kind, List<String> values,
                             boolean ordered) {
         if (values == null || values.isEmpty()) {
             throw new IllegalArgumentException("layer '" + layer + "': no allowed value for " + kind);
         }
         if (values.size() == 1) {
-            held.put(layer + "." + kind, values.get(0));
+            held.put(new GeneKey(layer, kind), values.get(0));
         } else {
             genes.add(new Gene(layer, kind, values, ordered));
         }
@@ -189,8 +148,8 @@ public final class SearchSpace {
         return genes;
     }
 
-    /** Choices held at one value, by "layer.kind". */
-    public Map<String, String> held() {
+    /** Choices held at one value, by gene. */
+    public Map<GeneKey, String> held() {
         return held;
     }
 
@@ -198,9 +157,8 @@ public final class SearchSpace {
         return layers;
     }
 
-    /** The label a genome gives "layer.kind": its gene's value, or the held value. */
-    public String label(Genome genome, String layer, String kind) {
-        String key = layer + "." + kind;
+    /** The label a genome gives a gene: its value, or the held value. */
+    public String label(Genome genome, GeneKey key) {
         Integer i = index.get(key);
         if (i != null) {
             return genes.get(i).value(genome.get(i));
@@ -219,7 +177,7 @@ public final class SearchSpace {
         }
         for (int i = 0; i < genes.size(); i++) {
             if (genome.get(i) >= genes.get(i).cardinality()) {
-                throw new IllegalArgumentException("genome value " + i + " (" + genes.get(i).name() + ") must be < "
+                throw new IllegalArgumentException("genome value " + i + " (" + genes.get(i).key() + ") must be < "
                         + genes.get(i).cardinality() + ", but was " + genome.get(i));
             }
         }
@@ -230,14 +188,14 @@ public final class SearchSpace {
      * and every held value must be what {@code q} says for its layer.
      */
     public java.util.Optional<Genome> encode(QuantConfig q) {
-        Map<String, String> want = new java.util.HashMap<>();
+        Map<GeneKey, String> want = new java.util.HashMap<>();
         for (LayerInfo l : layers) {
             LayerQuantConfig c = q.forLayer(l.name());
-            for (String kind : KINDS) {
-                want.put(l.name() + "." + kind, c.skip() && !kind.equals(SKIP) ? null : label(c, kind));
+            for (GeneKind kind : GeneKind.values()) {
+                want.put(GeneKey.of(l.name(), kind), c.skip() && kind != GeneKind.SKIP ? null : kind.of(c));
             }
             for (Knob k : l.knobs()) {
-                want.put(l.name() + "." + k.name(), c.skip() ? null : String.valueOf(k.defaultValue()));
+                want.put(new GeneKey(l.name(), k.name()), c.skip() ? null : String.valueOf(k.defaultValue()));
             }
         }
         for (var e : held.entrySet()) {
@@ -248,7 +206,7 @@ public final class SearchSpace {
         }
         int[] values = new int[genes.size()];
         for (int i = 0; i < genes.size(); i++) {
-            String w = want.get(genes.get(i).name());
+            String w = want.get(genes.get(i).key());
             int v = w == null ? 0 : genes.get(i).values().indexOf(w);
             if (v < 0) {
                 return java.util.Optional.empty();

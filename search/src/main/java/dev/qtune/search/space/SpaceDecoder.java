@@ -59,21 +59,25 @@ public final class SpaceDecoder {
     }
 
     private LayerChoice choice(Genome g, SearchSpace.LayerInfo l) {
-        boolean skip = Boolean.parseBoolean(space.label(g, l.name(), SearchSpace.SKIP));
+        boolean skip = Boolean.parseBoolean(label(g, l, GeneKind.SKIP));
         if (skip) {
             return new LayerChoice(l.name(), l.op(), 32, 32, CalibrationMode.MAX, Granularity.PER_TENSOR, true, Map.of());
         }
         Map<String, Integer> knobs = new TreeMap<>();
         for (Knob k : l.knobs()) {
-            knobs.put(k.name(), Integer.parseInt(space.label(g, l.name(), k.name())));
+            knobs.put(k.name(), Integer.parseInt(space.label(g, new GeneKey(l.name(), k.name()))));
         }
         return new LayerChoice(l.name(), l.op(),
-                Integer.parseInt(space.label(g, l.name(), SearchSpace.WEIGHT_BITS)),
-                Integer.parseInt(space.label(g, l.name(), SearchSpace.ACTIVATION_BITS)),
-                CalibrationMode.valueOf(space.label(g, l.name(), SearchSpace.CALIBRATION).toUpperCase(Locale.ROOT)),
-                Granularity.valueOf(space.label(g, l.name(), SearchSpace.GRANULARITY).toUpperCase(Locale.ROOT)),
+                Integer.parseInt(label(g, l, GeneKind.WEIGHT_BITS)),
+                Integer.parseInt(label(g, l, GeneKind.ACTIVATION_BITS)),
+                CalibrationMode.valueOf(label(g, l, GeneKind.CALIBRATION).toUpperCase(Locale.ROOT)),
+                Granularity.valueOf(label(g, l, GeneKind.GRANULARITY).toUpperCase(Locale.ROOT)),
                 false, knobs,
-                ActivationMode.valueOf(space.label(g, l.name(), SearchSpace.ACTIVATION_MODE).toUpperCase(Locale.ROOT)));
+                ActivationMode.valueOf(label(g, l, GeneKind.ACTIVATION_MODE).toUpperCase(Locale.ROOT)));
+    }
+
+    private String label(Genome g, SearchSpace.LayerInfo l, GeneKind kind) {
+        return space.label(g, GeneKey.of(l.name(), kind));
     }
 
     /** A layer's choices as an exact-name override: a layer left in fp32 keeps only {@code skip: true}. */

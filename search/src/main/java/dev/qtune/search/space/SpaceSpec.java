@@ -7,14 +7,14 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * What the experiment allows the search to choose. {@code values} maps a gene kind
- * ({@link SearchSpace#KINDS}: weight_bits, activation_bits, calibration, granularity, skip) to its
- * allowed values as labels; a kind absent from the map takes {@link SearchSpace#DEFAULT_VALUES}.
+ * What the experiment allows the search to choose. {@code values} maps a gene kind to its
+ * allowed values as labels; a kind absent from the map takes its {@link GeneKind#defaultValues()}.
  * {@code schedule} says whether kernel schedule knobs are genes too (else every layer uses the
- * default schedule). {@code fixed} holds layers to their given values (a later entry wins), by
- * layer pattern; a gene whose layer is fixed, or that has a single allowed value, is not searched.
+ * default schedule). {@code fixed} holds layers to their given values (by a {@link GeneKind}'s
+ * label or a knob's name; a later entry wins), by layer pattern; a gene whose layer is fixed, or
+ * that has a single allowed value, is not searched.
  */
-public record SpaceSpec(Map<String, List<String>> values, boolean schedule, List<Fixed> fixed) {
+public record SpaceSpec(Map<GeneKind, List<String>> values, boolean schedule, List<Fixed> fixed) {
     /** Layers matching {@code pattern} have the kinds in {@code values} held at those values. */
     public record Fixed(LayerPattern pattern, Map<String, String> values) {
         public Fixed {
@@ -34,8 +34,8 @@ public record SpaceSpec(Map<String, List<String>> values, boolean schedule, List
     }
 
     /** The allowed labels of a kind. */
-    public List<String> allowed(String kind) {
-        return values.getOrDefault(kind, SearchSpace.DEFAULT_VALUES.get(kind));
+    public List<String> allowed(GeneKind kind) {
+        return values.getOrDefault(kind, kind.defaultValues());
     }
 
     /** The value a fixed entry gives this layer's kind, if any (the last matching entry wins). */

@@ -7,12 +7,10 @@ interface Acquisition {
     /** The index of the next candidate (not chosen yet) to propose, or -1 when none is left. */
     int next(AcquisitionContext context, RandomGenerator random);
 
-    static Acquisition of(String name) {
-        return switch (name) {
-            case "ehvi" -> new EhviAcquisition();
-            case "parego" -> new ParegoAcquisition();
-            default -> throw new IllegalArgumentException("acquisition must be one of "
-                    + StrategySpec.ACQUISITIONS + ", but was " + name);
+    static Acquisition of(AcquisitionKind kind) {
+        return switch (kind) {
+            case EHVI -> new EhviAcquisition();
+            case PAREGO -> new ParegoAcquisition();
         };
     }
 }

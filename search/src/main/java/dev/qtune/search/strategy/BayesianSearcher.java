@@ -33,7 +33,7 @@ public final class BayesianSearcher implements Searcher {
     /** Seeds of the candidate set when nothing is feasible: the least violating trials. */
     private static final int INFEASIBLE_SEEDS = 5;
 
-    private final StrategySpec spec;
+    private final BayesianSpec spec;
     private final int objectives;
     private final GenomeSampler sampler;
     private final GenomeEncoder encoder;
@@ -41,7 +41,7 @@ public final class BayesianSearcher implements Searcher {
     private final Acquisition acquisition;
     private final SplittableRandom random;
 
-    BayesianSearcher(StrategySpec spec, List<Gene> genes, int objectives) {
+    BayesianSearcher(BayesianSpec spec, List<Gene> genes, int objectives) {
         this.spec = spec;
         this.objectives = objectives;
         this.sampler = new GenomeSampler(genes);
@@ -72,7 +72,7 @@ public final class BayesianSearcher implements Searcher {
             addRandom(batch, n - batch.size());
         }
         history.markPending(batch);
-        LOG.debug("bayesian ({}) proposes {} genomes, {} of them random", spec.acquisition(), batch.size(),
+        LOG.debug("bayesian ({}) proposes {} genomes, {} of them random", spec.acquisition().label(), batch.size(),
                 Math.min(randomCount, batch.size()));
         return List.copyOf(batch);
     }

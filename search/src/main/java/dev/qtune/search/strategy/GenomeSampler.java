@@ -1,8 +1,8 @@
 package dev.qtune.search.strategy;
 
 import dev.qtune.search.space.Gene;
+import dev.qtune.search.space.GeneKind;
 import dev.qtune.search.space.Genome;
-import dev.qtune.search.space.SearchSpace;
 
 import java.util.List;
 import java.util.Optional;
@@ -41,7 +41,7 @@ final class GenomeSampler {
      * every random trial a slow one.
      */
     private static boolean isSkip(Gene g) {
-        return g.kind().equals(SearchSpace.SKIP) && g.values().contains("true");
+        return g.is(GeneKind.SKIP) && g.values().contains("true");
     }
 
     private int draw(int gene, RandomGenerator random) {

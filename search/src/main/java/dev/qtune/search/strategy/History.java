@@ -116,7 +116,7 @@ final class History {
         }
         for (int i = 0; i < genes.size(); i++) {
             if (genome.get(i) >= genes.get(i).cardinality()) {
-                throw new IllegalArgumentException("genome value " + i + " (" + genes.get(i).name() + ") must be < "
+                throw new IllegalArgumentException("genome value " + i + " (" + genes.get(i).key() + ") must be < "
                         + genes.get(i).cardinality() + ", but was " + genome.get(i));
             }
         }

@@ -35,7 +35,7 @@ import java.util.random.RandomGenerator;
  * generation: parents by binary tournament on that order (rank, then crowding distance), then
  * Jenetics' {@link UniformCrossover} (per-individual probability {@code crossoverRate}; genes of
  * all layers are mixed since the genome is one chromosome, see {@link GenomeChromosome}) and a
- * {@link DistinctValueMutator} (per-gene probability {@code mutationRate}, 0 meaning 1/genes).
+ * {@link DistinctValueMutator} (per-gene probability {@code mutationRate}, by default 1/genes).
  * A child equal to a told, pending or sibling genome is mutated further (then redrawn) until it is
  * new, so failed genomes are never proposed again. {@code ask(max)} with max below the batch size
  * returns the first max genomes of the generation (a partial last generation). A tell closes the
@@ -50,7 +50,7 @@ import java.util.random.RandomGenerator;
 public final class Nsga2Searcher implements Searcher {
     private static final Logger LOG = LoggerFactory.getLogger(Nsga2Searcher.class);
 
-    private final StrategySpec spec;
+    private final Nsga2Spec spec;
     private final List<Gene> genes;
     private final int objectives;
     private final GenomeSampler sampler;
@@ -61,14 +61,14 @@ public final class Nsga2Searcher implements Searcher {
     private List<Phenotype<IntegerGene, ConstrainedVec>> population = List.of();
     private long generation;
 
-    Nsga2Searcher(StrategySpec spec, List<Gene> genes, int objectives) {
+    Nsga2Searcher(Nsga2Spec spec, List<Gene> genes, int objectives) {
         this.spec = spec;
         this.genes = List.copyOf(genes);
         this.objectives = objectives;
         this.sampler = new GenomeSampler(genes);
         this.history = new History(genes, objectives);
         this.random = new SplittableRandom(spec.seed());
-        double mutation = spec.mutationRate() > 0 ? spec.mutationRate() : 1.0 / genes.size();
+        double mutation = spec.mutationRate(genes.size());
         this.alterer = Alterer.of(new UniformCrossover<>(spec.crossoverRate(), 0.5),
                 new DistinctValueMutator(mutation));
     }

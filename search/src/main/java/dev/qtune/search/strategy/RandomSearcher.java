@@ -19,12 +19,12 @@ import java.util.SplittableRandom;
 public final class RandomSearcher implements Searcher {
     private static final Logger LOG = LoggerFactory.getLogger(RandomSearcher.class);
 
-    private final StrategySpec spec;
+    private final RandomSpec spec;
     private final GenomeSampler sampler;
     private final History history;
     private final SplittableRandom random;
 
-    RandomSearcher(StrategySpec spec, List<Gene> genes, int objectives) {
+    RandomSearcher(RandomSpec spec, List<Gene> genes, int objectives) {
         this.spec = spec;
         this.sampler = new GenomeSampler(genes);
         this.history = new History(genes, objectives);

@@ -6,6 +6,7 @@ import dev.qtune.search.sensitivity.AdditiveFront;
 import dev.qtune.search.sensitivity.SensitivityEntry;
 import dev.qtune.search.sensitivity.SensitivityTable;
 import dev.qtune.search.space.Gene;
+import dev.qtune.search.space.GeneKind;
 import dev.qtune.search.space.Genome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,7 +33,7 @@ public final class SensitivitySearcher implements Searcher {
     /** Most points the predicted front keeps (see {@link AdditiveFront}). */
     private static final int CAP = 4000;
 
-    private final StrategySpec spec;
+    private final SensitivitySpec spec;
     private final List<Gene> genes;
     private final int objectives;
     private final SensitivityTable table;
@@ -42,7 +43,7 @@ public final class SensitivitySearcher implements Searcher {
     private final GenomeSampler sampler;
     private final SplittableRandom random;
 
-    SensitivitySearcher(StrategySpec spec, List<Gene> genes, int objectives, SensitivityTable table) {
+    SensitivitySearcher(SensitivitySpec spec, List<Gene> genes, int objectives, SensitivityTable table) {
         this.spec = spec;
         this.genes = List.copyOf(genes);
         this.objectives = objectives;
@@ -182,7 +183,7 @@ public final class SensitivitySearcher implements Searcher {
         boolean[] fp32 = new boolean[genes.size()];
         for (int i = 0; i < genes.size(); i++) {
             Gene gene = genes.get(i);
-            if (g.get(i) != 0 && gene.kind().equals("skip") && gene.value(g.get(i)).equals("true")) {
+            if (g.get(i) != 0 && gene.is(GeneKind.SKIP) && gene.value(g.get(i)).equals("true")) {
                 fp32[i] = true;
             }
         }
@@ -190,7 +191,7 @@ public final class SensitivitySearcher implements Searcher {
             if (g.get(i) == 0 || covered(i, fp32)) {
                 continue;
             }
-            Optional<SensitivityEntry> e = table.entry(genes.get(i).name(), genes.get(i).value(g.get(i)));
+            Optional<SensitivityEntry> e = table.entry(genes.get(i).key(), genes.get(i).value(g.get(i)));
             if (e.isEmpty()) {
                 continue;
             }

@@ -3,6 +3,7 @@ package dev.qtune.search.strategy;
 import dev.qtune.search.sensitivity.AdditiveFront;
 import dev.qtune.search.sensitivity.SensitivityTable;
 import dev.qtune.search.space.Gene;
+import dev.qtune.search.space.GeneKey;
 import dev.qtune.search.space.Genome;
 
 import java.util.ArrayList;
@@ -43,19 +44,31 @@ public final class Strategies {
             throw new IllegalArgumentException("objectives must be 2 or 3, but was " + objectives);
         }
         List<Genome> first = new ArrayList<>(seeds);
-        Searcher searcher = switch (spec.name()) {
-            case "random" -> new RandomSearcher(spec, space, objectives);
-            case "nsga2" -> new Nsga2Searcher(spec, space, objectives);
-            case "bayesian" -> new BayesianSearcher(spec, space, objectives);
-            case "sensitivity" -> new SensitivitySearcher(spec, space, objectives, sensitivity.orElseThrow(
-                    () -> new IllegalArgumentException("strategy sensitivity needs a sensitivity table, but had none")));
-            default -> throw new IllegalArgumentException("strategy must be one of " + StrategySpec.NAMES
-                    + ", but was " + spec.name());
-        };
-        if (!(searcher instanceof SensitivitySearcher) && spec.sensitivitySeeds() && sensitivity.isPresent()) {
+        Searcher searcher = searcher(spec, space, objectives, sensitivity);
+        if (!(spec instanceof SensitivitySpec) && spec.needsSensitivity() && sensitivity.isPresent()) {
             first.addAll(predictedSeeds(space, objectives, sensitivity.get(), spec.batchSize()));
         }
         return first.isEmpty() ? searcher : new SeededSearcher(searcher, spec.batchSize(), first);
+    }
+
+    /**
+     * The searcher of the spec's type. Java 17 has no pattern matching in switch (a preview), so
+     * this is the one chain of type patterns over the sealed {@link StrategySpec}; a test creates
+     * every permitted type.
+     */
+    private static Searcher searcher(StrategySpec spec, List<Gene> space, int objectives,
+                                     Optional<SensitivityTable> sensitivity) {
+        if (spec instanceof RandomSpec random) {
+            return new RandomSearcher(random, space, objectives);
+        } else if (spec instanceof Nsga2Spec nsga2) {
+            return new Nsga2Searcher(nsga2, space, objectives);
+        } else if (spec instanceof BayesianSpec bayesian) {
+            return new BayesianSearcher(bayesian, space, objectives);
+        } else if (spec instanceof SensitivitySpec s) {
+            return new SensitivitySearcher(s, space, objectives, sensitivity.orElseThrow(
+                    () -> new IllegalArgumentException("strategy sensitivity needs a sensitivity table, but had none")));
+        }
+        throw new IllegalStateException("no searcher for " + spec.getClass().getName());
     }
 
     /**
@@ -78,10 +91,10 @@ public final class Strategies {
         if (genes.isEmpty()) {
             throw new IllegalArgumentException("search space must have at least one gene, but had none");
         }
-        Set<String> names = new HashSet<>();
+        Set<GeneKey> keys = new HashSet<>();
         for (Gene g : genes) {
-            if (!names.add(g.name())) {
-                throw new IllegalArgumentException("gene names must be unique, but " + g.name() + " appears twice");
+            if (!keys.add(g.key())) {
+                throw new IllegalArgumentException("gene names must be unique, but " + g.key() + " appears twice");
             }
         }
     }

@@ -1,55 +1,48 @@
 package dev.qtune.search.strategy;
 
-import java.util.Objects;
 import java.util.Set;
 
 /**
- * How to build a strategy: its name ({@code nsga2}, {@code bayesian} or {@code random}), the seed
- * of every random choice it makes, and its batch size (NSGA-II's population; the proposals per
- * round of the others). Bayesian settings: {@code initialSamples} random trials before the
- * surrogate is used, and the acquisition ({@code ehvi} or {@code parego}). NSGA-II settings:
- * {@code mutationRate} (per gene) and {@code crossoverRate}. {@code sensitivitySeeds}: nsga2, bayesian
- * and random start from points of the sensitivity model's predicted front as well (the
- * {@code sensitivity} strategy is that model).
+ * How to build a strategy: one record per strategy, each with only its own typed arguments (as
+ * Optuna gives each sampler its own), all with the seed of every random choice the strategy makes
+ * and its batch size (NSGA-II's population; the proposals per round of the others).
+ * {@link Strategies#create} switches on the type. Every check fails with one line naming the
+ * experiment-file key ({@code batch_size}, {@code initial_samples}, ...).
  */
-public record StrategySpec(String name, long seed, int batchSize, int initialSamples, String acquisition,
-                           double mutationRate, double crossoverRate, boolean sensitivitySeeds) {
-    public static final Set<String> NAMES = Set.of("nsga2", "bayesian", "random", "sensitivity");
-    public static final Set<String> ACQUISITIONS = Set.of("ehvi", "parego");
+public sealed interface StrategySpec permits Nsga2Spec, BayesianSpec, RandomSpec, SensitivitySpec {
+    /** The strategy names of experiment files, one per record. */
+    Set<String> NAMES = Set.of(Nsga2Spec.NAME, BayesianSpec.NAME, RandomSpec.NAME, SensitivitySpec.NAME);
+    /** Trials per generation unless the experiment says otherwise. */
+    int DEFAULT_BATCH_SIZE = 8;
 
-    public StrategySpec {
-        Objects.requireNonNull(name, "name");
-        if (!NAMES.contains(name)) {
-            throw new IllegalArgumentException("strategy must be one of " + NAMES + ", but was " + name);
-        }
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("batch size must be >= 1, but was " + batchSize);
-        }
-        if (initialSamples < 1) {
-            throw new IllegalArgumentException("initial samples must be >= 1, but was " + initialSamples);
-        }
-        if (!ACQUISITIONS.contains(acquisition)) {
-            throw new IllegalArgumentException("acquisition must be one of " + ACQUISITIONS + ", but was " + acquisition);
-        }
-        if (!(mutationRate >= 0 && mutationRate <= 1) || !(crossoverRate >= 0 && crossoverRate <= 1)) {
-            throw new IllegalArgumentException("mutation and crossover rates must be in [0, 1], but were "
-                    + mutationRate + " and " + crossoverRate);
-        }
-    }
+    /** The strategy's name in experiment files and run records: nsga2, bayesian, random or sensitivity. */
+    String name();
 
-    /** A spec without sensitivity seeds. */
-    public StrategySpec(String name, long seed, int batchSize, int initialSamples, String acquisition,
-                        double mutationRate, double crossoverRate) {
-        this(name, seed, batchSize, initialSamples, acquisition, mutationRate, crossoverRate, false);
-    }
+    long seed();
+
+    int batchSize();
 
     /** Whether the search needs a sensitivity analysis first (the sensitivity strategy, or seeds from it). */
-    public boolean needsSensitivity() {
-        return name.equals("sensitivity") || sensitivitySeeds;
+    boolean needsSensitivity();
+
+    /** The same strategy and arguments with another seed. */
+    StrategySpec withSeed(long seed);
+
+    /** The spec of strategy {@code name} with every argument at its default and no sensitivity seeds. */
+    static StrategySpec defaults(String name, long seed) {
+        return switch (name) {
+            case Nsga2Spec.NAME -> Nsga2Spec.defaults(seed);
+            case BayesianSpec.NAME -> BayesianSpec.defaults(seed);
+            case RandomSpec.NAME -> RandomSpec.defaults(seed);
+            case SensitivitySpec.NAME -> SensitivitySpec.defaults(seed);
+            default -> throw new IllegalArgumentException("strategy must be one of " + NAMES + ", but was " + name);
+        };
     }
 
-    /** Defaults for a strategy: batch 8, 8 initial samples, EHVI, mutation 1/genes decided later (0 = auto), crossover 0.7. */
-    public static StrategySpec defaults(String name, long seed) {
-        return new StrategySpec(name, seed, 8, 8, "ehvi", 0, 0.7, false);
+    /** Fails unless {@code batchSize} is at least 1. */
+    static void checkBatchSize(int batchSize) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch_size must be >= 1, but was " + batchSize);
+        }
     }
 }

@@ -71,7 +71,7 @@ class AdditiveFrontTest {
                 for (int k = 0; k < 3; k++) {
                     if ((m >> (3 * l + k) & 1) == 1 && (!skip || k == 2)) {
                         Gene g = genes.get(3 * l + k);
-                        SensitivityEntry e = t.entry(g.name(), g.value(1)).orElseThrow();
+                        SensitivityEntry e = t.entry(g.key(), g.value(1)).orElseThrow();
                         lat += e.dLatencyMs();
                         div += e.dDivergence();
                     }

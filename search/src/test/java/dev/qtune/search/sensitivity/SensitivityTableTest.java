@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.qtune.search.space.Decoded;
+import dev.qtune.search.space.GeneKey;
 import dev.qtune.search.space.Genome;
 import dev.qtune.search.trial.Provenance;
 import dev.qtune.search.trial.StageTimes;
@@ -49,15 +50,15 @@ class SensitivityTableTest {
                 ok(0.90, 0.99, 0.98, 0.010), ok(0.88, 1.01, 0.95, 0.030), ok(0.91, 1.50, 0.99, 0.002), failed()));
         assertEquals(1.00, t.baseLatencyMs(), 1e-12, "the median of the base's three");
         assertEquals(0.03, t.noiseMs(), 1e-12, "their spread");
-        SensitivityEntry w4 = t.entry("a.weight_bits", "4").orElseThrow();
+        SensitivityEntry w4 = t.entry(new GeneKey("a", "weight_bits"), "4").orElseThrow();
         assertEquals(0.020, w4.dDivergence(), 1e-12);
         assertEquals(-0.02, w4.dTop1(), 1e-12);
         assertEquals(0, w4.dLatencyMs(), "+0.01 ms is within the noise");
-        assertEquals(0.5, t.entry("a.skip", "true").orElseThrow().dLatencyMs(), 1e-12);
-        assertTrue(t.entry("b.calibration", "max").isEmpty(), "a failed probe is never predicted");
+        assertEquals(0.5, t.entry(new GeneKey("a", "skip"), "true").orElseThrow().dLatencyMs(), 1e-12);
+        assertTrue(t.entry(new GeneKey("b", "calibration"), "max").isEmpty(), "a failed probe is never predicted");
         assertFalse(t.entries().get(2).ok());
         assertEquals("compile: boom", t.entries().get(2).reason());
-        assertEquals("a.weight_bits", t.byHarm().get(0).gene());
+        assertEquals("a.weight_bits", t.byHarm().get(0).gene().toString(), "written as layer.kind");
     }
 
     @Test

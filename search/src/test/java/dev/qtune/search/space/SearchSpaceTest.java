@@ -31,11 +31,12 @@ class SearchSpaceTest {
         List<String> layers = AnnotateRules.quantizableLayers(RESNET);
         assertEquals(layers, s.layers().stream().map(SearchSpace.LayerInfo::name).toList());
         for (String l : layers) {
-            for (String kind : SearchSpace.KINDS) {
-                if (SearchSpace.DEFAULT_VALUES.get(kind).size() > 1) {
-                    assertTrue(s.genes().stream().anyMatch(g -> g.name().equals(l + "." + kind)), l + "." + kind);
+            for (GeneKind kind : GeneKind.values()) {
+                GeneKey key = GeneKey.of(l, kind);
+                if (kind.defaultValues().size() > 1) {
+                    assertTrue(s.genes().stream().anyMatch(g -> g.key().equals(key)), key.toString());
                 } else {
-                    assertTrue(s.held().containsKey(l + "." + kind), "held by default: " + l + "." + kind);
+                    assertTrue(s.held().containsKey(key), "held by default: " + key);
                 }
             }
         }
@@ -46,13 +47,13 @@ class SearchSpaceTest {
     @Test
     void restrictionsAndFixedLayersAreHeldNotSearched() {
         String first = AnnotateRules.quantizableLayers(RESNET).get(0);
-        SpaceSpec spec = new SpaceSpec(Map.of("weight_bits", List.of("8", "4"), "activation_bits", List.of("8")), false,
+        SpaceSpec spec = new SpaceSpec(Map.of(GeneKind.WEIGHT_BITS, List.of("8", "4"), GeneKind.ACTIVATION_BITS, List.of("8")), false,
                 List.of(new SpaceSpec.Fixed(LayerPattern.parse(first), Map.of("skip", "true", "weight_bits", "8"))));
         SearchSpace s = SearchSpace.of(RESNET, 8, spec);
         assertTrue(s.genes().stream().noneMatch(g -> g.kind().equals("activation_bits")));
         assertTrue(s.genes().stream().noneMatch(g -> g.kind().equals("oc_block")), "schedule: false holds the knobs");
         assertTrue(s.genes().stream().noneMatch(g -> g.layer().equals(first) && g.kind().equals("skip")));
-        assertEquals("true", s.held().get(first + ".skip"));
+        assertEquals("true", s.held().get(new GeneKey(first, "skip")));
         Decoded d = new SpaceDecoder(s, QuantConfig.defaultConfig()).decode(s.firstValues());
         assertTrue(d.qconfig().forLayer(first).skip());
         assertTrue(d.schedule().layers().isEmpty() || !d.schedule().layers().containsKey(first));
@@ -69,10 +70,10 @@ class SearchSpaceTest {
             for (LayerChoice c : d.layers()) {
                 var lc = d.qconfig().forLayer(c.layer());
                 assertEquals(c.skip(), lc.skip());
-                assertEquals(Boolean.parseBoolean(s.label(g, c.layer(), "skip")), c.skip());
+                assertEquals(Boolean.parseBoolean(s.label(g, GeneKey.of(c.layer(), GeneKind.SKIP))), c.skip());
                 if (!c.skip()) {
-                    assertEquals(Integer.parseInt(s.label(g, c.layer(), "weight_bits")), lc.weightBits());
-                    assertEquals(CalibrationMode.valueOf(s.label(g, c.layer(), "calibration").toUpperCase()),
+                    assertEquals(Integer.parseInt(s.label(g, GeneKey.of(c.layer(), GeneKind.WEIGHT_BITS))), lc.weightBits());
+                    assertEquals(CalibrationMode.valueOf(s.label(g, GeneKey.of(c.layer(), GeneKind.CALIBRATION)).toUpperCase()),
                             lc.activationCalibration());
                     c.knobs().forEach((k, v) -> assertEquals(v, d.schedule().layers().get(c.layer()).get(k)));
                 } else {
@@ -88,8 +89,8 @@ class SearchSpaceTest {
         SearchSpace s = SearchSpace.of(RESNET, 8, SpaceSpec.defaults());
         SpaceDecoder decoder = new SpaceDecoder(s, QuantConfig.defaultConfig());
         String layer = s.layers().get(0).name();
-        int skip = index(s, layer + ".skip");
-        int bits = index(s, layer + ".weight_bits");
+        int skip = index(s, GeneKey.of(layer, GeneKind.SKIP));
+        int bits = index(s, GeneKey.of(layer, GeneKind.WEIGHT_BITS));
         List<Integer> a = new ArrayList<>(s.firstValues().values());
         a.set(skip, 1);
         List<Integer> b = new ArrayList<>(a);
@@ -108,18 +109,18 @@ class SearchSpaceTest {
         List<Integer> v = new ArrayList<>(s.firstValues().values());
         v.set(0, 99);
         assertTrue(assertThrows(IllegalArgumentException.class, () -> s.check(new Genome(v))).getMessage()
-                .contains(s.genes().get(0).name()));
+                .contains(s.genes().get(0).key().toString()));
         assertThrows(IllegalArgumentException.class,
-                () -> SearchSpace.of(RESNET, 8, new SpaceSpec(Map.of("weight_bits", List.of()), true, List.of())));
+                () -> SearchSpace.of(RESNET, 8, new SpaceSpec(Map.of(GeneKind.WEIGHT_BITS, List.of()), true, List.of())));
     }
 
-    private static int index(SearchSpace s, String name) {
+    private static int index(SearchSpace s, GeneKey key) {
         for (int i = 0; i < s.genes().size(); i++) {
-            if (s.genes().get(i).name().equals(name)) {
+            if (s.genes().get(i).key().equals(key)) {
                 return i;
             }
         }
-        throw new AssertionError(name);
+        throw new AssertionError(key);
     }
 
     private static Genome random(SearchSpace s, Random r) {
@@ -137,7 +138,7 @@ class SearchSpaceTest {
         var pct = new dev.qtune.compiler.quant.LayerQuantConfig(6, 8, d.defaults().weightScale(), d.defaults().granularity(),
                 CalibrationMode.PERCENTILE, 99.99, false, d.defaults().rounding());
         QuantConfig base = new QuantConfig(pct, List.of(), 1000, d.globalScale(), true, d.boundaryCalibration(), "test");
-        SpaceSpec spec = new SpaceSpec(Map.of("weight_bits", List.of("8", "4"), "calibration", List.of("kl", "max")),
+        SpaceSpec spec = new SpaceSpec(Map.of(GeneKind.WEIGHT_BITS, List.of("8", "4"), GeneKind.CALIBRATION, List.of("kl", "max")),
                 false, List.of());
         SearchSpace s = SearchSpace.of(RESNET, 16, spec, base);
         Gene wb = s.genes().stream().filter(g -> g.kind().equals("weight_bits")).findFirst().orElseThrow();
@@ -151,7 +152,7 @@ class SearchSpaceTest {
         assertTrue(s.layers().stream().allMatch(l -> l.knobs().isEmpty()), "schedule: false sets no knob");
         SearchSpace vnni = SearchSpace.of(RESNET, 16, SpaceSpec.defaults());
         assertTrue(vnni.genes().stream().noneMatch(g -> g.kind().equals("dot")), "no dot gene with 512-bit vectors");
-        var dots = vnni.held().entrySet().stream().filter(e -> e.getKey().endsWith(".dot")).toList();
+        var dots = vnni.held().entrySet().stream().filter(e -> e.getKey().kind().equals("dot")).toList();
         assertFalse(dots.isEmpty());
         assertTrue(dots.stream().allMatch(e -> e.getValue().equals("8")), "dot 8 held everywhere on VNNI: " + dots);
     }
@@ -159,7 +160,7 @@ class SearchSpaceTest {
     /** activation_mode is a gene only where a layer reads or writes a value that may be negative; it decodes and hashes apart. */
     @Test
     void activationModeIsAGeneOnlyWhereItMatters() {
-        SpaceSpec spec = new SpaceSpec(Map.of("activation_mode", List.of("symmetric", "asymmetric")), false, List.of());
+        SpaceSpec spec = new SpaceSpec(Map.of(GeneKind.ACTIVATION_MODE, List.of("symmetric", "asymmetric")), false, List.of());
         SearchSpace s = SearchSpace.of(RESNET, 16, spec);
         List<Gene> modes = s.genes().stream().filter(g -> g.kind().equals("activation_mode")).toList();
         String first = AnnotateRules.quantizableLayers(RESNET).get(0);

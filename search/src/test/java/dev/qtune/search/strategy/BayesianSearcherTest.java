@@ -21,8 +21,8 @@ class BayesianSearcherTest {
 
     @Test
     void theModelSteersTowardsTheFeasibleRegion() {
-        for (String acquisition : List.of("ehvi", "parego")) {
-            Searcher s = Strategies.create(new StrategySpec("bayesian", 3, 8, 24, acquisition, 0, 0.7), toy.genes(), 2);
+        for (AcquisitionKind acquisition : AcquisitionKind.values()) {
+            Searcher s = Strategies.create(new BayesianSpec(3, 8, 24, acquisition, false), toy.genes(), 2);
             SearchRun run = SearchRun.run(s, this::constrained, 48, 8);
             List<Observation> modelled = run.observations().subList(24, 48);
             long feasible = modelled.stream().filter(Observation::feasible).count();
@@ -32,9 +32,9 @@ class BayesianSearcherTest {
 
     @Test
     void theFirstInitialSamplesAreTheUniformGenomesRandomSearchWouldPropose() {
-        StrategySpec spec = new StrategySpec("bayesian", 3, 8, 12, "ehvi", 0, 0.7);
+        BayesianSpec spec = new BayesianSpec(3, 8, 12, AcquisitionKind.EHVI, false);
         SearchRun bayesian = SearchRun.run(Strategies.create(spec, toy.genes(), 2), toy::evaluate, 24, 8);
-        SearchRun random = SearchRun.run(Strategies.create(new StrategySpec("random", 3, 8, 1, "ehvi", 0, 0.7),
+        SearchRun random = SearchRun.run(Strategies.create(new RandomSpec(3, 8, false),
                 toy.genes(), 2), toy::evaluate, 24, 8);
         assertEquals(random.batches.get(0), bayesian.batches.get(0));
         assertEquals(random.batches.get(1).subList(0, 4), bayesian.batches.get(1).subList(0, 4));
@@ -43,7 +43,7 @@ class BayesianSearcherTest {
 
     @Test
     void allFailedTrialsLeaveTheSearchRandomButNeverRepeated() {
-        Searcher s = Strategies.create(new StrategySpec("bayesian", 3, 8, 4, "ehvi", 0, 0.7), toy.genes(), 2);
+        Searcher s = Strategies.create(new BayesianSpec(3, 8, 4, AcquisitionKind.EHVI, false), toy.genes(), 2);
         List<Genome> seen = new ArrayList<>();
         for (int round = 0; round < 3; round++) {
             List<Genome> batch = s.ask(8);

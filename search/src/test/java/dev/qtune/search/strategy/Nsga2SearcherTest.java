@@ -19,7 +19,7 @@ class Nsga2SearcherTest {
     private final ToyProblem toy = new ToyProblem(12);
 
     private Nsga2Searcher searcher(long seed) {
-        return (Nsga2Searcher) Strategies.create(new StrategySpec("nsga2", seed, 8, 8, "ehvi", 0, 0.7), toy.genes(), 2);
+        return (Nsga2Searcher) Strategies.create(Nsga2Spec.defaults(seed), toy.genes(), 2);
     }
 
     @Test

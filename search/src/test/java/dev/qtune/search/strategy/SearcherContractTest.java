@@ -24,15 +24,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SearcherContractTest {
     static Stream<StrategySpec> specs() {
         return Stream.of(
-                new StrategySpec("random", 1, 8, 8, "ehvi", 0, 0.7),
-                new StrategySpec("nsga2", 1, 8, 8, "ehvi", 0, 0.7),
-                new StrategySpec("bayesian", 1, 8, 8, "ehvi", 0, 0.7),
-                new StrategySpec("bayesian", 1, 8, 8, "parego", 0, 0.7));
+                RandomSpec.defaults(1),
+                Nsga2Spec.defaults(1),
+                BayesianSpec.defaults(1),
+                new BayesianSpec(1, 8, 8, AcquisitionKind.PAREGO, false));
     }
 
     private static StrategySpec withSeed(StrategySpec s, long seed) {
-        return new StrategySpec(s.name(), seed, s.batchSize(), s.initialSamples(), s.acquisition(),
-                s.mutationRate(), s.crossoverRate());
+        return s.withSeed(seed);
     }
 
     private static SearchRun run(StrategySpec spec, ToyProblem toy, int budget) {

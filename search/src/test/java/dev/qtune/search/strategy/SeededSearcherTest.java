@@ -8,6 +8,7 @@ import dev.qtune.search.space.Genome;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import org.junit.jupiter.api.Test;
 
 /** Seeds come first, in order, in the first generation of every strategy, topped up to the batch size. */
@@ -18,8 +19,9 @@ class SeededSearcherTest {
 
     @Test
     void firstGenerationHoldsTheSeedsThenTheStrategy() {
-        for (String name : List.of("nsga2", "bayesian", "random")) {
-            StrategySpec spec = new StrategySpec(name, 3, 6, 4, "ehvi", 0, 0.7);
+        for (StrategySpec spec : List.of(new Nsga2Spec(3, 6, OptionalDouble.empty(), 0.7, false),
+                new BayesianSpec(3, 6, 4, AcquisitionKind.EHVI, false), new RandomSpec(3, 6, false))) {
+            String name = spec.name();
             List<Genome> seeds = List.of(Genome.of(0, 0, 0), Genome.of(3, 3, 0), Genome.of(0, 0, 0));
             Searcher s = Strategies.create(spec, GENES, 2, seeds, Optional.empty());
             List<Genome> first = s.ask(100);

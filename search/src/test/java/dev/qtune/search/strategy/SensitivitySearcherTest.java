@@ -75,7 +75,7 @@ class SensitivitySearcherTest {
     @Test
     void findsTheOneLayerFixInTheFirstGeneration() {
         List<Gene> genes = genes();
-        Searcher s = Strategies.create(new StrategySpec("sensitivity", 1, 8, 8, "ehvi", 0, 0.7), genes, 2, List.of(),
+        Searcher s = Strategies.create(new SensitivitySpec(1, 8), genes, 2, List.of(),
                 Optional.of(table(genes)));
         List<double[]> measured = new ArrayList<>();
         for (int gen = 0; gen < 3; gen++) {

@@ -28,6 +28,18 @@ class StrategiesTest {
         assertTrue(e.getMessage().contains("needs a sensitivity table"), e.getMessage());
     }
 
+    /** Java 17 cannot switch on the sealed type, so this checks that create knows every permitted spec. */
+    @Test
+    void createsEveryPermittedSpec() {
+        for (Class<?> type : StrategySpec.class.getPermittedSubclasses()) {
+            StrategySpec spec = StrategySpec.NAMES.stream().map(n -> StrategySpec.defaults(n, 1))
+                    .filter(type::isInstance).findFirst().orElseThrow(() -> new AssertionError("no name for " + type));
+            if (!(spec instanceof SensitivitySpec)) {
+                assertEquals(spec.name(), Strategies.create(spec, GENES, 2).name());
+            }
+        }
+    }
+
     @Test
     void rejectsBadSpacesAndObjectiveCounts() {
         StrategySpec spec = StrategySpec.defaults("random", 1);

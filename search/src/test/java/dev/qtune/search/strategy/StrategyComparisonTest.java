@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.OptionalDouble;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,22 +20,21 @@ class StrategyComparisonTest {
         ToyProblem toy = new ToyProblem(20);
         double[] hv = new double[SEEDS.length];
         for (int s = 0; s < SEEDS.length; s++) {
-            StrategySpec spec = new StrategySpec(base.name(), SEEDS[s], base.batchSize(), base.initialSamples(),
-                    base.acquisition(), base.mutationRate(), base.crossoverRate());
+            StrategySpec spec = base.withSeed(SEEDS[s]);
             Searcher searcher = Strategies.create(spec, toy.genes(), 2);
             SearchRun run = SearchRun.run(searcher, toy::evaluate, BUDGET, spec.batchSize());
             hv[s] = toy.hypervolume(run.observations());
         }
-        System.err.println(base.name() + "/" + base.acquisition() + " " + Arrays.toString(hv));
+        System.err.println(base + " " + Arrays.toString(hv));
         return Arrays.stream(hv).average().orElseThrow();
     }
 
     @Test
     void nsga2AndBayesianBeatRandomAtEqualBudget() {
-        double random = meanHypervolume(new StrategySpec("random", 0, 10, 1, "ehvi", 0, 0.7));
-        double nsga2 = meanHypervolume(new StrategySpec("nsga2", 0, 10, 1, "ehvi", 0, 0.7));
-        double ehvi = meanHypervolume(new StrategySpec("bayesian", 0, 10, 20, "ehvi", 0, 0.7));
-        double parego = meanHypervolume(new StrategySpec("bayesian", 0, 10, 20, "parego", 0, 0.7));
+        double random = meanHypervolume(new RandomSpec(0, 10, false));
+        double nsga2 = meanHypervolume(new Nsga2Spec(0, 10, OptionalDouble.empty(), 0.7, false));
+        double ehvi = meanHypervolume(new BayesianSpec(0, 10, 20, AcquisitionKind.EHVI, false));
+        double parego = meanHypervolume(new BayesianSpec(0, 10, 20, AcquisitionKind.PAREGO, false));
         System.err.printf("random %.3f nsga2 %.3f ehvi %.3f parego %.3f%n", random, nsga2, ehvi, parego);
         assertTrue(nsga2 > random, "nsga2 " + nsga2 + " vs random " + random);
         assertTrue(ehvi > random, "ehvi " + ehvi + " vs random " + random);

@@ -17,7 +17,8 @@ import dev.qtune.compiler.quant.QuantConfigWriter;
 import dev.qtune.compiler.quant.Rounding;
 import dev.qtune.compiler.quant.WeightScaleMode;
 import dev.qtune.search.loop.FailureRule;
-import dev.qtune.search.space.SearchSpace;
+import dev.qtune.search.space.GeneKind;
+import dev.qtune.search.strategy.AcquisitionKind;
 import dev.qtune.search.strategy.StrategySpec;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -137,13 +138,13 @@ class ConfigSchemaTest {
         assertEquals(QuantConfigNode.yamlNames(ActivationMode.class), strings(q.at("/activation_mode/enum")));
         JsonNode e = ConfigSchemas.EXPERIMENT.root().path("properties");
         assertEquals(new TreeSet<>(StrategySpec.NAMES), new TreeSet<>(strings(e.at("/strategy/properties/name/enum"))));
-        assertEquals(new TreeSet<>(StrategySpec.ACQUISITIONS),
+        assertEquals(new TreeSet<>(AcquisitionKind.labels()),
                 new TreeSet<>(strings(e.at("/strategy/properties/acquisition/enum"))));
         assertEquals(QuantConfigNode.yamlNames(FailureRule.class), strings(e.at("/on_failure/enum")));
-        for (String kind : SearchSpace.KINDS) {
+        for (GeneKind kind : GeneKind.values()) {
             Set<String> values = new LinkedHashSet<>();
-            e.at("/space/properties/" + kind + "/items/enum").forEach(v -> values.add(v.asText()));
-            assertEquals(new TreeSet<>(SearchSpace.LEGAL_VALUES.get(kind)), new TreeSet<>(values), "space." + kind);
+            e.at("/space/properties/" + kind.label() + "/items/enum").forEach(v -> values.add(v.asText()));
+            assertEquals(new TreeSet<>(kind.legalValues()), new TreeSet<>(values), "space." + kind.label());
         }
     }
 

@@ -1,7 +1,11 @@
 package dev.qtune.compiler.quant;
 
+import java.util.Collections;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The rule table from {@link CalibrationMode} to its {@link ThresholdCalibrator}. Every mode has an
@@ -9,6 +13,9 @@ import java.util.Map;
  */
 public final class Calibrators {
     private static final Map<CalibrationMode, ThresholdCalibrator> TABLE = table();
+    /** Thresholds computed so far, per statistics object (identity: its histogram is an array) and request. */
+    private static final Map<TensorStats, Map<List<Object>, Double>> ANSWERS =
+            Collections.synchronizedMap(new WeakHashMap<>());
 
     private Calibrators() {
     }
@@ -33,9 +40,21 @@ public final class Calibrators {
         return c;
     }
 
-    /** The threshold of {@code request} under {@code mode}. */
+    /**
+     * The threshold of {@code request} under {@code mode}. A calibrator's answer depends only on
+     * the request, and a search asks the same ones in every trial (KL over 2,048 candidate
+     * thresholds took most of a trial's 0.35 s of calibration), so answers are kept per statistics
+     * object, weakly: they go when the model's statistics do.
+     */
     public static double threshold(CalibrationMode mode, ThresholdCalibrator.Request request) {
-        return of(mode).threshold(request);
+        Map<List<Object>, Double> answers = ANSWERS.computeIfAbsent(request.stats(), s -> new ConcurrentHashMap<>());
+        List<Object> key = List.of(mode, request.levels(), request.percentile(), request.globalScale());
+        Double t = answers.get(key);
+        if (t == null) {
+            t = of(mode).threshold(request);
+            answers.put(key, t);
+        }
+        return t;
     }
 
     /**

@@ -93,4 +93,25 @@ class CalibratorsTest {
         double bound = mode == CalibrationMode.POWER2 ? 2 * 10.0 : 10.0;
         assertTrue(t <= bound, mode + " threshold " + t + " must be <= " + bound);
     }
+
+    /** Answers are kept per statistics object: the same name and range with another histogram is another question. */
+    @ParameterizedTest
+    @EnumSource(value = CalibrationMode.class, names = {"MAX", "POWER2", "KL", "PERCENTILE", "MSE"})
+    void keptAnswersBelongToTheirStatistics(CalibrationMode mode) {
+        long[] narrow = hist(1000, 500, 100);
+        long[] wide = uniform(10);
+        TensorStats a = stats(narrow, 10f);
+        TensorStats b = stats(wide, 10f);
+        var request = new ThresholdCalibrator.Request(a, 127, 99.9, java.util.OptionalDouble.empty());
+        double first = Calibrators.threshold(mode, request);
+        assertEquals(first, Calibrators.threshold(mode, request), "the same request, the same answer");
+        assertEquals(Calibrators.of(mode).threshold(request), first, "the kept answer is the calibrator's");
+        double other = Calibrators.threshold(mode, new ThresholdCalibrator.Request(b, 127, 99.9,
+                java.util.OptionalDouble.empty()));
+        assertEquals(Calibrators.of(mode).threshold(new ThresholdCalibrator.Request(b, 127, 99.9,
+                java.util.OptionalDouble.empty())), other);
+        if (mode == CalibrationMode.PERCENTILE) {
+            assertTrue(other > first, "a wider histogram, a wider percentile: " + first + " vs " + other);
+        }
+    }
 }

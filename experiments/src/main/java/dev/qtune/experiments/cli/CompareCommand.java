@@ -12,7 +12,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-/** `qtune compare RUN_DIR... [--at 25,50,100]`: hypervolumes of runs of one experiment against one reference point. */
+/**
+ * `qtune compare RUN_DIR... [--at 25,50,100 | --final]`: hypervolumes of runs of one experiment against one
+ * reference point, of their search trials after n trials, or of their final re-measures.
+ */
 @Command(name = "compare", description = "Compare search runs of one experiment: hypervolume against trials, "
         + "per run and as the mean per strategy, with one common reference point.")
 final class CompareCommand implements Callable<Integer> {
@@ -22,12 +25,17 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--at", split = ",", paramLabel = "N", description = "Trial counts to report the hypervolume at (default: the smallest run's size).")
     List<Integer> at;
 
+    @Option(names = "--final", description = "Compare the runs' final re-measures (front and base config on the final "
+            + "split, timed side by side) instead of their search trials.")
+    boolean finalRemeasure;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        List<RunComparison.Row> rows = RunComparison.compare(runs, at == null ? List.of() : at);
+        List<RunComparison.Row> rows = finalRemeasure ? RunComparison.compareFinal(runs)
+                : RunComparison.compare(runs, at == null ? List.of() : at);
         PrintWriter out = spec.commandLine().getOut();
         out.print(RunComparison.markdown(rows, "strategy", RunComparison.Row::strategy));
         out.flush();

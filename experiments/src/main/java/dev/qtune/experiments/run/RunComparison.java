@@ -44,6 +44,44 @@ public final class RunComparison {
         return compare(dirs, smallest -> java.util.stream.IntStream.rangeClosed(1, Math.max(1, smallest)).boxed().toList());
     }
 
+    /** The checkpoint key under which {@link #compareFinal} reports a run's hypervolume. */
+    public static final int FINAL = 0;
+
+    /**
+     * The hypervolume of each run's final re-measure: its search trials re-measured at the end (the
+     * front and the base config, on the final split no trial was chosen on, timed side by side), so
+     * a front whose accuracy was a lucky draw of the validation images counts for what it holds on
+     * unseen ones. Reference point: top-1 at the strictest constraint of the runs, latency at 1.1 x
+     * the slowest final record of all runs. A run without final records has hypervolume 0.
+     */
+    public static List<Row> compareFinal(List<Path> dirs) {
+        List<List<ObjectNode>> finals = new ArrayList<>();
+        List<JsonNode> paretos = new ArrayList<>();
+        List<Integer> sizes = new ArrayList<>();
+        double minTop1 = 0;
+        double worstLatency = 0;
+        for (Path d : dirs) {
+            List<ObjectNode> records = TrialLogReader.read(d.resolve(RunDirectory.TRIALS)).records();
+            List<ObjectNode> f = records.stream().filter(r -> r.path("kind").asText().equals("final")
+                    && r.path("of").asText().startsWith("t")).toList();
+            finals.add(f);
+            sizes.add((int) records.stream().filter(r -> r.path("kind").asText().equals("search")).count());
+            JsonNode p = pareto(d);
+            paretos.add(p);
+            minTop1 = Math.max(minTop1, p.path("constraint").path("min_top1").asDouble(0));
+            for (ObjectNode r : f) {
+                worstLatency = Math.max(worstLatency, r.path("metrics").path("latency_ms").path("median").asDouble(0));
+            }
+        }
+        double[] reference = {1 - minTop1, 1.1 * worstLatency};
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < dirs.size(); i++) {
+            rows.add(new Row(dirs.get(i), paretos.get(i).path("strategy").asText("?"), paretos.get(i).path("seed").asLong(),
+                    sizes.get(i), Map.of(FINAL, hypervolume(finals.get(i), minTop1, reference))));
+        }
+        return rows;
+    }
+
     /** Reads each run once; {@code checkpoints} gets the smallest run's trial count. */
     private static List<Row> compare(List<Path> dirs, java.util.function.IntFunction<List<Integer>> checkpoints) {
         List<List<ObjectNode>> logs = new ArrayList<>();
@@ -113,7 +151,7 @@ public final class RunComparison {
 
     private static String header(List<Integer> checkpoints) {
         StringBuilder s = new StringBuilder();
-        checkpoints.forEach(n -> s.append(" HV@").append(n).append(" |"));
+        checkpoints.forEach(n -> s.append(n == FINAL ? " HV of the final re-measure |" : " HV@" + n + " |"));
         return s.toString();
     }
 

@@ -54,6 +54,7 @@ class ConfigSchemaTest {
     /** The shipped files that are a script's template, with the placeholders the script fills in. */
     private static final Map<String, Map<String, String>> TEMPLATES = Map.of(
             "efficiency.yaml", Map.of("STRATEGY", "nsga2", "SEED", "1", "TRIALS", "40"), // scripts/search-efficiency.sh
+            "efficiency-holdout.yaml", Map.of("STRATEGY", "random", "SEED", "2", "TRIALS", "200"),
             "throughput.yaml", Map.of("EXECUTOR", "{type: local, workers: 2}")); // scripts/spark-throughput.sh
 
     @Test

@@ -49,8 +49,11 @@ class NativeBitExactTest {
     static Stream<Arguments> cases() {
         String[][] models = {{"mlp_mnist", "mnist", "mixed_fp32_ends_mlp"}, {"lenet5_mnist", "mnist", "mixed_fp32_ends"},
             {"resnet8_fashion", "fashion-mnist", "mixed_fp32_ends"}};
-        String[] configs = {"int8_max", "int8_power2", "int8_kl", "int8_percentile", "int8_asym_percentile", "w4a8", "w7a8",
-            null};
+        // by default one config per kind of code (symmetric, zero points, 4-bit weights, fp32 islands); -Pall: every one
+        String[] configs = TestCases.full()
+                ? new String[] {"int8_max", "int8_power2", "int8_kl", "int8_percentile", "int8_asym_percentile", "w4a8",
+                    "w7a8", null}
+                : new String[] {"int8_kl", "int8_asym_percentile", "w4a8", null};
         return NativeTargets.names().flatMap(t -> Stream.of(models).flatMap(m -> Stream.of(configs)
                 .map(c -> Arguments.of(t, m[0], m[1], c == null ? m[2] : c))));
     }

@@ -53,7 +53,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the interpreter's order, so there the tolerance holds trivially (it is bit-exact).
  */
 class NativeFp32KernelTest {
-    private static final int CASES = 10;
+    private static final int CASES = TestCases.of(4, 10);
     private static final int SAMPLES = 4;
     /** docs/codegen.md, "fp32 tolerance": |native - interpreter| <= TOLERANCE * (1 + max |interpreter output|). */
     static final double TOLERANCE = 1e-5;

@@ -55,7 +55,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * other counts take the portable one) and their work split over 1 or 2 threads.
  */
 class NativeKernelPropertyTest {
-    private static final int CASES = 16;
+    private static final int CASES = TestCases.of(6, 16);
     private static final int SAMPLES = 6;
 
     @TempDir

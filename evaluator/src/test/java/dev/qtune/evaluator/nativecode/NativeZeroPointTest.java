@@ -87,7 +87,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class NativeZeroPointTest {
     private static final int SAMPLES = 6;
-    private static final Map<String, Integer> SEEDS = Map.of("conv", 20, "dense", 5, "elementwise", 8);
+    private static final Map<String, Integer> SEEDS = Map.of("conv", TestCases.of(7, 20), "dense", TestCases.of(3, 5),
+            "elementwise", TestCases.of(4, 8));
     private static final List<String> SANITIZERS = List.of("-fsanitize=address,undefined", "-fno-sanitize-recover=all",
             "-fno-omit-frame-pointer", "-g");
 

@@ -10,20 +10,23 @@ import java.util.TreeMap;
  * model.c, one {@code layer_*.c} per kernel layer, embedded weight files, our kernel headers and
  * runner), the layer names in the order the runner's per-layer
  * times list them, the input and output sizes per sample, the schedule it was generated with
- * (every knob value, defaults included), and the tuning task of each layer that has knobs.
+ * (every knob value, defaults included), the tuning task of each layer that has knobs, and its
+ * speed key: two modules with the same key run the same code on the same shapes and differ only in
+ * constants (scales, multipliers, weights), so they take the same time.
  */
 public record CModule(Map<String, String> sources, List<String> layers, int inputSize, int outputSize,
-                      ScheduleConfig schedule, Map<String, LayerTask> tasks) {
+                      ScheduleConfig schedule, Map<String, LayerTask> tasks, String speedKey) {
     public CModule {
         sources = Map.copyOf(sources);
         layers = List.copyOf(layers);
         tasks = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(tasks));
     }
 
-    /** A module without tuning tasks (e.g. sources edited by hand). */
+    /** A module without tuning tasks (e.g. sources edited by hand): its speed key is its sources'. */
     public CModule(Map<String, String> sources, List<String> layers, int inputSize, int outputSize,
                    ScheduleConfig schedule) {
-        this(sources, layers, inputSize, outputSize, schedule, Map.of());
+        this(sources, layers, inputSize, outputSize, schedule, Map.of(),
+                CArrays.shortHash(new java.util.TreeMap<>(sources).toString()));
     }
 
     /**

@@ -22,6 +22,7 @@ final class ElementEmitter {
     static String quantize(Node node, EmitContext ctx) {
         QuantizeNode q = (QuantizeNode) node;
         TensorStorage y = ctx.storage(q.output());
+        ctx.speed(String.format("quantize %s %d %d %d", y.dtype(), y.channels(), y.spatial(), y.paddedChannels()));
         return String.format("    qt_quantize(%s, %s, %s, %d, %d, %d, %s, %d, %d, %d);%n", ctx.floats(q.input()),
                 ctx.buffer(q.output()), EmitContext.kind(y.dtype()), y.channels(), y.spatial(), y.paddedChannels(),
                 CArrays.literal(q.scale()), q.zeroPoint(), q.range().min(), q.range().max());
@@ -30,6 +31,7 @@ final class ElementEmitter {
     static String dequantize(Node node, EmitContext ctx) {
         DequantizeNode d = (DequantizeNode) node;
         TensorStorage x = ctx.storage(d.input());
+        ctx.speed(String.format("dequantize %s %d %d %d", x.dtype(), x.channels(), x.spatial(), x.paddedChannels()));
         return String.format("    qt_dequantize(%s, %s, %s, %d, %d, %d, %s, %d);%n", ctx.buffer(d.input()),
                 EmitContext.kind(x.dtype()), ctx.floats(d.output()), x.channels(), x.spatial(), x.paddedChannels(),
                 CArrays.literal(d.scale()), d.zeroPoint());
@@ -46,6 +48,9 @@ final class ElementEmitter {
         }
         FixedPointMultiplier m0 = a.finer(0);
         FixedPointMultiplier m1 = a.finer(1);
+        // its vectorised head depends on the kinds and the rounding only; the multipliers are values
+        ctx.speed(String.format("add %s %s %s %d %s", x0.dtype(), x1.dtype(), y.dtype(),
+                (long) y.spatial() * y.paddedChannels(), a.requantize().rounding()));
         return String.format("    qt_add(%s, %s, %s, %s, %s, %s, %d, %d, %d, %d, %d, %d, %s, %d, %d, %d, %d, %d);%n",
                 ctx.buffer(a.inputs().get(0)), EmitContext.kind(x0.dtype()), ctx.buffer(a.inputs().get(1)),
                 EmitContext.kind(x1.dtype()), ctx.buffer(a.output()), EmitContext.kind(y.dtype()),

@@ -52,6 +52,7 @@ final class EmitContext {
     private StringBuilder constants = new StringBuilder();
     private StringBuilder work = new StringBuilder();
     private Set<String> symbols = new TreeSet<>();
+    private String speed;
     private int workCount;
     private int constantCount;
     private int argsCount;
@@ -77,9 +78,24 @@ final class EmitContext {
         constants = new StringBuilder();
         work = new StringBuilder();
         symbols = new TreeSet<>();
+        speed = null;
         workCount = 0;
         constantCount = 0;
         argsCount = 0;
+    }
+
+    /**
+     * Declares what the current layer's speed depends on (kernel, kinds, shapes, schedule), for a
+     * layer whose other values (scales, multipliers, weights, zero points' values) only change
+     * constants the same code reads. A layer that declares nothing is timed as its exact text.
+     */
+    void speed(String key) {
+        speed = key;
+    }
+
+    /** The current layer's speed key, if it declared one. */
+    java.util.Optional<String> layerSpeed() {
+        return java.util.Optional.ofNullable(speed);
     }
 
     /** The buffer symbols the current layer uses (sorted). */

@@ -91,6 +91,7 @@ final class IntConvEmitter {
         ctx.used(l.name, knobs.get(0).name(), ob);
         ctx.used(l.name, knobs.get(1).name(), owt);
         ctx.used(l.name, dotKnob.name(), dot);
+        ctx.speed(task.key() + " dot=" + dot + " ob=" + ob + " owt=" + owt + " rounding=" + l.rq.rounding());
         int nb = (y.paddedChannels() + ob - 1) / ob;
         if (nb * ob > MAX_CHANNELS) {
             throw new LoweringException("node '" + l.name + "' has " + nb * ob + " (padded) output channels; the native "

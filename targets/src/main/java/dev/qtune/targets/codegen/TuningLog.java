@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The best measured schedule of each layer task on one target and host (AutoTVM's tuning log):
  * {@code <cache>/tuning/<target>-<host hash>.tsv}, one line per tuned task, appended by
- * {@code qtune tune} (and a search's tuning phase), read by the code generator, which gives a
+ * {@code qtune tune} (ScheduleTuner), read by the code generator, which gives a
  * layer its task's best schedule wherever the config sets none for it. A later line for a task
  * replaces an earlier one. Lines are {@code task \t knob=value,... \t best ms \t default ms
  * \t threads}; a line that does not parse is skipped.

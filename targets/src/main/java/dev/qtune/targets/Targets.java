@@ -58,31 +58,20 @@ public final class Targets {
                 new Target(GENERIC_C, genericArch, List.of(), BASE_FLAGS, "gcc",
                         "portable C11 that the compiler vectorises for the baseline ISA (no -march): runs on any "
                                 + genericArch + " host",
-                        16, List.of(
-                                "fp32: IEEE single precision in source order, no FMA contraction, bit-exact with the Java interpreter",
-                                "int8/int16 products are widened to int32 in C and accumulated exactly")),
+                        new TargetFeatures(Isa.GENERIC, 16, false)),
                 new Target(X86_AVX2, HostCpu.X86_64, List.of("avx2", "fma"), flags("-mavx2", "-mfma", "-mbmi2"), "gcc",
                         "x86-64 with AVX2 and FMA (Haswell, Zen and later): 256-bit vectors, int8 through vpmaddubsw",
-                        32, List.of(
-                                "vpmaddubsw sums u8*s8 pairs into a saturating int16: exact only when "
-                                        + "|a0*w0 + a1*w1| <= 32767 for every pair; otherwise the 16-bit path "
-                                        + "(vpmovsx + vpmaddwd) is used",
-                                "fp32: FMA kernels in their own order, within 1e-5 relative of the Java interpreter")),
+                        new TargetFeatures(Isa.AVX2, 32, true)),
                 new Target(X86_AVX512_VNNI, HostCpu.X86_64, List.of("avx512f", "avx512bw", "avx512vl", "avx512_vnni"),
                         flags("-mavx2", "-mfma", "-mavx512f", "-mavx512bw", "-mavx512vl", "-mavx512vnni"), "gcc",
                         "x86-64 with AVX-512 VNNI (Cascade Lake, Ice Lake, Sapphire Rapids, Zen 4): 512-bit vectors, "
                                 + "int8 through vpdpbusd",
-                        64, List.of(
-                                "vpdpbusd accumulates u8*s8 products in int32 exactly (no int16 saturation)",
-                                "fp32: FMA kernels in their own order, within 1e-5 relative of the Java interpreter")),
+                        new TargetFeatures(Isa.AVX512_VNNI, 64, true)),
                 new Target(AARCH64_NEON_DOT, HostCpu.AARCH64, List.of("asimddp"), flags("-march=armv8.2-a+dotprod"),
                         HostCpu.AARCH64.equals(hostArch) ? "gcc" : AARCH64_CROSS_COMPILER,
                         "AArch64 NEON with the dot-product extension (Armv8.2-A+dotprod: Cortex-A76, Neoverse N1, "
                                 + "Graviton 2, Apple M1): 128-bit vectors, int8 through sdot/udot",
-                        16, List.of(
-                                "sdot multiplies s8*s8 (udot u8*u8) and accumulates in int32 exactly; u8 activations "
-                                        + "are read as s8 u - 128 with the bias carrying 128 * sum(w), since the "
-                                        + "mixed-sign usdot needs Armv8.6-A i8mm")));
+                        new TargetFeatures(Isa.NEON_DOT, 16, false)));
     }
 
     private static List<String> flags(String... extra) {

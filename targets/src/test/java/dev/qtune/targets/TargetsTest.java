@@ -60,11 +60,35 @@ class TargetsTest {
 
     @Test
     void targetValidatesItsFields() {
+        TargetFeatures portable = TargetFeatures.portable(16);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Target("t", "riscv64",
-                List.of(), List.of(), "gcc", "", 16, List.of()));
+                List.of(), List.of(), "gcc", "", portable));
         assertEquals("target arch must be x86_64 or aarch64, but was 'riscv64'", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new TargetFeatures(Isa.AVX2, 24, true));
+        assertEquals("vectorBytes must be a positive power of two, but was 24", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new Target("t", "x86_64",
-                List.of(), List.of(), "gcc", "", 24, List.of()));
-        assertEquals("vectorBytes of target t must be a positive power of two, but was 24", e.getMessage());
+                List.of(), List.of(), "gcc", "", new TargetFeatures(Isa.NEON_DOT, 16, false)));
+        assertEquals("isa of target t must run on x86_64, but was NEON_DOT", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new TargetFeatures(Isa.NEON_DOT, 16, true));
+        assertEquals("fastFp32 needs an x86 isa (AVX2 or AVX512_VNNI), but isa was NEON_DOT", e.getMessage());
+    }
+
+    @Test
+    void everyTargetCarriesItsFeatures() {
+        assertEquals(List.of(new TargetFeatures(Isa.GENERIC, 16, false), new TargetFeatures(Isa.AVX2, 32, true),
+                        new TargetFeatures(Isa.AVX512_VNNI, 64, true), new TargetFeatures(Isa.NEON_DOT, 16, false)),
+                Targets.all().stream().map(Target::features).toList());
+        assertEquals(List.of(4, 8, 16, 4), Targets.all().stream().map(t -> t.features().int32Lanes()).toList());
+        assertEquals(List.of(Dot8Kind.NONE, Dot8Kind.VPMADDUBSW, Dot8Kind.VPDPBUSD, Dot8Kind.SDOT),
+                Targets.all().stream().map(t -> t.features().dot8()).toList());
+    }
+
+    @Test
+    void arithmeticLimitsFollowFromTheFeatures() {
+        Target vnni = Targets.byName(Targets.X86_AVX512_VNNI);
+        assertEquals(List.of("vpdpbusd accumulates u8*s8 products in int32 exactly (no int16 saturation)",
+                "fp32: FMA kernels in their own order, within 1e-5 relative of the Java interpreter"),
+                vnni.arithmeticLimits());
+        assertTrue(Targets.byName(Targets.AARCH64_NEON_DOT).arithmeticLimits().get(1).contains("bit-exact"));
     }
 }

@@ -2,6 +2,7 @@ package dev.qtune.targets;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -25,6 +26,12 @@ public final class Targets {
 
     /** The cross compiler used for aarch64 on an x86_64 host. */
     public static final String AARCH64_CROSS_COMPILER = "aarch64-linux-gnu-gcc";
+
+    /** The name that experiment files and commands give for the host's {@link #bestNative} target. */
+    public static final String AUTO = "auto";
+
+    /** ISAs in order of preference for {@link #bestNative}: the fastest int8 path first. */
+    private static final List<Isa> PREFERENCE = List.of(Isa.AVX512_VNNI, Isa.AVX2, Isa.NEON_DOT, Isa.GENERIC);
 
     private static final List<Target> ALL = forHost(HostCpu.hostArch());
 
@@ -72,6 +79,24 @@ public final class Targets {
                         "AArch64 NEON with the dot-product extension (Armv8.2-A+dotprod: Cortex-A76, Neoverse N1, "
                                 + "Graviton 2, Apple M1): 128-bit vectors, int8 through sdot/udot",
                         new TargetFeatures(Isa.NEON_DOT, 16, false)));
+    }
+
+    /**
+     * The host's best target that runs natively on it (what experiment files and commands call
+     * {@code auto}): the first of AVX-512 VNNI, AVX2, NEON dot product and portable C whose target
+     * the host runs natively, described for the host's arch; empty when none does (an arch qtune
+     * has no target for).
+     */
+    public static Optional<Target> bestNative(HostCpu host) {
+        List<Target> targets = forHost(host.arch());
+        for (Isa isa : PREFERENCE) {
+            for (Target t : targets) {
+                if (t.features().isa() == isa && host.runMode(t) == RunMode.NATIVE) {
+                    return Optional.of(t);
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     private static List<String> flags(String... extra) {

@@ -91,4 +91,36 @@ class TargetsTest {
                 vnni.arithmeticLimits());
         assertTrue(Targets.byName(Targets.AARCH64_NEON_DOT).arithmeticLimits().get(1).contains("bit-exact"));
     }
+
+    /** {@code auto}: an AVX2-only host, a VNNI host and aarch64 hosts, from their /proc/cpuinfo. */
+    @Test
+    void bestNativeTargetFollowsTheHostsCpuinfo() {
+        assertEquals(Targets.X86_AVX2, best(x86("fpu sse sse2 ssse3 sse4_1 sse4_2 avx avx2 fma bmi2 "
+                + "popcnt"), HostCpu.X86_64).name());
+        assertEquals(Targets.X86_AVX512_VNNI, best(x86("fpu sse2 avx avx2 fma bmi2 avx512f avx512dq avx512bw "
+                + "avx512vl avx512_vnni avx512cd"), HostCpu.X86_64).name());
+        Target arm = best("processor\t: 0\nFeatures\t: fp asimd evtstrm aes pmull sha1 sha2 crc32 atomics fphp "
+                + "asimdhp cpuid asimdrdm lrcpc dcpop asimddp ssbs\nCPU implementer\t: 0x41\nCPU part\t: 0xd0c\n"
+                + "processor\t: 1\nFeatures\t: fp asimd evtstrm aes pmull sha1 sha2 crc32 atomics fphp asimdhp "
+                + "cpuid asimdrdm lrcpc dcpop asimddp ssbs\n", HostCpu.AARCH64);
+        assertEquals(Targets.AARCH64_NEON_DOT, arm.name());
+        assertEquals("gcc", arm.compilerCommand(), "on an aarch64 host the target builds with its own gcc");
+    }
+
+    @Test
+    void bestNativeFallsBackToPortableCOnTheHostsArch() {
+        assertEquals(Targets.GENERIC_C, best(x86("fpu sse sse2 ssse3 avx"), HostCpu.X86_64).name());
+        Target oldArm = best("processor\t: 0\nFeatures\t: fp asimd evtstrm crc32 cpuid\n", HostCpu.AARCH64);
+        assertEquals(List.of(Targets.GENERIC_C, HostCpu.AARCH64), List.of(oldArm.name(), oldArm.arch()));
+        assertTrue(Targets.bestNative(HostCpu.parse("processor\t: 0\nisa\t: rv64imafdc\n", "riscv64")).isEmpty());
+    }
+
+    private static String x86(String flags) {
+        return "processor\t: 0\nmodel name\t: Test CPU\nflags\t\t: " + flags + "\nprocessor\t: 1\n"
+                + "model name\t: Test CPU\nflags\t\t: " + flags + "\n";
+    }
+
+    private static Target best(String cpuinfo, String arch) {
+        return Targets.bestNative(HostCpu.parse(cpuinfo, arch)).orElseThrow();
+    }
 }

@@ -13,12 +13,11 @@ import java.util.Objects;
  * @param compilerFlags     every flag passed to the C compiler (shared base flags first)
  * @param compilerCommand   the C compiler's command name, looked up on PATH ({@code gcc}, or a cross compiler)
  * @param description       one line for people
- * @param vectorBytes       the SIMD register width the emitter should plan for, in bytes
- * @param arithmeticLimits  the integer/float behaviour that the quantizer and the search must respect
- *                          so that every choice is computed exactly on this target
+ * @param features          what the code may use (ISA, vector width, fast fp32): the only thing the code
+ *                          generator decides kernels by; its ISA must run on {@code arch}
  */
 public record Target(String name, String arch, List<String> requiredCpuFlags, List<String> compilerFlags,
-                     String compilerCommand, String description, int vectorBytes, List<String> arithmeticLimits) {
+                     String compilerCommand, String description, TargetFeatures features) {
     public Target {
         requireText("name", name);
         requireText("arch", arch);
@@ -30,11 +29,24 @@ public record Target(String name, String arch, List<String> requiredCpuFlags, Li
         compilerFlags = List.copyOf(Objects.requireNonNull(compilerFlags, "compilerFlags"));
         requireText("compilerCommand", compilerCommand);
         description = Objects.requireNonNull(description, "description");
-        if (vectorBytes <= 0 || Integer.bitCount(vectorBytes) != 1) {
-            throw new IllegalArgumentException("vectorBytes of target " + name
-                    + " must be a positive power of two, but was " + vectorBytes);
+        Objects.requireNonNull(features, "features");
+        if (!features.isa().runsOn(arch)) {
+            throw new IllegalArgumentException("isa of target " + name + " must run on " + arch + ", but was "
+                    + features.isa());
         }
-        arithmeticLimits = List.copyOf(Objects.requireNonNull(arithmeticLimits, "arithmeticLimits"));
+    }
+
+    /** The SIMD register width the emitter plans for, in bytes. */
+    public int vectorBytes() {
+        return features.vectorBytes();
+    }
+
+    /**
+     * The integer/float behaviour that the quantizer and the search must respect so that every
+     * choice is computed exactly on this target (from its features), in words.
+     */
+    public List<String> arithmeticLimits() {
+        return features.arithmeticLimits();
     }
 
     private static void requireText(String what, String value) {

@@ -2,6 +2,7 @@ package dev.qtune.targets;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -25,6 +26,12 @@ public final class Targets {
 
     /** The cross compiler used for aarch64 on an x86_64 host. */
     public static final String AARCH64_CROSS_COMPILER = "aarch64-linux-gnu-gcc";
+
+    /** The name that experiment files and commands give for the host's {@link #bestNative} target. */
+    public static final String AUTO = "auto";
+
+    /** ISAs in order of preference for {@link #bestNative}: the fastest int8 path first. */
+    private static final List<Isa> PREFERENCE = List.of(Isa.AVX512_VNNI, Isa.AVX2, Isa.NEON_DOT, Isa.GENERIC);
 
     private static final List<Target> ALL = forHost(HostCpu.hostArch());
 
@@ -58,31 +65,38 @@ public final class Targets {
                 new Target(GENERIC_C, genericArch, List.of(), BASE_FLAGS, "gcc",
                         "portable C11 that the compiler vectorises for the baseline ISA (no -march): runs on any "
                                 + genericArch + " host",
-                        16, List.of(
-                                "fp32: IEEE single precision in source order, no FMA contraction, bit-exact with the Java interpreter",
-                                "int8/int16 products are widened to int32 in C and accumulated exactly")),
+                        new TargetFeatures(Isa.GENERIC, 16, false)),
                 new Target(X86_AVX2, HostCpu.X86_64, List.of("avx2", "fma"), flags("-mavx2", "-mfma", "-mbmi2"), "gcc",
                         "x86-64 with AVX2 and FMA (Haswell, Zen and later): 256-bit vectors, int8 through vpmaddubsw",
-                        32, List.of(
-                                "vpmaddubsw sums u8*s8 pairs into a saturating int16: exact only when "
-                                        + "|a0*w0 + a1*w1| <= 32767 for every pair; otherwise the 16-bit path "
-                                        + "(vpmovsx + vpmaddwd) is used",
-                                "fp32: FMA kernels in their own order, within 1e-5 relative of the Java interpreter")),
+                        new TargetFeatures(Isa.AVX2, 32, true)),
                 new Target(X86_AVX512_VNNI, HostCpu.X86_64, List.of("avx512f", "avx512bw", "avx512vl", "avx512_vnni"),
                         flags("-mavx2", "-mfma", "-mavx512f", "-mavx512bw", "-mavx512vl", "-mavx512vnni"), "gcc",
                         "x86-64 with AVX-512 VNNI (Cascade Lake, Ice Lake, Sapphire Rapids, Zen 4): 512-bit vectors, "
                                 + "int8 through vpdpbusd",
-                        64, List.of(
-                                "vpdpbusd accumulates u8*s8 products in int32 exactly (no int16 saturation)",
-                                "fp32: FMA kernels in their own order, within 1e-5 relative of the Java interpreter")),
+                        new TargetFeatures(Isa.AVX512_VNNI, 64, true)),
                 new Target(AARCH64_NEON_DOT, HostCpu.AARCH64, List.of("asimddp"), flags("-march=armv8.2-a+dotprod"),
                         HostCpu.AARCH64.equals(hostArch) ? "gcc" : AARCH64_CROSS_COMPILER,
                         "AArch64 NEON with the dot-product extension (Armv8.2-A+dotprod: Cortex-A76, Neoverse N1, "
                                 + "Graviton 2, Apple M1): 128-bit vectors, int8 through sdot/udot",
-                        16, List.of(
-                                "sdot multiplies s8*s8 (udot u8*u8) and accumulates in int32 exactly; u8 activations "
-                                        + "are read as s8 u - 128 with the bias carrying 128 * sum(w), since the "
-                                        + "mixed-sign usdot needs Armv8.6-A i8mm")));
+                        new TargetFeatures(Isa.NEON_DOT, 16, false)));
+    }
+
+    /**
+     * The host's best target that runs natively on it (what experiment files and commands call
+     * {@code auto}): the first of AVX-512 VNNI, AVX2, NEON dot product and portable C whose target
+     * the host runs natively, described for the host's arch; empty when none does (an arch qtune
+     * has no target for).
+     */
+    public static Optional<Target> bestNative(HostCpu host) {
+        List<Target> targets = forHost(host.arch());
+        for (Isa isa : PREFERENCE) {
+            for (Target t : targets) {
+                if (t.features().isa() == isa && host.runMode(t) == RunMode.NATIVE) {
+                    return Optional.of(t);
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     private static List<String> flags(String... extra) {

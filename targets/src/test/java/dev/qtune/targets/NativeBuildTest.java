@@ -99,7 +99,7 @@ class NativeBuildTest {
     @Test
     void aMissingCompilerSaysHowToInstallIt() {
         Target noCc = new Target("no-cc", GENERIC.arch(), List.of(), GENERIC.compilerFlags(), "qtune-no-such-cc",
-                "test target", 16, List.of());
+                "test target", GENERIC.features());
         NativeBuildException e = assertThrows(NativeBuildException.class,
                 () -> NativeBuild.build(noCc, Map.of("a.c", HELLO), List.of(), cache));
         assertEquals("no C compiler for target no-cc: qtune-no-such-cc not found on PATH (apt-get install gcc)", e.getMessage());

@@ -60,11 +60,67 @@ class TargetsTest {
 
     @Test
     void targetValidatesItsFields() {
+        TargetFeatures portable = TargetFeatures.portable(16);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Target("t", "riscv64",
-                List.of(), List.of(), "gcc", "", 16, List.of()));
+                List.of(), List.of(), "gcc", "", portable));
         assertEquals("target arch must be x86_64 or aarch64, but was 'riscv64'", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new TargetFeatures(Isa.AVX2, 24, true));
+        assertEquals("vectorBytes must be a positive power of two, but was 24", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new Target("t", "x86_64",
-                List.of(), List.of(), "gcc", "", 24, List.of()));
-        assertEquals("vectorBytes of target t must be a positive power of two, but was 24", e.getMessage());
+                List.of(), List.of(), "gcc", "", new TargetFeatures(Isa.NEON_DOT, 16, false)));
+        assertEquals("isa of target t must run on x86_64, but was NEON_DOT", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new TargetFeatures(Isa.NEON_DOT, 16, true));
+        assertEquals("fastFp32 needs an x86 isa (AVX2 or AVX512_VNNI), but isa was NEON_DOT", e.getMessage());
+    }
+
+    @Test
+    void everyTargetCarriesItsFeatures() {
+        assertEquals(List.of(new TargetFeatures(Isa.GENERIC, 16, false), new TargetFeatures(Isa.AVX2, 32, true),
+                        new TargetFeatures(Isa.AVX512_VNNI, 64, true), new TargetFeatures(Isa.NEON_DOT, 16, false)),
+                Targets.all().stream().map(Target::features).toList());
+        assertEquals(List.of(4, 8, 16, 4), Targets.all().stream().map(t -> t.features().int32Lanes()).toList());
+        assertEquals(List.of(Dot8Kind.NONE, Dot8Kind.VPMADDUBSW, Dot8Kind.VPDPBUSD, Dot8Kind.SDOT),
+                Targets.all().stream().map(t -> t.features().dot8()).toList());
+    }
+
+    @Test
+    void arithmeticLimitsFollowFromTheFeatures() {
+        Target vnni = Targets.byName(Targets.X86_AVX512_VNNI);
+        assertEquals(List.of("vpdpbusd accumulates u8*s8 products in int32 exactly (no int16 saturation)",
+                "fp32: FMA kernels in their own order, within 1e-5 relative of the Java interpreter"),
+                vnni.arithmeticLimits());
+        assertTrue(Targets.byName(Targets.AARCH64_NEON_DOT).arithmeticLimits().get(1).contains("bit-exact"));
+    }
+
+    /** {@code auto}: an AVX2-only host, a VNNI host and aarch64 hosts, from their /proc/cpuinfo. */
+    @Test
+    void bestNativeTargetFollowsTheHostsCpuinfo() {
+        assertEquals(Targets.X86_AVX2, best(x86("fpu sse sse2 ssse3 sse4_1 sse4_2 avx avx2 fma bmi2 "
+                + "popcnt"), HostCpu.X86_64).name());
+        assertEquals(Targets.X86_AVX512_VNNI, best(x86("fpu sse2 avx avx2 fma bmi2 avx512f avx512dq avx512bw "
+                + "avx512vl avx512_vnni avx512cd"), HostCpu.X86_64).name());
+        Target arm = best("processor\t: 0\nFeatures\t: fp asimd evtstrm aes pmull sha1 sha2 crc32 atomics fphp "
+                + "asimdhp cpuid asimdrdm lrcpc dcpop asimddp ssbs\nCPU implementer\t: 0x41\nCPU part\t: 0xd0c\n"
+                + "processor\t: 1\nFeatures\t: fp asimd evtstrm aes pmull sha1 sha2 crc32 atomics fphp asimdhp "
+                + "cpuid asimdrdm lrcpc dcpop asimddp ssbs\n", HostCpu.AARCH64);
+        assertEquals(Targets.AARCH64_NEON_DOT, arm.name());
+        assertEquals("gcc", arm.compilerCommand(), "on an aarch64 host the target builds with its own gcc");
+    }
+
+    @Test
+    void bestNativeFallsBackToPortableCOnTheHostsArch() {
+        assertEquals(Targets.GENERIC_C, best(x86("fpu sse sse2 ssse3 avx"), HostCpu.X86_64).name());
+        Target oldArm = best("processor\t: 0\nFeatures\t: fp asimd evtstrm crc32 cpuid\n", HostCpu.AARCH64);
+        assertEquals(List.of(Targets.GENERIC_C, HostCpu.AARCH64), List.of(oldArm.name(), oldArm.arch()));
+        assertTrue(Targets.bestNative(HostCpu.parse("processor\t: 0\nisa\t: rv64imafdc\n", "riscv64")).isEmpty());
+    }
+
+    private static String x86(String flags) {
+        return "processor\t: 0\nmodel name\t: Test CPU\nflags\t\t: " + flags + "\nprocessor\t: 1\n"
+                + "model name\t: Test CPU\nflags\t\t: " + flags + "\n";
+    }
+
+    private static Target best(String cpuinfo, String arch) {
+        return Targets.bestNative(HostCpu.parse(cpuinfo, arch)).orElseThrow();
     }
 }

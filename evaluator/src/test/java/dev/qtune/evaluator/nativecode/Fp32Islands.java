@@ -8,7 +8,6 @@ import dev.qtune.compiler.ir.Graph;
 import dev.qtune.compiler.ir.MatMulNode;
 import dev.qtune.compiler.ir.Node;
 import dev.qtune.targets.Target;
-import dev.qtune.targets.codegen.CModuleEmitter;
 
 /**
  * Test helper for graphs with fp32 layers on targets whose fp32 kernels use FMA: their outputs are
@@ -26,7 +25,7 @@ final class Fp32Islands {
 
     /** Whether the graph has fp32 compute layers and the target runs them with the fast kernels. */
     static boolean fastOn(Graph g, Target target) {
-        return CModuleEmitter.fastFp32(target) && g.nodes().stream().anyMatch(Fp32Islands::fp32Compute);
+        return target.features().fastFp32() && g.nodes().stream().anyMatch(Fp32Islands::fp32Compute);
     }
 
     private static boolean fp32Compute(Node n) {

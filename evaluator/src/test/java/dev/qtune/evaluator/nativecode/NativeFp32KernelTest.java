@@ -139,7 +139,7 @@ class NativeFp32KernelTest {
         float[] x = NativeKernelPropertyTest.uniform(3, SAMPLES * per);
         float[] expected = new Fp32Interpreter(g).run(x, SAMPLES).floats();
         CModule module = CModuleEmitter.emit(g, target, ScheduleConfig.EMPTY);
-        if (CModuleEmitter.fastFp32(target)) {
+        if (target.features().fastFp32()) {
             assertEquals(cv, module.modelSource().contains("qt_conv_f32_cv_part("), layer);
         }
         NativeModel m = NativeModel.build(module, target, cache, List.of());

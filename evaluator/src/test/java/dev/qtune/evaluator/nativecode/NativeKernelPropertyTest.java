@@ -132,7 +132,7 @@ class NativeKernelPropertyTest {
         for (Node n : realized.nodes()) {
             if (n instanceof QConv2dNode || n instanceof QDenseNode) {
                 TensorStorage y = plan.storage().get(n.outputs().get(0));
-                for (Knob knob : ConvSchedules.space(y.paddedChannels(), y.width(), Math.max(4, target.vectorBytes() / 4))) {
+                for (Knob knob : ConvSchedules.space(y.paddedChannels(), y.width(), target.features().int32Lanes())) {
                     s = s.with(n.name(), knob.name(), knob.candidates().get(r.nextInt(knob.candidates().size())));
                 }
                 if (r.nextBoolean()) {

@@ -147,8 +147,7 @@ class NativeZeroPointTest {
         for (Node n : g.nodes()) {
             if (n instanceof QConv2dNode || n instanceof QDenseNode) {
                 TensorStorage y = plan.storage().get(n.outputs().get(0));
-                for (Knob knob : ConvSchedules.space(y.paddedChannels(), y.width(), CModuleEmitter.int32Lanes(
-                        target.vectorBytes()))) {
+                for (Knob knob : ConvSchedules.space(y.paddedChannels(), y.width(), target.features().int32Lanes())) {
                     List<Integer> c = knob.candidates();
                     if (knob.name().equals(ConvSchedules.OC_BLOCK)) {
                         List<Integer> fit = c.stream().filter(v -> ocBlock > 32 ? v == ocBlock : v <= ocBlock).toList();

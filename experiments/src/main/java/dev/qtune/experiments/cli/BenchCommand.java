@@ -150,15 +150,9 @@ final class BenchCommand implements Callable<Integer> {
         return p.isAbsolute() || Files.exists(p) || root == null ? p : Path.of(root).resolve(p);
     }
 
+    /** This host's best native target, else portable C. */
     private static Target bestTarget() {
-        HostCpu host = HostCpu.detect();
-        for (String n : List.of(Targets.X86_AVX512_VNNI, Targets.X86_AVX2, Targets.AARCH64_NEON_DOT, Targets.GENERIC_C)) {
-            Target t = Targets.byName(n);
-            if (host.runMode(t) == RunMode.NATIVE) {
-                return t;
-            }
-        }
-        return Targets.byName(Targets.GENERIC_C);
+        return Targets.bestNative(HostCpu.detect()).orElseGet(() -> Targets.byName(Targets.GENERIC_C));
     }
 
     private QuantizedModel quantize(Subject s, Graph fp32, QuantConfig config) {

@@ -119,7 +119,7 @@ final class BuildCommand implements Callable<Integer> {
     private Target target(CommandLine cmd, QuantConfigFile file) {
         String name = target != null ? target : file.scheduleTarget().orElse(null);
         if (name == null) {
-            return SearchCommand.target(cmd, "auto");
+            return HostTarget.resolve(cmd, Targets.AUTO);
         }
         try {
             return Targets.byName(name);

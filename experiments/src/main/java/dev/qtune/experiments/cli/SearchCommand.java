@@ -12,11 +12,7 @@ import dev.qtune.experiments.spark.SparkTrialExecutor;
 import dev.qtune.search.exec.LocalTrialExecutor;
 import dev.qtune.search.exec.TrialExecutor;
 import dev.qtune.search.trial.TrialResult;
-import dev.qtune.targets.HostCpu;
-import dev.qtune.targets.RunMode;
 import dev.qtune.targets.Target;
-import dev.qtune.targets.Targets;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -25,7 +21,6 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
@@ -34,10 +29,6 @@ import java.util.function.Function;
 @Command(name = "search", description = "Search per-layer quantization and schedules for an experiment file; "
         + "writes trials.jsonl, pareto.json, progress.csv, best/*.yaml and report.html.")
 final class SearchCommand implements Callable<Integer> {
-    /** Native targets in order of preference for target: auto. */
-    private static final List<String> PREFERENCE = List.of(Targets.X86_AVX512_VNNI, Targets.X86_AVX2,
-            Targets.AARCH64_NEON_DOT, Targets.GENERIC_C);
-
     @Parameters(index = "0", paramLabel = "EXPERIMENT", description = "Experiment file (YAML, see docs/config.md).")
     Path experiment;
 
@@ -61,7 +52,7 @@ final class SearchCommand implements Callable<Integer> {
         if (out != null) {
             exp = exp.withOutput(out);
         }
-        Target target = target(spec.commandLine(), exp.target());
+        Target target = HostTarget.resolve(spec.commandLine(), exp.target());
         PrintWriter err = spec.commandLine().getErr();
         err.printf("qtune: search %s: %s on %s, target %s, strategy %s (seed %d), %d trials%s -> %s%n", exp.name(),
                 exp.model(), exp.dataset(), target.name(), exp.strategy().name(), exp.seed(), exp.budget().trials(),
@@ -96,26 +87,6 @@ final class SearchCommand implements Callable<Integer> {
             err.flush();
             return x;
         };
-    }
-
-    /** The experiment's target, or this host's best native one for "auto"; it must run natively here. */
-    static Target target(CommandLine cmd, String name) {
-        HostCpu host = HostCpu.detect();
-        if (name.equals("auto")) {
-            for (String n : PREFERENCE) {
-                Target t = Targets.byName(n);
-                if (host.runMode(t) == RunMode.NATIVE) {
-                    return t;
-                }
-            }
-            throw new CommandLine.ParameterException(cmd, "target auto: no target runs natively on this host");
-        }
-        Target t = Targets.byName(name);
-        if (host.runMode(t) != RunMode.NATIVE) {
-            throw new CommandLine.ParameterException(cmd, "target " + name + " does not run natively on this host "
-                    + "(a search measures latency): " + host.whyNot(t));
-        }
-        return t;
     }
 
     private static void print(PrintWriter out, SearchRunner.Result r, Path report, MetricSpec metric) {

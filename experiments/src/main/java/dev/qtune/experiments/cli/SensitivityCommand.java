@@ -49,7 +49,7 @@ final class SensitivityCommand implements Callable<Integer> {
         if (out != null) {
             exp = exp.withOutput(out);
         }
-        Target target = SearchCommand.target(spec.commandLine(), exp.target());
+        Target target = HostTarget.resolve(spec.commandLine(), exp.target());
         PrintWriter err = spec.commandLine().getErr();
         err.printf("qtune: sensitivity %s: %s on %s, target %s -> %s%n", exp.name(), exp.model(), exp.dataset(),
                 target.name(), exp.output().resolve(SensitivityPhase.FILE));

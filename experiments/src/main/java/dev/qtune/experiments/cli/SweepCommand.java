@@ -79,7 +79,7 @@ final class SweepCommand implements Callable<Integer> {
                 LiveReport live = new LiveReport(exp.output());
                 SearchRunner.Result r;
                 try {
-                    r = new SearchRunner(exp, SearchCommand.target(spec.commandLine(), exp.target())).run(resume, executorOf,
+                    r = new SearchRunner(exp, HostTarget.resolve(spec.commandLine(), exp.target())).run(resume, executorOf,
                             SearchListeners.both(new SearchConsole(err, exp.budget().trials(), "[" + run.name() + "] "), live));
                 } catch (RuntimeException | Error e) {
                     live.stopped();

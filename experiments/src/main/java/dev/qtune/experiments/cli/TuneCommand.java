@@ -47,7 +47,7 @@ final class TuneCommand implements Callable<Integer> {
                     "--seconds must be > 0 and --rounds >= 1, but were " + seconds + " and " + rounds);
         }
         ExperimentConfig exp = ExperimentReader.read(experiment);
-        Target target = SearchCommand.target(spec.commandLine(), exp.target());
+        Target target = HostTarget.resolve(spec.commandLine(), exp.target());
         PrintWriter err = spec.commandLine().getErr();
         TrialWorkspace ws = TrialWorkspace.open(exp, target);
         TuningLog log = TuningLog.load(ws.setup().cacheDir(), target);

@@ -16,7 +16,6 @@ import dev.qtune.search.space.SpaceDecoder;
 import dev.qtune.search.trial.NativeTrialEvaluator;
 import dev.qtune.search.trial.TrialSetup;
 import dev.qtune.targets.Target;
-import dev.qtune.targets.codegen.CModuleEmitter;
 
 import java.nio.file.Path;
 
@@ -43,7 +42,7 @@ public record TrialWorkspace(ExperimentConfig experiment, TrialSetup setup, Quan
         QuantConfig base = baseConfig(exp);
         SearchSpace space;
         try {
-            space = SearchSpace.of(fp32, CModuleEmitter.int32Lanes(target.vectorBytes()), exp.space(), base);
+            space = SearchSpace.of(fp32, target.features().int32Lanes(), exp.space(), base);
         } catch (dev.qtune.compiler.QtuneException e) {
             throw new dev.qtune.compiler.QtuneException(exp.file() + ": " + e.getMessage(), e);
         }

@@ -58,7 +58,7 @@ class BuildCommandTest {
     }
 
     static Target hostTarget() {
-        return SearchCommand.target(new CommandLine(new QtuneMain()), "auto");
+        return HostTarget.resolve(new CommandLine(new QtuneMain()), "auto");
     }
 
     @Test

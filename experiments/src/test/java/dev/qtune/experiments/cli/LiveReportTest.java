@@ -54,7 +54,7 @@ class LiveReportTest {
         };
         LiveReport live = new LiveReport(run);
         StringWriter err = new StringWriter();
-        SearchRunner.Result r = new SearchRunner(exp, SearchCommand.target(new CommandLine(new QtuneMain()), "auto"))
+        SearchRunner.Result r = new SearchRunner(exp, HostTarget.resolve(new CommandLine(new QtuneMain()), "auto"))
                 .run(false, SearchCommand.executor(exp, null, new PrintWriter(err)), SearchListeners.both(live, probe));
         assertEquals(List.of("generation 0", "generation 1", "generation 2"), seen, "a live report per generation");
         assertEquals(6, r.outcome().trials().size());

@@ -27,10 +27,9 @@ import dev.qtune.compiler.ir.ValueInfo;
 import dev.qtune.compiler.lower.LoweringException;
 import dev.qtune.compiler.lower.MemoryPlan;
 import dev.qtune.compiler.lower.ScheduleConfig;
-import dev.qtune.targets.HostCpu;
 import dev.qtune.targets.LayerObjects;
 import dev.qtune.targets.Target;
-import dev.qtune.targets.Targets;
+import dev.qtune.targets.TargetFeatures;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -86,16 +85,16 @@ public final class CModuleEmitter {
     }
 
     /**
-     * Generates the module of a realized (or fp32) graph with one f32 input and one f32 output, for
-     * a target whose vectors hold {@code vectorBytes} bytes.
+     * Generates the module of a realized (or fp32) graph with one f32 input and one f32 output, as
+     * portable code for vectors of {@code vectorBytes} bytes (no SIMD kernel, exact fp32 order).
      */
     public static CModule emit(Graph g, int vectorBytes, ScheduleConfig schedule) {
-        return emit(g, vectorBytes, false, false, false, false, schedule, TuningLog.NONE);
+        return emit(g, TargetFeatures.portable(vectorBytes), schedule, TuningLog.NONE);
     }
 
     /**
-     * Generates the module for a target: its vector width, and its 8-bit dot kernels where it has
-     * them (vpdpbusd where it has AVX-512 VNNI, sdot on AArch64 with the dot product).
+     * Generates the module for a target: the kernels its features ({@link Target#features()}) say
+     * it has (vector width, the 8-bit dot: vpmaddubsw, vpdpbusd or sdot; fast fp32).
      */
     public static CModule emit(Graph g, Target target, ScheduleConfig schedule) {
         return emit(g, target, schedule, TuningLog.NONE);
@@ -106,33 +105,10 @@ public final class CModuleEmitter {
      * task's best schedule from the tuning log, where the log has it.
      */
     public static CModule emit(Graph g, Target target, ScheduleConfig schedule, TuningLog tuning) {
-        boolean dot8 = target.arch().equals(HostCpu.X86_64) && !target.name().equals(Targets.GENERIC_C);
-        boolean neon = target.arch().equals(HostCpu.AARCH64) && target.requiredCpuFlags().contains("asimddp");
-        return emit(g, target.vectorBytes(), dot8, dot8 && hasVnni(target), neon, fastFp32(target), schedule, tuning);
+        return emit(g, target.features(), schedule, tuning);
     }
 
-    /** Whether the target's code may use vpdpbusd (the flags the VNNI kernel library needs). */
-    private static boolean hasVnni(Target target) {
-        return target.requiredCpuFlags().containsAll(List.of("avx512_vnni", "avx512bw", "avx512vl"));
-    }
-
-    /**
-     * Whether the target's fp32 layers take the fast FMA kernels (x86 SIMD targets built with -mfma),
-     * which match the Java interpreter within docs/codegen.md's tolerance; other targets keep the
-     * interpreter's order bit for bit.
-     */
-    public static boolean fastFp32(Target target) {
-        return target.arch().equals(HostCpu.X86_64) && !target.name().equals(Targets.GENERIC_C)
-                && target.compilerFlags().contains("-mfma");
-    }
-
-    /** The int32 lanes the kernels block output channels by, for vectors of {@code vectorBytes} (at least 4). */
-    public static int int32Lanes(int vectorBytes) {
-        return Math.max(4, vectorBytes / 4);
-    }
-
-    private static CModule emit(Graph g, int vectorBytes, boolean dot8, boolean vnni, boolean neon, boolean fastFp32,
-                                ScheduleConfig schedule, TuningLog tuning) {
+    private static CModule emit(Graph g, TargetFeatures features, ScheduleConfig schedule, TuningLog tuning) {
         if (g.inputs().size() != 1 || g.outputs().size() != 1) {
             throw new LoweringException("graph '" + g.name() + "' must have one input and one output for native code, but has "
                     + g.inputs().size() + " and " + g.outputs().size());
@@ -144,7 +120,7 @@ public final class CModuleEmitter {
             }
         }
         MemoryPlan plan = MemoryPlan.plan(g);
-        EmitContext ctx = new EmitContext(g, plan, int32Lanes(vectorBytes), dot8, vnni, neon, fastFp32, schedule, tuning);
+        EmitContext ctx = new EmitContext(g, plan, features, schedule, tuning);
         List<Layer> layers = new ArrayList<>();
         for (Node n : g.nodes()) {
             if (MemoryPlan.isView(n, plan.storage()) || ctx.isFused(n)) {

@@ -9,6 +9,7 @@ import dev.qtune.compiler.lower.MemoryPlan;
 import dev.qtune.compiler.lower.ScheduleConfig;
 import dev.qtune.compiler.lower.TensorStorage;
 import dev.qtune.targets.NativeBuild;
+import dev.qtune.targets.TargetFeatures;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,13 +31,10 @@ import java.util.TreeSet;
 final class EmitContext {
     final Graph graph;
     final MemoryPlan plan;
+    /** What the target's code may use: the kernels are chosen by these, never by the target's name or flags. */
+    final TargetFeatures features;
+    /** The int32 lanes of the target's vectors ({@link TargetFeatures#int32Lanes()}). */
     final int lanes;
-    /** Whether the target has the 8-bit dot kernels (vpmaddubsw + vpmaddwd). */
-    final boolean dot8;
-    /** Whether its 8-bit dot is vpdpbusd (AVX-512 VNNI): exact for every u8 input and int8 weight. */
-    final boolean vnni;
-    /** Whether the target has the NEON sdot kernel (AArch64 dot product): exact for every 8-bit input and int8 weight. */
-    final boolean neon;
     /** Whether fp32 layers take the fast FMA kernels (x86 SIMD targets) rather than the interpreter's exact order. */
     final boolean fastFp32;
     /** The prefix of a layer's own C names (constants, argument structs, work functions) while it is emitted. */
@@ -60,16 +58,13 @@ final class EmitContext {
     private long colFloats;
     private long wideInput = 1;
 
-    EmitContext(Graph graph, MemoryPlan plan, int lanes, boolean dot8, boolean vnni, boolean neon, boolean fastFp32,
-                ScheduleConfig schedule, TuningLog tuning) {
+    EmitContext(Graph graph, MemoryPlan plan, TargetFeatures features, ScheduleConfig schedule, TuningLog tuning) {
         this.tuning = tuning;
         this.graph = graph;
         this.plan = plan;
-        this.lanes = lanes;
-        this.dot8 = dot8;
-        this.vnni = vnni;
-        this.neon = neon;
-        this.fastFp32 = fastFp32;
+        this.features = features;
+        this.lanes = features.int32Lanes();
+        this.fastFp32 = features.fastFp32();
         this.schedule = schedule;
     }
 

@@ -14,6 +14,7 @@ import dev.qtune.compiler.lower.TensorStorage;
 import dev.qtune.compiler.quant.FixedPointMultiplier;
 import dev.qtune.compiler.quant.IntRange;
 import dev.qtune.compiler.quant.Rounding;
+import dev.qtune.targets.Dot8Kind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -73,11 +74,12 @@ final class IntConvEmitter {
     private static String direct(Layer l, TensorStorage x, TensorStorage y, boolean wide, EmitContext ctx) {
         int cp = x.paddedChannels();
         Optional<IntRange> inputRange = DotEight.inputRange(ctx.graph, l.input, l.zx);
-        boolean eightBitExact = ctx.vnni || ctx.neon ? DotEight.exactVnni(l.weights, inputRange)
+        Dot8Kind dot8 = ctx.features.dot8();
+        boolean eightBitExact = dot8.exactForEveryInput() ? DotEight.exactVnni(l.weights, inputRange)
                 : DotEight.exact(l.weights, l.outC, l.inCg, l.kh, l.kw, cp, inputRange);
-        Knob dotKnob = ConvSchedules.dot(!wide && (ctx.dot8 || ctx.neon) && eightBitExact);
+        Knob dotKnob = ConvSchedules.dot(!wide && dot8.available() && eightBitExact);
         // vpmaddubsw (dot 8 without VNNI) pairs other weights in the compact layout: it must stay exact there too
-        boolean compactPairsExact = ctx.vnni || ctx.neon
+        boolean compactPairsExact = dot8.exactForEveryInput()
                 || DotEight.exact(l.weights, l.outC, l.inCg, l.kh, l.kw, l.inCg, inputRange);
         LayerTask task = task(l, x, y, wide, eightBitExact, compactPairsExact, dotKnob, ctx);
         ctx.task(l.name, task);
@@ -98,7 +100,7 @@ final class IntConvEmitter {
                     + "kernels take at most " + MAX_CHANNELS);
         }
         int group = dot == 8 ? 4 : 2;
-        boolean fast = !wide && fastKernel(ctx, ob, dot);
+        boolean fast = !wide && ctx.features.isa().convTakes(ob, dot);
         boolean pairsExact = dot == 16 || compactPairsExact;
         int cc = compactChannels(l, cp, fast && pairsExact, group);
         int rowLength = roundUp(l.kw * cc, group);
@@ -118,7 +120,8 @@ final class IntConvEmitter {
         int wp = paddedExtent(x.width(), l.window.padLeft(), y.width(), l.window.strideW(), l.kw, l.window.dilationW());
         ctx.needWideInput(Math.max((long) hp * wp * cp, (long) hp * wp * cc + COMPACT_SLACK));
         // What the kernel adds to each input: dot 8 reads i8 as u8 (+128); NEON's sdot reads that as s8 (-128)
-        int inputOffset = (dot == 8 && x.dtype() == DType.I8 ? 128 : 0) - (ctx.neon && dot == 8 && fast ? 128 : 0);
+        int inputOffset = (dot == 8 && x.dtype() == DType.I8 ? 128 : 0)
+                - (dot8.readsUnsignedAsSigned() && dot == 8 && fast ? 128 : 0);
         int[] bias = inputOffset == 0 ? l.bias : DotEight.offsetBias(l.bias, l.weights, l.outC, -inputOffset);
         String zero = padRow(l, x, dot, cp, ctx);
         String kernel = wide ? "qt_conv_wide" : "qt_conv";
@@ -156,21 +159,6 @@ final class IntConvEmitter {
             }
         }
         return new LayerTask(key, candidates);
-    }
-
-    /**
-     * Whether the direct kernel's call takes the AVX2, VNNI or NEON version (qt_conv_fast of the
-     * kernel library): on x86 targets, oc_block a multiple of 8 up to 32, and for VNNI's dot 8 also
-     * a multiple of 16 up to 64; on AArch64 with the dot product, dot 8 with a multiple of 4 up to 32.
-     */
-    private static boolean fastKernel(EmitContext ctx, int ob, int dot) {
-        if (ctx.neon) {
-            return dot == 8 && ob % 4 == 0 && ob <= 32;
-        }
-        if (!ctx.dot8) {
-            return false;
-        }
-        return ctx.vnni && dot == 8 && ob % 16 == 0 && ob <= 64 || ob % 8 == 0 && ob <= 32;
     }
 
     /**
@@ -218,7 +206,7 @@ final class IntConvEmitter {
     private static String depthwise(Layer l, TensorStorage x, TensorStorage y, EmitContext ctx) {
         int cp = x.paddedChannels();
         int taps = l.kh * l.kw;
-        if (ctx.dot8 && cp % 8 == 0) {
+        if (ctx.features.isa().depthwiseTakes(cp)) {
             return depthwiseAvx2(l, x, y, ctx);
         }
         int[] packed = new int[taps * cp];

@@ -28,8 +28,7 @@ public final class InputLimits {
     /** Bytes of generated C source (-Dqtune.limit.c.bytes, default 64 MiB). */
     public static final String C_BYTES = "qtune.limit.c.bytes";
 
-    private InputLimits() {
-    }
+    private InputLimits() {}
 
     public static long modelBytes() {
         return get(MODEL_BYTES, 1L << 30);
@@ -107,9 +106,11 @@ public final class InputLimits {
     public static String readConfigText(Path file, String what) {
         byte[] bytes = readFile(file, what, configBytes(), CONFIG_BYTES);
         try {
-            return java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+            return java.nio.charset.StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+                    .decode(java.nio.ByteBuffer.wrap(bytes))
+                    .toString();
         } catch (java.nio.charset.CharacterCodingException e) {
             throw new QtuneException(file + ": must be UTF-8 text, but was not (a binary file?)");
         }
@@ -121,9 +122,13 @@ public final class InputLimits {
         options.setNestingDepthLimit(MAX_DEPTH);
         options.setCodePointLimit((int) Math.min(configBytes(), Integer.MAX_VALUE));
         options.setMaxAliasesForCollections(10);
-        return com.fasterxml.jackson.dataformat.yaml.YAMLFactory.builder().loaderOptions(options)
+        return com.fasterxml.jackson.dataformat.yaml.YAMLFactory.builder()
+                .loaderOptions(options)
                 .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
-                        .maxNestingDepth(MAX_DEPTH).maxStringLength(1 << 20).maxDocumentLength(configBytes()).build())
+                        .maxNestingDepth(MAX_DEPTH)
+                        .maxStringLength(1 << 20)
+                        .maxDocumentLength(configBytes())
+                        .build())
                 .enable(com.fasterxml.jackson.dataformat.yaml.YAMLParser.Feature.EMPTY_STRING_AS_NULL)
                 .build();
     }
@@ -134,8 +139,8 @@ public final class InputLimits {
     /** Refuses {@code size} above {@code limit}, naming the file, the limit and its property. */
     public static void checkSize(Path file, String what, long size, long limit, String property) {
         if (size > limit) {
-            throw new QtuneException(file + ": a " + what + " must be at most " + limit + " bytes, but is "
-                    + size + (size > limit + 1 ? "" : " or more") + " (raise -D" + property + ")");
+            throw new QtuneException(file + ": a " + what + " must be at most " + limit + " bytes, but is " + size
+                    + (size > limit + 1 ? "" : " or more") + " (raise -D" + property + ")");
         }
     }
 

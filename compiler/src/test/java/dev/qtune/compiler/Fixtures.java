@@ -31,8 +31,7 @@ public final class Fixtures {
 
     private static final Map<String, Graph> LOADED = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     /** A reference model file; Maven runs the tests in the module directory. */
     public static Path model(String file) {
@@ -102,7 +101,8 @@ public final class Fixtures {
         for (int i = 0; i < expected.length; i++) {
             double bound = tol * Math.max(1.0, Math.abs(expected[i]));
             if (!(Math.abs(actual[i] - expected[i]) <= bound)) {
-                fail(what + ": element " + i + " is " + actual[i] + ", expected " + expected[i] + " (tolerance " + bound + ")");
+                fail(what + ": element " + i + " is " + actual[i] + ", expected " + expected[i] + " (tolerance " + bound
+                        + ")");
             }
         }
     }

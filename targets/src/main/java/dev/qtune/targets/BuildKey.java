@@ -18,8 +18,7 @@ final class BuildKey {
     /** Bump when the layout of a cached build changes, so old entries are not reused. */
     private static final String FORMAT = "qtune-native-build-v1";
 
-    private BuildKey() {
-    }
+    private BuildKey() {}
 
     static String of(Map<String, String> sources, String targetName, List<String> flags, String compilerVersion) {
         MessageDigest md;

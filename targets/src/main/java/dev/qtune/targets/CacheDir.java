@@ -19,8 +19,7 @@ import java.util.Set;
 public final class CacheDir {
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
 
-    private CacheDir() {
-    }
+    private CacheDir() {}
 
     /** Creates {@code dir} (0700) if it is missing and checks that it is private; returns it. */
     public static Path secure(Path dir) {
@@ -45,8 +44,10 @@ public final class CacheDir {
         try {
             Files.delete(Files.createTempFile(abs, ".probe-", ".tmp"));
         } catch (IOException e) {
-            throw new QtuneException("cache folder " + abs + " is not writable: " + reason(e)
-                    + "; choose another with QTUNE_CACHE or -Dqtune.cache.dir", e);
+            throw new QtuneException(
+                    "cache folder " + abs + " is not writable: " + reason(e)
+                            + "; choose another with QTUNE_CACHE or -Dqtune.cache.dir",
+                    e);
         }
         return abs;
     }
@@ -89,8 +90,9 @@ public final class CacheDir {
             }
             int mode = (Integer) Files.getAttribute(dir, "unix:mode", LinkOption.NOFOLLOW_LINKS);
             if ((mode & 022) != 0) {
-                throw new QtuneException("cache folder " + dir + " must not be writable by group or others, but its mode is "
-                        + String.format("%04o", mode & 07777) + "; run chmod go-w " + dir);
+                throw new QtuneException(
+                        "cache folder " + dir + " must not be writable by group or others, but its mode is "
+                                + String.format("%04o", mode & 07777) + "; run chmod go-w " + dir);
             }
         } catch (IOException e) {
             throw new QtuneException("cannot check the cache folder " + dir + ": " + reason(e), e);

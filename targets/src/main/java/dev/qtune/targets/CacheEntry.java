@@ -36,8 +36,7 @@ final class CacheEntry {
     private static final Logger LOG = LoggerFactory.getLogger(CacheEntry.class);
     private static final Set<Path> CLEANED = ConcurrentHashMap.newKeySet();
 
-    private CacheEntry() {
-    }
+    private CacheEntry() {}
 
     /** The prefix of this process's build folders. */
     static String buildPrefix() {
@@ -54,7 +53,8 @@ final class CacheEntry {
     static boolean verified(Path dir) {
         Path exe = dir.resolve(NativeBuild.EXECUTABLE);
         Path hashFile = dir.resolve(HASH_FILE);
-        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) || !Files.isRegularFile(exe, LinkOption.NOFOLLOW_LINKS)
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)
+                || !Files.isRegularFile(exe, LinkOption.NOFOLLOW_LINKS)
                 || !Files.isRegularFile(hashFile, LinkOption.NOFOLLOW_LINKS)) {
             return false;
         }
@@ -62,7 +62,8 @@ final class CacheEntry {
             if (Files.size(hashFile) > 200) {
                 return false;
             }
-            String recorded = Files.readString(hashFile, StandardCharsets.US_ASCII).strip();
+            String recorded =
+                    Files.readString(hashFile, StandardCharsets.US_ASCII).strip();
             return recorded.equals(sha256(exe));
         } catch (IOException | UncheckedIOException e) {
             LOG.debug("cannot verify {}: {}", dir, e.toString());
@@ -120,7 +121,8 @@ final class CacheEntry {
         }
         Instant old = Instant.now().minus(STALE_AGE);
         try (Stream<Path> s = Files.list(root)) {
-            s.filter(p -> p.getFileName().toString().startsWith(BUILD_PREFIX)).filter(p -> stale(p, old))
+            s.filter(p -> p.getFileName().toString().startsWith(BUILD_PREFIX))
+                    .filter(p -> stale(p, old))
                     .forEach(p -> {
                         LOG.debug("removing stale build folder {}", p);
                         FileTrees.deleteQuietly(p);

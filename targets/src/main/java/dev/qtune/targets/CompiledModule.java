@@ -15,8 +15,14 @@ import java.util.Objects;
  * @param flags           every compiler flag used (the target's, then the caller's extra flags)
  * @param warnings        the compiler's stderr of the (successful) build; empty when it was clean
  */
-public record CompiledModule(Path executable, String hash, double compileSeconds, boolean cacheHit,
-                             String compilerVersion, List<String> flags, String warnings) {
+public record CompiledModule(
+        Path executable,
+        String hash,
+        double compileSeconds,
+        boolean cacheHit,
+        String compilerVersion,
+        List<String> flags,
+        String warnings) {
     public CompiledModule {
         Objects.requireNonNull(executable, "executable");
         if (hash == null || !hash.matches("[0-9a-f]{64}")) {

@@ -12,8 +12,7 @@ import org.slf4j.LoggerFactory;
 public final class FileTrees {
     private static final Logger LOG = LoggerFactory.getLogger(FileTrees.class);
 
-    private FileTrees() {
-    }
+    private FileTrees() {}
 
     public static void deleteQuietly(Path root) {
         if (root == null || !Files.exists(root)) {

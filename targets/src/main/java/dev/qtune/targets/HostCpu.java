@@ -29,6 +29,7 @@ public record HostCpu(String arch, String modelName, Set<String> flags, int core
     public static final String AARCH64 = "aarch64";
     /** Where a Debian cross toolchain keeps the aarch64 libraries qemu needs. */
     static final String AARCH64_SYSROOT = "/usr/aarch64-linux-gnu";
+
     static final String CROSS_INSTALL_HINT = "apt-get install gcc-aarch64-linux-gnu qemu-user";
 
     private static final Logger LOG = LoggerFactory.getLogger(HostCpu.class);
@@ -57,9 +58,18 @@ public record HostCpu(String arch, String modelName, Set<String> flags, int core
                 LOG.debug("cannot read {} ({}); assuming no CPU flags", CPUINFO, e.toString());
             }
             HostCpu parsed = parse(text, hostArch());
-            h = new HostCpu(parsed.arch(), parsed.modelName(), parsed.flags(), Runtime.getRuntime().availableProcessors());
+            h = new HostCpu(
+                    parsed.arch(),
+                    parsed.modelName(),
+                    parsed.flags(),
+                    Runtime.getRuntime().availableProcessors());
             detected = h;
-            LOG.debug("host CPU: {} ({}, {} cores, {} flags)", h.modelName(), h.arch(), h.cores(), h.flags().size());
+            LOG.debug(
+                    "host CPU: {} ({}, {} cores, {} flags)",
+                    h.modelName(),
+                    h.arch(),
+                    h.cores(),
+                    h.flags().size());
         }
         return h;
     }
@@ -116,15 +126,17 @@ public record HostCpu(String arch, String modelName, Set<String> flags, int core
                 case "model name", "Model", "Hardware" -> model = model == null ? value : model;
                 case "CPU implementer" -> implementer = implementer == null ? value : implementer;
                 case "CPU part" -> part = part == null ? value : part;
-                default -> {
-                }
+                default -> {}
             }
         }
         if (model == null && implementer != null) {
             model = "aarch64 CPU (implementer " + implementer + (part == null ? "" : ", part " + part) + ")";
         }
-        return new HostCpu(normalisedArch, model == null || model.isBlank() ? "unknown CPU" : model,
-                flags == null ? Set.of() : flags, Math.max(1, processors));
+        return new HostCpu(
+                normalisedArch,
+                model == null || model.isBlank() ? "unknown CPU" : model,
+                flags == null ? Set.of() : flags,
+                Math.max(1, processors));
     }
 
     /** How binaries built for the target run here. */
@@ -182,7 +194,8 @@ public record HostCpu(String arch, String modelName, Set<String> flags, int core
         return switch (mode) {
             case NATIVE -> List.of();
             case EMULATED -> List.of(emulator(t, PathLookup::onPath), "-L", AARCH64_SYSROOT);
-            case NONE -> throw new IllegalArgumentException("target " + t.name() + " does not run on this host: " + whyNot(t));
+            case NONE ->
+                throw new IllegalArgumentException("target " + t.name() + " does not run on this host: " + whyNot(t));
         };
     }
 

@@ -5,19 +5,19 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +41,7 @@ public final class HostLock implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HostLock.class);
     /** System property: seconds to wait for the bench lock (default {@value #DEFAULT_TIMEOUT_SECONDS}). */
     public static final String TIMEOUT_PROPERTY = "qtune.lock.timeout";
+
     public static final long DEFAULT_TIMEOUT_SECONDS = 900;
     private static final Set<PosixFilePermission> OWNER_RW = PosixFilePermissions.fromString("rw-------");
     private static final Map<Path, ReentrantLock> IN_JVM = new ConcurrentHashMap<>();
@@ -77,7 +78,8 @@ public final class HostLock implements AutoCloseable {
         } catch (NumberFormatException e) {
             // the error below
         }
-        throw new QtuneException("-D" + TIMEOUT_PROPERTY + " must be a positive number of seconds, but was '" + v + "'");
+        throw new QtuneException(
+                "-D" + TIMEOUT_PROPERTY + " must be a positive number of seconds, but was '" + v + "'");
     }
 
     /** Waits up to {@link #defaultTimeout()} until this thread holds the host-wide lock of that file. */
@@ -94,13 +96,15 @@ public final class HostLock implements AutoCloseable {
         Path file = lockFile.toAbsolutePath().normalize();
         ReentrantLock jvmLock = IN_JVM.computeIfAbsent(file, f -> new ReentrantLock(true));
         if (jvmLock.isHeldByCurrentThread()) {
-            throw new IllegalStateException("this thread already holds the host lock " + file + "; HostLock is not reentrant");
+            throw new IllegalStateException(
+                    "this thread already holds the host lock " + file + "; HostLock is not reentrant");
         }
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
         try {
             if (!jvmLock.tryLock(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
-                throw timedOut(file, timeout, Long.toString(ProcessHandle.current().pid()) + " (another thread of this one)");
+                throw timedOut(
+                        file, timeout, Long.toString(ProcessHandle.current().pid()) + " (another thread of this one)");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -108,7 +112,9 @@ public final class HostLock implements AutoCloseable {
         }
         try {
             HostLock lock = lockFile(file, jvmLock, deadline, timeout);
-            LOG.debug("host lock {} acquired after waiting {} s", file,
+            LOG.debug(
+                    "host lock {} acquired after waiting {} s",
+                    file,
                     String.format(Locale.ROOT, "%.3f", (System.nanoTime() - start) / 1e9));
             return lock;
         } catch (RuntimeException e) {
@@ -126,7 +132,8 @@ public final class HostLock implements AutoCloseable {
                     throw timedOut(file, timeout, holder(channel));
                 }
                 channel.truncate(0);
-                channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
+                channel.write(
+                        ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
                 return new HostLock(file, jvmLock, channel, fileLock);
             } catch (IOException | RuntimeException e) {
                 channel.close();
@@ -177,10 +184,20 @@ public final class HostLock implements AutoCloseable {
                     + (Files.isSymbolicLink(file) ? "a symbolic link" : "another kind of file"));
         }
         try {
-            return FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(OWNER_RW));
+            return FileChannel.open(
+                    file,
+                    Set.of(
+                            StandardOpenOption.CREATE,
+                            StandardOpenOption.READ,
+                            StandardOpenOption.WRITE,
+                            LinkOption.NOFOLLOW_LINKS),
+                    PosixFilePermissions.asFileAttribute(OWNER_RW));
         } catch (UnsupportedOperationException e) {
-            return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE,
+            return FileChannel.open(
+                    file,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.READ,
+                    StandardOpenOption.WRITE,
                     LinkOption.NOFOLLOW_LINKS);
         }
     }

@@ -50,8 +50,10 @@ public enum Isa {
             case GENERIC -> false;
             case AVX2 -> avx2Takes(ocBlock);
             // qt_conv8_vnni_takes || qt_conv16_vnni_takes || qt_conv_takes_avx2
-            case AVX512_VNNI -> dot == 8 && ocBlock % 16 == 0 && ocBlock <= 64
-                    || dot == 16 && ocBlock % 16 == 0 && ocBlock <= 32 || avx2Takes(ocBlock);
+            case AVX512_VNNI ->
+                dot == 8 && ocBlock % 16 == 0 && ocBlock <= 64
+                        || dot == 16 && ocBlock % 16 == 0 && ocBlock <= 32
+                        || avx2Takes(ocBlock);
             case NEON_DOT -> dot == 8 && ocBlock % 4 == 0 && ocBlock <= 32;
         };
     }

@@ -38,9 +38,11 @@ public final class LayerObjects {
     public static final String PREFIX = "layer_";
     /** Flags the layer objects are compiled with, so that the link can drop the layers it does not call. */
     static final List<String> SECTION_FLAGS = List.of("-ffunction-sections", "-fdata-sections");
+
     static final String LINK_FLAG = "-Wl,--gc-sections";
     /** The translation unit of a build's new layers, in its build folder. */
     static final String UNIT = "qt_new_layers.c";
+
     static final String FOLDER_PREFIX = "obj-";
     static final String INDEX = "layers";
     static final String OBJECT = "layers.o";
@@ -65,8 +67,7 @@ public final class LayerObjects {
         }
     }
 
-    private LayerObjects() {
-    }
+    private LayerObjects() {}
 
     static boolean isLayer(String name) {
         return name.startsWith(PREFIX) && name.endsWith(".c");
@@ -80,27 +81,31 @@ public final class LayerObjects {
                 headers.put(n, t);
             }
         });
-        String library = BuildKey.of(headers.isEmpty() ? Map.of("none.h", "") : headers, target.name(), flags,
-                cc.version());
+        String library =
+                BuildKey.of(headers.isEmpty() ? Map.of("none.h", "") : headers, target.name(), flags, cc.version());
         Map<String, String> keys = new TreeMap<>();
         files.forEach((n, text) -> {
             if (isLayer(n)) {
                 // the text names its weight files by their content, so the key covers them too
-                keys.put(n, BuildKey.of(Map.of("layer.c", text, "library.h", library), target.name(), flags,
-                        cc.version()));
+                keys.put(
+                        n,
+                        BuildKey.of(Map.of("layer.c", text, "library.h", library), target.name(), flags, cc.version()));
             }
         });
         Map<String, Path> found = new LinkedHashMap<>();
         Map<String, Boolean> verified = new TreeMap<>();
-        keys.forEach((name, key) -> lookup(root, key).filter(dir -> verified.computeIfAbsent(dir.toString(),
-                d -> verified(dir))).ifPresent(dir -> found.put(name, dir.resolve(OBJECT))));
+        keys.forEach((name, key) -> lookup(root, key)
+                .filter(dir -> verified.computeIfAbsent(dir.toString(), d -> verified(dir)))
+                .ifPresent(dir -> found.put(name, dir.resolve(OBJECT))));
         return new Plan(keys, found);
     }
 
     /** The new layers' translation unit: their files one after another (each names only its own symbols). */
     static String unit(Plan plan, Map<String, String> files) {
         StringBuilder sb = new StringBuilder("/* The layers of this module that no earlier build compiled. */\n");
-        plan.missing().forEach(n -> sb.append("\n/* ---- ").append(n).append(" ---- */\n").append(files.get(n)));
+        plan.missing()
+                .forEach(n ->
+                        sb.append("\n/* ---- ").append(n).append(" ---- */\n").append(files.get(n)));
         return sb.toString();
     }
 
@@ -122,8 +127,8 @@ public final class LayerObjects {
      * plan with every layer found (the new ones in the published object, or in the build folder
      * when it cannot be published).
      */
-    static Plan publish(Plan plan, Path buildDir, String unit, Target target, List<String> flags, Toolchain cc,
-                        Path root) {
+    static Plan publish(
+            Plan plan, Path buildDir, String unit, Target target, List<String> flags, Toolchain cc, Path root) {
         Path built = buildDir.resolve(UNIT.replace(".c", ".o"));
         String folder = FOLDER_PREFIX + BuildKey.of(Map.of(UNIT, unit), target.name(), flags, cc.version());
         Path object = publishObject(built, root, root.resolve(folder));
@@ -168,7 +173,8 @@ public final class LayerObjects {
         try {
             tmp = Files.createTempDirectory(root, CacheEntry.buildPrefix());
             Files.copy(built, tmp.resolve(OBJECT));
-            Files.writeString(tmp.resolve(SUM), CacheEntry.sha256(tmp.resolve(OBJECT)) + "\n", StandardCharsets.US_ASCII);
+            Files.writeString(
+                    tmp.resolve(SUM), CacheEntry.sha256(tmp.resolve(OBJECT)) + "\n", StandardCharsets.US_ASCII);
             Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
             return dir.resolve(OBJECT);
         } catch (FileSystemException e) {
@@ -188,11 +194,14 @@ public final class LayerObjects {
         Path object = dir.resolve(OBJECT);
         Path sum = dir.resolve(SUM);
         try {
-            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) || !Files.isRegularFile(object, LinkOption.NOFOLLOW_LINKS)
-                    || !Files.isRegularFile(sum, LinkOption.NOFOLLOW_LINKS) || Files.size(sum) > 200) {
+            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)
+                    || !Files.isRegularFile(object, LinkOption.NOFOLLOW_LINKS)
+                    || !Files.isRegularFile(sum, LinkOption.NOFOLLOW_LINKS)
+                    || Files.size(sum) > 200) {
                 return false;
             }
-            boolean ok = Files.readString(sum, StandardCharsets.US_ASCII).strip().equals(CacheEntry.sha256(object));
+            boolean ok =
+                    Files.readString(sum, StandardCharsets.US_ASCII).strip().equals(CacheEntry.sha256(object));
             if (!ok) {
                 LOG.warn("layer object {} does not match its recorded hash; its layers are compiled again", dir);
             }

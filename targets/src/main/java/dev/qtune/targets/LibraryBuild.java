@@ -42,8 +42,7 @@ public final class LibraryBuild {
     private static final String OBJECTS = ".qtune-objects";
     private static final String FILES_LINE = "files:";
 
-    private LibraryBuild() {
-    }
+    private LibraryBuild() {}
 
     /**
      * Builds the library of {@code module} for {@code target} into {@code dir} (created if absent;
@@ -60,11 +59,16 @@ public final class LibraryBuild {
      * As above, also writing {@code extraFiles} (plain name to bytes, e.g. sample inputs) beside
      * the library and listing them in the manifest.
      */
-    public static LibraryResult build(CModule module, Target target, LibrarySpec spec, Path dir,
-                                      Map<String, byte[]> extraFiles) {
-        Toolchain cc = Toolchain.find(target).orElseThrow(() -> new NativeBuildException("no C compiler for target "
-                + target.name() + ": " + target.compilerCommand() + " not found on PATH (" + Toolchain.installHint(target)
-                + ")", List.of(), ""));
+    public static LibraryResult build(
+            CModule module, Target target, LibrarySpec spec, Path dir, Map<String, byte[]> extraFiles) {
+        Toolchain cc = Toolchain.find(target)
+                .orElseThrow(() -> new NativeBuildException(
+                        "no C compiler for target "
+                                + target.name() + ": " + target.compilerCommand() + " not found on PATH ("
+                                + Toolchain.installHint(target)
+                                + ")",
+                        List.of(),
+                        ""));
         Path ar = archiver(cc.executable());
         Map<String, String> sources = librarySources(module);
         Map<String, byte[]> extras = checkExtras(extraFiles, sources.keySet());
@@ -96,8 +100,8 @@ public final class LibraryBuild {
     }
 
     /** Compiles every .c file to an object (in a scratch folder, removed after), archives them and links them. */
-    private static LibrarySteps compile(Path dir, Target target, Toolchain cc, Path ar, List<String> flags,
-                                        java.util.Collection<String> sources) {
+    private static LibrarySteps compile(
+            Path dir, Target target, Toolchain cc, Path ar, List<String> flags, java.util.Collection<String> sources) {
         LibrarySteps steps = new LibrarySteps(dir, target, NativeBuild.timeout());
         Path objects = dir.resolve(OBJECTS);
         try {
@@ -111,7 +115,8 @@ public final class LibraryBuild {
                 }
             }
             steps.run(command(ar.toString(), List.of("rcs", STATIC_LIBRARY), objs.toArray(String[]::new)));
-            List<String> link = new ArrayList<>(List.of("-shared", "-Wl,-soname," + SHARED_LIBRARY, "-o", SHARED_LIBRARY));
+            List<String> link =
+                    new ArrayList<>(List.of("-shared", "-Wl,-soname," + SHARED_LIBRARY, "-o", SHARED_LIBRARY));
             link.addAll(objs);
             link.add("-lm");
             steps.run(command(cc.executable().toString(), flags, link.toArray(String[]::new)));
@@ -126,10 +131,13 @@ public final class LibraryBuild {
     private static Map<String, byte[]> checkExtras(Map<String, byte[]> extraFiles, java.util.Set<String> sources) {
         Map<String, byte[]> out = new TreeMap<>(extraFiles);
         for (String name : out.keySet()) {
-            if (!SAMPLE_NAME.matcher(name).matches() || sources.contains(name) || List.of(STATIC_LIBRARY, SHARED_LIBRARY,
-                    HEADER, EXAMPLE, README, MANIFEST, OBJECTS).contains(name)) {
-                throw new IllegalArgumentException("extra file names must be plain names of files not written otherwise, "
-                        + "but one was '" + name + "'");
+            if (!SAMPLE_NAME.matcher(name).matches()
+                    || sources.contains(name)
+                    || List.of(STATIC_LIBRARY, SHARED_LIBRARY, HEADER, EXAMPLE, README, MANIFEST, OBJECTS)
+                            .contains(name)) {
+                throw new IllegalArgumentException(
+                        "extra file names must be plain names of files not written otherwise, " + "but one was '" + name
+                                + "'");
             }
         }
         return out;
@@ -180,8 +188,11 @@ public final class LibraryBuild {
                 return found.get();
             }
         }
-        throw new NativeBuildException("no archiver for " + compiler + ": none of " + candidates + " found on PATH "
-                + "(apt-get install binutils)", List.of(), "");
+        throw new NativeBuildException(
+                "no archiver for " + compiler + ": none of " + candidates + " found on PATH "
+                        + "(apt-get install binutils)",
+                List.of(),
+                "");
     }
 
     private static List<String> command(String program, List<String> flags, String... rest) {
@@ -193,8 +204,8 @@ public final class LibraryBuild {
     }
 
     private static String manifest(Target target, String compiler, List<String> files, List<String> commands) {
-        StringBuilder sb = new StringBuilder("# written by qtune build; a later build into this folder replaces the files"
-                + " listed here\n");
+        StringBuilder sb = new StringBuilder(
+                "# written by qtune build; a later build into this folder replaces the files" + " listed here\n");
         sb.append("target: ").append(target.name()).append('\n');
         sb.append("compiler: ").append(LibrarySpec.plain(compiler)).append('\n');
         sb.append(FILES_LINE).append('\n');
@@ -216,7 +227,8 @@ public final class LibraryBuild {
     static String resource(String name) {
         try (InputStream in = LibraryBuild.class.getResourceAsStream(name)) {
             if (in == null) {
-                throw new IllegalStateException("missing resource " + name + " of " + LibraryBuild.class.getPackageName());
+                throw new IllegalStateException(
+                        "missing resource " + name + " of " + LibraryBuild.class.getPackageName());
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {

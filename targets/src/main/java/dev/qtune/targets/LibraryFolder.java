@@ -21,8 +21,7 @@ import java.util.stream.Stream;
 final class LibraryFolder {
     private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]*");
 
-    private LibraryFolder() {
-    }
+    private LibraryFolder() {}
 
     /**
      * Makes {@code dir} ready for a build: created when absent; when it holds an earlier build
@@ -43,11 +42,16 @@ final class LibraryFolder {
             }
             List<String> foreign = new ArrayList<>();
             try (Stream<Path> s = Files.list(dir)) {
-                s.map(p -> p.getFileName().toString()).filter(n -> !ours.contains(n)).sorted().forEach(foreign::add);
+                s.map(p -> p.getFileName().toString())
+                        .filter(n -> !ours.contains(n))
+                        .sorted()
+                        .forEach(foreign::add);
             }
             if (!foreign.isEmpty()) {
-                throw new QtuneException(dir + ": the output folder must be new, empty or one that qtune build wrote (with "
-                        + manifest + "), but it holds " + String.join(", ", foreign.subList(0, Math.min(3, foreign.size())))
+                throw new QtuneException(dir
+                        + ": the output folder must be new, empty or one that qtune build wrote (with "
+                        + manifest + "), but it holds "
+                        + String.join(", ", foreign.subList(0, Math.min(3, foreign.size())))
                         + (foreign.size() > 3 ? ", ..." : "") + " that qtune build did not write");
             }
             FileTrees.deleteQuietly(dir.resolve(scratch));
@@ -72,7 +76,9 @@ final class LibraryFolder {
         for (String line : Files.readAllLines(manifest, StandardCharsets.UTF_8)) {
             if (line.equals(filesLine)) {
                 in = true;
-            } else if (in && line.startsWith("  ") && PLAIN_NAME.matcher(line.substring(2)).matches()) {
+            } else if (in
+                    && line.startsWith("  ")
+                    && PLAIN_NAME.matcher(line.substring(2)).matches()) {
                 names.add(line.substring(2));
             } else {
                 in = false;

@@ -13,8 +13,7 @@ import java.util.stream.Collectors;
 final class LibraryHeader {
     static final String FILE = "qtune_model.h";
 
-    private LibraryHeader() {
-    }
+    private LibraryHeader() {}
 
     static String text(CModule m, Target target, LibrarySpec spec, String compiler) {
         if (spec.inputSize() != m.inputSize() || spec.outputSize() != m.outputSize()) {
@@ -95,10 +94,20 @@ final class LibraryHeader {
                 #endif
 
                 #endif /* QTUNE_MODEL_H */
-                """.formatted(LibrarySpec.safe(spec.model()), LibrarySpec.safe(spec.config()), target.name(),
-                LibrarySpec.plain(compiler), flags, LibrarySpec.safe(spec.inputName()), shape(spec.inputShape()),
-                LibrarySpec.plain(spec.inputNote()), LibrarySpec.safe(spec.outputName()), shape(spec.outputShape()),
-                m.inputSize(), m.outputSize(), m.layers().size());
+                """.formatted(
+                        LibrarySpec.safe(spec.model()),
+                        LibrarySpec.safe(spec.config()),
+                        target.name(),
+                        LibrarySpec.plain(compiler),
+                        flags,
+                        LibrarySpec.safe(spec.inputName()),
+                        shape(spec.inputShape()),
+                        LibrarySpec.plain(spec.inputNote()),
+                        LibrarySpec.safe(spec.outputName()),
+                        shape(spec.outputShape()),
+                        m.inputSize(),
+                        m.outputSize(),
+                        m.layers().size());
     }
 
     static String shape(java.util.List<Integer> dims) {

@@ -6,14 +6,19 @@ import java.util.List;
 
 /** The README.md of a library that {@code qtune build} writes: what is there, the API, how to compile against it. */
 final class LibraryReadme {
-    private LibraryReadme() {
-    }
+    private LibraryReadme() {}
 
-    static String text(CModule m, Target target, LibrarySpec spec, String compiler, List<String> flags,
-                       Collection<String> sources) {
+    static String text(
+            CModule m,
+            Target target,
+            LibrarySpec spec,
+            String compiler,
+            List<String> flags,
+            Collection<String> sources) {
         String in = LibraryHeader.shape(spec.inputShape());
         String out = LibraryHeader.shape(spec.outputShape());
-        String cFiles = String.join(" ", sources.stream().filter(n -> n.endsWith(".c")).toList());
+        String cFiles =
+                String.join(" ", sources.stream().filter(n -> n.endsWith(".c")).toList());
         return """
                 # %s, quantized for %s
 
@@ -79,13 +84,29 @@ final class LibraryReadme {
                 ```bash
                 cc %s -c %s      # then ar rcs, or cc -shared
                 ```
-                """.formatted(LibrarySpec.safe(spec.model()), target.name(), LibrarySpec.safe(spec.model()),
-                LibrarySpec.safe(spec.config()), target.name(), "model.c", target.name(),
-                LibrarySpec.plain(target.description()), LibrarySpec.plain(compiler),
-                LibrarySpec.plain(String.join(" ", flags)),
-                m.inputSize(), m.outputSize(), m.layers().size(),
-                m.inputSize(), LibrarySpec.safe(spec.inputName()), in, LibrarySpec.plain(spec.inputNote()),
-                m.outputSize(), LibrarySpec.safe(spec.outputName()), out, m.inputSize(),
-                LibrarySpec.plain(String.join(" ", flags)), cFiles);
+                """.formatted(
+                        LibrarySpec.safe(spec.model()),
+                        target.name(),
+                        LibrarySpec.safe(spec.model()),
+                        LibrarySpec.safe(spec.config()),
+                        target.name(),
+                        "model.c",
+                        target.name(),
+                        LibrarySpec.plain(target.description()),
+                        LibrarySpec.plain(compiler),
+                        LibrarySpec.plain(String.join(" ", flags)),
+                        m.inputSize(),
+                        m.outputSize(),
+                        m.layers().size(),
+                        m.inputSize(),
+                        LibrarySpec.safe(spec.inputName()),
+                        in,
+                        LibrarySpec.plain(spec.inputNote()),
+                        m.outputSize(),
+                        LibrarySpec.safe(spec.outputName()),
+                        out,
+                        m.inputSize(),
+                        LibrarySpec.plain(String.join(" ", flags)),
+                        cFiles);
     }
 }

@@ -13,8 +13,8 @@ import java.util.List;
  * @param warnings what the compiler wrote on stderr (empty for a clean build)
  * @param seconds  wall-clock seconds of the compiles and links
  */
-public record LibraryResult(Path dir, List<String> files, String compiler, List<String> commands, String warnings,
-                            double seconds) {
+public record LibraryResult(
+        Path dir, List<String> files, String compiler, List<String> commands, String warnings, double seconds) {
     public LibraryResult {
         files = List.copyOf(files);
         commands = List.copyOf(commands);

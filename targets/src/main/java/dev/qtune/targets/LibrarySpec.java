@@ -18,8 +18,14 @@ import java.util.Objects;
  * @param inputNote   one sentence on the input's values (how the dataset's images become them); qtune's
  *                    own text, in which model or dataset text must already have passed {@link #safe}
  */
-public record LibrarySpec(String model, String config, String inputName, List<Integer> inputShape, String outputName,
-                          List<Integer> outputShape, String inputNote) {
+public record LibrarySpec(
+        String model,
+        String config,
+        String inputName,
+        List<Integer> inputShape,
+        String outputName,
+        List<Integer> outputShape,
+        String inputNote) {
     public LibrarySpec {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(config, "config");
@@ -62,8 +68,15 @@ public record LibrarySpec(String model, String config, String inputName, List<In
         StringBuilder sb = new StringBuilder();
         for (byte b : text.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
             int c = b & 0xff;
-            boolean ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-                    || c == ' ' || c == '_' || c == '.' || c == '/' || c == ':' || c == '-';
+            boolean ok = c >= 'a' && c <= 'z'
+                    || c >= 'A' && c <= 'Z'
+                    || c >= '0' && c <= '9'
+                    || c == ' '
+                    || c == '_'
+                    || c == '.'
+                    || c == '/'
+                    || c == ':'
+                    || c == '-';
             sb.append(ok ? (char) c : '_');
         }
         return sb.toString();

@@ -32,15 +32,23 @@ final class LibrarySteps {
         try {
             r = NativeProcess.run(command, timeout, dir, Map.of("LC_ALL", "C"));
         } catch (UncheckedIOException e) {
-            throw new NativeBuildException("cannot run " + command.get(0) + " for target " + target.name() + " ("
-                    + Toolchain.installHint(target) + "): " + e.getMessage(), e);
+            throw new NativeBuildException(
+                    "cannot run " + command.get(0) + " for target " + target.name() + " ("
+                            + Toolchain.installHint(target) + "): " + e.getMessage(),
+                    e);
         }
         seconds += r.seconds();
         if (!r.ok()) {
-            StringBuilder msg = new StringBuilder("library build for target ").append(target.name()).append(" failed (")
-                    .append(r.reason().replaceFirst("; stderr: .*", "")).append(")\n  ").append(String.join(" ", command));
+            StringBuilder msg = new StringBuilder("library build for target ")
+                    .append(target.name())
+                    .append(" failed (")
+                    .append(r.reason().replaceFirst("; stderr: .*", ""))
+                    .append(")\n  ")
+                    .append(String.join(" ", command));
             List<String> lines = r.stderr().strip().lines().toList();
-            lines.stream().limit(NativeBuild.ERROR_LINES).forEach(l -> msg.append('\n').append(l));
+            lines.stream()
+                    .limit(NativeBuild.ERROR_LINES)
+                    .forEach(l -> msg.append('\n').append(l));
             if (lines.size() > NativeBuild.ERROR_LINES) {
                 msg.append("\n(").append(lines.size() - NativeBuild.ERROR_LINES).append(" more lines)");
             }

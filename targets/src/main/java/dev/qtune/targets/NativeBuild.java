@@ -42,6 +42,7 @@ public final class NativeBuild {
     public static final String BINARY_SUFFIX = ".bin";
     /** System property: seconds the compiler may run (default {@value #DEFAULT_TIMEOUT_SECONDS}). */
     public static final String TIMEOUT_PROPERTY = "qtune.cc.timeout";
+
     public static final long DEFAULT_TIMEOUT_SECONDS = 300;
     static final String COMMAND_FILE = "command.txt";
     static final String WARNINGS_FILE = "warnings.txt";
@@ -52,8 +53,7 @@ public final class NativeBuild {
     /** One lock per build hash, so threads building the same inputs compile once and others do not wait. */
     private static final Map<String, Object> LOCKS = new ConcurrentHashMap<>();
 
-    private NativeBuild() {
-    }
+    private NativeBuild() {}
 
     /**
      * Builds (or finds in the cache) the executable of these sources for the target.
@@ -63,15 +63,21 @@ public final class NativeBuild {
      * @param cacheDir  qtune's cache directory; builds go in its {@value #FOLDER} folder
      * @throws NativeBuildException when there is no compiler, the sources do not compile, or the compiler times out
      */
-    public static CompiledModule build(Target target, Map<String, String> sources, List<String> extraFlags, Path cacheDir) {
+    public static CompiledModule build(
+            Target target, Map<String, String> sources, List<String> extraFlags, Path cacheDir) {
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(cacheDir, "cacheDir");
         Map<String, String> files = checkSources(sources);
         List<String> flags = new ArrayList<>(target.compilerFlags());
         flags.addAll(List.copyOf(Objects.requireNonNull(extraFlags, "extraFlags")));
-        Toolchain cc = Toolchain.find(target).orElseThrow(() -> new NativeBuildException("no C compiler for target "
-                + target.name() + ": " + target.compilerCommand() + " not found on PATH (" + Toolchain.installHint(target)
-                + ")", List.of(), ""));
+        Toolchain cc = Toolchain.find(target)
+                .orElseThrow(() -> new NativeBuildException(
+                        "no C compiler for target "
+                                + target.name() + ": " + target.compilerCommand() + " not found on PATH ("
+                                + Toolchain.installHint(target)
+                                + ")",
+                        List.of(),
+                        ""));
         String hash = BuildKey.of(files, target.name(), flags, cc.version());
         Path root = CacheDir.secure(cacheDir, FOLDER);
         CacheEntry.cleanStale(root);
@@ -91,15 +97,19 @@ public final class NativeBuild {
         Map<String, String> files = new TreeMap<>();
         for (Map.Entry<String, String> e : sources.entrySet()) {
             if (e.getKey() == null || !SOURCE_NAME.matcher(e.getKey()).matches()) {
-                throw new IllegalArgumentException("source names must be plain file names ending in .c, .h or .bin, but one was '"
-                        + e.getKey() + "'");
+                throw new IllegalArgumentException(
+                        "source names must be plain file names ending in .c, .h or .bin, but one was '" + e.getKey()
+                                + "'");
             }
             files.put(e.getKey(), Objects.requireNonNull(e.getValue(), "text of source " + e.getKey()));
         }
         long size = files.values().stream().mapToLong(String::length).sum();
         if (size > InputLimits.cBytes()) {
-            throw new NativeBuildException("generated C sources must be at most " + InputLimits.cBytes() + " bytes before"
-                    + " the compiler runs, but are " + size + " (raise -D" + InputLimits.C_BYTES + ")", List.of(), "");
+            throw new NativeBuildException(
+                    "generated C sources must be at most " + InputLimits.cBytes() + " bytes before"
+                            + " the compiler runs, but are " + size + " (raise -D" + InputLimits.C_BYTES + ")",
+                    List.of(),
+                    "");
         }
         if (files.keySet().stream().noneMatch(n -> n.endsWith(".c"))) {
             throw new IllegalArgumentException("sources must include at least one .c file, but were " + files.keySet());
@@ -119,26 +129,29 @@ public final class NativeBuild {
         try {
             Path w = dir.resolve(WARNINGS_FILE);
             warnings = Files.isRegularFile(w, LinkOption.NOFOLLOW_LINKS) && Files.size(w) < 1 << 20
-                    ? Files.readString(w, StandardCharsets.UTF_8) : "";
+                    ? Files.readString(w, StandardCharsets.UTF_8)
+                    : "";
         } catch (IOException e) {
             LOG.debug("cannot read {}: {}", dir.resolve(WARNINGS_FILE), e.toString());
         }
         return new CompiledModule(dir.resolve(EXECUTABLE), hash, 0, true, cc.version(), flags, warnings);
     }
 
-    private static CompiledModule compile(Target target, Map<String, String> files, List<String> flags, Toolchain cc,
-                                          Path root, String hash) {
+    private static CompiledModule compile(
+            Target target, Map<String, String> files, List<String> flags, Toolchain cc, Path root, String hash) {
         Path tmp;
         try {
             tmp = Files.createTempDirectory(root, CacheEntry.buildPrefix());
             for (Map.Entry<String, String> e : files.entrySet()) {
                 // ".bin" entries are binary data carried in a String, one char per byte (ISO-8859-1).
-                Files.writeString(tmp.resolve(e.getKey()), e.getValue(),
+                Files.writeString(
+                        tmp.resolve(e.getKey()),
+                        e.getValue(),
                         e.getKey().endsWith(BINARY_SUFFIX) ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
             }
         } catch (IOException e) {
-            throw new QtuneException("cannot write the sources of a native build under " + root + ": "
-                    + CacheDir.reason(e), e);
+            throw new QtuneException(
+                    "cannot write the sources of a native build under " + root + ": " + CacheDir.reason(e), e);
         }
         Optional<SharedParts.Parts> parts = SharedParts.prepare(target, files, flags, cc, root);
         Path pch = parts.flatMap(SharedParts.Parts::pch).map(tmp::resolve).orElse(null);
@@ -155,18 +168,28 @@ public final class NativeBuild {
                     Files.writeString(tmp.resolve(LayerObjects.UNIT), unit, StandardCharsets.UTF_8);
                 } catch (IOException e) {
                     FileTrees.deleteQuietly(tmp);
-                    throw new QtuneException("cannot write the layers of a native build under " + root + ": "
-                            + CacheDir.reason(e), e);
+                    throw new QtuneException(
+                            "cannot write the layers of a native build under " + root + ": " + CacheDir.reason(e), e);
                 }
-                ProcessResult r = run(target, cc, LayerObjects.compileCommand(cc, flags, usePch), tmp, root, hash,
+                ProcessResult r = run(
+                        target,
+                        cc,
+                        LayerObjects.compileCommand(cc, flags, usePch),
+                        tmp,
+                        root,
+                        hash,
                         List.of(LayerObjects.UNIT.replace(".c", ".o")));
                 seconds += r.seconds();
                 warnings.append(r.stderr());
                 layers = LayerObjects.publish(layers, tmp, unit, target, flags, cc, root);
             }
             layerObjects = layers.objects();
-            LOG.debug("native build {}: {} of {} layers compiled, {} objects linked", hash.substring(0, 12), missing,
-                    layers.keys().size(), layerObjects.size());
+            LOG.debug(
+                    "native build {}: {} of {} layers compiled, {} objects linked",
+                    hash.substring(0, 12),
+                    missing,
+                    layers.keys().size(),
+                    layerObjects.size());
         }
         List<String> command = new ArrayList<>();
         command.add(cc.executable().toString());
@@ -178,8 +201,13 @@ public final class NativeBuild {
         command.add(EXECUTABLE);
         for (String n : files.keySet()) {
             if (n.endsWith(".c") && (parts.isEmpty() || !LayerObjects.isLayer(n))) {
-                command.add(parts.isPresent() && !n.equals(SharedParts.MAIN)
-                        ? parts.get().dir().resolve(n.replace(".c", ".o")).toString() : n);
+                command.add(
+                        parts.isPresent() && !n.equals(SharedParts.MAIN)
+                                ? parts.get()
+                                        .dir()
+                                        .resolve(n.replace(".c", ".o"))
+                                        .toString()
+                                : n);
             }
         }
         layerObjects.forEach(o -> command.add(o.toString()));
@@ -206,22 +234,28 @@ public final class NativeBuild {
             throw new QtuneException("cannot write build notes in " + tmp + ": " + CacheDir.reason(e), e);
         }
         Path dir = CacheEntry.publish(tmp, root.resolve(hash));
-        LOG.debug("native build {} for {}: compiled in {} s{}", hash.substring(0, 12), target.name(),
-                String.format(Locale.ROOT, "%.2f", seconds), warnings.isEmpty() ? "" : " (with warnings)");
-        return new CompiledModule(dir.resolve(EXECUTABLE), hash, seconds, false, cc.version(), flags,
-                warnings.toString());
+        LOG.debug(
+                "native build {} for {}: compiled in {} s{}",
+                hash.substring(0, 12),
+                target.name(),
+                String.format(Locale.ROOT, "%.2f", seconds),
+                warnings.isEmpty() ? "" : " (with warnings)");
+        return new CompiledModule(
+                dir.resolve(EXECUTABLE), hash, seconds, false, cc.version(), flags, warnings.toString());
     }
 
     /** Runs one compiler command in the build folder; a failure keeps the sources and throws. */
-    private static ProcessResult run(Target target, Toolchain cc, List<String> command, Path tmp, Path root, String hash,
-                                     List<String> outputs) {
+    private static ProcessResult run(
+            Target target, Toolchain cc, List<String> command, Path tmp, Path root, String hash, List<String> outputs) {
         ProcessResult r;
         try {
             r = NativeProcess.run(command, timeout(), tmp, Map.of("LC_ALL", "C"));
         } catch (UncheckedIOException e) {
             FileTrees.deleteQuietly(tmp);
-            throw new NativeBuildException("cannot run the C compiler " + cc.executable() + " for target "
-                    + target.name() + " (" + Toolchain.installHint(target) + "): " + e.getMessage(), e);
+            throw new NativeBuildException(
+                    "cannot run the C compiler " + cc.executable() + " for target " + target.name() + " ("
+                            + Toolchain.installHint(target) + "): " + e.getMessage(),
+                    e);
         }
         if (!r.ok() || outputs.stream().anyMatch(o -> !Files.isRegularFile(tmp.resolve(o)))) {
             Path kept = keepFailed(tmp, root, hash);
@@ -261,7 +295,8 @@ public final class NativeBuild {
     }
 
     private static NativeBuildException failure(Target target, List<String> command, ProcessResult r, Path kept) {
-        StringBuilder msg = new StringBuilder("C compile for target ").append(target.name()).append(" failed (");
+        StringBuilder msg =
+                new StringBuilder("C compile for target ").append(target.name()).append(" failed (");
         String why;
         if (r.status() == ProcessResult.Status.TIMEOUT) {
             why = r.reason() + "; raise -D" + TIMEOUT_PROPERTY + "=SECONDS";
@@ -296,7 +331,7 @@ public final class NativeBuild {
         } catch (NumberFormatException e) {
             // fall through to the error below
         }
-        throw new IllegalArgumentException("-D" + TIMEOUT_PROPERTY + " must be a positive number of seconds, but was '"
-                + value + "'");
+        throw new IllegalArgumentException(
+                "-D" + TIMEOUT_PROPERTY + " must be a positive number of seconds, but was '" + value + "'");
     }
 }

@@ -27,11 +27,11 @@ import org.slf4j.LoggerFactory;
 public final class NativeProcess {
     /** Output kept per stream; more is read (so the child never blocks) and dropped. */
     static final int MAX_CAPTURE_BYTES = 64 << 20;
+
     private static final Logger LOG = LoggerFactory.getLogger(NativeProcess.class);
     private static final long DRAIN_GRACE_MS = 5_000;
 
-    private NativeProcess() {
-    }
+    private NativeProcess() {}
 
     /** Runs the command with no standard input (the child reads end-of-file). */
     public static ProcessResult run(List<String> command, Duration timeout, Path workDir, Map<String, String> env) {
@@ -45,8 +45,8 @@ public final class NativeProcess {
      * @param env     variables added to (or replacing those of) this JVM's environment; may be empty
      * @throws UncheckedIOException when the program cannot be started (no such file, not executable)
      */
-    public static ProcessResult run(List<String> command, Duration timeout, Path workDir, Map<String, String> env,
-                                    byte[] stdin) {
+    public static ProcessResult run(
+            List<String> command, Duration timeout, Path workDir, Map<String, String> env, byte[] stdin) {
         Objects.requireNonNull(command, "command");
         if (command.isEmpty()) {
             throw new IllegalArgumentException("command must name a program, but was empty");
@@ -66,8 +66,10 @@ public final class NativeProcess {
         try {
             p = pb.start();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot start " + command.get(0)
-                    + (workDir == null ? "" : " in " + workDir) + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot start " + command.get(0) + (workDir == null ? "" : " in " + workDir) + ": "
+                            + e.getMessage(),
+                    e);
         }
         String name = "qtune-child-" + p.pid();
         Drain out = Drain.start(p.getInputStream(), name + "-stdout");
@@ -84,16 +86,26 @@ public final class NativeProcess {
         feeder.interrupt();
         int code = p.isAlive() ? -1 : p.exitValue();
         ProcessResult r = interrupted && !finished
-                ? new ProcessResult(ProcessResult.Status.FAILED, code, stdout, stderr, seconds,
+                ? new ProcessResult(
+                        ProcessResult.Status.FAILED,
+                        code,
+                        stdout,
+                        stderr,
+                        seconds,
                         String.format(Locale.ROOT, "interrupted after %.1f s; killed", seconds))
                 : classify(finished, code, stdout, stderr, seconds, timeout);
-        LOG.debug("{} -> {} (exit {}) in {} s{}", command.get(0), r.status(), code,
-                String.format(Locale.ROOT, "%.3f", seconds), r.reason().isEmpty() ? "" : ": " + r.reason());
+        LOG.debug(
+                "{} -> {} (exit {}) in {} s{}",
+                command.get(0),
+                r.status(),
+                code,
+                String.format(Locale.ROOT, "%.3f", seconds),
+                r.reason().isEmpty() ? "" : ": " + r.reason());
         return r;
     }
 
-    static ProcessResult classify(boolean finished, int code, String stdout, String stderr, double seconds,
-                                  Duration timeout) {
+    static ProcessResult classify(
+            boolean finished, int code, String stdout, String stderr, double seconds, Duration timeout) {
         if (!finished) {
             String reason = String.format(Locale.ROOT, "no result within %.1f s; killed", timeout.toMillis() / 1000.0);
             return new ProcessResult(ProcessResult.Status.TIMEOUT, code, stdout, stderr, seconds, reason);
@@ -103,7 +115,12 @@ public final class NativeProcess {
         }
         String reason = code > 128 && code < 128 + 65 ? Signals.describe(code - 128) : "exit code " + code;
         String last = lastLine(stderr);
-        return new ProcessResult(ProcessResult.Status.FAILED, code, stdout, stderr, seconds,
+        return new ProcessResult(
+                ProcessResult.Status.FAILED,
+                code,
+                stdout,
+                stderr,
+                seconds,
                 last.isEmpty() ? reason : reason + "; stderr: " + last);
     }
 
@@ -145,13 +162,15 @@ public final class NativeProcess {
     }
 
     private static Thread feed(OutputStream in, byte[] data, String name) {
-        Thread t = new Thread(() -> {
-            try (in) {
-                in.write(data);
-            } catch (IOException e) {
-                // the child closed its stdin or exited early: what it did not read does not matter
-            }
-        }, name);
+        Thread t = new Thread(
+                () -> {
+                    try (in) {
+                        in.write(data);
+                    } catch (IOException e) {
+                        // the child closed its stdin or exited early: what it did not read does not matter
+                    }
+                },
+                name);
         t.setDaemon(true);
         t.start();
         return t;

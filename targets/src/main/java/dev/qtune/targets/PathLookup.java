@@ -8,8 +8,7 @@ import java.util.Optional;
 
 /** Finds commands on PATH, as a shell would (first executable regular file of that name wins). */
 final class PathLookup {
-    private PathLookup() {
-    }
+    private PathLookup() {}
 
     static Optional<Path> find(String command) {
         return find(command, System.getenv("PATH"));

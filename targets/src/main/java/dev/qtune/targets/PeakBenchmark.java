@@ -26,11 +26,11 @@ public final class PeakBenchmark {
     public static final String RESOURCE = "native/peak.c";
     /** Seconds the program measures each of its three kinds. */
     static final double SECONDS_PER_KIND = 0.3;
+
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final Logger LOG = LoggerFactory.getLogger(PeakBenchmark.class);
 
-    private PeakBenchmark() {
-    }
+    private PeakBenchmark() {}
 
     /**
      * Builds and runs the microbenchmark for a target that runs natively here.
@@ -43,8 +43,8 @@ public final class PeakBenchmark {
     public static PeakResult measure(Target t, Path cacheDir) {
         HostCpu host = HostCpu.detect();
         if (host.runMode(t) != RunMode.NATIVE) {
-            throw new IllegalArgumentException("peak needs a target that runs natively here, but " + t.name()
-                    + " does not: " + host.whyNot(t));
+            throw new IllegalArgumentException(
+                    "peak needs a target that runs natively here, but " + t.name() + " does not: " + host.whyNot(t));
         }
         CompiledModule module = NativeBuild.build(t, Map.of("peak.c", source()), List.of(), cacheDir);
         List<String> command = new ArrayList<>(host.launcher(t));
@@ -66,8 +66,8 @@ public final class PeakBenchmark {
     public static String source() {
         try (InputStream in = PeakBenchmark.class.getResourceAsStream(RESOURCE)) {
             if (in == null) {
-                throw new IllegalStateException("classpath resource " + RESOURCE + " is missing next to "
-                        + PeakBenchmark.class.getName());
+                throw new IllegalStateException(
+                        "classpath resource " + RESOURCE + " is missing next to " + PeakBenchmark.class.getName());
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -78,14 +78,18 @@ public final class PeakBenchmark {
     /** Parses the program's one line, e.g. {@code {"fp32_gmacs": 50.8, ..., "int8_instruction": "vpdpbusd"}}. */
     static PeakResult parse(String output) {
         String line = output.strip();
-        return new PeakResult(number(line, "fp32_gmacs"), number(line, "int8_gmacs"), number(line, "int16_gmacs"),
+        return new PeakResult(
+                number(line, "fp32_gmacs"),
+                number(line, "int8_gmacs"),
+                number(line, "int16_gmacs"),
                 text(line, "int8_instruction"));
     }
 
     private static double number(String line, String key) {
         Matcher m = Pattern.compile("\"" + key + "\"\\s*:\\s*([-+0-9.eE]+)").matcher(line);
         if (!m.find()) {
-            throw new IllegalStateException("peak benchmark output must have a number \"" + key + "\", but was: " + line);
+            throw new IllegalStateException(
+                    "peak benchmark output must have a number \"" + key + "\", but was: " + line);
         }
         return Double.parseDouble(m.group(1));
     }
@@ -93,7 +97,8 @@ public final class PeakBenchmark {
     private static String text(String line, String key) {
         Matcher m = Pattern.compile("\"" + key + "\"\\s*:\\s*\"([^\"]*)\"").matcher(line);
         if (!m.find()) {
-            throw new IllegalStateException("peak benchmark output must have a string \"" + key + "\", but was: " + line);
+            throw new IllegalStateException(
+                    "peak benchmark output must have a string \"" + key + "\", but was: " + line);
         }
         return m.group(1);
     }

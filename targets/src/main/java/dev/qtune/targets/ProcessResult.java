@@ -14,7 +14,11 @@ import java.util.Objects;
  */
 public record ProcessResult(Status status, int exitCode, String stdout, String stderr, double seconds, String reason) {
     /** How the child ended. */
-    public enum Status { OK, FAILED, TIMEOUT }
+    public enum Status {
+        OK,
+        FAILED,
+        TIMEOUT
+    }
 
     public ProcessResult {
         Objects.requireNonNull(status, "status");

@@ -33,23 +33,24 @@ final class SharedParts {
     static final String MAIN = "model.c";
     /** The header precompiled, when the sources have it. */
     static final String HEADER = "qtune_kernels.h";
+
     static final String PREFIX = "lib-";
     static final String SUMS = "parts.sha256";
 
     private static final Logger LOG = LoggerFactory.getLogger(SharedParts.class);
     /** Folders verified in this JVM, with the sizes and modification times their files had then. */
     private static final Map<Path, String> VERIFIED = new ConcurrentHashMap<>();
+
     private static final Map<String, Object> LOCKS = new ConcurrentHashMap<>();
 
     /** A verified folder of parts: the precompiled header's file name (if any) and the objects. */
-    record Parts(Path dir, Optional<String> pch, List<String> objects) {
-    }
+    record Parts(Path dir, Optional<String> pch, List<String> objects) {}
 
-    private SharedParts() {
-    }
+    private SharedParts() {}
 
     /** The shared parts of these sources, built if needed; empty when the build has none or they cannot be made. */
-    static Optional<Parts> prepare(Target target, Map<String, String> files, List<String> flags, Toolchain cc, Path root) {
+    static Optional<Parts> prepare(
+            Target target, Map<String, String> files, List<String> flags, Toolchain cc, Path root) {
         if (!files.containsKey(MAIN)) {
             return Optional.empty();
         }
@@ -60,7 +61,9 @@ final class SharedParts {
             }
         });
         Optional<String> pch = library.containsKey(HEADER) ? Optional.of(HEADER + ".gch") : Optional.empty();
-        List<String> objects = library.keySet().stream().filter(n -> n.endsWith(".c")).map(n -> n.replace(".c", ".o"))
+        List<String> objects = library.keySet().stream()
+                .filter(n -> n.endsWith(".c"))
+                .map(n -> n.replace(".c", ".o"))
                 .toList();
         if (pch.isEmpty() && objects.isEmpty()) {
             return Optional.empty();
@@ -81,8 +84,14 @@ final class SharedParts {
         return Optional.of(new Parts(dir, pch, objects));
     }
 
-    private static boolean build(Map<String, String> library, List<String> flags, Toolchain cc, Path root, Path dir,
-                                 Optional<String> pch, List<String> objects) {
+    private static boolean build(
+            Map<String, String> library,
+            List<String> flags,
+            Toolchain cc,
+            Path root,
+            Path dir,
+            Optional<String> pch,
+            List<String> objects) {
         Path tmp = null;
         try {
             tmp = Files.createTempDirectory(root, CacheEntry.buildPrefix());
@@ -105,7 +114,10 @@ final class SharedParts {
                     FileTrees.deleteQuietly(tmp);
                     return false;
                 }
-                sums.append(CacheEntry.sha256(tmp.resolve(out))).append("  ").append(out).append('\n');
+                sums.append(CacheEntry.sha256(tmp.resolve(out)))
+                        .append("  ")
+                        .append(out)
+                        .append('\n');
             }
             Files.writeString(tmp.resolve(SUMS), sums.toString(), StandardCharsets.US_ASCII);
             Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
@@ -154,7 +166,8 @@ final class SharedParts {
             }
             for (String n : names) {
                 Path f = dir.resolve(n);
-                if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS) || !CacheEntry.sha256(f).equals(recorded.get(n))) {
+                if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)
+                        || !CacheEntry.sha256(f).equals(recorded.get(n))) {
                     return false;
                 }
             }
@@ -171,7 +184,11 @@ final class SharedParts {
         for (String n : names) {
             try {
                 Path f = dir.resolve(n);
-                sb.append(n).append(' ').append(Files.size(f)).append(' ').append(Files.getLastModifiedTime(f).toMillis())
+                sb.append(n)
+                        .append(' ')
+                        .append(Files.size(f))
+                        .append(' ')
+                        .append(Files.getLastModifiedTime(f).toMillis())
                         .append('\n');
             } catch (IOException e) {
                 sb.append(n).append(" missing\n");

@@ -16,14 +16,20 @@ import java.util.Objects;
  * @param features          what the code may use (ISA, vector width, fast fp32): the only thing the code
  *                          generator decides kernels by; its ISA must run on {@code arch}
  */
-public record Target(String name, String arch, List<String> requiredCpuFlags, List<String> compilerFlags,
-                     String compilerCommand, String description, TargetFeatures features) {
+public record Target(
+        String name,
+        String arch,
+        List<String> requiredCpuFlags,
+        List<String> compilerFlags,
+        String compilerCommand,
+        String description,
+        TargetFeatures features) {
     public Target {
         requireText("name", name);
         requireText("arch", arch);
         if (!arch.equals(HostCpu.X86_64) && !arch.equals(HostCpu.AARCH64)) {
-            throw new IllegalArgumentException("target arch must be " + HostCpu.X86_64 + " or " + HostCpu.AARCH64
-                    + ", but was '" + arch + "'");
+            throw new IllegalArgumentException(
+                    "target arch must be " + HostCpu.X86_64 + " or " + HostCpu.AARCH64 + ", but was '" + arch + "'");
         }
         requiredCpuFlags = List.copyOf(Objects.requireNonNull(requiredCpuFlags, "requiredCpuFlags"));
         compilerFlags = List.copyOf(Objects.requireNonNull(compilerFlags, "compilerFlags"));
@@ -31,8 +37,8 @@ public record Target(String name, String arch, List<String> requiredCpuFlags, Li
         description = Objects.requireNonNull(description, "description");
         Objects.requireNonNull(features, "features");
         if (!features.isa().runsOn(arch)) {
-            throw new IllegalArgumentException("isa of target " + name + " must run on " + arch + ", but was "
-                    + features.isa());
+            throw new IllegalArgumentException(
+                    "isa of target " + name + " must run on " + arch + ", but was " + features.isa());
         }
     }
 

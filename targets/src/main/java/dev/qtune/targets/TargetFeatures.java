@@ -18,8 +18,8 @@ import java.util.Objects;
 public record TargetFeatures(Isa isa, int vectorBytes, boolean fastFp32) {
     private static final String FP32_EXACT =
             "fp32: IEEE single precision in source order, no FMA contraction, bit-exact with the Java interpreter";
-    private static final String FP32_FAST = "fp32: FMA kernels in their own order, within 1e-5 relative of the Java "
-            + "interpreter";
+    private static final String FP32_FAST =
+            "fp32: FMA kernels in their own order, within 1e-5 relative of the Java " + "interpreter";
 
     public TargetFeatures {
         Objects.requireNonNull(isa, "isa");

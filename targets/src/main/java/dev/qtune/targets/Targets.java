@@ -21,8 +21,8 @@ public final class Targets {
      * kernels must match the Java interpreter bit for bit, so the compiler may not fuse a*b+c into an
      * FMA (the x86 targets' fast fp32 kernels use FMA explicitly, within docs/codegen.md's tolerance).
      */
-    public static final List<String> BASE_FLAGS = List.of(
-            "-O3", "-std=c11", "-ffp-contract=off", "-fno-fast-math", "-fopenmp", "-Wall", "-Wextra");
+    public static final List<String> BASE_FLAGS =
+            List.of("-O3", "-std=c11", "-ffp-contract=off", "-fno-fast-math", "-fopenmp", "-Wall", "-Wextra");
 
     /** The cross compiler used for aarch64 on an x86_64 host. */
     public static final String AARCH64_CROSS_COMPILER = "aarch64-linux-gnu-gcc";
@@ -35,8 +35,7 @@ public final class Targets {
 
     private static final List<Target> ALL = forHost(HostCpu.hostArch());
 
-    private Targets() {
-    }
+    private Targets() {}
 
     /** The four targets, described for this host. */
     public static List<Target> all() {
@@ -62,19 +61,37 @@ public final class Targets {
     static List<Target> forHost(String hostArch) {
         String genericArch = HostCpu.AARCH64.equals(hostArch) ? HostCpu.AARCH64 : HostCpu.X86_64;
         return List.of(
-                new Target(GENERIC_C, genericArch, List.of(), BASE_FLAGS, "gcc",
+                new Target(
+                        GENERIC_C,
+                        genericArch,
+                        List.of(),
+                        BASE_FLAGS,
+                        "gcc",
                         "portable C11 that the compiler vectorises for the baseline ISA (no -march): runs on any "
                                 + genericArch + " host",
                         new TargetFeatures(Isa.GENERIC, 16, false)),
-                new Target(X86_AVX2, HostCpu.X86_64, List.of("avx2", "fma"), flags("-mavx2", "-mfma", "-mbmi2"), "gcc",
+                new Target(
+                        X86_AVX2,
+                        HostCpu.X86_64,
+                        List.of("avx2", "fma"),
+                        flags("-mavx2", "-mfma", "-mbmi2"),
+                        "gcc",
                         "x86-64 with AVX2 and FMA (Haswell, Zen and later): 256-bit vectors, int8 through vpmaddubsw",
                         new TargetFeatures(Isa.AVX2, 32, true)),
-                new Target(X86_AVX512_VNNI, HostCpu.X86_64, List.of("avx512f", "avx512bw", "avx512vl", "avx512_vnni"),
-                        flags("-mavx2", "-mfma", "-mavx512f", "-mavx512bw", "-mavx512vl", "-mavx512vnni"), "gcc",
+                new Target(
+                        X86_AVX512_VNNI,
+                        HostCpu.X86_64,
+                        List.of("avx512f", "avx512bw", "avx512vl", "avx512_vnni"),
+                        flags("-mavx2", "-mfma", "-mavx512f", "-mavx512bw", "-mavx512vl", "-mavx512vnni"),
+                        "gcc",
                         "x86-64 with AVX-512 VNNI (Cascade Lake, Ice Lake, Sapphire Rapids, Zen 4): 512-bit vectors, "
                                 + "int8 through vpdpbusd",
                         new TargetFeatures(Isa.AVX512_VNNI, 64, true)),
-                new Target(AARCH64_NEON_DOT, HostCpu.AARCH64, List.of("asimddp"), flags("-march=armv8.2-a+dotprod"),
+                new Target(
+                        AARCH64_NEON_DOT,
+                        HostCpu.AARCH64,
+                        List.of("asimddp"),
+                        flags("-march=armv8.2-a+dotprod"),
                         HostCpu.AARCH64.equals(hostArch) ? "gcc" : AARCH64_CROSS_COMPILER,
                         "AArch64 NEON with the dot-product extension (Armv8.2-A+dotprod: Cortex-A76, Neoverse N1, "
                                 + "Graviton 2, Apple M1): 128-bit vectors, int8 through sdot/udot",

@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 public record Toolchain(Path executable, String version) {
     /** System property: a compiler to prefer over gcc for the host's own arch, e.g. {@code clang}. */
     public static final String CC_PROPERTY = "qtune.cc";
+
     private static final Logger LOG = LoggerFactory.getLogger(Toolchain.class);
     private static final Map<Path, String> VERSIONS = new ConcurrentHashMap<>();
     private static final Duration VERSION_TIMEOUT = Duration.ofSeconds(30);
@@ -41,8 +42,12 @@ public record Toolchain(Path executable, String version) {
         if (!preferred.isEmpty() && t.compilerCommand().equals("gcc")) {
             exe = PathLookup.find(preferred);
             if (exe.isEmpty()) {
-                LOG.warn("-D{}={} not found on PATH; using {} for target {}", CC_PROPERTY, preferred,
-                        t.compilerCommand(), t.name());
+                LOG.warn(
+                        "-D{}={} not found on PATH; using {} for target {}",
+                        CC_PROPERTY,
+                        preferred,
+                        t.compilerCommand(),
+                        t.name());
             }
         }
         if (exe.isEmpty()) {

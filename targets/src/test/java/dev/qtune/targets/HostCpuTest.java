@@ -70,7 +70,9 @@ class HostCpuTest {
         assertEquals(RunMode.NATIVE, cpu.runMode(Targets.find(targets, "x86-avx2"), NOTHING_ON_PATH));
         Target vnni = Targets.find(targets, "x86-avx512-vnni");
         assertEquals(RunMode.NONE, cpu.runMode(vnni, NOTHING_ON_PATH));
-        assertEquals("this CPU (AMD EPYC) lacks avx512f, avx512bw, avx512vl, avx512_vnni", cpu.whyNot(vnni, NOTHING_ON_PATH));
+        assertEquals(
+                "this CPU (AMD EPYC) lacks avx512f, avx512bw, avx512vl, avx512_vnni",
+                cpu.whyNot(vnni, NOTHING_ON_PATH));
     }
 
     @Test
@@ -100,7 +102,8 @@ class HostCpuTest {
         assertEquals(Set.of(), cpu.flags());
         assertEquals("unknown CPU", cpu.modelName());
         assertEquals(RunMode.NONE, cpu.runMode(Targets.find(Targets.forHost("x86_64"), "x86-avx2"), NOTHING_ON_PATH));
-        assertEquals(RunMode.NATIVE, cpu.runMode(Targets.find(Targets.forHost("x86_64"), "generic-c"), NOTHING_ON_PATH));
+        assertEquals(
+                RunMode.NATIVE, cpu.runMode(Targets.find(Targets.forHost("x86_64"), "generic-c"), NOTHING_ON_PATH));
     }
 
     @Test
@@ -108,10 +111,12 @@ class HostCpuTest {
         HostCpu cpu = HostCpu.parse(AMD_AVX2, "x86_64");
         Target neon = Targets.find(Targets.forHost("x86_64"), "aarch64-neon-dot");
         assertEquals(RunMode.EMULATED, cpu.runMode(neon, CROSS_TOOLS));
-        assertTrue(cpu.whyNot(neon, CROSS_TOOLS).contains("runs under qemu-aarch64-static (correctness only"),
+        assertTrue(
+                cpu.whyNot(neon, CROSS_TOOLS).contains("runs under qemu-aarch64-static (correctness only"),
                 cpu.whyNot(neon, CROSS_TOOLS));
         assertEquals(RunMode.NONE, cpu.runMode(neon, NOTHING_ON_PATH));
-        assertEquals("aarch64-linux-gnu-gcc not found (apt-get install gcc-aarch64-linux-gnu qemu-user)",
+        assertEquals(
+                "aarch64-linux-gnu-gcc not found (apt-get install gcc-aarch64-linux-gnu qemu-user)",
                 cpu.whyNot(neon, NOTHING_ON_PATH));
         Predicate<String> compilerOnly = "aarch64-linux-gnu-gcc"::equals;
         assertEquals(RunMode.NONE, cpu.runMode(neon, compilerOnly));

@@ -7,8 +7,7 @@ import java.nio.file.StandardOpenOption;
 
 /** Run in a second JVM by {@link HostLockTest}: prints "busy" if the lock file is locked, else "free"; with "hold", takes the lock, prints "held" and keeps it two minutes. */
 public final class HostLockProbe {
-    private HostLockProbe() {
-    }
+    private HostLockProbe() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length > 1 && args[1].equals("hold")) {

@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.qtune.compiler.QtuneException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import dev.qtune.compiler.QtuneException;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -58,7 +58,7 @@ class HostLockTest {
     void holdsAnOsFileLock() throws Exception {
         Path file = dir.resolve("held.lock");
         try (HostLock lock = HostLock.acquire(file);
-             FileChannel other = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                FileChannel other = FileChannel.open(file, StandardOpenOption.WRITE)) {
             assertEquals(file.toAbsolutePath(), lock.file());
             assertThrows(OverlappingFileLockException.class, other::tryLock, "the file lock is held by this JVM");
         }
@@ -70,8 +70,12 @@ class HostLockTest {
     @Test
     void excludesAnotherJvm() {
         Path file = dir.resolve("jvm.lock");
-        List<String> probe = List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
-                System.getProperty("java.class.path"), HostLockProbe.class.getName(), file.toString());
+        List<String> probe = List.of(
+                ProcessHandle.current().info().command().orElse("java"),
+                "-cp",
+                System.getProperty("java.class.path"),
+                HostLockProbe.class.getName(),
+                file.toString());
         try (HostLock lock = HostLock.acquire(file)) {
             ProcessResult r = NativeProcess.run(probe, Duration.ofSeconds(60), null, Map.of());
             assertEquals("busy", r.stdout().strip(), r.reason() + r.stderr());
@@ -100,7 +104,9 @@ class HostLockTest {
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(cache)));
         try (HostLock lock = HostLock.acquire(file)) {
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
-            assertEquals(Long.toString(ProcessHandle.current().pid()), Files.readString(file).strip());
+            assertEquals(
+                    Long.toString(ProcessHandle.current().pid()),
+                    Files.readString(file).strip());
         }
     }
 
@@ -119,9 +125,16 @@ class HostLockTest {
     @Tag("reliability")
     void aWaitThatTimesOutNamesTheHolder() throws Exception {
         Path file = dir.resolve("busy.lock");
-        List<String> holder = List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
-                System.getProperty("java.class.path"), HostLockProbe.class.getName(), file.toString(), "hold");
-        Process p = new ProcessBuilder(holder).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        List<String> holder = List.of(
+                ProcessHandle.current().info().command().orElse("java"),
+                "-cp",
+                System.getProperty("java.class.path"),
+                HostLockProbe.class.getName(),
+                file.toString(),
+                "hold");
+        Process p = new ProcessBuilder(holder)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         try {
             String first = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream())).readLine();
             assertEquals("held", first);

@@ -32,6 +32,7 @@ class LayerObjectsTest {
 
     @TempDir
     Path cache;
+
     private Target target;
 
     @BeforeEach
@@ -46,11 +47,16 @@ class LayerObjectsTest {
         StringBuilder model = new StringBuilder();
         StringBuilder sum = new StringBuilder("int total(void) { return ").append(extra);
         layers.forEach((name, value) -> {
-            files.put("layer_" + name + ".c", "#include \"qtune_kernels.h\"\n"
-                    + "static const int l" + name + "_k0 = " + value + ";\n"
-                    + "__attribute__((weak, visibility(\"hidden\"))) int l" + name + "_layer(void) { return l" + name
-                    + "_k0; }\n");
-            model.append("__attribute__((visibility(\"hidden\"))) int l").append(name).append("_layer(void);\n");
+            files.put(
+                    "layer_" + name + ".c",
+                    "#include \"qtune_kernels.h\"\n"
+                            + "static const int l" + name + "_k0 = " + value + ";\n"
+                            + "__attribute__((weak, visibility(\"hidden\"))) int l" + name + "_layer(void) { return l"
+                            + name
+                            + "_k0; }\n");
+            model.append("__attribute__((visibility(\"hidden\"))) int l")
+                    .append(name)
+                    .append("_layer(void);\n");
             sum.append(" + l").append(name).append("_layer()");
         });
         files.put("model.c", model.append(sum).append("; }\n").toString());
@@ -64,7 +70,8 @@ class LayerObjectsTest {
     }
 
     private static String run(CompiledModule m) {
-        return NativeProcess.run(List.of(m.executable().toString()), Duration.ofSeconds(10), null, Map.of()).stdout()
+        return NativeProcess.run(List.of(m.executable().toString()), Duration.ofSeconds(10), null, Map.of())
+                .stdout()
                 .strip();
     }
 
@@ -95,7 +102,8 @@ class LayerObjectsTest {
         CompiledModule sameLayers = build(module(Map.of("a", 1, "b", 2), 10));
         assertEquals("13", run(sameLayers));
         assertEquals(List.of(), compiled(sameLayers), "a new model.c around known layers compiles no layer");
-        assertFalse(Files.exists(sameLayers.directory().resolve(LayerObjects.UNIT.replace(".c", ".o"))),
+        assertFalse(
+                Files.exists(sameLayers.directory().resolve(LayerObjects.UNIT.replace(".c", ".o"))),
                 "the module folder does not keep a published object");
     }
 
@@ -103,10 +111,17 @@ class LayerObjectsTest {
     void twoObjectsHoldingOneLayerLinkAndABrokenObjectIsCompiledAgain() throws IOException {
         Path root = cache.resolve(NativeBuild.FOLDER);
         CompiledModule first = build(module(Map.of("a", 1, "b", 2), 0));
-        Map<String, String> keys = LayerObjects.plan(target, module(Map.of("a", 1, "b", 2), 0), target.compilerFlags(),
-                Toolchain.find(target).orElseThrow(), root).keys();
-        Path objectAB = root.resolve(Files.readString(root.resolve(LayerObjects.INDEX).resolve(keys.get("layer_a.c")))
-                .strip()).resolve(LayerObjects.OBJECT);
+        Map<String, String> keys = LayerObjects.plan(
+                        target,
+                        module(Map.of("a", 1, "b", 2), 0),
+                        target.compilerFlags(),
+                        Toolchain.find(target).orElseThrow(),
+                        root)
+                .keys();
+        Path objectAB = root.resolve(
+                        Files.readString(root.resolve(LayerObjects.INDEX).resolve(keys.get("layer_a.c")))
+                                .strip())
+                .resolve(LayerObjects.OBJECT);
 
         // forget where b is: b compiles again, with c, into a second object, so b is in two objects
         Files.delete(root.resolve(LayerObjects.INDEX).resolve(keys.get("layer_b.c")));

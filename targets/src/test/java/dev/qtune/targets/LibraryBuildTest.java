@@ -25,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LibraryBuildTest {
     private static final Target GENERIC = Targets.byName(Targets.GENERIC_C);
-    private static final LibrarySpec SPEC = new LibrarySpec("m\"*/.onnx", "c.yaml", "x", List.of(1, 4), "y",
-            List.of(1, 2), "test values");
+    private static final LibrarySpec SPEC =
+            new LibrarySpec("m\"*/.onnx", "c.yaml", "x", List.of(1, 4), "y", List.of(1, 2), "test values");
 
     @TempDir
     Path dir;
@@ -62,19 +62,42 @@ class LibraryBuildTest {
                     }
                 }
                 """;
-        return new CModule(Map.of("model.c", model, "layer0.c", layer, "w0.bin", bin.toString(),
-                "layers.h", "void layer0(const float *in, float *out) __attribute__((visibility(\"hidden\")));\n",
-                LibraryBuild.RUNNER, "#error the runner must not be compiled into a library\n"),
-                List.of("/fc/Gemm"), 4, 2, ScheduleConfig.EMPTY);
+        return new CModule(
+                Map.of(
+                        "model.c",
+                        model,
+                        "layer0.c",
+                        layer,
+                        "w0.bin",
+                        bin.toString(),
+                        "layers.h",
+                        "void layer0(const float *in, float *out) __attribute__((visibility(\"hidden\")));\n",
+                        LibraryBuild.RUNNER,
+                        "#error the runner must not be compiled into a library\n"),
+                List.of("/fc/Gemm"),
+                4,
+                2,
+                ScheduleConfig.EMPTY);
     }
 
     @Test
     void everySourceButTheRunnerIsCompiledAndBothLibrariesLink() throws Exception {
         Path out = dir.resolve("lib");
         LibraryResult r = LibraryBuild.build(module(), GENERIC, SPEC, out);
-        assertTrue(r.files().containsAll(List.of("model.c", "layer0.c", "w0.bin", "layers.h", LibraryBuild.HEADER,
-                LibraryBuild.STATIC_LIBRARY, LibraryBuild.SHARED_LIBRARY, LibraryBuild.EXAMPLE, LibraryBuild.README,
-                LibraryBuild.MANIFEST)), r.files().toString());
+        assertTrue(
+                r.files()
+                        .containsAll(List.of(
+                                "model.c",
+                                "layer0.c",
+                                "w0.bin",
+                                "layers.h",
+                                LibraryBuild.HEADER,
+                                LibraryBuild.STATIC_LIBRARY,
+                                LibraryBuild.SHARED_LIBRARY,
+                                LibraryBuild.EXAMPLE,
+                                LibraryBuild.README,
+                                LibraryBuild.MANIFEST)),
+                r.files().toString());
         assertFalse(Files.exists(out.resolve(LibraryBuild.RUNNER)));
         assertEquals(4, r.commands().size(), "two compiles, ar, link: " + r.commands());
         String header = Files.readString(out.resolve(LibraryBuild.HEADER));
@@ -91,15 +114,23 @@ class LibraryBuildTest {
                 }
                 """);
         String expected = "30 70 1 /fc/Gemm\n";
-        assertEquals(expected, exec(gcc(app, "a-static", out, out.resolve(LibraryBuild.STATIC_LIBRARY).toString(),
-                "-fopenmp", "-lm")));
+        assertEquals(
+                expected,
+                exec(gcc(
+                        app,
+                        "a-static",
+                        out,
+                        out.resolve(LibraryBuild.STATIC_LIBRARY).toString(),
+                        "-fopenmp",
+                        "-lm")));
         assertEquals(expected, exec(gcc(app, "a-shared", out, "-L" + out, "-lqtune_model", "-Wl,-rpath," + out)));
 
         LibraryBuild.build(module(), GENERIC, SPEC, out);
         Files.writeString(out.resolve("notes.txt"), "mine");
         QtuneException e = assertThrows(QtuneException.class, () -> LibraryBuild.build(module(), GENERIC, SPEC, out));
         assertTrue(e.getMessage().endsWith("but it holds notes.txt that qtune build did not write"), e.getMessage());
-        assertTrue(Files.exists(out.resolve("notes.txt")) && Files.exists(out.resolve(LibraryBuild.STATIC_LIBRARY)),
+        assertTrue(
+                Files.exists(out.resolve("notes.txt")) && Files.exists(out.resolve(LibraryBuild.STATIC_LIBRARY)),
                 "a refused folder keeps its files");
     }
 
@@ -109,12 +140,14 @@ class LibraryBuildTest {
         var sources = new java.util.HashMap<>(m.sources());
         sources.put("layer1.c", "int broken(void) { return }\n");
         CModule bad = new CModule(sources, m.layers(), 4, 2, ScheduleConfig.EMPTY);
-        NativeBuildException e = assertThrows(NativeBuildException.class,
-                () -> LibraryBuild.build(bad, GENERIC, SPEC, dir.resolve("lib")));
+        NativeBuildException e = assertThrows(
+                NativeBuildException.class, () -> LibraryBuild.build(bad, GENERIC, SPEC, dir.resolve("lib")));
         assertTrue(e.getMessage().startsWith("library build for target generic-c failed ("), e.getMessage());
         assertTrue(e.getMessage().contains("-c layer1.c"), e.getMessage());
         LibraryBuild.build(module(), GENERIC, SPEC, dir.resolve("lib"));
-        assertFalse(Files.exists(dir.resolve("lib").resolve("layer1.c")), "a failed build's folder is replaced by the next");
+        assertFalse(
+                Files.exists(dir.resolve("lib").resolve("layer1.c")),
+                "a failed build's folder is replaced by the next");
     }
 
     private Path gcc(Path app, String name, Path lib, String... link) throws Exception {

@@ -37,18 +37,23 @@ class NativeBuildTest {
 
     @Test
     void buildsAndRunsATinyProgram() throws Exception {
-        CompiledModule m = NativeBuild.build(GENERIC, Map.of("hello.c", HELLO, "answer.h", "#define ANSWER 42\n"), List.of(), cache);
+        CompiledModule m = NativeBuild.build(
+                GENERIC, Map.of("hello.c", HELLO, "answer.h", "#define ANSWER 42\n"), List.of(), cache);
         assertFalse(m.cacheHit());
         assertEquals(cache.resolve("native").resolve(m.hash()).resolve("module"), m.executable());
         assertEquals("", m.warnings());
         assertTrue(m.compileSeconds() > 0);
         assertTrue(m.flags().contains("-ffp-contract=off"));
         assertFalse(m.compilerVersion().isBlank());
-        assertTrue(Files.exists(m.directory().resolve("hello.c")) && Files.exists(m.directory().resolve("answer.h")));
+        assertTrue(Files.exists(m.directory().resolve("hello.c"))
+                && Files.exists(m.directory().resolve("answer.h")));
         ProcessResult r = NativeProcess.run(List.of(m.executable().toString()), Duration.ofSeconds(10), null, Map.of());
         assertEquals("answer 42\n", r.stdout(), r.reason());
         try (var files = Files.list(cache.resolve("native"))) {
-            assertEquals(List.of(m.hash()), files.map(p -> p.getFileName().toString()).toList(), "temporary folders left");
+            assertEquals(
+                    List.of(m.hash()),
+                    files.map(p -> p.getFileName().toString()).toList(),
+                    "temporary folders left");
         }
     }
 
@@ -65,9 +70,18 @@ class NativeBuildTest {
 
     @Test
     void theKeyCoversHeadersAndFlags() {
-        String base = NativeBuild.build(GENERIC, Map.of("hello.c", HELLO, "answer.h", "#define ANSWER 1\n"), List.of(), cache).hash();
-        String header = NativeBuild.build(GENERIC, Map.of("hello.c", HELLO, "answer.h", "#define ANSWER 2\n"), List.of(), cache).hash();
-        String flag = NativeBuild.build(GENERIC, Map.of("hello.c", HELLO, "answer.h", "#define ANSWER 1\n"), List.of("-DEXTRA=1"), cache).hash();
+        String base = NativeBuild.build(
+                        GENERIC, Map.of("hello.c", HELLO, "answer.h", "#define ANSWER 1\n"), List.of(), cache)
+                .hash();
+        String header = NativeBuild.build(
+                        GENERIC, Map.of("hello.c", HELLO, "answer.h", "#define ANSWER 2\n"), List.of(), cache)
+                .hash();
+        String flag = NativeBuild.build(
+                        GENERIC,
+                        Map.of("hello.c", HELLO, "answer.h", "#define ANSWER 1\n"),
+                        List.of("-DEXTRA=1"),
+                        cache)
+                .hash();
         assertNotEquals(base, header);
         assertNotEquals(base, flag);
         assertNotEquals(header, flag);
@@ -75,7 +89,8 @@ class NativeBuildTest {
 
     @Test
     void aSyntaxErrorThrowsWithTheCommandAndTheCompilerMessage() {
-        NativeBuildException e = assertThrows(NativeBuildException.class,
+        NativeBuildException e = assertThrows(
+                NativeBuildException.class,
                 () -> NativeBuild.build(GENERIC, Map.of("bad.c", "int main(void) { return 0 }\n"), List.of(), cache));
         assertTrue(e.getMessage().startsWith("C compile for target generic-c failed (exit code 1)"), e.getMessage());
         assertTrue(e.getMessage().contains("-O3 -std=c11 -ffp-contract=off"), e.getMessage());
@@ -98,18 +113,31 @@ class NativeBuildTest {
 
     @Test
     void aMissingCompilerSaysHowToInstallIt() {
-        Target noCc = new Target("no-cc", GENERIC.arch(), List.of(), GENERIC.compilerFlags(), "qtune-no-such-cc",
-                "test target", GENERIC.features());
-        NativeBuildException e = assertThrows(NativeBuildException.class,
-                () -> NativeBuild.build(noCc, Map.of("a.c", HELLO), List.of(), cache));
-        assertEquals("no C compiler for target no-cc: qtune-no-such-cc not found on PATH (apt-get install gcc)", e.getMessage());
+        Target noCc = new Target(
+                "no-cc",
+                GENERIC.arch(),
+                List.of(),
+                GENERIC.compilerFlags(),
+                "qtune-no-such-cc",
+                "test target",
+                GENERIC.features());
+        NativeBuildException e = assertThrows(
+                NativeBuildException.class, () -> NativeBuild.build(noCc, Map.of("a.c", HELLO), List.of(), cache));
+        assertEquals(
+                "no C compiler for target no-cc: qtune-no-such-cc not found on PATH (apt-get install gcc)",
+                e.getMessage());
     }
 
     @Test
     void sourceNamesMustBePlainCOrHeaderFiles() {
-        assertThrows(IllegalArgumentException.class, () -> NativeBuild.build(GENERIC, Map.of("../evil.c", HELLO), List.of(), cache));
-        assertThrows(IllegalArgumentException.class, () -> NativeBuild.build(GENERIC, Map.of("a.cpp", HELLO), List.of(), cache));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> NativeBuild.build(GENERIC, Map.of("../evil.c", HELLO), List.of(), cache));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> NativeBuild.build(GENERIC, Map.of("a.cpp", HELLO), List.of(), cache));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> NativeBuild.build(GENERIC, Map.of("a.h", HELLO), List.of(), cache));
         assertEquals("sources must include at least one .c file, but were [a.h]", e.getMessage());
     }

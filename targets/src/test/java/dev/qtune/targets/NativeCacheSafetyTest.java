@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("reliability")
 class NativeCacheSafetyTest {
     static final Target GENERIC = Targets.byName("generic-c");
-    static final Map<String, String> SOURCES = Map.of("main.c", "#include <stdio.h>\nint main(void){puts(\"model\");return 0;}\n");
+    static final Map<String, String> SOURCES =
+            Map.of("main.c", "#include <stdio.h>\nint main(void){puts(\"model\");return 0;}\n");
 
     @TempDir
     Path tmp;
@@ -37,14 +38,16 @@ class NativeCacheSafetyTest {
         Path cache = tmp.resolve("fresh").resolve("cache");
         NativeBuild.build(GENERIC, SOURCES, List.of(), cache);
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(cache)));
-        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(cache.resolve("native"))));
+        assertEquals(
+                "rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(cache.resolve("native"))));
     }
 
     @Test
     void aWorldWritableCacheIsRefusedInOneLine() throws Exception {
         Path cache = Files.createDirectory(tmp.resolve("shared"));
         Files.setPosixFilePermissions(cache, PosixFilePermissions.fromString("rwxrwxrwx"));
-        QtuneException e = assertThrows(QtuneException.class, () -> NativeBuild.build(GENERIC, SOURCES, List.of(), cache));
+        QtuneException e =
+                assertThrows(QtuneException.class, () -> NativeBuild.build(GENERIC, SOURCES, List.of(), cache));
         assertEquals(1, e.getMessage().lines().count(), e.getMessage());
         assertTrue(e.getMessage().contains(cache.toString()) && e.getMessage().contains("0777"), e.getMessage());
         assertFalse(Files.exists(cache.resolve("native")), "nothing is written into a shared cache");
@@ -55,7 +58,8 @@ class NativeCacheSafetyTest {
         assumeTrue(CacheDir.currentUid() == 0, "only root can give a folder to another user");
         Path cache = Files.createDirectory(tmp.resolve("theirs"));
         Files.setAttribute(cache, "unix:uid", 65534);
-        QtuneException e = assertThrows(QtuneException.class, () -> NativeBuild.build(GENERIC, SOURCES, List.of(), cache));
+        QtuneException e =
+                assertThrows(QtuneException.class, () -> NativeBuild.build(GENERIC, SOURCES, List.of(), cache));
         assertTrue(e.getMessage().contains("owned by uid 65534"), e.getMessage());
     }
 
@@ -67,7 +71,8 @@ class NativeCacheSafetyTest {
         Files.writeString(first.executable(), "#!/bin/sh\ntouch " + marker + "\n");
         CompiledModule second = NativeBuild.build(GENERIC, SOURCES, List.of(), cache);
         assertFalse(second.cacheHit(), "an entry whose hash does not match is not a hit");
-        ProcessResult r = NativeProcess.run(List.of(second.executable().toString()), Duration.ofSeconds(10), null, Map.of());
+        ProcessResult r =
+                NativeProcess.run(List.of(second.executable().toString()), Duration.ofSeconds(10), null, Map.of());
         assertEquals("model\n", r.stdout(), r.reason());
         assertFalse(Files.exists(marker));
         assertTrue(NativeBuild.build(GENERIC, SOURCES, List.of(), cache).cacheHit());

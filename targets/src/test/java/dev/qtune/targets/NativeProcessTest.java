@@ -26,7 +26,9 @@ class NativeProcessTest {
 
     @BeforeAll
     static void needsACompiler() {
-        assumeTrue(Toolchain.find(Targets.byName("generic-c")).isPresent(), "no C compiler for generic-c: gcc not on PATH");
+        assumeTrue(
+                Toolchain.find(Targets.byName("generic-c")).isPresent(),
+                "no C compiler for generic-c: gcc not on PATH");
     }
 
     @Test
@@ -73,11 +75,13 @@ class NativeProcessTest {
         Path sh = Path.of("/bin/sh");
         assumeTrue(Files.isExecutable(sh), "no /bin/sh to start a grandchild with");
         // The shell starts a grandchild, prints its pid, then waits for it.
-        ProcessResult r = NativeProcess.run(List.of(sh.toString(), "-c", "sleep 60 & echo $!; wait"),
-                Duration.ofSeconds(1), null, Map.of());
+        ProcessResult r = NativeProcess.run(
+                List.of(sh.toString(), "-c", "sleep 60 & echo $!; wait"), Duration.ofSeconds(1), null, Map.of());
         assertEquals(ProcessResult.Status.TIMEOUT, r.status());
         long grandchild = Long.parseLong(r.stdout().strip());
-        assertFalse(ProcessHandle.of(grandchild).map(ProcessHandle::isAlive).orElse(false), "grandchild " + grandchild + " still alive");
+        assertFalse(
+                ProcessHandle.of(grandchild).map(ProcessHandle::isAlive).orElse(false),
+                "grandchild " + grandchild + " still alive");
     }
 
     @Test
@@ -93,15 +97,21 @@ class NativeProcessTest {
     void stdinWorkDirAndEnvironmentReachTheChild(@TempDir Path work) throws Exception {
         Path sh = Path.of("/bin/sh");
         assumeTrue(Files.isExecutable(sh), "no /bin/sh");
-        ProcessResult r = NativeProcess.run(List.of(sh.toString(), "-c", "pwd; echo $QTUNE_TEST_VAR; cat"),
-                TEN_SECONDS, work, Map.of("QTUNE_TEST_VAR", "hello"), "from stdin".getBytes(StandardCharsets.UTF_8));
+        ProcessResult r = NativeProcess.run(
+                List.of(sh.toString(), "-c", "pwd; echo $QTUNE_TEST_VAR; cat"),
+                TEN_SECONDS,
+                work,
+                Map.of("QTUNE_TEST_VAR", "hello"),
+                "from stdin".getBytes(StandardCharsets.UTF_8));
         assertTrue(r.ok(), r.reason());
-        assertEquals(work.toRealPath().toString() + "\nhello\nfrom stdin", r.stdout().strip());
+        assertEquals(
+                work.toRealPath().toString() + "\nhello\nfrom stdin", r.stdout().strip());
     }
 
     @Test
     void aProgramThatCannotStartThrowsNamingIt() {
-        UncheckedIOException e = assertThrows(UncheckedIOException.class,
+        UncheckedIOException e = assertThrows(
+                UncheckedIOException.class,
                 () -> NativeProcess.run(List.of("/no/such/qtune-program"), TEN_SECONDS, null, Map.of()));
         assertTrue(e.getMessage().startsWith("cannot start /no/such/qtune-program"), e.getMessage());
     }
@@ -110,7 +120,8 @@ class NativeProcessTest {
     void anInterruptedCallerKillsTheChildAndSaysSo() throws Exception {
         Path exe = TestPrograms.build(cache, "endless", TestPrograms.ENDLESS);
         ProcessResult[] result = new ProcessResult[1];
-        Thread caller = new Thread(() -> result[0] = NativeProcess.run(List.of(exe.toString()), Duration.ofSeconds(60), null, Map.of()));
+        Thread caller = new Thread(
+                () -> result[0] = NativeProcess.run(List.of(exe.toString()), Duration.ofSeconds(60), null, Map.of()));
         caller.start();
         caller.interrupt();
         caller.join(TimeUnit.SECONDS.toMillis(30));

@@ -22,7 +22,10 @@ class PeakBenchmarkTest {
         HostCpu host = HostCpu.detect();
         List<Target> all = new ArrayList<>(Targets.all());
         java.util.Collections.reverse(all);
-        return all.stream().filter(t -> host.runMode(t) == RunMode.NATIVE).findFirst().orElseThrow();
+        return all.stream()
+                .filter(t -> host.runMode(t) == RunMode.NATIVE)
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
@@ -58,7 +61,8 @@ class PeakBenchmarkTest {
     void runsUnderEmulationForCorrectness() {
         Target neon = Targets.byName("aarch64-neon-dot");
         HostCpu host = HostCpu.detect();
-        assumeTrue(host.runMode(neon) == RunMode.EMULATED, "aarch64-neon-dot is not emulated here: " + host.whyNot(neon));
+        assumeTrue(
+                host.runMode(neon) == RunMode.EMULATED, "aarch64-neon-dot is not emulated here: " + host.whyNot(neon));
         CompiledModule m = NativeBuild.build(neon, Map.of("peak.c", PeakBenchmark.source()), List.of(), cache);
         List<String> command = new ArrayList<>(host.launcher(neon));
         command.add(m.executable().toString());
@@ -73,7 +77,8 @@ class PeakBenchmarkTest {
         HostCpu host = HostCpu.detect();
         for (Target t : Targets.all()) {
             if (host.runMode(t) != RunMode.NATIVE) {
-                IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PeakBenchmark.measure(t, cache));
+                IllegalArgumentException e =
+                        assertThrows(IllegalArgumentException.class, () -> PeakBenchmark.measure(t, cache));
                 assertTrue(e.getMessage().contains(host.whyNot(t)), e.getMessage());
             }
         }

@@ -23,19 +23,27 @@ import org.junit.jupiter.api.io.TempDir;
  * recorded sum.
  */
 class SharedPartsTest {
-    private static final String HEADER = "#include <stdio.h>\nstatic inline int twice(int x) { return 2 * x; }\nint value(void);\n";
-    private static final String RUNNER = "#include \"qtune_kernels.h\"\nint main(void) { printf(\"%d\\n\", twice(value())); return 0; }\n";
+    private static final String HEADER =
+            "#include <stdio.h>\nstatic inline int twice(int x) { return 2 * x; }\nint value(void);\n";
+    private static final String RUNNER =
+            "#include \"qtune_kernels.h\"\nint main(void) { printf(\"%d\\n\", twice(value())); return 0; }\n";
 
     @TempDir
     Path cache;
 
     private static Map<String, String> sources(int v) {
-        return Map.of("qtune_kernels.h", HEADER, "qtune_runner.c", RUNNER,
-                "model.c", "#include \"qtune_kernels.h\"\nint value(void) { return " + v + "; }\n");
+        return Map.of(
+                "qtune_kernels.h",
+                HEADER,
+                "qtune_runner.c",
+                RUNNER,
+                "model.c",
+                "#include \"qtune_kernels.h\"\nint value(void) { return " + v + "; }\n");
     }
 
     private static String run(CompiledModule m) {
-        return NativeProcess.run(List.of(m.executable().toString()), Duration.ofSeconds(10), null, Map.of()).stdout();
+        return NativeProcess.run(List.of(m.executable().toString()), Duration.ofSeconds(10), null, Map.of())
+                .stdout();
     }
 
     @Test
@@ -49,13 +57,18 @@ class SharedPartsTest {
         assertEquals("", a.warnings() + b.warnings(), "the precompiled header must be valid (-Winvalid-pch)");
         List<Path> libs;
         try (Stream<Path> s = Files.list(cache.resolve("native"))) {
-            libs = s.filter(p -> p.getFileName().toString().startsWith(SharedParts.PREFIX)).toList();
+            libs = s.filter(p -> p.getFileName().toString().startsWith(SharedParts.PREFIX))
+                    .toList();
         }
         assertEquals(1, libs.size(), "one folder of shared parts");
         Path lib = libs.get(0);
-        assertTrue(Files.isRegularFile(lib.resolve("qtune_kernels.h.gch")) && Files.isRegularFile(lib.resolve("qtune_runner.o")));
+        assertTrue(Files.isRegularFile(lib.resolve("qtune_kernels.h.gch"))
+                && Files.isRegularFile(lib.resolve("qtune_runner.o")));
         String command = Files.readString(b.directory().resolve("command.txt"));
-        assertTrue(command.contains("-Winvalid-pch") && command.contains(lib.resolve("qtune_runner.o").toString()), command);
+        assertTrue(
+                command.contains("-Winvalid-pch")
+                        && command.contains(lib.resolve("qtune_runner.o").toString()),
+                command);
         assertFalse(Files.exists(b.directory().resolve("qtune_kernels.h.gch")), "the header is not kept per module");
 
         // A part that no longer matches its sum is not used: the module compiles from its own sources.

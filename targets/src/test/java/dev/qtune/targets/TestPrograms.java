@@ -6,11 +6,11 @@ import java.util.Map;
 
 /** Tiny C programs built for generic-c, for the tests of the process runner. */
 final class TestPrograms {
-    private TestPrograms() {
-    }
+    private TestPrograms() {}
 
     static Path build(Path cache, String name, String source) {
-        return NativeBuild.build(Targets.byName("generic-c"), Map.of(name + ".c", source), List.of(), cache).executable();
+        return NativeBuild.build(Targets.byName("generic-c"), Map.of(name + ".c", source), List.of(), cache)
+                .executable();
     }
 
     static final String EXIT_WITH_STDERR = """

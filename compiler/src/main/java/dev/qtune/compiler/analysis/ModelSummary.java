@@ -64,7 +64,10 @@ public record ModelSummary(List<LayerStats> layers, long macs, long params) {
         }
         long p = 0;
         for (String v : counted) {
-            String constant = g.producer(v).filter(q -> q instanceof SimQuantizeNode).map(q -> q.inputs().get(0)).orElse(v);
+            String constant = g.producer(v)
+                    .filter(q -> q instanceof SimQuantizeNode)
+                    .map(q -> q.inputs().get(0))
+                    .orElse(v);
             if (g.isInitializer(constant)) {
                 p += g.initializers().get(constant).numel();
             }

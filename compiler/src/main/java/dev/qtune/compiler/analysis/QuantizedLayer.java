@@ -17,8 +17,8 @@ import java.util.Optional;
  * of its output (the point reading it, or reading the Relu the integer op fuses); empty where the
  * value is fp32. Zero points are 0 (docs/integer-semantics.md).
  */
-public record QuantizedLayer(String name, String op, Optional<QuantSpec> input, Optional<QuantSpec> weight,
-                             Optional<QuantSpec> output) {
+public record QuantizedLayer(
+        String name, String op, Optional<QuantSpec> input, Optional<QuantSpec> weight, Optional<QuantSpec> output) {
     /** One entry per node that is not itself a quantization point, in graph order. */
     public static List<QuantizedLayer> of(Graph simulated) {
         List<QuantizedLayer> layers = new ArrayList<>();
@@ -26,9 +26,12 @@ public record QuantizedLayer(String name, String op, Optional<QuantSpec> input, 
             if (n instanceof SimQuantizeNode) {
                 continue;
             }
-            Optional<QuantSpec> weight = n.inputs().size() > 1 ? point(simulated, n.inputs().get(1))
-                    .filter(s -> s.role() == QuantRole.WEIGHT) : Optional.empty();
-            Optional<QuantSpec> input = n.inputs().isEmpty() ? Optional.empty() : QuantizedValues.carried(simulated, n.inputs().get(0));
+            Optional<QuantSpec> weight = n.inputs().size() > 1
+                    ? point(simulated, n.inputs().get(1)).filter(s -> s.role() == QuantRole.WEIGHT)
+                    : Optional.empty();
+            Optional<QuantSpec> input = n.inputs().isEmpty()
+                    ? Optional.empty()
+                    : QuantizedValues.carried(simulated, n.inputs().get(0));
             layers.add(new QuantizedLayer(n.name(), n.opType(), input, weight, output(simulated, n)));
         }
         return layers;
@@ -40,7 +43,9 @@ public record QuantizedLayer(String name, String op, Optional<QuantSpec> input, 
         if (activation.isPresent()) {
             readers = g.consumers(activation.get().output());
         }
-        return readers.stream().filter(r -> r instanceof SimQuantizeNode).findFirst()
+        return readers.stream()
+                .filter(r -> r instanceof SimQuantizeNode)
+                .findFirst()
                 .map(r -> ((SimQuantizeNode) r).spec());
     }
 

@@ -8,8 +8,7 @@ import dev.qtune.compiler.ir.Tensor;
 
 /** fp32 Gemm and MatMul through {@link Sgemm}; transposed constant operands are prepared once. */
 final class DenseKernels {
-    private DenseKernels() {
-    }
+    private DenseKernels() {}
 
     static Tensor[] gemm(Node node, Tensor[] in, KernelContext ctx) {
         GemmNode g = (GemmNode) node;
@@ -19,8 +18,11 @@ final class DenseKernels {
         int k = g.transA() ? as.dim(0) : as.dim(1);
         int n = g.transB() ? bs.dim(0) : bs.dim(1);
         float[] a = g.transA() ? transpose(in[0].floats(), as.dim(0), as.dim(1)) : in[0].floats();
-        float[][] b = ctx.prepared(g.name(), g.b(), () -> Sgemm.rows(
-                g.transB() ? transpose(in[1].floats(), bs.dim(0), bs.dim(1)) : in[1].floats(), 0, k, n));
+        float[][] b = ctx.prepared(
+                g.name(),
+                g.b(),
+                () -> Sgemm.rows(
+                        g.transB() ? transpose(in[1].floats(), bs.dim(0), bs.dim(1)) : in[1].floats(), 0, k, n));
         float[] y = multiply(m, n, k, a, b);
         if (g.alpha() != 1f) {
             for (int i = 0; i < y.length; i++) {

@@ -10,8 +10,7 @@ import dev.qtune.compiler.pass.Broadcast;
 
 /** fp32 element-wise kernels: binary arithmetic with broadcasting, Relu, Clip, BatchNormalization. */
 final class ElementwiseKernels {
-    private ElementwiseKernels() {
-    }
+    private ElementwiseKernels() {}
 
     static Tensor[] binary(Node node, Tensor[] in, KernelContext ctx) {
         BinaryOp op = ((BinaryNode) node).op();

@@ -44,8 +44,7 @@ public final class Fp32Kernels {
             Map.entry(ConstantNode.class, LayoutKernels::constant),
             Map.entry(SimQuantizeNode.class, QuantKernels::simQuantize));
 
-    private Fp32Kernels() {
-    }
+    private Fp32Kernels() {}
 
     public static Kernel kernel(Node n) {
         Kernel k = KERNELS.get(n.getClass());

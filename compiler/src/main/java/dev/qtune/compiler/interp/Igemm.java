@@ -6,8 +6,7 @@ package dev.qtune.compiler.interp;
  * callers guarantee that no sum leaves the int32 range (see docs/integer-semantics.md).
  */
 final class Igemm {
-    private Igemm() {
-    }
+    private Igemm() {}
 
     static void multiplyAdd(int m, int n, int k, int[] a, int aOff, int lda, int[][] b, int[][] c) {
         for (int i = 0; i < m; i++) {
@@ -15,7 +14,17 @@ final class Igemm {
             int ar = aOff + i * lda;
             int p = 0;
             for (; p + 3 < k; p += 4) {
-                fused4(acc, a[ar + p], a[ar + p + 1], a[ar + p + 2], a[ar + p + 3], b[p], b[p + 1], b[p + 2], b[p + 3], n);
+                fused4(
+                        acc,
+                        a[ar + p],
+                        a[ar + p + 1],
+                        a[ar + p + 2],
+                        a[ar + p + 3],
+                        b[p],
+                        b[p + 1],
+                        b[p + 2],
+                        b[p + 3],
+                        n);
             }
             for (; p < k; p++) {
                 int a0 = a[ar + p];
@@ -27,7 +36,8 @@ final class Igemm {
         }
     }
 
-    private static void fused4(int[] acc, int a0, int a1, int a2, int a3, int[] b0, int[] b1, int[] b2, int[] b3, int n) {
+    private static void fused4(
+            int[] acc, int a0, int a1, int a2, int a3, int[] b0, int[] b1, int[] b2, int[] b3, int n) {
         for (int j = 0; j < n; j++) {
             acc[j] += a0 * b0[j] + a1 * b1[j] + a2 * b2[j] + a3 * b3[j];
         }

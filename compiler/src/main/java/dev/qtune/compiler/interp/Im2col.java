@@ -9,11 +9,10 @@ import java.util.Arrays;
  * (zeros for padding).
  */
 final class Im2col {
-    private Im2col() {
-    }
+    private Im2col() {}
 
-    static void fill(float[] x, int xOff, int c, int h, int w, Window2d win, int ho, int wo,
-                     float[][] col, int colOff) {
+    static void fill(
+            float[] x, int xOff, int c, int h, int w, Window2d win, int ho, int wo, float[][] col, int colOff) {
         int kh = win.kernelH();
         int kw = win.kernelW();
         int sh = win.strideH();

@@ -33,8 +33,8 @@ final class IntConvKernel implements Kernel {
         int[] bias = in.length > 2 && in[2] != null ? in[2].ints() : null;
         int[][] col = new int[kk][block * p];
         Requantize rq = conv.requantize();
-        boolean wide = ctx.prepared(conv.name(), conv.weight(),
-                () -> WideAccumulation.needed(kk, in[0].dtype(), in[1].ints(), bias));
+        boolean wide = ctx.prepared(
+                conv.name(), conv.weight(), () -> WideAccumulation.needed(kk, in[0].dtype(), in[1].ints(), bias));
         int[][] acc = wide ? null : new int[mg][block * p];
         long[][] wideAcc = wide ? new long[mg][block * p] : null;
         for (int n0 = 0; n0 < batch; n0 += block) {
@@ -42,7 +42,17 @@ final class IntConvKernel implements Kernel {
             for (int g = 0; g < conv.group(); g++) {
                 for (int b = 0; b < nb; b++) {
                     int xOff = ((n0 + b) * channels + g * cg) * xs.dim(2) * xs.dim(3);
-                    IntIm2col.fill(in[0].ints(), xOff, cg, xs.dim(2), xs.dim(3), win, ho, wo, col, b * p,
+                    IntIm2col.fill(
+                            in[0].ints(),
+                            xOff,
+                            cg,
+                            xs.dim(2),
+                            xs.dim(3),
+                            win,
+                            ho,
+                            wo,
+                            col,
+                            b * p,
                             conv.inputZeroPoint());
                 }
                 for (int m = 0; m < mg; m++) {

@@ -25,8 +25,8 @@ final class IntDenseKernel implements Kernel {
             return Igemm.rows(t, 0, k, n);
         });
         int[] bias = in.length > 2 && in[2] != null ? in[2].ints() : null;
-        boolean wide = ctx.prepared(d.name() + "/wide", d.weight(),
-                () -> WideAccumulation.needed(k, in[0].dtype(), in[1].ints(), bias));
+        boolean wide = ctx.prepared(
+                d.name() + "/wide", d.weight(), () -> WideAccumulation.needed(k, in[0].dtype(), in[1].ints(), bias));
         Requantize rq = d.requantize();
         int[] out = new int[rows * n];
         if (wide) {

@@ -12,8 +12,7 @@ import dev.qtune.compiler.quant.Rounding;
 
 /** Integer QAdd, QConcat and Relu. */
 final class IntElementwiseKernels {
-    private IntElementwiseKernels() {
-    }
+    private IntElementwiseKernels() {}
 
     /**
      * y = clamp(2^-k (M_a 2^k (a - z_a) + M_b 2^k (b - z_b)) + z_y): both inputs rescaled keeping k

@@ -8,11 +8,10 @@ import java.util.Arrays;
  * input's zero point (the integer of real 0).
  */
 final class IntIm2col {
-    private IntIm2col() {
-    }
+    private IntIm2col() {}
 
-    static void fill(int[] x, int xOff, int c, int h, int w, Window2d win, int ho, int wo, int[][] col, int colOff,
-                     int pad) {
+    static void fill(
+            int[] x, int xOff, int c, int h, int w, Window2d win, int ho, int wo, int[][] col, int colOff, int pad) {
         int row = 0;
         for (int ch = 0; ch < c; ch++) {
             int plane = xOff + ch * h * w;

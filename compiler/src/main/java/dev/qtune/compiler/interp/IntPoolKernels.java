@@ -13,8 +13,7 @@ import dev.qtune.compiler.ir.Window2d;
  * of the sum of (q - zero point), the zero point added back.
  */
 final class IntPoolKernels {
-    private IntPoolKernels() {
-    }
+    private IntPoolKernels() {}
 
     /** round(sum / count) with ties away from zero, exactly. */
     static int roundedDivide(long sum, int count) {

@@ -40,11 +40,15 @@ public final class IntegerKernels {
             Map.entry(ReshapeNode.class, LayoutKernels::reshape),
             Map.entry(IdentityNode.class, LayoutKernels::identity));
 
-    private static final Set<Class<? extends Node>> ALWAYS_INTEGER = Set.of(QuantizeNode.class, DequantizeNode.class,
-            QConv2dNode.class, QDenseNode.class, QAddNode.class, QConcatNode.class);
+    private static final Set<Class<? extends Node>> ALWAYS_INTEGER = Set.of(
+            QuantizeNode.class,
+            DequantizeNode.class,
+            QConv2dNode.class,
+            QDenseNode.class,
+            QAddNode.class,
+            QConcatNode.class);
 
-    private IntegerKernels() {
-    }
+    private IntegerKernels() {}
 
     /** The kernel for a node of a typed graph: integer if its input is an integer tensor. */
     public static Kernel kernel(Graph g, Node n) {
@@ -55,7 +59,8 @@ public final class IntegerKernels {
         }
         Kernel k = KERNELS.get(n.getClass());
         if (k == null) {
-            throw new QtuneException(n.opType() + " node '" + n.name() + "' has an integer input but no integer kernel");
+            throw new QtuneException(
+                    n.opType() + " node '" + n.name() + "' has an integer input but no integer kernel");
         }
         return k;
     }

@@ -21,7 +21,7 @@ public interface Interpreter {
 
     /** Runs the graph on named inputs; returns the graph outputs by name. */
     default Map<String, Tensor> run(Map<String, Tensor> feeds) {
-        return run(feeds, (name, value) -> { });
+        return run(feeds, (name, value) -> {});
     }
 
     /**
@@ -29,14 +29,15 @@ public interface Interpreter {
      * shape with the batch axis bound; returns the output.
      */
     default Tensor run(float[] input, int batch) {
-        return run(input, batch, (name, value) -> { });
+        return run(input, batch, (name, value) -> {});
     }
 
     /** {@link #run(float[], int)} with an observer of every computed value. */
     default Tensor run(float[] input, int batch, BiConsumer<String, Tensor> observer) {
         Graph graph = graph();
         if (graph.inputs().size() != 1 || graph.outputs().size() != 1) {
-            throw new QtuneException("graph '" + graph.name() + "' must have one input and one output for batch runs, but has "
+            throw new QtuneException("graph '" + graph.name()
+                    + "' must have one input and one output for batch runs, but has "
                     + graph.inputs().size() + " inputs and " + graph.outputs().size() + " outputs");
         }
         ValueInfo in = graph.inputs().get(0);
@@ -48,6 +49,9 @@ public interface Interpreter {
             throw new QtuneException("input data for '" + in.name() + "' must have " + shape.numel() + " values ("
                     + shape + "), but has " + input.length);
         }
-        return run(Map.of(in.name(), Tensor.ofFloats(shape, input)), observer).values().iterator().next();
+        return run(Map.of(in.name(), Tensor.ofFloats(shape, input)), observer)
+                .values()
+                .iterator()
+                .next();
     }
 }

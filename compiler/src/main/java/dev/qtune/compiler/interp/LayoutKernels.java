@@ -12,8 +12,7 @@ import dev.qtune.compiler.pass.ReshapeShapes;
 
 /** Kernels that move or copy data: Flatten, Reshape, Concat, Identity, Dropout, Constant, Softmax. */
 final class LayoutKernels {
-    private LayoutKernels() {
-    }
+    private LayoutKernels() {}
 
     static Tensor[] flatten(Node node, Tensor[] in, KernelContext ctx) {
         Shape s = in[0].shape();

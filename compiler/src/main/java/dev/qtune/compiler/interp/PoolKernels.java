@@ -9,8 +9,7 @@ import dev.qtune.compiler.ir.Window2d;
 
 /** fp32 max, average and global average pooling over NCHW. */
 final class PoolKernels {
-    private PoolKernels() {
-    }
+    private PoolKernels() {}
 
     static Tensor[] maxPool(Node node, Tensor[] in, KernelContext ctx) {
         MaxPool2dNode p = (MaxPool2dNode) node;

@@ -14,8 +14,7 @@ import dev.qtune.compiler.quant.QuantMath;
  * f32) and SimQuantize (both at once, in fp32, for simulated quantization).
  */
 final class QuantKernels {
-    private QuantKernels() {
-    }
+    private QuantKernels() {}
 
     static Tensor[] quantize(Node node, Tensor[] in, KernelContext ctx) {
         QuantizeNode q = (QuantizeNode) node;
@@ -42,7 +41,8 @@ final class QuantKernels {
     static Tensor[] simQuantize(Node node, Tensor[] in, KernelContext ctx) {
         QuantSpec spec = ((SimQuantizeNode) node).spec();
         if (!spec.isCalibrated()) {
-            throw new IllegalStateException("SimQuantize node '" + node.name() + "' has no scales: run QuantizeCalibrate first");
+            throw new IllegalStateException(
+                    "SimQuantize node '" + node.name() + "' has no scales: run QuantizeCalibrate first");
         }
         float[] scales = spec.scaleArray();
         Shape s = in[0].shape();

@@ -8,8 +8,7 @@ package dev.qtune.compiler.interp;
  * on an AVX2 host: ~12 GMAC/s per core in this form, ~2 with offset indexing).
  */
 public final class Sgemm {
-    private Sgemm() {
-    }
+    private Sgemm() {}
 
     /**
      * For each of the {@code m} rows i: c[i][0..n) += sum over p < k of a[aOff + i*lda + p] * b[p][0..n).
@@ -20,7 +19,17 @@ public final class Sgemm {
             int ar = aOff + i * lda;
             int p = 0;
             for (; p + 3 < k; p += 4) {
-                fused4(acc, a[ar + p], a[ar + p + 1], a[ar + p + 2], a[ar + p + 3], b[p], b[p + 1], b[p + 2], b[p + 3], n);
+                fused4(
+                        acc,
+                        a[ar + p],
+                        a[ar + p + 1],
+                        a[ar + p + 2],
+                        a[ar + p + 3],
+                        b[p],
+                        b[p + 1],
+                        b[p + 2],
+                        b[p + 3],
+                        n);
             }
             for (; p < k; p++) {
                 axpy(acc, a[ar + p], b[p], n);
@@ -28,8 +37,17 @@ public final class Sgemm {
         }
     }
 
-    private static void fused4(float[] acc, float a0, float a1, float a2, float a3,
-                               float[] b0, float[] b1, float[] b2, float[] b3, int n) {
+    private static void fused4(
+            float[] acc,
+            float a0,
+            float a1,
+            float a2,
+            float a3,
+            float[] b0,
+            float[] b1,
+            float[] b2,
+            float[] b3,
+            int n) {
         for (int j = 0; j < n; j++) {
             acc[j] += a0 * b0[j] + a1 * b1[j] + a2 * b2[j] + a3 * b3[j];
         }

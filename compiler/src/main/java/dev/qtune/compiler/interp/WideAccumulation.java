@@ -11,8 +11,7 @@ import dev.qtune.compiler.ir.Requantize;
  * number, in any order), in int64 otherwise.
  */
 public final class WideAccumulation {
-    private WideAccumulation() {
-    }
+    private WideAccumulation() {}
 
     /**
      * Whether a layer with these operands needs int64 accumulators; {@code weights} holds one row of

@@ -6,8 +6,15 @@ import java.util.List;
  * 2-D average pooling over NCHW; {@code countIncludePad} says whether pads count in the divisor.
  * On an integer input, {@code zeroPoint} is the input's (and output's) integer of real 0 (0 in fp32).
  */
-public record AvgPool2dNode(String name, List<String> inputs, String output, Window2d window,
-                            boolean ceilMode, boolean countIncludePad, int zeroPoint) implements Node {
+public record AvgPool2dNode(
+        String name,
+        List<String> inputs,
+        String output,
+        Window2d window,
+        boolean ceilMode,
+        boolean countIncludePad,
+        int zeroPoint)
+        implements Node {
     public AvgPool2dNode {
         inputs = NodeChecks.inputs("AveragePool", name, inputs, 1, 1);
         NodeChecks.output("AveragePool", name, output);
@@ -18,8 +25,13 @@ public record AvgPool2dNode(String name, List<String> inputs, String output, Win
         }
     }
 
-    public AvgPool2dNode(String name, List<String> inputs, String output, Window2d window, boolean ceilMode,
-                         boolean countIncludePad) {
+    public AvgPool2dNode(
+            String name,
+            List<String> inputs,
+            String output,
+            Window2d window,
+            boolean ceilMode,
+            boolean countIncludePad) {
         this(name, inputs, output, window, ceilMode, countIncludePad, 0);
     }
 

@@ -11,8 +11,8 @@ public record BatchNormNode(String name, List<String> inputs, String output, flo
         inputs = NodeChecks.inputs("BatchNormalization", name, inputs, 5, 5);
         NodeChecks.output("BatchNormalization", name, output);
         if (!(epsilon >= 0)) {
-            throw new IllegalArgumentException("BatchNormalization node '" + name
-                    + "' epsilon must be >= 0, but was " + epsilon);
+            throw new IllegalArgumentException(
+                    "BatchNormalization node '" + name + "' epsilon must be >= 0, but was " + epsilon);
         }
     }
 

@@ -2,7 +2,10 @@ package dev.qtune.compiler.ir;
 
 /** The element-wise binary arithmetic ops. */
 public enum BinaryOp {
-    ADD("Add"), SUB("Sub"), MUL("Mul"), DIV("Div");
+    ADD("Add"),
+    SUB("Sub"),
+    MUL("Mul"),
+    DIV("Div");
 
     private final String onnxName;
 

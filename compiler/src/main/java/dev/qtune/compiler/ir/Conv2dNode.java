@@ -7,8 +7,7 @@ import java.util.Optional;
  * 2-D convolution over NCHW input with OIHW weights and an optional bias; {@code group} splits the
  * channels (group == input channels == output channels is depthwise).
  */
-public record Conv2dNode(String name, List<String> inputs, String output, Window2d window, int group)
-        implements Node {
+public record Conv2dNode(String name, List<String> inputs, String output, Window2d window, int group) implements Node {
     public Conv2dNode {
         inputs = NodeChecks.inputs("Conv", name, inputs, 2, 3);
         NodeChecks.output("Conv", name, output);

@@ -9,7 +9,8 @@ public record DequantizeNode(String name, List<String> inputs, String output, fl
         inputs = NodeChecks.inputs("Dequantize", name, inputs, 1, 1);
         NodeChecks.output("Dequantize", name, output);
         if (!(scale > 0) || Float.isInfinite(scale)) {
-            throw new IllegalArgumentException("Dequantize node '" + name + "' scale must be positive and finite, but was " + scale);
+            throw new IllegalArgumentException(
+                    "Dequantize node '" + name + "' scale must be positive and finite, but was " + scale);
         }
     }
 

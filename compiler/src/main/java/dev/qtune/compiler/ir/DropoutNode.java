@@ -9,8 +9,12 @@ import java.util.List;
 public record DropoutNode(String name, List<String> inputs, List<String> outputs) implements Node {
     public DropoutNode {
         inputs = NodeChecks.inputs("Dropout", name, inputs, 1, 3);
-        if (outputs == null || outputs.isEmpty() || outputs.size() > 2 || outputs.get(0).isEmpty()) {
-            throw new IllegalArgumentException("Dropout node '" + name + "' must have 1 or 2 outputs, but had " + outputs);
+        if (outputs == null
+                || outputs.isEmpty()
+                || outputs.size() > 2
+                || outputs.get(0).isEmpty()) {
+            throw new IllegalArgumentException(
+                    "Dropout node '" + name + "' must have 1 or 2 outputs, but had " + outputs);
         }
         outputs = List.copyOf(outputs);
     }

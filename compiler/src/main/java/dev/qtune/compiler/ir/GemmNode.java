@@ -4,8 +4,9 @@ import java.util.List;
 import java.util.Optional;
 
 /** General matrix multiply: Y = alpha * op(A) * op(B) + beta * C, op = optional transpose. */
-public record GemmNode(String name, List<String> inputs, String output,
-                       float alpha, float beta, boolean transA, boolean transB) implements Node {
+public record GemmNode(
+        String name, List<String> inputs, String output, float alpha, float beta, boolean transA, boolean transB)
+        implements Node {
     public GemmNode {
         inputs = NodeChecks.inputs("Gemm", name, inputs, 2, 3);
         NodeChecks.output("Gemm", name, output);

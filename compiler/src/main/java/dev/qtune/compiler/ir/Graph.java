@@ -15,9 +15,15 @@ import java.util.Set;
  * (empty before); {@code applied} names the passes that produced this graph, so that a pass run
  * out of order can say which pass must run first. A pass returns a new graph.
  */
-public record Graph(String name, int opset, List<ValueInfo> inputs, List<ValueInfo> outputs,
-                    Map<String, Tensor> initializers, List<Node> nodes,
-                    Map<String, TensorType> types, Set<String> applied) {
+public record Graph(
+        String name,
+        int opset,
+        List<ValueInfo> inputs,
+        List<ValueInfo> outputs,
+        Map<String, Tensor> initializers,
+        List<Node> nodes,
+        Map<String, TensorType> types,
+        Set<String> applied) {
     public Graph {
         if (name == null) {
             name = "";
@@ -113,7 +119,10 @@ public record Graph(String name, int opset, List<ValueInfo> inputs, List<ValueIn
     }
 
     public Node node(String nodeName) {
-        return nodes.stream().filter(n -> n.name().equals(nodeName)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("graph '" + name + "' has no node named '" + nodeName + "'"));
+        return nodes.stream()
+                .filter(n -> n.name().equals(nodeName))
+                .findFirst()
+                .orElseThrow(() ->
+                        new IllegalArgumentException("graph '" + name + "' has no node named '" + nodeName + "'"));
     }
 }

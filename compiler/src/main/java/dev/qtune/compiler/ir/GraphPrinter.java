@@ -4,21 +4,35 @@ import java.util.stream.Collectors;
 
 /** A readable text form of a graph, one line per value definition, for logs, tests and `inspect`. */
 public final class GraphPrinter {
-    private GraphPrinter() {
-    }
+    private GraphPrinter() {}
 
     public static String print(Graph g) {
         StringBuilder sb = new StringBuilder();
-        sb.append("graph ").append(g.name()).append(" (opset ").append(g.opset()).append(")\n");
+        sb.append("graph ")
+                .append(g.name())
+                .append(" (opset ")
+                .append(g.opset())
+                .append(")\n");
         for (ValueInfo in : g.inputs()) {
-            sb.append("  input  %").append(in.name()).append(": ").append(in.type()).append('\n');
+            sb.append("  input  %")
+                    .append(in.name())
+                    .append(": ")
+                    .append(in.type())
+                    .append('\n');
         }
-        g.initializers().forEach((name, t) ->
-                sb.append("  const  %").append(name).append(": ").append(t.type()).append('\n'));
+        g.initializers()
+                .forEach((name, t) -> sb.append("  const  %")
+                        .append(name)
+                        .append(": ")
+                        .append(t.type())
+                        .append('\n'));
         for (Node n : g.nodes()) {
-            sb.append("  ").append(n.outputs().stream().map(o -> "%" + o).collect(Collectors.joining(", ")))
-                    .append(" = ").append(n.opType())
-                    .append(n.inputs().stream().map(i -> i.isEmpty() ? "_" : "%" + i)
+            sb.append("  ")
+                    .append(n.outputs().stream().map(o -> "%" + o).collect(Collectors.joining(", ")))
+                    .append(" = ")
+                    .append(n.opType())
+                    .append(n.inputs().stream()
+                            .map(i -> i.isEmpty() ? "_" : "%" + i)
                             .collect(Collectors.joining(", ", "(", ")")));
             String attrs = attributes(n);
             if (!attrs.isEmpty()) {
@@ -32,16 +46,22 @@ public final class GraphPrinter {
             sb.append('\n');
         }
         for (ValueInfo out : g.outputs()) {
-            sb.append("  output %").append(out.name()).append(": ")
-                    .append(g.types().getOrDefault(out.name(), out.type())).append('\n');
+            sb.append("  output %")
+                    .append(out.name())
+                    .append(": ")
+                    .append(g.types().getOrDefault(out.name(), out.type()))
+                    .append('\n');
         }
         return sb.toString();
     }
 
     private static String requantize(Requantize r) {
-        return "out_scale=" + r.outputScale() + " range=[" + r.range().min() + "," + r.range().max() + "]"
-                + (r.multipliers().size() > 1 ? " multipliers=" + r.multipliers().size()
-                : " multiplier=" + (float) r.multipliers().get(0).value()) + " " + r.rounding().name().toLowerCase(java.util.Locale.ROOT);
+        return "out_scale=" + r.outputScale() + " range=[" + r.range().min() + ","
+                + r.range().max() + "]"
+                + (r.multipliers().size() > 1
+                        ? " multipliers=" + r.multipliers().size()
+                        : " multiplier=" + (float) r.multipliers().get(0).value())
+                + " " + r.rounding().name().toLowerCase(java.util.Locale.ROOT);
     }
 
     /** The attributes of a node as "key=value" text; empty for ops without attributes. */
@@ -73,15 +93,18 @@ public final class GraphPrinter {
         } else if (n instanceof QConcatNode q) {
             return "axis=" + q.axis() + " " + requantize(q.requantize());
         } else if (n instanceof QuantizeNode q) {
-            return "scale=" + q.scale() + " range=[" + q.range().min() + "," + q.range().max() + "]";
+            return "scale=" + q.scale() + " range=[" + q.range().min() + ","
+                    + q.range().max() + "]";
         } else if (n instanceof DequantizeNode d) {
             return "scale=" + d.scale();
         } else if (n instanceof SimQuantizeNode q) {
             QuantSpec s = q.spec();
-            return s.role().name().toLowerCase(java.util.Locale.ROOT) + " " + s.storage() + "[" + s.range().min() + ","
+            return s.role().name().toLowerCase(java.util.Locale.ROOT) + " " + s.storage() + "["
+                    + s.range().min() + ","
                     + s.range().max() + "]" + (s.axis() >= 0 ? " axis=" + s.axis() : "")
-                    + (s.isCalibrated() && s.scales().size() == 1 ? " scale=" + s.scale()
-                    : s.isCalibrated() ? " scales=" + s.scales().size() : " uncalibrated");
+                    + (s.isCalibrated() && s.scales().size() == 1
+                            ? " scale=" + s.scale()
+                            : s.isCalibrated() ? " scales=" + s.scales().size() : " uncalibrated");
         }
         return "";
     }

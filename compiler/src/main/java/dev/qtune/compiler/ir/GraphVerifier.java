@@ -10,8 +10,7 @@ import java.util.Set;
  * value defined, every graph output defined.
  */
 public final class GraphVerifier {
-    private GraphVerifier() {
-    }
+    private GraphVerifier() {}
 
     /** Throws {@link IllegalStateException} naming the first violation. */
     public static Graph verify(Graph g) {
@@ -32,8 +31,10 @@ public final class GraphVerifier {
             List<String> ins = n.inputs();
             for (String in : ins) {
                 if (!in.isEmpty() && !defined.contains(in)) {
-                    throw fail(g, n.opType() + " node '" + n.name() + "' reads '" + in
-                            + "', which no graph input, initializer or earlier node defines");
+                    throw fail(
+                            g,
+                            n.opType() + " node '" + n.name() + "' reads '" + in
+                                    + "', which no graph input, initializer or earlier node defines");
                 }
             }
             for (String out : n.outputs()) {

@@ -4,8 +4,7 @@ import java.util.List;
 
 /** Argument checks shared by the node records' compact constructors. */
 final class NodeChecks {
-    private NodeChecks() {
-    }
+    private NodeChecks() {}
 
     static List<String> inputs(String op, String name, List<String> inputs, int min, int max) {
         if (name == null || name.isEmpty()) {

@@ -9,8 +9,7 @@ import java.util.Arrays;
  * can insert a node after one whose output is a graph output and keep the graph output's name.
  */
 public final class NodeOutputs {
-    private NodeOutputs() {
-    }
+    private NodeOutputs() {}
 
     public static Node withOutput(Node node, String newOutput) {
         RecordComponent[] parts = node.getClass().getRecordComponents();
@@ -23,7 +22,9 @@ public final class NodeOutputs {
             Class<?>[] types = new Class<?>[parts.length];
             for (int i = 0; i < parts.length; i++) {
                 types[i] = parts[i].getType();
-                args[i] = parts[i].getName().equals("output") ? newOutput : parts[i].getAccessor().invoke(node);
+                args[i] = parts[i].getName().equals("output")
+                        ? newOutput
+                        : parts[i].getAccessor().invoke(node);
             }
             Constructor<?> canonical = node.getClass().getDeclaredConstructor(types);
             return (Node) canonical.newInstance(args);

@@ -10,8 +10,9 @@ import java.util.List;
  * the sum rounded once; then the output zero point is added and the result saturated
  * (docs/integer-semantics.md, "Add and Concat").
  */
-public record QAddNode(String name, List<String> inputs, String output, Requantize requantize,
-                       List<Integer> inputZeroPoints) implements Node {
+public record QAddNode(
+        String name, List<String> inputs, String output, Requantize requantize, List<Integer> inputZeroPoints)
+        implements Node {
     public QAddNode {
         inputs = NodeChecks.inputs("QAdd", name, inputs, 2, 2);
         NodeChecks.output("QAdd", name, output);
@@ -32,7 +33,11 @@ public record QAddNode(String name, List<String> inputs, String output, Requanti
 
     /** k = min(16, n_a, n_b): bits below the point kept by both inputs (their multipliers' shifts bound it). */
     public int extraBits() {
-        return Math.min(EXTRA_BITS, Math.min(requantize.multiplier(0).shift(), requantize.multiplier(1).shift()));
+        return Math.min(
+                EXTRA_BITS,
+                Math.min(
+                        requantize.multiplier(0).shift(),
+                        requantize.multiplier(1).shift()));
     }
 
     /** The input's multiplier times 2^k: it rescales input {@code i} keeping k bits below the point. */

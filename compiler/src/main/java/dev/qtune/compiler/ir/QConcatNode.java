@@ -6,8 +6,9 @@ import java.util.List;
  * Integer concatenation: input i, less its zero point, is requantized to the output scale by
  * multiplier i, the output zero point added, then saturated.
  */
-public record QConcatNode(String name, List<String> inputs, String output, int axis, Requantize requantize,
-                          List<Integer> inputZeroPoints) implements Node {
+public record QConcatNode(
+        String name, List<String> inputs, String output, int axis, Requantize requantize, List<Integer> inputZeroPoints)
+        implements Node {
     public QConcatNode {
         inputs = NodeChecks.inputs("QConcat", name, inputs, 1, Integer.MAX_VALUE);
         NodeChecks.output("QConcat", name, output);

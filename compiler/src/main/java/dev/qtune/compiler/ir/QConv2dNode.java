@@ -8,8 +8,15 @@ import java.util.Optional;
  * bias; acc = bias + sum(x * w) exactly, then {@link Requantize} per output channel. Padding reads
  * {@code inputZeroPoint}, the integer of real 0 (the bias carries -inputZeroPoint * sum(w)).
  */
-public record QConv2dNode(String name, List<String> inputs, String output, Window2d window, int group,
-                          Requantize requantize, int inputZeroPoint) implements Node {
+public record QConv2dNode(
+        String name,
+        List<String> inputs,
+        String output,
+        Window2d window,
+        int group,
+        Requantize requantize,
+        int inputZeroPoint)
+        implements Node {
     public QConv2dNode {
         inputs = NodeChecks.inputs("QConv", name, inputs, 2, 3);
         NodeChecks.output("QConv", name, output);
@@ -18,8 +25,8 @@ public record QConv2dNode(String name, List<String> inputs, String output, Windo
     }
 
     /** A convolution of a symmetric input: padding reads 0. */
-    public QConv2dNode(String name, List<String> inputs, String output, Window2d window, int group,
-                       Requantize requantize) {
+    public QConv2dNode(
+            String name, List<String> inputs, String output, Window2d window, int group, Requantize requantize) {
         this(name, inputs, output, window, group, requantize, 0);
     }
 

@@ -12,8 +12,14 @@ import java.util.Objects;
  * qtune's own quantizer is symmetric (zero point 0); a pre-quantized model's activations may have
  * any zero point of their storage type (docs/integer-semantics.md, "Zero points").
  */
-public record QuantSpec(QuantRole role, DType storage, IntRange range, int axis, LayerQuantConfig config,
-                        List<Float> scales, int zeroPoint) {
+public record QuantSpec(
+        QuantRole role,
+        DType storage,
+        IntRange range,
+        int axis,
+        LayerQuantConfig config,
+        List<Float> scales,
+        int zeroPoint) {
     public QuantSpec {
         Objects.requireNonNull(role, "role");
         Objects.requireNonNull(range, "range");
@@ -22,8 +28,8 @@ public record QuantSpec(QuantRole role, DType storage, IntRange range, int axis,
             throw new IllegalArgumentException("quantized storage type must be an integer type, but was " + storage);
         }
         if (range.min() < storage.min() || range.max() > storage.max()) {
-            throw new IllegalArgumentException("range [" + range.min() + ", " + range.max() + "] must fit "
-                    + storage + ", but does not");
+            throw new IllegalArgumentException(
+                    "range [" + range.min() + ", " + range.max() + "] must fit " + storage + ", but does not");
         }
         if (zeroPoint < range.min() || zeroPoint > range.max()) {
             throw new IllegalArgumentException("zero point " + zeroPoint + " must lie in the range [" + range.min()
@@ -38,8 +44,8 @@ public record QuantSpec(QuantRole role, DType storage, IntRange range, int axis,
     }
 
     /** A symmetric spec: zero point 0. */
-    public QuantSpec(QuantRole role, DType storage, IntRange range, int axis, LayerQuantConfig config,
-                     List<Float> scales) {
+    public QuantSpec(
+            QuantRole role, DType storage, IntRange range, int axis, LayerQuantConfig config, List<Float> scales) {
         this(role, storage, range, axis, config, scales, 0);
     }
 

@@ -7,13 +7,15 @@ import java.util.List;
  * fp32 to integer at a boundary: q = clamp(rint(x / scale) + zeroPoint) in float32 arithmetic,
  * stored as {@code dtype}.
  */
-public record QuantizeNode(String name, List<String> inputs, String output, float scale, DType dtype, IntRange range,
-                           int zeroPoint) implements Node {
+public record QuantizeNode(
+        String name, List<String> inputs, String output, float scale, DType dtype, IntRange range, int zeroPoint)
+        implements Node {
     public QuantizeNode {
         inputs = NodeChecks.inputs("Quantize", name, inputs, 1, 1);
         NodeChecks.output("Quantize", name, output);
         if (!(scale > 0) || Float.isInfinite(scale)) {
-            throw new IllegalArgumentException("Quantize node '" + name + "' scale must be positive and finite, but was " + scale);
+            throw new IllegalArgumentException(
+                    "Quantize node '" + name + "' scale must be positive and finite, but was " + scale);
         }
     }
 

@@ -13,8 +13,14 @@ import java.util.Objects;
  * the unquantized graph that the output stands for (for error measurements such as per-layer
  * SQNR), and the output's zero point, added after the multiplier and before the saturation.
  */
-public record Requantize(List<FixedPointMultiplier> multipliers, Rounding rounding, IntRange range, DType dtype,
-                         float outputScale, String tensor, int zeroPoint) {
+public record Requantize(
+        List<FixedPointMultiplier> multipliers,
+        Rounding rounding,
+        IntRange range,
+        DType dtype,
+        float outputScale,
+        String tensor,
+        int zeroPoint) {
     public Requantize {
         multipliers = List.copyOf(multipliers);
         if (multipliers.isEmpty()) {
@@ -23,17 +29,23 @@ public record Requantize(List<FixedPointMultiplier> multipliers, Rounding roundi
         Objects.requireNonNull(rounding, "rounding");
         Objects.requireNonNull(range, "range");
         if (!dtype.isInteger() || range.min() < dtype.min() || range.max() > dtype.max()) {
-            throw new IllegalArgumentException("requantize range [" + range.min() + ", " + range.max()
-                    + "] must fit the integer type " + dtype);
+            throw new IllegalArgumentException(
+                    "requantize range [" + range.min() + ", " + range.max() + "] must fit the integer type " + dtype);
         }
         if (zeroPoint < dtype.min() || zeroPoint > dtype.max()) {
-            throw new IllegalArgumentException("requantize zero point " + zeroPoint + " must fit the integer type " + dtype);
+            throw new IllegalArgumentException(
+                    "requantize zero point " + zeroPoint + " must fit the integer type " + dtype);
         }
     }
 
     /** A symmetric output: zero point 0. */
-    public Requantize(List<FixedPointMultiplier> multipliers, Rounding rounding, IntRange range, DType dtype,
-                      float outputScale, String tensor) {
+    public Requantize(
+            List<FixedPointMultiplier> multipliers,
+            Rounding rounding,
+            IntRange range,
+            DType dtype,
+            float outputScale,
+            String tensor) {
         this(multipliers, rounding, range, dtype, outputScale, tensor, 0);
     }
 

@@ -23,8 +23,8 @@ public final class Tensor {
         }
         int length = floats != null ? floats.length : ints.length;
         if (length != shape.numel()) {
-            throw new IllegalArgumentException("tensor data length must equal the element count of "
-                    + shape + " (" + shape.numel() + "), but was " + length);
+            throw new IllegalArgumentException("tensor data length must equal the element count of " + shape + " ("
+                    + shape.numel() + "), but was " + length);
         }
         this.floats = floats;
         this.ints = ints;
@@ -93,8 +93,11 @@ public final class Tensor {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Tensor t && dtype == t.dtype && shape.equals(t.shape)
-                && Arrays.equals(floats, t.floats) && Arrays.equals(ints, t.ints);
+        return o instanceof Tensor t
+                && dtype == t.dtype
+                && shape.equals(t.shape)
+                && Arrays.equals(floats, t.floats)
+                && Arrays.equals(ints, t.ints);
     }
 
     @Override

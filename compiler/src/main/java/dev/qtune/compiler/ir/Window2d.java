@@ -4,9 +4,17 @@ package dev.qtune.compiler.ir;
  * The sliding window of a 2-D convolution or pooling: kernel size, strides, pads (top, left,
  * bottom, right) and dilations.
  */
-public record Window2d(int kernelH, int kernelW, int strideH, int strideW,
-                       int padTop, int padLeft, int padBottom, int padRight,
-                       int dilationH, int dilationW) {
+public record Window2d(
+        int kernelH,
+        int kernelW,
+        int strideH,
+        int strideW,
+        int padTop,
+        int padLeft,
+        int padBottom,
+        int padRight,
+        int dilationH,
+        int dilationW) {
     public Window2d {
         check("kernel", kernelH, 1);
         check("kernel", kernelW, 1);

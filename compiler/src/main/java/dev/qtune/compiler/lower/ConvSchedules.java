@@ -41,8 +41,7 @@ public final class ConvSchedules {
     /** int32 lanes of a 128-bit NEON vector (the only 128-bit target with a dot 8 kernel). */
     private static final int NEON_LANES = 4;
 
-    private ConvSchedules() {
-    }
+    private ConvSchedules() {}
 
     /** The knobs of a layer with {@code outChannels} (padded) outputs of width {@code outWidth}, for int32 {@code lanes}, dot 16. */
     public static List<Knob> space(int outChannels, int outWidth, int lanes) {

@@ -10,8 +10,8 @@ public record Knob(String name, List<Integer> candidates, int defaultValue) {
             throw new IllegalArgumentException("knob '" + name + "' must have at least one valid candidate");
         }
         if (!candidates.contains(defaultValue)) {
-            throw new IllegalArgumentException("knob '" + name + "' default " + defaultValue + " must be one of "
-                    + candidates);
+            throw new IllegalArgumentException(
+                    "knob '" + name + "' default " + defaultValue + " must be one of " + candidates);
         }
     }
 }

@@ -18,8 +18,8 @@ import java.util.Map;
  * order). Views (a Flatten or Reshape that does not move data) share their input's buffer; the
  * graph input and output live in the caller's buffers.
  */
-public record MemoryPlan(Map<String, TensorStorage> storage, Map<String, String> viewOf, Map<String, Long> offsets,
-                         long arenaBytes) {
+public record MemoryPlan(
+        Map<String, TensorStorage> storage, Map<String, String> viewOf, Map<String, Long> offsets, long arenaBytes) {
     /** Buffer alignment in bytes (a cache line, and a whole AVX-512 vector). */
     public static final int ALIGN = 64;
 
@@ -78,8 +78,7 @@ public record MemoryPlan(Map<String, TensorStorage> storage, Map<String, String>
         java.util.Set<String> external = new java.util.HashSet<>();
         g.inputs().forEach(v -> external.add(v.name()));
         g.outputs().forEach(v -> external.add(root(v.name())));
-        record Live(String value, long offset, long size, int end) {
-        }
+        record Live(String value, long offset, long size, int end) {}
         List<Live> live = new ArrayList<>();
         Map<String, Long> offsets = new LinkedHashMap<>();
         long arena = 0;

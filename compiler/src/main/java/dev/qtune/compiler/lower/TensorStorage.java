@@ -35,7 +35,8 @@ public record TensorStorage(DType dtype, Shape shape, int channels, int paddedCh
         int c = s.dim(1);
         int spatial = s.rank() == 4 ? s.dim(2) * s.dim(3) : 1;
         int padded = roundUp(c, CHANNEL_ALIGN);
-        return new TensorStorage(type.dtype(), s, c, padded, spatial, (long) padded * spatial * elementBytes(type.dtype()));
+        return new TensorStorage(
+                type.dtype(), s, c, padded, spatial, (long) padded * spatial * elementBytes(type.dtype()));
     }
 
     public boolean isInteger() {

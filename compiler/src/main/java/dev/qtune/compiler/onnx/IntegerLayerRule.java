@@ -3,11 +3,11 @@ package dev.qtune.compiler.onnx;
 import dev.qtune.compiler.ir.DType;
 import dev.qtune.compiler.ir.Shape;
 import dev.qtune.compiler.ir.Tensor;
+import dev.qtune.compiler.onnx.proto.OnnxSubset.NodeProto;
 import dev.qtune.compiler.quant.IntRange;
 import dev.qtune.compiler.quant.QuantMath;
 import java.util.ArrayList;
 import java.util.List;
-import dev.qtune.compiler.onnx.proto.OnnxSubset.NodeProto;
 
 /**
  * ConvInteger and MatMulInteger in the static pattern {@link ScaledIntegerOutput} describes: the
@@ -27,8 +27,7 @@ final class IntegerLayerRule {
     private static final List<String> CONV_INTEGER = List.of("x", "w", "x_zero_point?", "w_zero_point?");
     private static final List<String> MATMUL_INTEGER = List.of("A", "B", "a_zero_point?", "b_zero_point?");
 
-    private IntegerLayerRule() {
-    }
+    private IntegerLayerRule() {}
 
     /** Expands ConvInteger ({@code conv}) or MatMulInteger node {@code n}. */
     static void expand(NodeProto n, ImportContext c, QLinearGraph g, boolean conv) {
@@ -53,13 +52,14 @@ final class IntegerLayerRule {
         for (int i = 0; i < weightScales.length; i++) {
             weightScales[i] = out.scales()[i] / sx;
         }
-        boolean perChannel = weightScales.length > 1 || in.has(3) && in.constant(3).numel() > 1;
+        boolean perChannel =
+                weightScales.length > 1 || in.has(3) && in.constant(3).numel() > 1;
         Shape scaleShape = perChannel ? Shape.of(channels) : Shape.of();
         float[] scales = spread(weightScales, perChannel ? channels : 1);
         String scale = g.initializer(c.nodeName() + "/" + in.label(1) + "/scale", Tensor.ofFloats(scaleShape, scales));
         String zeroPoint = in.has(3) ? zeroPoint(in, g, c, scaleShape, channels) : "";
-        List<String> inputs = new ArrayList<>(List.of(g.dequantized(x),
-                in.dequantizedConstant(1, scale, zeroPoint, perChannel ? axis : -1)));
+        List<String> inputs = new ArrayList<>(
+                List.of(g.dequantized(x), in.dequantizedConstant(1, scale, zeroPoint, perChannel ? axis : -1)));
         out.bias().ifPresent(b -> inputs.add(bias(b, sx, scales, channels, c, g)));
         String op = conv ? "Conv" : out.bias().isPresent() ? "Gemm" : "MatMul";
         g.emit(op, c.nodeName(), inputs, List.of(out.output()), conv ? n.getAttributeList() : List.of());
@@ -83,19 +83,21 @@ final class IntegerLayerRule {
     }
 
     /** The bias as int32 at scale s_x * s_w[o] (float32 products), dequantized per channel when the scales are. */
-    private static String bias(float[] bias, float sx, float[] weightScales, int channels, ImportContext c, QLinearGraph g) {
+    private static String bias(
+            float[] bias, float sx, float[] weightScales, int channels, ImportContext c, QLinearGraph g) {
         float[] scales = new float[weightScales.length];
         int[] q = new int[channels];
         for (int i = 0; i < scales.length; i++) {
             scales[i] = sx * weightScales[i];
         }
         for (int o = 0; o < channels; o++) {
-            q[o] = QuantMath.quantize(bias[bias.length == 1 ? 0 : o], scales[scales.length == 1 ? 0 : o], IntRange.BIAS);
+            q[o] = QuantMath.quantize(
+                    bias[bias.length == 1 ? 0 : o], scales[scales.length == 1 ? 0 : o], IntRange.BIAS);
         }
         boolean perChannel = scales.length > 1;
         String integers = g.initializer(c.nodeName() + "/bias/int", Tensor.ofInts(DType.I32, Shape.of(channels), q));
-        String scale = g.initializer(c.nodeName() + "/bias/scale",
-                Tensor.ofFloats(perChannel ? Shape.of(channels) : Shape.of(), scales));
+        String scale = g.initializer(
+                c.nodeName() + "/bias/scale", Tensor.ofFloats(perChannel ? Shape.of(channels) : Shape.of(), scales));
         return g.dequantizedConstant(c.nodeName() + "/bias", integers, scale, "", perChannel ? 0 : -1);
     }
 

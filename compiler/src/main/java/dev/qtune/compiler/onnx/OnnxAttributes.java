@@ -44,7 +44,8 @@ final class OnnxAttributes {
     }
 
     Optional<long[]> getInts(String name) {
-        return find(name, INTS).map(a -> a.getIntsList().stream().mapToLong(Long::longValue).toArray());
+        return find(name, INTS)
+                .map(a -> a.getIntsList().stream().mapToLong(Long::longValue).toArray());
     }
 
     Optional<float[]> getFloats(String name) {
@@ -77,8 +78,8 @@ final class OnnxAttributes {
             return Optional.empty();
         }
         if (a.hasType() && a.getType() != type) {
-            throw new OnnxImportException(where + ": attribute '" + name + "' must have type "
-                    + typeName(type) + ", but has type " + typeName(a.getType()));
+            throw new OnnxImportException(where + ": attribute '" + name + "' must have type " + typeName(type)
+                    + ", but has type " + typeName(a.getType()));
         }
         return Optional.of(a);
     }

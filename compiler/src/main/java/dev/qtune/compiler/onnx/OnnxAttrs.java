@@ -10,15 +10,22 @@ final class OnnxAttrs {
     private static final int TENSOR = 4;
     private static final int INTS = 7;
 
-    private OnnxAttrs() {
-    }
+    private OnnxAttrs() {}
 
     static AttributeProto i(String name, long value) {
-        return AttributeProto.newBuilder().setName(name).setType(INT).setI(value).build();
+        return AttributeProto.newBuilder()
+                .setName(name)
+                .setType(INT)
+                .setI(value)
+                .build();
     }
 
     static AttributeProto f(String name, float value) {
-        return AttributeProto.newBuilder().setName(name).setType(FLOAT).setF(value).build();
+        return AttributeProto.newBuilder()
+                .setName(name)
+                .setType(FLOAT)
+                .setF(value)
+                .build();
     }
 
     static AttributeProto ints(String name, long... values) {
@@ -30,6 +37,10 @@ final class OnnxAttrs {
     }
 
     static AttributeProto tensor(String name, TensorProto value) {
-        return AttributeProto.newBuilder().setName(name).setType(TENSOR).setT(value).build();
+        return AttributeProto.newBuilder()
+                .setName(name)
+                .setType(TENSOR)
+                .setT(value)
+                .build();
     }
 }

@@ -35,8 +35,7 @@ public final class OnnxImporter {
     public static final int MIN_OPSET = 11;
     public static final int MAX_OPSET = 17;
 
-    private OnnxImporter() {
-    }
+    private OnnxImporter() {}
 
     public static Graph load(Path file) {
         return parse(readBytes(file), file.toString());
@@ -64,8 +63,10 @@ public final class OnnxImporter {
         try {
             model = ModelProto.parseFrom(bytes);
         } catch (InvalidProtocolBufferException e) {
-            throw new OnnxImportException(source + " is not a valid ONNX model (truncated, or not an ONNX "
-                    + "protobuf file): " + e.getMessage(), e);
+            throw new OnnxImportException(
+                    source + " is not a valid ONNX model (truncated, or not an ONNX " + "protobuf file): "
+                            + e.getMessage(),
+                    e);
         }
         if (!model.hasGraph() || model.getIrVersion() <= 0 || model.getOpsetImportCount() == 0) {
             throw new OnnxImportException(source + " is not an ONNX model: expected ir_version, opset_import and "
@@ -92,8 +93,8 @@ public final class OnnxImporter {
 
     private static Graph convertGraph(GraphProto gp, int opset, String source) {
         if (gp.getNodeCount() > InputLimits.nodes()) {
-            throw new OnnxImportException(source + ": the graph must have at most " + InputLimits.nodes() + " nodes, but has "
-                    + gp.getNodeCount() + " (raise -D" + InputLimits.NODES + ")");
+            throw new OnnxImportException(source + ": the graph must have at most " + InputLimits.nodes()
+                    + " nodes, but has " + gp.getNodeCount() + " (raise -D" + InputLimits.NODES + ")");
         }
         Map<String, Tensor> initializers = initializers(gp, source);
         List<ValueInfo> inputs = graphInputs(gp, initializers, source);
@@ -103,7 +104,8 @@ public final class OnnxImporter {
         for (int i = 0; i < gp.getNodeCount(); i++) {
             nodes.add(convertNode(gp.getNode(i), uniqueName(gp.getNode(i), i, usedNames), opset, source));
         }
-        return verified(new Graph(gp.getName(), opset, inputs, outputs, initializers, nodes, Map.of(), Set.of()), source);
+        return verified(
+                new Graph(gp.getName(), opset, inputs, outputs, initializers, nodes, Map.of(), Set.of()), source);
     }
 
     /** The graph's initializers by name, in file order. */
@@ -167,9 +169,10 @@ public final class OnnxImporter {
                     + n.getDomain() + "' (node '" + name + "', opset " + opset + ")");
         }
         String nodeName = name;
-        OnnxNodeConverter rule = OnnxOpRules.rule(n.getOpType()).orElseThrow(() -> new OnnxImportException(
-                source + ": unsupported op '" + n.getOpType() + "' (node '" + nodeName + "', opset " + opset
-                        + "); supported ops: " + String.join(", ", OnnxOpRules.supportedOps())));
+        OnnxNodeConverter rule = OnnxOpRules.rule(n.getOpType())
+                .orElseThrow(() -> new OnnxImportException(
+                        source + ": unsupported op '" + n.getOpType() + "' (node '" + nodeName + "', opset " + opset
+                                + "); supported ops: " + String.join(", ", OnnxOpRules.supportedOps())));
         ImportContext ctx = ImportContext.of(n, name, opset, source);
         try {
             return rule.convert(n, ctx);
@@ -191,16 +194,17 @@ public final class OnnxImporter {
             var d = tt.getShape().getDim(i);
             long value = d.hasDimValue() && d.getDimValue() > 0 ? d.getDimValue() : Shape.DYNAMIC;
             if (value > Integer.MAX_VALUE) {
-                throw new OnnxImportException(where + ": dimension " + i
-                        + " must be below 2^31, but was " + value);
+                throw new OnnxImportException(where + ": dimension " + i + " must be below 2^31, but was " + value);
             }
             dims[i] = (int) value;
             elements = value > 0 ? multiplyCapped(elements, value) : elements;
         }
         if (elements > InputLimits.elements()) {
             throw new OnnxImportException(where + ": shape "
-                    + tt.getShape().getDimList().stream().map(d -> d.hasDimValue() ? Long.toString(d.getDimValue()) : "?")
-                    .toList() + " must have at most " + InputLimits.elements() + " elements (raise -D"
+                    + tt.getShape().getDimList().stream()
+                            .map(d -> d.hasDimValue() ? Long.toString(d.getDimValue()) : "?")
+                            .toList()
+                    + " must have at most " + InputLimits.elements() + " elements (raise -D"
                     + InputLimits.ELEMENTS + ")");
         }
         return new ValueInfo(v.getName(), new TensorType(dtype, Shape.of(dims)));

@@ -23,7 +23,6 @@ import dev.qtune.compiler.ir.SoftmaxNode;
 import dev.qtune.compiler.ir.Tensor;
 import dev.qtune.compiler.ir.Window2d;
 import dev.qtune.compiler.onnx.proto.OnnxSubset.NodeProto;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -43,20 +42,28 @@ final class OnnxOpRules {
             Map.entry("Clip", (n, c) -> new ClipNode(c.nodeName(), n.getInputList(), c.singleOutput(n))),
             Map.entry("MaxPool", OnnxOpRules::maxPool),
             Map.entry("AveragePool", OnnxOpRules::avgPool),
-            Map.entry("GlobalAveragePool", (n, c) -> new GlobalAvgPoolNode(c.nodeName(), n.getInputList(), c.singleOutput(n))),
+            Map.entry(
+                    "GlobalAveragePool",
+                    (n, c) -> new GlobalAvgPoolNode(c.nodeName(), n.getInputList(), c.singleOutput(n))),
             Map.entry("BatchNormalization", OnnxOpRules::batchNorm),
-            Map.entry("Flatten", (n, c) -> new FlattenNode(c.nodeName(), n.getInputList(), c.singleOutput(n),
-                    (int) c.attributes().getInt("axis", 1))),
-            Map.entry("Reshape", (n, c) -> new ReshapeNode(c.nodeName(), n.getInputList(), c.singleOutput(n),
-                    c.attributes().getInt("allowzero", 0) != 0)),
+            Map.entry(
+                    "Flatten",
+                    (n, c) -> new FlattenNode(c.nodeName(), n.getInputList(), c.singleOutput(n), (int)
+                            c.attributes().getInt("axis", 1))),
+            Map.entry(
+                    "Reshape",
+                    (n, c) -> new ReshapeNode(
+                            c.nodeName(),
+                            n.getInputList(),
+                            c.singleOutput(n),
+                            c.attributes().getInt("allowzero", 0) != 0)),
             Map.entry("Concat", OnnxOpRules::concat),
             Map.entry("Softmax", OnnxOpRules::softmax),
             Map.entry("Identity", (n, c) -> new IdentityNode(c.nodeName(), n.getInputList(), c.singleOutput(n))),
             Map.entry("Dropout", (n, c) -> new DropoutNode(c.nodeName(), n.getInputList(), n.getOutputList())),
             Map.entry("Constant", OnnxOpRules::constant));
 
-    private OnnxOpRules() {
-    }
+    private OnnxOpRules() {}
 
     static Optional<OnnxNodeConverter> rule(String opType) {
         return Optional.ofNullable(RULES.get(opType));
@@ -72,36 +79,57 @@ final class OnnxOpRules {
 
     private static Conv2dNode conv(NodeProto n, ImportContext c) {
         Window2d w = window(c, true);
-        return new Conv2dNode(c.nodeName(), n.getInputList(), c.singleOutput(n), w, (int) c.attributes().getInt("group", 1));
+        return new Conv2dNode(c.nodeName(), n.getInputList(), c.singleOutput(n), w, (int)
+                c.attributes().getInt("group", 1));
     }
 
     private static GemmNode gemm(NodeProto n, ImportContext c) {
         OnnxAttributes a = c.attributes();
-        return new GemmNode(c.nodeName(), n.getInputList(), c.singleOutput(n), a.getFloat("alpha", 1f),
-                a.getFloat("beta", 1f), a.getInt("transA", 0) != 0, a.getInt("transB", 0) != 0);
+        return new GemmNode(
+                c.nodeName(),
+                n.getInputList(),
+                c.singleOutput(n),
+                a.getFloat("alpha", 1f),
+                a.getFloat("beta", 1f),
+                a.getInt("transA", 0) != 0,
+                a.getInt("transB", 0) != 0);
     }
 
     private static MaxPool2dNode maxPool(NodeProto n, ImportContext c) {
         c.attributes().requireIntOrAbsent("storage_order", 0);
-        return new MaxPool2dNode(c.nodeName(), n.getInputList(), c.singleOutput(n), window(c, false),
+        return new MaxPool2dNode(
+                c.nodeName(),
+                n.getInputList(),
+                c.singleOutput(n),
+                window(c, false),
                 c.attributes().getInt("ceil_mode", 0) != 0);
     }
 
     private static AvgPool2dNode avgPool(NodeProto n, ImportContext c) {
-        return new AvgPool2dNode(c.nodeName(), n.getInputList(), c.singleOutput(n), window(c, false),
-                c.attributes().getInt("ceil_mode", 0) != 0, c.attributes().getInt("count_include_pad", 0) != 0);
+        return new AvgPool2dNode(
+                c.nodeName(),
+                n.getInputList(),
+                c.singleOutput(n),
+                window(c, false),
+                c.attributes().getInt("ceil_mode", 0) != 0,
+                c.attributes().getInt("count_include_pad", 0) != 0);
     }
 
     private static BatchNormNode batchNorm(NodeProto n, ImportContext c) {
         c.attributes().requireIntOrAbsent("training_mode", 0);
-        return new BatchNormNode(c.nodeName(), n.getInputList(), c.singleOutput(n), c.attributes().getFloat("epsilon", 1e-5f));
+        return new BatchNormNode(
+                c.nodeName(),
+                n.getInputList(),
+                c.singleOutput(n),
+                c.attributes().getFloat("epsilon", 1e-5f));
     }
 
     private static ConcatNode concat(NodeProto n, ImportContext c) {
         if (!c.attributes().has("axis")) {
             throw c.error("attribute 'axis' is required");
         }
-        return new ConcatNode(c.nodeName(), n.getInputList(), c.singleOutput(n), (int) c.attributes().getInt("axis", 0));
+        return new ConcatNode(c.nodeName(), n.getInputList(), c.singleOutput(n), (int)
+                c.attributes().getInt("axis", 0));
     }
 
     private static SoftmaxNode softmax(NodeProto n, ImportContext c) {
@@ -122,8 +150,7 @@ final class OnnxOpRules {
             float[] f = a.getFloats("value_floats").get();
             value = Tensor.ofFloats(Shape.of(f.length), f);
         } else if (a.has("value_int")) {
-            value = Tensor.ofInts(DType.I64, Shape.of(),
-                    new int[] {(int) a.getInt("value_int", 0)});
+            value = Tensor.ofInts(DType.I64, Shape.of(), new int[] {(int) a.getInt("value_int", 0)});
         } else if (a.getInts("value_ints").isPresent()) {
             long[] l = a.getInts("value_ints").get();
             int[] v = new int[l.length];
@@ -142,7 +169,8 @@ final class OnnxOpRules {
         OnnxAttributes a = c.attributes();
         String autoPad = a.getString("auto_pad", "NOTSET");
         if (!autoPad.equals("NOTSET") && !autoPad.equals("VALID")) {
-            throw c.error("attribute 'auto_pad' must be NOTSET or VALID (qtune needs explicit pads), but was " + autoPad);
+            throw c.error(
+                    "attribute 'auto_pad' must be NOTSET or VALID (qtune needs explicit pads), but was " + autoPad);
         }
         long[] k = a.getInts("kernel_shape").orElse(null);
         if (k == null) {
@@ -155,8 +183,17 @@ final class OnnxOpRules {
         long[] s = ints(c, "strides", 2, 1);
         long[] p = ints(c, "pads", 4, 0);
         long[] d = ints(c, "dilations", 2, 1);
-        return new Window2d((int) k[0], (int) k[1], (int) s[0], (int) s[1],
-                (int) p[0], (int) p[1], (int) p[2], (int) p[3], (int) d[0], (int) d[1]);
+        return new Window2d(
+                (int) k[0],
+                (int) k[1],
+                (int) s[0],
+                (int) s[1],
+                (int) p[0],
+                (int) p[1],
+                (int) p[2],
+                (int) p[3],
+                (int) d[0],
+                (int) d[1]);
     }
 
     private static long[] ints(ImportContext c, String name, int length, long fill) {
@@ -167,8 +204,8 @@ final class OnnxOpRules {
             return out;
         }
         if (v.length != length) {
-            throw c.error("attribute '" + name + "' must have " + length + " values, but has " + v.length
-                    + " (" + java.util.Arrays.toString(v) + ")");
+            throw c.error("attribute '" + name + "' must have " + length + " values, but has " + v.length + " ("
+                    + java.util.Arrays.toString(v) + ")");
         }
         return v;
     }

@@ -1,9 +1,9 @@
 package dev.qtune.compiler.onnx;
 
+import com.google.protobuf.ByteString;
 import dev.qtune.compiler.ir.DType;
 import dev.qtune.compiler.ir.Shape;
 import dev.qtune.compiler.ir.Tensor;
-import com.google.protobuf.ByteString;
 import dev.qtune.compiler.onnx.proto.OnnxSubset.TensorProto;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -21,8 +21,7 @@ final class OnnxTensors {
     static final int INT64 = 7;
     static final int DOUBLE = 11;
 
-    private OnnxTensors() {
-    }
+    private OnnxTensors() {}
 
     static Tensor toTensor(TensorProto t, String where) {
         if (t.getDataLocation() == 1) {
@@ -94,7 +93,10 @@ final class OnnxTensors {
                     case INT8 -> DType.I8;
                     default -> DType.U8;
                 };
-                checkLength(t, where, raw != null ? raw.remaining() : t.getInt32DataCount(),
+                checkLength(
+                        t,
+                        where,
+                        raw != null ? raw.remaining() : t.getInt32DataCount(),
                         raw != null ? (long) n * (dtype.bits() / 8) : n);
                 int[] data = new int[n];
                 if (raw != null) {
@@ -113,9 +115,10 @@ final class OnnxTensors {
                 }
                 return Tensor.ofInts(dtype, shape, data);
             }
-            default -> throw new OnnxImportException(where + ": tensor '" + t.getName() + "' has ONNX data type "
-                    + t.getDataType() + ", but qtune reads only FLOAT(1), DOUBLE(11), UINT8(2), INT8(3), INT16(5), "
-                    + "INT32(6) and INT64(7)");
+            default ->
+                throw new OnnxImportException(where + ": tensor '" + t.getName() + "' has ONNX data type "
+                        + t.getDataType() + ", but qtune reads only FLOAT(1), DOUBLE(11), UINT8(2), INT8(3), INT16(5), "
+                        + "INT32(6) and INT64(7)");
         }
     }
 
@@ -135,8 +138,9 @@ final class OnnxTensors {
             case INT16 -> DType.I16;
             case INT32 -> DType.I32;
             case INT64 -> DType.I64;
-            default -> throw new OnnxImportException(where + ": element type must be one of FLOAT(1), UINT8(2), "
-                    + "INT8(3), INT16(5), INT32(6), INT64(7), but was " + onnxType);
+            default ->
+                throw new OnnxImportException(where + ": element type must be one of FLOAT(1), UINT8(2), "
+                        + "INT8(3), INT16(5), INT32(6), INT64(7), but was " + onnxType);
         };
     }
 
@@ -176,7 +180,9 @@ final class OnnxTensors {
                 }
             }
         }
-        TensorProto.Builder b = TensorProto.newBuilder().setName(name).setDataType(onnxType(t.dtype()))
+        TensorProto.Builder b = TensorProto.newBuilder()
+                .setName(name)
+                .setDataType(onnxType(t.dtype()))
                 .setRawData(ByteString.copyFrom(buf.array()));
         for (int d : t.shape().dims()) {
             b.addDims(d);

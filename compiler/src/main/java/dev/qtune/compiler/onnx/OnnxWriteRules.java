@@ -43,11 +43,17 @@ final class OnnxWriteRules {
             }),
             Map.entry(GemmNode.class, (n, c) -> {
                 GemmNode v = (GemmNode) n;
-                c.emit(n, "Gemm", OnnxAttrs.f("alpha", v.alpha()), OnnxAttrs.f("beta", v.beta()),
-                        OnnxAttrs.i("transA", v.transA() ? 1 : 0), OnnxAttrs.i("transB", v.transB() ? 1 : 0));
+                c.emit(
+                        n,
+                        "Gemm",
+                        OnnxAttrs.f("alpha", v.alpha()),
+                        OnnxAttrs.f("beta", v.beta()),
+                        OnnxAttrs.i("transA", v.transA() ? 1 : 0),
+                        OnnxAttrs.i("transB", v.transB() ? 1 : 0));
             }),
             Map.entry(MatMulNode.class, (n, c) -> c.emit(n, "MatMul")),
-            Map.entry(BinaryNode.class, (n, c) -> c.emit(n, ((BinaryNode) n).op().onnxName())),
+            Map.entry(
+                    BinaryNode.class, (n, c) -> c.emit(n, ((BinaryNode) n).op().onnxName())),
             Map.entry(ReluNode.class, (n, c) -> c.emit(n, "Relu")),
             Map.entry(ClipNode.class, (n, c) -> c.emit(n, "Clip")),
             Map.entry(IdentityNode.class, (n, c) -> c.emit(n, "Identity")),
@@ -66,8 +72,9 @@ final class OnnxWriteRules {
                 a.add(OnnxAttrs.i("count_include_pad", v.countIncludePad() ? 1 : 0));
                 c.emit(n, "AveragePool", a.toArray(AttributeProto[]::new));
             }),
-            Map.entry(BatchNormNode.class, (n, c) -> c.emit(n, "BatchNormalization",
-                    OnnxAttrs.f("epsilon", ((BatchNormNode) n).epsilon()))),
+            Map.entry(
+                    BatchNormNode.class,
+                    (n, c) -> c.emit(n, "BatchNormalization", OnnxAttrs.f("epsilon", ((BatchNormNode) n).epsilon()))),
             Map.entry(FlattenNode.class, (n, c) -> c.emit(n, "Flatten", OnnxAttrs.i("axis", ((FlattenNode) n).axis()))),
             Map.entry(ReshapeNode.class, (n, c) -> {
                 if (((ReshapeNode) n).allowZero()) {
@@ -77,12 +84,15 @@ final class OnnxWriteRules {
             }),
             Map.entry(ConcatNode.class, (n, c) -> c.emit(n, "Concat", OnnxAttrs.i("axis", ((ConcatNode) n).axis()))),
             Map.entry(SoftmaxNode.class, (n, c) -> c.emit(n, "Softmax", OnnxAttrs.i("axis", ((SoftmaxNode) n).axis()))),
-            Map.entry(ConstantNode.class, (n, c) -> c.emit(n, "Constant", OnnxAttrs.tensor("value",
-                    OnnxTensors.toProto("", ((ConstantNode) n).value())))),
+            Map.entry(
+                    ConstantNode.class,
+                    (n, c) -> c.emit(
+                            n,
+                            "Constant",
+                            OnnxAttrs.tensor("value", OnnxTensors.toProto("", ((ConstantNode) n).value())))),
             Map.entry(SimQuantizeNode.class, QdqNodeWriter::write));
 
-    private OnnxWriteRules() {
-    }
+    private OnnxWriteRules() {}
 
     static Optional<OnnxNodeWriter> rule(Node n) {
         return Optional.ofNullable(RULES.get(n.getClass()));

@@ -34,13 +34,13 @@ import org.slf4j.LoggerFactory;
 public final class OnnxWriter {
     /** The producer_name of the files qtune writes. */
     public static final String PRODUCER = "qtune";
+
     public static final int OPSET = 13;
     public static final int IR_VERSION = 8;
 
     private static final Logger LOG = LoggerFactory.getLogger(OnnxWriter.class);
 
-    private OnnxWriter() {
-    }
+    private OnnxWriter() {}
 
     /** The model as an ONNX ModelProto; the graph is typed first if InferTypes has not run. */
     public static ModelProto toProto(Graph graph) {
@@ -48,9 +48,14 @@ public final class OnnxWriter {
         String source = "graph '" + g.name() + "'";
         WriteContext c = new WriteContext(g, source);
         for (Node n : g.nodes()) {
-            OnnxWriteRules.rule(n).orElseThrow(() -> c.error(n, "has no ONNX writer rule (qtune writes "
-                    + String.join(", ", OnnxWriteRules.supportedOps()) + "; to export a quantized model, write "
-                    + "its simulated graph)")).write(n, c);
+            OnnxWriteRules.rule(n)
+                    .orElseThrow(() -> c.error(
+                            n,
+                            "has no ONNX writer rule (qtune writes "
+                                    + String.join(", ", OnnxWriteRules.supportedOps())
+                                    + "; to export a quantized model, write "
+                                    + "its simulated graph)"))
+                    .write(n, c);
         }
         GraphProto.Builder gb = GraphProto.newBuilder().setName(g.name());
         for (ValueInfo v : g.inputs()) {
@@ -70,10 +75,13 @@ public final class OnnxWriter {
             }
         }
         gb.addAllInitializer(c.addedInitializers().values());
-        return ModelProto.newBuilder().setIrVersion(IR_VERSION).setProducerName(PRODUCER)
+        return ModelProto.newBuilder()
+                .setIrVersion(IR_VERSION)
+                .setProducerName(PRODUCER)
                 .setProducerVersion("0.1.0")
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
-                .setGraph(gb).build();
+                .setGraph(gb)
+                .build();
     }
 
     public static byte[] toBytes(Graph graph) {
@@ -112,7 +120,12 @@ public final class OnnxWriter {
             }
             shape.addDim(d);
         }
-        return ValueInfoProto.newBuilder().setName(v.name()).setType(TypeProto.newBuilder().setTensorType(
-                TypeProto.Tensor.newBuilder().setElemType(OnnxTensors.onnxType(v.type().dtype())).setShape(shape))).build();
+        return ValueInfoProto.newBuilder()
+                .setName(v.name())
+                .setType(TypeProto.newBuilder()
+                        .setTensorType(TypeProto.Tensor.newBuilder()
+                                .setElemType(OnnxTensors.onnxType(v.type().dtype()))
+                                .setShape(shape)))
+                .build();
     }
 }

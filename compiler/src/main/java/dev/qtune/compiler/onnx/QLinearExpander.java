@@ -39,7 +39,8 @@ final class QLinearExpander {
 
     /** The graph in QDQ form; {@code gp} itself when it has no quantized operator. */
     static GraphProto expand(GraphProto gp, int opset, String source) {
-        if (gp.getNodeList().stream().noneMatch(n -> QLinearRules.of(n.getOpType()).isPresent())) {
+        if (gp.getNodeList().stream()
+                .noneMatch(n -> QLinearRules.of(n.getOpType()).isPresent())) {
             return gp;
         }
         return new QLinearExpander(gp, opset, source).run();
@@ -58,7 +59,11 @@ final class QLinearExpander {
                 rule.get().expand(n, c, g);
             } else if (n.getOpType().equals(QuantizedOps.QUANTIZE)) {
                 g.emit(n, c.nodeName());
-                g.addInteger(new IntegerTensor(c.singleOutput(n), input(n, 1), input(n, 2), n.getAttributeList(),
+                g.addInteger(new IntegerTensor(
+                        c.singleOutput(n),
+                        input(n, 1),
+                        input(n, 2),
+                        n.getAttributeList(),
                         "QuantizeLinear node '" + c.nodeName() + "'"));
             } else if (n.getOpType().equals(QuantizedOps.DEQUANTIZE) && first.isPresent()) {
                 dequantize(n, c, first.get());
@@ -76,7 +81,8 @@ final class QLinearExpander {
         if (n.getInputList().stream().noneMatch(renamed::containsKey)) {
             return n;
         }
-        List<String> inputs = n.getInputList().stream().map(v -> renamed.getOrDefault(v, v)).toList();
+        List<String> inputs =
+                n.getInputList().stream().map(v -> renamed.getOrDefault(v, v)).toList();
         return n.toBuilder().clearInput().addAllInput(inputs).build();
     }
 
@@ -86,8 +92,10 @@ final class QLinearExpander {
      * kept for the reader to refuse.
      */
     private void dequantize(NodeProto dq, ImportContext c, IntegerTensor t) {
-        boolean same = !input(dq, 1).isEmpty() && g.sameConstant(t.scale(), input(dq, 1))
-                && g.sameConstant(t.zeroPoint(), input(dq, 2)) && axis(dq.getAttributeList()) == axis(t.attributes());
+        boolean same = !input(dq, 1).isEmpty()
+                && g.sameConstant(t.scale(), input(dq, 1))
+                && g.sameConstant(t.zeroPoint(), input(dq, 2))
+                && axis(dq.getAttributeList()) == axis(t.attributes());
         Optional<String> shared = g.sharedDequantized(t.name());
         String output = c.singleOutput(dq);
         if (!same || shared.isEmpty()) {
@@ -108,7 +116,10 @@ final class QLinearExpander {
     }
 
     private static long axis(List<AttributeProto> attributes) {
-        return attributes.stream().filter(a -> a.getName().equals("axis")).mapToLong(AttributeProto::getI).findFirst()
+        return attributes.stream()
+                .filter(a -> a.getName().equals("axis"))
+                .mapToLong(AttributeProto::getI)
+                .findFirst()
                 .orElse(1);
     }
 
@@ -126,10 +137,13 @@ final class QLinearExpander {
         for (String v : n.getInputList()) {
             Optional<IntegerTensor> t = g.integer(v);
             if (t.isPresent()) {
-                throw c.error("reads integer tensor '" + v + "' (the output of " + t.get().origin() + "), but qtune "
+                throw c.error("reads integer tensor '" + v + "' (the output of "
+                        + t.get().origin() + "), but qtune "
                         + "reads the integers of a quantized model only through DequantizeLinear, the quantized operators "
                         + String.join(", ", QLinearRules.ops().stream().sorted().toList()) + ", and "
-                        + String.join(", ", QLinearRules.PASS_THROUGH.stream().sorted().toList()));
+                        + String.join(
+                                ", ",
+                                QLinearRules.PASS_THROUGH.stream().sorted().toList()));
             }
         }
     }

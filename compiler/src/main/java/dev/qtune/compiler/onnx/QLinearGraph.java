@@ -48,7 +48,9 @@ final class QLinearGraph {
         for (int i = 0; i < gp.getNodeCount(); i++) {
             NodeProto n = gp.getNode(i);
             names.put(n, OnnxImporter.uniqueName(n, i, nodeNames));
-            n.getInputList().forEach(v -> readers.computeIfAbsent(v, k -> new ArrayList<>()).add(n));
+            n.getInputList()
+                    .forEach(v ->
+                            readers.computeIfAbsent(v, k -> new ArrayList<>()).add(n));
             n.getOutputList().forEach(v -> producers.put(v, n));
             taken.takeAll(n.getOutputList());
         }
@@ -88,8 +90,9 @@ final class QLinearGraph {
 
     /** The value of initializer {@code name}, or an error saying what {@code what} is instead. */
     Tensor constant(String name, String what, ImportContext c) {
-        return decode(name).orElseThrow(() -> c.error(what + " '" + name + "' must be a constant (an initializer), but is "
-                + describe(name)));
+        return decode(name)
+                .orElseThrow(() -> c.error(
+                        what + " '" + name + "' must be a constant (an initializer), but is " + describe(name)));
     }
 
     private Optional<Tensor> decode(String name) {
@@ -97,7 +100,8 @@ final class QLinearGraph {
         if (proto == null) {
             return Optional.empty();
         }
-        return Optional.of(decoded.computeIfAbsent(name, k -> OnnxTensors.toTensor(proto, source + ": initializer '" + k + "'")));
+        return Optional.of(
+                decoded.computeIfAbsent(name, k -> OnnxTensors.toTensor(proto, source + ": initializer '" + k + "'")));
     }
 
     boolean isInitializer(String name) {
@@ -150,8 +154,8 @@ final class QLinearGraph {
             return f;
         }
         f = fresh(t.name() + "/dequantized");
-        List<String> inputs = t.zeroPoint().isEmpty() ? List.of(t.name(), t.scale())
-                : List.of(t.name(), t.scale(), t.zeroPoint());
+        List<String> inputs =
+                t.zeroPoint().isEmpty() ? List.of(t.name(), t.scale()) : List.of(t.name(), t.scale(), t.zeroPoint());
         emit(QuantizedOps.DEQUANTIZE, fresh(t.name() + "/DequantizeLinear"), inputs, List.of(f), t.attributes());
         dequantized.put(t.name(), f);
         return f;
@@ -175,22 +179,32 @@ final class QLinearGraph {
     String dequantizedConstant(String base, String integers, String scale, String zeroPoint, int axis) {
         String output = fresh(base + "/dequantized");
         List<String> inputs = zeroPoint.isEmpty() ? List.of(integers, scale) : List.of(integers, scale, zeroPoint);
-        emit(QuantizedOps.DEQUANTIZE, fresh(base + "/DequantizeLinear"), inputs, List.of(output),
+        emit(
+                QuantizedOps.DEQUANTIZE,
+                fresh(base + "/DequantizeLinear"),
+                inputs,
+                List.of(output),
                 axis < 0 ? List.of() : List.of(OnnxAttrs.i("axis", axis)));
         return output;
     }
 
     /** QuantizeLinear of {@code floatValue} to the file's integer tensor {@code t}, which it registers. */
     void quantize(String nodeName, String floatValue, IntegerTensor t) {
-        List<String> inputs = t.zeroPoint().isEmpty() ? List.of(floatValue, t.scale())
+        List<String> inputs = t.zeroPoint().isEmpty()
+                ? List.of(floatValue, t.scale())
                 : List.of(floatValue, t.scale(), t.zeroPoint());
         emit(QuantizedOps.QUANTIZE, fresh(nodeName + "/QuantizeLinear"), inputs, List.of(t.name()), t.attributes());
         addInteger(t);
     }
 
     void emit(String opType, String name, List<String> inputs, List<String> outputs, List<AttributeProto> attributes) {
-        nodes.add(NodeProto.newBuilder().setOpType(opType).setName(name).addAllInput(inputs).addAllOutput(outputs)
-                .addAllAttribute(attributes).build());
+        nodes.add(NodeProto.newBuilder()
+                .setOpType(opType)
+                .setName(name)
+                .addAllInput(inputs)
+                .addAllOutput(outputs)
+                .addAllAttribute(attributes)
+                .build());
     }
 
     /** Emits a node of the file under {@code name}, the name the importers give it. */
@@ -223,6 +237,10 @@ final class QLinearGraph {
 
     /** The file's graph with the emitted nodes and the added initializers. */
     GraphProto result() {
-        return gp.toBuilder().clearNode().addAllNode(nodes).addAllInitializer(added.values()).build();
+        return gp.toBuilder()
+                .clearNode()
+                .addAllNode(nodes)
+                .addAllInitializer(added.values())
+                .build();
     }
 }

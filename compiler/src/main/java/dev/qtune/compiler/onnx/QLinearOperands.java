@@ -36,8 +36,12 @@ final class QLinearOperands {
             missing |= !present && !labels.get(i).endsWith("?");
         }
         if (missing) {
-            throw c.error("must have the inputs " + String.join(", ", labels.stream()
-                    .map(l -> l.endsWith("?") ? l.substring(0, l.length() - 1) + " (optional)" : l).toList())
+            throw c.error("must have the inputs "
+                    + String.join(
+                            ", ",
+                            labels.stream()
+                                    .map(l -> l.endsWith("?") ? l.substring(0, l.length() - 1) + " (optional)" : l)
+                                    .toList())
                     + ", but has " + node.getInputList());
         }
         return new QLinearOperands(node, c, g, labels);
@@ -76,10 +80,13 @@ final class QLinearOperands {
     IntegerTensor integer(int i) {
         String v = name(i);
         return g.integer(v).orElseThrow(() -> {
-            boolean dynamic = g.producer(v).filter(p -> p.getOpType().equals("DynamicQuantizeLinear")).isPresent();
-            return c.error("input " + label(i) + " '" + v + "' must be the integers of a QuantizeLinear with a constant "
-                    + "scale or of another quantized operator (static quantization), but is " + g.describe(v)
-                    + (dynamic ? ": dynamically quantized models are not supported" : ""));
+            boolean dynamic = g.producer(v)
+                    .filter(p -> p.getOpType().equals("DynamicQuantizeLinear"))
+                    .isPresent();
+            return c.error(
+                    "input " + label(i) + " '" + v + "' must be the integers of a QuantizeLinear with a constant "
+                            + "scale or of another quantized operator (static quantization), but is " + g.describe(v)
+                            + (dynamic ? ": dynamically quantized models are not supported" : ""));
         });
     }
 
@@ -108,7 +115,8 @@ final class QLinearOperands {
             throw c.error(zp + " must equal the zero point '" + t.zeroPoint() + "' that " + t.origin() + " gave '"
                     + t.name() + "' (absent zero points are 0)");
         }
-        if (scale >= 0 && (!g.sameConstant(t.scale(), name(scale)) || !g.sameConstant(t.zeroPoint(), name(zeroPoint)))) {
+        if (scale >= 0
+                && (!g.sameConstant(t.scale(), name(scale)) || !g.sameConstant(t.zeroPoint(), name(zeroPoint)))) {
             throw c.error(label(scale) + " '" + name(scale) + "' and " + zp + " must equal the scale '" + t.scale()
                     + "' and zero point '" + t.zeroPoint() + "' that " + t.origin() + " gave '" + t.name()
                     + "' (absent zero points are 0)");
@@ -145,8 +153,11 @@ final class QLinearOperands {
         }
         String floatValue = g.fresh(y + "/float");
         g.emit(opType, c.nodeName(), inputs, List.of(floatValue), attributes);
-        g.quantize(c.nodeName(), floatValue, new IntegerTensor(y, name(scale), name(zeroPoint), List.of(),
-                node.getOpType() + " node '" + c.nodeName() + "'"));
+        g.quantize(
+                c.nodeName(),
+                floatValue,
+                new IntegerTensor(
+                        y, name(scale), name(zeroPoint), List.of(), node.getOpType() + " node '" + c.nodeName() + "'"));
     }
 
     /** The node's attributes without {@code name}, which must be absent or 0 (e.g. channels_last). */
@@ -155,6 +166,8 @@ final class QLinearOperands {
         if (v != 0) {
             throw c.error("attribute '" + name + "' must be 0 (qtune reads NCHW tensors), but was " + v);
         }
-        return node.getAttributeList().stream().filter(a -> !a.getName().equals(name)).toList();
+        return node.getAttributeList().stream()
+                .filter(a -> !a.getName().equals(name))
+                .toList();
     }
 }

@@ -20,14 +20,14 @@ final class QLinearRules {
     /** Ops that keep integers on their input's grid: DequantizeLinear -> op -> QuantizeLinear (same parameters) is exact. */
     static final Set<String> PASS_THROUGH = Set.of("MaxPool", "Flatten", "Reshape", "Identity", "Relu");
 
-    private static final List<String> CONV = List.of("x", "x_scale", "x_zero_point", "w", "w_scale", "w_zero_point",
-            "y_scale", "y_zero_point", "B?");
-    private static final List<String> MATMUL = List.of("a", "a_scale", "a_zero_point", "b", "b_scale", "b_zero_point",
-            "y_scale", "y_zero_point");
-    private static final List<String> ADD = List.of("A", "A_scale", "A_zero_point?", "B", "B_scale", "B_zero_point?",
-            "C_scale", "C_zero_point?");
-    private static final List<String> GEMM = List.of("A", "a_scale", "a_zero_point", "B", "b_scale", "b_zero_point",
-            "C?", "y_scale?", "y_zero_point?");
+    private static final List<String> CONV =
+            List.of("x", "x_scale", "x_zero_point", "w", "w_scale", "w_zero_point", "y_scale", "y_zero_point", "B?");
+    private static final List<String> MATMUL =
+            List.of("a", "a_scale", "a_zero_point", "b", "b_scale", "b_zero_point", "y_scale", "y_zero_point");
+    private static final List<String> ADD =
+            List.of("A", "A_scale", "A_zero_point?", "B", "B_scale", "B_zero_point?", "C_scale", "C_zero_point?");
+    private static final List<String> GEMM =
+            List.of("A", "a_scale", "a_zero_point", "B", "b_scale", "b_zero_point", "C?", "y_scale?", "y_zero_point?");
     private static final List<String> POOL = List.of("X", "x_scale", "x_zero_point?", "y_scale", "y_zero_point?");
 
     private static final Map<String, QLinearRule> RULES = Map.of(
@@ -41,8 +41,7 @@ final class QLinearRules {
             "ConvInteger", (n, c, g) -> IntegerLayerRule.expand(n, c, g, true),
             "MatMulInteger", (n, c, g) -> IntegerLayerRule.expand(n, c, g, false));
 
-    private QLinearRules() {
-    }
+    private QLinearRules() {}
 
     static Optional<QLinearRule> of(String opType) {
         return Optional.ofNullable(RULES.get(opType));
@@ -90,8 +89,8 @@ final class QLinearRules {
         long transA = c.attributes().getInt("transA", 0);
         float alpha = c.attributes().getFloat("alpha", 1f);
         if (transA != 0 || alpha != 1f) {
-            throw c.error("attributes transA and alpha must be 0 and 1 (qtune's dense layers), but are " + transA + " and "
-                    + alpha);
+            throw c.error("attributes transA and alpha must be 0 and 1 (qtune's dense layers), but are " + transA
+                    + " and " + alpha);
         }
         String a = in.dequantized(0, 1, 2);
         Tensor weightScale = in.constant(4);

@@ -20,8 +20,7 @@ import java.util.List;
  * since a QDQ file does not say how to requantize).
  */
 final class QdqConstants {
-    private QdqConstants() {
-    }
+    private QdqConstants() {}
 
     /** The config of an imported activation point. */
     static LayerQuantConfig activationConfig() {
@@ -86,9 +85,15 @@ final class QdqConstants {
         }
         IntRange range = q.dtype() == DType.I8 && min == -128 ? new IntRange(-128, 127) : IntRange.signed(bits);
         LayerQuantConfig d = LayerQuantConfig.DEFAULT;
-        LayerQuantConfig config = new LayerQuantConfig(Math.min(bits, 8), d.activationBits(), d.weightScale(),
-                params.axis() < 0 ? Granularity.PER_TENSOR : Granularity.PER_CHANNEL, d.activationCalibration(),
-                d.percentile(), false, d.rounding());
+        LayerQuantConfig config = new LayerQuantConfig(
+                Math.min(bits, 8),
+                d.activationBits(),
+                d.weightScale(),
+                params.axis() < 0 ? Granularity.PER_TENSOR : Granularity.PER_CHANNEL,
+                d.activationCalibration(),
+                d.percentile(),
+                false,
+                d.rounding());
         return new QuantSpec(QuantRole.WEIGHT, q.dtype(), range, params.axis(), config, scaleList(params));
     }
 
@@ -102,7 +107,8 @@ final class QdqConstants {
             throw c.error("dequantizes the bias of " + layer.getOpType() + " node '" + layer.getName()
                     + "' with a non-zero zero point, but a bias must have zero point 0");
         }
-        return new QuantSpec(QuantRole.BIAS, DType.I32, IntRange.BIAS, params.axis(), activationConfig(), scaleList(params));
+        return new QuantSpec(
+                QuantRole.BIAS, DType.I32, IntRange.BIAS, params.axis(), activationConfig(), scaleList(params));
     }
 
     /**
@@ -118,8 +124,11 @@ final class QdqConstants {
             float s = scaleOf(i, q.shape(), scales, spec.axis());
             int back = QuantMath.quantize(values.getFloat(i), s, spec.range());
             if (back != ints[i]) {
-                throw c.error("integer " + ints[i] + " at index " + i + " of its input cannot be carried exactly (dequantized to " + values.getFloat(i) + " with scale " + s
-                        + ", it rounds back to " + back + "): qtune imports " + spec.role().name().toLowerCase()
+                throw c.error("integer " + ints[i] + " at index " + i
+                        + " of its input cannot be carried exactly (dequantized to " + values.getFloat(i)
+                        + " with scale " + s
+                        + ", it rounds back to " + back + "): qtune imports "
+                        + spec.role().name().toLowerCase()
                         + " integers below about 2^22 in magnitude");
             }
         }

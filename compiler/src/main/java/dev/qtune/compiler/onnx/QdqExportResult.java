@@ -9,8 +9,8 @@ import java.util.Objects;
  * DequantizeLinear pairs (activations), of int8 weight and int32 bias initializers, and the
  * activation tensors quantized to fewer than 8 bits, which ONNX computes at 8 bits (docs/formats.md).
  */
-public record QdqExportResult(Path file, long bytes, int activationPoints, int weights, int biases,
-                              List<String> narrowActivations) {
+public record QdqExportResult(
+        Path file, long bytes, int activationPoints, int weights, int biases, List<String> narrowActivations) {
     public QdqExportResult {
         Objects.requireNonNull(file, "file");
         if (bytes < 0 || activationPoints < 0 || weights < 0 || biases < 0) {

@@ -26,8 +26,7 @@ import org.slf4j.LoggerFactory;
 public final class QdqExporter {
     private static final Logger LOG = LoggerFactory.getLogger(QdqExporter.class);
 
-    private QdqExporter() {
-    }
+    private QdqExporter() {}
 
     /** The graph written: the simulated graph with the pass-through points added. */
     public static Graph qdqGraph(QuantizedModel model) {
@@ -41,9 +40,13 @@ public final class QdqExporter {
     private static ModelProto proto(Graph g) {
         List<String> narrow = narrowActivations(g);
         if (!narrow.isEmpty()) {
-            LOG.warn("QDQ export of '{}': {} activation tensor(s) use fewer than 8 bits, which QuantizeLinear cannot "
-                    + "express (it saturates to the full int8/uint8 range, so values beyond the calibrated threshold "
-                    + "are not clipped): {}", g.name(), narrow.size(), String.join(", ", narrow));
+            LOG.warn(
+                    "QDQ export of '{}': {} activation tensor(s) use fewer than 8 bits, which QuantizeLinear cannot "
+                            + "express (it saturates to the full int8/uint8 range, so values beyond the calibrated threshold "
+                            + "are not clipped): {}",
+                    g.name(),
+                    narrow.size(),
+                    String.join(", ", narrow));
         }
         return OnnxWriter.toProto(g);
     }
@@ -62,8 +65,11 @@ public final class QdqExporter {
      */
     public static QdqExportResult write(PreQuantizedModel model, Path file) {
         Graph g = QdqPassThroughPoints.insert(model.simulated());
-        boolean fullInt8 = g.nodes().stream().anyMatch(n -> n instanceof SimQuantizeNode q
-                && q.spec().role() != QuantRole.WEIGHT && q.spec().storage() == DType.I8 && q.spec().range().min() == -128);
+        boolean fullInt8 = g.nodes().stream()
+                .anyMatch(n -> n instanceof SimQuantizeNode q
+                        && q.spec().role() != QuantRole.WEIGHT
+                        && q.spec().storage() == DType.I8
+                        && q.spec().range().min() == -128);
         return write(g, fullInt8 ? FULL_INT8_PRODUCER : OnnxWriter.PRODUCER, file);
     }
 
@@ -85,8 +91,13 @@ public final class QdqExporter {
                 }
             }
         }
-        LOG.info("wrote QDQ model {}: {} activation points, {} weights, {} biases, {} bytes", file, points, weights,
-                biases, bytes.length);
+        LOG.info(
+                "wrote QDQ model {}: {} activation points, {} weights, {} biases, {} bytes",
+                file,
+                points,
+                weights,
+                biases,
+                bytes.length);
         return new QdqExportResult(file, bytes.length, points, weights, biases, narrowActivations(g));
     }
 
@@ -99,10 +110,12 @@ public final class QdqExporter {
         for (Node n : g.nodes()) {
             if (n instanceof SimQuantizeNode q && q.spec().role() == QuantRole.ACTIVATION) {
                 QuantSpec s = q.spec();
-                boolean full = s.storage() == DType.U8 ? s.range().max() == 255 : s.range().max() >= 127;
+                boolean full = s.storage() == DType.U8
+                        ? s.range().max() == 255
+                        : s.range().max() >= 127;
                 if (!full) {
-                    narrow.add(q.tensor() + " (" + s.config().activationBits() + " bits, [" + s.range().min() + ", "
-                            + s.range().max() + "])");
+                    narrow.add(q.tensor() + " (" + s.config().activationBits() + " bits, ["
+                            + s.range().min() + ", " + s.range().max() + "])");
                 }
             }
         }

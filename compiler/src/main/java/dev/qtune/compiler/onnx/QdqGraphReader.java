@@ -50,7 +50,9 @@ final class QdqGraphReader {
         this.qtuneConvention = qtuneConvention;
         this.initializers = new LinkedHashMap<>(OnnxImporter.initializers(gp, source));
         for (NodeProto n : gp.getNodeList()) {
-            n.getInputList().forEach(v -> readers.computeIfAbsent(v, k -> new ArrayList<>()).add(n));
+            n.getInputList()
+                    .forEach(v ->
+                            readers.computeIfAbsent(v, k -> new ArrayList<>()).add(n));
             n.getOutputList().forEach(v -> producers.put(v, n));
         }
         gp.getOutputList().forEach(v -> graphOutputs.add(v.getName()));
@@ -71,14 +73,24 @@ final class QdqGraphReader {
             } else if (QuantizedOps.isUnsupported(n.getOpType())) {
                 throw new OnnxImportException(source + ": unsupported quantized op '" + n.getOpType() + "' (node '"
                         + name + "'): qtune imports QDQ models (QuantizeLinear/DequantizeLinear around float ops) "
-                        + "and the quantized operators " + String.join(", ", QLinearRules.ops().stream().sorted().toList()));
+                        + "and the quantized operators "
+                        + String.join(", ", QLinearRules.ops().stream().sorted().toList()));
             } else {
                 nodes.add(OnnxImporter.convertNode(n, name, opset, source));
             }
         }
         Map<String, Tensor> inits = initializers;
-        return OnnxImporter.verified(new Graph(gp.getName(), opset, OnnxImporter.graphInputs(gp, inits, source),
-                OnnxImporter.graphOutputs(gp, source), inits, nodes, Map.of(), Set.of()), source);
+        return OnnxImporter.verified(
+                new Graph(
+                        gp.getName(),
+                        opset,
+                        OnnxImporter.graphInputs(gp, inits, source),
+                        OnnxImporter.graphOutputs(gp, source),
+                        inits,
+                        nodes,
+                        Map.of(),
+                        Set.of()),
+                source);
     }
 
     /** QuantizeLinear and the DequantizeLinear that must be its only reader: one activation point. */
@@ -86,14 +98,17 @@ final class QdqGraphReader {
         QdqParams params = QdqParams.of(q, initializers, -1, DType.U8, c);
         String integers = c.singleOutput(q);
         List<NodeProto> rs = readers.getOrDefault(integers, List.of());
-        if (graphOutputs.contains(integers) || rs.size() != 1 || !rs.get(0).getOpType().equals(QuantizedOps.DEQUANTIZE)
+        if (graphOutputs.contains(integers)
+                || rs.size() != 1
+                || !rs.get(0).getOpType().equals(QuantizedOps.DEQUANTIZE)
                 || !rs.get(0).getInput(0).equals(integers)) {
             throw c.error("its output '" + integers + "' must be read by exactly one DequantizeLinear (qtune imports "
                     + "QuantizeLinear -> DequantizeLinear pairs), but is read by " + describe(rs)
                     + (graphOutputs.contains(integers) ? " and is a graph output" : ""));
         }
         NodeProto dq = rs.get(0);
-        ImportContext dc = ImportContext.of(dq, dq.getName().isEmpty() ? "reading " + integers : dq.getName(), opset, source);
+        ImportContext dc =
+                ImportContext.of(dq, dq.getName().isEmpty() ? "reading " + integers : dq.getName(), opset, source);
         QdqParams back = QdqParams.of(dq, initializers, -1, params.storage(), dc);
         if (!back.sameAs(params)) {
             throw dc.error("must dequantize with the scale and zero point of QuantizeLinear node '" + c.nodeName()
@@ -106,9 +121,14 @@ final class QdqGraphReader {
         String x = q.getInput(0);
         String output = dc.singleOutput(dq);
         pairedDequantizeOutputs.add(output);
-        QuantSpec spec = new QuantSpec(QuantRole.ACTIVATION, params.storage(),
-                activationRange(params.storage(), params.zeroPoint(), x), -1, QdqConstants.activationConfig(),
-                List.of(params.scale()), params.zeroPoint());
+        QuantSpec spec = new QuantSpec(
+                QuantRole.ACTIVATION,
+                params.storage(),
+                activationRange(params.storage(), params.zeroPoint(), x),
+                -1,
+                QdqConstants.activationConfig(),
+                List.of(params.scale()),
+                params.zeroPoint());
         nodes.add(new SimQuantizeNode(c.nodeName(), List.of(x), output, x, spec));
     }
 
@@ -160,7 +180,8 @@ final class QdqGraphReader {
         NodeProto layer = rs.get(0);
         // A weight's zero point is folded into its integers (q - z, symmetric from here on).
         Tensor integers = slot == QdqLayerSlots.WEIGHT ? QdqConstants.weightIntegers(q, params, layer, c) : q;
-        QuantSpec spec = slot == QdqLayerSlots.WEIGHT ? QdqConstants.weightSpec(integers, params, layer, c)
+        QuantSpec spec = slot == QdqLayerSlots.WEIGHT
+                ? QdqConstants.weightSpec(integers, params, layer, c)
                 : QdqConstants.biasSpec(q, params, layer, c);
         QdqConstants.checkExact(integers, values, spec, c);
         String dequantized = output + "/dequantized";
@@ -169,6 +190,11 @@ final class QdqGraphReader {
     }
 
     private static String describe(List<NodeProto> nodes) {
-        return nodes.isEmpty() ? "no node" : nodes.stream().map(n -> n.getOpType() + " '" + n.getName() + "'").toList().toString();
+        return nodes.isEmpty()
+                ? "no node"
+                : nodes.stream()
+                        .map(n -> n.getOpType() + " '" + n.getName() + "'")
+                        .toList()
+                        .toString();
     }
 }

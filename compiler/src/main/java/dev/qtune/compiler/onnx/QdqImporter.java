@@ -28,8 +28,7 @@ import org.slf4j.LoggerFactory;
 public final class QdqImporter {
     private static final Logger LOG = LoggerFactory.getLogger(QdqImporter.class);
 
-    private QdqImporter() {
-    }
+    private QdqImporter() {}
 
     /** Whether the model file uses QuantizeLinear/DequantizeLinear or a quantized operator. */
     public static boolean isPreQuantized(Path file) {
@@ -56,9 +55,14 @@ public final class QdqImporter {
         try {
             Graph typed = PassPipeline.apply(new InferTypesPass(), points);
             // The file's points are annotated and calibrated: they stand for both passes.
-            Graph simulated = QdqInheritedPoints.mark(typed).withApplied("QuantizeAnnotate").withApplied("QuantizeCalibrate");
+            Graph simulated = QdqInheritedPoints.mark(typed)
+                    .withApplied("QuantizeAnnotate")
+                    .withApplied("QuantizeCalibrate");
             Graph realized = PassPipeline.apply(new QuantizeRealizePass(), simulated);
-            LOG.info("imported pre-quantized model {}: {} nodes, {} integer nodes", source, simulated.nodes().size(),
+            LOG.info(
+                    "imported pre-quantized model {}: {} nodes, {} integer nodes",
+                    source,
+                    simulated.nodes().size(),
                     realized.nodes().size());
             return new PreQuantizedModel(source, simulated, realized);
         } catch (OnnxImportException e) {

@@ -17,18 +17,20 @@ import java.util.List;
  * as docs/integer-semantics.md says); any other point stays a requantization at an fp32 boundary.
  */
 final class QdqInheritedPoints {
-    private QdqInheritedPoints() {
-    }
+    private QdqInheritedPoints() {}
 
     /** The graph (typed) with those points' role set to INHERIT. */
     static Graph mark(Graph g) {
         List<Node> nodes = new ArrayList<>();
         for (Node n : g.nodes()) {
-            if (n instanceof SimQuantizeNode q && q.spec().role() == QuantRole.ACTIVATION
-                    && QuantizedValues.carried(g, q.input()).filter(s -> sameGrid(s, q.spec())).isPresent()) {
+            if (n instanceof SimQuantizeNode q
+                    && q.spec().role() == QuantRole.ACTIVATION
+                    && QuantizedValues.carried(g, q.input())
+                            .filter(s -> sameGrid(s, q.spec()))
+                            .isPresent()) {
                 QuantSpec s = q.spec();
-                nodes.add(q.withSpec(new QuantSpec(QuantRole.INHERIT, s.storage(), s.range(), s.axis(), s.config(),
-                        s.scales(), s.zeroPoint())));
+                nodes.add(q.withSpec(new QuantSpec(
+                        QuantRole.INHERIT, s.storage(), s.range(), s.axis(), s.config(), s.scales(), s.zeroPoint())));
             } else {
                 nodes.add(n);
             }
@@ -37,7 +39,8 @@ final class QdqInheritedPoints {
     }
 
     private static boolean sameGrid(QuantSpec carried, QuantSpec point) {
-        return carried.storage() == point.storage() && carried.scales().equals(point.scales())
+        return carried.storage() == point.storage()
+                && carried.scales().equals(point.scales())
                 && carried.zeroPoint() == point.zeroPoint();
     }
 }

@@ -12,8 +12,7 @@ final class QdqLayerSlots {
     static final int WEIGHT = 1;
     static final int BIAS = 2;
 
-    private QdqLayerSlots() {
-    }
+    private QdqLayerSlots() {}
 
     /** {@link #WEIGHT} or {@link #BIAS} when {@code value} is that input of the layer {@code reader}, else -1. */
     static int slot(NodeProto reader, String value) {

@@ -21,8 +21,7 @@ import java.util.List;
  * DequantizeLinear, with 1-D scales and {@code axis} when per channel.
  */
 final class QdqNodeWriter {
-    private QdqNodeWriter() {
-    }
+    private QdqNodeWriter() {}
 
     static void write(Node node, WriteContext c) {
         SimQuantizeNode q = (SimQuantizeNode) node;
@@ -39,21 +38,32 @@ final class QdqNodeWriter {
     private static void activation(SimQuantizeNode q, WriteContext c) {
         QuantSpec spec = q.spec();
         if (spec.storage() != DType.I8 && spec.storage() != DType.U8) {
-            throw c.error(q, "quantizes tensor '" + q.tensor() + "' to " + spec.storage() + " [" + spec.range().min()
-                    + ", " + spec.range().max() + "], but QuantizeLinear of opset " + OnnxWriter.OPSET
-                    + " has only int8 and uint8: QDQ export supports activations of 2 to 8 bits");
+            throw c.error(
+                    q,
+                    "quantizes tensor '" + q.tensor() + "' to " + spec.storage() + " ["
+                            + spec.range().min()
+                            + ", " + spec.range().max() + "], but QuantizeLinear of opset " + OnnxWriter.OPSET
+                            + " has only int8 and uint8: QDQ export supports activations of 2 to 8 bits");
         }
         if (spec.scales().size() != 1) {
-            throw c.error(q, "quantizes activation '" + q.tensor() + "' with " + spec.scales().size()
-                    + " scales, but activations must have one scale");
+            throw c.error(
+                    q,
+                    "quantizes activation '" + q.tensor() + "' with "
+                            + spec.scales().size() + " scales, but activations must have one scale");
         }
         String scale = c.initializer(q.name() + "/scale", Tensor.scalar(spec.scale()));
-        String zeroPoint = c.initializer(q.name() + "/zero_point",
-                Tensor.ofInts(spec.storage(), Shape.of(), new int[] {spec.zeroPoint()}));
+        String zeroPoint = c.initializer(
+                q.name() + "/zero_point", Tensor.ofInts(spec.storage(), Shape.of(), new int[] {spec.zeroPoint()}));
         String integer = c.fresh(q.output() + "/int");
-        c.emit("QuantizeLinear", c.fresh(q.name() + "/QuantizeLinear"), List.of(q.input(), scale, zeroPoint),
+        c.emit(
+                "QuantizeLinear",
+                c.fresh(q.name() + "/QuantizeLinear"),
+                List.of(q.input(), scale, zeroPoint),
                 List.of(integer));
-        c.emit("DequantizeLinear", c.fresh(q.name() + "/DequantizeLinear"), List.of(integer, scale, zeroPoint),
+        c.emit(
+                "DequantizeLinear",
+                c.fresh(q.name() + "/DequantizeLinear"),
+                List.of(integer, scale, zeroPoint),
                 List.of(q.output()));
     }
 
@@ -61,14 +71,19 @@ final class QdqNodeWriter {
         QuantSpec spec = q.spec();
         Tensor value = c.graph().initializers().get(q.input());
         if (value == null) {
-            throw c.error(q, "quantizes " + spec.role().name().toLowerCase() + " '" + q.input()
-                    + "', which must be an initializer, but is computed");
+            throw c.error(
+                    q,
+                    "quantizes " + spec.role().name().toLowerCase() + " '" + q.input()
+                            + "', which must be an initializer, but is computed");
         }
         boolean weight = spec.role() == QuantRole.WEIGHT;
         if (!(spec.storage() == DType.I8 || spec.storage() == DType.I32 || weight && spec.storage() == DType.I16)) {
-            throw c.error(q, "stores " + spec.role().name().toLowerCase() + " '" + q.input() + "' as "
-                    + spec.storage() + ", but QDQ export writes weights as int8 (or uint8 with a zero point) and "
-                    + "biases as int32");
+            throw c.error(
+                    q,
+                    "stores " + spec.role().name().toLowerCase() + " '" + q.input() + "' as "
+                            + spec.storage()
+                            + ", but QDQ export writes weights as int8 (or uint8 with a zero point) and "
+                            + "biases as int32");
         }
         int[] ints = quantize(value, spec);
         DType fileType = spec.storage();
@@ -88,9 +103,14 @@ final class QdqNodeWriter {
         int[] zeroPoints = new int[scales.length];
         Arrays.fill(zeroPoints, z);
         String zeroPoint = c.initializer(q.name() + "/zero_point", Tensor.ofInts(fileType, scaleShape, zeroPoints));
-        AttributeProto[] axis = perChannel ? new AttributeProto[] {OnnxAttrs.i("axis", spec.axis())} : new AttributeProto[0];
-        c.emit("DequantizeLinear", c.fresh(q.name() + "/DequantizeLinear"), List.of(integers, scale, zeroPoint),
-                List.of(q.output()), axis);
+        AttributeProto[] axis =
+                perChannel ? new AttributeProto[] {OnnxAttrs.i("axis", spec.axis())} : new AttributeProto[0];
+        c.emit(
+                "DequantizeLinear",
+                c.fresh(q.name() + "/DequantizeLinear"),
+                List.of(integers, scale, zeroPoint),
+                List.of(q.output()),
+                axis);
     }
 
     /**
@@ -103,8 +123,10 @@ final class QdqNodeWriter {
         int max = Arrays.stream(ints).max().orElse(0);
         int z = Math.max(0, -min);
         if (max + z > 255) {
-            throw c.error(q, "stores weight '" + q.input() + "' as int16 integers spanning [" + min + ", " + max
-                    + "], but QDQ export writes 16-bit weights as uint8 with a zero point, which holds at most 256 values");
+            throw c.error(
+                    q,
+                    "stores weight '" + q.input() + "' as int16 integers spanning [" + min + ", " + max
+                            + "], but QDQ export writes 16-bit weights as uint8 with a zero point, which holds at most 256 values");
         }
         return z;
     }

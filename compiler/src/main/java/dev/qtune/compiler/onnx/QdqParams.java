@@ -19,8 +19,8 @@ record QdqParams(float[] scales, int[] zeroPoints, DType storage, int axis) {
      * or -1 when it is not known (then only one scale is accepted); without a zero point the
      * storage type is {@code defaultStorage}.
      */
-    static QdqParams of(NodeProto node, Map<String, Tensor> initializers, int rank, DType defaultStorage,
-                        ImportContext c) {
+    static QdqParams of(
+            NodeProto node, Map<String, Tensor> initializers, int rank, DType defaultStorage, ImportContext c) {
         if (node.getInputCount() < 2 || node.getInput(1).isEmpty()) {
             throw c.error("must have a scale input, but has none");
         }
@@ -34,8 +34,8 @@ record QdqParams(float[] scales, int[] zeroPoints, DType storage, int axis) {
         float[] scales = scale.floats().clone();
         for (int i = 0; i < scales.length; i++) {
             if (!(scales[i] > 0) || Float.isInfinite(scales[i])) {
-                throw c.error("scale '" + node.getInput(1) + "' must be positive and finite, but element " + i
-                        + " is " + scales[i]);
+                throw c.error("scale '" + node.getInput(1) + "' must be positive and finite, but element " + i + " is "
+                        + scales[i]);
             }
         }
         Tensor zp = zeroPoint(node, initializers, scale, c);
@@ -47,8 +47,10 @@ record QdqParams(float[] scales, int[] zeroPoints, DType storage, int axis) {
 
     /** Whether two nodes quantize alike: equal scales, zero points, storage type and axis. */
     boolean sameAs(QdqParams other) {
-        return Arrays.equals(scales, other.scales) && Arrays.equals(zeroPoints, other.zeroPoints)
-                && storage == other.storage && axis == other.axis;
+        return Arrays.equals(scales, other.scales)
+                && Arrays.equals(zeroPoints, other.zeroPoints)
+                && storage == other.storage
+                && axis == other.axis;
     }
 
     /** The one zero point of per-tensor parameters. */

@@ -23,8 +23,7 @@ import java.util.Set;
  * grid, so the added points change no value: rint(fl(q * s) / s) = q for every |q| < 2^22.
  */
 final class QdqPassThroughPoints {
-    private QdqPassThroughPoints() {
-    }
+    private QdqPassThroughPoints() {}
 
     static Graph insert(Graph simulated) {
         Map<String, QuantSpec> quantized = new HashMap<>();
@@ -44,14 +43,27 @@ final class QdqPassThroughPoints {
                 }
                 continue;
             }
-            QuantSpec in = e.inputs().isEmpty() ? null : quantized.get(e.inputs().get(0));
-            if (in == null || outputs.contains(e.output()) || onlyReaderIsAPoint(simulated, n.output())
+            QuantSpec in =
+                    e.inputs().isEmpty() ? null : quantized.get(e.inputs().get(0));
+            if (in == null
+                    || outputs.contains(e.output())
+                    || onlyReaderIsAPoint(simulated, n.output())
                     || AnnotateRules.of(simulated, n) != AnnotateRule.PASS_THROUGH) {
                 continue;
             }
             String point = e.output() + "/qdq";
-            nodes.add(new SimQuantizeNode(point + "/simq", List.of(e.output()), point, e.output(),
-                    new QuantSpec(QuantRole.INHERIT, in.storage(), in.range(), -1, in.config(), in.scales(),
+            nodes.add(new SimQuantizeNode(
+                    point + "/simq",
+                    List.of(e.output()),
+                    point,
+                    e.output(),
+                    new QuantSpec(
+                            QuantRole.INHERIT,
+                            in.storage(),
+                            in.range(),
+                            -1,
+                            in.config(),
+                            in.scales(),
                             in.zeroPoint())));
             renamed.put(e.output(), point);
             quantized.put(point, in);

@@ -20,8 +20,7 @@ import java.util.function.UnaryOperator;
  * own encoding.
  */
 public final class QdqSignedness {
-    private QdqSignedness() {
-    }
+    private QdqSignedness() {}
 
     /** The model with its 8-bit QDQ tensors in the other signedness (see the class comment). */
     public static ModelProto flip(ModelProto m) {
@@ -46,8 +45,8 @@ public final class QdqSignedness {
                 for (int i = 0; i < ints.length; i++) {
                     ints[i] += shift;
                 }
-                return OnnxTensors.toProto(t.getName(), Tensor.ofInts(v.dtype() == DType.I8 ? DType.U8 : DType.I8,
-                        v.shape(), ints));
+                return OnnxTensors.toProto(
+                        t.getName(), Tensor.ofInts(v.dtype() == DType.I8 ? DType.U8 : DType.I8, v.shape(), ints));
             });
         }
         return m.toBuilder().setGraph(g).build();

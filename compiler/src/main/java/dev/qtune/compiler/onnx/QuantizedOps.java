@@ -12,11 +12,16 @@ final class QuantizedOps {
     static final String QUANTIZE = "QuantizeLinear";
     static final String DEQUANTIZE = "DequantizeLinear";
 
-    private static final Set<String> UNSUPPORTED = Set.of("QLinearMul", "QLinearLeakyRelu", "QLinearSigmoid",
-            "QLinearSoftmax", "DynamicQuantizeLinear", "DynamicQuantizeMatMul", "MatMulIntegerToFloat");
+    private static final Set<String> UNSUPPORTED = Set.of(
+            "QLinearMul",
+            "QLinearLeakyRelu",
+            "QLinearSigmoid",
+            "QLinearSoftmax",
+            "DynamicQuantizeLinear",
+            "DynamicQuantizeMatMul",
+            "MatMulIntegerToFloat");
 
-    private QuantizedOps() {
-    }
+    private QuantizedOps() {}
 
     /** Whether {@code opType} is a QDQ op or a quantized operator. */
     static boolean isQuantized(String opType) {

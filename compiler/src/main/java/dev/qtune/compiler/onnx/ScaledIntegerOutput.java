@@ -22,7 +22,8 @@ record ScaledIntegerOutput(float[] scales, Optional<float[]> bias, String output
      * {@code channels} elements along axis {@code -channelAxisFromEnd} of its result, and marks its
      * nodes consumed; an accumulator read otherwise is an error naming the layer.
      */
-    static ScaledIntegerOutput find(NodeProto layer, ImportContext c, QLinearGraph g, int channels, int channelAxisFromEnd) {
+    static ScaledIntegerOutput find(
+            NodeProto layer, ImportContext c, QLinearGraph g, int channels, int channelAxisFromEnd) {
         NodeProto cast = onlyReader(c.singleOutput(layer), "Cast", c, g);
         ImportContext castContext = g.context(cast);
         long to = castContext.attributes().getInt("to", 0);
@@ -34,25 +35,32 @@ record ScaledIntegerOutput(float[] scales, Optional<float[]> bias, String output
         ImportContext mulContext = g.context(mul);
         String scaleName = otherInput(mul, cast.getOutput(0));
         Tensor scale = g.constant(scaleName, "scale", mulContext);
-        float[] scales = perChannel(scale, channels, channelAxisFromEnd).orElseThrow(() -> mulContext.error("scale '"
-                + scaleName + "' of type " + scale.dtype() + " and shape " + scale.shape() + " must be float32 with one "
-                + "value or one per output channel (" + channels + ", on axis -" + channelAxisFromEnd + ")"));
+        float[] scales = perChannel(scale, channels, channelAxisFromEnd)
+                .orElseThrow(() -> mulContext.error("scale '"
+                        + scaleName + "' of type " + scale.dtype() + " and shape " + scale.shape()
+                        + " must be float32 with one "
+                        + "value or one per output channel (" + channels + ", on axis -" + channelAxisFromEnd + ")"));
         String output = mulContext.singleOutput(mul);
         g.consume(cast);
         g.consume(mul);
         Optional<NodeProto> add = biasAdd(output, g, channels, channelAxisFromEnd);
         add.ifPresent(g::consume);
-        Optional<float[]> bias = add.map(a -> g.constant(otherInput(a, mul.getOutput(0)), "bias", g.context(a)).floats());
-        return new ScaledIntegerOutput(scales, bias, add.map(a -> a.getOutput(0)).orElse(output));
+        Optional<float[]> bias = add.map(a -> g.constant(otherInput(a, mul.getOutput(0)), "bias", g.context(a))
+                .floats());
+        return new ScaledIntegerOutput(
+                scales, bias, add.map(a -> a.getOutput(0)).orElse(output));
     }
 
     private static NodeProto onlyReader(String value, String opType, ImportContext layer, QLinearGraph g) {
         List<NodeProto> readers = g.readers(value);
         if (readers.size() != 1 || !readers.get(0).getOpType().equals(opType) || g.isGraphOutput(value)) {
-            throw layer.error("its result must be read by exactly one Cast to FLOAT, that by one Mul by a constant scale "
-                    + "(the static pattern qtune imports), but '" + value + "' is read by "
-                    + readers.stream().map(r -> r.getOpType() + " '" + g.nameOf(r) + "'").toList()
-                    + (g.isGraphOutput(value) ? " and is a graph output" : ""));
+            throw layer.error(
+                    "its result must be read by exactly one Cast to FLOAT, that by one Mul by a constant scale "
+                            + "(the static pattern qtune imports), but '" + value + "' is read by "
+                            + readers.stream()
+                                    .map(r -> r.getOpType() + " '" + g.nameOf(r) + "'")
+                                    .toList()
+                            + (g.isGraphOutput(value) ? " and is a graph output" : ""));
         }
         return readers.get(0);
     }

@@ -49,8 +49,11 @@ final class WriteContext {
     }
 
     void emit(String opType, String name, List<String> inputs, List<String> outputs, AttributeProto... attributes) {
-        NodeProto.Builder b = NodeProto.newBuilder().setOpType(opType).setName(name)
-                .addAllInput(inputs).addAllOutput(outputs);
+        NodeProto.Builder b = NodeProto.newBuilder()
+                .setOpType(opType)
+                .setName(name)
+                .addAllInput(inputs)
+                .addAllOutput(outputs);
         for (AttributeProto a : attributes) {
             b.addAttribute(a);
         }

@@ -5,8 +5,7 @@ import dev.qtune.compiler.ir.Shape;
 
 /** Numpy (ONNX multidirectional) broadcasting of two shapes. */
 public final class Broadcast {
-    private Broadcast() {
-    }
+    private Broadcast() {}
 
     public static Shape shape(Node n, Shape a, Shape b) {
         int rank = Math.max(a.rank(), b.rank());

@@ -38,7 +38,8 @@ public final class EliminateDeadCodePass implements Pass {
         });
         Map<String, dev.qtune.compiler.ir.TensorType> types = new LinkedHashMap<>();
         g.types().forEach((name, t) -> {
-            if (live.contains(name) || g.inputs().stream().anyMatch(v -> v.name().equals(name))) {
+            if (live.contains(name)
+                    || g.inputs().stream().anyMatch(v -> v.name().equals(name))) {
                 types.put(name, t);
             }
         });

@@ -22,8 +22,8 @@ import java.util.Set;
  */
 public final class FoldBatchNormPass implements Pass {
     /** In the order they run, so that PassPipeline names the earliest missing one (Set.of has no order). */
-    private static final Set<String> REQUIRES =
-            java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(List.of("InferTypes", "FoldConstants")));
+    private static final Set<String> REQUIRES = java.util.Collections.unmodifiableSet(
+            new java.util.LinkedHashSet<>(List.of("InferTypes", "FoldConstants")));
 
     @Override
     public Set<String> requires() {
@@ -45,11 +45,16 @@ public final class FoldBatchNormPass implements Pass {
             }
             Node p = producer.get();
             Node folded = null;
-            if (p instanceof Conv2dNode conv && g.isInitializer(conv.weight())
+            if (p instanceof Conv2dNode conv
+                    && g.isInitializer(conv.weight())
                     && conv.bias().map(g::isInitializer).orElse(true)) {
                 folded = foldConv(g, conv, bn, inits);
-            } else if (p instanceof GemmNode gemm && g.isInitializer(gemm.b()) && !gemm.transA()
-                    && gemm.c().map(g::isInitializer).orElse(true) && gemm.alpha() == 1f && gemm.beta() == 1f) {
+            } else if (p instanceof GemmNode gemm
+                    && g.isInitializer(gemm.b())
+                    && !gemm.transA()
+                    && gemm.c().map(g::isInitializer).orElse(true)
+                    && gemm.alpha() == 1f
+                    && gemm.beta() == 1f) {
                 folded = foldGemm(g, gemm, bn, inits);
             }
             if (folded != null) {
@@ -67,7 +72,9 @@ public final class FoldBatchNormPass implements Pass {
     }
 
     private static boolean constants(Graph g, BatchNormNode bn) {
-        return g.isInitializer(bn.scale()) && g.isInitializer(bn.bias()) && g.isInitializer(bn.mean())
+        return g.isInitializer(bn.scale())
+                && g.isInitializer(bn.bias())
+                && g.isInitializer(bn.mean())
                 && g.isInitializer(bn.variance());
     }
 
@@ -102,7 +109,8 @@ public final class FoldBatchNormPass implements Pass {
         inits.put(wName, Tensor.ofFloats(w.shape(), nw));
         String bName = fresh(inits, conv.name() + ".bn_bias");
         inits.put(bName, Tensor.ofFloats(Shape.of(outC), nb));
-        return new Conv2dNode(conv.name(), List.of(conv.input(), wName, bName), bn.output(), conv.window(), conv.group());
+        return new Conv2dNode(
+                conv.name(), List.of(conv.input(), wName, bName), bn.output(), conv.window(), conv.group());
     }
 
     private static Node foldGemm(Graph g, GemmNode gemm, BatchNormNode bn, Map<String, Tensor> inits) {

@@ -35,9 +35,12 @@ public final class FoldConstantsPass implements Pass {
             }
             Tensor[] args = new Tensor[n.inputs().size()];
             for (int i = 0; i < args.length; i++) {
-                args[i] = n.inputs().get(i).isEmpty() ? null : constants.get(n.inputs().get(i));
+                args[i] = n.inputs().get(i).isEmpty()
+                        ? null
+                        : constants.get(n.inputs().get(i));
             }
-            Tensor[] out = n instanceof ConstantNode c ? new Tensor[] {c.value()}
+            Tensor[] out = n instanceof ConstantNode c
+                    ? new Tensor[] {c.value()}
                     : Fp32Kernels.kernel(n).apply(n, args, ctx);
             constants.put(n.outputs().get(0), out[0]);
         }

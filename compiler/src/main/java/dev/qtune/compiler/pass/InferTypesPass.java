@@ -34,8 +34,9 @@ public final class InferTypesPass implements Pass {
             List<TensorType> in = new ArrayList<>();
             for (String v : n.inputs()) {
                 if (!v.isEmpty() && types.get(v) == null) {
-                    throw new QtuneException(n.opType() + " node '" + n.name() + "' reads '" + v + "', whose type is "
-                            + "unknown (only the first output of a multi-output node, e.g. not Dropout's mask, is typed)");
+                    throw new QtuneException(
+                            n.opType() + " node '" + n.name() + "' reads '" + v + "', whose type is "
+                                    + "unknown (only the first output of a multi-output node, e.g. not Dropout's mask, is typed)");
                 }
                 in.add(v.isEmpty() ? null : types.get(v));
             }

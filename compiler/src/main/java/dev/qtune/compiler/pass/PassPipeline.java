@@ -18,8 +18,12 @@ public final class PassPipeline {
 
     /** InferTypes, FoldConstants, SimplifyInference, FoldBatchNorm, EliminateDeadCode. */
     public static PassPipeline prerequisites() {
-        return new PassPipeline(List.of(new InferTypesPass(), new FoldConstantsPass(), new SimplifyInferencePass(),
-                new FoldBatchNormPass(), new EliminateDeadCodePass()));
+        return new PassPipeline(List.of(
+                new InferTypesPass(),
+                new FoldConstantsPass(),
+                new SimplifyInferencePass(),
+                new FoldBatchNormPass(),
+                new EliminateDeadCodePass()));
     }
 
     public Graph run(Graph graph) {
@@ -35,12 +39,17 @@ public final class PassPipeline {
         for (String required : pass.requires()) {
             if (!graph.applied().contains(required)) {
                 throw new PassOrderException(pass.name() + " must run after " + required + ": run " + required
-                        + " first (passes run so far: " + (graph.applied().isEmpty() ? "none" : String.join(", ", graph.applied())) + ")");
+                        + " first (passes run so far: "
+                        + (graph.applied().isEmpty() ? "none" : String.join(", ", graph.applied())) + ")");
             }
         }
         long start = System.nanoTime();
         Graph out = GraphVerifier.verify(pass.run(graph)).withApplied(pass.name());
-        LOG.debug("{}: {} -> {} nodes in {} ms", pass.name(), graph.nodes().size(), out.nodes().size(),
+        LOG.debug(
+                "{}: {} -> {} nodes in {} ms",
+                pass.name(),
+                graph.nodes().size(),
+                out.nodes().size(),
                 (System.nanoTime() - start) / 1_000_000);
         return out;
     }

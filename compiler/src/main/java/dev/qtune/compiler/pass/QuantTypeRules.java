@@ -18,17 +18,24 @@ import java.util.Map;
 
 /** Type rules of the quantization nodes (registered in {@link TypeRules}). */
 final class QuantTypeRules {
-    private QuantTypeRules() {
-    }
+    private QuantTypeRules() {}
 
     static void register(Map<Class<? extends Node>, TypeRules.TypeRule> rules) {
         rules.put(SimQuantizeNode.class, (n, in, g) -> in.get(0));
-        rules.put(QuantizeNode.class, (n, in, g) -> new TensorType(((QuantizeNode) n).dtype(), in.get(0).shape()));
-        rules.put(DequantizeNode.class, (n, in, g) -> new TensorType(DType.F32, in.get(0).shape()));
+        rules.put(
+                QuantizeNode.class,
+                (n, in, g) ->
+                        new TensorType(((QuantizeNode) n).dtype(), in.get(0).shape()));
+        rules.put(
+                DequantizeNode.class,
+                (n, in, g) -> new TensorType(DType.F32, in.get(0).shape()));
         rules.put(QConv2dNode.class, (n, in, g) -> qconv((QConv2dNode) n, in));
         rules.put(QDenseNode.class, (n, in, g) -> qdense((QDenseNode) n, in));
-        rules.put(QAddNode.class, (n, in, g) -> new TensorType(((QAddNode) n).requantize().dtype(),
-                Broadcast.shape(n, in.get(0).shape(), in.get(1).shape())));
+        rules.put(
+                QAddNode.class,
+                (n, in, g) -> new TensorType(
+                        ((QAddNode) n).requantize().dtype(),
+                        Broadcast.shape(n, in.get(0).shape(), in.get(1).shape())));
         rules.put(QConcatNode.class, (n, in, g) -> qconcat((QConcatNode) n, in, g));
     }
 
@@ -38,8 +45,13 @@ final class QuantTypeRules {
         if (x.rank() != 4 || w.rank() != 4) {
             throw TypeRules.error(n, "input and weight must have rank 4, but were " + x + " and " + w);
         }
-        return new TensorType(n.requantize().dtype(), Shape.of(x.dim(0), w.dim(0),
-                n.window().outHeight(x.dim(2), false), n.window().outWidth(x.dim(3), false)));
+        return new TensorType(
+                n.requantize().dtype(),
+                Shape.of(
+                        x.dim(0),
+                        w.dim(0),
+                        n.window().outHeight(x.dim(2), false),
+                        n.window().outWidth(x.dim(3), false)));
     }
 
     private static TensorType qdense(QDenseNode n, List<TensorType> in) {

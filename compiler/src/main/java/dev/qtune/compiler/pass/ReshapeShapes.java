@@ -7,8 +7,7 @@ import dev.qtune.compiler.ir.Tensor;
 
 /** Resolves an ONNX Reshape target (with 0 and -1 entries) against an input shape. */
 public final class ReshapeShapes {
-    private ReshapeShapes() {
-    }
+    private ReshapeShapes() {}
 
     /** The output shape; a DYNAMIC input dimension copied by 0 stays DYNAMIC. */
     public static Shape resolve(ReshapeNode n, Shape in, Tensor target) {
@@ -18,7 +17,8 @@ public final class ReshapeShapes {
             long v = target.getLong(i);
             if (v == 0 && !n.allowZero()) {
                 if (i >= in.rank()) {
-                    throw TypeRules.error(n, "shape entry " + i + " is 0 but the input " + in + " has no dimension " + i);
+                    throw TypeRules.error(
+                            n, "shape entry " + i + " is 0 but the input " + in + " has no dimension " + i);
                 }
                 out[i] = in.dim(i);
             } else if (v == -1) {
@@ -35,8 +35,10 @@ public final class ReshapeShapes {
         if (inferAt >= 0) {
             out[inferAt] = infer(n, in, out, inferAt);
         } else if (in.isStatic() && (long) in.numel() != Shape.of(out).product(0, out.length)) {
-            throw TypeRules.error(n, "cannot reshape " + in + " (" + in.numel() + " elements) into "
-                    + describe(target) + " = " + Shape.of(out));
+            throw TypeRules.error(
+                    n,
+                    "cannot reshape " + in + " (" + in.numel() + " elements) into " + describe(target) + " = "
+                            + Shape.of(out));
         }
         return Shape.of(out);
     }
@@ -60,7 +62,8 @@ public final class ReshapeShapes {
             return dynamic ? (int) (in.product(1, in.rank()) / Math.max(1, known)) : Shape.DYNAMIC;
         }
         if (known == 0 || total % known != 0) {
-            throw TypeRules.error(n, "cannot reshape " + in + " into " + java.util.Arrays.toString(out) + " with one -1");
+            throw TypeRules.error(
+                    n, "cannot reshape " + in + " into " + java.util.Arrays.toString(out) + " with one -1");
         }
         return (int) (total / known);
     }

@@ -62,8 +62,10 @@ public final class SimplifyInferencePass implements Pass {
         if (n instanceof IdentityNode) {
             return true;
         }
-        return n instanceof DropoutNode d && (d.outputs().size() == 1 || d.outputs().get(1).isEmpty()
-                || g.useCount(d.outputs().get(1)) == 0);
+        return n instanceof DropoutNode d
+                && (d.outputs().size() == 1
+                        || d.outputs().get(1).isEmpty()
+                        || g.useCount(d.outputs().get(1)) == 0);
     }
 
     private static int producerIndex(List<Node> nodes, String value) {

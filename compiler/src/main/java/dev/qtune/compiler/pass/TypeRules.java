@@ -46,7 +46,11 @@ public final class TypeRules {
         RULES.put(Conv2dNode.class, (n, in, g) -> conv((Conv2dNode) n, in));
         RULES.put(GemmNode.class, (n, in, g) -> gemm((GemmNode) n, in));
         RULES.put(MatMulNode.class, (n, in, g) -> matmul(n, in));
-        RULES.put(BinaryNode.class, (n, in, g) -> new TensorType(in.get(0).dtype(), Broadcast.shape(n, in.get(0).shape(), in.get(1).shape())));
+        RULES.put(
+                BinaryNode.class,
+                (n, in, g) -> new TensorType(
+                        in.get(0).dtype(),
+                        Broadcast.shape(n, in.get(0).shape(), in.get(1).shape())));
         TypeRule same = (n, in, g) -> in.get(0);
         RULES.put(ReluNode.class, same);
         RULES.put(ClipNode.class, same);
@@ -54,8 +58,12 @@ public final class TypeRules {
         RULES.put(DropoutNode.class, same);
         RULES.put(BatchNormNode.class, (n, in, g) -> rank(n, in.get(0), 2, 5));
         RULES.put(SoftmaxNode.class, (n, in, g) -> softmax((SoftmaxNode) n, in.get(0), g));
-        RULES.put(MaxPool2dNode.class, (n, in, g) -> pool(n, in.get(0), ((MaxPool2dNode) n).window(), ((MaxPool2dNode) n).ceilMode()));
-        RULES.put(AvgPool2dNode.class, (n, in, g) -> pool(n, in.get(0), ((AvgPool2dNode) n).window(), ((AvgPool2dNode) n).ceilMode()));
+        RULES.put(
+                MaxPool2dNode.class,
+                (n, in, g) -> pool(n, in.get(0), ((MaxPool2dNode) n).window(), ((MaxPool2dNode) n).ceilMode()));
+        RULES.put(
+                AvgPool2dNode.class,
+                (n, in, g) -> pool(n, in.get(0), ((AvgPool2dNode) n).window(), ((AvgPool2dNode) n).ceilMode()));
         RULES.put(GlobalAvgPoolNode.class, (n, in, g) -> {
             Shape s = rank(n, in.get(0), 4, 4).shape();
             return new TensorType(in.get(0).dtype(), Shape.of(s.dim(0), s.dim(1), 1, 1));
@@ -67,8 +75,7 @@ public final class TypeRules {
         QuantTypeRules.register(RULES);
     }
 
-    private TypeRules() {
-    }
+    private TypeRules() {}
 
     public static TypeRule rule(Node n) {
         TypeRule r = RULES.get(n.getClass());
@@ -84,7 +91,9 @@ public final class TypeRules {
 
     private static TensorType rank(Node n, TensorType t, int min, int max) {
         if (t.shape().rank() < min || t.shape().rank() > max) {
-            throw error(n, "input must have rank " + min + (min == max ? "" : " to " + max) + ", but has shape " + t.shape());
+            throw error(
+                    n,
+                    "input must have rank " + min + (min == max ? "" : " to " + max) + ", but has shape " + t.shape());
         }
         return t;
     }
@@ -97,22 +106,29 @@ public final class TypeRules {
             throw error(n, "weight shape " + w + " must match kernel_shape " + win.kernelH() + "x" + win.kernelW());
         }
         if (x.dim(1) != Shape.DYNAMIC && x.dim(1) != w.dim(1) * n.group()) {
-            throw error(n, "input channels must be weight channels x group = " + w.dim(1) * n.group()
-                    + ", but input shape is " + x);
+            throw error(
+                    n,
+                    "input channels must be weight channels x group = " + w.dim(1) * n.group() + ", but input shape is "
+                            + x);
         }
         if (w.dim(0) % n.group() != 0) {
             throw error(n, "output channels " + w.dim(0) + " must be divisible by group " + n.group());
         }
         if (in.size() > 2 && n.bias().isPresent() && !in.get(2).shape().equals(Shape.of(w.dim(0)))) {
-            throw error(n, "bias shape must be [" + w.dim(0) + "], but was " + in.get(2).shape());
+            throw error(
+                    n,
+                    "bias shape must be [" + w.dim(0) + "], but was "
+                            + in.get(2).shape());
         }
-        return new TensorType(in.get(0).dtype(), Shape.of(x.dim(0), w.dim(0),
-                win.outHeight(x.dim(2), false), win.outWidth(x.dim(3), false)));
+        return new TensorType(
+                in.get(0).dtype(),
+                Shape.of(x.dim(0), w.dim(0), win.outHeight(x.dim(2), false), win.outWidth(x.dim(3), false)));
     }
 
     private static TensorType pool(Node n, TensorType in, Window2d win, boolean ceil) {
         Shape x = rank(n, in, 4, 4).shape();
-        return new TensorType(in.dtype(), Shape.of(x.dim(0), x.dim(1), win.outHeight(x.dim(2), ceil), win.outWidth(x.dim(3), ceil)));
+        return new TensorType(
+                in.dtype(), Shape.of(x.dim(0), x.dim(1), win.outHeight(x.dim(2), ceil), win.outWidth(x.dim(3), ceil)));
     }
 
     private static TensorType gemm(GemmNode n, List<TensorType> in) {
@@ -123,8 +139,10 @@ public final class TypeRules {
         int kb = n.transB() ? b.dim(1) : b.dim(0);
         int cols = n.transB() ? b.dim(0) : b.dim(1);
         if (ka != Shape.DYNAMIC && kb != Shape.DYNAMIC && ka != kb) {
-            throw error(n, "inner dimensions must agree, but A is " + a + (n.transA() ? " (transposed)" : "")
-                    + " and B is " + b + (n.transB() ? " (transposed)" : ""));
+            throw error(
+                    n,
+                    "inner dimensions must agree, but A is " + a + (n.transA() ? " (transposed)" : "") + " and B is "
+                            + b + (n.transB() ? " (transposed)" : ""));
         }
         return new TensorType(in.get(0).dtype(), Shape.of(m, cols));
     }
@@ -145,8 +163,10 @@ public final class TypeRules {
             throw error(n, "axis must be in [-" + rank + ", " + rank + "), but was " + n.axis());
         }
         if (g.opset() < 13 && axis != rank - 1) {
-            throw error(n, "before opset 13 Softmax flattens at its axis; qtune supports that only when axis is the "
-                    + "last axis, but axis is " + n.axis() + " for shape " + in.shape());
+            throw error(
+                    n,
+                    "before opset 13 Softmax flattens at its axis; qtune supports that only when axis is the "
+                            + "last axis, but axis is " + n.axis() + " for shape " + in.shape());
         }
         return in;
     }
@@ -158,7 +178,8 @@ public final class TypeRules {
             throw error(n, "axis must be in [-" + rank + ", " + rank + "], but was " + n.axis());
         }
         try {
-            return new TensorType(in.dtype(), Shape.of(in.shape().product(0, axis), in.shape().product(axis, rank)));
+            return new TensorType(
+                    in.dtype(), Shape.of(in.shape().product(0, axis), in.shape().product(axis, rank)));
         } catch (QtuneException e) {
             throw error(n, e.getMessage());
         }
@@ -167,8 +188,11 @@ public final class TypeRules {
     private static TensorType reshape(ReshapeNode n, TensorType in, Graph g) {
         // InferTypes runs before FoldConstants, so a shape from a Constant node is read from the node.
         Tensor target = g.constant(n.shape())
-                .or(() -> g.producer(n.shape()).filter(p -> p instanceof ConstantNode).map(p -> ((ConstantNode) p).value()))
-                .orElseThrow(() -> error(n, "shape input '" + n.shape() + "' must be an initializer or a Constant node output"));
+                .or(() -> g.producer(n.shape())
+                        .filter(p -> p instanceof ConstantNode)
+                        .map(p -> ((ConstantNode) p).value()))
+                .orElseThrow(() ->
+                        error(n, "shape input '" + n.shape() + "' must be an initializer or a Constant node output"));
         return new TensorType(in.dtype(), ReshapeShapes.resolve(n, in.shape(), target));
     }
 
@@ -187,7 +211,8 @@ public final class TypeRules {
             }
             for (int d = 0; d < rank; d++) {
                 if (d != axis && s.dim(d) != first.dim(d)) {
-                    throw error(n, "inputs must agree except on axis " + axis + ", but shapes are " + first + " and " + s);
+                    throw error(
+                            n, "inputs must agree except on axis " + axis + ", but shapes are " + first + " and " + s);
                 }
             }
             total = total == Shape.DYNAMIC || s.dim(axis) == Shape.DYNAMIC ? Shape.DYNAMIC : total + s.dim(axis);

@@ -27,15 +27,32 @@ import java.util.function.BiFunction;
 /** The annotate rule table: one entry per op; an op without one is an error that names it. */
 public final class AnnotateRules {
     private static final Map<Class<? extends Node>, BiFunction<Graph, Node, AnnotateRule>> RULES = Map.ofEntries(
-            Map.entry(Conv2dNode.class, (g, n) -> g.isInitializer(((Conv2dNode) n).weight())
-                    && ((Conv2dNode) n).bias().map(g::isInitializer).orElse(true) ? AnnotateRule.COMPUTE : AnnotateRule.FP32),
+            Map.entry(
+                    Conv2dNode.class,
+                    (g, n) -> g.isInitializer(((Conv2dNode) n).weight())
+                                    && ((Conv2dNode) n)
+                                            .bias()
+                                            .map(g::isInitializer)
+                                            .orElse(true)
+                            ? AnnotateRule.COMPUTE
+                            : AnnotateRule.FP32),
             Map.entry(GemmNode.class, (g, n) -> gemmRule(g, (GemmNode) n)),
-            Map.entry(MatMulNode.class, (g, n) -> g.isInitializer(((MatMulNode) n).b())
-                    && g.type(((MatMulNode) n).a()).shape().rank() == 2 ? AnnotateRule.COMPUTE : AnnotateRule.FP32),
-            Map.entry(BinaryNode.class, (g, n) -> ((BinaryNode) n).op() == BinaryOp.ADD
-                    && !g.isInitializer(n.inputs().get(0)) && !g.isInitializer(n.inputs().get(1))
-                    && g.type(n.inputs().get(0)).shape().equals(g.type(n.inputs().get(1)).shape())
-                    ? AnnotateRule.MERGE : AnnotateRule.FP32),
+            Map.entry(
+                    MatMulNode.class,
+                    (g, n) -> g.isInitializer(((MatMulNode) n).b())
+                                    && g.type(((MatMulNode) n).a()).shape().rank() == 2
+                            ? AnnotateRule.COMPUTE
+                            : AnnotateRule.FP32),
+            Map.entry(
+                    BinaryNode.class,
+                    (g, n) -> ((BinaryNode) n).op() == BinaryOp.ADD
+                                    && !g.isInitializer(n.inputs().get(0))
+                                    && !g.isInitializer(n.inputs().get(1))
+                                    && g.type(n.inputs().get(0))
+                                            .shape()
+                                            .equals(g.type(n.inputs().get(1)).shape())
+                            ? AnnotateRule.MERGE
+                            : AnnotateRule.FP32),
             Map.entry(ConcatNode.class, (g, n) -> AnnotateRule.MERGE),
             Map.entry(ReluNode.class, (g, n) -> AnnotateRule.PASS_THROUGH),
             Map.entry(MaxPool2dNode.class, (g, n) -> AnnotateRule.PASS_THROUGH),
@@ -50,8 +67,7 @@ public final class AnnotateRules {
             Map.entry(SoftmaxNode.class, (g, n) -> AnnotateRule.FP32),
             Map.entry(ConstantNode.class, (g, n) -> AnnotateRule.FP32));
 
-    private AnnotateRules() {
-    }
+    private AnnotateRules() {}
 
     public static AnnotateRule of(Graph g, Node n) {
         var rule = RULES.get(n.getClass());
@@ -64,10 +80,16 @@ public final class AnnotateRules {
 
     /** Gemm is quantizable as a dense layer: constant B (and C), no transposed A, alpha = beta = 1. */
     private static AnnotateRule gemmRule(Graph g, GemmNode n) {
-        boolean dense = g.isInitializer(n.b()) && n.c().map(g::isInitializer).orElse(true) && !n.transA()
-                && n.alpha() == 1f && (n.c().isEmpty() || n.beta() == 1f)
-                && n.c().map(c -> g.initializers().get(c).numel() == (n.transB()
-                        ? g.type(n.b()).shape().dim(0) : g.type(n.b()).shape().dim(1))).orElse(true);
+        boolean dense = g.isInitializer(n.b())
+                && n.c().map(g::isInitializer).orElse(true)
+                && !n.transA()
+                && n.alpha() == 1f
+                && (n.c().isEmpty() || n.beta() == 1f)
+                && n.c().map(c -> g.initializers().get(c).numel()
+                                == (n.transB()
+                                        ? g.type(n.b()).shape().dim(0)
+                                        : g.type(n.b()).shape().dim(1)))
+                        .orElse(true);
         return dense ? AnnotateRule.COMPUTE : AnnotateRule.FP32;
     }
 
@@ -78,6 +100,9 @@ public final class AnnotateRules {
 
     /** The names of the layers a config can address: the nodes with the COMPUTE rule. */
     public static java.util.List<String> quantizableLayers(Graph g) {
-        return g.nodes().stream().filter(n -> of(g, n) == AnnotateRule.COMPUTE).map(Node::name).toList();
+        return g.nodes().stream()
+                .filter(n -> of(g, n) == AnnotateRule.COMPUTE)
+                .map(Node::name)
+                .toList();
     }
 }

@@ -40,8 +40,7 @@ public final class CalibrationStatsCodec {
     /** More tensors than any graph we import has values: a larger count means a corrupt file. */
     static final int MAX_TENSORS = 1 << 20;
 
-    private CalibrationStatsCodec() {
-    }
+    private CalibrationStatsCodec() {}
 
     /** Writes {@code stats} to {@code file} (replacing it); not atomic, see the evaluator's cache for that. */
     public static void write(CalibrationStats stats, Path file) {
@@ -126,7 +125,9 @@ public final class CalibrationStatsCodec {
     private static CalibrationStats readPayload(DataInputStream data, String source) throws IOException {
         int magic = data.readInt();
         if (magic != MAGIC) {
-            throw corrupt(source, String.format("magic must be 0x%08x, but was 0x%08x (not a qtune statistics file)", MAGIC, magic));
+            throw corrupt(
+                    source,
+                    String.format("magic must be 0x%08x, but was 0x%08x (not a qtune statistics file)", MAGIC, magic));
         }
         int version = data.readInt();
         if (version != VERSION) {
@@ -156,7 +157,9 @@ public final class CalibrationStatsCodec {
         float max = data.readFloat();
         int nonZero = data.readInt();
         if (nonZero < 0 || nonZero > TensorStats.BINS) {
-            throw corrupt(source, "tensor '" + name + "' non-zero bins must be in [0, " + TensorStats.BINS + "], but was " + nonZero);
+            throw corrupt(
+                    source,
+                    "tensor '" + name + "' non-zero bins must be in [0, " + TensorStats.BINS + "], but was " + nonZero);
         }
         long[] h = new long[TensorStats.BINS];
         int previous = -1;
@@ -164,8 +167,10 @@ public final class CalibrationStatsCodec {
             int index = data.readUnsignedShort();
             long c = data.readLong();
             if (index <= previous || index >= TensorStats.BINS || c <= 0) {
-                throw corrupt(source, "tensor '" + name + "' bin " + index + " (count " + c
-                        + ") must have an increasing index below " + TensorStats.BINS + " and a count > 0");
+                throw corrupt(
+                        source,
+                        "tensor '" + name + "' bin " + index + " (count " + c + ") must have an increasing index below "
+                                + TensorStats.BINS + " and a count > 0");
             }
             h[index] = c;
             previous = index;

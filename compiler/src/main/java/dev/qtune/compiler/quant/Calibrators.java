@@ -17,8 +17,7 @@ public final class Calibrators {
     private static final Map<TensorStats, Map<List<Object>, Double>> ANSWERS =
             Collections.synchronizedMap(new WeakHashMap<>());
 
-    private Calibrators() {
-    }
+    private Calibrators() {}
 
     private static Map<CalibrationMode, ThresholdCalibrator> table() {
         Map<CalibrationMode, ThresholdCalibrator> t = new EnumMap<>(CalibrationMode.class);
@@ -35,7 +34,8 @@ public final class Calibrators {
     public static ThresholdCalibrator of(CalibrationMode mode) {
         ThresholdCalibrator c = TABLE.get(mode);
         if (c == null) {
-            throw new IllegalArgumentException("calibration mode must be one of " + TABLE.keySet() + ", but was " + mode);
+            throw new IllegalArgumentException(
+                    "calibration mode must be one of " + TABLE.keySet() + ", but was " + mode);
         }
         return c;
     }

@@ -31,7 +31,8 @@ public record FusedActivation(Node node, float min, float max) {
         }
         if (r instanceof ClipNode clip && clip.input().equals(v)) {
             Float min = clip.min().map(name -> scalar(g, name)).orElse(null);
-            Float max = clip.max().isEmpty() ? Float.valueOf(Float.POSITIVE_INFINITY)
+            Float max = clip.max().isEmpty()
+                    ? Float.valueOf(Float.POSITIVE_INFINITY)
                     : clip.max().map(name -> scalar(g, name)).orElse(null);
             if (min != null && max != null && min >= 0 && max >= min) {
                 return Optional.of(new FusedActivation(r, min, max));

@@ -139,7 +139,8 @@ public final class KlDivergenceCalibrator implements ThresholdCalibrator {
                 smoothing += EPSILON;
                 continue;
             }
-            int nonZero = last ? prefix.nonZero[end - 1] - prefix.nonZero[start] + (lastP > 0 ? 1 : 0)
+            int nonZero = last
+                    ? prefix.nonZero[end - 1] - prefix.nonZero[start] + (lastP > 0 ? 1 : 0)
                     : prefix.nonZero[end] - prefix.nonZero[start];
             sumPLnQ += pMass * Math.log((double) qCount / nonZero);
         }

@@ -27,8 +27,8 @@ public record LayerPattern(String text, Pattern regex) {
             }
             return new LayerPattern(text, Pattern.compile(re.toString()));
         } catch (PatternSyntaxException e) {
-            throw new IllegalArgumentException("layer pattern '" + text + "' is not a valid regular expression: "
-                    + e.getDescription());
+            throw new IllegalArgumentException(
+                    "layer pattern '" + text + "' is not a valid regular expression: " + e.getDescription());
         }
     }
 

@@ -7,13 +7,27 @@ import java.util.Objects;
  * produces). Bits: weights 2..8, activations 2..8 or 16. {@code percentile} is used by the
  * PERCENTILE calibration mode only, in (0, 100].
  */
-public record LayerQuantConfig(int weightBits, int activationBits, WeightScaleMode weightScale,
-                               Granularity granularity, CalibrationMode activationCalibration,
-                               double percentile, boolean skip, Rounding rounding,
-                               ActivationMode activationMode) {
+public record LayerQuantConfig(
+        int weightBits,
+        int activationBits,
+        WeightScaleMode weightScale,
+        Granularity granularity,
+        CalibrationMode activationCalibration,
+        double percentile,
+        boolean skip,
+        Rounding rounding,
+        ActivationMode activationMode) {
     /** qtune's default: int8 per-channel max weights, int8 KL symmetric activations, nothing skipped. */
-    public static final LayerQuantConfig DEFAULT = new LayerQuantConfig(8, 8, WeightScaleMode.MAX,
-            Granularity.PER_CHANNEL, CalibrationMode.KL, 99.99, false, Rounding.UPWARD, ActivationMode.SYMMETRIC);
+    public static final LayerQuantConfig DEFAULT = new LayerQuantConfig(
+            8,
+            8,
+            WeightScaleMode.MAX,
+            Granularity.PER_CHANNEL,
+            CalibrationMode.KL,
+            99.99,
+            false,
+            Rounding.UPWARD,
+            ActivationMode.SYMMETRIC);
 
     public LayerQuantConfig {
         if (weightBits < 2 || weightBits > 8) {
@@ -33,16 +47,39 @@ public record LayerQuantConfig(int weightBits, int activationBits, WeightScaleMo
     }
 
     /** A config with symmetric activations (the form before {@code activation_mode} existed). */
-    public LayerQuantConfig(int weightBits, int activationBits, WeightScaleMode weightScale, Granularity granularity,
-                            CalibrationMode activationCalibration, double percentile, boolean skip, Rounding rounding) {
-        this(weightBits, activationBits, weightScale, granularity, activationCalibration, percentile, skip, rounding,
+    public LayerQuantConfig(
+            int weightBits,
+            int activationBits,
+            WeightScaleMode weightScale,
+            Granularity granularity,
+            CalibrationMode activationCalibration,
+            double percentile,
+            boolean skip,
+            Rounding rounding) {
+        this(
+                weightBits,
+                activationBits,
+                weightScale,
+                granularity,
+                activationCalibration,
+                percentile,
+                skip,
+                rounding,
                 ActivationMode.SYMMETRIC);
     }
 
     /** This config with activation mode {@code mode}. */
     public LayerQuantConfig withActivationMode(ActivationMode mode) {
-        return new LayerQuantConfig(weightBits, activationBits, weightScale, granularity, activationCalibration,
-                percentile, skip, rounding, mode);
+        return new LayerQuantConfig(
+                weightBits,
+                activationBits,
+                weightScale,
+                granularity,
+                activationCalibration,
+                percentile,
+                skip,
+                rounding,
+                mode);
     }
 
     /** True when activations that may be negative take a zero point: asymmetric mode, at most 8 bits. */

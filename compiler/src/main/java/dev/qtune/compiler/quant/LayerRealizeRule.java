@@ -34,7 +34,8 @@ abstract class LayerRealizeRule implements RealizeRule {
 
     @Override
     public final void realize(Node n, Realizer r) {
-        Optional<SimQuantizeNode> wq = r.graph().producer(n.inputs().get(1))
+        Optional<SimQuantizeNode> wq = r.graph()
+                .producer(n.inputs().get(1))
                 .filter(p -> p instanceof SimQuantizeNode w && w.spec().role() == QuantRole.WEIGHT)
                 .map(SimQuantizeNode.class::cast);
         if (wq.isEmpty()) {
@@ -45,8 +46,10 @@ abstract class LayerRealizeRule implements RealizeRule {
         SimQuantizeNode point = output.point();
         IntValue x = r.intOf(n.inputs().get(0), "input of " + n.name());
         String outName = r.intName(point.output());
-        Optional<SimQuantizeNode> bq = n.inputs().size() > 2 && !n.inputs().get(2).isEmpty()
-                ? Optional.of(biasPoint(r, n, n.inputs().get(2), x, wq.get())) : Optional.empty();
+        Optional<SimQuantizeNode> bq =
+                n.inputs().size() > 2 && !n.inputs().get(2).isEmpty()
+                        ? Optional.of(biasPoint(r, n, n.inputs().get(2), x, wq.get()))
+                        : Optional.empty();
         List<String> ins = new ArrayList<>(List.of(x.name()));
         List<FixedPointMultiplier> ms = integerOperands(r, n, x, wq.get(), bq, output.scale(), ins);
         r.emit(integerNode(n, ins, outName, output.requantize(ms), x));
@@ -57,8 +60,14 @@ abstract class LayerRealizeRule implements RealizeRule {
      * Adds the integer weight and bias of {@code n} to the realized graph and their names to
      * {@code ins}; returns the per-channel multipliers s_x * s_w[o] / s_y.
      */
-    private List<FixedPointMultiplier> integerOperands(Realizer r, Node n, IntValue x, SimQuantizeNode wq,
-                                                       Optional<SimQuantizeNode> bq, float sy, List<String> ins) {
+    private List<FixedPointMultiplier> integerOperands(
+            Realizer r,
+            Node n,
+            IntValue x,
+            SimQuantizeNode wq,
+            Optional<SimQuantizeNode> bq,
+            float sy,
+            List<String> ins) {
         Tensor w = r.graph().initializers().get(wq.input());
         float[] ws = wq.spec().scaleArray();
         int outputs = rowsAreOutputs(n) ? w.shape().dim(0) : w.shape().dim(1);
@@ -112,7 +121,8 @@ abstract class LayerRealizeRule implements RealizeRule {
         int[] q = new int[outputs];
         for (int o = 0; o < outputs; o++) {
             float s = bs[bs.length == 1 ? 0 : o];
-            q[o] = QuantMath.quantize(b.getFloat(b.numel() == 1 ? 0 : o), s, bq.spec().range());
+            q[o] = QuantMath.quantize(
+                    b.getFloat(b.numel() == 1 ? 0 : o), s, bq.spec().range());
         }
         return q;
     }
@@ -136,8 +146,13 @@ abstract class LayerRealizeRule implements RealizeRule {
         for (float sw : wq.spec().scaleArray()) {
             scales.add(x.scale() * sw);
         }
-        QuantSpec spec = new QuantSpec(QuantRole.BIAS, DType.I32, IntRange.BIAS, scales.size() > 1 ? 0 : -1,
-                wq.spec().config(), scales);
+        QuantSpec spec = new QuantSpec(
+                QuantRole.BIAS,
+                DType.I32,
+                IntRange.BIAS,
+                scales.size() > 1 ? 0 : -1,
+                wq.spec().config(),
+                scales);
         return new SimQuantizeNode(n.name() + "/bias/simq", List.of(bias), bias + "/q@" + n.name(), bias, spec);
     }
     /**
@@ -154,7 +169,8 @@ abstract class LayerRealizeRule implements RealizeRule {
             long v = bias[o] - (long) z * sum;
             if (v < -Integer.MAX_VALUE || v > Integer.MAX_VALUE) {
                 throw new QtuneException("layer '" + n.name() + "': the bias of output channel " + o
-                        + " with the input zero point " + z + " folded in (" + bias[o] + " - " + z + " x " + sum + " = " + v
+                        + " with the input zero point " + z + " folded in (" + bias[o] + " - " + z + " x " + sum + " = "
+                        + v
                         + ") does not fit int32");
             }
             out[o] = (int) v;

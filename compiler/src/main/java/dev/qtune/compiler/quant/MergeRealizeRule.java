@@ -36,6 +36,7 @@ abstract class MergeRealizeRule implements RealizeRule {
         }
         String outName = r.intName(output.point().output());
         r.emit(integerNode(n, ins, outName, output.requantize(ms), zeroPoints));
-        r.defineInt(output.point().output(), IntValue.of(outName, sy, output.point().spec()));
+        r.defineInt(
+                output.point().output(), IntValue.of(outName, sy, output.point().spec()));
     }
 }

@@ -19,8 +19,7 @@ import java.util.Optional;
  * Concat of non-negative values. Such activations are quantized unsigned.
  */
 public final class NonNegative {
-    private NonNegative() {
-    }
+    private NonNegative() {}
 
     public static boolean of(Graph g, String value) {
         Optional<Node> producer = g.producer(value);
@@ -34,8 +33,12 @@ public final class NonNegative {
         if (n instanceof ClipNode c) {
             return c.min().flatMap(g::constant).map(t -> t.getFloat(0) >= 0).orElse(false);
         }
-        if (n instanceof MaxPool2dNode || n instanceof AvgPool2dNode || n instanceof GlobalAvgPoolNode
-                || n instanceof FlattenNode || n instanceof ReshapeNode || n instanceof IdentityNode) {
+        if (n instanceof MaxPool2dNode
+                || n instanceof AvgPool2dNode
+                || n instanceof GlobalAvgPoolNode
+                || n instanceof FlattenNode
+                || n instanceof ReshapeNode
+                || n instanceof IdentityNode) {
             return of(g, n.inputs().get(0));
         }
         if (n instanceof ConcatNode) {

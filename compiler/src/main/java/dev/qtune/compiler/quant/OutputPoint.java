@@ -19,7 +19,10 @@ record OutputPoint(SimQuantizeNode point, Optional<FusedActivation> activation) 
     Requantize requantize(List<FixedPointMultiplier> ms) {
         float scale = scale();
         int z = point.spec().zeroPoint();
-        IntRange range = activation.map(a -> a.narrow(point.spec().range(), scale, z)).orElse(point.spec().range());
-        return new Requantize(ms, point.spec().config().rounding(), range, point.spec().storage(), scale, point.tensor(), z);
+        IntRange range = activation
+                .map(a -> a.narrow(point.spec().range(), scale, z))
+                .orElse(point.spec().range());
+        return new Requantize(
+                ms, point.spec().config().rounding(), range, point.spec().storage(), scale, point.tensor(), z);
     }
 }

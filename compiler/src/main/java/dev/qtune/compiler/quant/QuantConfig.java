@@ -14,9 +14,14 @@ import java.util.OptionalDouble;
  * such inputs are often discrete and spiky (pixels), where KL divergence clips far too much.
  * {@code source} names the file the config came from, for error messages.
  */
-public record QuantConfig(LayerQuantConfig defaults, List<LayerOverride> layers, int calibrationSamples,
-                          OptionalDouble globalScale, boolean allowFp32Islands,
-                          java.util.Optional<CalibrationMode> boundaryCalibration, String source) {
+public record QuantConfig(
+        LayerQuantConfig defaults,
+        List<LayerOverride> layers,
+        int calibrationSamples,
+        OptionalDouble globalScale,
+        boolean allowFp32Islands,
+        java.util.Optional<CalibrationMode> boundaryCalibration,
+        String source) {
     public static final int DEFAULT_CALIBRATION_SAMPLES = 1000;
     /** The most calibration samples a config may ask for (as in experiment files). */
     public static final int MAX_CALIBRATION_SAMPLES = 1_000_000;
@@ -36,8 +41,14 @@ public record QuantConfig(LayerQuantConfig defaults, List<LayerOverride> layers,
 
     /** The int8 defaults with nothing overridden. */
     public static QuantConfig defaultConfig() {
-        return new QuantConfig(LayerQuantConfig.DEFAULT, List.of(), DEFAULT_CALIBRATION_SAMPLES,
-                OptionalDouble.empty(), true, java.util.Optional.empty(), "<default>");
+        return new QuantConfig(
+                LayerQuantConfig.DEFAULT,
+                List.of(),
+                DEFAULT_CALIBRATION_SAMPLES,
+                OptionalDouble.empty(),
+                true,
+                java.util.Optional.empty(),
+                "<default>");
     }
 
     /** The effective config of the layer (node) named {@code nodeName}. */
@@ -60,8 +71,9 @@ public record QuantConfig(LayerQuantConfig defaults, List<LayerOverride> layers,
             LayerOverride o = layers.get(i);
             if (layerNames.stream().noneMatch(o.pattern()::matches)) {
                 List<String> names = new ArrayList<>(layerNames);
-                throw new QuantConfigException(source + ": layers[" + i + "].match: pattern '" + o.pattern().text()
-                        + "' matches no quantizable layer; layers are: " + String.join(", ", names));
+                throw new QuantConfigException(source + ": layers[" + i + "].match: pattern '"
+                        + o.pattern().text() + "' matches no quantizable layer; layers are: "
+                        + String.join(", ", names));
             }
         }
     }

@@ -22,15 +22,23 @@ final class QuantConfigLayerKeys {
     static final String ACTIVATION_MODE = "activation_mode";
 
     /** In the order the docs list them. */
-    static final List<String> KEYS = List.of(WEIGHT_BITS, ACTIVATION_BITS, WEIGHT_SCALE, GRANULARITY,
-            ACTIVATION_CALIBRATION, PERCENTILE, SKIP, ROUNDING, ACTIVATION_MODE);
+    static final List<String> KEYS = List.of(
+            WEIGHT_BITS,
+            ACTIVATION_BITS,
+            WEIGHT_SCALE,
+            GRANULARITY,
+            ACTIVATION_CALIBRATION,
+            PERCENTILE,
+            SKIP,
+            ROUNDING,
+            ACTIVATION_MODE);
 
-    private QuantConfigLayerKeys() {
-    }
+    private QuantConfigLayerKeys() {}
 
     /** The layer keys of {@code map} (already checked for unknown keys) as an override for {@code pattern}. */
     static LayerOverride read(QuantConfigNode map, LayerPattern pattern) {
-        return new LayerOverride(pattern,
+        return new LayerOverride(
+                pattern,
                 optionalInt(map, WEIGHT_BITS, n -> n.integer(2, 8, "in 2..8")),
                 optionalInt(map, ACTIVATION_BITS, n -> n.integer(2, 8, "in 2..8 or 16", 16)),
                 map.get(WEIGHT_SCALE).map(n -> n.enumValue(WeightScaleMode.class)),
@@ -44,9 +52,14 @@ final class QuantConfigLayerKeys {
 
     /** True when {@code o} sets at least one layer key. */
     static boolean setsAnything(LayerOverride o) {
-        return o.weightBits().isPresent() || o.activationBits().isPresent() || o.weightScale().isPresent()
-                || o.granularity().isPresent() || o.activationCalibration().isPresent()
-                || o.percentile().isPresent() || o.skip().isPresent() || o.rounding().isPresent()
+        return o.weightBits().isPresent()
+                || o.activationBits().isPresent()
+                || o.weightScale().isPresent()
+                || o.granularity().isPresent()
+                || o.activationCalibration().isPresent()
+                || o.percentile().isPresent()
+                || o.skip().isPresent()
+                || o.rounding().isPresent()
                 || o.activationMode().isPresent();
     }
 
@@ -55,7 +68,8 @@ final class QuantConfigLayerKeys {
         return n.isPresent() ? OptionalInt.of(read.apply(n.get())) : OptionalInt.empty();
     }
 
-    private static OptionalDouble optionalDouble(QuantConfigNode map, String key, Function<QuantConfigNode, Double> read) {
+    private static OptionalDouble optionalDouble(
+            QuantConfigNode map, String key, Function<QuantConfigNode, Double> read) {
         Optional<QuantConfigNode> n = map.get(key);
         return n.isPresent() ? OptionalDouble.of(read.apply(n.get())) : OptionalDouble.empty();
     }

@@ -155,7 +155,9 @@ public record QuantConfigNode(JsonNode node, String path, String source) {
     }
 
     public static <E extends Enum<E>> List<String> yamlNames(Class<E> type) {
-        return Arrays.stream(type.getEnumConstants()).map(QuantConfigNode::yamlName).toList();
+        return Arrays.stream(type.getEnumConstants())
+                .map(QuantConfigNode::yamlName)
+                .toList();
     }
 
     /** How a found value is shown after "but was": strings quoted (at most 60 characters), mappings and lists by kind. */

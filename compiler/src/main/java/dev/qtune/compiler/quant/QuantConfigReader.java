@@ -1,7 +1,5 @@
 package dev.qtune.compiler.quant;
 
-import java.io.IOException;
-import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,15 +28,14 @@ public final class QuantConfigReader {
     static final String SCHEDULE = "schedule";
 
     /** The top-level keys, in the order the docs list them. */
-    static final List<String> TOP_KEYS = List.of(CALIBRATION_SAMPLES, GLOBAL_SCALE, ALLOW_FP32_ISLANDS,
-            BOUNDARY_CALIBRATION, DEFAULTS, LAYERS, SCHEDULE);
+    static final List<String> TOP_KEYS = List.of(
+            CALIBRATION_SAMPLES, GLOBAL_SCALE, ALLOW_FP32_ISLANDS, BOUNDARY_CALIBRATION, DEFAULTS, LAYERS, SCHEDULE);
     /** The keys of one {@code layers} entry: {@code match} and the per-layer keys. */
     static final List<String> OVERRIDE_KEYS = concat(List.of(MATCH), QuantConfigLayerKeys.KEYS);
 
     private static final String PATTERN_FORMS = "a node name, a glob (*, ?) or re:<regex>";
 
-    private QuantConfigReader() {
-    }
+    private QuantConfigReader() {}
 
     /** Reads {@code file}'s quant config (its schedule section is checked, then left out); errors name the file as given. */
     public static QuantConfig read(Path file) {
@@ -49,11 +46,14 @@ public final class QuantConfigReader {
     public static QuantConfigFile readFile(Path file) {
         Objects.requireNonNull(file, "file");
         if (!Files.exists(file)) {
-            String resolved = file.isAbsolute() ? "" : " (resolved to " + file.toAbsolutePath().normalize() + ")";
+            String resolved = file.isAbsolute()
+                    ? ""
+                    : " (resolved to " + file.toAbsolutePath().normalize() + ")";
             throw new QuantConfigException("quant config file not found: " + file + resolved);
         }
         if (!Files.isRegularFile(file)) {
-            throw new QuantConfigException(file + ": must be a quant config file (YAML), but was a directory or special file");
+            throw new QuantConfigException(
+                    file + ": must be a quant config file (YAML), but was a directory or special file");
         }
         String text;
         try {
@@ -78,12 +78,14 @@ public final class QuantConfigReader {
         QuantConfigNode root = new QuantConfigNode(QuantConfigYaml.readTree(yaml, source), "", source);
         root.requireMapping(TOP_KEYS);
         int samples = root.get(CALIBRATION_SAMPLES)
-                .map(n -> n.integer(1, QuantConfig.MAX_CALIBRATION_SAMPLES, "in 1.." + QuantConfig.MAX_CALIBRATION_SAMPLES))
+                .map(n -> n.integer(
+                        1, QuantConfig.MAX_CALIBRATION_SAMPLES, "in 1.." + QuantConfig.MAX_CALIBRATION_SAMPLES))
                 .orElse(QuantConfig.DEFAULT_CALIBRATION_SAMPLES);
         OptionalDouble globalScale = root.get(GLOBAL_SCALE)
                 .map(n -> OptionalDouble.of(n.number(v -> v > 0, "> 0")))
                 .orElse(OptionalDouble.empty());
-        boolean islands = root.get(ALLOW_FP32_ISLANDS).map(QuantConfigNode::bool).orElse(true);
+        boolean islands =
+                root.get(ALLOW_FP32_ISLANDS).map(QuantConfigNode::bool).orElse(true);
         Optional<QuantConfigNode> boundaryNode = root.get(BOUNDARY_CALIBRATION);
         Optional<CalibrationMode> boundary = boundaryNode.map(n -> n.enumValue(CalibrationMode.class));
         boundaryNode.ifPresent(n -> checkGlobalScale(n, boundary.get(), globalScale));
@@ -92,14 +94,18 @@ public final class QuantConfigReader {
                 .map(n -> readDefaults(n, globalScale, islands))
                 .orElse(LayerQuantConfig.DEFAULT);
         List<LayerOverride> layers = new ArrayList<>();
-        for (QuantConfigNode entry : root.get(LAYERS).map(n -> n.elements("must be a list of overrides, each a mapping "
-                + "with the keys " + String.join(", ", OVERRIDE_KEYS))).orElse(List.of())) {
+        for (QuantConfigNode entry : root.get(LAYERS)
+                .map(n -> n.elements("must be a list of overrides, each a mapping " + "with the keys "
+                        + String.join(", ", OVERRIDE_KEYS)))
+                .orElse(List.of())) {
             layers.add(readOverride(entry, globalScale, islands));
         }
         QuantConfig config = new QuantConfig(defaults, layers, samples, globalScale, islands, boundary, source);
         Optional<QuantConfigNode> schedule = root.get(SCHEDULE).filter(n -> !n.isNull());
-        return schedule.isEmpty() ? QuantConfigFile.of(config) : new QuantConfigFile(config,
-                QuantConfigSchedule.read(schedule.get()), QuantConfigSchedule.target(schedule.get()));
+        return schedule.isEmpty()
+                ? QuantConfigFile.of(config)
+                : new QuantConfigFile(
+                        config, QuantConfigSchedule.read(schedule.get()), QuantConfigSchedule.target(schedule.get()));
     }
 
     private static LayerQuantConfig readDefaults(QuantConfigNode map, OptionalDouble globalScale, boolean islands) {
@@ -114,8 +120,9 @@ public final class QuantConfigReader {
         LayerPattern pattern = readPattern(entry.require(MATCH, "must be given: " + PATTERN_FORMS));
         LayerOverride o = QuantConfigLayerKeys.read(entry, pattern);
         if (!QuantConfigLayerKeys.setsAnything(o)) {
-            throw entry.error("must set at least one of " + String.join(", ", QuantConfigLayerKeys.KEYS)
-                    + " besides match", "an override of '" + pattern.text() + "' that sets nothing");
+            throw entry.error(
+                    "must set at least one of " + String.join(", ", QuantConfigLayerKeys.KEYS) + " besides match",
+                    "an override of '" + pattern.text() + "' that sets nothing");
         }
         checkLayerKeys(entry, o, globalScale, islands, "for layer pattern '" + pattern.text() + "'");
         return o;
@@ -130,7 +137,8 @@ public final class QuantConfigReader {
             try {
                 Pattern.compile(text.substring(3));
             } catch (PatternSyntaxException e) {
-                throw match.error("must be re: followed by a valid Java regular expression",
+                throw match.error(
+                        "must be re: followed by a valid Java regular expression",
                         "'" + text + "' (" + e.getDescription()
                                 + (e.getIndex() >= 0 ? " at index " + (e.getIndex() + 3) : "") + ")");
             }
@@ -139,15 +147,20 @@ public final class QuantConfigReader {
     }
 
     /** The checks across keys: global_scale mode needs a global_scale; no skip without fp32 islands. */
-    private static void checkLayerKeys(QuantConfigNode map, LayerOverride o, OptionalDouble globalScale,
-                                       boolean islands, String scope) {
+    private static void checkLayerKeys(
+            QuantConfigNode map, LayerOverride o, OptionalDouble globalScale, boolean islands, String scope) {
         if (o.activationCalibration().isPresent()) {
-            checkGlobalScale(map.get(QuantConfigLayerKeys.ACTIVATION_CALIBRATION).orElseThrow(),
-                    o.activationCalibration().get(), globalScale);
+            checkGlobalScale(
+                    map.get(QuantConfigLayerKeys.ACTIVATION_CALIBRATION).orElseThrow(),
+                    o.activationCalibration().get(),
+                    globalScale);
         }
         if (!islands && o.skip().orElse(false)) {
-            throw map.get(QuantConfigLayerKeys.SKIP).orElseThrow().error("must be false when " + ALLOW_FP32_ISLANDS
-                    + " is false (every layer must be integer)", "true " + scope);
+            throw map.get(QuantConfigLayerKeys.SKIP)
+                    .orElseThrow()
+                    .error(
+                            "must be false when " + ALLOW_FP32_ISLANDS + " is false (every layer must be integer)",
+                            "true " + scope);
         }
     }
 

@@ -21,8 +21,7 @@ final class QuantConfigSchedule {
     /** The knobs a layer's entry may set (docs/codegen.md, "Schedules as data"). */
     static final List<String> KNOBS = List.of(ConvSchedules.OC_BLOCK, ConvSchedules.OW_TILE, ConvSchedules.DOT);
 
-    private QuantConfigSchedule() {
-    }
+    private QuantConfigSchedule() {}
 
     /** The target named by the section, if any. */
     static Optional<String> target(QuantConfigNode section) {

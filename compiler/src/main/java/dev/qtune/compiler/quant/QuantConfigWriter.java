@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-
 import java.io.UncheckedIOException;
 
 /**
@@ -21,8 +20,7 @@ public final class QuantConfigWriter {
             .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
             .build();
 
-    private QuantConfigWriter() {
-    }
+    private QuantConfigWriter() {}
 
     /** The YAML text of {@code config}, after an optional comment header (one "# " line per line of {@code comment}). */
     public static String toYaml(QuantConfig config, String comment) {
@@ -39,14 +37,20 @@ public final class QuantConfigWriter {
         root.put(QuantConfigReader.CALIBRATION_SAMPLES, config.calibrationSamples());
         root.put(QuantConfigReader.ALLOW_FP32_ISLANDS, config.allowFp32Islands());
         config.globalScale().ifPresent(s -> root.put(QuantConfigReader.GLOBAL_SCALE, s));
-        config.boundaryCalibration().ifPresent(m -> root.put(QuantConfigReader.BOUNDARY_CALIBRATION,
-                QuantConfigNode.yamlName(m)));
+        config.boundaryCalibration()
+                .ifPresent(m -> root.put(QuantConfigReader.BOUNDARY_CALIBRATION, QuantConfigNode.yamlName(m)));
         LayerQuantConfig d = config.defaults();
-        LayerOverride all = new LayerOverride(LayerPattern.parse("*"), java.util.OptionalInt.of(d.weightBits()),
-                java.util.OptionalInt.of(d.activationBits()), java.util.Optional.of(d.weightScale()),
-                java.util.Optional.of(d.granularity()), java.util.Optional.of(d.activationCalibration()),
-                java.util.OptionalDouble.of(d.percentile()), java.util.Optional.of(d.skip()),
-                java.util.Optional.of(d.rounding()), java.util.Optional.of(d.activationMode()));
+        LayerOverride all = new LayerOverride(
+                LayerPattern.parse("*"),
+                java.util.OptionalInt.of(d.weightBits()),
+                java.util.OptionalInt.of(d.activationBits()),
+                java.util.Optional.of(d.weightScale()),
+                java.util.Optional.of(d.granularity()),
+                java.util.Optional.of(d.activationCalibration()),
+                java.util.OptionalDouble.of(d.percentile()),
+                java.util.Optional.of(d.skip()),
+                java.util.Optional.of(d.rounding()),
+                java.util.Optional.of(d.activationMode()));
         putKeys(root.putObject(QuantConfigReader.DEFAULTS), all);
         if (!config.layers().isEmpty()) {
             var layers = root.putArray(QuantConfigReader.LAYERS);
@@ -87,8 +91,8 @@ public final class QuantConfigWriter {
         l.activationBits().ifPresent(v -> o.put(QuantConfigLayerKeys.ACTIVATION_BITS, v));
         l.weightScale().ifPresent(v -> o.put(QuantConfigLayerKeys.WEIGHT_SCALE, QuantConfigNode.yamlName(v)));
         l.granularity().ifPresent(v -> o.put(QuantConfigLayerKeys.GRANULARITY, QuantConfigNode.yamlName(v)));
-        l.activationCalibration().ifPresent(v -> o.put(QuantConfigLayerKeys.ACTIVATION_CALIBRATION,
-                QuantConfigNode.yamlName(v)));
+        l.activationCalibration()
+                .ifPresent(v -> o.put(QuantConfigLayerKeys.ACTIVATION_CALIBRATION, QuantConfigNode.yamlName(v)));
         l.percentile().ifPresent(v -> o.put(QuantConfigLayerKeys.PERCENTILE, v));
         l.skip().ifPresent(v -> o.put(QuantConfigLayerKeys.SKIP, v));
         l.rounding().ifPresent(v -> o.put(QuantConfigLayerKeys.ROUNDING, QuantConfigNode.yamlName(v)));

@@ -25,8 +25,7 @@ public final class QuantConfigYaml {
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
 
-    private QuantConfigYaml() {
-    }
+    private QuantConfigYaml() {}
 
     public static JsonNode readTree(String yaml, String source) {
         try {
@@ -34,7 +33,9 @@ public final class QuantConfigYaml {
             try (JsonParser p = MAPPER.createParser(yaml)) {
                 JsonNode root = MAPPER.readTree(p);
                 if (p.nextToken() != null) {
-                    throw invalid(source, p.currentTokenLocation(),
+                    throw invalid(
+                            source,
+                            p.currentTokenLocation(),
                             "a single YAML document expected, but found a second one (remove the extra '---')");
                 }
                 return root == null ? NullNode.getInstance() : root;
@@ -50,7 +51,9 @@ public final class QuantConfigYaml {
         try (YAMLParser p = (YAMLParser) MAPPER.createParser(yaml)) {
             while (p.nextToken() != null) {
                 if (p.isCurrentAlias()) {
-                    throw invalid(source, p.currentTokenLocation(),
+                    throw invalid(
+                            source,
+                            p.currentTokenLocation(),
                             "YAML aliases (*" + p.getText() + ") are not supported; write the value out");
                 }
             }
@@ -60,9 +63,10 @@ public final class QuantConfigYaml {
     private static QuantConfigException translate(JsonProcessingException e, String source) {
         if (e.getCause() instanceof MarkedYAMLException y && y.getProblemMark() != null) {
             Mark at = y.getProblemMark();
-            String context = y.getContext() == null || y.getContextMark() == null ? ""
+            String context = y.getContext() == null || y.getContextMark() == null
+                    ? ""
                     : " (" + y.getContext() + " at line " + (y.getContextMark().getLine() + 1) + ", column "
-                    + (y.getContextMark().getColumn() + 1) + ")";
+                            + (y.getContextMark().getColumn() + 1) + ")";
             String hint = context.contains("alias") ? "; quote a value that starts with * (match: \"*/Conv\")" : "";
             return at(source, at.getLine() + 1, at.getColumn() + 1, oneLine(y.getProblem()) + context + hint);
         }
@@ -81,7 +85,8 @@ public final class QuantConfigYaml {
     }
 
     private static QuantConfigException at(String source, int line, int column, String problem) {
-        return new QuantConfigException(source + ": line " + line + ", column " + column + ": invalid YAML: " + problem);
+        return new QuantConfigException(
+                source + ": line " + line + ", column " + column + ": invalid YAML: " + problem);
     }
 
     private static String oneLine(String s) {

@@ -4,8 +4,7 @@ import dev.qtune.compiler.ir.DType;
 
 /** The scalar rules of docs/integer-semantics.md that more than one place applies. */
 public final class QuantMath {
-    private QuantMath() {
-    }
+    private QuantMath() {}
 
     /** q = clamp(rint(x / scale)): float32 division, ties to even, NaN to 0. */
     public static int quantize(float x, float scale, IntRange range) {

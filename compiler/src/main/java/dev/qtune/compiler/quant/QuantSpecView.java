@@ -7,7 +7,8 @@ import dev.qtune.compiler.ir.SimQuantizeNode;
 record QuantSpecView(SimQuantizeNode node) {
     float scale() {
         if (!node.spec().isCalibrated()) {
-            throw new QtuneException("SimQuantize node '" + node.name() + "' has no scale: run QuantizeCalibrate first");
+            throw new QtuneException(
+                    "SimQuantize node '" + node.name() + "' has no scale: run QuantizeCalibrate first");
         }
         return node.spec().scale();
     }

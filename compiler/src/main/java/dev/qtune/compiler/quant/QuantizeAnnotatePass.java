@@ -52,6 +52,7 @@ public final class QuantizeAnnotatePass implements Pass {
         private final Map<String, QuantSpec> specs = new HashMap<>();
         /** Relu/Clip nodes fused into the layer before them: their output gets the layer's quantization point. */
         private final Map<String, LayerQuantConfig> fused = new HashMap<>();
+
         private final Set<String> graphOutputs;
         private final List<Node> out = new ArrayList<>();
 
@@ -64,7 +65,10 @@ public final class QuantizeAnnotatePass implements Pass {
             for (Node n : g.nodes()) {
                 if (fused.containsKey(n.name())) {
                     LayerQuantConfig c = fused.get(n.name());
-                    addPoint(emit(n, rewire(n.inputs())), c, QuantRole.ACTIVATION,
+                    addPoint(
+                            emit(n, rewire(n.inputs())),
+                            c,
+                            QuantRole.ACTIVATION,
                             QuantMath.activationRange(c.activationBits(), true));
                     continue;
                 }
@@ -161,10 +165,20 @@ public final class QuantizeAnnotatePass implements Pass {
                 return quantized.get(v);
             }
             IntRange range = QuantMath.activationRange(c, NonNegative.of(g, v));
-            LayerQuantConfig atBoundary = config.boundaryCalibration().map(mode -> new LayerQuantConfig(
-                    c.weightBits(), c.activationBits(), c.weightScale(), c.granularity(), mode, c.percentile(),
-                    c.skip(), c.rounding(), c.activationMode())).orElse(c);
-            QuantSpec spec = new QuantSpec(QuantRole.ACTIVATION, QuantMath.storage(range), range, -1, atBoundary, List.of());
+            LayerQuantConfig atBoundary = config.boundaryCalibration()
+                    .map(mode -> new LayerQuantConfig(
+                            c.weightBits(),
+                            c.activationBits(),
+                            c.weightScale(),
+                            c.granularity(),
+                            mode,
+                            c.percentile(),
+                            c.skip(),
+                            c.rounding(),
+                            c.activationMode()))
+                    .orElse(c);
+            QuantSpec spec =
+                    new QuantSpec(QuantRole.ACTIVATION, QuantMath.storage(range), range, -1, atBoundary, List.of());
             String q = v + "/q";
             out.add(new SimQuantizeNode(v + "/simq", List.of(v), q, v, spec));
             quantized.put(v, q);
@@ -175,8 +189,13 @@ public final class QuantizeAnnotatePass implements Pass {
         private String quantizeWeight(Node layer, String w, LayerQuantConfig c) {
             int axis = weightAxis(layer);
             IntRange range = IntRange.signed(c.weightBits());
-            QuantSpec spec = new QuantSpec(QuantRole.WEIGHT, QuantMath.storage(range), range,
-                    c.granularity() == Granularity.PER_CHANNEL ? axis : -1, c, List.of());
+            QuantSpec spec = new QuantSpec(
+                    QuantRole.WEIGHT,
+                    QuantMath.storage(range),
+                    range,
+                    c.granularity() == Granularity.PER_CHANNEL ? axis : -1,
+                    c,
+                    List.of());
             String q = w + "/q@" + layer.name();
             out.add(new SimQuantizeNode(layer.name() + "/weight/simq", List.of(w), q, w, spec));
             return q;
@@ -185,7 +204,8 @@ public final class QuantizeAnnotatePass implements Pass {
         /** The bias at scale s_in * s_w, in int32 (scales set by QuantizeCalibrate from the layer's). */
         private String quantizeBias(Node layer, String b, LayerQuantConfig c) {
             int axis = g.type(b).shape().rank() - 1;
-            QuantSpec spec = new QuantSpec(QuantRole.BIAS, dev.qtune.compiler.ir.DType.I32, IntRange.BIAS, axis, c, List.of());
+            QuantSpec spec =
+                    new QuantSpec(QuantRole.BIAS, dev.qtune.compiler.ir.DType.I32, IntRange.BIAS, axis, c, List.of());
             String q = b + "/q@" + layer.name();
             out.add(new SimQuantizeNode(layer.name() + "/bias/simq", List.of(b), q, b, spec));
             return q;

@@ -57,7 +57,9 @@ public final class QuantizeCalibratePass implements Pass {
                         zeroPoint = zeroPointOf.getOrDefault(source, 0);
                     }
                     case BIAS -> scales = biasScales(g, q, scaleOf, weightScales);
-                    default -> throw new IllegalStateException("no calibration rule for role " + q.spec().role());
+                    default ->
+                        throw new IllegalStateException(
+                                "no calibration rule for role " + q.spec().role());
                 }
                 if (q.spec().role() == dev.qtune.compiler.ir.QuantRole.WEIGHT) {
                     weightScales.put(q.output(), scales);
@@ -80,8 +82,7 @@ public final class QuantizeCalibratePass implements Pass {
     }
 
     /** An activation's scale and zero point. */
-    record ActivationPoint(float scale, int zeroPoint) {
-    }
+    record ActivationPoint(float scale, int zeroPoint) {}
 
     /**
      * The scale (and zero point) of an activation point. Symmetric, and every value that is
@@ -94,18 +95,22 @@ public final class QuantizeCalibratePass implements Pass {
     private ActivationPoint activationPoint(SimQuantizeNode q) {
         QuantSpec spec = q.spec();
         LayerQuantConfig c = spec.config();
-        TensorStats s = stats.get(q.tensor()).orElseThrow(() -> new QtuneException(
-                "no calibration statistics for tensor '" + q.tensor() + "' (statistics of another model?)"));
+        TensorStats s = stats.get(q.tensor())
+                .orElseThrow(() -> new QtuneException(
+                        "no calibration statistics for tensor '" + q.tensor() + "' (statistics of another model?)"));
         boolean power2 = c.activationCalibration() == CalibrationMode.POWER2;
         boolean asymmetric = c.asymmetricActivations() && spec.range().min() == 0 && s.min() < 0;
-        int levels = asymmetric ? IntRange.signed(c.activationBits()).levels() : spec.range().levels();
-        double threshold = Calibrators.threshold(c.activationCalibration(),
+        int levels = asymmetric
+                ? IntRange.signed(c.activationBits()).levels()
+                : spec.range().levels();
+        double threshold = Calibrators.threshold(
+                c.activationCalibration(),
                 new ThresholdCalibrator.Request(s, levels, c.percentile(), config.globalScale()));
         if (!asymmetric) {
             return new ActivationPoint(QuantMath.scale(threshold, levels, power2), 0);
         }
-        return asymmetricPoint(Math.max(s.min(), -threshold), Math.max(0, Math.min(s.max(), threshold)),
-                spec.range(), power2);
+        return asymmetricPoint(
+                Math.max(s.min(), -threshold), Math.max(0, Math.min(s.max(), threshold)), spec.range(), power2);
     }
 
     /** Scale and zero point that put the real range [lo, hi] (lo < 0 <= hi) on {@code range} = [0, 2^b - 1]. */
@@ -145,8 +150,8 @@ public final class QuantizeCalibratePass implements Pass {
      * A bias's scales: s_in * s_w[o] as a float32 product, from the layer that reads it (its input
      * and weight quantization points come before the bias's in graph order).
      */
-    private static float[] biasScales(Graph g, SimQuantizeNode q, Map<String, Float> scaleOf,
-                                      Map<String, float[]> weightScales) {
+    private static float[] biasScales(
+            Graph g, SimQuantizeNode q, Map<String, Float> scaleOf, Map<String, float[]> weightScales) {
         Node layer = g.consumers(q.output()).get(0);
         float sx = inheritedScale(g, layer.inputs().get(0), q, scaleOf);
         float[] sw = weightScales.get(layer.inputs().get(1));
@@ -172,8 +177,9 @@ public final class QuantizeCalibratePass implements Pass {
             if (scaleOf.containsKey(v)) {
                 return v;
             }
-            Node producer = g.producer(v).orElseThrow(() -> new QtuneException(
-                    "SimQuantize node '" + q.name() + "' inherits a scale, but no quantized value precedes it"));
+            Node producer = g.producer(v)
+                    .orElseThrow(() -> new QtuneException("SimQuantize node '" + q.name()
+                            + "' inherits a scale, but no quantized value precedes it"));
             v = producer.inputs().get(0);
         }
         throw new QtuneException("SimQuantize node '" + q.name() + "': no quantized value within 64 nodes before it");

@@ -26,7 +26,13 @@ final class QuantizePointRealizeRule implements RealizeRule {
         float scale = new QuantSpecView(q).scale();
         String in = r.floatOf(q.input());
         String name = r.intName(q.output());
-        r.emit(new QuantizeNode(q.name(), List.of(in), name, scale, q.spec().storage(), q.spec().range(),
+        r.emit(new QuantizeNode(
+                q.name(),
+                List.of(in),
+                name,
+                scale,
+                q.spec().storage(),
+                q.spec().range(),
                 q.spec().zeroPoint()));
         r.defineInt(q.output(), IntValue.of(name, scale, q.spec()));
     }

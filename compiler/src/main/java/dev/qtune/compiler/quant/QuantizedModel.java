@@ -11,7 +11,8 @@ public record QuantizedModel(Graph fp32, Graph simulated, Graph realized, QuantC
     /** Runs QuantizeAnnotate, QuantizeCalibrate and QuantizeRealize on a prepared fp32 graph. */
     public static QuantizedModel of(Graph fp32, QuantConfig config, CalibrationStats stats) {
         Graph annotated = dev.qtune.compiler.pass.PassPipeline.apply(new QuantizeAnnotatePass(config), fp32);
-        Graph simulated = dev.qtune.compiler.pass.PassPipeline.apply(new QuantizeCalibratePass(stats, config), annotated);
+        Graph simulated =
+                dev.qtune.compiler.pass.PassPipeline.apply(new QuantizeCalibratePass(stats, config), annotated);
         Graph realized = dev.qtune.compiler.pass.PassPipeline.apply(new QuantizeRealizePass(), simulated);
         return new QuantizedModel(fp32, simulated, realized, config);
     }

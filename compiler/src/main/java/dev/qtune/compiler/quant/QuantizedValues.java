@@ -9,8 +9,7 @@ import java.util.Optional;
 
 /** Questions about the quantized values of a calibrated simulated graph. */
 public final class QuantizedValues {
-    private QuantizedValues() {
-    }
+    private QuantizedValues() {}
 
     /**
      * The spec of the activation point whose integers value {@code v} carries unchanged: {@code v}
@@ -23,10 +22,12 @@ public final class QuantizedValues {
             Node p = producer.get();
             if (p instanceof SimQuantizeNode q) {
                 return q.spec().role() == QuantRole.ACTIVATION || q.spec().role() == QuantRole.INHERIT
-                        ? Optional.of(q.spec()) : Optional.empty();
+                        ? Optional.of(q.spec())
+                        : Optional.empty();
             }
             AnnotateRule rule = AnnotateRules.of(g, p);
-            if (rule != AnnotateRule.PASS_THROUGH && rule != AnnotateRule.INHERIT || p.inputs().isEmpty()) {
+            if (rule != AnnotateRule.PASS_THROUGH && rule != AnnotateRule.INHERIT
+                    || p.inputs().isEmpty()) {
                 return Optional.empty();
             }
             producer = g.producer(p.inputs().get(0));

@@ -43,9 +43,11 @@ final class RealizeRules {
             Map.entry(FlattenNode.class, PassThroughRealizeRule.EXACT),
             Map.entry(ReshapeNode.class, PassThroughRealizeRule.EXACT),
             Map.entry(IdentityNode.class, PassThroughRealizeRule.EXACT),
-            Map.entry(AvgPool2dNode.class,
+            Map.entry(
+                    AvgPool2dNode.class,
                     PassThroughRealizeRule.averaging((n, z) -> ((AvgPool2dNode) n).withZeroPoint(z))),
-            Map.entry(GlobalAvgPoolNode.class,
+            Map.entry(
+                    GlobalAvgPoolNode.class,
                     PassThroughRealizeRule.averaging((n, z) -> ((GlobalAvgPoolNode) n).withZeroPoint(z))),
             Map.entry(DropoutNode.class, FP32),
             Map.entry(ClipNode.class, FP32),
@@ -53,8 +55,7 @@ final class RealizeRules {
             Map.entry(SoftmaxNode.class, FP32),
             Map.entry(ConstantNode.class, FP32));
 
-    private RealizeRules() {
-    }
+    private RealizeRules() {}
 
     static RealizeRule of(Node n) {
         RealizeRule rule = RULES.get(n.getClass());

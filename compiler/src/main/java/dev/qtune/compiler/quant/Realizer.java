@@ -115,7 +115,8 @@ final class Realizer {
             consumed.add(activation.get().node().name());
             readers = g.consumers(activation.get().output());
         }
-        Optional<Node> point = readers.stream().filter(r -> r instanceof SimQuantizeNode).findFirst();
+        Optional<Node> point =
+                readers.stream().filter(r -> r instanceof SimQuantizeNode).findFirst();
         if (readers.size() != 1 || point.isEmpty()) {
             throw new QtuneException("realize: the output of " + n.opType() + " node '" + n.name()
                     + "' must have exactly one quantization point as its reader, but its readers are "

@@ -38,10 +38,10 @@ public final class StatsCollector {
     private static final Logger LOG = LoggerFactory.getLogger(StatsCollector.class);
     private static final AtomicInteger POOLS = new AtomicInteger();
 
-    private StatsCollector() {
-    }
+    private StatsCollector() {}
 
-    public static Map<String, TensorStats> collect(Fp32Interpreter model, int samples, BatchSource source, int threads) {
+    public static Map<String, TensorStats> collect(
+            Fp32Interpreter model, int samples, BatchSource source, int threads) {
         if (samples < 1) {
             throw new IllegalArgumentException("calibration samples must be >= 1, but was " + samples);
         }
@@ -57,8 +57,12 @@ public final class StatsCollector {
             String name = e.getKey();
             stats.put(name, new TensorStats(name, e.getValue()[0], e.getValue()[1], hist.counts.get(name)));
         }
-        LOG.info("collected calibration statistics of {} values over {} samples in {} s ({} threads)", stats.size(),
-                samples, String.format("%.2f", (System.nanoTime() - start) / 1e9), threads);
+        LOG.info(
+                "collected calibration statistics of {} values over {} samples in {} s ({} threads)",
+                stats.size(),
+                samples,
+                String.format("%.2f", (System.nanoTime() - start) / 1e9),
+                threads);
         return stats;
     }
 
@@ -67,8 +71,8 @@ public final class StatsCollector {
         void merge(P other);
     }
 
-    private static <P extends Partial<P>> P runPass(Fp32Interpreter model, int samples, BatchSource source, int threads,
-                                                  Supplier<P> fresh) {
+    private static <P extends Partial<P>> P runPass(
+            Fp32Interpreter model, int samples, BatchSource source, int threads, Supplier<P> fresh) {
         int batches = (samples + BATCH - 1) / BATCH;
         int workers = Math.min(threads, batches);
         List<P> parts = new ArrayList<>();
@@ -87,7 +91,8 @@ public final class StatsCollector {
         return merged;
     }
 
-    private static void runInPool(Fp32Interpreter model, int samples, BatchSource source, List<? extends Partial<?>> parts) {
+    private static void runInPool(
+            Fp32Interpreter model, int samples, BatchSource source, List<? extends Partial<?>> parts) {
         int workers = parts.size();
         int pool = POOLS.incrementAndGet();
         ExecutorService executor = Executors.newFixedThreadPool(workers, r -> {
@@ -119,8 +124,13 @@ public final class StatsCollector {
     }
 
     /** Runs batches {@code first, first + step, ...} showing every value to {@code part}. */
-    private static void runBatches(Fp32Interpreter model, int samples, BatchSource source, int first, int step,
-                                   BiConsumer<String, Tensor> part) {
+    private static void runBatches(
+            Fp32Interpreter model,
+            int samples,
+            BatchSource source,
+            int first,
+            int step,
+            BiConsumer<String, Tensor> part) {
         int batches = (samples + BATCH - 1) / BATCH;
         for (int b = first; b < batches; b += step) {
             int start = b * BATCH;
@@ -157,7 +167,8 @@ public final class StatsCollector {
         }
 
         private void update(String name, float lo, float hi, boolean sawNan) {
-            float[] r = ranges.computeIfAbsent(name, k -> new float[] {Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY});
+            float[] r =
+                    ranges.computeIfAbsent(name, k -> new float[] {Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY});
             r[0] = Math.min(r[0], lo);
             r[1] = Math.max(r[1], hi);
             if (sawNan) {
@@ -198,7 +209,8 @@ public final class StatsCollector {
         public void accept(String name, Tensor value) {
             long[] h = counts.get(name);
             if (h == null) {
-                throw new IllegalStateException("value '" + name + "' must have been seen by the min/max pass, but was not");
+                throw new IllegalStateException(
+                        "value '" + name + "' must have been seen by the min/max pass, but was not");
             }
             add(h, value.floats(), absMax.get(name));
         }

@@ -19,11 +19,12 @@ public record TensorStats(String name, float min, float max, long[] histogram) {
 
     public TensorStats {
         if (!(min <= max)) {
-            throw new IllegalArgumentException("tensor '" + name + "' stats min must be <= max, but were " + min + ", " + max);
+            throw new IllegalArgumentException(
+                    "tensor '" + name + "' stats min must be <= max, but were " + min + ", " + max);
         }
         if (histogram.length != BINS) {
-            throw new IllegalArgumentException("tensor '" + name + "' histogram must have " + BINS
-                    + " bins, but had " + histogram.length);
+            throw new IllegalArgumentException(
+                    "tensor '" + name + "' histogram must have " + BINS + " bins, but had " + histogram.length);
         }
         histogram = histogram.clone();
     }
@@ -64,8 +65,11 @@ public record TensorStats(String name, float min, float max, long[] histogram) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof TensorStats t && name.equals(t.name) && Float.compare(min, t.min) == 0
-                && Float.compare(max, t.max) == 0 && Arrays.equals(histogram, t.histogram);
+        return o instanceof TensorStats t
+                && name.equals(t.name)
+                && Float.compare(min, t.min) == 0
+                && Float.compare(max, t.max) == 0
+                && Arrays.equals(histogram, t.histogram);
     }
 
     @Override

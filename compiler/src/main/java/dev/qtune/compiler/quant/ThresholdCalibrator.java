@@ -33,8 +33,10 @@ public interface ThresholdCalibrator {
             if (!(percentile > 0 && percentile <= 100)) {
                 throw new IllegalArgumentException("calibration percentile must be in (0, 100], but was " + percentile);
             }
-            if (globalScale.isPresent() && !(globalScale.getAsDouble() > 0 && Double.isFinite(globalScale.getAsDouble()))) {
-                throw new IllegalArgumentException("global scale must be finite and > 0, but was " + globalScale.getAsDouble());
+            if (globalScale.isPresent()
+                    && !(globalScale.getAsDouble() > 0 && Double.isFinite(globalScale.getAsDouble()))) {
+                throw new IllegalArgumentException(
+                        "global scale must be finite and > 0, but was " + globalScale.getAsDouble());
             }
         }
 

@@ -13,10 +13,10 @@ import dev.qtune.compiler.ir.Graph;
 public final class MobileNetV2Builder {
     /** Expansion t, output channels c, repeats n, first stride s: torchvision's inverted_residual_setting. */
     private static final int[][] SETTINGS = {
-        {1, 16, 1, 1}, {6, 24, 2, 2}, {6, 32, 3, 2}, {6, 64, 4, 2}, {6, 96, 3, 1}, {6, 160, 3, 2}, {6, 320, 1, 1}};
+        {1, 16, 1, 1}, {6, 24, 2, 2}, {6, 32, 3, 2}, {6, 64, 4, 2}, {6, 96, 3, 1}, {6, 160, 3, 2}, {6, 320, 1, 1}
+    };
 
-    private MobileNetV2Builder() {
-    }
+    private MobileNetV2Builder() {}
 
     /** The graph with seeded random weights: input {@code input} f32[?x3x224x224], output {@code logits} f32[?x1000]. */
     public static Graph build(long seed) {
@@ -51,8 +51,8 @@ public final class MobileNetV2Builder {
     }
 
     /** Conv (k x k, pad k / 2) + BN + ReLU6, as torchvision's Conv2dNormActivation. */
-    private static String convBnRelu6(ZooGraphBuilder b, String m, String x, int in, int out, int k, int stride,
-                                      int group) {
+    private static String convBnRelu6(
+            ZooGraphBuilder b, String m, String x, int in, int out, int k, int stride, int group) {
         String y = b.conv(m + ".0", x, in, out, k, stride, k / 2, group);
         y = b.batchNorm(m + ".1", y, out);
         return b.relu6(m + ".2", y);

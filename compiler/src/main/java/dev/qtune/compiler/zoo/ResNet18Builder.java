@@ -11,8 +11,7 @@ import dev.qtune.compiler.ir.Graph;
 public final class ResNet18Builder {
     private static final int[] CHANNELS = {64, 128, 256, 512};
 
-    private ResNet18Builder() {
-    }
+    private ResNet18Builder() {}
 
     /** The graph with seeded random weights: input {@code input} f32[?x3x224x224], output {@code logits} f32[?x1000]. */
     public static Graph build(long seed) {

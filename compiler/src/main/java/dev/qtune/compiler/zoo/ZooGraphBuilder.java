@@ -44,8 +44,7 @@ final class ZooGraphBuilder {
     ZooGraphBuilder(String name, long seed, int channels, int height, int width) {
         this.name = name;
         this.weights = new SeededWeights(seed);
-        this.input = new ValueInfo(INPUT, new TensorType(DType.F32,
-                Shape.of(Shape.DYNAMIC, channels, height, width)));
+        this.input = new ValueInfo(INPUT, new TensorType(DType.F32, Shape.of(Shape.DYNAMIC, channels, height, width)));
     }
 
     /** A bias-free k x k convolution (He-normal weights over its fan-in), as torchvision's convs before BN. */
@@ -62,8 +61,11 @@ final class ZooGraphBuilder {
         String beta = init(module + ".bias", weights.normal(s, 0.1, 0));
         String mean = init(module + ".running_mean", weights.normal(s, 0.1, 0));
         String var = init(module + ".running_var", weights.uniform(s, 0.5, 1.5));
-        return add(new BatchNormNode(nodeName(module, "BatchNormalization"), List.of(x, gamma, beta, mean, var),
-                out(module, "BatchNormalization"), 1e-5f));
+        return add(new BatchNormNode(
+                nodeName(module, "BatchNormalization"),
+                List.of(x, gamma, beta, mean, var),
+                out(module, "BatchNormalization"),
+                1e-5f));
     }
 
     String relu(String module, String x) {
@@ -87,8 +89,8 @@ final class ZooGraphBuilder {
     }
 
     String globalAvgPool(String module, String x) {
-        return add(new GlobalAvgPoolNode(nodeName(module, "GlobalAveragePool"), List.of(x),
-                out(module, "GlobalAveragePool")));
+        return add(new GlobalAvgPoolNode(
+                nodeName(module, "GlobalAveragePool"), List.of(x), out(module, "GlobalAveragePool")));
     }
 
     String flatten(String module, String x) {
@@ -104,8 +106,15 @@ final class ZooGraphBuilder {
 
     /** The typed graph, its output the last node's. */
     Graph build() {
-        Graph g = new Graph(name, 13, List.of(input), List.of(new ValueInfo(OUTPUT, TensorType.f32())), inits, nodes,
-                Map.of(), Set.of());
+        Graph g = new Graph(
+                name,
+                13,
+                List.of(input),
+                List.of(new ValueInfo(OUTPUT, TensorType.f32())),
+                inits,
+                nodes,
+                Map.of(),
+                Set.of());
         return InferTypesPass.infer(g);
     }
 

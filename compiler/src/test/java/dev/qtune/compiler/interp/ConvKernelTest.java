@@ -62,34 +62,53 @@ class ConvKernelTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-            // label | N | C | H | W | M | kh | kw | sh | sw | pt | pl | pb | pr | dh | dw | group | bias
-            "plain 3x3 pad 1             | 1 | 3 | 8 | 8 | 4 | 3 | 3 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | true",
-            "lenet conv1, batch 5        | 5 | 1 | 28 | 28 | 6 | 5 | 5 | 1 | 1 | 2 | 2 | 2 | 2 | 1 | 1 | 1 | true",
-            "groups 2                    | 1 | 4 | 7 | 6 | 6 | 3 | 3 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | 2 | true",
-            "groups 3, batch 5           | 5 | 6 | 5 | 7 | 9 | 3 | 3 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | 3 | true",
-            "depthwise                   | 5 | 8 | 9 | 9 | 8 | 3 | 3 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | 8 | true",
-            "depthwise multiplier 2      | 1 | 4 | 6 | 6 | 8 | 3 | 3 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | 4 | false",
-            "depthwise stride 2          | 5 | 8 | 10 | 9 | 8 | 3 | 3 | 2 | 2 | 1 | 1 | 1 | 1 | 1 | 1 | 8 | true",
-            "stride 2                    | 5 | 3 | 11 | 10 | 4 | 3 | 3 | 2 | 2 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | true",
-            "stride 3x2 rectangular      | 1 | 2 | 13 | 9 | 3 | 3 | 2 | 3 | 2 | 0 | 0 | 0 | 0 | 1 | 1 | 1 | true",
-            "asymmetric pads             | 1 | 3 | 7 | 8 | 5 | 3 | 2 | 2 | 1 | 0 | 1 | 2 | 3 | 1 | 1 | 1 | true",
-            "asymmetric pads, batch 5    | 5 | 2 | 6 | 5 | 3 | 3 | 3 | 1 | 2 | 2 | 0 | 1 | 2 | 1 | 1 | 1 | true",
-            "dilation 2                  | 1 | 3 | 9 | 9 | 4 | 3 | 3 | 1 | 1 | 2 | 2 | 2 | 2 | 2 | 2 | 1 | true",
-            "dilation 2x1 stride 2       | 5 | 2 | 10 | 11 | 3 | 3 | 3 | 2 | 2 | 1 | 1 | 1 | 1 | 2 | 1 | 1 | true",
-            "pointwise 1x1               | 5 | 16 | 5 | 5 | 8 | 1 | 1 | 1 | 1 | 0 | 0 | 0 | 0 | 1 | 1 | 1 | false",
-            "pointwise 1x1 stride 2      | 1 | 8 | 14 | 14 | 16 | 1 | 1 | 2 | 2 | 0 | 0 | 0 | 0 | 1 | 1 | 1 | true",
-            "no bias                     | 5 | 3 | 8 | 7 | 4 | 3 | 3 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | false",
-            "kernel wider than input     | 1 | 2 | 2 | 3 | 3 | 5 | 5 | 1 | 1 | 2 | 2 | 2 | 2 | 1 | 1 | 1 | true",
-            "pads larger than stride     | 5 | 2 | 4 | 4 | 2 | 3 | 3 | 3 | 3 | 3 | 3 | 3 | 3 | 1 | 1 | 1 | true",
-            // p = Ho*Wo = 196 makes the kernel block 4 images: batch 5 = 4 + 1; p = 400 blocks 2: 2 + 2 + 1.
-            "14x14 batch 5 (blocks 4+1)  | 5 | 4 | 14 | 14 | 6 | 3 | 3 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | true",
-            "20x20 batch 5 (blocks 2+2+1)| 5 | 2 | 20 | 20 | 3 | 3 | 3 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | true",
-            "20x20 groups, batch 3       | 3 | 4 | 20 | 20 | 4 | 3 | 3 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | 2 | true",
-            "k not a multiple of 4       | 1 | 1 | 9 | 9 | 2 | 3 | 1 | 1 | 1 | 0 | 0 | 0 | 0 | 1 | 1 | 1 | true",
-    })
-    void matchesDirectConvolution(String label, int n, int c, int h, int w, int m, int kh, int kw, int sh, int sw,
-                                  int pt, int pl, int pb, int pr, int dh, int dw, int group, boolean bias) {
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                // label | N | C | H | W | M | kh | kw | sh | sw | pt | pl | pb | pr | dh | dw | group | bias
+                "plain 3x3 pad 1             | 1 | 3 | 8 | 8 | 4 | 3 | 3 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | true",
+                "lenet conv1, batch 5        | 5 | 1 | 28 | 28 | 6 | 5 | 5 | 1 | 1 | 2 | 2 | 2 | 2 | 1 | 1 | 1 | true",
+                "groups 2                    | 1 | 4 | 7 | 6 | 6 | 3 | 3 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | 2 | true",
+                "groups 3, batch 5           | 5 | 6 | 5 | 7 | 9 | 3 | 3 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | 3 | true",
+                "depthwise                   | 5 | 8 | 9 | 9 | 8 | 3 | 3 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | 8 | true",
+                "depthwise multiplier 2      | 1 | 4 | 6 | 6 | 8 | 3 | 3 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | 4 | false",
+                "depthwise stride 2          | 5 | 8 | 10 | 9 | 8 | 3 | 3 | 2 | 2 | 1 | 1 | 1 | 1 | 1 | 1 | 8 | true",
+                "stride 2                    | 5 | 3 | 11 | 10 | 4 | 3 | 3 | 2 | 2 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | true",
+                "stride 3x2 rectangular      | 1 | 2 | 13 | 9 | 3 | 3 | 2 | 3 | 2 | 0 | 0 | 0 | 0 | 1 | 1 | 1 | true",
+                "asymmetric pads             | 1 | 3 | 7 | 8 | 5 | 3 | 2 | 2 | 1 | 0 | 1 | 2 | 3 | 1 | 1 | 1 | true",
+                "asymmetric pads, batch 5    | 5 | 2 | 6 | 5 | 3 | 3 | 3 | 1 | 2 | 2 | 0 | 1 | 2 | 1 | 1 | 1 | true",
+                "dilation 2                  | 1 | 3 | 9 | 9 | 4 | 3 | 3 | 1 | 1 | 2 | 2 | 2 | 2 | 2 | 2 | 1 | true",
+                "dilation 2x1 stride 2       | 5 | 2 | 10 | 11 | 3 | 3 | 3 | 2 | 2 | 1 | 1 | 1 | 1 | 2 | 1 | 1 | true",
+                "pointwise 1x1               | 5 | 16 | 5 | 5 | 8 | 1 | 1 | 1 | 1 | 0 | 0 | 0 | 0 | 1 | 1 | 1 | false",
+                "pointwise 1x1 stride 2      | 1 | 8 | 14 | 14 | 16 | 1 | 1 | 2 | 2 | 0 | 0 | 0 | 0 | 1 | 1 | 1 | true",
+                "no bias                     | 5 | 3 | 8 | 7 | 4 | 3 | 3 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | false",
+                "kernel wider than input     | 1 | 2 | 2 | 3 | 3 | 5 | 5 | 1 | 1 | 2 | 2 | 2 | 2 | 1 | 1 | 1 | true",
+                "pads larger than stride     | 5 | 2 | 4 | 4 | 2 | 3 | 3 | 3 | 3 | 3 | 3 | 3 | 3 | 1 | 1 | 1 | true",
+                // p = Ho*Wo = 196 makes the kernel block 4 images: batch 5 = 4 + 1; p = 400 blocks 2: 2 + 2 + 1.
+                "14x14 batch 5 (blocks 4+1)  | 5 | 4 | 14 | 14 | 6 | 3 | 3 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | true",
+                "20x20 batch 5 (blocks 2+2+1)| 5 | 2 | 20 | 20 | 3 | 3 | 3 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | true",
+                "20x20 groups, batch 3       | 3 | 4 | 20 | 20 | 4 | 3 | 3 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | 2 | true",
+                "k not a multiple of 4       | 1 | 1 | 9 | 9 | 2 | 3 | 1 | 1 | 1 | 0 | 0 | 0 | 0 | 1 | 1 | 1 | true",
+            })
+    void matchesDirectConvolution(
+            String label,
+            int n,
+            int c,
+            int h,
+            int w,
+            int m,
+            int kh,
+            int kw,
+            int sh,
+            int sw,
+            int pt,
+            int pl,
+            int pb,
+            int pr,
+            int dh,
+            int dw,
+            int group,
+            boolean bias) {
         Window2d win = new Window2d(kh, kw, sh, sw, pt, pl, pb, pr, dh, dw);
         long seed = label.hashCode();
         Tensor x = random(seed, n, c, h, w);
@@ -121,7 +140,8 @@ class ConvKernelTest {
         for (int i = 0; i < 7; i++) {
             float[] one = new float[per];
             System.arraycopy(x.floats(), i * per, one, 0, per);
-            float[] alone = KernelRunner.run(node, Tensor.ofFloats(dev.qtune.compiler.ir.Shape.of(1, 3, 12, 12), one), wt, b)
+            float[] alone = KernelRunner.run(
+                            node, Tensor.ofFloats(dev.qtune.compiler.ir.Shape.of(1, 3, 12, 12), one), wt, b)
                     .floats();
             float[] slice = new float[outPer];
             System.arraycopy(batched, i * outPer, slice, 0, outPer);
@@ -133,8 +153,12 @@ class ConvKernelTest {
     void zeroWeightsGiveTheBias() {
         Conv2dNode node = new Conv2dNode("conv", List.of("x", "w", "b"), "y", Window2d.of(3, 3), 1);
         Tensor b = dev.qtune.compiler.Fixtures.tensor(new int[] {2}, 1.5f, -2f);
-        float[] y = KernelRunner.run(node, random(1, 1, 1, 4, 4), Tensor.ofFloats(dev.qtune.compiler.ir.Shape.of(2, 1, 3, 3),
-                new float[18]), b).floats();
+        float[] y = KernelRunner.run(
+                        node,
+                        random(1, 1, 1, 4, 4),
+                        Tensor.ofFloats(dev.qtune.compiler.ir.Shape.of(2, 1, 3, 3), new float[18]),
+                        b)
+                .floats();
         assertEquals(8, y.length);
         for (int i = 0; i < 8; i++) {
             assertEquals(i < 4 ? 1.5f : -2f, y[i]);

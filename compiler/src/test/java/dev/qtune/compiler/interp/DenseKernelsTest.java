@@ -40,8 +40,11 @@ class DenseKernelsTest {
                 if (c != null) {
                     Shape cs = c.shape();
                     int rank = cs.rank();
-                    int ci = rank == 0 ? 0 : rank == 1 ? (cs.dim(0) == 1 ? 0 : j)
-                            : (cs.dim(0) == 1 ? 0 : i) * cs.dim(1) + (cs.dim(1) == 1 ? 0 : j);
+                    int ci = rank == 0
+                            ? 0
+                            : rank == 1
+                                    ? (cs.dim(0) == 1 ? 0 : j)
+                                    : (cs.dim(0) == 1 ? 0 : i) * cs.dim(1) + (cs.dim(1) == 1 ? 0 : j);
                     cv = c.floats()[ci];
                 }
                 y[i * n + j] = alpha * acc + beta * cv;
@@ -88,7 +91,8 @@ class DenseKernelsTest {
         Tensor b = tb ? random(seed + 1, n, k) : random(seed + 1, k, n);
         int[] cd = cDims(cKind, m, n);
         Tensor c = cd == null ? null : random(seed + 2, cd);
-        GemmNode node = new GemmNode("fc", c == null ? List.of("a", "b") : List.of("a", "b", "c"), "y", alpha, beta, ta, tb);
+        GemmNode node =
+                new GemmNode("fc", c == null ? List.of("a", "b") : List.of("a", "b", "c"), "y", alpha, beta, ta, tb);
         Tensor y = c == null ? KernelRunner.run(node, a, b) : KernelRunner.run(node, a, b, c);
         assertShape(y, m, n);
         assertClose(referenceGemm(a, b, c, alpha, beta, ta, tb), y.floats(), 1e-5, node.toString());
@@ -99,8 +103,13 @@ class DenseKernelsTest {
         // B is an initializer: the transposed rows are cached per node; A changes between runs.
         Tensor b = random(3, 6, 4);
         Tensor c = random(4, 6);
-        Graph g = new GraphBuilder("fc").input("x", TensorType.f32(Shape.DYNAMIC, 4)).init("w", b).init("bias", c)
-                .node(new GemmNode("fc", List.of("x", "w", "bias"), "y", 1f, 1f, false, true)).output("y").build();
+        Graph g = new GraphBuilder("fc")
+                .input("x", TensorType.f32(Shape.DYNAMIC, 4))
+                .init("w", b)
+                .init("bias", c)
+                .node(new GemmNode("fc", List.of("x", "w", "bias"), "y", 1f, 1f, false, true))
+                .output("y")
+                .build();
         Fp32Interpreter interp = new Fp32Interpreter(g);
         for (int run = 0; run < 3; run++) {
             Tensor x = random(10 + run, 2 + run, 4);

@@ -63,16 +63,16 @@ class ElementwiseKernelsTest {
 
     static Stream<Arguments> broadcastCases() {
         int[][][] shapes = {
-                {{2, 3, 4, 5}, {3, 1, 1}, {2, 3, 4, 5}},
-                {{2, 3, 4, 5}, {1}, {2, 3, 4, 5}},
-                {{2, 3, 4, 5}, {5}, {2, 3, 4, 5}},
-                {{2, 3, 4, 5}, {}, {2, 3, 4, 5}},
-                {{2, 3, 4, 5}, {2, 3, 4, 5}, {2, 3, 4, 5}},
-                {{3, 1, 1}, {2, 3, 4, 5}, {2, 3, 4, 5}},
-                {{1}, {2, 3, 4, 5}, {2, 3, 4, 5}},
-                {{2, 1, 4, 1}, {3, 1, 5}, {2, 3, 4, 5}},
-                {{1, 1, 1, 1}, {2, 3}, {1, 1, 2, 3}},
-                {{4, 1}, {1, 6}, {4, 6}},
+            {{2, 3, 4, 5}, {3, 1, 1}, {2, 3, 4, 5}},
+            {{2, 3, 4, 5}, {1}, {2, 3, 4, 5}},
+            {{2, 3, 4, 5}, {5}, {2, 3, 4, 5}},
+            {{2, 3, 4, 5}, {}, {2, 3, 4, 5}},
+            {{2, 3, 4, 5}, {2, 3, 4, 5}, {2, 3, 4, 5}},
+            {{3, 1, 1}, {2, 3, 4, 5}, {2, 3, 4, 5}},
+            {{1}, {2, 3, 4, 5}, {2, 3, 4, 5}},
+            {{2, 1, 4, 1}, {3, 1, 5}, {2, 3, 4, 5}},
+            {{1, 1, 1, 1}, {2, 3}, {1, 1, 2, 3}},
+            {{4, 1}, {1, 6}, {4, 6}},
         };
         List<Arguments> out = new ArrayList<>();
         for (BinaryOp op : BinaryOp.values()) {
@@ -88,8 +88,10 @@ class ElementwiseKernelsTest {
     void binaryBroadcastsLikeNumpy(BinaryOp op, int[] aDims, int[] bDims, int[] outDims) {
         Tensor a = random(java.util.Arrays.hashCode(aDims), aDims);
         // Divisors kept away from zero.
-        Tensor b = Tensor.ofFloats(Shape.of(bDims), Fixtures.uniform(java.util.Arrays.hashCode(bDims) + 1L,
-                Shape.of(bDims).numel(), 0.5f, 2f));
+        Tensor b = Tensor.ofFloats(
+                Shape.of(bDims),
+                Fixtures.uniform(
+                        java.util.Arrays.hashCode(bDims) + 1L, Shape.of(bDims).numel(), 0.5f, 2f));
         Tensor y = KernelRunner.run(new BinaryNode("op", op, List.of("a", "b"), "y"), a, b);
         assertShape(y, outDims);
         assertClose(referenceBinary(op, a, b, outDims), y.floats(), 1e-6, op + " " + a.shape() + " " + b.shape());
@@ -97,26 +99,43 @@ class ElementwiseKernelsTest {
 
     @Test
     void incompatibleShapesNameTheNode() {
-        QtuneException e = assertThrows(QtuneException.class, () -> KernelRunner.run(
-                new BinaryNode("bad_add", BinaryOp.ADD, List.of("a", "b"), "y"), random(1, 2, 3), random(2, 4)));
-        assertTrue(e.getMessage().contains("Add node 'bad_add'") && e.getMessage().contains("do not broadcast"),
+        QtuneException e = assertThrows(
+                QtuneException.class,
+                () -> KernelRunner.run(
+                        new BinaryNode("bad_add", BinaryOp.ADD, List.of("a", "b"), "y"),
+                        random(1, 2, 3),
+                        random(2, 4)));
+        assertTrue(
+                e.getMessage().contains("Add node 'bad_add'") && e.getMessage().contains("do not broadcast"),
                 e.getMessage());
     }
 
     @Test
     void reluAndClip() {
         Tensor x = Fixtures.tensor(new int[] {2, 4}, -7f, -0.5f, 0f, 0.25f, 3f, 5.5f, 6f, 9f);
-        assertArrayEquals(new float[] {0f, 0f, 0f, 0.25f, 3f, 5.5f, 6f, 9f},
+        assertArrayEquals(
+                new float[] {0f, 0f, 0f, 0.25f, 3f, 5.5f, 6f, 9f},
                 KernelRunner.run(new ReluNode("r", "x", "y"), x).floats());
         Tensor lo = Tensor.scalar(-1f);
         Tensor hi = Tensor.scalar(5f);
-        assertArrayEquals(new float[] {-1f, -0.5f, 0f, 0.25f, 3f, 5f, 5f, 5f},
-                KernelRunner.run(new ClipNode("c", List.of("x", "lo", "hi"), "y"), x, lo, hi).floats());
-        assertArrayEquals(new float[] {-7f, -0.5f, 0f, 0.25f, 3f, 5f, 5f, 5f},
-                KernelRunner.run(new ClipNode("c", List.of("x", "", "hi"), "y"), x, null, hi).floats(), "max only");
-        assertArrayEquals(new float[] {-1f, -0.5f, 0f, 0.25f, 3f, 5.5f, 6f, 9f},
-                KernelRunner.run(new ClipNode("c", List.of("x", "lo"), "y"), x, lo).floats(), "min only");
-        assertArrayEquals(x.floats(), KernelRunner.run(new ClipNode("c", List.of("x"), "y"), x).floats(), "no bounds");
+        assertArrayEquals(
+                new float[] {-1f, -0.5f, 0f, 0.25f, 3f, 5f, 5f, 5f},
+                KernelRunner.run(new ClipNode("c", List.of("x", "lo", "hi"), "y"), x, lo, hi)
+                        .floats());
+        assertArrayEquals(
+                new float[] {-7f, -0.5f, 0f, 0.25f, 3f, 5f, 5f, 5f},
+                KernelRunner.run(new ClipNode("c", List.of("x", "", "hi"), "y"), x, null, hi)
+                        .floats(),
+                "max only");
+        assertArrayEquals(
+                new float[] {-1f, -0.5f, 0f, 0.25f, 3f, 5.5f, 6f, 9f},
+                KernelRunner.run(new ClipNode("c", List.of("x", "lo"), "y"), x, lo)
+                        .floats(),
+                "min only");
+        assertArrayEquals(
+                x.floats(),
+                KernelRunner.run(new ClipNode("c", List.of("x"), "y"), x).floats(),
+                "no bounds");
     }
 
     private static double[] referenceBatchNorm(Tensor x, Tensor[] p, float eps) {
@@ -140,8 +159,9 @@ class ElementwiseKernelsTest {
         for (int[] dims : new int[][] {{3, 4, 5, 6}, {5, 7}}) {
             int c = dims[1];
             Tensor x = random(1, dims);
-            Tensor[] p = {random(2, c), random(3, c), random(4, c),
-                    Tensor.ofFloats(Shape.of(c), Fixtures.uniform(5, c, 0.1f, 2f))};
+            Tensor[] p = {
+                random(2, c), random(3, c), random(4, c), Tensor.ofFloats(Shape.of(c), Fixtures.uniform(5, c, 0.1f, 2f))
+            };
             BatchNormNode bn = new BatchNormNode("bn", List.of("x", "s", "b", "m", "v"), "y", 1e-3f);
             Tensor y = KernelRunner.run(bn, x, p[0], p[1], p[2], p[3]);
             assertShape(y, dims);

@@ -15,9 +15,9 @@ import dev.qtune.compiler.ir.Tensor;
 import dev.qtune.compiler.ir.TensorType;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class Fp32InterpreterTest {
     @ParameterizedTest
@@ -53,15 +53,24 @@ class Fp32InterpreterTest {
 
     @Test
     void missingFeedIsNamed() {
-        Graph g = new GraphBuilder("g").input("x", TensorType.f32(2)).node(new ReluNode("r", "x", "y")).output("y").build();
+        Graph g = new GraphBuilder("g")
+                .input("x", TensorType.f32(2))
+                .node(new ReluNode("r", "x", "y"))
+                .output("y")
+                .build();
         QtuneException e = assertThrows(QtuneException.class, () -> new Fp32Interpreter(g).run(Map.of()));
         assertEquals("graph input 'x' was not fed", e.getMessage());
     }
 
     @Test
     void everyGraphOutputIsReturnedEvenWhenAlsoReadInside() {
-        Graph g = new GraphBuilder("g").input("x", TensorType.f32(Shape.DYNAMIC, 2))
-                .node(new ReluNode("r1", "x", "h")).node(new ReluNode("r2", "h", "y")).output("h").output("y").build();
+        Graph g = new GraphBuilder("g")
+                .input("x", TensorType.f32(Shape.DYNAMIC, 2))
+                .node(new ReluNode("r1", "x", "h"))
+                .node(new ReluNode("r2", "h", "y"))
+                .output("h")
+                .output("y")
+                .build();
         Map<String, Tensor> out = new Fp32Interpreter(g).run(Map.of("x", Fixtures.tensor(new int[] {1, 2}, -1f, 2f)));
         assertEquals(List.of("h", "y"), List.copyOf(out.keySet()));
         assertEquals(Fixtures.tensor(new int[] {1, 2}, 0f, 2f), out.get("h"));

@@ -26,9 +26,23 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** QConv (im2col + igemm + requantize) bit for bit against a direct loop over docs/integer-semantics.md. */
 class IntConvKernelTest {
     /** One convolution to check; {@code multipliers} is a kind of {@link IntReference#multipliers} or "single". */
-    record ConvCase(String label, int batch, int c, int h, int w, int oc, int kh, int kw, int group, Window2d win,
-                    boolean bias, String multipliers, Rounding rounding, DType inType, IntRange outRange,
-                    DType outType) {
+    record ConvCase(
+            String label,
+            int batch,
+            int c,
+            int h,
+            int w,
+            int oc,
+            int kh,
+            int kw,
+            int group,
+            Window2d win,
+            boolean bias,
+            String multipliers,
+            Rounding rounding,
+            DType inType,
+            IntRange outRange,
+            DType outType) {
         @Override
         public String toString() {
             return label;
@@ -39,33 +53,210 @@ class IntConvKernelTest {
         IntRange s8 = IntRange.signed(8);
         IntRange u8 = IntRange.unsigned(8);
         return Stream.of(
-                new ConvCase("3x3 pad 1, per-channel mixed M, u8 in, i8 out, upward, batch 1", 1, 3, 8, 8, 6, 3, 3, 1,
-                        new Window2d(3, 3, 1, 1, 1, 1, 1, 1, 1, 1), true, "mixed", Rounding.UPWARD, DType.U8, s8, DType.I8),
-                new ConvCase("group 2, stride 2, asymmetric pads, tonearest, u8 out, batch 5", 5, 4, 9, 7, 6, 3, 3, 2,
-                        new Window2d(3, 3, 2, 2, 0, 1, 2, 1, 1, 1), true, "mixed", Rounding.TONEAREST, DType.I8, u8, DType.U8),
-                new ConvCase("depthwise, dilation 2, no bias, single M, batch 5", 5, 4, 10, 9, 4, 3, 3, 4,
-                        new Window2d(3, 3, 1, 1, 2, 2, 2, 2, 2, 2), false, "single", Rounding.UPWARD, DType.U8, s8, DType.I8),
-                new ConvCase("depthwise x2 channels, stride (2,1), asymmetric pads, tonearest", 1, 3, 6, 6, 6, 3, 3, 3,
-                        new Window2d(3, 3, 2, 1, 1, 0, 1, 2, 1, 1), true, "mixed", Rounding.TONEAREST, DType.I8, u8, DType.U8),
-                new ConvCase("1x1, power-of-two M (ties), upward, batch 5", 5, 8, 5, 5, 4, 1, 1, 1,
-                        Window2d.of(1, 1), true, "power2", Rounding.UPWARD, DType.I8, s8, DType.I8),
-                new ConvCase("1x1, power-of-two M (ties), tonearest, no bias", 5, 8, 5, 5, 4, 1, 1, 1,
-                        Window2d.of(1, 1), false, "power2", Rounding.TONEAREST, DType.I8, s8, DType.I8),
-                new ConvCase("14x14 batch 5 (a partial batch block)", 5, 2, 14, 14, 3, 3, 3, 1,
-                        new Window2d(3, 3, 1, 1, 1, 1, 1, 1, 1, 1), true, "mixed", Rounding.UPWARD, DType.U8, u8, DType.U8),
-                new ConvCase("2x3 kernel, stride (2,1), dilation (2,1), group 2, 4-bit out", 1, 6, 9, 8, 4, 2, 3, 2,
-                        new Window2d(2, 3, 2, 1, 1, 0, 0, 1, 2, 1), true, "mixed", Rounding.TONEAREST, DType.U8,
-                        IntRange.signed(4), DType.I8),
-                new ConvCase("5x5 kernel over 3x3 input with pads: 1x1 output, M > 1 saturates", 5, 2, 3, 3, 3, 5, 5, 1,
-                        new Window2d(5, 5, 1, 1, 1, 1, 1, 1, 1, 1), true, "large", Rounding.UPWARD, DType.I8, s8, DType.I8),
-                new ConvCase("16-bit activations in and out, group 2", 5, 4, 6, 6, 4, 3, 3, 2,
-                        new Window2d(3, 3, 1, 1, 1, 1, 1, 1, 1, 1), true, "mixed", Rounding.UPWARD, DType.I16,
-                        IntRange.signed(16), DType.I16),
-                new ConvCase("16-bit activations, group 2, K = 576: beyond the int32 worst case", 2, 128, 5, 5, 4, 3, 3, 2,
-                        new Window2d(3, 3, 1, 1, 1, 1, 1, 1, 1, 1), true, "tiny", Rounding.TONEAREST, DType.I16,
-                        IntRange.signed(16), DType.I16),
-                new ConvCase("stride 2 and dilation 2 with pads, tiny M, single", 5, 3, 11, 10, 5, 3, 3, 1,
-                        new Window2d(3, 3, 2, 2, 1, 2, 0, 3, 2, 2), true, "tiny", Rounding.TONEAREST, DType.U8, s8, DType.I8));
+                new ConvCase(
+                        "3x3 pad 1, per-channel mixed M, u8 in, i8 out, upward, batch 1",
+                        1,
+                        3,
+                        8,
+                        8,
+                        6,
+                        3,
+                        3,
+                        1,
+                        new Window2d(3, 3, 1, 1, 1, 1, 1, 1, 1, 1),
+                        true,
+                        "mixed",
+                        Rounding.UPWARD,
+                        DType.U8,
+                        s8,
+                        DType.I8),
+                new ConvCase(
+                        "group 2, stride 2, asymmetric pads, tonearest, u8 out, batch 5",
+                        5,
+                        4,
+                        9,
+                        7,
+                        6,
+                        3,
+                        3,
+                        2,
+                        new Window2d(3, 3, 2, 2, 0, 1, 2, 1, 1, 1),
+                        true,
+                        "mixed",
+                        Rounding.TONEAREST,
+                        DType.I8,
+                        u8,
+                        DType.U8),
+                new ConvCase(
+                        "depthwise, dilation 2, no bias, single M, batch 5",
+                        5,
+                        4,
+                        10,
+                        9,
+                        4,
+                        3,
+                        3,
+                        4,
+                        new Window2d(3, 3, 1, 1, 2, 2, 2, 2, 2, 2),
+                        false,
+                        "single",
+                        Rounding.UPWARD,
+                        DType.U8,
+                        s8,
+                        DType.I8),
+                new ConvCase(
+                        "depthwise x2 channels, stride (2,1), asymmetric pads, tonearest",
+                        1,
+                        3,
+                        6,
+                        6,
+                        6,
+                        3,
+                        3,
+                        3,
+                        new Window2d(3, 3, 2, 1, 1, 0, 1, 2, 1, 1),
+                        true,
+                        "mixed",
+                        Rounding.TONEAREST,
+                        DType.I8,
+                        u8,
+                        DType.U8),
+                new ConvCase(
+                        "1x1, power-of-two M (ties), upward, batch 5",
+                        5,
+                        8,
+                        5,
+                        5,
+                        4,
+                        1,
+                        1,
+                        1,
+                        Window2d.of(1, 1),
+                        true,
+                        "power2",
+                        Rounding.UPWARD,
+                        DType.I8,
+                        s8,
+                        DType.I8),
+                new ConvCase(
+                        "1x1, power-of-two M (ties), tonearest, no bias",
+                        5,
+                        8,
+                        5,
+                        5,
+                        4,
+                        1,
+                        1,
+                        1,
+                        Window2d.of(1, 1),
+                        false,
+                        "power2",
+                        Rounding.TONEAREST,
+                        DType.I8,
+                        s8,
+                        DType.I8),
+                new ConvCase(
+                        "14x14 batch 5 (a partial batch block)",
+                        5,
+                        2,
+                        14,
+                        14,
+                        3,
+                        3,
+                        3,
+                        1,
+                        new Window2d(3, 3, 1, 1, 1, 1, 1, 1, 1, 1),
+                        true,
+                        "mixed",
+                        Rounding.UPWARD,
+                        DType.U8,
+                        u8,
+                        DType.U8),
+                new ConvCase(
+                        "2x3 kernel, stride (2,1), dilation (2,1), group 2, 4-bit out",
+                        1,
+                        6,
+                        9,
+                        8,
+                        4,
+                        2,
+                        3,
+                        2,
+                        new Window2d(2, 3, 2, 1, 1, 0, 0, 1, 2, 1),
+                        true,
+                        "mixed",
+                        Rounding.TONEAREST,
+                        DType.U8,
+                        IntRange.signed(4),
+                        DType.I8),
+                new ConvCase(
+                        "5x5 kernel over 3x3 input with pads: 1x1 output, M > 1 saturates",
+                        5,
+                        2,
+                        3,
+                        3,
+                        3,
+                        5,
+                        5,
+                        1,
+                        new Window2d(5, 5, 1, 1, 1, 1, 1, 1, 1, 1),
+                        true,
+                        "large",
+                        Rounding.UPWARD,
+                        DType.I8,
+                        s8,
+                        DType.I8),
+                new ConvCase(
+                        "16-bit activations in and out, group 2",
+                        5,
+                        4,
+                        6,
+                        6,
+                        4,
+                        3,
+                        3,
+                        2,
+                        new Window2d(3, 3, 1, 1, 1, 1, 1, 1, 1, 1),
+                        true,
+                        "mixed",
+                        Rounding.UPWARD,
+                        DType.I16,
+                        IntRange.signed(16),
+                        DType.I16),
+                new ConvCase(
+                        "16-bit activations, group 2, K = 576: beyond the int32 worst case",
+                        2,
+                        128,
+                        5,
+                        5,
+                        4,
+                        3,
+                        3,
+                        2,
+                        new Window2d(3, 3, 1, 1, 1, 1, 1, 1, 1, 1),
+                        true,
+                        "tiny",
+                        Rounding.TONEAREST,
+                        DType.I16,
+                        IntRange.signed(16),
+                        DType.I16),
+                new ConvCase(
+                        "stride 2 and dilation 2 with pads, tiny M, single",
+                        5,
+                        3,
+                        11,
+                        10,
+                        5,
+                        3,
+                        3,
+                        1,
+                        new Window2d(3, 3, 2, 2, 1, 2, 0, 3, 2, 2),
+                        true,
+                        "tiny",
+                        Rounding.TONEAREST,
+                        DType.U8,
+                        s8,
+                        DType.I8));
     }
 
     /** Output size of the page's window: floor((in + pads - dilated span) / stride) + 1. */
@@ -110,7 +301,8 @@ class IntConvKernelTest {
     }
 
     private static List<FixedPointMultiplier> multipliers(ConvCase k, long seed) {
-        return k.multipliers().equals("single") ? IntReference.multipliers(seed, 1, "ordinary")
+        return k.multipliers().equals("single")
+                ? IntReference.multipliers(seed, 1, "ordinary")
                 : IntReference.multipliers(seed, k.oc(), k.multipliers());
     }
 
@@ -175,7 +367,9 @@ class IntConvKernelTest {
 
     @Test
     void theTwoRoundingsDifferExactlyOnNegativeTies() {
-        ConvCase k = cases().filter(c -> c.label().startsWith("1x1, power-of-two M (ties), upward")).findFirst().orElseThrow();
+        ConvCase k = cases().filter(c -> c.label().startsWith("1x1, power-of-two M (ties), upward"))
+                .findFirst()
+                .orElseThrow();
         int[] x = input(k, 5);
         int[] w = IntReference.ints(6, k.oc() * k.c(), -127, 127);
         List<FixedPointMultiplier> half = List.of(new FixedPointMultiplier(1 << 30, 31)); // M = 1/2: every odd acc ties
@@ -186,26 +380,53 @@ class IntConvKernelTest {
         assertNotEquals(Arrays.toString(up), Arrays.toString(near), "some accumulator must be a negative tie");
         for (int i = 0; i < up.length; i++) {
             // Ties toward +infinity vs away from zero: only a negative tie (x.5 < 0, not clamped) differs, by one.
-            assertTrue(up[i] == near[i] || (up[i] == near[i] + 1 && near[i] < 0), "element " + i + ": " + up[i] + " vs " + near[i]);
+            assertTrue(
+                    up[i] == near[i] || (up[i] == near[i] + 1 && near[i] < 0),
+                    "element " + i + ": " + up[i] + " vs " + near[i]);
         }
     }
 
     @Test
     void handComputedOneByOne() {
         // x = [3, -5] (1 channel, 1x2), w = 1, M = 1/2: 1.5 -> 2 both ways; -2.5 -> -2 upward, -3 tonearest.
-        ConvCase k = new ConvCase("hand", 1, 1, 1, 2, 1, 1, 1, 1, Window2d.of(1, 1), false, "single", Rounding.UPWARD,
-                DType.I8, IntRange.signed(8), DType.I8);
+        ConvCase k = new ConvCase(
+                "hand",
+                1,
+                1,
+                1,
+                2,
+                1,
+                1,
+                1,
+                1,
+                Window2d.of(1, 1),
+                false,
+                "single",
+                Rounding.UPWARD,
+                DType.I8,
+                IntRange.signed(8),
+                DType.I8);
         List<FixedPointMultiplier> half = List.of(FixedPointMultiplier.of(0.5));
         int[] x = {3, -5};
         int[] w = {1};
-        assertArrayEquals(new int[] {2, -2}, run(k, x, w, null,
-                IntReference.requantize(half, Rounding.UPWARD, IntRange.signed(8), DType.I8)));
-        assertArrayEquals(new int[] {2, -3}, run(k, x, w, null,
-                IntReference.requantize(half, Rounding.TONEAREST, IntRange.signed(8), DType.I8)));
-        // A fused Relu is the range [0, 255]: -2.5 saturates to 0; with bias 300 and M = 1/2: (3 + 300) / 2 = 151.5 -> 152.
-        assertArrayEquals(new int[] {152, 148}, run(k, x, w, new int[] {300},
-                IntReference.requantize(half, Rounding.UPWARD, IntRange.unsigned(8), DType.U8)));
-        assertArrayEquals(new int[] {2, 0}, run(k, x, w, null,
-                IntReference.requantize(half, Rounding.UPWARD, IntRange.unsigned(8), DType.U8)));
+        assertArrayEquals(
+                new int[] {2, -2},
+                run(k, x, w, null, IntReference.requantize(half, Rounding.UPWARD, IntRange.signed(8), DType.I8)));
+        assertArrayEquals(
+                new int[] {2, -3},
+                run(k, x, w, null, IntReference.requantize(half, Rounding.TONEAREST, IntRange.signed(8), DType.I8)));
+        // A fused Relu is the range [0, 255]: -2.5 saturates to 0; with bias 300 and M = 1/2: (3 + 300) / 2 = 151.5 ->
+        // 152.
+        assertArrayEquals(
+                new int[] {152, 148},
+                run(
+                        k,
+                        x,
+                        w,
+                        new int[] {300},
+                        IntReference.requantize(half, Rounding.UPWARD, IntRange.unsigned(8), DType.U8)));
+        assertArrayEquals(
+                new int[] {2, 0},
+                run(k, x, w, null, IntReference.requantize(half, Rounding.UPWARD, IntRange.unsigned(8), DType.U8)));
     }
 }

@@ -41,19 +41,29 @@ class IntDenseKernelTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-            // label | rows | K | N | bias | multipliers | rounding | input u8 | output range
-            "u8 in, per-channel mixed, i8 out, upward, 1 row   | 1 | 37  | 10 | true  | mixed    | UPWARD    | true  | s8",
-            "u8 in, per-channel mixed, i8 out, tonearest, 5 rows | 5 | 37 | 10 | true  | mixed    | TONEAREST | true  | s8",
-            "i8 in, single M, u8 out (fused relu), 5 rows     | 5 | 64  | 7  | false | single   | UPWARD    | false | u8",
-            "i8 in, power-of-two M (ties), tonearest, 5 rows  | 5 | 16  | 12 | true  | power2   | TONEAREST | false | s8",
-            "i8 in, power-of-two M (ties), upward, 5 rows     | 5 | 16  | 12 | true  | power2   | UPWARD    | false | s8",
-            "u8 in, M > 1, saturating, 1 row                  | 1 | 5   | 9  | true  | large    | UPWARD    | true  | s8",
-            "u8 in, tiny M, 4-bit out, 5 rows                 | 5 | 300 | 6  | true  | tiny     | TONEAREST | true  | s4",
-            "i8 in, K = 1, mixed, u8 out                      | 5 | 1   | 8  | true  | mixed    | TONEAREST | false | u8",
-    })
-    void matchesTheDirectDefinitionBitForBit(String label, int rows, int k, int n, boolean withBias, String kind,
-                                             Rounding rounding, boolean unsignedIn, String out) {
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                // label | rows | K | N | bias | multipliers | rounding | input u8 | output range
+                "u8 in, per-channel mixed, i8 out, upward, 1 row   | 1 | 37  | 10 | true  | mixed    | UPWARD    | true  | s8",
+                "u8 in, per-channel mixed, i8 out, tonearest, 5 rows | 5 | 37 | 10 | true  | mixed    | TONEAREST | true  | s8",
+                "i8 in, single M, u8 out (fused relu), 5 rows     | 5 | 64  | 7  | false | single   | UPWARD    | false | u8",
+                "i8 in, power-of-two M (ties), tonearest, 5 rows  | 5 | 16  | 12 | true  | power2   | TONEAREST | false | s8",
+                "i8 in, power-of-two M (ties), upward, 5 rows     | 5 | 16  | 12 | true  | power2   | UPWARD    | false | s8",
+                "u8 in, M > 1, saturating, 1 row                  | 1 | 5   | 9  | true  | large    | UPWARD    | true  | s8",
+                "u8 in, tiny M, 4-bit out, 5 rows                 | 5 | 300 | 6  | true  | tiny     | TONEAREST | true  | s4",
+                "i8 in, K = 1, mixed, u8 out                      | 5 | 1   | 8  | true  | mixed    | TONEAREST | false | u8",
+            })
+    void matchesTheDirectDefinitionBitForBit(
+            String label,
+            int rows,
+            int k,
+            int n,
+            boolean withBias,
+            String kind,
+            Rounding rounding,
+            boolean unsignedIn,
+            String out) {
         long seed = label.hashCode();
         int[] x = unsignedIn ? IntReference.ints(seed, rows * k, 0, 255) : IntReference.ints(seed, rows * k, -127, 127);
         int[] w = IntReference.ints(seed + 1, n * k, -127, 127);
@@ -62,7 +72,8 @@ class IntDenseKernelTest {
             bias[1] = 2_130_000_000; // near the int32 limit, still exact with these K
             bias[2] = -2_130_000_000;
         }
-        List<FixedPointMultiplier> ms = kind.equals("single") ? IntReference.multipliers(seed + 3, 1, "ordinary")
+        List<FixedPointMultiplier> ms = kind.equals("single")
+                ? IntReference.multipliers(seed + 3, 1, "ordinary")
                 : IntReference.multipliers(seed + 3, n, kind);
         IntRange range = switch (out) {
             case "s8" -> IntRange.signed(8);
@@ -77,7 +88,8 @@ class IntDenseKernelTest {
         assertArrayEquals(new int[] {rows, n}, y.shape().dims());
         assertArrayEquals(reference(x, rows, k, w, n, bias, rq), y.ints(), label);
         if (kind.equals("mixed")) {
-            assertTrue(Arrays.stream(y.ints()).distinct().count() >= 3, "degenerate output " + Arrays.toString(y.ints()));
+            assertTrue(
+                    Arrays.stream(y.ints()).distinct().count() >= 3, "degenerate output " + Arrays.toString(y.ints()));
         }
     }
 
@@ -99,16 +111,19 @@ class IntDenseKernelTest {
         int k = 20;
         int n = 5;
         int[] w = IntReference.ints(41, n * k, -127, 127);
-        Requantize rq = IntReference.requantize(IntReference.multipliers(42, n, "mixed"), Rounding.UPWARD,
-                IntRange.signed(8), DType.I8);
-        Graph g = InferTypesPass.infer(new GraphBuilder("dense").input("x", new TensorType(DType.U8,
-                        dev.qtune.compiler.ir.Shape.of(rows, k)))
+        Requantize rq = IntReference.requantize(
+                IntReference.multipliers(42, n, "mixed"), Rounding.UPWARD, IntRange.signed(8), DType.I8);
+        Graph g = InferTypesPass.infer(new GraphBuilder("dense")
+                .input("x", new TensorType(DType.U8, dev.qtune.compiler.ir.Shape.of(rows, k)))
                 .init("w", IntReference.tensor(DType.I8, w, n, k))
-                .node(new QDenseNode("qdense", List.of("x", "w"), "y", rq)).output("y").build());
+                .node(new QDenseNode("qdense", List.of("x", "w"), "y", rq))
+                .output("y")
+                .build());
         IntegerInterpreter interp = new IntegerInterpreter(g);
         for (long seed = 0; seed < 3; seed++) {
             int[] x = IntReference.ints(100 + seed, rows * k, 0, 255);
-            Tensor y = interp.run(Map.of("x", IntReference.tensor(DType.U8, x, rows, k))).get("y");
+            Tensor y = interp.run(Map.of("x", IntReference.tensor(DType.U8, x, rows, k)))
+                    .get("y");
             assertArrayEquals(reference(x, rows, k, w, n, null, rq), y.ints(), "run " + seed);
         }
     }
@@ -143,8 +158,8 @@ class IntDenseKernelTest {
     void handComputedRow() {
         // x = [1, 2, 3], w rows [1, 1, 1] and [-1, 0, -2], bias [1, 0], M = 1/4:
         // acc = [7, -7] -> 1.75 -> 2 and -1.75 -> -2.
-        Requantize rq = IntReference.requantize(List.of(FixedPointMultiplier.of(0.25)), Rounding.UPWARD,
-                IntRange.signed(8), DType.I8);
+        Requantize rq = IntReference.requantize(
+                List.of(FixedPointMultiplier.of(0.25)), Rounding.UPWARD, IntRange.signed(8), DType.I8);
         Tensor y = run(new int[] {1, 2, 3}, 1, 3, DType.U8, new int[] {1, 1, 1, -1, 0, -2}, 2, new int[] {1, 0}, rq);
         assertArrayEquals(new int[] {2, -2}, y.ints());
     }

@@ -34,10 +34,13 @@ class IntPoolKernelsTest {
 
     /** round(p / q) with ties away from zero, from the exact rational. */
     static int roundHalfAway(long p, long q) {
-        return new BigDecimal(p).divide(new BigDecimal(q), 0, RoundingMode.HALF_UP).intValueExact();
+        return new BigDecimal(p)
+                .divide(new BigDecimal(q), 0, RoundingMode.HALF_UP)
+                .intValueExact();
     }
 
-    static int[] reference(int[] x, int n, int c, int h, int w, Window2d win, boolean ceil, boolean max, boolean countPad) {
+    static int[] reference(
+            int[] x, int n, int c, int h, int w, Window2d win, boolean ceil, boolean max, boolean countPad) {
         int ho = outSize(h, win.kernelH(), win.strideH(), win.padTop(), win.padBottom(), win.dilationH(), ceil);
         int wo = outSize(w, win.kernelW(), win.strideW(), win.padLeft(), win.padRight(), win.dilationW(), ceil);
         int[] y = new int[n * c * ho * wo];
@@ -52,7 +55,10 @@ class IntPoolKernelsTest {
                         for (int kx = 0; kx < win.kernelW(); kx++) {
                             int iy = oy * win.strideH() - win.padTop() + ky * win.dilationH();
                             int ix = ox * win.strideW() - win.padLeft() + kx * win.dilationW();
-                            if (iy >= -win.padTop() && iy < h + win.padBottom() && ix >= -win.padLeft() && ix < w + win.padRight()) {
+                            if (iy >= -win.padTop()
+                                    && iy < h + win.padBottom()
+                                    && ix >= -win.padLeft()
+                                    && ix < w + win.padRight()) {
                                 positions++;
                             }
                             if (iy < 0 || iy >= h || ix < 0 || ix >= w) {
@@ -72,27 +78,43 @@ class IntPoolKernelsTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-            // label | N | C | H | W | k | s | pt | pl | pb | pr | ceil | countIncludePad | dtype
-            "2x2 s2 (lenet)             | 2 | 3 | 8  | 8  | 2 | 2 | 0 | 0 | 0 | 0 | false | false | i8",
-            "2x2 s2 u8                  | 2 | 3 | 8  | 8  | 2 | 2 | 0 | 0 | 0 | 0 | false | false | u8",
-            "odd input ceil             | 1 | 2 | 5  | 7  | 2 | 2 | 0 | 0 | 0 | 0 | true  | false | i8",
-            "3x3 s2 pad 1               | 5 | 3 | 7  | 7  | 3 | 2 | 1 | 1 | 1 | 1 | false | false | i8",
-            "3x3 s2 pad 1 pads in       | 5 | 3 | 7  | 7  | 3 | 2 | 1 | 1 | 1 | 1 | false | true  | i8",
-            "3x3 s2 pad 1 ceil pads in  | 5 | 3 | 6  | 6  | 3 | 2 | 1 | 1 | 1 | 1 | true  | true  | i8",
-            "2x2 s1 pad 1 pads in       | 2 | 2 | 5  | 6  | 2 | 1 | 1 | 1 | 1 | 1 | false | true  | i8",
-            "2x2 s2 ceil pads in        | 1 | 2 | 5  | 5  | 2 | 2 | 0 | 0 | 0 | 0 | true  | true  | i8",
-            "asymmetric pads            | 1 | 2 | 6  | 5  | 3 | 2 | 0 | 1 | 2 | 1 | false | false | i8",
-            "asymmetric pads pads in    | 1 | 2 | 6  | 5  | 4 | 2 | 0 | 1 | 2 | 1 | false | true  | i8",
-            "asymmetric end pad ceil    | 1 | 2 | 5  | 5  | 2 | 2 | 0 | 0 | 1 | 1 | true  | true  | u8",
-            "3x3 s3 ceil overhang       | 2 | 1 | 10 | 11 | 3 | 3 | 1 | 1 | 1 | 1 | true  | true  | i8",
-    })
-    void maxAndAveragePoolMatchTheDefinition(String label, int n, int c, int h, int w, int k, int s, int pt, int pl,
-                                             int pb, int pr, boolean ceil, boolean countPad, String type) {
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                // label | N | C | H | W | k | s | pt | pl | pb | pr | ceil | countIncludePad | dtype
+                "2x2 s2 (lenet)             | 2 | 3 | 8  | 8  | 2 | 2 | 0 | 0 | 0 | 0 | false | false | i8",
+                "2x2 s2 u8                  | 2 | 3 | 8  | 8  | 2 | 2 | 0 | 0 | 0 | 0 | false | false | u8",
+                "odd input ceil             | 1 | 2 | 5  | 7  | 2 | 2 | 0 | 0 | 0 | 0 | true  | false | i8",
+                "3x3 s2 pad 1               | 5 | 3 | 7  | 7  | 3 | 2 | 1 | 1 | 1 | 1 | false | false | i8",
+                "3x3 s2 pad 1 pads in       | 5 | 3 | 7  | 7  | 3 | 2 | 1 | 1 | 1 | 1 | false | true  | i8",
+                "3x3 s2 pad 1 ceil pads in  | 5 | 3 | 6  | 6  | 3 | 2 | 1 | 1 | 1 | 1 | true  | true  | i8",
+                "2x2 s1 pad 1 pads in       | 2 | 2 | 5  | 6  | 2 | 1 | 1 | 1 | 1 | 1 | false | true  | i8",
+                "2x2 s2 ceil pads in        | 1 | 2 | 5  | 5  | 2 | 2 | 0 | 0 | 0 | 0 | true  | true  | i8",
+                "asymmetric pads            | 1 | 2 | 6  | 5  | 3 | 2 | 0 | 1 | 2 | 1 | false | false | i8",
+                "asymmetric pads pads in    | 1 | 2 | 6  | 5  | 4 | 2 | 0 | 1 | 2 | 1 | false | true  | i8",
+                "asymmetric end pad ceil    | 1 | 2 | 5  | 5  | 2 | 2 | 0 | 0 | 1 | 1 | true  | true  | u8",
+                "3x3 s3 ceil overhang       | 2 | 1 | 10 | 11 | 3 | 3 | 1 | 1 | 1 | 1 | true  | true  | i8",
+            })
+    void maxAndAveragePoolMatchTheDefinition(
+            String label,
+            int n,
+            int c,
+            int h,
+            int w,
+            int k,
+            int s,
+            int pt,
+            int pl,
+            int pb,
+            int pr,
+            boolean ceil,
+            boolean countPad,
+            String type) {
         Window2d win = new Window2d(k, k, s, s, pt, pl, pb, pr, 1, 1);
         DType dtype = type.equals("u8") ? DType.U8 : DType.I8;
         int size = n * c * h * w;
-        int[] x = dtype == DType.U8 ? IntReference.ints(label.hashCode(), size, 0, 255)
+        int[] x = dtype == DType.U8
+                ? IntReference.ints(label.hashCode(), size, 0, 255)
                 : IntReference.ints(label.hashCode(), size, -127, 127);
         Tensor xt = IntReference.tensor(dtype, x, n, c, h, w);
         int ho = outSize(h, k, s, pt, pb, 1, ceil);
@@ -105,7 +127,8 @@ class IntPoolKernelsTest {
 
         // All-negative inputs for max: a padded zero that wrongly took part would win.
         int[] neg = dtype == DType.U8 ? x : IntReference.ints(label.hashCode() + 1, size, -127, -1);
-        Tensor max = IntReference.run(new MaxPool2dNode("mp", List.of("x"), "y", win, ceil), IntReference.tensor(dtype, neg, n, c, h, w));
+        Tensor max = IntReference.run(
+                new MaxPool2dNode("mp", List.of("x"), "y", win, ceil), IntReference.tensor(dtype, neg, n, c, h, w));
         assertEquals(dtype, max.dtype());
         assertArrayEquals(reference(neg, n, c, h, w, win, ceil, true, false), max.ints(), label + " max");
     }
@@ -130,27 +153,40 @@ class IntPoolKernelsTest {
                 }
             }
         }
-        assertTrue(positiveTies > 0 && negativeTies > 0, "ties: " + positiveTies + " positive, " + negativeTies + " negative");
+        assertTrue(
+                positiveTies > 0 && negativeTies > 0,
+                "ties: " + positiveTies + " positive, " + negativeTies + " negative");
     }
 
     @Test
     void maxPoolWithDilationAndPads() {
         Window2d win = new Window2d(3, 3, 1, 2, 2, 2, 2, 1, 2, 2);
         int[] x = IntReference.ints(5, 2 * 7 * 6, -127, -1);
-        Tensor y = IntReference.run(new MaxPool2dNode("mp", List.of("x"), "y", win, false), IntReference.tensor(DType.I8, x, 1, 2, 7, 6));
+        Tensor y = IntReference.run(
+                new MaxPool2dNode("mp", List.of("x"), "y", win, false), IntReference.tensor(DType.I8, x, 1, 2, 7, 6));
         assertArrayEquals(reference(x, 1, 2, 7, 6, win, false, true, false), y.ints());
     }
 
     @Test
     void globalAveragePoolRoundsHalfAwayFromZero() {
         // One 2x2 plane per channel: sums -6, 6, -2, 2, -5, 7, 10, -10, 0 over 4 elements.
-        int[][] planes = {{-1, -2, -1, -2}, {1, 2, 1, 2}, {-1, 0, 0, -1}, {1, 0, 1, 0}, {-1, -2, -1, -1},
-                {2, 2, 2, 1}, {3, 3, 2, 2}, {-3, -3, -2, -2}, {5, -5, 7, -7}};
+        int[][] planes = {
+            {-1, -2, -1, -2},
+            {1, 2, 1, 2},
+            {-1, 0, 0, -1},
+            {1, 0, 1, 0},
+            {-1, -2, -1, -1},
+            {2, 2, 2, 1},
+            {3, 3, 2, 2},
+            {-3, -3, -2, -2},
+            {5, -5, 7, -7}
+        };
         int[] x = new int[planes.length * 4];
         for (int p = 0; p < planes.length; p++) {
             System.arraycopy(planes[p], 0, x, p * 4, 4);
         }
-        Tensor y = IntReference.run(new GlobalAvgPoolNode("gap", "x", "y"), IntReference.tensor(DType.I8, x, 1, planes.length, 2, 2));
+        Tensor y = IntReference.run(
+                new GlobalAvgPoolNode("gap", "x", "y"), IntReference.tensor(DType.I8, x, 1, planes.length, 2, 2));
         assertArrayEquals(new int[] {1, planes.length, 1, 1}, y.shape().dims());
         assertEquals(DType.I8, y.dtype());
         // -1.5 -> -2, 1.5 -> 2, -0.5 -> -1, 0.5 -> 1, -1.25 -> -1, 1.75 -> 2, 2.5 -> 3, -2.5 -> -3, 0 -> 0
@@ -163,7 +199,8 @@ class IntPoolKernelsTest {
         int c = 4;
         int hw = 7 * 9;
         int[] x = IntReference.ints(77, n * c * hw, -127, 127);
-        Tensor y = IntReference.run(new GlobalAvgPoolNode("gap", "x", "y"), IntReference.tensor(DType.I8, x, n, c, 7, 9));
+        Tensor y =
+                IntReference.run(new GlobalAvgPoolNode("gap", "x", "y"), IntReference.tensor(DType.I8, x, n, c, 7, 9));
         int[] expected = new int[n * c];
         for (int p = 0; p < n * c; p++) {
             long sum = 0;
@@ -174,7 +211,8 @@ class IntPoolKernelsTest {
         }
         assertArrayEquals(expected, y.ints());
         int[] u = IntReference.ints(78, 2 * 3 * 4, 0, 255);
-        Tensor yu = IntReference.run(new GlobalAvgPoolNode("gap", "x", "y"), IntReference.tensor(DType.U8, u, 2, 3, 2, 2));
+        Tensor yu =
+                IntReference.run(new GlobalAvgPoolNode("gap", "x", "y"), IntReference.tensor(DType.U8, u, 2, 3, 2, 2));
         assertEquals(DType.U8, yu.dtype());
         for (int p = 0; p < 6; p++) {
             assertEquals(roundHalfAway((long) u[4 * p] + u[4 * p + 1] + u[4 * p + 2] + u[4 * p + 3], 4), yu.ints()[p]);
@@ -185,17 +223,20 @@ class IntPoolKernelsTest {
     void averagePoolHandComputedTies() {
         // x = [1 2 -1 -2; 1 2 -1 -2]; 2x2 windows, stride 2: sums 6 and -6 over 4 -> 1.5 -> 2 and -1.5 -> -2.
         int[] x = {1, 2, -1, -2, 1, 2, -1, -2};
-        Tensor y = IntReference.run(new AvgPool2dNode("ap", List.of("x"), "y", new Window2d(2, 2, 2, 2, 0, 0, 0, 0, 1, 1),
-                false, false), IntReference.tensor(DType.I8, x, 1, 1, 2, 4));
+        Tensor y = IntReference.run(
+                new AvgPool2dNode("ap", List.of("x"), "y", new Window2d(2, 2, 2, 2, 0, 0, 0, 0, 1, 1), false, false),
+                IntReference.tensor(DType.I8, x, 1, 1, 2, 4));
         assertArrayEquals(new int[] {2, -2}, y.ints());
         // Pads of 1 all round: 2x3 windows, each row of windows holds one input row's pairs {1}, {2, -1}, {-2}:
         // sums 1, 1, -2. Counting pads (4 positions each): 0.25 -> 0, 0.25 -> 0, -0.5 -> -1.
-        Tensor p = IntReference.run(new AvgPool2dNode("ap", List.of("x"), "y", new Window2d(2, 2, 2, 2, 1, 1, 1, 1, 1, 1),
-                false, true), IntReference.tensor(DType.I8, x, 1, 1, 2, 4));
+        Tensor p = IntReference.run(
+                new AvgPool2dNode("ap", List.of("x"), "y", new Window2d(2, 2, 2, 2, 1, 1, 1, 1, 1, 1), false, true),
+                IntReference.tensor(DType.I8, x, 1, 1, 2, 4));
         assertArrayEquals(new int[] {0, 0, -1, 0, 0, -1}, p.ints());
         // Not counting pads (1, 2 and 1 elements inside): 1, 0.5 -> 1, -2.
-        Tensor q = IntReference.run(new AvgPool2dNode("ap", List.of("x"), "y", new Window2d(2, 2, 2, 2, 1, 1, 1, 1, 1, 1),
-                false, false), IntReference.tensor(DType.I8, x, 1, 1, 2, 4));
+        Tensor q = IntReference.run(
+                new AvgPool2dNode("ap", List.of("x"), "y", new Window2d(2, 2, 2, 2, 1, 1, 1, 1, 1, 1), false, false),
+                IntReference.tensor(DType.I8, x, 1, 1, 2, 4));
         assertArrayEquals(new int[] {1, 1, -2, 1, 1, -2}, q.ints());
     }
 }

@@ -24,8 +24,7 @@ import java.util.Random;
  * that executes one integer node through {@link IntegerInterpreter} (so the kernel table is used).
  */
 final class IntReference {
-    private IntReference() {
-    }
+    private IntReference() {}
 
     /**
      * apply(M, a) of the page: p = a * m exactly; upward: floor((p + 2^(n-1)) / 2^n); tonearest:
@@ -72,15 +71,18 @@ final class IntReference {
         Random r = new Random(seed);
         List<FixedPointMultiplier> ms = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            String k = kind.equals("mixed") ? List.of("ordinary", "large", "tiny", "power2").get(i % 4) : kind;
+            String k = kind.equals("mixed")
+                    ? List.of("ordinary", "large", "tiny", "power2").get(i % 4)
+                    : kind;
             int mantissa = (1 << 30) + r.nextInt(1 << 30);
-            ms.add(switch (k) {
-                case "ordinary" -> new FixedPointMultiplier(mantissa, 35 + r.nextInt(4));
-                case "large" -> new FixedPointMultiplier(mantissa, 27 + r.nextInt(3)); // M in [2, 16)
-                case "tiny" -> new FixedPointMultiplier(mantissa, 50 + r.nextInt(14));
-                case "power2" -> new FixedPointMultiplier(1 << 30, 31 + r.nextInt(6)); // M = 2^-1 .. 2^-6
-                default -> throw new IllegalArgumentException("multiplier kind " + k);
-            });
+            ms.add(
+                    switch (k) {
+                        case "ordinary" -> new FixedPointMultiplier(mantissa, 35 + r.nextInt(4));
+                        case "large" -> new FixedPointMultiplier(mantissa, 27 + r.nextInt(3)); // M in [2, 16)
+                        case "tiny" -> new FixedPointMultiplier(mantissa, 50 + r.nextInt(14));
+                        case "power2" -> new FixedPointMultiplier(1 << 30, 31 + r.nextInt(6)); // M = 2^-1 .. 2^-6
+                        default -> throw new IllegalArgumentException("multiplier kind " + k);
+                    });
         }
         return ms;
     }
@@ -112,7 +114,8 @@ final class IntReference {
         GraphBuilder b = new GraphBuilder("one_node");
         feeds.forEach((name, t) -> b.input(name, t.type()));
         constants.forEach(b::init);
-        Graph g = InferTypesPass.infer(b.node(node).output(node.outputs().get(0)).build());
+        Graph g =
+                InferTypesPass.infer(b.node(node).output(node.outputs().get(0)).build());
         Tensor y = new IntegerInterpreter(g).run(feeds).get(node.outputs().get(0));
         if (!y.type().equals(g.type(node.outputs().get(0)))) {
             throw new AssertionError("kernel output " + y.type() + " differs from the inferred type "

@@ -6,11 +6,11 @@ import dev.qtune.compiler.ir.Tensor;
 
 /** Runs one kernel from the fp32 kernel table on given tensors, with no constants in the context. */
 final class KernelRunner {
-    private KernelRunner() {
-    }
+    private KernelRunner() {}
 
     static Tensor run(Node node, Tensor... inputs) {
-        Tensor[] out = Fp32Kernels.kernel(node).apply(node, inputs, new KernelContext(new GraphBuilder("kernel").build()));
+        Tensor[] out =
+                Fp32Kernels.kernel(node).apply(node, inputs, new KernelContext(new GraphBuilder("kernel").build()));
         return out[0];
     }
 

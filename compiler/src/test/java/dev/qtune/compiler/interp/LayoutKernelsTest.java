@@ -69,7 +69,8 @@ class LayoutKernelsTest {
     void concatOnAxis0AppendsBlocks() {
         Tensor a = random(6, 1, 3);
         Tensor b = random(7, 2, 3);
-        float[] y = KernelRunner.run(new ConcatNode("cat", List.of("a", "b"), "y", 0), a, b).floats();
+        float[] y = KernelRunner.run(new ConcatNode("cat", List.of("a", "b"), "y", 0), a, b)
+                .floats();
         float[] expected = new float[9];
         System.arraycopy(a.floats(), 0, expected, 0, 3);
         System.arraycopy(b.floats(), 0, expected, 3, 6);
@@ -114,11 +115,16 @@ class LayoutKernelsTest {
     @Test
     void softmaxIsStableForLargeLogits() {
         Tensor x = dev.qtune.compiler.Fixtures.tensor(new int[] {2, 3}, 1000f, 1001f, 1002f, -1000f, -1000f, -1000f);
-        float[] y = KernelRunner.run(new SoftmaxNode("sm", List.of("x"), "y", -1), x).floats();
+        float[] y = KernelRunner.run(new SoftmaxNode("sm", List.of("x"), "y", -1), x)
+                .floats();
         for (float v : y) {
             assertFalse(Float.isNaN(v) || Float.isInfinite(v), java.util.Arrays.toString(y));
         }
-        assertClose(new double[] {0.09003057, 0.24472847, 0.66524096, 1 / 3.0, 1 / 3.0, 1 / 3.0}, y, 1e-6, "stable softmax");
+        assertClose(
+                new double[] {0.09003057, 0.24472847, 0.66524096, 1 / 3.0, 1 / 3.0, 1 / 3.0},
+                y,
+                1e-6,
+                "stable softmax");
     }
 
     @ParameterizedTest(name = "axis {0} -> [{1}x{2}]")
@@ -135,19 +141,25 @@ class LayoutKernelsTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-            "0 -1     | 2 12",
-            "-1 4     | 6 4",
-            "0 0 2 2  | 2 3 2 2",
-            "4 -1 3   | 4 2 3",
-            "24       | 24",
-            "-1       | 24",
-            "2 0 -1   | 2 3 4",
-            "1 2 1 12 | 1 2 1 12",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "0 -1     | 2 12",
+                "-1 4     | 6 4",
+                "0 0 2 2  | 2 3 2 2",
+                "4 -1 3   | 4 2 3",
+                "24       | 24",
+                "-1       | 24",
+                "2 0 -1   | 2 3 4",
+                "1 2 1 12 | 1 2 1 12",
+            })
     void reshapeResolvesZeroAndMinusOne(String target, String expected) {
-        int[] t = java.util.Arrays.stream(target.trim().split(" +")).mapToInt(Integer::parseInt).toArray();
-        int[] e = java.util.Arrays.stream(expected.trim().split(" +")).mapToInt(Integer::parseInt).toArray();
+        int[] t = java.util.Arrays.stream(target.trim().split(" +"))
+                .mapToInt(Integer::parseInt)
+                .toArray();
+        int[] e = java.util.Arrays.stream(expected.trim().split(" +"))
+                .mapToInt(Integer::parseInt)
+                .toArray();
         Tensor x = random(11, 2, 3, 4);
         Tensor y = KernelRunner.run(new ReshapeNode("rs", List.of("x", "s"), "y", false), x, shape(t));
         assertShape(y, e);
@@ -159,8 +171,8 @@ class LayoutKernelsTest {
         Tensor x = random(12, 2, 3, 4);
         ReshapeNode rs = new ReshapeNode("rs", List.of("x", "s"), "y", false);
         for (int[] bad : new int[][] {{-1, -1}, {5, -1}, {7, 4}, {0, 0, 0, 0}, {-2, 12}}) {
-            QtuneException e = assertThrows(QtuneException.class, () -> KernelRunner.run(rs, x, shape(bad)),
-                    java.util.Arrays.toString(bad));
+            QtuneException e = assertThrows(
+                    QtuneException.class, () -> KernelRunner.run(rs, x, shape(bad)), java.util.Arrays.toString(bad));
             assertTrue(e.getMessage().startsWith("Reshape node 'rs': "), e.getMessage());
         }
     }

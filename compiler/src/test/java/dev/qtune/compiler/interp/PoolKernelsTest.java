@@ -58,7 +58,10 @@ class PoolKernelsTest {
                         for (int kj = 0; kj < w.kernelW(); kj++) {
                             int ih = oh * w.strideH() - w.padTop() + ki * w.dilationH();
                             int iw = ow * w.strideW() - w.padLeft() + kj * w.dilationW();
-                            if (ih >= -w.padTop() && ih < h + w.padBottom() && iw >= -w.padLeft() && iw < wd + w.padRight()) {
+                            if (ih >= -w.padTop()
+                                    && ih < h + w.padBottom()
+                                    && iw >= -w.padLeft()
+                                    && iw < wd + w.padRight()) {
                                 positions++;
                             }
                             if (ih < 0 || ih >= h || iw < 0 || iw >= wd) {
@@ -78,25 +81,40 @@ class PoolKernelsTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-            // label | N | C | H | W | k | s | pt | pl | pb | pr | d | ceil | countIncludePad
-            "lenet 2x2 s2               | 3 | 2 | 28 | 28 | 2 | 2 | 0 | 0 | 0 | 0 | 1 | false | false",
-            "odd input floor            | 1 | 2 | 5 | 7 | 2 | 2 | 0 | 0 | 0 | 0 | 1 | false | false",
-            "odd input ceil             | 1 | 2 | 5 | 7 | 2 | 2 | 0 | 0 | 0 | 0 | 1 | true | false",
-            "3x3 s2 pad 1               | 5 | 3 | 7 | 7 | 3 | 2 | 1 | 1 | 1 | 1 | 1 | false | false",
-            "3x3 s2 pad 1 ceil          | 5 | 3 | 6 | 6 | 3 | 2 | 1 | 1 | 1 | 1 | 1 | true | false",
-            "3x3 s2 pad 1 ceil pads in  | 5 | 3 | 6 | 6 | 3 | 2 | 1 | 1 | 1 | 1 | 1 | true | true",
-            "3x3 s1 pad 1               | 2 | 2 | 5 | 6 | 3 | 1 | 1 | 1 | 1 | 1 | 1 | false | false",
-            "3x3 s1 pad 1 pads in       | 2 | 2 | 5 | 6 | 3 | 1 | 1 | 1 | 1 | 1 | 1 | false | true",
-            "2x2 s2 ceil pads in        | 1 | 1 | 5 | 5 | 2 | 2 | 0 | 0 | 0 | 0 | 1 | true | true",
-            "asymmetric pads            | 1 | 2 | 6 | 5 | 3 | 2 | 0 | 1 | 2 | 1 | 1 | false | false",
-            "asymmetric pads pads in    | 1 | 2 | 6 | 5 | 3 | 2 | 0 | 1 | 2 | 1 | 1 | false | true",
-            "asymmetric begin pad ceil  | 1 | 2 | 4 | 4 | 2 | 2 | 1 | 1 | 0 | 0 | 1 | true | false",
-            "asymmetric end pad ceil    | 1 | 2 | 5 | 5 | 3 | 2 | 0 | 0 | 1 | 1 | 1 | true | true",
-            "3x3 s3 ceil overhang       | 2 | 1 | 10 | 11 | 3 | 3 | 1 | 1 | 1 | 1 | 1 | true | true",
-    })
-    void maxAndAveragePoolMatchTheDefinition(String label, int n, int c, int h, int w, int k, int s,
-                                             int pt, int pl, int pb, int pr, int d, boolean ceil, boolean countPad) {
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                // label | N | C | H | W | k | s | pt | pl | pb | pr | d | ceil | countIncludePad
+                "lenet 2x2 s2               | 3 | 2 | 28 | 28 | 2 | 2 | 0 | 0 | 0 | 0 | 1 | false | false",
+                "odd input floor            | 1 | 2 | 5 | 7 | 2 | 2 | 0 | 0 | 0 | 0 | 1 | false | false",
+                "odd input ceil             | 1 | 2 | 5 | 7 | 2 | 2 | 0 | 0 | 0 | 0 | 1 | true | false",
+                "3x3 s2 pad 1               | 5 | 3 | 7 | 7 | 3 | 2 | 1 | 1 | 1 | 1 | 1 | false | false",
+                "3x3 s2 pad 1 ceil          | 5 | 3 | 6 | 6 | 3 | 2 | 1 | 1 | 1 | 1 | 1 | true | false",
+                "3x3 s2 pad 1 ceil pads in  | 5 | 3 | 6 | 6 | 3 | 2 | 1 | 1 | 1 | 1 | 1 | true | true",
+                "3x3 s1 pad 1               | 2 | 2 | 5 | 6 | 3 | 1 | 1 | 1 | 1 | 1 | 1 | false | false",
+                "3x3 s1 pad 1 pads in       | 2 | 2 | 5 | 6 | 3 | 1 | 1 | 1 | 1 | 1 | 1 | false | true",
+                "2x2 s2 ceil pads in        | 1 | 1 | 5 | 5 | 2 | 2 | 0 | 0 | 0 | 0 | 1 | true | true",
+                "asymmetric pads            | 1 | 2 | 6 | 5 | 3 | 2 | 0 | 1 | 2 | 1 | 1 | false | false",
+                "asymmetric pads pads in    | 1 | 2 | 6 | 5 | 3 | 2 | 0 | 1 | 2 | 1 | 1 | false | true",
+                "asymmetric begin pad ceil  | 1 | 2 | 4 | 4 | 2 | 2 | 1 | 1 | 0 | 0 | 1 | true | false",
+                "asymmetric end pad ceil    | 1 | 2 | 5 | 5 | 3 | 2 | 0 | 0 | 1 | 1 | 1 | true | true",
+                "3x3 s3 ceil overhang       | 2 | 1 | 10 | 11 | 3 | 3 | 1 | 1 | 1 | 1 | 1 | true | true",
+            })
+    void maxAndAveragePoolMatchTheDefinition(
+            String label,
+            int n,
+            int c,
+            int h,
+            int w,
+            int k,
+            int s,
+            int pt,
+            int pl,
+            int pb,
+            int pr,
+            int d,
+            boolean ceil,
+            boolean countPad) {
         Window2d win = new Window2d(k, k, s, s, pt, pl, pb, pr, d, d);
         // Negative inputs: a padded zero that wrongly took part in a max would win.
         Tensor x = Tensor.ofFloats(Shape.of(n, c, h, w), Fixtures.uniform(label.hashCode(), n * c * h * w, -2f, -0.5f));
@@ -126,11 +144,14 @@ class PoolKernelsTest {
         // 1x1x2x2 input, 2x2 window, stride 1, pad 1 all round: 3x3 output.
         Tensor x = Fixtures.tensor(new int[] {1, 1, 2, 2}, 1f, 2f, 3f, 4f);
         Window2d win = new Window2d(2, 2, 1, 1, 1, 1, 1, 1, 1, 1);
-        float[] excl = KernelRunner.run(new AvgPool2dNode("a", List.of("x"), "y", win, false, false), x).floats();
+        float[] excl = KernelRunner.run(new AvgPool2dNode("a", List.of("x"), "y", win, false, false), x)
+                .floats();
         assertArrayEquals(new float[] {1f, 1.5f, 2f, 2f, 2.5f, 3f, 3f, 3.5f, 4f}, excl);
-        float[] incl = KernelRunner.run(new AvgPool2dNode("a", List.of("x"), "y", win, false, true), x).floats();
+        float[] incl = KernelRunner.run(new AvgPool2dNode("a", List.of("x"), "y", win, false, true), x)
+                .floats();
         assertArrayEquals(new float[] {0.25f, 0.75f, 0.5f, 1f, 2.5f, 1.5f, 0.75f, 1.75f, 1f}, incl);
-        float[] max = KernelRunner.run(new MaxPool2dNode("m", List.of("x"), "y", win, false), x).floats();
+        float[] max = KernelRunner.run(new MaxPool2dNode("m", List.of("x"), "y", win, false), x)
+                .floats();
         assertArrayEquals(new float[] {1f, 2f, 2f, 3f, 4f, 4f, 3f, 4f, 4f}, max);
     }
 

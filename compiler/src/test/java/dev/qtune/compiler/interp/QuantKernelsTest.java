@@ -22,8 +22,8 @@ import org.junit.jupiter.api.function.Executable;
 /** Quantize (float32 division, ties to even, saturation, NaN to 0) and Dequantize (one float32 product). */
 class QuantKernelsTest {
     private static int[] quantize(float[] x, float scale, IntRange range, DType dtype) {
-        Tensor y = IntReference.run(new QuantizeNode("q", List.of("x"), "y", scale, dtype, range),
-                Tensor.ofFloats(Shape.of(x.length), x));
+        Tensor y = IntReference.run(
+                new QuantizeNode("q", List.of("x"), "y", scale, dtype, range), Tensor.ofFloats(Shape.of(x.length), x));
         assertEquals(dtype, y.dtype());
         return y.ints();
     }
@@ -38,8 +38,11 @@ class QuantKernelsTest {
             return r > 0 ? range.max() : range.min();
         }
         BigDecimal q = new BigDecimal(r).setScale(0, RoundingMode.HALF_EVEN);
-        return IntReference.clamp(q.max(BigDecimal.valueOf(Long.MIN_VALUE)).min(BigDecimal.valueOf(Long.MAX_VALUE))
-                .longValue(), range);
+        return IntReference.clamp(
+                q.max(BigDecimal.valueOf(Long.MIN_VALUE))
+                        .min(BigDecimal.valueOf(Long.MAX_VALUE))
+                        .longValue(),
+                range);
     }
 
     @Test
@@ -51,15 +54,26 @@ class QuantKernelsTest {
 
     @Test
     void quantizeSaturatesToTheSymmetricRangeAndMapsNanToZero() {
-        float[] x = {1000f, -1000f, 63.5f, -63.5f, 63.75f, -63.75f, Float.NaN, Float.POSITIVE_INFINITY,
-            Float.NEGATIVE_INFINITY, 3e38f};
+        float[] x = {
+            1000f,
+            -1000f,
+            63.5f,
+            -63.5f,
+            63.75f,
+            -63.75f,
+            Float.NaN,
+            Float.POSITIVE_INFINITY,
+            Float.NEGATIVE_INFINITY,
+            3e38f
+        };
         // scale 0.5: 63.5 -> 127, 63.75 -> 127.5 -> 128 -> clamped to 127; -128 never occurs.
-        assertArrayEquals(new int[] {127, -127, 127, -127, 127, -127, 0, 127, -127, 127},
+        assertArrayEquals(
+                new int[] {127, -127, 127, -127, 127, -127, 0, 127, -127, 127},
                 quantize(x, 0.5f, IntRange.signed(8), DType.I8));
-        assertArrayEquals(new int[] {255, 0, 127, 0, 128, 0, 0, 255, 0, 255},
-                quantize(x, 0.5f, IntRange.unsigned(8), DType.U8));
-        assertArrayEquals(new int[] {7, -7, 7, -7, 7, -7, 0, 7, -7, 7},
-                quantize(x, 0.5f, IntRange.signed(4), DType.I8));
+        assertArrayEquals(
+                new int[] {255, 0, 127, 0, 128, 0, 0, 255, 0, 255}, quantize(x, 0.5f, IntRange.unsigned(8), DType.U8));
+        assertArrayEquals(
+                new int[] {7, -7, 7, -7, 7, -7, 0, 7, -7, 7}, quantize(x, 0.5f, IntRange.signed(4), DType.I8));
     }
 
     @Test
@@ -99,8 +113,8 @@ class QuantKernelsTest {
     void dequantizeIsOneFloat32Product() {
         int[] q = IntReference.ints(3, 1000, -127, 255);
         for (float scale : new float[] {0.0123f, 0.1f, 1f / 3, 7.5e-5f}) {
-            Tensor y = IntReference.run(new DequantizeNode("dq", List.of("x"), "y", scale),
-                    IntReference.tensor(DType.I16, q, 10, 100));
+            Tensor y = IntReference.run(
+                    new DequantizeNode("dq", List.of("x"), "y", scale), IntReference.tensor(DType.I16, q, 10, 100));
             assertEquals(DType.F32, y.dtype());
             assertArrayEquals(new int[] {10, 100}, y.shape().dims());
             for (int i = 0; i < q.length; i++) {
@@ -108,15 +122,16 @@ class QuantKernelsTest {
                 assertEquals((float) ((double) q[i] * (double) scale), y.floats()[i], 0f);
             }
         }
-        Tensor y = IntReference.run(new DequantizeNode("dq", List.of("x"), "y", 0.25f),
+        Tensor y = IntReference.run(
+                new DequantizeNode("dq", List.of("x"), "y", 0.25f),
                 IntReference.tensor(DType.U8, new int[] {0, 1, 255}, 3));
         assertArrayEquals(new float[] {0f, 0.25f, 63.75f}, y.floats());
     }
 
     @Test
     void anIntegerInputWithoutAnIntegerKernelIsNamed() {
-        Executable run = () -> IntReference.run(new SoftmaxNode("sm", List.of("x"), "y", 1),
-                IntReference.tensor(DType.I8, new int[] {1, 2}, 1, 2));
+        Executable run = () -> IntReference.run(
+                new SoftmaxNode("sm", List.of("x"), "y", 1), IntReference.tensor(DType.I8, new int[] {1, 2}, 1, 2));
         QtuneException e = org.junit.jupiter.api.Assertions.assertThrows(QtuneException.class, run);
         assertEquals("Softmax node 'sm' has an integer input but no integer kernel", e.getMessage());
     }

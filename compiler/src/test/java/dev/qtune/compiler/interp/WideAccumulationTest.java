@@ -33,7 +33,8 @@ class WideAccumulationTest {
         java.util.Arrays.fill(w, 40);
         w[0] = 127;
         w[k] = -127;
-        assertFalse(WideAccumulation.needed(k, DType.I16, w, new int[] {1000, -1000}),
+        assertFalse(
+                WideAccumulation.needed(k, DType.I16, w, new int[] {1000, -1000}),
                 "32768 * sum|w| + |b| fits int32 although 576 * 32768 * 127 does not");
         java.util.Arrays.fill(w, k, 2 * k, 120);
         assertTrue(WideAccumulation.needed(k, DType.I16, w, null), "the second output's row does not fit");
@@ -48,10 +49,12 @@ class WideAccumulationTest {
         int[] x = new int[c * 4 * 4];
         java.util.Arrays.fill(x, 32767);
         int[] w = IntReference.ints(7, oc * k, 120, 128);
-        Requantize rq = IntReference.requantize(IntReference.multipliers(3, oc, "tiny"), Rounding.UPWARD,
-                IntRange.signed(16), DType.I16);
+        Requantize rq = IntReference.requantize(
+                IntReference.multipliers(3, oc, "tiny"), Rounding.UPWARD, IntRange.signed(16), DType.I16);
         QConv2dNode conv = new QConv2dNode("conv", List.of("x", "w"), "y", Window2d.of(3, 3), 1, rq);
-        Tensor y = IntReference.run(conv, Map.of("x", IntReference.tensor(DType.I16, x, 1, c, 4, 4)),
+        Tensor y = IntReference.run(
+                conv,
+                Map.of("x", IntReference.tensor(DType.I16, x, 1, c, 4, 4)),
                 Map.of("w", IntReference.tensor(DType.I8, w, oc, c, 3, 3)));
         int[] expected = new int[oc * 2 * 2];
         for (int o = 0; o < oc; o++) {
@@ -73,10 +76,12 @@ class WideAccumulationTest {
         int[] x = IntReference.ints(11, 2 * k, -32767, 32768);
         int[] w = IntReference.ints(12, 4 * k, -127, 128);
         int[] b = IntReference.ints(13, 4, -100000, 100000);
-        Requantize rq = IntReference.requantize(IntReference.multipliers(5, 4, "tiny"), Rounding.TONEAREST,
-                IntRange.signed(16), DType.I16);
+        Requantize rq = IntReference.requantize(
+                IntReference.multipliers(5, 4, "tiny"), Rounding.TONEAREST, IntRange.signed(16), DType.I16);
         QDenseNode dense = new QDenseNode("fc", List.of("x", "w", "b"), "y", rq);
-        Tensor y = IntReference.run(dense, Map.of("x", IntReference.tensor(DType.I16, x, 2, k)),
+        Tensor y = IntReference.run(
+                dense,
+                Map.of("x", IntReference.tensor(DType.I16, x, 2, k)),
                 Map.of("w", IntReference.tensor(DType.I8, w, 4, k), "b", IntReference.tensor(DType.I32, b, 4)));
         int[] expected = new int[8];
         for (int r = 0; r < 2; r++) {

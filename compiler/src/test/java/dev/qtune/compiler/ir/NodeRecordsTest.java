@@ -22,18 +22,28 @@ class NodeRecordsTest {
 
     @Test
     void inputCountIsCheckedPerOp() {
-        rejects("Conv node 'c' must have 2 to 3 inputs, but had 1", () -> new Conv2dNode("c", List.of("x"), "y", K3, 1));
-        rejects("Gemm node 'g' must have 2 to 3 inputs, but had 4",
+        rejects(
+                "Conv node 'c' must have 2 to 3 inputs, but had 1",
+                () -> new Conv2dNode("c", List.of("x"), "y", K3, 1));
+        rejects(
+                "Gemm node 'g' must have 2 to 3 inputs, but had 4",
                 () -> new GemmNode("g", List.of("a", "b", "c", "d"), "y", 1f, 1f, false, false));
-        rejects("BatchNormalization node 'bn' must have 5 inputs, but had 3",
+        rejects(
+                "BatchNormalization node 'bn' must have 5 inputs, but had 3",
                 () -> new BatchNormNode("bn", List.of("x", "s", "b"), "y", 1e-5f));
         rejects("Relu node 'r' must have 1 inputs, but had 2", () -> new ReluNode("r", List.of("x", "z"), "y"));
-        rejects("Add node 'a' must have 2 inputs, but had 1", () -> new BinaryNode("a", BinaryOp.ADD, List.of("x"), "y"));
+        rejects(
+                "Add node 'a' must have 2 inputs, but had 1",
+                () -> new BinaryNode("a", BinaryOp.ADD, List.of("x"), "y"));
         rejects("Concat node 'cat' must have 1 to", () -> new ConcatNode("cat", List.of(), "y", 1));
-        rejects("Reshape node 'rs' must have 2 inputs, but had 1", () -> new ReshapeNode("rs", List.of("x"), "y", false));
-        rejects("Clip node 'clip' must have 1 to 3 inputs, but had 4",
+        rejects(
+                "Reshape node 'rs' must have 2 inputs, but had 1",
+                () -> new ReshapeNode("rs", List.of("x"), "y", false));
+        rejects(
+                "Clip node 'clip' must have 1 to 3 inputs, but had 4",
                 () -> new ClipNode("clip", List.of("x", "a", "b", "c"), "y"));
-        rejects("Constant node 'k' must have 0 inputs, but had 1",
+        rejects(
+                "Constant node 'k' must have 0 inputs, but had 1",
                 () -> new ConstantNode("k", Tensor.scalar(1f), "y").withInputs(List.of("x")));
     }
 
@@ -42,30 +52,42 @@ class NodeRecordsTest {
         rejects("Relu node name must be non-empty, but was ''", () -> new ReluNode("", "x", "y"));
         rejects("Relu node name must be non-empty, but was 'null'", () -> new ReluNode(null, "x", "y"));
         rejects("Relu node 'r' output must be non-empty", () -> new ReluNode("r", "x", ""));
-        rejects("Gemm node 'g' output must be non-empty", () -> new GemmNode("g", List.of("a", "b"), null, 1, 1, false, false));
+        rejects(
+                "Gemm node 'g' output must be non-empty",
+                () -> new GemmNode("g", List.of("a", "b"), null, 1, 1, false, false));
         rejects("Relu node 'r' input 0 must not be null", () -> new ReluNode("r", Arrays.asList((String) null), "y"));
     }
 
     @Test
     void attributesAreChecked() {
         rejects("Conv node 'c' group must be > 0, but was 0", () -> new Conv2dNode("c", List.of("x", "w"), "y", K3, 0));
-        rejects("BatchNormalization node 'bn' epsilon must be >= 0, but was -1.0",
+        rejects(
+                "BatchNormalization node 'bn' epsilon must be >= 0, but was -1.0",
                 () -> new BatchNormNode("bn", List.of("x", "s", "b", "m", "v"), "y", -1f));
-        rejects("BatchNormalization node 'bn' epsilon must be >= 0, but was NaN",
+        rejects(
+                "BatchNormalization node 'bn' epsilon must be >= 0, but was NaN",
                 () -> new BatchNormNode("bn", List.of("x", "s", "b", "m", "v"), "y", Float.NaN));
-        rejects("AveragePool node 'ap' dilations must be 1, but were 2x1", () -> new AvgPool2dNode("ap", List.of("x"), "y",
-                new Window2d(2, 2, 1, 1, 0, 0, 0, 0, 2, 1), false, false));
+        rejects(
+                "AveragePool node 'ap' dilations must be 1, but were 2x1",
+                () -> new AvgPool2dNode(
+                        "ap", List.of("x"), "y", new Window2d(2, 2, 1, 1, 0, 0, 0, 0, 2, 1), false, false));
         rejects("binary node 'b' op must not be null", () -> new BinaryNode("b", null, List.of("x", "z"), "y"));
-        rejects("Dropout node 'd' must have 1 or 2 outputs, but had [y, m, z]",
+        rejects(
+                "Dropout node 'd' must have 1 or 2 outputs, but had [y, m, z]",
                 () -> new DropoutNode("d", List.of("x"), List.of("y", "m", "z")));
-        rejects("Dropout node 'd' must have 1 or 2 outputs, but had []", () -> new DropoutNode("d", List.of("x"), List.of()));
+        rejects(
+                "Dropout node 'd' must have 1 or 2 outputs, but had []",
+                () -> new DropoutNode("d", List.of("x"), List.of()));
     }
 
     @Test
     void missingWindowOrValueIsRejectedNamingTheNode() {
         rejects("Conv node 'c' window must not be null", () -> new Conv2dNode("c", List.of("x", "w"), "y", null, 1));
-        rejects("MaxPool node 'mp' window must not be null", () -> new MaxPool2dNode("mp", List.of("x"), "y", null, false));
-        rejects("AveragePool node 'ap' window must not be null",
+        rejects(
+                "MaxPool node 'mp' window must not be null",
+                () -> new MaxPool2dNode("mp", List.of("x"), "y", null, false));
+        rejects(
+                "AveragePool node 'ap' window must not be null",
                 () -> new AvgPool2dNode("ap", List.of("x"), "y", null, false, false));
         rejects("Constant node 'k' value must not be null", () -> new ConstantNode("k", null, "y"));
     }
@@ -90,7 +112,8 @@ class NodeRecordsTest {
         GemmNode g = new GemmNode("g", List.of("a", "b"), "y", 1, 1, false, true);
         assertEquals(Optional.empty(), g.c());
         BatchNormNode bn = new BatchNormNode("bn", List.of("x", "s", "b", "m", "v"), "y", 1e-5f);
-        assertEquals(List.of("x", "s", "b", "m", "v"), List.of(bn.input(), bn.scale(), bn.bias(), bn.mean(), bn.variance()));
+        assertEquals(
+                List.of("x", "s", "b", "m", "v"), List.of(bn.input(), bn.scale(), bn.bias(), bn.mean(), bn.variance()));
         DropoutNode d = new DropoutNode("d", List.of("x"), List.of("y", "mask"));
         assertEquals("y", d.output());
         assertEquals("Sub", new BinaryNode("s", BinaryOp.SUB, List.of("a", "b"), "y").opType());
@@ -127,7 +150,8 @@ class NodeRecordsTest {
                 return this;
             }
         };
-        assertEquals("Split node 'split' has 2 outputs",
+        assertEquals(
+                "Split node 'split' has 2 outputs",
                 assertThrows(IllegalStateException.class, twoOut::output).getMessage());
     }
 }

@@ -1,6 +1,5 @@
 package dev.qtune.compiler.ir;
 
-import dev.qtune.compiler.QtuneException;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.qtune.compiler.QtuneException;
 import org.junit.jupiter.api.Test;
 
 class ShapeTest {
@@ -61,14 +61,18 @@ class ShapeTest {
 
     @Test
     void tooManyElementsIsAnError() {
-        QtuneException e = assertThrows(QtuneException.class, () -> Shape.of(65536, 65536).numel());
-        assertEquals("shape [65536x65536] must have fewer than 2^31 elements (a tensor or a row of it that large cannot"
-                + " be held in memory)", e.getMessage());
+        QtuneException e =
+                assertThrows(QtuneException.class, () -> Shape.of(65536, 65536).numel());
+        assertEquals(
+                "shape [65536x65536] must have fewer than 2^31 elements (a tensor or a row of it that large cannot"
+                        + " be held in memory)",
+                e.getMessage());
     }
 
     @Test
     void aProductOverHugeChannelsDoesNotOverflow() {
         // a Flatten over 1e9 channels of 4x4 (issue 17) wrapped around to a negative int
-        assertThrows(QtuneException.class, () -> Shape.of(1, 1_000_000_000, 4, 4).product(1, 4));
+        assertThrows(
+                QtuneException.class, () -> Shape.of(1, 1_000_000_000, 4, 4).product(1, 4));
     }
 }

@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 class TensorTest {
     @Test
     void dataLengthMustMatchTheShape() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Tensor.ofFloats(Shape.of(2, 3), new float[5]));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> Tensor.ofFloats(Shape.of(2, 3), new float[5]));
         assertEquals("tensor data length must equal the element count of [2x3] (6), but was 5", e.getMessage());
     }
 
@@ -34,7 +34,8 @@ class TensorTest {
     void equalityIsByTypeAndData() {
         Tensor a = Tensor.ofFloats(Shape.of(2), new float[] {1f, 2f});
         assertEquals(a, Tensor.ofFloats(Shape.of(2), new float[] {1f, 2f}));
-        assertEquals(a.hashCode(), Tensor.ofFloats(Shape.of(2), new float[] {1f, 2f}).hashCode());
+        assertEquals(
+                a.hashCode(), Tensor.ofFloats(Shape.of(2), new float[] {1f, 2f}).hashCode());
         assertNotEquals(a, Tensor.ofFloats(Shape.of(1, 2), new float[] {1f, 2f}));
         assertNotEquals(a, Tensor.ofInts(DType.I32, Shape.of(2), new int[] {1, 2}));
         assertEquals(Shape.of(1, 2), a.reshape(Shape.of(1, 2)).shape());

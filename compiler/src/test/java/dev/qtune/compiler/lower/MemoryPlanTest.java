@@ -12,9 +12,9 @@ import dev.qtune.compiler.pass.PassPipeline;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /** The static memory plan: live buffers never share bytes, dead ones are reused, views share their input's buffer. */
 class MemoryPlanTest {
@@ -53,9 +53,12 @@ class MemoryPlanTest {
                 assertFalse(bothAlive && overlap, a.getKey() + " and " + b.getKey() + " share bytes while both alive");
             }
         }
-        assertTrue(plan.arenaBytes() <= total + MemoryPlan.ALIGN * plan.offsets().size(), "arena larger than no reuse");
+        assertTrue(
+                plan.arenaBytes() <= total + MemoryPlan.ALIGN * plan.offsets().size(), "arena larger than no reuse");
         if (model.equals(Fixtures.RESNET)) {
-            assertTrue(plan.arenaBytes() < total / 2, "resnet8 reuses buffers: arena " + plan.arenaBytes() + " of " + total);
+            assertTrue(
+                    plan.arenaBytes() < total / 2,
+                    "resnet8 reuses buffers: arena " + plan.arenaBytes() + " of " + total);
         }
     }
 
@@ -63,8 +66,12 @@ class MemoryPlanTest {
     void flattenOfAnFp32TensorIsAView() {
         Graph g = PassPipeline.prerequisites().run(Fixtures.load(Fixtures.LENET));
         MemoryPlan plan = MemoryPlan.plan(g);
-        Node flatten = g.nodes().stream().filter(n -> n.opType().equals("Flatten")).findFirst().orElseThrow();
-        assertEquals(plan.root(flatten.inputs().get(0)), plan.root(flatten.outputs().get(0)));
+        Node flatten = g.nodes().stream()
+                .filter(n -> n.opType().equals("Flatten"))
+                .findFirst()
+                .orElseThrow();
+        assertEquals(
+                plan.root(flatten.inputs().get(0)), plan.root(flatten.outputs().get(0)));
         assertFalse(plan.offsets().containsKey(flatten.outputs().get(0)));
     }
 
@@ -74,8 +81,11 @@ class MemoryPlanTest {
         assertEquals(List.of(8, 16, 32), knobs.get(0).candidates());
         ScheduleConfig s = ScheduleConfig.EMPTY.with("conv1", ConvSchedules.OC_BLOCK, 12);
         LoweringException e = assertThrows(LoweringException.class, () -> s.value("conv1", knobs.get(0)));
-        assertTrue(e.getMessage().contains("conv1") && e.getMessage().contains("oc_block")
-                && e.getMessage().contains("[8, 16, 32]"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("conv1")
+                        && e.getMessage().contains("oc_block")
+                        && e.getMessage().contains("[8, 16, 32]"),
+                e.getMessage());
         assertEquals(knobs.get(1).defaultValue(), s.value("conv1", knobs.get(1)));
     }
 }

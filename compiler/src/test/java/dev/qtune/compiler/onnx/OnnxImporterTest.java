@@ -12,7 +12,6 @@ import static dev.qtune.compiler.onnx.OnnxModels.tensorAttr;
 import static dev.qtune.compiler.onnx.OnnxModels.value;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -82,9 +81,12 @@ class OnnxImporterTest {
     void importsLenet() {
         Graph g = Fixtures.load(Fixtures.LENET);
         assertMnistIo(g);
-        assertEquals(Map.of("Conv", 2, "Div", 1, "Flatten", 1, "Gemm", 3, "MaxPool", 2, "Relu", 4, "Sub", 1),
-                opCounts(g));
-        Conv2dNode first = (Conv2dNode) g.nodes().stream().filter(n -> n instanceof Conv2dNode).findFirst().orElseThrow();
+        assertEquals(
+                Map.of("Conv", 2, "Div", 1, "Flatten", 1, "Gemm", 3, "MaxPool", 2, "Relu", 4, "Sub", 1), opCounts(g));
+        Conv2dNode first = (Conv2dNode) g.nodes().stream()
+                .filter(n -> n instanceof Conv2dNode)
+                .findFirst()
+                .orElseThrow();
         assertEquals(new Window2d(5, 5, 1, 1, 2, 2, 2, 2, 1, 1), first.window());
         assertEquals("f32[6x1x5x5]", g.initializers().get(first.weight()).type().toString());
     }
@@ -93,8 +95,29 @@ class OnnxImporterTest {
     void importsResnet8() {
         Graph g = Fixtures.load(Fixtures.RESNET);
         assertMnistIo(g);
-        assertEquals(Map.of("Add", 3, "BatchNormalization", 9, "Conv", 9, "Div", 1, "Flatten", 1, "Gemm", 1,
-                "GlobalAveragePool", 1, "Identity", 2, "Relu", 7, "Sub", 1), opCounts(g));
+        assertEquals(
+                Map.of(
+                        "Add",
+                        3,
+                        "BatchNormalization",
+                        9,
+                        "Conv",
+                        9,
+                        "Div",
+                        1,
+                        "Flatten",
+                        1,
+                        "Gemm",
+                        1,
+                        "GlobalAveragePool",
+                        1,
+                        "Identity",
+                        2,
+                        "Relu",
+                        7,
+                        "Sub",
+                        1),
+                opCounts(g));
     }
 
     @Test
@@ -230,8 +253,7 @@ class OnnxImporterTest {
     @ParameterizedTest
     @ValueSource(strings = {"Erf", "LSTM"})
     void unsupportedOpIsNamedWithNodeAndOpset(String op) {
-        GraphProto.Builder g = reluGraph().clearNode()
-                .addNode(node(op, "odd_node", List.of("x"), List.of("y")));
+        GraphProto.Builder g = reluGraph().clearNode().addNode(node(op, "odd_node", List.of("x"), List.of("y")));
         byte[] bytes = model(13, g).toByteArray();
         OnnxImportException e = assertThrows(OnnxImportException.class, () -> OnnxImporter.parse(bytes, "odd.onnx"));
         String m = e.getMessage();
@@ -244,10 +266,13 @@ class OnnxImporterTest {
 
     @Test
     void opOfAnotherDomainIsNamedWithItsDomain() {
-        GraphProto.Builder g = reluGraph().clearNode().addNode(node("Relu", "r", List.of("x"), List.of("y"))
-                .toBuilder().setDomain("com.microsoft").build());
-        OnnxImportException e = assertThrows(OnnxImportException.class,
-                () -> OnnxImporter.parse(model(13, g).toByteArray(), "ms.onnx"));
+        GraphProto.Builder g = reluGraph()
+                .clearNode()
+                .addNode(node("Relu", "r", List.of("x"), List.of("y")).toBuilder()
+                        .setDomain("com.microsoft")
+                        .build());
+        OnnxImportException e = assertThrows(
+                OnnxImportException.class, () -> OnnxImporter.parse(model(13, g).toByteArray(), "ms.onnx"));
         assertTrue(e.getMessage().contains("domain 'com.microsoft'"), e.getMessage());
         assertTrue(e.getMessage().contains("node 'r'"), e.getMessage());
     }
@@ -255,7 +280,8 @@ class OnnxImporterTest {
     @ParameterizedTest
     @ValueSource(ints = {9, 10, 18})
     void unsupportedOpsetIsNamed(int opset) {
-        OnnxImportException e = assertThrows(OnnxImportException.class,
+        OnnxImportException e = assertThrows(
+                OnnxImportException.class,
                 () -> OnnxImporter.parse(model(opset, reluGraph()).toByteArray(), "old.onnx"));
         String m = e.getMessage();
         assertTrue(m.startsWith("old.onnx: "), m);
@@ -273,20 +299,26 @@ class OnnxImporterTest {
 
     @Test
     void modelWithoutDefaultDomainOpsetIsRejected() {
-        ModelProto m = model(13, reluGraph()).toBuilder().clearOpsetImport()
-                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("com.microsoft").setVersion(1)).build();
-        OnnxImportException e = assertThrows(OnnxImportException.class, () -> OnnxImporter.parse(m.toByteArray(), "d.onnx"));
+        ModelProto m = model(13, reluGraph()).toBuilder()
+                .clearOpsetImport()
+                .addOpsetImport(OperatorSetIdProto.newBuilder()
+                        .setDomain("com.microsoft")
+                        .setVersion(1))
+                .build();
+        OnnxImportException e =
+                assertThrows(OnnxImportException.class, () -> OnnxImporter.parse(m.toByteArray(), "d.onnx"));
         assertTrue(e.getMessage().contains("d.onnx") && e.getMessage().contains("default ONNX domain"), e.getMessage());
     }
 
     @Test
     void conv3dIsRejectedNamingNodeAndKernelRank() {
         GraphProto.Builder g = OnnxModels.graph("c3")
-                .addInput(value("x", FLOAT, 1, 1, 4, 4, 4)).addOutput(value("y", FLOAT, 1, 1, 3, 3, 3))
+                .addInput(value("x", FLOAT, 1, 1, 4, 4, 4))
+                .addOutput(value("y", FLOAT, 1, 1, 3, 3, 3))
                 .addInitializer(floatData("w", new long[] {1, 1, 2, 2, 2}, new float[8]))
                 .addNode(node("Conv", "conv3d", List.of("x", "w"), List.of("y"), ints("kernel_shape", 2, 2, 2)));
-        OnnxImportException e = assertThrows(OnnxImportException.class,
-                () -> OnnxImporter.parse(model(13, g).toByteArray(), "c3.onnx"));
+        OnnxImportException e = assertThrows(
+                OnnxImportException.class, () -> OnnxImporter.parse(model(13, g).toByteArray(), "c3.onnx"));
         String m = e.getMessage();
         assertTrue(m.startsWith("c3.onnx: Conv node 'conv3d'"), m);
         assertTrue(m.contains("2-D") && m.contains("3 dimensions"), m);
@@ -295,11 +327,12 @@ class OnnxImporterTest {
     @Test
     void attributeOfTheWrongTypeIsNamed() {
         GraphProto.Builder g = OnnxModels.graph("c")
-                .addInput(value("x", FLOAT, 1, 1, 4, 4)).addOutput(value("y", FLOAT, 1, 1, 3, 3))
+                .addInput(value("x", FLOAT, 1, 1, 4, 4))
+                .addOutput(value("y", FLOAT, 1, 1, 3, 3))
                 .addInitializer(floatData("w", new long[] {1, 1, 2, 2}, new float[4]))
                 .addNode(node("Conv", "conv", List.of("x", "w"), List.of("y"), OnnxModels.intAttr("kernel_shape", 2)));
-        OnnxImportException e = assertThrows(OnnxImportException.class,
-                () -> OnnxImporter.parse(model(13, g).toByteArray(), "c.onnx"));
+        OnnxImportException e = assertThrows(
+                OnnxImportException.class, () -> OnnxImporter.parse(model(13, g).toByteArray(), "c.onnx"));
         assertTrue(e.getMessage().contains("Conv node 'conv'"), e.getMessage());
         assertTrue(e.getMessage().contains("'kernel_shape' must have type INTS, but has type INT"), e.getMessage());
     }
@@ -307,8 +340,8 @@ class OnnxImporterTest {
     @Test
     void wrongInputCountIsAnImportErrorNamingTheNode() {
         GraphProto.Builder g = reluGraph().clearNode().addNode(node("Gemm", "fc", List.of("x"), List.of("y")));
-        OnnxImportException e = assertThrows(OnnxImportException.class,
-                () -> OnnxImporter.parse(model(13, g).toByteArray(), "g.onnx"));
+        OnnxImportException e = assertThrows(
+                OnnxImportException.class, () -> OnnxImporter.parse(model(13, g).toByteArray(), "g.onnx"));
         assertTrue(e.getMessage().contains("g.onnx: Gemm node 'fc'"), e.getMessage());
         assertTrue(e.getMessage().contains("2 to 3 inputs, but had 1"), e.getMessage());
     }
@@ -316,18 +349,21 @@ class OnnxImporterTest {
     @Test
     void secondOutputOfASingleOutputOpIsRejected() {
         GraphProto.Builder g = reluGraph().clearNode().addNode(node("Relu", "r", List.of("x"), List.of("y", "extra")));
-        OnnxImportException e = assertThrows(OnnxImportException.class,
-                () -> OnnxImporter.parse(model(13, g).toByteArray(), "o.onnx"));
+        OnnxImportException e = assertThrows(
+                OnnxImportException.class, () -> OnnxImporter.parse(model(13, g).toByteArray(), "o.onnx"));
         assertTrue(e.getMessage().contains("Relu node 'r'") && e.getMessage().contains("'extra'"), e.getMessage());
     }
 
     @Test
     void unnamedNodesGetUniqueNames() {
-        GraphProto.Builder g = reluGraph().clearNode()
+        GraphProto.Builder g = reluGraph()
+                .clearNode()
                 .addNode(node("Relu", "", List.of("x"), List.of("h")))
                 .addNode(node("Relu", "", List.of("h"), List.of("y")));
         Graph graph = OnnxImporter.parse(model(13, g).toByteArray(), "u.onnx");
-        assertEquals(List.of("Relu_0", "Relu_1"), graph.nodes().stream().map(Node::name).toList());
+        assertEquals(
+                List.of("Relu_0", "Relu_1"),
+                graph.nodes().stream().map(Node::name).toList());
     }
 
     // ---- tensors ----
@@ -335,15 +371,22 @@ class OnnxImporterTest {
     private static final float[] VALUES = {1.5f, -2f, 3.25f, 0f, -0.125f, 1e-7f};
 
     private static Graph addConstGraph(TensorProto init) {
-        GraphProto.Builder g = OnnxModels.graph("t").addInput(value("x", FLOAT, 2, 3)).addOutput(value("y", FLOAT, 2, 3))
-                .addInitializer(init).addNode(node("Add", "add", List.of("x", "c"), List.of("y")));
+        GraphProto.Builder g = OnnxModels.graph("t")
+                .addInput(value("x", FLOAT, 2, 3))
+                .addOutput(value("y", FLOAT, 2, 3))
+                .addInitializer(init)
+                .addNode(node("Add", "add", List.of("x", "c"), List.of("y")));
         return OnnxImporter.parse(model(13, g).toByteArray(), "t.onnx");
     }
 
     @Test
     void rawDataAndFloatDataGiveTheSameTensor() {
-        Tensor raw = addConstGraph(rawData("c", new long[] {2, 3}, VALUES)).initializers().get("c");
-        Tensor typed = addConstGraph(floatData("c", new long[] {2, 3}, VALUES)).initializers().get("c");
+        Tensor raw = addConstGraph(rawData("c", new long[] {2, 3}, VALUES))
+                .initializers()
+                .get("c");
+        Tensor typed = addConstGraph(floatData("c", new long[] {2, 3}, VALUES))
+                .initializers()
+                .get("c");
         assertEquals(typed, raw);
         assertArrayEquals(VALUES, raw.floats());
         assertEquals(DType.F32, raw.dtype());
@@ -371,25 +414,35 @@ class OnnxImporterTest {
         // A corrupt header must not make the importer allocate gigabytes or overflow.
         for (long[] dims : new long[][] {{1L << 30}, {100_000, 100_000}, {1L << 40}}) {
             TensorProto t = rawData("c", dims, 1f, 2f);
-            OnnxImportException e = assertThrows(OnnxImportException.class, () -> addConstGraph(t),
-                    Arrays.toString(dims));
+            OnnxImportException e =
+                    assertThrows(OnnxImportException.class, () -> addConstGraph(t), Arrays.toString(dims));
             assertTrue(e.getMessage().contains("initializer 'c'"), e.getMessage());
         }
     }
 
     @Test
     void unsupportedDataTypeIsNamed() {
-        TensorProto t = rawData("c", new long[] {2, 3}, VALUES).toBuilder().setDataType(10).build();
+        TensorProto t = rawData("c", new long[] {2, 3}, VALUES).toBuilder()
+                .setDataType(10)
+                .build();
         OnnxImportException e = assertThrows(OnnxImportException.class, () -> addConstGraph(t));
         assertTrue(e.getMessage().contains("tensor 'c' has ONNX data type 10"), e.getMessage());
     }
 
     @Test
     void int64ShapeTensorIsRead() {
-        TensorProto shape = TensorProto.newBuilder().setName("s").setDataType(INT64).addDims(2)
-                .addInt64Data(3).addInt64Data(-1).build();
-        GraphProto.Builder g = OnnxModels.graph("r").addInput(value("x", FLOAT, 2, 3)).addOutput(value("y", FLOAT, 3, 2))
-                .addInitializer(shape).addNode(node("Reshape", "rs", List.of("x", "s"), List.of("y")));
+        TensorProto shape = TensorProto.newBuilder()
+                .setName("s")
+                .setDataType(INT64)
+                .addDims(2)
+                .addInt64Data(3)
+                .addInt64Data(-1)
+                .build();
+        GraphProto.Builder g = OnnxModels.graph("r")
+                .addInput(value("x", FLOAT, 2, 3))
+                .addOutput(value("y", FLOAT, 3, 2))
+                .addInitializer(shape)
+                .addNode(node("Reshape", "rs", List.of("x", "s"), List.of("y")));
         Graph graph = OnnxImporter.parse(model(13, g).toByteArray(), "r.onnx");
         Tensor s = graph.initializers().get("s");
         assertEquals(DType.I64, s.dtype());
@@ -403,12 +456,15 @@ class OnnxImporterTest {
         TensorProto zero = floatData("", new long[0], 0f);
         TensorProto six = floatData("", new long[0], 6f);
         GraphProto.Builder g = OnnxModels.graph("relu6")
-                .addInput(value("x", FLOAT, -1, 4)).addOutput(value("y", FLOAT, -1, 4))
+                .addInput(value("x", FLOAT, -1, 4))
+                .addOutput(value("y", FLOAT, -1, 4))
                 .addNode(node("Constant", "c_min", List.of(), List.of("min"), tensorAttr("value", zero)))
                 .addNode(node("Constant", "c_max", List.of(), List.of("max"), tensorAttr("value", six)))
                 .addNode(node("Clip", "relu6", List.of("x", "min", "max"), List.of("y")));
         Graph imported = OnnxImporter.parse(model(13, g).toByteArray(), "relu6.onnx");
-        assertEquals(List.of("Constant", "Constant", "Clip"), imported.nodes().stream().map(Node::opType).toList());
+        assertEquals(
+                List.of("Constant", "Constant", "Clip"),
+                imported.nodes().stream().map(Node::opType).toList());
         assertEquals(Tensor.scalar(6f), ((ConstantNode) imported.nodes().get(1)).value());
 
         Graph ready = PassPipeline.prerequisites().run(imported);

@@ -23,22 +23,32 @@ final class OnnxModels {
     static final int ATTR_TENSOR = 4;
     static final int ATTR_INTS = 7;
 
-    private OnnxModels() {
-    }
+    private OnnxModels() {}
 
     /** A value info; a dimension of -1 becomes the symbolic dimension "batch". */
     static ValueInfoProto value(String name, int elemType, long... dims) {
         TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
         for (long d : dims) {
-            shape.addDim(d < 0 ? TensorShapeProto.Dimension.newBuilder().setDimParam("batch")
-                    : TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+            shape.addDim(
+                    d < 0
+                            ? TensorShapeProto.Dimension.newBuilder().setDimParam("batch")
+                            : TensorShapeProto.Dimension.newBuilder().setDimValue(d));
         }
-        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder()
-                .setTensorType(TypeProto.Tensor.newBuilder().setElemType(elemType).setShape(shape))).build();
+        return ValueInfoProto.newBuilder()
+                .setName(name)
+                .setType(TypeProto.newBuilder()
+                        .setTensorType(TypeProto.Tensor.newBuilder()
+                                .setElemType(elemType)
+                                .setShape(shape)))
+                .build();
     }
 
     static NodeProto node(String op, String name, List<String> inputs, List<String> outputs, AttributeProto... attrs) {
-        NodeProto.Builder b = NodeProto.newBuilder().setOpType(op).setName(name).addAllInput(inputs).addAllOutput(outputs);
+        NodeProto.Builder b = NodeProto.newBuilder()
+                .setOpType(op)
+                .setName(name)
+                .addAllInput(inputs)
+                .addAllOutput(outputs);
         for (AttributeProto a : attrs) {
             b.addAttribute(a);
         }
@@ -54,15 +64,27 @@ final class OnnxModels {
     }
 
     static AttributeProto intAttr(String name, long value) {
-        return AttributeProto.newBuilder().setName(name).setType(ATTR_INT).setI(value).build();
+        return AttributeProto.newBuilder()
+                .setName(name)
+                .setType(ATTR_INT)
+                .setI(value)
+                .build();
     }
 
     static AttributeProto floatAttr(String name, float value) {
-        return AttributeProto.newBuilder().setName(name).setType(ATTR_FLOAT).setF(value).build();
+        return AttributeProto.newBuilder()
+                .setName(name)
+                .setType(ATTR_FLOAT)
+                .setF(value)
+                .build();
     }
 
     static AttributeProto tensorAttr(String name, TensorProto t) {
-        return AttributeProto.newBuilder().setName(name).setType(ATTR_TENSOR).setT(t).build();
+        return AttributeProto.newBuilder()
+                .setName(name)
+                .setType(ATTR_TENSOR)
+                .setT(t)
+                .build();
     }
 
     /** An f32 tensor with its values in float_data. */
@@ -83,8 +105,8 @@ final class OnnxModels {
         for (float v : values) {
             buf.putFloat(v);
         }
-        TensorProto.Builder b = TensorProto.newBuilder().setName(name).setDataType(FLOAT)
-                .setRawData(ByteString.copyFrom(buf.array()));
+        TensorProto.Builder b =
+                TensorProto.newBuilder().setName(name).setDataType(FLOAT).setRawData(ByteString.copyFrom(buf.array()));
         for (long d : dims) {
             b.addDims(d);
         }
@@ -96,14 +118,19 @@ final class OnnxModels {
     }
 
     static ModelProto model(long opset, GraphProto.Builder graph) {
-        return ModelProto.newBuilder().setIrVersion(7).setProducerName("qtune-test")
+        return ModelProto.newBuilder()
+                .setIrVersion(7)
+                .setProducerName("qtune-test")
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset))
-                .setGraph(graph).build();
+                .setGraph(graph)
+                .build();
     }
 
     /** x -> Relu -> y over f32[?x3], a valid model to vary. */
     static GraphProto.Builder reluGraph() {
-        return graph("relu").addInput(value("x", FLOAT, -1, 3)).addOutput(value("y", FLOAT, -1, 3))
+        return graph("relu")
+                .addInput(value("x", FLOAT, -1, 3))
+                .addOutput(value("y", FLOAT, -1, 3))
                 .addNode(node("Relu", "relu0", List.of("x"), List.of("y")));
     }
 }

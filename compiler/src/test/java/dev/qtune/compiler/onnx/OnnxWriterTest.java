@@ -75,8 +75,12 @@ class OnnxWriterTest {
         assertSameGraph(g, back);
         assertEquals(g.outputs(), back.outputs(), "declared output types");
         float[] x = Fixtures.uniform(3, 16 * 28 * 28, 0f, 1f);
-        float[] expected = new Fp32Interpreter(PassPipeline.prerequisites().run(g)).run(x, 16).floats();
-        float[] actual = new Fp32Interpreter(PassPipeline.prerequisites().run(back)).run(x, 16).floats();
+        float[] expected = new Fp32Interpreter(PassPipeline.prerequisites().run(g))
+                .run(x, 16)
+                .floats();
+        float[] actual = new Fp32Interpreter(PassPipeline.prerequisites().run(back))
+                .run(x, 16)
+                .floats();
         assertArrayEquals(expected, actual, "bit-identical outputs");
     }
 
@@ -86,8 +90,10 @@ class OnnxWriterTest {
         Graph back = roundTrip(g);
         assertSameGraph(g, back);
         Map<String, Tensor> feeds = Map.of("x", Fixtures.random(4, 2, 4, 6, 6));
-        Map<String, Tensor> expected = new Fp32Interpreter(PassPipeline.prerequisites().run(g)).run(feeds);
-        Map<String, Tensor> actual = new Fp32Interpreter(PassPipeline.prerequisites().run(back)).run(feeds);
+        Map<String, Tensor> expected =
+                new Fp32Interpreter(PassPipeline.prerequisites().run(g)).run(feeds);
+        Map<String, Tensor> actual =
+                new Fp32Interpreter(PassPipeline.prerequisites().run(back)).run(feeds);
         assertEquals(List.of("y", "d"), List.copyOf(actual.keySet()));
         assertEquals(expected, actual, "bit-identical outputs");
     }
@@ -105,7 +111,8 @@ class OnnxWriterTest {
         TensorShapeProto in = m.getGraph().getInput(0).getType().getTensorType().getShape();
         assertEquals("batch", in.getDim(0).getDimParam());
         assertEquals(28, in.getDim(3).getDimValue());
-        TensorShapeProto out = m.getGraph().getOutput(0).getType().getTensorType().getShape();
+        TensorShapeProto out =
+                m.getGraph().getOutput(0).getType().getTensorType().getShape();
         assertEquals("batch", out.getDim(0).getDimParam());
         assertEquals(10, out.getDim(1).getDimValue());
         assertTrue(m.getGraph().getInitializerList().stream().allMatch(t -> t.hasRawData()), "raw data");
@@ -113,12 +120,17 @@ class OnnxWriterTest {
 
     @Test
     void untypedGraphsAreTypedAndUnreadConstantsLeftOut() {
-        Graph g = new GraphBuilder("relu").input("x", TensorType.f32(-1, 3))
+        Graph g = new GraphBuilder("relu")
+                .input("x", TensorType.f32(-1, 3))
                 .init("unused", Tensor.scalar(1f))
-                .node(new ReluNode("r", "x", "y")).output("y").build();
+                .node(new ReluNode("r", "x", "y"))
+                .output("y")
+                .build();
         ModelProto m = OnnxWriter.toProto(g);
         assertEquals(0, m.getGraph().getInitializerCount());
-        assertEquals(2, m.getGraph().getOutput(0).getType().getTensorType().getShape().getDimCount());
+        assertEquals(
+                2,
+                m.getGraph().getOutput(0).getType().getTensorType().getShape().getDimCount());
     }
 
     @Test
@@ -133,9 +145,12 @@ class OnnxWriterTest {
 
     @Test
     void allowZeroReshapeNeedsOpset14() {
-        Graph g = new GraphBuilder("r").input("x", TensorType.f32(-1, 4))
+        Graph g = new GraphBuilder("r")
+                .input("x", TensorType.f32(-1, 4))
                 .init("shape", Tensor.ofInts(DType.I64, Shape.of(2), new int[] {0, 4}))
-                .node(new ReshapeNode("reshape0", List.of("x", "shape"), "y", true)).output("y").build();
+                .node(new ReshapeNode("reshape0", List.of("x", "shape"), "y", true))
+                .output("y")
+                .build();
         OnnxExportException e = assertThrows(OnnxExportException.class, () -> OnnxWriter.toProto(g));
         assertTrue(e.getMessage().contains("reshape0") && e.getMessage().contains("opset 14"), e.getMessage());
     }
@@ -144,21 +159,28 @@ class OnnxWriterTest {
     private static Graph everyOp() {
         Window2d pad1 = new Window2d(3, 3, 1, 1, 1, 1, 1, 1, 1, 1);
         Window2d dilated = new Window2d(3, 3, 2, 1, 2, 1, 0, 2, 2, 1);
-        return new GraphBuilder("every-op").input("x", TensorType.f32(-1, 4, 6, 6))
+        return new GraphBuilder("every-op")
+                .input("x", TensorType.f32(-1, 4, 6, 6))
                 .init("w", Fixtures.random(1, 8, 2, 3, 3))
                 .init("b", Fixtures.random(2, 8))
-                .init("gamma", Fixtures.random(3, 8)).init("beta", Fixtures.random(4, 8))
-                .init("mean", Fixtures.random(5, 8)).init("var", Tensor.ofFloats(Shape.of(8), Fixtures.uniform(6, 8, 0.5f, 2f)))
-                .init("lo", Tensor.scalar(-0.5f)).init("hi", Tensor.scalar(0.75f))
+                .init("gamma", Fixtures.random(3, 8))
+                .init("beta", Fixtures.random(4, 8))
+                .init("mean", Fixtures.random(5, 8))
+                .init("var", Tensor.ofFloats(Shape.of(8), Fixtures.uniform(6, 8, 0.5f, 2f)))
+                .init("lo", Tensor.scalar(-0.5f))
+                .init("hi", Tensor.scalar(0.75f))
                 .init("shape", Tensor.ofInts(DType.I64, Shape.of(2), new int[] {0, -1}))
-                .init("fc", Fixtures.random(7, 10, 16)).init("fcb", Fixtures.random(8, 10))
+                .init("fc", Fixtures.random(7, 10, 16))
+                .init("fcb", Fixtures.random(8, 10))
                 .init("mm", Fixtures.random(9, 10, 5))
                 .node(new Conv2dNode("conv", List.of("x", "w", "b"), "c", pad1, 2))
                 .node(new BatchNormNode("bn", List.of("c", "gamma", "beta", "mean", "var"), "bn_out", 1e-3f))
                 .node(new ClipNode("clip", List.of("bn_out", "lo", "hi"), "clipped"))
                 .node(new Conv2dNode("dconv", List.of("x", "w"), "d", dilated, 2))
-                .node(new MaxPool2dNode("maxpool", List.of("clipped"), "mp", new Window2d(2, 2, 2, 2, 0, 0, 1, 1, 1, 1), true))
-                .node(new AvgPool2dNode("avgpool", List.of("clipped"), "ap", new Window2d(3, 3, 2, 2, 1, 1, 1, 1, 1, 1), false, true))
+                .node(new MaxPool2dNode(
+                        "maxpool", List.of("clipped"), "mp", new Window2d(2, 2, 2, 2, 0, 0, 1, 1, 1, 1), true))
+                .node(new AvgPool2dNode(
+                        "avgpool", List.of("clipped"), "ap", new Window2d(3, 3, 2, 2, 1, 1, 1, 1, 1, 1), false, true))
                 .node(new BinaryNode("mul", BinaryOp.MUL, List.of("mp", "ap"), "prod"))
                 .node(new ConcatNode("concat", List.of("prod", "ap"), "cat", 1))
                 .node(new GlobalAvgPoolNode("gap", "cat", "pooled"))
@@ -174,14 +196,21 @@ class OnnxWriterTest {
                 .node(new BinaryNode("div", BinaryOp.DIV, List.of("rl", "lo"), "q"))
                 .node(new BinaryNode("add", BinaryOp.ADD, List.of("q", "hi"), "s"))
                 .node(new SoftmaxNode("softmax", List.of("s"), "y", -1))
-                .output("y").output("d").build();
+                .output("y")
+                .output("d")
+                .build();
     }
 
     @Test
     void everyOpGraphUsesEveryRule() {
-        List<String> ops = everyOp().nodes().stream().map(n -> n.getClass().getSimpleName().replaceFirst("Node$", ""))
-                .distinct().sorted().toList();
-        List<String> rules = OnnxWriteRules.supportedOps().stream().filter(o -> !o.equals("SimQuantize")).toList();
+        List<String> ops = everyOp().nodes().stream()
+                .map(n -> n.getClass().getSimpleName().replaceFirst("Node$", ""))
+                .distinct()
+                .sorted()
+                .toList();
+        List<String> rules = OnnxWriteRules.supportedOps().stream()
+                .filter(o -> !o.equals("SimQuantize"))
+                .toList();
         assertEquals(rules, ops);
         assertFalse(ops.isEmpty());
     }

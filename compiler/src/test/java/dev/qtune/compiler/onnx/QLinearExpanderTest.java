@@ -35,17 +35,36 @@ class QLinearExpanderTest {
 
     /** x -> QuantizeLinear (uint8, zero point 3) -> QLinearConv (per channel, zero points) -> MaxPool -> Flatten -> QLinearMatMul -> DequantizeLinear. */
     static QOperatorNet convNet() {
-        return new QOperatorNet().input("x", -1, 2, 4, 4).output("z", -1, 3)
-                .floats("xs", dims(), X_SCALE).ints("xz", DType.U8, dims(), 3)
-                .ints("w", DType.I8, dims(4, 2, 3, 3), new int[72]).floats("ws", dims(4), W_SCALES)
-                .ints("wz", DType.I8, dims(4), 1, -2, 0, 3).floats("ys", dims(), Y_SCALE).ints("yz", DType.U8, dims(), 5)
+        return new QOperatorNet()
+                .input("x", -1, 2, 4, 4)
+                .output("z", -1, 3)
+                .floats("xs", dims(), X_SCALE)
+                .ints("xz", DType.U8, dims(), 3)
+                .ints("w", DType.I8, dims(4, 2, 3, 3), new int[72])
+                .floats("ws", dims(4), W_SCALES)
+                .ints("wz", DType.I8, dims(4), 1, -2, 0, 3)
+                .floats("ys", dims(), Y_SCALE)
+                .ints("yz", DType.U8, dims(), 5)
                 .ints("B", DType.I32, dims(4), 100, -200, 300, -400)
-                .ints("b", DType.I8, dims(16, 3), new int[48]).floats("bs", dims(3), 0.1f, 0.2f, 0.3f)
-                .ints("bz", DType.I8, dims(3), 1, 0, 2).floats("zs", dims(), 0.25f).ints("zz", DType.U8, dims(), 7)
+                .ints("b", DType.I8, dims(16, 3), new int[48])
+                .floats("bs", dims(3), 0.1f, 0.2f, 0.3f)
+                .ints("bz", DType.I8, dims(3), 1, 0, 2)
+                .floats("zs", dims(), 0.25f)
+                .ints("zz", DType.U8, dims(), 7)
                 .node("QuantizeLinear", "quantize", List.of("x", "xs", "xz"), "xq")
-                .node("QLinearConv", "conv", List.of("xq", "xs", "xz", "w", "ws", "wz", "ys", "yz", "B"), "yq",
-                        OnnxModels.ints("kernel_shape", 3, 3), OnnxModels.ints("pads", 1, 1, 1, 1))
-                .node("MaxPool", "pool", List.of("yq"), "pq", OnnxModels.ints("kernel_shape", 2, 2),
+                .node(
+                        "QLinearConv",
+                        "conv",
+                        List.of("xq", "xs", "xz", "w", "ws", "wz", "ys", "yz", "B"),
+                        "yq",
+                        OnnxModels.ints("kernel_shape", 3, 3),
+                        OnnxModels.ints("pads", 1, 1, 1, 1))
+                .node(
+                        "MaxPool",
+                        "pool",
+                        List.of("yq"),
+                        "pq",
+                        OnnxModels.ints("kernel_shape", 2, 2),
                         OnnxModels.ints("strides", 2, 2))
                 .node("Flatten", "flatten", List.of("pq"), "fq")
                 .node("QLinearMatMul", "fc", List.of("fq", "ys", "yz", "b", "bs", "bz", "zs", "zz"), "zq")
@@ -55,11 +74,28 @@ class QLinearExpanderTest {
     @Test
     void quantizedOperatorsBecomeQdqWithTheFileParameters() {
         GraphProto g = convNet().expanded();
-        assertEquals(List.of("QuantizeLinear", "DequantizeLinear", "DequantizeLinear", "DequantizeLinear", "Conv",
-                "QuantizeLinear", "DequantizeLinear", "MaxPool", "QuantizeLinear", "DequantizeLinear", "Flatten",
-                "QuantizeLinear", "DequantizeLinear", "DequantizeLinear", "MatMul", "QuantizeLinear", "DequantizeLinear"),
+        assertEquals(
+                List.of(
+                        "QuantizeLinear",
+                        "DequantizeLinear",
+                        "DequantizeLinear",
+                        "DequantizeLinear",
+                        "Conv",
+                        "QuantizeLinear",
+                        "DequantizeLinear",
+                        "MaxPool",
+                        "QuantizeLinear",
+                        "DequantizeLinear",
+                        "Flatten",
+                        "QuantizeLinear",
+                        "DequantizeLinear",
+                        "DequantizeLinear",
+                        "MatMul",
+                        "QuantizeLinear",
+                        "DequantizeLinear"),
                 g.getNodeList().stream().map(NodeProto::getOpType).toList());
-        // Each integer tensor: written by one QuantizeLinear, read by one DequantizeLinear, both with its file parameters.
+        // Each integer tensor: written by one QuantizeLinear, read by one DequantizeLinear, both with its file
+        // parameters.
         assertIntegerTensor(g, "xq", "xs", "xz");
         assertIntegerTensor(g, "yq", "ys", "yz");
         assertIntegerTensor(g, "pq", "ys", "yz");
@@ -68,7 +104,9 @@ class QLinearExpanderTest {
         NodeProto conv = producer(g, producer(g, "yq").getInput(0));
         assertEquals("Conv", conv.getOpType());
         assertEquals("conv", conv.getName(), "the layer keeps the operator's name");
-        assertEquals(List.of("kernel_shape", "pads"), conv.getAttributeList().stream().map(AttributeProto::getName).toList());
+        assertEquals(
+                List.of("kernel_shape", "pads"),
+                conv.getAttributeList().stream().map(AttributeProto::getName).toList());
         NodeProto weight = producer(g, conv.getInput(1));
         assertEquals(List.of("w", "ws", "wz"), weight.getInputList());
         assertEquals(0, intAttribute(weight, "axis"), "per output channel");
@@ -79,7 +117,8 @@ class QLinearExpanderTest {
         for (int o = 0; o < 4; o++) {
             expected[o] = X_SCALE * W_SCALES[o];
         }
-        assertArrayEquals(expected, initializer(g, bias.getInput(1)).floats(), "bias scale x_scale * w_scale (float32)");
+        assertArrayEquals(
+                expected, initializer(g, bias.getInput(1)).floats(), "bias scale x_scale * w_scale (float32)");
         NodeProto matMul = producer(g, producer(g, "zq").getInput(0));
         NodeProto b = producer(g, matMul.getInput(1));
         assertEquals(List.of("b", "bs", "bz"), b.getInputList());
@@ -100,10 +139,19 @@ class QLinearExpanderTest {
 
     @Test
     void everyIntegerTensorIsReadThroughOneDequantizeLinear() {
-        GraphProto g = new QOperatorNet().input("x", -1, 2, 4, 4).output("y").output("copy").output("r")
-                .floats("xs", dims(), X_SCALE).ints("xz", DType.I8, dims(), 0).floats("same_scale", dims(), X_SCALE)
-                .ints("w", DType.I8, dims(4, 2, 1, 1), new int[8]).floats("ws", dims(), 0.5f).ints("wz", DType.I8, dims(), 0)
-                .floats("ys", dims(), Y_SCALE).ints("yz", DType.I8, dims(), 0)
+        GraphProto g = new QOperatorNet()
+                .input("x", -1, 2, 4, 4)
+                .output("y")
+                .output("copy")
+                .output("r")
+                .floats("xs", dims(), X_SCALE)
+                .ints("xz", DType.I8, dims(), 0)
+                .floats("same_scale", dims(), X_SCALE)
+                .ints("w", DType.I8, dims(4, 2, 1, 1), new int[8])
+                .floats("ws", dims(), 0.5f)
+                .ints("wz", DType.I8, dims(), 0)
+                .floats("ys", dims(), Y_SCALE)
+                .ints("yz", DType.I8, dims(), 0)
                 .node("QuantizeLinear", "quantize", List.of("x", "xs", "xz"), "xq")
                 .node("QLinearConv", "conv", List.of("xq", "xs", "xz", "w", "ws", "wz", "ys", "yz"), "yq")
                 .node("DequantizeLinear", "dq_copy", List.of("xq", "same_scale", "xz"), "copy")
@@ -123,17 +171,26 @@ class QLinearExpanderTest {
 
     @Test
     void aGraphWithoutQuantizedOperatorsIsLeftAlone() {
-        GraphProto g = new QOperatorNet().input("x", -1, 3).output("y").floats("s", dims(), 0.1f)
-                .node("QuantizeLinear", "q", List.of("x", "s"), "xq").node("DequantizeLinear", "dq", List.of("xq", "s"), "y")
-                .model().getGraph();
+        GraphProto g = new QOperatorNet()
+                .input("x", -1, 3)
+                .output("y")
+                .floats("s", dims(), 0.1f)
+                .node("QuantizeLinear", "q", List.of("x", "s"), "xq")
+                .node("DequantizeLinear", "dq", List.of("xq", "s"), "y")
+                .model()
+                .getGraph();
         assertSame(g, QLinearExpander.expand(g, 13, "plain.onnx"));
     }
 
     /** x -> QuantizeLinear (zero point 3) -> ConvInteger (weight zero point 2) -> Cast -> Mul(c per channel) -> Add(bias). */
     static QOperatorNet convIntegerNet() {
-        return new QOperatorNet().input("x", -1, 2, 4, 4).output("y", -1, 4, 4, 4)
-                .floats("xs", dims(), X_SCALE).ints("xz", DType.U8, dims(), 3)
-                .ints("w", DType.I8, dims(4, 2, 1, 1), 1, 2, 3, 4, 5, 6, 7, 8).ints("wz", DType.I8, dims(), 2)
+        return new QOperatorNet()
+                .input("x", -1, 2, 4, 4)
+                .output("y", -1, 4, 4, 4)
+                .floats("xs", dims(), X_SCALE)
+                .ints("xz", DType.U8, dims(), 3)
+                .ints("w", DType.I8, dims(4, 2, 1, 1), 1, 2, 3, 4, 5, 6, 7, 8)
+                .ints("wz", DType.I8, dims(), 2)
                 .floats("c", dims(1, 4, 1, 1), X_SCALE * 0.3f, X_SCALE * 0.1f, 0.0007f, X_SCALE * 0.013f)
                 .floats("bias", dims(4, 1, 1), 0.5f, -0.25f, 1.5f, 0.001f)
                 .node("QuantizeLinear", "quantize", List.of("x", "xs", "xz"), "xq")
@@ -146,8 +203,10 @@ class QLinearExpanderTest {
     @Test
     void convIntegerBecomesAConvWithWeightScaleCOverTheInputScale() {
         GraphProto g = convIntegerNet().expanded();
-        assertEquals(List.of("QuantizeLinear", "DequantizeLinear", "DequantizeLinear", "DequantizeLinear", "Conv"),
-                g.getNodeList().stream().map(NodeProto::getOpType).toList(), "Cast, Mul and Add are folded");
+        assertEquals(
+                List.of("QuantizeLinear", "DequantizeLinear", "DequantizeLinear", "DequantizeLinear", "Conv"),
+                g.getNodeList().stream().map(NodeProto::getOpType).toList(),
+                "Cast, Mul and Add are folded");
         NodeProto conv = producer(g, "y");
         assertEquals("conv", conv.getName());
         assertEquals(List.of("xq", "xs", "xz"), producer(g, conv.getInput(0)).getInputList());
@@ -177,10 +236,17 @@ class QLinearExpanderTest {
 
     @Test
     void matMulIntegerWithABiasBecomesGemmAndWithoutOneMatMul() {
-        QOperatorNet net = new QOperatorNet().input("a", -1, 3).output("y", -1, 2).output("y2", -1, 2)
-                .floats("as", dims(), 0.1f).ints("az", DType.I8, dims(), 0)
-                .ints("b", DType.I8, dims(3, 2), 1, 2, 3, 4, 5, 6).ints("bz", DType.I8, dims(2), 0, 0)
-                .floats("c", dims(2), 0.01f, 0.02f).floats("one_c", dims(), 0.03f).floats("bias", dims(1, 2), 1f, 2f)
+        QOperatorNet net = new QOperatorNet()
+                .input("a", -1, 3)
+                .output("y", -1, 2)
+                .output("y2", -1, 2)
+                .floats("as", dims(), 0.1f)
+                .ints("az", DType.I8, dims(), 0)
+                .ints("b", DType.I8, dims(3, 2), 1, 2, 3, 4, 5, 6)
+                .ints("bz", DType.I8, dims(2), 0, 0)
+                .floats("c", dims(2), 0.01f, 0.02f)
+                .floats("one_c", dims(), 0.03f)
+                .floats("bias", dims(1, 2), 1f, 2f)
                 .node("QuantizeLinear", "quantize", List.of("a", "as", "az"), "aq")
                 .node("MatMulInteger", "fc", List.of("aq", "b", "az", "bz"), "acc")
                 .node("Cast", "cast", List.of("acc"), "accf", OnnxModels.intAttr("to", 1))
@@ -208,16 +274,34 @@ class QLinearExpanderTest {
 
     @Test
     void contribOperatorsExpandToTheirFloatOps() {
-        GraphProto g = new QOperatorNet().input("a", -1, 2, 4, 4).input("b", -1, 2, 4, 4).output("z")
-                .floats("s", dims(), 0.1f).ints("zp", DType.U8, dims(), 4).floats("t", dims(), 0.2f)
+        GraphProto g = new QOperatorNet()
+                .input("a", -1, 2, 4, 4)
+                .input("b", -1, 2, 4, 4)
+                .output("z")
+                .floats("s", dims(), 0.1f)
+                .ints("zp", DType.U8, dims(), 4)
+                .floats("t", dims(), 0.2f)
                 .node("QuantizeLinear", "qa", List.of("a", "s", "zp"), "aq")
                 .node("QuantizeLinear", "qb", List.of("b", "s", "zp"), "bq")
                 .contrib("QLinearAdd", "add", List.of("aq", "s", "zp", "bq", "s", "zp", "t", "zp"), "sum")
-                .contrib("QLinearConcat", "cat", List.of("t", "zp", "sum", "t", "zp", "aq", "s", "zp"), "cat_q",
+                .contrib(
+                        "QLinearConcat",
+                        "cat",
+                        List.of("t", "zp", "sum", "t", "zp", "aq", "s", "zp"),
+                        "cat_q",
                         OnnxModels.intAttr("axis", 1))
-                .contrib("QLinearAveragePool", "avg", List.of("cat_q", "t", "zp", "t", "zp"), "avg_q",
-                        OnnxModels.ints("kernel_shape", 2, 2), OnnxModels.intAttr("channels_last", 0))
-                .contrib("QLinearGlobalAveragePool", "gap", List.of("avg_q", "t", "zp", "s", "zp"), "gq",
+                .contrib(
+                        "QLinearAveragePool",
+                        "avg",
+                        List.of("cat_q", "t", "zp", "t", "zp"),
+                        "avg_q",
+                        OnnxModels.ints("kernel_shape", 2, 2),
+                        OnnxModels.intAttr("channels_last", 0))
+                .contrib(
+                        "QLinearGlobalAveragePool",
+                        "gap",
+                        List.of("avg_q", "t", "zp", "s", "zp"),
+                        "gq",
                         OnnxModels.intAttr("channels_last", 0))
                 .node("DequantizeLinear", "out", List.of("gq", "s", "zp"), "z")
                 .expanded();
@@ -227,7 +311,9 @@ class QLinearExpanderTest {
         assertEquals(1, intAttribute(concat, "axis"));
         NodeProto average = producer(g, producer(g, "avg_q").getInput(0));
         assertEquals("AveragePool", average.getOpType());
-        assertEquals(List.of("kernel_shape"), average.getAttributeList().stream().map(AttributeProto::getName).toList());
+        assertEquals(
+                List.of("kernel_shape"),
+                average.getAttributeList().stream().map(AttributeProto::getName).toList());
         NodeProto pool = producer(g, producer(g, "gq").getInput(0));
         assertEquals("GlobalAveragePool", pool.getOpType());
         assertEquals(0, pool.getAttributeCount(), "channels_last dropped");
@@ -240,16 +326,31 @@ class QLinearExpanderTest {
 
     @Test
     void qGemmBecomesGemmWithItsBiasAtTheProductScale() {
-        GraphProto g = new QOperatorNet().input("a", -1, 3).output("y").output("logits")
-                .floats("as", dims(), 0.1f).ints("az", DType.U8, dims(), 0)
-                .ints("b", DType.I8, dims(2, 3), 1, 2, 3, 4, 5, 6).floats("bs", dims(2), 0.5f, 0.25f)
-                .ints("bz", DType.I8, dims(2), 0, 0).ints("c", DType.I32, dims(2), 7, -7)
-                .floats("ys", dims(), 0.3f).ints("yz", DType.U8, dims(), 0)
+        GraphProto g = new QOperatorNet()
+                .input("a", -1, 3)
+                .output("y")
+                .output("logits")
+                .floats("as", dims(), 0.1f)
+                .ints("az", DType.U8, dims(), 0)
+                .ints("b", DType.I8, dims(2, 3), 1, 2, 3, 4, 5, 6)
+                .floats("bs", dims(2), 0.5f, 0.25f)
+                .ints("bz", DType.I8, dims(2), 0, 0)
+                .ints("c", DType.I32, dims(2), 7, -7)
+                .floats("ys", dims(), 0.3f)
+                .ints("yz", DType.U8, dims(), 0)
                 .node("QuantizeLinear", "quantize", List.of("a", "as", "az"), "aq")
-                .contrib("QGemm", "fc", List.of("aq", "as", "az", "b", "bs", "bz", "c", "ys", "yz"), "yq",
+                .contrib(
+                        "QGemm",
+                        "fc",
+                        List.of("aq", "as", "az", "b", "bs", "bz", "c", "ys", "yz"),
+                        "yq",
                         OnnxModels.intAttr("transB", 1))
                 .node("DequantizeLinear", "dq", List.of("yq", "ys", "yz"), "y")
-                .contrib("QGemm", "head", List.of("aq", "as", "az", "b", "bs", "bz"), "logits",
+                .contrib(
+                        "QGemm",
+                        "head",
+                        List.of("aq", "as", "az", "b", "bs", "bz"),
+                        "logits",
                         OnnxModels.intAttr("transB", 1))
                 .expanded();
         NodeProto gemm = producer(g, producer(g, "yq").getInput(0));
@@ -257,7 +358,9 @@ class QLinearExpanderTest {
         assertEquals(1, intAttribute(gemm, "transB"));
         assertEquals(0, intAttribute(producer(g, gemm.getInput(1)), "axis"), "per output channel of [N, K]");
         NodeProto bias = producer(g, gemm.getInput(2));
-        assertArrayEquals(new float[] {0.1f * 0.5f, 0.1f * 0.25f}, initializer(g, bias.getInput(1)).floats());
+        assertArrayEquals(
+                new float[] {0.1f * 0.5f, 0.1f * 0.25f},
+                initializer(g, bias.getInput(1)).floats());
         NodeProto head = producer(g, "logits");
         assertEquals("Gemm", head.getOpType(), "without y_scale the float result is the output");
         assertEquals(2, head.getInputCount());

@@ -33,13 +33,15 @@ class QLinearImportTest {
 
     /** The QLinear form of each model (also the MLP without its Gemm biases, for QLinearMatMul, which has none). */
     @ParameterizedTest(name = "{0} {2}")
-    @CsvSource({"lenet5_mnist.onnx, mnist, int8_max, QLinearConv MaxPool Flatten QGemm, Conv Gemm",
-            "lenet5_mnist.onnx, mnist, power2_per_tensor, QLinearConv MaxPool Flatten QGemm, Conv Gemm",
-            "resnet8_fashion.onnx, fashion-mnist, int8_max, QLinearConv QLinearAdd QLinearGlobalAveragePool QGemm, Conv Add",
-            "resnet8_fashion.onnx, fashion-mnist, power2_per_tensor, QLinearConv QLinearAdd QGemm, Add Gemm",
-            "mlp_mnist.onnx, mnist, int8_max, QGemm, Gemm",
-            "mlp_mnist_without_biases, mnist, int8_max, QLinearMatMul, Gemm",
-            "mlp_mnist_without_biases, mnist, power2_per_tensor, QLinearMatMul, Gemm"})
+    @CsvSource({
+        "lenet5_mnist.onnx, mnist, int8_max, QLinearConv MaxPool Flatten QGemm, Conv Gemm",
+        "lenet5_mnist.onnx, mnist, power2_per_tensor, QLinearConv MaxPool Flatten QGemm, Conv Gemm",
+        "resnet8_fashion.onnx, fashion-mnist, int8_max, QLinearConv QLinearAdd QLinearGlobalAveragePool QGemm, Conv Add",
+        "resnet8_fashion.onnx, fashion-mnist, power2_per_tensor, QLinearConv QLinearAdd QGemm, Add Gemm",
+        "mlp_mnist.onnx, mnist, int8_max, QGemm, Gemm",
+        "mlp_mnist_without_biases, mnist, int8_max, QLinearMatMul, Gemm",
+        "mlp_mnist_without_biases, mnist, power2_per_tensor, QLinearMatMul, Gemm"
+    })
     void qlinearModelImportsAsItsQdqTwin(String file, String dataset, String config, String present, String absent) {
         boolean withoutBiases = file.endsWith("_without_biases");
         String model = withoutBiases ? Fixtures.MLP : file;
@@ -61,22 +63,37 @@ class QLinearImportTest {
      * bit for bit too (such a scale difference changes a result only at a rounding tie).
      */
     @ParameterizedTest(name = "{0} {2}")
-    @CsvSource({"lenet5_mnist.onnx, mnist, int8_max", "resnet8_fashion.onnx, fashion-mnist, int8_max",
-            "mlp_mnist.onnx, mnist, int8_max", "resnet8_fashion.onnx, fashion-mnist, power2_per_tensor"})
+    @CsvSource({
+        "lenet5_mnist.onnx, mnist, int8_max",
+        "resnet8_fashion.onnx, fashion-mnist, int8_max",
+        "mlp_mnist.onnx, mnist, int8_max",
+        "resnet8_fashion.onnx, fashion-mnist, power2_per_tensor"
+    })
     void integerOperatorModelImportsAsItsQdqTwin(String file, String dataset, String config) {
         ModelProto qdq = QdqExporter.toProto(QdqImporterTest.quantized(file, config(config)));
         ModelProto qop = QOperatorFiles.integerOps(qdq);
         Set<String> ops = opTypes(qop);
-        assertTrue(ops.contains(file.startsWith("mlp") ? "MatMulInteger" : "ConvInteger") && !ops.contains("Conv"), ops.toString());
+        assertTrue(
+                ops.contains(file.startsWith("mlp") ? "MatMulInteger" : "ConvInteger") && !ops.contains("Conv"),
+                ops.toString());
         PreQuantizedModel expected = QdqImporter.parse(qdq.toByteArray(), file + ".qdq");
         PreQuantizedModel actual = QdqImporter.parse(qop.toByteArray(), file + ".qop");
         List<Node> want = expected.realized().nodes();
         List<Node> got = actual.realized().nodes();
-        assertEquals(want.stream().map(Node::opType).toList(), got.stream().map(Node::opType).toList(), "the integer ops");
+        assertEquals(
+                want.stream().map(Node::opType).toList(),
+                got.stream().map(Node::opType).toList(),
+                "the integer ops");
         for (int i = 0; i < want.size(); i++) {
-            if (want.get(i).opType().startsWith("Q") && want.get(i).inputs().size() > 1 && !want.get(i).opType().equals("QAdd")) {
-                assertEquals(expected.realized().initializers().get(want.get(i).inputs().get(1)),
-                        actual.realized().initializers().get(got.get(i).inputs().get(1)), "weights of " + want.get(i).name());
+            if (want.get(i).opType().startsWith("Q")
+                    && want.get(i).inputs().size() > 1
+                    && !want.get(i).opType().equals("QAdd")) {
+                assertEquals(
+                        expected.realized()
+                                .initializers()
+                                .get(want.get(i).inputs().get(1)),
+                        actual.realized().initializers().get(got.get(i).inputs().get(1)),
+                        "weights of " + want.get(i).name());
             }
         }
         assertSameOutputs(expected, actual, file, dataset);
@@ -94,12 +111,15 @@ class QLinearImportTest {
     static void assertSameIntegerGraph(ModelProto qdq, ModelProto qop, String file, String dataset) {
         PreQuantizedModel expected = QdqImporter.parse(qdq.toByteArray(), file + ".qdq");
         PreQuantizedModel actual = QdqImporter.parse(qop.toByteArray(), file + ".qop");
-        assertEquals(expected.realized().nodes().stream().map(Node::opType).toList(),
-                actual.realized().nodes().stream().map(Node::opType).toList(), "the integer ops");
+        assertEquals(
+                expected.realized().nodes().stream().map(Node::opType).toList(),
+                actual.realized().nodes().stream().map(Node::opType).toList(),
+                "the integer ops");
         assertSameOutputs(expected, actual, file, dataset);
     }
 
-    private static void assertSameOutputs(PreQuantizedModel expected, PreQuantizedModel actual, String file, String dataset) {
+    private static void assertSameOutputs(
+            PreQuantizedModel expected, PreQuantizedModel actual, String file, String dataset) {
         float[] images = Fixtures.testImages(dataset, IMAGES);
         IntegerInterpreter e = new IntegerInterpreter(expected.realized());
         IntegerInterpreter a = new IntegerInterpreter(actual.realized());
@@ -114,81 +134,140 @@ class QLinearImportTest {
 
     @Test
     void dynamicallyQuantizedInputIsRefused() {
-        QOperatorNet net = new QOperatorNet().input("x", -1, 2, 4, 4).output("y")
-                .ints("w", DType.I8, QOperatorNet.dims(4, 2, 1, 1), new int[8]).floats("ws", QOperatorNet.dims(), 0.1f)
+        QOperatorNet net = new QOperatorNet()
+                .input("x", -1, 2, 4, 4)
+                .output("y")
+                .ints("w", DType.I8, QOperatorNet.dims(4, 2, 1, 1), new int[8])
+                .floats("ws", QOperatorNet.dims(), 0.1f)
                 .node(OnnxModels.node("DynamicQuantizeLinear", "dynamic", List.of("x"), List.of("xq", "xs", "xz")))
                 .node("ConvInteger", "conv", List.of("xq", "w", "xz"), "acc")
                 .node("Cast", "cast", List.of("acc"), "accf", OnnxModels.intAttr("to", 1))
                 .node("Mul", "product", List.of("xs", "ws"), "c")
                 .node("Mul", "scale", List.of("accf", "c"), "y");
-        assertEquals("bad.onnx: ConvInteger node 'conv': input x 'xq' must be the integers of a QuantizeLinear with a "
-                + "constant scale or of another quantized operator (static quantization), but is the output of "
-                + "DynamicQuantizeLinear node 'dynamic': dynamically quantized models are not supported", error(net));
+        assertEquals(
+                "bad.onnx: ConvInteger node 'conv': input x 'xq' must be the integers of a QuantizeLinear with a "
+                        + "constant scale or of another quantized operator (static quantization), but is the output of "
+                        + "DynamicQuantizeLinear node 'dynamic': dynamically quantized models are not supported",
+                error(net));
     }
 
     @Test
     void scalesAndWeightsMustBeConstants() {
-        String scale = error(QLinearExpanderTest.convNet().node("Identity", "copy", List.of("xs"), "xs_copy")
+        String scale = error(QLinearExpanderTest.convNet()
+                .node("Identity", "copy", List.of("xs"), "xs_copy")
                 .rewire("conv", 1, "xs_copy"));
-        assertTrue(scale.startsWith("bad.onnx: QLinearConv node 'conv': x_scale 'xs_copy' must be a constant (an "
-                + "initializer), but is the output of Identity node 'copy'"), scale);
-        String weight = error(QLinearExpanderTest.convNet().input("w_in", 4, 2, 3, 3).rewire("conv", 3, "w_in"));
-        assertEquals("bad.onnx: QLinearConv node 'conv': w 'w_in' must be a constant (an initializer), but is a graph "
-                + "input", weight);
-        String mul = error(QLinearExpanderTest.convIntegerNet().input("c_in", 1, 4, 1, 1).rewire("scale", 0, "c_in"));
-        assertEquals("bad.onnx: Mul node 'scale': scale 'c_in' must be a constant (an initializer), but is a graph input",
+        assertTrue(
+                scale.startsWith("bad.onnx: QLinearConv node 'conv': x_scale 'xs_copy' must be a constant (an "
+                        + "initializer), but is the output of Identity node 'copy'"),
+                scale);
+        String weight =
+                error(QLinearExpanderTest.convNet().input("w_in", 4, 2, 3, 3).rewire("conv", 3, "w_in"));
+        assertEquals(
+                "bad.onnx: QLinearConv node 'conv': w 'w_in' must be a constant (an initializer), but is a graph "
+                        + "input",
+                weight);
+        String mul = error(
+                QLinearExpanderTest.convIntegerNet().input("c_in", 1, 4, 1, 1).rewire("scale", 0, "c_in"));
+        assertEquals(
+                "bad.onnx: Mul node 'scale': scale 'c_in' must be a constant (an initializer), but is a graph input",
                 mul);
     }
 
     @Test
     void anOperatorMustReadItsInputAtTheScaleItWasQuantizedWith() {
         String m = error(QLinearExpanderTest.convNet().rewire("conv", 1, "ys"));
-        assertEquals("bad.onnx: QLinearConv node 'conv': x_scale 'ys' and x_zero_point 'xz' must equal the scale 'xs' "
-                + "and zero point 'xz' that QuantizeLinear node 'quantize' gave 'xq' (absent zero points are 0)", m);
+        assertEquals(
+                "bad.onnx: QLinearConv node 'conv': x_scale 'ys' and x_zero_point 'xz' must equal the scale 'xs' "
+                        + "and zero point 'xz' that QuantizeLinear node 'quantize' gave 'xq' (absent zero points are 0)",
+                m);
         String zeroPoint = error(QLinearExpanderTest.convIntegerNet().rewire("conv", 2, "wz"));
-        assertEquals("bad.onnx: ConvInteger node 'conv': x_zero_point 'wz' must equal the zero point 'xz' that "
-                + "QuantizeLinear node 'quantize' gave 'xq' (absent zero points are 0)", zeroPoint);
-        String graphInput = error(QLinearExpanderTest.convNet().input("raw", -1, 2, 4, 4).rewire("conv", 0, "raw"));
-        assertTrue(graphInput.contains("QLinearConv node 'conv': input x 'raw' must be the integers of a QuantizeLinear")
-                && graphInput.endsWith("but is a graph input"), graphInput);
+        assertEquals(
+                "bad.onnx: ConvInteger node 'conv': x_zero_point 'wz' must equal the zero point 'xz' that "
+                        + "QuantizeLinear node 'quantize' gave 'xq' (absent zero points are 0)",
+                zeroPoint);
+        String graphInput =
+                error(QLinearExpanderTest.convNet().input("raw", -1, 2, 4, 4).rewire("conv", 0, "raw"));
+        assertTrue(
+                graphInput.contains("QLinearConv node 'conv': input x 'raw' must be the integers of a QuantizeLinear")
+                        && graphInput.endsWith("but is a graph input"),
+                graphInput);
     }
 
     @Test
     void integerLayersOutsideTheStaticPatternAreRefused() {
-        String relu = error(QLinearExpanderTest.convIntegerNet().edit("cast", n -> n.toBuilder().setOpType("Relu")
-                .clearAttribute().build()));
-        assertEquals("bad.onnx: ConvInteger node 'conv': its result must be read by exactly one Cast to FLOAT, that by "
-                + "one Mul by a constant scale (the static pattern qtune imports), but 'acc' is read by [Relu 'cast']", relu);
-        String cast = error(QLinearExpanderTest.convIntegerNet().edit("cast", n -> n.toBuilder().setAttribute(0,
-                OnnxModels.intAttr("to", 6)).build()));
-        assertEquals("bad.onnx: Cast node 'cast': must cast the int32 result of ConvInteger node 'conv' to FLOAT (1), "
-                + "but casts to 6", cast);
+        String relu = error(QLinearExpanderTest.convIntegerNet()
+                .edit(
+                        "cast",
+                        n -> n.toBuilder().setOpType("Relu").clearAttribute().build()));
+        assertEquals(
+                "bad.onnx: ConvInteger node 'conv': its result must be read by exactly one Cast to FLOAT, that by "
+                        + "one Mul by a constant scale (the static pattern qtune imports), but 'acc' is read by [Relu 'cast']",
+                relu);
+        String cast = error(QLinearExpanderTest.convIntegerNet()
+                .edit(
+                        "cast",
+                        n -> n.toBuilder()
+                                .setAttribute(0, OnnxModels.intAttr("to", 6))
+                                .build()));
+        assertEquals(
+                "bad.onnx: Cast node 'cast': must cast the int32 result of ConvInteger node 'conv' to FLOAT (1), "
+                        + "but casts to 6",
+                cast);
     }
 
     @Test
     void malformedOperatorsAreRefused() {
-        String inputs = error(QLinearExpanderTest.convNet().edit("conv", n -> n.toBuilder().clearInput()
-                .addAllInput(List.of("xq", "xs", "xz")).build()));
-        assertEquals("bad.onnx: QLinearConv node 'conv': must have the inputs x, x_scale, x_zero_point, w, w_scale, "
-                + "w_zero_point, y_scale, y_zero_point, B (optional), but has [xq, xs, xz]", inputs);
-        String layout = error(new QOperatorNet().input("x", -1, 2, 4, 4).output("y").floats("s", QOperatorNet.dims(), 0.1f)
+        String inputs = error(QLinearExpanderTest.convNet()
+                .edit(
+                        "conv",
+                        n -> n.toBuilder()
+                                .clearInput()
+                                .addAllInput(List.of("xq", "xs", "xz"))
+                                .build()));
+        assertEquals(
+                "bad.onnx: QLinearConv node 'conv': must have the inputs x, x_scale, x_zero_point, w, w_scale, "
+                        + "w_zero_point, y_scale, y_zero_point, B (optional), but has [xq, xs, xz]",
+                inputs);
+        String layout = error(new QOperatorNet()
+                .input("x", -1, 2, 4, 4)
+                .output("y")
+                .floats("s", QOperatorNet.dims(), 0.1f)
                 .node("QuantizeLinear", "q", List.of("x", "s"), "xq")
-                .contrib("QLinearGlobalAveragePool", "gap", List.of("xq", "s", "", "s"), "yq",
+                .contrib(
+                        "QLinearGlobalAveragePool",
+                        "gap",
+                        List.of("xq", "s", "", "s"),
+                        "yq",
                         OnnxModels.intAttr("channels_last", 1))
                 .node("DequantizeLinear", "dq", List.of("yq", "s"), "y"));
-        assertEquals("bad.onnx: QLinearGlobalAveragePool node 'gap': attribute 'channels_last' must be 0 (qtune reads "
-                + "NCHW tensors), but was 1", layout);
-        String gemm = error(new QOperatorNet().input("a", -1, 3).output("y").floats("s", QOperatorNet.dims(), 0.1f)
-                .ints("b", DType.I8, QOperatorNet.dims(3, 2), new int[6]).ints("z", DType.I8, QOperatorNet.dims(), 0)
+        assertEquals(
+                "bad.onnx: QLinearGlobalAveragePool node 'gap': attribute 'channels_last' must be 0 (qtune reads "
+                        + "NCHW tensors), but was 1",
+                layout);
+        String gemm = error(new QOperatorNet()
+                .input("a", -1, 3)
+                .output("y")
+                .floats("s", QOperatorNet.dims(), 0.1f)
+                .ints("b", DType.I8, QOperatorNet.dims(3, 2), new int[6])
+                .ints("z", DType.I8, QOperatorNet.dims(), 0)
                 .node("QuantizeLinear", "q", List.of("a", "s", "z"), "aq")
                 .contrib("QGemm", "fc", List.of("aq", "s", "z", "b", "s", "z"), "y", OnnxModels.intAttr("transA", 1)));
-        assertEquals("bad.onnx: QGemm node 'fc': attributes transA and alpha must be 0 and 1 (qtune's dense layers), "
-                + "but are 1 and 1.0", gemm);
-        String transpose = error(QLinearExpanderTest.convNet().edit("pool", n -> n.toBuilder().setOpType("Transpose")
-                .clearAttribute().build()));
-        assertTrue(transpose.startsWith("bad.onnx: Transpose node 'pool': reads integer tensor 'yq' (the output of "
-                + "QLinearConv node 'conv'), but qtune reads the integers of a quantized model only through "
-                + "DequantizeLinear, the quantized operators ConvInteger, "), transpose);
+        assertEquals(
+                "bad.onnx: QGemm node 'fc': attributes transA and alpha must be 0 and 1 (qtune's dense layers), "
+                        + "but are 1 and 1.0",
+                gemm);
+        String transpose = error(QLinearExpanderTest.convNet()
+                .edit(
+                        "pool",
+                        n -> n.toBuilder()
+                                .setOpType("Transpose")
+                                .clearAttribute()
+                                .build()));
+        assertTrue(
+                transpose.startsWith("bad.onnx: Transpose node 'pool': reads integer tensor 'yq' (the output of "
+                        + "QLinearConv node 'conv'), but qtune reads the integers of a quantized model only through "
+                        + "DequantizeLinear, the quantized operators ConvInteger, "),
+                transpose);
     }
 
     /** The one-line message of importing {@code net}, which must name the file. */

@@ -40,7 +40,9 @@ final class QOperatorFiles {
     private QOperatorFiles(GraphProto g) {
         this.g = g;
         for (NodeProto n : g.getNodeList()) {
-            n.getInputList().forEach(v -> readers.computeIfAbsent(v, k -> new ArrayList<>()).add(n));
+            n.getInputList()
+                    .forEach(v ->
+                            readers.computeIfAbsent(v, k -> new ArrayList<>()).add(n));
             n.getOutputList().forEach(v -> producers.put(v, n));
         }
         g.getInitializerList().forEach(t -> initializers.put(t.getName(), t));
@@ -56,7 +58,7 @@ final class QOperatorFiles {
                 case "Add" -> f.qlinearOp(n, "QLinearAdd", true);
                 case "GlobalAveragePool" -> f.qlinearOp(n, "QLinearGlobalAveragePool", false);
                 case "MaxPool", "Flatten", "Reshape" -> f.integerPassThrough(n);
-                default -> { }
+                default -> {}
             }
         }
         return f.result(qdq);
@@ -77,10 +79,14 @@ final class QOperatorFiles {
     static ModelProto withoutGemmBiases(ModelProto qdq) {
         GraphProto.Builder b = qdq.getGraph().toBuilder().clearNode();
         for (NodeProto n : qdq.getGraph().getNodeList()) {
-            boolean biasOfGemm = n.getOpType().equals(QuantizedOps.DEQUANTIZE) && qdq.getGraph().getNodeList().stream()
-                    .anyMatch(r -> r.getOpType().equals("Gemm") && r.getInputCount() > 2 && r.getInput(2).equals(n.getOutput(0)));
+            boolean biasOfGemm = n.getOpType().equals(QuantizedOps.DEQUANTIZE)
+                    && qdq.getGraph().getNodeList().stream()
+                            .anyMatch(r -> r.getOpType().equals("Gemm")
+                                    && r.getInputCount() > 2
+                                    && r.getInput(2).equals(n.getOutput(0)));
             if (n.getOpType().equals("Gemm")) {
-                b.addNode(n.toBuilder().clearInput().addAllInput(n.getInputList().subList(0, 2)));
+                b.addNode(
+                        n.toBuilder().clearInput().addAllInput(n.getInputList().subList(0, 2)));
             } else if (!biasOfGemm) {
                 b.addNode(n);
             }
@@ -98,10 +104,24 @@ final class QOperatorFiles {
         NodeProto w = producers.get(conv.getInput(1));
         NodeProto b = producers.get(conv.getInput(2));
         dropped.addAll(List.of(w, b));
-        replace(conv, point.get(), OnnxModels.node("QLinearConv", conv.getName(), List.of(x.get().getInput(0),
-                x.get().getInput(1), x.get().getInput(2), w.getInput(0), w.getInput(1), w.getInput(2),
-                point.get().getInput(1), point.get().getInput(2), b.getInput(0)), point.get().getOutputList(),
-                conv.getAttributeList().toArray(AttributeProto[]::new)));
+        replace(
+                conv,
+                point.get(),
+                OnnxModels.node(
+                        "QLinearConv",
+                        conv.getName(),
+                        List.of(
+                                x.get().getInput(0),
+                                x.get().getInput(1),
+                                x.get().getInput(2),
+                                w.getInput(0),
+                                w.getInput(1),
+                                w.getInput(2),
+                                point.get().getInput(1),
+                                point.get().getInput(2),
+                                b.getInput(0)),
+                        point.get().getOutputList(),
+                        conv.getAttributeList().toArray(AttributeProto[]::new)));
     }
 
     /**
@@ -121,13 +141,45 @@ final class QOperatorFiles {
         if (gemm.getInputCount() > 2) {
             NodeProto b = producers.get(gemm.getInput(2));
             dropped.add(b);
-            replace(gemm, point.get(), OnnxModels.node("QGemm", gemm.getName(), List.of(a.get(0), a.get(1), a.get(2),
-                    w.getInput(0), w.getInput(1), w.getInput(2), b.getInput(0), y.get(0), y.get(1)),
-                    point.get().getOutputList(), OnnxModels.intAttr("transB", 1)).toBuilder().setDomain("com.microsoft").build());
+            replace(
+                    gemm,
+                    point.get(),
+                    OnnxModels.node(
+                                    "QGemm",
+                                    gemm.getName(),
+                                    List.of(
+                                            a.get(0),
+                                            a.get(1),
+                                            a.get(2),
+                                            w.getInput(0),
+                                            w.getInput(1),
+                                            w.getInput(2),
+                                            b.getInput(0),
+                                            y.get(0),
+                                            y.get(1)),
+                                    point.get().getOutputList(),
+                                    OnnxModels.intAttr("transB", 1))
+                            .toBuilder()
+                            .setDomain("com.microsoft")
+                            .build());
             return;
         }
-        replace(gemm, point.get(), OnnxModels.node("QLinearMatMul", gemm.getName(), List.of(a.get(0), a.get(1), a.get(2),
-                transposed(w.getInput(0)), w.getInput(1), w.getInput(2), y.get(0), y.get(1)), point.get().getOutputList()));
+        replace(
+                gemm,
+                point.get(),
+                OnnxModels.node(
+                        "QLinearMatMul",
+                        gemm.getName(),
+                        List.of(
+                                a.get(0),
+                                a.get(1),
+                                a.get(2),
+                                transposed(w.getInput(0)),
+                                w.getInput(1),
+                                w.getInput(2),
+                                y.get(0),
+                                y.get(1)),
+                        point.get().getOutputList()));
     }
 
     /** Add or GlobalAveragePool of QDQ inputs with a point after it -> ONNX Runtime's com.microsoft QLinear op. */
@@ -145,7 +197,11 @@ final class QOperatorFiles {
             return;
         }
         inputs.addAll(point.get().getInputList().subList(1, 3));
-        NodeProto q = OnnxModels.node(op, n.getName(), inputs, point.get().getOutputList(),
+        NodeProto q = OnnxModels.node(
+                op,
+                n.getName(),
+                inputs,
+                point.get().getOutputList(),
                 add ? new AttributeProto[0] : new AttributeProto[] {OnnxModels.intAttr("channels_last", 0)});
         replace(n, point.get(), q.toBuilder().setDomain("com.microsoft").build());
     }
@@ -154,15 +210,24 @@ final class QOperatorFiles {
     private void integerPassThrough(NodeProto n) {
         Optional<NodeProto> x = activation(n.getInput(0));
         List<NodeProto> rs = readers.getOrDefault(n.getOutput(0), List.of());
-        if (x.isEmpty() || rs.size() != 1 || !rs.get(0).getOpType().equals(QuantizedOps.QUANTIZE)
+        if (x.isEmpty()
+                || rs.size() != 1
+                || !rs.get(0).getOpType().equals(QuantizedOps.QUANTIZE)
                 || !value(rs.get(0).getInput(1)).equals(value(x.get().getInput(1)))
                 || !value(rs.get(0).getInput(2)).equals(value(x.get().getInput(2)))) {
             return;
         }
         List<String> inputs = new ArrayList<>(n.getInputList());
         inputs.set(0, x.get().getInput(0));
-        replace(n, rs.get(0), n.toBuilder().clearInput().addAllInput(inputs).clearOutput()
-                .addAllOutput(rs.get(0).getOutputList()).build());
+        replace(
+                n,
+                rs.get(0),
+                n.toBuilder()
+                        .clearInput()
+                        .addAllInput(inputs)
+                        .clearOutput()
+                        .addAllOutput(rs.get(0).getOutputList())
+                        .build());
     }
 
     /** Conv or transB Gemm with QDQ input, weight and bias -> ConvInteger/MatMulInteger -> Cast -> Mul -> Add. */
@@ -189,17 +254,28 @@ final class QOperatorFiles {
         }
         String name = layer.getName();
         String scale = initializer(name + "/c", Tensor.ofFloats(c.length == 1 ? Shape.of() : perChannel, c));
-        String biasName = initializer(name + "/bias_f", Tensor.ofFloats(conv ? Shape.of(channels, 1, 1) : perChannel, bias));
+        String biasName =
+                initializer(name + "/bias_f", Tensor.ofFloats(conv ? Shape.of(channels, 1, 1) : perChannel, bias));
         String weight = conv ? w.getInput(0) : transposed(w.getInput(0));
         String out = layer.getOutput(0);
-        replaced.put(layer, List.of(
-                OnnxModels.node(conv ? "ConvInteger" : "MatMulInteger", name, List.of(x.get().getInput(0), weight,
-                        x.get().getInput(2), w.getInput(2)), List.of(out + "/acc"),
-                        conv ? layer.getAttributeList().toArray(AttributeProto[]::new) : new AttributeProto[0]),
-                OnnxModels.node("Cast", name + "/cast", List.of(out + "/acc"), List.of(out + "/acc_f"),
-                        OnnxModels.intAttr("to", 1)),
-                OnnxModels.node("Mul", name + "/scale", List.of(out + "/acc_f", scale), List.of(out + "/scaled")),
-                OnnxModels.node("Add", name + "/bias", List.of(biasName, out + "/scaled"), List.of(out))));
+        replaced.put(
+                layer,
+                List.of(
+                        OnnxModels.node(
+                                conv ? "ConvInteger" : "MatMulInteger",
+                                name,
+                                List.of(x.get().getInput(0), weight, x.get().getInput(2), w.getInput(2)),
+                                List.of(out + "/acc"),
+                                conv ? layer.getAttributeList().toArray(AttributeProto[]::new) : new AttributeProto[0]),
+                        OnnxModels.node(
+                                "Cast",
+                                name + "/cast",
+                                List.of(out + "/acc"),
+                                List.of(out + "/acc_f"),
+                                OnnxModels.intAttr("to", 1)),
+                        OnnxModels.node(
+                                "Mul", name + "/scale", List.of(out + "/acc_f", scale), List.of(out + "/scaled")),
+                        OnnxModels.node("Add", name + "/bias", List.of(biasName, out + "/scaled"), List.of(out))));
     }
 
     /** The DequantizeLinear writing {@code value}, if it reads a QuantizeLinear's integers. */
@@ -219,7 +295,8 @@ final class QOperatorFiles {
         if (relu) {
             rs = readers.getOrDefault(rs.get(0).getOutput(0), List.of());
         }
-        if (rs.size() != 1 || !rs.get(0).getOpType().equals(QuantizedOps.QUANTIZE)
+        if (rs.size() != 1
+                || !rs.get(0).getOpType().equals(QuantizedOps.QUANTIZE)
                 || relu && value(rs.get(0).getInput(2)).dtype() != DType.U8) {
             return Optional.empty();
         }
@@ -237,8 +314,14 @@ final class QOperatorFiles {
     }
 
     private Tensor value(String initializer) {
-        return OnnxTensors.toTensor(initializers.containsKey(initializer) ? initializers.get(initializer)
-                : added.stream().filter(t -> t.getName().equals(initializer)).findFirst().orElseThrow(), initializer);
+        return OnnxTensors.toTensor(
+                initializers.containsKey(initializer)
+                        ? initializers.get(initializer)
+                        : added.stream()
+                                .filter(t -> t.getName().equals(initializer))
+                                .findFirst()
+                                .orElseThrow(),
+                initializer);
     }
 
     private String initializer(String name, Tensor value) {
@@ -262,21 +345,31 @@ final class QOperatorFiles {
                 b.addNode(n);
             }
         }
-        return qdq.toBuilder().setProducerName(qdq.getProducerName()).setGraph(b)
-                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("com.microsoft").setVersion(1)).build();
+        return qdq.toBuilder()
+                .setProducerName(qdq.getProducerName())
+                .setGraph(b)
+                .addOpsetImport(OperatorSetIdProto.newBuilder()
+                        .setDomain("com.microsoft")
+                        .setVersion(1))
+                .build();
     }
 
     /** A DequantizeLinear of activations whose readers were all replaced (and that is no graph output). */
     private boolean unread(NodeProto n) {
-        if (!n.getOpType().equals(QuantizedOps.DEQUANTIZE) || initializers.containsKey(n.getInput(0))
+        if (!n.getOpType().equals(QuantizedOps.DEQUANTIZE)
+                || initializers.containsKey(n.getInput(0))
                 || g.getOutputList().stream().anyMatch(o -> o.getName().equals(n.getOutput(0)))) {
             return false;
         }
-        return readers.getOrDefault(n.getOutput(0), List.of()).stream().allMatch(r -> replaced.containsKey(r) || dropped.contains(r));
+        return readers.getOrDefault(n.getOutput(0), List.of()).stream()
+                .allMatch(r -> replaced.containsKey(r) || dropped.contains(r));
     }
 
     private static long transB(NodeProto gemm) {
-        return gemm.getAttributeList().stream().filter(a -> a.getName().equals("transB")).mapToLong(AttributeProto::getI)
-                .findFirst().orElse(0);
+        return gemm.getAttributeList().stream()
+                .filter(a -> a.getName().equals("transB"))
+                .mapToLong(AttributeProto::getI)
+                .findFirst()
+                .orElse(0);
     }
 }

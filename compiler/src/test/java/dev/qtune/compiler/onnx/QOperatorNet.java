@@ -74,13 +74,17 @@ final class QOperatorNet {
 
     /** A node of ONNX Runtime's com.microsoft domain. */
     QOperatorNet contrib(String op, String name, List<String> inputs, String output, AttributeProto... attributes) {
-        g.addNode(OnnxModels.node(op, name, inputs, List.of(output), attributes).toBuilder().setDomain("com.microsoft"));
+        g.addNode(OnnxModels.node(op, name, inputs, List.of(output), attributes).toBuilder()
+                .setDomain("com.microsoft"));
         return this;
     }
 
     ModelProto model() {
         return OnnxModels.model(13, g).toBuilder()
-                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("com.microsoft").setVersion(1)).build();
+                .addOpsetImport(OperatorSetIdProto.newBuilder()
+                        .setDomain("com.microsoft")
+                        .setVersion(1))
+                .build();
     }
 
     GraphProto expanded() {
@@ -101,23 +105,34 @@ final class QOperatorNet {
 
     /** The one node of {@code g} that writes {@code value}. */
     static NodeProto producer(GraphProto g, String value) {
-        List<NodeProto> writers = g.getNodeList().stream().filter(n -> n.getOutputList().contains(value)).toList();
+        List<NodeProto> writers = g.getNodeList().stream()
+                .filter(n -> n.getOutputList().contains(value))
+                .toList();
         assertEquals(1, writers.size(), "writers of " + value);
         return writers.get(0);
     }
 
     /** The nodes of {@code g} that read {@code value}. */
     static List<NodeProto> readers(GraphProto g, String value) {
-        return g.getNodeList().stream().filter(n -> n.getInputList().contains(value)).toList();
+        return g.getNodeList().stream()
+                .filter(n -> n.getInputList().contains(value))
+                .toList();
     }
 
     static Tensor initializer(GraphProto g, String name) {
-        TensorProto t = g.getInitializerList().stream().filter(i -> i.getName().equals(name)).findFirst().orElseThrow();
+        TensorProto t = g.getInitializerList().stream()
+                .filter(i -> i.getName().equals(name))
+                .findFirst()
+                .orElseThrow();
         return OnnxTensors.toTensor(t, name);
     }
 
     static long intAttribute(NodeProto n, String name) {
-        return n.getAttributeList().stream().filter(a -> a.getName().equals(name)).findFirst().orElseThrow().getI();
+        return n.getAttributeList().stream()
+                .filter(a -> a.getName().equals(name))
+                .findFirst()
+                .orElseThrow()
+                .getI();
     }
 
     static boolean hasAttribute(NodeProto n, String name) {

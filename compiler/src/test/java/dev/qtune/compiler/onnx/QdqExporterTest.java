@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.qtune.compiler.Fixtures;
 import dev.qtune.compiler.interp.Fp32Interpreter;
-import dev.qtune.compiler.ir.Graph;
 import dev.qtune.compiler.ir.GemmNode;
+import dev.qtune.compiler.ir.Graph;
 import dev.qtune.compiler.ir.MaxPool2dNode;
 import dev.qtune.compiler.ir.Node;
 import dev.qtune.compiler.ir.QConv2dNode;
@@ -46,8 +46,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class QdqExporterTest {
     private static final int PIXELS = 28 * 28;
-    private static final QuantConfig INT8_MAX = QuantConfigReader.parse(
-            "defaults:\n  activation_calibration: max\n", "int8_max.yaml");
+    private static final QuantConfig INT8_MAX =
+            QuantConfigReader.parse("defaults:\n  activation_calibration: max\n", "int8_max.yaml");
     private static final Map<String, QuantizedModel> CACHE = new HashMap<>();
 
     @TempDir
@@ -58,13 +58,17 @@ class QdqExporterTest {
         int samples = 100;
         float[] images = Fixtures.uniform(2024, samples * PIXELS, 0f, 1f);
         BatchSource source = (start, n) -> Arrays.copyOfRange(images, start * PIXELS, (start + n) * PIXELS);
-        CalibrationStats stats = new CalibrationStats(fp32.name(), "uniform-2024", samples,
+        CalibrationStats stats = new CalibrationStats(
+                fp32.name(),
+                "uniform-2024",
+                samples,
                 StatsCollector.collect(new Fp32Interpreter(fp32), samples, source, 2));
         return QuantizedModel.of(fp32, config, stats);
     }
 
     private static synchronized QuantizedModel model(String file) {
-        return CACHE.computeIfAbsent(file, f -> quantize(PassPipeline.prerequisites().run(Fixtures.load(f)), INT8_MAX));
+        return CACHE.computeIfAbsent(
+                file, f -> quantize(PassPipeline.prerequisites().run(Fixtures.load(f)), INT8_MAX));
     }
 
     @ParameterizedTest
@@ -74,8 +78,10 @@ class QdqExporterTest {
         Graph g = QdqExporter.qdqGraph(q);
         GraphProto proto = QdqExporter.toProto(q).getGraph();
         Map<String, TensorProto> inits = initializers(proto);
-        long points = g.nodes().stream().filter(n -> n instanceof SimQuantizeNode s
-                && (s.spec().role() == QuantRole.ACTIVATION || s.spec().role() == QuantRole.INHERIT)).count();
+        long points = g.nodes().stream()
+                .filter(n -> n instanceof SimQuantizeNode s
+                        && (s.spec().role() == QuantRole.ACTIVATION || s.spec().role() == QuantRole.INHERIT))
+                .count();
         List<NodeProto> quantize = ops(proto, "QuantizeLinear");
         assertEquals(points, quantize.size());
         for (NodeProto ql : quantize) {
@@ -89,8 +95,13 @@ class QdqExporterTest {
             assertEquals(0, OnnxTensors.toTensor(zp, "zp").ints()[0]);
             assertEquals(0, inits.get(ql.getInput(1)).getDimsCount(), "scalar scale");
         }
-        assertTrue(proto.getInitializerList().stream().noneMatch(t -> t.getDataType() == OnnxTensors.FLOAT
-                && t.getDimsList().stream().mapToLong(Long::longValue).reduce(1, (a, b) -> a * b) > 512),
+        assertTrue(
+                proto.getInitializerList().stream()
+                        .noneMatch(t -> t.getDataType() == OnnxTensors.FLOAT
+                                && t.getDimsList().stream()
+                                                .mapToLong(Long::longValue)
+                                                .reduce(1, (a, b) -> a * b)
+                                        > 512),
                 "no fp32 weights left");
     }
 
@@ -107,7 +118,10 @@ class QdqExporterTest {
             }
             layers++;
             Node layer = q.simulated().node(n.name());
-            NodeProto onnx = proto.getNodeList().stream().filter(p -> p.getName().equals(n.name())).findFirst().orElseThrow();
+            NodeProto onnx = proto.getNodeList().stream()
+                    .filter(p -> p.getName().equals(n.name()))
+                    .findFirst()
+                    .orElseThrow();
             NodeProto wdq = producer(proto, onnx.getInput(1));
             Tensor w = OnnxTensors.toTensor(inits.get(wdq.getInput(0)), "weight");
             Tensor realizedW = q.realized().initializers().get(n.inputs().get(1));
@@ -117,8 +131,10 @@ class QdqExporterTest {
             assertEquals(Optional.of(0L), axis(wdq), n.name() + " per-channel weights on the output axis");
             NodeProto bdq = producer(proto, onnx.getInput(2));
             assertEquals(OnnxTensors.INT32, inits.get(bdq.getInput(0)).getDataType());
-            assertArrayEquals(q.realized().initializers().get(n.inputs().get(2)).ints(),
-                    OnnxTensors.toTensor(inits.get(bdq.getInput(0)), "bias").ints(), n.name() + " bias");
+            assertArrayEquals(
+                    q.realized().initializers().get(n.inputs().get(2)).ints(),
+                    OnnxTensors.toTensor(inits.get(bdq.getInput(0)), "bias").ints(),
+                    n.name() + " bias");
         }
         assertTrue(layers >= 5, "quantized layers: " + layers);
     }
@@ -130,12 +146,14 @@ class QdqExporterTest {
         Graph qdq = QdqExporter.qdqGraph(q);
         assertTrue(qdq.nodes().size() > q.simulated().nodes().size(), "points were added");
         if (file.equals(Fixtures.LENET)) {
-            for (Node pool : qdq.nodes().stream().filter(n -> n instanceof MaxPool2dNode).toList()) {
+            for (Node pool :
+                    qdq.nodes().stream().filter(n -> n instanceof MaxPool2dNode).toList()) {
                 assertTrue(qdq.consumers(pool.output()).get(0) instanceof SimQuantizeNode, pool.name());
             }
         }
         float[] x = Fixtures.uniform(77, 20 * PIXELS, 0f, 1f);
-        assertArrayEquals(new Fp32Interpreter(q.simulated()).run(x, 20).floats(),
+        assertArrayEquals(
+                new Fp32Interpreter(q.simulated()).run(x, 20).floats(),
                 new Fp32Interpreter(qdq).run(x, 20).floats());
     }
 
@@ -150,8 +168,8 @@ class QdqExporterTest {
 
     @Test
     void narrowActivationsAreNamed() {
-        QuantConfig a4 = QuantConfigReader.parse("defaults:\n  activation_calibration: max\n  activation_bits: 4\n",
-                "a4.yaml");
+        QuantConfig a4 =
+                QuantConfigReader.parse("defaults:\n  activation_calibration: max\n  activation_bits: 4\n", "a4.yaml");
         QuantizedModel q = quantize(PassPipeline.prerequisites().run(Fixtures.load(Fixtures.LENET)), a4);
         List<String> narrow = QdqExporter.narrowActivations(QdqExporter.qdqGraph(q));
         assertTrue(!narrow.isEmpty() && narrow.stream().allMatch(s -> s.contains("(4 bits, [")), narrow.toString());
@@ -160,8 +178,8 @@ class QdqExporterTest {
 
     @Test
     void sixteenBitActivationsAreRefused() {
-        QuantConfig a16 = QuantConfigReader.parse("defaults:\n  activation_calibration: max\n  activation_bits: 16\n",
-                "a16.yaml");
+        QuantConfig a16 = QuantConfigReader.parse(
+                "defaults:\n  activation_calibration: max\n  activation_bits: 16\n", "a16.yaml");
         QuantizedModel q = quantize(PassPipeline.prerequisites().run(Fixtures.load(Fixtures.MLP)), a16);
         OnnxExportException e = assertThrows(OnnxExportException.class, () -> QdqExporter.toProto(q));
         assertTrue(e.getMessage().contains("i16") && e.getMessage().contains("2 to 8 bits"), e.getMessage());
@@ -179,15 +197,23 @@ class QdqExporterTest {
     }
 
     private static List<NodeProto> readers(GraphProto g, String value) {
-        return g.getNodeList().stream().filter(n -> n.getInputList().contains(value)).toList();
+        return g.getNodeList().stream()
+                .filter(n -> n.getInputList().contains(value))
+                .toList();
     }
 
     private static NodeProto producer(GraphProto g, String value) {
-        return g.getNodeList().stream().filter(n -> n.getOutputList().contains(value)).findFirst().orElseThrow();
+        return g.getNodeList().stream()
+                .filter(n -> n.getOutputList().contains(value))
+                .findFirst()
+                .orElseThrow();
     }
 
     private static Optional<Long> axis(NodeProto n) {
-        return n.getAttributeList().stream().filter(a -> a.getName().equals("axis")).map(AttributeProto::getI).findFirst();
+        return n.getAttributeList().stream()
+                .filter(a -> a.getName().equals("axis"))
+                .map(AttributeProto::getI)
+                .findFirst();
     }
 
     /** A [K, N] integer matrix as [N, K]. */

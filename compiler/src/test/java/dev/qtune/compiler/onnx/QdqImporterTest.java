@@ -39,8 +39,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 class QdqImporterTest {
     private static final int PIXELS = 28 * 28;
     static final String INT8_MAX = "defaults:\n  activation_calibration: max\n";
-    static final String POWER2_PER_TENSOR = "defaults:\n  weight_scale: power2\n  granularity: per_tensor\n"
-            + "  activation_calibration: power2\n";
+    static final String POWER2_PER_TENSOR =
+            "defaults:\n  weight_scale: power2\n  granularity: per_tensor\n" + "  activation_calibration: power2\n";
     private static final String W4_FP32_ENDS = "allow_fp32_islands: true\ndefaults:\n  weight_bits: 4\n"
             + "  activation_calibration: max\nlayers:\n  - match: \"re:/(conv1?|fc1)/.*\"\n    skip: true\n";
 
@@ -53,18 +53,28 @@ class QdqImporterTest {
     }
 
     @ParameterizedTest(name = "{0} {1}")
-    @CsvSource({"mlp_mnist.onnx, int8_max", "lenet5_mnist.onnx, int8_max", "resnet8_fashion.onnx, int8_max",
-            "lenet5_mnist.onnx, power2_per_tensor", "resnet8_fashion.onnx, power2_per_tensor",
-            "lenet5_mnist.onnx, w4_fp32_ends", "mlp_mnist.onnx, w4_fp32_ends"})
+    @CsvSource({
+        "mlp_mnist.onnx, int8_max",
+        "lenet5_mnist.onnx, int8_max",
+        "resnet8_fashion.onnx, int8_max",
+        "lenet5_mnist.onnx, power2_per_tensor",
+        "resnet8_fashion.onnx, power2_per_tensor",
+        "lenet5_mnist.onnx, w4_fp32_ends",
+        "mlp_mnist.onnx, w4_fp32_ends"
+    })
     void exportThenImportGivesTheSameIntegerGraph(String file, String config) {
-        QuantizedModel q = quantized(file, switch (config) {
-            case "int8_max" -> INT8_MAX;
-            case "power2_per_tensor" -> POWER2_PER_TENSOR;
-            default -> W4_FP32_ENDS;
-        });
+        QuantizedModel q = quantized(
+                file,
+                switch (config) {
+                    case "int8_max" -> INT8_MAX;
+                    case "power2_per_tensor" -> POWER2_PER_TENSOR;
+                    default -> W4_FP32_ENDS;
+                });
         PreQuantizedModel imported = QdqImporter.parse(QdqExporter.toProto(q).toByteArray(), file + ".qdq");
-        assertEquals(q.realized().nodes().stream().map(Node::opType).toList(),
-                imported.realized().nodes().stream().map(Node::opType).toList(), "the integer ops");
+        assertEquals(
+                q.realized().nodes().stream().map(Node::opType).toList(),
+                imported.realized().nodes().stream().map(Node::opType).toList(),
+                "the integer ops");
         float[] x = Fixtures.uniform(99, 16 * PIXELS, -0.2f, 1.2f);
         Tensor expected = new IntegerInterpreter(q.realized()).run(x, 16);
         Tensor actual = new IntegerInterpreter(imported.realized()).run(x, 16);
@@ -76,13 +86,21 @@ class QdqImporterTest {
         QuantizedModel q = quantized(Fixtures.LENET, INT8_MAX);
         PreQuantizedModel imported = QdqImporter.parse(QdqExporter.toProto(q).toByteArray(), "lenet.qdq");
         List<SimQuantizeNode> points = imported.simulated().nodes().stream()
-                .filter(n -> n instanceof SimQuantizeNode).map(SimQuantizeNode.class::cast).toList();
-        assertEquals(5, points.stream().filter(p -> p.spec().role() == QuantRole.WEIGHT).count());
-        assertEquals(5, points.stream().filter(p -> p.spec().role() == QuantRole.BIAS).count());
+                .filter(n -> n instanceof SimQuantizeNode)
+                .map(SimQuantizeNode.class::cast)
+                .toList();
+        assertEquals(
+                5,
+                points.stream().filter(p -> p.spec().role() == QuantRole.WEIGHT).count());
+        assertEquals(
+                5,
+                points.stream().filter(p -> p.spec().role() == QuantRole.BIAS).count());
         assertTrue(points.stream().anyMatch(p -> p.spec().role() == QuantRole.INHERIT), "points after the pools");
         for (SimQuantizeNode p : points) {
             SimQuantizeNode original = (SimQuantizeNode) QdqExporter.qdqGraph(q).nodes().stream()
-                    .filter(n -> n instanceof SimQuantizeNode s && s.output().equals(p.output())).findFirst().orElseThrow();
+                    .filter(n -> n instanceof SimQuantizeNode s && s.output().equals(p.output()))
+                    .findFirst()
+                    .orElseThrow();
             assertEquals(original.spec().scales(), p.spec().scales(), p.name());
             assertEquals(original.spec().range(), p.spec().range(), p.name());
         }
@@ -110,27 +128,48 @@ class QdqImporterTest {
 
     @Test
     void malformedAxisIsRefused() {
-        String m = error(g -> withNode(g, weightDequantize(g), n -> n.toBuilder()
-                .setAttribute(0, OnnxAttrs.i("axis", 4)).build()));
-        assertTrue(m.contains("DequantizeLinear node '" + weightDequantize(exported().getGraph()).getName() + "'"), m);
+        String m = error(g -> withNode(
+                g,
+                weightDequantize(g),
+                n -> n.toBuilder().setAttribute(0, OnnxAttrs.i("axis", 4)).build()));
+        assertTrue(
+                m.contains("DequantizeLinear node '"
+                        + weightDequantize(exported().getGraph()).getName() + "'"),
+                m);
         assertTrue(m.contains("attribute 'axis' must be in [-4, 3] for a tensor of rank 4, but was 4"), m);
-        String wrongAxis = error(g -> withNode(g, weightDequantize(g), n -> n.toBuilder()
-                .setAttribute(0, OnnxAttrs.i("axis", 1)).build()));
+        String wrongAxis = error(g -> withNode(
+                g,
+                weightDequantize(g),
+                n -> n.toBuilder().setAttribute(0, OnnxAttrs.i("axis", 1)).build()));
         assertTrue(wrongAxis.contains("scales along axis 1, but '"), wrongAxis);
     }
 
     @Test
     void zeroPointShapeMustMatchTheScale() {
-        String m = error(g -> withInitializer(g, weightDequantize(g).getInput(2),
-                t -> t.toBuilder().clearDims().addDims(1).clearRawData().clearInt32Data().addInt32Data(0).build()));
+        String m = error(g -> withInitializer(
+                g,
+                weightDequantize(g).getInput(2),
+                t -> t.toBuilder()
+                        .clearDims()
+                        .addDims(1)
+                        .clearRawData()
+                        .clearInt32Data()
+                        .addInt32Data(0)
+                        .build()));
         assertTrue(m.contains("must have the shape of scale"), m);
     }
 
     @ParameterizedTest
     @CsvSource({"0.0", "-0.5", "NaN", "Infinity"})
     void scalesMustBePositiveAndFinite(float scale) {
-        String m = error(g -> withInitializer(g, activationQuantize(g).getInput(1),
-                t -> t.toBuilder().clearRawData().clearFloatData().addFloatData(scale).build()));
+        String m = error(g -> withInitializer(
+                g,
+                activationQuantize(g).getInput(1),
+                t -> t.toBuilder()
+                        .clearRawData()
+                        .clearFloatData()
+                        .addFloatData(scale)
+                        .build()));
         assertTrue(m.contains("must be positive and finite, but element 0 is " + scale), m);
     }
 
@@ -138,15 +177,22 @@ class QdqImporterTest {
     void aQuantizeWithoutItsDequantizeIsRefused() {
         GraphProto g = exported().getGraph();
         NodeProto q = activationQuantize(g);
-        String m = error(gp -> withNode(gp, q, n -> n.toBuilder().setOutput(0, "dangling").build()));
+        String m = error(gp ->
+                withNode(gp, q, n -> n.toBuilder().setOutput(0, "dangling").build()));
         assertTrue(m.contains("its output 'dangling' must be read by exactly one DequantizeLinear"), m);
     }
 
     @Test
     void biasScaleMustBeInputTimesWeightScale() {
         String m = error(g -> {
-            NodeProto conv = g.getNodeList().stream().filter(n -> n.getOpType().equals("Conv")).findFirst().orElseThrow();
-            NodeProto bias = g.getNodeList().stream().filter(n -> n.getOutput(0).equals(conv.getInput(2))).findFirst().orElseThrow();
+            NodeProto conv = g.getNodeList().stream()
+                    .filter(n -> n.getOpType().equals("Conv"))
+                    .findFirst()
+                    .orElseThrow();
+            NodeProto bias = g.getNodeList().stream()
+                    .filter(n -> n.getOutput(0).equals(conv.getInput(2)))
+                    .findFirst()
+                    .orElseThrow();
             return withInitializer(g, bias.getInput(1), t -> {
                 Tensor s = OnnxTensors.toTensor(t, "scale");
                 float[] f = s.floats().clone();
@@ -154,31 +200,54 @@ class QdqImporterTest {
                 return OnnxTensors.toProto(t.getName(), Tensor.ofFloats(s.shape(), f));
             });
         });
-        assertTrue(m.contains("layer '/conv1/Conv': the bias scale of output channel 0 must be input scale x weight scale"), m);
+        assertTrue(
+                m.contains(
+                        "layer '/conv1/Conv': the bias scale of output channel 0 must be input scale x weight scale"),
+                m);
     }
 
     @Test
     void aPlainFloatBiasIsQuantizedAtTheAccumulatorScale() {
         ModelProto m = exported();
         float[] x = Fixtures.uniform(5, 8 * PIXELS, -0.2f, 1.2f);
-        Tensor original = new IntegerInterpreter(QdqImporter.parse(m.toByteArray(), "lenet.qdq").realized()).run(x, 8);
-        Tensor same = new IntegerInterpreter(QdqImporter.parse(withFloatBias(m, 0f).toByteArray(), "float-bias.onnx")
-                .realized()).run(x, 8);
+        Tensor original = new IntegerInterpreter(
+                        QdqImporter.parse(m.toByteArray(), "lenet.qdq").realized())
+                .run(x, 8);
+        Tensor same = new IntegerInterpreter(
+                        QdqImporter.parse(withFloatBias(m, 0f).toByteArray(), "float-bias.onnx")
+                                .realized())
+                .run(x, 8);
         assertArrayEquals(original.floats(), same.floats(), "the dequantized bias as floats gives back its integers");
-        Tensor shifted = new IntegerInterpreter(QdqImporter.parse(withFloatBias(m, 100f).toByteArray(), "float-bias.onnx")
-                .realized()).run(x, 8);
+        Tensor shifted = new IntegerInterpreter(
+                        QdqImporter.parse(withFloatBias(m, 100f).toByteArray(), "float-bias.onnx")
+                                .realized())
+                .run(x, 8);
         assertFalse(java.util.Arrays.equals(original.floats(), shifted.floats()), "the float bias is not dropped");
     }
 
     /** conv1's bias DequantizeLinear replaced by an fp32 initializer of its values plus {@code add}. */
     private static ModelProto withFloatBias(ModelProto m, float add) {
         GraphProto g = m.getGraph();
-        NodeProto conv = g.getNodeList().stream().filter(n -> n.getOpType().equals("Conv")).findFirst().orElseThrow();
-        NodeProto dq = g.getNodeList().stream().filter(n -> n.getOutput(0).equals(conv.getInput(2))).findFirst().orElseThrow();
-        Tensor q = OnnxTensors.toTensor(g.getInitializerList().stream().filter(t -> t.getName().equals(dq.getInput(0)))
-                .findFirst().orElseThrow(), "bias");
-        Tensor s = OnnxTensors.toTensor(g.getInitializerList().stream().filter(t -> t.getName().equals(dq.getInput(1)))
-                .findFirst().orElseThrow(), "scale");
+        NodeProto conv = g.getNodeList().stream()
+                .filter(n -> n.getOpType().equals("Conv"))
+                .findFirst()
+                .orElseThrow();
+        NodeProto dq = g.getNodeList().stream()
+                .filter(n -> n.getOutput(0).equals(conv.getInput(2)))
+                .findFirst()
+                .orElseThrow();
+        Tensor q = OnnxTensors.toTensor(
+                g.getInitializerList().stream()
+                        .filter(t -> t.getName().equals(dq.getInput(0)))
+                        .findFirst()
+                        .orElseThrow(),
+                "bias");
+        Tensor s = OnnxTensors.toTensor(
+                g.getInitializerList().stream()
+                        .filter(t -> t.getName().equals(dq.getInput(1)))
+                        .findFirst()
+                        .orElseThrow(),
+                "scale");
         float[] values = new float[q.numel()];
         for (int i = 0; i < values.length; i++) {
             values[i] = q.ints()[i] * s.floats()[s.numel() == 1 ? 0 : i] + add;
@@ -204,12 +273,21 @@ class QdqImporterTest {
     }
 
     private static NodeProto weightDequantize(GraphProto g) {
-        NodeProto conv = g.getNodeList().stream().filter(n -> n.getOpType().equals("Conv")).findFirst().orElseThrow();
-        return g.getNodeList().stream().filter(n -> n.getOutput(0).equals(conv.getInput(1))).findFirst().orElseThrow();
+        NodeProto conv = g.getNodeList().stream()
+                .filter(n -> n.getOpType().equals("Conv"))
+                .findFirst()
+                .orElseThrow();
+        return g.getNodeList().stream()
+                .filter(n -> n.getOutput(0).equals(conv.getInput(1)))
+                .findFirst()
+                .orElseThrow();
     }
 
     private static NodeProto activationQuantize(GraphProto g) {
-        return g.getNodeList().stream().filter(n -> n.getOpType().equals("QuantizeLinear")).findFirst().orElseThrow();
+        return g.getNodeList().stream()
+                .filter(n -> n.getOpType().equals("QuantizeLinear"))
+                .findFirst()
+                .orElseThrow();
     }
 
     private static GraphProto rename(GraphProto g, String op, String newOp) {

@@ -18,8 +18,8 @@ import dev.qtune.compiler.onnx.proto.OnnxSubset.GraphProto;
 import dev.qtune.compiler.onnx.proto.OnnxSubset.ModelProto;
 import dev.qtune.compiler.onnx.proto.OnnxSubset.NodeProto;
 import dev.qtune.compiler.pass.PassPipeline;
-import dev.qtune.compiler.quant.QuantConfigReader;
 import dev.qtune.compiler.quant.PreQuantizedModel;
+import dev.qtune.compiler.quant.QuantConfigReader;
 import dev.qtune.compiler.quant.QuantizedModel;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -44,13 +44,22 @@ class ZeroPointImportTest {
         ModelProto symmetric = foreign(file);
         ModelProto shifted = QdqSignedness.flip(symmetric);
         Graph a = QdqImporter.parse(symmetric.toByteArray(), file + ".qdq").realized();
-        Graph b = QdqImporter.parse(shifted.toByteArray(), file + ".shifted.qdq").realized();
-        assertEquals(a.nodes().stream().map(Node::opType).toList(), b.nodes().stream().map(Node::opType).toList());
-        assertTrue(b.nodes().stream().anyMatch(n -> n instanceof QConv2dNode c && c.inputZeroPoint() != 0
-                || n instanceof QDenseNode d && d.requantize().zeroPoint() != 0), "zero points in the shifted graph");
+        Graph b =
+                QdqImporter.parse(shifted.toByteArray(), file + ".shifted.qdq").realized();
+        assertEquals(
+                a.nodes().stream().map(Node::opType).toList(),
+                b.nodes().stream().map(Node::opType).toList());
+        assertTrue(
+                b.nodes().stream()
+                        .anyMatch(n -> n instanceof QConv2dNode c && c.inputZeroPoint() != 0
+                                || n instanceof QDenseNode d && d.requantize().zeroPoint() != 0),
+                "zero points in the shifted graph");
         if (file.startsWith("resnet")) {
-            assertTrue(b.nodes().stream().anyMatch(n -> n instanceof QAddNode add
-                    && add.inputZeroPoints().stream().anyMatch(z -> z != 0)), "Add with input zero points");
+            assertTrue(
+                    b.nodes().stream()
+                            .anyMatch(n -> n instanceof QAddNode add
+                                    && add.inputZeroPoints().stream().anyMatch(z -> z != 0)),
+                    "Add with input zero points");
         }
         float[] x = Fixtures.uniform(7, 16 * PIXELS, -0.3f, 1.3f);
         Tensor expected = new IntegerInterpreter(a).run(x, 16);
@@ -67,20 +76,33 @@ class ZeroPointImportTest {
     void aWeightZeroPointThatLeavesNineBitIntegersIsCarriedExactlyAsInt16(@TempDir Path dir) {
         ModelProto m = QdqSignedness.flip(foreign(Fixtures.LENET));
         GraphProto g = m.getGraph();
-        NodeProto conv = g.getNodeList().stream().filter(n -> n.getOpType().equals("Conv")).findFirst().orElseThrow();
-        NodeProto dq = g.getNodeList().stream().filter(n -> n.getOutput(0).equals(conv.getInput(1))).findFirst().orElseThrow();
+        NodeProto conv = g.getNodeList().stream()
+                .filter(n -> n.getOpType().equals("Conv"))
+                .findFirst()
+                .orElseThrow();
+        NodeProto dq = g.getNodeList().stream()
+                .filter(n -> n.getOutput(0).equals(conv.getInput(1)))
+                .findFirst()
+                .orElseThrow();
         GraphProto edited = QdqSignedness.replaceInitializer(g, dq.getInput(2), t -> {
             Tensor z = OnnxTensors.toTensor(t, "zero point");
             int[] zs = new int[z.numel()];
             java.util.Arrays.fill(zs, 3);
             return OnnxTensors.toProto(t.getName(), Tensor.ofInts(DType.U8, z.shape(), zs));
         });
-        int[] fileWeights = g.getInitializerList().stream().filter(t -> t.getName().equals(dq.getInput(0))).findFirst()
-                .map(t -> OnnxTensors.toTensor(t, "weight").ints()).orElseThrow();
-        PreQuantizedModel imported = QdqImporter.parse(m.toBuilder().setGraph(edited).build().toByteArray(), "u8w.onnx");
+        int[] fileWeights = g.getInitializerList().stream()
+                .filter(t -> t.getName().equals(dq.getInput(0)))
+                .findFirst()
+                .map(t -> OnnxTensors.toTensor(t, "weight").ints())
+                .orElseThrow();
+        PreQuantizedModel imported =
+                QdqImporter.parse(m.toBuilder().setGraph(edited).build().toByteArray(), "u8w.onnx");
         Graph realized = imported.realized();
-        QConv2dNode first = realized.nodes().stream().filter(n -> n instanceof QConv2dNode).map(n -> (QConv2dNode) n)
-                .findFirst().orElseThrow();
+        QConv2dNode first = realized.nodes().stream()
+                .filter(n -> n instanceof QConv2dNode)
+                .map(n -> (QConv2dNode) n)
+                .findFirst()
+                .orElseThrow();
         Tensor w = realized.initializers().get(first.weight());
         assertEquals(DType.I16, w.dtype());
         int[] expected = java.util.Arrays.stream(fileWeights).map(q -> q - 3).toArray();
@@ -92,31 +114,44 @@ class ZeroPointImportTest {
         Graph again = QdqImporter.load(file).realized();
         assertArrayEquals(expected, again.initializers().get(first.weight()).ints(), "weights after export and import");
         float[] x = Fixtures.uniform(11, 16 * PIXELS, -0.3f, 1.3f);
-        assertArrayEquals(new IntegerInterpreter(realized).run(x, 16).floats(),
-                new IntegerInterpreter(again).run(x, 16).floats(), "outputs after export and import, bit for bit");
+        assertArrayEquals(
+                new IntegerInterpreter(realized).run(x, 16).floats(),
+                new IntegerInterpreter(again).run(x, 16).floats(),
+                "outputs after export and import, bit for bit");
     }
 
     @Test
     void aBiasZeroPointMustBeZero() {
         ModelProto m = foreign(Fixtures.LENET);
         GraphProto g = m.getGraph();
-        NodeProto conv = g.getNodeList().stream().filter(n -> n.getOpType().equals("Conv")).findFirst().orElseThrow();
-        NodeProto dq = g.getNodeList().stream().filter(n -> n.getOutput(0).equals(conv.getInput(2))).findFirst().orElseThrow();
+        NodeProto conv = g.getNodeList().stream()
+                .filter(n -> n.getOpType().equals("Conv"))
+                .findFirst()
+                .orElseThrow();
+        NodeProto dq = g.getNodeList().stream()
+                .filter(n -> n.getOutput(0).equals(conv.getInput(2)))
+                .findFirst()
+                .orElseThrow();
         GraphProto edited = QdqSignedness.replaceInitializer(g, dq.getInput(2), t -> {
             Tensor z = OnnxTensors.toTensor(t, "zero point");
             int[] zs = new int[z.numel()];
             zs[0] = 5;
             return OnnxTensors.toProto(t.getName(), Tensor.ofInts(DType.I32, z.shape(), zs));
         });
-        OnnxImportException e = assertThrows(OnnxImportException.class, () -> QdqImporter.parse(
-                m.toBuilder().setGraph(edited).build().toByteArray(), "bad.onnx"));
-        assertTrue(e.getMessage().contains("with a non-zero zero point, but a bias must have zero point 0"), e.getMessage());
+        OnnxImportException e = assertThrows(
+                OnnxImportException.class,
+                () -> QdqImporter.parse(m.toBuilder().setGraph(edited).build().toByteArray(), "bad.onnx"));
+        assertTrue(
+                e.getMessage().contains("with a non-zero zero point, but a bias must have zero point 0"),
+                e.getMessage());
     }
 
     /** qtune's export of {@code file}, marked as written by another tool (so int8 means [-128, 127]). */
     static ModelProto foreign(String file) {
-        QuantizedModel q = QdqExporterTest.quantize(PassPipeline.prerequisites().run(Fixtures.load(file)),
-                QuantConfigReader.parse(CONFIG, "test.yaml"));
-        return QdqExporter.toProto(q).toBuilder().setProducerName("zero-point-test").build();
+        QuantizedModel q = QdqExporterTest.quantize(
+                PassPipeline.prerequisites().run(Fixtures.load(file)), QuantConfigReader.parse(CONFIG, "test.yaml"));
+        return QdqExporter.toProto(q).toBuilder()
+                .setProducerName("zero-point-test")
+                .build();
     }
 }

@@ -26,12 +26,17 @@ class EliminateDeadCodePassTest {
     }
 
     private static Graph branchy() {
-        return new GraphBuilder("g").input("x", TensorType.f32(Shape.DYNAMIC, 3))
-                .init("w_live", random(1, 3)).init("w_dead", random(2, 3)).init("never_read", random(3, 5))
+        return new GraphBuilder("g")
+                .input("x", TensorType.f32(Shape.DYNAMIC, 3))
+                .init("w_live", random(1, 3))
+                .init("w_dead", random(2, 3))
+                .init("never_read", random(3, 5))
                 .node(new BinaryNode("add", BinaryOp.ADD, List.of("x", "w_live"), "a"))
                 .node(new BinaryNode("dead_mul", BinaryOp.MUL, List.of("a", "w_dead"), "d1"))
                 .node(new ReluNode("dead_relu", "d1", "d2"))
-                .node(new ReluNode("relu", "a", "y")).output("y").build();
+                .node(new ReluNode("relu", "a", "y"))
+                .output("y")
+                .build();
     }
 
     @Test
@@ -39,8 +44,12 @@ class EliminateDeadCodePassTest {
         Graph g = eliminate(branchy());
         assertEquals(List.of("add", "relu"), g.nodes().stream().map(Node::name).toList());
         assertEquals(List.of("w_live"), List.copyOf(g.initializers().keySet()));
-        assertFalse(g.types().containsKey("d1") || g.types().containsKey("d2") || g.types().containsKey("w_dead"));
-        assertTrue(g.types().containsKey("x") && g.types().containsKey("a") && g.types().containsKey("y"));
+        assertFalse(g.types().containsKey("d1")
+                || g.types().containsKey("d2")
+                || g.types().containsKey("w_dead"));
+        assertTrue(g.types().containsKey("x")
+                && g.types().containsKey("a")
+                && g.types().containsKey("y"));
         assertEquals(List.of("x"), g.inputs().stream().map(v -> v.name()).toList(), "graph inputs stay");
     }
 
@@ -54,19 +63,29 @@ class EliminateDeadCodePassTest {
 
     @Test
     void valueReadByALiveNodeKeepsItsProducer() {
-        Graph g = eliminate(new GraphBuilder("g").input("x", TensorType.f32(2))
-                .node(new ReluNode("r1", "x", "a")).node(new ReluNode("r2", "a", "b"))
-                .node(new BinaryNode("add", BinaryOp.ADD, List.of("a", "b"), "y")).output("y").build());
+        Graph g = eliminate(new GraphBuilder("g")
+                .input("x", TensorType.f32(2))
+                .node(new ReluNode("r1", "x", "a"))
+                .node(new ReluNode("r2", "a", "b"))
+                .node(new BinaryNode("add", BinaryOp.ADD, List.of("a", "b"), "y"))
+                .output("y")
+                .build());
         assertEquals(3, g.nodes().size());
     }
 
     @Test
     void everyOutputKeepsItsCone() {
-        Graph g = eliminate(new GraphBuilder("g").input("x", TensorType.f32(2)).init("c", random(5, 2))
-                .node(new ReluNode("r1", "x", "y1")).node(new ReluNode("r2", "x", "unused"))
-                .output("y1").output("c").build());
+        Graph g = eliminate(new GraphBuilder("g")
+                .input("x", TensorType.f32(2))
+                .init("c", random(5, 2))
+                .node(new ReluNode("r1", "x", "y1"))
+                .node(new ReluNode("r2", "x", "unused"))
+                .output("y1")
+                .output("c")
+                .build());
         assertEquals(List.of("r1"), g.nodes().stream().map(Node::name).toList());
-        assertEquals(List.of("c"), List.copyOf(g.initializers().keySet()), "an initializer that is a graph output stays");
+        assertEquals(
+                List.of("c"), List.copyOf(g.initializers().keySet()), "an initializer that is a graph output stays");
     }
 
     @Test

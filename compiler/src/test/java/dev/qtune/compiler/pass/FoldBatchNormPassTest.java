@@ -38,7 +38,9 @@ class FoldBatchNormPassTest {
 
     /** BN parameters for {@code c} channels; small variances so that epsilon matters. */
     private static GraphBuilder withBnParams(GraphBuilder b, int c, long seed) {
-        return b.init("bn_scale", random(seed, c)).init("bn_bias", random(seed + 1, c)).init("bn_mean", random(seed + 2, c))
+        return b.init("bn_scale", random(seed, c))
+                .init("bn_bias", random(seed + 1, c))
+                .init("bn_mean", random(seed + 2, c))
                 .init("bn_var", Tensor.ofFloats(Shape.of(c), Fixtures.uniform(seed + 3, c, 0.001f, 0.5f)));
     }
 
@@ -75,7 +77,8 @@ class FoldBatchNormPassTest {
     }
 
     private static Graph convBn(boolean bias, int group, float epsilon) {
-        GraphBuilder b = new GraphBuilder("conv_bn").input("x", TensorType.f32(Shape.DYNAMIC, 4, 6, 6))
+        GraphBuilder b = new GraphBuilder("conv_bn")
+                .input("x", TensorType.f32(Shape.DYNAMIC, 4, 6, 6))
                 .init("w", random(1, 6, 4 / group, 3, 3));
         List<String> convIn = new ArrayList<>(List.of("x", "w"));
         if (bias) {
@@ -84,7 +87,9 @@ class FoldBatchNormPassTest {
         }
         return withBnParams(b, 6, 10)
                 .node(new Conv2dNode("conv", convIn, "c", new Window2d(3, 3, 2, 1, 1, 0, 1, 2, 1, 1), group))
-                .node(new BatchNormNode("bn", BN_INPUTS, "y", epsilon)).output("y").build();
+                .node(new BatchNormNode("bn", BN_INPUTS, "y", epsilon))
+                .output("y")
+                .build();
     }
 
     @Test
@@ -118,15 +123,19 @@ class FoldBatchNormPassTest {
     }
 
     private static Graph gemmBn(boolean transB, boolean withC, float alpha) {
-        GraphBuilder b = new GraphBuilder("gemm_bn").input("x", TensorType.f32(Shape.DYNAMIC, 5))
+        GraphBuilder b = new GraphBuilder("gemm_bn")
+                .input("x", TensorType.f32(Shape.DYNAMIC, 5))
                 .init("w", transB ? random(1, 7, 5) : random(1, 5, 7));
         List<String> in = new ArrayList<>(List.of("x", "w"));
         if (withC) {
             b.init("b", random(2, 7));
             in.add("b");
         }
-        return withBnParams(b, 7, 20).node(new GemmNode("fc", in, "c", alpha, 1f, false, transB))
-                .node(new BatchNormNode("bn", BN_INPUTS, "y", 1e-3f)).output("y").build();
+        return withBnParams(b, 7, 20)
+                .node(new GemmNode("fc", in, "c", alpha, 1f, false, transB))
+                .node(new BatchNormNode("bn", BN_INPUTS, "y", 1e-3f))
+                .output("y")
+                .build();
     }
 
     @Test
@@ -152,18 +161,28 @@ class FoldBatchNormPassTest {
     void gemmWithAlphaIsLeftAlone() {
         Graph g = prepared(gemmBn(true, true, 0.5f));
         Graph f = fold(g);
-        assertEquals(List.of("Gemm", "BatchNormalization"), f.nodes().stream().map(Node::opType).toList());
+        assertEquals(
+                List.of("Gemm", "BatchNormalization"),
+                f.nodes().stream().map(Node::opType).toList());
         assertSameOutputs(g, f, random(8, 3, 5), 0);
     }
 
     @Test
     void convOutputWithASecondReaderIsNotFolded() {
         // Folding would change what the Relu sees.
-        Graph g = prepared(withBnParams(new GraphBuilder("shared").input("x", TensorType.f32(Shape.DYNAMIC, 4, 6, 6))
-                .init("w", random(1, 6, 4, 3, 3)).init("b", random(2, 6)), 6, 30)
+        Graph g = prepared(withBnParams(
+                        new GraphBuilder("shared")
+                                .input("x", TensorType.f32(Shape.DYNAMIC, 4, 6, 6))
+                                .init("w", random(1, 6, 4, 3, 3))
+                                .init("b", random(2, 6)),
+                        6,
+                        30)
                 .node(new Conv2dNode("conv", List.of("x", "w", "b"), "c", Window2d.of(3, 3), 1))
                 .node(new BatchNormNode("bn", BN_INPUTS, "y", 1e-5f))
-                .node(new ReluNode("relu", "c", "z")).output("y").output("z").build());
+                .node(new ReluNode("relu", "c", "z"))
+                .output("y")
+                .output("z")
+                .build());
         Graph f = fold(g);
         assertEquals(g.nodes(), f.nodes());
         assertSameOutputs(g, f, random(9, 2, 4, 6, 6), 0);
@@ -171,29 +190,44 @@ class FoldBatchNormPassTest {
 
     @Test
     void convOutputThatIsAGraphOutputIsNotFolded() {
-        Graph g = prepared(withBnParams(new GraphBuilder("out").input("x", TensorType.f32(Shape.DYNAMIC, 4, 6, 6))
-                .init("w", random(1, 6, 4, 3, 3)), 6, 40)
+        Graph g = prepared(withBnParams(
+                        new GraphBuilder("out")
+                                .input("x", TensorType.f32(Shape.DYNAMIC, 4, 6, 6))
+                                .init("w", random(1, 6, 4, 3, 3)),
+                        6,
+                        40)
                 .node(new Conv2dNode("conv", List.of("x", "w"), "c", Window2d.of(3, 3), 1))
-                .node(new BatchNormNode("bn", BN_INPUTS, "y", 1e-5f)).output("c").output("y").build());
+                .node(new BatchNormNode("bn", BN_INPUTS, "y", 1e-5f))
+                .output("c")
+                .output("y")
+                .build());
         assertEquals(g.nodes(), fold(g).nodes());
     }
 
     @Test
     void batchNormWithComputedParametersIsNotFolded() {
-        Graph g = prepared(new GraphBuilder("dyn").input("x", TensorType.f32(Shape.DYNAMIC, 2, 4, 4))
-                .input("scale", TensorType.f32(2)).init("w", random(1, 2, 2, 1, 1))
-                .init("bn_bias", random(2, 2)).init("bn_mean", random(3, 2)).init("bn_var", Fixtures.tensor(new int[] {2}, 1f, 2f))
+        Graph g = prepared(new GraphBuilder("dyn")
+                .input("x", TensorType.f32(Shape.DYNAMIC, 2, 4, 4))
+                .input("scale", TensorType.f32(2))
+                .init("w", random(1, 2, 2, 1, 1))
+                .init("bn_bias", random(2, 2))
+                .init("bn_mean", random(3, 2))
+                .init("bn_var", Fixtures.tensor(new int[] {2}, 1f, 2f))
                 .node(new Conv2dNode("conv", List.of("x", "w"), "c", Window2d.of(1, 1), 1))
                 .node(new BatchNormNode("bn", List.of("c", "scale", "bn_bias", "bn_mean", "bn_var"), "y", 1e-5f))
-                .output("y").build());
+                .output("y")
+                .build());
         assertEquals(g.nodes(), fold(g).nodes());
     }
 
     @Test
     void batchNormAfterANonFoldableProducerStays() {
-        Graph g = prepared(withBnParams(new GraphBuilder("relu_bn").input("x", TensorType.f32(Shape.DYNAMIC, 3, 2, 2)), 3, 50)
-                .node(new ReluNode("relu", "x", "c")).node(new BatchNormNode("bn", BN_INPUTS, "y", 1e-5f))
-                .output("y").build());
+        Graph g = prepared(withBnParams(
+                        new GraphBuilder("relu_bn").input("x", TensorType.f32(Shape.DYNAMIC, 3, 2, 2)), 3, 50)
+                .node(new ReluNode("relu", "x", "c"))
+                .node(new BatchNormNode("bn", BN_INPUTS, "y", 1e-5f))
+                .output("y")
+                .build());
         Graph f = fold(g);
         assertEquals(g.nodes(), f.nodes());
         assertFalse(f.applied().isEmpty());

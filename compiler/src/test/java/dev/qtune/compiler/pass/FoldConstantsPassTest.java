@@ -36,9 +36,12 @@ class FoldConstantsPassTest {
     @Test
     void constantNodeBecomesAnInitializer() {
         Tensor k = Fixtures.tensor(new int[] {3}, 1f, -2f, 3f);
-        Graph g = foldConstants(new GraphBuilder("g").input("x", TensorType.f32(Shape.DYNAMIC, 3))
+        Graph g = foldConstants(new GraphBuilder("g")
+                .input("x", TensorType.f32(Shape.DYNAMIC, 3))
                 .node(new ConstantNode("k", k, "kv"))
-                .node(new BinaryNode("add", BinaryOp.ADD, List.of("x", "kv"), "y")).output("y").build());
+                .node(new BinaryNode("add", BinaryOp.ADD, List.of("x", "kv"), "y"))
+                .output("y")
+                .build());
         assertEquals(List.of("Add"), ops(g));
         assertSame(k, g.initializers().get("kv"));
         assertEquals("f32[?x3]", g.type("y").toString());
@@ -48,26 +51,36 @@ class FoldConstantsPassTest {
     void resnet8IdentitiesOfInitializersBecomeInitializers() {
         Graph raw = Fixtures.load(Fixtures.RESNET);
         Graph g = foldConstants(raw);
-        assertEquals(2, raw.nodes().stream().filter(n -> n instanceof IdentityNode).count());
-        assertEquals(0, g.nodes().stream().filter(n -> n instanceof IdentityNode).count());
+        assertEquals(
+                2, raw.nodes().stream().filter(n -> n instanceof IdentityNode).count());
+        assertEquals(
+                0, g.nodes().stream().filter(n -> n instanceof IdentityNode).count());
         assertEquals(raw.nodes().size() - 2, g.nodes().size());
-        for (String[] alias : new String[][] {{"layer2.shortcut.1.bias", "layer2.bn2.bias"},
-                {"layer3.shortcut.1.bias", "layer3.bn2.bias"}}) {
+        for (String[] alias : new String[][] {
+            {"layer2.shortcut.1.bias", "layer2.bn2.bias"}, {"layer3.shortcut.1.bias", "layer3.bn2.bias"}
+        }) {
             assertTrue(g.isInitializer(alias[0]), alias[0]);
             assertEquals(raw.initializers().get(alias[1]), g.initializers().get(alias[0]));
         }
         float[] x = Fixtures.uniform(1, 784, 0f, 1f);
-        assertArrayEquals(new Fp32Interpreter(raw).run(x, 1).floats(), new Fp32Interpreter(g).run(x, 1).floats());
+        assertArrayEquals(
+                new Fp32Interpreter(raw).run(x, 1).floats(),
+                new Fp32Interpreter(g).run(x, 1).floats());
     }
 
     @Test
     void arithmeticOnConstantsIsEvaluatedAndChainsFold() {
         Tensor a = random(1, 2, 3);
         Tensor b = random(2, 3);
-        Graph g = foldConstants(new GraphBuilder("g").input("x", TensorType.f32(2, 3)).init("a", a).init("b", b)
+        Graph g = foldConstants(new GraphBuilder("g")
+                .input("x", TensorType.f32(2, 3))
+                .init("a", a)
+                .init("b", b)
                 .node(new BinaryNode("mul", BinaryOp.MUL, List.of("a", "b"), "ab"))
                 .node(new ReluNode("relu_c", "ab", "c"))
-                .node(new BinaryNode("add", BinaryOp.ADD, List.of("x", "c"), "y")).output("y").build());
+                .node(new BinaryNode("add", BinaryOp.ADD, List.of("x", "c"), "y"))
+                .output("y")
+                .build());
         assertEquals(List.of("Add"), ops(g));
         float[] c = g.initializers().get("c").floats();
         for (int i = 0; i < 6; i++) {
@@ -78,8 +91,12 @@ class FoldConstantsPassTest {
 
     @Test
     void nodesReadingGraphInputsStay() {
-        Graph raw = new GraphBuilder("g").input("x", TensorType.f32(2)).init("w", random(1, 2))
-                .node(new BinaryNode("add", BinaryOp.ADD, List.of("x", "w"), "y")).output("y").build();
+        Graph raw = new GraphBuilder("g")
+                .input("x", TensorType.f32(2))
+                .init("w", random(1, 2))
+                .node(new BinaryNode("add", BinaryOp.ADD, List.of("x", "w"), "y"))
+                .output("y")
+                .build();
         assertEquals(raw.nodes(), foldConstants(raw).nodes());
     }
 
@@ -87,10 +104,14 @@ class FoldConstantsPassTest {
     @Test
     void integerShapeArithmeticIsNotFoldedWithFp32Kernels() {
         Tensor shape = Tensor.ofInts(DType.I64, Shape.of(2), new int[] {3, 2});
-        Graph g = foldConstants(new GraphBuilder("g").input("x", TensorType.f32(2, 3)).init("w", random(1, 2, 3))
+        Graph g = foldConstants(new GraphBuilder("g")
+                .input("x", TensorType.f32(2, 3))
+                .init("w", random(1, 2, 3))
                 .node(new ConstantNode("shape_const", shape, "s"))
                 .node(new ReshapeNode("rs", List.of("w", "s"), "w2", false))
-                .node(new ReshapeNode("rx", List.of("x", "s"), "y", false)).output("y").build());
+                .node(new ReshapeNode("rx", List.of("x", "s"), "y", false))
+                .output("y")
+                .build());
         assertEquals(List.of("Reshape", "Reshape"), ops(g));
         assertEquals(shape, g.initializers().get("s"));
         assertEquals("f32[3x2]", g.type("y").toString());

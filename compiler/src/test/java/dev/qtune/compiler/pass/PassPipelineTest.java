@@ -24,8 +24,10 @@ class PassPipelineTest {
     @Test
     void foldBatchNormOnAnImportedGraphNamesInferTypes() {
         Graph raw = Fixtures.load(Fixtures.RESNET);
-        PassOrderException e = assertThrows(PassOrderException.class, () -> PassPipeline.apply(new FoldBatchNormPass(), raw));
-        assertEquals("FoldBatchNorm must run after InferTypes: run InferTypes first (passes run so far: none)",
+        PassOrderException e =
+                assertThrows(PassOrderException.class, () -> PassPipeline.apply(new FoldBatchNormPass(), raw));
+        assertEquals(
+                "FoldBatchNorm must run after InferTypes: run InferTypes first (passes run so far: none)",
                 e.getMessage());
         assertTrue(e instanceof QtuneException, "a user-facing error");
     }
@@ -33,8 +35,10 @@ class PassPipelineTest {
     @Test
     void foldBatchNormAfterInferTypesOnlyNamesFoldConstants() {
         Graph typed = PassPipeline.apply(new InferTypesPass(), Fixtures.load(Fixtures.RESNET));
-        PassOrderException e = assertThrows(PassOrderException.class, () -> PassPipeline.apply(new FoldBatchNormPass(), typed));
-        assertEquals("FoldBatchNorm must run after FoldConstants: run FoldConstants first (passes run so far: InferTypes)",
+        PassOrderException e =
+                assertThrows(PassOrderException.class, () -> PassPipeline.apply(new FoldBatchNormPass(), typed));
+        assertEquals(
+                "FoldBatchNorm must run after FoldConstants: run FoldConstants first (passes run so far: InferTypes)",
                 e.getMessage());
     }
 
@@ -49,16 +53,25 @@ class PassPipelineTest {
         Graph raw = Fixtures.load(Fixtures.MLP);
         for (Pass p : List.of(new FoldConstantsPass(), new SimplifyInferencePass())) {
             PassOrderException e = assertThrows(PassOrderException.class, () -> PassPipeline.apply(p, raw), p.name());
-            assertTrue(e.getMessage().startsWith(p.name() + " must run after InferTypes: run InferTypes first"),
+            assertTrue(
+                    e.getMessage().startsWith(p.name() + " must run after InferTypes: run InferTypes first"),
                     e.getMessage());
         }
     }
 
     @Test
     void passNamesDropTheSuffix() {
-        assertEquals(List.of("InferTypes", "FoldConstants", "SimplifyInference", "FoldBatchNorm", "EliminateDeadCode"),
-                List.of(new InferTypesPass(), new FoldConstantsPass(), new SimplifyInferencePass(), new FoldBatchNormPass(),
-                        new EliminateDeadCodePass()).stream().map(Pass::name).toList());
+        assertEquals(
+                List.of("InferTypes", "FoldConstants", "SimplifyInference", "FoldBatchNorm", "EliminateDeadCode"),
+                List.of(
+                                new InferTypesPass(),
+                                new FoldConstantsPass(),
+                                new SimplifyInferencePass(),
+                                new FoldBatchNormPass(),
+                                new EliminateDeadCodePass())
+                        .stream()
+                        .map(Pass::name)
+                        .toList());
     }
 
     @Test
@@ -76,11 +89,16 @@ class PassPipelineTest {
     void prerequisitesLeaveOnlyComputeOpsAndKeepTheOutputs(String model) {
         Graph raw = Fixtures.load(model);
         Graph ready = PassPipeline.prerequisites().run(raw);
-        assertEquals(List.of("InferTypes", "FoldConstants", "SimplifyInference", "FoldBatchNorm", "EliminateDeadCode"),
+        assertEquals(
+                List.of("InferTypes", "FoldConstants", "SimplifyInference", "FoldBatchNorm", "EliminateDeadCode"),
                 List.copyOf(ready.applied()));
         for (Node n : ready.nodes()) {
-            assertFalse(n instanceof BatchNormNode || n instanceof IdentityNode || n instanceof DropoutNode
-                    || n instanceof ConstantNode, n.opType() + " node '" + n.name() + "' survived");
+            assertFalse(
+                    n instanceof BatchNormNode
+                            || n instanceof IdentityNode
+                            || n instanceof DropoutNode
+                            || n instanceof ConstantNode,
+                    n.opType() + " node '" + n.name() + "' survived");
         }
         assertEquals("f32[?x10]", ready.outputs().get(0).type().toString());
         for (String init : ready.initializers().keySet()) {

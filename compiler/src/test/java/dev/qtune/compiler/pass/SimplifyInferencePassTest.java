@@ -47,12 +47,15 @@ class SimplifyInferencePassTest {
 
     @Test
     void identityAndDropoutInsideTheGraphAreRemoved() {
-        Graph g = new GraphBuilder("g").input("x", X)
+        Graph g = new GraphBuilder("g")
+                .input("x", X)
                 .node(new IdentityNode("id", "x", "a"))
                 .node(new ReluNode("relu1", "a", "b"))
                 .node(new DropoutNode("drop", List.of("b"), List.of("c")))
                 .node(new IdentityNode("id2", "c", "d"))
-                .node(new ReluNode("relu2", "d", "y")).output("y").build();
+                .node(new ReluNode("relu2", "d", "y"))
+                .output("y")
+                .build();
         Graph s = simplify(g);
         assertEquals(List.of("Relu", "Relu"), ops(s));
         assertEquals(List.of("x"), s.nodes().get(0).inputs());
@@ -63,9 +66,13 @@ class SimplifyInferencePassTest {
 
     @Test
     void dropoutWithAnUnusedMaskIsRemoved() {
-        Graph g = new GraphBuilder("g").input("x", X).init("ratio", Tensor.scalar(0.5f))
+        Graph g = new GraphBuilder("g")
+                .input("x", X)
+                .init("ratio", Tensor.scalar(0.5f))
                 .node(new DropoutNode("drop", List.of("x", "ratio"), List.of("d", "mask")))
-                .node(new ReluNode("relu", "d", "y")).output("y").build();
+                .node(new ReluNode("relu", "d", "y"))
+                .output("y")
+                .build();
         Graph s = simplify(g);
         assertEquals(List.of("Relu"), ops(s));
         assertEquals(List.of("x"), s.nodes().get(0).inputs());
@@ -73,10 +80,13 @@ class SimplifyInferencePassTest {
 
     @Test
     void dropoutWhoseMaskIsAGraphOutputIsKept() {
-        Graph g = new GraphBuilder("g").input("x", X)
+        Graph g = new GraphBuilder("g")
+                .input("x", X)
                 .node(new DropoutNode("drop", List.of("x"), List.of("d", "mask")))
                 .node(new ReluNode("relu", "d", "y"))
-                .output("y").output("mask", new TensorType(DType.U8, Shape.of(Shape.DYNAMIC, 3))).build();
+                .output("y")
+                .output("mask", new TensorType(DType.U8, Shape.of(Shape.DYNAMIC, 3)))
+                .build();
         Graph s = simplify(g);
         assertEquals(List.of("Dropout", "Relu"), ops(s));
         assertEquals(List.of("y", "mask"), s.outputNames());
@@ -86,18 +96,25 @@ class SimplifyInferencePassTest {
 
     @Test
     void readingADropoutMaskIsAClearTypeError() {
-        Graph g = new GraphBuilder("g").input("x", X)
+        Graph g = new GraphBuilder("g")
+                .input("x", X)
                 .node(new DropoutNode("drop", List.of("x"), List.of("d", "mask")))
-                .node(new ReluNode("uses_mask", "mask", "y")).output("y").build();
+                .node(new ReluNode("uses_mask", "mask", "y"))
+                .output("y")
+                .build();
         QtuneException e = assertThrows(QtuneException.class, () -> PassPipeline.apply(new InferTypesPass(), g));
-        assertTrue(e.getMessage().startsWith("Relu node 'uses_mask' reads 'mask', whose type is unknown"), e.getMessage());
+        assertTrue(
+                e.getMessage().startsWith("Relu node 'uses_mask' reads 'mask', whose type is unknown"), e.getMessage());
     }
 
     @Test
     void identityWritingAGraphOutputIsRemovedAndTheOutputNameKept() {
-        Graph g = new GraphBuilder("g").input("x", X)
+        Graph g = new GraphBuilder("g")
+                .input("x", X)
                 .node(new ReluNode("relu", "x", "h"))
-                .node(new IdentityNode("out_id", "h", "y")).output("y").build();
+                .node(new IdentityNode("out_id", "h", "y"))
+                .output("y")
+                .build();
         Graph s = simplify(g);
         assertEquals(List.of("y"), s.outputNames());
         assertEquals(List.of("Relu"), ops(s));
@@ -109,10 +126,14 @@ class SimplifyInferencePassTest {
 
     @Test
     void identityWritingAGraphOutputFromAValueWithOtherReadersStaysCorrect() {
-        Graph g = new GraphBuilder("g").input("x", X)
+        Graph g = new GraphBuilder("g")
+                .input("x", X)
                 .node(new ReluNode("relu", "x", "h"))
                 .node(new IdentityNode("out_id", "h", "y"))
-                .node(new BinaryNode("add", BinaryOp.ADD, List.of("h", "x"), "z")).output("y").output("z").build();
+                .node(new BinaryNode("add", BinaryOp.ADD, List.of("h", "x"), "z"))
+                .output("y")
+                .output("z")
+                .build();
         Graph s = simplify(g);
         assertEquals(List.of("y", "z"), s.outputNames());
         assertEquals(List.of("Relu", "Add"), ops(s));
@@ -123,7 +144,11 @@ class SimplifyInferencePassTest {
 
     @Test
     void identityFromAGraphInputToAGraphOutputIsKept() {
-        Graph g = new GraphBuilder("g").input("x", X).node(new IdentityNode("id", "x", "y")).output("y").build();
+        Graph g = new GraphBuilder("g")
+                .input("x", X)
+                .node(new IdentityNode("id", "x", "y"))
+                .output("y")
+                .build();
         Graph s = simplify(g);
         assertEquals(List.of("y"), s.outputNames());
         GraphVerifier.verify(s);
@@ -132,7 +157,11 @@ class SimplifyInferencePassTest {
 
     @Test
     void graphWithoutIdentitiesIsUnchanged() {
-        Graph g = new GraphBuilder("g").input("x", X).node(new ReluNode("relu", "x", "y")).output("y").build();
+        Graph g = new GraphBuilder("g")
+                .input("x", X)
+                .node(new ReluNode("relu", "x", "y"))
+                .output("y")
+                .build();
         assertEquals(g.nodes(), simplify(g).nodes());
     }
 }

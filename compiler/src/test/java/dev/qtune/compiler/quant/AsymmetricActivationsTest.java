@@ -35,23 +35,28 @@ import org.junit.jupiter.api.Test;
  * them as it runs an imported QDQ model's, and agrees with the simulated graph.
  */
 class AsymmetricActivationsTest {
-    private static final QuantConfig SYMMETRIC = QuantConfigReader.parse(
-            "defaults:\n  activation_calibration: max\n", "sym.yaml");
+    private static final QuantConfig SYMMETRIC =
+            QuantConfigReader.parse("defaults:\n  activation_calibration: max\n", "sym.yaml");
     private static final QuantConfig ASYMMETRIC = QuantConfigReader.parse(
             "defaults:\n  activation_calibration: max\n  activation_mode: asymmetric\n", "asym.yaml");
     /** A skewed input range, as a normalised image: more room above zero than below. */
     private static final float LO = -0.3f;
+
     private static final float HI = 1f;
 
     /** x -> Conv(3x3, pad 1, bias) -> GlobalAveragePool -> Flatten -> Gemm -> y, nothing non-negative. */
     static Graph convPoolDense() {
-        return prepare(new GraphBuilder("conv_pool_dense").input("x", TensorType.f32(Shape.DYNAMIC, 3, 8, 8))
-                .init("w", Fixtures.random(31, 4, 3, 3, 3)).init("b", Fixtures.random(32, 4))
-                .init("w2", Fixtures.random(33, 5, 4)).init("b2", Fixtures.random(34, 5))
+        return prepare(new GraphBuilder("conv_pool_dense")
+                .input("x", TensorType.f32(Shape.DYNAMIC, 3, 8, 8))
+                .init("w", Fixtures.random(31, 4, 3, 3, 3))
+                .init("b", Fixtures.random(32, 4))
+                .init("w2", Fixtures.random(33, 5, 4))
+                .init("b2", Fixtures.random(34, 5))
                 .node(new Conv2dNode("conv", List.of("x", "w", "b"), "c", pad1(3), 1))
                 .node(new GlobalAvgPoolNode("gap", "c", "g"))
                 .node(new FlattenNode("flat", List.of("g"), "f", 1))
-                .node(new GemmNode("fc", List.of("f", "w2", "b2"), "y", 1f, 1f, false, true)).output("y"));
+                .node(new GemmNode("fc", List.of("f", "w2", "b2"), "y", 1f, 1f, false, true))
+                .output("y"));
     }
 
     private static QuantizedModel quantize(Graph fp32, QuantConfig config) {
@@ -59,23 +64,29 @@ class AsymmetricActivationsTest {
         int n = QuantTestSupport.CALIBRATION;
         float[] data = Fixtures.uniform(5, n * per, LO, HI);
         BatchSource source = (start, count) -> Arrays.copyOfRange(data, start * per, (start + count) * per);
-        CalibrationStats stats = new CalibrationStats(fp32.name(), "skewed", n,
-                StatsCollector.collect(new Fp32Interpreter(fp32), n, source, 2));
+        CalibrationStats stats = new CalibrationStats(
+                fp32.name(), "skewed", n, StatsCollector.collect(new Fp32Interpreter(fp32), n, source, 2));
         return QuantizedModel.of(fp32, config, stats);
     }
 
     @Test
     void pointOfASkewedRangeUsesAllLevels() {
         // PyTorch's affine quint8 over [-0.81, 2.02]: s = 2.83 / 255, z = rint(0.81 / s) = 73.
-        QuantizeCalibratePass.ActivationPoint p = QuantizeCalibratePass.asymmetricPoint(-0.81, 2.02,
-                IntRange.unsigned(8), false);
+        QuantizeCalibratePass.ActivationPoint p =
+                QuantizeCalibratePass.asymmetricPoint(-0.81, 2.02, IntRange.unsigned(8), false);
         assertEquals((float) (2.83 / 255), p.scale());
         assertEquals(73, p.zeroPoint());
-        assertEquals(0, QuantizeCalibratePass.asymmetricPoint(-1e-9, 2, IntRange.unsigned(8), false).zeroPoint());
-        assertEquals(255, QuantizeCalibratePass.asymmetricPoint(-2, 0, IntRange.unsigned(8), false).zeroPoint());
+        assertEquals(
+                0,
+                QuantizeCalibratePass.asymmetricPoint(-1e-9, 2, IntRange.unsigned(8), false)
+                        .zeroPoint());
+        assertEquals(
+                255,
+                QuantizeCalibratePass.asymmetricPoint(-2, 0, IntRange.unsigned(8), false)
+                        .zeroPoint());
         // power2: the scale rounded up to a power of two, the zero point from that scale
-        QuantizeCalibratePass.ActivationPoint p2 = QuantizeCalibratePass.asymmetricPoint(-0.81, 2.02,
-                IntRange.unsigned(8), true);
+        QuantizeCalibratePass.ActivationPoint p2 =
+                QuantizeCalibratePass.asymmetricPoint(-0.81, 2.02, IntRange.unsigned(8), true);
         assertEquals(0.015625f, p2.scale());
         assertEquals(52, p2.zeroPoint());
     }
@@ -95,9 +106,12 @@ class AsymmetricActivationsTest {
         assertNotEquals(0, conv.requantize().zeroPoint());
         GlobalAvgPoolNode gap = node(r, "gap", GlobalAvgPoolNode.class);
         assertEquals(conv.requantize().zeroPoint(), gap.zeroPoint(), "the pool averages around the conv's zero point");
-        SimQuantizeNode inherited = (SimQuantizeNode) m.simulated().consumers("g").get(0);
+        SimQuantizeNode inherited =
+                (SimQuantizeNode) m.simulated().consumers("g").get(0);
         assertEquals(QuantRole.INHERIT, inherited.spec().role());
-        assertEquals(conv.requantize().zeroPoint(), inherited.spec().zeroPoint(),
+        assertEquals(
+                conv.requantize().zeroPoint(),
+                inherited.spec().zeroPoint(),
                 "an inherited point simulates its source's zero point too");
     }
 
@@ -108,7 +122,9 @@ class AsymmetricActivationsTest {
         float[] x = Fixtures.uniform(99, n * perSample(m.fp32()), LO, HI);
         float[] sim = new Fp32Interpreter(m.simulated()).run(x, n).floats();
         float[] q = new IntegerInterpreter(m.realized()).run(x, n).floats();
-        float lsb = ((dev.qtune.compiler.ir.DequantizeNode) m.realized().producer("y").orElseThrow()).scale();
+        float lsb = ((dev.qtune.compiler.ir.DequantizeNode)
+                        m.realized().producer("y").orElseThrow())
+                .scale();
         for (int i = 0; i < q.length; i++) {
             assertTrue(Math.abs(q[i] - sim[i]) <= 2 * lsb + 1e-6, "element " + i + ": " + q[i] + " vs " + sim[i]);
         }

@@ -49,7 +49,9 @@ class CalibrationStatsCodecTest {
         CalibrationStatsCodec.write(sample(), file);
         CalibrationStats back = CalibrationStatsCodec.read(file);
         assertEquals(sample(), back);
-        assertEquals(List.copyOf(sample().tensors().keySet()), List.copyOf(back.tensors().keySet()));
+        assertEquals(
+                List.copyOf(sample().tensors().keySet()),
+                List.copyOf(back.tensors().keySet()));
     }
 
     @Test
@@ -64,7 +66,8 @@ class CalibrationStatsCodecTest {
         for (int len = 0; len < full.length; len += len < 64 ? 1 : 97) {
             Path file = dir.resolve("cut-" + len + ".bin");
             Files.write(file, Arrays.copyOf(full, len));
-            QtuneException e = assertThrows(QtuneException.class, () -> CalibrationStatsCodec.read(file), "length " + len);
+            QtuneException e =
+                    assertThrows(QtuneException.class, () -> CalibrationStatsCodec.read(file), "length " + len);
             assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
         }
         Path last = dir.resolve("cut-last.bin");
@@ -81,8 +84,10 @@ class CalibrationStatsCodecTest {
                 byte[] bad = full.clone();
                 bad[pos] ^= (byte) (1 << bit);
                 String source = "flip-" + pos + "-" + bit;
-                QtuneException e = assertThrows(QtuneException.class,
-                        () -> CalibrationStatsCodec.read(new ByteArrayInputStream(bad), source), source);
+                QtuneException e = assertThrows(
+                        QtuneException.class,
+                        () -> CalibrationStatsCodec.read(new ByteArrayInputStream(bad), source),
+                        source);
                 assertTrue(e.getMessage().contains(source), e.getMessage());
             }
         }
@@ -93,17 +98,20 @@ class CalibrationStatsCodecTest {
         Path file = dir.resolve("other.bin");
         Files.writeString(file, "{\"json\": true}");
         QtuneException e = assertThrows(QtuneException.class, () -> CalibrationStatsCodec.read(file));
-        assertEquals("calibration statistics file " + file + " is corrupt: magic must be 0x51435354, but was 0x7b226a73"
-                + " (not a qtune statistics file)", e.getMessage());
+        assertEquals(
+                "calibration statistics file " + file + " is corrupt: magic must be 0x51435354, but was 0x7b226a73"
+                        + " (not a qtune statistics file)",
+                e.getMessage());
     }
 
     @Test
     void otherVersionIsNamed() throws IOException {
         byte[] full = bytes(sample());
         ByteBuffer.wrap(full).putInt(4, 1);
-        QtuneException e = assertThrows(QtuneException.class,
-                () -> CalibrationStatsCodec.read(new ByteArrayInputStream(full), "v1.bin"));
-        assertEquals("calibration statistics file v1.bin must have format version 2, but has 1 (delete it to recompute)",
+        QtuneException e = assertThrows(
+                QtuneException.class, () -> CalibrationStatsCodec.read(new ByteArrayInputStream(full), "v1.bin"));
+        assertEquals(
+                "calibration statistics file v1.bin must have format version 2, but has 1 (delete it to recompute)",
                 e.getMessage());
     }
 
@@ -111,9 +119,10 @@ class CalibrationStatsCodecTest {
     void trailingBytesAreRejected() throws IOException {
         byte[] full = bytes(sample());
         byte[] longer = Arrays.copyOf(full, full.length + 1);
-        QtuneException e = assertThrows(QtuneException.class,
-                () -> CalibrationStatsCodec.read(new ByteArrayInputStream(longer), "long.bin"));
-        assertEquals("calibration statistics file long.bin is corrupt: it has bytes after the checksum", e.getMessage());
+        QtuneException e = assertThrows(
+                QtuneException.class, () -> CalibrationStatsCodec.read(new ByteArrayInputStream(longer), "long.bin"));
+        assertEquals(
+                "calibration statistics file long.bin is corrupt: it has bytes after the checksum", e.getMessage());
     }
 
     @Test

@@ -39,7 +39,8 @@ class CalibratorsTest {
     @EnumSource(CalibrationMode.class)
     void allZeroTensorGivesThresholdZeroInEveryMode(CalibrationMode mode) {
         TensorStats zero = new TensorStats("z", 0f, 0f, hist(1000));
-        ThresholdCalibrator.Request r = ThresholdCalibrator.Request.of(zero, 127).withGlobalScale(8.0);
+        ThresholdCalibrator.Request r =
+                ThresholdCalibrator.Request.of(zero, 127).withGlobalScale(8.0);
         assertEquals(0.0, Calibrators.threshold(mode, r));
     }
 
@@ -53,36 +54,45 @@ class CalibratorsTest {
 
     @Test
     void globalScaleIsTheThresholdWhateverTheData() {
-        ThresholdCalibrator.Request r = ThresholdCalibrator.Request.of(stats(uniform(3), (float) TensorStats.BINS), 127).withGlobalScale(8.0);
+        ThresholdCalibrator.Request r = ThresholdCalibrator.Request.of(stats(uniform(3), (float) TensorStats.BINS), 127)
+                .withGlobalScale(8.0);
         assertEquals(8.0, Calibrators.threshold(CalibrationMode.GLOBAL_SCALE, r));
-        ThresholdCalibrator.Request small = ThresholdCalibrator.Request.of(stats(hist(5), 0.01f), 255).withGlobalScale(8.0);
+        ThresholdCalibrator.Request small =
+                ThresholdCalibrator.Request.of(stats(hist(5), 0.01f), 255).withGlobalScale(8.0);
         assertEquals(8.0, Calibrators.threshold(CalibrationMode.GLOBAL_SCALE, small));
     }
 
     @Test
     void globalScaleModeWithoutAScaleSaysSo() {
-        ThresholdCalibrator.Request r = ThresholdCalibrator.Request.of(stats(uniform(3), (float) TensorStats.BINS), 127);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Calibrators.threshold(CalibrationMode.GLOBAL_SCALE, r));
-        assertEquals("global_scale must be set for calibration mode GLOBAL_SCALE (tensor 't'), but was not", e.getMessage());
+        ThresholdCalibrator.Request r =
+                ThresholdCalibrator.Request.of(stats(uniform(3), (float) TensorStats.BINS), 127);
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> Calibrators.threshold(CalibrationMode.GLOBAL_SCALE, r));
+        assertEquals(
+                "global_scale must be set for calibration mode GLOBAL_SCALE (tensor 't'), but was not", e.getMessage());
     }
 
     @Test
     void requestValidatesItsFields() {
         TensorStats s = stats(uniform(1), 1f);
-        IllegalArgumentException levels = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException levels = assertThrows(
+                IllegalArgumentException.class,
                 () -> new ThresholdCalibrator.Request(s, 0, 99.0, OptionalDouble.empty()));
         assertEquals("calibration levels must be >= 1, but was 0", levels.getMessage());
-        IllegalArgumentException p = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException p = assertThrows(
+                IllegalArgumentException.class,
                 () -> new ThresholdCalibrator.Request(s, 127, 0.0, OptionalDouble.empty()));
         assertEquals("calibration percentile must be in (0, 100], but was 0.0", p.getMessage());
-        IllegalArgumentException g = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException g = assertThrows(
+                IllegalArgumentException.class,
                 () -> new ThresholdCalibrator.Request(s, 127, 99.0, OptionalDouble.of(-1)));
         assertEquals("global scale must be finite and > 0, but was -1.0", g.getMessage());
     }
 
     @ParameterizedTest
-    @EnumSource(value = CalibrationMode.class, names = {"MAX", "POWER2", "KL", "PERCENTILE", "MSE"})
+    @EnumSource(
+            value = CalibrationMode.class,
+            names = {"MAX", "POWER2", "KL", "PERCENTILE", "MSE"})
     void dataModesNeverExceedWhatTheyNeedAndStayPositive(CalibrationMode mode) {
         long[] h = new long[TensorStats.BINS];
         for (int k = 0; k < h.length; k++) {
@@ -96,7 +106,9 @@ class CalibratorsTest {
 
     /** Answers are kept per statistics object: the same name and range with another histogram is another question. */
     @ParameterizedTest
-    @EnumSource(value = CalibrationMode.class, names = {"MAX", "POWER2", "KL", "PERCENTILE", "MSE"})
+    @EnumSource(
+            value = CalibrationMode.class,
+            names = {"MAX", "POWER2", "KL", "PERCENTILE", "MSE"})
     void keptAnswersBelongToTheirStatistics(CalibrationMode mode) {
         long[] narrow = hist(1000, 500, 100);
         long[] wide = uniform(10);
@@ -106,10 +118,12 @@ class CalibratorsTest {
         double first = Calibrators.threshold(mode, request);
         assertEquals(first, Calibrators.threshold(mode, request), "the same request, the same answer");
         assertEquals(Calibrators.of(mode).threshold(request), first, "the kept answer is the calibrator's");
-        double other = Calibrators.threshold(mode, new ThresholdCalibrator.Request(b, 127, 99.9,
-                java.util.OptionalDouble.empty()));
-        assertEquals(Calibrators.of(mode).threshold(new ThresholdCalibrator.Request(b, 127, 99.9,
-                java.util.OptionalDouble.empty())), other);
+        double other = Calibrators.threshold(
+                mode, new ThresholdCalibrator.Request(b, 127, 99.9, java.util.OptionalDouble.empty()));
+        assertEquals(
+                Calibrators.of(mode)
+                        .threshold(new ThresholdCalibrator.Request(b, 127, 99.9, java.util.OptionalDouble.empty())),
+                other);
         if (mode == CalibrationMode.PERCENTILE) {
             assertTrue(other > first, "a wider histogram, a wider percentile: " + first + " vs " + other);
         }

@@ -74,7 +74,8 @@ class FixedPointMultiplierTest {
                 default -> r.nextLong(-(1L << 40), 1L << 40);
             };
             for (Rounding rounding : Rounding.values()) {
-                assertEquals(exact(acc, f, rounding), f.apply(acc, rounding), "acc " + acc + " m " + m + " " + rounding);
+                assertEquals(
+                        exact(acc, f, rounding), f.apply(acc, rounding), "acc " + acc + " m " + m + " " + rounding);
             }
         }
     }

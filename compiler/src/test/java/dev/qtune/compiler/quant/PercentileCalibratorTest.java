@@ -22,7 +22,8 @@ class PercentileCalibratorTest {
     @ParameterizedTest
     @CsvSource({"50,500", "0.1,1", "0.05,1", "10,100", "10.01,101", "99.9,999", "99.95,1000", "100,1000"})
     void thresholdIsTheUpperEdgeOfTheBinWhereTheCumulativeCountReachesP(double p, double expected) {
-        double t = percentile.threshold(ThresholdCalibrator.Request.of(thousandValues(), 127).withPercentile(p));
+        double t = percentile.threshold(
+                ThresholdCalibrator.Request.of(thousandValues(), 127).withPercentile(p));
         assertEquals(expected, t);
     }
 
@@ -31,7 +32,10 @@ class PercentileCalibratorTest {
         long[] h = new long[TensorStats.BINS];
         h[3] = 10;
         h[TensorStats.BINS - 1] = 1;
-        assertEquals(6.5, percentile.threshold(ThresholdCalibrator.Request.of(stats(h, 6.5f), 127).withPercentile(100)));
+        assertEquals(
+                6.5,
+                percentile.threshold(
+                        ThresholdCalibrator.Request.of(stats(h, 6.5f), 127).withPercentile(100)));
     }
 
     @Test
@@ -40,10 +44,19 @@ class PercentileCalibratorTest {
         long[] h = new long[TensorStats.BINS];
         h[0] = 9999;
         h[TensorStats.BINS - 1] = 1;
-        assertEquals(1.0, percentile.threshold(ThresholdCalibrator.Request.of(stats(h, (float) TensorStats.BINS), 127).withPercentile(99.99)));
-        assertEquals((double) TensorStats.BINS, percentile.threshold(ThresholdCalibrator.Request.of(stats(h, (float) TensorStats.BINS), 127).withPercentile(99.995)));
+        assertEquals(
+                1.0,
+                percentile.threshold(ThresholdCalibrator.Request.of(stats(h, (float) TensorStats.BINS), 127)
+                        .withPercentile(99.99)));
+        assertEquals(
+                (double) TensorStats.BINS,
+                percentile.threshold(ThresholdCalibrator.Request.of(stats(h, (float) TensorStats.BINS), 127)
+                        .withPercentile(99.995)));
         // 99.9 / 100 * 1000 is 999.0000000000001 in binary: 999 of 1000 values must still suffice.
         h[0] = 999;
-        assertEquals(1.0, percentile.threshold(ThresholdCalibrator.Request.of(stats(h, (float) TensorStats.BINS), 127).withPercentile(99.9)));
+        assertEquals(
+                1.0,
+                percentile.threshold(ThresholdCalibrator.Request.of(stats(h, (float) TensorStats.BINS), 127)
+                        .withPercentile(99.9)));
     }
 }

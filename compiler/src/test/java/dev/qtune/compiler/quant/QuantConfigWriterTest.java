@@ -1,38 +1,70 @@
 package dev.qtune.compiler.quant;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 class QuantConfigWriterTest {
-    private static final List<String> NAMES = List.of("/conv/Conv", "/layer1/conv1/Conv", "odd*name?", "true", "123",
-            "re:looks-like-regex", "/fc/Gemm");
+    private static final List<String> NAMES =
+            List.of("/conv/Conv", "/layer1/conv1/Conv", "odd*name?", "true", "123", "re:looks-like-regex", "/fc/Gemm");
 
     @Test
     void writtenConfigReadsBackToTheSameEffectiveConfigPerLayer() {
         List<LayerOverride> overrides = List.of(
-                new LayerOverride(QuantConfigWriter.exactPattern("/conv/Conv"), OptionalInt.empty(), OptionalInt.empty(),
-                        Optional.empty(), Optional.empty(), Optional.empty(), OptionalDouble.empty(), Optional.of(true),
+                new LayerOverride(
+                        QuantConfigWriter.exactPattern("/conv/Conv"),
+                        OptionalInt.empty(),
+                        OptionalInt.empty(),
+                        Optional.empty(),
+                        Optional.empty(),
+                        Optional.empty(),
+                        OptionalDouble.empty(),
+                        Optional.of(true),
                         Optional.empty()),
-                new LayerOverride(QuantConfigWriter.exactPattern("odd*name?"), OptionalInt.of(4), OptionalInt.of(16),
-                        Optional.of(WeightScaleMode.POWER2), Optional.of(Granularity.PER_TENSOR),
-                        Optional.of(CalibrationMode.MSE), OptionalDouble.of(99.9), Optional.of(false),
-                        Optional.of(Rounding.TONEAREST), Optional.of(ActivationMode.SYMMETRIC)),
-                new LayerOverride(QuantConfigWriter.exactPattern("true"), OptionalInt.of(6), OptionalInt.empty(),
-                        Optional.empty(), Optional.empty(), Optional.of(CalibrationMode.PERCENTILE), OptionalDouble.empty(),
-                        Optional.empty(), Optional.empty()),
-                new LayerOverride(QuantConfigWriter.exactPattern("re:looks-like-regex"), OptionalInt.of(7),
-                        OptionalInt.empty(), Optional.empty(), Optional.empty(), Optional.empty(), OptionalDouble.empty(),
-                        Optional.empty(), Optional.empty()));
-        QuantConfig config = new QuantConfig(LayerQuantConfig.DEFAULT.withActivationMode(ActivationMode.ASYMMETRIC),
-                overrides, 500, OptionalDouble.empty(), true,
-                Optional.of(CalibrationMode.MAX), "test");
+                new LayerOverride(
+                        QuantConfigWriter.exactPattern("odd*name?"),
+                        OptionalInt.of(4),
+                        OptionalInt.of(16),
+                        Optional.of(WeightScaleMode.POWER2),
+                        Optional.of(Granularity.PER_TENSOR),
+                        Optional.of(CalibrationMode.MSE),
+                        OptionalDouble.of(99.9),
+                        Optional.of(false),
+                        Optional.of(Rounding.TONEAREST),
+                        Optional.of(ActivationMode.SYMMETRIC)),
+                new LayerOverride(
+                        QuantConfigWriter.exactPattern("true"),
+                        OptionalInt.of(6),
+                        OptionalInt.empty(),
+                        Optional.empty(),
+                        Optional.empty(),
+                        Optional.of(CalibrationMode.PERCENTILE),
+                        OptionalDouble.empty(),
+                        Optional.empty(),
+                        Optional.empty()),
+                new LayerOverride(
+                        QuantConfigWriter.exactPattern("re:looks-like-regex"),
+                        OptionalInt.of(7),
+                        OptionalInt.empty(),
+                        Optional.empty(),
+                        Optional.empty(),
+                        Optional.empty(),
+                        OptionalDouble.empty(),
+                        Optional.empty(),
+                        Optional.empty()));
+        QuantConfig config = new QuantConfig(
+                LayerQuantConfig.DEFAULT.withActivationMode(ActivationMode.ASYMMETRIC),
+                overrides,
+                500,
+                OptionalDouble.empty(),
+                true,
+                Optional.of(CalibrationMode.MAX),
+                "test");
         String yaml = QuantConfigWriter.toYaml(config, "a comment\nover two lines");
         assertTrue(yaml.startsWith("# a comment\n# over two lines\n"), yaml);
         QuantConfig back = QuantConfigReader.parse(yaml, "written.yaml");
@@ -46,8 +78,12 @@ class QuantConfigWriterTest {
     @Test
     void scheduleAndItsTargetReadBack() {
         var schedule = new dev.qtune.compiler.lower.ScheduleConfig(java.util.Map.of(
-                "/layer1/conv1/Conv", java.util.Map.of("oc_block", 16, "ow_tile", 4, "dot", 16),
-                "odd*name?", java.util.Map.of("oc_block", 8), "true", java.util.Map.of("ow_tile", 2)));
+                "/layer1/conv1/Conv",
+                java.util.Map.of("oc_block", 16, "ow_tile", 4, "dot", 16),
+                "odd*name?",
+                java.util.Map.of("oc_block", 8),
+                "true",
+                java.util.Map.of("ow_tile", 2)));
         QuantConfigFile file = new QuantConfigFile(QuantConfig.defaultConfig(), schedule, Optional.of("x86-avx2"));
         String yaml = QuantConfigWriter.toYaml(file, "c");
         QuantConfigFile back = QuantConfigReader.parseFile(yaml, "written.yaml");

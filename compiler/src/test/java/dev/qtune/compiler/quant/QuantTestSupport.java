@@ -24,8 +24,7 @@ final class QuantTestSupport {
     static final int CALIBRATION = 200;
     static final int TEST = 40;
 
-    private QuantTestSupport() {
-    }
+    private QuantTestSupport() {}
 
     static Window2d pad1(int k) {
         return new Window2d(k, k, 1, 1, 1, 1, 1, 1, 1, 1);
@@ -44,7 +43,10 @@ final class QuantTestSupport {
         int per = perSample(fp32);
         float[] data = Fixtures.uniform(seed, CALIBRATION * per, -1f, 1f);
         BatchSource source = (start, n) -> Arrays.copyOfRange(data, start * per, (start + n) * per);
-        return new CalibrationStats(fp32.name(), "uniform-" + seed, CALIBRATION,
+        return new CalibrationStats(
+                fp32.name(),
+                "uniform-" + seed,
+                CALIBRATION,
                 StatsCollector.collect(new Fp32Interpreter(fp32), CALIBRATION, source, 2));
     }
 
@@ -82,12 +84,15 @@ final class QuantTestSupport {
         int differ = 0;
         for (int i = 0; i < q.length; i++) {
             double lsbs = Math.abs(q[i] - sim[i]) / lsb;
-            assertTrue(lsbs <= maxLsbs + 1e-4, real.name() + ": element " + i + " realized " + q[i] + " vs simulated "
-                    + sim[i] + " (" + lsbs + " LSBs of " + lsb + ")");
+            assertTrue(
+                    lsbs <= maxLsbs + 1e-4,
+                    real.name() + ": element " + i + " realized " + q[i] + " vs simulated " + sim[i] + " (" + lsbs
+                            + " LSBs of " + lsb + ")");
             differ += q[i] != sim[i] ? 1 : 0;
         }
-        assertTrue(differ < q.length * 0.4, real.name() + ": " + differ + " of " + q.length
-                + " outputs differ from the simulated graph");
+        assertTrue(
+                differ < q.length * 0.4,
+                real.name() + ": " + differ + " of " + q.length + " outputs differ from the simulated graph");
 
         for (int i = 0; i < x.length; i++) {
             x[i] *= 0.8f;
@@ -100,7 +105,9 @@ final class QuantTestSupport {
             maxFp = Math.max(maxFp, Math.abs(fp[i]));
             maxErr = Math.max(maxErr, Math.abs(inRange[i] - fp[i]));
         }
-        assertTrue(maxFp > 0 && maxErr <= relTol * maxFp, real.name() + ": realized differs from fp32 by up to " + maxErr
-                + ", more than " + relTol + " x " + maxFp);
+        assertTrue(
+                maxFp > 0 && maxErr <= relTol * maxFp,
+                real.name() + ": realized differs from fp32 by up to " + maxErr + ", more than " + relTol + " x "
+                        + maxFp);
     }
 }

@@ -31,7 +31,9 @@ class RealizeRulesTest {
         Graph realized = quantize(convRelu(), MAX).realized();
         Node first = realized.nodes().get(0);
         QtuneException e = assertThrows(QtuneException.class, () -> new QuantizeRealizePass().run(realized));
-        assertEquals(first.opType() + " node '" + first.name() + "' has no quantize-realize rule "
-                + "(declare it in RealizeRules, as FP32 if it cannot run on integers)", e.getMessage());
+        assertEquals(
+                first.opType() + " node '" + first.name() + "' has no quantize-realize rule "
+                        + "(declare it in RealizeRules, as FP32 if it cannot run on integers)",
+                e.getMessage());
     }
 }

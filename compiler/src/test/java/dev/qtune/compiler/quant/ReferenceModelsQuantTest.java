@@ -40,14 +40,16 @@ class ReferenceModelsQuantTest {
     private static final Map<String, CalibrationStats> STATS = new ConcurrentHashMap<>();
 
     private static QuantConfig config(String name) {
-        return name.equals("default") ? QuantConfig.defaultConfig() : QuantConfigReader.parse(
-                "defaults:\n  weight_scale: power2\n  granularity: per_tensor\n  activation_calibration: power2\n",
-                "power2_per_tensor.yaml");
+        return name.equals("default")
+                ? QuantConfig.defaultConfig()
+                : QuantConfigReader.parse(
+                        "defaults:\n  weight_scale: power2\n  granularity: per_tensor\n  activation_calibration: power2\n",
+                        "power2_per_tensor.yaml");
     }
 
     private static Graph prepared(String model) {
-        return PREPARED.computeIfAbsent(model,
-                m -> PassPipeline.prerequisites().run(OnnxImporter.load(Path.of("..", "models", m))));
+        return PREPARED.computeIfAbsent(
+                model, m -> PassPipeline.prerequisites().run(OnnxImporter.load(Path.of("..", "models", m))));
     }
 
     /** One set of statistics per model, reused by every config (as the evaluator's cache does). */
@@ -55,7 +57,10 @@ class ReferenceModelsQuantTest {
         return STATS.computeIfAbsent(model, m -> {
             float[] images = Fixtures.uniform(2024, SAMPLES * PIXELS, 0f, 1f);
             BatchSource source = (start, n) -> Arrays.copyOfRange(images, start * PIXELS, (start + n) * PIXELS);
-            return new CalibrationStats(m, "uniform-2024", SAMPLES,
+            return new CalibrationStats(
+                    m,
+                    "uniform-2024",
+                    SAMPLES,
                     StatsCollector.collect(new Fp32Interpreter(prepared(m)), SAMPLES, source, 2));
         });
     }
@@ -75,8 +80,12 @@ class ReferenceModelsQuantTest {
     }
 
     @ParameterizedTest(name = "{0} {1}")
-    @CsvSource({"mlp_mnist.onnx, default", "mlp_mnist.onnx, power2", "lenet5_mnist.onnx, default",
-        "lenet5_mnist.onnx, power2"})
+    @CsvSource({
+        "mlp_mnist.onnx, default",
+        "mlp_mnist.onnx, power2",
+        "lenet5_mnist.onnx, default",
+        "lenet5_mnist.onnx, power2"
+    })
     void realizedPredictsAsSimulatedWithInt8Layers(String model, String configName) {
         QuantizedModel m = QuantizedModel.of(prepared(model), config(configName), stats(model));
         Graph r = m.realized();
@@ -88,24 +97,35 @@ class ReferenceModelsQuantTest {
         for (int i = 0; i < SAMPLES; i++) {
             agree += simulated[i] == realized[i] ? 1 : 0;
         }
-        assertTrue(agree >= 0.99 * SAMPLES, model + " " + configName + ": realized and simulated agree on " + agree
-                + " of " + SAMPLES);
+        assertTrue(
+                agree >= 0.99 * SAMPLES,
+                model + " " + configName + ": realized and simulated agree on " + agree + " of " + SAMPLES);
         assertTrue(Arrays.stream(realized).distinct().count() > 1, "every random image gets the same class");
 
-        List<Node> layers = r.nodes().stream().filter(n -> n instanceof QConv2dNode || n instanceof QDenseNode).toList();
-        long fp32Layers = m.fp32().nodes().stream().filter(n -> n instanceof Conv2dNode || n instanceof GemmNode).count();
+        List<Node> layers = r.nodes().stream()
+                .filter(n -> n instanceof QConv2dNode || n instanceof QDenseNode)
+                .toList();
+        long fp32Layers = m.fp32().nodes().stream()
+                .filter(n -> n instanceof Conv2dNode || n instanceof GemmNode)
+                .count();
         assertEquals(fp32Layers, layers.size(), "every Conv and Gemm is integer");
         for (Node n : layers) {
             Requantize rq = n instanceof QConv2dNode c ? c.requantize() : ((QDenseNode) n).requantize();
             assertTrue(Set.of(DType.I8, DType.U8).contains(rq.dtype()), n.name() + " outputs " + rq.dtype());
             assertEquals(rq.dtype(), r.type(n.outputs().get(0)).dtype(), n.name());
-            assertTrue(Set.of(DType.I8, DType.U8).contains(r.type(n.inputs().get(0)).dtype()), n.name() + " input");
+            assertTrue(
+                    Set.of(DType.I8, DType.U8)
+                            .contains(r.type(n.inputs().get(0)).dtype()),
+                    n.name() + " input");
             assertEquals(DType.I8, r.constant(n.inputs().get(1)).orElseThrow().dtype(), n.name() + " weights");
             if (n.inputs().size() > 2) {
-                assertEquals(DType.I32, r.constant(n.inputs().get(2)).orElseThrow().dtype(), n.name() + " bias");
+                assertEquals(
+                        DType.I32, r.constant(n.inputs().get(2)).orElseThrow().dtype(), n.name() + " bias");
             }
         }
-        assertFalse(r.nodes().stream().anyMatch(n -> n instanceof Conv2dNode || n instanceof GemmNode), "an fp32 layer is left");
+        assertFalse(
+                r.nodes().stream().anyMatch(n -> n instanceof Conv2dNode || n instanceof GemmNode),
+                "an fp32 layer is left");
         assertEquals(r.outputNames(), m.fp32().outputNames());
     }
 
@@ -113,7 +133,8 @@ class ReferenceModelsQuantTest {
     @CsvSource({"mlp_mnist.onnx", "lenet5_mnist.onnx"})
     void realizedWeightsAreInt8AndAQuarterOfTheSize(String model) {
         Graph fp32 = prepared(model);
-        Graph r = QuantizedModel.of(fp32, QuantConfig.defaultConfig(), stats(model)).realized();
+        Graph r = QuantizedModel.of(fp32, QuantConfig.defaultConfig(), stats(model))
+                .realized();
         long fp32Bytes = bytes(fp32);
         long weights = 0;
         long biases = 0;
@@ -121,7 +142,9 @@ class ReferenceModelsQuantTest {
         for (Node n : fp32.nodes()) {
             if (n instanceof Conv2dNode || n instanceof GemmNode) {
                 weights += fp32.constant(n.inputs().get(1)).orElseThrow().numel();
-                biases += n.inputs().size() > 2 ? fp32.constant(n.inputs().get(2)).orElseThrow().numel() : 0;
+                biases += n.inputs().size() > 2
+                        ? fp32.constant(n.inputs().get(2)).orElseThrow().numel()
+                        : 0;
             }
         }
         for (Map.Entry<String, Tensor> e : r.initializers().entrySet()) {
@@ -129,7 +152,10 @@ class ReferenceModelsQuantTest {
                 other += e.getValue().numel() * 4L;
             }
         }
-        long i8 = r.initializers().values().stream().filter(t -> t.dtype() == DType.I8).mapToLong(Tensor::numel).sum();
+        long i8 = r.initializers().values().stream()
+                .filter(t -> t.dtype() == DType.I8)
+                .mapToLong(Tensor::numel)
+                .sum();
         assertEquals(weights, i8, "every weight is stored once, as i8");
         // Weights 1 byte, biases (int32) 4 bytes, plus the fp32 constants of fp32 ops (the input normalisation).
         assertEquals(weights + 4 * biases + other, bytes(r));
@@ -138,6 +164,8 @@ class ReferenceModelsQuantTest {
     }
 
     private static long bytes(Graph g) {
-        return g.initializers().values().stream().mapToLong(t -> (long) t.numel() * t.dtype().bits() / 8).sum();
+        return g.initializers().values().stream()
+                .mapToLong(t -> (long) t.numel() * t.dtype().bits() / 8)
+                .sum();
     }
 }

@@ -26,8 +26,11 @@ class StatsCollectorTest {
 
     /** x -> Relu -> y over f32[batch x 6]. */
     private static Fp32Interpreter relu() {
-        Graph g = new GraphBuilder("relu").input("x", TensorType.f32(-1, FEATURES))
-                .node(new ReluNode("r", "x", "y")).output("y").build();
+        Graph g = new GraphBuilder("relu")
+                .input("x", TensorType.f32(-1, FEATURES))
+                .node(new ReluNode("r", "x", "y"))
+                .output("y")
+                .build();
         return new Fp32Interpreter(PassPipeline.prerequisites().run(g));
     }
 
@@ -120,26 +123,27 @@ class StatsCollectorTest {
         });
         assertEquals(perSample.keySet(), one.keySet());
         assertTrue(one.size() > 5, "lenet has more than five f32 values, had " + one.keySet());
-        perSample.forEach((name, numel) -> assertEquals((long) numel * samples, one.get(name).count(), name));
+        perSample.forEach((name, numel) ->
+                assertEquals((long) numel * samples, one.get(name).count(), name));
     }
 
     @Test
     void nanOnTheCalibrationDataIsNamed() {
         float[] x = new float[50 * FEATURES];
         x[4] = Float.NaN;
-        QtuneException e = assertThrows(QtuneException.class,
-                () -> StatsCollector.collect(relu(), 50, slices(x, FEATURES), 1));
+        QtuneException e =
+                assertThrows(QtuneException.class, () -> StatsCollector.collect(relu(), 50, slices(x, FEATURES), 1));
         assertEquals("calibration value 'x' must be finite, but had NaN on the calibration data", e.getMessage());
     }
 
     @Test
     void argumentsAreChecked() {
         BatchSource none = (start, n) -> new float[n * FEATURES];
-        IllegalArgumentException samples = assertThrows(IllegalArgumentException.class,
-                () -> StatsCollector.collect(relu(), 0, none, 1));
+        IllegalArgumentException samples =
+                assertThrows(IllegalArgumentException.class, () -> StatsCollector.collect(relu(), 0, none, 1));
         assertEquals("calibration samples must be >= 1, but was 0", samples.getMessage());
-        IllegalArgumentException threads = assertThrows(IllegalArgumentException.class,
-                () -> StatsCollector.collect(relu(), 10, none, 0));
+        IllegalArgumentException threads =
+                assertThrows(IllegalArgumentException.class, () -> StatsCollector.collect(relu(), 10, none, 0));
         assertEquals("threads must be >= 1, but was 0", threads.getMessage());
     }
 

@@ -71,7 +71,8 @@ class ModelZooTest {
         assertEquals(g.nodes(), back.nodes());
         assertEquals(g.initializers(), back.initializers());
         assertEquals(g.outputs(), back.outputs());
-        assertEquals(List.of(new ValueInfo("input", new TensorType(DType.F32, Shape.of(-1, 3, 224, 224)))), back.inputs());
+        assertEquals(
+                List.of(new ValueInfo("input", new TensorType(DType.F32, Shape.of(-1, 3, 224, 224)))), back.inputs());
         assertEquals("f32[?x1000]", back.outputs().get(0).type().toString());
     }
 
@@ -81,7 +82,9 @@ class ModelZooTest {
         assertEquals(built(ModelZoo.MOBILENETV2).initializers(), again.initializers());
         Graph other = ModelZoo.MOBILENETV2.build(7);
         String w = "features.0.0.weight";
-        assertFalse(Arrays.equals(again.initializers().get(w).floats(), other.initializers().get(w).floats()));
+        assertFalse(Arrays.equals(
+                again.initializers().get(w).floats(),
+                other.initializers().get(w).floats()));
     }
 
     @ParameterizedTest
@@ -89,9 +92,14 @@ class ModelZooTest {
     void prerequisitesFoldEveryBatchNorm(ModelZoo m) {
         Graph g = PassPipeline.prerequisites().run(built(m));
         assertTrue(g.nodes().stream().noneMatch(n -> n instanceof BatchNormNode), "BatchNorm left in " + m);
-        assertTrue(g.nodes().stream().filter(n -> n instanceof Conv2dNode).allMatch(n -> n.inputs().size() == 3),
+        assertTrue(
+                g.nodes().stream()
+                        .filter(n -> n instanceof Conv2dNode)
+                        .allMatch(n -> n.inputs().size() == 3),
                 "every conv got the folded bias");
-        float[] logits = new Fp32Interpreter(g).run(Fixtures.uniform(5, PIXELS, -1f, 1f), 1).floats();
+        float[] logits = new Fp32Interpreter(g)
+                .run(Fixtures.uniform(5, PIXELS, -1f, 1f), 1)
+                .floats();
         assertEquals(1000, logits.length);
         for (float v : logits) {
             assertTrue(Float.isFinite(v), m + " gives a non-finite logit");
@@ -105,27 +113,39 @@ class ModelZooTest {
         int samples = 2;
         float[] images = Fixtures.uniform(11, samples * PIXELS, -1f, 1f);
         BatchSource source = (start, n) -> Arrays.copyOfRange(images, start * PIXELS, (start + n) * PIXELS);
-        CalibrationStats stats = new CalibrationStats(m.name(), "uniform-11", samples,
-                StatsCollector.collect(new Fp32Interpreter(fp32), samples, source, 2));
-        QuantizedModel q = QuantizedModel.of(fp32,
-                QuantConfigReader.read(Path.of("..", "experiments", "qconfigs", "int8_max.yaml")), stats);
+        CalibrationStats stats = new CalibrationStats(
+                m.name(), "uniform-11", samples, StatsCollector.collect(new Fp32Interpreter(fp32), samples, source, 2));
+        QuantizedModel q = QuantizedModel.of(
+                fp32, QuantConfigReader.read(Path.of("..", "experiments", "qconfigs", "int8_max.yaml")), stats);
         long convs = fp32.nodes().stream().filter(n -> n instanceof Conv2dNode).count();
         List<QConv2dNode> qconvs = q.realized().nodes().stream()
-                .filter(n -> n instanceof QConv2dNode).map(QConv2dNode.class::cast).toList();
+                .filter(n -> n instanceof QConv2dNode)
+                .map(QConv2dNode.class::cast)
+                .toList();
         assertEquals(convs, qconvs.size(), "every conv realized as an integer conv");
         if (m == ModelZoo.RESNET18) {
             return; // running it costs seconds and exercises nothing that resnet8_fashion does not
         }
         assertEquals(17, qconvs.stream().filter(c -> c.group() > 1).count(), "depthwise convs");
-        assertEquals(35, fp32.nodes().stream().filter(n -> n instanceof dev.qtune.compiler.ir.ClipNode).count());
-        assertEquals(List.of(), q.realized().nodes().stream().filter(n -> n instanceof dev.qtune.compiler.ir.ClipNode)
-                .map(n -> n.name()).toList(), "every ReLU6 fused into its producer's output range");
+        assertEquals(
+                35,
+                fp32.nodes().stream()
+                        .filter(n -> n instanceof dev.qtune.compiler.ir.ClipNode)
+                        .count());
+        assertEquals(
+                List.of(),
+                q.realized().nodes().stream()
+                        .filter(n -> n instanceof dev.qtune.compiler.ir.ClipNode)
+                        .map(n -> n.name())
+                        .toList(),
+                "every ReLU6 fused into its producer's output range");
         float[] x = Arrays.copyOf(images, PIXELS);
         float[] fp = new Fp32Interpreter(fp32).run(x, 1).floats();
         float[] simulated = new Fp32Interpreter(q.simulated()).run(x, 1).floats();
         float[] integer = new IntegerInterpreter(q.realized()).run(x, 1).floats();
         // Random weights amplify the documented differences (Add rounds each input): compare directions.
-        assertTrue(cosine(simulated, integer) > 0.98, m + ": integer vs simulated cosine " + cosine(simulated, integer));
+        assertTrue(
+                cosine(simulated, integer) > 0.98, m + ": integer vs simulated cosine " + cosine(simulated, integer));
         assertTrue(cosine(fp, integer) > 0.98, m + ": integer vs fp32 cosine " + cosine(fp, integer));
     }
 
@@ -147,6 +167,8 @@ class ModelZooTest {
 
     @Test
     void inputIsImageNetShaped() {
-        assertArrayEquals(new int[] {-1, 3, 224, 224}, built(ModelZoo.RESNET18).inputs().get(0).type().shape().dims());
+        assertArrayEquals(
+                new int[] {-1, 3, 224, 224},
+                built(ModelZoo.RESNET18).inputs().get(0).type().shape().dims());
     }
 }

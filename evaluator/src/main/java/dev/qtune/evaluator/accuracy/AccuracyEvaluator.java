@@ -20,11 +20,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class AccuracyEvaluator {
     public static final int DEFAULT_BATCH = 50;
 
-    private AccuracyEvaluator() {
-    }
+    private AccuracyEvaluator() {}
 
-    public static AccuracyResult evaluate(Interpreter model, Dataset data, int limit, int threads,
-                                          ProgressListener progress) {
+    public static AccuracyResult evaluate(
+            Interpreter model, Dataset data, int limit, int threads, ProgressListener progress) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, but was " + threads);
         }

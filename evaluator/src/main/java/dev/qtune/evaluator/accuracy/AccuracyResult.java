@@ -7,7 +7,8 @@ package dev.qtune.evaluator.accuracy;
 public record AccuracyResult(int samples, int correct, double seconds, int[] predictions) {
     public AccuracyResult {
         if (samples < 0 || correct < 0 || correct > samples) {
-            throw new IllegalArgumentException("correct must be in [0, samples], but was " + correct + " of " + samples);
+            throw new IllegalArgumentException(
+                    "correct must be in [0, samples], but was " + correct + " of " + samples);
         }
         predictions = predictions.clone();
     }

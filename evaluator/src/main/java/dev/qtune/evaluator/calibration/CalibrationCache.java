@@ -35,14 +35,14 @@ import org.slf4j.LoggerFactory;
 public final class CalibrationCache {
     /** The folder under the cache directory that holds calibration statistics. */
     public static final String FOLDER = "calibration";
+
     public static final String PROPERTY = "qtune.cache.dir";
     public static final String ENV = "QTUNE_CACHE";
 
     private static final Logger LOG = LoggerFactory.getLogger(CalibrationCache.class);
     private static final Map<Path, Object> LOCKS = new ConcurrentHashMap<>();
 
-    private CalibrationCache() {
-    }
+    private CalibrationCache() {}
 
     /** The statistics, whether they came from the cache, the seconds spent (reading or computing), and the file. */
     public record CachedStats(CalibrationStats stats, boolean hit, double seconds, Path file) {
@@ -86,8 +86,8 @@ public final class CalibrationCache {
             throw new IllegalArgumentException("calibration samples must be >= 1, but was " + samples);
         }
         String keys = modelHash.length() + ":" + modelHash + "|" + dataHash.length() + ":" + dataHash + "|" + samples;
-        String name = "stats-v" + CalibrationStatsCodec.VERSION + "-" + readable(modelHash) + "-" + readable(dataHash) + "-n" + samples + "-"
-                + sha256(keys).substring(0, 24) + ".qcs";
+        String name = "stats-v" + CalibrationStatsCodec.VERSION + "-" + readable(modelHash) + "-" + readable(dataHash)
+                + "-n" + samples + "-" + sha256(keys).substring(0, 24) + ".qcs";
         return cacheDir.resolve(FOLDER).resolve(name);
     }
 
@@ -95,9 +95,10 @@ public final class CalibrationCache {
      * The cached statistics of the keys, or {@code compute}'s, wrapped with the keys and cached.
      * {@code compute} is called only on a miss.
      */
-    public static CachedStats getOrCompute(Path cacheDir, String modelHash, String dataHash, int samples,
-                                           Supplier<Map<String, TensorStats>> compute) {
-        Path file = fileFor(cacheDir, modelHash, dataHash, samples).toAbsolutePath().normalize();
+    public static CachedStats getOrCompute(
+            Path cacheDir, String modelHash, String dataHash, int samples, Supplier<Map<String, TensorStats>> compute) {
+        Path file =
+                fileFor(cacheDir, modelHash, dataHash, samples).toAbsolutePath().normalize();
         synchronized (LOCKS.computeIfAbsent(file, f -> new Object())) {
             long start = System.nanoTime();
             CalibrationStats cached = readIfValid(file, modelHash, dataHash, samples);
@@ -106,8 +107,8 @@ public final class CalibrationCache {
                 return new CachedStats(cached, true, seconds(start), file);
             }
             start = System.nanoTime();
-            Map<String, TensorStats> tensors = Objects.requireNonNull(compute.get(),
-                    "calibration statistics supplier must return a map, but returned null");
+            Map<String, TensorStats> tensors = Objects.requireNonNull(
+                    compute.get(), "calibration statistics supplier must return a map, but returned null");
             CalibrationStats stats = new CalibrationStats(modelHash, dataHash, samples, tensors);
             double seconds = seconds(start);
             if (writeAtomically(stats, file)) {
@@ -126,9 +127,16 @@ public final class CalibrationCache {
             if (s.modelHash().equals(modelHash) && s.dataHash().equals(dataHash) && s.samples() == samples) {
                 return s;
             }
-            LOG.warn("calibration statistics cache file {} holds model {}, data {}, {} samples instead of model {},"
-                    + " data {}, {} samples; recomputing", file, s.modelHash(), s.dataHash(), s.samples(), modelHash,
-                    dataHash, samples);
+            LOG.warn(
+                    "calibration statistics cache file {} holds model {}, data {}, {} samples instead of model {},"
+                            + " data {}, {} samples; recomputing",
+                    file,
+                    s.modelHash(),
+                    s.dataHash(),
+                    s.samples(),
+                    modelHash,
+                    dataHash,
+                    samples);
         } catch (QtuneException e) {
             LOG.warn("calibration statistics cache file is unusable, recomputing: {}", e.getMessage());
         }
@@ -151,7 +159,8 @@ public final class CalibrationCache {
             }
             return true;
         } catch (IOException | QtuneException e) {
-            LOG.warn("calibration statistics could not be cached at {} ({}); using them uncached", file, e.getMessage());
+            LOG.warn(
+                    "calibration statistics could not be cached at {} ({}); using them uncached", file, e.getMessage());
             deleteQuietly(tmp);
             return false;
         }
@@ -182,7 +191,8 @@ public final class CalibrationCache {
 
     private static String sha256(String s) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 must be available in every JVM, but was not", e);
         }

@@ -16,7 +16,12 @@ import java.util.Optional;
  */
 final class ArraySplit {
     /** What a file's first bytes say it is. */
-    enum Kind { IDX, NPY, NPZ, OTHER }
+    enum Kind {
+        IDX,
+        NPY,
+        NPZ,
+        OTHER
+    }
 
     /**
      * Images of one split in NCHW order, as unsigned bytes or as floats (exactly one is non-null).
@@ -29,14 +34,17 @@ final class ArraySplit {
         /** Items {@code [start, start + n)}, a copy. */
         Images slice(int start, int n) {
             int size = imageSize();
-            return new Images(n, channels, height, width,
+            return new Images(
+                    n,
+                    channels,
+                    height,
+                    width,
                     bytes == null ? null : Arrays.copyOfRange(bytes, start * size, (start + n) * size),
                     floats == null ? null : Arrays.copyOfRange(floats, start * size, (start + n) * size));
         }
     }
 
-    private ArraySplit() {
-    }
+    private ArraySplit() {}
 
     static Kind kind(Path file) {
         byte[] head;
@@ -45,8 +53,10 @@ final class ArraySplit {
         } catch (NoSuchFileException e) {
             throw new DatasetException("dataset file not found: " + file);
         } catch (IOException e) {
-            throw new DatasetException(file + ": expected a readable dataset file, found an I/O error: "
-                    + dev.qtune.compiler.InputLimits.reason(e), e);
+            throw new DatasetException(
+                    file + ": expected a readable dataset file, found an I/O error: "
+                            + dev.qtune.compiler.InputLimits.reason(e),
+                    e);
         }
         if (NpyReader.isNpy(head)) {
             return Kind.NPY;
@@ -67,8 +77,12 @@ final class ArraySplit {
             return new Images(a.count(), 1, a.dim(1), a.dim(2), a.data(), null);
         }
         NpyArray a = kind == Kind.NPY ? NpyReader.read(file) : NpyReader.read(file, key.orElse(null));
-        String name = file + (kind == Kind.NPZ ? " (array '" + dev.qtune.compiler.InputLimits.excerpt(
-                key.orElse(NpyReader.keys(file).get(0))) + "')" : "");
+        String name = file
+                + (kind == Kind.NPZ
+                        ? " (array '"
+                                + dev.qtune.compiler.InputLimits.excerpt(
+                                        key.orElse(NpyReader.keys(file).get(0))) + "')"
+                        : "");
         if (a.kind() == NpyArray.Kind.INTEGER) {
             throw new DatasetException(name + ": expected uint8, float32 or float64 images, found " + a.dtype());
         }
@@ -78,20 +92,31 @@ final class ArraySplit {
         int h;
         int w;
         switch (s.length) {
-            case 2 -> { n = s[0]; c = 1; h = 1; w = s[1]; }
-            case 3 -> { n = s[0]; c = 1; h = s[1]; w = s[2]; }
+            case 2 -> {
+                n = s[0];
+                c = 1;
+                h = 1;
+                w = s[1];
+            }
+            case 3 -> {
+                n = s[0];
+                c = 1;
+                h = s[1];
+                w = s[2];
+            }
             case 4 -> {
                 n = s[0];
                 c = layout == Layout.NHWC ? s[3] : s[1];
                 h = layout == Layout.NHWC ? s[1] : s[2];
                 w = layout == Layout.NHWC ? s[2] : s[3];
             }
-            default -> throw new DatasetException(name + ": expected images of rank 2 ([N, features]), 3 ([N, H, W]) or 4 "
-                    + "([N, C, H, W] or [N, H, W, C] as layout says), found rank " + s.length);
+            default ->
+                throw new DatasetException(name + ": expected images of rank 2 ([N, features]), 3 ([N, H, W]) or 4 "
+                        + "([N, C, H, W] or [N, H, W, C] as layout says), found rank " + s.length);
         }
         if (c < 1 || h < 1 || w < 1) {
-            throw new DatasetException(name + ": expected images of at least one value each, found shape "
-                    + Arrays.toString(s));
+            throw new DatasetException(
+                    name + ": expected images of at least one value each, found shape " + Arrays.toString(s));
         }
         boolean transpose = s.length == 4 && layout == Layout.NHWC && c > 1;
         if (a.kind() == NpyArray.Kind.UINT8) {
@@ -103,8 +128,7 @@ final class ArraySplit {
     }
 
     /** Labels as the file holds them, and the file's name for messages (with the .npz array). */
-    record Labels(String name, long[] values) {
-    }
+    record Labels(String name, long[] values) {}
 
     /** The labels of {@code file}; {@code key} names the .npz array. */
     static Labels labels(Path file, Optional<String> key, String where) {
@@ -118,8 +142,12 @@ final class ArraySplit {
             return new Labels(file.toString(), values);
         }
         NpyArray a = kind == Kind.NPY ? NpyReader.read(file) : NpyReader.read(file, key.orElse(null));
-        String name = file + (kind == Kind.NPZ ? " (array '" + dev.qtune.compiler.InputLimits.excerpt(
-                key.orElse(NpyReader.keys(file).get(0))) + "')" : "");
+        String name = file
+                + (kind == Kind.NPZ
+                        ? " (array '"
+                                + dev.qtune.compiler.InputLimits.excerpt(
+                                        key.orElse(NpyReader.keys(file).get(0))) + "')"
+                        : "");
         if (a.kind() == NpyArray.Kind.FLOAT) {
             throw new DatasetException(name + ": expected integer labels, found " + a.dtype());
         }
@@ -139,8 +167,9 @@ final class ArraySplit {
         for (int i = 0; i < n; i++) {
             long v = labels.values()[offset + i];
             if (v < 0 || v >= classes) {
-                throw new DatasetException(labels.name() + ": expected labels " + (v < 0 ? ">= 0" : "< " + classes
-                        + " (classes in " + source + ")") + ", found " + v + " at index " + (offset + i));
+                throw new DatasetException(labels.name() + ": expected labels "
+                        + (v < 0 ? ">= 0" : "< " + classes + " (classes in " + source + ")") + ", found " + v
+                        + " at index " + (offset + i));
             }
             out[i] = (int) v;
         }

@@ -16,12 +16,12 @@ public final class DataRoot {
     /** Environment variable naming the data root. */
     public static final String ENV = "QTUNE_DATA";
 
-    private DataRoot() {
-    }
+    private DataRoot() {}
 
     /** The data root of this process. */
     public static Path locate() {
-        return locate(System.getProperty(PROPERTY), System.getenv(ENV), Paths.get("").toAbsolutePath());
+        return locate(
+                System.getProperty(PROPERTY), System.getenv(ENV), Paths.get("").toAbsolutePath());
     }
 
     /** The data root given the property value, the environment value (each may be null) and a start directory. */
@@ -44,8 +44,8 @@ public final class DataRoot {
 
     private static Path existing(Path dir, String source) {
         if (!Files.isDirectory(dir)) {
-            throw new DatasetException("data root from " + source + ": expected a directory, found none at "
-                    + dir.toAbsolutePath());
+            throw new DatasetException(
+                    "data root from " + source + ": expected a directory, found none at " + dir.toAbsolutePath());
         }
         return dir.toAbsolutePath();
     }

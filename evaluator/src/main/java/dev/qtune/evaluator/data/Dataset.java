@@ -30,23 +30,39 @@ public final class Dataset {
     private final float[][] lut;
     /** Floats: per channel, scale, mean and std. */
     private final double[][] affine;
+
     private volatile String contentHash;
 
-    private Dataset(DatasetSpec spec, String split, int channels, int height, int width, byte[] pixels, float[] values,
-                    int[] labels, int count) {
-        require(channels >= 1 && height >= 1 && width >= 1, "channels, height and width must be >= 1, but were "
-                + channels + ", " + height + ", " + width);
-        require(!spec.normalises() || spec.mean().size() == channels, "mean and std must have one value per channel ("
-                + channels + "), but had " + spec.mean().size());
+    private Dataset(
+            DatasetSpec spec,
+            String split,
+            int channels,
+            int height,
+            int width,
+            byte[] pixels,
+            float[] values,
+            int[] labels,
+            int count) {
+        require(
+                channels >= 1 && height >= 1 && width >= 1,
+                "channels, height and width must be >= 1, but were " + channels + ", " + height + ", " + width);
+        require(
+                !spec.normalises() || spec.mean().size() == channels,
+                "mean and std must have one value per channel (" + channels + "), but had "
+                        + spec.mean().size());
         long image = (long) channels * height * width;
         int held = pixels != null ? pixels.length : values.length;
-        require(held == count * image, "pixels must hold " + count + " images of " + image + " values, but held " + held);
-        require(labels == null || labels.length == count, "labels must number " + count + ", but were "
-                + (labels == null ? 0 : labels.length));
+        require(
+                held == count * image,
+                "pixels must hold " + count + " images of " + image + " values, but held " + held);
+        require(
+                labels == null || labels.length == count,
+                "labels must number " + count + ", but were " + (labels == null ? 0 : labels.length));
         if (labels != null) {
             for (int i = 0; i < labels.length; i++) {
-                require(labels[i] >= 0 && labels[i] < spec.classes(), "label " + i + " must be in [0, " + spec.classes()
-                        + ") (classes), but was " + labels[i]);
+                require(
+                        labels[i] >= 0 && labels[i] < spec.classes(),
+                        "label " + i + " must be in [0, " + spec.classes() + ") (classes), but was " + labels[i]);
             }
         }
         this.name = spec.name();
@@ -81,16 +97,32 @@ public final class Dataset {
      * Images of unsigned bytes, {@code count * channels * height * width} of them in NCHW order
      * (copied), and one label per image, each below {@code spec.classes()}, or null for none.
      */
-    public static Dataset ofBytes(DatasetSpec spec, String split, int channels, int height, int width, byte[] pixels,
-                                  int[] labels) {
-        return new Dataset(spec, split, channels, height, width, pixels, null, labels,
+    public static Dataset ofBytes(
+            DatasetSpec spec, String split, int channels, int height, int width, byte[] pixels, int[] labels) {
+        return new Dataset(
+                spec,
+                split,
+                channels,
+                height,
+                width,
+                pixels,
+                null,
+                labels,
                 count(pixels.length, channels, height, width, labels));
     }
 
     /** As {@link #ofBytes}, for images of floats. */
-    public static Dataset ofFloats(DatasetSpec spec, String split, int channels, int height, int width, float[] values,
-                                   int[] labels) {
-        return new Dataset(spec, split, channels, height, width, null, values, labels,
+    public static Dataset ofFloats(
+            DatasetSpec spec, String split, int channels, int height, int width, float[] values, int[] labels) {
+        return new Dataset(
+                spec,
+                split,
+                channels,
+                height,
+                width,
+                null,
+                values,
+                labels,
                 count(values.length, channels, height, width, labels));
     }
 
@@ -207,7 +239,7 @@ public final class Dataset {
                 boolean wide = labels != null && java.util.Arrays.stream(labels).anyMatch(l -> l > 255);
                 if (values != null || wide) {
                     md.update(("qtune-data:" + (values != null ? "f32" : "u8") + ":" + channels + "x" + height + "x"
-                            + width + ":" + (labels == null ? "-" : wide ? "i32" : "u8") + ";")
+                                    + width + ":" + (labels == null ? "-" : wide ? "i32" : "u8") + ";")
                             .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
                 }
                 if (pixels != null) {
@@ -218,7 +250,8 @@ public final class Dataset {
                     md.update(b.array());
                 }
                 if (labels != null) {
-                    ByteBuffer b = ByteBuffer.allocate((wide ? 4 : 1) * labels.length).order(ByteOrder.LITTLE_ENDIAN);
+                    ByteBuffer b =
+                            ByteBuffer.allocate((wide ? 4 : 1) * labels.length).order(ByteOrder.LITTLE_ENDIAN);
                     for (int l : labels) {
                         if (wide) {
                             b.putInt(l);

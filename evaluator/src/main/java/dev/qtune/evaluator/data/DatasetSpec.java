@@ -27,26 +27,36 @@ import java.util.OptionalDouble;
  * @param image      how image files (folder splits) are decoded, resized and cropped
  * @param splits     split name to split, at least one, in file order
  */
-public record DatasetSpec(String name, int classes, @JsonIgnore List<String> classNames, Layout layout, OptionalDouble scale,
-                          List<Double> mean, List<Double> std, ImageSpec image, Map<String, SplitSpec> splits) {
+public record DatasetSpec(
+        String name,
+        int classes,
+        @JsonIgnore List<String> classNames,
+        Layout layout,
+        OptionalDouble scale,
+        List<Double> mean,
+        List<Double> std,
+        ImageSpec image,
+        Map<String, SplitSpec> splits) {
 
     /** The default {@code scale} of unsigned bytes: to [0, 1]. */
     public static final double DEFAULT_SCALE = 1.0 / 255.0;
 
     public DatasetSpec {
         if (name == null || name.isBlank()) {
-            throw new SpecValueException("name", "must be a non-blank string, but was " + (name == null ? "absent" : "blank"));
+            throw new SpecValueException(
+                    "name", "must be a non-blank string, but was " + (name == null ? "absent" : "blank"));
         }
         classNames = classNames == null ? List.of() : List.copyOf(classNames);
-        if (new HashSet<>(classNames).size() != classNames.size() || classNames.stream().anyMatch(String::isBlank)) {
+        if (new HashSet<>(classNames).size() != classNames.size()
+                || classNames.stream().anyMatch(String::isBlank)) {
             throw new SpecValueException("class_names", "must hold distinct non-blank names, but did not");
         }
         if (classes < 0 || classes == 0 && !classNames.isEmpty()) {
             throw new SpecValueException("classes", "must be >= 1, but was " + classes);
         }
         if (!classNames.isEmpty() && classes != classNames.size()) {
-            throw new SpecValueException("classes", "must equal the number of class_names (" + classNames.size()
-                    + "), but was " + classes);
+            throw new SpecValueException(
+                    "classes", "must equal the number of class_names (" + classNames.size() + "), but was " + classes);
         }
         if (layout == null) {
             throw new SpecValueException("layout", "must be given, but was absent");
@@ -60,8 +70,8 @@ public record DatasetSpec(String name, int classes, @JsonIgnore List<String> cla
         mean = numbers("mean", mean);
         std = numbers("std", std);
         if (mean.size() != std.size()) {
-            throw new SpecValueException("std", "must have as many values as mean (" + mean.size()
-                    + "), but had " + std.size());
+            throw new SpecValueException(
+                    "std", "must have as many values as mean (" + mean.size() + "), but had " + std.size());
         }
         for (double s : std) {
             if (!(s > 0) || Double.isInfinite(s)) {
@@ -72,15 +82,18 @@ public record DatasetSpec(String name, int classes, @JsonIgnore List<String> cla
             image = ImageSpec.DEFAULT;
         }
         if (splits == null || splits.isEmpty()) {
-            throw new SpecValueException("splits", "must name at least one split, but was " + (splits == null ? "absent" : "empty"));
+            throw new SpecValueException(
+                    "splits", "must name at least one split, but was " + (splits == null ? "absent" : "empty"));
         }
         for (var e : splits.entrySet()) {
             if (e.getValue() == null) {
-                throw new SpecValueException("splits." + e.getKey(), "must be a mapping with images (and labels), but was empty");
+                throw new SpecValueException(
+                        "splits." + e.getKey(), "must be a mapping with images (and labels), but was empty");
             }
             if (e.getValue().labels().isPresent() && classes == 0) {
-                throw new SpecValueException("classes", "must be given (or class_names) since split " + e.getKey()
-                        + " has labels, but was absent");
+                throw new SpecValueException(
+                        "classes",
+                        "must be given (or class_names) since split " + e.getKey() + " has labels, but was absent");
             }
         }
         splits = Collections.unmodifiableMap(new LinkedHashMap<>(splits));
@@ -105,10 +118,14 @@ public record DatasetSpec(String name, int classes, @JsonIgnore List<String> cla
 
     /** The YAML form: {@code layout} defaults to NCHW, {@code classes} to the number of class_names. */
     @JsonCreator
-    static DatasetSpec fromYaml(@JsonProperty("name") String name, @JsonProperty("classes") Integer classes,
+    static DatasetSpec fromYaml(
+            @JsonProperty("name") String name,
+            @JsonProperty("classes") Integer classes,
             @JsonProperty("class_names") List<String> classNames,
-            @JsonProperty("layout") Layout layout, @JsonProperty("scale") Double scale,
-            @JsonProperty("mean") List<Double> mean, @JsonProperty("std") List<Double> std,
+            @JsonProperty("layout") Layout layout,
+            @JsonProperty("scale") Double scale,
+            @JsonProperty("mean") List<Double> mean,
+            @JsonProperty("std") List<Double> std,
             @JsonProperty("image") ImageSpec image,
             @JsonProperty("splits") LinkedHashMap<String, SplitSpec> splits) {
         if (classNames != null && classNames.contains(null)) {
@@ -118,7 +135,15 @@ public record DatasetSpec(String name, int classes, @JsonIgnore List<String> cla
         if (classes != null && classes < 1) {
             throw new SpecValueException("classes", "must be >= 1, but was " + classes);
         }
-        return new DatasetSpec(name, n, classNames, layout == null ? Layout.NCHW : layout,
-                scale == null ? OptionalDouble.empty() : OptionalDouble.of(scale), mean, std, image, splits);
+        return new DatasetSpec(
+                name,
+                n,
+                classNames,
+                layout == null ? Layout.NCHW : layout,
+                scale == null ? OptionalDouble.empty() : OptionalDouble.of(scale),
+                mean,
+                std,
+                image,
+                splits);
     }
 }

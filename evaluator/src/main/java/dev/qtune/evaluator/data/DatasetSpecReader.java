@@ -5,8 +5,8 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -17,7 +17,6 @@ import dev.qtune.compiler.QtuneException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -35,8 +34,7 @@ public final class DatasetSpecReader {
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
-    private DatasetSpecReader() {
-    }
+    private DatasetSpecReader() {}
 
     /** Reads a spec file. */
     public static DatasetSpec read(Path file) {
@@ -49,7 +47,9 @@ public final class DatasetSpecReader {
         } catch (QtuneException e) {
             throw new DatasetException(e.getMessage(), e);
         }
-        return read(new java.io.ByteArrayInputStream(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)), file.toString());
+        return read(
+                new java.io.ByteArrayInputStream(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                file.toString());
     }
 
     /** Reads a spec from a stream; {@code source} names it in error messages. */
@@ -60,8 +60,9 @@ public final class DatasetSpecReader {
                 documents.add(YAML.readTree(parser));
             }
         } catch (JsonProcessingException e) {
-            throw new DatasetException(source + at(e.getLocation()) + ": expected valid YAML, found: "
-                    + firstLine(e.getOriginalMessage()), e);
+            throw new DatasetException(
+                    source + at(e.getLocation()) + ": expected valid YAML, found: " + firstLine(e.getOriginalMessage()),
+                    e);
         } catch (IOException e) {
             throw new DatasetException(source + ": expected a readable YAML file, found an I/O error: " + e, e);
         }
@@ -70,7 +71,8 @@ public final class DatasetSpecReader {
         }
         JsonNode tree = documents.isEmpty() ? null : documents.get(0);
         if (tree == null || tree.isMissingNode() || tree.isNull()) {
-            throw new DatasetException(source + ": expected a dataset spec (name, classes, splits, ...), found an empty document");
+            throw new DatasetException(
+                    source + ": expected a dataset spec (name, classes, splits, ...), found an empty document");
         }
         try {
             return YAML.treeToValue(tree, DatasetSpec.class);
@@ -89,16 +91,18 @@ public final class DatasetSpecReader {
         if (e instanceof ValueInstantiationException && e.getCause() instanceof SpecValueException v) {
             return (path.isEmpty() ? "" : path + ".") + v.key() + ": " + v.rule();
         }
-        if (e instanceof InvalidFormatException f && f.getTargetType() != null && f.getTargetType().isEnum()) {
-            return path + ": must be one of " + join(Arrays.asList(f.getTargetType().getEnumConstants()))
-                    + ", but was '" + f.getValue() + "'";
+        if (e instanceof InvalidFormatException f
+                && f.getTargetType() != null
+                && f.getTargetType().isEnum()) {
+            return path + ": must be one of "
+                    + join(Arrays.asList(f.getTargetType().getEnumConstants())) + ", but was '" + f.getValue() + "'";
         }
         if (e instanceof InvalidFormatException f) {
             return path + ": must be " + typeName(f.getTargetType()) + ", but was '" + f.getValue() + "'";
         }
         if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
-            return (path.isEmpty() ? "(top level)" : path) + ": must be " + typeName(m.getTargetType())
-                    + ", but was " + found(tree.at(pointer(e)));
+            return (path.isEmpty() ? "(top level)" : path) + ": must be " + typeName(m.getTargetType()) + ", but was "
+                    + found(tree.at(pointer(e)));
         }
         Throwable cause = e.getCause() != null ? e.getCause() : e;
         String message = cause == e ? e.getOriginalMessage() : cause.toString();
@@ -122,7 +126,9 @@ public final class DatasetSpecReader {
     private static JsonPointer pointer(JsonMappingException e) {
         JsonPointer p = JsonPointer.empty();
         for (JsonMappingException.Reference r : e.getPath()) {
-            p = r.getFieldName() != null ? p.appendProperty(r.getFieldName()) : p.appendIndex(Math.max(0, r.getIndex()));
+            p = r.getFieldName() != null
+                    ? p.appendProperty(r.getFieldName())
+                    : p.appendIndex(Math.max(0, r.getIndex()));
         }
         return p;
     }

@@ -21,8 +21,7 @@ public final class Datasets {
 
     private static final Logger LOG = LoggerFactory.getLogger(Datasets.class);
 
-    private Datasets() {
-    }
+    private Datasets() {}
 
     /** Loads one split of a built-in dataset or of a YAML spec file. */
     public static Dataset load(String nameOrPath, String split) {
@@ -37,16 +36,24 @@ public final class Datasets {
         Dataset d = java.nio.file.Files.isDirectory(imagesFile)
                 ? loadFolder(located, split, s, imagesFile, where)
                 : loadArrays(located, split, s, imagesFile, where);
-        LOG.info("loaded {}: {} images {}x{}x{} from {} (items {}..{})", d, d.count(), d.channels(), d.height(),
-                d.width(), imagesFile, s.offset(), s.offset() + d.count() - 1);
+        LOG.info(
+                "loaded {}: {} images {}x{}x{} from {} (items {}..{})",
+                d,
+                d.count(),
+                d.channels(),
+                d.height(),
+                d.width(),
+                imagesFile,
+                s.offset(),
+                s.offset() + d.count() - 1);
         return d;
     }
 
     private static Dataset loadArrays(Located located, String split, SplitSpec s, Path imagesFile, String where) {
         DatasetSpec spec = located.spec();
         if (s.labelsFromFolders()) {
-            throw new DatasetException(where + ".labels: 'folders' needs a folder of images, but " + imagesFile
-                    + " is a file");
+            throw new DatasetException(
+                    where + ".labels: 'folders' needs a folder of images, but " + imagesFile + " is a file");
         }
         ArraySplit.Images images = ArraySplit.images(imagesFile, s.imagesKey(), spec.layout(), where);
         int total = images.count();
@@ -60,7 +67,8 @@ public final class Datasets {
             }
         }
         int n = slice(s, total, imagesFile, where);
-        int[] labelInts = labels == null ? null : ArraySplit.slice(labels, s.offset(), n, spec.classes(), located.source());
+        int[] labelInts =
+                labels == null ? null : ArraySplit.slice(labels, s.offset(), n, spec.classes(), located.source());
         ArraySplit.Images part = images.slice(s.offset(), n);
         return part.bytes() != null
                 ? Dataset.ofBytes(spec, split, part.channels(), part.height(), part.width(), part.bytes(), labelInts)
@@ -71,20 +79,23 @@ public final class Datasets {
         DatasetSpec spec = located.spec();
         List<ImageFolder.Entry> entries = ImageFolder.entries(folder, s, spec, located.baseDir(), where);
         if (entries.isEmpty()) {
-            throw new DatasetException(folder + ": expected image files (.png, .jpg, .jpeg) for " + where + ", found none");
+            throw new DatasetException(
+                    folder + ": expected image files (.png, .jpg, .jpeg) for " + where + ", found none");
         }
         int n = slice(s, entries.size(), folder, where);
         List<ImageFolder.Entry> part = entries.subList(s.offset(), s.offset() + n);
         ArraySplit.Images images = ImageFolder.decode(part, spec.image(), folder);
-        int[] labels = s.labels().isEmpty() ? null : part.stream().mapToInt(ImageFolder.Entry::label).toArray();
+        int[] labels = s.labels().isEmpty()
+                ? null
+                : part.stream().mapToInt(ImageFolder.Entry::label).toArray();
         return Dataset.ofBytes(spec, split, images.channels(), images.height(), images.width(), images.bytes(), labels);
     }
 
     /** The number of items {@code s} takes from {@code total}, checked against its offset and count. */
     static int slice(SplitSpec s, int total, Path imagesFile, String where) {
         if (s.offset() >= total) {
-            throw new DatasetException(where + ".offset: must be < " + total + " (items in " + imagesFile
-                    + "), but was " + s.offset());
+            throw new DatasetException(
+                    where + ".offset: must be < " + total + " (items in " + imagesFile + "), but was " + s.offset());
         }
         int n = s.count().orElse(total - s.offset());
         if ((long) s.offset() + n > total) {
@@ -104,7 +115,8 @@ public final class Datasets {
             String resource = nameOrPath + ".yaml";
             try (InputStream in = Datasets.class.getResourceAsStream(resource)) {
                 if (in == null) {
-                    throw new IllegalStateException("built-in spec " + resource + " must be on the classpath, but was not");
+                    throw new IllegalStateException(
+                            "built-in spec " + resource + " must be on the classpath, but was not");
                 }
                 return new Located(DatasetSpecReader.read(in, resource), DataRoot.locate(), resource);
             } catch (IOException e) {
@@ -122,6 +134,5 @@ public final class Datasets {
     }
 
     /** A spec with the directory its file paths resolve against and its name for messages. */
-    private record Located(DatasetSpec spec, Path baseDir, String source) {
-    }
+    private record Located(DatasetSpec spec, Path baseDir, String source) {}
 }

@@ -13,8 +13,8 @@ public record IdxArray(int[] dims, byte[] data) {
 
     public IdxArray {
         if (dims == null || dims.length < 1 || dims.length > 3) {
-            throw new IllegalArgumentException("dims must have 1 to 3 entries, but was "
-                    + (dims == null ? "null" : Arrays.toString(dims)));
+            throw new IllegalArgumentException(
+                    "dims must have 1 to 3 entries, but was " + (dims == null ? "null" : Arrays.toString(dims)));
         }
         long n = 1;
         for (int d : dims) {

@@ -25,8 +25,7 @@ public final class IdxReader {
 
     private static final int UBYTE = 0x08;
 
-    private IdxReader() {
-    }
+    private IdxReader() {}
 
     /** Reads an image file: 3 dimensions (count, height, width). */
     public static IdxArray readImages(Path file) {
@@ -61,7 +60,7 @@ public final class IdxReader {
                 }
                 dims[i] = (int) d;
                 n = Math.min(n * d, Long.MAX_VALUE / 2); // n < 2^31 and d < 2^31 here: no overflow
-                n = n > limit ? limit + 1 : n;        // kept below 2^31 for the next factor
+                n = n > limit ? limit + 1 : n; // kept below 2^31 for the next factor
             }
             if (n > limit) {
                 throw new DatasetException(file + ": header dims " + Arrays.toString(dims) + " declare more than "
@@ -70,15 +69,17 @@ public final class IdxReader {
             byte[] data = in.readNBytes((int) n); // never more than the header declares, even from a gzip bomb
             boolean more = data.length == n && in.read() != -1;
             if (data.length < n || more) {
-                throw new DatasetException(file + ": expected " + n + " bytes after header (dims " + Arrays.toString(dims)
-                        + "), found " + (data.length < n ? data.length + " (truncated)" : "more"));
+                throw new DatasetException(
+                        file + ": expected " + n + " bytes after header (dims " + Arrays.toString(dims) + "), found "
+                                + (data.length < n ? data.length + " (truncated)" : "more"));
             }
             return new IdxArray(dims, data);
         } catch (NoSuchFileException e) {
             throw new DatasetException("dataset file not found: " + file);
         } catch (IOException e) {
-            throw new DatasetException(file + ": expected a readable IDX file (raw or gzip), found an I/O error: "
-                    + InputLimits.reason(e), e);
+            throw new DatasetException(
+                    file + ": expected a readable IDX file (raw or gzip), found an I/O error: " + InputLimits.reason(e),
+                    e);
         }
     }
 
@@ -99,7 +100,8 @@ public final class IdxReader {
     private static void checkMagic(Path file, int magic, int expectedMagic) {
         String expected = expectedMagic == 0
                 ? hex(LABELS_MAGIC) + " or " + hex(IMAGES_MAGIC)
-                : hex(expectedMagic) + (expectedMagic == IMAGES_MAGIC ? " (ubyte images, 3 dims)" : " (ubyte labels, 1 dim)");
+                : hex(expectedMagic)
+                        + (expectedMagic == IMAGES_MAGIC ? " (ubyte images, 3 dims)" : " (ubyte labels, 1 dim)");
         if ((magic >>> 16) == 0 && ((magic >>> 8) & 0xff) != UBYTE) {
             throw new DatasetException(file + ": expected element type 0x08 (unsigned byte), found 0x"
                     + String.format("%02x", (magic >>> 8) & 0xff) + " (magic " + hex(magic) + ")");
@@ -112,10 +114,13 @@ public final class IdxReader {
 
     private static int intAt(byte[] b, int offset, Path file, String what) {
         if (b.length < offset + 4) {
-            throw new DatasetException(file + ": expected " + what + " at byte " + offset
-                    + ", found end of file after " + b.length + " bytes (truncated)");
+            throw new DatasetException(file + ": expected " + what + " at byte " + offset + ", found end of file after "
+                    + b.length + " bytes (truncated)");
         }
-        return (b[offset] & 0xff) << 24 | (b[offset + 1] & 0xff) << 16 | (b[offset + 2] & 0xff) << 8 | (b[offset + 3] & 0xff);
+        return (b[offset] & 0xff) << 24
+                | (b[offset + 1] & 0xff) << 16
+                | (b[offset + 2] & 0xff) << 8
+                | (b[offset + 3] & 0xff);
     }
 
     private static String hex(int v) {

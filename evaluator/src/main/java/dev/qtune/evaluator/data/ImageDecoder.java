@@ -23,11 +23,9 @@ import javax.imageio.stream.ImageInputStream;
  */
 final class ImageDecoder {
     /** A decoded image: {@code channels} planes of {@code height x width}, NCHW order. */
-    record Decoded(int channels, int height, int width, byte[] pixels) {
-    }
+    record Decoded(int channels, int height, int width, byte[] pixels) {}
 
-    private ImageDecoder() {
-    }
+    private ImageDecoder() {}
 
     static Decoded decode(Path file, ImageSpec spec) {
         BufferedImage image = read(file);
@@ -35,7 +33,8 @@ final class ImageDecoder {
         int w = image.getWidth();
         int[][] planes = planes(image, spec.channels());
         if (spec.resizes()) {
-            int[] size = spec.resizeEdge() > 0 ? ImageResize.edgeSize(h, w, spec.resizeEdge())
+            int[] size = spec.resizeEdge() > 0
+                    ? ImageResize.edgeSize(h, w, spec.resizeEdge())
                     : new int[] {spec.resizeHeight(), spec.resizeWidth()};
             if ((long) size[0] * size[1] > InputLimits.imagePixels()) {
                 throw new DatasetException(file + ": expected a resized image of at most " + InputLimits.imagePixels()
@@ -55,8 +54,9 @@ final class ImageDecoder {
             oh = spec.cropHeight();
             ow = spec.cropWidth();
             if (oh > h || ow > w) {
-                throw new DatasetException(file + ": expected an image of at least " + oh + "x" + ow + " for image.center_crop"
-                        + (spec.resizes() ? " after image.resize" : "") + ", found " + h + "x" + w);
+                throw new DatasetException(
+                        file + ": expected an image of at least " + oh + "x" + ow + " for image.center_crop"
+                                + (spec.resizes() ? " after image.resize" : "") + ", found " + h + "x" + w);
             }
             top = (int) Math.rint((h - oh) / 2.0); // Python's round(): half to even, as torchvision
             left = (int) Math.rint((w - ow) / 2.0);
@@ -77,16 +77,19 @@ final class ImageDecoder {
         try {
             BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
             if (!a.isRegularFile() || a.size() > InputLimits.dataBytes()) {
-                throw new DatasetException(file + ": expected an image file of at most " + InputLimits.dataBytes()
-                        + " bytes, found " + (a.isRegularFile() ? a.size() + " bytes" : "something that is not a regular file"));
+                throw new DatasetException(
+                        file + ": expected an image file of at most " + InputLimits.dataBytes() + " bytes, found "
+                                + (a.isRegularFile() ? a.size() + " bytes" : "something that is not a regular file"));
             }
         } catch (NoSuchFileException e) {
             throw new DatasetException("image file not found: " + file);
         } catch (IOException e) {
-            throw new DatasetException(file + ": expected a readable image, found an I/O error: " + InputLimits.reason(e), e);
+            throw new DatasetException(
+                    file + ": expected a readable image, found an I/O error: " + InputLimits.reason(e), e);
         }
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
-            Iterator<ImageReader> readers = in == null ? java.util.Collections.emptyIterator() : ImageIO.getImageReaders(in);
+            Iterator<ImageReader> readers =
+                    in == null ? java.util.Collections.emptyIterator() : ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
                 throw new DatasetException(file + ": expected a PNG or JPEG image, found a file no image reader knows");
             }
@@ -112,8 +115,9 @@ final class ImageDecoder {
         } catch (IOException | RuntimeException e) {
             // decoders throw I/O and runtime errors alike on damaged files; their own words, shortened, say why
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : InputLimits.excerpt(e.getMessage());
-            throw new DatasetException(file + ": expected a readable PNG or JPEG image, found a damaged or unsupported one ("
-                    + why + ")", e);
+            throw new DatasetException(
+                    file + ": expected a readable PNG or JPEG image, found a damaged or unsupported one (" + why + ")",
+                    e);
         }
     }
 

@@ -36,16 +36,15 @@ final class ImageFolder {
     private static final int MAX_DEPTH = 32;
 
     /** One image of the split and its label (-1 for none). */
-    record Entry(Path file, int label) {
-    }
+    record Entry(Path file, int label) {}
 
-    private ImageFolder() {
-    }
+    private ImageFolder() {}
 
     /** The images of a folder split, in order, with their labels. */
     static List<Entry> entries(Path folder, SplitSpec s, DatasetSpec spec, Path baseDir, String where) {
         if (s.imagesKey().isPresent()) {
-            throw new DatasetException(where + ".images_key: must go with an .npz file, but " + folder + " is a folder");
+            throw new DatasetException(
+                    where + ".images_key: must go with an .npz file, but " + folder + " is a folder");
         }
         if (s.labels().isEmpty()) {
             return images(folder).stream().map(f -> new Entry(f, -1)).toList();
@@ -60,7 +59,9 @@ final class ImageFolder {
     }
 
     private static List<Entry> fromFolders(Path folder, DatasetSpec spec, String where) {
-        List<Path> classes = list(folder, 1).filter(Files::isDirectory).sorted(Comparator.comparing(ImageFolder::name))
+        List<Path> classes = list(folder, 1)
+                .filter(Files::isDirectory)
+                .sorted(Comparator.comparing(ImageFolder::name))
                 .toList();
         if (classes.isEmpty()) {
             throw new DatasetException(folder + ": expected one sub-folder per class (labels: folders), found none");
@@ -74,8 +75,8 @@ final class ImageFolder {
                         + InputLimits.excerpt(name) + "', which is not");
             }
             if (label >= spec.classes()) {
-                throw new DatasetException(folder + ": expected at most " + spec.classes() + " class folders (classes in "
-                        + where + "), found " + classes.size());
+                throw new DatasetException(folder + ": expected at most " + spec.classes()
+                        + " class folders (classes in " + where + "), found " + classes.size());
             }
             for (Path f : images(classes.get(i))) {
                 out.add(new Entry(f, label));
@@ -86,8 +87,11 @@ final class ImageFolder {
 
     /** The image files under {@code dir}, to any depth, in the order of their paths relative to it. */
     static List<Path> images(Path dir) {
-        return list(dir, MAX_DEPTH).filter(ImageFolder::isImage).filter(Files::isRegularFile)
-                .sorted(Comparator.comparing(p -> dir.relativize(p).toString())).toList();
+        return list(dir, MAX_DEPTH)
+                .filter(ImageFolder::isImage)
+                .filter(Files::isRegularFile)
+                .sorted(Comparator.comparing(p -> dir.relativize(p).toString()))
+                .toList();
     }
 
     static boolean isImage(Path p) {
@@ -102,7 +106,9 @@ final class ImageFolder {
         } catch (IOException | UncheckedIOException e) {
             IOException cause = e instanceof IOException io ? io : ((UncheckedIOException) e).getCause();
             throw new DatasetException(dir + ": expected a readable folder of images, found an I/O error: "
-                    + (cause instanceof java.nio.file.FileSystemLoopException ? "a link loop" : InputLimits.reason(cause)));
+                    + (cause instanceof java.nio.file.FileSystemLoopException
+                            ? "a link loop"
+                            : InputLimits.reason(cause)));
         }
     }
 
@@ -131,8 +137,9 @@ final class ImageFolder {
         int size = first.pixels().length;
         long total = (long) size * entries.size();
         if (total > Math.min(InputLimits.dataBytes(), Integer.MAX_VALUE - 8L)) {
-            throw new DatasetException(folder + ": expected at most " + InputLimits.dataBytes() + " bytes of decoded images, found "
-                    + entries.size() + " images of " + size + " bytes (raise -D" + InputLimits.DATA_BYTES + ")");
+            throw new DatasetException(folder + ": expected at most " + InputLimits.dataBytes()
+                    + " bytes of decoded images, found " + entries.size() + " images of " + size + " bytes (raise -D"
+                    + InputLimits.DATA_BYTES + ")");
         }
         byte[] pixels = new byte[(int) total];
         System.arraycopy(first.pixels(), 0, pixels, 0, size);
@@ -144,9 +151,11 @@ final class ImageFolder {
             try {
                 ImageDecoder.Decoded d = ImageDecoder.decode(entries.get(i).file(), spec);
                 if (d.height() != first.height() || d.width() != first.width()) {
-                    throw new DatasetException(entries.get(i).file() + ": expected " + first.height() + "x" + first.width()
-                            + " pixels (the size of " + entries.get(0).file() + "), found " + d.height() + "x" + d.width()
-                            + "; declare image.resize and image.center_crop in the spec");
+                    throw new DatasetException(
+                            entries.get(i).file() + ": expected " + first.height() + "x" + first.width()
+                                    + " pixels (the size of " + entries.get(0).file() + "), found " + d.height() + "x"
+                                    + d.width()
+                                    + "; declare image.resize and image.center_crop in the spec");
                 }
                 System.arraycopy(d.pixels(), 0, pixels, i * size, size);
             } catch (QtuneException e) {
@@ -161,15 +170,17 @@ final class ImageFolder {
 
     /** Labels from a CSV file: a header naming {@code file} and {@code label}, then one row per image. */
     static final class LabelCsv {
-        private LabelCsv() {
-        }
+        private LabelCsv() {}
 
         static List<Entry> read(Path csv, Path folder, DatasetSpec spec, String where) {
             String text;
             try {
-                byte[] bytes = InputLimits.readFile(csv, "label CSV file", InputLimits.configBytes() * 16,
-                        InputLimits.CONFIG_BYTES);
-                text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+                byte[] bytes = InputLimits.readFile(
+                        csv, "label CSV file", InputLimits.configBytes() * 16, InputLimits.CONFIG_BYTES);
+                text = StandardCharsets.UTF_8
+                        .newDecoder()
+                        .decode(java.nio.ByteBuffer.wrap(bytes))
+                        .toString();
             } catch (QtuneException e) {
                 throw new DatasetException(e.getMessage(), e);
             } catch (java.nio.charset.CharacterCodingException e) {
@@ -177,7 +188,8 @@ final class ImageFolder {
             }
             List<String> lines = text.lines().filter(l -> !l.isBlank()).toList();
             if (lines.isEmpty()) {
-                throw new DatasetException(csv + ": expected a header row naming the columns file and label, found an empty file");
+                throw new DatasetException(
+                        csv + ": expected a header row naming the columns file and label, found an empty file");
             }
             List<String> header = fields(lines.get(0), csv, 1);
             int fileColumn = header.indexOf("file");
@@ -191,8 +203,8 @@ final class ImageFolder {
             for (int i = 1; i < lines.size(); i++) {
                 List<String> row = fields(lines.get(i), csv, i + 1);
                 if (row.size() != header.size()) {
-                    throw new DatasetException(csv + ": line " + (i + 1) + ": expected " + header.size() + " fields, found "
-                            + row.size());
+                    throw new DatasetException(
+                            csv + ": line " + (i + 1) + ": expected " + header.size() + " fields, found " + row.size());
                 }
                 Path file = root.resolve(row.get(fileColumn)).normalize();
                 if (!file.startsWith(root) || row.get(fileColumn).isBlank()) {
@@ -250,7 +262,8 @@ final class ImageFolder {
                 }
             }
             if (quoted) {
-                throw new DatasetException(csv + ": line " + number + ": expected a closing quote, found the end of the line");
+                throw new DatasetException(
+                        csv + ": line " + number + ": expected a closing quote, found the end of the line");
             }
             out.add(field.toString().strip());
             return out;

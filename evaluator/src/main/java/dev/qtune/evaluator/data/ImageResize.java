@@ -9,8 +9,7 @@ package dev.qtune.evaluator.data;
 final class ImageResize {
     private static final int PRECISION_BITS = 32 - 8 - 2;
 
-    private ImageResize() {
-    }
+    private ImageResize() {}
 
     /** The plane {@code src} of {@code h x w} resized to {@code th x tw}. */
     static int[] resize(int[] src, int h, int w, int th, int tw) {

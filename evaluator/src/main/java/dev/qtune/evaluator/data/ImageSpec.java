@@ -17,7 +17,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param cropHeight height of the centre crop; 0 = no crop
  * @param cropWidth  width of the centre crop; 0 = no crop
  */
-public record ImageSpec(int channels, int resizeEdge, int resizeHeight, int resizeWidth, int cropHeight, int cropWidth) {
+public record ImageSpec(
+        int channels, int resizeEdge, int resizeHeight, int resizeWidth, int cropHeight, int cropWidth) {
     /** RGB, no resize, no crop. */
     public static final ImageSpec DEFAULT = new ImageSpec(3, 0, 0, 0, 0, 0);
     /** The largest size a resize or crop may name. */
@@ -43,8 +44,10 @@ public record ImageSpec(int channels, int resizeEdge, int resizeHeight, int resi
     }
 
     @JsonCreator
-    static ImageSpec fromYaml(@JsonProperty("channels") Integer channels, @JsonProperty("resize") JsonNode resize,
-                              @JsonProperty("center_crop") JsonNode crop) {
+    static ImageSpec fromYaml(
+            @JsonProperty("channels") Integer channels,
+            @JsonProperty("resize") JsonNode resize,
+            @JsonProperty("center_crop") JsonNode crop) {
         int[] r = size("resize", resize, true);
         int[] c = size("center_crop", crop, false);
         return new ImageSpec(channels == null ? 3 : channels, r[0], r[1], r[2], c[1], c[2]);
@@ -55,7 +58,8 @@ public record ImageSpec(int channels, int resizeEdge, int resizeHeight, int resi
         if (n == null || n.isNull()) {
             return new int[3];
         }
-        String rule = edgeAllowed ? "must be a size (the shorter edge) or [height, width], each in 1.." + MAX_SIDE
+        String rule = edgeAllowed
+                ? "must be a size (the shorter edge) or [height, width], each in 1.." + MAX_SIDE
                 : "must be a size or [height, width], each in 1.." + MAX_SIDE;
         if (n.isInt() && n.asInt() >= 1 && n.asInt() <= MAX_SIDE) {
             return edgeAllowed ? new int[] {n.asInt(), 0, 0} : new int[] {0, n.asInt(), n.asInt()};
@@ -67,7 +71,11 @@ public record ImageSpec(int channels, int resizeEdge, int resizeHeight, int resi
                 return new int[] {0, h, w};
             }
         }
-        throw new SpecValueException(key, rule + ", but was " + (n.isContainerNode() ? n.toString()
-                : "'" + dev.qtune.compiler.InputLimits.excerpt(n.asText()) + "'"));
+        throw new SpecValueException(
+                key,
+                rule + ", but was "
+                        + (n.isContainerNode()
+                                ? n.toString()
+                                : "'" + dev.qtune.compiler.InputLimits.excerpt(n.asText()) + "'"));
     }
 }

@@ -133,7 +133,8 @@ public final class NpyArray {
 
     private void require(Kind k) {
         if (kind != k) {
-            throw new IllegalStateException("this array holds " + dtype + ", not " + k.name().toLowerCase(java.util.Locale.ROOT));
+            throw new IllegalStateException(
+                    "this array holds " + dtype + ", not " + k.name().toLowerCase(java.util.Locale.ROOT));
         }
     }
 

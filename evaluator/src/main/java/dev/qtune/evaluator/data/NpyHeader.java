@@ -56,12 +56,12 @@ record NpyHeader(Type type, int[] shape) {
     static NpyHeader parse(String text, String where) {
         Map<String, Object> dict = new Parser(text, where).dict();
         if (!dict.keySet().equals(java.util.Set.of("descr", "fortran_order", "shape"))) {
-            throw new DatasetException(where + ": expected header keys descr, fortran_order, shape, found "
-                    + dict.size() + " keys");
+            throw new DatasetException(
+                    where + ": expected header keys descr, fortran_order, shape, found " + dict.size() + " keys");
         }
         if (!(dict.get("descr") instanceof String descr)) {
-            throw new DatasetException(where + ": expected descr to be a plain dtype string such as '<f4', found a "
-                    + "structured dtype");
+            throw new DatasetException(
+                    where + ": expected descr to be a plain dtype string such as '<f4', found a " + "structured dtype");
         }
         if (!(dict.get("fortran_order") instanceof Boolean fortran)) {
             throw new DatasetException(where + ": expected fortran_order True or False, found another value");
@@ -90,8 +90,8 @@ record NpyHeader(Type type, int[] shape) {
             default -> ByteOrder.nativeOrder();
         };
         if (kind == 'f' && size < 4) {
-            throw new DatasetException(where + ": expected dtype uint8, float32, float64 or an integer type, found "
-                    + "float16");
+            throw new DatasetException(
+                    where + ": expected dtype uint8, float32, float64 or an integer type, found " + "float16");
         }
         if (kind == 'f') {
             return new Type(size == 4 ? "float32" : "float64", NpyArray.Kind.FLOAT, size, order, false);
@@ -215,7 +215,8 @@ record NpyHeader(Type type, int[] shape) {
 
         private void expect(char c) {
             if (!peek(c)) {
-                throw error("'" + c + "' at header character " + at, at >= s.length() ? "the end" : "another character");
+                throw error(
+                        "'" + c + "' at header character " + at, at >= s.length() ? "the end" : "another character");
             }
             at++;
         }

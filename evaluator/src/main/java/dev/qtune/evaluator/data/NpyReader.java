@@ -35,11 +35,11 @@ import java.util.zip.ZipFile;
 public final class NpyReader {
     /** The first six bytes of every .npy file. */
     static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
+
     private static final int MAX_HEADER = 64 << 10;
     private static final int CHUNK = 1 << 16;
 
-    private NpyReader() {
-    }
+    private NpyReader() {}
 
     /** Whether {@code head} (the first bytes of a file) starts like a .npy file. */
     public static boolean isNpy(byte[] head) {
@@ -48,7 +48,9 @@ public final class NpyReader {
 
     /** Whether {@code head} starts like a zip file (an .npz). */
     public static boolean isZip(byte[] head) {
-        return head.length >= 4 && head[0] == 'P' && head[1] == 'K'
+        return head.length >= 4
+                && head[0] == 'P'
+                && head[1] == 'K'
                 && (head[2] == 3 && head[3] == 4 || head[2] == 5 && head[3] == 6);
     }
 
@@ -60,8 +62,8 @@ public final class NpyReader {
         } catch (NoSuchFileException e) {
             throw new DatasetException("dataset file not found: " + file);
         } catch (IOException e) {
-            throw new DatasetException(file + ": expected a readable .npy file, found an I/O error: "
-                    + InputLimits.reason(e), e);
+            throw new DatasetException(
+                    file + ": expected a readable .npy file, found an I/O error: " + InputLimits.reason(e), e);
         }
     }
 
@@ -73,7 +75,8 @@ public final class NpyReader {
         } catch (ZipException e) {
             throw new DatasetException(npz + ": expected an .npz file (a zip of .npy arrays), found a broken zip");
         } catch (IOException e) {
-            throw new DatasetException(npz + ": expected a readable .npz file, found an I/O error: " + InputLimits.reason(e), e);
+            throw new DatasetException(
+                    npz + ": expected a readable .npz file, found an I/O error: " + InputLimits.reason(e), e);
         }
     }
 
@@ -88,15 +91,15 @@ public final class NpyReader {
             String k = key;
             if (k == null) {
                 if (keys.size() != 1) {
-                    throw new DatasetException(npz + ": expected one array or a key naming one, found "
-                            + describe(keys));
+                    throw new DatasetException(
+                            npz + ": expected one array or a key naming one, found " + describe(keys));
                 }
                 k = keys.get(0);
             }
             ZipEntry entry = zip.getEntry(k + ".npy");
             if (entry == null || entry.isDirectory()) {
-                throw new DatasetException(npz + ": expected an array '" + InputLimits.excerpt(k) + "', found "
-                        + describe(keys));
+                throw new DatasetException(
+                        npz + ": expected an array '" + InputLimits.excerpt(k) + "', found " + describe(keys));
             }
             try (InputStream in = new BufferedInputStream(zip.getInputStream(entry), CHUNK)) {
                 return read(in, npz + " (array '" + InputLimits.excerpt(k) + "')");
@@ -104,10 +107,11 @@ public final class NpyReader {
         } catch (NoSuchFileException e) {
             throw new DatasetException("dataset file not found: " + npz);
         } catch (ZipException e) {
-            throw new DatasetException(npz + ": expected an .npz file (a zip of .npy arrays), found a broken zip or member");
+            throw new DatasetException(
+                    npz + ": expected an .npz file (a zip of .npy arrays), found a broken zip or member");
         } catch (IOException e) {
-            throw new DatasetException(npz + ": expected a readable .npz file, found an I/O error: "
-                    + InputLimits.reason(e), e);
+            throw new DatasetException(
+                    npz + ": expected a readable .npz file, found an I/O error: " + InputLimits.reason(e), e);
         }
     }
 
@@ -123,25 +127,28 @@ public final class NpyReader {
         }
         int major = pre[6] & 0xff;
         if (major < 1 || major > 3) {
-            throw new DatasetException(where + ": expected .npy format version 1, 2 or 3, found " + major + "." + (pre[7] & 0xff));
+            throw new DatasetException(
+                    where + ": expected .npy format version 1, 2 or 3, found " + major + "." + (pre[7] & 0xff));
         }
         byte[] len = in.readNBytes(major == 1 ? 2 : 4);
         if (len.length < (major == 1 ? 2 : 4)) {
             throw new DatasetException(where + ": expected the header length, found end of file");
         }
-        long headerLength = major == 1 ? (len[0] & 0xff) | (len[1] & 0xff) << 8
-                : Integer.toUnsignedLong(ByteBuffer.wrap(len).order(ByteOrder.LITTLE_ENDIAN).getInt());
+        long headerLength = major == 1
+                ? (len[0] & 0xff) | (len[1] & 0xff) << 8
+                : Integer.toUnsignedLong(
+                        ByteBuffer.wrap(len).order(ByteOrder.LITTLE_ENDIAN).getInt());
         if (headerLength > MAX_HEADER) {
-            throw new DatasetException(where + ": expected a header of at most " + MAX_HEADER + " bytes, found "
-                    + headerLength);
+            throw new DatasetException(
+                    where + ": expected a header of at most " + MAX_HEADER + " bytes, found " + headerLength);
         }
         byte[] header = in.readNBytes((int) headerLength);
         if (header.length < headerLength) {
-            throw new DatasetException(where + ": expected a header of " + headerLength + " bytes, found end of file after "
-                    + header.length + " (truncated)");
+            throw new DatasetException(where + ": expected a header of " + headerLength
+                    + " bytes, found end of file after " + header.length + " (truncated)");
         }
-        NpyHeader h = NpyHeader.parse(new String(header, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1),
-                where);
+        NpyHeader h = NpyHeader.parse(
+                new String(header, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1), where);
         long n = h.elements(where);
         return data(in, h, n, where);
     }
@@ -174,8 +181,8 @@ public final class NpyReader {
             }
         }
         if (in.read() != -1) {
-            throw new DatasetException(where + ": expected " + n * size + " bytes of data (" + h.describe()
-                    + "), found more");
+            throw new DatasetException(
+                    where + ": expected " + n * size + " bytes of data (" + h.describe() + "), found more");
         }
         return NpyArray.owning(t.name(), t.kind(), h.shape(), bytes, floats, longs);
     }
@@ -197,8 +204,12 @@ public final class NpyReader {
         if (keys.isEmpty()) {
             return "no .npy member";
         }
-        List<String> shown = keys.stream().limit(10).map(k -> "'" + InputLimits.excerpt(k) + "'").toList();
-        return (keys.size() == 1 ? "array " : "arrays ") + String.join(", ", shown)
+        List<String> shown = keys.stream()
+                .limit(10)
+                .map(k -> "'" + InputLimits.excerpt(k) + "'")
+                .toList();
+        return (keys.size() == 1 ? "array " : "arrays ")
+                + String.join(", ", shown)
                 + (keys.size() > 10 ? " and " + (keys.size() - 10) + " more" : "");
     }
 
@@ -216,7 +227,8 @@ public final class NpyReader {
         } catch (NoSuchFileException e) {
             throw new DatasetException("dataset file not found: " + file);
         } catch (IOException e) {
-            throw new DatasetException(file + ": expected " + what + ", found an I/O error: " + InputLimits.reason(e), e);
+            throw new DatasetException(
+                    file + ": expected " + what + ", found an I/O error: " + InputLimits.reason(e), e);
         }
     }
 }

@@ -20,8 +20,7 @@ import java.util.zip.ZipOutputStream;
  * {@code numpy.savez}): how a model's outputs and labels reach an external metric command.
  */
 public final class NpyWriter {
-    private NpyWriter() {
-    }
+    private NpyWriter() {}
 
     /** Writes float32 values of the given shape. */
     public static void write(Path file, int[] shape, float[] values) {
@@ -52,8 +51,9 @@ public final class NpyWriter {
                 } else if (v instanceof byte[] b) {
                     zip.write(bytes(shape, b));
                 } else {
-                    throw new IllegalArgumentException("array " + e.getKey()
-                            + " must be float[], long[] or byte[], but was " + v.getClass().getSimpleName());
+                    throw new IllegalArgumentException(
+                            "array " + e.getKey() + " must be float[], long[] or byte[], but was "
+                                    + v.getClass().getSimpleName());
                 }
                 zip.closeEntry();
             }
@@ -90,7 +90,8 @@ public final class NpyWriter {
         for (int d : shape) {
             dims.append(d).append(", ");
         }
-        String tuple = shape.length == 1 ? "(" + shape[0] + ",)"
+        String tuple = shape.length == 1
+                ? "(" + shape[0] + ",)"
                 : "(" + (shape.length == 0 ? "" : dims.substring(0, dims.length() - 2)) + ")";
         String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + tuple + ", }";
         int unpadded = NpyReader.MAGIC.length + 2 + 2 + dict.length() + 1;
@@ -112,7 +113,8 @@ public final class NpyWriter {
             p *= d;
         }
         if (p != n) {
-            throw new IllegalArgumentException("values must number the product of the shape (" + p + "), but were " + n);
+            throw new IllegalArgumentException(
+                    "values must number the product of the shape (" + p + "), but were " + n);
         }
     }
 

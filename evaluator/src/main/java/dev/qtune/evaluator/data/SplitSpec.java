@@ -25,8 +25,14 @@ import java.util.OptionalInt;
  * @param seenInTraining whether the model was trained on these items (a search scored on them
  *                       chooses on optimistic evidence, and says so)
  */
-public record SplitSpec(String images, Optional<String> imagesKey, Optional<String> labels, Optional<String> labelsKey,
-                        int offset, OptionalInt count, boolean seenInTraining) {
+public record SplitSpec(
+        String images,
+        Optional<String> imagesKey,
+        Optional<String> labels,
+        Optional<String> labelsKey,
+        int offset,
+        OptionalInt count,
+        boolean seenInTraining) {
     /** The {@code labels} value that takes each image's label from its sub-folder's name. */
     public static final String FOLDERS = "folders";
 
@@ -37,7 +43,8 @@ public record SplitSpec(String images, Optional<String> imagesKey, Optional<Stri
 
     public SplitSpec {
         if (images == null || images.isBlank()) {
-            throw new SpecValueException("images", "must be a file or folder path, but was " + (images == null ? "absent" : "blank"));
+            throw new SpecValueException(
+                    "images", "must be a file or folder path, but was " + (images == null ? "absent" : "blank"));
         }
         imagesKey = blankless("images_key", imagesKey);
         labels = blankless("labels", labels);
@@ -78,12 +85,21 @@ public record SplitSpec(String images, Optional<String> imagesKey, Optional<Stri
 
     /** The YAML form: {@code offset} defaults to 0, an absent {@code count} means all remaining. */
     @JsonCreator
-    static SplitSpec fromYaml(@JsonProperty("images") String images, @JsonProperty("images_key") String imagesKey,
-            @JsonProperty("labels") String labels, @JsonProperty("labels_key") String labelsKey,
-            @JsonProperty("offset") Integer offset, @JsonProperty("count") Integer count,
+    static SplitSpec fromYaml(
+            @JsonProperty("images") String images,
+            @JsonProperty("images_key") String imagesKey,
+            @JsonProperty("labels") String labels,
+            @JsonProperty("labels_key") String labelsKey,
+            @JsonProperty("offset") Integer offset,
+            @JsonProperty("count") Integer count,
             @JsonProperty("seen_in_training") Boolean seen) {
-        return new SplitSpec(images, Optional.ofNullable(imagesKey), Optional.ofNullable(labels),
-                Optional.ofNullable(labelsKey), offset == null ? 0 : offset,
-                count == null ? OptionalInt.empty() : OptionalInt.of(count), seen != null && seen);
+        return new SplitSpec(
+                images,
+                Optional.ofNullable(imagesKey),
+                Optional.ofNullable(labels),
+                Optional.ofNullable(labelsKey),
+                offset == null ? 0 : offset,
+                count == null ? OptionalInt.empty() : OptionalInt.of(count),
+                seen != null && seen);
     }
 }

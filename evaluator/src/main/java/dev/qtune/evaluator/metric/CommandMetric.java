@@ -25,8 +25,7 @@ import java.util.stream.Stream;
  * what the program did (its exit status and last stderr line, or the timeout, or what it printed).
  */
 final class CommandMetric {
-    private CommandMetric() {
-    }
+    private CommandMetric() {}
 
     static double run(MetricSpec metric, float[] outputs, int n, int[] sampleShape, int[] labels) {
         Path dir = null;
@@ -39,7 +38,8 @@ final class CommandMetric {
             NpyWriter.write(out, shape, outputs);
             List<String> argv = new ArrayList<>(metric.command());
             argv.add(out.toString());
-            Map<String, String> env = new java.util.HashMap<>(Map.of("QTUNE_OUTPUTS", out.toString(), "QTUNE_LABELS", ""));
+            Map<String, String> env =
+                    new java.util.HashMap<>(Map.of("QTUNE_OUTPUTS", out.toString(), "QTUNE_LABELS", ""));
             if (labels != null) {
                 Path lab = dir.resolve("labels.npy");
                 long[] l = new long[n];
@@ -50,16 +50,22 @@ final class CommandMetric {
                 argv.add(lab.toString());
                 env.put("QTUNE_LABELS", lab.toString());
             }
-            ProcessResult r = NativeProcess.run(argv, Duration.ofMillis((long) (metric.timeoutSeconds() * 1000)),
-                    metric.workDir().orElse(null), env);
-            String program = "metric command " + InputLimits.excerpt(metric.command().get(0));
+            ProcessResult r = NativeProcess.run(
+                    argv,
+                    Duration.ofMillis((long) (metric.timeoutSeconds() * 1000)),
+                    metric.workDir().orElse(null),
+                    env);
+            String program =
+                    "metric command " + InputLimits.excerpt(metric.command().get(0));
             if (!r.ok()) {
                 throw new MetricException(program + " failed: " + r.reason());
             }
             return parse(r.stdout(), program);
         } catch (UncheckedIOException e) {
-            throw new MetricException("metric command " + InputLimits.excerpt(metric.command().get(0))
-                    + " could not run: " + firstLine(e.getMessage()), e);
+            throw new MetricException(
+                    "metric command " + InputLimits.excerpt(metric.command().get(0)) + " could not run: "
+                            + firstLine(e.getMessage()),
+                    e);
         } catch (IOException e) {
             throw new MetricException("metric command: cannot write its inputs: " + InputLimits.reason(e), e);
         } finally {
@@ -72,8 +78,13 @@ final class CommandMetric {
         String t = stdout.strip();
         try {
             double v = Double.parseDouble(t);
-            if (Double.isFinite(v) && !t.isEmpty() && t.chars().noneMatch(Character::isWhitespace)
-                    && !t.endsWith("d") && !t.endsWith("D") && !t.endsWith("f") && !t.endsWith("F")) {
+            if (Double.isFinite(v)
+                    && !t.isEmpty()
+                    && t.chars().noneMatch(Character::isWhitespace)
+                    && !t.endsWith("d")
+                    && !t.endsWith("D")
+                    && !t.endsWith("f")
+                    && !t.endsWith("F")) {
                 return v;
             }
         } catch (NumberFormatException e) {

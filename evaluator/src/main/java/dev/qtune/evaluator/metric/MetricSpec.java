@@ -20,15 +20,21 @@ import java.util.Optional;
  * @param workDir   the command's working directory (the experiment file's folder); empty = this process's
  * @param name      the command metric's name in reports
  */
-public record MetricSpec(Kind kind, int k, List<String> command, double timeoutSeconds, Optional<Path> workDir,
-                         String name) {
+public record MetricSpec(
+        Kind kind, int k, List<String> command, double timeoutSeconds, Optional<Path> workDir, String name) {
     /** The measures. */
-    public enum Kind { TOP1, TOP_K, AGREEMENT, COMMAND }
+    public enum Kind {
+        TOP1,
+        TOP_K,
+        AGREEMENT,
+        COMMAND
+    }
 
     /** The default: top-1 against the labels. */
     public static final MetricSpec TOP1 = new MetricSpec(Kind.TOP1, 1, List.of(), 0, Optional.empty(), "top1");
     /** Agreement with the fp32 model. */
-    public static final MetricSpec AGREEMENT = new MetricSpec(Kind.AGREEMENT, 0, List.of(), 0, Optional.empty(), "agreement");
+    public static final MetricSpec AGREEMENT =
+            new MetricSpec(Kind.AGREEMENT, 0, List.of(), 0, Optional.empty(), "agreement");
     /** The default timeout of a command, in seconds. */
     public static final double DEFAULT_TIMEOUT_S = 300;
 
@@ -90,11 +96,15 @@ public record MetricSpec(Kind kind, int k, List<String> command, double timeoutS
         if (Double.isNaN(value)) {
             return "n/a";
         }
-        return fraction() ? String.format(Locale.ROOT, "%.2f%%", 100 * value) : String.format(Locale.ROOT, "%.4g", value);
+        return fraction()
+                ? String.format(Locale.ROOT, "%.2f%%", 100 * value)
+                : String.format(Locale.ROOT, "%.4g", value);
     }
 
     @Override
     public String toString() {
-        return kind == Kind.COMMAND ? name + " (command " + String.join(" ", command) + ")" : name.toLowerCase(Locale.ROOT);
+        return kind == Kind.COMMAND
+                ? name + " (command " + String.join(" ", command) + ")"
+                : name.toLowerCase(Locale.ROOT);
     }
 }

@@ -12,8 +12,7 @@ import java.util.Arrays;
  * them.
  */
 public final class Metrics {
-    private Metrics() {
-    }
+    private Metrics() {}
 
     /**
      * The metric's value. {@code reference} is the fp32 model's outputs on the same samples (needed
@@ -22,15 +21,15 @@ public final class Metrics {
      *
      * @throws MetricException when the metric cannot be computed (no labels, no reference, a failed command)
      */
-    public static double score(MetricSpec metric, Dataset data, int n, float[] outputs, int[] sampleShape,
-                               float[] reference) {
+    public static double score(
+            MetricSpec metric, Dataset data, int n, float[] outputs, int[] sampleShape, float[] reference) {
         if (n < 1 || outputs.length % n != 0) {
-            throw new IllegalArgumentException("outputs must hold n >= 1 rows, but had " + outputs.length
-                    + " values for n = " + n);
+            throw new IllegalArgumentException(
+                    "outputs must hold n >= 1 rows, but had " + outputs.length + " values for n = " + n);
         }
         if (metric.needsLabels() && !data.labeled()) {
-            throw new MetricException("metric " + metric.label() + " needs labels, but " + data.name() + "/" + data.split()
-                    + " has none; give the split labels, or use metric: agreement or a command");
+            throw new MetricException("metric " + metric.label() + " needs labels, but " + data.name() + "/"
+                    + data.split() + " has none; give the split labels, or use metric: agreement or a command");
         }
         return switch (metric.kind()) {
             case TOP1 -> topK(outputs, n, data, 1);
@@ -40,7 +39,8 @@ public final class Metrics {
                     throw new MetricException("metric agreement needs the fp32 model's outputs on " + data.name() + "/"
                             + data.split() + ", which are not known here");
                 }
-                yield OutputAgreement.of(Arrays.copyOf(reference, outputs.length), outputs, n).agreement();
+                yield OutputAgreement.of(Arrays.copyOf(reference, outputs.length), outputs, n)
+                        .agreement();
             }
             case COMMAND -> CommandMetric.run(metric, outputs, n, sampleShape, data.labeled() ? labels(data, n) : null);
         };

@@ -27,20 +27,29 @@ import org.slf4j.LoggerFactory;
 public final class NativeEvaluation {
     private static final Logger LOG = LoggerFactory.getLogger(NativeEvaluation.class);
 
-    private NativeEvaluation() {
-    }
+    private NativeEvaluation() {}
 
     /** Latency measurement settings. */
-    public record BenchOptions(int threads, double minSeconds, boolean layers) {
-    }
+    public record BenchOptions(int threads, double minSeconds, boolean layers) {}
 
-    public static NativeRun run(Graph graph, Target target, ScheduleConfig schedule, Dataset eval, int limit,
-                                int threads, Optional<BenchOptions> bench, Path cacheDir) {
+    public static NativeRun run(
+            Graph graph,
+            Target target,
+            ScheduleConfig schedule,
+            Dataset eval,
+            int limit,
+            int threads,
+            Optional<BenchOptions> bench,
+            Path cacheDir) {
         // layers the schedule leaves open take this host's tuned schedules (qtune tune), where there are any
         CModule module = CModuleEmitter.emit(graph, target, schedule, TuningLog.load(cacheDir, target));
         NativeModel model = NativeModel.build(module, target, cacheDir, List.of());
-        LOG.info("{}: module for {} {} in {} s", graph.name(), target.name(),
-                model.compiled().cacheHit() ? "from the cache" : "compiled", model.compiled().compileSeconds());
+        LOG.info(
+                "{}: module for {} {} in {} s",
+                graph.name(),
+                target.name(),
+                model.compiled().cacheHit() ? "from the cache" : "compiled",
+                model.compiled().compileSeconds());
         int n = limit > 0 ? Math.min(limit, eval.count()) : eval.count();
         long start = System.nanoTime();
         InferResult r = model.infer(eval.batch(0, n), n, threads, NativeModel.defaultTimeout());

@@ -8,6 +8,10 @@ import dev.qtune.targets.runner.BenchResult;
 import java.util.Optional;
 
 /** One model evaluated natively: accuracy from the module's own predictions, its build, and its latency when measured. */
-public record NativeRun(Target target, CModule module, CompiledModule compiled, AccuracyResult accuracy,
-                        float[] outputs, Optional<BenchResult> bench) {
-}
+public record NativeRun(
+        Target target,
+        CModule module,
+        CompiledModule compiled,
+        AccuracyResult accuracy,
+        float[] outputs,
+        Optional<BenchResult> bench) {}

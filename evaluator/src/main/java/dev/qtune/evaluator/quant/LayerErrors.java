@@ -19,15 +19,15 @@ import java.util.OptionalDouble;
  * SQNR = 10 log10(sum x^2 / sum (x - (q - z) * s)^2), with the output's zero point z.
  */
 final class LayerErrors {
-    private LayerErrors() {
-    }
+    private LayerErrors() {}
 
     /** SQNR in dB by realized layer name, over the first {@code samples} items of {@code data}. */
     static Map<String, OptionalDouble> sqnr(Graph fp32, Graph realized, Dataset data, int samples) {
         Map<String, Requantize> byOutput = new HashMap<>();
         Map<String, String> layerOf = new HashMap<>();
         for (Node n : realized.nodes()) {
-            Requantize rq = n instanceof QConv2dNode c ? c.requantize() : n instanceof QDenseNode d ? d.requantize() : null;
+            Requantize rq =
+                    n instanceof QConv2dNode c ? c.requantize() : n instanceof QDenseNode d ? d.requantize() : null;
             if (rq != null) {
                 byOutput.put(n.output(), rq);
                 layerOf.put(n.output(), n.name());
@@ -50,7 +50,8 @@ final class LayerErrors {
             }
         });
         Map<String, OptionalDouble> result = new HashMap<>();
-        byOutput.forEach((out, rq) -> result.put(layerOf.get(out),
+        byOutput.forEach((out, rq) -> result.put(
+                layerOf.get(out),
                 db(reference.get(rq.tensor()), quantized.get(out), rq.outputScale(), rq.zeroPoint())));
         return result;
     }

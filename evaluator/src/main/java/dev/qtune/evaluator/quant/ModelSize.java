@@ -14,8 +14,7 @@ import java.util.Map;
  * count half a byte each), everything else at its storage size (int32 biases 4 bytes, fp32 4).
  */
 public final class ModelSize {
-    private ModelSize() {
-    }
+    private ModelSize() {}
 
     public static long bytes(Graph realized, QuantConfig config) {
         Map<String, Integer> weightBits = new HashMap<>();
@@ -27,7 +26,8 @@ public final class ModelSize {
         long bits = 0;
         for (Map.Entry<String, Tensor> e : realized.initializers().entrySet()) {
             Tensor t = e.getValue();
-            int perElement = weightBits.getOrDefault(e.getKey(), Math.min(32, t.dtype().bits()));
+            int perElement =
+                    weightBits.getOrDefault(e.getKey(), Math.min(32, t.dtype().bits()));
             bits += (long) t.numel() * perElement;
         }
         return (bits + 7) / 8;

@@ -8,9 +8,14 @@ import java.util.List;
  * fraction of samples where their predictions agree, the simulated model's agreement with the
  * integer one (NaN when not measured), the size of the quantized constants, per-layer reports and how calibration went.
  */
-public record QuantEvalResult(AccuracyResult integer, AccuracyResult fp32, double agreement,
-                              double simulatedAgreement, long sizeBytes, List<LayerReport> layers,
-                              CalibrationRun calibration) {
+public record QuantEvalResult(
+        AccuracyResult integer,
+        AccuracyResult fp32,
+        double agreement,
+        double simulatedAgreement,
+        long sizeBytes,
+        List<LayerReport> layers,
+        CalibrationRun calibration) {
     public QuantEvalResult {
         layers = List.copyOf(layers);
     }
@@ -18,7 +23,8 @@ public record QuantEvalResult(AccuracyResult integer, AccuracyResult fp32, doubl
     /** Fraction of positions where two prediction arrays agree. */
     static double agreement(int[] a, int[] b) {
         if (a.length != b.length) {
-            throw new IllegalArgumentException("prediction counts must match, but were " + a.length + " and " + b.length);
+            throw new IllegalArgumentException(
+                    "prediction counts must match, but were " + a.length + " and " + b.length);
         }
         int same = 0;
         for (int i = 0; i < a.length; i++) {

@@ -39,19 +39,22 @@ public final class QuantEvaluation {
     /** Samples used for the per-layer SQNR. */
     private static final int SQNR_SAMPLES = 100;
 
-    private QuantEvaluation() {
-    }
+    private QuantEvaluation() {}
 
     /** Statistics for a model file and calibration split, from the cache when it has them. */
-    public static CalibrationCache.CachedStats calibrate(String modelHash, Graph fp32, Dataset calibration, int samples,
-                                                         int threads, Path cacheDir) {
+    public static CalibrationCache.CachedStats calibrate(
+            String modelHash, Graph fp32, Dataset calibration, int samples, int threads, Path cacheDir) {
         if (samples > calibration.count() && samples != QuantConfig.DEFAULT_CALIBRATION_SAMPLES) {
             // an explicit count above the split's size is refused, not clamped; the default adapts to small sets
             throw new QtuneException("calibration_samples must be at most " + calibration.count() + " (the calibration"
                     + " split's size), but was " + samples);
         }
         int n = Math.min(samples, calibration.count());
-        return CalibrationCache.getOrCompute(cacheDir, modelHash, calibration.contentHash(), n,
+        return CalibrationCache.getOrCompute(
+                cacheDir,
+                modelHash,
+                calibration.contentHash(),
+                n,
                 () -> StatsCollector.collect(new Fp32Interpreter(fp32), n, calibration::batch, threads));
     }
 
@@ -59,38 +62,69 @@ public final class QuantEvaluation {
      * Quantizes a model file's prepared graph under a config, with calibration statistics from the
      * cache (or collected once on the calibration split and cached): what `qtune export` needs.
      */
-    public static QuantizedRun quantize(Path modelFile, Graph fp32, QuantConfig config, Dataset calibration,
-                                        int threads, Path cacheDir) {
+    public static QuantizedRun quantize(
+            Path modelFile, Graph fp32, QuantConfig config, Dataset calibration, int threads, Path cacheDir) {
         return quantize(sha256(modelFile), fp32, config, calibration, threads, cacheDir);
     }
 
-    private static QuantizedRun quantize(String modelHash, Graph fp32, QuantConfig config, Dataset calibration,
-                                         int threads, Path cacheDir) {
-        CalibrationCache.CachedStats cached = calibrate(modelHash, fp32, calibration,
-                config.calibrationSamples(), threads, cacheDir);
+    private static QuantizedRun quantize(
+            String modelHash, Graph fp32, QuantConfig config, Dataset calibration, int threads, Path cacheDir) {
+        CalibrationCache.CachedStats cached =
+                calibrate(modelHash, fp32, calibration, config.calibrationSamples(), threads, cacheDir);
         CalibrationStats stats = cached.stats();
-        return new QuantizedRun(QuantizedModel.of(fp32, config, stats),
-                new CalibrationRun(stats.samples(), cached.hit(), cached.seconds(), cached.file().toString()));
+        return new QuantizedRun(
+                QuantizedModel.of(fp32, config, stats),
+                new CalibrationRun(
+                        stats.samples(),
+                        cached.hit(),
+                        cached.seconds(),
+                        cached.file().toString()));
     }
 
     /**
      * Quantizes and measures; the simulated graph's agreement with the integer one is measured only
      * when {@code compareSimulated} (it costs a third pass over the samples), else it is NaN.
      */
-    public static QuantEvalResult run(Path modelFile, Graph fp32, QuantConfig config, Dataset calibration,
-                                      Dataset eval, int limit, int threads, Path cacheDir, boolean compareSimulated,
-                                      ProgressListener progress) {
-        return run(modelFile, fp32, config, calibration, eval, limit, threads, cacheDir, compareSimulated,
-                realized -> AccuracyEvaluator.evaluate(new IntegerInterpreter(realized), eval, limit, threads, progress));
+    public static QuantEvalResult run(
+            Path modelFile,
+            Graph fp32,
+            QuantConfig config,
+            Dataset calibration,
+            Dataset eval,
+            int limit,
+            int threads,
+            Path cacheDir,
+            boolean compareSimulated,
+            ProgressListener progress) {
+        return run(
+                modelFile,
+                fp32,
+                config,
+                calibration,
+                eval,
+                limit,
+                threads,
+                cacheDir,
+                compareSimulated,
+                realized ->
+                        AccuracyEvaluator.evaluate(new IntegerInterpreter(realized), eval, limit, threads, progress));
     }
 
     /**
      * As above, with the realized graph's accuracy measured by {@code integer} (the integer
      * interpreter, or native code for a target).
      */
-    public static QuantEvalResult run(Path modelFile, Graph fp32, QuantConfig config, Dataset calibration,
-                                      Dataset eval, int limit, int threads, Path cacheDir, boolean compareSimulated,
-                                      java.util.function.Function<Graph, AccuracyResult> integer) {
+    public static QuantEvalResult run(
+            Path modelFile,
+            Graph fp32,
+            QuantConfig config,
+            Dataset calibration,
+            Dataset eval,
+            int limit,
+            int threads,
+            Path cacheDir,
+            boolean compareSimulated,
+            java.util.function.Function<Graph, AccuracyResult> integer) {
         String modelHash = sha256(modelFile);
         QuantizedRun run = quantize(modelHash, fp32, config, calibration, threads, cacheDir);
         QuantizedModel q = run.model();
@@ -98,8 +132,8 @@ public final class QuantEvaluation {
         AccuracyResult reference = ReferencePredictions.get(cacheDir, modelHash, fp32, eval, limit, threads);
         double simulatedAgreement = Double.NaN;
         if (compareSimulated) {
-            AccuracyResult simulated = AccuracyEvaluator.evaluate(new Fp32Interpreter(q.simulated()), eval, limit,
-                    threads, ProgressListener.NONE);
+            AccuracyResult simulated = AccuracyEvaluator.evaluate(
+                    new Fp32Interpreter(q.simulated()), eval, limit, threads, ProgressListener.NONE);
             simulatedAgreement = QuantEvalResult.agreement(integerResult.predictions(), simulated.predictions());
         }
         Map<String, OptionalDouble> sqnr = LayerErrors.sqnr(fp32, q.realized(), eval, SQNR_SAMPLES);
@@ -108,14 +142,20 @@ public final class QuantEvaluation {
             LayerQuantConfig c = config.forLayer(name);
             Node n = fp32.node(name);
             OptionalDouble db = sqnr.getOrDefault(name, OptionalDouble.empty());
-            layers.add(c.skip() ? new LayerReport(name, n.opType(), 0, 0, true, OptionalDouble.empty())
-                    : new LayerReport(name, n.opType(), c.weightBits(), c.activationBits(), false, db));
+            layers.add(
+                    c.skip()
+                            ? new LayerReport(name, n.opType(), 0, 0, true, OptionalDouble.empty())
+                            : new LayerReport(name, n.opType(), c.weightBits(), c.activationBits(), false, db));
         }
         LOG.info("{}: int top-1 {} vs fp32 {}", modelFile, integerResult.top1(), reference.top1());
-        return new QuantEvalResult(integerResult, reference,
+        return new QuantEvalResult(
+                integerResult,
+                reference,
                 QuantEvalResult.agreement(integerResult.predictions(), reference.predictions()),
                 simulatedAgreement,
-                ModelSize.bytes(q.realized(), config), layers, run.calibration());
+                ModelSize.bytes(q.realized(), config),
+                layers,
+                run.calibration());
     }
 
     public static String sha256(Path file) {

@@ -5,11 +5,11 @@ import dev.qtune.compiler.ir.Graph;
 import dev.qtune.compiler.ir.Tensor;
 import dev.qtune.evaluator.accuracy.AccuracyResult;
 import dev.qtune.evaluator.data.Dataset;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -33,21 +33,24 @@ public final class ReferenceLogits {
     private static final int MAGIC = 0x514c4f47; // "QLOG"
     private static final int BATCH = 50;
 
-    private ReferenceLogits() {
-    }
+    private ReferenceLogits() {}
 
     /** Logits of the first {@code samples} images, {@code samples * classes} floats, row by row. */
     public static float[] get(Path cacheDir, String modelHash, Graph fp32, Dataset eval, int samples, int threads) {
         int n = Math.min(samples, eval.count());
-        Path file = cacheDir.resolve("reference").resolve("logits-" + modelHash.substring(0, 16) + "-"
-                + eval.contentHash().substring(0, 16) + "-n" + n + ".bin");
+        Path file = cacheDir.resolve("reference")
+                .resolve("logits-" + modelHash.substring(0, 16) + "-"
+                        + eval.contentHash().substring(0, 16) + "-n" + n + ".bin");
         float[] cached = read(file);
         if (cached != null) {
             return cached;
         }
         long start = System.nanoTime();
         float[] logits = compute(fp32, eval, n, threads);
-        LOG.info("fp32 reference logits of {} images in {} s", n, String.format("%.1f", (System.nanoTime() - start) / 1e9));
+        LOG.info(
+                "fp32 reference logits of {} images in {} s",
+                n,
+                String.format("%.1f", (System.nanoTime() - start) / 1e9));
         write(file, logits);
         return logits;
     }
@@ -100,7 +103,8 @@ public final class ReferenceLogits {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("fp32 reference logits interrupted", e);
         } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException re ? re
+            throw e.getCause() instanceof RuntimeException re
+                    ? re
                     : new IllegalStateException("fp32 reference logits failed: " + e.getCause(), e.getCause());
         } finally {
             pool.shutdownNow();

@@ -25,13 +25,14 @@ public final class ReferencePredictions {
     private static final Logger LOG = LoggerFactory.getLogger(ReferencePredictions.class);
     private static final int MAGIC = 0x51524546; // "QREF"
 
-    private ReferencePredictions() {
-    }
+    private ReferencePredictions() {}
 
-    public static AccuracyResult get(Path cacheDir, String modelHash, Graph fp32, Dataset eval, int limit, int threads) {
+    public static AccuracyResult get(
+            Path cacheDir, String modelHash, Graph fp32, Dataset eval, int limit, int threads) {
         int samples = limit <= 0 ? eval.count() : Math.min(limit, eval.count());
-        Path file = cacheDir.resolve("reference").resolve("preds-" + modelHash.substring(0, 16) + "-"
-                + eval.contentHash().substring(0, 16) + "-n" + samples + ".bin");
+        Path file = cacheDir.resolve("reference")
+                .resolve("preds-" + modelHash.substring(0, 16) + "-"
+                        + eval.contentHash().substring(0, 16) + "-n" + samples + ".bin");
         int[] cached = read(file, samples);
         if (cached != null) {
             LOG.info("fp32 reference predictions from the cache: {}", file);
@@ -41,7 +42,8 @@ public final class ReferencePredictions {
             }
             return new AccuracyResult(samples, correct, 0, cached);
         }
-        AccuracyResult r = AccuracyEvaluator.evaluate(new Fp32Interpreter(fp32), eval, samples, threads, ProgressListener.NONE);
+        AccuracyResult r =
+                AccuracyEvaluator.evaluate(new Fp32Interpreter(fp32), eval, samples, threads, ProgressListener.NONE);
         write(file, r.predictions());
         return r;
     }

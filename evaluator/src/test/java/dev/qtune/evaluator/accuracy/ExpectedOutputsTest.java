@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.qtune.compiler.interp.Fp32Interpreter;
 import dev.qtune.compiler.ir.Tensor;
 import dev.qtune.compiler.pass.InferTypesPass;
-import dev.qtune.compiler.pass.PassPipeline;
 import dev.qtune.evaluator.data.Dataset;
 import dev.qtune.evaluator.data.Datasets;
 import java.io.IOException;
@@ -44,7 +43,8 @@ class ExpectedOutputsTest {
             for (int c = 0; c < 10; c++) {
                 double want = expected.get("logits").get(i).get(c).asDouble();
                 assertEquals(want, asImported.floats()[i * 10 + c], TOLERANCE, model + " image " + i + " class " + c);
-                assertEquals(want, prepared.floats()[i * 10 + c], TOLERANCE, model + " (passes) image " + i + " class " + c);
+                assertEquals(
+                        want, prepared.floats()[i * 10 + c], TOLERANCE, model + " (passes) image " + i + " class " + c);
             }
         }
     }

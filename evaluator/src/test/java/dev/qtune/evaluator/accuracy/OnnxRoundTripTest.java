@@ -29,7 +29,9 @@ class OnnxRoundTripTest {
         Dataset test = Datasets.load(model.dataset, "test");
         float[] images = test.batch(0, IMAGES);
         float[] expected = model.prepared().run(images, IMAGES).floats();
-        float[] actual = new Fp32Interpreter(PassPipeline.prerequisites().run(written)).run(images, IMAGES).floats();
+        float[] actual = new Fp32Interpreter(PassPipeline.prerequisites().run(written))
+                .run(images, IMAGES)
+                .floats();
         assertEquals(IMAGES * 10, actual.length);
         assertArrayEquals(expected, actual, model.file + ": logits of the written model");
     }

@@ -14,8 +14,12 @@ class ReferenceAccuracyTest {
     @ParameterizedTest
     @EnumSource(ReferenceModels.class)
     void fullTestSetTop1EqualsPublishedAccuracy(ReferenceModels model) {
-        AccuracyResult r = AccuracyEvaluator.evaluate(model.prepared(), Datasets.load(model.dataset, "test"), 0,
-                Runtime.getRuntime().availableProcessors(), ProgressListener.NONE);
+        AccuracyResult r = AccuracyEvaluator.evaluate(
+                model.prepared(),
+                Datasets.load(model.dataset, "test"),
+                0,
+                Runtime.getRuntime().availableProcessors(),
+                ProgressListener.NONE);
         assertEquals(10_000, r.samples());
         assertEquals(model.top1, r.top1(), 1e-9, model + ": " + r.correct() + " correct");
     }

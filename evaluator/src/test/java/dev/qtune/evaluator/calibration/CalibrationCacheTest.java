@@ -57,7 +57,9 @@ class CalibrationCacheTest {
         assertEquals(1, computed.get());
         assertEquals(new CalibrationStats("m1", "d1", 1000, first.stats().tensors()), first.stats());
         assertTrue(Files.isRegularFile(first.file()));
-        assertEquals(dir.resolve("calibration").toAbsolutePath().normalize(), first.file().getParent());
+        assertEquals(
+                dir.resolve("calibration").toAbsolutePath().normalize(),
+                first.file().getParent());
 
         CalibrationCache.CachedStats second = get("m1", "d1", 1000);
         assertTrue(second.hit());
@@ -71,14 +73,24 @@ class CalibrationCacheTest {
 
     @Test
     void eachKeyHasItsOwnFile() {
-        List<CalibrationCache.CachedStats> all = List.of(get("m1", "d1", 1000), get("m2", "d1", 1000),
-                get("m1", "d2", 1000), get("m1", "d1", 500), get("m1d", "1", 1000), get("m1", "d11", 100));
+        List<CalibrationCache.CachedStats> all = List.of(
+                get("m1", "d1", 1000),
+                get("m2", "d1", 1000),
+                get("m1", "d2", 1000),
+                get("m1", "d1", 500),
+                get("m1d", "1", 1000),
+                get("m1", "d11", 100));
         assertEquals(6, computed.get());
         Set<Path> files = new HashSet<>();
         all.forEach(c -> files.add(c.file()));
         assertEquals(6, files.size());
-        List<CalibrationCache.CachedStats> again = List.of(get("m1", "d1", 1000), get("m2", "d1", 1000),
-                get("m1", "d2", 1000), get("m1", "d1", 500), get("m1d", "1", 1000), get("m1", "d11", 100));
+        List<CalibrationCache.CachedStats> again = List.of(
+                get("m1", "d1", 1000),
+                get("m2", "d1", 1000),
+                get("m1", "d2", 1000),
+                get("m1", "d1", 500),
+                get("m1d", "1", 1000),
+                get("m1", "d11", 100));
         assertEquals(6, computed.get());
         for (int i = 0; i < all.size(); i++) {
             assertTrue(again.get(i).hit());
@@ -89,8 +101,15 @@ class CalibrationCacheTest {
     @Test
     void hashesWithPathCharactersMakeSafeFileNames() {
         CalibrationCache.CachedStats c = get("../../etc/passwd", "a b:c*?", 3);
-        assertEquals(dir.resolve("calibration").toAbsolutePath().normalize(), c.file().getParent());
-        assertTrue(c.file().getFileName().toString().matches("stats-v" + CalibrationStatsCodec.VERSION + "-etcpasswd-abc-n3-[0-9a-f]{24}\\.qcs"), c.file().toString());
+        assertEquals(
+                dir.resolve("calibration").toAbsolutePath().normalize(),
+                c.file().getParent());
+        assertTrue(
+                c.file()
+                        .getFileName()
+                        .toString()
+                        .matches("stats-v" + CalibrationStatsCodec.VERSION + "-etcpasswd-abc-n3-[0-9a-f]{24}\\.qcs"),
+                c.file().toString());
     }
 
     @Test
@@ -159,16 +178,19 @@ class CalibrationCacheTest {
     @Test
     @Tag("slow")
     void resnet8FashionStatisticsAreCollectedOnceThenRead() {
-        Fp32Interpreter model = new Fp32Interpreter(PassPipeline.prerequisites()
-                .run(OnnxImporter.load(Path.of("..", "models", "resnet8_fashion.onnx"))));
+        Fp32Interpreter model = new Fp32Interpreter(
+                PassPipeline.prerequisites().run(OnnxImporter.load(Path.of("..", "models", "resnet8_fashion.onnx"))));
         Dataset data = Datasets.load("fashion-mnist", "calibration");
         Supplier<Map<String, TensorStats>> collect = () -> {
             computed.incrementAndGet();
             return StatsCollector.collect(model, data.count(), data::batch, 2);
         };
-        CalibrationCache.CachedStats miss = CalibrationCache.getOrCompute(dir, "resnet8", data.contentHash(), 1000, collect);
-        CalibrationCache.CachedStats hit = CalibrationCache.getOrCompute(dir, "resnet8", data.contentHash(), 1000, collect);
-        System.out.printf("resnet8_fashion, %d calibration images, 2 threads: collected in %.2f s, read back in %.3f s%n",
+        CalibrationCache.CachedStats miss =
+                CalibrationCache.getOrCompute(dir, "resnet8", data.contentHash(), 1000, collect);
+        CalibrationCache.CachedStats hit =
+                CalibrationCache.getOrCompute(dir, "resnet8", data.contentHash(), 1000, collect);
+        System.out.printf(
+                "resnet8_fashion, %d calibration images, 2 threads: collected in %.2f s, read back in %.3f s%n",
                 data.count(), miss.seconds(), hit.seconds());
         assertFalse(miss.hit());
         assertTrue(hit.hit());
@@ -176,7 +198,9 @@ class CalibrationCacheTest {
         assertEquals(miss.stats(), hit.stats());
         TensorStats input = miss.stats().tensors().values().iterator().next();
         assertEquals(1000L * 784, input.count());
-        assertTrue(miss.stats().tensors().size() > 10, "values: " + miss.stats().tensors().keySet());
+        assertTrue(
+                miss.stats().tensors().size() > 10,
+                "values: " + miss.stats().tensors().keySet());
     }
 
     private static Path createParent(Path file) {

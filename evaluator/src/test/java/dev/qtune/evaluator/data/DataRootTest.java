@@ -33,10 +33,13 @@ class DataRootTest {
     void notFoundSaysHowToSetIt() {
         DatasetException e = assertThrows(DatasetException.class, () -> DataRoot.locate(null, null, tmp));
         assertTrue(e.getMessage().contains("-Dqtune.data.dir=DIR or QTUNE_DATA=DIR"), e.getMessage());
-        DatasetException e2 = assertThrows(DatasetException.class,
-                () -> DataRoot.locate(tmp.resolve("x").toString(), null, tmp));
-        assertTrue(e2.getMessage().contains("system property qtune.data.dir: expected a directory, found none at "
-                + tmp.resolve("x")), e2.getMessage());
+        DatasetException e2 = assertThrows(
+                DatasetException.class, () -> DataRoot.locate(tmp.resolve("x").toString(), null, tmp));
+        assertTrue(
+                e2.getMessage()
+                        .contains("system property qtune.data.dir: expected a directory, found none at "
+                                + tmp.resolve("x")),
+                e2.getMessage());
     }
 
     @Test

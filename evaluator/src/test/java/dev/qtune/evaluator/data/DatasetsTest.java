@@ -76,22 +76,29 @@ class DatasetsTest {
     @Test
     void unknownSplitListsSplitNames() {
         DatasetException e = assertThrows(DatasetException.class, () -> Datasets.load("mnist", "train"));
-        assertEquals("mnist.yaml: unknown split 'train', allowed splits: test, calibration, validation, holdout, train-validation", e.getMessage());
+        assertEquals(
+                "mnist.yaml: unknown split 'train', allowed splits: test, calibration, validation, holdout, train-validation",
+                e.getMessage());
     }
 
     @Test
     void unknownDatasetSaysWhatWasExpected() {
         DatasetException e = assertThrows(DatasetException.class, () -> Datasets.load("cifar", "test"));
-        assertTrue(e.getMessage().startsWith("unknown dataset 'cifar': expected a built-in name (fashion-mnist, mnist)"
-                + " or a YAML spec file, found neither"), e.getMessage());
+        assertTrue(
+                e.getMessage()
+                        .startsWith("unknown dataset 'cifar': expected a built-in name (fashion-mnist, mnist)"
+                                + " or a YAML spec file, found neither"),
+                e.getMessage());
     }
 
     @Test
     void specFileResolvesRelativeToItsDirectoryAndAppliesMeanStd() {
         TestFiles.images(tmp.resolve("img.gz"), 4, 2, 3);
         TestFiles.labels(tmp.resolve("lab.gz"), 0, 1, 2, 1);
-        Path spec = TestFiles.text(tmp.resolve("toy.yaml"), "name: toy\nclasses: 3\nscale: 1.0\nmean: [2.0]\n"
-                + "std: [4.0]\nsplits:\n  tail:\n    images: img.gz\n    labels: lab.gz\n    offset: 1\n");
+        Path spec = TestFiles.text(
+                tmp.resolve("toy.yaml"),
+                "name: toy\nclasses: 3\nscale: 1.0\nmean: [2.0]\n"
+                        + "std: [4.0]\nsplits:\n  tail:\n    images: img.gz\n    labels: lab.gz\n    offset: 1\n");
         Dataset d = Datasets.load(spec.toString(), "tail");
         assertEquals(3, d.count());
         assertArrayEquals(new int[] {1, 2, 1}, d.labels());
@@ -103,7 +110,8 @@ class DatasetsTest {
     void labelCountMismatchNamesBothFilesAndCounts() {
         Path img = TestFiles.images(tmp.resolve("img.gz"), 4, 2, 2);
         Path lab = TestFiles.labels(tmp.resolve("lab.gz"), 0, 1, 2);
-        Path spec = TestFiles.text(tmp.resolve("toy.yaml"),
+        Path spec = TestFiles.text(
+                tmp.resolve("toy.yaml"),
                 "name: toy\nclasses: 3\nsplits:\n  all:\n    images: img.gz\n    labels: lab.gz\n");
         DatasetException e = assertThrows(DatasetException.class, () -> Datasets.load(spec.toString(), "all"));
         assertEquals(lab + ": expected 4 labels (one per image in " + img + "), found 3", e.getMessage());
@@ -113,7 +121,8 @@ class DatasetsTest {
     void labelOutOfRangeNamesFileAndClasses() {
         TestFiles.images(tmp.resolve("img.gz"), 2, 2, 2);
         Path lab = TestFiles.labels(tmp.resolve("lab.gz"), 0, 7);
-        Path spec = TestFiles.text(tmp.resolve("toy.yaml"),
+        Path spec = TestFiles.text(
+                tmp.resolve("toy.yaml"),
                 "name: toy\nclasses: 3\nsplits:\n  all:\n    images: img.gz\n    labels: lab.gz\n");
         DatasetException e = assertThrows(DatasetException.class, () -> Datasets.load(spec.toString(), "all"));
         assertEquals(lab + ": expected labels < 3 (classes in " + spec + "), found 7 at index 1", e.getMessage());
@@ -123,17 +132,21 @@ class DatasetsTest {
     void sliceBeyondFileNamesKeyPath() {
         Path img = TestFiles.images(tmp.resolve("img.gz"), 4, 2, 2);
         TestFiles.labels(tmp.resolve("lab.gz"), 0, 1, 2, 0);
-        Path spec = TestFiles.text(tmp.resolve("toy.yaml"), "name: toy\nclasses: 3\nsplits:\n"
-                + "  all:\n    images: img.gz\n    labels: lab.gz\n    offset: 2\n    count: 3\n");
+        Path spec = TestFiles.text(
+                tmp.resolve("toy.yaml"),
+                "name: toy\nclasses: 3\nsplits:\n"
+                        + "  all:\n    images: img.gz\n    labels: lab.gz\n    offset: 2\n    count: 3\n");
         DatasetException e = assertThrows(DatasetException.class, () -> Datasets.load(spec.toString(), "all"));
-        assertEquals(spec + ": splits.all: offset + count must be <= 4 (items in " + img + "), but was 2 + 3",
+        assertEquals(
+                spec + ": splits.all: offset + count must be <= 4 (items in " + img + "), but was 2 + 3",
                 e.getMessage());
     }
 
     @Test
     void missingDataFileNamesPath() {
         TestFiles.labels(tmp.resolve("lab.gz"), 0);
-        Path spec = TestFiles.text(tmp.resolve("toy.yaml"),
+        Path spec = TestFiles.text(
+                tmp.resolve("toy.yaml"),
                 "name: toy\nclasses: 3\nsplits:\n  all:\n    images: gone.gz\n    labels: lab.gz\n");
         DatasetException e = assertThrows(DatasetException.class, () -> Datasets.load(spec.toString(), "all"));
         assertEquals("dataset file not found: " + tmp.resolve("gone.gz"), e.getMessage());

@@ -58,14 +58,16 @@ class IdxReaderTest {
 
         Path junk = TestFiles.write(tmp.resolve("junk"), "hello world, not idx".getBytes(), false);
         DatasetException e2 = assertThrows(DatasetException.class, () -> IdxReader.read(junk));
-        assertTrue(e2.getMessage().contains("expected magic 0x00000801 or 0x00000803, found 0x68656c6c"), e2.getMessage());
+        assertTrue(
+                e2.getMessage().contains("expected magic 0x00000801 or 0x00000803, found 0x68656c6c"), e2.getMessage());
     }
 
     @Test
     void nonUbyteElementTypeIsRejected() {
         Path f = TestFiles.idx(tmp.resolve("floats"), 0x00000D01, new int[] {2}, new byte[8], false);
         DatasetException e = assertThrows(DatasetException.class, () -> IdxReader.read(f));
-        assertTrue(e.getMessage().startsWith(f + ": expected element type 0x08 (unsigned byte), found 0x0d"),
+        assertTrue(
+                e.getMessage().startsWith(f + ": expected element type 0x08 (unsigned byte), found 0x0d"),
                 e.getMessage());
     }
 
@@ -82,7 +84,8 @@ class IdxReaderTest {
     void truncatedHeaderIsReported() {
         Path f = TestFiles.write(tmp.resolve("hdr"), new byte[] {0, 0, 8, 3, 0, 0, 0, 1, 0, 0}, false);
         DatasetException e = assertThrows(DatasetException.class, () -> IdxReader.readImages(f));
-        assertTrue(e.getMessage().contains(f + ": expected dimension 1 of the header at byte 8, found end of file"),
+        assertTrue(
+                e.getMessage().contains(f + ": expected dimension 1 of the header at byte 8, found end of file"),
                 e.getMessage());
     }
 

@@ -49,16 +49,22 @@ class ImageFolderTest {
     @Test
     void resizeCropAndGreyMatchPillow() {
         Path png = fixture("pattern.png");
-        assertArrayEquals(NpyReader.read(fixture("pattern_resize16_crop12.npy")).bytes(),
-                ImageDecoder.decode(png, new ImageSpec(3, 16, 0, 0, 12, 12)).pixels(), "Resize(16), CenterCrop(12)");
+        assertArrayEquals(
+                NpyReader.read(fixture("pattern_resize16_crop12.npy")).bytes(),
+                ImageDecoder.decode(png, new ImageSpec(3, 16, 0, 0, 12, 12)).pixels(),
+                "Resize(16), CenterCrop(12)");
         ImageDecoder.Decoded up = ImageDecoder.decode(png, new ImageSpec(3, 0, 20, 50, 0, 0));
         assertEquals(20, up.height());
         assertEquals(50, up.width());
         assertArrayEquals(NpyReader.read(fixture("pattern_resize_50x20.npy")).bytes(), up.pixels(), "Resize([20, 50])");
-        assertArrayEquals(NpyReader.read(fixture("pattern_gray.npy")).bytes(), ImageDecoder.decode(png, new ImageSpec(1, 0, 0, 0, 0, 0))
-                .pixels(), "convert('L')");
-        assertArrayEquals(NpyReader.read(fixture("pattern_gray_resize_9x30.npy")).bytes(),
-                ImageDecoder.decode(png, new ImageSpec(1, 0, 9, 30, 0, 0)).pixels(), "convert('L'), Resize([9, 30])");
+        assertArrayEquals(
+                NpyReader.read(fixture("pattern_gray.npy")).bytes(),
+                ImageDecoder.decode(png, new ImageSpec(1, 0, 0, 0, 0, 0)).pixels(),
+                "convert('L')");
+        assertArrayEquals(
+                NpyReader.read(fixture("pattern_gray_resize_9x30.npy")).bytes(),
+                ImageDecoder.decode(png, new ImageSpec(1, 0, 9, 30, 0, 0)).pixels(),
+                "convert('L'), Resize([9, 30])");
     }
 
     @Test
@@ -79,13 +85,18 @@ class ImageFolderTest {
         Files.writeString(tmp.resolve("labels.csv"), csv);
         Files.writeString(flat.resolve(".DS_Store"), "not an image");
         Files.writeString(flat.resolve("README.txt"), "not an image either");
-        Path spec = TestFiles.text(tmp.resolve("png.yaml"), "name: mnist-png\nclasses: 10\nimage: {channels: 1}\nsplits:\n"
-                + "  folders:\n    images: by-class\n    labels: folders\n"
-                + "  csv:\n    images: flat\n    labels: labels.csv\n    offset: 20\n    count: 100\n"
-                + "  calibration:\n    images: flat\n    count: 50\n");
-        Path idxSpec = TestFiles.text(tmp.resolve("idx.yaml"), "name: mnist-idx\nclasses: 10\nsplits:\n  test:\n    images: "
-                + DataRoot.locate().resolve("mnist/t10k-images-idx3-ubyte.gz") + "\n    labels: "
-                + DataRoot.locate().resolve("mnist/t10k-labels-idx1-ubyte.gz") + "\n    offset: 20\n    count: 100\n");
+        Path spec = TestFiles.text(
+                tmp.resolve("png.yaml"),
+                "name: mnist-png\nclasses: 10\nimage: {channels: 1}\nsplits:\n"
+                        + "  folders:\n    images: by-class\n    labels: folders\n"
+                        + "  csv:\n    images: flat\n    labels: labels.csv\n    offset: 20\n    count: 100\n"
+                        + "  calibration:\n    images: flat\n    count: 50\n");
+        Path idxSpec = TestFiles.text(
+                tmp.resolve("idx.yaml"),
+                "name: mnist-idx\nclasses: 10\nsplits:\n  test:\n    images: "
+                        + DataRoot.locate().resolve("mnist/t10k-images-idx3-ubyte.gz") + "\n    labels: "
+                        + DataRoot.locate().resolve("mnist/t10k-labels-idx1-ubyte.gz")
+                        + "\n    offset: 20\n    count: 100\n");
 
         Dataset csvSplit = Datasets.load(spec.toString(), "csv");
         Dataset idx = Datasets.load(idxSpec.toString(), "test");
@@ -93,8 +104,10 @@ class ImageFolderTest {
         assertArrayEquals(idx.batch(0, 100), csvSplit.batch(0, 100));
 
         Dataset folders = Datasets.load(spec.toString(), "folders");
-        Integer[] order = IntStream.range(0, N).boxed().sorted(Comparator.comparingInt((Integer i) -> labels[i])
-                .thenComparing(i -> i)).toArray(Integer[]::new);
+        Integer[] order = IntStream.range(0, N)
+                .boxed()
+                .sorted(Comparator.comparingInt((Integer i) -> labels[i]).thenComparing(i -> i))
+                .toArray(Integer[]::new);
         assertEquals(N, folders.count());
         for (int k = 0; k < N; k++) {
             assertEquals(labels[order[k]], folders.label(k), "class folders in sorted order");
@@ -110,12 +123,17 @@ class ImageFolderTest {
     @Test
     void classNamesOrderTheClassesAndCsvMayUseThem() throws IOException {
         for (String c : List.of("cat", "dog")) {
-            png(new byte[] {(byte) (c.equals("cat") ? 10 : 20)}, Files.createDirectories(tmp.resolve("pets").resolve(c))
-                    .resolve("a.png"), 1, 1);
+            png(
+                    new byte[] {(byte) (c.equals("cat") ? 10 : 20)},
+                    Files.createDirectories(tmp.resolve("pets").resolve(c)).resolve("a.png"),
+                    1,
+                    1);
         }
         Files.writeString(tmp.resolve("pets.csv"), "label,file\ndog,dog/a.png\n\"cat\",\"cat/a.png\"\n1,dog/a.png\n");
-        Path spec = TestFiles.text(tmp.resolve("pets.yaml"), "name: pets\nclass_names: [dog, cat]\nimage: {channels: 3}\n"
-                + "scale: 1\nsplits:\n  f:\n    images: pets\n    labels: folders\n  c:\n    images: pets\n    labels: pets.csv\n");
+        Path spec = TestFiles.text(
+                tmp.resolve("pets.yaml"),
+                "name: pets\nclass_names: [dog, cat]\nimage: {channels: 3}\n"
+                        + "scale: 1\nsplits:\n  f:\n    images: pets\n    labels: folders\n  c:\n    images: pets\n    labels: pets.csv\n");
         Dataset f = Datasets.load(spec.toString(), "f");
         assertArrayEquals(new int[] {1, 0}, f.labels(), "cat is class 1 by class_names, sorted first by name");
         assertArrayEquals(new float[] {10, 10, 10}, f.batch(0, 1), "grey to RGB");
@@ -145,19 +163,25 @@ class ImageFolderTest {
         Path dir = Files.createDirectories(tmp.resolve("bad"));
         png(new byte[4], dir.resolve("a.png"), 2, 2);
         png(new byte[9], dir.resolve("b.png"), 3, 3);
-        Path spec = TestFiles.text(tmp.resolve("bad.yaml"), "name: bad\nclasses: 2\nimage: {channels: 1}\nsplits:\n"
-                + "  all:\n    images: bad\n");
-        assertEquals(dir.resolve("b.png") + ": expected 2x2 pixels (the size of " + dir.resolve("a.png") + "), found 3x3; "
-                + "declare image.resize and image.center_crop in the spec", error(() -> Datasets.load(spec.toString(), "all")));
-        Path crop = TestFiles.text(tmp.resolve("crop.yaml"), "name: bad\nimage: {channels: 1, center_crop: 3}\nsplits:\n"
-                + "  all:\n    images: bad\n");
-        assertEquals(dir.resolve("a.png") + ": expected an image of at least 3x3 for image.center_crop, found 2x2",
+        Path spec = TestFiles.text(
+                tmp.resolve("bad.yaml"),
+                "name: bad\nclasses: 2\nimage: {channels: 1}\nsplits:\n" + "  all:\n    images: bad\n");
+        assertEquals(
+                dir.resolve("b.png") + ": expected 2x2 pixels (the size of " + dir.resolve("a.png") + "), found 3x3; "
+                        + "declare image.resize and image.center_crop in the spec",
+                error(() -> Datasets.load(spec.toString(), "all")));
+        Path crop = TestFiles.text(
+                tmp.resolve("crop.yaml"),
+                "name: bad\nimage: {channels: 1, center_crop: 3}\nsplits:\n" + "  all:\n    images: bad\n");
+        assertEquals(
+                dir.resolve("a.png") + ": expected an image of at least 3x3 for image.center_crop, found 2x2",
                 error(() -> Datasets.load(crop.toString(), "all")));
 
         byte[] good = Files.readAllBytes(dir.resolve("a.png"));
         Path truncated = Files.write(dir.resolve("c.png"), Arrays.copyOf(good, good.length / 2));
-        assertTrue(error(() -> ImageDecoder.decode(truncated, ImageSpec.DEFAULT)).startsWith(truncated
-                + ": expected a readable PNG or JPEG image, found a damaged or unsupported one ("));
+        assertTrue(error(() -> ImageDecoder.decode(truncated, ImageSpec.DEFAULT))
+                .startsWith(
+                        truncated + ": expected a readable PNG or JPEG image, found a damaged or unsupported one ("));
         byte[] huge = good.clone();
         // IHDR's width and height follow the 8-byte signature, the chunk length and the type
         huge[16] = 0;
@@ -169,30 +193,43 @@ class ImageFolderTest {
         huge[22] = 0;
         huge[23] = 0;
         Path bomb = Files.write(dir.resolve("d.png"), huge);
-        assertEquals(bomb + ": expected an image of at most 67108864 pixels, found 65536x65536 declared (raise "
-                + "-Dqtune.limit.image.pixels)", error(() -> ImageDecoder.decode(bomb, ImageSpec.DEFAULT)));
+        assertEquals(
+                bomb + ": expected an image of at most 67108864 pixels, found 65536x65536 declared (raise "
+                        + "-Dqtune.limit.image.pixels)",
+                error(() -> ImageDecoder.decode(bomb, ImageSpec.DEFAULT)));
         Path text = Files.writeString(dir.resolve("e.png"), "not a png");
-        assertEquals(text + ": expected a PNG or JPEG image, found a file no image reader knows",
+        assertEquals(
+                text + ": expected a PNG or JPEG image, found a file no image reader knows",
                 error(() -> ImageDecoder.decode(text, ImageSpec.DEFAULT)));
 
         Files.writeString(tmp.resolve("escape.csv"), "file,label\n../label.csv,0\n");
         Files.writeString(tmp.resolve("label.csv"), "file,label\na.png,7\n");
         Files.writeString(tmp.resolve("header.csv"), "name,class\na.png,0\n");
-        Path csv = TestFiles.text(tmp.resolve("csv.yaml"), "name: csv\nclasses: 2\nsplits:\n"
-                + "  escape:\n    images: bad\n    labels: escape.csv\n  label:\n    images: bad\n    labels: label.csv\n"
-                + "  header:\n    images: bad\n    labels: header.csv\n  folders:\n    images: bad\n    labels: folders\n");
-        assertEquals(tmp.resolve("escape.csv") + ": line 2: expected a file inside " + dir + ", found a path that leaves it",
+        Path csv = TestFiles.text(
+                tmp.resolve("csv.yaml"),
+                "name: csv\nclasses: 2\nsplits:\n"
+                        + "  escape:\n    images: bad\n    labels: escape.csv\n  label:\n    images: bad\n    labels: label.csv\n"
+                        + "  header:\n    images: bad\n    labels: header.csv\n  folders:\n    images: bad\n    labels: folders\n");
+        assertEquals(
+                tmp.resolve("escape.csv") + ": line 2: expected a file inside " + dir + ", found a path that leaves it",
                 error(() -> Datasets.load(csv.toString(), "escape")));
-        assertEquals(tmp.resolve("label.csv") + ": line 2: expected a label in [0, 2) (classes in " + csv
-                + ": splits.label), found '7'", error(() -> Datasets.load(csv.toString(), "label")));
-        assertEquals(tmp.resolve("header.csv") + ": expected a header row naming the columns file and label, found 2 columns "
-                + "without them", error(() -> Datasets.load(csv.toString(), "header")));
-        assertEquals(dir + ": expected one sub-folder per class (labels: folders), found none",
+        assertEquals(
+                tmp.resolve("label.csv") + ": line 2: expected a label in [0, 2) (classes in " + csv
+                        + ": splits.label), found '7'",
+                error(() -> Datasets.load(csv.toString(), "label")));
+        assertEquals(
+                tmp.resolve("header.csv")
+                        + ": expected a header row naming the columns file and label, found 2 columns "
+                        + "without them",
+                error(() -> Datasets.load(csv.toString(), "header")));
+        assertEquals(
+                dir + ": expected one sub-folder per class (labels: folders), found none",
                 error(() -> Datasets.load(csv.toString(), "folders")));
     }
 
     private static byte[][] mnist() {
-        byte[] all = IdxReader.readImages(DataRoot.locate().resolve("mnist/t10k-images-idx3-ubyte.gz")).data();
+        byte[] all = IdxReader.readImages(DataRoot.locate().resolve("mnist/t10k-images-idx3-ubyte.gz"))
+                .data();
         byte[][] out = new byte[N][];
         for (int i = 0; i < N; i++) {
             out[i] = Arrays.copyOfRange(all, i * 784, (i + 1) * 784);
@@ -201,7 +238,8 @@ class ImageFolderTest {
     }
 
     private static int[] mnistLabels() {
-        byte[] all = IdxReader.readLabels(DataRoot.locate().resolve("mnist/t10k-labels-idx1-ubyte.gz")).data();
+        byte[] all = IdxReader.readLabels(DataRoot.locate().resolve("mnist/t10k-labels-idx1-ubyte.gz"))
+                .data();
         return IntStream.range(0, N).map(i -> all[i] & 0xff).toArray();
     }
 

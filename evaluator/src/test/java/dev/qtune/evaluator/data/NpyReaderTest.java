@@ -57,8 +57,10 @@ class NpyReaderTest {
         assertEquals("float64", f8.dtype());
         assertArrayEquals(new float[] {0.1f, 0.2f, 0.3f}, f8.floats(), "float64 narrowed to float32");
 
-        assertArrayEquals(new long[] {7, 2, 1, 0, 4}, NpyReader.read(fixture("i8.npy")).longs());
-        assertArrayEquals(new long[] {0, 1, 2, 3}, NpyReader.read(fixture("v2.npy")).longs(), "format 2.0, int16");
+        assertArrayEquals(
+                new long[] {7, 2, 1, 0, 4}, NpyReader.read(fixture("i8.npy")).longs());
+        assertArrayEquals(
+                new long[] {0, 1, 2, 3}, NpyReader.read(fixture("v2.npy")).longs(), "format 2.0, int16");
         NpyArray scalar = NpyReader.read(fixture("scalar.npy"));
         assertEquals(0, scalar.rank());
         assertArrayEquals(new float[] {3}, scalar.floats());
@@ -76,7 +78,8 @@ class NpyReaderTest {
             assertEquals("int32", y.dtype());
             assertArrayEquals(new long[] {1, 0, 2}, y.longs());
         }
-        assertArrayEquals(new int[] {3, 2, 2}, NpyReader.read(fixture("one.npz"), null).shape(), "the only array");
+        assertArrayEquals(
+                new int[] {3, 2, 2}, NpyReader.read(fixture("one.npz"), null).shape(), "the only array");
     }
 
     @Test
@@ -87,7 +90,8 @@ class NpyReaderTest {
             values[i] = (byte) i;
         }
         assertArrayEquals(numpy, NpyWriter.bytes(new int[] {2, 3, 4}, values), "byte for byte as np.save");
-        assertArrayEquals(Files.readAllBytes(fixture("i8.npy")), NpyWriter.bytes(new int[] {5}, new long[] {7, 2, 1, 0, 4}));
+        assertArrayEquals(
+                Files.readAllBytes(fixture("i8.npy")), NpyWriter.bytes(new int[] {5}, new long[] {7, 2, 1, 0, 4}));
 
         Path f = dir.resolve("out.npy");
         float[] x = {1, -2.5f, Float.MIN_VALUE, 1e30f, 0, 7};
@@ -112,20 +116,26 @@ class NpyReaderTest {
     @Test
     void refusesWhatItCannotRepresent() {
         Path fortran = fixture("fortran.npy");
-        assertTrue(error(() -> NpyReader.read(fortran)).startsWith(fortran + ": expected fortran_order False (C order), found True"));
+        assertTrue(error(() -> NpyReader.read(fortran))
+                .startsWith(fortran + ": expected fortran_order False (C order), found True"));
         Path structured = fixture("structured.npy");
-        assertEquals(structured + ": expected descr to be a plain dtype string such as '<f4', found a structured dtype",
+        assertEquals(
+                structured + ": expected descr to be a plain dtype string such as '<f4', found a structured dtype",
                 error(() -> NpyReader.read(structured)));
         Path f16 = fixture("f16.npy");
-        assertEquals(f16 + ": expected dtype uint8, float32, float64 or an integer type, found float16",
+        assertEquals(
+                f16 + ": expected dtype uint8, float32, float64 or an integer type, found float16",
                 error(() -> NpyReader.read(f16)));
     }
 
     @Test
     void namesTheKeysWhenOneIsMissingOrAmbiguous() {
         Path f = fixture("xy.npz");
-        assertEquals(f + ": expected an array 'images', found arrays 'x_test', 'y_test'", error(() -> NpyReader.read(f, "images")));
-        assertEquals(f + ": expected one array or a key naming one, found arrays 'x_test', 'y_test'",
+        assertEquals(
+                f + ": expected an array 'images', found arrays 'x_test', 'y_test'",
+                error(() -> NpyReader.read(f, "images")));
+        assertEquals(
+                f + ": expected one array or a key naming one, found arrays 'x_test', 'y_test'",
                 error(() -> NpyReader.read(f, null)));
     }
 
@@ -133,36 +143,50 @@ class NpyReaderTest {
     void refusesTruncatedTrailingAndOversizedData() throws IOException {
         byte[] good = NpyWriter.bytes(new int[] {4}, new float[] {1, 2, 3, 4});
         Path cut = Files.write(dir.resolve("cut.npy"), java.util.Arrays.copyOf(good, good.length - 3));
-        assertEquals(cut + ": expected 16 bytes of data (float32 [4]), found 13 (truncated)", error(() -> NpyReader.read(cut)));
+        assertEquals(
+                cut + ": expected 16 bytes of data (float32 [4]), found 13 (truncated)",
+                error(() -> NpyReader.read(cut)));
         Path longer = Files.write(dir.resolve("long.npy"), java.util.Arrays.copyOf(good, good.length + 1));
-        assertEquals(longer + ": expected 16 bytes of data (float32 [4]), found more", error(() -> NpyReader.read(longer)));
+        assertEquals(
+                longer + ": expected 16 bytes of data (float32 [4]), found more", error(() -> NpyReader.read(longer)));
 
         byte[] huge = NpyWriter.header("<f4", new int[] {2_000_000_000, 2_000_000_000, 3});
         Path big = Files.write(dir.resolve("big.npy"), huge);
         String m = error(() -> NpyReader.read(big));
-        assertTrue(m.startsWith(big + ": expected at most 536870912 elements (2147483648 bytes, raise -Dqtune.limit.data.bytes)"
-                + ", found a header declaring float32 [2000000000, 2000000000, 3]"), m);
+        assertTrue(
+                m.startsWith(
+                        big + ": expected at most 536870912 elements (2147483648 bytes, raise -Dqtune.limit.data.bytes)"
+                                + ", found a header declaring float32 [2000000000, 2000000000, 3]"),
+                m);
     }
 
     @Test
     void refusesBrokenHeadersWithoutEchoingThem() throws IOException {
         Path notNpy = Files.writeString(dir.resolve("text.npy"), "hello, this is not numpy");
-        assertEquals(notNpy + ": expected the .npy magic \\x93NUMPY, found other bytes", error(() -> NpyReader.read(notNpy)));
+        assertEquals(
+                notNpy + ": expected the .npy magic \\x93NUMPY, found other bytes",
+                error(() -> NpyReader.read(notNpy)));
         String secret = "{'descr': '<f4', 'fortran_order': False, 'shape': (2,), 'SECRET': 'x'}";
         Path extra = Files.write(dir.resolve("extra.npy"), withHeader(secret));
         String m = error(() -> NpyReader.read(extra));
         assertEquals(extra + ": expected header keys descr, fortran_order, shape, found 4 keys", m);
-        Path neg = Files.write(dir.resolve("neg.npy"), withHeader("{'descr': '<f4', 'fortran_order': False, 'shape': (-2,), }"));
-        assertTrue(error(() -> NpyReader.read(neg)).startsWith(neg + ": expected a .npy header dict with a non-negative"));
+        Path neg = Files.write(
+                dir.resolve("neg.npy"), withHeader("{'descr': '<f4', 'fortran_order': False, 'shape': (-2,), }"));
+        assertTrue(
+                error(() -> NpyReader.read(neg)).startsWith(neg + ": expected a .npy header dict with a non-negative"));
         byte[] v1 = withHeader("{}");
         v1[8] = (byte) 0xff;
         v1[9] = (byte) 0xff;
         Path longHeader = Files.write(dir.resolve("lh.npy"), v1);
-        assertEquals(longHeader + ": expected a header of 65535 bytes, found end of file after 3 (truncated)",
+        assertEquals(
+                longHeader + ": expected a header of 65535 bytes, found end of file after 3 (truncated)",
                 error(() -> NpyReader.read(longHeader)));
-        byte[] v2 = new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 2, 0, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x7f};
+        byte[] v2 =
+                new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 2, 0, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x7f};
         Path hugeHeader = Files.write(dir.resolve("hh.npy"), v2);
-        assertEquals(hugeHeader + ": expected a header of at most 65536 bytes, found 2147483647", error(() -> NpyReader.read(hugeHeader)));
+        assertEquals(
+                hugeHeader + ": expected a header of at most 65536 bytes, found 2147483647",
+                error(() -> NpyReader.read(hugeHeader)));
         assertEquals(dir + ": expected a .npy file (a regular file), found a folder", error(() -> NpyReader.read(dir)));
     }
 
@@ -178,7 +202,9 @@ class NpyReaderTest {
             }
             zip.closeEntry();
         }
-        assertEquals(z + " (array 'x'): expected 10 bytes of data (uint8 [10]), found more", error(() -> NpyReader.read(z, "x")));
+        assertEquals(
+                z + " (array 'x'): expected 10 bytes of data (uint8 [10]), found more",
+                error(() -> NpyReader.read(z, "x")));
         Path broken = Files.writeString(dir.resolve("broken.npz"), "PK\u0003\u0004 and then nothing");
         assertTrue(error(() -> NpyReader.read(broken, "x")).startsWith(broken + ": expected an .npz file"));
     }
@@ -186,7 +212,9 @@ class NpyReaderTest {
     @Test
     void readsFromAStream() throws IOException {
         byte[] b = NpyWriter.bytes(new int[] {2}, new long[] {5, 6});
-        assertArrayEquals(new long[] {5, 6}, NpyReader.read(new ByteArrayInputStream(b), "mem").longs());
+        assertArrayEquals(
+                new long[] {5, 6},
+                NpyReader.read(new ByteArrayInputStream(b), "mem").longs());
         assertTrue(NpyReader.isNpy(b));
         assertTrue(NpyReader.isZip(Files.readAllBytes(fixture("xy.npz"))));
     }

@@ -24,7 +24,8 @@ class ReaderLimitsTest {
     Path dir;
 
     private static String oneLine(Runnable r) {
-        QtuneException e = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> assertThrows(QtuneException.class, r::run));
+        QtuneException e =
+                assertTimeoutPreemptively(Duration.ofSeconds(20), () -> assertThrows(QtuneException.class, r::run));
         assertEquals(1, e.getMessage().lines().count(), e.getMessage());
         return e.getMessage();
     }
@@ -32,28 +33,34 @@ class ReaderLimitsTest {
     @Test
     void imagesFromADeviceAreRefusedWithoutReading() {
         assumeTrue(Files.exists(Path.of("/dev/zero")));
-        assertEquals("/dev/zero: expected a regular IDX file, found a device, FIFO or socket",
+        assertEquals(
+                "/dev/zero: expected a regular IDX file, found a device, FIFO or socket",
                 oneLine(() -> IdxReader.readImages(Path.of("/dev/zero"))));
     }
 
     @Test
     void aHeaderAbove2To31IsReportedUnsigned() {
-        Path f = TestFiles.idx(dir.resolve("neg.idx"), IdxReader.IMAGES_MAGIC, new int[] {-1294967296, 28, 28}, new byte[0], false);
+        Path f = TestFiles.idx(
+                dir.resolve("neg.idx"), IdxReader.IMAGES_MAGIC, new int[] {-1294967296, 28, 28}, new byte[0], false);
         assertEquals(f + ": expected dimension 0 below 2^31, found 3000000000", oneLine(() -> IdxReader.readImages(f)));
     }
 
     @Test
     void aHeaderBeyondTheDataLimitIsRefusedBeforeAllocating() {
-        Path f = TestFiles.idx(dir.resolve("big.idx"), IdxReader.IMAGES_MAGIC, new int[] {2_000_000_000, 28, 28}, new byte[0], false);
+        Path f = TestFiles.idx(
+                dir.resolve("big.idx"), IdxReader.IMAGES_MAGIC, new int[] {2_000_000_000, 28, 28}, new byte[0], false);
         String m = oneLine(() -> IdxReader.readImages(f));
-        assertTrue(m.startsWith(f + ": header dims [2000000000, 28, 28] declare more than 2147483639 bytes, the limit"), m);
+        assertTrue(
+                m.startsWith(f + ": header dims [2000000000, 28, 28] declare more than 2147483639 bytes, the limit"),
+                m);
     }
 
     @Test
     void threeDimsNear2To31DoNotOverflowALong() {
         // found by InputFuzzTest: (2^31-1)^3 overflowed Math.multiplyExact into an ArithmeticException
         int big = Integer.MAX_VALUE;
-        Path f = TestFiles.idx(dir.resolve("huge.idx"), IdxReader.IMAGES_MAGIC, new int[] {big, big, big}, new byte[0], false);
+        Path f = TestFiles.idx(
+                dir.resolve("huge.idx"), IdxReader.IMAGES_MAGIC, new int[] {big, big, big}, new byte[0], false);
         assertTrue(oneLine(() -> IdxReader.readImages(f)).contains("declare more than"));
     }
 
@@ -62,7 +69,12 @@ class ReaderLimitsTest {
         Path f = dir.resolve("bomb.idx.gz");
         byte[] zeros = new byte[1 << 20];
         try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(f))) {
-            out.write(ByteBuffer.allocate(16).putInt(IdxReader.IMAGES_MAGIC).putInt(10).putInt(28).putInt(28).array());
+            out.write(ByteBuffer.allocate(16)
+                    .putInt(IdxReader.IMAGES_MAGIC)
+                    .putInt(10)
+                    .putInt(28)
+                    .putInt(28)
+                    .array());
             for (int i = 0; i < 256; i++) { // 256 MiB of zeros, about 250 kB compressed
                 out.write(zeros);
             }

@@ -10,8 +10,7 @@ import java.util.zip.GZIPOutputStream;
 
 /** Writes small IDX files for tests. */
 final class TestFiles {
-    private TestFiles() {
-    }
+    private TestFiles() {}
 
     /** An IDX file with the given magic, dims and data bytes, raw or gzipped. */
     static Path idx(Path file, int magic, int[] dims, byte[] data, boolean gzip) {

@@ -54,8 +54,7 @@ public final class MetricScripts {
             }
             """;
 
-    private MetricScripts() {
-    }
+    private MetricScripts() {}
 
     /** This JVM's java launcher. */
     public static String java() {

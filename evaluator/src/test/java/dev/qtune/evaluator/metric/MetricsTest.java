@@ -26,18 +26,28 @@ import org.junit.jupiter.api.io.TempDir;
 class MetricsTest {
     /** Labels 0, 1, 2, 2; sample 3 has a tie between classes 0 and 2. */
     private static final float[] OUTPUTS = {
-        5, 1, 0,   // top class 0, label 0: hit
-        3, 2, 1,   // top class 0, label 1: second
-        0, 1, 2,   // top class 2, label 2: hit
-        4, 0, 4};  // tie 0 and 2, label 2: argmax says 0
+        5, 1, 0, // top class 0, label 0: hit
+        3, 2, 1, // top class 0, label 1: second
+        0, 1, 2, // top class 2, label 2: hit
+        4, 0, 4
+    }; // tie 0 and 2, label 2: argmax says 0
+
     private static final Dataset DATA = dataset(new int[] {0, 1, 2, 2});
 
     @TempDir
     Path tmp;
 
     private static Dataset dataset(int[] labels) {
-        DatasetSpec spec = new DatasetSpec("toy", 3, List.of(), Layout.NCHW, OptionalDouble.empty(), List.of(), List.of(),
-                ImageSpec.DEFAULT, Map.of("test", new SplitSpec("x", "y", 0, OptionalInt.empty())));
+        DatasetSpec spec = new DatasetSpec(
+                "toy",
+                3,
+                List.of(),
+                Layout.NCHW,
+                OptionalDouble.empty(),
+                List.of(),
+                List.of(),
+                ImageSpec.DEFAULT,
+                Map.of("test", new SplitSpec("x", "y", 0, OptionalInt.empty())));
         byte[] pixels = new byte[labels == null ? 4 : labels.length];
         return Dataset.ofBytes(spec, "test", 1, 1, 1, pixels, labels);
     }
@@ -60,37 +70,51 @@ class MetricsTest {
         float[] reference = {1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 0, 0};
         assertEquals(0.75, score(MetricSpec.AGREEMENT, unlabeled, reference));
         MetricException e = assertThrows(MetricException.class, () -> score(MetricSpec.TOP1, unlabeled, null));
-        assertEquals("metric top1 needs labels, but toy/test has none; give the split labels, or use metric: agreement or"
-                + " a command", e.getMessage());
+        assertEquals(
+                "metric top1 needs labels, but toy/test has none; give the split labels, or use metric: agreement or"
+                        + " a command",
+                e.getMessage());
     }
 
     @Test
     void aCommandReadsTheOutputsAndLabels() {
-        MetricSpec m = MetricSpec.command(MetricScripts.command(tmp, "Top1", MetricScripts.TOP1), 60, Optional.of(tmp), "mine");
+        MetricSpec m = MetricSpec.command(
+                MetricScripts.command(tmp, "Top1", MetricScripts.TOP1), 60, Optional.of(tmp), "mine");
         assertEquals(0.5, score(m, DATA, null));
         assertEquals("mine", m.label());
     }
 
     @Test
     void aFailingCommandIsOneLineWithItsMessage() {
-        MetricSpec fail = MetricSpec.command(MetricScripts.command(tmp, "Fail", MetricScripts.FAIL), 60, Optional.empty(), "m");
+        MetricSpec fail =
+                MetricSpec.command(MetricScripts.command(tmp, "Fail", MetricScripts.FAIL), 60, Optional.empty(), "m");
         MetricException e = assertThrows(MetricException.class, () -> score(fail, DATA, null));
-        assertEquals("metric command " + MetricScripts.java() + " failed: exit code 3; stderr: boom: no such column",
+        assertEquals(
+                "metric command " + MetricScripts.java() + " failed: exit code 3; stderr: boom: no such column",
                 e.getMessage());
 
-        String print = "public class Words { public static void main(String[] a) { System.out.println(\"accuracy: 0.9\"); } }";
+        String print =
+                "public class Words { public static void main(String[] a) { System.out.println(\"accuracy: 0.9\"); } }";
         MetricSpec words = MetricSpec.command(MetricScripts.command(tmp, "Words", print), 60, Optional.empty(), "m");
-        assertEquals("metric command " + MetricScripts.java() + " printed 'accuracy: 0.9' on stdout, expected one number",
-                assertThrows(MetricException.class, () -> score(words, DATA, null)).getMessage());
+        assertEquals(
+                "metric command " + MetricScripts.java() + " printed 'accuracy: 0.9' on stdout, expected one number",
+                assertThrows(MetricException.class, () -> score(words, DATA, null))
+                        .getMessage());
 
-        String hang = "public class Hang { public static void main(String[] a) throws Exception { Thread.sleep(60000); } }";
+        String hang =
+                "public class Hang { public static void main(String[] a) throws Exception { Thread.sleep(60000); } }";
         MetricSpec slow = MetricSpec.command(MetricScripts.command(tmp, "Hang", hang), 3, Optional.empty(), "m");
-        assertEquals("metric command " + MetricScripts.java() + " failed: no result within 3.0 s; killed",
-                assertThrows(MetricException.class, () -> score(slow, DATA, null)).getMessage());
+        assertEquals(
+                "metric command " + MetricScripts.java() + " failed: no result within 3.0 s; killed",
+                assertThrows(MetricException.class, () -> score(slow, DATA, null))
+                        .getMessage());
 
-        MetricSpec missing = MetricSpec.command(List.of(tmp.resolve("no-such-program").toString()), 5, Optional.empty(), "m");
-        String m = assertThrows(MetricException.class, () -> score(missing, DATA, null)).getMessage();
-        assertTrue(m.startsWith("metric command " + tmp.resolve("no-such-program") + " could not run: cannot start "), m);
+        MetricSpec missing =
+                MetricSpec.command(List.of(tmp.resolve("no-such-program").toString()), 5, Optional.empty(), "m");
+        String m = assertThrows(MetricException.class, () -> score(missing, DATA, null))
+                .getMessage();
+        assertTrue(
+                m.startsWith("metric command " + tmp.resolve("no-such-program") + " could not run: cannot start "), m);
         assertEquals(1, m.lines().count());
     }
 }

@@ -20,8 +20,7 @@ final class Fp32Islands {
     static final double AGREEMENT = 0.998;
     static final double RELATIVE = 0.01;
 
-    private Fp32Islands() {
-    }
+    private Fp32Islands() {}
 
     /** Whether the graph has fp32 compute layers and the target runs them with the fast kernels. */
     static boolean fastOn(Graph g, Target target) {
@@ -44,11 +43,13 @@ final class Fp32Islands {
         for (int i = 0; i < images; i++) {
             agree += argmax(expected, i * classes, classes) == argmax(actual, i * classes, classes) ? 1 : 0;
         }
-        System.err.printf("fp32 islands %s: %d of %d predictions agree, largest difference %.3g (scale %.3g)%n", what,
-                agree, images, worst, scale);
+        System.err.printf(
+                "fp32 islands %s: %d of %d predictions agree, largest difference %.3g (scale %.3g)%n",
+                what, agree, images, worst, scale);
         assertTrue(agree >= AGREEMENT * images, agree + " of " + images + " predictions agree for " + what);
-        assertTrue(worst <= RELATIVE * scale, "largest difference " + worst + " > " + RELATIVE + " x " + scale + " for "
-                + what);
+        assertTrue(
+                worst <= RELATIVE * scale,
+                "largest difference " + worst + " > " + RELATIVE + " x " + scale + " for " + what);
     }
 
     private static int argmax(float[] v, int from, int n) {

@@ -40,6 +40,7 @@ class NativeBitExactTest {
     private static final int IMAGES = 512;
     /** Under emulation (qemu) a run is ~50x slower: fewer images, the same arithmetic. */
     private static final int EMULATED_IMAGES = 64;
+
     private static final Map<String, float[]> REFERENCE = new ConcurrentHashMap<>();
     private static final Map<String, Graph> REALIZED = new ConcurrentHashMap<>();
 
@@ -47,15 +48,28 @@ class NativeBitExactTest {
     static Path cache;
 
     static Stream<Arguments> cases() {
-        String[][] models = {{"mlp_mnist", "mnist", "mixed_fp32_ends_mlp"}, {"lenet5_mnist", "mnist", "mixed_fp32_ends"},
-            {"resnet8_fashion", "fashion-mnist", "mixed_fp32_ends"}};
-        // by default one config per kind of code (symmetric, zero points, 4-bit weights, fp32 islands); -Pall: every one
+        String[][] models = {
+            {"mlp_mnist", "mnist", "mixed_fp32_ends_mlp"},
+            {"lenet5_mnist", "mnist", "mixed_fp32_ends"},
+            {"resnet8_fashion", "fashion-mnist", "mixed_fp32_ends"}
+        };
+        // by default one config per kind of code (symmetric, zero points, 4-bit weights, fp32 islands); -Pall: every
+        // one
         String[] configs = TestCases.full()
-                ? new String[] {"int8_max", "int8_power2", "int8_kl", "int8_percentile", "int8_asym_percentile", "w4a8",
-                    "w7a8", null}
+                ? new String[] {
+                    "int8_max",
+                    "int8_power2",
+                    "int8_kl",
+                    "int8_percentile",
+                    "int8_asym_percentile",
+                    "w4a8",
+                    "w7a8",
+                    null
+                }
                 : new String[] {"int8_kl", "int8_asym_percentile", "w4a8", null};
-        return NativeTargets.names().flatMap(t -> Stream.of(models).flatMap(m -> Stream.of(configs)
-                .map(c -> Arguments.of(t, m[0], m[1], c == null ? m[2] : c))));
+        return NativeTargets.names()
+                .flatMap(t -> Stream.of(models)
+                        .flatMap(m -> Stream.of(configs).map(c -> Arguments.of(t, m[0], m[1], c == null ? m[2] : c))));
     }
 
     @ParameterizedTest(name = "{0} {1} {3}")
@@ -66,10 +80,13 @@ class NativeBitExactTest {
         String key = model + "/" + config;
         Dataset test = Datasets.load(data, "test");
         Graph realized = REALIZED.computeIfAbsent(key, k -> realize(model, data, config));
-        float[] expected = REFERENCE.computeIfAbsent(key,
-                k -> new IntegerInterpreter(realized).run(test.batch(0, IMAGES), IMAGES).floats());
-        NativeRun run = NativeEvaluation.run(realized, target, ScheduleConfig.EMPTY, test, images, 1, Optional.empty(),
-                cache);
+        float[] expected = REFERENCE.computeIfAbsent(
+                key,
+                k -> new IntegerInterpreter(realized)
+                        .run(test.batch(0, IMAGES), IMAGES)
+                        .floats());
+        NativeRun run =
+                NativeEvaluation.run(realized, target, ScheduleConfig.EMPTY, test, images, 1, Optional.empty(), cache);
         assertEquals("", run.compiled().warnings(), "compiler warnings for " + key + " on " + targetName);
         float[] actual = run.outputs();
         assertEquals(images * (expected.length / IMAGES), actual.length);
@@ -81,16 +98,22 @@ class NativeBitExactTest {
         for (int i = 0; i < actual.length; i++) {
             mismatches += Float.floatToRawIntBits(expected[i]) == Float.floatToRawIntBits(actual[i]) ? 0 : 1;
         }
-        assertTrue(mismatches == 0, mismatches + " of " + actual.length + " outputs differ for " + key + " on "
-                + targetName);
+        assertTrue(
+                mismatches == 0,
+                mismatches + " of " + actual.length + " outputs differ for " + key + " on " + targetName);
     }
 
     private static Graph realize(String model, String data, String config) {
         Path file = Path.of("..", "models", model + ".onnx");
         Graph fp32 = PassPipeline.prerequisites().run(OnnxImporter.load(file));
         QuantConfig qc = QuantConfigReader.read(Path.of("..", "experiments", "qconfigs", config + ".yaml"));
-        var stats = QuantEvaluation.calibrate(model, fp32, Datasets.load(data, "calibration"), qc.calibrationSamples(),
-                Runtime.getRuntime().availableProcessors(), cache);
+        var stats = QuantEvaluation.calibrate(
+                model,
+                fp32,
+                Datasets.load(data, "calibration"),
+                qc.calibrationSamples(),
+                Runtime.getRuntime().availableProcessors(),
+                cache);
         return QuantizedModel.of(fp32, qc, stats.stats()).realized();
     }
 }

@@ -42,6 +42,7 @@ class NativeFailureTest {
 
     @TempDir
     static Path cache;
+
     static CModule lenet;
     static Graph realized;
     static Dataset test;
@@ -107,7 +108,10 @@ class NativeFailureTest {
 
     @Test
     void sanitizedBuildRunsCleanAndMatchesTheInterpreter() {
-        NativeModel m = NativeModel.build(lenet, generic(), cache,
+        NativeModel m = NativeModel.build(
+                lenet,
+                generic(),
+                cache,
                 List.of("-fsanitize=address,undefined", "-fno-sanitize-recover=all", "-fno-omit-frame-pointer", "-g"));
         float[] x = test.batch(0, IMAGES);
         InferResult r = m.infer(x, IMAGES, 2, Duration.ofSeconds(120));

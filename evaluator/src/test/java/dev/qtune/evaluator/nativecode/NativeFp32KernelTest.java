@@ -19,8 +19,8 @@ import dev.qtune.compiler.ir.TensorType;
 import dev.qtune.compiler.ir.ValueInfo;
 import dev.qtune.compiler.ir.Window2d;
 import dev.qtune.compiler.lower.ScheduleConfig;
-import dev.qtune.compiler.pass.PassPipeline;
 import dev.qtune.compiler.onnx.OnnxImporter;
+import dev.qtune.compiler.pass.PassPipeline;
 import dev.qtune.evaluator.data.Dataset;
 import dev.qtune.evaluator.data.Datasets;
 import dev.qtune.targets.RunMode;
@@ -96,7 +96,8 @@ class NativeFp32KernelTest {
             "c=8 oc=20 k=3 h=9 w=11 s=1 p=1 act=clip", "c=12 oc=12 k=3 h=15 w=13 s=2 p=1 act=clip dw",
             "c=3 oc=24 k=7 h=23 w=23 s=2 p=3 act=relu", "c=64 oc=8 k=3 h=40 w=40 s=1 p=1 act=none",
             "c=32 oc=64 k=3 h=7 w=7 s=1 p=1 act=relu cv", "c=96 oc=96 k=1 h=7 w=7 s=1 p=0 act=clip cv",
-            "c=16 oc=60 k=3 h=14 w=14 s=2 p=1 act=none cv"};
+            "c=16 oc=60 k=3 h=14 w=14 s=2 p=1 act=none cv"
+        };
         return NativeTargets.names().flatMap(t -> Stream.of(layers).map(l -> Arguments.of(t, l)));
     }
 
@@ -119,7 +120,10 @@ class NativeFp32KernelTest {
         List<Node> nodes = new ArrayList<>();
         nodes.add(new Conv2dNode("conv", List.of("x", "w", "b"), "c", win, group));
         Map<String, Tensor> inits = new HashMap<>(Map.of(
-                "w", Tensor.ofFloats(Shape.of(oc, c / group, k, k), NativeKernelPropertyTest.uniform(1, oc * (c / group) * k * k)),
+                "w",
+                        Tensor.ofFloats(
+                                Shape.of(oc, c / group, k, k),
+                                NativeKernelPropertyTest.uniform(1, oc * (c / group) * k * k)),
                 "b", Tensor.ofFloats(Shape.of(oc), NativeKernelPropertyTest.uniform(2, oc))));
         String last = "c";
         if (layer.contains("act=relu")) {
@@ -132,9 +136,17 @@ class NativeFp32KernelTest {
             last = "a";
         }
         nodes.add(new FlattenNode("flatten", List.of(last), "y", 1));
-        Graph g = PassPipeline.prerequisites().run(new Graph("layer", 13, List.of(new ValueInfo("x",
-                new TensorType(DType.F32, Shape.of(Shape.DYNAMIC, c, v.get("h"), v.get("w"))))),
-                List.of(new ValueInfo("y", TensorType.f32())), inits, nodes, Map.of(), Set.of()));
+        Graph g = PassPipeline.prerequisites()
+                .run(new Graph(
+                        "layer",
+                        13,
+                        List.of(new ValueInfo(
+                                "x", new TensorType(DType.F32, Shape.of(Shape.DYNAMIC, c, v.get("h"), v.get("w"))))),
+                        List.of(new ValueInfo("y", TensorType.f32())),
+                        inits,
+                        nodes,
+                        Map.of(),
+                        Set.of()));
         int per = g.inputs().get(0).type().shape().bind(1).numel();
         float[] x = NativeKernelPropertyTest.uniform(3, SAMPLES * per);
         float[] expected = new Fp32Interpreter(g).run(x, SAMPLES).floats();
@@ -164,12 +176,15 @@ class NativeFp32KernelTest {
         int images = NativeTargets.HOST.runMode(target) == RunMode.NATIVE ? 512 : 64;
         Graph g = PassPipeline.prerequisites().run(OnnxImporter.load(Path.of("..", "models", model + ".onnx")));
         Dataset test = Datasets.load(data, "test");
-        float[] expected = new Fp32Interpreter(g).run(test.batch(0, images), images).floats();
+        float[] expected =
+                new Fp32Interpreter(g).run(test.batch(0, images), images).floats();
         NativeRun run = NativeEvaluation.run(g, target, ScheduleConfig.EMPTY, test, images, 1, Optional.empty(), cache);
         assertWithinTolerance(expected, run.outputs(), model + " on " + targetName);
         int classes = expected.length / images;
         for (int i = 0; i < images; i++) {
-            assertEquals(argmax(expected, i * classes, classes), argmax(run.outputs(), i * classes, classes),
+            assertEquals(
+                    argmax(expected, i * classes, classes),
+                    argmax(run.outputs(), i * classes, classes),
                     "prediction of image " + i + ", " + model + " on " + targetName);
         }
     }
@@ -200,9 +215,13 @@ class NativeFp32KernelTest {
                 worst = i;
             }
         }
-        System.err.printf("fp32 %s: largest error %.3g, scale %.3g%n", what.lines().findFirst().orElse(""), worstErr, scale);
-        assertTrue(worstErr <= TOLERANCE * (1 + scale), "output " + worst + ": native " + actual[worst] + ", interpreter "
-                + expected[worst] + " (error " + worstErr + " > " + TOLERANCE + " x " + (1 + scale) + ") for " + what);
+        System.err.printf(
+                "fp32 %s: largest error %.3g, scale %.3g%n",
+                what.lines().findFirst().orElse(""), worstErr, scale);
+        assertTrue(
+                worstErr <= TOLERANCE * (1 + scale),
+                "output " + worst + ": native " + actual[worst] + ", interpreter " + expected[worst] + " (error "
+                        + worstErr + " > " + TOLERANCE + " x " + (1 + scale) + ") for " + what);
     }
 
     /** input -> conv (random geometry and group) -> relu? -> max pool? -> flatten -> gemm, all fp32. */
@@ -219,8 +238,17 @@ class NativeFp32KernelTest {
         int sh = 1 + r.nextInt(3);
         int sw = r.nextBoolean() ? sh : 1 + r.nextInt(3);
         int dil = r.nextInt(6) == 0 ? 2 : 1;
-        Window2d win = new Window2d(kh, kw, sh, sw, r.nextInt(kh / 2 + 1), r.nextInt(kw / 2 + 1), r.nextInt(kh / 2 + 1),
-                r.nextInt(kw / 2 + 1), dil, dil);
+        Window2d win = new Window2d(
+                kh,
+                kw,
+                sh,
+                sw,
+                r.nextInt(kh / 2 + 1),
+                r.nextInt(kw / 2 + 1),
+                r.nextInt(kh / 2 + 1),
+                r.nextInt(kw / 2 + 1),
+                dil,
+                dil);
         int ho = win.outHeight(h, false);
         int wo = win.outWidth(w, false);
         List<Node> nodes = new ArrayList<>();
@@ -246,14 +274,24 @@ class NativeFp32KernelTest {
         int features = oc * ho * wo;
         boolean transB = ((GemmNode) nodes.get(nodes.size() - 1)).transB();
         Map<String, Tensor> inits = Map.of(
-                "w", Tensor.ofFloats(Shape.of(oc, c / group, kh, kw), NativeKernelPropertyTest.uniform(r.nextLong(),
-                        oc * (c / group) * kh * kw)),
+                "w",
+                        Tensor.ofFloats(
+                                Shape.of(oc, c / group, kh, kw),
+                                NativeKernelPropertyTest.uniform(r.nextLong(), oc * (c / group) * kh * kw)),
                 "b", Tensor.ofFloats(Shape.of(oc), NativeKernelPropertyTest.uniform(r.nextLong(), oc)),
-                "fw", Tensor.ofFloats(transB ? Shape.of(classes, features) : Shape.of(features, classes),
-                        NativeKernelPropertyTest.uniform(r.nextLong(), classes * features)),
+                "fw",
+                        Tensor.ofFloats(
+                                transB ? Shape.of(classes, features) : Shape.of(features, classes),
+                                NativeKernelPropertyTest.uniform(r.nextLong(), classes * features)),
                 "fb", Tensor.ofFloats(Shape.of(classes), NativeKernelPropertyTest.uniform(r.nextLong(), classes)));
-        return new Graph("random-fp32", 13, List.of(new ValueInfo("x", new TensorType(DType.F32,
-                Shape.of(Shape.DYNAMIC, c, h, w)))), List.of(new ValueInfo("y", TensorType.f32())), inits, nodes,
-                Map.of(), Set.of());
+        return new Graph(
+                "random-fp32",
+                13,
+                List.of(new ValueInfo("x", new TensorType(DType.F32, Shape.of(Shape.DYNAMIC, c, h, w)))),
+                List.of(new ValueInfo("y", TensorType.f32())),
+                inits,
+                nodes,
+                Map.of(),
+                Set.of());
     }
 }

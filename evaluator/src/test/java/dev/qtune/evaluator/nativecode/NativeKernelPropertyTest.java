@@ -71,20 +71,26 @@ class NativeKernelPropertyTest {
         Target target = NativeTargets.runnable(targetName);
         Random r = new Random(seed);
         Graph fp32 = PassPipeline.prerequisites().run(randomGraph(r));
-        String config = String.format("defaults:%n  weight_bits: %d%n  activation_bits: %d%n  granularity: %s%n"
-                        + "  activation_calibration: %s%n", 2 + r.nextInt(7), r.nextInt(4) == 0 ? 16 : 8,
-                r.nextBoolean() ? "per_channel" : "per_tensor", r.nextBoolean() ? "max" : "power2");
-        Graph realized = QuantizedModel.of(fp32, QuantConfigReader.parse(config, "random-" + seed + ".yaml"),
-                calibrate(fp32, seed)).realized();
+        String config = String.format(
+                "defaults:%n  weight_bits: %d%n  activation_bits: %d%n  granularity: %s%n"
+                        + "  activation_calibration: %s%n",
+                2 + r.nextInt(7),
+                r.nextInt(4) == 0 ? 16 : 8,
+                r.nextBoolean() ? "per_channel" : "per_tensor",
+                r.nextBoolean() ? "max" : "power2");
+        Graph realized = QuantizedModel.of(
+                        fp32, QuantConfigReader.parse(config, "random-" + seed + ".yaml"), calibrate(fp32, seed))
+                .realized();
         ScheduleConfig schedule = randomSchedule(realized, target, r);
         int per = fp32.inputs().get(0).type().shape().bind(1).numel();
         float[] x = uniform(seed + 1000, SAMPLES * per);
         float[] expected = new IntegerInterpreter(realized).run(x, SAMPLES).floats();
-        NativeModel m = NativeModel.build(CModuleEmitter.emit(realized, target, schedule), target, cache,
-                List.of());
+        NativeModel m = NativeModel.build(CModuleEmitter.emit(realized, target, schedule), target, cache, List.of());
         InferResult out = m.infer(x, SAMPLES, 1 + r.nextInt(2), NativeModel.defaultTimeout());
         assertEquals("", out.reason());
-        assertEquals(Arrays.toString(expected), Arrays.toString(out.outputs()),
+        assertEquals(
+                Arrays.toString(expected),
+                Arrays.toString(out.outputs()),
                 "seed " + seed + " config " + config + " schedule " + schedule + "\n" + realized);
     }
 
@@ -120,9 +126,16 @@ class NativeKernelPropertyTest {
                 "b", Tensor.ofFloats(Shape.of(oc), uniform(r.nextLong(), oc)),
                 "fw", Tensor.ofFloats(Shape.of(classes, oc * ho * wo), uniform(r.nextLong(), classes * oc * ho * wo)),
                 "fb", Tensor.ofFloats(Shape.of(classes), uniform(r.nextLong(), classes)));
-        return new Graph("random", 13, List.of(new ValueInfo("x", new TensorType(dev.qtune.compiler.ir.DType.F32,
-                Shape.of(Shape.DYNAMIC, c, h, w)))), List.of(new ValueInfo("y", TensorType.f32())), inits, nodes,
-                Map.of(), Set.of());
+        return new Graph(
+                "random",
+                13,
+                List.of(new ValueInfo(
+                        "x", new TensorType(dev.qtune.compiler.ir.DType.F32, Shape.of(Shape.DYNAMIC, c, h, w)))),
+                List.of(new ValueInfo("y", TensorType.f32())),
+                inits,
+                nodes,
+                Map.of(),
+                Set.of());
     }
 
     /** Random direct-kernel knobs (oc_block, ow_tile) for every QConv and QDense, and dot 16 for half of them. */
@@ -132,8 +145,12 @@ class NativeKernelPropertyTest {
         for (Node n : realized.nodes()) {
             if (n instanceof QConv2dNode || n instanceof QDenseNode) {
                 TensorStorage y = plan.storage().get(n.outputs().get(0));
-                for (Knob knob : ConvSchedules.space(y.paddedChannels(), y.width(), target.features().int32Lanes())) {
-                    s = s.with(n.name(), knob.name(), knob.candidates().get(r.nextInt(knob.candidates().size())));
+                for (Knob knob : ConvSchedules.space(
+                        y.paddedChannels(), y.width(), target.features().int32Lanes())) {
+                    s = s.with(
+                            n.name(),
+                            knob.name(),
+                            knob.candidates().get(r.nextInt(knob.candidates().size())));
                 }
                 if (r.nextBoolean()) {
                     s = s.with(n.name(), ConvSchedules.DOT, 16);
@@ -147,8 +164,15 @@ class NativeKernelPropertyTest {
         int per = fp32.inputs().get(0).type().shape().bind(1).numel();
         int n = 64;
         float[] data = uniform(seed, n * per);
-        return new CalibrationStats(fp32.name(), "uniform-" + seed, n, StatsCollector.collect(new Fp32Interpreter(fp32), n,
-                (start, count) -> Arrays.copyOfRange(data, start * per, (start + count) * per), 1));
+        return new CalibrationStats(
+                fp32.name(),
+                "uniform-" + seed,
+                n,
+                StatsCollector.collect(
+                        new Fp32Interpreter(fp32),
+                        n,
+                        (start, count) -> Arrays.copyOfRange(data, start * per, (start + count) * per),
+                        1));
     }
 
     static float[] uniform(long seed, int n) {

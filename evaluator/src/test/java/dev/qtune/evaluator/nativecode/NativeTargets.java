@@ -12,8 +12,7 @@ import org.junit.jupiter.api.Assumptions;
 final class NativeTargets {
     static final HostCpu HOST = HostCpu.detect();
 
-    private NativeTargets() {
-    }
+    private NativeTargets() {}
 
     static Stream<String> names() {
         return Targets.all().stream().map(Target::name);
@@ -24,7 +23,9 @@ final class NativeTargets {
      * x86 host): tests then check that its C compiles without warnings before they skip the run.
      */
     static boolean compilesOnly(Target t) {
-        return HOST.runMode(t) == RunMode.NONE && t.arch().equals(HOST.arch()) && Toolchain.find(t).isPresent();
+        return HOST.runMode(t) == RunMode.NONE
+                && t.arch().equals(HOST.arch())
+                && Toolchain.find(t).isPresent();
     }
 
     /** The target, or the test is skipped (aborted) with the reason it cannot run here. */

@@ -18,8 +18,8 @@ import dev.qtune.compiler.onnx.proto.OnnxSubset.ModelProto;
 import dev.qtune.evaluator.data.Dataset;
 import dev.qtune.evaluator.data.Datasets;
 import dev.qtune.evaluator.quant.ExampleQuantizations;
-import dev.qtune.targets.RunMode;
 import dev.qtune.targets.NativeBuild;
+import dev.qtune.targets.RunMode;
 import dev.qtune.targets.Target;
 import dev.qtune.targets.Targets;
 import dev.qtune.targets.codegen.CModule;
@@ -56,8 +56,8 @@ class NativeZeroPointModelTest {
     private static final int EMULATED_IMAGES = 64;
     private static final int SANITIZED_IMAGES = 32;
     private static final int CALIBRATION = 250;
-    private static final List<String> SANITIZERS = List.of("-fsanitize=address,undefined", "-fno-sanitize-recover=all",
-            "-fno-omit-frame-pointer", "-g");
+    private static final List<String> SANITIZERS =
+            List.of("-fsanitize=address,undefined", "-fno-sanitize-recover=all", "-fno-omit-frame-pointer", "-g");
     private static final Map<String, Graph> IMPORTED = new ConcurrentHashMap<>();
     private static final Map<String, float[]> REFERENCE = new ConcurrentHashMap<>();
 
@@ -67,8 +67,9 @@ class NativeZeroPointModelTest {
     static Stream<Arguments> cases() {
         String[][] models = {{"lenet5_mnist", "mnist"}, {"resnet8_fashion", "fashion-mnist"}};
         // LeNet under int8_max (the 16-bit dot on x86), resnet8 under w7a8 (the 8-bit dot on every layer).
-        return NativeTargets.names().flatMap(t -> Stream.of(models)
-                .map(m -> Arguments.of(t, m[0], m[1], m[0].startsWith("lenet") ? "int8_max" : "w7a8")));
+        return NativeTargets.names()
+                .flatMap(t -> Stream.of(models)
+                        .map(m -> Arguments.of(t, m[0], m[1], m[0].startsWith("lenet") ? "int8_max" : "w7a8")));
     }
 
     @ParameterizedTest(name = "{0} {1} {3}")
@@ -79,7 +80,10 @@ class NativeZeroPointModelTest {
         Graph shifted = IMPORTED.computeIfAbsent(key, k -> shiftedImport(model, data, config));
         if (NativeTargets.compilesOnly(target)) {
             CModule module = CModuleEmitter.emit(shifted, target, ScheduleConfig.EMPTY);
-            assertEquals("", NativeBuild.build(target, module.sources(), List.of(), cache).warnings(),
+            assertEquals(
+                    "",
+                    NativeBuild.build(target, module.sources(), List.of(), cache)
+                            .warnings(),
                     "compiler warnings for " + key + " on " + targetName + " (compiled only)");
         }
         NativeTargets.runnable(targetName);
@@ -88,26 +92,29 @@ class NativeZeroPointModelTest {
             float[] x = test.batch(0, IMAGES);
             float[] reference = new IntegerInterpreter(shifted).run(x, IMAGES).floats();
             Graph symmetric = symmetricImport(model, data, config);
-            assertArrayEquals(new IntegerInterpreter(symmetric).run(x, IMAGES).floats(), reference,
+            assertArrayEquals(
+                    new IntegerInterpreter(symmetric).run(x, IMAGES).floats(),
+                    reference,
                     "the re-encoded file computes what the symmetric one does");
             return reference;
         });
         boolean emulated = NativeTargets.HOST.runMode(target) != RunMode.NATIVE;
         int images = emulated ? EMULATED_IMAGES : IMAGES;
-        NativeRun run = NativeEvaluation.run(shifted, target, ScheduleConfig.EMPTY, test, images, 1, Optional.empty(),
-                cache);
+        NativeRun run =
+                NativeEvaluation.run(shifted, target, ScheduleConfig.EMPTY, test, images, 1, Optional.empty(), cache);
         assertEquals("", run.compiled().warnings(), "compiler warnings for " + key + " on " + targetName);
         System.out.println(key + " on " + targetName + ": " + run.module().schedule());
         assertBitsEqual(expected, run.outputs(), images, key + " on " + targetName);
         // Sanitized on LeNet only: resnet8's modules take a minute under ASan on one core, and
         // NativeZeroPointTest sanitizes every kernel with zero points already.
         if (!emulated && model.startsWith("lenet")) {
-            NativeModel sanitized = NativeModel.build(CModuleEmitter.emit(shifted, target, ScheduleConfig.EMPTY), target,
-                    cache, SANITIZERS);
-            InferResult r = sanitized.infer(test.batch(0, SANITIZED_IMAGES), SANITIZED_IMAGES, 2,
-                    NativeModel.defaultTimeout());
+            NativeModel sanitized = NativeModel.build(
+                    CModuleEmitter.emit(shifted, target, ScheduleConfig.EMPTY), target, cache, SANITIZERS);
+            InferResult r =
+                    sanitized.infer(test.batch(0, SANITIZED_IMAGES), SANITIZED_IMAGES, 2, NativeModel.defaultTimeout());
             assertTrue(r.ok(), r.reason());
-            assertFalse(r.process().stderr().contains("runtime error"), r.process().stderr());
+            assertFalse(
+                    r.process().stderr().contains("runtime error"), r.process().stderr());
             assertBitsEqual(expected, r.outputs(), SANITIZED_IMAGES, key + " on " + targetName + ", sanitized");
         }
     }
@@ -125,23 +132,34 @@ class NativeZeroPointModelTest {
     /** qtune's QDQ export of the model, marked as another tool's file (so int8 means [-128, 127]). */
     private static ModelProto foreign(String model, String data, String config) {
         var q = ExampleQuantizations.quantize(model, data, config, CALIBRATION, cache);
-        return QdqExporter.toProto(q).toBuilder().setProducerName("zero-point-test").build();
+        return QdqExporter.toProto(q).toBuilder()
+                .setProducerName("zero-point-test")
+                .build();
     }
 
     private static Graph symmetricImport(String model, String data, String config) {
-        return QdqImporter.parse(foreign(model, data, config).toByteArray(), model + ".qdq").realized();
+        return QdqImporter.parse(foreign(model, data, config).toByteArray(), model + ".qdq")
+                .realized();
     }
 
     private static Graph shiftedImport(String model, String data, String config) {
         ModelProto shifted = QdqSignedness.flip(foreign(model, data, config));
-        Graph g = QdqImporter.parse(shifted.toByteArray(), model + ".shifted.qdq").realized();
-        assertTrue(g.nodes().stream().anyMatch(n -> n instanceof QConv2dNode c && c.inputZeroPoint() != 0),
+        Graph g =
+                QdqImporter.parse(shifted.toByteArray(), model + ".shifted.qdq").realized();
+        assertTrue(
+                g.nodes().stream().anyMatch(n -> n instanceof QConv2dNode c && c.inputZeroPoint() != 0),
                 "QConv with an input zero point in " + model);
-        assertTrue(g.nodes().stream().anyMatch(n -> n instanceof QDenseNode d && d.requantize().zeroPoint() != 0),
+        assertTrue(
+                g.nodes().stream()
+                        .anyMatch(
+                                n -> n instanceof QDenseNode d && d.requantize().zeroPoint() != 0),
                 "QDense with an output zero point in " + model);
         if (model.startsWith("resnet")) {
-            assertTrue(g.nodes().stream().anyMatch(n -> n instanceof QAddNode a
-                    && a.inputZeroPoints().stream().anyMatch(z -> z != 0)), "Add with input zero points");
+            assertTrue(
+                    g.nodes().stream()
+                            .anyMatch(n -> n instanceof QAddNode a
+                                    && a.inputZeroPoints().stream().anyMatch(z -> z != 0)),
+                    "Add with input zero points");
         }
         return g;
     }

@@ -32,8 +32,8 @@ import dev.qtune.compiler.pass.InferTypesPass;
 import dev.qtune.compiler.quant.FixedPointMultiplier;
 import dev.qtune.compiler.quant.IntRange;
 import dev.qtune.compiler.quant.Rounding;
-import dev.qtune.targets.RunMode;
 import dev.qtune.targets.NativeBuild;
+import dev.qtune.targets.RunMode;
 import dev.qtune.targets.Target;
 import dev.qtune.targets.Targets;
 import dev.qtune.targets.codegen.CModule;
@@ -87,17 +87,19 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class NativeZeroPointTest {
     private static final int SAMPLES = 6;
-    private static final Map<String, Integer> SEEDS = Map.of("conv", TestCases.of(7, 20), "dense", TestCases.of(3, 5),
-            "elementwise", TestCases.of(4, 8));
-    private static final List<String> SANITIZERS = List.of("-fsanitize=address,undefined", "-fno-sanitize-recover=all",
-            "-fno-omit-frame-pointer", "-g");
+    private static final Map<String, Integer> SEEDS =
+            Map.of("conv", TestCases.of(7, 20), "dense", TestCases.of(3, 5), "elementwise", TestCases.of(4, 8));
+    private static final List<String> SANITIZERS =
+            List.of("-fsanitize=address,undefined", "-fno-sanitize-recover=all", "-fno-omit-frame-pointer", "-g");
 
     @TempDir
     static Path cache;
 
     static Stream<Arguments> cases() {
-        return NativeTargets.names().flatMap(t -> Stream.of("conv", "dense", "elementwise")
-                .flatMap(kind -> IntStream.range(0, SEEDS.get(kind)).mapToObj(seed -> Arguments.of(t, kind, seed))));
+        return NativeTargets.names()
+                .flatMap(t -> Stream.of("conv", "dense", "elementwise")
+                        .flatMap(kind ->
+                                IntStream.range(0, SEEDS.get(kind)).mapToObj(seed -> Arguments.of(t, kind, seed))));
     }
 
     @ParameterizedTest(name = "{0} {1} seed {2}")
@@ -112,14 +114,18 @@ class NativeZeroPointTest {
             default -> b.elementwise(seed);
         };
         assertTrue(hasZeroPoints(g), "no zero point in\n" + g);
-        ScheduleConfig schedule = b.dot8 ? dot8Schedule(g, target, r, seed == 5 ? 32 : 64)
+        ScheduleConfig schedule = b.dot8
+                ? dot8Schedule(g, target, r, seed == 5 ? 32 : 64)
                 : NativeKernelPropertyTest.randomSchedule(g, target, r);
         int per = g.inputs().get(0).type().shape().bind(1).numel();
         float[] x = inputs(r, SAMPLES * per);
         CModule module = CModuleEmitter.emit(g, target, schedule);
         System.out.println(targetName + " " + kind + " seed " + seed + ": " + kernels(module));
         if (NativeTargets.compilesOnly(target)) {
-            assertEquals("", NativeBuild.build(target, module.sources(), List.of(), cache).warnings(),
+            assertEquals(
+                    "",
+                    NativeBuild.build(target, module.sources(), List.of(), cache)
+                            .warnings(),
                     "compiler warnings (compiled only)");
         }
         NativeTargets.runnable(targetName);
@@ -130,9 +136,13 @@ class NativeZeroPointTest {
         InferResult out = m.infer(x, SAMPLES, 1 + r.nextInt(2), NativeModel.defaultTimeout());
         assertEquals("", out.reason());
         if (sanitize) {
-            assertFalse(out.process().stderr().contains("runtime error"), out.process().stderr());
+            assertFalse(
+                    out.process().stderr().contains("runtime error"),
+                    out.process().stderr());
         }
-        assertEquals(Arrays.toString(expected), Arrays.toString(out.outputs()),
+        assertEquals(
+                Arrays.toString(expected),
+                Arrays.toString(out.outputs()),
                 kind + " seed " + seed + " schedule " + schedule + "\n" + g.nodes());
     }
 
@@ -147,10 +157,13 @@ class NativeZeroPointTest {
         for (Node n : g.nodes()) {
             if (n instanceof QConv2dNode || n instanceof QDenseNode) {
                 TensorStorage y = plan.storage().get(n.outputs().get(0));
-                for (Knob knob : ConvSchedules.space(y.paddedChannels(), y.width(), target.features().int32Lanes())) {
+                for (Knob knob : ConvSchedules.space(
+                        y.paddedChannels(), y.width(), target.features().int32Lanes())) {
                     List<Integer> c = knob.candidates();
                     if (knob.name().equals(ConvSchedules.OC_BLOCK)) {
-                        List<Integer> fit = c.stream().filter(v -> ocBlock > 32 ? v == ocBlock : v <= ocBlock).toList();
+                        List<Integer> fit = c.stream()
+                                .filter(v -> ocBlock > 32 ? v == ocBlock : v <= ocBlock)
+                                .toList();
                         c = fit.isEmpty() ? c : fit;
                     }
                     s = s.with(n.name(), knob.name(), c.get(r.nextInt(c.size())));
@@ -161,14 +174,14 @@ class NativeZeroPointTest {
     }
 
     private static boolean hasZeroPoints(Graph g) {
-        return g.nodes().stream().anyMatch(n -> n instanceof QuantizeNode q && q.zeroPoint() != 0
-                || n instanceof DequantizeNode d && d.zeroPoint() != 0);
+        return g.nodes().stream()
+                .anyMatch(n -> n instanceof QuantizeNode q && q.zeroPoint() != 0
+                        || n instanceof DequantizeNode d && d.zeroPoint() != 0);
     }
 
     /** The kernels a module calls and the dot of each direct one, for the test log. */
     private static String kernels(CModule m) {
-        Matcher k = Pattern.compile("\\b(qt_[a-z0-9_]+)\\(")
-                .matcher(m.modelSource());
+        Matcher k = Pattern.compile("\\b(qt_[a-z0-9_]+)\\(").matcher(m.modelSource());
         Set<String> used = new TreeSet<>();
         while (k.find()) {
             used.add(k.group(1).replaceAll("_(part|prepare)$", ""));
@@ -188,8 +201,7 @@ class NativeZeroPointTest {
     }
 
     /** An integer activation: storage type, saturation range, zero point (in the range) and scale. */
-    private record Act(DType dtype, IntRange range, int zeroPoint, float scale) {
-    }
+    private record Act(DType dtype, IntRange range, int zeroPoint, float scale) {}
 
     /** Builds one random realized graph from IR records, then types it. */
     private static final class GraphBuilder {
@@ -198,6 +210,7 @@ class NativeZeroPointTest {
         boolean dot8;
         /** Forced weight bits (7, 8), or 0 for random. */
         private int weightBits;
+
         private final List<Node> nodes = new ArrayList<>();
         private final Map<String, Tensor> inits = new LinkedHashMap<>();
 
@@ -212,10 +225,12 @@ class NativeZeroPointTest {
             dot8 = seed == 1 || seed == 5 || seed == 13;
             weightBits = dot8 ? 7 : wide ? 8 : seed >= 16 ? 9 : 0;
             int group = seed % 4 == 3 ? 2 + r.nextInt(2) : 1;
-            int c = depthwise ? (seed % 8 == 2 || seed == 14 ? 8 * (1 + r.nextInt(3)) : 1 + r.nextInt(24))
+            int c = depthwise
+                    ? (seed % 8 == 2 || seed == 14 ? 8 * (1 + r.nextInt(3)) : 1 + r.nextInt(24))
                     : group * (wide ? 64 + r.nextInt(32) : 1 + r.nextInt(9));
-            int oc = depthwise ? c : seed == 1 || seed == 13 ? 57 + r.nextInt(8)
-                    : group * (1 + r.nextInt(r.nextBoolean() ? 20 : 40));
+            int oc = depthwise
+                    ? c
+                    : seed == 1 || seed == 13 ? 57 + r.nextInt(8) : group * (1 + r.nextInt(r.nextBoolean() ? 20 : 40));
             group = depthwise ? c : group;
             boolean threeByThree = wide || seed == 1 || seed == 13;
             int kh = threeByThree ? 3 : 1 + 2 * r.nextInt(3);
@@ -227,15 +242,31 @@ class NativeZeroPointTest {
             String q = quantize("x", Shape.of(Shape.DYNAMIC, c, h, w), in);
             int stride = 1 + r.nextInt(2);
             // Padding on top wherever the kernel is taller than 1, the other sides at random.
-            Window2d win = new Window2d(kh, kw, stride, stride, kh > 1 ? 1 + r.nextInt(kh / 2) : 0,
-                    r.nextInt(kw / 2 + 1), r.nextInt(kh / 2 + 1), r.nextInt(kw / 2 + 1), dil, dil);
+            Window2d win = new Window2d(
+                    kh,
+                    kw,
+                    stride,
+                    stride,
+                    kh > 1 ? 1 + r.nextInt(kh / 2) : 0,
+                    r.nextInt(kw / 2 + 1),
+                    r.nextInt(kh / 2 + 1),
+                    r.nextInt(kw / 2 + 1),
+                    dil,
+                    dil);
             Act out = act(in.dtype() == DType.I16 && r.nextBoolean());
             String y = qconv("conv", q, in, c, oc, group, win, out);
             if (!dot8 && r.nextBoolean()) { // a second layer whose padding reads the first one's output zero point
                 int k2 = r.nextBoolean() ? 3 : 1;
                 Act out2 = act(false);
-                y = qconv("conv2", y, out, oc, 1 + r.nextInt(16), 1,
-                        new Window2d(k2, k2, 1, 1, k2 / 2, k2 / 2, k2 / 2, k2 / 2, 1, 1), out2);
+                y = qconv(
+                        "conv2",
+                        y,
+                        out,
+                        oc,
+                        1 + r.nextInt(16),
+                        1,
+                        new Window2d(k2, k2, 1, 1, k2 / 2, k2 / 2, k2 / 2, k2 / 2, 1, 1),
+                        out2);
                 out = out2;
             }
             return finish(Shape.of(Shape.DYNAMIC, c, h, w), y, out);
@@ -268,24 +299,53 @@ class NativeZeroPointTest {
             String qb = quantize("x", shape, b);
             Act sum = act(false);
             // Rounding upward (even seeds) takes qt_add's AVX2 path, 8 elements at a time, then the tail.
-            nodes.add(new QAddNode("add", List.of(qa, qb), "sum", new Requantize(List.of(
-                    multiplier(a.scale() / sum.scale()), multiplier(b.scale() / sum.scale())),
-                    seed % 2 == 0 ? Rounding.UPWARD : Rounding.TONEAREST, sum.range(), sum.dtype(), sum.scale(), "sum",
-                    sum.zeroPoint()), List.of(a.zeroPoint(), b.zeroPoint())));
+            nodes.add(new QAddNode(
+                    "add",
+                    List.of(qa, qb),
+                    "sum",
+                    new Requantize(
+                            List.of(multiplier(a.scale() / sum.scale()), multiplier(b.scale() / sum.scale())),
+                            seed % 2 == 0 ? Rounding.UPWARD : Rounding.TONEAREST,
+                            sum.range(),
+                            sum.dtype(),
+                            sum.scale(),
+                            "sum",
+                            sum.zeroPoint()),
+                    List.of(a.zeroPoint(), b.zeroPoint())));
             Act cat = act(r.nextInt(6) == 0);
-            nodes.add(new QConcatNode("concat", List.of("sum", qa, qb), "cat", 1, requantize(cat, "cat",
-                    multiplier(sum.scale() / cat.scale()), multiplier(a.scale() / cat.scale()),
-                    multiplier(b.scale() / cat.scale())), List.of(sum.zeroPoint(), a.zeroPoint(), b.zeroPoint())));
+            nodes.add(new QConcatNode(
+                    "concat",
+                    List.of("sum", qa, qb),
+                    "cat",
+                    1,
+                    requantize(
+                            cat,
+                            "cat",
+                            multiplier(sum.scale() / cat.scale()),
+                            multiplier(a.scale() / cat.scale()),
+                            multiplier(b.scale() / cat.scale())),
+                    List.of(sum.zeroPoint(), a.zeroPoint(), b.zeroPoint())));
             int k = 2 + r.nextInt(Math.min(h, w) - 1);
-            Window2d win = new Window2d(k, k, 1 + r.nextInt(2), 1 + r.nextInt(2), r.nextInt(k / 2 + 1),
-                    r.nextInt(k / 2 + 1), r.nextInt(k / 2 + 1), r.nextInt(k / 2 + 1), 1, 1);
+            Window2d win = new Window2d(
+                    k,
+                    k,
+                    1 + r.nextInt(2),
+                    1 + r.nextInt(2),
+                    r.nextInt(k / 2 + 1),
+                    r.nextInt(k / 2 + 1),
+                    r.nextInt(k / 2 + 1),
+                    r.nextInt(k / 2 + 1),
+                    1,
+                    1);
             boolean ceil = r.nextBoolean();
-            nodes.add(switch (seed % 4) {
-                case 0 -> new GlobalAvgPoolNode("pool", List.of("cat"), "pooled", cat.zeroPoint());
-                case 1 -> new MaxPool2dNode("pool", List.of("cat"), "pooled", win, ceil);
-                default -> new AvgPool2dNode("pool", List.of("cat"), "pooled", win, ceil, seed % 4 == 2,
-                        cat.zeroPoint());
-            });
+            nodes.add(
+                    switch (seed % 4) {
+                        case 0 -> new GlobalAvgPoolNode("pool", List.of("cat"), "pooled", cat.zeroPoint());
+                        case 1 -> new MaxPool2dNode("pool", List.of("cat"), "pooled", win, ceil);
+                        default ->
+                            new AvgPool2dNode(
+                                    "pool", List.of("cat"), "pooled", win, ceil, seed % 4 == 2, cat.zeroPoint());
+                    });
             return finish(shape, "pooled", cat);
         }
 
@@ -340,8 +400,14 @@ class NativeZeroPointTest {
             int[] bias = bias(w, oc, in, cg * taps);
             inits.put(name + "/w", Tensor.ofInts(weightType(), Shape.of(oc, cg, win.kernelH(), win.kernelW()), w));
             inits.put(name + "/b", Tensor.ofInts(DType.I32, Shape.of(oc), bias));
-            nodes.add(new QConv2dNode(name, List.of(x, name + "/w", name + "/b"), name, win, group,
-                    requantize(out, name, multipliers(oc, cg * taps, in, w)), in.zeroPoint()));
+            nodes.add(new QConv2dNode(
+                    name,
+                    List.of(x, name + "/w", name + "/b"),
+                    name,
+                    win,
+                    group,
+                    requantize(out, name, multipliers(oc, cg * taps, in, w)),
+                    in.zeroPoint()));
             return name;
         }
 
@@ -349,8 +415,8 @@ class NativeZeroPointTest {
             int[] w = weights(n * k);
             inits.put(name + "/w", Tensor.ofInts(weightType(), Shape.of(n, k), w));
             inits.put(name + "/b", Tensor.ofInts(DType.I32, Shape.of(n), bias(w, n, in, k)));
-            nodes.add(new QDenseNode(name, List.of(x, name + "/w", name + "/b"), name,
-                    requantize(out, name, multipliers(n, k, in, w))));
+            nodes.add(new QDenseNode(
+                    name, List.of(x, name + "/w", name + "/b"), name, requantize(out, name, multipliers(n, k, in, w))));
             return name;
         }
 
@@ -406,15 +472,27 @@ class NativeZeroPointTest {
         }
 
         private Requantize requantize(Act out, String tensor, FixedPointMultiplier... m) {
-            return new Requantize(List.of(m), r.nextBoolean() ? Rounding.UPWARD : Rounding.TONEAREST, out.range(),
-                    out.dtype(), out.scale(), tensor, out.zeroPoint());
+            return new Requantize(
+                    List.of(m),
+                    r.nextBoolean() ? Rounding.UPWARD : Rounding.TONEAREST,
+                    out.range(),
+                    out.dtype(),
+                    out.scale(),
+                    tensor,
+                    out.zeroPoint());
         }
 
         private Graph finish(Shape inShape, String y, Act out) {
             nodes.add(new DequantizeNode("dequantize", List.of(y), "y", out.scale(), out.zeroPoint()));
-            return InferTypesPass.infer(new Graph("zero-points", 13,
+            return InferTypesPass.infer(new Graph(
+                    "zero-points",
+                    13,
                     List.of(new ValueInfo("x", new TensorType(DType.F32, inShape))),
-                    List.of(new ValueInfo("y", TensorType.f32())), inits, nodes, Map.of(), Set.of()));
+                    List.of(new ValueInfo("y", TensorType.f32())),
+                    inits,
+                    nodes,
+                    Map.of(),
+                    Set.of()));
         }
     }
 }

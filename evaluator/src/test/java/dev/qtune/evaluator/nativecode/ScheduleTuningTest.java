@@ -39,6 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ScheduleTuningTest {
     @TempDir
     static Path cache;
+
     static Graph realized;
     static Target target;
 
@@ -54,20 +55,39 @@ class ScheduleTuningTest {
     @Test
     void aLoggedScheduleIsUsedWhereTheConfigSetsNone() {
         CModule plain = CModuleEmitter.emit(realized, target, ScheduleConfig.EMPTY, TuningLog.NONE);
-        assertEquals(3, plain.tasks().size(), "one task per dense layer: " + plain.tasks().keySet());
+        assertEquals(
+                3,
+                plain.tasks().size(),
+                "one task per dense layer: " + plain.tasks().keySet());
         String layer = plain.tasks().keySet().iterator().next();
         LayerTask task = plain.tasks().get(layer);
         Map<String, Integer> used = plain.schedule().layers().get(layer);
         assertTrue(task.candidates().contains(used), "the default is a candidate");
-        Map<String, Integer> other = task.candidates().stream().filter(c -> !c.equals(used)).findFirst().orElseThrow();
+        Map<String, Integer> other = task.candidates().stream()
+                .filter(c -> !c.equals(used))
+                .findFirst()
+                .orElseThrow();
 
         TuningLog log = TuningLog.load(cache.resolve("a"), target)
                 .append(List.of(new TuningLog.Entry(task.key(), other, 0.001, 0.002, 1)));
-        assertEquals(other, TuningLog.load(cache.resolve("a"), target).best(task.key()).orElseThrow(), "read back");
-        assertEquals(other, CModuleEmitter.emit(realized, target, ScheduleConfig.EMPTY, log).schedule().layers()
-                .get(layer), "the logged schedule");
+        assertEquals(
+                other,
+                TuningLog.load(cache.resolve("a"), target).best(task.key()).orElseThrow(),
+                "read back");
+        assertEquals(
+                other,
+                CModuleEmitter.emit(realized, target, ScheduleConfig.EMPTY, log)
+                        .schedule()
+                        .layers()
+                        .get(layer),
+                "the logged schedule");
         ScheduleConfig explicit = new ScheduleConfig(Map.of(layer, used));
-        assertEquals(used, CModuleEmitter.emit(realized, target, explicit, log).schedule().layers().get(layer),
+        assertEquals(
+                used,
+                CModuleEmitter.emit(realized, target, explicit, log)
+                        .schedule()
+                        .layers()
+                        .get(layer),
                 "the config's own schedule wins");
     }
 
@@ -86,10 +106,13 @@ class ScheduleTuningTest {
     void theTunerLogsEveryUntunedTaskOnce() {
         Path dir = cache.resolve("c");
         List<String> progress = new ArrayList<>();
-        ScheduleTuner.Result r = ScheduleTuner.tune(realized, target, dir, TuningLog.load(dir, target), 1, 0.02, 1,
-                progress::add);
+        ScheduleTuner.Result r =
+                ScheduleTuner.tune(realized, target, dir, TuningLog.load(dir, target), 1, 0.02, 1, progress::add);
         CModule plain = CModuleEmitter.emit(realized, target, ScheduleConfig.EMPTY, TuningLog.NONE);
-        int most = plain.tasks().values().stream().mapToInt(t -> t.candidates().size()).max().orElseThrow();
+        int most = plain.tasks().values().stream()
+                .mapToInt(t -> t.candidates().size())
+                .max()
+                .orElseThrow();
         assertEquals(most, r.builds(), "one timed build per candidate index");
         assertEquals(plain.tasks().size(), r.entries().size());
         for (TuningLog.Entry e : r.entries()) {

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SpeedKeyTest {
     @TempDir
     static Path cache;
+
     static Graph fp32;
     static CalibrationStats stats;
     static final Target TARGET = Targets.byName("x86-avx512-vnni");
@@ -39,7 +40,8 @@ class SpeedKeyTest {
     @BeforeAll
     static void calibrate() {
         fp32 = PassPipeline.prerequisites().run(OnnxImporter.load(Path.of("..", "models", "lenet5_mnist.onnx")));
-        stats = QuantEvaluation.calibrate("lenet5", fp32, Datasets.load("mnist", "calibration"), 200, 2, cache).stats();
+        stats = QuantEvaluation.calibrate("lenet5", fp32, Datasets.load("mnist", "calibration"), 200, 2, cache)
+                .stats();
     }
 
     private static CModule module(String config, ScheduleConfig schedule) {
@@ -58,11 +60,17 @@ class SpeedKeyTest {
 
         String layer = kl.tasks().keySet().iterator().next();
         Map<String, Integer> used = kl.schedule().layers().get(layer);
-        Map<String, Integer> other = kl.tasks().get(layer).candidates().stream().filter(c -> !c.equals(used))
-                .findFirst().orElseThrow();
-        assertNotEquals(kl.speedKey(), module("int8_kl", new ScheduleConfig(Map.of(layer, other))).speedKey(),
+        Map<String, Integer> other = kl.tasks().get(layer).candidates().stream()
+                .filter(c -> !c.equals(used))
+                .findFirst()
+                .orElseThrow();
+        assertNotEquals(
+                kl.speedKey(),
+                module("int8_kl", new ScheduleConfig(Map.of(layer, other))).speedKey(),
                 "another schedule is other code");
-        assertNotEquals(kl.speedKey(), module("mixed_fp32_ends", ScheduleConfig.EMPTY).speedKey(),
+        assertNotEquals(
+                kl.speedKey(),
+                module("mixed_fp32_ends", ScheduleConfig.EMPTY).speedKey(),
                 "fp32 layers are other code");
     }
 }

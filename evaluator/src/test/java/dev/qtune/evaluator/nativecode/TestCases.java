@@ -9,10 +9,10 @@ package dev.qtune.evaluator.nativecode;
 final class TestCases {
     /** The system property the {@code all} profile sets to {@value #FULL}. */
     static final String PROPERTY = "qtune.test.cases";
+
     static final String FULL = "full";
 
-    private TestCases() {
-    }
+    private TestCases() {}
 
     static boolean full() {
         return FULL.equals(System.getProperty(PROPERTY));

@@ -11,8 +11,7 @@ import java.nio.file.Path;
 
 /** Test helper: a shared model (models/) quantized under an example config (experiments/qconfigs). */
 public final class ExampleQuantizations {
-    private ExampleQuantizations() {
-    }
+    private ExampleQuantizations() {}
 
     /**
      * {@code model} quantized under {@code config}, calibrated on the first {@code calibration}
@@ -22,8 +21,15 @@ public final class ExampleQuantizations {
         Path file = Path.of("..", "models", model + ".onnx");
         Graph fp32 = PassPipeline.prerequisites().run(OnnxImporter.load(file));
         QuantConfig c = QuantConfigReader.read(Path.of("..", "experiments", "qconfigs", config + ".yaml"));
-        c = new QuantConfig(c.defaults(), c.layers(), calibration, c.globalScale(), c.allowFp32Islands(),
-                c.boundaryCalibration(), c.source());
-        return QuantEvaluation.quantize(file, fp32, c, Datasets.load(data, "calibration"), 2, cache).model();
+        c = new QuantConfig(
+                c.defaults(),
+                c.layers(),
+                calibration,
+                c.globalScale(),
+                c.allowFp32Islands(),
+                c.boundaryCalibration(),
+                c.source());
+        return QuantEvaluation.quantize(file, fp32, c, Datasets.load(data, "calibration"), 2, cache)
+                .model();
     }
 }

@@ -16,6 +16,7 @@ class LayerErrorsTest {
         assertEquals(Double.POSITIVE_INFINITY, LayerErrors.db(ref, q, 0.5f, 100).getAsDouble());
         // one step off at the last value: noise 0.25, signal 5
         Tensor off = Tensor.ofInts(DType.U8, Shape.of(3), new int[] {98, 100, 105});
-        assertEquals(10 * Math.log10(5 / 0.25), LayerErrors.db(ref, off, 0.5f, 100).getAsDouble(), 1e-9);
+        assertEquals(
+                10 * Math.log10(5 / 0.25), LayerErrors.db(ref, off, 0.5f, 100).getAsDouble(), 1e-9);
     }
 }

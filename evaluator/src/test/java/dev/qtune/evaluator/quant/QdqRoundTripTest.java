@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
 class QdqRoundTripTest {
     /** The shared models x example quant configs (one file for the tests that cover them all). */
     static final String CASES = "../experiments/qconfigs/example-cases.csv";
+
     static final int CALIBRATION = 250;
     private static final int BATCH = 64;
     private static final Logger LOG = LoggerFactory.getLogger(QdqRoundTripTest.class);
@@ -49,10 +50,10 @@ class QdqRoundTripTest {
         assertRoundTrip(model, data, config, 10_000);
     }
 
-
     private static void assertRoundTrip(String model, String data, String config, int images) {
         QuantizedModel q = ExampleQuantizations.quantize(model, data, config, CALIBRATION, cache);
-        PreQuantizedModel imported = QdqImporter.parse(QdqExporter.toProto(q).toByteArray(), model + "_" + config + ".onnx");
+        PreQuantizedModel imported =
+                QdqImporter.parse(QdqExporter.toProto(q).toByteArray(), model + "_" + config + ".onnx");
         IntegerInterpreter original = new IntegerInterpreter(q.realized());
         IntegerInterpreter roundTrip = new IntegerInterpreter(imported.realized());
         Dataset test = Datasets.load(data, "test");
@@ -72,7 +73,12 @@ class QdqRoundTripTest {
                 correct += predicted == test.label(start + i) ? 1 : 0;
             }
         }
-        LOG.info("{} {}: export -> import identical on {} test images, top-1 {}", model, config, n, (double) correct / n);
+        LOG.info(
+                "{} {}: export -> import identical on {} test images, top-1 {}",
+                model,
+                config,
+                n,
+                (double) correct / n);
     }
 
     private static int[] bits(float[] f) {

@@ -30,7 +30,8 @@ class QuantizedAccuracyTest {
         "mlp_mnist, mnist, int8_max, 0.2, 0",
         "mlp_mnist, mnist, int8_kl, 0.2, 0",
         "lenet5_mnist, mnist, int8_max, 0.2, 0",
-        "lenet5_mnist, mnist, int8_percentile, 0.2, 0"})
+        "lenet5_mnist, mnist, int8_percentile, 0.2, 0"
+    })
     void int8StaysCloseToFp32(String model, String data, String config, double maxDropPoints, double floor) {
         check(model, data, config, maxDropPoints, floor, 0);
     }
@@ -42,7 +43,8 @@ class QuantizedAccuracyTest {
      */
     @ParameterizedTest(name = "{0} {2}, 2,000 images")
     @CsvSource("resnet8_fashion, fashion-mnist, int8_kl, 0.5, 0")
-    void resnet8StaysCloseToFp32OnASample(String model, String data, String config, double maxDropPoints, double floor) {
+    void resnet8StaysCloseToFp32OnASample(
+            String model, String data, String config, double maxDropPoints, double floor) {
         check(model, data, config, maxDropPoints, floor, 2000);
     }
 
@@ -51,7 +53,8 @@ class QuantizedAccuracyTest {
     @CsvSource({
         "resnet8_fashion, fashion-mnist, int8_kl, 0.3, 0.9230",
         "resnet8_fashion, fashion-mnist, int8_percentile, 0.3, 0.9230",
-        "resnet8_fashion, fashion-mnist, int8_asym_percentile, 0.3, 0.9230"})
+        "resnet8_fashion, fashion-mnist, int8_asym_percentile, 0.3, 0.9230"
+    })
     void resnet8StaysCloseToFp32(String model, String data, String config, double maxDropPoints, double floor) {
         check(model, data, config, maxDropPoints, floor, 0);
     }
@@ -60,12 +63,20 @@ class QuantizedAccuracyTest {
         Path file = Path.of("..", "models", model + ".onnx");
         Graph fp32 = PassPipeline.prerequisites().run(OnnxImporter.load(file));
         Dataset test = Datasets.load(data, "test");
-        QuantEvalResult r = QuantEvaluation.run(file, fp32,
+        QuantEvalResult r = QuantEvaluation.run(
+                file,
+                fp32,
                 QuantConfigReader.read(Path.of("..", "experiments", "qconfigs", config + ".yaml")),
-                Datasets.load(data, "calibration"), test, limit, Runtime.getRuntime().availableProcessors(), cache, true,
+                Datasets.load(data, "calibration"),
+                test,
+                limit,
+                Runtime.getRuntime().availableProcessors(),
+                cache,
+                true,
                 ProgressListener.NONE);
         double drop = 100 * (r.fp32().top1() - r.integer().top1());
-        String what = model + " " + config + ": int " + r.integer().top1() + " fp32 " + r.fp32().top1();
+        String what = model + " " + config + ": int " + r.integer().top1() + " fp32 "
+                + r.fp32().top1();
         assertTrue(drop <= maxDropPoints, what);
         assertTrue(r.integer().top1() >= floor, what);
         assertTrue(r.simulatedAgreement() >= 0.995, what + " simulated agreement " + r.simulatedAgreement());

@@ -6,13 +6,18 @@ import java.util.Random;
 /** Byte-level mutations for {@link InputFuzzTest}: flips, random bytes, big integers, truncation, insertion, chunk copies. */
 final class FuzzMutations {
     private static final byte[][] INTERESTING = {
-        {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0x7f}, {0, 0, 0, (byte) 0x80}, {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff},
-        {(byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x08}, "[[[[[[[[".getBytes(), "*a &a ".getBytes(), "\n- ".getBytes(),
-        "??/".getBytes(), {0},
+        {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0x7f},
+        {0, 0, 0, (byte) 0x80},
+        {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff},
+        {(byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x08},
+        "[[[[[[[[".getBytes(),
+        "*a &a ".getBytes(),
+        "\n- ".getBytes(),
+        "??/".getBytes(),
+        {0},
     };
 
-    private FuzzMutations() {
-    }
+    private FuzzMutations() {}
 
     static byte[] mutate(byte[] seed, Random r) {
         byte[] b = seed.clone();

@@ -39,6 +39,7 @@ class HostileNameTest {
 
     @TempDir
     static Path dir;
+
     static ModelProto mlp;
     static float[] images;
     static float[] plainOutputs;
@@ -73,8 +74,8 @@ class HostileNameTest {
         String alphabet = "?\"\\/*\n\r\t\0'{}();#%<>:.-_ aZ9\u00e9\u2028\uffff";
         for (int round = 0; round < 4; round++) {
             IntFunction<String> name = i -> randomName(random, alphabet);
-            assertArrayEquals(plainOutputs, run(renamed(name, randomName(random, alphabet)), "fuzz" + round),
-                    "round " + round);
+            assertArrayEquals(
+                    plainOutputs, run(renamed(name, randomName(random, alphabet)), "fuzz" + round), "round " + round);
         }
     }
 
@@ -82,8 +83,10 @@ class HostileNameTest {
         StringBuilder sb = new StringBuilder();
         int length = 1 + random.nextInt(40);
         for (int i = 0; i < length; i++) {
-            sb.append(random.nextInt(4) == 0 ? (char) (1 + random.nextInt(0xd7ff))
-                    : alphabet.charAt(random.nextInt(alphabet.length())));
+            sb.append(
+                    random.nextInt(4) == 0
+                            ? (char) (1 + random.nextInt(0xd7ff))
+                            : alphabet.charAt(random.nextInt(alphabet.length())));
         }
         return sb.toString();
     }
@@ -104,7 +107,8 @@ class HostileNameTest {
         String source = m.modelSource();
         assertFalse(source.contains("?"), "a '?' reached the C source");
         String names = source.substring(source.indexOf("qt_layer_names[] = {"), source.indexOf("0\n};"));
-        assertTrue(names.replaceAll("\\\\[0-7]{3}", "").matches("(?s)qt_layer_names\\[\\] = \\{[A-Za-z0-9 _./:\\-\",\n]*"),
+        assertTrue(
+                names.replaceAll("\\\\[0-7]{3}", "").matches("(?s)qt_layer_names\\[\\] = \\{[A-Za-z0-9 _./:\\-\",\n]*"),
                 "only safe characters and octal escapes in the layer names: " + names);
         NativeModel nm = NativeModel.build(m, Targets.byName(Targets.GENERIC_C), dir.resolve("cache"), List.of());
         InferResult r = nm.infer(images, IMAGES, 1, Duration.ofSeconds(60));

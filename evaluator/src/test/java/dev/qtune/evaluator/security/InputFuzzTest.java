@@ -12,17 +12,17 @@ import dev.qtune.evaluator.data.IdxReader;
 import dev.qtune.evaluator.data.NpyReader;
 import dev.qtune.evaluator.data.NpyWriter;
 import java.awt.image.BufferedImage;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import javax.imageio.ImageIO;
 import java.io.ByteArrayInputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Random;
 import java.util.function.Consumer;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,19 +66,27 @@ class InputFuzzTest {
 
     @Test
     void mutatedQuantConfigs() {
-        fuzz("quant-config yaml", QCONFIG.getBytes(StandardCharsets.UTF_8),
+        fuzz(
+                "quant-config yaml",
+                QCONFIG.getBytes(StandardCharsets.UTF_8),
                 b -> QuantConfigReader.parse(new String(b, StandardCharsets.UTF_8), "fuzz.yaml"));
     }
 
     @Test
     void mutatedDatasetSpecs() {
-        fuzz("dataset-spec yaml", SPEC.getBytes(StandardCharsets.UTF_8),
+        fuzz(
+                "dataset-spec yaml",
+                SPEC.getBytes(StandardCharsets.UTF_8),
                 b -> DatasetSpecReader.read(new ByteArrayInputStream(b), "fuzz.yaml"));
     }
 
     @Test
     void mutatedIdxFiles() {
-        ByteBuffer idx = ByteBuffer.allocate(16 + 10 * 28 * 28).putInt(IdxReader.IMAGES_MAGIC).putInt(10).putInt(28).putInt(28);
+        ByteBuffer idx = ByteBuffer.allocate(16 + 10 * 28 * 28)
+                .putInt(IdxReader.IMAGES_MAGIC)
+                .putInt(10)
+                .putInt(28)
+                .putInt(28);
         Path f = dir.resolve("fuzz.idx");
         fuzz("idx", idx.array(), b -> {
             try {
@@ -130,8 +138,9 @@ class InputFuzzTest {
         Path seed = dir.resolve("seed.png");
         ImageIO.write(image, "png", seed.toFile());
         Path folder = Files.createDirectories(dir.resolve("images"));
-        Path spec = Files.writeString(dir.resolve("png.yaml"), "name: fuzz\nimage: {channels: 3, resize: 20}\n"
-                + "splits:\n  calibration: {images: images}\n");
+        Path spec = Files.writeString(
+                dir.resolve("png.yaml"),
+                "name: fuzz\nimage: {channels: 3, resize: 20}\n" + "splits:\n  calibration: {images: images}\n");
         fuzz("png", read(seed), b -> {
             write(folder.resolve("a.png"), b);
             Datasets.load(spec.toString(), "calibration");
@@ -161,27 +170,36 @@ class InputFuzzTest {
         long budget = Math.max(60, ITERATIONS / 5L);
         long heapBefore = usedHeap();
         long[] peak = {heapBefore};
-        assertTimeoutPreemptively(Duration.ofSeconds(budget), () -> {
-            for (int i = 0; i < ITERATIONS; i++) {
-                byte[] input = FuzzMutations.mutate(seed, random);
-                long t0 = System.nanoTime();
-                try {
-                    reader.accept(input);
-                } catch (QtuneException e) {
-                    errors[0]++;
-                    if (e.getMessage() == null || e.getMessage().lines().count() != 1 || e.getMessage().length() > 2000) {
-                        fail(kind + " input " + i + " (seed " + SEED + "): not a short one-line error: " + e.getMessage());
+        assertTimeoutPreemptively(
+                Duration.ofSeconds(budget),
+                () -> {
+                    for (int i = 0; i < ITERATIONS; i++) {
+                        byte[] input = FuzzMutations.mutate(seed, random);
+                        long t0 = System.nanoTime();
+                        try {
+                            reader.accept(input);
+                        } catch (QtuneException e) {
+                            errors[0]++;
+                            if (e.getMessage() == null
+                                    || e.getMessage().lines().count() != 1
+                                    || e.getMessage().length() > 2000) {
+                                fail(kind + " input " + i + " (seed " + SEED + "): not a short one-line error: "
+                                        + e.getMessage());
+                            }
+                        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+                            throw new AssertionError(
+                                    kind + " input " + i + " (seed " + SEED + ", " + input.length + " bytes) threw "
+                                            + e,
+                                    e);
+                        }
+                        worst[0] = Math.max(worst[0], System.nanoTime() - t0);
+                        peak[0] = Math.max(peak[0], usedHeap());
                     }
-                } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
-                    throw new AssertionError(kind + " input " + i + " (seed " + SEED + ", " + input.length
-                            + " bytes) threw " + e, e);
-                }
-                worst[0] = Math.max(worst[0], System.nanoTime() - t0);
-                peak[0] = Math.max(peak[0], usedHeap());
-            }
-        }, kind + ": " + ITERATIONS + " inputs within " + budget + " s");
-        System.out.printf("fuzz %s: %d inputs, %d one-line errors, 0 crashes, worst %.1f ms, heap peak %d MB%n", kind,
-                ITERATIONS, errors[0], worst[0] / 1e6, peak[0] >> 20);
+                },
+                kind + ": " + ITERATIONS + " inputs within " + budget + " s");
+        System.out.printf(
+                "fuzz %s: %d inputs, %d one-line errors, 0 crashes, worst %.1f ms, heap peak %d MB%n",
+                kind, ITERATIONS, errors[0], worst[0] / 1e6, peak[0] >> 20);
     }
 
     private static long usedHeap() {

@@ -41,9 +41,9 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * `qtune bench`: the peer benchmark. For each shared model (and with --zoo ResNet-18 and
@@ -52,34 +52,53 @@ import picocli.CommandLine.Model.CommandSpec;
  * export; then the throughput of ResNet-18's three largest convolutions in each precision against
  * this host's measured peak for that precision.
  */
-@Command(name = "bench", description = "Peer benchmark: qtune fp32/int16/int8 native code against ONNX Runtime (fp32 and qtune's QDQ export).")
+@Command(
+        name = "bench",
+        description =
+                "Peer benchmark: qtune fp32/int16/int8 native code against ONNX Runtime (fp32 and qtune's QDQ export).")
 final class BenchCommand implements Callable<Integer> {
-    @Option(names = "--qconfig", defaultValue = "experiments/qconfigs/int8_kl.yaml", paramLabel = "FILE",
+    @Option(
+            names = "--qconfig",
+            defaultValue = "experiments/qconfigs/int8_kl.yaml",
+            paramLabel = "FILE",
             description = "Quantization config of the int8 runs (default: ${DEFAULT-VALUE}).")
     Path qconfig;
 
-    @Option(names = "--qconfig16", defaultValue = "experiments/qconfigs/w8a16.yaml", paramLabel = "FILE",
+    @Option(
+            names = "--qconfig16",
+            defaultValue = "experiments/qconfigs/w8a16.yaml",
+            paramLabel = "FILE",
             description = "Quantization config of the int16 runs (default: ${DEFAULT-VALUE}).")
     Path qconfig16;
 
-    @Option(names = "--target", paramLabel = "T",
+    @Option(
+            names = "--target",
+            paramLabel = "T",
             description = "Target to build for (default: this host's best; e.g. x86-avx2 on a VNNI host).")
     String targetName;
 
-    @Option(names = "--threads", split = ",", defaultValue = "1,2", description = "Thread counts (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--threads",
+            split = ",",
+            defaultValue = "1,2",
+            description = "Thread counts (default: ${DEFAULT-VALUE}).")
     List<Integer> threads;
 
-    @Option(names = "--seconds", defaultValue = "2.0", description = "Minimum timed seconds per measurement (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--seconds",
+            defaultValue = "2.0",
+            description = "Minimum timed seconds per measurement (default: ${DEFAULT-VALUE}).")
     double seconds;
 
-    @Option(names = "--zoo", description = "Also benchmark the zoo (ResNet-18, MobileNetV2 at 1x3x224x224, seeded weights).")
+    @Option(
+            names = "--zoo",
+            description = "Also benchmark the zoo (ResNet-18, MobileNetV2 at 1x3x224x224, seeded weights).")
     boolean zoo;
 
     @Spec
     CommandSpec spec;
 
-    private record Subject(String name, Path file, String data) {
-    }
+    private record Subject(String name, Path file, String data) {}
 
     @Override
     public Integer call() throws Exception {
@@ -101,8 +120,9 @@ final class BenchCommand implements Callable<Integer> {
                 subjects.add(new Subject(p.getFileName().toString().replace(".onnx", ""), p, null));
             }
         }
-        out.printf("# qtune bench: host %s, target %s, int8 %s, int16 %s, batch 1%n%n", HostCpu.detect().modelName(),
-                target.name(), qconfig, qconfig16);
+        out.printf(
+                "# qtune bench: host %s, target %s, int8 %s, int16 %s, batch 1%n%n",
+                HostCpu.detect().modelName(), target.name(), qconfig, qconfig16);
         out.println("| model | threads | qtune fp32 ms | qtune int16 ms | qtune int8 ms | ORT fp32 ms | ORT QDQ ms "
                 + "| int8 / ORT QDQ | fp32 / ORT fp32 | fp32 / int8 |");
         out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
@@ -125,8 +145,9 @@ final class BenchCommand implements Callable<Integer> {
                 double i = ib.medianMs();
                 double of = ortMs(s.file, t, sample);
                 double oq = ortMs(qdq, t, sample);
-                out.printf("| %s | %d | %.3f | %.3f | %.3f | %.3f | %.3f | %.2f | %.2f | %.2f |%n", s.name, t, f,
-                        b16.medianMs(), i, of, oq, i / oq, f / of, f / i);
+                out.printf(
+                        "| %s | %d | %.3f | %.3f | %.3f | %.3f | %.3f | %.2f | %.2f | %.2f |%n",
+                        s.name, t, f, b16.medianMs(), i, of, oq, i / oq, f / of, f / i);
                 out.flush();
                 if (layers) {
                     largestConvs(out, fp32, fb, b16, ib, target);
@@ -137,8 +158,12 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private static NativeModel build(Graph g, Target target) {
-        return NativeModel.build(CModuleEmitter.emit(g, target, ScheduleConfig.EMPTY,
-                TuningLog.load(CalibrationCache.defaultDir(), target)), target, CalibrationCache.defaultDir(), List.of());
+        return NativeModel.build(
+                CModuleEmitter.emit(
+                        g, target, ScheduleConfig.EMPTY, TuningLog.load(CalibrationCache.defaultDir(), target)),
+                target,
+                CalibrationCache.defaultDir(),
+                List.of());
     }
 
     /**
@@ -147,7 +172,9 @@ final class BenchCommand implements Callable<Integer> {
      */
     private static Path inProject(Path p) {
         String root = System.getProperty("qtune.root");
-        return p.isAbsolute() || Files.exists(p) || root == null ? p : Path.of(root).resolve(p);
+        return p.isAbsolute() || Files.exists(p) || root == null
+                ? p
+                : Path.of(root).resolve(p);
     }
 
     /** This host's best native target, else portable C. */
@@ -157,8 +184,14 @@ final class BenchCommand implements Callable<Integer> {
 
     private QuantizedModel quantize(Subject s, Graph fp32, QuantConfig config) {
         if (s.data != null) {
-            return QuantEvaluation.quantize(s.file, fp32, config, Datasets.load(s.data, "calibration"), 2,
-                    CalibrationCache.defaultDir()).model();
+            return QuantEvaluation.quantize(
+                            s.file,
+                            fp32,
+                            config,
+                            Datasets.load(s.data, "calibration"),
+                            2,
+                            CalibrationCache.defaultDir())
+                    .model();
         }
         int per = fp32.inputs().get(0).type().shape().bind(1).numel();
         int n = 8;
@@ -167,8 +200,15 @@ final class BenchCommand implements Callable<Integer> {
         for (int i = 0; i < data.length; i++) {
             data[i] = (float) r.nextGaussian();
         }
-        CalibrationStats stats = new CalibrationStats(s.name, "gaussian-7", n, StatsCollector.collect(new Fp32Interpreter(fp32),
-                n, (start, count) -> Arrays.copyOfRange(data, start * per, (start + count) * per), 2));
+        CalibrationStats stats = new CalibrationStats(
+                s.name,
+                "gaussian-7",
+                n,
+                StatsCollector.collect(
+                        new Fp32Interpreter(fp32),
+                        n,
+                        (start, count) -> Arrays.copyOfRange(data, start * per, (start + count) * per),
+                        2));
         return QuantizedModel.of(fp32, config, stats);
     }
 
@@ -192,31 +232,44 @@ final class BenchCommand implements Callable<Integer> {
 
     private double ortMs(Path file, int t, float[] sample) {
         try (OrtRunner ort = OrtRunner.open(file, t, OptLevel.ALL_OPT);
-             var lock = dev.qtune.targets.HostLock.acquire(dev.qtune.targets.HostLock.lockFileIn(CalibrationCache.defaultDir()))) {
+                var lock = dev.qtune.targets.HostLock.acquire(
+                        dev.qtune.targets.HostLock.lockFileIn(CalibrationCache.defaultDir()))) {
             LatencyResult l = ort.latency(sample, 10, Duration.ofMillis((long) (seconds * 1000)));
             return l.medianMs();
         }
     }
 
     /** GMAC/s of the three convolutions with the most MACs in fp32, int16 and int8, against this host's measured peaks. */
-    private static void largestConvs(PrintWriter out, Graph fp32, BenchResult f, BenchResult i16, BenchResult i8,
-                                     Target target) {
+    private static void largestConvs(
+            PrintWriter out, Graph fp32, BenchResult f, BenchResult i16, BenchResult i8, Target target) {
         PeakResult peak = PeakBenchmark.measure(target, CalibrationCache.defaultDir());
-        List<LayerStats> convs = ModelSummary.of(fp32).layers().stream().filter(l -> l.op().equals("Conv"))
-                .sorted(Comparator.comparingLong(LayerStats::macs).reversed()).limit(3).toList();
+        List<LayerStats> convs = ModelSummary.of(fp32).layers().stream()
+                .filter(l -> l.op().equals("Conv"))
+                .sorted(Comparator.comparingLong(LayerStats::macs).reversed())
+                .limit(3)
+                .toList();
         out.printf("%n| layer (1 thread) | MACs | fp32 | int16 | int8 |%n| --- | --- | --- | --- | --- |%n");
         for (LayerStats l : convs) {
-            out.printf("| %s | %,d | %s | %s | %s |%n", l.name(), l.macs(), share(l, f, peak.fp32Gmacs()),
-                    share(l, i16, peak.int16Gmacs()), share(l, i8, peak.int8Gmacs()));
+            out.printf(
+                    "| %s | %,d | %s | %s | %s |%n",
+                    l.name(),
+                    l.macs(),
+                    share(l, f, peak.fp32Gmacs()),
+                    share(l, i16, peak.int16Gmacs()),
+                    share(l, i8, peak.int8Gmacs()));
         }
-        out.printf("%nPeaks, one core (`qtune targets --peak`): fp32 %.1f, int16 %.1f, int8 %.1f GMAC/s (%s).%n%n",
+        out.printf(
+                "%nPeaks, one core (`qtune targets --peak`): fp32 %.1f, int16 %.1f, int8 %.1f GMAC/s (%s).%n%n",
                 peak.fp32Gmacs(), peak.int16Gmacs(), peak.int8Gmacs(), peak.int8Instruction());
     }
 
     /** "ms = GMAC/s (share of peak)" of one layer in one run. */
     private static String share(LayerStats l, BenchResult b, double peak) {
-        double ms = b.layers().stream().filter(x -> x.name().equals(l.name())).mapToDouble(BenchResult.LayerTime::ms)
-                .findFirst().orElse(Double.NaN);
+        double ms = b.layers().stream()
+                .filter(x -> x.name().equals(l.name()))
+                .mapToDouble(BenchResult.LayerTime::ms)
+                .findFirst()
+                .orElse(Double.NaN);
         double gmacs = l.macs() / (ms * 1e6);
         return String.format("%.3f ms = %.1f GMAC/s (%.0f%%)", ms, gmacs, 100 * gmacs / peak);
     }

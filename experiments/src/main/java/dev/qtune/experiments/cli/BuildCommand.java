@@ -41,36 +41,53 @@ import picocli.CommandLine.Spec;
  * and, through its schedule, the target; or any config with --model and --data), generates its C
  * module with the config's schedule and writes a deployable library (docs/formats.md, "qtune build").
  */
-@Command(name = "build", description = "Build a quantized model as a C library (static and shared), with its header, "
-        + "an example program and a README.")
+@Command(
+        name = "build",
+        description = "Build a quantized model as a C library (static and shared), with its header, "
+                + "an example program and a README.")
 final class BuildCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "CONFIG",
+    @Parameters(
+            index = "0",
+            paramLabel = "CONFIG",
             description = "Quant config: a search's RUN/best/tNNNN.yaml (model and dataset from the run), or any "
                     + "quant config file with --model and --data.")
     Path config;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR",
+    @Option(
+            names = "--out",
+            required = true,
+            paramLabel = "DIR",
             description = "Folder to write (created; must be empty or hold an earlier build).")
     Path out;
 
     @Option(names = "--model", paramLabel = "MODEL", description = "fp32 ONNX model (default: the run's).")
     Path model;
 
-    @Option(names = "--data", paramLabel = "NAME|SPEC.yaml",
+    @Option(
+            names = "--data",
+            paramLabel = "NAME|SPEC.yaml",
             description = "Dataset whose calibration split calibrates the model (default: the run's).")
     String data;
 
-    @Option(names = "--target", paramLabel = "T",
+    @Option(
+            names = "--target",
+            paramLabel = "T",
             description = "Target to build for (default: the config's schedule.target, else this host's best native "
                     + "target); see `qtune targets`.")
     String target;
 
-    @Option(names = "--samples", defaultValue = "0", paramLabel = "N",
+    @Option(
+            names = "--samples",
+            defaultValue = "0",
+            paramLabel = "N",
             description = "Also write the first N images of --split as samples.f32 (and their labels as "
                     + "samples_labels.txt) for example.c (default: none).")
     int samples;
 
-    @Option(names = "--split", defaultValue = "test", paramLabel = "S",
+    @Option(
+            names = "--split",
+            defaultValue = "test",
+            paramLabel = "S",
             description = "The split --samples reads (default: ${DEFAULT-VALUE}).")
     String split;
 
@@ -85,33 +102,63 @@ final class BuildCommand implements Callable<Integer> {
         CommandLine cmd = spec.commandLine();
         int workers = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         if (workers < 1 || samples < 0) {
-            throw new CommandLine.ParameterException(cmd, workers < 1 ? "--threads must be >= 1, but was " + workers
-                    : "--samples must be >= 0, but was " + samples);
+            throw new CommandLine.ParameterException(
+                    cmd,
+                    workers < 1
+                            ? "--threads must be >= 1, but was " + workers
+                            : "--samples must be >= 0, but was " + samples);
         }
         QuantConfigFile file = QuantConfigReader.readFile(config);
         BuildSource source = BuildSource.of(cmd, config, model, data);
         Target t = target(cmd, file);
         ConfigSchedule.forTarget(file, config, t); // before calibrating
         Graph graph = ModelLoader.forExecution(source.model());
-        QuantizedRun run = QuantEvaluation.quantize(source.model(), graph, file.config(),
-                Datasets.load(source.data(), "calibration"), workers, CalibrationCache.defaultDir());
+        QuantizedRun run = QuantEvaluation.quantize(
+                source.model(),
+                graph,
+                file.config(),
+                Datasets.load(source.data(), "calibration"),
+                workers,
+                CalibrationCache.defaultDir());
         report(run.calibration(), cmd.getErr());
         Graph realized = run.model().realized();
-        CModule module = ConfigSchedule.generate(file, config, () -> CModuleEmitter.emit(realized, t, file.schedule(),
-                TuningLog.load(CalibrationCache.defaultDir(), t)),
+        CModule module = ConfigSchedule.generate(
+                file,
+                config,
+                () -> CModuleEmitter.emit(
+                        realized, t, file.schedule(), TuningLog.load(CalibrationCache.defaultDir(), t)),
                 m -> m);
         LibraryResult r = LibraryBuild.build(module, t, spec(source, realized), out, sampleFiles(source, module));
         PrintWriter o = cmd.getOut();
-        o.printf(Locale.ROOT, "wrote %s: %s, %s, %s, %s, %s and %d module sources of %s under %s for %s (%d layers, %s"
-                        + "), compiled in %.1f s%n", out, LibraryBuild.STATIC_LIBRARY, LibraryBuild.SHARED_LIBRARY,
-                LibraryBuild.HEADER, LibraryBuild.EXAMPLE, LibraryBuild.README,
-                r.files().stream().filter(f -> f.matches(".*\\.(c|h|bin)") && !f.equals(LibraryBuild.HEADER)
-                        && !f.equals(LibraryBuild.EXAMPLE)).count(),
-                source.model(), config, t.name(), module.layers().size(),
-                file.hasSchedule() ? "schedule of " + file.schedule().layers().size() + " layers from the config"
-                        : "default schedules", r.seconds());
-        o.printf("try: cc -O2 %s -I %s %s -fopenmp -lm -o example%s%n", out.resolve(LibraryBuild.EXAMPLE), out,
-                out.resolve(LibraryBuild.STATIC_LIBRARY), samples > 0 ? " && ./example " + out.resolve("samples.f32") : "");
+        o.printf(
+                Locale.ROOT,
+                "wrote %s: %s, %s, %s, %s, %s and %d module sources of %s under %s for %s (%d layers, %s"
+                        + "), compiled in %.1f s%n",
+                out,
+                LibraryBuild.STATIC_LIBRARY,
+                LibraryBuild.SHARED_LIBRARY,
+                LibraryBuild.HEADER,
+                LibraryBuild.EXAMPLE,
+                LibraryBuild.README,
+                r.files().stream()
+                        .filter(f -> f.matches(".*\\.(c|h|bin)")
+                                && !f.equals(LibraryBuild.HEADER)
+                                && !f.equals(LibraryBuild.EXAMPLE))
+                        .count(),
+                source.model(),
+                config,
+                t.name(),
+                module.layers().size(),
+                file.hasSchedule()
+                        ? "schedule of " + file.schedule().layers().size() + " layers from the config"
+                        : "default schedules",
+                r.seconds());
+        o.printf(
+                "try: cc -O2 %s -I %s %s -fopenmp -lm -o example%s%n",
+                out.resolve(LibraryBuild.EXAMPLE),
+                out,
+                out.resolve(LibraryBuild.STATIC_LIBRARY),
+                samples > 0 ? " && ./example " + out.resolve("samples.f32") : "");
         return 0;
     }
 
@@ -124,17 +171,26 @@ final class BuildCommand implements Callable<Integer> {
         try {
             return Targets.byName(name);
         } catch (IllegalArgumentException e) {
-            throw target != null ? new CommandLine.ParameterException(cmd, "--target: " + e.getMessage())
-                    : new dev.qtune.compiler.quant.QuantConfigException(config + ": schedule.target: " + e.getMessage());
+            throw target != null
+                    ? new CommandLine.ParameterException(cmd, "--target: " + e.getMessage())
+                    : new dev.qtune.compiler.quant.QuantConfigException(
+                            config + ": schedule.target: " + e.getMessage());
         }
     }
 
     private static LibrarySpec spec(BuildSource source, Graph g) {
         ValueInfo in = g.inputs().get(0);
         ValueInfo outValue = g.outputs().get(0);
-        return new LibrarySpec(source.model().toString(), source.config().toString(), in.name(), dims(in),
-                outValue.name(), dims(outValue), "The values are those qtune feeds the model from dataset "
-                        + LibrarySpec.safe(source.data()) + ": its images as its spec scales them (pixel / 255 for mnist "
+        return new LibrarySpec(
+                source.model().toString(),
+                source.config().toString(),
+                in.name(),
+                dims(in),
+                outValue.name(),
+                dims(outValue),
+                "The values are those qtune feeds the model from dataset "
+                        + LibrarySpec.safe(source.data())
+                        + ": its images as its spec scales them (pixel / 255 for mnist "
                         + "and fashion-mnist).");
     }
 
@@ -169,9 +225,13 @@ final class BuildCommand implements Callable<Integer> {
     }
 
     private static void report(CalibrationRun c, PrintWriter err) {
-        err.println(c.cacheHit()
-                ? String.format("qtune: calibration statistics (%d samples) from the cache: %s", c.samples(), c.file())
-                : String.format("qtune: calibration: %d samples in %.1f s, cached at %s", c.samples(), c.seconds(), c.file()));
+        err.println(
+                c.cacheHit()
+                        ? String.format(
+                                "qtune: calibration statistics (%d samples) from the cache: %s", c.samples(), c.file())
+                        : String.format(
+                                "qtune: calibration: %d samples in %.1f s, cached at %s",
+                                c.samples(), c.seconds(), c.file()));
         err.flush();
     }
 }

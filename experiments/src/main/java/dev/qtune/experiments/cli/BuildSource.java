@@ -25,8 +25,10 @@ record BuildSource(Path model, String data, Path config, Optional<Path> run) {
             return new BuildSource(model, data, config, run);
         }
         if (run.isEmpty()) {
-            throw new CommandLine.ParameterException(cmd, config + " is not in a run directory's " + RunDirectory.BEST
-                    + "/ folder (no ../" + RunDirectory.EXPERIMENT + " beside it): give --model and --data");
+            throw new CommandLine.ParameterException(
+                    cmd,
+                    config + " is not in a run directory's " + RunDirectory.BEST + "/ folder (no ../"
+                            + RunDirectory.EXPERIMENT + " beside it): give --model and --data");
         }
         ExperimentConfig exp = ExperimentReader.read(run.get().resolve(RunDirectory.EXPERIMENT));
         return new BuildSource(model != null ? model : exp.model(), data != null ? data : exp.dataset(), config, run);
@@ -35,7 +37,9 @@ record BuildSource(Path model, String data, Path config, Optional<Path> run) {
     /** RUN for RUN/best/NAME.yaml when RUN holds experiment.yaml. */
     private static Optional<Path> runOf(Path config) {
         Path parent = config.toAbsolutePath().normalize().getParent();
-        if (parent == null || parent.getFileName() == null || !parent.getFileName().toString().equals(RunDirectory.BEST)
+        if (parent == null
+                || parent.getFileName() == null
+                || !parent.getFileName().toString().equals(RunDirectory.BEST)
                 || parent.getParent() == null) {
             return Optional.empty();
         }

@@ -15,8 +15,7 @@ import java.util.function.Supplier;
  * module's. Each refusal is one line naming the file and the key.
  */
 final class ConfigSchedule {
-    private ConfigSchedule() {
-    }
+    private ConfigSchedule() {}
 
     /** The file's schedule for {@code target}; an error when the file's schedule was found for another target. */
     static ScheduleConfig forTarget(QuantConfigFile f, Path file, Target target) {
@@ -32,7 +31,8 @@ final class ConfigSchedule {
      * Generates code with the file's schedule: a knob value the layer does not offer becomes an error
      * naming the file; then every layer the file schedules must be one of the module's.
      */
-    static <T> T generate(QuantConfigFile f, Path file, Supplier<T> generate, java.util.function.Function<T, CModule> module) {
+    static <T> T generate(
+            QuantConfigFile f, Path file, Supplier<T> generate, java.util.function.Function<T, CModule> module) {
         T result;
         try {
             result = generate.get();

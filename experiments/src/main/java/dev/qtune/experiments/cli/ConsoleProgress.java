@@ -28,9 +28,14 @@ final class ConsoleProgress implements ProgressListener, AutoCloseable {
             return;
         }
         if (bar == null && System.nanoTime() - start > DELAY_NANOS && done < total) {
-            bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(total).setUnit(" img", 1)
-                    .setConsumer(new ConsoleProgressBarConsumer(System.err)).setUpdateIntervalMillis(250)
-                    .showSpeed().build();
+            bar = new ProgressBarBuilder()
+                    .setTaskName(task)
+                    .setInitialMax(total)
+                    .setUnit(" img", 1)
+                    .setConsumer(new ConsoleProgressBarConsumer(System.err))
+                    .setUpdateIntervalMillis(250)
+                    .showSpeed()
+                    .build();
         }
         if (bar != null) {
             bar.stepTo(done);

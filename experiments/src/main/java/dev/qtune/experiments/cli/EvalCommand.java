@@ -4,19 +4,19 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.qtune.compiler.interp.Fp32Interpreter;
 import dev.qtune.compiler.interp.IntegerInterpreter;
 import dev.qtune.compiler.ir.Graph;
+import dev.qtune.compiler.quant.QuantConfigFile;
+import dev.qtune.compiler.quant.QuantConfigReader;
 import dev.qtune.evaluator.accuracy.AccuracyEvaluator;
 import dev.qtune.evaluator.accuracy.AccuracyResult;
 import dev.qtune.evaluator.data.Dataset;
 import dev.qtune.evaluator.data.Datasets;
+import dev.qtune.evaluator.nativecode.NativeRun;
 import dev.qtune.evaluator.quant.QuantEvalResult;
-import dev.qtune.compiler.quant.QuantConfigFile;
 import dev.qtune.evaluator.quant.ReferenceLogits;
-import dev.qtune.compiler.quant.QuantConfigReader;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
-import dev.qtune.evaluator.nativecode.NativeRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -29,53 +29,76 @@ import picocli.CommandLine.Spec;
  * a pre-quantized (QDQ) model runs on the integer interpreter with the file's own scales. --metric
  * adds an experiment's metric (top_k, agreement, a command) on the same outputs.
  */
-@Command(name = "eval", description = "Measure a model's top-1 accuracy on a dataset split: fp32, or quantized with --qconfig.")
+@Command(
+        name = "eval",
+        description = "Measure a model's top-1 accuracy on a dataset split: fp32, or quantized with --qconfig.")
 final class EvalCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "ONNX model file.")
     Path model;
 
-    @Option(names = "--data", required = true, paramLabel = "NAME|SPEC.yaml",
+    @Option(
+            names = "--data",
+            required = true,
+            paramLabel = "NAME|SPEC.yaml",
             description = "Built-in dataset (mnist, fashion-mnist) or a dataset spec file.")
     String data;
 
     @Option(names = "--split", defaultValue = "test", description = "Dataset split (default: ${DEFAULT-VALUE}).")
     String split;
 
-    @Option(names = "--limit", defaultValue = "0", paramLabel = "N",
+    @Option(
+            names = "--limit",
+            defaultValue = "0",
+            paramLabel = "N",
             description = "Evaluate only the first N samples (default: all).")
     int limit;
 
     @Option(names = "--threads", paramLabel = "T", description = "Worker threads (default: all cores).")
     Integer threads;
 
-    @Option(names = "--qconfig", paramLabel = "FILE",
-            description = "Quantization config (YAML): quantize, calibrating on the dataset's calibration split, and run the integer interpreter.")
+    @Option(
+            names = "--qconfig",
+            paramLabel = "FILE",
+            description =
+                    "Quantization config (YAML): quantize, calibrating on the dataset's calibration split, and run the integer interpreter.")
     Path qconfig;
 
-    @Option(names = "--compare-simulated",
-            description = "With --qconfig: also run the simulated (fake-quantized fp32) model and report its agreement with the integer one.")
+    @Option(
+            names = "--compare-simulated",
+            description =
+                    "With --qconfig: also run the simulated (fake-quantized fp32) model and report its agreement with the integer one.")
     boolean compareSimulated;
 
     @Option(names = "--json", description = "Print JSON (keys: model, precision, top1, samples, seconds, ...).")
     boolean json;
 
-    @Option(names = "--target", paramLabel = "T",
-            description = "Generate, build and run native code for this target (see `qtune targets`); accuracy from its predictions.")
+    @Option(
+            names = "--target",
+            paramLabel = "T",
+            description =
+                    "Generate, build and run native code for this target (see `qtune targets`); accuracy from its predictions.")
     String target;
 
     @Option(names = "--bench", description = "With --target: also measure batch-1 latency (median, p10, p90).")
     boolean bench;
 
-    @Option(names = "--bench-seconds", defaultValue = "1.0", paramLabel = "S",
+    @Option(
+            names = "--bench-seconds",
+            defaultValue = "1.0",
+            paramLabel = "S",
             description = "With --bench: time the model for at least S seconds (default: ${DEFAULT-VALUE}).")
     double benchSeconds;
 
     @Option(names = "--layer-times", description = "With --bench: also report per-layer times.")
     boolean layerTimes;
 
-    @Option(names = "--metric", paramLabel = "SPEC", description = "Also measure this metric, in an experiment file's "
-            + "syntax: top1, agreement (with the fp32 model), '{top_k: K}', or '{command: [PROGRAM, ARG...], timeout_s: S, "
-            + "name: N}' (a program that reads outputs.npy and labels.npy and prints one number; docs/config.md#metrics).")
+    @Option(
+            names = "--metric",
+            paramLabel = "SPEC",
+            description =
+                    "Also measure this metric, in an experiment file's "
+                            + "syntax: top1, agreement (with the fp32 model), '{top_k: K}', or '{command: [PROGRAM, ARG...], timeout_s: S, "
+                            + "name: N}' (a program that reads outputs.npy and labels.npy and prints one number; docs/config.md#metrics).")
     String metricSpec;
 
     /** The parsed --metric, or null. */
@@ -87,24 +110,33 @@ final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (limit < 0) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--limit must be >= 0, but was " + limit);
+            throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(), "--limit must be >= 0, but was " + limit);
         }
         int workers = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         if (workers < 1) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--threads must be >= 1, but was " + workers);
+            throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(), "--threads must be >= 1, but was " + workers);
         }
         if (target == null && (bench || layerTimes)) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--bench and --layer-times need --target");
+            throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(), "--bench and --layer-times need --target");
         }
-        NativeEval nativeEval = target == null ? null : NativeEval.of(spec.commandLine(), target,
-                threads != null ? threads : 1, bench, benchSeconds, layerTimes);
+        NativeEval nativeEval = target == null
+                ? null
+                : NativeEval.of(
+                        spec.commandLine(), target, threads != null ? threads : 1, bench, benchSeconds, layerTimes);
         Dataset dataset = Datasets.load(data, split);
-        metric = metricSpec == null ? null : EvalMetric.parse(spec.commandLine(), metricSpec, model, dataset, limit, workers);
+        metric = metricSpec == null
+                ? null
+                : EvalMetric.parse(spec.commandLine(), metricSpec, model, dataset, limit, workers);
         PrintWriter out = spec.commandLine().getOut();
         if (ModelLoader.isPreQuantized(model)) {
             if (qconfig != null) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(), model + " is a pre-quantized (QDQ) "
-                        + "model, which runs with the file's own scales: --qconfig does not apply to it");
+                throw new picocli.CommandLine.ParameterException(
+                        spec.commandLine(),
+                        model + " is a pre-quantized (QDQ) "
+                                + "model, which runs with the file's own scales: --qconfig does not apply to it");
             }
             return plain(ModelLoader.preQuantized(model).realized(), true, dataset, workers, nativeEval, out);
         }
@@ -117,26 +149,39 @@ final class EvalCommand implements Callable<Integer> {
             if (nativeEval != null) {
                 ConfigSchedule.forTarget(file, qconfig, nativeEval.target()); // before calibrating
             }
-            QuantEvalResult r = QuantizedEval.run(model, graph, file.config(), data, dataset, limit,
-                    workers, compareSimulated, spec.commandLine().getErr(), nativeEval == null && metric == null ? null
+            QuantEvalResult r = QuantizedEval.run(
+                    model,
+                    graph,
+                    file.config(),
+                    data,
+                    dataset,
+                    limit,
+                    workers,
+                    compareSimulated,
+                    spec.commandLine().getErr(),
+                    nativeEval == null && metric == null
+                            ? null
                             : realized -> {
-                        realizedGraph.set(realized);
-                        if (nativeEval == null) {
-                            integerRun.set(metric.integer(realized));
-                            return integerRun.get().accuracy();
-                        }
-                        nativeRun.set(nativeEval.run(realized, file, qconfig, dataset, limit));
-                        return nativeRun.get().accuracy();
-                    });
+                                realizedGraph.set(realized);
+                                if (nativeEval == null) {
+                                    integerRun.set(metric.integer(realized));
+                                    return integerRun.get().accuracy();
+                                }
+                                nativeRun.set(nativeEval.run(realized, file, qconfig, dataset, limit));
+                                return nativeRun.get().accuracy();
+                            });
             ObjectNode o = QuantizedEval.toJson(model, qconfig, dataset, workers, r);
             String text = QuantizedEval.summary(model, dataset, workers, r);
             if (metric != null) {
-                float[] outputs = nativeRun.get() != null ? nativeRun.get().outputs() : integerRun.get().values();
+                float[] outputs = nativeRun.get() != null
+                        ? nativeRun.get().outputs()
+                        : integerRun.get().values();
                 double value = metric.score(outputs, realizedGraph.get(), graph);
                 double fp32 = metric.score(metric.fp32Outputs(graph), graph, graph);
                 metric.addJson(o, value, fp32);
                 int firstLine = text.indexOf(System.lineSeparator());
-                text = firstLine < 0 ? text + metric.text(value, fp32)
+                text = firstLine < 0
+                        ? text + metric.text(value, fp32)
                         : text.substring(0, firstLine) + metric.text(value, fp32) + text.substring(firstLine);
             }
             if (nativeRun.get() != null) {
@@ -153,7 +198,8 @@ final class EvalCommand implements Callable<Integer> {
      * Top-1 of a graph as it is: an fp32 model on the fp32 interpreter, or the integer graph of a
      * pre-quantized model ({@code integer}) on the integer interpreter; natively with --target.
      */
-    private int plain(Graph graph, boolean integer, Dataset dataset, int workers, NativeEval nativeEval, PrintWriter out) {
+    private int plain(
+            Graph graph, boolean integer, Dataset dataset, int workers, NativeEval nativeEval, PrintWriter out) {
         AtomicReference<NativeRun> nativeRun = new AtomicReference<>();
         AccuracyResult r;
         double value = Double.NaN;
@@ -173,9 +219,14 @@ final class EvalCommand implements Callable<Integer> {
             r = new AccuracyResult(a.samples(), a.correct(), (System.nanoTime() - start) / 1e9, a.predictions());
             value = metric.score(logits, graph, graph);
         } else {
-            try (ConsoleProgress progress = new ConsoleProgress((integer ? "eval int " : "eval ") + model.getFileName())) {
-                r = AccuracyEvaluator.evaluate(integer ? new IntegerInterpreter(graph) : new Fp32Interpreter(graph), dataset,
-                        limit, workers, progress);
+            try (ConsoleProgress progress =
+                    new ConsoleProgress((integer ? "eval int " : "eval ") + model.getFileName())) {
+                r = AccuracyEvaluator.evaluate(
+                        integer ? new IntegerInterpreter(graph) : new Fp32Interpreter(graph),
+                        dataset,
+                        limit,
+                        workers,
+                        progress);
             }
         }
         if (json) {
@@ -200,11 +251,20 @@ final class EvalCommand implements Callable<Integer> {
             }
             out.println(Json.write(o));
         } else {
-            out.printf("%s on %s/%s: top-1 %.2f%% (%d/%d)%s, %s, %d threads, %.1f s%n", model,
-                    dataset.name(), dataset.split(), 100 * r.top1(), r.correct(), r.samples(),
+            out.printf(
+                    "%s on %s/%s: top-1 %.2f%% (%d/%d)%s, %s, %d threads, %.1f s%n",
+                    model,
+                    dataset.name(),
+                    dataset.split(),
+                    100 * r.top1(),
+                    r.correct(),
+                    r.samples(),
                     metric == null ? "" : metric.text(value, Double.NaN),
-                    nativeRun.get() != null ? NativeEval.summary(nativeRun.get())
-                            : integer ? "pre-quantized model, integer interpreter" : "fp32 interpreter", workers, r.seconds());
+                    nativeRun.get() != null
+                            ? NativeEval.summary(nativeRun.get())
+                            : integer ? "pre-quantized model, integer interpreter" : "fp32 interpreter",
+                    workers,
+                    r.seconds());
         }
         return 0;
     }

@@ -49,8 +49,8 @@ final class EvalMetric {
     /** The parsed --metric; a bad one is a command-line error naming the option, the key and what was expected. */
     static EvalMetric parse(CommandLine cmd, String text, Path model, Dataset data, int limit, int threads) {
         try {
-            return new EvalMetric(MetricReader.parse(text, "--metric", Path.of("").toAbsolutePath()), model, data, limit,
-                    threads);
+            return new EvalMetric(
+                    MetricReader.parse(text, "--metric", Path.of("").toAbsolutePath()), model, data, limit, threads);
         } catch (QuantConfigException e) {
             throw new CommandLine.ParameterException(cmd, e.getMessage());
         }
@@ -67,18 +67,23 @@ final class EvalMetric {
 
     /** The fp32 model's outputs on the samples (n x classes, row by row), from the reference cache. */
     float[] fp32Outputs(Graph fp32) {
-        return ReferenceLogits.get(CalibrationCache.defaultDir(), QuantEvaluation.sha256(model), fp32, data, samples,
-                threads);
+        return ReferenceLogits.get(
+                CalibrationCache.defaultDir(), QuantEvaluation.sha256(model), fp32, data, samples, threads);
     }
 
     /** The metric of {@code outputs} ({@code graph}'s, on the samples); {@code fp32} is null for a pre-quantized model. */
     double score(float[] outputs, Graph graph, Graph fp32) {
         if (spec.needsReference() && fp32 == null) {
-            throw new QtuneException("--metric agreement compares with the fp32 model, but " + model
-                    + " is pre-quantized: it has none");
+            throw new QtuneException(
+                    "--metric agreement compares with the fp32 model, but " + model + " is pre-quantized: it has none");
         }
         try {
-            return Metrics.score(spec, data, samples, outputs, Metrics.sampleShape(graph, outputs.length / samples),
+            return Metrics.score(
+                    spec,
+                    data,
+                    samples,
+                    outputs,
+                    Metrics.sampleShape(graph, outputs.length / samples),
                     spec.needsReference() ? fp32Outputs(fp32) : null);
         } catch (MetricException e) {
             throw new QtuneException("--metric " + spec.label() + ": " + e.getMessage(), e);
@@ -115,13 +120,15 @@ final class EvalMetric {
                 at += r.length;
             }
             AccuracyResult top1 = ReferenceLogits.accuracy(out, data, samples);
-            return new Outputs(out, new AccuracyResult(samples, top1.correct(), (System.nanoTime() - start) / 1e9,
-                    top1.predictions()));
+            return new Outputs(
+                    out,
+                    new AccuracyResult(samples, top1.correct(), (System.nanoTime() - start) / 1e9, top1.predictions()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new QtuneException("evaluation interrupted", e);
         } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException re ? re
+            throw e.getCause() instanceof RuntimeException re
+                    ? re
                     : new QtuneException("evaluation failed: " + e.getCause(), e.getCause());
         } finally {
             pool.shutdownNow();
@@ -129,12 +136,14 @@ final class EvalMetric {
     }
 
     /** A model's outputs on the samples and its top-1 from them. */
-    record Outputs(float[] values, AccuracyResult accuracy) {
-    }
+    record Outputs(float[] values, AccuracyResult accuracy) {}
 
     /** Adds {@code metric} {name, title, fraction}, {@code accuracy} and (NaN: left out) {@code accuracy_fp32}. */
     void addJson(ObjectNode o, double value, double fp32) {
-        o.putObject("metric").put("name", spec.label()).put("title", spec.title()).put("fraction", spec.fraction());
+        o.putObject("metric")
+                .put("name", spec.label())
+                .put("title", spec.title())
+                .put("fraction", spec.fraction());
         o.put("accuracy", value);
         if (!Double.isNaN(fp32)) {
             o.put("accuracy_fp32", fp32);
@@ -143,6 +152,7 @@ final class EvalMetric {
 
     /** ", top5 99.12%" or ", my_top1 0.9712 (fp32 0.9730)" for the text line. */
     String text(double value, double fp32) {
-        return ", " + spec.title() + " " + spec.format(value) + (Double.isNaN(fp32) ? "" : " (fp32 " + spec.format(fp32) + ")");
+        return ", " + spec.title() + " " + spec.format(value)
+                + (Double.isNaN(fp32) ? "" : " (fp32 " + spec.format(fp32) + ")");
     }
 }

@@ -25,17 +25,25 @@ import picocli.CommandLine.Spec;
  * `qtune export PRE_QUANTIZED.onnx --out OUT.onnx` writes a pre-quantized model (QDQ or QLinear
  * operators, any zero points) back in qtune's QDQ layout with the file's own scales.
  */
-@Command(name = "export", description = "Quantize a model and write it as an ONNX QDQ model (QuantizeLinear/DequantizeLinear).")
+@Command(
+        name = "export",
+        description = "Quantize a model and write it as an ONNX QDQ model (QuantizeLinear/DequantizeLinear).")
 final class ExportCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "ONNX model file (fp32, or pre-quantized).")
     Path model;
 
-    @Option(names = "--data", paramLabel = "NAME|SPEC.yaml",
-            description = "Dataset whose calibration split gives the statistics (mnist, fashion-mnist, or a spec file); "
-                    + "required for an fp32 model.")
+    @Option(
+            names = "--data",
+            paramLabel = "NAME|SPEC.yaml",
+            description =
+                    "Dataset whose calibration split gives the statistics (mnist, fashion-mnist, or a spec file); "
+                            + "required for an fp32 model.")
     String data;
 
-    @Option(names = "--qconfig", paramLabel = "FILE", description = "Quantization config (YAML); required for an fp32 model.")
+    @Option(
+            names = "--qconfig",
+            paramLabel = "FILE",
+            description = "Quantization config (YAML); required for an fp32 model.")
     Path qconfig;
 
     @Option(names = "--out", required = true, paramLabel = "OUT.onnx", description = "The QDQ model to write.")
@@ -51,39 +59,62 @@ final class ExportCommand implements Callable<Integer> {
     public Integer call() {
         int workers = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         if (workers < 1) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--threads must be >= 1, but was " + workers);
+            throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(), "--threads must be >= 1, but was " + workers);
         }
         if (ModelLoader.isPreQuantized(model)) {
             if (qconfig != null || data != null) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(), model + " is a pre-quantized model, "
-                        + "which is written with the file's own scales: --qconfig and --data do not apply to it");
+                throw new picocli.CommandLine.ParameterException(
+                        spec.commandLine(),
+                        model + " is a pre-quantized model, "
+                                + "which is written with the file's own scales: --qconfig and --data do not apply to it");
             }
             QdqExportResult r = QdqExporter.write(ModelLoader.preQuantized(model), out);
-            spec.commandLine().getOut().printf("wrote %s: QDQ model of pre-quantized %s, %d activation points, %d int8 "
-                    + "weights, %d int32 biases, %,d bytes%n", out, model, r.activationPoints(), r.weights(), r.biases(),
-                    r.bytes());
+            spec.commandLine()
+                    .getOut()
+                    .printf(
+                            "wrote %s: QDQ model of pre-quantized %s, %d activation points, %d int8 "
+                                    + "weights, %d int32 biases, %,d bytes%n",
+                            out, model, r.activationPoints(), r.weights(), r.biases(), r.bytes());
             return 0;
         }
         if (qconfig == null || data == null) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "exporting the fp32 model " + model
-                    + " quantizes it: --qconfig and --data are required");
+            throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "exporting the fp32 model " + model + " quantizes it: --qconfig and --data are required");
         }
         var config = QuantConfigReader.read(qconfig);
         Graph graph = ModelLoader.forExecution(model);
-        QuantizedRun run = QuantEvaluation.quantize(model, graph, config, Datasets.load(data, "calibration"), workers,
-                CalibrationCache.defaultDir());
+        QuantizedRun run = QuantEvaluation.quantize(
+                model, graph, config, Datasets.load(data, "calibration"), workers, CalibrationCache.defaultDir());
         CalibrationRun c = run.calibration();
         PrintWriter err = spec.commandLine().getErr();
-        err.println(c.cacheHit()
-                ? String.format("qtune: calibration statistics (%d samples) from the cache: %s", c.samples(), c.file())
-                : String.format("qtune: calibration: %d samples in %.1f s, cached at %s", c.samples(), c.seconds(), c.file()));
+        err.println(
+                c.cacheHit()
+                        ? String.format(
+                                "qtune: calibration statistics (%d samples) from the cache: %s", c.samples(), c.file())
+                        : String.format(
+                                "qtune: calibration: %d samples in %.1f s, cached at %s",
+                                c.samples(), c.seconds(), c.file()));
         err.flush();
         QdqExportResult r = QdqExporter.write(run.model(), out);
-        spec.commandLine().getOut().printf("wrote %s: QDQ model of %s under %s, %d activation points, %d int8 weights, "
-                        + "%d int32 biases, %,d bytes%s%n", out, model, qconfig, r.activationPoints(), r.weights(),
-                r.biases(), r.bytes(), r.narrowActivations().isEmpty() ? ""
-                        : String.format("; %d activation tensors below 8 bits run at 8 bits in ONNX (see docs/formats.md)",
-                        r.narrowActivations().size()));
+        spec.commandLine()
+                .getOut()
+                .printf(
+                        "wrote %s: QDQ model of %s under %s, %d activation points, %d int8 weights, "
+                                + "%d int32 biases, %,d bytes%s%n",
+                        out,
+                        model,
+                        qconfig,
+                        r.activationPoints(),
+                        r.weights(),
+                        r.biases(),
+                        r.bytes(),
+                        r.narrowActivations().isEmpty()
+                                ? ""
+                                : String.format(
+                                        "; %d activation tensors below 8 bits run at 8 bits in ONNX (see docs/formats.md)",
+                                        r.narrowActivations().size()));
         return 0;
     }
 }

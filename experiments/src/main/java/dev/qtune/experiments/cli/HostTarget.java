@@ -12,20 +12,22 @@ import picocli.CommandLine;
  * either must run natively here.
  */
 final class HostTarget {
-    private HostTarget() {
-    }
+    private HostTarget() {}
 
     /** The target named {@code name} (or {@code auto}); a parameter error when it does not run natively here. */
     static Target resolve(CommandLine cmd, String name) {
         HostCpu host = HostCpu.detect();
         if (name.equals(Targets.AUTO)) {
-            return Targets.bestNative(host).orElseThrow(() -> new CommandLine.ParameterException(cmd,
-                    "target auto: no target runs natively on this host"));
+            return Targets.bestNative(host)
+                    .orElseThrow(() -> new CommandLine.ParameterException(
+                            cmd, "target auto: no target runs natively on this host"));
         }
         Target t = Targets.byName(name);
         if (host.runMode(t) != RunMode.NATIVE) {
-            throw new CommandLine.ParameterException(cmd, "target " + name + " does not run natively on this host "
-                    + "(a search measures latency): " + host.whyNot(t));
+            throw new CommandLine.ParameterException(
+                    cmd,
+                    "target " + name + " does not run natively on this host " + "(a search measures latency): "
+                            + host.whyNot(t));
         }
         return t;
     }

@@ -12,17 +12,19 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * `qtune inspect MODEL [--json]`: the layer table (name, op, output shape, MACs, params) and totals;
  * for a pre-quantized (QDQ) model also each layer's input, weight and output integer type, scales
  * and zero point.
  */
-@Command(name = "inspect", description = "Show a model's layers, MACs and parameters (and a pre-quantized model's scales).")
+@Command(
+        name = "inspect",
+        description = "Show a model's layers, MACs and parameters (and a pre-quantized model's scales).")
 final class InspectCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "ONNX model file.")
     Path model;
@@ -41,7 +43,8 @@ final class InspectCommand implements Callable<Integer> {
         Map<String, QuantizedLayer> quant = new HashMap<>();
         if (preQuantized) {
             QuantizedLayer.of(g).forEach(l -> quant.put(l.name(), l));
-            s = new ModelSummary(s.layers().stream().filter(l -> quant.containsKey(l.name())).toList(), s.macs(), s.params());
+            s = new ModelSummary(
+                    s.layers().stream().filter(l -> quant.containsKey(l.name())).toList(), s.macs(), s.params());
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
@@ -84,9 +87,14 @@ final class InspectCommand implements Callable<Integer> {
     }
 
     private void printTable(PrintWriter out, Graph g, ModelSummary s, Map<String, QuantizedLayer> quant) {
-        int nameWidth = Math.max(5, s.layers().stream().mapToInt(l -> l.name().length()).max().orElse(5));
-        String row = "%-" + nameWidth + "s  %-18s  %-16s  %12s  %10s" + (quant.isEmpty() ? "%n" : "  %-22s  %-40s  %s%n");
-        out.printf("model %s (opset %d)%s%n", model, g.opset(),
+        int nameWidth = Math.max(
+                5, s.layers().stream().mapToInt(l -> l.name().length()).max().orElse(5));
+        String row =
+                "%-" + nameWidth + "s  %-18s  %-16s  %12s  %10s" + (quant.isEmpty() ? "%n" : "  %-22s  %-40s  %s%n");
+        out.printf(
+                "model %s (opset %d)%s%n",
+                model,
+                g.opset(),
                 quant.isEmpty() ? "" : ", pre-quantized (QDQ): integer types, scales and zero points per layer");
         g.inputs().forEach(v -> out.printf("input  %s: %s%n", v.name(), v.type()));
         g.outputs().forEach(v -> out.printf("output %s: %s%n", v.name(), v.type()));
@@ -94,11 +102,26 @@ final class InspectCommand implements Callable<Integer> {
         out.printf(row, "layer", "op", "output (1 image)", "MACs", "params", "input", "weight", "output");
         for (LayerStats l : s.layers()) {
             QuantizedLayer q = quant.get(l.name());
-            out.printf(row, l.name(), l.op(), l.outputShape(), String.format("%,d", l.macs()), String.format("%,d", l.params()),
-                    q == null ? "" : QuantColumns.text(q.input()), q == null || q.weight().isEmpty() ? "" : QuantColumns.text(q.weight()),
+            out.printf(
+                    row,
+                    l.name(),
+                    l.op(),
+                    l.outputShape(),
+                    String.format("%,d", l.macs()),
+                    String.format("%,d", l.params()),
+                    q == null ? "" : QuantColumns.text(q.input()),
+                    q == null || q.weight().isEmpty() ? "" : QuantColumns.text(q.weight()),
                     q == null ? "" : QuantColumns.text(q.output()));
         }
-        out.printf(row, "total", s.layers().size() + " nodes", "", String.format("%,d", s.macs()), String.format("%,d", s.params()),
-                "", "", "");
+        out.printf(
+                row,
+                "total",
+                s.layers().size() + " nodes",
+                "",
+                String.format("%,d", s.macs()),
+                String.format("%,d", s.params()),
+                "",
+                "",
+                "");
     }
 }

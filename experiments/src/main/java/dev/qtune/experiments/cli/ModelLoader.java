@@ -15,8 +15,7 @@ import java.util.List;
  * model is imported as its integer graph instead (docs/formats.md, "Importing a QDQ model").
  */
 final class ModelLoader {
-    private ModelLoader() {
-    }
+    private ModelLoader() {}
 
     /** The graph as imported, typed and with constants folded: what `inspect` shows. */
     static Graph forInspection(Path model) {

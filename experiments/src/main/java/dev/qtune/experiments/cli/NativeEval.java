@@ -30,7 +30,8 @@ final class NativeEval {
     }
 
     /** Validates the target for this host: it must run here, natively when latency is asked for. */
-    static NativeEval of(CommandLine cmd, String name, int threads, boolean bench, double benchSeconds, boolean layers) {
+    static NativeEval of(
+            CommandLine cmd, String name, int threads, boolean bench, double benchSeconds, boolean layers) {
         Target t;
         try {
             t = Targets.byName(name);
@@ -40,26 +41,35 @@ final class NativeEval {
         HostCpu host = HostCpu.detect();
         RunMode mode = host.runMode(t);
         if (mode == RunMode.NONE) {
-            throw new CommandLine.ParameterException(cmd, "--target " + name + " does not run on this host: " + host.whyNot(t));
+            throw new CommandLine.ParameterException(
+                    cmd, "--target " + name + " does not run on this host: " + host.whyNot(t));
         }
         if (bench && mode != RunMode.NATIVE) {
-            throw new CommandLine.ParameterException(cmd, "--bench needs a target that runs natively; " + name
-                    + " is emulated here (correctness only)");
+            throw new CommandLine.ParameterException(
+                    cmd, "--bench needs a target that runs natively; " + name + " is emulated here (correctness only)");
         }
-        return new NativeEval(t, threads, bench ? Optional.of(new NativeEvaluation.BenchOptions(threads, benchSeconds, layers))
-                : Optional.empty());
+        return new NativeEval(
+                t,
+                threads,
+                bench
+                        ? Optional.of(new NativeEvaluation.BenchOptions(threads, benchSeconds, layers))
+                        : Optional.empty());
     }
 
     NativeRun run(Graph graph, Dataset eval, int limit) {
-        return NativeEvaluation.run(graph, target, ScheduleConfig.EMPTY, eval, limit, threads, bench,
-                CalibrationCache.defaultDir());
+        return NativeEvaluation.run(
+                graph, target, ScheduleConfig.EMPTY, eval, limit, threads, bench, CalibrationCache.defaultDir());
     }
 
     /** The run of a quantized graph with the schedule of its config file (docs/config.md, "Schedule"). */
     NativeRun run(Graph graph, QuantConfigFile config, Path file, Dataset eval, int limit) {
         ScheduleConfig schedule = ConfigSchedule.forTarget(config, file, target);
-        return ConfigSchedule.generate(config, file, () -> NativeEvaluation.run(graph, target, schedule, eval, limit,
-                threads, bench, CalibrationCache.defaultDir()), NativeRun::module);
+        return ConfigSchedule.generate(
+                config,
+                file,
+                () -> NativeEvaluation.run(
+                        graph, target, schedule, eval, limit, threads, bench, CalibrationCache.defaultDir()),
+                NativeRun::module);
     }
 
     Target target() {
@@ -88,10 +98,15 @@ final class NativeEval {
     }
 
     static String summary(NativeRun r) {
-        String s = String.format("native %s (compiled in %.1f s%s)", r.target().name(), r.compiled().compileSeconds(),
-                r.compiled().cacheHit() ? ", from the cache" : "");
-        return r.bench().map(b -> s + String.format(", latency median %.3f ms (p10 %.3f, p90 %.3f) at %d thread%s",
-                b.medianMs(), b.p10Ms(), b.p90Ms(), b.threads(), b.threads() == 1 ? "" : "s")).orElse(s);
+        String s = String.format(
+                "native %s (compiled in %.1f s%s)",
+                r.target().name(), r.compiled().compileSeconds(), r.compiled().cacheHit() ? ", from the cache" : "");
+        return r.bench()
+                .map(b -> s
+                        + String.format(
+                                ", latency median %.3f ms (p10 %.3f, p90 %.3f) at %d thread%s",
+                                b.medianMs(), b.p10Ms(), b.p90Ms(), b.threads(), b.threads() == 1 ? "" : "s"))
+                .orElse(s);
     }
 
     private static double round(double ms) {

@@ -11,15 +11,31 @@ import picocli.CommandLine.Option;
  * --json) and everything else (progress, logs, errors) to stderr. A failure is one line on stderr
  * and a non-zero exit status: 1 for a bad input or a failed run, 2 for a bad command line.
  */
-@Command(name = "qtune", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, version = "qtune 0.1.0",
+@Command(
+        name = "qtune",
+        mixinStandardHelpOptions = true,
+        scope = CommandLine.ScopeType.INHERIT,
+        version = "qtune 0.1.0",
         description = "Search-based automated quantization of ONNX models.",
-        subcommands = {InspectCommand.class, EvalCommand.class, TableCommand.class, ExportCommand.class,
-            BuildCommand.class, ZooCommand.class, TargetsCommand.class, BenchCommand.class, SearchCommand.class,
-            ReportCommand.class, CompareCommand.class,
-            SweepCommand.class, SensitivityCommand.class, TuneCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            InspectCommand.class,
+            EvalCommand.class,
+            TableCommand.class,
+            ExportCommand.class,
+            BuildCommand.class,
+            ZooCommand.class,
+            TargetsCommand.class,
+            BenchCommand.class,
+            SearchCommand.class,
+            ReportCommand.class,
+            CompareCommand.class,
+            SweepCommand.class,
+            SensitivityCommand.class,
+            TuneCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class QtuneMain implements Runnable {
-    @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
-            description = "Print stack traces of errors.")
+    @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces of errors.")
     boolean verbose;
 
     @CommandLine.Spec
@@ -27,8 +43,10 @@ public final class QtuneMain implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: choose one of "
-                + String.join(", ", spec.subcommands().keySet()));
+        throw new CommandLine.ParameterException(
+                spec.commandLine(),
+                "missing command: choose one of "
+                        + String.join(", ", spec.subcommands().keySet()));
     }
 
     public static void main(String[] args) {
@@ -49,7 +67,8 @@ public final class QtuneMain implements Runnable {
             if (ex instanceof QtuneException) {
                 err.println("qtune: error: " + ex.getMessage());
             } else {
-                err.println("qtune: internal error: " + ex + (main.verbose ? "" : " (run with --verbose for the stack trace)"));
+                err.println("qtune: internal error: " + ex
+                        + (main.verbose ? "" : " (run with --verbose for the stack trace)"));
             }
             if (main.verbose) {
                 ex.printStackTrace(err);

@@ -8,8 +8,7 @@ import java.util.Optional;
 
 /** How `inspect` shows the quantization of a value: its integer type, scale(s) and zero point. */
 final class QuantColumns {
-    private QuantColumns() {
-    }
+    private QuantColumns() {}
 
     /** "u8 s=0.0235 zp=0", "i8 16 scales 0.00123..0.00456 zp=0", or "f32" when not quantized. */
     static String text(Optional<QuantSpec> spec) {
@@ -17,8 +16,10 @@ final class QuantColumns {
             return "f32";
         }
         QuantSpec s = spec.get();
-        String scales = s.scales().size() == 1 ? "s=" + fmt(s.scales().get(0))
-                : s.scales().size() + " scales " + fmt(Collections.min(s.scales())) + ".." + fmt(Collections.max(s.scales()));
+        String scales = s.scales().size() == 1
+                ? "s=" + fmt(s.scales().get(0))
+                : s.scales().size() + " scales " + fmt(Collections.min(s.scales())) + ".."
+                        + fmt(Collections.max(s.scales()));
         return s.storage() + " " + scales + " zp=" + s.zeroPoint();
     }
 

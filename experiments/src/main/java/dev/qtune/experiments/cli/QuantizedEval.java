@@ -15,25 +15,54 @@ import java.nio.file.Path;
 
 /** The quantized path of `qtune eval --qconfig`: run it, report calibration on stderr, format the result. */
 final class QuantizedEval {
-    private QuantizedEval() {
-    }
+    private QuantizedEval() {}
 
-    static QuantEvalResult run(Path model, Graph graph, QuantConfig config, String data, Dataset eval, int limit,
-                               int threads, boolean compareSimulated, PrintWriter err,
-                               java.util.function.Function<Graph, dev.qtune.evaluator.accuracy.AccuracyResult> integer) {
+    static QuantEvalResult run(
+            Path model,
+            Graph graph,
+            QuantConfig config,
+            String data,
+            Dataset eval,
+            int limit,
+            int threads,
+            boolean compareSimulated,
+            PrintWriter err,
+            java.util.function.Function<Graph, dev.qtune.evaluator.accuracy.AccuracyResult> integer) {
         Dataset calibration = Datasets.load(data, "calibration");
         QuantEvalResult r;
         try (ConsoleProgress progress = new ConsoleProgress("eval int " + model.getFileName())) {
             r = integer == null
-                    ? QuantEvaluation.run(model, graph, config, calibration, eval, limit, threads,
-                            CalibrationCache.defaultDir(), compareSimulated, progress)
-                    : QuantEvaluation.run(model, graph, config, calibration, eval, limit, threads,
-                            CalibrationCache.defaultDir(), compareSimulated, integer);
+                    ? QuantEvaluation.run(
+                            model,
+                            graph,
+                            config,
+                            calibration,
+                            eval,
+                            limit,
+                            threads,
+                            CalibrationCache.defaultDir(),
+                            compareSimulated,
+                            progress)
+                    : QuantEvaluation.run(
+                            model,
+                            graph,
+                            config,
+                            calibration,
+                            eval,
+                            limit,
+                            threads,
+                            CalibrationCache.defaultDir(),
+                            compareSimulated,
+                            integer);
         }
         var c = r.calibration();
-        err.println(c.cacheHit()
-                ? String.format("qtune: calibration statistics (%d samples) from the cache: %s", c.samples(), c.file())
-                : String.format("qtune: calibration: %d samples in %.1f s, cached at %s", c.samples(), c.seconds(), c.file()));
+        err.println(
+                c.cacheHit()
+                        ? String.format(
+                                "qtune: calibration statistics (%d samples) from the cache: %s", c.samples(), c.file())
+                        : String.format(
+                                "qtune: calibration: %d samples in %.1f s, cached at %s",
+                                c.samples(), c.seconds(), c.file()));
         err.flush();
         return r;
     }
@@ -79,15 +108,37 @@ final class QuantizedEval {
 
     static String summary(Path model, Dataset eval, int threads, QuantEvalResult r) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format("%s on %s/%s: int top-1 %.2f%% (fp32 %.2f%%), agreement %.2f%%,%s"
-                        + " %d samples, %,d bytes, %d threads, %.1f s%n", model, eval.name(), eval.split(),
-                100 * r.integer().top1(), 100 * r.fp32().top1(), 100 * r.agreement(),
-                Double.isNaN(r.simulatedAgreement()) ? "" : String.format(" simulated agreement %.2f%%,", 100 * r.simulatedAgreement()),
-                r.integer().samples(), r.sizeBytes(), threads, r.integer().seconds()));
+        sb.append(String.format(
+                "%s on %s/%s: int top-1 %.2f%% (fp32 %.2f%%), agreement %.2f%%,%s"
+                        + " %d samples, %,d bytes, %d threads, %.1f s%n",
+                model,
+                eval.name(),
+                eval.split(),
+                100 * r.integer().top1(),
+                100 * r.fp32().top1(),
+                100 * r.agreement(),
+                Double.isNaN(r.simulatedAgreement())
+                        ? ""
+                        : String.format(" simulated agreement %.2f%%,", 100 * r.simulatedAgreement()),
+                r.integer().samples(),
+                r.sizeBytes(),
+                threads,
+                r.integer().seconds()));
         for (LayerReport l : r.layers()) {
-            sb.append(String.format("  %-40s %-6s %s%n", l.name(), l.op(), l.fp32() ? "fp32"
-                    : String.format("w%d a%d  SQNR %s", l.weightBits(), l.activationBits(),
-                    l.sqnrDb().isPresent() ? String.format("%.1f dB", l.sqnrDb().getAsDouble()) : "-")));
+            sb.append(String.format(
+                    "  %-40s %-6s %s%n",
+                    l.name(),
+                    l.op(),
+                    l.fp32()
+                            ? "fp32"
+                            : String.format(
+                                    "w%d a%d  SQNR %s",
+                                    l.weightBits(),
+                                    l.activationBits(),
+                                    l.sqnrDb().isPresent()
+                                            ? String.format(
+                                                    "%.1f dB", l.sqnrDb().getAsDouble())
+                                            : "-")));
         }
         return sb.toString().stripTrailing();
     }

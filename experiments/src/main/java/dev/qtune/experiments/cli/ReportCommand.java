@@ -13,7 +13,9 @@ import picocli.CommandLine.Spec;
  * progress.csv, and prints the report's path. Works on a running or killed search too: a torn last
  * line of trials.jsonl is skipped (a warning on stderr and a note in the report say so).
  */
-@Command(name = "report", description = "Write RUN_DIR/report.html (Pareto plot, front, timings, failures) and print its path.")
+@Command(
+        name = "report",
+        description = "Write RUN_DIR/report.html (Pareto plot, front, timings, failures) and print its path.")
 final class ReportCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "RUN_DIR", description = "A run directory written by 'qtune search'.")
     Path runDir;

@@ -4,13 +4,12 @@ import dev.qtune.search.loop.GenerationSummary;
 import dev.qtune.search.loop.SearchListener;
 import dev.qtune.search.trial.TrialResult;
 import dev.qtune.search.trial.TrialSpec;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
 
 /**
  * The search's console: on a terminal, a progress bar per generation (trials done, failed, best
@@ -48,9 +47,13 @@ final class SearchConsole implements SearchListener {
     public synchronized void generationStarted(int generation, List<TrialSpec> trials) {
         failed = 0;
         if (bars) {
-            bar = new ProgressBarBuilder().setTaskName("gen " + generation).setInitialMax(trials.size())
-                    .setUnit(" trials", 1).setConsumer(new ConsoleProgressBarConsumer(System.err))
-                    .setUpdateIntervalMillis(500).build();
+            bar = new ProgressBarBuilder()
+                    .setTaskName("gen " + generation)
+                    .setInitialMax(trials.size())
+                    .setUnit(" trials", 1)
+                    .setConsumer(new ConsoleProgressBarConsumer(System.err))
+                    .setUpdateIntervalMillis(500)
+                    .build();
             bar.setExtraMessage(last);
         }
     }
@@ -78,11 +81,23 @@ final class SearchConsole implements SearchListener {
             bar.close();
             bar = null;
         }
-        last = String.format(Locale.ROOT, "best %s, HV %.4g", s.bestTop1().isPresent()
-                ? metric.format(s.bestTop1().getAsDouble()) : "-", s.hypervolume());
+        last = String.format(
+                Locale.ROOT,
+                "best %s, HV %.4g",
+                s.bestTop1().isPresent() ? metric.format(s.bestTop1().getAsDouble()) : "-",
+                s.hypervolume());
         double perTrial = s.trials() == 0 ? 0 : s.elapsedSeconds() / s.trials();
-        err.printf(Locale.ROOT, "qtune: %sgeneration %d: %d/%d trials, %d failed, front %d, %s, %.0f s elapsed, ETA %.0f s%n",
-                prefix, s.generation(), s.trials(), budget, s.failures(), s.front().size(), last, s.elapsedSeconds(),
+        err.printf(
+                Locale.ROOT,
+                "qtune: %sgeneration %d: %d/%d trials, %d failed, front %d, %s, %.0f s elapsed, ETA %.0f s%n",
+                prefix,
+                s.generation(),
+                s.trials(),
+                budget,
+                s.failures(),
+                s.front().size(),
+                last,
+                s.elapsedSeconds(),
                 perTrial * Math.max(0, budget - s.trials()));
         err.flush();
     }

@@ -14,13 +14,6 @@ import dev.qtune.experiments.run.TrialWorkspace;
 import dev.qtune.experiments.spark.SparkTrialExecutor;
 import dev.qtune.search.exec.LocalTrialExecutor;
 import dev.qtune.search.exec.TrialExecutor;
-import org.apache.spark.api.java.JavaSparkContext;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -28,27 +21,43 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
+import org.apache.spark.api.java.JavaSparkContext;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * `qtune sweep FILE [--out DIR] [--master URL] [--parallel N] [--resume]`: every combination of an
  * experiment file's sweep, concurrently on one Spark context, then the comparison report.
  */
-@Command(name = "sweep", description = "Run a research sweep (an experiment file with a sweep: matrix over strategy, "
-        + "seed, target and space options): every combination as a search, concurrently on Spark; then sweep.html "
-        + "(hypervolume against trials per group, fronts overlaid) and the comparison table.")
+@Command(
+        name = "sweep",
+        description = "Run a research sweep (an experiment file with a sweep: matrix over strategy, "
+                + "seed, target and space options): every combination as a search, concurrently on Spark; then sweep.html "
+                + "(hypervolume against trials per group, fronts overlaid) and the comparison table.")
 final class SweepCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "FILE", description = "Experiment file with a sweep: key (docs/config.md#sweeps).")
+    @Parameters(
+            index = "0",
+            paramLabel = "FILE",
+            description = "Experiment file with a sweep: key (docs/config.md#sweeps).")
     Path file;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Sweep directory (default: the file's output).")
     Path out;
 
-    @Option(names = "--master", paramLabel = "URL", description = "Spark master for all runs (default: the file's "
-            + "executor, or spark-submit's master).")
+    @Option(
+            names = "--master",
+            paramLabel = "URL",
+            description = "Spark master for all runs (default: the file's " + "executor, or spark-submit's master).")
     String master;
 
-    @Option(names = "--parallel", paramLabel = "N", description = "Searches at once (default: all of them on Spark, "
-            + "one at a time with executor type local).")
+    @Option(
+            names = "--parallel",
+            paramLabel = "N",
+            description =
+                    "Searches at once (default: all of them on Spark, " + "one at a time with executor type local).")
     Integer parallel;
 
     @Option(names = "--resume", description = "Continue each run from its trials.jsonl.")
@@ -62,25 +71,39 @@ final class SweepCommand implements Callable<Integer> {
         SweepReader.Sweep sweep = SweepReader.read(file);
         Path dir = out != null ? out : sweep.output();
         PrintWriter err = spec.commandLine().getErr();
-        ExperimentConfig.Executor executor = ExperimentReader.parse(sweep.runs().get(0).yaml(), file).executor();
+        ExperimentConfig.Executor executor =
+                ExperimentReader.parse(sweep.runs().get(0).yaml(), file).executor();
         boolean onSpark = master != null || executor.spark();
         int atOnce = parallel != null ? parallel : onSpark ? sweep.runs().size() : 1;
-        err.printf("qtune: sweep %s: %d runs (%s), %d at once, on %s -> %s%n", sweep.name(), sweep.runs().size(),
-                String.join(" x ", sweep.keys()), atOnce, onSpark ? "Spark" : "local threads", dir);
+        err.printf(
+                "qtune: sweep %s: %d runs (%s), %d at once, on %s -> %s%n",
+                sweep.name(),
+                sweep.runs().size(),
+                String.join(" x ", sweep.keys()),
+                atOnce,
+                onSpark ? "Spark" : "local threads",
+                dir);
         err.flush();
-        JavaSparkContext spark = onSpark ? SparkTrialExecutor.context(master, executor.sparkMaster(),
-                "qtune sweep " + sweep.name()) : null;
+        JavaSparkContext spark = onSpark
+                ? SparkTrialExecutor.context(master, executor.sparkMaster(), "qtune sweep " + sweep.name())
+                : null;
         List<SweepRunner.Outcome> outcomes;
         try {
             outcomes = SweepRunner.run(sweep, dir, atOnce, (run, exp) -> {
                 Function<TrialWorkspace, TrialExecutor> executorOf = spark != null
                         ? ws -> SparkTrialExecutor.shared(spark, run.name(), ws)
-                        : ws -> new LocalTrialExecutor(ws.evaluator(), exp.executor().threads());
+                        : ws -> new LocalTrialExecutor(
+                                ws.evaluator(), exp.executor().threads());
                 LiveReport live = new LiveReport(exp.output());
                 SearchRunner.Result r;
                 try {
-                    r = new SearchRunner(exp, HostTarget.resolve(spec.commandLine(), exp.target())).run(resume, executorOf,
-                            SearchListeners.both(new SearchConsole(err, exp.budget().trials(), "[" + run.name() + "] "), live));
+                    r = new SearchRunner(exp, HostTarget.resolve(spec.commandLine(), exp.target()))
+                            .run(
+                                    resume,
+                                    executorOf,
+                                    SearchListeners.both(
+                                            new SearchConsole(err, exp.budget().trials(), "[" + run.name() + "] "),
+                                            live));
                 } catch (RuntimeException | Error e) {
                     live.stopped();
                     throw e;
@@ -93,18 +116,29 @@ final class SweepCommand implements Callable<Integer> {
                 spark.stop();
             }
         }
-        List<SweepRunner.Outcome> done = outcomes.stream().filter(SweepRunner.Outcome::ok).toList();
+        List<SweepRunner.Outcome> done =
+                outcomes.stream().filter(SweepRunner.Outcome::ok).toList();
         PrintWriter stdout = spec.commandLine().getOut();
         if (!done.isEmpty()) {
             List<RunComparison.Row> everyTrial = RunComparison.compareEveryTrial(
                     done.stream().map(SweepRunner.Outcome::dir).toList());
-            Path report = SweepReport.write(dir, sweep.name(), done.stream().map(o -> new SweepReport.Entry(
-                    o.run().name(), o.run().group(), o.run().seed().orElse(0), o.dir())).toList(), everyTrial);
+            Path report = SweepReport.write(
+                    dir,
+                    sweep.name(),
+                    done.stream()
+                            .map(o -> new SweepReport.Entry(
+                                    o.run().name(),
+                                    o.run().group(),
+                                    o.run().seed().orElse(0),
+                                    o.dir()))
+                            .toList(),
+                    everyTrial);
             Map<Path, String> groups = new HashMap<>();
             done.forEach(o -> groups.put(o.dir(), o.run().group()));
-            List<Integer> at = SweepReport.checkpoints(everyTrial.get(0).hypervolume().size());
-            stdout.print(RunComparison.markdown(everyTrial.stream().map(r -> r.at(at)).toList(), "group",
-                    r -> groups.get(r.dir())));
+            List<Integer> at =
+                    SweepReport.checkpoints(everyTrial.get(0).hypervolume().size());
+            stdout.print(RunComparison.markdown(
+                    everyTrial.stream().map(r -> r.at(at)).toList(), "group", r -> groups.get(r.dir())));
             stdout.printf("sweep report: %s%n", report);
         }
         for (SweepRunner.Outcome o : outcomes) {

@@ -24,13 +24,25 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "table", description = "Evaluate models x quant configs and print a markdown table.")
 final class TableCommand implements Callable<Integer> {
-    @Parameters(arity = "1..*", paramLabel = "MODEL=DATASET", description = "Model file and its dataset, e.g. models/lenet5_mnist.onnx=mnist.")
+    @Parameters(
+            arity = "1..*",
+            paramLabel = "MODEL=DATASET",
+            description = "Model file and its dataset, e.g. models/lenet5_mnist.onnx=mnist.")
     List<String> models;
 
-    @Option(names = "--qconfig", required = true, arity = "1..*", paramLabel = "FILE", description = "Quant config files.")
+    @Option(
+            names = "--qconfig",
+            required = true,
+            arity = "1..*",
+            paramLabel = "FILE",
+            description = "Quant config files.")
     List<Path> qconfigs;
 
-    @Option(names = "--limit", defaultValue = "0", paramLabel = "N", description = "First N test samples (default: all).")
+    @Option(
+            names = "--limit",
+            defaultValue = "0",
+            paramLabel = "N",
+            description = "First N test samples (default: all).")
     int limit;
 
     @Option(names = "--threads", paramLabel = "T", description = "Worker threads (default: all cores).")
@@ -43,36 +55,58 @@ final class TableCommand implements Callable<Integer> {
     public Integer call() {
         int workers = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         PrintWriter out = spec.commandLine().getOut();
-        out.println("| model | config | fp32 top-1 | int top-1 | change | agreement | simulated agreement | size (bytes) | fp32 size |");
+        out.println(
+                "| model | config | fp32 top-1 | int top-1 | change | agreement | simulated agreement | size (bytes) | fp32 size |");
         out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         for (String m : models) {
             int eq = m.lastIndexOf('=');
             if (eq <= 0) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                        "model must be given as MODEL=DATASET, but was '" + m + "'");
+                throw new picocli.CommandLine.ParameterException(
+                        spec.commandLine(), "model must be given as MODEL=DATASET, but was '" + m + "'");
             }
             Path model = Path.of(m.substring(0, eq));
             String data = m.substring(eq + 1);
             Graph graph = ModelLoader.forExecution(model);
             Dataset test = Datasets.load(data, "test");
             Dataset calibration = Datasets.load(data, "calibration");
-            long fp32Bytes = 4L * graph.initializers().values().stream().mapToLong(t -> t.numel()).sum();
+            long fp32Bytes = 4L
+                    * graph.initializers().values().stream()
+                            .mapToLong(t -> t.numel())
+                            .sum();
             for (Path q : qconfigs) {
                 QuantEvalResult r;
                 try {
-                    r = QuantEvaluation.run(model, graph, QuantConfigReader.read(q), calibration, test, limit,
-                            workers, CalibrationCache.defaultDir(), true, dev.qtune.evaluator.accuracy.ProgressListener.NONE);
+                    r = QuantEvaluation.run(
+                            model,
+                            graph,
+                            QuantConfigReader.read(q),
+                            calibration,
+                            test,
+                            limit,
+                            workers,
+                            CalibrationCache.defaultDir(),
+                            true,
+                            dev.qtune.evaluator.accuracy.ProgressListener.NONE);
                 } catch (QuantConfigException e) {
                     // A config written for other models (a layer pattern that matches nothing here): say so, go on.
-                    String why = e.getMessage().replaceFirst("; layers are: .*", "").replace(q.toString() + ": ", "");
-                    out.printf("| %s | %s | n/a: %s | | | | | | |%n", model.getFileName(), q.getFileName(),
-                            why.replace("|", "/"));
+                    String why =
+                            e.getMessage().replaceFirst("; layers are: .*", "").replace(q.toString() + ": ", "");
+                    out.printf(
+                            "| %s | %s | n/a: %s | | | | | | |%n",
+                            model.getFileName(), q.getFileName(), why.replace("|", "/"));
                     continue;
                 }
-                out.printf("| %s | %s | %.2f%% | %.2f%% | %+.2f | %.2f%% | %.2f%% | %,d | %,d |%n",
-                        model.getFileName(), q.getFileName(), 100 * r.fp32().top1(), 100 * r.integer().top1(),
-                        100 * (r.integer().top1() - r.fp32().top1()), 100 * r.agreement(), 100 * r.simulatedAgreement(),
-                        r.sizeBytes(), fp32Bytes);
+                out.printf(
+                        "| %s | %s | %.2f%% | %.2f%% | %+.2f | %.2f%% | %.2f%% | %,d | %,d |%n",
+                        model.getFileName(),
+                        q.getFileName(),
+                        100 * r.fp32().top1(),
+                        100 * r.integer().top1(),
+                        100 * (r.integer().top1() - r.fp32().top1()),
+                        100 * r.agreement(),
+                        100 * r.simulatedAgreement(),
+                        r.sizeBytes(),
+                        fp32Bytes);
                 out.flush();
             }
         }

@@ -33,15 +33,22 @@ final class TargetsCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON (keys: host, targets; see docs/targets.md).")
     boolean json;
 
-    @Option(names = "--peak", description = "Also measure the peak fp32/int8/int16 GMAC/s (one core) of each native target.")
+    @Option(
+            names = "--peak",
+            description = "Also measure the peak fp32/int8/int16 GMAC/s (one core) of each native target.")
     boolean peak;
 
     @Spec
     CommandSpec spec;
 
     /** One target as seen from this host. */
-    private record Row(Target target, RunMode mode, String reason, Optional<Toolchain> compiler, PeakResult peak, String peakError) {
-    }
+    private record Row(
+            Target target,
+            RunMode mode,
+            String reason,
+            Optional<Toolchain> compiler,
+            PeakResult peak,
+            String peakError) {}
 
     @Override
     public Integer call() {
@@ -126,13 +133,17 @@ final class TargetsCommand implements Callable<Integer> {
         for (Row r : rows) {
             columns.get("target").add(r.target().name());
             columns.get("arch").add(r.target().arch());
-            columns.get("runs here").add(switch (r.mode()) {
-                case NATIVE -> "native";
-                case EMULATED -> "emulated (correctness only)";
-                case NONE -> "no: " + r.reason();
-            });
-            columns.get("compiler").add(r.compiler().map(Toolchain::version)
-                    .orElse("not found (" + Toolchain.installHint(r.target()) + ")"));
+            columns.get("runs here")
+                    .add(
+                            switch (r.mode()) {
+                                case NATIVE -> "native";
+                                case EMULATED -> "emulated (correctness only)";
+                                case NONE -> "no: " + r.reason();
+                            });
+            columns.get("compiler")
+                    .add(r.compiler()
+                            .map(Toolchain::version)
+                            .orElse("not found (" + Toolchain.installHint(r.target()) + ")"));
             columns.get("description").add(r.target().description());
         }
         printColumns(out, columns, rows.size());
@@ -152,13 +163,18 @@ final class TargetsCommand implements Callable<Integer> {
             n++;
             p.get("peak, one core").add(r.target().name());
             if (r.peak() != null) {
-                p.get("fp32 GMAC/s").add(String.format(Locale.ROOT, "%.1f", r.peak().fp32Gmacs()));
-                p.get("int8 GMAC/s").add(String.format(Locale.ROOT, "%.1f", r.peak().int8Gmacs()));
-                p.get("int16 GMAC/s").add(String.format(Locale.ROOT, "%.1f", r.peak().int16Gmacs()));
+                p.get("fp32 GMAC/s")
+                        .add(String.format(Locale.ROOT, "%.1f", r.peak().fp32Gmacs()));
+                p.get("int8 GMAC/s")
+                        .add(String.format(Locale.ROOT, "%.1f", r.peak().int8Gmacs()));
+                p.get("int16 GMAC/s")
+                        .add(String.format(Locale.ROOT, "%.1f", r.peak().int16Gmacs()));
                 p.get("int8 instruction").add(r.peak().int8Instruction());
             } else {
-                p.get("fp32 GMAC/s").add("failed: " + r.peakError().lines().findFirst().orElse(""));
-                List.of("int8 GMAC/s", "int16 GMAC/s", "int8 instruction").forEach(c -> p.get(c).add(""));
+                p.get("fp32 GMAC/s")
+                        .add("failed: " + r.peakError().lines().findFirst().orElse(""));
+                List.of("int8 GMAC/s", "int16 GMAC/s", "int8 instruction")
+                        .forEach(c -> p.get(c).add(""));
             }
         }
         printColumns(out, p, n);

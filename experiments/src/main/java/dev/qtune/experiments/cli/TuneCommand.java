@@ -22,18 +22,25 @@ import picocli.CommandLine.Spec;
  * the winners to this host's tuning log, which every later trial, search, eval and build of any
  * model with the same layer tasks then uses (docs/codegen.md, "Tuned schedules").
  */
-@Command(name = "tune",
+@Command(
+        name = "tune",
         description = "Tune the kernel schedules of the experiment's base config, layer task by layer task, on this "
                 + "host; the winners go to the tuning log that later trials and searches use.")
 final class TuneCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "EXPERIMENT", description = "Experiment file (YAML, see docs/config.md).")
     Path experiment;
 
-    @Option(names = "--seconds", defaultValue = "0.3", paramLabel = "S",
+    @Option(
+            names = "--seconds",
+            defaultValue = "0.3",
+            paramLabel = "S",
             description = "Timing per schedule and round (default: ${DEFAULT-VALUE}).")
     double seconds;
 
-    @Option(names = "--rounds", defaultValue = "2", paramLabel = "R",
+    @Option(
+            names = "--rounds",
+            defaultValue = "2",
+            paramLabel = "R",
             description = "Rounds over the schedules; a layer keeps its fastest time (default: ${DEFAULT-VALUE}).")
     int rounds;
 
@@ -43,7 +50,8 @@ final class TuneCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (!(seconds > 0) || rounds < 1) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+            throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(),
                     "--seconds must be > 0 and --rounds >= 1, but were " + seconds + " and " + rounds);
         }
         ExperimentConfig exp = ExperimentReader.read(experiment);
@@ -51,11 +59,23 @@ final class TuneCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         TrialWorkspace ws = TrialWorkspace.open(exp, target);
         TuningLog log = TuningLog.load(ws.setup().cacheDir(), target);
-        err.printf("qtune: tune %s: %s, target %s, %d thread(s) -> %s%n", exp.name(), exp.model(), target.name(),
-                ws.setup().benchThreads(), TuningLog.file(ws.setup().cacheDir(), target));
+        err.printf(
+                "qtune: tune %s: %s, target %s, %d thread(s) -> %s%n",
+                exp.name(),
+                exp.model(),
+                target.name(),
+                ws.setup().benchThreads(),
+                TuningLog.file(ws.setup().cacheDir(), target));
         err.flush();
-        ScheduleTuner.Result r = ScheduleTuner.tune(ws.evaluator().realized(ws.base()), target, ws.setup().cacheDir(), log,
-                ws.setup().benchThreads(), seconds, rounds, line -> {
+        ScheduleTuner.Result r = ScheduleTuner.tune(
+                ws.evaluator().realized(ws.base()),
+                target,
+                ws.setup().cacheDir(),
+                log,
+                ws.setup().benchThreads(),
+                seconds,
+                rounds,
+                line -> {
                     err.print("\r" + line);
                     err.flush();
                 });
@@ -74,13 +94,27 @@ final class TuneCommand implements Callable<Integer> {
         double best = 0;
         double dflt = 0;
         for (TuningLog.Entry e : r.entries()) {
-            out.printf(Locale.ROOT, "  %-70s %-28s %10.4f %10.4f %6.2fx%n", e.task(), e.knobs(), e.bestMs(), e.defaultMs(),
+            out.printf(
+                    Locale.ROOT,
+                    "  %-70s %-28s %10.4f %10.4f %6.2fx%n",
+                    e.task(),
+                    e.knobs(),
+                    e.bestMs(),
+                    e.defaultMs(),
                     e.defaultMs() / e.bestMs());
             best += e.bestMs();
             dflt += Double.isNaN(e.defaultMs()) ? e.bestMs() : e.defaultMs();
         }
-        out.printf(Locale.ROOT, "%d tasks tuned in %d timed builds, %.1f s; their layers: %.4f ms tuned, %.4f ms default"
-                + " (%.2fx)%n", r.entries().size(), r.builds(), r.seconds(), best, dflt, dflt / best);
+        out.printf(
+                Locale.ROOT,
+                "%d tasks tuned in %d timed builds, %.1f s; their layers: %.4f ms tuned, %.4f ms default"
+                        + " (%.2fx)%n",
+                r.entries().size(),
+                r.builds(),
+                r.seconds(),
+                best,
+                dflt,
+                dflt / best);
         out.flush();
     }
 }

@@ -9,7 +9,8 @@ package dev.qtune.experiments.config;
 public record AccuracyConstraint(boolean relative, double value) {
     public AccuracyConstraint {
         if (!(value >= 0) || relative && value > 1 || Double.isInfinite(value)) {
-            throw new IllegalArgumentException("max_drop must be in [0, " + (relative ? "1" : "inf") + "), but was " + value);
+            throw new IllegalArgumentException(
+                    "max_drop must be in [0, " + (relative ? "1" : "inf") + "), but was " + value);
         }
     }
 
@@ -29,8 +30,12 @@ public record AccuracyConstraint(boolean relative, double value) {
 
     /** "at most 0.50 points of top5 drop", "at most 0.02 of f1 drop", "at most 1.00% relative agreement drop". */
     public String describe(String metric, boolean fraction) {
-        return relative ? String.format(java.util.Locale.ROOT, "at most %.2f%% relative %s drop", 100 * value, metric)
-                : String.format(java.util.Locale.ROOT, fraction ? "at most %.2f points of %s drop" : "at most %.4g of %s drop",
-                        value, metric);
+        return relative
+                ? String.format(java.util.Locale.ROOT, "at most %.2f%% relative %s drop", 100 * value, metric)
+                : String.format(
+                        java.util.Locale.ROOT,
+                        fraction ? "at most %.2f points of %s drop" : "at most %.4g of %s drop",
+                        value,
+                        metric);
     }
 }

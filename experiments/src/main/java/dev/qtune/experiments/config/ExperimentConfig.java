@@ -5,7 +5,6 @@ import dev.qtune.search.loop.FailureRule;
 import dev.qtune.search.loop.Objective;
 import dev.qtune.search.space.SpaceSpec;
 import dev.qtune.search.strategy.StrategySpec;
-
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -36,12 +35,28 @@ import java.util.Optional;
  * @param seeds         quant config files evaluated first, in the search's first generation
  * @param metric        what the accuracy objective and the constraint measure (top-1 by default)
  */
-public record ExperimentConfig(String name, Path file, Path model, String dataset, int calibrationSamples,
-                               int validationSamples, String target, Optional<Path> baseQconfig, SpaceSpec space,
-                               StrategySpec strategy, Budget budget, List<Objective> objectives,
-                               Optional<AccuracyConstraint> constraint, FailureRule onFailure, Measure measure,
-                               Executor executor, Path output, long seed, List<Baseline> baselines, List<Path> seeds,
-                               MetricSpec metric) {
+public record ExperimentConfig(
+        String name,
+        Path file,
+        Path model,
+        String dataset,
+        int calibrationSamples,
+        int validationSamples,
+        String target,
+        Optional<Path> baseQconfig,
+        SpaceSpec space,
+        StrategySpec strategy,
+        Budget budget,
+        List<Objective> objectives,
+        Optional<AccuracyConstraint> constraint,
+        FailureRule onFailure,
+        Measure measure,
+        Executor executor,
+        Path output,
+        long seed,
+        List<Baseline> baselines,
+        List<Path> seeds,
+        MetricSpec metric) {
     public ExperimentConfig {
         Objects.requireNonNull(metric, "metric");
         seeds = List.copyOf(seeds);
@@ -99,29 +114,45 @@ public record ExperimentConfig(String name, Path file, Path model, String datase
      * wall-clock seconds (0 = no limit), or {@code patience} generations in a row without a
      * hypervolume gain (0 = no limit), or at the first trial that meets {@code exit} (if given).
      */
-    public record Budget(int trials, int generations, double wallClockSeconds, int patience, Optional<Exit> exit) {
-    }
+    public record Budget(int trials, int generations, double wallClockSeconds, int patience, Optional<Exit> exit) {}
 
     /**
      * The accuracy-driven exit (as Neural Compressor's exit policy): stop at the first measured
      * config whose top-1 drop against fp32 is within {@code maxDrop} and whose latency is at most
      * {@code latencyRatio} times the base config's.
      */
-    public record Exit(AccuracyConstraint maxDrop, double latencyRatio) {
-    }
+    public record Exit(AccuracyConstraint maxDrop, double latencyRatio) {}
 
     /**
      * Latency timing per search trial ({@code benchSeconds}); the final re-measure of the front:
      * {@code finalBenchSeconds} of timing, {@code finalSamples} test images (0 = the whole test set),
      * at most {@code finalMax} front members (0 = skip the re-measure).
      */
-    public record Measure(double benchSeconds, double finalBenchSeconds, int finalSamples, int finalMax) {
-    }
+    public record Measure(double benchSeconds, double finalBenchSeconds, int finalSamples, int finalMax) {}
 
     /** This experiment with another run directory (--out). */
     public ExperimentConfig withOutput(Path dir) {
-        return new ExperimentConfig(name, file, model, dataset, calibrationSamples, validationSamples, target,
-                baseQconfig, space, strategy, budget, objectives, constraint, onFailure, measure, executor, dir, seed, baselines, seeds,
+        return new ExperimentConfig(
+                name,
+                file,
+                model,
+                dataset,
+                calibrationSamples,
+                validationSamples,
+                target,
+                baseQconfig,
+                space,
+                strategy,
+                budget,
+                objectives,
+                constraint,
+                onFailure,
+                measure,
+                executor,
+                dir,
+                seed,
+                baselines,
+                seeds,
                 metric);
     }
 }

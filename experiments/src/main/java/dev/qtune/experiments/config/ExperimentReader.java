@@ -10,8 +10,6 @@ import dev.qtune.search.loop.FailureRule;
 import dev.qtune.search.loop.Objective;
 import dev.qtune.search.space.GeneKind;
 import dev.qtune.search.space.SpaceSpec;
-
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,15 +25,33 @@ import java.util.regex.Pattern;
  * directory, else against the qtune installation (so the shipped examples run from anywhere).
  */
 public final class ExperimentReader {
-    static final List<String> TOP_KEYS = List.of("name", "model", "dataset", "target", "base_qconfig", "space",
-            "strategy", "budget", "objectives", "constraints", "on_failure", "measure", "executor", "output", "seed", "baselines", "seeds", "sweep", "metric");
+    static final List<String> TOP_KEYS = List.of(
+            "name",
+            "model",
+            "dataset",
+            "target",
+            "base_qconfig",
+            "space",
+            "strategy",
+            "budget",
+            "objectives",
+            "constraints",
+            "on_failure",
+            "measure",
+            "executor",
+            "output",
+            "seed",
+            "baselines",
+            "seeds",
+            "sweep",
+            "metric");
     private static final List<String> SPACE_KEYS = concat(GeneKind.labels(), List.of("schedule", "fixed"));
     /** The schedule knobs a {@code space.fixed} entry may hold. */
     private static final List<String> KNOBS = List.of(ConvSchedules.OC_BLOCK, ConvSchedules.OW_TILE, ConvSchedules.DOT);
+
     private static final List<String> FIXED_KEYS = concat(List.of("match"), concat(GeneKind.labels(), KNOBS));
 
-    private ExperimentReader() {
-    }
+    private ExperimentReader() {}
 
     public static ExperimentConfig read(Path file) {
         if (!Files.isRegularFile(file)) {
@@ -65,22 +81,45 @@ public final class ExperimentReader {
         QuantConfigNode data = root.require("dataset", "a mapping with name, calibration_samples, validation_samples");
         data.requireMapping(List.of("name", "calibration_samples", "validation_samples"));
         String dataset = data.require("name", "a dataset name").text("a built-in dataset name or a spec file");
-        int calibration = data.get("calibration_samples").map(n -> n.integer(1, 1_000_000, "in 1..1000000")).orElse(1000);
-        int validation = data.get("validation_samples").map(n -> n.integer(1, 1_000_000, "in 1..1000000")).orElse(1000);
-        String target = root.get("target").map(n -> n.text("a target name or auto")).orElse("auto");
+        int calibration = data.get("calibration_samples")
+                .map(n -> n.integer(1, 1_000_000, "in 1..1000000"))
+                .orElse(1000);
+        int validation = data.get("validation_samples")
+                .map(n -> n.integer(1, 1_000_000, "in 1..1000000"))
+                .orElse(1000);
+        String target =
+                root.get("target").map(n -> n.text("a target name or auto")).orElse("auto");
         Optional<Path> base = root.get("base_qconfig").map(n -> path(n, true));
-        long seed = root.get("seed").map(n -> (long) n.integer(0, Integer.MAX_VALUE, ">= 0")).orElse(0L);
+        long seed = root.get("seed")
+                .map(n -> (long) n.integer(0, Integer.MAX_VALUE, ">= 0"))
+                .orElse(0L);
         QuantConfigNode measureNode = root.get("measure").orElse(null);
         ExperimentConfig.Executor executor = executor(root.get("executor").orElse(null));
-        MetricSpec metric = MetricReader.read(root.get("metric").orElse(null), file.toAbsolutePath().getParent());
+        MetricSpec metric = MetricReader.read(
+                root.get("metric").orElse(null), file.toAbsolutePath().getParent());
         Path output = root.get("output").map(n -> path(n, false)).orElse(Path.of("runs", name));
-        return new ExperimentConfig(name, file, model, dataset, calibration, validation, target, base,
-                space(root.get("space").orElse(null)), StrategyReader.read(root.get("strategy").orElse(null), seed),
-                budget(root.require("budget", "a mapping with trials")), objectives(root.get("objectives").orElse(null)),
+        return new ExperimentConfig(
+                name,
+                file,
+                model,
+                dataset,
+                calibration,
+                validation,
+                target,
+                base,
+                space(root.get("space").orElse(null)),
+                StrategyReader.read(root.get("strategy").orElse(null), seed),
+                budget(root.require("budget", "a mapping with trials")),
+                objectives(root.get("objectives").orElse(null)),
                 constraint(root.get("constraints").orElse(null), metric.fraction()),
                 root.get("on_failure").map(n -> n.enumValue(FailureRule.class)).orElse(FailureRule.PENALIZE),
-                measure(measureNode), executor, output, seed, baselines(root.get("baselines").orElse(null)),
-                seeds(root.get("seeds").orElse(null)), metric);
+                measure(measureNode),
+                executor,
+                output,
+                seed,
+                baselines(root.get("baselines").orElse(null)),
+                seeds(root.get("seeds").orElse(null)),
+                metric);
     }
 
     /**
@@ -91,8 +130,10 @@ public final class ExperimentReader {
     static String safeName(QuantConfigNode n) {
         String name = n.text("a name");
         if (name.length() > 200 || !name.matches("[A-Za-z0-9_][A-Za-z0-9._-]*(/[A-Za-z0-9_][A-Za-z0-9._-]*)*")) {
-            throw n.error("must be a plain folder name (letters, digits, '.', '_', '-', not starting with '.'; '/' only"
-                    + " between such names) since the run goes to runs/NAME", "'" + dev.qtune.compiler.InputLimits.excerpt(name) + "'");
+            throw n.error(
+                    "must be a plain folder name (letters, digits, '.', '_', '-', not starting with '.'; '/' only"
+                            + " between such names) since the run goes to runs/NAME",
+                    "'" + dev.qtune.compiler.InputLimits.excerpt(name) + "'");
         }
         return name;
     }
@@ -130,7 +171,8 @@ public final class ExperimentReader {
     }
 
     /** Masters Spark accepts that we can check here; anything else is a typo. */
-    private static final Pattern MASTER = Pattern.compile("local(\\[(\\*|[1-9][0-9]*)(,[1-9][0-9]*)?])?|spark://.+|yarn|k8s://.+");
+    private static final Pattern MASTER =
+            Pattern.compile("local(\\[(\\*|[1-9][0-9]*)(,[1-9][0-9]*)?])?|spark://.+|yarn|k8s://.+");
 
     private static ExperimentConfig.Executor executor(QuantConfigNode n) {
         if (n == null) {
@@ -145,7 +187,8 @@ public final class ExperimentReader {
         Optional<String> master = n.get("master").map(v -> {
             String m = v.text("a Spark master URL");
             if (!MASTER.matcher(m).matches()) {
-                throw v.error("must be a Spark master: local, local[N], local[*], spark://HOST:PORT, yarn or k8s://URL",
+                throw v.error(
+                        "must be a Spark master: local, local[N], local[*], spark://HOST:PORT, yarn or k8s://URL",
                         "'" + m + "'");
             }
             if (type.equals(ExperimentConfig.Executor.LOCAL)) {
@@ -167,7 +210,9 @@ public final class ExperimentReader {
         }
         boolean schedule = n.get("schedule").map(QuantConfigNode::bool).orElse(false);
         List<SpaceSpec.Fixed> fixed = new ArrayList<>();
-        for (QuantConfigNode f : n.get("fixed").map(x -> x.elements("a list of {match, <kind>: value}")).orElse(List.of())) {
+        for (QuantConfigNode f : n.get("fixed")
+                .map(x -> x.elements("a list of {match, <kind>: value}"))
+                .orElse(List.of())) {
             f.requireMapping(FIXED_KEYS);
             String match = f.require("match", "a layer pattern").text("a layer pattern");
             Map<String, String> held = new LinkedHashMap<>();
@@ -218,10 +263,17 @@ public final class ExperimentReader {
 
     private static ExperimentConfig.Budget budget(QuantConfigNode n) {
         n.requireMapping(List.of("trials", "generations", "wall_clock_s", "patience", "exit"));
-        return new ExperimentConfig.Budget(n.require("trials", "the number of trials").integer(1, 1_000_000, "in 1..1000000"),
-                n.get("generations").map(g -> g.integer(0, 1_000_000, "in 0..1000000")).orElse(0),
-                n.get("wall_clock_s").map(w -> w.number(v -> v >= 0, ">= 0 seconds")).orElse(0.0),
-                n.get("patience").map(g -> g.integer(0, 1_000_000, "in 0..1000000 generations (0 = none)")).orElse(0),
+        return new ExperimentConfig.Budget(
+                n.require("trials", "the number of trials").integer(1, 1_000_000, "in 1..1000000"),
+                n.get("generations")
+                        .map(g -> g.integer(0, 1_000_000, "in 0..1000000"))
+                        .orElse(0),
+                n.get("wall_clock_s")
+                        .map(w -> w.number(v -> v >= 0, ">= 0 seconds"))
+                        .orElse(0.0),
+                n.get("patience")
+                        .map(g -> g.integer(0, 1_000_000, "in 0..1000000 generations (0 = none)"))
+                        .orElse(0),
                 n.get("exit").map(ExperimentReader::exit));
     }
 
@@ -233,8 +285,11 @@ public final class ExperimentReader {
         for (QuantConfigNode e : n.elements("a list: accuracy, latency[, size]")) {
             out.add(e.enumValue(Objective.class));
         }
-        if (out.size() < 2 || out.get(0) != Objective.ACCURACY || out.get(1) != Objective.LATENCY
-                || out.size() > 3 || out.stream().distinct().count() != out.size()) {
+        if (out.size() < 2
+                || out.get(0) != Objective.ACCURACY
+                || out.get(1) != Objective.LATENCY
+                || out.size() > 3
+                || out.stream().distinct().count() != out.size()) {
             throw n.error("must be [accuracy, latency] or [accuracy, latency, size]", out.toString());
         }
         return out;
@@ -243,8 +298,11 @@ public final class ExperimentReader {
     /** {@code budget.exit}: {max_drop: {absolute|relative}, latency_ratio: x} */
     private static ExperimentConfig.Exit exit(QuantConfigNode n) {
         n.requireMapping(List.of("max_drop", "latency_ratio"));
-        return new ExperimentConfig.Exit(maxDrop(n.require("max_drop", "{absolute: points} or {relative: fraction}")),
-                n.get("latency_ratio").map(v -> v.number(x -> x > 0 && x <= 100, "in (0, 100]")).orElse(1.0));
+        return new ExperimentConfig.Exit(
+                maxDrop(n.require("max_drop", "{absolute: points} or {relative: fraction}")),
+                n.get("latency_ratio")
+                        .map(v -> v.number(x -> x > 0 && x <= 100, "in (0, 100]"))
+                        .orElse(1.0));
     }
 
     private static Optional<AccuracyConstraint> constraint(QuantConfigNode n, boolean fraction) {
@@ -268,8 +326,11 @@ public final class ExperimentReader {
             throw drop.error("must have exactly one of absolute (points) or relative (fraction)");
         }
         return abs.isPresent()
-                ? new AccuracyConstraint(false, fraction ? abs.get().number(v -> v >= 0 && v <= 100, "in [0, 100] points")
-                        : abs.get().number(v -> v >= 0 && Double.isFinite(v), ">= 0, in the metric's units"))
+                ? new AccuracyConstraint(
+                        false,
+                        fraction
+                                ? abs.get().number(v -> v >= 0 && v <= 100, "in [0, 100] points")
+                                : abs.get().number(v -> v >= 0 && Double.isFinite(v), ">= 0, in the metric's units"))
                 : new AccuracyConstraint(true, rel.get().number(v -> v >= 0 && v <= 1, "a fraction in [0, 1]"));
     }
 
@@ -279,10 +340,18 @@ public final class ExperimentReader {
         }
         n.requireMapping(List.of("bench_seconds", "final_bench_seconds", "final_samples", "final_max"));
         return new ExperimentConfig.Measure(
-                n.get("bench_seconds").map(v -> v.number(x -> x > 0 && x <= 60, "in (0, 60] seconds")).orElse(0.3),
-                n.get("final_bench_seconds").map(v -> v.number(x -> x > 0 && x <= 600, "in (0, 600] seconds")).orElse(2.0),
-                n.get("final_samples").map(v -> v.integer(0, 1_000_000, "in 0..1000000 (0 = all)")).orElse(0),
-                n.get("final_max").map(v -> v.integer(0, 1000, "in 0..1000 (0 = no re-measure)")).orElse(8));
+                n.get("bench_seconds")
+                        .map(v -> v.number(x -> x > 0 && x <= 60, "in (0, 60] seconds"))
+                        .orElse(0.3),
+                n.get("final_bench_seconds")
+                        .map(v -> v.number(x -> x > 0 && x <= 600, "in (0, 600] seconds"))
+                        .orElse(2.0),
+                n.get("final_samples")
+                        .map(v -> v.integer(0, 1_000_000, "in 0..1000000 (0 = all)"))
+                        .orElse(0),
+                n.get("final_max")
+                        .map(v -> v.integer(0, 1000, "in 0..1000 (0 = no re-measure)"))
+                        .orElse(8));
     }
 
     /** A path value: as given if it exists (or {@code mustExist} is false), else under the qtune installation. */
@@ -295,6 +364,8 @@ public final class ExperimentReader {
         if (root != null && Files.exists(Path.of(root).resolve(p))) {
             return Path.of(root).resolve(p);
         }
-        throw n.error("must name an existing file", "'" + p + "' (resolved to " + p.toAbsolutePath().normalize() + ")");
+        throw n.error(
+                "must name an existing file",
+                "'" + p + "' (resolved to " + p.toAbsolutePath().normalize() + ")");
     }
 }

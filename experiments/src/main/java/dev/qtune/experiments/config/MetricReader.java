@@ -5,7 +5,6 @@ import dev.qtune.compiler.quant.QuantConfigException;
 import dev.qtune.compiler.quant.QuantConfigNode;
 import dev.qtune.compiler.quant.QuantConfigYaml;
 import dev.qtune.evaluator.metric.MetricSpec;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,11 +21,11 @@ public final class MetricReader {
     static final List<String> KEYS = List.of("top_k", "command", "timeout_s", "name");
     /** Names a command metric may have: short, plain, so reports and records can show it as it is. */
     private static final Pattern METRIC_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_.@-]{0,39}");
+
     private static final String ALLOWED =
             "top1, agreement, {top_k: K} or {command: [program, args...], timeout_s: seconds, name: label}";
 
-    private MetricReader() {
-    }
+    private MetricReader() {}
 
     /**
      * A command-line option's value, e.g. {@code --metric '{top_k: 5}'}: YAML as in an experiment
@@ -38,7 +37,8 @@ public final class MetricReader {
             QuantConfigNode root = new QuantConfigNode(QuantConfigYaml.readTree("metric: " + text, option), "", option);
             return read(root.require("metric", "a metric: " + ALLOWED), workDir);
         } catch (QuantConfigException e) {
-            throw new QuantConfigException(e.getMessage().replace(option + ": metric.", option + ": ")
+            throw new QuantConfigException(e.getMessage()
+                    .replace(option + ": metric.", option + ": ")
                     .replace(option + ": metric:", option + ":"));
         }
     }
@@ -52,7 +52,10 @@ public final class MetricReader {
             return switch (n.node().asText()) {
                 case "top1" -> MetricSpec.TOP1;
                 case "agreement" -> MetricSpec.AGREEMENT;
-                default -> throw n.error("must be " + ALLOWED, "'" + InputLimits.excerpt(n.node().asText()) + "'");
+                default ->
+                    throw n.error(
+                            "must be " + ALLOWED,
+                            "'" + InputLimits.excerpt(n.node().asText()) + "'");
             };
         }
         if (!n.node().isObject()) {
@@ -70,8 +73,12 @@ public final class MetricReader {
             }
             return MetricSpec.topK(k.get().integer(1, 1000, "in 1..1000"));
         }
-        return MetricSpec.command(argv(command.get()), n.get("timeout_s").map(v -> v.number(x -> x > 0 && x <= 86_400,
-                "in (0, 86400] seconds")).orElse(MetricSpec.DEFAULT_TIMEOUT_S), Optional.ofNullable(workDir),
+        return MetricSpec.command(
+                argv(command.get()),
+                n.get("timeout_s")
+                        .map(v -> v.number(x -> x > 0 && x <= 86_400, "in (0, 86400] seconds"))
+                        .orElse(MetricSpec.DEFAULT_TIMEOUT_S),
+                Optional.ofNullable(workDir),
                 n.get("name").map(MetricReader::name).orElse("metric"));
     }
 
@@ -92,7 +99,8 @@ public final class MetricReader {
     private static String name(QuantConfigNode v) {
         String t = v.text("a name");
         if (!METRIC_NAME.matcher(t).matches()) {
-            throw v.error("must be a short name (a letter, then up to 39 letters, digits, '_', '.', '@', '-')",
+            throw v.error(
+                    "must be a short name (a letter, then up to 39 letters, digits, '_', '.', '@', '-')",
                     "'" + InputLimits.excerpt(t) + "'");
         }
         return t;

@@ -7,7 +7,6 @@ import dev.qtune.search.strategy.Nsga2Spec;
 import dev.qtune.search.strategy.RandomSpec;
 import dev.qtune.search.strategy.SensitivitySpec;
 import dev.qtune.search.strategy.StrategySpec;
-
 import java.util.List;
 import java.util.OptionalDouble;
 
@@ -17,40 +16,56 @@ import java.util.OptionalDouble;
  * has and leaves the others.
  */
 final class StrategyReader {
-    static final List<String> KEYS = List.of("name", "batch_size", "initial_samples", "acquisition", "mutation_rate",
-            "crossover_rate", "sensitivity_seeds");
+    static final List<String> KEYS = List.of(
+            "name",
+            "batch_size",
+            "initial_samples",
+            "acquisition",
+            "mutation_rate",
+            "crossover_rate",
+            "sensitivity_seeds");
 
-    private StrategyReader() {
-    }
+    private StrategyReader() {}
 
     static StrategySpec read(QuantConfigNode n, long seed) {
         if (n == null) {
             Nsga2Spec d = Nsga2Spec.defaults(seed);
-            return new Nsga2Spec(seed, d.batchSize(), d.mutationRate(), d.crossoverRate(),
-                    seedsByDefault(Nsga2Spec.NAME));
+            return new Nsga2Spec(
+                    seed, d.batchSize(), d.mutationRate(), d.crossoverRate(), seedsByDefault(Nsga2Spec.NAME));
         }
         n.requireMapping(KEYS);
         String name = n.require("name", "one of " + StrategySpec.NAMES).text("a strategy name");
         if (!StrategySpec.NAMES.contains(name)) {
-            throw n.require("name", "").error("must be one of " + String.join(", ", new java.util.TreeSet<>(StrategySpec.NAMES)));
+            throw n.require("name", "")
+                    .error("must be one of " + String.join(", ", new java.util.TreeSet<>(StrategySpec.NAMES)));
         }
-        String acquisitionLabel = n.get("acquisition").map(a -> a.text("ehvi or parego"))
+        String acquisitionLabel = n.get("acquisition")
+                .map(a -> a.text("ehvi or parego"))
                 .orElse(BayesianSpec.DEFAULT_ACQUISITION.label());
         AcquisitionKind acquisition = AcquisitionKind.fromLabel(acquisitionLabel)
                 .orElseThrow(() -> n.require("acquisition", "").error("must be one of ehvi, parego"));
-        int batchSize = n.get("batch_size").map(v -> v.integer(1, 10_000, "in 1..10000"))
+        int batchSize = n.get("batch_size")
+                .map(v -> v.integer(1, 10_000, "in 1..10000"))
                 .orElse(StrategySpec.DEFAULT_BATCH_SIZE);
-        int initialSamples = n.get("initial_samples").map(v -> v.integer(1, 10_000, "in 1..10000"))
+        int initialSamples = n.get("initial_samples")
+                .map(v -> v.integer(1, 10_000, "in 1..10000"))
                 .orElse(BayesianSpec.DEFAULT_INITIAL_SAMPLES);
         // The file's 0 means 1/genes, the spec's empty rate.
         double mutationRate = n.get("mutation_rate")
-                .map(v -> v.number(x -> x >= 0 && x <= 1, "in [0, 1] (0 = 1/genes)")).orElse(0.0);
-        double crossoverRate = n.get("crossover_rate").map(v -> v.number(x -> x >= 0 && x <= 1, "in [0, 1]"))
+                .map(v -> v.number(x -> x >= 0 && x <= 1, "in [0, 1] (0 = 1/genes)"))
+                .orElse(0.0);
+        double crossoverRate = n.get("crossover_rate")
+                .map(v -> v.number(x -> x >= 0 && x <= 1, "in [0, 1]"))
                 .orElse(Nsga2Spec.DEFAULT_CROSSOVER_RATE);
         boolean seeds = n.get("sensitivity_seeds").map(QuantConfigNode::bool).orElse(seedsByDefault(name));
         return switch (name) {
-            case Nsga2Spec.NAME -> new Nsga2Spec(seed, batchSize,
-                    mutationRate > 0 ? OptionalDouble.of(mutationRate) : OptionalDouble.empty(), crossoverRate, seeds);
+            case Nsga2Spec.NAME ->
+                new Nsga2Spec(
+                        seed,
+                        batchSize,
+                        mutationRate > 0 ? OptionalDouble.of(mutationRate) : OptionalDouble.empty(),
+                        crossoverRate,
+                        seeds);
             case BayesianSpec.NAME -> new BayesianSpec(seed, batchSize, initialSamples, acquisition, seeds);
             case RandomSpec.NAME -> new RandomSpec(seed, batchSize, seeds);
             default -> new SensitivitySpec(seed, batchSize);

@@ -7,7 +7,6 @@ import dev.qtune.compiler.quant.QuantConfigException;
 import dev.qtune.compiler.quant.QuantConfigNode;
 import dev.qtune.compiler.quant.QuantConfigYaml;
 import dev.qtune.search.space.GeneKind;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,16 +26,13 @@ import java.util.OptionalLong;
 public final class SweepReader {
     private static final YAMLMapper YAML = new YAMLMapper();
 
-    private SweepReader() {
-    }
+    private SweepReader() {}
 
     /** One combination: its name, its group (the name without the seed), its seed and its experiment file text. */
-    public record Run(String name, String group, OptionalLong seed, Map<String, String> params, String yaml) {
-    }
+    public record Run(String name, String group, OptionalLong seed, Map<String, String> params, String yaml) {}
 
     /** The sweep: the base experiment's name, the sweep's output folder, the swept keys, and the runs in matrix order. */
-    public record Sweep(Path file, String name, Path output, List<String> keys, List<Run> runs) {
-    }
+    public record Sweep(Path file, String name, Path output, List<String> keys, List<Run> runs) {}
 
     public static Sweep read(Path file) {
         if (!Files.isRegularFile(file)) {
@@ -59,8 +55,9 @@ public final class SweepReader {
         JsonNode tree = QuantConfigYaml.readTree(yaml, source);
         QuantConfigNode root = new QuantConfigNode(tree, "", source);
         root.requireMapping(ExperimentReader.TOP_KEYS);
-        QuantConfigNode sweep = root.require("sweep", "a mapping from keys (strategy, seed, target, strategy.KEY, "
-                + "space.KEY) to lists of values");
+        QuantConfigNode sweep = root.require(
+                "sweep",
+                "a mapping from keys (strategy, seed, target, strategy.KEY, " + "space.KEY) to lists of values");
         if (!sweep.node().isObject() || sweep.node().isEmpty()) {
             throw sweep.error("must be a non-empty mapping from keys to lists of values");
         }
@@ -105,17 +102,20 @@ public final class SweepReader {
     }
 
     private static void checkKey(QuantConfigNode n, String key) {
-        boolean known = key.equals("strategy") || key.equals("seed") || key.equals("target")
+        boolean known = key.equals("strategy")
+                || key.equals("seed")
+                || key.equals("target")
                 || key.startsWith("strategy.") && key.length() > "strategy.".length()
-                || key.startsWith("space.") && GeneKind.fromLabel(key.substring("space.".length())).isPresent();
+                || key.startsWith("space.")
+                        && GeneKind.fromLabel(key.substring("space.".length())).isPresent();
         if (!known) {
             throw n.problem("unknown sweep key; allowed: strategy, seed, target, strategy.KEY, space."
                     + String.join(", space.", GeneKind.labels()));
         }
     }
 
-    private static Run run(ObjectNode base, String name, Path output, List<String> keys, List<List<JsonNode>> values,
-                           int[] index) {
+    private static Run run(
+            ObjectNode base, String name, Path output, List<String> keys, List<List<JsonNode>> values, int[] index) {
         ObjectNode exp = base.deepCopy();
         Map<String, String> params = new LinkedHashMap<>();
         List<String> parts = new ArrayList<>();

@@ -10,8 +10,8 @@ public record LatencyResult(double medianMs, double p10Ms, double p90Ms, int run
             throw new IllegalArgumentException("runs must be >= 1, but was " + runs);
         }
         if (!(p10Ms >= 0 && p10Ms <= medianMs && medianMs <= p90Ms)) {
-            throw new IllegalArgumentException("latencies must satisfy 0 <= p10 <= median <= p90, but were "
-                    + p10Ms + ", " + medianMs + ", " + p90Ms);
+            throw new IllegalArgumentException("latencies must satisfy 0 <= p10 <= median <= p90, but were " + p10Ms
+                    + ", " + medianMs + ", " + p90Ms);
         }
     }
 
@@ -25,6 +25,7 @@ public record LatencyResult(double medianMs, double p10Ms, double p90Ms, int run
     static LatencyResult of(double[] millis) {
         double[] sorted = millis.clone();
         java.util.Arrays.sort(sorted);
-        return new LatencyResult(percentile(sorted, 0.5), percentile(sorted, 0.1), percentile(sorted, 0.9), sorted.length);
+        return new LatencyResult(
+                percentile(sorted, 0.5), percentile(sorted, 0.1), percentile(sorted, 0.9), sorted.length);
     }
 }

@@ -72,7 +72,11 @@ public final class OrtRunner implements AutoCloseable {
             }
             var input = inputs.entrySet().iterator().next();
             long[] shape = ((TensorInfo) input.getValue().getInfo()).getShape();
-            LOG.info("ORT session on {} ({} threads, {}) in {} ms", model, threads, level,
+            LOG.info(
+                    "ORT session on {} ({} threads, {}) in {} ms",
+                    model,
+                    threads,
+                    level,
                     (System.nanoTime() - start) / 1_000_000);
             return new OrtRunner(model, env, session, input.getKey(), shape);
         } catch (OrtException e) {
@@ -97,7 +101,7 @@ public final class OrtRunner implements AutoCloseable {
                     + " needs " + numel + " values, but got " + input.length);
         }
         try (OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(input), shape);
-             OrtSession.Result r = session.run(Map.of(inputName, x))) {
+                OrtSession.Result r = session.run(Map.of(inputName, x))) {
             OnnxValue out = r.get(0);
             FloatBuffer fb = ((OnnxTensor) out).getFloatBuffer();
             float[] y = new float[fb.remaining()];

@@ -24,7 +24,11 @@ record FinalMeasurement(String id, double top1, double testTop1, int samples, do
         List<FinalMeasurement> out = new ArrayList<>();
         if (run.pareto().path("final").isArray()) {
             for (JsonNode f : run.pareto().path("final")) {
-                out.add(of(f.path("id").asText("?"), TrialPoint.accuracy(f), f.path("top1"), f.path("samples"),
+                out.add(of(
+                        f.path("id").asText("?"),
+                        TrialPoint.accuracy(f),
+                        f.path("top1"),
+                        f.path("samples"),
                         f.path("latency_ms")));
             }
             return out;
@@ -39,10 +43,16 @@ record FinalMeasurement(String id, double top1, double testTop1, int samples, do
         return out;
     }
 
-    private static FinalMeasurement of(String id, JsonNode accuracy, JsonNode top1, JsonNode samples, JsonNode latency) {
+    private static FinalMeasurement of(
+            String id, JsonNode accuracy, JsonNode top1, JsonNode samples, JsonNode latency) {
         double median = latency.isNumber() ? latency.asDouble() : TrialPoint.number(latency.path("median"));
-        return new FinalMeasurement(id, TrialPoint.number(accuracy), TrialPoint.number(top1),
-                samples.isNumber() ? samples.asInt() : -1, median, TrialPoint.number(latency.path("p10")),
+        return new FinalMeasurement(
+                id,
+                TrialPoint.number(accuracy),
+                TrialPoint.number(top1),
+                samples.isNumber() ? samples.asInt() : -1,
+                median,
+                TrialPoint.number(latency.path("p10")),
                 TrialPoint.number(latency.path("p90")));
     }
 }

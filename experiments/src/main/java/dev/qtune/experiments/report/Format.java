@@ -6,8 +6,7 @@ import java.util.Locale;
 final class Format {
     static final String NA = "n/a";
 
-    private Format() {
-    }
+    private Format() {}
 
     /** A top-1 accuracy in 0..1 as a percentage with two decimals. */
     static String top1(double fraction) {
@@ -39,7 +38,9 @@ final class Format {
         if (b >= 1 << 20) {
             return String.format(Locale.ROOT, "%.2f MiB", b / (1 << 20));
         }
-        return b >= 1 << 10 ? String.format(Locale.ROOT, "%.1f KiB", b / (1 << 10)) : String.format(Locale.ROOT, "%.0f B", b);
+        return b >= 1 << 10
+                ? String.format(Locale.ROOT, "%.1f KiB", b / (1 << 10))
+                : String.format(Locale.ROOT, "%.0f B", b);
     }
 
     /** A plain number with about four significant digits. */

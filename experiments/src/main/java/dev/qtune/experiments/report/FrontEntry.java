@@ -24,12 +24,16 @@ record FrontEntry(String id, double top1, double latencyMs, double sizeBytes, St
         List<FrontEntry> front = new ArrayList<>();
         if (fromPareto(run)) {
             for (JsonNode f : run.pareto().path("front")) {
-                front.add(new FrontEntry(f.path("id").asText("?"), TrialPoint.number(TrialPoint.accuracy(f)),
-                        TrialPoint.number(f.path("latency_ms")), TrialPoint.number(f.path("size_bytes")),
+                front.add(new FrontEntry(
+                        f.path("id").asText("?"),
+                        TrialPoint.number(TrialPoint.accuracy(f)),
+                        TrialPoint.number(f.path("latency_ms")),
+                        TrialPoint.number(f.path("size_bytes")),
                         f.path("qconfig").asText("")));
             }
         } else {
-            for (TrialPoint p : nonDominated(run.points("search").stream().filter(TrialPoint::feasible).toList())) {
+            for (TrialPoint p : nonDominated(
+                    run.points("search").stream().filter(TrialPoint::feasible).toList())) {
                 front.add(new FrontEntry(p.id(), p.top1(), p.latencyMs(), p.sizeBytes(), ""));
             }
         }

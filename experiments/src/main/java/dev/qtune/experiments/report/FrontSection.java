@@ -8,8 +8,7 @@ import java.util.List;
 
 /** The table of the Pareto front (with each member's per-layer bit map) and of the baselines. */
 final class FrontSection {
-    private FrontSection() {
-    }
+    private FrontSection() {}
 
     static String html(RunSnapshot run, List<FrontEntry> front) {
         StringBuilder sb = new StringBuilder();
@@ -17,11 +16,16 @@ final class FrontSection {
             sb.append("<p class=\"note\">The front is empty: no successful, feasible search trial yet.</p>\n");
         } else {
             RunMetric metric = RunMetric.of(run);
-            HtmlTable t = new HtmlTable("front", "id", metric.title(), "latency (median)", "size", "quant config", "layers");
+            HtmlTable t =
+                    new HtmlTable("front", "id", metric.title(), "latency (median)", "size", "quant config", "layers");
             for (FrontEntry f : front) {
                 ObjectNode trial = run.trial(f.id()).orElse(null);
-                t.row(Cell.text(f.id()), Cell.num(metric.format(f.top1())), Cell.num(Format.ms(f.latencyMs())),
-                        Cell.num(Format.bytes(f.sizeBytes())), Cell.html(link(run, f.qconfig())),
+                t.row(
+                        Cell.text(f.id()),
+                        Cell.num(metric.format(f.top1())),
+                        Cell.num(Format.ms(f.latencyMs())),
+                        Cell.num(Format.bytes(f.sizeBytes())),
+                        Cell.html(link(run, f.qconfig())),
                         Cell.html(LayerBitMap.html(trial == null ? MissingNode.getInstance() : trial.path("layers"))));
             }
             sb.append(t.html()).append(LayerBitMap.legend());
@@ -30,12 +34,15 @@ final class FrontSection {
         if (!baselines.isEmpty()) {
             sb.append("<h3>Baselines</h3>\n");
             RunMetric metric = RunMetric.of(run);
-            HtmlTable b = new HtmlTable("baselines", "id", "label", "status", metric.title(), "latency (median)", "size",
-                    "layers");
+            HtmlTable b = new HtmlTable(
+                    "baselines", "id", "label", "status", metric.title(), "latency (median)", "size", "layers");
             for (ObjectNode r : baselines) {
                 TrialPoint p = TrialPoint.of(r).orElse(null);
-                b.row(Cell.text(r.path("id").asText("?")), Cell.text(r.path("label").asText("")),
-                        Cell.text(r.path("status").asText("")), Cell.num(p == null ? Format.NA : metric.format(p.top1())),
+                b.row(
+                        Cell.text(r.path("id").asText("?")),
+                        Cell.text(r.path("label").asText("")),
+                        Cell.text(r.path("status").asText("")),
+                        Cell.num(p == null ? Format.NA : metric.format(p.top1())),
                         Cell.num(p == null ? Format.NA : Format.ms(p.latencyMs())),
                         Cell.num(p == null ? Format.NA : Format.bytes(p.sizeBytes())),
                         Cell.html(LayerBitMap.html(r.path("layers"))));
@@ -53,7 +60,8 @@ final class FrontSection {
         if (!Html.isSafeRelativeHref(qconfig)) {
             return Html.escape(qconfig);
         }
-        String missing = Files.isRegularFile(run.dir().resolve(qconfig)) ? "" : " <span class=\"note\">(missing)</span>";
+        String missing =
+                Files.isRegularFile(run.dir().resolve(qconfig)) ? "" : " <span class=\"note\">(missing)</span>";
         return "<a href=\"" + Html.escape(qconfig) + "\">" + Html.escape(qconfig) + "</a>" + missing;
     }
 }

@@ -10,5 +10,4 @@ package dev.qtune.experiments.report;
  * @param id the trial id ("t0007", "b0000", "f0031")
  * @param title the tooltip: the trial and its config, one item per line
  */
-record HoverPoint(double x, double y, String id, String title) {
-}
+record HoverPoint(double x, double y, String id, String title) {}

@@ -7,8 +7,7 @@ final class Html {
     /** A relative link into the run directory: no scheme, no leading slash, no "..". */
     private static final Pattern SAFE_HREF = Pattern.compile("[A-Za-z0-9._+\\-][A-Za-z0-9._+\\-/]*");
 
-    private Html() {
-    }
+    private Html() {}
 
     /**
      * The text escaped for element content and for quoted attribute values: {@code & < > " '}

@@ -34,7 +34,9 @@ final class HtmlTable {
     HtmlTable row(Cell... cells) {
         sb.append("<tr>");
         for (Cell c : cells) {
-            sb.append(c.numeric() ? "<td class=\"num\">" : "<td>").append(c.markup()).append("</td>");
+            sb.append(c.numeric() ? "<td class=\"num\">" : "<td>")
+                    .append(c.markup())
+                    .append("</td>");
         }
         sb.append("</tr>\n");
         rows++;

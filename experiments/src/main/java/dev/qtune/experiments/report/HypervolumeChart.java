@@ -12,17 +12,21 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 final class HypervolumeChart {
     static final Color LINE = new Color(0, 114, 178);
 
-    private HypervolumeChart() {
-    }
+    private HypervolumeChart() {}
 
     /** The chart, or null when progress.csv has no row with a hypervolume. */
     static XYChart of(List<ProgressRow> progress) {
-        List<ProgressRow> rows = progress.stream().filter(r -> !Double.isNaN(r.hypervolume())).toList();
+        List<ProgressRow> rows =
+                progress.stream().filter(r -> !Double.isNaN(r.hypervolume())).toList();
         if (rows.isEmpty()) {
             return null;
         }
-        XYChart chart = new XYChartBuilder().width(1000).height(260).xAxisTitle("generation")
-                .yAxisTitle("hypervolume").build();
+        XYChart chart = new XYChartBuilder()
+                .width(1000)
+                .height(260)
+                .xAxisTitle("generation")
+                .yAxisTitle("hypervolume")
+                .build();
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setPlotBackgroundColor(Color.WHITE);
         chart.getStyler().setPlotGridLinesColor(new Color(230, 230, 230));
@@ -34,7 +38,9 @@ final class HypervolumeChart {
             chart.getStyler().setXAxisMin(rows.get(0).generation() - 1.0);
             chart.getStyler().setXAxisMax(rows.get(0).generation() + 1.0);
         }
-        XYSeries s = chart.addSeries("hypervolume", rows.stream().mapToDouble(ProgressRow::generation).toArray(),
+        XYSeries s = chart.addSeries(
+                "hypervolume",
+                rows.stream().mapToDouble(ProgressRow::generation).toArray(),
                 rows.stream().mapToDouble(ProgressRow::hypervolume).toArray());
         s.setXYSeriesRenderStyle(XYSeriesRenderStyle.Line);
         s.setMarker(SeriesMarkers.CIRCLE);

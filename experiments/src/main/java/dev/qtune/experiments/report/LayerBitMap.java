@@ -14,8 +14,7 @@ final class LayerBitMap {
     /** Bit widths with a colour of their own in report.css; others use "bx". */
     private static final Set<Integer> COLOURED = Set.of(2, 3, 4, 5, 6, 7, 8, 16);
 
-    private LayerBitMap() {
-    }
+    private LayerBitMap() {}
 
     /** The map of a trial's "layers" array; "" when the trial recorded none. */
     static String html(JsonNode layers) {
@@ -64,11 +63,16 @@ final class LayerBitMap {
 
     /** The legend: one swatch per coloured bit width and one for fp32. */
     static String legend() {
-        StringBuilder sb = new StringBuilder("<p class=\"legend\">per-layer bits (upper half weights, lower half activations): ");
+        StringBuilder sb =
+                new StringBuilder("<p class=\"legend\">per-layer bits (upper half weights, lower half activations): ");
         for (int b : List.of(2, 3, 4, 5, 6, 7, 8, 16)) {
-            sb.append("<span class=\"cell swatch\"><span class=\"w b").append(b).append("\">").append(b)
+            sb.append("<span class=\"cell swatch\"><span class=\"w b")
+                    .append(b)
+                    .append("\">")
+                    .append(b)
                     .append("</span></span> ");
         }
-        return sb.append("<span class=\"cell fp32 swatch\"></span> fp32 (skipped)</p>\n").toString();
+        return sb.append("<span class=\"cell fp32 swatch\"></span> fp32 (skipped)</p>\n")
+                .toString();
     }
 }

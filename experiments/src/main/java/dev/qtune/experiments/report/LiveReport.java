@@ -29,7 +29,11 @@ public final class LiveReport implements SearchListener {
             ReportWriter.writeLive(runDir);
             written = true;
         } catch (RuntimeException e) {
-            LOG.warn("{}: report.html not updated after generation {}: {}", runDir, summary.generation(), e.getMessage());
+            LOG.warn(
+                    "{}: report.html not updated after generation {}: {}",
+                    runDir,
+                    summary.generation(),
+                    e.getMessage());
         }
     }
 
@@ -44,7 +48,10 @@ public final class LiveReport implements SearchListener {
         try {
             ReportWriter.write(runDir);
         } catch (RuntimeException e) {
-            LOG.warn("{}: report.html still reloads itself; `qtune report {}` rewrites it: {}", runDir, runDir,
+            LOG.warn(
+                    "{}: report.html still reloads itself; `qtune report {}` rewrites it: {}",
+                    runDir,
+                    runDir,
                     e.getMessage());
         }
     }

@@ -27,54 +27,82 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 final class ParetoChart {
     /** The front's colour; used nowhere else on the page (the screenshot test looks for it). */
     static final Color FRONT = new Color(230, 0, 126);
+
     static final Color TRIAL = new Color(140, 140, 140);
     static final Color INFEASIBLE = new Color(205, 205, 205);
     static final Color FINAL = new Color(30, 30, 30);
     static final Color CONSTRAINT = new Color(200, 60, 0);
-    private static final Color[] BASELINE_COLORS = {new Color(0, 114, 178), new Color(0, 158, 115),
-        new Color(213, 94, 0), new Color(86, 180, 233), new Color(204, 121, 167)};
-    private static final Marker[] BASELINE_MARKERS = {SeriesMarkers.DIAMOND, SeriesMarkers.SQUARE,
-        SeriesMarkers.TRIANGLE_UP, SeriesMarkers.TRIANGLE_DOWN, SeriesMarkers.OVAL};
+    private static final Color[] BASELINE_COLORS = {
+        new Color(0, 114, 178),
+        new Color(0, 158, 115),
+        new Color(213, 94, 0),
+        new Color(86, 180, 233),
+        new Color(204, 121, 167)
+    };
+    private static final Marker[] BASELINE_MARKERS = {
+        SeriesMarkers.DIAMOND,
+        SeriesMarkers.SQUARE,
+        SeriesMarkers.TRIANGLE_UP,
+        SeriesMarkers.TRIANGLE_DOWN,
+        SeriesMarkers.OVAL
+    };
     private static final int LABEL_CHARS = 28;
 
-    private ParetoChart() {
-    }
+    private ParetoChart() {}
 
     /** The chart and the points that name themselves on hover. */
-    record Plot(XYChart chart, List<HoverPoint> points) {
-    }
+    record Plot(XYChart chart, List<HoverPoint> points) {}
 
     /** The plot, or null when the run has no successful trial to draw. */
     static Plot of(RunSnapshot run, List<FrontEntry> front, List<FinalMeasurement> finals) {
         List<TrialPoint> search = run.points("search");
         List<TrialPoint> baselines = run.points("baseline");
         List<FrontEntry> drawnFront = front.stream()
-                .filter(f -> Double.isFinite(f.top1()) && Double.isFinite(f.latencyMs())).toList();
+                .filter(f -> Double.isFinite(f.top1()) && Double.isFinite(f.latencyMs()))
+                .toList();
         if (search.isEmpty() && baselines.isEmpty() && drawnFront.isEmpty()) {
             return null;
         }
-        XYChart chart = new XYChartBuilder().width(1000).height(560).xAxisTitle("median latency (ms)")
-                .yAxisTitle(RunMetric.of(run).axis()).build();
+        XYChart chart = new XYChartBuilder()
+                .width(1000)
+                .height(560)
+                .xAxisTitle("median latency (ms)")
+                .yAxisTitle(RunMetric.of(run).axis())
+                .build();
         style(chart);
         scatter(chart, "trials", search.stream().filter(TrialPoint::feasible).toList(), TRIAL, SeriesMarkers.CIRCLE);
-        scatter(chart, "infeasible trials", search.stream().filter(p -> !p.feasible()).toList(), INFEASIBLE,
+        scatter(
+                chart,
+                "infeasible trials",
+                search.stream().filter(p -> !p.feasible()).toList(),
+                INFEASIBLE,
                 SeriesMarkers.CIRCLE);
         addFront(chart, drawnFront);
         addBaselines(chart, baselines);
-        List<double[]> finalXy = finals.stream().filter(f -> Double.isFinite(f.top1() + f.median()))
-                .map(f -> new double[] {f.median(), f.top1() * 100}).toList();
-        series(chart, "final re-measure", finalXy, XYSeriesRenderStyle.Scatter, FINAL,
+        List<double[]> finalXy = finals.stream()
+                .filter(f -> Double.isFinite(f.top1() + f.median()))
+                .map(f -> new double[] {f.median(), f.top1() * 100})
+                .toList();
+        series(
+                chart,
+                "final re-measure",
+                finalXy,
+                XYSeriesRenderStyle.Scatter,
+                FINAL,
                 new ScaledMarker(SeriesMarkers.CROSS, 1.3));
         com.fasterxml.jackson.databind.JsonNode constraint = run.pareto().path("constraint");
-        double minTop1 = TrialPoint.number(constraint.has("min_accuracy") ? constraint.path("min_accuracy")
-                : constraint.path("min_top1"));
+        double minTop1 = TrialPoint.number(
+                constraint.has("min_accuracy") ? constraint.path("min_accuracy") : constraint.path("min_top1"));
         Range x = Range.x(chart);
         Range y = Range.y(chart, minTop1 * 100);
         setRanges(chart, x, y);
         if (!Double.isNaN(minTop1)) {
             chart.addAnnotation(new AnnotationLine(minTop1 * 100, false, false));
-            chart.addAnnotation(new AnnotationText("min " + RunMetric.of(run).title() + " " + RunMetric.of(run).format(minTop1), x.max - 0.1 * x.span(),
-                    minTop1 * 100 + 0.03 * y.span(), false));
+            chart.addAnnotation(new AnnotationText(
+                    "min " + RunMetric.of(run).title() + " " + RunMetric.of(run).format(minTop1),
+                    x.max - 0.1 * x.span(),
+                    minTop1 * 100 + 0.03 * y.span(),
+                    false));
         }
         return new Plot(chart, hover(run, drawnFront, finals));
     }
@@ -92,20 +120,27 @@ final class ParetoChart {
         records.addAll(run.records("baseline"));
         for (ObjectNode r : records) {
             TrialPoint.of(r).ifPresent(p -> {
-                out.add(new HoverPoint(p.latencyMs(), p.top1Percent(), p.id(),
-                        PointTitle.of(r, p, metric, onFront.contains(p.id()))));
+                out.add(new HoverPoint(
+                        p.latencyMs(), p.top1Percent(), p.id(), PointTitle.of(r, p, metric, onFront.contains(p.id()))));
                 drawn.add(p.id());
             });
         }
         for (FrontEntry f : front) {
             if (!drawn.contains(f.id())) {
-                out.add(new HoverPoint(f.latencyMs(), f.top1() * 100, f.id(), f.id() + ", on the Pareto front\n"
-                        + metric.title() + " " + metric.format(f.top1()) + ", median " + Format.ms(f.latencyMs())));
+                out.add(new HoverPoint(
+                        f.latencyMs(),
+                        f.top1() * 100,
+                        f.id(),
+                        f.id() + ", on the Pareto front\n" + metric.title() + " " + metric.format(f.top1())
+                                + ", median " + Format.ms(f.latencyMs())));
             }
         }
         for (FinalMeasurement f : finals) {
             if (Double.isFinite(f.top1() + f.median())) {
-                out.add(new HoverPoint(f.median(), f.top1() * 100, f.id(),
+                out.add(new HoverPoint(
+                        f.median(),
+                        f.top1() * 100,
+                        f.id(),
                         PointTitle.ofFinal(f, run.trial(f.id()).orElse(null), metric)));
             }
         }
@@ -121,8 +156,8 @@ final class ParetoChart {
         s.setLegendBorderColor(Color.WHITE);
         s.setMarkerSize(8);
         s.setAnnotationLineColor(CONSTRAINT);
-        s.setAnnotationLineStroke(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
-                new float[] {6f, 4f}, 0f));
+        s.setAnnotationLineStroke(
+                new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
         s.setAnnotationTextFontColor(new Color(60, 60, 60));
         s.setAnnotationTextFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         chart.getStyler().setXAxisDecimalPattern("#0.###");
@@ -144,8 +179,15 @@ final class ParetoChart {
             line.setLineWidth(2.5f);
             line.setShowInLegend(false);
         }
-        series(chart, "Pareto front", front.stream().map(f -> new double[] {f.latencyMs(), f.top1() * 100}).toList(),
-                XYSeriesRenderStyle.Scatter, FRONT, new ScaledMarker(SeriesMarkers.CIRCLE, 1.4));
+        series(
+                chart,
+                "Pareto front",
+                front.stream()
+                        .map(f -> new double[] {f.latencyMs(), f.top1() * 100})
+                        .toList(),
+                XYSeriesRenderStyle.Scatter,
+                FRONT,
+                new ScaledMarker(SeriesMarkers.CIRCLE, 1.4));
     }
 
     private static void addBaselines(XYChart chart, List<TrialPoint> baselines) {
@@ -153,30 +195,44 @@ final class ParetoChart {
         for (int i = 0; i < baselines.size(); i++) {
             TrialPoint b = baselines.get(i);
             String label = shorten(b.label());
-            String name = names.add("baseline: " + label) ? "baseline: " + label : "baseline: " + label + " (" + b.id() + ")";
-            series(chart, name, List.<double[]>of(new double[] {b.latencyMs(), b.top1Percent()}), XYSeriesRenderStyle.Scatter,
+            String name =
+                    names.add("baseline: " + label) ? "baseline: " + label : "baseline: " + label + " (" + b.id() + ")";
+            series(
+                    chart,
+                    name,
+                    List.<double[]>of(new double[] {b.latencyMs(), b.top1Percent()}),
+                    XYSeriesRenderStyle.Scatter,
                     BASELINE_COLORS[i % BASELINE_COLORS.length],
                     new ScaledMarker(BASELINE_MARKERS[i % BASELINE_MARKERS.length], 1.5));
         }
         Range y = Range.y(chart, Double.NaN);
         for (TrialPoint b : baselines) {
-            chart.addAnnotation(new AnnotationText(shorten(b.label()), b.latencyMs(), b.top1Percent() + 0.05 * y.span(),
-                    false));
+            chart.addAnnotation(
+                    new AnnotationText(shorten(b.label()), b.latencyMs(), b.top1Percent() + 0.05 * y.span(), false));
         }
     }
 
     private static void scatter(XYChart chart, String name, List<TrialPoint> points, Color color, Marker marker) {
-        series(chart, name, points.stream().map(p -> new double[] {p.latencyMs(), p.top1Percent()}).toList(),
-                XYSeriesRenderStyle.Scatter, color, marker);
+        series(
+                chart,
+                name,
+                points.stream()
+                        .map(p -> new double[] {p.latencyMs(), p.top1Percent()})
+                        .toList(),
+                XYSeriesRenderStyle.Scatter,
+                color,
+                marker);
     }
 
     /** Adds a series unless it has no points; returns it, or null. */
-    private static XYSeries series(XYChart chart, String name, List<double[]> xy, XYSeriesRenderStyle style,
-            Color color, Marker marker) {
+    private static XYSeries series(
+            XYChart chart, String name, List<double[]> xy, XYSeriesRenderStyle style, Color color, Marker marker) {
         if (xy.isEmpty()) {
             return null;
         }
-        XYSeries s = chart.addSeries(name, xy.stream().mapToDouble(p -> p[0]).toArray(),
+        XYSeries s = chart.addSeries(
+                name,
+                xy.stream().mapToDouble(p -> p[0]).toArray(),
                 xy.stream().mapToDouble(p -> p[1]).toArray());
         s.setXYSeriesRenderStyle(style);
         s.setMarker(marker);
@@ -201,8 +257,14 @@ final class ParetoChart {
     /** The extent of the chart's data on one axis, never narrower than {@code minSpan}. */
     private record Range(double min, double max, double minSpan) {
         static Range x(XYChart chart) {
-            double min = chart.getSeriesMap().values().stream().mapToDouble(XYSeries::getXMin).min().orElse(0);
-            double max = chart.getSeriesMap().values().stream().mapToDouble(XYSeries::getXMax).max().orElse(1);
+            double min = chart.getSeriesMap().values().stream()
+                    .mapToDouble(XYSeries::getXMin)
+                    .min()
+                    .orElse(0);
+            double max = chart.getSeriesMap().values().stream()
+                    .mapToDouble(XYSeries::getXMax)
+                    .max()
+                    .orElse(1);
             return new Range(min, max, Math.max(Math.abs(max) * 0.2, 1e-3));
         }
 

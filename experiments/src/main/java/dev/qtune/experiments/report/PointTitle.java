@@ -10,8 +10,7 @@ import java.util.StringJoiner;
  * knobs it was built with). Plain text: {@link Svg} escapes it.
  */
 final class PointTitle {
-    private PointTitle() {
-    }
+    private PointTitle() {}
 
     /** A search trial's or a baseline's title; {@code front} marks a member of the Pareto front. */
     static String of(ObjectNode record, TrialPoint p, RunMetric metric, boolean front) {
@@ -21,15 +20,20 @@ final class PointTitle {
         } else if (record.has("generation")) {
             sb.append(", generation ").append(record.path("generation").asInt());
         }
-        sb.append(front ? ", on the Pareto front" : "").append(p.feasible() ? "" : ", infeasible").append('\n');
+        sb.append(front ? ", on the Pareto front" : "")
+                .append(p.feasible() ? "" : ", infeasible")
+                .append('\n');
         sb.append(measures(metric, p.top1(), p.latencyMs(), p.sizeBytes()));
         return sb.append(config(record)).toString();
     }
 
     /** A final re-measurement's title: which trial it re-measured, its measures and that trial's config. */
     static String ofFinal(FinalMeasurement f, ObjectNode measured, RunMetric metric) {
-        StringBuilder sb = new StringBuilder("final re-measure of ").append(f.id()).append(" (")
-                .append(f.samples() < 0 ? "?" : Integer.toString(f.samples())).append(" images)\n");
+        StringBuilder sb = new StringBuilder("final re-measure of ")
+                .append(f.id())
+                .append(" (")
+                .append(f.samples() < 0 ? "?" : Integer.toString(f.samples()))
+                .append(" images)\n");
         sb.append(measures(metric, f.top1(), f.median(), Double.NaN));
         return sb.append(measured == null ? "" : config(measured)).toString();
     }
@@ -52,7 +56,9 @@ final class PointTitle {
             if (layer.path("skip").asBoolean(false) || layer.path("weight_bits").asInt() == 32) {
                 sb.append("fp32");
             } else {
-                sb.append('w').append(layer.path("weight_bits").asText("?")).append(" a")
+                sb.append('w')
+                        .append(layer.path("weight_bits").asText("?"))
+                        .append(" a")
                         .append(layer.path("activation_bits").asText("?"));
                 for (String key : new String[] {"calibration", "granularity", "activation_mode"}) {
                     String v = layer.path(key).asText("");
@@ -71,7 +77,8 @@ final class PointTitle {
             return "";
         }
         StringJoiner knobs = new StringJoiner(" ", " [", "]");
-        schedule.properties().forEach(e -> knobs.add(e.getKey() + "=" + e.getValue().asText()));
+        schedule.properties()
+                .forEach(e -> knobs.add(e.getKey() + "=" + e.getValue().asText()));
         return knobs.toString();
     }
 }

@@ -15,8 +15,7 @@ import java.util.List;
  * last line without a newline is skipped; any other bad line is an error naming file and line.
  */
 final class ProgressCsvReader {
-    private ProgressCsvReader() {
-    }
+    private ProgressCsvReader() {}
 
     static List<ProgressRow> read(Path file) {
         String text;
@@ -29,7 +28,9 @@ final class ProgressCsvReader {
         if (lines.isEmpty() || lines.get(0).isBlank()) {
             return List.of();
         }
-        List<String> header = Arrays.stream(lines.get(0).strip().split(",")).map(String::strip).toList();
+        List<String> header = Arrays.stream(lines.get(0).strip().split(","))
+                .map(String::strip)
+                .toList();
         if (!header.contains("generation")) {
             throw new QtuneException(file + ":1: expected a header with a 'generation' column, but was '"
                     + lines.get(0).strip() + "'");
@@ -56,9 +57,13 @@ final class ProgressCsvReader {
         if (cells.length != header.size()) {
             throw new IllegalArgumentException("expected " + header.size() + " columns, but found " + cells.length);
         }
-        return new ProgressRow(count(value(header, cells, "generation")), count(value(header, cells, "trials")),
-                count(value(header, cells, "failures")), value(header, cells, "hypervolume"),
-                count(value(header, cells, "front_size")), value(header, cells, "best_top1"),
+        return new ProgressRow(
+                count(value(header, cells, "generation")),
+                count(value(header, cells, "trials")),
+                count(value(header, cells, "failures")),
+                value(header, cells, "hypervolume"),
+                count(value(header, cells, "front_size")),
+                value(header, cells, "best_top1"),
                 value(header, cells, "elapsed_s"));
     }
 

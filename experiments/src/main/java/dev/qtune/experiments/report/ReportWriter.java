@@ -27,10 +27,10 @@ public final class ReportWriter {
     public static final String REPORT = "report.html";
     /** How often a live report reloads itself, in seconds. */
     public static final int REFRESH_SECONDS = 10;
+
     private static final Logger LOG = LoggerFactory.getLogger(ReportWriter.class);
 
-    private ReportWriter() {
-    }
+    private ReportWriter() {}
 
     /**
      * Reads the run directory and (re)writes its report.html, atomically.
@@ -55,7 +55,11 @@ public final class ReportWriter {
         String html = render(run, live);
         Path report = runDir.resolve(REPORT);
         AtomicFile.write(report, html);
-        LOG.info("wrote {}{} ({} trials, {} torn lines skipped)", report, live ? " (live)" : "", run.log().records().size(),
+        LOG.info(
+                "wrote {}{} ({} trials, {} torn lines skipped)",
+                report,
+                live ? " (live)" : "",
+                run.log().records().size(),
                 run.log().tornLines());
         return report;
     }
@@ -74,19 +78,41 @@ public final class ReportWriter {
         sb.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
                 .append(live ? "<meta http-equiv=\"refresh\" content=\"" + REFRESH_SECONDS + "\">\n" : "")
-                .append("<title>qtune report: ").append(Html.escape(experiment)).append("</title>\n")
-                .append("<style>\n").append(css()).append("</style>\n</head>\n<body>\n")
-                .append("<h1>qtune report: ").append(Html.escape(experiment)).append("</h1>\n")
+                .append("<title>qtune report: ")
+                .append(Html.escape(experiment))
+                .append("</title>\n")
+                .append("<style>\n")
+                .append(css())
+                .append("</style>\n</head>\n<body>\n")
+                .append("<h1>qtune report: ")
+                .append(Html.escape(experiment))
+                .append("</h1>\n")
                 .append(live ? liveLine(run) : "")
                 .append(SummarySection.html(run));
         ParetoChart.Plot pareto = ParetoChart.of(run, front, finals);
-        section(sb, "Accuracy against latency", pareto == null ? chart(null, "pareto", "", "No successful trial to plot yet.")
-                : Svg.inline(pareto.chart(), "pareto", "Pareto plot: " + RunMetric.of(run).title()
-                        + " against median latency of " + experiment, pareto.points())
-                        + "<p class=\"hint\">Hover over a point for its trial and config.</p>\n");
-        section(sb, "Hypervolume by generation", chart(HypervolumeChart.of(run.progress()), "hypervolume",
-                "Hypervolume by generation", "No generation has finished yet."));
-        section(sb, "Pareto front" + (FrontEntry.fromPareto(run) ? "" : " (computed from trials.jsonl)"),
+        section(
+                sb,
+                "Accuracy against latency",
+                pareto == null
+                        ? chart(null, "pareto", "", "No successful trial to plot yet.")
+                        : Svg.inline(
+                                        pareto.chart(),
+                                        "pareto",
+                                        "Pareto plot: " + RunMetric.of(run).title() + " against median latency of "
+                                                + experiment,
+                                        pareto.points())
+                                + "<p class=\"hint\">Hover over a point for its trial and config.</p>\n");
+        section(
+                sb,
+                "Hypervolume by generation",
+                chart(
+                        HypervolumeChart.of(run.progress()),
+                        "hypervolume",
+                        "Hypervolume by generation",
+                        "No generation has finished yet."));
+        section(
+                sb,
+                "Pareto front" + (FrontEntry.fromPareto(run) ? "" : " (computed from trials.jsonl)"),
                 FrontSection.html(run, front));
         String sensitivity = SensitivitySection.html(run);
         if (sensitivity != null) {
@@ -95,8 +121,12 @@ public final class ReportWriter {
         section(sb, "Time per trial", TimeSection.html(TimeSplit.of(run.trials())));
         section(sb, "Failures", FailureSection.html(run));
         section(sb, "Final re-measurement", FinalSection.html(run, finals));
-        sb.append("<footer>Written by qtune report from ").append(Html.escape(RunSnapshot.TRIALS)).append(", ")
-                .append(Html.escape(RunSnapshot.PARETO)).append(" and ").append(Html.escape(RunSnapshot.PROGRESS))
+        sb.append("<footer>Written by qtune report from ")
+                .append(Html.escape(RunSnapshot.TRIALS))
+                .append(", ")
+                .append(Html.escape(RunSnapshot.PARETO))
+                .append(" and ")
+                .append(Html.escape(RunSnapshot.PROGRESS))
                 .append(".</footer>\n</body>\n</html>\n");
         return sb.toString();
     }
@@ -116,7 +146,11 @@ public final class ReportWriter {
     }
 
     private static void section(StringBuilder sb, String title, String body) {
-        sb.append("<section>\n<h2>").append(Html.escape(title)).append("</h2>\n").append(body).append("</section>\n");
+        sb.append("<section>\n<h2>")
+                .append(Html.escape(title))
+                .append("</h2>\n")
+                .append(body)
+                .append("</section>\n");
     }
 
     private static String chart(XYChart chart, String id, String title, String absent) {

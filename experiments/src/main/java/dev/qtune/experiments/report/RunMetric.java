@@ -17,12 +17,16 @@ record RunMetric(String title, boolean fraction) {
         if (!m.isObject()) {
             return TOP1;
         }
-        return new RunMetric(m.path("title").asText(m.path("name").asText("top-1")), m.path("fraction").asBoolean(true));
+        return new RunMetric(
+                m.path("title").asText(m.path("name").asText("top-1")),
+                m.path("fraction").asBoolean(true));
     }
 
     /** A value as a table cell: "92.40%" or "0.8123". */
     String format(double value) {
-        return fraction ? Format.top1(value) : Double.isNaN(value) ? Format.NA : String.format(Locale.ROOT, "%.4g", value);
+        return fraction
+                ? Format.top1(value)
+                : Double.isNaN(value) ? Format.NA : String.format(Locale.ROOT, "%.4g", value);
     }
 
     /** The plot's y axis title (the values drawn are 100 times the metric). */

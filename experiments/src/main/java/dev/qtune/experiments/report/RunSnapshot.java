@@ -47,7 +47,10 @@ record RunSnapshot(Path dir, TrialLog log, JsonNode pareto, List<ProgressRow> pr
         }
         TrialLog log = TrialLogReader.read(trials);
         Path progress = dir.resolve(PROGRESS);
-        return new RunSnapshot(dir, log, readPareto(dir.resolve(PARETO)),
+        return new RunSnapshot(
+                dir,
+                log,
+                readPareto(dir.resolve(PARETO)),
                 Files.isRegularFile(progress) ? ProgressCsvReader.read(progress) : List.of());
     }
 
@@ -63,7 +66,9 @@ record RunSnapshot(Path dir, TrialLog log, JsonNode pareto, List<ProgressRow> pr
             return root;
         } catch (JsonProcessingException e) {
             throw new QtuneException(file + ": not valid JSON: " + e.getOriginalMessage()
-                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
+                    + (e.getLocation() == null
+                            ? ""
+                            : " (line " + e.getLocation().getLineNr() + ")"));
         } catch (IOException e) {
             throw new QtuneException("cannot read " + file + ": " + e.getMessage(), e);
         }
@@ -71,12 +76,16 @@ record RunSnapshot(Path dir, TrialLog log, JsonNode pareto, List<ProgressRow> pr
 
     /** The records of one kind ("search", "baseline", "final"), in log order. */
     List<ObjectNode> records(String kind) {
-        return log.records().stream().filter(r -> kind.equals(r.path("kind").asText())).toList();
+        return log.records().stream()
+                .filter(r -> kind.equals(r.path("kind").asText()))
+                .toList();
     }
 
     /** The trials proper: every record that is not a final re-measurement. */
     List<ObjectNode> trials() {
-        return log.records().stream().filter(r -> !"final".equals(r.path("kind").asText())).toList();
+        return log.records().stream()
+                .filter(r -> !"final".equals(r.path("kind").asText()))
+                .toList();
     }
 
     /** The search or baseline trial with this id. */
@@ -91,7 +100,11 @@ record RunSnapshot(Path dir, TrialLog log, JsonNode pareto, List<ProgressRow> pr
 
     /** The first provenance value of this key among the trials, or "". */
     String provenance(String key) {
-        return log.records().stream().map(r -> r.path("provenance").path(key))
-                .filter(n -> !n.isMissingNode() && !n.isNull()).map(JsonNode::asText).findFirst().orElse("");
+        return log.records().stream()
+                .map(r -> r.path("provenance").path(key))
+                .filter(n -> !n.isMissingNode() && !n.isNull())
+                .map(JsonNode::asText)
+                .findFirst()
+                .orElse("");
     }
 }

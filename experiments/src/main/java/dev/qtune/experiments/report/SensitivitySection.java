@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.qtune.experiments.report.HtmlTable.Cell;
 import dev.qtune.experiments.run.SensitivityPhase;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,8 +22,7 @@ final class SensitivitySection {
     /** Rows shown; the rest are in sensitivity.json. */
     private static final int ROWS = 40;
 
-    private SensitivitySection() {
-    }
+    private SensitivitySection() {}
 
     /** The section's body, or null when the run has no sensitivity.json. */
     static String html(RunSnapshot run) {
@@ -36,7 +34,8 @@ final class SensitivitySection {
         try {
             root = MAPPER.readTree(file.toFile());
         } catch (IOException e) {
-            return "<p class=\"note\">" + Html.escape(file.getFileName() + " is unreadable: " + e.getMessage()) + "</p>\n";
+            return "<p class=\"note\">" + Html.escape(file.getFileName() + " is unreadable: " + e.getMessage())
+                    + "</p>\n";
         }
         List<JsonNode> rows = new ArrayList<>();
         root.path("entries").forEach(e -> {
@@ -44,30 +43,54 @@ final class SensitivitySection {
                 rows.add(e);
             }
         });
-        rows.sort(Comparator.comparingDouble((JsonNode e) -> -e.path("d_divergence").asDouble()));
-        double scale = rows.stream().mapToDouble(e -> Math.abs(e.path("d_divergence").asDouble())).max().orElse(1);
-        HtmlTable t = new HtmlTable("sensitivity", "layer", "choice", "\u0394 KL from fp32", "", "\u0394 agreement",
-                "\u0394 top-1", "\u0394 latency", "\u0394 size");
+        rows.sort(Comparator.comparingDouble(
+                (JsonNode e) -> -e.path("d_divergence").asDouble()));
+        double scale = rows.stream()
+                .mapToDouble(e -> Math.abs(e.path("d_divergence").asDouble()))
+                .max()
+                .orElse(1);
+        HtmlTable t = new HtmlTable(
+                "sensitivity",
+                "layer",
+                "choice",
+                "\u0394 KL from fp32",
+                "",
+                "\u0394 agreement",
+                "\u0394 top-1",
+                "\u0394 latency",
+                "\u0394 size");
         for (JsonNode e : rows.subList(0, Math.min(ROWS, rows.size()))) {
             double d = e.path("d_divergence").asDouble();
-            t.row(Cell.text(e.path("layer").asText()), Cell.text(e.path("kind").asText() + " = " + e.path("value").asText()),
-                    Cell.num(String.format(Locale.ROOT, "%+.5f", d)), Cell.html(bar(d, scale)),
+            t.row(
+                    Cell.text(e.path("layer").asText()),
+                    Cell.text(e.path("kind").asText() + " = " + e.path("value").asText()),
+                    Cell.num(String.format(Locale.ROOT, "%+.5f", d)),
+                    Cell.html(bar(d, scale)),
                     Cell.num(Format.top1Delta(e.path("d_agreement").asDouble())),
                     Cell.num(Format.top1Delta(e.path("d_top1").asDouble())),
-                    Cell.num(String.format(Locale.ROOT, "%+.4f ms", e.path("d_latency_ms").asDouble())),
-                    Cell.num(String.format(Locale.ROOT, "%+.1f KB", e.path("d_size_bytes").asDouble() / 1024)));
+                    Cell.num(String.format(
+                            Locale.ROOT, "%+.4f ms", e.path("d_latency_ms").asDouble())),
+                    Cell.num(String.format(
+                            Locale.ROOT, "%+.1f KB", e.path("d_size_bytes").asDouble() / 1024)));
         }
         JsonNode b = root.path("base");
-        return String.format(Locale.ROOT, "<p>Each row moves one layer's one choice away from the base config "
-                        + "(KL %.5f nats from fp32, top-1 %s, %s on %d validation images; latency changes within "
-                        + "%s, the base's own spread, count as 0).</p>%n", b.path("divergence").asDouble(),
-                Format.top1(b.path("top1").asDouble()), Format.ms(b.path("latency_ms").asDouble()),
-                b.path("samples").asInt(), Format.ms(b.path("noise_ms").asDouble())) + t.html();
+        return String.format(
+                        Locale.ROOT,
+                        "<p>Each row moves one layer's one choice away from the base config "
+                                + "(KL %.5f nats from fp32, top-1 %s, %s on %d validation images; latency changes within "
+                                + "%s, the base's own spread, count as 0).</p>%n",
+                        b.path("divergence").asDouble(),
+                        Format.top1(b.path("top1").asDouble()),
+                        Format.ms(b.path("latency_ms").asDouble()),
+                        b.path("samples").asInt(),
+                        Format.ms(b.path("noise_ms").asDouble()))
+                + t.html();
     }
 
     private static String bar(double d, double scale) {
         int width = (int) Math.round(120 * Math.abs(d) / Math.max(scale, 1e-12));
         String colour = d > 0 ? "#c0392b" : "#27ae60";
-        return "<span style=\"display:inline-block;height:10px;width:" + width + "px;background:" + colour + "\"></span>";
+        return "<span style=\"display:inline-block;height:10px;width:" + width + "px;background:" + colour
+                + "\"></span>";
     }
 }

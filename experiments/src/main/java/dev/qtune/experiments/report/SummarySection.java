@@ -9,19 +9,23 @@ import java.util.Map;
 
 /** The report's header: what was searched, where, how many trials, how long; and notes on the files read. */
 final class SummarySection {
-    private SummarySection() {
-    }
+    private SummarySection() {}
 
     /** The experiment's name: pareto.json's, else the run directory's name. */
     static String experiment(RunSnapshot run) {
         String name = run.pareto().path("experiment").asText("");
-        return name.isEmpty() ? String.valueOf(run.dir().toAbsolutePath().normalize().getFileName()) : name;
+        return name.isEmpty()
+                ? String.valueOf(run.dir().toAbsolutePath().normalize().getFileName())
+                : name;
     }
 
     static String html(RunSnapshot run) {
         StringBuilder sb = new StringBuilder("<dl class=\"summary\">\n");
         for (Map.Entry<String, String> e : fields(run).entrySet()) {
-            sb.append("<div><dt>").append(Html.escape(e.getKey())).append("</dt><dd>").append(Html.escape(e.getValue()))
+            sb.append("<div><dt>")
+                    .append(Html.escape(e.getKey()))
+                    .append("</dt><dd>")
+                    .append(Html.escape(e.getValue()))
                     .append("</dd></div>\n");
         }
         sb.append("</dl>\n");
@@ -34,19 +38,29 @@ final class SummarySection {
     private static Map<String, String> fields(RunSnapshot run) {
         JsonNode p = run.pareto();
         List<ObjectNode> trials = run.trials();
-        long failures = trials.stream().filter(t -> "FAILED".equals(t.path("status").asText())).count();
+        long failures = trials.stream()
+                .filter(t -> "FAILED".equals(t.path("status").asText()))
+                .count();
         Map<String, String> f = new LinkedHashMap<>();
         f.put("experiment", experiment(run));
         f.put("model", p.path("model").asText("") + shortHash(run.provenance("model_sha256")));
         f.put("target", p.path("target").asText(run.provenance("target")));
         f.put("host", run.provenance("host"));
         f.put("compiler", run.provenance("compiler"));
-        f.put("trials", trials.size() + " (" + run.records("search").size() + " search, "
-                + run.records("baseline").size() + " baseline)");
+        f.put(
+                "trials",
+                trials.size() + " (" + run.records("search").size() + " search, "
+                        + run.records("baseline").size() + " baseline)");
         f.put("failures", Long.toString(failures));
-        f.put("last generation", p.path("generation").isNumber() ? p.path("generation").asText() : Format.NA);
-        f.put("elapsed", run.progress().isEmpty() ? Format.NA
-                : Format.seconds(run.progress().get(run.progress().size() - 1).elapsedS()));
+        f.put(
+                "last generation",
+                p.path("generation").isNumber() ? p.path("generation").asText() : Format.NA);
+        f.put(
+                "elapsed",
+                run.progress().isEmpty()
+                        ? Format.NA
+                        : Format.seconds(
+                                run.progress().get(run.progress().size() - 1).elapsedS()));
         f.put("hypervolume", Format.decimals(TrialPoint.number(p.path("hypervolume"))));
         RunMetric metric = RunMetric.of(run);
         f.put("fp32 top-1", Format.top1(TrialPoint.number(p.path("fp32_top1"))));
@@ -57,8 +71,13 @@ final class SummarySection {
         JsonNode c = p.path("constraint");
         double min = TrialPoint.number(c.has("min_accuracy") ? c.path("min_accuracy") : c.path("min_top1"));
         f.put("constraint", Double.isNaN(min) ? "none" : metric.title() + " \u2265 " + metric.format(min));
-        f.put("last trial finished", trials.stream().map(t -> t.path("finished").asText(""))
-                .filter(s -> !s.isEmpty()).max(String::compareTo).orElse(Format.NA));
+        f.put(
+                "last trial finished",
+                trials.stream()
+                        .map(t -> t.path("finished").asText(""))
+                        .filter(s -> !s.isEmpty())
+                        .max(String::compareTo)
+                        .orElse(Format.NA));
         return f;
     }
 
@@ -72,7 +91,8 @@ final class SummarySection {
             notes.add("trials.jsonl ends with a torn line (the search was stopped while writing it); it was skipped.");
         }
         if (run.pareto().isMissingNode()) {
-            notes.add("pareto.json not found (no generation finished yet): the front below is computed from trials.jsonl.");
+            notes.add(
+                    "pareto.json not found (no generation finished yet): the front below is computed from trials.jsonl.");
         }
         if (run.progress().isEmpty()) {
             notes.add("progress.csv not found or empty: no hypervolume history.");

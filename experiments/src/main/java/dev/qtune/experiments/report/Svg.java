@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 import org.knowm.xchart.VectorGraphicsEncoder;
-import org.knowm.xchart.XYChart;
 import org.knowm.xchart.VectorGraphicsEncoder.VectorGraphicsFormat;
+import org.knowm.xchart.XYChart;
 import org.knowm.xchart.internal.chartpart.Chart;
 
 /**
@@ -25,8 +25,7 @@ final class Svg {
     /** Coordinates beyond 1/100 px only make the page bigger (glyph outlines are most of it). */
     private static final Pattern LONG_DECIMALS = Pattern.compile("(\\d\\.\\d\\d)\\d+");
 
-    private Svg() {
-    }
+    private Svg() {}
 
     /** Radius of a point's hover target, in the chart's pixels (a marker is 8 to 12 px across). */
     private static final int HOVER_RADIUS = 7;
@@ -42,7 +41,9 @@ final class Svg {
         if (start < 0) {
             throw new IllegalStateException("XChart wrote no <svg> element");
         }
-        svg = LONG_DECIMALS.matcher(svg.substring(start).strip()).replaceAll("$1")
+        svg = LONG_DECIMALS
+                .matcher(svg.substring(start).strip())
+                .replaceAll("$1")
                 .replace(" id=\"", " id=\"" + idPrefix + "-")
                 .replace("url(#", "url(#" + idPrefix + "-")
                 .replace("href=\"#", "href=\"#" + idPrefix + "-");
@@ -54,21 +55,28 @@ final class Svg {
             int end = body.lastIndexOf("</svg>");
             body = body.substring(0, end) + hoverLayer((XYChart) chart, points) + body.substring(end);
         }
-        return open + svg.substring("<svg ".length(), tagEnd + 1) + "<title>" + Html.escape(title) + "</title>"
-                + body + "\n";
+        return open + svg.substring("<svg ".length(), tagEnd + 1) + "<title>" + Html.escape(title) + "</title>" + body
+                + "\n";
     }
 
     /** One transparent circle per point, with the point's title, in the chart's pixel coordinates. */
     private static String hoverLayer(XYChart chart, List<HoverPoint> points) {
-        StringBuilder sb = new StringBuilder("<g class=\"points\" fill=\"#000\" fill-opacity=\"0\" pointer-events=\"all\">\n");
+        StringBuilder sb =
+                new StringBuilder("<g class=\"points\" fill=\"#000\" fill-opacity=\"0\" pointer-events=\"all\">\n");
         for (HoverPoint p : points) {
             double x = chart.getScreenXFromChart(p.x());
             double y = chart.getScreenYFromChart(p.y());
             if (!Double.isFinite(x) || !Double.isFinite(y)) {
                 continue;
             }
-            sb.append(String.format(Locale.ROOT, "<circle cx=\"%.2f\" cy=\"%.2f\" r=\"%d\" data-id=\"%s\"><title>%s</title></circle>%n",
-                    x, y, HOVER_RADIUS, Html.escape(p.id()), Html.escape(p.title())));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "<circle cx=\"%.2f\" cy=\"%.2f\" r=\"%d\" data-id=\"%s\"><title>%s</title></circle>%n",
+                    x,
+                    y,
+                    HOVER_RADIUS,
+                    Html.escape(p.id()),
+                    Html.escape(p.title())));
         }
         return sb.append("</g>\n").toString();
     }

@@ -1,19 +1,11 @@
 package dev.qtune.experiments.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.qtune.compiler.QtuneException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.qtune.compiler.QtuneException;
 import dev.qtune.experiments.run.AtomicFile;
 import dev.qtune.experiments.run.RunComparison;
 import dev.qtune.experiments.run.RunDirectory;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.XYSeries.XYSeriesRenderStyle;
-import org.knowm.xchart.style.Styler;
-import org.knowm.xchart.style.markers.Marker;
-import org.knowm.xchart.style.markers.SeriesMarkers;
-
 import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -23,6 +15,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.IntStream;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.XYSeries.XYSeriesRenderStyle;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.Marker;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * The comparison report of a sweep (sweep.html): mean hypervolume against trials per group (a
@@ -32,17 +31,28 @@ import java.util.stream.IntStream;
 public final class SweepReport {
     public static final String REPORT = "sweep.html";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Color[] COLORS = {new Color(0, 114, 178), new Color(230, 0, 126), new Color(0, 158, 115),
-        new Color(213, 94, 0), new Color(86, 180, 233), new Color(204, 121, 167), new Color(120, 120, 120)};
-    private static final Marker[] MARKERS = {SeriesMarkers.CIRCLE, SeriesMarkers.DIAMOND, SeriesMarkers.SQUARE,
-        SeriesMarkers.TRIANGLE_UP, SeriesMarkers.TRIANGLE_DOWN, SeriesMarkers.OVAL};
+    private static final Color[] COLORS = {
+        new Color(0, 114, 178),
+        new Color(230, 0, 126),
+        new Color(0, 158, 115),
+        new Color(213, 94, 0),
+        new Color(86, 180, 233),
+        new Color(204, 121, 167),
+        new Color(120, 120, 120)
+    };
+    private static final Marker[] MARKERS = {
+        SeriesMarkers.CIRCLE,
+        SeriesMarkers.DIAMOND,
+        SeriesMarkers.SQUARE,
+        SeriesMarkers.TRIANGLE_UP,
+        SeriesMarkers.TRIANGLE_DOWN,
+        SeriesMarkers.OVAL
+    };
 
-    private SweepReport() {
-    }
+    private SweepReport() {}
 
     /** One run of the sweep: its name, group, seed (0 when the sweep has none) and run directory. */
-    public record Entry(String name, String group, long seed, Path dir) {
-    }
+    public record Entry(String name, String group, long seed, Path dir) {}
 
     /**
      * Writes {@code dir/sweep.html} for the runs (each a finished run directory) and their
@@ -65,30 +75,48 @@ public final class SweepReport {
         }
         StringBuilder sb = new StringBuilder(1 << 16);
         sb.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
-                .append("<title>qtune sweep: ").append(Html.escape(title)).append("</title>\n<style>\n").append(ReportWriter.css())
-                .append("</style>\n</head>\n<body>\n<h1>qtune sweep: ").append(Html.escape(title)).append("</h1>\n")
-                .append("<p class=\"note\">").append(runs.size()).append(" runs in ").append(groups.size())
-                .append(" groups; hypervolume of each run's feasible search trials against one reference point shared by "
-                        + "all runs (top-1 error × median latency, both minimised).</p>\n");
+                .append("<title>qtune sweep: ")
+                .append(Html.escape(title))
+                .append("</title>\n<style>\n")
+                .append(ReportWriter.css())
+                .append("</style>\n</head>\n<body>\n<h1>qtune sweep: ")
+                .append(Html.escape(title))
+                .append("</h1>\n")
+                .append("<p class=\"note\">")
+                .append(runs.size())
+                .append(" runs in ")
+                .append(groups.size())
+                .append(
+                        " groups; hypervolume of each run's feasible search trials against one reference point shared by "
+                                + "all runs (top-1 error × median latency, both minimised).</p>\n");
         sb.append("<section>\n<h2>Hypervolume against trials (mean per group)</h2>\n")
-                .append(Svg.inline(hypervolumeChart(groups, every), "sweep-hv", "Mean hypervolume against trials per group"))
+                .append(Svg.inline(
+                        hypervolumeChart(groups, every), "sweep-hv", "Mean hypervolume against trials per group"))
                 .append("</section>\n<section>\n<h2>Fronts overlaid</h2>\n")
                 .append(Svg.inline(frontChart(runs, paretos, groups), "sweep-fronts", "Pareto fronts of every run"))
-                .append("</section>\n<section>\n<h2>Groups</h2>\n").append(groupTable(groups, trials))
-                .append("</section>\n<section>\n<h2>Runs</h2>\n").append(runTable(dir, runs, paretos, rows, trials))
-                .append("</section>\n<footer>Written by qtune sweep from the runs' trials.jsonl and pareto.json.</footer>\n")
+                .append("</section>\n<section>\n<h2>Groups</h2>\n")
+                .append(groupTable(groups, trials))
+                .append("</section>\n<section>\n<h2>Runs</h2>\n")
+                .append(runTable(dir, runs, paretos, rows, trials))
+                .append(
+                        "</section>\n<footer>Written by qtune sweep from the runs' trials.jsonl and pareto.json.</footer>\n")
                 .append("</body>\n</html>\n");
         return sb.toString();
     }
 
     private static XYChart hypervolumeChart(Map<String, List<RunComparison.Row>> groups, List<Integer> every) {
-        XYChart chart = new XYChartBuilder().width(1000).height(420).xAxisTitle("search trials")
-                .yAxisTitle("hypervolume").build();
+        XYChart chart = new XYChartBuilder()
+                .width(1000)
+                .height(420)
+                .xAxisTitle("search trials")
+                .yAxisTitle("hypervolume")
+                .build();
         style(chart);
         int g = 0;
         for (var e : groups.entrySet()) {
             Map<Integer, Double> mean = RunComparison.mean(e.getValue(), every);
-            XYSeries s = chart.addSeries(e.getKey() + " (" + e.getValue().size() + " runs)",
+            XYSeries s = chart.addSeries(
+                    e.getKey() + " (" + e.getValue().size() + " runs)",
                     every.stream().mapToDouble(Integer::doubleValue).toArray(),
                     every.stream().mapToDouble(mean::get).toArray());
             s.setXYSeriesRenderStyle(XYSeriesRenderStyle.Line);
@@ -100,10 +128,14 @@ public final class SweepReport {
         return chart;
     }
 
-    private static XYChart frontChart(List<Entry> runs, List<JsonNode> paretos,
-                                      Map<String, List<RunComparison.Row>> groups) {
-        XYChart chart = new XYChartBuilder().width(1000).height(520).xAxisTitle("median latency (ms)")
-                .yAxisTitle("top-1 (%)").build();
+    private static XYChart frontChart(
+            List<Entry> runs, List<JsonNode> paretos, Map<String, List<RunComparison.Row>> groups) {
+        XYChart chart = new XYChartBuilder()
+                .width(1000)
+                .height(520)
+                .xAxisTitle("median latency (ms)")
+                .yAxisTitle("top-1 (%)")
+                .build();
         style(chart);
         List<String> groupNames = List.copyOf(groups.keySet());
         Map<String, Integer> seen = new LinkedHashMap<>();
@@ -111,7 +143,9 @@ public final class SweepReport {
             Entry r = runs.get(i);
             List<double[]> front = new ArrayList<>();
             for (JsonNode f : paretos.get(i).path("front")) {
-                front.add(new double[] {f.path("latency_ms").asDouble(), 100 * f.path("top1").asDouble()});
+                front.add(new double[] {
+                    f.path("latency_ms").asDouble(), 100 * f.path("top1").asDouble()
+                });
             }
             if (front.isEmpty()) {
                 continue;
@@ -119,7 +153,9 @@ public final class SweepReport {
             front.sort((a, b) -> Double.compare(a[0], b[0]));
             int g = groupNames.indexOf(r.group());
             int k = seen.merge(r.group(), 1, Integer::sum) - 1;
-            XYSeries s = chart.addSeries(r.name(), front.stream().mapToDouble(p -> p[0]).toArray(),
+            XYSeries s = chart.addSeries(
+                    r.name(),
+                    front.stream().mapToDouble(p -> p[0]).toArray(),
                     front.stream().mapToDouble(p -> p[1]).toArray());
             s.setXYSeriesRenderStyle(XYSeriesRenderStyle.Line);
             s.setMarker(MARKERS[k % MARKERS.length]);
@@ -140,7 +176,8 @@ public final class SweepReport {
         HtmlTable t = new HtmlTable("sweep-groups", headers);
         for (var e : groups.entrySet()) {
             Map<Integer, Double> mean = RunComparison.mean(e.getValue(), at);
-            List<HtmlTable.Cell> cells = new ArrayList<>(List.of(HtmlTable.Cell.text(e.getKey()),
+            List<HtmlTable.Cell> cells = new ArrayList<>(List.of(
+                    HtmlTable.Cell.text(e.getKey()),
                     HtmlTable.Cell.num(Integer.toString(e.getValue().size()))));
             at.forEach(n -> cells.add(HtmlTable.Cell.num(String.format(Locale.ROOT, "%.5f", mean.get(n)))));
             t.row(cells.toArray(HtmlTable.Cell[]::new));
@@ -148,10 +185,18 @@ public final class SweepReport {
         return t.html();
     }
 
-    private static String runTable(Path dir, List<Entry> runs, List<JsonNode> paretos, List<RunComparison.Row> rows,
-                                   int trials) {
-        HtmlTable t = new HtmlTable("sweep-runs", "run", "group", "seed", "trials", "failed", "HV @" + trials,
-                "best top-1", "fastest on front");
+    private static String runTable(
+            Path dir, List<Entry> runs, List<JsonNode> paretos, List<RunComparison.Row> rows, int trials) {
+        HtmlTable t = new HtmlTable(
+                "sweep-runs",
+                "run",
+                "group",
+                "seed",
+                "trials",
+                "failed",
+                "HV @" + trials,
+                "best top-1",
+                "fastest on front");
         for (int i = 0; i < runs.size(); i++) {
             Entry r = runs.get(i);
             JsonNode p = paretos.get(i);
@@ -162,13 +207,17 @@ public final class SweepReport {
                 fastest = Math.min(fastest, f.path("latency_ms").asDouble());
             }
             String href = dir.relativize(r.dir().resolve("report.html")).toString();
-            t.row(Html.isSafeRelativeHref(href)
-                            ? HtmlTable.Cell.html("<a href=\"" + Html.escape(href) + "\">" + Html.escape(r.name()) + "</a>")
+            t.row(
+                    Html.isSafeRelativeHref(href)
+                            ? HtmlTable.Cell.html(
+                                    "<a href=\"" + Html.escape(href) + "\">" + Html.escape(r.name()) + "</a>")
                             : HtmlTable.Cell.text(r.name()),
-                    HtmlTable.Cell.text(r.group()), HtmlTable.Cell.num(Long.toString(r.seed())),
+                    HtmlTable.Cell.text(r.group()),
+                    HtmlTable.Cell.num(Long.toString(r.seed())),
                     HtmlTable.Cell.num(Integer.toString(rows.get(i).trials())),
                     HtmlTable.Cell.num(Integer.toString(p.path("failures").asInt())),
-                    HtmlTable.Cell.num(String.format(Locale.ROOT, "%.5f", rows.get(i).hypervolume().get(trials))),
+                    HtmlTable.Cell.num(String.format(
+                            Locale.ROOT, "%.5f", rows.get(i).hypervolume().get(trials))),
                     HtmlTable.Cell.num(best > 0 ? Format.top1(best) : Format.NA),
                     HtmlTable.Cell.num(Double.isFinite(fastest) ? Format.ms(fastest) : Format.NA));
         }
@@ -177,7 +226,9 @@ public final class SweepReport {
 
     /** A quarter, half and all of the trials (distinct, at least 1). */
     public static List<Integer> checkpoints(int trials) {
-        return IntStream.of(Math.max(1, trials / 4), Math.max(1, trials / 2), Math.max(1, trials)).distinct().boxed()
+        return IntStream.of(Math.max(1, trials / 4), Math.max(1, trials / 2), Math.max(1, trials))
+                .distinct()
+                .boxed()
                 .toList();
     }
 

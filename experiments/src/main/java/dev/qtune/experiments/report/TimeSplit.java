@@ -20,8 +20,7 @@ record TimeSplit(List<Phase> phases, int trials, double firstTotalS, double warm
     static final List<String> PHASES = List.of("calibrate", "quantize", "compile", "accuracy", "latency", "total");
 
     /** One phase: mean and total seconds over the {@code count} trials that recorded it. */
-    record Phase(String name, int count, double meanS, double totalS) {
-    }
+    record Phase(String name, int count, double meanS, double totalS) {}
 
     TimeSplit {
         phases = List.copyOf(phases);
@@ -29,7 +28,8 @@ record TimeSplit(List<Phase> phases, int trials, double firstTotalS, double warm
 
     /** The split of the trials (search and baseline records; final re-measurements excluded). */
     static TimeSplit of(List<ObjectNode> trials) {
-        List<ObjectNode> timed = new ArrayList<>(trials.stream().filter(t -> t.path("times_s").isObject()).toList());
+        List<ObjectNode> timed = new ArrayList<>(
+                trials.stream().filter(t -> t.path("times_s").isObject()).toList());
         timed.sort(Comparator.comparingInt(t -> t.path("trial").asInt(Integer.MAX_VALUE)));
         List<Phase> phases = new ArrayList<>();
         for (String name : PHASES) {
@@ -42,11 +42,19 @@ record TimeSplit(List<Phase> phases, int trials, double firstTotalS, double warm
                     total += v.asDouble();
                 }
             }
-            phases.add(new Phase(name, count, count == 0 ? Double.NaN : total / count, count == 0 ? Double.NaN : total));
+            phases.add(
+                    new Phase(name, count, count == 0 ? Double.NaN : total / count, count == 0 ? Double.NaN : total));
         }
-        double first = timed.isEmpty() ? Double.NaN : TrialPoint.number(timed.get(0).path("times_s").path("total"));
-        double[] later = timed.stream().skip(1).map(t -> t.path("times_s").path("total")).filter(JsonNode::isNumber)
-                .mapToDouble(JsonNode::asDouble).sorted().toArray();
+        double first = timed.isEmpty()
+                ? Double.NaN
+                : TrialPoint.number(timed.get(0).path("times_s").path("total"));
+        double[] later = timed.stream()
+                .skip(1)
+                .map(t -> t.path("times_s").path("total"))
+                .filter(JsonNode::isNumber)
+                .mapToDouble(JsonNode::asDouble)
+                .sorted()
+                .toArray();
         return new TimeSplit(phases, timed.size(), first, median(later));
     }
 

@@ -15,19 +15,26 @@ import java.util.Optional;
  * @param sizeBytes model size, NaN when not recorded
  * @param feasible whether the trial met the experiment's constraints
  */
-record TrialPoint(String id, String kind, String label, double top1, double latencyMs, double sizeBytes,
-        boolean feasible) {
+record TrialPoint(
+        String id, String kind, String label, double top1, double latencyMs, double sizeBytes, boolean feasible) {
 
     /** The point of a trial record, or empty when the trial failed or has no metrics. */
     static Optional<TrialPoint> of(ObjectNode record) {
         JsonNode m = record.path("metrics");
-        if (!"OK".equals(record.path("status").asText()) || !m.isObject()
-                || !accuracy(m).isNumber() || !m.path("latency_ms").path("median").isNumber()) {
+        if (!"OK".equals(record.path("status").asText())
+                || !m.isObject()
+                || !accuracy(m).isNumber()
+                || !m.path("latency_ms").path("median").isNumber()) {
             return Optional.empty();
         }
         String id = record.path("id").asText("?");
-        return Optional.of(new TrialPoint(id, record.path("kind").asText(""), record.path("label").asText(id),
-                accuracy(m).asDouble(), m.path("latency_ms").path("median").asDouble(), number(m.path("size_bytes")),
+        return Optional.of(new TrialPoint(
+                id,
+                record.path("kind").asText(""),
+                record.path("label").asText(id),
+                accuracy(m).asDouble(),
+                m.path("latency_ms").path("median").asDouble(),
+                number(m.path("size_bytes")),
                 m.path("feasible").asBoolean(true)));
     }
 

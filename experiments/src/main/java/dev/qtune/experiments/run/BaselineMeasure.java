@@ -5,7 +5,6 @@ import dev.qtune.experiments.config.ExperimentConfig;
 import dev.qtune.search.trial.NativeTrialEvaluator;
 import dev.qtune.search.trial.TrialKind;
 import dev.qtune.search.trial.TrialResult;
-
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -22,12 +21,15 @@ import java.util.Set;
  * budget, front and hypervolume never see them.
  */
 final class BaselineMeasure {
-    private BaselineMeasure() {
-    }
+    private BaselineMeasure() {}
 
     /** Runs the baselines not yet logged; the records of all of them (logged first) go to {@code files}. */
-    static void run(ExperimentConfig exp, NativeTrialEvaluator evaluator, int samples, List<ObjectNode> logged,
-                    RunFiles files) {
+    static void run(
+            ExperimentConfig exp,
+            NativeTrialEvaluator evaluator,
+            int samples,
+            List<ObjectNode> logged,
+            RunFiles files) {
         List<ObjectNode> records = new ArrayList<>();
         Set<String> done = new HashSet<>();
         int next = 0;
@@ -40,7 +42,8 @@ final class BaselineMeasure {
         }
         for (ExperimentConfig.Baseline b : exp.baselines()) {
             if (!done.contains(b.label())) {
-                TrialResult r = evaluator.evaluateBaseline(next++, b.label(), b.file(), samples, exp.measure().benchSeconds());
+                TrialResult r = evaluator.evaluateBaseline(
+                        next++, b.label(), b.file(), samples, exp.measure().benchSeconds());
                 records.add(files.baseline(r, b.file()));
             }
         }

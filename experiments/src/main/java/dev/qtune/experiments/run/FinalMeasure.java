@@ -9,7 +9,6 @@ import dev.qtune.search.trial.NativeTrialEvaluator;
 import dev.qtune.search.trial.TrialKind;
 import dev.qtune.search.trial.TrialResult;
 import dev.qtune.search.trial.TrialSpec;
-
 import dev.qtune.targets.runner.BenchResult;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,11 +35,16 @@ final class FinalMeasure {
     /** Rounds of the side-by-side timing of the final records. */
     static final int SIDE_BY_SIDE_ROUNDS = 5;
 
-    private FinalMeasure() {
-    }
+    private FinalMeasure() {}
 
-    static List<TrialResult> run(ExperimentConfig exp, SearchOutcome outcome, Genome base, TrialExecutor executor,
-                                 NativeTrialEvaluator evaluator, List<ObjectNode> logged, RunFiles files) {
+    static List<TrialResult> run(
+            ExperimentConfig exp,
+            SearchOutcome outcome,
+            Genome base,
+            TrialExecutor executor,
+            NativeTrialEvaluator evaluator,
+            List<ObjectNode> logged,
+            RunFiles files) {
         if (exp.measure().finalMax() == 0) {
             return List.of();
         }
@@ -57,8 +61,14 @@ final class FinalMeasure {
         for (TrialResult r : members) {
             if (!done.contains(r.spec().id())) {
                 TrialSpec s = r.spec();
-                specs.add(new TrialSpec(s.number(), s.generation(), TrialKind.FINAL, s.id(), s.decoded(),
-                        exp.measure().finalSamples(), exp.measure().finalBenchSeconds()));
+                specs.add(new TrialSpec(
+                        s.number(),
+                        s.generation(),
+                        TrialKind.FINAL,
+                        s.id(),
+                        s.decoded(),
+                        exp.measure().finalSamples(),
+                        exp.measure().finalBenchSeconds()));
             }
         }
         List<TrialResult> measured = new ArrayList<>();
@@ -86,8 +96,8 @@ final class FinalMeasure {
      * slow stretch of the host (seen: 20% for a minute) lands on whichever ran then. Records whose
      * module cannot be timed again keep their own figures.
      */
-    private static List<TrialResult> sideBySide(ExperimentConfig exp, List<TrialResult> finals,
-                                                NativeTrialEvaluator evaluator) {
+    private static List<TrialResult> sideBySide(
+            ExperimentConfig exp, List<TrialResult> finals, NativeTrialEvaluator evaluator) {
         Map<String, TrialSpec> trials = new LinkedHashMap<>();
         Map<String, Path> baselines = new LinkedHashMap<>();
         for (TrialResult r : finals) {
@@ -95,7 +105,11 @@ final class FinalMeasure {
                 continue;
             }
             if (r.spec().number() >= BASELINE_NUMBERS) {
-                baselines.put(r.spec().id(), exp.baselines().get(r.spec().number() - BASELINE_NUMBERS).file());
+                baselines.put(
+                        r.spec().id(),
+                        exp.baselines()
+                                .get(r.spec().number() - BASELINE_NUMBERS)
+                                .file());
             } else {
                 trials.put(r.spec().id(), r.spec());
             }
@@ -103,8 +117,8 @@ final class FinalMeasure {
         if (trials.size() + baselines.size() < 2) {
             return finals;
         }
-        Map<String, BenchResult> timed = evaluator.benchSideBySide(trials, baselines,
-                exp.measure().finalBenchSeconds(), SIDE_BY_SIDE_ROUNDS);
+        Map<String, BenchResult> timed =
+                evaluator.benchSideBySide(trials, baselines, exp.measure().finalBenchSeconds(), SIDE_BY_SIDE_ROUNDS);
         List<TrialResult> out = new ArrayList<>();
         for (TrialResult r : finals) {
             BenchResult b = timed.get(r.spec().id());
@@ -116,23 +130,34 @@ final class FinalMeasure {
     /** The front (most accurate first by the search's metric, at most final_max) and the base config's trial. */
     private static List<TrialResult> members(ExperimentConfig exp, SearchOutcome outcome, Genome base) {
         List<TrialResult> front = new ArrayList<>(outcome.last().front());
-        front.sort(Comparator.comparingDouble((TrialResult r) -> -r.metrics().orElseThrow().accuracy()));
-        List<TrialResult> out = new ArrayList<>(front.subList(0, Math.min(front.size(), exp.measure().finalMax())));
-        outcome.trials().stream().filter(TrialResult::ok).filter(r -> r.spec().decoded().genome().equals(base))
-                .findFirst().filter(r -> !out.contains(r)).ifPresent(out::add);
+        front.sort(Comparator.comparingDouble(
+                (TrialResult r) -> -r.metrics().orElseThrow().accuracy()));
+        List<TrialResult> out = new ArrayList<>(
+                front.subList(0, Math.min(front.size(), exp.measure().finalMax())));
+        outcome.trials().stream()
+                .filter(TrialResult::ok)
+                .filter(r -> r.spec().decoded().genome().equals(base))
+                .findFirst()
+                .filter(r -> !out.contains(r))
+                .ifPresent(out::add);
         return out;
     }
 
     /** Every baseline that ran, again on the final split. */
-    private static List<TrialResult> baselines(ExperimentConfig exp, NativeTrialEvaluator evaluator,
-                                               List<ObjectNode> logged, Set<String> done) {
+    private static List<TrialResult> baselines(
+            ExperimentConfig exp, NativeTrialEvaluator evaluator, List<ObjectNode> logged, Set<String> done) {
         List<TrialResult> out = new ArrayList<>();
         int i = 0;
         for (ExperimentConfig.Baseline b : exp.baselines()) {
             String id = String.format("b%04d", i++);
             if (!done.contains(id)) {
-                out.add(evaluator.evaluateBaseline(TrialKind.FINAL, BASELINE_NUMBERS + i - 1, id, b.file(),
-                        exp.measure().finalSamples(), exp.measure().finalBenchSeconds()));
+                out.add(evaluator.evaluateBaseline(
+                        TrialKind.FINAL,
+                        BASELINE_NUMBERS + i - 1,
+                        id,
+                        b.file(),
+                        exp.measure().finalSamples(),
+                        exp.measure().finalBenchSeconds()));
             }
         }
         return out;

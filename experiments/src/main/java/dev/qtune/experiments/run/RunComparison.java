@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.qtune.compiler.QtuneException;
 import dev.qtune.search.pareto.Hypervolume;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,8 +21,7 @@ import java.util.Map;
  * run's trial count).
  */
 public final class RunComparison {
-    private RunComparison() {
-    }
+    private RunComparison() {}
 
     /** One run: its directory, strategy, seed and hypervolume at each checkpoint (trials done). */
     public record Row(Path dir, String strategy, long seed, int trials, Map<Integer, Double> hypervolume) {
@@ -41,7 +39,11 @@ public final class RunComparison {
 
     /** The hypervolumes after every trial count from 1 to the smallest run's (curves of HV against trials). */
     public static List<Row> compareEveryTrial(List<Path> dirs) {
-        return compare(dirs, smallest -> java.util.stream.IntStream.rangeClosed(1, Math.max(1, smallest)).boxed().toList());
+        return compare(
+                dirs,
+                smallest -> java.util.stream.IntStream.rangeClosed(1, Math.max(1, smallest))
+                        .boxed()
+                        .toList());
     }
 
     /** The checkpoint key under which {@link #compareFinal} reports a run's hypervolume. */
@@ -61,23 +63,34 @@ public final class RunComparison {
         double minTop1 = 0;
         double worstLatency = 0;
         for (Path d : dirs) {
-            List<ObjectNode> records = TrialLogReader.read(d.resolve(RunDirectory.TRIALS)).records();
-            List<ObjectNode> f = records.stream().filter(r -> r.path("kind").asText().equals("final")
-                    && r.path("of").asText().startsWith("t")).toList();
+            List<ObjectNode> records =
+                    TrialLogReader.read(d.resolve(RunDirectory.TRIALS)).records();
+            List<ObjectNode> f = records.stream()
+                    .filter(r -> r.path("kind").asText().equals("final")
+                            && r.path("of").asText().startsWith("t"))
+                    .toList();
             finals.add(f);
-            sizes.add((int) records.stream().filter(r -> r.path("kind").asText().equals("search")).count());
+            sizes.add((int) records.stream()
+                    .filter(r -> r.path("kind").asText().equals("search"))
+                    .count());
             JsonNode p = pareto(d);
             paretos.add(p);
             minTop1 = Math.max(minTop1, p.path("constraint").path("min_top1").asDouble(0));
             for (ObjectNode r : f) {
-                worstLatency = Math.max(worstLatency, r.path("metrics").path("latency_ms").path("median").asDouble(0));
+                worstLatency = Math.max(
+                        worstLatency,
+                        r.path("metrics").path("latency_ms").path("median").asDouble(0));
             }
         }
         double[] reference = {1 - minTop1, 1.1 * worstLatency};
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < dirs.size(); i++) {
-            rows.add(new Row(dirs.get(i), paretos.get(i).path("strategy").asText("?"), paretos.get(i).path("seed").asLong(),
-                    sizes.get(i), Map.of(FINAL, hypervolume(finals.get(i), minTop1, reference))));
+            rows.add(new Row(
+                    dirs.get(i),
+                    paretos.get(i).path("strategy").asText("?"),
+                    paretos.get(i).path("seed").asLong(),
+                    sizes.get(i),
+                    Map.of(FINAL, hypervolume(finals.get(i), minTop1, reference))));
         }
         return rows;
     }
@@ -90,17 +103,21 @@ public final class RunComparison {
         double worstLatency = 0;
         for (Path d : dirs) {
             List<ObjectNode> search = TrialLogReader.read(d.resolve(RunDirectory.TRIALS)).records().stream()
-                    .filter(r -> r.path("kind").asText().equals("search")).toList();
+                    .filter(r -> r.path("kind").asText().equals("search"))
+                    .toList();
             logs.add(search);
             JsonNode p = pareto(d);
             paretos.add(p);
             minTop1 = Math.max(minTop1, p.path("constraint").path("min_top1").asDouble(0));
             for (ObjectNode r : search) {
-                worstLatency = Math.max(worstLatency, r.path("metrics").path("latency_ms").path("median").asDouble(0));
+                worstLatency = Math.max(
+                        worstLatency,
+                        r.path("metrics").path("latency_ms").path("median").asDouble(0));
             }
         }
         double[] reference = {1 - minTop1, 1.1 * worstLatency};
-        List<Integer> at = checkpoints.apply(logs.stream().mapToInt(List::size).min().orElse(0));
+        List<Integer> at =
+                checkpoints.apply(logs.stream().mapToInt(List::size).min().orElse(0));
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < dirs.size(); i++) {
             Map<Integer, Double> hv = new LinkedHashMap<>();
@@ -109,8 +126,12 @@ public final class RunComparison {
             for (int n : at) {
                 hv.put(n, hypervolume(log.subList(0, Math.min(n, log.size())), minTop1, reference));
             }
-            rows.add(new Row(dirs.get(i), paretos.get(i).path("strategy").asText("?"),
-                    paretos.get(i).path("seed").asLong(), log.size(), hv));
+            rows.add(new Row(
+                    dirs.get(i),
+                    paretos.get(i).path("strategy").asText("?"),
+                    paretos.get(i).path("seed").asLong(),
+                    log.size(),
+                    hv));
         }
         return rows;
     }
@@ -126,15 +147,25 @@ public final class RunComparison {
         out.append(String.format("|---|---|---|---|%s%n", "---|".repeat(checkpoints.size())));
         Map<String, List<Row>> groups = new LinkedHashMap<>();
         for (Row r : rows) {
-            out.append(String.format(Locale.ROOT, "| %s | %s | %d | %d |%s%n", r.dir().getFileName(), r.strategy(), r.seed(),
-                    r.trials(), values(r.hypervolume(), checkpoints)));
+            out.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %s | %d | %d |%s%n",
+                    r.dir().getFileName(),
+                    r.strategy(),
+                    r.seed(),
+                    r.trials(),
+                    values(r.hypervolume(), checkpoints)));
             groups.computeIfAbsent(group.apply(r), k -> new ArrayList<>()).add(r);
         }
-        out.append(String.format("%nMean hypervolume per %s:%n| %s | runs |%s%n|---|---|%s%n", groupName, groupName,
-                header(checkpoints),
-                "---|".repeat(checkpoints.size())));
+        out.append(String.format(
+                "%nMean hypervolume per %s:%n| %s | runs |%s%n|---|---|%s%n",
+                groupName, groupName, header(checkpoints), "---|".repeat(checkpoints.size())));
         for (var e : groups.entrySet()) {
-            out.append(String.format(Locale.ROOT, "| %s | %d |%s%n", e.getKey(), e.getValue().size(),
+            out.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %d |%s%n",
+                    e.getKey(),
+                    e.getValue().size(),
                     values(mean(e.getValue(), checkpoints), checkpoints)));
         }
         return out.toString();
@@ -144,7 +175,12 @@ public final class RunComparison {
     public static Map<Integer, Double> mean(List<Row> rows, List<Integer> checkpoints) {
         Map<Integer, Double> mean = new LinkedHashMap<>();
         for (int n : checkpoints) {
-            mean.put(n, rows.stream().mapToDouble(r -> r.hypervolume().get(n)).average().orElse(0));
+            mean.put(
+                    n,
+                    rows.stream()
+                            .mapToDouble(r -> r.hypervolume().get(n))
+                            .average()
+                            .orElse(0));
         }
         return mean;
     }
@@ -166,7 +202,10 @@ public final class RunComparison {
         for (ObjectNode r : trials) {
             JsonNode m = r.path("metrics");
             if (r.path("status").asText().equals("OK") && m.path("top1").asDouble() >= minTop1) {
-                points.add(new double[] {1 - m.path("top1").asDouble(), m.path("latency_ms").path("median").asDouble()});
+                points.add(new double[] {
+                    1 - m.path("top1").asDouble(),
+                    m.path("latency_ms").path("median").asDouble()
+                });
             }
         }
         return points.isEmpty() ? 0 : Hypervolume.of(points, reference);

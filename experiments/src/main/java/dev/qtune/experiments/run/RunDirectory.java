@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.qtune.compiler.QtuneException;
 import dev.qtune.targets.CacheDir;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -30,7 +29,8 @@ public final class RunDirectory implements AutoCloseable {
     public static final String PROGRESS = "progress.csv";
     public static final String BEST = "best";
     public static final String EXPERIMENT = "experiment.yaml";
-    public static final String PROGRESS_HEADER = "generation,trials,failures,hypervolume,front_size,best_top1,elapsed_s";
+    public static final String PROGRESS_HEADER =
+            "generation,trials,failures,hypervolume,front_size,best_top1,elapsed_s";
 
     private final Path dir;
     private final RunLock lock;
@@ -115,8 +115,12 @@ public final class RunDirectory implements AutoCloseable {
     /** Replaces pareto.json. */
     public void writePareto(ObjectNode pareto) {
         try {
-            replace(PARETO, TrialRecords.MAPPER.copy().enable(SerializationFeature.INDENT_OUTPUT)
-                    .writeValueAsString(pareto) + "\n");
+            replace(
+                    PARETO,
+                    TrialRecords.MAPPER
+                                    .copy()
+                                    .enable(SerializationFeature.INDENT_OUTPUT)
+                                    .writeValueAsString(pareto) + "\n");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + dir.resolve(PARETO), e);
         }
@@ -136,7 +140,8 @@ public final class RunDirectory implements AutoCloseable {
         Path best = dir.resolve(BEST);
         try (var old = Files.list(best)) {
             for (Path p : old.toList()) {
-                if (p.toString().endsWith(".yaml") && !files.containsKey(p.getFileName().toString())) {
+                if (p.toString().endsWith(".yaml")
+                        && !files.containsKey(p.getFileName().toString())) {
                     Files.delete(p);
                 }
             }

@@ -9,7 +9,6 @@ import dev.qtune.compiler.quant.QuantConfigWriter;
 import dev.qtune.search.loop.GenerationSummary;
 import dev.qtune.search.loop.SearchListener;
 import dev.qtune.search.trial.TrialResult;
-
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,14 +42,28 @@ final class RunFiles implements SearchListener {
     public void generationFinished(GenerationSummary s) {
         pareto = paretoJson(s);
         dir.writePareto(pareto);
-        dir.appendProgress(String.format(Locale.ROOT, "%d,%d,%d,%.6g,%d,%s,%.1f", s.generation(), s.trials(),
-                s.failures(), s.hypervolume(), s.front().size(),
-                s.bestTop1().isPresent() ? String.format(Locale.ROOT, "%.4f", s.bestTop1().getAsDouble()) : "",
+        dir.appendProgress(String.format(
+                Locale.ROOT,
+                "%d,%d,%d,%.6g,%d,%s,%.1f",
+                s.generation(),
+                s.trials(),
+                s.failures(),
+                s.hypervolume(),
+                s.front().size(),
+                s.bestTop1().isPresent()
+                        ? String.format(Locale.ROOT, "%.4f", s.bestTop1().getAsDouble())
+                        : "",
                 s.elapsedSeconds()));
         Map<String, String> best = new LinkedHashMap<>();
         for (TrialResult r : s.front()) {
-            best.put(r.spec().id() + ".yaml", QuantConfigWriter.toYaml(new QuantConfigFile(r.spec().decoded().qconfig(),
-                    new ScheduleConfig(r.schedule().layers()), Optional.of(context.target().name())), comment(r)));
+            best.put(
+                    r.spec().id() + ".yaml",
+                    QuantConfigWriter.toYaml(
+                            new QuantConfigFile(
+                                    r.spec().decoded().qconfig(),
+                                    new ScheduleConfig(r.schedule().layers()),
+                                    Optional.of(context.target().name())),
+                            comment(r)));
         }
         dir.writeBest(best);
     }
@@ -126,8 +139,13 @@ final class RunFiles implements SearchListener {
         o.put("elapsed_s", TrialRecords.round(s.elapsedSeconds()));
         o.put("hypervolume", s.hypervolume());
         var metric = exp.metric();
-        o.putObject("metric").put("name", metric.label()).put("title", metric.title()).put("fraction", metric.fraction());
-        o.putObject("reference").put("accuracy", 1 - s.reference()[0]).put("top1", 1 - s.reference()[0])
+        o.putObject("metric")
+                .put("name", metric.label())
+                .put("title", metric.title())
+                .put("fraction", metric.fraction());
+        o.putObject("reference")
+                .put("accuracy", 1 - s.reference()[0])
+                .put("top1", 1 - s.reference()[0])
                 .put("latency_ms", s.reference()[1]);
         context.minAccuracy().ifPresent(m -> {
             ObjectNode c = o.putObject("constraint").put("min_accuracy", m);
@@ -148,7 +166,8 @@ final class RunFiles implements SearchListener {
             var m = r.metrics().orElseThrow();
             ObjectNode f = front.addObject().put("id", r.spec().id()).put("accuracy", m.accuracy());
             putFinite(f, "top1", m.top1());
-            f.put("latency_ms", m.latencyMedianMs()).put("size_bytes", m.sizeBytes())
+            f.put("latency_ms", m.latencyMedianMs())
+                    .put("size_bytes", m.sizeBytes())
                     .put("qconfig", RunDirectory.BEST + "/" + r.spec().id() + ".yaml");
         }
         o.putArray("baselines").addAll(baselineEntries());
@@ -158,13 +177,16 @@ final class RunFiles implements SearchListener {
     /** pareto.json's entry of a baseline: id, label, file, status, and top1, latency_ms, size_bytes or the reason. */
     private static ObjectNode baselineEntry(ObjectNode record) {
         ObjectNode b = TrialRecords.MAPPER.createObjectNode();
-        b.put("id", record.path("id").asText()).put("label", record.path("label").asText())
-                .put("file", record.path("file").asText()).put("status", record.path("status").asText());
+        b.put("id", record.path("id").asText())
+                .put("label", record.path("label").asText())
+                .put("file", record.path("file").asText())
+                .put("status", record.path("status").asText());
         JsonNode m = record.path("metrics");
         if (m.isObject()) {
             TrialRecords.putAccuracy(b, m);
             b.put("latency_ms", m.path("latency_ms").path("median").asDouble())
-                    .put("size_bytes", m.path("size_bytes").asLong()).put("feasible", m.path("feasible").asBoolean(true));
+                    .put("size_bytes", m.path("size_bytes").asLong())
+                    .put("feasible", m.path("feasible").asBoolean(true));
         } else {
             b.put("reason", record.path("reason").asText());
         }
@@ -174,11 +196,20 @@ final class RunFiles implements SearchListener {
     private String comment(TrialResult r) {
         var m = r.metrics().orElseThrow();
         var metric = context.experiment().metric();
-        return String.format(Locale.ROOT, "qtune search %s, trial %s (generation %d), target %s%n"
+        return String.format(
+                Locale.ROOT,
+                "qtune search %s, trial %s (generation %d), target %s%n"
                         + "%s %s on %d validation images, median latency %.3f ms, %d bytes of constants%n"
                         + "schedule: the kernel knobs the module was built with (docs/config.md, \"Schedule\")",
-                context.experiment().name(), r.spec().id(), r.spec().generation(), context.target().name(),
-                metric.title(), metric.format(m.accuracy()), m.samples(), m.latencyMedianMs(), m.sizeBytes());
+                context.experiment().name(),
+                r.spec().id(),
+                r.spec().generation(),
+                context.target().name(),
+                metric.title(),
+                metric.format(m.accuracy()),
+                m.samples(),
+                m.latencyMedianMs(),
+                m.sizeBytes());
     }
 
     private static void putFinite(ObjectNode o, String key, double v) {

@@ -35,11 +35,18 @@ public final class RunLock implements AutoCloseable {
         Path file = dir.resolve(FILE);
         FileChannel ch;
         try {
-            ch = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS));
+            ch = FileChannel.open(
+                    file,
+                    Set.of(
+                            StandardOpenOption.CREATE,
+                            StandardOpenOption.READ,
+                            StandardOpenOption.WRITE,
+                            LinkOption.NOFOLLOW_LINKS));
         } catch (IOException e) {
-            throw new QtuneException("cannot lock run directory " + dir + ": cannot open " + FILE + ": "
-                    + dev.qtune.targets.CacheDir.reason(e), e);
+            throw new QtuneException(
+                    "cannot lock run directory " + dir + ": cannot open " + FILE + ": "
+                            + dev.qtune.targets.CacheDir.reason(e),
+                    e);
         }
         try {
             FileLock l = tryLock(ch);
@@ -54,7 +61,8 @@ public final class RunLock implements AutoCloseable {
             return new RunLock(ch, l);
         } catch (IOException e) {
             closeQuietly(ch);
-            throw new QtuneException("cannot lock run directory " + dir + ": " + dev.qtune.targets.CacheDir.reason(e), e);
+            throw new QtuneException(
+                    "cannot lock run directory " + dir + ": " + dev.qtune.targets.CacheDir.reason(e), e);
         }
     }
 

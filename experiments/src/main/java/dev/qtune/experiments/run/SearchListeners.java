@@ -4,13 +4,11 @@ import dev.qtune.search.loop.GenerationSummary;
 import dev.qtune.search.loop.SearchListener;
 import dev.qtune.search.trial.TrialResult;
 import dev.qtune.search.trial.TrialSpec;
-
 import java.util.List;
 
 /** Listener plumbing. */
 public final class SearchListeners {
-    private SearchListeners() {
-    }
+    private SearchListeners() {}
 
     /** Tells {@code first}, then {@code second}. */
     public static SearchListener both(SearchListener first, SearchListener second) {

@@ -22,7 +22,6 @@ import dev.qtune.search.trial.TrialKind;
 import dev.qtune.search.trial.TrialResult;
 import dev.qtune.search.trial.TrialSetup;
 import dev.qtune.targets.Target;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,9 +52,12 @@ public final class SearchRunner {
      * be measured), and the baselines' entries of pareto.json (docs/formats.md; those of an earlier
      * run of a resumed search included).
      */
-    public record Result(Path dir, SearchOutcome outcome, List<TrialResult> finals, double fp32Accuracy,
-                         List<ObjectNode> baselines) {
-    }
+    public record Result(
+            Path dir,
+            SearchOutcome outcome,
+            List<TrialResult> finals,
+            double fp32Accuracy,
+            List<ObjectNode> baselines) {}
 
     /**
      * Runs the search. {@code executorFactory} builds the executor from the driver's workspace
@@ -78,8 +80,13 @@ public final class SearchRunner {
         float[] logits = setup.validationLogits();
         try {
             // the reference logits are those of exactly the validation samples every trial is scored on
-            return Metrics.score(metric, validation, samples, logits, Metrics.sampleShape(setup.fp32(),
-                    logits.length / samples), logits);
+            return Metrics.score(
+                    metric,
+                    validation,
+                    samples,
+                    logits,
+                    Metrics.sampleShape(setup.fp32(), logits.length / samples),
+                    logits);
         } catch (MetricException e) {
             LOG.warn("{}: the fp32 model's {} could not be measured: {}", exp.file(), metric.label(), e.getMessage());
             return Double.NaN;
@@ -93,30 +100,55 @@ public final class SearchRunner {
         Dataset validation = setup.validation();
         int samples = Math.min(exp.validationSamples(), validation.count());
         if (validation.seenInTraining()) {
-            LOG.warn("{}: the validation split of {} holds images the model was trained on (seen_in_training): "
-                    + "accuracy there is optimistic and the front is chosen on it", exp.file(), exp.dataset());
+            LOG.warn(
+                    "{}: the validation split of {} holds images the model was trained on (seen_in_training): "
+                            + "accuracy there is optimistic and the front is chosen on it",
+                    exp.file(),
+                    exp.dataset());
         }
         MetricSpec metric = exp.metric();
         if (metric.needsLabels() && !validation.labeled()) {
-            throw new QtuneException(exp.file() + ": metric " + metric.label() + " needs labels, but the validation split of "
-                    + exp.dataset() + " has none; give it labels, or use metric: agreement or a command");
+            throw new QtuneException(
+                    exp.file() + ": metric " + metric.label() + " needs labels, but the validation split of "
+                            + exp.dataset() + " has none; give it labels, or use metric: agreement or a command");
         }
-        double fp32Top1 = !validation.labeled() ? Double.NaN : setup.validationLogits().length > 0
-                ? ReferenceLogits.accuracy(setup.validationLogits(), validation, samples).top1()
-                : ReferencePredictions.get(setup.cacheDir(), setup.modelHash(), setup.fp32(), validation, samples,
-                        Runtime.getRuntime().availableProcessors()).top1();
+        double fp32Top1 = !validation.labeled()
+                ? Double.NaN
+                : setup.validationLogits().length > 0
+                        ? ReferenceLogits.accuracy(setup.validationLogits(), validation, samples)
+                                .top1()
+                        : ReferencePredictions.get(
+                                        setup.cacheDir(),
+                                        setup.modelHash(),
+                                        setup.fp32(),
+                                        validation,
+                                        samples,
+                                        Runtime.getRuntime().availableProcessors())
+                                .top1();
         double fp32 = fp32Accuracy(metric, validation, samples, setup, fp32Top1);
         boolean needsFp32 = exp.constraint().isPresent() || exp.budget().exit().isPresent();
-        OptionalDouble minAccuracy = exp.constraint().map(c -> OptionalDouble.of(c.minAccuracy(fp32, metric.fraction())))
+        OptionalDouble minAccuracy = exp.constraint()
+                .map(c -> OptionalDouble.of(c.minAccuracy(fp32, metric.fraction())))
                 .orElse(OptionalDouble.empty());
-        SearchSettings settings = new SearchSettings(exp.objectives(), minAccuracy, exp.budget().trials(),
-                exp.budget().generations(), exp.budget().wallClockSeconds(), samples, exp.measure().benchSeconds(),
-                exp.onFailure(), exp.budget().patience(), exp.budget().exit().map(e -> OptionalDouble.of(
-                        e.maxDrop().minAccuracy(fp32, metric.fraction()))).orElse(OptionalDouble.empty()),
-                exp.budget().exit().map(ExperimentConfig.Exit::latencyRatio).orElse(1.0), metric.fraction());
+        SearchSettings settings = new SearchSettings(
+                exp.objectives(),
+                minAccuracy,
+                exp.budget().trials(),
+                exp.budget().generations(),
+                exp.budget().wallClockSeconds(),
+                samples,
+                exp.measure().benchSeconds(),
+                exp.onFailure(),
+                exp.budget().patience(),
+                exp.budget()
+                        .exit()
+                        .map(e -> OptionalDouble.of(e.maxDrop().minAccuracy(fp32, metric.fraction())))
+                        .orElse(OptionalDouble.empty()),
+                exp.budget().exit().map(ExperimentConfig.Exit::latencyRatio).orElse(1.0),
+                metric.fraction());
         if (needsFp32 && Double.isNaN(fp32)) {
-            throw new QtuneException(exp.file() + ": the constraint and exit rule need the fp32 model's " + metric.label()
-                    + ", which could not be measured (see the warning above)");
+            throw new QtuneException(exp.file() + ": the constraint and exit rule need the fp32 model's "
+                    + metric.label() + ", which could not be measured (see the warning above)");
         }
         List<Genome> seeds = SearchSeeds.of(exp, ws.space(), ws.base());
         List<ObjectNode> logged = new ArrayList<>();
@@ -124,27 +156,42 @@ public final class SearchRunner {
             List<TrialResult> previous = new ArrayList<>();
             for (int i = 0; i < logged.size(); i++) {
                 if (TrialKind.parse(logged.get(i).path("kind").asText()) == TrialKind.SEARCH) {
-                    previous.add(TrialRecords.fromJson(logged.get(i), ws.decoder(), dir.dir().resolve(RunDirectory.TRIALS)
-                            + ": line " + (i + 1)));
+                    previous.add(TrialRecords.fromJson(
+                            logged.get(i), ws.decoder(), dir.dir().resolve(RunDirectory.TRIALS) + ": line " + (i + 1)));
                 }
             }
-            double fp32Final = exp.measure().finalMax() == 0 || !setup.test().labeled() ? Double.NaN
-                    : ReferencePredictions.get(setup.cacheDir(),
-                    setup.modelHash(), setup.fp32(), setup.test(), exp.measure().finalSamples(),
-                    Runtime.getRuntime().availableProcessors()).top1();
-            RunContext context = new RunContext(exp, target, ws.space(), fp32, fp32Top1, minAccuracy, fp32Final,
+            double fp32Final = exp.measure().finalMax() == 0 || !setup.test().labeled()
+                    ? Double.NaN
+                    : ReferencePredictions.get(
+                                    setup.cacheDir(),
+                                    setup.modelHash(),
+                                    setup.fp32(),
+                                    setup.test(),
+                                    exp.measure().finalSamples(),
+                                    Runtime.getRuntime().availableProcessors())
+                            .top1();
+            RunContext context = new RunContext(
+                    exp,
+                    target,
+                    ws.space(),
+                    fp32,
+                    fp32Top1,
+                    minAccuracy,
+                    fp32Final,
                     TrialWorkspace.finalSplit(exp.dataset()));
             try (TrialExecutor executor = executorFactory.apply(ws)) {
                 RunFiles files = new RunFiles(dir, context);
                 BaselineMeasure.run(exp, ws.evaluator(), samples, logged, files);
                 Optional<SensitivityTable> sensitivity = exp.strategy().needsSensitivity()
-                        ? Optional.of(SensitivityPhase.run(exp, ws, executor, Optional.of(dir.dir()), console)) : Optional.empty();
-                Searcher searcher = Strategies.create(exp.strategy(), ws.space().genes(), exp.objectives().size(), seeds,
-                        sensitivity);
-                SearchOutcome outcome = new SearchLoop(ws.decoder(), searcher, executor, settings,
-                        SearchListeners.both(files, console)).run(previous);
-                List<TrialResult> finals = FinalMeasure.run(exp, outcome, ws.space().firstValues(), executor,
-                        ws.evaluator(), logged, files);
+                        ? Optional.of(SensitivityPhase.run(exp, ws, executor, Optional.of(dir.dir()), console))
+                        : Optional.empty();
+                Searcher searcher = Strategies.create(
+                        exp.strategy(), ws.space().genes(), exp.objectives().size(), seeds, sensitivity);
+                SearchOutcome outcome = new SearchLoop(
+                                ws.decoder(), searcher, executor, settings, SearchListeners.both(files, console))
+                        .run(previous);
+                List<TrialResult> finals = FinalMeasure.run(
+                        exp, outcome, ws.space().firstValues(), executor, ws.evaluator(), logged, files);
                 return new Result(dir.dir(), outcome, finals, fp32, files.baselineEntries());
             }
         }

@@ -8,7 +8,6 @@ import dev.qtune.experiments.config.ExperimentConfig;
 import dev.qtune.search.space.GeneKind;
 import dev.qtune.search.space.Genome;
 import dev.qtune.search.space.SearchSpace;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,21 +22,22 @@ import java.util.Optional;
  * {@code seeds:} files, each of which must be a point of the space.
  */
 final class SearchSeeds {
-    private SearchSeeds() {
-    }
+    private SearchSeeds() {}
 
     static List<Genome> of(ExperimentConfig exp, SearchSpace space, QuantConfig base) {
         List<Genome> out = new ArrayList<>();
         out.add(space.firstValues());
         for (String mode : exp.space().allowed(GeneKind.CALIBRATION)) {
-            space.encode(uniform(base, CalibrationMode.valueOf(mode.toUpperCase(Locale.ROOT)))).ifPresent(out::add);
+            space.encode(uniform(base, CalibrationMode.valueOf(mode.toUpperCase(Locale.ROOT))))
+                    .ifPresent(out::add);
         }
         for (Path file : exp.seeds()) {
             QuantConfig q = QuantConfigReader.read(file);
             Optional<Genome> g = space.encode(q);
             if (g.isEmpty()) {
-                throw new IllegalArgumentException(exp.file() + ": seeds: " + file + " is not a point of the experiment's "
-                        + "space (a layer's bits, calibration, granularity or fp32 choice is not among the space's values)");
+                throw new IllegalArgumentException(
+                        exp.file() + ": seeds: " + file + " is not a point of the experiment's "
+                                + "space (a layer's bits, calibration, granularity or fp32 choice is not among the space's values)");
             }
             out.add(g.get());
         }
@@ -47,10 +47,25 @@ final class SearchSeeds {
     /** The base config with every layer's activation calibration set to {@code mode}. */
     static QuantConfig uniform(QuantConfig base, CalibrationMode mode) {
         LayerQuantConfig d = base.defaults();
-        LayerQuantConfig moved = new LayerQuantConfig(d.weightBits(), d.activationBits(), d.weightScale(), d.granularity(),
-                mode, d.percentile(), d.skip(), d.rounding(), d.activationMode());
-        return new QuantConfig(moved, base.layers().stream().filter(o -> o.activationCalibration().isEmpty()).toList(),
-                base.calibrationSamples(), base.globalScale(), base.allowFp32Islands(), base.boundaryCalibration(),
+        LayerQuantConfig moved = new LayerQuantConfig(
+                d.weightBits(),
+                d.activationBits(),
+                d.weightScale(),
+                d.granularity(),
+                mode,
+                d.percentile(),
+                d.skip(),
+                d.rounding(),
+                d.activationMode());
+        return new QuantConfig(
+                moved,
+                base.layers().stream()
+                        .filter(o -> o.activationCalibration().isEmpty())
+                        .toList(),
+                base.calibrationSamples(),
+                base.globalScale(),
+                base.allowFp32Islands(),
+                base.boundaryCalibration(),
                 base.source() + " (" + mode.name().toLowerCase(Locale.ROOT) + " everywhere)");
     }
 }

@@ -9,9 +9,6 @@ import dev.qtune.search.sensitivity.SensitivityTable;
 import dev.qtune.search.trial.TrialKind;
 import dev.qtune.search.trial.TrialResult;
 import dev.qtune.search.trial.TrialSpec;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -22,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The sensitivity analysis of an experiment (`qtune sensitivity`, and the first phase of a search
@@ -37,29 +36,38 @@ public final class SensitivityPhase {
     public static final String FILE = "sensitivity.json";
     /** Validation images a probe is measured on. */
     static final int MAX_SAMPLES = 2000;
+
     private static final Logger LOG = LoggerFactory.getLogger(SensitivityPhase.class);
 
-    private SensitivityPhase() {
-    }
+    private SensitivityPhase() {}
 
     /** The table: from the cache when there, else measured on {@code executor}; written to {@code runDir} when given. */
-    public static SensitivityTable run(ExperimentConfig exp, TrialWorkspace ws, TrialExecutor executor,
-                                       Optional<Path> runDir, SearchListener listener) {
+    public static SensitivityTable run(
+            ExperimentConfig exp,
+            TrialWorkspace ws,
+            TrialExecutor executor,
+            Optional<Path> runDir,
+            SearchListener listener) {
         List<SensitivityProbe> probes = SensitivityPlan.of(ws.space());
-        int samples = Math.min(MAX_SAMPLES, Math.min(exp.validationSamples(), ws.setup().validation().count()));
+        int samples = Math.min(
+                MAX_SAMPLES,
+                Math.min(exp.validationSamples(), ws.setup().validation().count()));
         Path cached = ws.setup().cacheDir().resolve("sensitivity").resolve(key(ws, probes, samples, exp) + ".json");
         // a resumed search uses the table its first run used (a new measurement would differ by noise)
         Optional<SensitivityTable> known = runDir.flatMap(d -> SensitivityJson.read(d.resolve(FILE)))
-                .filter(t -> matches(t, probes)).or(() -> SensitivityJson.read(cached).filter(t -> matches(t, probes)));
+                .filter(t -> matches(t, probes))
+                .or(() -> SensitivityJson.read(cached).filter(t -> matches(t, probes)));
         SensitivityTable table;
         if (known.isPresent()) {
             LOG.info("sensitivity table from the cache: {}", cached);
             table = known.get();
         } else {
             long start = System.nanoTime();
-            table = SensitivityTable.of(probes, measure(probes, ws, executor, samples, exp.measure().benchSeconds(),
-                    listener));
-            LOG.info("sensitivity analysis: {} probes in {} s", probes.size(),
+            table = SensitivityTable.of(
+                    probes, measure(probes, ws, executor, samples, exp.measure().benchSeconds(), listener));
+            LOG.info(
+                    "sensitivity analysis: {} probes in {} s",
+                    probes.size(),
                     String.format("%.1f", (System.nanoTime() - start) / 1e9));
             SensitivityJson.write(cached, table);
         }
@@ -67,12 +75,23 @@ public final class SensitivityPhase {
         return table;
     }
 
-    private static List<TrialResult> measure(List<SensitivityProbe> probes, TrialWorkspace ws, TrialExecutor executor,
-                                             int samples, double benchSeconds, SearchListener listener) {
+    private static List<TrialResult> measure(
+            List<SensitivityProbe> probes,
+            TrialWorkspace ws,
+            TrialExecutor executor,
+            int samples,
+            double benchSeconds,
+            SearchListener listener) {
         List<TrialSpec> specs = new ArrayList<>();
         for (int i = 0; i < probes.size(); i++) {
-            specs.add(new TrialSpec(i, 0, TrialKind.SENSITIVITY, probes.get(i).label(),
-                    ws.decoder().decode(probes.get(i).genome()), samples, benchSeconds));
+            specs.add(new TrialSpec(
+                    i,
+                    0,
+                    TrialKind.SENSITIVITY,
+                    probes.get(i).label(),
+                    ws.decoder().decode(probes.get(i).genome()),
+                    samples,
+                    benchSeconds));
         }
         Map<Integer, TrialResult> byNumber = new TreeMap<>();
         executor.run(specs, r -> {
@@ -86,16 +105,29 @@ public final class SensitivityPhase {
 
     /** Whether a table holds exactly the probes' options, in order (else it belongs to another space). */
     static boolean matches(SensitivityTable t, List<SensitivityProbe> probes) {
-        List<String> want = probes.stream().filter(p -> !p.isBase()).map(SensitivityProbe::label).toList();
-        List<String> have = t.entries().stream().map(e -> e.layer() + "." + e.kind() + "=" + e.value()).toList();
+        List<String> want = probes.stream()
+                .filter(p -> !p.isBase())
+                .map(SensitivityProbe::label)
+                .toList();
+        List<String> have = t.entries().stream()
+                .map(e -> e.layer() + "." + e.kind() + "=" + e.value())
+                .toList();
         return want.equals(have);
     }
 
     /** SHA-256 over what the table depends on. */
     private static String key(TrialWorkspace ws, List<SensitivityProbe> probes, int samples, ExperimentConfig exp) {
-        StringBuilder s = new StringBuilder("v1|").append(ws.setup().modelHash()).append('|')
-                .append(ws.setup().validation().contentHash()).append('|').append(ws.setup().target().name()).append('|')
-                .append(samples).append('|').append(exp.measure().benchSeconds()).append('|')
+        StringBuilder s = new StringBuilder("v1|")
+                .append(ws.setup().modelHash())
+                .append('|')
+                .append(ws.setup().validation().contentHash())
+                .append('|')
+                .append(ws.setup().target().name())
+                .append('|')
+                .append(samples)
+                .append('|')
+                .append(exp.measure().benchSeconds())
+                .append('|')
                 .append(ws.base().calibrationSamples());
         for (SensitivityProbe p : probes) {
             s.append('|').append(ws.decoder().decode(p.genome()).configHash());

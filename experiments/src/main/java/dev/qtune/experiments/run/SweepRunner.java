@@ -6,9 +6,6 @@ import dev.qtune.compiler.QtuneException;
 import dev.qtune.experiments.config.ExperimentConfig;
 import dev.qtune.experiments.config.ExperimentReader;
 import dev.qtune.experiments.config.SweepReader;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +16,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs every combination of a sweep: each gets its experiment file ({@code OUT/NAME.yaml}, the
@@ -30,8 +29,7 @@ public final class SweepRunner {
     public static final String MANIFEST = "sweep.json";
     private static final Logger LOG = LoggerFactory.getLogger(SweepRunner.class);
 
-    private SweepRunner() {
-    }
+    private SweepRunner() {}
 
     /** How one search of the sweep is run (target, executor, console): the caller's choice. */
     @FunctionalInterface
@@ -76,12 +74,16 @@ public final class SweepRunner {
                 SweepReader.Run run = sweep.runs().get(i);
                 Path dir = experiments.get(i).output();
                 try {
-                    outcomes.add(new Outcome(run, dir, Optional.of(futures.get(i).get()), ""));
+                    outcomes.add(
+                            new Outcome(run, dir, Optional.of(futures.get(i).get()), ""));
                 } catch (ExecutionException e) {
                     Throwable cause = e.getCause();
                     LOG.warn("sweep run {} failed", run.name(), cause);
-                    outcomes.add(new Outcome(run, dir, Optional.empty(), cause.getMessage() == null
-                            ? cause.getClass().getSimpleName() : cause.getMessage()));
+                    outcomes.add(new Outcome(
+                            run,
+                            dir,
+                            Optional.empty(),
+                            cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage()));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new QtuneException("interrupted while the sweep ran", e);
@@ -117,8 +119,9 @@ public final class SweepRunner {
             }
         }
         try {
-            AtomicFile.write(out.resolve(MANIFEST), TrialRecords.MAPPER.writerWithDefaultPrettyPrinter()
-                    .writeValueAsString(root) + "\n");
+            AtomicFile.write(
+                    out.resolve(MANIFEST),
+                    TrialRecords.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise the sweep manifest", e);
         }

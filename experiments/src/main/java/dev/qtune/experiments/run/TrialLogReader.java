@@ -27,11 +27,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class TrialLogReader {
     private static final Logger LOG = LoggerFactory.getLogger(TrialLogReader.class);
-    private static final ObjectMapper MAPPER = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final ObjectMapper MAPPER =
+            new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
-    private TrialLogReader() {
-    }
+    private TrialLogReader() {}
 
     /**
      * Reads the whole log.
@@ -103,7 +102,8 @@ public final class TrialLogReader {
         if (node instanceof ObjectNode o) {
             return o;
         }
-        throw new IllegalArgumentException("expected an object, found " + (node == null ? "nothing" : node.getNodeType()));
+        throw new IllegalArgumentException(
+                "expected an object, found " + (node == null ? "nothing" : node.getNodeType()));
     }
 
     private static boolean isObject(String line) {

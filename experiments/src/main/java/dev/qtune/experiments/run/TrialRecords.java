@@ -15,7 +15,6 @@ import dev.qtune.search.trial.TrialMetrics;
 import dev.qtune.search.trial.TrialResult;
 import dev.qtune.search.trial.TrialSpec;
 import dev.qtune.search.trial.TrialStatus;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,8 +27,7 @@ import java.util.TreeMap;
 public final class TrialRecords {
     static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private TrialRecords() {
-    }
+    private TrialRecords() {}
 
     public static ObjectNode toJson(TrialResult r) {
         TrialSpec s = r.spec();
@@ -60,9 +58,13 @@ public final class TrialRecords {
             l.put("weight_bits", c.weightBits());
             l.put("activation_bits", c.activationBits());
             // a baseline's scales are its file's: no calibration mode chose them
-            boolean fromFile = s.kind() == TrialKind.BASELINE || s.decoded().genome().size() == 0;
-            l.put("calibration", c.skip() ? "none" : fromFile ? "file"
-                    : c.calibration().name().toLowerCase(Locale.ROOT));
+            boolean fromFile =
+                    s.kind() == TrialKind.BASELINE || s.decoded().genome().size() == 0;
+            l.put(
+                    "calibration",
+                    c.skip()
+                            ? "none"
+                            : fromFile ? "file" : c.calibration().name().toLowerCase(Locale.ROOT));
             l.put("granularity", c.skip() ? "none" : c.granularity().name().toLowerCase(Locale.ROOT));
             l.put("skip", c.skip());
             if (!c.skip()) {
@@ -81,7 +83,9 @@ public final class TrialRecords {
             }
             mo.put("accuracy", m.accuracy());
             mo.put("samples", m.samples());
-            mo.putObject("latency_ms").put("median", m.latencyMedianMs()).put("p10", m.latencyP10Ms())
+            mo.putObject("latency_ms")
+                    .put("median", m.latencyMedianMs())
+                    .put("p10", m.latencyP10Ms())
                     .put("p90", m.latencyP90Ms());
             mo.put("size_bytes", m.sizeBytes());
             if (m.labeled()) {
@@ -94,12 +98,21 @@ public final class TrialRecords {
             }
         });
         StageTimes t = r.times();
-        o.putObject("times_s").put("calibrate", round(t.calibrate())).put("quantize", round(t.quantize()))
-                .put("compile", round(t.compile())).put("accuracy", round(t.accuracy())).put("latency", round(t.latency()))
+        o.putObject("times_s")
+                .put("calibrate", round(t.calibrate()))
+                .put("quantize", round(t.quantize()))
+                .put("compile", round(t.compile()))
+                .put("accuracy", round(t.accuracy()))
+                .put("latency", round(t.latency()))
                 .put("total", round(t.total()));
         Provenance p = r.provenance();
-        o.putObject("provenance").put("model_sha256", p.modelSha256()).put("data_sha256", p.dataSha256())
-                .put("target", p.target()).put("compiler", p.compiler()).put("host", p.host()).put("seed", p.seed())
+        o.putObject("provenance")
+                .put("model_sha256", p.modelSha256())
+                .put("data_sha256", p.dataSha256())
+                .put("target", p.target())
+                .put("compiler", p.compiler())
+                .put("host", p.host())
+                .put("seed", p.seed())
                 .put("threads", p.threads());
         o.put("finished", r.finished().toString());
         return o;
@@ -111,7 +124,9 @@ public final class TrialRecords {
      */
     static void putAccuracy(ObjectNode entry, JsonNode metrics) {
         JsonNode top1 = metrics.path("top1");
-        entry.put("accuracy", metrics.path("accuracy").isNumber() ? metrics.path("accuracy").asDouble() : top1.asDouble());
+        entry.put(
+                "accuracy",
+                metrics.path("accuracy").isNumber() ? metrics.path("accuracy").asDouble() : top1.asDouble());
         if (top1.isNumber()) {
             entry.put("top1", top1.asDouble());
         }
@@ -136,15 +151,22 @@ public final class TrialRecords {
         try {
             d = decoder.decode(new Genome(genes));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(where + ": genome does not fit this experiment's space: " + e.getMessage());
+            throw new IllegalArgumentException(
+                    where + ": genome does not fit this experiment's space: " + e.getMessage());
         }
         if (!d.configHash().equals(o.path("config_hash").asText())) {
-            throw new IllegalArgumentException(where + ": trial " + o.path("id").asText() + " decodes to another config than "
-                    + "it was run with (the experiment file or model changed since); start a new run directory");
+            throw new IllegalArgumentException(
+                    where + ": trial " + o.path("id").asText() + " decodes to another config than "
+                            + "it was run with (the experiment file or model changed since); start a new run directory");
         }
-        TrialSpec spec = new TrialSpec(o.path("trial").asInt(), o.path("generation").asInt(),
-                TrialKind.parse(o.path("kind").asText()), o.path("label").asText(""), d,
-                o.path("metrics").path("samples").asInt(0), 1);
+        TrialSpec spec = new TrialSpec(
+                o.path("trial").asInt(),
+                o.path("generation").asInt(),
+                TrialKind.parse(o.path("kind").asText()),
+                o.path("label").asText(""),
+                d,
+                o.path("metrics").path("samples").asInt(0),
+                1);
         return resultOf(o, spec);
     }
 
@@ -160,9 +182,14 @@ public final class TrialRecords {
             JsonNode mo = o.path("metrics");
             JsonNode l = mo.path("latency_ms");
             double top1 = mo.path("top1").isNumber() ? mo.path("top1").asDouble() : Double.NaN;
-            m = Optional.of(new TrialMetrics(top1, mo.path("samples").asInt(),
-                    l.path("median").asDouble(), l.path("p10").asDouble(), l.path("p90").asDouble(),
-                    mo.path("size_bytes").asLong(), mo.path("agreement").asDouble(Double.NaN),
+            m = Optional.of(new TrialMetrics(
+                    top1,
+                    mo.path("samples").asInt(),
+                    l.path("median").asDouble(),
+                    l.path("p10").asDouble(),
+                    l.path("p90").asDouble(),
+                    mo.path("size_bytes").asLong(),
+                    mo.path("agreement").asDouble(Double.NaN),
                     mo.path("divergence").asDouble(Double.NaN),
                     mo.path("accuracy").isNumber() ? mo.path("accuracy").asDouble() : top1)); // older logs: top-1
         }
@@ -171,16 +198,33 @@ public final class TrialRecords {
         Map<String, Map<String, Integer>> sched = new TreeMap<>();
         o.path("schedule").properties().forEach(e -> {
             Map<String, Integer> k = new TreeMap<>();
-            e.getValue().properties().forEach(kv -> k.put(kv.getKey(), kv.getValue().asInt()));
+            e.getValue()
+                    .properties()
+                    .forEach(kv -> k.put(kv.getKey(), kv.getValue().asInt()));
             sched.put(e.getKey(), k);
         });
-        return new TrialResult(spec, status, o.path("reason").asText(""), m,
-                new StageTimes(t.path("calibrate").asDouble(), t.path("quantize").asDouble(), t.path("compile").asDouble(),
-                        t.path("accuracy").asDouble(), t.path("latency").asDouble(), t.path("total").asDouble()),
-                new Provenance(p.path("model_sha256").asText(), p.path("data_sha256").asText(), p.path("target").asText(),
-                        p.path("compiler").asText(), p.path("host").asText(), p.path("seed").asLong(),
+        return new TrialResult(
+                spec,
+                status,
+                o.path("reason").asText(""),
+                m,
+                new StageTimes(
+                        t.path("calibrate").asDouble(),
+                        t.path("quantize").asDouble(),
+                        t.path("compile").asDouble(),
+                        t.path("accuracy").asDouble(),
+                        t.path("latency").asDouble(),
+                        t.path("total").asDouble()),
+                new Provenance(
+                        p.path("model_sha256").asText(),
+                        p.path("data_sha256").asText(),
+                        p.path("target").asText(),
+                        p.path("compiler").asText(),
+                        p.path("host").asText(),
+                        p.path("seed").asLong(),
                         p.path("threads").asInt(1)),
-                new ScheduleConfig(sched), Instant.parse(o.path("finished").asText()));
+                new ScheduleConfig(sched),
+                Instant.parse(o.path("finished").asText()));
     }
 
     static double round(double s) {

@@ -8,15 +8,14 @@ import dev.qtune.compiler.quant.QuantConfigReader;
 import dev.qtune.evaluator.calibration.CalibrationCache;
 import dev.qtune.evaluator.data.Dataset;
 import dev.qtune.evaluator.data.Datasets;
-import dev.qtune.evaluator.quant.ReferenceLogits;
 import dev.qtune.evaluator.quant.QuantEvaluation;
+import dev.qtune.evaluator.quant.ReferenceLogits;
 import dev.qtune.experiments.config.ExperimentConfig;
 import dev.qtune.search.space.SearchSpace;
 import dev.qtune.search.space.SpaceDecoder;
 import dev.qtune.search.trial.NativeTrialEvaluator;
 import dev.qtune.search.trial.TrialSetup;
 import dev.qtune.targets.Target;
-
 import java.nio.file.Path;
 
 /**
@@ -25,8 +24,13 @@ import java.nio.file.Path;
  * (whose calibration statistics are collected once). The driver builds one; so does each Spark
  * executor JVM, from the same experiment file, once per search.
  */
-public record TrialWorkspace(ExperimentConfig experiment, TrialSetup setup, QuantConfig base, SearchSpace space,
-                             SpaceDecoder decoder, NativeTrialEvaluator evaluator) {
+public record TrialWorkspace(
+        ExperimentConfig experiment,
+        TrialSetup setup,
+        QuantConfig base,
+        SearchSpace space,
+        SpaceDecoder decoder,
+        NativeTrialEvaluator evaluator) {
 
     /** Loads the model and the data splits, builds the space, and collects (or loads) the calibration statistics. */
     public static TrialWorkspace open(ExperimentConfig exp, Target target) {
@@ -34,11 +38,27 @@ public record TrialWorkspace(ExperimentConfig experiment, TrialSetup setup, Quan
         String hash = QuantEvaluation.sha256(exp.model());
         Dataset validation = Datasets.load(exp.dataset(), "validation");
         Path cache = CalibrationCache.defaultDir();
-        float[] logits = ReferenceLogits.get(cache, hash, fp32, validation, exp.validationSamples(),
+        float[] logits = ReferenceLogits.get(
+                cache,
+                hash,
+                fp32,
+                validation,
+                exp.validationSamples(),
                 Runtime.getRuntime().availableProcessors());
-        TrialSetup setup = new TrialSetup(exp.model(), fp32, hash, Datasets.load(exp.dataset(), "calibration"),
-                validation, Datasets.load(exp.dataset(), finalSplit(exp.dataset())), target, cache, exp.seed(), 1, 1,
-                logits, exp.metric());
+        TrialSetup setup = new TrialSetup(
+                exp.model(),
+                fp32,
+                hash,
+                Datasets.load(exp.dataset(), "calibration"),
+                validation,
+                Datasets.load(exp.dataset(), finalSplit(exp.dataset())),
+                target,
+                cache,
+                exp.seed(),
+                1,
+                1,
+                logits,
+                exp.metric());
         QuantConfig base = baseConfig(exp);
         SearchSpace space;
         try {
@@ -46,7 +66,12 @@ public record TrialWorkspace(ExperimentConfig experiment, TrialSetup setup, Quan
         } catch (dev.qtune.compiler.QtuneException e) {
             throw new dev.qtune.compiler.QtuneException(exp.file() + ": " + e.getMessage(), e);
         }
-        return new TrialWorkspace(exp, setup, base, space, new SpaceDecoder(space, base),
+        return new TrialWorkspace(
+                exp,
+                setup,
+                base,
+                space,
+                new SpaceDecoder(space, base),
                 new NativeTrialEvaluator(setup, base.calibrationSamples()));
     }
 
@@ -61,7 +86,13 @@ public record TrialWorkspace(ExperimentConfig experiment, TrialSetup setup, Quan
     /** The experiment's base quant config, with its calibration sample count. */
     private static QuantConfig baseConfig(ExperimentConfig exp) {
         QuantConfig q = exp.baseQconfig().map(QuantConfigReader::read).orElse(QuantConfig.defaultConfig());
-        return new QuantConfig(q.defaults(), q.layers(), exp.calibrationSamples(), q.globalScale(),
-                q.allowFp32Islands(), q.boundaryCalibration(), q.source());
+        return new QuantConfig(
+                q.defaults(),
+                q.layers(),
+                exp.calibrationSamples(),
+                q.globalScale(),
+                q.allowFp32Islands(),
+                q.boundaryCalibration(),
+                q.source());
     }
 }

@@ -9,6 +9,15 @@ import dev.qtune.search.exec.TrialExecutor;
 import dev.qtune.search.trial.TrialKind;
 import dev.qtune.search.trial.TrialResult;
 import dev.qtune.search.trial.TrialSpec;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.apache.spark.SimpleFutureAction;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
@@ -21,16 +30,6 @@ import scala.runtime.AbstractFunction0;
 import scala.runtime.AbstractFunction1;
 import scala.runtime.AbstractFunction2;
 import scala.runtime.BoxedUnit;
-
-import java.io.Serializable;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 /**
  * Trials on Spark: each batch is one Spark job with one task per trial (a final re-measure: one
@@ -54,12 +53,13 @@ public final class SparkTrialExecutor implements TrialExecutor {
      * An executor on {@code spark}; {@code ownsContext}: stop it on close. The driver's workspace
      * serves tasks that run in the driver's JVM (local masters).
      */
-    public SparkTrialExecutor(JavaSparkContext spark, boolean ownsContext, TrialEnvironment env, TrialWorkspace driver) {
+    public SparkTrialExecutor(
+            JavaSparkContext spark, boolean ownsContext, TrialEnvironment env, TrialWorkspace driver) {
         this(spark, ownsContext, env, driver, null);
     }
 
-    private SparkTrialExecutor(JavaSparkContext spark, boolean ownsContext, TrialEnvironment env, TrialWorkspace driver,
-                               String pool) {
+    private SparkTrialExecutor(
+            JavaSparkContext spark, boolean ownsContext, TrialEnvironment env, TrialWorkspace driver, String pool) {
         this.spark = spark;
         this.ownsContext = ownsContext;
         this.env = env;
@@ -138,7 +138,8 @@ public final class SparkTrialExecutor implements TrialExecutor {
                 last = host + ":" + port + " (" + e.getMessage() + ")";
             }
         }
-        throw new QtuneException("Spark master " + master + " is not reachable within " + CONNECT_SECONDS + " s: " + last);
+        throw new QtuneException(
+                "Spark master " + master + " is not reachable within " + CONNECT_SECONDS + " s: " + last);
     }
 
     @Override
@@ -161,10 +162,15 @@ public final class SparkTrialExecutor implements TrialExecutor {
             partitions.add(i);
         }
         spark.setLocalProperty("spark.scheduler.pool", pool);
-        spark.setJobDescription("qtune " + (finals ? "final re-measure " : "trials ") + batch.get(0).id() + ".."
-                + batch.get(batch.size() - 1).id());
-        SimpleFutureAction<BoxedUnit> job = spark.sc().submitJob(rdd.rdd(), new RunTrials(env),
-                CollectionConverters.asScala(partitions).toSeq(), new Deliver(arrived), new Nothing());
+        spark.setJobDescription("qtune " + (finals ? "final re-measure " : "trials ")
+                + batch.get(0).id() + ".." + batch.get(batch.size() - 1).id());
+        SimpleFutureAction<BoxedUnit> job = spark.sc()
+                .submitJob(
+                        rdd.rdd(),
+                        new RunTrials(env),
+                        CollectionConverters.asScala(partitions).toSeq(),
+                        new Deliver(arrived),
+                        new Nothing());
         while (!pending.isEmpty()) {
             WireResult w;
             try {
@@ -177,7 +183,9 @@ public final class SparkTrialExecutor implements TrialExecutor {
             if (w != null) {
                 TrialSpec s = pending.remove(w.id());
                 if (s == null) {
-                    LOG.warn("trial {}: a second result from Spark ignored (results are idempotent by trial id)", w.id());
+                    LOG.warn(
+                            "trial {}: a second result from Spark ignored (results are idempotent by trial id)",
+                            w.id());
                 } else {
                     onResult.accept(rejoin(s, w));
                 }
@@ -188,19 +196,23 @@ public final class SparkTrialExecutor implements TrialExecutor {
         if (!pending.isEmpty()) {
             String reason = jobFailure(job);
             for (TrialSpec s : pending.values()) {
-                onResult.accept(TrialResult.failed(s, "spark: " + reason, driver.evaluator().provenance()));
+                onResult.accept(TrialResult.failed(
+                        s, "spark: " + reason, driver.evaluator().provenance()));
             }
         }
     }
 
     private TrialResult rejoin(TrialSpec s, WireResult w) {
         if (w.record() == null) {
-            return TrialResult.failed(s, "executor: " + w.error(), driver.evaluator().provenance());
+            return TrialResult.failed(
+                    s, "executor: " + w.error(), driver.evaluator().provenance());
         }
         try {
             return TrialRecords.resultOf(JSON.readTree(w.record()), s);
         } catch (JsonProcessingException | RuntimeException e) {
-            return TrialResult.failed(s, "executor: unreadable result record: " + e.getMessage(),
+            return TrialResult.failed(
+                    s,
+                    "executor: unreadable result record: " + e.getMessage(),
                     driver.evaluator().provenance());
         }
     }

@@ -1,13 +1,12 @@
 package dev.qtune.experiments.spark;
 
+import dev.qtune.evaluator.quant.QuantEvaluation;
 import dev.qtune.experiments.config.ExperimentReader;
 import dev.qtune.experiments.run.TrialRecords;
 import dev.qtune.experiments.run.TrialWorkspace;
-import dev.qtune.evaluator.quant.QuantEvaluation;
 import dev.qtune.search.space.Decoded;
 import dev.qtune.search.trial.TrialResult;
 import dev.qtune.targets.Targets;
-
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,8 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class SparkWorker {
     private static final Map<TrialEnvironment, TrialWorkspace> OPEN = new ConcurrentHashMap<>();
 
-    private SparkWorker() {
-    }
+    private SparkWorker() {}
 
     /** Makes the driver's own workspace the one its JVM's tasks use. */
     static void register(TrialEnvironment env, TrialWorkspace ws) {
@@ -38,8 +36,10 @@ final class SparkWorker {
             TrialWorkspace ws = OPEN.computeIfAbsent(env, SparkWorker::open);
             Decoded d = ws.decoder().decode(w.toGenome());
             if (!d.configHash().equals(w.configHash())) {
-                return WireResult.error(w.id(), "the executor decoded the genome to config " + d.configHash()
-                        + ", the driver to " + w.configHash() + " (do the nodes see the same model and experiment?)");
+                return WireResult.error(
+                        w.id(),
+                        "the executor decoded the genome to config " + d.configHash() + ", the driver to "
+                                + w.configHash() + " (do the nodes see the same model and experiment?)");
             }
             TrialResult r = ws.evaluator().evaluate(w.toSpec(d));
             return WireResult.ok(w.id(), TrialRecords.toJson(r).toString());

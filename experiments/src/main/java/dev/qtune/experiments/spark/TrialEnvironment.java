@@ -4,7 +4,6 @@ import dev.qtune.evaluator.calibration.CalibrationCache;
 import dev.qtune.evaluator.data.DataRoot;
 import dev.qtune.evaluator.quant.QuantEvaluation;
 import dev.qtune.experiments.run.TrialWorkspace;
-
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.Map;
@@ -17,8 +16,9 @@ import java.util.TreeMap;
  * edited file is refused rather than mixed in), the target's name, and the driver's qtune system
  * properties (data root, cache folder, compiler choice), which the executor JVM lacks.
  */
-public record TrialEnvironment(String experimentFile, String experimentSha256, String target,
-                               Map<String, String> properties) implements Serializable {
+public record TrialEnvironment(
+        String experimentFile, String experimentSha256, String target, Map<String, String> properties)
+        implements Serializable {
     private static final long serialVersionUID = 1L;
 
     public TrialEnvironment {
@@ -31,10 +31,13 @@ public record TrialEnvironment(String experimentFile, String experimentSha256, S
     /** This driver's environment for the experiment file and target. */
     public static TrialEnvironment of(Path experimentFile, String target) {
         Map<String, String> props = new TreeMap<>();
-        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("qtune."))
+        System.getProperties().stringPropertyNames().stream()
+                .filter(k -> k.startsWith("qtune."))
                 .forEach(k -> props.put(k, System.getProperty(k)));
         props.put(DataRoot.PROPERTY, DataRoot.locate().toString());
-        props.put(CalibrationCache.PROPERTY, CalibrationCache.defaultDir().toAbsolutePath().toString());
+        props.put(
+                CalibrationCache.PROPERTY,
+                CalibrationCache.defaultDir().toAbsolutePath().toString());
         Path file = experimentFile.toAbsolutePath().normalize();
         return new TrialEnvironment(file.toString(), QuantEvaluation.sha256(file), target, props);
     }

@@ -4,7 +4,6 @@ import dev.qtune.search.space.Decoded;
 import dev.qtune.search.space.Genome;
 import dev.qtune.search.trial.TrialKind;
 import dev.qtune.search.trial.TrialSpec;
-
 import java.io.Serializable;
 import java.util.List;
 
@@ -13,8 +12,17 @@ import java.util.List;
  * executor decodes it with its own copy of the space and checks the config hash matches the
  * driver's), and how to measure it.
  */
-record WireSpec(String id, int number, int generation, String kind, String label, List<Integer> genome, String configHash,
-                int samples, double benchSeconds) implements Serializable {
+record WireSpec(
+        String id,
+        int number,
+        int generation,
+        String kind,
+        String label,
+        List<Integer> genome,
+        String configHash,
+        int samples,
+        double benchSeconds)
+        implements Serializable {
     private static final long serialVersionUID = 1L;
 
     WireSpec {
@@ -23,8 +31,16 @@ record WireSpec(String id, int number, int generation, String kind, String label
 
     static WireSpec of(TrialSpec s) {
         Decoded d = s.decoded();
-        return new WireSpec(s.id(), s.number(), s.generation(), s.kind().label(), s.label(), d.genome().values(), d.configHash(),
-                s.samples(), s.benchSeconds());
+        return new WireSpec(
+                s.id(),
+                s.number(),
+                s.generation(),
+                s.kind().label(),
+                s.label(),
+                d.genome().values(),
+                d.configHash(),
+                s.samples(),
+                s.benchSeconds());
     }
 
     Genome toGenome() {

@@ -60,14 +60,17 @@ class BadInputsTest {
     void unsupportedOp() throws IOException {
         Path file = dir.resolve("erf.onnx");
         Files.write(file, modelWithOneNode("Erf", "my_erf").toByteArray());
-        assertOneLineError(CliRun.of("inspect", file.toString()), "erf.onnx", "unsupported op 'Erf'", "my_erf", "opset 13");
+        assertOneLineError(
+                CliRun.of("inspect", file.toString()), "erf.onnx", "unsupported op 'Erf'", "my_erf", "opset 13");
     }
 
     @Test
     void missingDatasetFile() throws IOException {
         Path spec = dir.resolve("gone.yaml");
-        Files.writeString(spec, "name: gone\nclasses: 10\nsplits:\n  test:\n    images: no-such-images.idx\n"
-                + "    labels: no-such-labels.idx\n");
+        Files.writeString(
+                spec,
+                "name: gone\nclasses: 10\nsplits:\n  test:\n    images: no-such-images.idx\n"
+                        + "    labels: no-such-labels.idx\n");
         assertOneLineError(CliRun.of("eval", LENET, "--data", spec.toString()), "no-such-images.idx", "not found");
     }
 
@@ -76,7 +79,8 @@ class BadInputsTest {
         Files.write(dir.resolve("images.idx"), idx(0x803, new int[] {3, 28, 28}));
         Files.write(dir.resolve("labels.idx"), idx(0x801, new int[] {2}));
         Path spec = dir.resolve("uneven.yaml");
-        Files.writeString(spec, "name: uneven\nclasses: 10\nsplits:\n  test:\n    images: images.idx\n    labels: labels.idx\n");
+        Files.writeString(
+                spec, "name: uneven\nclasses: 10\nsplits:\n  test:\n    images: images.idx\n    labels: labels.idx\n");
         assertOneLineError(CliRun.of("eval", LENET, "--data", spec.toString()), "labels.idx", "3", "2");
     }
 
@@ -95,14 +99,26 @@ class BadInputsTest {
     }
 
     private static ModelProto modelWithOneNode(String opType, String nodeName) {
-        TypeProto f32 = TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder().setElemType(1)
-                .setShape(TensorShapeProto.newBuilder().addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(4)))).build();
-        GraphProto graph = GraphProto.newBuilder().setName("g")
+        TypeProto f32 = TypeProto.newBuilder()
+                .setTensorType(TypeProto.Tensor.newBuilder()
+                        .setElemType(1)
+                        .setShape(TensorShapeProto.newBuilder()
+                                .addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(4))))
+                .build();
+        GraphProto graph = GraphProto.newBuilder()
+                .setName("g")
                 .addInput(ValueInfoProto.newBuilder().setName("x").setType(f32))
                 .addOutput(ValueInfoProto.newBuilder().setName("y").setType(f32))
-                .addNode(NodeProto.newBuilder().setOpType(opType).setName(nodeName).addInput("x").addOutput("y"))
+                .addNode(NodeProto.newBuilder()
+                        .setOpType(opType)
+                        .setName(nodeName)
+                        .addInput("x")
+                        .addOutput("y"))
                 .build();
-        return ModelProto.newBuilder().setIrVersion(7).setGraph(graph)
-                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(13)).build();
+        return ModelProto.newBuilder()
+                .setIrVersion(7)
+                .setGraph(graph)
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(13))
+                .build();
     }
 }

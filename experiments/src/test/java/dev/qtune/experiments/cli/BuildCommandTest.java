@@ -65,44 +65,78 @@ class BuildCommandTest {
     void libraryPredictsWhatEvalTargetPredictsFromCOutsideQtune() throws Exception {
         Target target = hostTarget();
         Path out = dir.resolve("lib");
-        CliRun build = CliRun.of("build", INT8_KL, "--model", RESNET8, "--data", "fashion-mnist", "--out", out.toString(),
-                "--samples", String.valueOf(IMAGES));
+        CliRun build = CliRun.of(
+                "build",
+                INT8_KL,
+                "--model",
+                RESNET8,
+                "--data",
+                "fashion-mnist",
+                "--out",
+                out.toString(),
+                "--samples",
+                String.valueOf(IMAGES));
         assertEquals(0, build.status(), build.err());
         assertTrue(build.out().startsWith("wrote " + out + ": "), build.out());
         assertTrue(build.out().contains(" for " + target.name() + " "), build.out());
-        for (String f : List.of(LibraryBuild.STATIC_LIBRARY, LibraryBuild.SHARED_LIBRARY, LibraryBuild.HEADER,
-                LibraryBuild.EXAMPLE, LibraryBuild.README, LibraryBuild.MANIFEST, "model.c", "qtune_kernels.h")) {
+        for (String f : List.of(
+                LibraryBuild.STATIC_LIBRARY,
+                LibraryBuild.SHARED_LIBRARY,
+                LibraryBuild.HEADER,
+                LibraryBuild.EXAMPLE,
+                LibraryBuild.README,
+                LibraryBuild.MANIFEST,
+                "model.c",
+                "qtune_kernels.h")) {
             assertTrue(Files.isRegularFile(out.resolve(f)), f + " in " + out);
         }
         assertFalse(Files.exists(out.resolve(LibraryBuild.RUNNER)), "the runner (with its main) is left out");
         String header = Files.readString(out.resolve(LibraryBuild.HEADER));
-        assertTrue(header.contains("#define QTUNE_MODEL_INPUT_SIZE 784") && header.contains("[1, 1, 28, 28]")
-                && header.contains("NOT REENTRANT"), header);
+        assertTrue(
+                header.contains("#define QTUNE_MODEL_INPUT_SIZE 784")
+                        && header.contains("[1, 1, 28, 28]")
+                        && header.contains("NOT REENTRANT"),
+                header);
 
         Dataset test = Datasets.load("fashion-mnist", "test");
         Path images = dir.resolve("images.f32");
         Files.write(images, littleEndian(test.batch(0, IMAGES)));
-        assertArrayEquals(Files.readAllBytes(images), Files.readAllBytes(out.resolve("samples.f32")),
+        assertArrayEquals(
+                Files.readAllBytes(images),
+                Files.readAllBytes(out.resolve("samples.f32")),
                 "--samples writes the same images");
 
         int[] expected = nativeEvalPredictions(target, test);
-        Path staticExe = gcc(out, "example-static", out.resolve(LibraryBuild.STATIC_LIBRARY).toString(), "-fopenmp", "-lm");
+        Path staticExe = gcc(
+                out, "example-static", out.resolve(LibraryBuild.STATIC_LIBRARY).toString(), "-fopenmp", "-lm");
         Path sharedExe = gcc(out, "example-shared", "-L" + out, "-lqtune_model", "-Wl,-rpath," + out, "-lm");
         assertArrayEquals(expected, run(staticExe, images), "static library against qtune's native eval");
         assertArrayEquals(expected, run(sharedExe, images), "shared library against qtune's native eval");
         assertArrayEquals(expected, run(sharedExe, images, "2"), "shared library on 2 threads");
 
-        CliRun eval = CliRun.of("eval", RESNET8, "--data", "fashion-mnist", "--qconfig", INT8_KL, "--target",
-                target.name(), "--limit", String.valueOf(IMAGES), "--json");
+        CliRun eval = CliRun.of(
+                "eval",
+                RESNET8,
+                "--data",
+                "fashion-mnist",
+                "--qconfig",
+                INT8_KL,
+                "--target",
+                target.name(),
+                "--limit",
+                String.valueOf(IMAGES),
+                "--json");
         assertEquals(0, eval.status(), eval.err());
         int correct = 0;
         for (int i = 0; i < IMAGES; i++) {
             correct += expected[i] == test.label(i) ? 1 : 0;
         }
-        assertEquals(correct, JSON.readTree(eval.out()).get("correct").asInt(), "eval --target's count of correct images");
+        assertEquals(
+                correct, JSON.readTree(eval.out()).get("correct").asInt(), "eval --target's count of correct images");
         assertTrue(correct > 0.85 * IMAGES, "int8 resnet8 top-1 on " + IMAGES + " images: " + correct);
 
-        CliRun again = CliRun.of("build", INT8_KL, "--model", RESNET8, "--data", "fashion-mnist", "--out", out.toString());
+        CliRun again =
+                CliRun.of("build", INT8_KL, "--model", RESNET8, "--data", "fashion-mnist", "--out", out.toString());
         assertEquals(0, again.status(), "a second build replaces the first: " + again.err());
         assertFalse(Files.exists(out.resolve("samples.f32")), "the earlier build's files are gone");
     }
@@ -110,25 +144,33 @@ class BuildCommandTest {
     @Test
     void searchBestConfigBuildsWithItsScheduleAndTarget() throws Exception {
         Path exp = dir.resolve("exp.yaml");
-        Files.writeString(exp, String.join("\n",
-                "name: build-test",
-                "model: " + Path.of("../models/mlp_mnist.onnx").toAbsolutePath().normalize(),
-                "dataset: {name: mnist, calibration_samples: 200, validation_samples: 200}",
-                "target: auto",
-                "space:",
-                "  weight_bits: [8, 6]",
-                "  activation_bits: [8]",
-                "  calibration: [max, kl]",
-                "  schedule: true",
-                "strategy: {name: random, batch_size: 3}",
-                "budget: {trials: 3}",
-                "measure: {bench_seconds: 0.05, final_bench_seconds: 0.05, final_samples: 100, final_max: 1}",
-                "executor: {type: local, workers: 1}",
-                "seed: 3", ""));
+        Files.writeString(
+                exp,
+                String.join(
+                        "\n",
+                        "name: build-test",
+                        "model: "
+                                + Path.of("../models/mlp_mnist.onnx")
+                                        .toAbsolutePath()
+                                        .normalize(),
+                        "dataset: {name: mnist, calibration_samples: 200, validation_samples: 200}",
+                        "target: auto",
+                        "space:",
+                        "  weight_bits: [8, 6]",
+                        "  activation_bits: [8]",
+                        "  calibration: [max, kl]",
+                        "  schedule: true",
+                        "strategy: {name: random, batch_size: 3}",
+                        "budget: {trials: 3}",
+                        "measure: {bench_seconds: 0.05, final_bench_seconds: 0.05, final_samples: 100, final_max: 1}",
+                        "executor: {type: local, workers: 1}",
+                        "seed: 3",
+                        ""));
         Path run = dir.resolve("run");
         CliRun search = CliRun.of("search", exp.toString(), "--out", run.toString());
         assertEquals(0, search.status(), search.err());
-        JsonNode front = JSON.readTree(run.resolve("pareto.json").toFile()).get("front").get(0);
+        JsonNode front =
+                JSON.readTree(run.resolve("pareto.json").toFile()).get("front").get(0);
         Path best = run.resolve(front.get("qconfig").asText());
         QuantConfigFile file = QuantConfigReader.readFile(best);
         Target target = hostTarget();
@@ -140,22 +182,36 @@ class BuildCommandTest {
                 record = r;
             }
         }
-        assertEquals(JSON.valueToTree(file.schedule().layers()), record.get("schedule"),
+        assertEquals(
+                JSON.valueToTree(file.schedule().layers()),
+                record.get("schedule"),
                 "best/*.yaml holds the schedule the trial's module was built with");
 
         Path out = dir.resolve("lib");
         CliRun build = CliRun.of("build", best.toString(), "--out", out.toString());
         assertEquals(0, build.status(), build.err());
-        assertTrue(build.out().contains("schedule of " + file.schedule().layers().size() + " layers from the config"),
+        assertTrue(
+                build.out().contains("schedule of " + file.schedule().layers().size() + " layers from the config"),
                 build.out());
         Dataset test = Datasets.load("mnist", "test");
         Path images = dir.resolve("images.f32");
         Files.write(images, littleEndian(test.batch(0, 200)));
-        var q = QuantEvaluation.quantize(Path.of("../models/mlp_mnist.onnx"), ModelLoader.forExecution(
-                Path.of("../models/mlp_mnist.onnx")), file.config(), Datasets.load("mnist", "calibration"), 2,
+        var q = QuantEvaluation.quantize(
+                Path.of("../models/mlp_mnist.onnx"),
+                ModelLoader.forExecution(Path.of("../models/mlp_mnist.onnx")),
+                file.config(),
+                Datasets.load("mnist", "calibration"),
+                2,
                 CalibrationCache.defaultDir());
-        NativeRun expected = NativeEvaluation.run(q.model().realized(), target, file.schedule(), test, 200, 1,
-                Optional.empty(), CalibrationCache.defaultDir());
+        NativeRun expected = NativeEvaluation.run(
+                q.model().realized(),
+                target,
+                file.schedule(),
+                test,
+                200,
+                1,
+                Optional.empty(),
+                CalibrationCache.defaultDir());
         assertEquals(file.schedule().layers(), expected.module().schedule().layers(), "the file's schedule, as given");
         Path exe = gcc(out, "example", out.resolve(LibraryBuild.STATIC_LIBRARY).toString(), "-fopenmp", "-lm");
         assertArrayEquals(expected.accuracy().predictions(), run(exe, images));
@@ -165,35 +221,97 @@ class BuildCommandTest {
     void badConfigsAreOneLineNamingTheFileAndKey() throws IOException {
         Path bad = dir.resolve("bad.yaml");
         Files.writeString(bad, "schedule:\n  layers:\n    /conv/Conv: {oc_blok: 16}\n");
-        assertError(bad + ": schedule.layers./conv/Conv.oc_blok: unknown key; allowed keys: oc_block, ow_tile, dot",
-                "build", bad.toString(), "--model", RESNET8, "--data", "fashion-mnist", "--out", dir.resolve("o").toString());
+        assertError(
+                bad + ": schedule.layers./conv/Conv.oc_blok: unknown key; allowed keys: oc_block, ow_tile, dot",
+                "build",
+                bad.toString(),
+                "--model",
+                RESNET8,
+                "--data",
+                "fashion-mnist",
+                "--out",
+                dir.resolve("o").toString());
         Files.writeString(bad, "schedule:\n  target: z80\n");
-        assertError(bad + ": schedule.target: unknown target 'z80'; known targets: ", "build", bad.toString(),
-                "--model", RESNET8, "--data", "fashion-mnist", "--out", dir.resolve("o").toString());
+        assertError(
+                bad + ": schedule.target: unknown target 'z80'; known targets: ",
+                "build",
+                bad.toString(),
+                "--model",
+                RESNET8,
+                "--data",
+                "fashion-mnist",
+                "--out",
+                dir.resolve("o").toString());
         Files.writeString(bad, "schedule:\n  target: generic-c\n");
-        assertError(bad + ": schedule.target: the schedule was found for generic-c and applies only there, but the "
-                + "target is x86-avx2", "build", bad.toString(), "--model", RESNET8, "--data", "fashion-mnist",
-                "--target", "x86-avx2", "--out", dir.resolve("o").toString());
+        assertError(
+                bad + ": schedule.target: the schedule was found for generic-c and applies only there, but the "
+                        + "target is x86-avx2",
+                "build",
+                bad.toString(),
+                "--model",
+                RESNET8,
+                "--data",
+                "fashion-mnist",
+                "--target",
+                "x86-avx2",
+                "--out",
+                dir.resolve("o").toString());
         Files.writeString(bad, "schedule:\n  layers:\n    /no/such/Conv: {oc_block: 16}\n");
-        assertError(bad + ": schedule.layers./no/such/Conv: not a layer of the generated module; its layers are: ",
-                "build", bad.toString(), "--model", RESNET8, "--data", "fashion-mnist", "--out", dir.resolve("o").toString());
+        assertError(
+                bad + ": schedule.layers./no/such/Conv: not a layer of the generated module; its layers are: ",
+                "build",
+                bad.toString(),
+                "--model",
+                RESNET8,
+                "--data",
+                "fashion-mnist",
+                "--out",
+                dir.resolve("o").toString());
         Files.writeString(bad, "schedule:\n  layers:\n    /layer1/conv1/Conv: {oc_block: 5}\n");
-        assertError(bad + ": schedule.layers: schedule for layer '/layer1/conv1/Conv': knob oc_block must be one of ",
-                "build", bad.toString(), "--model", RESNET8, "--data", "fashion-mnist", "--out", dir.resolve("o").toString());
-        assertError(bad + ": schedule.layers: schedule for layer '/layer1/conv1/Conv': knob oc_block must be one of ",
-                "eval", RESNET8, "--data", "fashion-mnist", "--qconfig", bad.toString(), "--target", hostTarget().name(),
-                "--limit", "10");
+        assertError(
+                bad + ": schedule.layers: schedule for layer '/layer1/conv1/Conv': knob oc_block must be one of ",
+                "build",
+                bad.toString(),
+                "--model",
+                RESNET8,
+                "--data",
+                "fashion-mnist",
+                "--out",
+                dir.resolve("o").toString());
+        assertError(
+                bad + ": schedule.layers: schedule for layer '/layer1/conv1/Conv': knob oc_block must be one of ",
+                "eval",
+                RESNET8,
+                "--data",
+                "fashion-mnist",
+                "--qconfig",
+                bad.toString(),
+                "--target",
+                hostTarget().name(),
+                "--limit",
+                "10");
 
         CliRun noModel = CliRun.of("build", INT8_KL, "--out", dir.resolve("o").toString());
         assertEquals(2, noModel.status(), noModel.err());
-        assertTrue(noModel.err().startsWith("qtune: " + INT8_KL + " is not in a run directory's best/ folder "
-                + "(no ../experiment.yaml beside it): give --model and --data"), noModel.err());
+        assertTrue(
+                noModel.err()
+                        .startsWith("qtune: " + INT8_KL + " is not in a run directory's best/ folder "
+                                + "(no ../experiment.yaml beside it): give --model and --data"),
+                noModel.err());
 
         Path full = Files.createDirectories(dir.resolve("full"));
         Files.writeString(full.resolve("mine.txt"), "a user's file");
-        assertError(full + ": the output folder must be new, empty or one that qtune build wrote (with qtune_build.txt), "
-                + "but it holds mine.txt that qtune build did not write", "build", INT8_KL, "--model", RESNET8, "--data",
-                "fashion-mnist", "--out", full.toString());
+        assertError(
+                full + ": the output folder must be new, empty or one that qtune build wrote (with qtune_build.txt), "
+                        + "but it holds mine.txt that qtune build did not write",
+                "build",
+                INT8_KL,
+                "--model",
+                RESNET8,
+                "--data",
+                "fashion-mnist",
+                "--out",
+                full.toString());
         assertTrue(Files.exists(full.resolve("mine.txt")));
     }
 
@@ -201,14 +319,19 @@ class BuildCommandTest {
     void helpShowsTheUsage() {
         CliRun help = CliRun.of("build", "--help");
         assertEquals(0, help.status(), help.err());
-        assertTrue(help.out().startsWith("Usage: qtune build [") && help.out().contains("--out=DIR")
-                && help.out().contains("CONFIG"), help.out());
+        assertTrue(
+                help.out().startsWith("Usage: qtune build [")
+                        && help.out().contains("--out=DIR")
+                        && help.out().contains("CONFIG"),
+                help.out());
     }
 
     private static void assertError(String start, String... args) {
         CliRun r = CliRun.of(args);
         assertEquals(1, r.status(), String.join(" ", args) + ": " + r.err());
-        List<String> lines = r.errLines().stream().filter(l -> !l.startsWith("qtune: calibration")).toList();
+        List<String> lines = r.errLines().stream()
+                .filter(l -> !l.startsWith("qtune: calibration"))
+                .toList();
         assertEquals(1, lines.size(), r.err());
         assertTrue(lines.get(0).startsWith("qtune: error: " + start), lines.get(0));
     }
@@ -216,10 +339,24 @@ class BuildCommandTest {
     /** qtune's own native predictions (what `eval --qconfig --target` computes) on the first IMAGES test images. */
     private static int[] nativeEvalPredictions(Target target, Dataset test) {
         Path model = Path.of(RESNET8);
-        var q = QuantEvaluation.quantize(model, ModelLoader.forExecution(model), QuantConfigReader.read(Path.of(INT8_KL)),
-                Datasets.load("fashion-mnist", "calibration"), 2, CalibrationCache.defaultDir());
-        return NativeEvaluation.run(q.model().realized(), target, dev.qtune.compiler.lower.ScheduleConfig.EMPTY, test,
-                IMAGES, 1, Optional.empty(), CalibrationCache.defaultDir()).accuracy().predictions();
+        var q = QuantEvaluation.quantize(
+                model,
+                ModelLoader.forExecution(model),
+                QuantConfigReader.read(Path.of(INT8_KL)),
+                Datasets.load("fashion-mnist", "calibration"),
+                2,
+                CalibrationCache.defaultDir());
+        return NativeEvaluation.run(
+                        q.model().realized(),
+                        target,
+                        dev.qtune.compiler.lower.ScheduleConfig.EMPTY,
+                        test,
+                        IMAGES,
+                        1,
+                        Optional.empty(),
+                        CalibrationCache.defaultDir())
+                .accuracy()
+                .predictions();
     }
 
     static byte[] littleEndian(float[] values) {
@@ -231,8 +368,15 @@ class BuildCommandTest {
     /** Compiles example.c with the system gcc, as a user would: cc -O2 example.c -I DIR LINK... -o EXE. */
     private Path gcc(Path lib, String name, String... link) throws Exception {
         Path exe = dir.resolve(name);
-        List<String> cmd = new ArrayList<>(List.of("gcc", "-O2", "-Wall", "-Wextra", "-Werror",
-                lib.resolve(LibraryBuild.EXAMPLE).toString(), "-I", lib.toString()));
+        List<String> cmd = new ArrayList<>(List.of(
+                "gcc",
+                "-O2",
+                "-Wall",
+                "-Wextra",
+                "-Werror",
+                lib.resolve(LibraryBuild.EXAMPLE).toString(),
+                "-I",
+                lib.toString()));
         cmd.addAll(List.of(link));
         cmd.addAll(List.of("-o", exe.toString()));
         String output = exec(cmd);

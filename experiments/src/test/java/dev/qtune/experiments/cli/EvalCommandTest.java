@@ -25,8 +25,17 @@ class EvalCommandTest {
 
     @Test
     void otherSplitsAndTextOutput() {
-        CliRun r = CliRun.of("eval", "../models/mlp_mnist.onnx", "--data", "mnist", "--split", "validation",
-                "--limit", "200", "--threads", "1");
+        CliRun r = CliRun.of(
+                "eval",
+                "../models/mlp_mnist.onnx",
+                "--data",
+                "mnist",
+                "--split",
+                "validation",
+                "--limit",
+                "200",
+                "--threads",
+                "1");
         assertEquals(0, r.status(), r.err());
         assertTrue(r.out().contains("mnist/validation") && r.out().contains("/200)"), r.out());
     }

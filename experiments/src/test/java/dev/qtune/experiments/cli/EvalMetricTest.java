@@ -48,31 +48,45 @@ class EvalMetricTest {
         assertEquals(1.0, eval("--metric", "agreement").path("accuracy").asDouble(), "fp32 agrees with itself");
         CliRun text = CliRun.of("eval", MODEL, "--data", "mnist", "--limit", "200", "--metric", "{top_k: 5}");
         assertEquals(0, text.status(), text.err());
-        assertTrue(text.out().matches("(?s).*: top-1 \\d+\\.\\d\\d% \\(\\d+/200\\), top5 \\d+\\.\\d\\d%, fp32 interpreter.*"),
+        assertTrue(
+                text.out()
+                        .matches(
+                                "(?s).*: top-1 \\d+\\.\\d\\d% \\(\\d+/200\\), top5 \\d+\\.\\d\\d%, fp32 interpreter.*"),
                 text.out());
     }
 
     @Test
     void aQuantConfigsMetricBesideTheFp32Models() throws IOException {
         JsonNode agreement = eval("--qconfig", QCONFIG, "--metric", "agreement");
-        assertEquals(agreement.path("agreement").asDouble(), agreement.path("accuracy").asDouble(), 1e-12,
+        assertEquals(
+                agreement.path("agreement").asDouble(),
+                agreement.path("accuracy").asDouble(),
+                1e-12,
                 "the same agreement as eval --qconfig reports: " + agreement);
         assertEquals(1.0, agreement.path("accuracy_fp32").asDouble());
         JsonNode top1 = eval("--qconfig", QCONFIG, "--metric", "top1");
         assertEquals(top1.path("top1").asDouble(), top1.path("accuracy").asDouble(), 1e-12, top1.toString());
-        assertEquals(top1.path("top1_fp32").asDouble(), top1.path("accuracy_fp32").asDouble(), 1e-12, top1.toString());
+        assertEquals(
+                top1.path("top1_fp32").asDouble(), top1.path("accuracy_fp32").asDouble(), 1e-12, top1.toString());
     }
 
     @Test
     void aCommandMetricOnNativeCode() throws IOException {
         Path script = Files.writeString(tmp.resolve("Top1.java"), SearchDataAndMetricsTest.TOP1);
-        String spec = "{command: ['" + SearchDataAndMetricsTest.java() + "', '" + script + "'], timeout_s: 120, name: my_top1}";
+        String spec = "{command: ['" + SearchDataAndMetricsTest.java() + "', '" + script
+                + "'], timeout_s: 120, name: my_top1}";
         JsonNode r = eval("--qconfig", QCONFIG, "--target", "generic-c", "--metric", spec);
         assertEquals("my_top1", r.path("metric").path("name").asText());
         assertFalse(r.path("metric").path("fraction").asBoolean());
-        assertEquals(r.path("top1").asDouble(), r.path("accuracy").asDouble(), 1e-12,
+        assertEquals(
+                r.path("top1").asDouble(),
+                r.path("accuracy").asDouble(),
+                1e-12,
                 "the command computed top-1 from the native module's outputs: " + r);
-        assertEquals(r.path("top1_fp32").asDouble(), r.path("accuracy_fp32").asDouble(), 1e-12,
+        assertEquals(
+                r.path("top1_fp32").asDouble(),
+                r.path("accuracy_fp32").asDouble(),
+                1e-12,
                 "and from the fp32 model's: " + r);
         assertEquals("generic-c", r.path("target").asText());
     }
@@ -81,7 +95,8 @@ class EvalMetricTest {
     void aBadSpecIsOneLineNamingTheOption() {
         CliRun r = CliRun.of("eval", MODEL, "--data", "mnist", "--limit", "10", "--metric", "top5");
         assertEquals(2, r.status());
-        assertTrue(r.errLines().get(0).startsWith("qtune: --metric: must be top1, agreement, {top_k: K} or {command: "),
+        assertTrue(
+                r.errLines().get(0).startsWith("qtune: --metric: must be top1, agreement, {top_k: K} or {command: "),
                 r.err());
         assertTrue(r.err().contains("but was 'top5'"), r.err());
         r = CliRun.of("eval", MODEL, "--data", "mnist", "--limit", "10", "--metric", "{top_k: 0}");

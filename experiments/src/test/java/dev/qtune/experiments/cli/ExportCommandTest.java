@@ -34,8 +34,8 @@ class ExportCommandTest {
     @Test
     void exportsAQdqModelThatOnnxRuntimeRuns() {
         Path out = dir.resolve("out/lenet_int8.onnx");
-        CliRun r = CliRun.of("export", LENET, "--data", "mnist", "--qconfig", CONFIGS + "int8_max.yaml",
-                "--out", out.toString());
+        CliRun r = CliRun.of(
+                "export", LENET, "--data", "mnist", "--qconfig", CONFIGS + "int8_max.yaml", "--out", out.toString());
         assertEquals(0, r.status(), r.err());
         assertTrue(r.out().startsWith("wrote " + out), r.out());
         assertTrue(r.out().contains("9 activation points, 5 int8 weights, 5 int32 biases"), r.out());
@@ -51,8 +51,15 @@ class ExportCommandTest {
     void narrowActivationsAreReported() throws Exception {
         Path config = dir.resolve("w8a4.yaml");
         Files.writeString(config, "defaults:\n  activation_bits: 4\n  activation_calibration: max\n");
-        CliRun r = CliRun.of("export", LENET, "--data", "mnist", "--qconfig", config.toString(),
-                "--out", dir.resolve("a4.onnx").toString());
+        CliRun r = CliRun.of(
+                "export",
+                LENET,
+                "--data",
+                "mnist",
+                "--qconfig",
+                config.toString(),
+                "--out",
+                dir.resolve("a4.onnx").toString());
         assertEquals(0, r.status(), r.err());
         assertTrue(r.out().contains("activation tensors below 8 bits run at 8 bits in ONNX"), r.out());
     }
@@ -61,8 +68,15 @@ class ExportCommandTest {
     void sixteenBitActivationsAreAnError() throws Exception {
         Path config = dir.resolve("a16.yaml");
         Files.writeString(config, "defaults:\n  activation_bits: 16\n  activation_calibration: max\n");
-        CliRun r = CliRun.of("export", LENET, "--data", "mnist", "--qconfig", config.toString(),
-                "--out", dir.resolve("a16.onnx").toString());
+        CliRun r = CliRun.of(
+                "export",
+                LENET,
+                "--data",
+                "mnist",
+                "--qconfig",
+                config.toString(),
+                "--out",
+                dir.resolve("a16.onnx").toString());
         assertEquals(1, r.status(), r.err());
         assertTrue(r.err().contains("qtune: error: ") && r.err().contains("2 to 8 bits"), r.err());
         assertTrue(!Files.exists(dir.resolve("a16.onnx")));
@@ -70,7 +84,13 @@ class ExportCommandTest {
 
     @Test
     void qconfigAndOutAreRequired() {
-        CliRun r = CliRun.of("export", LENET, "--data", "mnist", "--out", dir.resolve("x.onnx").toString());
+        CliRun r = CliRun.of(
+                "export",
+                LENET,
+                "--data",
+                "mnist",
+                "--out",
+                dir.resolve("x.onnx").toString());
         assertEquals(2, r.status());
         assertTrue(r.err().contains("--qconfig"), r.err());
     }

@@ -54,7 +54,12 @@ class HostileInputsTest {
     void aNonYamlFileIsNeverEchoedWhole() throws IOException {
         StringBuilder passwd = new StringBuilder();
         for (int i = 0; i < 40; i++) {
-            passwd.append("user").append(i).append(":x:").append(1000 + i).append(":100::/home/user").append(i)
+            passwd.append("user")
+                    .append(i)
+                    .append(":x:")
+                    .append(1000 + i)
+                    .append(":100::/home/user")
+                    .append(i)
                     .append(":/bin/bash\n");
         }
         Path f = Files.writeString(dir.resolve("passwd"), passwd);
@@ -66,24 +71,28 @@ class HostileInputsTest {
 
     @Test
     void aNameThatClimbsOutOfRunsIsRefused() throws IOException {
-        Path exp = Files.writeString(dir.resolve("e.yaml"), "name: ../../../..\nmodel: " + Path.of(MLP).toAbsolutePath()
-                + "\ndataset: {name: mnist}\nbudget: {trials: 2}\n");
+        Path exp = Files.writeString(
+                dir.resolve("e.yaml"),
+                "name: ../../../..\nmodel: " + Path.of(MLP).toAbsolutePath()
+                        + "\ndataset: {name: mnist}\nbudget: {trials: 2}\n");
         assertOneLineError(run("search", exp.toString()), "e.yaml", "name", "'../../../..'", "plain folder name");
     }
 
     @Test
     void calibrationSamplesOutOfRangeAreRefusedNotClamped() {
-        QuantConfigException e = assertThrows(QuantConfigException.class,
+        QuantConfigException e = assertThrows(
+                QuantConfigException.class,
                 () -> QuantConfigReader.parse("calibration_samples: 2000000000\n", "q.yaml"));
         assertEquals("q.yaml: calibration_samples: must be in 1..1000000, but was 2000000000", e.getMessage());
     }
 
     @Test
     void aFixedPatternThatMatchesNoLayerIsAnError() {
-        SpaceSpec spec = new SpaceSpec(Map.of(), true,
-                List.of(new SpaceSpec.Fixed(LayerPattern.parse("conv9*"), Map.of("weight_bits", "8"))));
+        SpaceSpec spec = new SpaceSpec(
+                Map.of(), true, List.of(new SpaceSpec.Fixed(LayerPattern.parse("conv9*"), Map.of("weight_bits", "8"))));
         QtuneException e = assertThrows(QtuneException.class, () -> spec.checkPatterns(List.of("fc1", "fc2")));
-        assertEquals("space.fixed[0].match: pattern 'conv9*' matches no quantizable layer; layers are: fc1, fc2",
+        assertEquals(
+                "space.fixed[0].match: pattern 'conv9*' matches no quantizable layer; layers are: fc1, fc2",
                 e.getMessage());
     }
 
@@ -91,7 +100,9 @@ class HostileInputsTest {
     void anUnusableCacheIsOneLineWithTheReason() throws IOException {
         Path file = Files.writeString(dir.resolve("plain"), "");
         QtuneException e = assertThrows(QtuneException.class, () -> CacheDir.requireWritable(file.resolve("cache")));
-        assertTrue(e.getMessage().startsWith("cannot create the cache folder " + file.resolve("cache") + ": "), e.getMessage());
+        assertTrue(
+                e.getMessage().startsWith("cannot create the cache folder " + file.resolve("cache") + ": "),
+                e.getMessage());
         assertEquals(1, e.getMessage().lines().count());
     }
 
@@ -104,12 +115,18 @@ class HostileInputsTest {
         }
         Path exp = dev.qtune.experiments.testing.TinyExperiment.write(dir, "master-test", 2, 2, 0, 1);
         long start = System.nanoTime();
-        CliRun r = run("search", exp.toString(), "--out", dir.resolve("run").toString(), "--master",
+        CliRun r = run(
+                "search",
+                exp.toString(),
+                "--out",
+                dir.resolve("run").toString(),
+                "--master",
                 "spark://127.0.0.1:" + port);
         assertEquals(1, r.status(), r.err());
         List<String> lines = r.errLines();
         assertEquals(2, lines.size(), "the search's header, then one error line: " + r.err());
-        assertTrue(lines.get(1).startsWith("qtune: error: Spark master spark://127.0.0.1:" + port + " is not reachable"),
+        assertTrue(
+                lines.get(1).startsWith("qtune: error: Spark master spark://127.0.0.1:" + port + " is not reachable"),
                 r.err());
         assertTrue((System.nanoTime() - start) / 1e9 < 30, "refused quickly");
     }

@@ -22,7 +22,9 @@ class InspectCommandTest {
         long layerMacs = 0;
         for (JsonNode layer : json.get("layers")) {
             layerMacs += layer.get("macs").asLong();
-            assertTrue(layer.has("name") && layer.has("op") && layer.has("output_shape") && layer.has("params"), layer.toString());
+            assertTrue(
+                    layer.has("name") && layer.has("op") && layer.has("output_shape") && layer.has("params"),
+                    layer.toString());
         }
         assertEquals(macs, layerMacs, "per-layer MACs add up to the total");
     }

@@ -43,8 +43,9 @@ class LiveReportTest {
     @Test
     void reportIsRewrittenAfterEachGenerationWhileTheSearchRuns() throws IOException {
         Path run = tmp.resolve("run");
-        ExperimentConfig exp = ExperimentReader.read(TinyExperiment.write(tmp, "live-report", 6, 2, 1, 3,
-                "executor: {type: local, workers: 1}")).withOutput(run);
+        ExperimentConfig exp = ExperimentReader.read(
+                        TinyExperiment.write(tmp, "live-report", 6, 2, 1, 3, "executor: {type: local, workers: 1}"))
+                .withOutput(run);
         List<String> seen = new ArrayList<>();
         SearchListener probe = new SearchListener() {
             @Override
@@ -64,7 +65,8 @@ class LiveReportTest {
         assertFalse(done.contains("Search in progress"));
         ReportWriter.writeLive(run);
         live.stopped();
-        assertFalse(Files.readString(run.resolve(ReportWriter.REPORT)).contains("http-equiv=\"refresh\""),
+        assertFalse(
+                Files.readString(run.resolve(ReportWriter.REPORT)).contains("http-equiv=\"refresh\""),
                 "a search that stopped on an error leaves a report that does not reload");
     }
 
@@ -76,10 +78,13 @@ class LiveReportTest {
             int ok = 0;
             for (String line : Files.readAllLines(run.resolve(RunDirectory.TRIALS))) {
                 JsonNode t = JSON.readTree(line);
-                if (t.path("kind").asText().equals("search") && t.path("status").asText().equals("OK")) {
+                if (t.path("kind").asText().equals("search")
+                        && t.path("status").asText().equals("OK")) {
                     String id = t.path("id").asText();
-                    assertTrue(html.contains("data-id=\"" + id + "\"><title>" + id + ", generation "
-                            + t.path("generation").asInt()), "no hover title for " + id + " after generation " + generation);
+                    assertTrue(
+                            html.contains("data-id=\"" + id + "\"><title>" + id + ", generation "
+                                    + t.path("generation").asInt()),
+                            "no hover title for " + id + " after generation " + generation);
                     ok++;
                 }
             }

@@ -48,9 +48,12 @@ class PreQuantizedModelTest {
         assertEquals("int", json.get("precision").asText());
         assertTrue(json.get("pre_quantized").asBoolean());
         assertEquals(300, json.get("samples").asInt());
-        CliRun quantized = CliRun.of("eval", LENET, "--data", "mnist", "--qconfig", INT8_MAX, "--limit", "300", "--json");
+        CliRun quantized =
+                CliRun.of("eval", LENET, "--data", "mnist", "--qconfig", INT8_MAX, "--limit", "300", "--json");
         assertEquals(0, quantized.status(), quantized.err());
-        assertEquals(new ObjectMapper().readTree(quantized.out()).get("top1").asDouble(), json.get("top1").asDouble(),
+        assertEquals(
+                new ObjectMapper().readTree(quantized.out()).get("top1").asDouble(),
+                json.get("top1").asDouble(),
                 "the same integer graph, the same predictions");
         CliRun text = CliRun.of("eval", qdq.toString(), "--data", "mnist", "--limit", "50");
         assertEquals(0, text.status(), text.err());
@@ -68,7 +71,8 @@ class PreQuantizedModelTest {
         assertTrue(r.out().contains("61,706"), "parameters behind the weight points: " + r.out());
         assertTrue(!r.out().contains("SimQuantize"), r.out());
 
-        JsonNode json = new ObjectMapper().readTree(CliRun.of("inspect", qdq.toString(), "--json").out());
+        JsonNode json = new ObjectMapper()
+                .readTree(CliRun.of("inspect", qdq.toString(), "--json").out());
         assertTrue(json.get("pre_quantized").asBoolean());
         assertEquals(416_520, json.get("macs").asLong());
         assertEquals(61_706, json.get("params").asLong());
@@ -88,10 +92,12 @@ class PreQuantizedModelTest {
         CliRun r = CliRun.of("export", qdq.toString(), "--out", again.toString());
         assertEquals(0, r.status(), r.err());
         assertTrue(r.out().contains("QDQ model of pre-quantized"), r.out());
-        JsonNode first = new ObjectMapper().readTree(CliRun.of("eval", qdq.toString(), "--data", "mnist", "--limit", "300",
-                "--json").out());
-        JsonNode second = new ObjectMapper().readTree(CliRun.of("eval", again.toString(), "--data", "mnist", "--limit",
-                "300", "--json").out());
+        JsonNode first = new ObjectMapper()
+                .readTree(CliRun.of("eval", qdq.toString(), "--data", "mnist", "--limit", "300", "--json")
+                        .out());
+        JsonNode second = new ObjectMapper()
+                .readTree(CliRun.of("eval", again.toString(), "--data", "mnist", "--limit", "300", "--json")
+                        .out());
         assertEquals(first.get("top1").asDouble(), second.get("top1").asDouble());
         CliRun withConfig = CliRun.of("export", qdq.toString(), "--qconfig", INT8_MAX, "--out", again.toString());
         assertEquals(2, withConfig.status(), withConfig.err());
@@ -105,7 +111,8 @@ class PreQuantizedModelTest {
     void qconfigDoesNotApply() {
         CliRun r = CliRun.of("eval", qdq.toString(), "--data", "mnist", "--qconfig", INT8_MAX);
         assertEquals(2, r.status(), r.err());
-        assertTrue(r.err().contains("pre-quantized (QDQ) model") && r.err().contains("--qconfig does not apply"), r.err());
+        assertTrue(
+                r.err().contains("pre-quantized (QDQ) model") && r.err().contains("--qconfig does not apply"), r.err());
     }
 
     @Test
@@ -121,11 +128,15 @@ class PreQuantizedModelTest {
         Path bad = dir.resolve("qlinear.onnx");
         Files.write(bad, m.toBuilder().setGraph(g).build().toByteArray());
         for (String command : new String[] {"inspect", "eval"}) {
-            CliRun r = command.equals("eval") ? CliRun.of("eval", bad.toString(), "--data", "mnist", "--limit", "10")
+            CliRun r = command.equals("eval")
+                    ? CliRun.of("eval", bad.toString(), "--data", "mnist", "--limit", "10")
                     : CliRun.of("inspect", bad.toString());
             assertEquals(1, r.status(), r.err());
             assertEquals(1, r.errLines().size(), r.err());
-            assertTrue(r.err().startsWith("qtune: error: " + bad + ": unsupported quantized op 'QLinearMul' (node '/conv1/Conv')"),
+            assertTrue(
+                    r.err()
+                            .startsWith("qtune: error: " + bad
+                                    + ": unsupported quantized op 'QLinearMul' (node '/conv1/Conv')"),
                     r.err());
         }
     }

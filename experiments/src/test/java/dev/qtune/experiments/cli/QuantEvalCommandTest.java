@@ -34,8 +34,8 @@ class QuantEvalCommandTest {
 
     @Test
     void secondConfigReusesTheCalibrationStatistics() throws Exception {
-        CliRun first = CliRun.of("eval", LENET, "--data", "mnist", "--qconfig", CONFIGS + "int8_max.yaml",
-                "--limit", "300", "--json");
+        CliRun first = CliRun.of(
+                "eval", LENET, "--data", "mnist", "--qconfig", CONFIGS + "int8_max.yaml", "--limit", "300", "--json");
         assertEquals(0, first.status(), first.err());
         JsonNode json = new ObjectMapper().readTree(first.out());
         assertEquals("int", json.get("precision").asText());
@@ -56,8 +56,17 @@ class QuantEvalCommandTest {
         long size = json.get("size_bytes").asLong();
         assertTrue(size > 61_706 && size < 2 * 61_706, "int8 weights: about one byte per parameter, but " + size);
 
-        CliRun second = CliRun.of("eval", LENET, "--data", "mnist", "--qconfig", CONFIGS + "w4a8.yaml",
-                "--limit", "300", "--json", "--compare-simulated");
+        CliRun second = CliRun.of(
+                "eval",
+                LENET,
+                "--data",
+                "mnist",
+                "--qconfig",
+                CONFIGS + "w4a8.yaml",
+                "--limit",
+                "300",
+                "--json",
+                "--compare-simulated");
         assertEquals(0, second.status(), second.err());
         JsonNode again = new ObjectMapper().readTree(second.out());
         assertTrue(again.get("calibration").get("cache_hit").asBoolean(), second.out());
@@ -68,8 +77,16 @@ class QuantEvalCommandTest {
 
     @Test
     void skippedLayersAreReportedAsFp32() throws Exception {
-        CliRun r = CliRun.of("eval", LENET, "--data", "mnist", "--qconfig", CONFIGS + "mixed_fp32_ends.yaml",
-                "--limit", "100", "--json");
+        CliRun r = CliRun.of(
+                "eval",
+                LENET,
+                "--data",
+                "mnist",
+                "--qconfig",
+                CONFIGS + "mixed_fp32_ends.yaml",
+                "--limit",
+                "100",
+                "--json");
         assertEquals(0, r.status(), r.err());
         JsonNode layers = new ObjectMapper().readTree(r.out()).get("layers");
         assertEquals("fp32", layers.get(0).get("precision").asText());
@@ -89,14 +106,23 @@ class QuantEvalCommandTest {
 
     @Test
     void unknownMode() throws IOException {
-        assertBadConfig("defaults:\n  activation_calibration: entropy\n", "bad.yaml",
-                "defaults.activation_calibration", "kl", "percentile", "entropy");
+        assertBadConfig(
+                "defaults:\n  activation_calibration: entropy\n",
+                "bad.yaml",
+                "defaults.activation_calibration",
+                "kl",
+                "percentile",
+                "entropy");
     }
 
     @Test
     void patternThatMatchesNothing() throws IOException {
-        assertBadConfig("layers:\n  - match: /no/such/Conv\n    weight_bits: 4\n", "bad.yaml", "layers[0].match",
-                "/no/such/Conv", "/conv1/Conv");
+        assertBadConfig(
+                "layers:\n  - match: /no/such/Conv\n    weight_bits: 4\n",
+                "bad.yaml",
+                "layers[0].match",
+                "/no/such/Conv",
+                "/conv1/Conv");
     }
 
     private void assertBadConfig(String yaml, String... fragments) throws IOException {

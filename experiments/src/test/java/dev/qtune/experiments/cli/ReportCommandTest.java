@@ -44,7 +44,8 @@ class ReportCommandTest {
         Path dir = Files.createDirectories(tmp.resolve("empty"));
         CliRun r = CliRun.of("report", dir.toString());
         assertEquals(1, r.status());
-        assertEquals(List.of("qtune: error: not a run directory: " + dir.resolve("trials.jsonl") + " not found"),
+        assertEquals(
+                List.of("qtune: error: not a run directory: " + dir.resolve("trials.jsonl") + " not found"),
                 r.errLines());
     }
 
@@ -54,7 +55,10 @@ class ReportCommandTest {
         CliRun r = CliRun.of("report", dir.toString());
         assertEquals(1, r.status());
         assertEquals(1, r.errLines().size(), r.err());
-        assertTrue(r.errLines().get(0).startsWith("qtune: error: " + dir.resolve("trials.jsonl") + ":2: not a JSON object"),
+        assertTrue(
+                r.errLines()
+                        .get(0)
+                        .startsWith("qtune: error: " + dir.resolve("trials.jsonl") + ":2: not a JSON object"),
                 r.err());
     }
 

@@ -36,12 +36,27 @@ class SearchBaselinesTest {
     @Test
     void baselinesAreMeasuredOnceLoggedAndDrawn() throws IOException {
         Path qdq = tmp.resolve("mlp_int8_max.onnx");
-        CliRun export = CliRun.of("export", "../models/mlp_mnist.onnx", "--data", "mnist", "--qconfig",
-                "qconfigs/int8_max.yaml", "--out", qdq.toString());
+        CliRun export = CliRun.of(
+                "export",
+                "../models/mlp_mnist.onnx",
+                "--data",
+                "mnist",
+                "--qconfig",
+                "qconfigs/int8_max.yaml",
+                "--out",
+                qdq.toString());
         assertEquals(0, export.status(), export.err());
         Path fp32 = TinyExperiment.ROOT.resolve("models").resolve("mlp_mnist.onnx");
-        Path exp = TinyExperiment.write(tmp, "baselines-test", BUDGET, 2, 1, 3, "executor: {type: local, workers: 1}",
-                "baselines:", "  - {label: '" + LABEL + "', file: '" + qdq + "'}",
+        Path exp = TinyExperiment.write(
+                tmp,
+                "baselines-test",
+                BUDGET,
+                2,
+                1,
+                3,
+                "executor: {type: local, workers: 1}",
+                "baselines:",
+                "  - {label: '" + LABEL + "', file: '" + qdq + "'}",
                 "  - {label: '" + BAD_LABEL + "', file: '" + fp32 + "'}");
         Path run = tmp.resolve("run");
 
@@ -51,7 +66,8 @@ class SearchBaselinesTest {
         List<JsonNode> records = log(run);
         List<JsonNode> baselines = ofKind(records, "baseline");
         assertEquals(2, baselines.size(), "baseline records: " + baselines);
-        assertEquals(BUDGET, ofKind(records, "search").size(), "search trials: baselines do not count against the budget");
+        assertEquals(
+                BUDGET, ofKind(records, "search").size(), "search trials: baselines do not count against the budget");
 
         JsonNode ok = baselines.get(0);
         assertEquals(LABEL, ok.path("label").asText());
@@ -59,7 +75,9 @@ class SearchBaselinesTest {
         assertEquals("OK", ok.path("status").asText(), ok.toString());
         assertEquals(qdq.toString(), ok.path("file").asText());
         assertEquals(QuantEvaluation.sha256(qdq), ok.path("config_hash").asText());
-        assertEquals(QuantEvaluation.sha256(qdq), ok.path("provenance").path("model_sha256").asText());
+        assertEquals(
+                QuantEvaluation.sha256(qdq),
+                ok.path("provenance").path("model_sha256").asText());
         assertFalse(ok.has("genome"));
         JsonNode m = ok.path("metrics");
         assertEquals(200, m.path("samples").asInt());
@@ -73,17 +91,31 @@ class SearchBaselinesTest {
         }
         assertTrue(ok.path("times_s").path("compile").asDouble() >= 0);
 
-        CliRun eval = CliRun.of("eval", qdq.toString(), "--data", "mnist", "--split", "validation", "--limit", "200",
-                "--target", ok.path("provenance").path("target").asText(), "--json");
+        CliRun eval = CliRun.of(
+                "eval",
+                qdq.toString(),
+                "--data",
+                "mnist",
+                "--split",
+                "validation",
+                "--limit",
+                "200",
+                "--target",
+                ok.path("provenance").path("target").asText(),
+                "--json");
         assertEquals(0, eval.status(), eval.err());
-        assertEquals(JSON.readTree(eval.out()).path("top1").asDouble(), m.path("top1").asDouble(),
+        assertEquals(
+                JSON.readTree(eval.out()).path("top1").asDouble(),
+                m.path("top1").asDouble(),
                 "the baseline runs the file as `eval --target` does");
 
         JsonNode bad = baselines.get(1);
         assertEquals(BAD_LABEL, bad.path("label").asText());
         assertEquals("FAILED", bad.path("status").asText());
-        assertTrue(bad.path("reason").asText().startsWith("import: ") && bad.path("reason").asText()
-                .contains("is not a pre-quantized model"), bad.path("reason").asText());
+        assertTrue(
+                bad.path("reason").asText().startsWith("import: ")
+                        && bad.path("reason").asText().contains("is not a pre-quantized model"),
+                bad.path("reason").asText());
         assertFalse(bad.has("metrics"));
 
         JsonNode pareto = JSON.readTree(run.resolve(RunDirectory.PARETO).toFile());
@@ -94,7 +126,9 @@ class SearchBaselinesTest {
         assertEquals(qdq.toString(), listed.get(0).path("file").asText());
         assertEquals("OK", listed.get(0).path("status").asText());
         assertEquals(m.path("top1").asDouble(), listed.get(0).path("top1").asDouble());
-        assertEquals(m.path("latency_ms").path("median").asDouble(), listed.get(0).path("latency_ms").asDouble());
+        assertEquals(
+                m.path("latency_ms").path("median").asDouble(),
+                listed.get(0).path("latency_ms").asDouble());
         assertEquals("FAILED", listed.get(1).path("status").asText());
         assertTrue(listed.get(1).has("reason"));
         for (JsonNode f : pareto.path("front")) {
@@ -111,7 +145,11 @@ class SearchBaselinesTest {
         List<JsonNode> after = log(run);
         assertEquals(baselines, ofKind(after, "baseline"), "a resumed run does not run a logged baseline again");
         assertEquals(BUDGET, ofKind(after, "search").size());
-        assertEquals(2, JSON.readTree(run.resolve(RunDirectory.PARETO).toFile()).path("baselines").size());
+        assertEquals(
+                2,
+                JSON.readTree(run.resolve(RunDirectory.PARETO).toFile())
+                        .path("baselines")
+                        .size());
         assertTrue(resumed.out().contains("baseline " + BAD_LABEL + " (b0001): FAILED: import: "), resumed.out());
     }
 
@@ -124,6 +162,8 @@ class SearchBaselinesTest {
     }
 
     private static List<JsonNode> ofKind(List<JsonNode> records, String kind) {
-        return records.stream().filter(r -> r.path("kind").asText().equals(kind)).toList();
+        return records.stream()
+                .filter(r -> r.path("kind").asText().equals(kind))
+                .toList();
     }
 }

@@ -76,6 +76,7 @@ class SearchDataAndMetricsTest {
                 }
             }
             """;
+
     private static final String FAIL = """
             public class Fail {
                 public static void main(String[] args) {
@@ -98,10 +99,14 @@ class SearchDataAndMetricsTest {
 
     @BeforeAll
     static void writeDatasets() throws IOException {
-        calibration = Arrays.copyOf(IdxReader.readImages(MNIST.resolve("train5k-images-idx3-ubyte.gz")).data(),
+        calibration = Arrays.copyOf(
+                IdxReader.readImages(MNIST.resolve("train5k-images-idx3-ubyte.gz"))
+                        .data(),
                 CALIBRATION * 784);
-        validation = Arrays.copyOf(IdxReader.readImages(MNIST.resolve("t10k-images-idx3-ubyte.gz")).data(), VALIDATION * 784);
-        byte[] l = IdxReader.readLabels(MNIST.resolve("t10k-labels-idx1-ubyte.gz")).data();
+        validation = Arrays.copyOf(
+                IdxReader.readImages(MNIST.resolve("t10k-images-idx3-ubyte.gz")).data(), VALIDATION * 784);
+        byte[] l =
+                IdxReader.readLabels(MNIST.resolve("t10k-labels-idx1-ubyte.gz")).data();
         labels = new int[VALIDATION];
         long[] longs = new long[VALIDATION];
         for (int i = 0; i < VALIDATION; i++) {
@@ -116,23 +121,30 @@ class SearchDataAndMetricsTest {
         shapes.put("y", new int[] {VALIDATION});
         arrays.put("y", longs);
         NpyWriter.writeNpz(data.resolve("test.npz"), shapes, arrays);
-        Files.writeString(data.resolve("npz.yaml"), "name: mnist-npz\nclasses: 10\nsplits:\n"
-                + "  calibration:\n    images: calibration.npy\n"
-                + "  validation:\n    images: test.npz\n    images_key: x\n    labels: test.npz\n    labels_key: y\n"
-                + "  test:\n    images: test.npz\n    images_key: x\n    labels: test.npz\n    labels_key: y\n");
+        Files.writeString(
+                data.resolve("npz.yaml"),
+                "name: mnist-npz\nclasses: 10\nsplits:\n"
+                        + "  calibration:\n    images: calibration.npy\n"
+                        + "  validation:\n    images: test.npz\n    images_key: x\n    labels: test.npz\n    labels_key: y\n"
+                        + "  test:\n    images: test.npz\n    images_key: x\n    labels: test.npz\n    labels_key: y\n");
 
         for (int i = 0; i < CALIBRATION; i++) {
-            png(Arrays.copyOfRange(calibration, i * 784, (i + 1) * 784),
+            png(
+                    Arrays.copyOfRange(calibration, i * 784, (i + 1) * 784),
                     Files.createDirectories(data.resolve("png/calibration")).resolve(String.format("%05d.png", i)));
         }
         for (int i = 0; i < VALIDATION; i++) {
-            png(Arrays.copyOfRange(validation, i * 784, (i + 1) * 784),
-                    Files.createDirectories(data.resolve("png/test/" + labels[i])).resolve(String.format("%05d.png", i)));
+            png(
+                    Arrays.copyOfRange(validation, i * 784, (i + 1) * 784),
+                    Files.createDirectories(data.resolve("png/test/" + labels[i]))
+                            .resolve(String.format("%05d.png", i)));
         }
-        Files.writeString(data.resolve("png.yaml"), "name: mnist-png\nclasses: 10\nimage: {channels: 1}\nsplits:\n"
-                + "  calibration:\n    images: png/calibration\n"
-                + "  validation:\n    images: png/test\n    labels: folders\n"
-                + "  test:\n    images: png/test\n    labels: folders\n");
+        Files.writeString(
+                data.resolve("png.yaml"),
+                "name: mnist-png\nclasses: 10\nimage: {channels: 1}\nsplits:\n"
+                        + "  calibration:\n    images: png/calibration\n"
+                        + "  validation:\n    images: png/test\n    labels: folders\n"
+                        + "  test:\n    images: png/test\n    labels: folders\n");
     }
 
     @Test
@@ -152,15 +164,28 @@ class SearchDataAndMetricsTest {
 
     @Test
     void agreementScoresASearchOnUnlabeledImages() throws IOException {
-        Files.writeString(data.resolve("unlabeled.yaml"), "name: mnist-unlabeled\nsplits:\n"
-                + "  calibration:\n    images: calibration.npy\n"
-                + "  validation:\n    images: test.npz\n    images_key: x\n"
-                + "  test:\n    images: test.npz\n    images_key: x\n");
+        Files.writeString(
+                data.resolve("unlabeled.yaml"),
+                "name: mnist-unlabeled\nsplits:\n"
+                        + "  calibration:\n    images: calibration.npy\n"
+                        + "  validation:\n    images: test.npz\n    images_key: x\n"
+                        + "  test:\n    images: test.npz\n    images_key: x\n");
         Path run = tmp.resolve("run");
-        Path exp = TinyExperiment.write(tmp, "agreement", 2, 2, 0, 5, "executor: {type: local, workers: 1}",
-                "metric: agreement", "constraints: {max_drop: {absolute: 5}}");
-        Files.writeString(exp, Files.readString(exp).replace("dataset: {name: mnist,",
-                "dataset: {name: '" + data.resolve("unlabeled.yaml") + "',"));
+        Path exp = TinyExperiment.write(
+                tmp,
+                "agreement",
+                2,
+                2,
+                0,
+                5,
+                "executor: {type: local, workers: 1}",
+                "metric: agreement",
+                "constraints: {max_drop: {absolute: 5}}");
+        Files.writeString(
+                exp,
+                Files.readString(exp)
+                        .replace(
+                                "dataset: {name: mnist,", "dataset: {name: '" + data.resolve("unlabeled.yaml") + "',"));
         CliRun search = CliRun.of("search", exp.toString(), "--out", run.toString());
         assertEquals(0, search.status(), search.err());
         for (JsonNode t : log(run)) {
@@ -173,12 +198,17 @@ class SearchDataAndMetricsTest {
         JsonNode pareto = JSON.readTree(run.resolve(RunDirectory.PARETO).toFile());
         assertEquals(1.0, pareto.path("fp32_accuracy").asDouble());
         assertFalse(pareto.has("fp32_top1"));
-        assertEquals(0.95, pareto.path("constraint").path("min_accuracy").asDouble(), 1e-12, "5 points below fp32's 100%");
+        assertEquals(
+                0.95, pareto.path("constraint").path("min_accuracy").asDouble(), 1e-12, "5 points below fp32's 100%");
 
         Path top1 = TinyExperiment.write(tmp, "needs-labels", 2, 2, 0, 5, "executor: {type: local, workers: 1}");
-        Files.writeString(top1, Files.readString(top1).replace("dataset: {name: mnist,",
-                "dataset: {name: '" + data.resolve("unlabeled.yaml") + "',"));
-        CliRun refused = CliRun.of("search", top1.toString(), "--out", tmp.resolve("refused").toString());
+        Files.writeString(
+                top1,
+                Files.readString(top1)
+                        .replace(
+                                "dataset: {name: mnist,", "dataset: {name: '" + data.resolve("unlabeled.yaml") + "',"));
+        CliRun refused = CliRun.of(
+                "search", top1.toString(), "--out", tmp.resolve("refused").toString());
         assertEquals(1, refused.status());
         assertTrue(refused.err().contains(": metric top1 needs labels, but the validation split of "), refused.err());
     }
@@ -187,7 +217,14 @@ class SearchDataAndMetricsTest {
     void aCommandMetricDrivesTheSearch() throws IOException {
         Path script = Files.writeString(tmp.resolve("Top1.java"), TOP1);
         Path run = tmp.resolve("run");
-        Path exp = TinyExperiment.write(tmp, "command-metric", 2, 2, 0, 5, "executor: {type: local, workers: 1}",
+        Path exp = TinyExperiment.write(
+                tmp,
+                "command-metric",
+                2,
+                2,
+                0,
+                5,
+                "executor: {type: local, workers: 1}",
                 "metric: {command: ['" + java() + "', Top1.java], timeout_s: 120, name: my_top1}",
                 "constraints: {max_drop: {absolute: 0.5}}");
         CliRun search = CliRun.of("search", exp.toString(), "--out", run.toString());
@@ -198,16 +235,25 @@ class SearchDataAndMetricsTest {
         for (JsonNode t : trials) {
             assertEquals("OK", t.path("status").asText(), t.toString());
             JsonNode m = t.path("metrics");
-            assertEquals(m.path("top1").asDouble(), m.path("accuracy").asDouble(), 1e-12,
+            assertEquals(
+                    m.path("top1").asDouble(),
+                    m.path("accuracy").asDouble(),
+                    1e-12,
                     "the command computed top-1 from outputs.npy and labels.npy: " + m);
         }
         JsonNode pareto = JSON.readTree(run.resolve(RunDirectory.PARETO).toFile());
         assertEquals("my_top1", pareto.path("metric").path("name").asText());
         assertFalse(pareto.path("metric").path("fraction").asBoolean());
-        assertEquals(pareto.path("fp32_top1").asDouble(), pareto.path("fp32_accuracy").asDouble(), 1e-12,
+        assertEquals(
+                pareto.path("fp32_top1").asDouble(),
+                pareto.path("fp32_accuracy").asDouble(),
+                1e-12,
                 "the command ran on the fp32 model's outputs too");
-        assertEquals(pareto.path("fp32_accuracy").asDouble() - 0.5, pareto.path("constraint").path("min_accuracy").asDouble(),
-                1e-12, "absolute max_drop is in the command's own units");
+        assertEquals(
+                pareto.path("fp32_accuracy").asDouble() - 0.5,
+                pareto.path("constraint").path("min_accuracy").asDouble(),
+                1e-12,
+                "absolute max_drop is in the command's own units");
         assertTrue(search.out().contains("fp32 my_top1 "), search.out());
         String report = Files.readString(run.resolve("report.html"));
         assertTrue(report.contains("my_top1"), "the report names the metric");
@@ -217,7 +263,14 @@ class SearchDataAndMetricsTest {
     void aFailingCommandFailsEachTrialWithItsMessage() throws IOException {
         Files.writeString(tmp.resolve("Fail.java"), FAIL);
         Path run = tmp.resolve("run");
-        Path exp = TinyExperiment.write(tmp, "failing-metric", 2, 2, 0, 5, "executor: {type: local, workers: 1}",
+        Path exp = TinyExperiment.write(
+                tmp,
+                "failing-metric",
+                2,
+                2,
+                0,
+                5,
+                "executor: {type: local, workers: 1}",
                 "metric: {command: ['" + java() + "', Fail.java], timeout_s: 120}");
         CliRun search = CliRun.of("search", exp.toString(), "--out", run.toString());
         assertEquals(0, search.status(), search.err());
@@ -225,7 +278,8 @@ class SearchDataAndMetricsTest {
         assertEquals(2, trials.size(), "the search went on to its budget");
         for (JsonNode t : trials) {
             assertEquals("FAILED", t.path("status").asText(), t.toString());
-            assertEquals("accuracy: metric command " + java() + " failed: exit code 3; stderr: boom: no column named logits",
+            assertEquals(
+                    "accuracy: metric command " + java() + " failed: exit code 3; stderr: boom: no column named logits",
                     t.path("reason").asText());
         }
         assertTrue(search.out().contains("2 trials, 2 failed"), search.out());
@@ -248,15 +302,29 @@ class SearchDataAndMetricsTest {
         for (JsonNode t : log(run)) {
             assertEquals("OK", t.path("status").asText(), name + ": " + t);
             assertEquals(VALIDATION, t.path("metrics").path("samples").asInt());
-            out.put(t.path("config_hash").asText(), t.path("metrics").path("top1").asDouble());
+            out.put(
+                    t.path("config_hash").asText(),
+                    t.path("metrics").path("top1").asDouble());
         }
-        out.put("fp32", JSON.readTree(run.resolve(RunDirectory.PARETO).toFile()).path("fp32_top1").asDouble());
+        out.put(
+                "fp32",
+                JSON.readTree(run.resolve(RunDirectory.PARETO).toFile())
+                        .path("fp32_top1")
+                        .asDouble());
         return out;
     }
 
     private static double evalTop1(String dataset) throws IOException {
-        CliRun eval = CliRun.of("eval", TinyExperiment.ROOT.resolve("models/mlp_mnist.onnx").toString(), "--data", dataset,
-                "--split", "validation", "--limit", Integer.toString(VALIDATION), "--json");
+        CliRun eval = CliRun.of(
+                "eval",
+                TinyExperiment.ROOT.resolve("models/mlp_mnist.onnx").toString(),
+                "--data",
+                dataset,
+                "--split",
+                "validation",
+                "--limit",
+                Integer.toString(VALIDATION),
+                "--json");
         assertEquals(0, eval.status(), eval.err());
         return JSON.readTree(eval.out()).path("top1").asDouble();
     }

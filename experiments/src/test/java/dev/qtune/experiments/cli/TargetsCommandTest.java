@@ -23,7 +23,10 @@ class TargetsCommandTest {
         for (String name : List.of("generic-c", "x86-avx2", "x86-avx512-vnni", "aarch64-neon-dot")) {
             assertTrue(lines.stream().anyMatch(l -> l.startsWith(name + " ")), name + " missing from\n" + r.out());
         }
-        String generic = lines.stream().filter(l -> l.startsWith("generic-c ")).findFirst().orElseThrow();
+        String generic = lines.stream()
+                .filter(l -> l.startsWith("generic-c "))
+                .findFirst()
+                .orElseThrow();
         assertTrue(generic.contains(" native "), generic);
     }
 
@@ -54,7 +57,8 @@ class TargetsCommandTest {
             CliRun r = CliRun.of("targets", "--json", "--peak");
             assertEquals(0, r.status(), r.err());
             for (JsonNode t : new ObjectMapper().readTree(r.out()).get("targets")) {
-                boolean native_ = t.get("run_mode").asText().equals("native") && !t.get("compiler").isNull();
+                boolean native_ = t.get("run_mode").asText().equals("native")
+                        && !t.get("compiler").isNull();
                 assertEquals(native_, t.has("peak"), t.toString());
                 if (native_) {
                     assertTrue(t.get("peak").get("fp32_gmacs").asDouble() > 0, t.toString());

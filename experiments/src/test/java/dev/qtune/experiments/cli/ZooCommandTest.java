@@ -22,7 +22,8 @@ class ZooCommandTest {
         assertEquals(0, r.status(), r.err());
         assertEquals(2, r.out().lines().count(), r.out());
         assertTrue(r.out().contains("resnet18.onnx: resnet18, seed 3, 11,689,512 parameters, 1.814 GMAC"), r.out());
-        assertTrue(r.out().contains("mobilenetv2.onnx: mobilenetv2, seed 3, 3,504,872 parameters, 0.301 GMAC"), r.out());
+        assertTrue(
+                r.out().contains("mobilenetv2.onnx: mobilenetv2, seed 3, 3,504,872 parameters, 0.301 GMAC"), r.out());
         Graph g = OnnxImporter.load(out.resolve("mobilenetv2.onnx"));
         assertEquals(ModelZoo.MOBILENETV2.build(3).initializers(), g.initializers());
     }

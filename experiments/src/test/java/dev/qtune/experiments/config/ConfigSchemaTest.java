@@ -42,8 +42,10 @@ import org.junit.jupiter.api.Test;
  */
 class ConfigSchemaTest {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
-    private static final String MODEL = ROOT.resolve("models").resolve("mlp_mnist.onnx").toString();
-    private static final String MINIMAL = "name: t\nmodel: '" + MODEL + "'\ndataset: {name: mnist}\nbudget: {trials: 5}\n";
+    private static final String MODEL =
+            ROOT.resolve("models").resolve("mlp_mnist.onnx").toString();
+    private static final String MINIMAL =
+            "name: t\nmodel: '" + MODEL + "'\ndataset: {name: mnist}\nbudget: {trials: 5}\n";
     private static final String UNKNOWN = "zz_unknown";
 
     @BeforeAll
@@ -63,7 +65,8 @@ class ConfigSchemaTest {
         assertTrue(files.size() >= 5, "shipped experiment files: " + files);
         for (Path f : files) {
             String yaml = Files.readString(f);
-            for (Map.Entry<String, String> fill : TEMPLATES.getOrDefault(f.getFileName().toString(), Map.of()).entrySet()) {
+            for (Map.Entry<String, String> fill :
+                    TEMPLATES.getOrDefault(f.getFileName().toString(), Map.of()).entrySet()) {
                 assertTrue(yaml.contains(fill.getKey()), f + " has no " + fill.getKey() + " to fill in");
                 yaml = yaml.replace(fill.getKey(), fill.getValue());
             }
@@ -93,14 +96,21 @@ class ConfigSchemaTest {
             new Place("/properties/dataset", MINIMAL.replace("{name: mnist}", "{name: mnist, " + UNKNOWN + ": 1}")),
             new Place("/properties/metric", MINIMAL + "metric: {top_k: 5, " + UNKNOWN + ": 1}\n"),
             new Place("/properties/space", MINIMAL + "space: {" + UNKNOWN + ": 1}\n"),
-            new Place("/properties/space/properties/fixed/items", MINIMAL + "space: {fixed: [{match: '*', " + UNKNOWN + ": 1}]}\n"),
+            new Place(
+                    "/properties/space/properties/fixed/items",
+                    MINIMAL + "space: {fixed: [{match: '*', " + UNKNOWN + ": 1}]}\n"),
             new Place("/properties/strategy", MINIMAL + "strategy: {name: nsga2, " + UNKNOWN + ": 1}\n"),
             new Place("/properties/budget", MINIMAL.replace("{trials: 5}", "{trials: 5, " + UNKNOWN + ": 1}")),
-            new Place("/properties/budget/properties/exit", MINIMAL.replace("{trials: 5}", "{trials: 5, exit: {" + UNKNOWN + ": 1}}")),
-            new Place("/properties/budget/properties/exit/properties/max_drop",
+            new Place(
+                    "/properties/budget/properties/exit",
+                    MINIMAL.replace("{trials: 5}", "{trials: 5, exit: {" + UNKNOWN + ": 1}}")),
+            new Place(
+                    "/properties/budget/properties/exit/properties/max_drop",
                     MINIMAL.replace("{trials: 5}", "{trials: 5, exit: {max_drop: {" + UNKNOWN + ": 1}}}")),
             new Place("/properties/constraints", MINIMAL + "constraints: {" + UNKNOWN + ": 1}\n"),
-            new Place("/properties/constraints/properties/max_drop", MINIMAL + "constraints: {max_drop: {" + UNKNOWN + ": 1}}\n"),
+            new Place(
+                    "/properties/constraints/properties/max_drop",
+                    MINIMAL + "constraints: {max_drop: {" + UNKNOWN + ": 1}}\n"),
             new Place("/properties/measure", MINIMAL + "measure: {" + UNKNOWN + ": 1}\n"),
             new Place("/properties/executor", MINIMAL + "executor: {" + UNKNOWN + ": 1}\n"),
             new Place("/properties/baselines/items", MINIMAL + "baselines: [{" + UNKNOWN + ": 1}]\n"));
@@ -110,22 +120,29 @@ class ConfigSchemaTest {
             new Place("/properties/defaults", "defaults: {" + UNKNOWN + ": 1}\n"),
             new Place("/properties/layers/items", "layers: [{match: x, weight_bits: 4, " + UNKNOWN + ": 1}]\n"),
             new Place("/properties/schedule", "schedule: {" + UNKNOWN + ": 1}\n"),
-            new Place("/properties/schedule/properties/layers/additionalProperties",
+            new Place(
+                    "/properties/schedule/properties/layers/additionalProperties",
                     "schedule: {layers: {/conv/Conv: {" + UNKNOWN + ": 1}}}\n"));
 
     @Test
     void schemaAndReaderAllowTheSameKeysAtEveryMapping() {
         for (Place p : EXPERIMENT_PLACES) {
-            QuantConfigException e = assertThrows(QuantConfigException.class,
-                    () -> ExperimentReader.parse(p.yaml(), Path.of("x.yaml")), p.pointer());
-            assertEquals(readerKeys(e), new TreeSet<>(ConfigSchemas.EXPERIMENT.keys(p.pointer())), "keys at " + p.pointer());
-            assertFalse(ConfigSchemas.EXPERIMENT.errors(p.yaml()).isEmpty(), "the schema accepts " + UNKNOWN + " at " + p.pointer());
+            QuantConfigException e = assertThrows(
+                    QuantConfigException.class, () -> ExperimentReader.parse(p.yaml(), Path.of("x.yaml")), p.pointer());
+            assertEquals(
+                    readerKeys(e), new TreeSet<>(ConfigSchemas.EXPERIMENT.keys(p.pointer())), "keys at " + p.pointer());
+            assertFalse(
+                    ConfigSchemas.EXPERIMENT.errors(p.yaml()).isEmpty(),
+                    "the schema accepts " + UNKNOWN + " at " + p.pointer());
         }
         for (Place p : QCONFIG_PLACES) {
-            QuantConfigException e = assertThrows(QuantConfigException.class,
-                    () -> QuantConfigReader.parse(p.yaml(), "x.yaml"), p.pointer());
-            assertEquals(readerKeys(e), new TreeSet<>(ConfigSchemas.QCONFIG.keys(p.pointer())), "keys at " + p.pointer());
-            assertFalse(ConfigSchemas.QCONFIG.errors(p.yaml()).isEmpty(), "the schema accepts " + UNKNOWN + " at " + p.pointer());
+            QuantConfigException e = assertThrows(
+                    QuantConfigException.class, () -> QuantConfigReader.parse(p.yaml(), "x.yaml"), p.pointer());
+            assertEquals(
+                    readerKeys(e), new TreeSet<>(ConfigSchemas.QCONFIG.keys(p.pointer())), "keys at " + p.pointer());
+            assertFalse(
+                    ConfigSchemas.QCONFIG.errors(p.yaml()).isEmpty(),
+                    "the schema accepts " + UNKNOWN + " at " + p.pointer());
         }
     }
 
@@ -139,7 +156,8 @@ class ConfigSchemaTest {
         assertEquals(QuantConfigNode.yamlNames(ActivationMode.class), strings(q.at("/activation_mode/enum")));
         JsonNode e = ConfigSchemas.EXPERIMENT.root().path("properties");
         assertEquals(new TreeSet<>(StrategySpec.NAMES), new TreeSet<>(strings(e.at("/strategy/properties/name/enum"))));
-        assertEquals(new TreeSet<>(AcquisitionKind.labels()),
+        assertEquals(
+                new TreeSet<>(AcquisitionKind.labels()),
                 new TreeSet<>(strings(e.at("/strategy/properties/acquisition/enum"))));
         assertEquals(QuantConfigNode.yamlNames(FailureRule.class), strings(e.at("/on_failure/enum")));
         for (GeneKind kind : GeneKind.values()) {
@@ -178,14 +196,20 @@ class ConfigSchemaTest {
     private static final List<Case> GOOD_EXPERIMENTS = List.of(
             new Case("minimal", MINIMAL),
             new Case("top_k", MINIMAL + "metric: {top_k: 5}\n"),
-            new Case("a command metric", MINIMAL + "metric: {command: [python3, m.py], timeout_s: 60, name: my_top1}\n"),
+            new Case(
+                    "a command metric", MINIMAL + "metric: {command: [python3, m.py], timeout_s: 60, name: my_top1}\n"),
             new Case("bits as strings", MINIMAL + "space: {weight_bits: ['8', 4], skip: ['false', true]}\n"),
             new Case("three objectives", MINIMAL + "objectives: [accuracy, latency, size]\n"),
-            new Case("an exit rule", MINIMAL.replace("{trials: 5}", "{trials: 5, exit: {max_drop: {relative: 0.01}, "
-                    + "latency_ratio: 0.8}}")),
-            new Case("fixed layers", MINIMAL + "space: {schedule: true, fixed: [{match: 're:/fc.*', weight_bits: 8, oc_block: 8}]}\n"),
+            new Case(
+                    "an exit rule",
+                    MINIMAL.replace(
+                            "{trials: 5}", "{trials: 5, exit: {max_drop: {relative: 0.01}, " + "latency_ratio: 0.8}}")),
+            new Case(
+                    "fixed layers",
+                    MINIMAL + "space: {schedule: true, fixed: [{match: 're:/fc.*', weight_bits: 8, oc_block: 8}]}\n"),
             new Case("an empty measure", MINIMAL + "measure:\n"),
-            new Case("spark on a cluster", MINIMAL + "executor: {type: spark, workers: 4, master: 'spark://h:7077'}\n"));
+            new Case(
+                    "spark on a cluster", MINIMAL + "executor: {type: spark, workers: 4, master: 'spark://h:7077'}\n"));
 
     private static final List<Case> BAD_QCONFIGS = List.of(
             new Case("weight_bits 9", "defaults: {weight_bits: 9}\n"),
@@ -204,14 +228,19 @@ class ConfigSchemaTest {
             new Case("empty", ""),
             new Case("keys without values", "defaults:\nlayers:\n"),
             new Case("int16 activations", "defaults: {activation_bits: 16, activation_mode: asymmetric}\n"),
-            new Case("overrides", "layers:\n  - {match: '/layer3/*', weight_bits: 4}\n  - {match: 're:/fc.*', skip: true}\n"),
-            new Case("every top-level key", "calibration_samples: 500\nglobal_scale: 8.0\nallow_fp32_islands: false\n"
-                    + "boundary_calibration: max\n"));
+            new Case(
+                    "overrides",
+                    "layers:\n  - {match: '/layer3/*', weight_bits: 4}\n  - {match: 're:/fc.*', skip: true}\n"),
+            new Case(
+                    "every top-level key",
+                    "calibration_samples: 500\nglobal_scale: 8.0\nallow_fp32_islands: false\n"
+                            + "boundary_calibration: max\n"));
 
     @Test
     void namedBadFilesAreRejectedByBothAndGoodOnesAcceptedByBoth() {
         for (Case c : BAD_EXPERIMENTS) {
-            assertThrows(QuantConfigException.class, () -> ExperimentReader.parse(c.yaml(), Path.of("x.yaml")), c.name());
+            assertThrows(
+                    QuantConfigException.class, () -> ExperimentReader.parse(c.yaml(), Path.of("x.yaml")), c.name());
             assertFalse(ConfigSchemas.EXPERIMENT.errors(c.yaml()).isEmpty(), "the schema accepts: " + c.name());
         }
         for (Case c : GOOD_EXPERIMENTS) {
@@ -228,18 +257,17 @@ class ConfigSchemaTest {
         }
     }
 
-    private record Place(String pointer, String yaml) {
-    }
+    private record Place(String pointer, String yaml) {}
 
-    private record Case(String name, String yaml) {
-    }
+    private record Case(String name, String yaml) {}
 
     /** The keys a reader's unknown-key error lists. */
     private static Set<String> readerKeys(QuantConfigException e) {
         String marker = "unknown key; allowed keys: ";
         int at = e.getMessage().indexOf(marker);
         assertTrue(at > 0 && e.getMessage().contains(UNKNOWN), "not the unknown-key error: " + e.getMessage());
-        return new TreeSet<>(List.of(e.getMessage().substring(at + marker.length()).split(", ")));
+        return new TreeSet<>(
+                List.of(e.getMessage().substring(at + marker.length()).split(", ")));
     }
 
     private static List<String> strings(JsonNode array) {

@@ -35,7 +35,8 @@ final class ConfigSchemas {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(root);
+        schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
+                .getSchema(root);
     }
 
     /** The schema's complaints about a YAML text, one line each ("/path: message"); empty when it is valid. */

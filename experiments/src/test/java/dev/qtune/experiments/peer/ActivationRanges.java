@@ -46,7 +46,8 @@ final class ActivationRanges {
         if (value.dtype() != DType.F32) {
             return;
         }
-        float[] range = minMax.computeIfAbsent(name, k -> new float[] {Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY});
+        float[] range =
+                minMax.computeIfAbsent(name, k -> new float[] {Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY});
         for (float v : value.floats()) {
             if (v < range[0]) {
                 range[0] = v;

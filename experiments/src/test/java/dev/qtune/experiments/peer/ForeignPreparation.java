@@ -34,7 +34,9 @@ final class ForeignPreparation {
         this.graph = graph;
         graph.getInitializerList().forEach(t -> initializers.put(t.getName(), t));
         for (NodeProto n : graph.getNodeList()) {
-            n.getInputList().forEach(v -> readers.computeIfAbsent(v, k -> new ArrayList<>()).add(n));
+            n.getInputList()
+                    .forEach(v ->
+                            readers.computeIfAbsent(v, k -> new ArrayList<>()).add(n));
         }
         graph.getOutputList().forEach(v -> graphOutputs.add(v.getName()));
     }
@@ -78,7 +80,9 @@ final class ForeignPreparation {
                 continue;
             }
             NodeProto conv = producers.get(bn.getInput(0));
-            if (conv == null || !conv.getOpType().equals("Conv") || readers.get(bn.getInput(0)).size() != 1
+            if (conv == null
+                    || !conv.getOpType().equals("Conv")
+                    || readers.get(bn.getInput(0)).size() != 1
                     || graphOutputs.contains(bn.getInput(0))) {
                 throw new IllegalArgumentException("BatchNormalization node '" + bn.getName() + "' reads '"
                         + bn.getInput(0) + "', which is not the output of a Conv that only it reads: ForeignQdqWriter "
@@ -87,7 +91,8 @@ final class ForeignPreparation {
             folded.put(conv, fold(conv, bn));
             removed.add(bn);
         }
-        GraphProto.Builder b = graph.toBuilder().clearNode().clearInitializer().addAllInitializer(initializers.values());
+        GraphProto.Builder b =
+                graph.toBuilder().clearNode().clearInitializer().addAllInitializer(initializers.values());
         for (NodeProto n : graph.getNodeList()) {
             if (!removed.contains(n)) {
                 b.addNode(folded.getOrDefault(n, n));
@@ -130,8 +135,14 @@ final class ForeignPreparation {
         String bName = unique("ConvBnFusion_BN_B_" + bn.getInput(2));
         initializers.put(wName, OnnxType.floatTensor(wName, w.getDimsList(), weights));
         initializers.put(bName, OnnxType.floatTensor(bName, List.of((long) channels), newBias));
-        return conv.toBuilder().clearInput().addInput(conv.getInput(0)).addInput(wName).addInput(bName)
-                .clearOutput().addOutput(bn.getOutput(0)).build();
+        return conv.toBuilder()
+                .clearInput()
+                .addInput(conv.getInput(0))
+                .addInput(wName)
+                .addInput(bName)
+                .clearOutput()
+                .addOutput(bn.getOutput(0))
+                .build();
     }
 
     /**
@@ -172,11 +183,19 @@ final class ForeignPreparation {
                 initializers.put(weight, transposed(w, weight));
             }
             String product = n.getOutput(0) + "_MatMul_Output";
-            b.addNode(NodeProto.newBuilder().setName(n.getName() + "_MatMul").setOpType("MatMul")
-                    .addInput(n.getInput(0)).addInput(weight).addOutput(product));
+            b.addNode(NodeProto.newBuilder()
+                    .setName(n.getName() + "_MatMul")
+                    .setOpType("MatMul")
+                    .addInput(n.getInput(0))
+                    .addInput(weight)
+                    .addOutput(product));
             if (n.getInputCount() > 2 && !n.getInput(2).isEmpty()) {
-                b.addNode(NodeProto.newBuilder().setName(n.getName() + "_Add").setOpType("Add").addInput(product)
-                        .addInput(n.getInput(2)).addOutput(n.getOutput(0)));
+                b.addNode(NodeProto.newBuilder()
+                        .setName(n.getName() + "_Add")
+                        .setOpType("Add")
+                        .addInput(product)
+                        .addInput(n.getInput(2))
+                        .addOutput(n.getOutput(0)));
             } else {
                 throw new IllegalArgumentException("Gemm node '" + n.getName() + "' has no bias: ForeignQdqWriter "
                         + "splits Gemm into MatMul and the Add of its bias");
@@ -196,8 +215,8 @@ final class ForeignPreparation {
 
     private static TensorProto transposed(TensorProto w, String name) {
         if (w.getDimsCount() != 2) {
-            throw new IllegalArgumentException("Gemm weight '" + w.getName() + "' must be 2-D, but has shape "
-                    + w.getDimsList());
+            throw new IllegalArgumentException(
+                    "Gemm weight '" + w.getName() + "' must be 2-D, but has shape " + w.getDimsList());
         }
         int rows = Math.toIntExact(w.getDims(0));
         int cols = Math.toIntExact(w.getDims(1));

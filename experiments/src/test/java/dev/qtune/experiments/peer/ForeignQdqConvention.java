@@ -94,7 +94,8 @@ enum ForeignQdqConvention {
     /** QOperator format: QLinearConv and QLinearMatMul instead of Conv and Gemm/MatMul in QDQ form. */
     final boolean quantizedOperators;
 
-    ForeignQdqConvention(Activations activations, Weights weights, boolean perChannelWeights, boolean quantizedOperators) {
+    ForeignQdqConvention(
+            Activations activations, Weights weights, boolean perChannelWeights, boolean quantizedOperators) {
         this.activations = activations;
         this.weights = weights;
         this.perChannelWeights = perChannelWeights;

@@ -82,6 +82,7 @@ class ForeignQdqTest {
      * 5 of these 512 (99.02%) and on 28 of all 10,000 (99.72%), where the full bar is checked.
      */
     private static final double MIN_AGREEMENT_SAMPLE = 0.985;
+
     private static final HostCpu HOST = HostCpu.detect();
     private static final Logger LOG = LoggerFactory.getLogger(ForeignQdqTest.class);
 
@@ -111,7 +112,8 @@ class ForeignQdqTest {
     }
 
     static Stream<Arguments> cases() {
-        return models().stream().flatMap(m -> Stream.of(ForeignQdqConvention.values()).map(c -> Arguments.of(m[0], m[1], c)));
+        return models().stream()
+                .flatMap(m -> Stream.of(ForeignQdqConvention.values()).map(c -> Arguments.of(m[0], m[1], c)));
     }
 
     /**
@@ -121,10 +123,14 @@ class ForeignQdqTest {
      * keeps the default test run short.
      */
     static Stream<Arguments> nativeCases() {
-        Set<ForeignQdqConvention> checked = EnumSet.of(ForeignQdqConvention.U8_ASYMMETRIC, ForeignQdqConvention.S8_ASYMMETRIC,
-                ForeignQdqConvention.QLINEAR, ForeignQdqConvention.U8_ASYMMETRIC_WEIGHTS);
-        return Targets.all().stream().flatMap(t -> cases().filter(a -> checked.contains((ForeignQdqConvention) a.get()[2]))
-                .map(a -> Arguments.of(t.name(), a.get()[0], a.get()[1], a.get()[2])));
+        Set<ForeignQdqConvention> checked = EnumSet.of(
+                ForeignQdqConvention.U8_ASYMMETRIC,
+                ForeignQdqConvention.S8_ASYMMETRIC,
+                ForeignQdqConvention.QLINEAR,
+                ForeignQdqConvention.U8_ASYMMETRIC_WEIGHTS);
+        return Targets.all().stream()
+                .flatMap(t -> cases().filter(a -> checked.contains((ForeignQdqConvention) a.get()[2]))
+                        .map(a -> Arguments.of(t.name(), a.get()[0], a.get()[1], a.get()[2])));
     }
 
     @ParameterizedTest(name = "{0} {2}")
@@ -147,12 +153,15 @@ class ForeignQdqTest {
     @MethodSource("models")
     void asymmetricUint8WeightsAreCarriedAsInt16(String model, String data) {
         String key = model + " " + ForeignQdqConvention.U8_ASYMMETRIC_WEIGHTS;
-        Graph realized = REALIZED.computeIfAbsent(key,
-                k -> QdqImporter.load(file(model, data, ForeignQdqConvention.U8_ASYMMETRIC_WEIGHTS)).realized());
+        Graph realized = REALIZED.computeIfAbsent(
+                key,
+                k -> QdqImporter.load(file(model, data, ForeignQdqConvention.U8_ASYMMETRIC_WEIGHTS))
+                        .realized());
         List<String> wide = realized.nodes().stream()
                 .filter(n -> n instanceof QConv2dNode || n instanceof QDenseNode)
                 .filter(n -> realized.initializers().get(n.inputs().get(1)).dtype() == DType.I16)
-                .map(Node::name).toList();
+                .map(Node::name)
+                .toList();
         LOG.warn("{}: layers with int16 (9-bit) weights: {}", key, wide);
         assertFalse(wide.isEmpty(), key + ": no layer has weights beyond int8");
     }
@@ -167,16 +176,19 @@ class ForeignQdqTest {
 
     @ParameterizedTest(name = "{0} {1} {3}")
     @MethodSource("nativeCases")
-    void nativeOutputsEqualTheIntegerInterpreter(String targetName, String model, String data,
-                                                 ForeignQdqConvention convention) {
+    void nativeOutputsEqualTheIntegerInterpreter(
+            String targetName, String model, String data, ForeignQdqConvention convention) {
         Target target = runnable(targetName);
         int images = HOST.runMode(target) == RunMode.NATIVE ? IMAGES : EMULATED_IMAGES;
         Dataset test = Datasets.load(data, "test");
         String key = model + " " + convention;
-        Graph realized = REALIZED.computeIfAbsent(key, k -> QdqImporter.load(file(model, data, convention)).realized());
-        float[] expected = new IntegerInterpreter(realized).run(test.batch(0, images), images).floats();
-        NativeRun run = NativeEvaluation.run(realized, target, ScheduleConfig.EMPTY, test, images, 1, Optional.empty(),
-                dir.resolve("native"));
+        Graph realized = REALIZED.computeIfAbsent(
+                key, k -> QdqImporter.load(file(model, data, convention)).realized());
+        float[] expected = new IntegerInterpreter(realized)
+                .run(test.batch(0, images), images)
+                .floats();
+        NativeRun run = NativeEvaluation.run(
+                realized, target, ScheduleConfig.EMPTY, test, images, 1, Optional.empty(), dir.resolve("native"));
         assertEquals("", run.compiled().warnings(), "compiler warnings for " + key + " on " + targetName);
         float[] actual = run.outputs();
         assertEquals(expected.length, actual.length, key + " on " + targetName);
@@ -184,41 +196,64 @@ class ForeignQdqTest {
         for (int i = 0; i < actual.length; i++) {
             mismatches += Float.floatToRawIntBits(expected[i]) == Float.floatToRawIntBits(actual[i]) ? 0 : 1;
         }
-        assertEquals(0, mismatches, mismatches + " of " + actual.length + " outputs differ from the integer "
-                + "interpreter for " + key + " on " + targetName);
+        assertEquals(
+                0,
+                mismatches,
+                mismatches + " of " + actual.length + " outputs differ from the integer " + "interpreter for " + key
+                        + " on " + targetName);
     }
 
-    private static void ortRunsTheFileCloseToFp32(String model, String data, ForeignQdqConvention convention, int limit) {
+    private static void ortRunsTheFileCloseToFp32(
+            String model, String data, ForeignQdqConvention convention, int limit) {
         Dataset test = Datasets.load(data, "test");
         Path file = file(model, data, convention);
-        AccuracyResult fp32 = FP32.computeIfAbsent(model + "/" + limit,
-                k -> ort(Path.of("..", "models", model + ".onnx"), OptLevel.NO_OPT, test, limit));
+        AccuracyResult fp32 = FP32.computeIfAbsent(
+                model + "/" + limit, k -> ort(Path.of("..", "models", model + ".onnx"), OptLevel.NO_OPT, test, limit));
         AccuracyResult noOpt = ort(file, OptLevel.NO_OPT, test, limit);
         AccuracyResult allOpt = ort(file, OptLevel.ALL_OPT, test, limit);
-        LOG.warn(String.format(Locale.ROOT, "| %s | %s | %d | fp32 %.2f%% | ORT NO_OPT %.2f%% | ORT ALL_OPT %.2f%% |",
-                model, convention, noOpt.samples(), 100 * fp32.top1(), 100 * noOpt.top1(), 100 * allOpt.top1()));
-        assertTrue(Math.abs(noOpt.top1() - fp32.top1()) <= MAX_DROP_POINTS / 100.0, model + " " + convention
-                + ": ORT NO_OPT top-1 " + noOpt.top1() + " is more than " + MAX_DROP_POINTS + " points from fp32 "
-                + fp32.top1());
+        LOG.warn(String.format(
+                Locale.ROOT,
+                "| %s | %s | %d | fp32 %.2f%% | ORT NO_OPT %.2f%% | ORT ALL_OPT %.2f%% |",
+                model,
+                convention,
+                noOpt.samples(),
+                100 * fp32.top1(),
+                100 * noOpt.top1(),
+                100 * allOpt.top1()));
+        assertTrue(
+                Math.abs(noOpt.top1() - fp32.top1()) <= MAX_DROP_POINTS / 100.0,
+                model + " " + convention
+                        + ": ORT NO_OPT top-1 " + noOpt.top1() + " is more than " + MAX_DROP_POINTS
+                        + " points from fp32 "
+                        + fp32.top1());
     }
 
     private static void qtuneAgreesWithOrtNoOpt(String model, String data, ForeignQdqConvention convention, int limit) {
         Dataset test = Datasets.load(data, "test");
         Path file = file(model, data, convention);
         Graph realized = QdqImporter.load(file).realized();
-        AccuracyResult qtune = AccuracyEvaluator.evaluate(new IntegerInterpreter(realized), test, limit, 2,
-                ProgressListener.NONE);
+        AccuracyResult qtune =
+                AccuracyEvaluator.evaluate(new IntegerInterpreter(realized), test, limit, 2, ProgressListener.NONE);
         AccuracyResult noOpt = ort(file, OptLevel.NO_OPT, test, limit);
         int same = 0;
         for (int i = 0; i < noOpt.samples(); i++) {
             same += qtune.predictions()[i] == noOpt.predictions()[i] ? 1 : 0;
         }
         double agreement = same / (double) noOpt.samples();
-        LOG.warn(String.format(Locale.ROOT, "| %s | %s | %d | qtune %.2f%% | ORT NO_OPT %.2f%% | agreement %.2f%% |",
-                model, convention, noOpt.samples(), 100 * qtune.top1(), 100 * noOpt.top1(), 100 * agreement));
+        LOG.warn(String.format(
+                Locale.ROOT,
+                "| %s | %s | %d | qtune %.2f%% | ORT NO_OPT %.2f%% | agreement %.2f%% |",
+                model,
+                convention,
+                noOpt.samples(),
+                100 * qtune.top1(),
+                100 * noOpt.top1(),
+                100 * agreement));
         assertEquals(noOpt.samples(), qtune.samples());
-        assertTrue(agreement >= (limit == 0 ? MIN_AGREEMENT : MIN_AGREEMENT_SAMPLE), model + " " + convention + ": qtune and ORT NO_OPT agree on " + same
-                + " of " + noOpt.samples() + " images");
+        assertTrue(
+                agreement >= (limit == 0 ? MIN_AGREEMENT : MIN_AGREEMENT_SAMPLE),
+                model + " " + convention + ": qtune and ORT NO_OPT agree on " + same + " of " + noOpt.samples()
+                        + " images");
     }
 
     /** The model written under the convention (once per test run), calibrated once per model and layout. */
@@ -232,9 +267,10 @@ class ForeignQdqTest {
                 throw new UncheckedIOException("cannot read " + fp32File, e);
             }
             ModelProto prepared = ForeignPreparation.prepare(fp32, convention.quantizedOperators);
-            ActivationRanges ranges = RANGES.computeIfAbsent(model + "/" + convention.quantizedOperators,
-                    r -> ActivationRanges.measure(prepared, fp32File.toString(),
-                            Datasets.load(data, "calibration"), CALIBRATION_IMAGES));
+            ActivationRanges ranges = RANGES.computeIfAbsent(
+                    model + "/" + convention.quantizedOperators,
+                    r -> ActivationRanges.measure(
+                            prepared, fp32File.toString(), Datasets.load(data, "calibration"), CALIBRATION_IMAGES));
             Path out = outputDir().resolve(model + "." + convention.name().toLowerCase(Locale.ROOT) + ".onnx");
             ForeignQdqWriter.save(ForeignQdqWriter.quantize(prepared, ranges, convention), out);
             return out;

@@ -59,12 +59,23 @@ import java.util.Set;
 final class ForeignQdqWriter {
     /** ONNX Runtime's quantization tool's producer_name and producer_version. */
     static final String PRODUCER = "onnx.quantize";
+
     static final String PRODUCER_VERSION = "0.1.0";
 
-    private static final Set<String> QUANTIZABLE = Set.of("Conv", "Gemm", "MatMul", "Add", "Concat", "MaxPool",
-            "AveragePool", "GlobalAveragePool", "Flatten", "Reshape");
+    private static final Set<String> QUANTIZABLE = Set.of(
+            "Conv",
+            "Gemm",
+            "MatMul",
+            "Add",
+            "Concat",
+            "MaxPool",
+            "AveragePool",
+            "GlobalAveragePool",
+            "Flatten",
+            "Reshape");
     /** Ops whose output stays on the input's grid: ORT gives the output the input's parameters. */
     private static final Set<String> SAME_AS_INPUT = Set.of("MaxPool", "AveragePool", "Flatten", "Reshape");
+
     private static final Set<String> FUSES_RELU = Set.of("Conv", "Gemm", "MatMul", "Add");
 
     /** The scales and zero points of one tensor: one each, or one per slice along {@code axis}. */
@@ -92,6 +103,7 @@ final class ForeignQdqWriter {
     private final Set<NodeProto> quantizedOperators = new HashSet<>();
     /** The quantized outputs of {@link #quantizedOperators}: produced as integers, with no QuantizeLinear. */
     private final Set<String> producedQuantized = new HashSet<>();
+
     private final Set<NodeProto> droppedRelus = new HashSet<>();
     private final Map<String, Params> weightParams = new HashMap<>();
 
@@ -104,7 +116,9 @@ final class ForeignQdqWriter {
         this.convention = convention;
         graph.getInitializerList().forEach(t -> initializers.put(t.getName(), t));
         for (NodeProto n : graph.getNodeList()) {
-            n.getInputList().forEach(v -> readers.computeIfAbsent(v, k -> new ArrayList<>()).add(n));
+            n.getInputList()
+                    .forEach(v ->
+                            readers.computeIfAbsent(v, k -> new ArrayList<>()).add(n));
             n.getOutputList().forEach(v -> producers.put(v, n));
         }
         graph.getOutputList().forEach(v -> graphOutputs.add(v.getName()));
@@ -114,8 +128,8 @@ final class ForeignQdqWriter {
      * The fp32 model quantized under {@code convention}, calibrated (min/max) on the first
      * {@code images} images of {@code calibration}; {@code source} names the model in errors.
      */
-    static ModelProto write(ModelProto fp32, String source, ForeignQdqConvention convention, Dataset calibration,
-                            int images) {
+    static ModelProto write(
+            ModelProto fp32, String source, ForeignQdqConvention convention, Dataset calibration, int images) {
         ModelProto prepared = ForeignPreparation.prepare(fp32, convention.quantizedOperators);
         return quantize(prepared, ActivationRanges.measure(prepared, source, calibration, images), convention);
     }
@@ -129,7 +143,11 @@ final class ForeignQdqWriter {
             }
         }
         GraphProto g = new ForeignQdqWriter(prepared.getGraph(), ranges, convention).quantizedGraph();
-        return prepared.toBuilder().setProducerName(PRODUCER).setProducerVersion(PRODUCER_VERSION).setGraph(g).build();
+        return prepared.toBuilder()
+                .setProducerName(PRODUCER)
+                .setProducerVersion(PRODUCER_VERSION)
+                .setGraph(g)
+                .build();
     }
 
     static void save(ModelProto model, Path file) {
@@ -171,7 +189,11 @@ final class ForeignQdqWriter {
         }
         Set<String> read = new HashSet<>();
         written.forEach(n -> read.addAll(n.getInputList()));
-        GraphProto.Builder b = graph.toBuilder().clearNode().clearInitializer().clearValueInfo().addAllNode(written);
+        GraphProto.Builder b = graph.toBuilder()
+                .clearNode()
+                .clearInitializer()
+                .clearValueInfo()
+                .addAllNode(written);
         initializers.values().stream().filter(t -> read.contains(t.getName())).forEach(b::addInitializer);
         b.addAllInitializer(writtenInitializers.values());
         GraphProto g = b.build();
@@ -241,7 +263,9 @@ final class ForeignQdqWriter {
             return y;
         }
         List<NodeProto> rs = readers.getOrDefault(y, List.of());
-        return rs.size() == 1 && rs.get(0).getOpType().equals("Relu") ? rs.get(0).getOutput(0) : y;
+        return rs.size() == 1 && rs.get(0).getOpType().equals("Relu")
+                ? rs.get(0).getOutput(0)
+                : y;
     }
 
     private boolean hasConstantWeight(NodeProto n) {
@@ -288,12 +312,22 @@ final class ForeignQdqWriter {
     private void writeQuantizationPair(String tensor) {
         List<String> params = activationParamNames(tensor);
         if (!producedQuantized.contains(tensor)) {
-            written.add(NodeProto.newBuilder().setName(tensor + "_QuantizeLinear").setOpType("QuantizeLinear")
-                    .addInput(floatName(tensor)).addAllInput(params).addOutput(quantizedName(tensor)).build());
+            written.add(NodeProto.newBuilder()
+                    .setName(tensor + "_QuantizeLinear")
+                    .setOpType("QuantizeLinear")
+                    .addInput(floatName(tensor))
+                    .addAllInput(params)
+                    .addOutput(quantizedName(tensor))
+                    .build());
         }
         if (needsDequantized(tensor)) {
-            written.add(NodeProto.newBuilder().setName(tensor + "_DequantizeLinear").setOpType("DequantizeLinear")
-                    .addInput(quantizedName(tensor)).addAllInput(params).addOutput(dequantizedName(tensor)).build());
+            written.add(NodeProto.newBuilder()
+                    .setName(tensor + "_DequantizeLinear")
+                    .setOpType("DequantizeLinear")
+                    .addInput(quantizedName(tensor))
+                    .addAllInput(params)
+                    .addOutput(dequantizedName(tensor))
+                    .build());
         }
     }
 
@@ -316,7 +350,8 @@ final class ForeignQdqWriter {
 
     /** The name float readers read: the tensor's own for a graph output or a quantized operator's output. */
     private String dequantizedName(String tensor) {
-        return producedQuantized.contains(tensor) || graphOutputs.contains(tensor) ? tensor
+        return producedQuantized.contains(tensor) || graphOutputs.contains(tensor)
+                ? tensor
                 : tensor + "_DequantizeLinear_Output";
     }
 
@@ -395,8 +430,12 @@ final class ForeignQdqWriter {
             return output;
         }
         List<String> params = constantParamNames(name, p);
-        NodeProto.Builder dq = NodeProto.newBuilder().setName(name + "_DequantizeLinear").setOpType("DequantizeLinear")
-                .addInput(integers).addAllInput(params).addOutput(output);
+        NodeProto.Builder dq = NodeProto.newBuilder()
+                .setName(name + "_DequantizeLinear")
+                .setOpType("DequantizeLinear")
+                .addInput(integers)
+                .addAllInput(params)
+                .addOutput(output);
         if (p.axis() >= 0) {
             dq.addAttribute(OnnxType.intAttribute("axis", p.axis()));
         }
@@ -420,10 +459,13 @@ final class ForeignQdqWriter {
         Params wp = weightParams(n);
         String integers = weightInitializer(n);
         List<String> wParams = constantParamNames(w, wp);
-        NodeProto.Builder b = NodeProto.newBuilder().setName(n.getName() + "_quant")
+        NodeProto.Builder b = NodeProto.newBuilder()
+                .setName(n.getName() + "_quant")
                 .setOpType(n.getOpType().equals("Conv") ? "QLinearConv" : "QLinearMatMul")
-                .addInput(quantizedName(x)).addAllInput(activationParamNames(x))
-                .addInput(integers).addAllInput(wParams)
+                .addInput(quantizedName(x))
+                .addAllInput(activationParamNames(x))
+                .addInput(integers)
+                .addAllInput(wParams)
                 .addAllInput(activationParamNames(y))
                 .addOutput(quantizedName(y));
         if (n.getOpType().equals("Conv")) {
@@ -473,12 +515,14 @@ final class ForeignQdqWriter {
             int[] zeroPoints = new int[channels];
             for (int c = 0; c < channels; c++) {
                 boolean asymmetric = convention.weights == ForeignQdqConvention.Weights.U8_ASYMMETRIC;
-                scales[c] = asymmetric ? (max[c] - min[c]) / 255f
+                scales[c] = asymmetric
+                        ? (max[c] - min[c]) / 255f
                         : Math.max(max[c], -min[c]) / convention.weights.maxMagnitude;
                 if (!(scales[c] >= Float.MIN_NORMAL)) {
                     scales[c] = 1f;
                 }
-                zeroPoints[c] = asymmetric ? Math.max(0, Math.min(255, (int) Math.rint(-min[c] / scales[c])))
+                zeroPoints[c] = asymmetric
+                        ? Math.max(0, Math.min(255, (int) Math.rint(-min[c] / scales[c])))
                         : convention.weights.zeroPoint;
             }
             return new Params(scales, zeroPoints, convention.weights.type, axis);

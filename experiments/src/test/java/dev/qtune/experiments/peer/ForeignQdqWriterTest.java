@@ -41,7 +41,8 @@ class ForeignQdqWriterTest {
         float scale = 0.25f;
         float[] x = new float[64];
         for (int i = 0; i < x.length; i++) {
-            x[i] = (i - 32) * 0.125f * 11 + (i % 3 == 0 ? 0.0625f : 0f); // ties (k + 0.5) * s, both signs, beyond the range
+            x[i] = (i - 32) * 0.125f * 11
+                    + (i % 3 == 0 ? 0.0625f : 0f); // ties (k + 0.5) * s, both signs, beyond the range
         }
         Path model = dir.resolve("qdq.onnx");
         ForeignQdqWriter.save(quantizeDequantize(type, scale, zeroPoint, x.length), model);
@@ -67,13 +68,19 @@ class ForeignQdqWriterTest {
     }
 
     @ParameterizedTest(name = "{0}, Gemm split {2}")
-    @CsvSource({"mlp_mnist, mnist, true", "resnet8_fashion, fashion-mnist, false", "resnet8_fashion, fashion-mnist, true"})
+    @CsvSource({
+        "mlp_mnist, mnist, true",
+        "resnet8_fashion, fashion-mnist, false",
+        "resnet8_fashion, fashion-mnist, true"
+    })
     void preparationKeepsTheFp32Predictions(String model, String data, boolean splitGemm) throws IOException {
         Path original = Path.of("..", "models", model + ".onnx");
         ModelProto prepared = ForeignPreparation.prepare(ModelProto.parseFrom(Files.readAllBytes(original)), splitGemm);
         for (NodeProto n : prepared.getGraph().getNodeList()) {
-            assertFalse(List.of("BatchNormalization", "Identity").contains(n.getOpType()) || splitGemm
-                    && n.getOpType().equals("Gemm"), n.getOpType() + " node '" + n.getName() + "' is left");
+            assertFalse(
+                    List.of("BatchNormalization", "Identity").contains(n.getOpType())
+                            || splitGemm && n.getOpType().equals("Gemm"),
+                    n.getOpType() + " node '" + n.getName() + "' is left");
         }
         Path file = dir.resolve("prepared.onnx");
         ForeignQdqWriter.save(prepared, file);
@@ -98,7 +105,9 @@ class ForeignQdqWriterTest {
         g.getNodeList().forEach(n -> byName.put(n.getName(), n));
         for (NodeProto n : g.getNodeList()) {
             if (n.getOpType().equals("QuantizeLinear")) {
-                long readers = g.getNodeList().stream().filter(r -> r.getInputList().contains(n.getOutput(0))).count();
+                long readers = g.getNodeList().stream()
+                        .filter(r -> r.getInputList().contains(n.getOutput(0)))
+                        .count();
                 NodeProto dq = byName.get(n.getName().replace("_QuantizeLinear", "_DequantizeLinear"));
                 assertEquals(1, readers, n.getName());
                 assertEquals(n.getOutput(0), dq.getInput(0), n.getName());
@@ -108,12 +117,14 @@ class ForeignQdqWriterTest {
         assertTrue(byName.containsKey("/relu1/Relu_output_0_QuantizeLinear"));
         assertFalse(byName.containsKey("/conv1/Conv_output_0_QuantizeLinear"));
         // MaxPool output on its input's grid
-        assertArrayEquals(OnnxType.floats(inits.get("/relu1/Relu_output_0_scale")),
+        assertArrayEquals(
+                OnnxType.floats(inits.get("/relu1/Relu_output_0_scale")),
                 OnnxType.floats(inits.get("/pool1/MaxPool_output_0_scale")));
         // weights int8 per output channel, biases int32 at s_x * s_w
         TensorProto w = inits.get("conv2.weight_quantized");
         assertEquals(OnnxType.INT8.code, w.getDataType());
-        assertEquals(0, byName.get("conv2.weight_DequantizeLinear").getAttribute(0).getI());
+        assertEquals(
+                0, byName.get("conv2.weight_DequantizeLinear").getAttribute(0).getI());
         float[] ws = OnnxType.floats(inits.get("conv2.weight_scale"));
         float[] bs = OnnxType.floats(inits.get("conv2.bias_quantized_scale"));
         float xs = OnnxType.floats(inits.get("/pool1/MaxPool_output_0_scale"))[0];
@@ -146,8 +157,12 @@ class ForeignQdqWriterTest {
 
     private ModelProto lenet(ForeignQdqConvention convention) throws IOException {
         Path file = Path.of("..", "models", "lenet5_mnist.onnx");
-        return ForeignQdqWriter.write(ModelProto.parseFrom(Files.readAllBytes(file)), file.toString(), convention,
-                Datasets.load("mnist", "calibration"), 64);
+        return ForeignQdqWriter.write(
+                ModelProto.parseFrom(Files.readAllBytes(file)),
+                file.toString(),
+                convention,
+                Datasets.load("mnist", "calibration"),
+                64);
     }
 
     private static void assertParams(Activations scheme, float min, float max, float scale, int zeroPoint) {
@@ -165,21 +180,39 @@ class ForeignQdqWriterTest {
 
     /** x [batch, n] -> QuantizeLinear -> DequantizeLinear -> y, with scalar parameters. */
     private static ModelProto quantizeDequantize(OnnxType type, float scale, int zeroPoint, int n) {
-        TypeProto f32 = TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder().setElemType(OnnxType.FLOAT.code)
-                .setShape(TensorShapeProto.newBuilder()
-                        .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("batch"))
-                        .addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(n)))).build();
-        GraphProto g = GraphProto.newBuilder().setName("qdq")
+        TypeProto f32 = TypeProto.newBuilder()
+                .setTensorType(TypeProto.Tensor.newBuilder()
+                        .setElemType(OnnxType.FLOAT.code)
+                        .setShape(TensorShapeProto.newBuilder()
+                                .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("batch"))
+                                .addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(n))))
+                .build();
+        GraphProto g = GraphProto.newBuilder()
+                .setName("qdq")
                 .addInput(ValueInfoProto.newBuilder().setName("x").setType(f32))
                 .addOutput(ValueInfoProto.newBuilder().setName("y").setType(f32))
                 .addInitializer(OnnxType.floatTensor("s", List.of(), new float[] {scale}))
                 .addInitializer(type.tensor("zp", List.of(), new int[] {zeroPoint}))
-                .addNode(NodeProto.newBuilder().setName("q").setOpType("QuantizeLinear").addInput("x").addInput("s")
-                        .addInput("zp").addOutput("xq"))
-                .addNode(NodeProto.newBuilder().setName("dq").setOpType("DequantizeLinear").addInput("xq").addInput("s")
-                        .addInput("zp").addOutput("y"))
+                .addNode(NodeProto.newBuilder()
+                        .setName("q")
+                        .setOpType("QuantizeLinear")
+                        .addInput("x")
+                        .addInput("s")
+                        .addInput("zp")
+                        .addOutput("xq"))
+                .addNode(NodeProto.newBuilder()
+                        .setName("dq")
+                        .setOpType("DequantizeLinear")
+                        .addInput("xq")
+                        .addInput("s")
+                        .addInput("zp")
+                        .addOutput("y"))
                 .build();
-        return ModelProto.newBuilder().setIrVersion(7).setProducerName("test")
-                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(13)).setGraph(g).build();
+        return ModelProto.newBuilder()
+                .setIrVersion(7)
+                .setProducerName("test")
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(13))
+                .setGraph(g)
+                .build();
     }
 }

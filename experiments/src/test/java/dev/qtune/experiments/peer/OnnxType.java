@@ -21,9 +21,11 @@ enum OnnxType {
 
     /** TensorProto.DataType. */
     final int code;
+
     final int bytes;
     /** The integer range (QuantizeLinear saturates to it); unused for FLOAT and INT64. */
     final int min;
+
     final int max;
 
     OnnxType(int code, int bytes, int min, int max) {
@@ -52,15 +54,20 @@ enum OnnxType {
         if (!t.getRawData().isEmpty()) {
             if (t.getRawData().size() != 4L * n) {
                 throw new IllegalArgumentException("tensor '" + t.getName() + "' of shape " + t.getDimsList()
-                        + " must have " + 4L * n + " bytes of raw data, but has " + t.getRawData().size());
+                        + " must have " + 4L * n + " bytes of raw data, but has "
+                        + t.getRawData().size());
             }
             float[] out = new float[n];
-            t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
+            t.getRawData()
+                    .asReadOnlyByteBuffer()
+                    .order(ByteOrder.LITTLE_ENDIAN)
+                    .asFloatBuffer()
+                    .get(out);
             return out;
         }
         if (t.getFloatDataCount() != n) {
-            throw new IllegalArgumentException("tensor '" + t.getName() + "' of shape " + t.getDimsList() + " must have "
-                    + n + " floats, but has " + t.getFloatDataCount());
+            throw new IllegalArgumentException("tensor '" + t.getName() + "' of shape " + t.getDimsList()
+                    + " must have " + n + " floats, but has " + t.getFloatDataCount());
         }
         float[] out = new float[n];
         for (int i = 0; i < n; i++) {
@@ -87,7 +94,8 @@ enum OnnxType {
             switch (this) {
                 case UINT8, INT8 -> b.put((byte) v);
                 case INT32 -> b.putInt(v);
-                default -> throw new IllegalStateException("tensor '" + name + "': " + this + " is not an integer type");
+                default ->
+                    throw new IllegalStateException("tensor '" + name + "': " + this + " is not an integer type");
             }
         }
         return proto(name, this, dims, b.array(), values.length);
@@ -107,10 +115,14 @@ enum OnnxType {
 
     private static TensorProto proto(String name, OnnxType type, List<Long> dims, byte[] raw, int n) {
         if (numel(dims) != n) {
-            throw new IllegalArgumentException("tensor '" + name + "' of shape " + dims + " needs " + numel(dims)
-                    + " values, but got " + n);
+            throw new IllegalArgumentException(
+                    "tensor '" + name + "' of shape " + dims + " needs " + numel(dims) + " values, but got " + n);
         }
-        return TensorProto.newBuilder().setName(name).setDataType(type.code).addAllDims(dims)
-                .setRawData(ByteString.copyFrom(raw)).build();
+        return TensorProto.newBuilder()
+                .setName(name)
+                .setDataType(type.code)
+                .addAllDims(dims)
+                .setRawData(ByteString.copyFrom(raw))
+                .build();
     }
 }

@@ -44,24 +44,33 @@ class OrtFullTestSetTest {
     void resnet8Int8MaxOnTheFullTestSet() {
         Graph fp32 = PassPipeline.prerequisites().run(OnnxImporter.load(MODEL));
         Dataset test = Datasets.load("fashion-mnist", "test");
-        AccuracyResult qtuneFp32 = AccuracyEvaluator.evaluate(new Fp32Interpreter(fp32), test, 0, 2, ProgressListener.NONE);
+        AccuracyResult qtuneFp32 =
+                AccuracyEvaluator.evaluate(new Fp32Interpreter(fp32), test, 0, 2, ProgressListener.NONE);
         AccuracyResult ortFp32 = ort(MODEL, OptLevel.ALL_OPT, test);
         LOG.info("fp32: qtune {} ORT ALL_OPT {}", qtuneFp32.top1(), ortFp32.top1());
         QuantConfig int8 = QuantConfigReader.read(Path.of("..", "experiments", "qconfigs", "int8_max.yaml"));
-        QuantConfig w7 = QuantConfigReader.parse("defaults:\n  weight_bits: 7\n  activation_calibration: max\n", "w7a8_max.yaml");
+        QuantConfig w7 = QuantConfigReader.parse(
+                "defaults:\n  weight_bits: 7\n  activation_calibration: max\n", "w7a8_max.yaml");
         for (QuantConfig c : new QuantConfig[] {int8, w7}) {
-            QuantizedModel q = QuantEvaluation.quantize(MODEL, fp32, c, Datasets.load("fashion-mnist", "calibration"), 2,
-                    dir.resolve("cache")).model();
+            QuantizedModel q = QuantEvaluation.quantize(
+                            MODEL, fp32, c, Datasets.load("fashion-mnist", "calibration"), 2, dir.resolve("cache"))
+                    .model();
             Path onnx = dir.resolve("resnet8_qdq.onnx");
             QdqExporter.write(q, onnx);
-            AccuracyResult integer = AccuracyEvaluator.evaluate(new IntegerInterpreter(q.realized()), test, 0, 2,
-                    ProgressListener.NONE);
+            AccuracyResult integer =
+                    AccuracyEvaluator.evaluate(new IntegerInterpreter(q.realized()), test, 0, 2, ProgressListener.NONE);
             AccuracyResult noOpt = ort(onnx, OptLevel.NO_OPT, test);
             AccuracyResult allOpt = ort(onnx, OptLevel.ALL_OPT, test);
-            LOG.info("{}: qtune integer {}, ORT NO_OPT {}, ORT ALL_OPT {} (fp32 {})", c.source(), integer.top1(),
-                    noOpt.top1(), allOpt.top1(), qtuneFp32.top1());
-            assertTrue(Math.abs(noOpt.top1() - integer.top1()) <= 0.003, c.source() + ": ORT NO_OPT " + noOpt.top1()
-                    + " vs qtune integer " + integer.top1());
+            LOG.info(
+                    "{}: qtune integer {}, ORT NO_OPT {}, ORT ALL_OPT {} (fp32 {})",
+                    c.source(),
+                    integer.top1(),
+                    noOpt.top1(),
+                    allOpt.top1(),
+                    qtuneFp32.top1());
+            assertTrue(
+                    Math.abs(noOpt.top1() - integer.top1()) <= 0.003,
+                    c.source() + ": ORT NO_OPT " + noOpt.top1() + " vs qtune integer " + integer.top1());
         }
         assertTrue(Math.abs(ortFp32.top1() - qtuneFp32.top1()) <= 0.002);
     }

@@ -37,6 +37,7 @@ import org.slf4j.LoggerFactory;
 class OrtQdqAgreementTest {
     /** The shared models x example quant configs (one file for the tests that cover them all). */
     static final String CASES = "../experiments/qconfigs/example-cases.csv";
+
     private static final Logger LOG = LoggerFactory.getLogger(OrtQdqAgreementTest.class);
 
     @TempDir
@@ -48,13 +49,14 @@ class OrtQdqAgreementTest {
         Path file = Path.of("..", "models", model + ".onnx");
         Graph fp32 = PassPipeline.prerequisites().run(OnnxImporter.load(file));
         QuantConfig c = QuantConfigReader.read(Path.of("..", "experiments", "qconfigs", config + ".yaml"));
-        QuantizedModel q = QuantEvaluation.quantize(file, fp32, c, Datasets.load(data, "calibration"), 2,
-                dir.resolve("cache")).model();
+        QuantizedModel q = QuantEvaluation.quantize(
+                        file, fp32, c, Datasets.load(data, "calibration"), 2, dir.resolve("cache"))
+                .model();
         Path onnx = dir.resolve(model + "_" + config + ".qdq.onnx");
         QdqExporter.write(q, onnx);
         Dataset test = Datasets.load(data, "test");
-        AccuracyResult qtune = AccuracyEvaluator.evaluate(new IntegerInterpreter(QdqImporter.load(onnx).realized()), test,
-                0, 2, ProgressListener.NONE);
+        AccuracyResult qtune = AccuracyEvaluator.evaluate(
+                new IntegerInterpreter(QdqImporter.load(onnx).realized()), test, 0, 2, ProgressListener.NONE);
         AccuracyResult noOpt = ort(onnx, OptLevel.NO_OPT, test);
         AccuracyResult allOpt = ort(onnx, OptLevel.ALL_OPT, test);
         int same = 0;
@@ -62,9 +64,17 @@ class OrtQdqAgreementTest {
             same += qtune.predictions()[i] == noOpt.predictions()[i] ? 1 : 0;
         }
         double agreement = same / (double) test.count();
-        LOG.warn(String.format(java.util.Locale.ROOT, "| %s | %s | %.2f%% | %.2f%% | %.2f%% | %.2f%% |", model, config,
-                100 * agreement, 100 * qtune.top1(), 100 * noOpt.top1(), 100 * allOpt.top1()));
-        assertTrue(agreement >= 0.995, model + " " + config + ": predictions agree on " + agreement + " of the test set");
+        LOG.warn(String.format(
+                java.util.Locale.ROOT,
+                "| %s | %s | %.2f%% | %.2f%% | %.2f%% | %.2f%% |",
+                model,
+                config,
+                100 * agreement,
+                100 * qtune.top1(),
+                100 * noOpt.top1(),
+                100 * allOpt.top1()));
+        assertTrue(
+                agreement >= 0.995, model + " " + config + ": predictions agree on " + agreement + " of the test set");
     }
 
     private static AccuracyResult ort(Path onnx, OptLevel level, Dataset test) {

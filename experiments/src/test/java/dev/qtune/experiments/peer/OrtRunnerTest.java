@@ -51,8 +51,14 @@ class OrtRunnerTest {
         Path file = Path.of("..", "models", model + ".onnx");
         Graph fp32 = PassPipeline.prerequisites().run(OnnxImporter.load(file));
         QuantConfig c = QuantConfigReader.read(Path.of("..", "experiments", "qconfigs", config + ".yaml"));
-        c = new QuantConfig(c.defaults(), c.layers(), CALIBRATION, c.globalScale(), c.allowFp32Islands(),
-                c.boundaryCalibration(), c.source());
+        c = new QuantConfig(
+                c.defaults(),
+                c.layers(),
+                CALIBRATION,
+                c.globalScale(),
+                c.allowFp32Islands(),
+                c.boundaryCalibration(),
+                c.source());
         return QuantEvaluation.quantize(file, fp32, c, Datasets.load(data, "calibration"), 2, dir.resolve("cache"))
                 .model();
     }
@@ -70,16 +76,17 @@ class OrtRunnerTest {
             ort = runner.evaluate(test, IMAGES, OrtRunner.DEFAULT_BATCH);
         }
         long t1 = System.nanoTime();
-        AccuracyResult simulated = AccuracyEvaluator.evaluate(new Fp32Interpreter(q.simulated()), test, IMAGES, 2,
-                ProgressListener.NONE);
-        AccuracyResult integer = AccuracyEvaluator.evaluate(new IntegerInterpreter(q.realized()), test, IMAGES, 2,
-                ProgressListener.NONE);
+        AccuracyResult simulated =
+                AccuracyEvaluator.evaluate(new Fp32Interpreter(q.simulated()), test, IMAGES, 2, ProgressListener.NONE);
+        AccuracyResult integer = AccuracyEvaluator.evaluate(
+                new IntegerInterpreter(q.realized()), test, IMAGES, 2, ProgressListener.NONE);
         LOG.info("ORT {} s, simulated and integer {} s", (t1 - t0) / 1e9, (System.nanoTime() - t1) / 1e9);
         double withSimulated = agreement(ort.predictions(), simulated.predictions());
         double withInteger = agreement(ort.predictions(), integer.predictions());
-        String what = String.format("%s %s on %d images: ORT NO_OPT top-1 %.4f, simulated %.4f, integer %.4f; "
-                        + "ORT agrees with simulated on %.4f, with integer on %.4f", model, config, IMAGES, ort.top1(),
-                simulated.top1(), integer.top1(), withSimulated, withInteger);
+        String what = String.format(
+                "%s %s on %d images: ORT NO_OPT top-1 %.4f, simulated %.4f, integer %.4f; "
+                        + "ORT agrees with simulated on %.4f, with integer on %.4f",
+                model, config, IMAGES, ort.top1(), simulated.top1(), integer.top1(), withSimulated, withInteger);
         LOG.info(what);
         assertTrue(withSimulated >= 0.995, what);
     }
@@ -93,8 +100,8 @@ class OrtRunnerTest {
             ort = runner.evaluate(test, IMAGES, OrtRunner.DEFAULT_BATCH);
         }
         Graph fp32 = PassPipeline.prerequisites().run(OnnxImporter.load(file));
-        AccuracyResult ours = AccuracyEvaluator.evaluate(new Fp32Interpreter(fp32), test, IMAGES, 2,
-                ProgressListener.NONE);
+        AccuracyResult ours =
+                AccuracyEvaluator.evaluate(new Fp32Interpreter(fp32), test, IMAGES, 2, ProgressListener.NONE);
         String what = "ORT fp32 top-1 " + ort.top1() + ", qtune fp32 " + ours.top1() + ", agreement "
                 + agreement(ort.predictions(), ours.predictions());
         LOG.info(what);
@@ -113,12 +120,13 @@ class OrtRunnerTest {
 
     @Test
     void errorsNameTheModel() {
-        QtuneException missing = assertThrows(QtuneException.class,
-                () -> OrtRunner.open(dir.resolve("nope.onnx"), 1, OptLevel.NO_OPT));
+        QtuneException missing =
+                assertThrows(QtuneException.class, () -> OrtRunner.open(dir.resolve("nope.onnx"), 1, OptLevel.NO_OPT));
         assertTrue(missing.getMessage().contains("nope.onnx"), missing.getMessage());
         try (OrtRunner runner = OrtRunner.open(Path.of("..", "models", "mlp_mnist.onnx"), 1, OptLevel.NO_OPT)) {
             QtuneException e = assertThrows(QtuneException.class, () -> runner.run(new float[10], 1));
-            assertTrue(e.getMessage().contains("mlp_mnist.onnx") && e.getMessage().contains("784"), e.getMessage());
+            assertTrue(
+                    e.getMessage().contains("mlp_mnist.onnx") && e.getMessage().contains("784"), e.getMessage());
         }
     }
 

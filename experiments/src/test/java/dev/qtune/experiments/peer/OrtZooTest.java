@@ -35,7 +35,9 @@ class OrtZooTest {
         for (int i = 0; i < x.length; i++) {
             x[i] = (float) (random.nextDouble() * 2 - 1);
         }
-        float[] ours = new Fp32Interpreter(PassPipeline.prerequisites().run(g)).run(x, 1).floats();
+        float[] ours = new Fp32Interpreter(PassPipeline.prerequisites().run(g))
+                .run(x, 1)
+                .floats();
         float[] ort;
         try (OrtRunner runner = OrtRunner.open(file, 1, OptLevel.ALL_OPT)) {
             ort = runner.run(x, 1);

@@ -44,8 +44,10 @@ class ReportScreenshotTest {
         Path run = RunFixture.write(tmp.resolve("run"));
         ReportWriter.write(run);
         Path png = tmp.resolve("report.png");
-        ProcessBuilder pb = new ProcessBuilder(List.of("bash", script().toString(), run.toString(), png.toString(),
-                WIDTH + "x" + HEIGHT)).redirectErrorStream(true).redirectOutput(tmp.resolve("screenshot.log").toFile());
+        ProcessBuilder pb = new ProcessBuilder(
+                        List.of("bash", script().toString(), run.toString(), png.toString(), WIDTH + "x" + HEIGHT))
+                .redirectErrorStream(true)
+                .redirectOutput(tmp.resolve("screenshot.log").toFile());
         pb.environment().put("CHROMIUM", browser.get().toString());
         pb.environment().put("SCREENSHOT_TIMEOUT", "120");
         Process p = pb.start();
@@ -79,7 +81,8 @@ class ReportScreenshotTest {
             for (int y = 0; y < Math.min(rows, image.getHeight()); y++) {
                 for (int x = 0; x < image.getWidth(); x++) {
                     Color c = new Color(image.getRGB(x, y));
-                    if (Math.abs(c.getRed() - colour.getRed()) <= 40 && Math.abs(c.getGreen() - colour.getGreen()) <= 40
+                    if (Math.abs(c.getRed() - colour.getRed()) <= 40
+                            && Math.abs(c.getGreen() - colour.getGreen()) <= 40
                             && Math.abs(c.getBlue() - colour.getBlue()) <= 40) {
                         n++;
                         minX = Math.min(minX, x);
@@ -118,6 +121,7 @@ class ReportScreenshotTest {
                 return s;
             }
         }
-        throw new AssertionError("scripts/screenshot-report.sh not found above " + Path.of("").toAbsolutePath());
+        throw new AssertionError(
+                "scripts/screenshot-report.sh not found above " + Path.of("").toAbsolutePath());
     }
 }

@@ -42,10 +42,21 @@ class ReportWriterTest {
         String html = report(run);
         assertEquals(2, count(html, "<svg "), "the Pareto plot and the hypervolume chart");
         try (var files = Files.list(run)) {
-            assertEquals(List.of(), files.filter(f -> f.getFileName().toString().endsWith(".tmp")).toList());
+            assertEquals(
+                    List.of(),
+                    files.filter(f -> f.getFileName().toString().endsWith(".tmp"))
+                            .toList());
         }
-        for (String part : List.of("Accuracy against latency", "Hypervolume by generation", "Pareto front",
-                "Baselines", "Time per trial", "Failures", "Final re-measurement", "x86-avx2", "gcc 12.2.0")) {
+        for (String part : List.of(
+                "Accuracy against latency",
+                "Hypervolume by generation",
+                "Pareto front",
+                "Baselines",
+                "Time per trial",
+                "Failures",
+                "Final re-measurement",
+                "x86-avx2",
+                "gcc 12.2.0")) {
             assertTrue(html.contains(part), part);
         }
         assertTrue(html.contains("<a href=\"best/t"), "links to the front's quant configs");
@@ -106,10 +117,18 @@ class ReportWriterTest {
 
     @Test
     void xchartDrawsTextAsOutlinesSoNoChartStringReachesTheSvg() {
-        XYChart chart = new XYChartBuilder().width(300).height(200).title("<b>title</b>").xAxisTitle("&x").build();
+        XYChart chart = new XYChartBuilder()
+                .width(300)
+                .height(200)
+                .title("<b>title</b>")
+                .xAxisTitle("&x")
+                .build();
         chart.addSeries(RunFixture.EVIL_LAYER, new double[] {1, 2}, new double[] {3, 4});
         String svg = Svg.inline(chart, "c", "a <chart> & \"more\"");
-        assertTrue(svg.startsWith("<svg class=\"chart\" role=\"img\" aria-label=\"a &lt;chart&gt; &amp; &quot;more&quot;\" "), svg.substring(0, 200));
+        assertTrue(
+                svg.startsWith(
+                        "<svg class=\"chart\" role=\"img\" aria-label=\"a &lt;chart&gt; &amp; &quot;more&quot;\" "),
+                svg.substring(0, 200));
         assertTrue(svg.contains("<title>a &lt;chart&gt; &amp; &quot;more&quot;</title>"));
         assertFalse(svg.contains("<script") || svg.contains("alert") || svg.contains("<b>") || svg.contains("&x"));
         assertFalse(svg.contains("<text"), "XChart's SVG has no text elements: glyphs are paths");
@@ -123,13 +142,17 @@ class ReportWriterTest {
         Map<String, String> titles = hoverTitles(html);
         List<TrialPoint> drawn = new ArrayList<>(snapshot.points("search"));
         drawn.addAll(snapshot.points("baseline"));
-        assertEquals(drawn.size() + FinalMeasurement.of(snapshot).size(), count(html, "<circle "),
+        assertEquals(
+                drawn.size() + FinalMeasurement.of(snapshot).size(),
+                count(html, "<circle "),
                 "one hover target per trial, baseline and final re-measure");
         for (TrialPoint p : drawn) {
             String title = titles.get(p.id());
             assertTrue(title != null, "no hover title for " + p.id());
-            assertTrue(title.startsWith(p.id() + (p.kind().equals("baseline") ? ": baseline " : ", generation ")), title);
-            assertTrue(title.contains("top-1 " + Format.top1(p.top1()) + ", median " + Format.ms(p.latencyMs())), title);
+            assertTrue(
+                    title.startsWith(p.id() + (p.kind().equals("baseline") ? ": baseline " : ", generation ")), title);
+            assertTrue(
+                    title.contains("top-1 " + Format.top1(p.top1()) + ", median " + Format.ms(p.latencyMs())), title);
             assertTrue(title.contains("\nconv1: ") && title.contains("\nfc3: "), "one line per layer: " + title);
             assertTrue(title.contains("&lt;script&gt;alert(1)&lt;/script&gt;: "), "layer names escaped: " + title);
         }
@@ -147,15 +170,17 @@ class ReportWriterTest {
         ParetoChart.Plot plot = ParetoChart.of(run, front, FinalMeasurement.of(run));
         String svg = Svg.inline(plot.chart(), "p", "t", plot.points());
         BufferedImage image = BitmapEncoder.getBufferedImage(plot.chart());
-        Matcher m = Pattern.compile("<circle cx=\"([0-9.]+)\" cy=\"([0-9.]+)\" r=\"7\" data-id=\"([^\"]+)\"").matcher(svg);
+        Matcher m = Pattern.compile("<circle cx=\"([0-9.]+)\" cy=\"([0-9.]+)\" r=\"7\" data-id=\"([^\"]+)\"")
+                .matcher(svg);
         Set<String> frontIds = new HashSet<>(front.stream().map(FrontEntry::id).toList());
         int checked = 0;
         while (m.find()) {
             if (frontIds.remove(m.group(3))) {
                 int x = (int) Math.round(Double.parseDouble(m.group(1)));
                 int y = (int) Math.round(Double.parseDouble(m.group(2)));
-                assertTrue(near(image, x, y, ParetoChart.FRONT), "no front marker under the hover target of "
-                        + m.group(3) + " at " + x + "," + y);
+                assertTrue(
+                        near(image, x, y, ParetoChart.FRONT),
+                        "no front marker under the hover target of " + m.group(3) + " at " + x + "," + y);
                 checked++;
             }
         }
@@ -167,13 +192,18 @@ class ReportWriterTest {
         Path run = RunFixture.write(tmp.resolve("run"));
         String live = Files.readString(ReportWriter.writeLive(run));
         assertTrue(live.contains("<meta http-equiv=\"refresh\" content=\"" + ReportWriter.REFRESH_SECONDS + "\">"));
-        assertTrue(live.contains("Search in progress: generation " + (RunFixture.GENERATIONS - 1) + " done, "
-                + RunFixture.GENERATIONS * RunFixture.PER_GENERATION + " search trials so far"), live);
+        assertTrue(
+                live.contains("Search in progress: generation " + (RunFixture.GENERATIONS - 1) + " done, "
+                        + RunFixture.GENERATIONS * RunFixture.PER_GENERATION + " search trials so far"),
+                live);
         String done = report(run);
         assertFalse(done.contains("http-equiv=\"refresh\""));
         assertFalse(done.contains("Search in progress"));
-        assertEquals(done.replaceAll("\\s+", " "), live.replaceAll("<meta http-equiv=\"refresh\"[^>]*>\n", "")
-                .replaceAll("<p class=\"live\">[^\n]*\n", "").replaceAll("\\s+", " "),
+        assertEquals(
+                done.replaceAll("\\s+", " "),
+                live.replaceAll("<meta http-equiv=\"refresh\"[^>]*>\n", "")
+                        .replaceAll("<p class=\"live\">[^\n]*\n", "")
+                        .replaceAll("\\s+", " "),
                 "the same page but for the reload and the progress line");
     }
 
@@ -181,12 +211,16 @@ class ReportWriterTest {
     void finalTableShowsFp32BesideTheFrontAndTheBaselines() throws Exception {
         String table = table(report(RunFixture.write(tmp.resolve("run"))), "final");
         List<String> rows = List.of(table.split("<tr><td>"));
-        assertTrue(rows.get(1).startsWith("fp32</td><td>fp32 model (reference)</td><td class=\"num\">99.12 %</td>"
-                + "<td class=\"num\">99.04 %</td>"), rows.get(1));
+        assertTrue(
+                rows.get(1)
+                        .startsWith("fp32</td><td>fp32 model (reference)</td><td class=\"num\">99.12 %</td>"
+                                + "<td class=\"num\">99.04 %</td>"),
+                rows.get(1));
         assertEquals(3, count(table, "<td>Pareto front</td>"));
         assertEquals(1, count(table, "<td>baseline: " + Html.escape(RunFixture.BASELINE_LABEL) + "</td>"));
         String baseline = rows.get(rows.size() - 1);
-        double top1 = Double.parseDouble(baseline.replaceAll("(?s).*?(\\d+\\.\\d+) %</td><td class=\"num\">[+-].*", "$1"));
+        double top1 =
+                Double.parseDouble(baseline.replaceAll("(?s).*?(\\d+\\.\\d+) %</td><td class=\"num\">[+-].*", "$1"));
         assertTrue(baseline.contains(Format.top1Delta(top1 / 100 - 0.9904)), "vs fp32: " + baseline);
     }
 
@@ -215,8 +249,10 @@ class ReportWriterTest {
     @Test
     void runWithOnlyFailuresHasNoPlotButATable() throws Exception {
         Path run = Files.createDirectories(tmp.resolve("failed"));
-        Files.writeString(run.resolve("trials.jsonl"), "{\"trial\":0,\"id\":\"t0000\",\"kind\":\"search\",\"generation\":0,"
-                + "\"status\":\"FAILED\",\"reason\":\"compile: <boom>\"}\n");
+        Files.writeString(
+                run.resolve("trials.jsonl"),
+                "{\"trial\":0,\"id\":\"t0000\",\"kind\":\"search\",\"generation\":0,"
+                        + "\"status\":\"FAILED\",\"reason\":\"compile: <boom>\"}\n");
         String html = report(run);
         assertFalse(html.contains("<svg"));
         assertTrue(html.contains("No successful trial to plot yet."));
@@ -226,8 +262,10 @@ class ReportWriterTest {
     @Test
     void computedFrontIsTheNonDominatedFeasibleTrials() throws Exception {
         RunSnapshot run = RunSnapshot.load(RunFixture.write(tmp.resolve("run")));
-        List<TrialPoint> front = FrontEntry.nonDominated(run.points("search").stream().filter(TrialPoint::feasible).toList());
-        List<String> fromPareto = FrontEntry.of(run).stream().map(FrontEntry::id).toList();
+        List<TrialPoint> front = FrontEntry.nonDominated(
+                run.points("search").stream().filter(TrialPoint::feasible).toList());
+        List<String> fromPareto =
+                FrontEntry.of(run).stream().map(FrontEntry::id).toList();
         assertEquals(fromPareto, front.stream().map(TrialPoint::id).toList());
     }
 
@@ -266,7 +304,9 @@ class ReportWriterTest {
         Path run = RunFixture.write(tmp.resolve("run"));
         Files.writeString(run.resolve("progress.csv"), "generation,trials\n0,6\nzero,12\n1,18\n");
         QtuneException e = assertThrows(QtuneException.class, () -> ReportWriter.write(run));
-        assertEquals(run.resolve("progress.csv") + ":3: column 'generation' must be a number, but was 'zero'", e.getMessage());
+        assertEquals(
+                run.resolve("progress.csv") + ":3: column 'generation' must be a number, but was 'zero'",
+                e.getMessage());
         Files.writeString(run.resolve("pareto.json"), "{\"front\": [");
         e = assertThrows(QtuneException.class, () -> ReportWriter.write(run));
         assertTrue(e.getMessage().startsWith(run.resolve("pareto.json") + ": not valid JSON"), e.getMessage());
@@ -275,7 +315,8 @@ class ReportWriterTest {
     /** The hover title of each point of the Pareto plot, by trial id (the last one drawn for an id). */
     private static Map<String, String> hoverTitles(String html) {
         Map<String, String> out = new HashMap<>();
-        Matcher m = Pattern.compile("<circle [^>]*data-id=\"([^\"]+)\"><title>([^<]*)</title></circle>").matcher(html);
+        Matcher m = Pattern.compile("<circle [^>]*data-id=\"([^\"]+)\"><title>([^<]*)</title></circle>")
+                .matcher(html);
         while (m.find()) {
             out.putIfAbsent(m.group(1), m.group(2));
         }
@@ -292,8 +333,10 @@ class ReportWriterTest {
                     continue;
                 }
                 Color p = new Color(image.getRGB(px, py));
-                if (Math.abs(p.getRed() - c.getRed()) + Math.abs(p.getGreen() - c.getGreen())
-                        + Math.abs(p.getBlue() - c.getBlue()) < 40) {
+                if (Math.abs(p.getRed() - c.getRed())
+                                + Math.abs(p.getGreen() - c.getGreen())
+                                + Math.abs(p.getBlue() - c.getBlue())
+                        < 40) {
                     return true;
                 }
             }

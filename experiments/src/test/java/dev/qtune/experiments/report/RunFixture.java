@@ -30,8 +30,7 @@ final class RunFixture {
     static final double MIN_TOP1 = 0.97;
     private static final int[] CHOICES = {2, 4, 4, 6, 6, 8, 8, 8, 16, 0};
 
-    private RunFixture() {
-    }
+    private RunFixture() {}
 
     /** Writes the run into {@code dir} (created) and returns dir. */
     static Path write(Path dir) throws IOException {
@@ -49,7 +48,8 @@ final class RunFixture {
                 if (n == GENERATIONS * PER_GENERATION) {
                     bits = new int[] {0, 16, 8, 16, 8, 16}; // accurate and slow: the front's fp32 end
                 }
-                String failure = n == 7 ? "native build failed: gcc exited with 1: error: <expected ';'>"
+                String failure = n == 7
+                        ? "native build failed: gcc exited with 1: error: <expected ';'>"
                         : n == 23 ? "latency: timed out after 30 s" : null;
                 records.add(trial(n, "search", g, bits, rnd, failure));
             }
@@ -65,8 +65,10 @@ final class RunFixture {
             jsonl.append(MAPPER.writeValueAsString(r)).append('\n');
         }
         Files.writeString(dir.resolve("trials.jsonl"), jsonl, StandardCharsets.UTF_8);
-        Files.writeString(dir.resolve("pareto.json"), MAPPER.writerWithDefaultPrettyPrinter()
-                .writeValueAsString(pareto(records, front)), StandardCharsets.UTF_8);
+        Files.writeString(
+                dir.resolve("pareto.json"),
+                MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(pareto(records, front)),
+                StandardCharsets.UTF_8);
         writeProgress(dir, records);
         for (ObjectNode f : front) {
             Files.writeString(dir.resolve("best/" + f.get("id").asText() + ".yaml"), "# quant config\nlayers: {}\n");
@@ -76,7 +78,10 @@ final class RunFixture {
 
     private static ObjectNode trial(int n, String kind, int gen, int[] bits, Random rnd, String failure) {
         ObjectNode r = MAPPER.createObjectNode();
-        r.put("trial", n).put("id", String.format(Locale.ROOT, "t%04d", n)).put("kind", kind).put("generation", gen);
+        r.put("trial", n)
+                .put("id", String.format(Locale.ROOT, "t%04d", n))
+                .put("kind", kind)
+                .put("generation", gen);
         r.put("status", failure == null ? "OK" : "FAILED");
         if (failure != null) {
             r.put("reason", failure);
@@ -95,9 +100,14 @@ final class RunFixture {
         double cost = 0;
         for (int l = 0; l < bits.length; l++) {
             int b = bits[l];
-            layers.addObject().put("name", LAYERS.get(l)).put("op", OPS.get(l)).put("weight_bits", b == 0 ? 32 : b)
-                    .put("activation_bits", b == 0 ? 32 : Math.max(b, 8)).put("calibration", l % 2 == 0 ? "kl" : "max")
-                    .put("granularity", "per_channel").put("skip", b == 0);
+            layers.addObject()
+                    .put("name", LAYERS.get(l))
+                    .put("op", OPS.get(l))
+                    .put("weight_bits", b == 0 ? 32 : b)
+                    .put("activation_bits", b == 0 ? 32 : Math.max(b, 8))
+                    .put("calibration", l % 2 == 0 ? "kl" : "max")
+                    .put("granularity", "per_channel")
+                    .put("skip", b == 0);
             loss += switch (b) {
                 case 0 -> 0;
                 case 16 -> 0.0001;
@@ -125,22 +135,36 @@ final class RunFixture {
             m.put("size_bytes", (long) (20_000 * cost)).put("feasible", top1 >= MIN_TOP1);
         }
         double total = n == 0 ? 14.2 : 2.0 + rnd.nextDouble();
-        r.putObject("times_s").put("calibrate", n == 0 ? 9.0 : 0.1).put("quantize", 0.2).put("compile", total * 0.5)
-                .put("accuracy", total * 0.2).put("latency", total * 0.15).put("total", total);
-        r.putObject("provenance").put("model_sha256", "9f2c4e1a7b3d5f60a1b2c3d4e5f60718293a4b5c6d7e8f9012345678")
-                .put("data_sha256", "ab12").put("target", "x86-avx2").put("compiler", "gcc 12.2.0")
-                .put("host", "ci-host <amd64>").put("seed", 42).put("threads", 1);
+        r.putObject("times_s")
+                .put("calibrate", n == 0 ? 9.0 : 0.1)
+                .put("quantize", 0.2)
+                .put("compile", total * 0.5)
+                .put("accuracy", total * 0.2)
+                .put("latency", total * 0.15)
+                .put("total", total);
+        r.putObject("provenance")
+                .put("model_sha256", "9f2c4e1a7b3d5f60a1b2c3d4e5f60718293a4b5c6d7e8f9012345678")
+                .put("data_sha256", "ab12")
+                .put("target", "x86-avx2")
+                .put("compiler", "gcc 12.2.0")
+                .put("host", "ci-host <amd64>")
+                .put("seed", 42)
+                .put("threads", 1);
         r.put("finished", String.format(Locale.ROOT, "2025-01-02T03:%02d:%02dZ", n / 60, n % 60));
         return r;
     }
 
     private static List<ObjectNode> front(List<ObjectNode> records) {
-        List<ObjectNode> ok = records.stream().filter(r -> r.get("kind").asText().equals("search"))
-                .filter(r -> r.has("metrics") && r.get("metrics").get("feasible").asBoolean()).toList();
+        List<ObjectNode> ok = records.stream()
+                .filter(r -> r.get("kind").asText().equals("search"))
+                .filter(r ->
+                        r.has("metrics") && r.get("metrics").get("feasible").asBoolean())
+                .toList();
         List<ObjectNode> front = new ArrayList<>();
         for (ObjectNode a : ok) {
-            boolean dominated = ok.stream().anyMatch(b -> b != a && top1(b) >= top1(a) && lat(b) <= lat(a)
-                    && (top1(b) > top1(a) || lat(b) < lat(a)));
+            boolean dominated = ok.stream()
+                    .anyMatch(b ->
+                            b != a && top1(b) >= top1(a) && lat(b) <= lat(a) && (top1(b) > top1(a) || lat(b) < lat(a)));
             if (!dominated) {
                 front.add(a);
             }
@@ -159,7 +183,10 @@ final class RunFixture {
 
     private static ObjectNode finalOf(int n, ObjectNode of) {
         ObjectNode r = of.deepCopy();
-        r.put("trial", n).put("id", String.format(Locale.ROOT, "t%04d", n)).put("kind", "final").put("of", of.get("id").asText());
+        r.put("trial", n)
+                .put("id", String.format(Locale.ROOT, "t%04d", n))
+                .put("kind", "final")
+                .put("of", of.get("id").asText());
         ObjectNode m = (ObjectNode) r.get("metrics");
         m.put("top1", top1(of) - 0.0012).put("samples", 10000);
         ((ObjectNode) m.get("latency_ms")).put("median", lat(of) * 1.03);
@@ -168,8 +195,12 @@ final class RunFixture {
 
     private static ObjectNode pareto(List<ObjectNode> records, List<ObjectNode> front) {
         ObjectNode p = MAPPER.createObjectNode();
-        p.put("experiment", "lenet5-avx2 & <friends>").put("model", MODEL).put("target", "x86-avx2")
-                .put("generation", GENERATIONS - 1).put("trials", GENERATIONS * PER_GENERATION).put("failures", 2)
+        p.put("experiment", "lenet5-avx2 & <friends>")
+                .put("model", MODEL)
+                .put("target", "x86-avx2")
+                .put("generation", GENERATIONS - 1)
+                .put("trials", GENERATIONS * PER_GENERATION)
+                .put("failures", 2)
                 .put("hypervolume", 0.4321);
         p.putObject("reference").put("top1", 0.5).put("latency_ms", 1.0);
         p.putObject("constraint").put("min_top1", MIN_TOP1);
@@ -179,25 +210,40 @@ final class RunFixture {
         ArrayNode f = p.putArray("front");
         for (ObjectNode r : front) {
             String id = r.get("id").asText();
-            f.addObject().put("id", id).put("top1", top1(r)).put("latency_ms", lat(r))
-                    .put("size_bytes", r.get("metrics").get("size_bytes").asLong()).put("qconfig", "best/" + id + ".yaml");
+            f.addObject()
+                    .put("id", id)
+                    .put("top1", top1(r))
+                    .put("latency_ms", lat(r))
+                    .put("size_bytes", r.get("metrics").get("size_bytes").asLong())
+                    .put("qconfig", "best/" + id + ".yaml");
         }
         ArrayNode fin = p.putArray("final");
         for (ObjectNode r : records) {
             if (r.get("kind").asText().equals("final")) {
                 ObjectNode m = (ObjectNode) r.get("metrics");
-                fin.addObject().put("id", r.get("of").asText()).put("top1", m.get("top1").asDouble())
-                        .put("samples", m.get("samples").asInt()).set("latency_ms", m.get("latency_ms").deepCopy());
+                fin.addObject()
+                        .put("id", r.get("of").asText())
+                        .put("top1", m.get("top1").asDouble())
+                        .put("samples", m.get("samples").asInt())
+                        .set("latency_ms", m.get("latency_ms").deepCopy());
             }
         }
         return p;
     }
 
     private static void writeProgress(Path dir, List<ObjectNode> records) throws IOException {
-        StringBuilder csv = new StringBuilder("generation,trials,failures,hypervolume,front_size,best_top1,elapsed_s\n");
+        StringBuilder csv =
+                new StringBuilder("generation,trials,failures,hypervolume,front_size,best_top1,elapsed_s\n");
         for (int g = 0; g < GENERATIONS; g++) {
-            csv.append(String.format(Locale.ROOT, "%d,%d,%d,%.4f,%d,%.4f,%.1f\n", g, (g + 1) * PER_GENERATION,
-                    g >= 3 ? 2 : g >= 1 ? 1 : 0, 0.30 + 0.03 * g - 0.004 * g * g, 2 + g, 0.985 + 0.001 * g,
+            csv.append(String.format(
+                    Locale.ROOT,
+                    "%d,%d,%d,%.4f,%d,%.4f,%.1f\n",
+                    g,
+                    (g + 1) * PER_GENERATION,
+                    g >= 3 ? 2 : g >= 1 ? 1 : 0,
+                    0.30 + 0.03 * g - 0.004 * g * g,
+                    2 + g,
+                    0.985 + 0.001 * g,
                     30.0 + 25.0 * g));
         }
         Files.writeString(dir.resolve("progress.csv"), csv);

@@ -1,14 +1,13 @@
 package dev.qtune.experiments.run;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Hypervolumes of two fabricated runs against their common reference point, computed by hand. */
 class RunComparisonTest {
@@ -27,18 +26,29 @@ class RunComparisonTest {
         assertEquals(0.65, rows.get(0).hypervolume().get(2), 1e-9);
         assertEquals(0.05 * 9, rows.get(1).hypervolume().get(1), 1e-9);
         assertEquals("nsga2", rows.get(0).strategy());
-        assertEquals(List.of(1), List.copyOf(RunComparison.compare(List.of(a, b), List.of()).get(0).hypervolume().keySet()),
+        assertEquals(
+                List.of(1),
+                List.copyOf(RunComparison.compare(List.of(a, b), List.of())
+                        .get(0)
+                        .hypervolume()
+                        .keySet()),
                 "no checkpoints: the smallest run's size");
     }
 
     private Path run(String name, String strategy, double[][] trials) throws IOException {
         Path dir = Files.createDirectories(tmp.resolve(name));
-        Files.writeString(dir.resolve(RunDirectory.PARETO),
+        Files.writeString(
+                dir.resolve(RunDirectory.PARETO),
                 "{\"strategy\": \"" + strategy + "\", \"seed\": 1, \"constraint\": {\"min_top1\": 0.8}}");
         StringBuilder log = new StringBuilder();
         for (int i = 0; i < trials.length; i++) {
-            log.append(String.format(java.util.Locale.ROOT, "{\"trial\": %d, \"kind\": \"search\", \"status\": \"OK\", "
-                    + "\"metrics\": {\"top1\": %s, \"latency_ms\": {\"median\": %s}}}%n", i, trials[i][0], trials[i][1]));
+            log.append(String.format(
+                    java.util.Locale.ROOT,
+                    "{\"trial\": %d, \"kind\": \"search\", \"status\": \"OK\", "
+                            + "\"metrics\": {\"top1\": %s, \"latency_ms\": {\"median\": %s}}}%n",
+                    i,
+                    trials[i][0],
+                    trials[i][1]));
         }
         Files.writeString(dir.resolve(RunDirectory.TRIALS), log);
         return dir;

@@ -32,9 +32,12 @@ class RunDirectoryLockTest {
     void aResumeWhileTheSearchRunsIsRefusedNamingItsPid() throws Exception {
         Path run = tmp.resolve("run");
         try (RunDirectory first = RunDirectory.open(run, experiment(), false, new ArrayList<>())) {
-            QtuneException e = assertThrows(QtuneException.class,
-                    () -> RunDirectory.open(run, experiment(), true, new ArrayList<>()));
-            assertEquals("run directory " + run + " is in use by process " + ProcessHandle.current().pid(), e.getMessage());
+            QtuneException e = assertThrows(
+                    QtuneException.class, () -> RunDirectory.open(run, experiment(), true, new ArrayList<>()));
+            assertEquals(
+                    "run directory " + run + " is in use by process "
+                            + ProcessHandle.current().pid(),
+                    e.getMessage());
         }
         List<ObjectNode> previous = new ArrayList<>();
         try (RunDirectory again = RunDirectory.open(run, experiment(), true, previous)) {
@@ -45,13 +48,19 @@ class RunDirectoryLockTest {
     @Test
     void aSearchInAnotherProcessHoldsTheDirectory() throws Exception {
         Path run = Files.createDirectories(tmp.resolve("busy"));
-        List<String> probe = List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
-                System.getProperty("java.class.path"), RunLockProbe.class.getName(), run.toString());
-        Process p = new ProcessBuilder(probe).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        List<String> probe = List.of(
+                ProcessHandle.current().info().command().orElse("java"),
+                "-cp",
+                System.getProperty("java.class.path"),
+                RunLockProbe.class.getName(),
+                run.toString());
+        Process p = new ProcessBuilder(probe)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         try {
             assertEquals("held", new BufferedReader(new InputStreamReader(p.getInputStream())).readLine());
-            QtuneException e = assertThrows(QtuneException.class,
-                    () -> RunDirectory.open(run, experiment(), true, new ArrayList<>()));
+            QtuneException e = assertThrows(
+                    QtuneException.class, () -> RunDirectory.open(run, experiment(), true, new ArrayList<>()));
             assertEquals("run directory " + run + " is in use by process " + p.pid(), e.getMessage());
             assertFalse(Files.exists(run.resolve(RunDirectory.TRIALS)), "nothing written beside the running search");
         } finally {
@@ -68,7 +77,8 @@ class RunDirectoryLockTest {
         Path report = Files.writeString(run.getParent().resolve(".report.html.4242.tmp"), "<");
         Path best = Files.writeString(run.resolve(".front-0.yaml.4242.tmp"), "x");
         Path kept = Files.writeString(run.getParent().resolve("notes.tmp"), "mine");
-        RunDirectory.open(run.getParent(), experiment(), false, new ArrayList<>()).close();
+        RunDirectory.open(run.getParent(), experiment(), false, new ArrayList<>())
+                .close();
         assertFalse(Files.exists(pareto) || Files.exists(report) || Files.exists(best));
         assertTrue(Files.exists(kept), "only qtune's own .NAME.PID.tmp files are removed");
     }
@@ -76,9 +86,11 @@ class RunDirectoryLockTest {
     @Test
     void anOutFolderThatCannotBeCreatedIsOneLineWithTheReason() throws Exception {
         Path file = Files.writeString(tmp.resolve("plain-file"), "");
-        QtuneException e = assertThrows(QtuneException.class,
+        QtuneException e = assertThrows(
+                QtuneException.class,
                 () -> RunDirectory.open(file.resolve("run"), experiment(), false, new ArrayList<>()));
-        assertTrue(e.getMessage().startsWith("cannot create run directory " + file.resolve("run") + ": "), e.getMessage());
+        assertTrue(
+                e.getMessage().startsWith("cannot create run directory " + file.resolve("run") + ": "), e.getMessage());
         assertEquals(1, e.getMessage().lines().count());
     }
 }

@@ -1,13 +1,14 @@
 package dev.qtune.experiments.run;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.qtune.compiler.quant.QuantConfigReader;
 import dev.qtune.experiments.cli.QtuneMain;
 import dev.qtune.experiments.testing.TinyExperiment;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -19,10 +20,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A real search (mlp_mnist, native code for this host) killed with SIGKILL mid-run, a torn line
@@ -40,14 +39,18 @@ class SearchResumeTest {
     void killedSearchResumesToExactlyTheBudget() throws Exception {
         Path exp = experiment(tmp);
         Path run = tmp.resolve("run");
-        Process p = new ProcessBuilder(javaCommand(exp, run)).redirectErrorStream(true)
-                .redirectOutput(tmp.resolve("first.log").toFile()).start();
+        Process p = new ProcessBuilder(javaCommand(exp, run))
+                .redirectErrorStream(true)
+                .redirectOutput(tmp.resolve("first.log").toFile())
+                .start();
         Path log = run.resolve(RunDirectory.TRIALS);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
         while (searchLines(log) < 5 && p.isAlive() && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
-        assertTrue(p.isAlive(), "the search ended before it could be killed: " + Files.readString(tmp.resolve("first.log")));
+        assertTrue(
+                p.isAlive(),
+                "the search ended before it could be killed: " + Files.readString(tmp.resolve("first.log")));
         p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         int before = searchLines(log);
         assertTrue(before >= 5 && before < BUDGET, "killed after " + before + " trials");
@@ -55,15 +58,19 @@ class SearchResumeTest {
 
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int status = QtuneMain.run(new String[] {"search", exp.toString(), "--out", run.toString(), "--resume"},
-                new PrintWriter(out), new PrintWriter(err));
+        int status = QtuneMain.run(
+                new String[] {"search", exp.toString(), "--out", run.toString(), "--resume"},
+                new PrintWriter(out),
+                new PrintWriter(err));
         assertEquals(0, status, err.toString());
 
         List<JsonNode> records = new ArrayList<>();
         for (String line : Files.readAllLines(log)) {
             records.add(JSON.readTree(line));
         }
-        List<JsonNode> search = records.stream().filter(r -> r.path("kind").asText().equals("search")).toList();
+        List<JsonNode> search = records.stream()
+                .filter(r -> r.path("kind").asText().equals("search"))
+                .toList();
         assertEquals(BUDGET, search.size(), "search trials in the log");
         Set<String> ids = new HashSet<>();
         Set<String> hashes = new HashSet<>();
@@ -91,18 +98,34 @@ class SearchResumeTest {
         if (!Files.exists(log)) {
             return 0;
         }
-        return (int) Files.readAllLines(log).stream().filter(l -> l.contains("\"kind\":\"search\"")).count();
+        return (int) Files.readAllLines(log).stream()
+                .filter(l -> l.contains("\"kind\":\"search\""))
+                .count();
     }
 
     static Path experiment(Path dir) throws IOException {
-        return TinyExperiment.write(dir, "resume-test", BUDGET, 4, 2, 7, "constraints: {max_drop: {absolute: 5}}",
+        return TinyExperiment.write(
+                dir,
+                "resume-test",
+                BUDGET,
+                4,
+                2,
+                7,
+                "constraints: {max_drop: {absolute: 5}}",
                 "executor: {workers: 1}");
     }
 
     private static List<String> javaCommand(Path exp, Path run) {
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", cp,
+        return List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                cp,
                 "-Dqtune.data.dir=" + Path.of("..", "data").toAbsolutePath().normalize(),
-                "dev.qtune.experiments.cli.QtuneMain", "search", exp.toString(), "--out", run.toString());
+                "dev.qtune.experiments.cli.QtuneMain",
+                "search",
+                exp.toString(),
+                "--out",
+                run.toString());
     }
 }

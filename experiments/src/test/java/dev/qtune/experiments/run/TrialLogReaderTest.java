@@ -76,7 +76,9 @@ class TrialLogReaderTest {
     void aLineThatIsNotAnObjectIsAnError() throws Exception {
         Path f = log(A + "\n[1,2]\n" + B + "\n");
         QtuneException e = assertThrows(QtuneException.class, () -> TrialLogReader.read(f));
-        assertTrue(e.getMessage().startsWith(f + ":2: not a JSON object: expected an object, found ARRAY"), e.getMessage());
+        assertTrue(
+                e.getMessage().startsWith(f + ":2: not a JSON object: expected an object, found ARRAY"),
+                e.getMessage());
     }
 
     @Test

@@ -1,7 +1,9 @@
 package dev.qtune.experiments.spark;
 
-import dev.qtune.experiments.testing.TinyExperiment;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.qtune.experiments.testing.TinyExperiment;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,9 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A standalone cluster on 127.0.0.1 through scripts/spark-cluster.sh (start, submit, stop), with

@@ -1,10 +1,11 @@
 package dev.qtune.experiments.spark;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,10 +16,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Searches on a real standalone cluster (a master and two workers on 127.0.0.1, started from the
@@ -45,13 +44,15 @@ class SparkClusterIT {
             assertTrue(LocalCluster.read(log).contains("trials on spark spark://127.0.0.1:"), LocalCluster.read(log));
         }
         for (Map.Entry<String, Long> e : pids.entrySet()) {
-            assertFalse(LocalCluster.alive(e.getValue()), e.getKey() + " (pid " + e.getValue() + ") still runs after stop");
+            assertFalse(
+                    LocalCluster.alive(e.getValue()), e.getKey() + " (pid " + e.getValue() + ") still runs after stop");
         }
         List<JsonNode> search = searchTrials(run);
         assertEquals(6, search.size());
         assertTrue(search.stream().allMatch(r -> r.path("status").asText().equals("OK")), search.toString());
         assertFalse(search.get(0).path("provenance").path("host").asText().isEmpty());
-        assertTrue(Files.readAllLines(run.resolve("trials.jsonl")).stream().anyMatch(l -> l.contains("\"kind\":\"final\"")));
+        assertTrue(Files.readAllLines(run.resolve("trials.jsonl")).stream()
+                .anyMatch(l -> l.contains("\"kind\":\"final\"")));
         assertTrue(Files.exists(run.resolve("report.html")));
         for (int w = 1; w <= 2; w++) {
             assertTrue(executorLaunched(tmp.resolve("cluster").resolve("work-" + w)), "no executor ran on worker " + w);

@@ -1,19 +1,18 @@
 package dev.qtune.experiments.spark;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A worker killed with SIGKILL in the middle of a search: Spark re-runs the lost task on the other
@@ -37,10 +36,12 @@ class SparkFaultIT {
             while (searchLines(run) < 1 && p.isAlive() && System.nanoTime() < deadline) {
                 Thread.sleep(100);
             }
-            assertTrue(p.isAlive(), () -> "the search ended before a worker could be killed: " + LocalCluster.read(log));
+            assertTrue(
+                    p.isAlive(), () -> "the search ended before a worker could be killed: " + LocalCluster.read(log));
             int before = searchLines(run);
             assertTrue(before >= 1 && before < BUDGET, "killed after " + before + " trials");
-            List<ProcessHandle> executors = ProcessHandle.of(worker).orElseThrow().descendants().toList();
+            List<ProcessHandle> executors =
+                    ProcessHandle.of(worker).orElseThrow().descendants().toList();
             assertFalse(executors.isEmpty(), "worker-2 had no executor process when it was killed");
             ProcessHandle.of(worker).orElseThrow().destroyForcibly();
             assertTrue(p.waitFor(600, TimeUnit.SECONDS), "the search did not end after the worker was killed");
@@ -62,7 +63,8 @@ class SparkFaultIT {
         LocalCluster.read(log).lines().filter(l -> l.contains("Lost")).limit(10).forEach(System.out::println);
         List<JsonNode> search = SparkClusterIT.searchTrials(run);
         assertEquals(BUDGET, search.size(), "search trials in trials.jsonl");
-        assertTrue(search.stream().allMatch(r -> r.path("status").asText().equals("OK")),
+        assertTrue(
+                search.stream().allMatch(r -> r.path("status").asText().equals("OK")),
                 () -> "a trial lost with the worker came back FAILED: " + search);
     }
 
@@ -71,6 +73,8 @@ class SparkFaultIT {
         if (!Files.exists(log)) {
             return 0;
         }
-        return (int) Files.readAllLines(log).stream().filter(l -> l.contains("\"kind\":\"search\"")).count();
+        return (int) Files.readAllLines(log).stream()
+                .filter(l -> l.contains("\"kind\":\"search\""))
+                .count();
     }
 }

@@ -1,5 +1,9 @@
 package dev.qtune.experiments.spark;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.qtune.experiments.config.ExperimentReader;
 import dev.qtune.experiments.run.TrialWorkspace;
 import dev.qtune.search.space.Decoded;
@@ -10,18 +14,13 @@ import dev.qtune.search.trial.TrialResult;
 import dev.qtune.search.trial.TrialSpec;
 import dev.qtune.search.trial.TrialStatus;
 import dev.qtune.targets.Targets;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The Spark executor on an embedded local[2] master with real trials on mlp_mnist (generic C). */
 class SparkTrialExecutorTest {
@@ -35,15 +34,26 @@ class SparkTrialExecutorTest {
         Decoded first = ws.decoder().decode(genome(ws, 0));
         Decoded second = ws.decoder().decode(genome(ws, 1));
         // the driver's hash differs from what the executor decodes: as if the nodes saw another model
-        Decoded tampered = new Decoded(first.genome(), first.qconfig(), first.schedule(), first.layers(), "not-the-hash");
-        List<TrialSpec> batch = List.of(spec(0, first, TrialKind.SEARCH), spec(1, second, TrialKind.SEARCH),
+        Decoded tampered =
+                new Decoded(first.genome(), first.qconfig(), first.schedule(), first.layers(), "not-the-hash");
+        List<TrialSpec> batch = List.of(
+                spec(0, first, TrialKind.SEARCH),
+                spec(1, second, TrialKind.SEARCH),
                 spec(2, tampered, TrialKind.SEARCH));
         Map<String, TrialResult> results = new TreeMap<>();
         List<TrialResult> finals = new ArrayList<>();
-        try (SparkTrialExecutor spark = new SparkTrialExecutor(SparkTrialExecutor.context("local[2]", "local[2]",
-                "qtune test"), true, TrialEnvironment.of(file, Targets.GENERIC_C), ws)) {
+        try (SparkTrialExecutor spark = new SparkTrialExecutor(
+                SparkTrialExecutor.context("local[2]", "local[2]", "qtune test"),
+                true,
+                TrialEnvironment.of(file, Targets.GENERIC_C),
+                ws)) {
             assertEquals(2, spark.parallelism());
-            spark.run(batch, r -> assertEquals(null, results.put(r.spec().id(), r), "two results for " + r.spec().id()));
+            spark.run(
+                    batch,
+                    r -> assertEquals(
+                            null,
+                            results.put(r.spec().id(), r),
+                            "two results for " + r.spec().id()));
             spark.run(List.of(spec(0, first, TrialKind.FINAL), spec(1, second, TrialKind.FINAL)), finals::add);
         }
         assertEquals(List.of("t0000", "t0001", "t0002"), List.copyOf(results.keySet()));
@@ -67,7 +77,8 @@ class SparkTrialExecutorTest {
         TrialEnvironment env = new TrialEnvironment(file.toString(), "0".repeat(64), Targets.GENERIC_C, Map.of());
         WireResult r = SparkWorker.run(env, new WireSpec("t0000", 0, 0, "search", "", List.of(0), "h", 10, 0.1));
         assertNotNull(r.error());
-        assertTrue(r.error().contains("experiment file " + file + " differs on this node from the driver's"), r.error());
+        assertTrue(
+                r.error().contains("experiment file " + file + " differs on this node from the driver's"), r.error());
     }
 
     private static Genome genome(TrialWorkspace ws, int index) {

@@ -11,8 +11,7 @@ public final class TinyExperiment {
     /** The repository root, seen from a module directory (Maven's working directory for tests). */
     public static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
 
-    private TinyExperiment() {
-    }
+    private TinyExperiment() {}
 
     /**
      * Writes {@code dir/exp.yaml}: nsga2 with {@code trials} trials in batches of {@code batch}, the
@@ -31,7 +30,8 @@ public final class TinyExperiment {
                 "  calibration: [max, kl, percentile]",
                 "strategy: {name: nsga2, batch_size: " + batch + ", sensitivity_seeds: false}",
                 "budget: {trials: " + trials + "}",
-                "measure: {bench_seconds: 0.05, final_bench_seconds: 0.1, final_samples: 300, final_max: " + finalMax + "}",
+                "measure: {bench_seconds: 0.05, final_bench_seconds: 0.1, final_samples: 300, final_max: " + finalMax
+                        + "}",
                 "seed: " + seed));
         lines.addAll(List.of(extra));
         Path file = dir.resolve("exp.yaml");

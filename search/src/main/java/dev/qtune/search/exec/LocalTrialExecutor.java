@@ -3,7 +3,6 @@ package dev.qtune.search.exec;
 import dev.qtune.search.trial.TrialEvaluator;
 import dev.qtune.search.trial.TrialResult;
 import dev.qtune.search.trial.TrialSpec;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;

@@ -2,7 +2,6 @@ package dev.qtune.search.exec;
 
 import dev.qtune.search.trial.TrialResult;
 import dev.qtune.search.trial.TrialSpec;
-
 import java.util.List;
 import java.util.function.Consumer;
 

@@ -1,7 +1,6 @@
 package dev.qtune.search.loop;
 
 import dev.qtune.search.trial.TrialResult;
-
 import java.util.List;
 import java.util.OptionalDouble;
 
@@ -10,8 +9,15 @@ import java.util.OptionalDouble;
  * the feasible Pareto front (sorted by latency), its hypervolume against {@code reference} (in
  * minimised objective space), the best feasible top-1, and the seconds since the search started.
  */
-public record GenerationSummary(int generation, int trials, int failures, List<TrialResult> front, double hypervolume,
-                                double[] reference, OptionalDouble bestTop1, double elapsedSeconds) {
+public record GenerationSummary(
+        int generation,
+        int trials,
+        int failures,
+        List<TrialResult> front,
+        double hypervolume,
+        double[] reference,
+        OptionalDouble bestTop1,
+        double elapsedSeconds) {
     public GenerationSummary {
         front = List.copyOf(front);
         reference = reference.clone();

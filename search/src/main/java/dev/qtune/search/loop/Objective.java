@@ -1,7 +1,6 @@
 package dev.qtune.search.loop;
 
 import dev.qtune.search.trial.TrialMetrics;
-
 import java.util.Locale;
 
 /** What the search optimises, each as a value to minimise. */

@@ -9,9 +9,6 @@ import dev.qtune.search.strategy.Searcher;
 import dev.qtune.search.trial.TrialKind;
 import dev.qtune.search.trial.TrialResult;
 import dev.qtune.search.trial.TrialSpec;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -19,6 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The search: ask the strategy for a generation, decode, run the configurations not seen before
@@ -41,8 +40,12 @@ public final class SearchLoop {
     private final SearchListener listener;
     private final FrontTracker front;
 
-    public SearchLoop(SpaceDecoder decoder, Searcher searcher, TrialExecutor executor, SearchSettings settings,
-                      SearchListener listener) {
+    public SearchLoop(
+            SpaceDecoder decoder,
+            Searcher searcher,
+            TrialExecutor executor,
+            SearchSettings settings,
+            SearchListener listener) {
         this.decoder = decoder;
         this.searcher = searcher;
         this.executor = executor;
@@ -97,8 +100,8 @@ public final class SearchLoop {
                     results.add(old);
                     replayed++;
                 } else {
-                    fresh.add(new TrialSpec(nextNumber++, gen, TrialKind.SEARCH, "", d, settings.samples(),
-                            settings.benchSeconds()));
+                    fresh.add(new TrialSpec(
+                            nextNumber++, gen, TrialKind.SEARCH, "", d, settings.samples(), settings.benchSeconds()));
                 }
             }
             if (!fresh.isEmpty()) {
@@ -113,16 +116,24 @@ public final class SearchLoop {
             searcher.tell(observations(asked, decoded, memo));
             last = front.summarise(gen, results, seconds(start));
             listener.generationFinished(last);
-            LOG.info("generation {}: {} trials ({} new, {} from the earlier log), front {}, hypervolume {}", gen,
-                    results.size(), fresh.size(), replayed, last.front().size(), last.hypervolume());
-            if (settings.onFailure() == FailureRule.ABORT && fresh.stream().anyMatch(s -> !memo.get(
-                    s.decoded().configHash()).ok())) {
+            LOG.info(
+                    "generation {}: {} trials ({} new, {} from the earlier log), front {}, hypervolume {}",
+                    gen,
+                    results.size(),
+                    fresh.size(),
+                    replayed,
+                    last.front().size(),
+                    last.hypervolume());
+            if (settings.onFailure() == FailureRule.ABORT
+                    && fresh.stream()
+                            .anyMatch(s -> !memo.get(s.decoded().configHash()).ok())) {
                 stop = "a trial failed and on_failure is abort";
                 break;
             }
             if (exitReached(results)) {
-                stop = "a trial met the exit rule (accuracy >= " + settings.exitMinAccuracy().getAsDouble() + " at <= "
-                        + settings.exitLatencyRatio() + "x the base config's latency)";
+                stop = "a trial met the exit rule (accuracy >= "
+                        + settings.exitMinAccuracy().getAsDouble() + " at <= " + settings.exitLatencyRatio()
+                        + "x the base config's latency)";
                 break;
             }
             flat = last.hypervolume() > bestVolume + 1e-12 ? 0 : flat + 1;
@@ -145,14 +156,22 @@ public final class SearchLoop {
             return false;
         }
         Genome base = decoder.space().firstValues();
-        var baseLatency = results.stream().filter(TrialResult::ok).filter(r -> r.spec().decoded().genome().equals(base))
-                .mapToDouble(r -> r.metrics().orElseThrow().latencyMedianMs()).findFirst();
-        return baseLatency.isPresent() && results.stream().filter(TrialResult::ok).map(r -> r.metrics().orElseThrow())
-                .anyMatch(m -> m.accuracy() >= settings.exitMinAccuracy().getAsDouble()
-                        && m.latencyMedianMs() <= settings.exitLatencyRatio() * baseLatency.getAsDouble());
+        var baseLatency = results.stream()
+                .filter(TrialResult::ok)
+                .filter(r -> r.spec().decoded().genome().equals(base))
+                .mapToDouble(r -> r.metrics().orElseThrow().latencyMedianMs())
+                .findFirst();
+        return baseLatency.isPresent()
+                && results.stream()
+                        .filter(TrialResult::ok)
+                        .map(r -> r.metrics().orElseThrow())
+                        .anyMatch(m -> m.accuracy()
+                                        >= settings.exitMinAccuracy().getAsDouble()
+                                && m.latencyMedianMs() <= settings.exitLatencyRatio() * baseLatency.getAsDouble());
     }
 
-    private List<Observation> observations(List<Genome> asked, Map<Genome, Decoded> decoded, Map<String, TrialResult> memo) {
+    private List<Observation> observations(
+            List<Genome> asked, Map<Genome, Decoded> decoded, Map<String, TrialResult> memo) {
         List<Observation> obs = new ArrayList<>();
         for (Genome g : asked) {
             TrialResult r = memo.get(decoded.get(g).configHash());

@@ -14,40 +14,88 @@ import java.util.OptionalDouble;
  * {@code exitLatencyRatio} times the base config's latency (empty = no exit rule); and whether the
  * accuracy metric is a fraction in [0, 1] ({@code fractionAccuracy}; a command's number need not be).
  */
-public record SearchSettings(List<Objective> objectives, OptionalDouble minAccuracy, int trials, int generations,
-                             double wallClockSeconds, int samples, double benchSeconds, FailureRule onFailure,
-                             int patience, OptionalDouble exitMinAccuracy, double exitLatencyRatio,
-                             boolean fractionAccuracy) {
+public record SearchSettings(
+        List<Objective> objectives,
+        OptionalDouble minAccuracy,
+        int trials,
+        int generations,
+        double wallClockSeconds,
+        int samples,
+        double benchSeconds,
+        FailureRule onFailure,
+        int patience,
+        OptionalDouble exitMinAccuracy,
+        double exitLatencyRatio,
+        boolean fractionAccuracy) {
     /** Settings whose accuracy metric is a fraction in [0, 1] (top-1, top-k, agreement). */
-    public SearchSettings(List<Objective> objectives, OptionalDouble minAccuracy, int trials, int generations,
-                          double wallClockSeconds, int samples, double benchSeconds, FailureRule onFailure,
-                          int patience, OptionalDouble exitMinAccuracy, double exitLatencyRatio) {
-        this(objectives, minAccuracy, trials, generations, wallClockSeconds, samples, benchSeconds, onFailure, patience,
-                exitMinAccuracy, exitLatencyRatio, true);
+    public SearchSettings(
+            List<Objective> objectives,
+            OptionalDouble minAccuracy,
+            int trials,
+            int generations,
+            double wallClockSeconds,
+            int samples,
+            double benchSeconds,
+            FailureRule onFailure,
+            int patience,
+            OptionalDouble exitMinAccuracy,
+            double exitLatencyRatio) {
+        this(
+                objectives,
+                minAccuracy,
+                trials,
+                generations,
+                wallClockSeconds,
+                samples,
+                benchSeconds,
+                onFailure,
+                patience,
+                exitMinAccuracy,
+                exitLatencyRatio,
+                true);
     }
 
     /** Settings without a patience limit. */
-    public SearchSettings(List<Objective> objectives, OptionalDouble minAccuracy, int trials, int generations,
-                          double wallClockSeconds, int samples, double benchSeconds, FailureRule onFailure) {
-        this(objectives, minAccuracy, trials, generations, wallClockSeconds, samples, benchSeconds, onFailure, 0,
-                OptionalDouble.empty(), 1);
+    public SearchSettings(
+            List<Objective> objectives,
+            OptionalDouble minAccuracy,
+            int trials,
+            int generations,
+            double wallClockSeconds,
+            int samples,
+            double benchSeconds,
+            FailureRule onFailure) {
+        this(
+                objectives,
+                minAccuracy,
+                trials,
+                generations,
+                wallClockSeconds,
+                samples,
+                benchSeconds,
+                onFailure,
+                0,
+                OptionalDouble.empty(),
+                1);
     }
 
     public SearchSettings {
         objectives = List.copyOf(objectives);
-        if (objectives.size() < 2 || objectives.get(0) != Objective.ACCURACY || objectives.get(1) != Objective.LATENCY) {
+        if (objectives.size() < 2
+                || objectives.get(0) != Objective.ACCURACY
+                || objectives.get(1) != Objective.LATENCY) {
             throw new IllegalArgumentException("objectives must start with accuracy, latency, but were " + objectives);
         }
         if (trials < 1) {
             throw new IllegalArgumentException("budget trials must be >= 1, but was " + trials);
         }
         if (generations < 0 || wallClockSeconds < 0) {
-            throw new IllegalArgumentException("generations and wall clock must be >= 0, but were " + generations
-                    + " and " + wallClockSeconds);
+            throw new IllegalArgumentException(
+                    "generations and wall clock must be >= 0, but were " + generations + " and " + wallClockSeconds);
         }
         if (samples < 1 || !(benchSeconds > 0)) {
-            throw new IllegalArgumentException("samples must be >= 1 and bench seconds > 0, but were " + samples
-                    + " and " + benchSeconds);
+            throw new IllegalArgumentException(
+                    "samples must be >= 1 and bench seconds > 0, but were " + samples + " and " + benchSeconds);
         }
     }
 }

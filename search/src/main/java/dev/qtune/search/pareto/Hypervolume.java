@@ -14,8 +14,7 @@ import java.util.Objects;
  * strictly dominate the reference contribute nothing; dominated points and duplicates are allowed.
  */
 public final class Hypervolume {
-    private Hypervolume() {
-    }
+    private Hypervolume() {}
 
     /** The hypervolume of {@code points} up to {@code reference}; 0 for no points. */
     public static double of(List<double[]> points, double[] reference) {
@@ -46,7 +45,8 @@ public final class Hypervolume {
         }
         for (double r : reference) {
             if (!Double.isFinite(r)) {
-                throw new IllegalArgumentException("reference point must be finite, but was " + Arrays.toString(reference));
+                throw new IllegalArgumentException(
+                        "reference point must be finite, but was " + Arrays.toString(reference));
             }
         }
         List<double[]> inside = new ArrayList<>();
@@ -67,7 +67,8 @@ public final class Hypervolume {
         boolean below = true;
         for (int k = 0; k < p.length; k++) {
             if (Double.isNaN(p[k])) {
-                throw new IllegalArgumentException("point " + index + " must not be NaN, but was " + Arrays.toString(p));
+                throw new IllegalArgumentException(
+                        "point " + index + " must not be NaN, but was " + Arrays.toString(p));
             }
             below &= p[k] < reference[k];
         }
@@ -101,7 +102,8 @@ public final class Hypervolume {
     private static double volume(List<double[]> points, double[] reference) {
         List<double[]> byZ = new ArrayList<>(points);
         byZ.sort(Comparator.comparingDouble(p -> p[2]));
-        Comparator<double[]> byX = Comparator.comparingDouble((double[] p) -> p[0]).thenComparingDouble(p -> p[1]);
+        Comparator<double[]> byX =
+                Comparator.comparingDouble((double[] p) -> p[0]).thenComparingDouble(p -> p[1]);
         List<double[]> slice = new ArrayList<>();
         double volume = 0;
         for (int i = 0; i < byZ.size(); i++) {

@@ -13,14 +13,13 @@ import java.util.function.Predicate;
  * each other, so duplicates on the front are all kept.
  */
 public final class ParetoFront {
-    private ParetoFront() {
-    }
+    private ParetoFront() {}
 
     /** Whether {@code a} dominates {@code b} (minimisation); both must have the same length. */
     public static boolean dominates(double[] a, double[] b) {
         if (a.length != b.length) {
-            throw new IllegalArgumentException("points must have the same number of objectives, but had "
-                    + a.length + " and " + b.length);
+            throw new IllegalArgumentException(
+                    "points must have the same number of objectives, but had " + a.length + " and " + b.length);
         }
         boolean better = false;
         for (int k = 0; k < a.length; k++) {
@@ -53,8 +52,8 @@ public final class ParetoFront {
      * feasible items only, so an infeasible item is never on it and never pushes a feasible one off.
      * {@code objectives} is asked only of feasible items.
      */
-    public static <T> List<Integer> feasibleIndices(List<T> items, Predicate<? super T> feasible,
-                                                    Function<? super T, double[]> objectives) {
+    public static <T> List<Integer> feasibleIndices(
+            List<T> items, Predicate<? super T> feasible, Function<? super T, double[]> objectives) {
         Objects.requireNonNull(items, "items");
         List<Integer> feasibleAt = new ArrayList<>();
         List<double[]> points = new ArrayList<>();
@@ -85,13 +84,13 @@ public final class ParetoFront {
         for (int i = 0; i < points.size(); i++) {
             double[] p = Objects.requireNonNull(points.get(i), "point " + i);
             if (p.length != d) {
-                throw new IllegalArgumentException("point " + i + " must have " + d
-                        + " objectives like point 0, but had " + p.length);
+                throw new IllegalArgumentException(
+                        "point " + i + " must have " + d + " objectives like point 0, but had " + p.length);
             }
             for (double v : p) {
                 if (!Double.isFinite(v)) {
-                    throw new IllegalArgumentException("point " + i + " must have finite objectives, but had "
-                            + Arrays.toString(p));
+                    throw new IllegalArgumentException(
+                            "point " + i + " must have finite objectives, but had " + Arrays.toString(p));
                 }
             }
         }

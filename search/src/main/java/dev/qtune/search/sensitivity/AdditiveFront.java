@@ -4,7 +4,6 @@ import dev.qtune.search.space.Gene;
 import dev.qtune.search.space.GeneKey;
 import dev.qtune.search.space.GeneKind;
 import dev.qtune.search.space.Genome;
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -26,19 +25,15 @@ public final class AdditiveFront {
     private static final int MAX_LAYER_OPTIONS = 512;
 
     /** A predicted point: the genome and its predicted absolute latency (ms), divergence (nats) and size (bytes). */
-    public record Point(Genome genome, double latencyMs, double divergence, double sizeBytes) {
-    }
+    public record Point(Genome genome, double latencyMs, double divergence, double sizeBytes) {}
 
     /** One choice for one layer: gene index -> value index, and its deltas. */
-    private record Option(int[] genes, int[] values, double lat, double div, double size) {
-    }
+    private record Option(int[] genes, int[] values, double lat, double div, double size) {}
 
     /** A partial config: option index per layer so far, and its summed deltas. */
-    private record Partial(int[] options, double lat, double div, double size) {
-    }
+    private record Partial(int[] options, double lat, double div, double size) {}
 
-    private AdditiveFront() {
-    }
+    private AdditiveFront() {}
 
     public static List<Point> of(List<Gene> genes, SensitivityTable table, boolean withSize, int cap) {
         Map<GeneKey, Map<String, SensitivityEntry>> entries = table.succeeded();
@@ -68,7 +63,10 @@ public final class AdditiveFront {
                     values[x.genes()[k]] = x.values()[k];
                 }
             }
-            out.add(new Point(Genome.of(values), table.baseLatencyMs() + p.lat(), table.baseDivergence() + p.div(),
+            out.add(new Point(
+                    Genome.of(values),
+                    table.baseLatencyMs() + p.lat(),
+                    table.baseDivergence() + p.div(),
                     table.baseSizeBytes() + p.size()));
         }
         out.sort(Comparator.comparingDouble(Point::latencyMs));
@@ -86,7 +84,8 @@ public final class AdditiveFront {
     }
 
     /** A layer's options: the base (no change), every combination of its probed non-fp32 choices, and fp32. */
-    private static List<Option> options(List<Gene> genes, List<Integer> layerGenes, Map<GeneKey, Map<String, SensitivityEntry>> entries) {
+    private static List<Option> options(
+            List<Gene> genes, List<Integer> layerGenes, Map<GeneKey, Map<String, SensitivityEntry>> entries) {
         List<Integer> quant = new ArrayList<>();
         List<List<Integer>> valuesOf = new ArrayList<>();
         long combos = 1;
@@ -111,7 +110,8 @@ public final class AdditiveFront {
                 combos *= known.size();
             }
         }
-        List<Option> out = combos <= MAX_LAYER_OPTIONS ? combinations(genes, quant, valuesOf, entries)
+        List<Option> out = combos <= MAX_LAYER_OPTIONS
+                ? combinations(genes, quant, valuesOf, entries)
                 : singles(genes, quant, valuesOf, entries);
         if (fp32 != null) {
             out.add(fp32);
@@ -119,8 +119,11 @@ public final class AdditiveFront {
         return out;
     }
 
-    private static List<Option> combinations(List<Gene> genes, List<Integer> quant, List<List<Integer>> valuesOf,
-                                             Map<GeneKey, Map<String, SensitivityEntry>> entries) {
+    private static List<Option> combinations(
+            List<Gene> genes,
+            List<Integer> quant,
+            List<List<Integer>> valuesOf,
+            Map<GeneKey, Map<String, SensitivityEntry>> entries) {
         List<Option> out = new ArrayList<>();
         int[] idx = new int[quant.size()];
         while (true) {
@@ -150,15 +153,18 @@ public final class AdditiveFront {
         }
     }
 
-    private static List<Option> singles(List<Gene> genes, List<Integer> quant, List<List<Integer>> valuesOf,
-                                        Map<GeneKey, Map<String, SensitivityEntry>> entries) {
+    private static List<Option> singles(
+            List<Gene> genes,
+            List<Integer> quant,
+            List<List<Integer>> valuesOf,
+            Map<GeneKey, Map<String, SensitivityEntry>> entries) {
         List<Option> out = new ArrayList<>(List.of(new Option(new int[0], new int[0], 0, 0, 0)));
         for (int k = 0; k < quant.size(); k++) {
             for (int v : valuesOf.get(k).subList(1, valuesOf.get(k).size())) {
                 Gene g = genes.get(quant.get(k));
                 SensitivityEntry e = entry(entries, g, v);
-                out.add(new Option(new int[] {quant.get(k)}, new int[] {v}, e.dLatencyMs(), e.dDivergence(),
-                        e.dSizeBytes()));
+                out.add(new Option(
+                        new int[] {quant.get(k)}, new int[] {v}, e.dLatencyMs(), e.dDivergence(), e.dSizeBytes()));
             }
         }
         return out;
@@ -167,7 +173,8 @@ public final class AdditiveFront {
     /** The partials no other dominates (all costs minimised; ties keep the first). */
     static List<Partial> nonDominated(List<Partial> all, boolean withSize) {
         List<Partial> sorted = new ArrayList<>(all);
-        sorted.sort(Comparator.comparingDouble(Partial::lat).thenComparingDouble(Partial::div)
+        sorted.sort(Comparator.comparingDouble(Partial::lat)
+                .thenComparingDouble(Partial::div)
                 .thenComparingDouble(Partial::size));
         List<Partial> keep = new ArrayList<>();
         double bestDiv = Double.POSITIVE_INFINITY;

@@ -10,8 +10,17 @@ import dev.qtune.search.space.GeneKey;
  * probe failed ({@code reason} says why); its deltas are then meaningless and the option is
  * never predicted.
  */
-public record SensitivityEntry(String layer, String kind, String value, boolean ok, String reason, double dDivergence,
-                               double dTop1, double dAgreement, double dLatencyMs, double dSizeBytes) {
+public record SensitivityEntry(
+        String layer,
+        String kind,
+        String value,
+        boolean ok,
+        String reason,
+        double dDivergence,
+        double dTop1,
+        double dAgreement,
+        double dLatencyMs,
+        double dSizeBytes) {
 
     /** The gene this entry moves. */
     public GeneKey gene() {

@@ -3,7 +3,6 @@ package dev.qtune.search.sensitivity;
 import dev.qtune.search.space.Gene;
 import dev.qtune.search.space.Genome;
 import dev.qtune.search.space.SearchSpace;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,8 +18,7 @@ public final class SensitivityPlan {
     /** How often the base config is measured. */
     public static final int BASE_REPEATS = 3;
 
-    private SensitivityPlan() {
-    }
+    private SensitivityPlan() {}
 
     public static List<SensitivityProbe> of(SearchSpace space) {
         Genome base = space.firstValues();

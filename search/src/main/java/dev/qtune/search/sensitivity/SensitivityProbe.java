@@ -1,7 +1,6 @@
 package dev.qtune.search.sensitivity;
 
 import dev.qtune.search.space.Genome;
-
 import java.util.Objects;
 
 /**

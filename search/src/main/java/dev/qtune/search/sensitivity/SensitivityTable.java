@@ -3,7 +3,6 @@ package dev.qtune.search.sensitivity;
 import dev.qtune.search.space.GeneKey;
 import dev.qtune.search.trial.TrialMetrics;
 import dev.qtune.search.trial.TrialResult;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -20,8 +19,15 @@ import java.util.Optional;
  * latency); a latency delta within it is recorded as 0, so the additive model does not add up
  * noise into savings that no single option makes.
  */
-public record SensitivityTable(double baseDivergence, double baseTop1, double baseAgreement, double baseLatencyMs,
-                               long baseSizeBytes, double noiseMs, int samples, List<SensitivityEntry> entries) {
+public record SensitivityTable(
+        double baseDivergence,
+        double baseTop1,
+        double baseAgreement,
+        double baseLatencyMs,
+        long baseSizeBytes,
+        double noiseMs,
+        int samples,
+        List<SensitivityEntry> entries) {
     public SensitivityTable {
         entries = List.copyOf(entries);
     }
@@ -32,8 +38,8 @@ public record SensitivityTable(double baseDivergence, double baseTop1, double ba
      */
     public static SensitivityTable of(List<SensitivityProbe> probes, List<TrialResult> results) {
         if (probes.size() != results.size()) {
-            throw new IllegalArgumentException("one result per probe, but had " + results.size() + " for "
-                    + probes.size());
+            throw new IllegalArgumentException(
+                    "one result per probe, but had " + results.size() + " for " + probes.size());
         }
         List<TrialMetrics> base = new ArrayList<>();
         for (int i = 0; i < probes.size(); i++) {
@@ -45,7 +51,10 @@ public record SensitivityTable(double baseDivergence, double baseTop1, double ba
             String reason = results.isEmpty() ? "no probe ran" : results.get(0).reason();
             throw new IllegalStateException("sensitivity analysis: the base config failed: " + reason);
         }
-        double[] lat = base.stream().mapToDouble(TrialMetrics::latencyMedianMs).sorted().toArray();
+        double[] lat = base.stream()
+                .mapToDouble(TrialMetrics::latencyMedianMs)
+                .sorted()
+                .toArray();
         double baseLat = lat[lat.length / 2];
         double noise = Math.max(0.01 * baseLat, lat[lat.length - 1] - lat[0]);
         TrialMetrics b = base.get(0);
@@ -65,8 +74,16 @@ public record SensitivityTable(double baseDivergence, double baseTop1, double ba
             }
             TrialMetrics m = r.metrics().orElseThrow();
             double dLat = m.latencyMedianMs() - baseLat;
-            entries.add(new SensitivityEntry(p.layer(), p.kind(), p.value(), true, "", m.divergence() - div,
-                    m.accuracy() - top1, m.agreement() - agree, Math.abs(dLat) <= noise ? 0 : dLat,
+            entries.add(new SensitivityEntry(
+                    p.layer(),
+                    p.kind(),
+                    p.value(),
+                    true,
+                    "",
+                    m.divergence() - div,
+                    m.accuracy() - top1,
+                    m.agreement() - agree,
+                    Math.abs(dLat) <= noise ? 0 : dLat,
                     m.sizeBytes() - b.sizeBytes()));
         }
         return new SensitivityTable(div, top1, agree, baseLat, b.sizeBytes(), noise, b.samples(), entries);

@@ -8,7 +8,6 @@ import dev.qtune.compiler.quant.Granularity;
 import dev.qtune.compiler.quant.LayerOverride;
 import dev.qtune.compiler.quant.PreQuantizedModel;
 import dev.qtune.compiler.quant.QuantConfig;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,8 +28,7 @@ public final class BaselineDecoder {
     /** The ops a search chooses per layer (those with an integer kernel: QConv, QDense). */
     private static final Set<String> LAYER_OPS = Set.of("Conv", "Gemm", "MatMul");
 
-    private BaselineDecoder() {
-    }
+    private BaselineDecoder() {}
 
     /** The choices of an imported model whose file has SHA-256 {@code fileSha256}. */
     public static Decoded decode(PreQuantizedModel model, String fileSha256) {
@@ -44,8 +42,14 @@ public final class BaselineDecoder {
             }
         }
         QuantConfig d = QuantConfig.defaultConfig();
-        QuantConfig q = new QuantConfig(d.defaults(), overrides, d.calibrationSamples(), d.globalScale(),
-                d.allowFp32Islands(), d.boundaryCalibration(), model.source());
+        QuantConfig q = new QuantConfig(
+                d.defaults(),
+                overrides,
+                d.calibrationSamples(),
+                d.globalScale(),
+                d.allowFp32Islands(),
+                d.boundaryCalibration(),
+                model.source());
         return new Decoded(NO_GENOME, q, ScheduleConfig.EMPTY, choices, fileSha256);
     }
 
@@ -57,11 +61,18 @@ public final class BaselineDecoder {
     private static LayerChoice choice(QuantizedLayer l) {
         Optional<QuantSpec> activation = l.output().or(l::input);
         if (l.weight().isEmpty() || activation.isEmpty()) {
-            return new LayerChoice(l.name(), l.op(), 32, 32, CalibrationMode.MAX, Granularity.PER_TENSOR, true, Map.of());
+            return new LayerChoice(
+                    l.name(), l.op(), 32, 32, CalibrationMode.MAX, Granularity.PER_TENSOR, true, Map.of());
         }
         QuantSpec w = l.weight().get();
-        return new LayerChoice(l.name(), l.op(), w.config().weightBits(), activation.get().storage().bits(),
-                CalibrationMode.MAX, w.axis() >= 0 ? Granularity.PER_CHANNEL : Granularity.PER_TENSOR, false,
+        return new LayerChoice(
+                l.name(),
+                l.op(),
+                w.config().weightBits(),
+                activation.get().storage().bits(),
+                CalibrationMode.MAX,
+                w.axis() >= 0 ? Granularity.PER_CHANNEL : Granularity.PER_TENSOR,
+                false,
                 Map.of());
     }
 }

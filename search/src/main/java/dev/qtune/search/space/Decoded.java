@@ -2,7 +2,6 @@ package dev.qtune.search.space;
 
 import dev.qtune.compiler.lower.ScheduleConfig;
 import dev.qtune.compiler.quant.QuantConfig;
-
 import java.util.List;
 import java.util.Objects;
 
@@ -12,8 +11,8 @@ import java.util.Objects;
  * only in genes without effect (the bits of a layer left in fp32, its kernel knobs) decode to the
  * same hash, so the search evaluates them once.
  */
-public record Decoded(Genome genome, QuantConfig qconfig, ScheduleConfig schedule, List<LayerChoice> layers,
-                      String configHash) {
+public record Decoded(
+        Genome genome, QuantConfig qconfig, ScheduleConfig schedule, List<LayerChoice> layers, String configHash) {
     public Decoded {
         Objects.requireNonNull(genome, "genome");
         Objects.requireNonNull(qconfig, "qconfig");

@@ -16,19 +16,40 @@ import java.util.function.Function;
  * config states its choice.
  */
 public enum GeneKind {
-    WEIGHT_BITS("weight_bits", true, List.of("8", "7", "6", "5", "4"), List.of("8", "7", "6", "5", "4", "3", "2"),
+    WEIGHT_BITS(
+            "weight_bits",
+            true,
+            List.of("8", "7", "6", "5", "4"),
+            List.of("8", "7", "6", "5", "4", "3", "2"),
             c -> String.valueOf(c.weightBits())),
-    ACTIVATION_BITS("activation_bits", true, List.of("8", "7", "6", "16"),
-            List.of("8", "7", "6", "5", "4", "3", "2", "16"), c -> String.valueOf(c.activationBits())),
-    CALIBRATION("calibration", false, List.of("kl", "max", "power2", "percentile", "mse"),
-            List.of("kl", "max", "power2", "percentile", "mse"), c -> lower(c.activationCalibration())),
-    GRANULARITY("granularity", false, List.of("per_channel", "per_tensor"), List.of("per_channel", "per_tensor"),
+    ACTIVATION_BITS(
+            "activation_bits",
+            true,
+            List.of("8", "7", "6", "16"),
+            List.of("8", "7", "6", "5", "4", "3", "2", "16"),
+            c -> String.valueOf(c.activationBits())),
+    CALIBRATION(
+            "calibration",
+            false,
+            List.of("kl", "max", "power2", "percentile", "mse"),
+            List.of("kl", "max", "power2", "percentile", "mse"),
+            c -> lower(c.activationCalibration())),
+    GRANULARITY(
+            "granularity",
+            false,
+            List.of("per_channel", "per_tensor"),
+            List.of("per_channel", "per_tensor"),
             c -> lower(c.granularity())),
     SKIP("skip", false, List.of("false", "true"), List.of("false", "true"), c -> String.valueOf(c.skip())),
-    ACTIVATION_MODE("activation_mode", false, List.of("symmetric"), List.of("symmetric", "asymmetric"),
+    ACTIVATION_MODE(
+            "activation_mode",
+            false,
+            List.of("symmetric"),
+            List.of("symmetric", "asymmetric"),
             c -> lower(c.activationMode()));
 
-    private static final List<String> LABELS = Arrays.stream(values()).map(GeneKind::label).toList();
+    private static final List<String> LABELS =
+            Arrays.stream(values()).map(GeneKind::label).toList();
 
     private final String label;
     private final boolean ordered;
@@ -36,11 +57,15 @@ public enum GeneKind {
     private final List<String> legalValues;
     private final Function<LayerQuantConfig, String> choice;
 
-    GeneKind(String label, boolean ordered, List<String> defaultValues, List<String> legalValues,
-             Function<LayerQuantConfig, String> choice) {
+    GeneKind(
+            String label,
+            boolean ordered,
+            List<String> defaultValues,
+            List<String> legalValues,
+            Function<LayerQuantConfig, String> choice) {
         if (!legalValues.containsAll(defaultValues)) {
-            throw new IllegalArgumentException("the default values of " + label + " must be legal values "
-                    + legalValues + ", but were " + defaultValues);
+            throw new IllegalArgumentException("the default values of " + label + " must be legal values " + legalValues
+                    + ", but were " + defaultValues);
         }
         this.label = label;
         this.ordered = ordered;

@@ -9,10 +9,9 @@ import dev.qtune.compiler.lower.Knob;
 import dev.qtune.compiler.lower.TensorStorage;
 import dev.qtune.compiler.quant.AnnotateRules;
 import dev.qtune.compiler.quant.FusedActivation;
-import dev.qtune.compiler.quant.NonNegative;
 import dev.qtune.compiler.quant.LayerQuantConfig;
+import dev.qtune.compiler.quant.NonNegative;
 import dev.qtune.compiler.quant.QuantConfig;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -72,18 +71,24 @@ public final class SearchSpace {
             // Without schedule search a layer carries only the knobs the spec fixes: the others stay
             // unset, so the emitter picks its own default for the precision the layer ends up with.
             List<Knob> knobs = knobs(fp32, n, lanes).stream()
-                    .filter(k -> spec.schedule() || spec.fixedValue(name, k.name()).isPresent()).toList();
+                    .filter(k ->
+                            spec.schedule() || spec.fixedValue(name, k.name()).isPresent())
+                    .toList();
             layers.add(new LayerInfo(name, n.opType(), knobs));
             LayerQuantConfig lc = base.forLayer(name);
             for (GeneKind kind : GeneKind.values()) {
-                List<String> values = spec.fixedValue(name, kind.label()).map(List::of)
-                        .orElse(kind == GeneKind.ACTIVATION_MODE && !mayBeNegative(fp32, n) ? List.of(kind.of(lc))
-                                : baseFirst(kind.of(lc), spec.allowed(kind)));
+                List<String> values = spec.fixedValue(name, kind.label())
+                        .map(List::of)
+                        .orElse(
+                                kind == GeneKind.ACTIVATION_MODE && !mayBeNegative(fp32, n)
+                                        ? List.of(kind.of(lc))
+                                        : baseFirst(kind.of(lc), spec.allowed(kind)));
                 add(genes, held, name, kind.label(), values, kind.ordered());
             }
             for (Knob knob : knobs) {
                 List<String> values = spec.schedule()
-                        ? baseFirst(String.valueOf(knob.defaultValue()),
+                        ? baseFirst(
+                                String.valueOf(knob.defaultValue()),
                                 knob.candidates().stream().map(String::valueOf).toList())
                         : List.of(String.valueOf(knob.defaultValue()));
                 values = spec.fixedValue(name, knob.name()).map(List::of).orElse(values);
@@ -99,7 +104,8 @@ public final class SearchSpace {
      * change anything, so only there is it a gene.
      */
     private static boolean mayBeNegative(Graph g, Node n) {
-        return !NonNegative.of(g, n.inputs().get(0)) || FusedActivation.reading(g, n.output()).isEmpty();
+        return !NonNegative.of(g, n.inputs().get(0))
+                || FusedActivation.reading(g, n.output()).isEmpty();
     }
 
     /** {@code values} with {@code first} moved (or added) to the front; none stays none (an error in {@link #add}). */
@@ -113,8 +119,13 @@ public final class SearchSpace {
         return out;
     }
 
-    private static void add(List<Gene> genes, Map<GeneKey, String> held, String layer, String kind, List<String> values,
-                            boolean ordered) {
+    private static void add(
+            List<Gene> genes,
+            Map<GeneKey, String> held,
+            String layer,
+            String kind,
+            List<String> values,
+            boolean ordered) {
         if (values == null || values.isEmpty()) {
             throw new IllegalArgumentException("layer '" + layer + "': no allowed value for " + kind);
         }
@@ -173,12 +184,14 @@ public final class SearchSpace {
     /** Fails unless {@code genome} has one in-range value per gene. */
     public void check(Genome genome) {
         if (genome.size() != genes.size()) {
-            throw new IllegalArgumentException("genome must have " + genes.size() + " values, but has " + genome.size());
+            throw new IllegalArgumentException(
+                    "genome must have " + genes.size() + " values, but has " + genome.size());
         }
         for (int i = 0; i < genes.size(); i++) {
             if (genome.get(i) >= genes.get(i).cardinality()) {
-                throw new IllegalArgumentException("genome value " + i + " (" + genes.get(i).key() + ") must be < "
-                        + genes.get(i).cardinality() + ", but was " + genome.get(i));
+                throw new IllegalArgumentException(
+                        "genome value " + i + " (" + genes.get(i).key() + ") must be < "
+                                + genes.get(i).cardinality() + ", but was " + genome.get(i));
             }
         }
     }

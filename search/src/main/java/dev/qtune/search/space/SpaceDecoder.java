@@ -8,7 +8,6 @@ import dev.qtune.compiler.quant.Granularity;
 import dev.qtune.compiler.quant.LayerOverride;
 import dev.qtune.compiler.quant.QuantConfig;
 import dev.qtune.compiler.quant.QuantConfigWriter;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -53,26 +52,36 @@ public final class SpaceDecoder {
                 schedule.put(l.name(), c.knobs());
             }
         }
-        QuantConfig q = new QuantConfig(base.defaults(), overrides, base.calibrationSamples(), base.globalScale(),
-                base.allowFp32Islands(), base.boundaryCalibration(), "trial " + genome);
+        QuantConfig q = new QuantConfig(
+                base.defaults(),
+                overrides,
+                base.calibrationSamples(),
+                base.globalScale(),
+                base.allowFp32Islands(),
+                base.boundaryCalibration(),
+                "trial " + genome);
         return new Decoded(genome, q, new ScheduleConfig(schedule, true), choices, hash(choices));
     }
 
     private LayerChoice choice(Genome g, SearchSpace.LayerInfo l) {
         boolean skip = Boolean.parseBoolean(label(g, l, GeneKind.SKIP));
         if (skip) {
-            return new LayerChoice(l.name(), l.op(), 32, 32, CalibrationMode.MAX, Granularity.PER_TENSOR, true, Map.of());
+            return new LayerChoice(
+                    l.name(), l.op(), 32, 32, CalibrationMode.MAX, Granularity.PER_TENSOR, true, Map.of());
         }
         Map<String, Integer> knobs = new TreeMap<>();
         for (Knob k : l.knobs()) {
             knobs.put(k.name(), Integer.parseInt(space.label(g, new GeneKey(l.name(), k.name()))));
         }
-        return new LayerChoice(l.name(), l.op(),
+        return new LayerChoice(
+                l.name(),
+                l.op(),
                 Integer.parseInt(label(g, l, GeneKind.WEIGHT_BITS)),
                 Integer.parseInt(label(g, l, GeneKind.ACTIVATION_BITS)),
                 CalibrationMode.valueOf(label(g, l, GeneKind.CALIBRATION).toUpperCase(Locale.ROOT)),
                 Granularity.valueOf(label(g, l, GeneKind.GRANULARITY).toUpperCase(Locale.ROOT)),
-                false, knobs,
+                false,
+                knobs,
                 ActivationMode.valueOf(label(g, l, GeneKind.ACTIVATION_MODE).toUpperCase(Locale.ROOT)));
     }
 
@@ -84,12 +93,28 @@ public final class SpaceDecoder {
     static LayerOverride override(LayerChoice c) {
         var pattern = QuantConfigWriter.exactPattern(c.layer());
         if (c.skip()) {
-            return new LayerOverride(pattern, OptionalInt.empty(), OptionalInt.empty(), Optional.empty(),
-                    Optional.empty(), Optional.empty(), OptionalDouble.empty(), Optional.of(true), Optional.empty());
+            return new LayerOverride(
+                    pattern,
+                    OptionalInt.empty(),
+                    OptionalInt.empty(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    OptionalDouble.empty(),
+                    Optional.of(true),
+                    Optional.empty());
         }
-        return new LayerOverride(pattern, OptionalInt.of(c.weightBits()), OptionalInt.of(c.activationBits()),
-                Optional.empty(), Optional.of(c.granularity()), Optional.of(c.calibration()), OptionalDouble.empty(),
-                Optional.of(false), Optional.empty(), Optional.of(c.activationMode()));
+        return new LayerOverride(
+                pattern,
+                OptionalInt.of(c.weightBits()),
+                OptionalInt.of(c.activationBits()),
+                Optional.empty(),
+                Optional.of(c.granularity()),
+                Optional.of(c.calibration()),
+                OptionalDouble.empty(),
+                Optional.of(false),
+                Optional.empty(),
+                Optional.of(c.activationMode()));
     }
 
     /**
@@ -100,9 +125,18 @@ public final class SpaceDecoder {
     static String hash(List<LayerChoice> choices) {
         StringBuilder s = new StringBuilder();
         for (LayerChoice c : choices) {
-            s.append(c.layer()).append('|').append(c.skip() ? "fp32" : c.weightBits() + "/" + c.activationBits() + "/"
-                    + c.calibration() + "/" + c.granularity() + "/" + new java.util.TreeMap<>(c.knobs())
-                    + (c.activationMode() == ActivationMode.SYMMETRIC ? "" : "/" + c.activationMode())).append('\n');
+            s.append(c.layer())
+                    .append('|')
+                    .append(
+                            c.skip()
+                                    ? "fp32"
+                                    : c.weightBits() + "/" + c.activationBits() + "/"
+                                            + c.calibration() + "/" + c.granularity() + "/"
+                                            + new java.util.TreeMap<>(c.knobs())
+                                            + (c.activationMode() == ActivationMode.SYMMETRIC
+                                                    ? ""
+                                                    : "/" + c.activationMode()))
+                    .append('\n');
         }
         try {
             byte[] d = MessageDigest.getInstance("SHA-256").digest(s.toString().getBytes(StandardCharsets.UTF_8));

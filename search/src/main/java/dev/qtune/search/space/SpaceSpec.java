@@ -1,7 +1,6 @@
 package dev.qtune.search.space;
 
 import dev.qtune.compiler.quant.LayerPattern;
-
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -58,9 +57,10 @@ public record SpaceSpec(Map<GeneKind, List<String>> values, boolean schedule, Li
             Fixed f = fixed.get(i);
             if (layerNames.stream().noneMatch(f.pattern()::matches)) {
                 String names = String.join(", ", layerNames);
-                throw new dev.qtune.compiler.QtuneException("space.fixed[" + i + "].match: pattern '" + f.pattern().text()
-                        + "' matches no quantizable layer; layers are: "
-                        + (names.length() > 300 ? names.substring(0, 297) + "..." : names));
+                throw new dev.qtune.compiler.QtuneException(
+                        "space.fixed[" + i + "].match: pattern '" + f.pattern().text()
+                                + "' matches no quantizable layer; layers are: "
+                                + (names.length() > 300 ? names.substring(0, 297) + "..." : names));
             }
         }
     }

@@ -2,7 +2,6 @@ package dev.qtune.search.strategy;
 
 import dev.qtune.search.pareto.ParetoFront;
 import dev.qtune.search.space.Genome;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -30,8 +29,13 @@ final class AcquisitionContext {
     private final double[] reference;
     private final boolean[] chosen;
 
-    private AcquisitionContext(List<Genome> candidates, double[][] cx, double[][] distances,
-                               CandidatePosterior[] objectives, FeasibilityModel feasibility, double[] reference) {
+    private AcquisitionContext(
+            List<Genome> candidates,
+            double[][] cx,
+            double[][] distances,
+            CandidatePosterior[] objectives,
+            FeasibilityModel feasibility,
+            double[] reference) {
         this.candidates = candidates;
         this.cx = cx;
         this.baseDistances = distances;
@@ -52,7 +56,8 @@ final class AcquisitionContext {
         CandidatePosterior[] posteriors = new CandidatePosterior[m];
         for (int k = 0; k < m; k++) {
             final int objective = k;
-            double[] target = Arrays.stream(y).mapToDouble(row -> row[objective]).toArray();
+            double[] target =
+                    Arrays.stream(y).mapToDouble(row -> row[objective]).toArray();
             posteriors[k] = GaussianProcess.fit(trainD2, target).posterior(cx, d2);
         }
         FeasibilityModel feasibility = FeasibilityModel.fit(data, trainD2, cx, d2);
@@ -107,7 +112,8 @@ final class AcquisitionContext {
             idx.add(i);
         }
         return ParetoFront.feasibleIndices(idx, i -> data.get(i).feasible(), i -> y[i]).stream()
-                .map(i -> y[i]).toList();
+                .map(i -> y[i])
+                .toList();
     }
 
     int size() {

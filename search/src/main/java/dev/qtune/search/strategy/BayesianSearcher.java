@@ -3,14 +3,13 @@ package dev.qtune.search.strategy;
 import dev.qtune.search.pareto.ParetoFront;
 import dev.qtune.search.space.Gene;
 import dev.qtune.search.space.Genome;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Gaussian-process Bayesian optimisation. The first {@code initialSamples} trials are uniform random
@@ -72,7 +71,10 @@ public final class BayesianSearcher implements Searcher {
             addRandom(batch, n - batch.size());
         }
         history.markPending(batch);
-        LOG.debug("bayesian ({}) proposes {} genomes, {} of them random", spec.acquisition().label(), batch.size(),
+        LOG.debug(
+                "bayesian ({}) proposes {} genomes, {} of them random",
+                spec.acquisition().label(),
+                batch.size(),
                 Math.min(randomCount, batch.size()));
         return List.copyOf(batch);
     }
@@ -95,8 +97,8 @@ public final class BayesianSearcher implements Searcher {
 
     private void addModelled(List<Genome> batch, int count) {
         List<Observation> data = history.successful();
-        List<Genome> candidates = CandidatePool.generate(sampler, seeds(data),
-                x -> history.isTaken(x) || batch.contains(x), CANDIDATES, random);
+        List<Genome> candidates = CandidatePool.generate(
+                sampler, seeds(data), x -> history.isTaken(x) || batch.contains(x), CANDIDATES, random);
         if (candidates.isEmpty()) {
             return;
         }
@@ -117,7 +119,10 @@ public final class BayesianSearcher implements Searcher {
         if (!front.isEmpty()) {
             return front.stream().map(i -> data.get(i).genome()).toList();
         }
-        return data.stream().sorted(Comparator.comparingDouble(Observation::violation))
-                .limit(INFEASIBLE_SEEDS).map(Observation::genome).toList();
+        return data.stream()
+                .sorted(Comparator.comparingDouble(Observation::violation))
+                .limit(INFEASIBLE_SEEDS)
+                .map(Observation::genome)
+                .toList();
     }
 }

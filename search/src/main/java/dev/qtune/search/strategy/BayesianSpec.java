@@ -7,8 +7,9 @@ import java.util.Objects;
  * surrogate is used, then the {@code acquisition}'s choices; with {@code sensitivitySeeds} the
  * first batch also holds points of the sensitivity model's predicted front.
  */
-public record BayesianSpec(long seed, int batchSize, int initialSamples, AcquisitionKind acquisition,
-                           boolean sensitivitySeeds) implements StrategySpec {
+public record BayesianSpec(
+        long seed, int batchSize, int initialSamples, AcquisitionKind acquisition, boolean sensitivitySeeds)
+        implements StrategySpec {
     public static final String NAME = "bayesian";
     public static final int DEFAULT_INITIAL_SAMPLES = 8;
     public static final AcquisitionKind DEFAULT_ACQUISITION = AcquisitionKind.EHVI;

@@ -1,7 +1,6 @@
 package dev.qtune.search.strategy;
 
 import dev.qtune.search.space.Genome;
-
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -14,11 +13,10 @@ import java.util.random.RandomGenerator;
  * none of them {@code taken} and no duplicates. Seeded through the generator passed in.
  */
 final class CandidatePool {
-    private CandidatePool() {
-    }
+    private CandidatePool() {}
 
-    static List<Genome> generate(GenomeSampler sampler, List<Genome> seeds, Predicate<Genome> taken, int count,
-                                 RandomGenerator random) {
+    static List<Genome> generate(
+            GenomeSampler sampler, List<Genome> seeds, Predicate<Genome> taken, int count, RandomGenerator random) {
         Set<Genome> out = new LinkedHashSet<>();
         int local = seeds.isEmpty() ? 0 : count * 2 / 3;
         for (int a = 0; out.size() < local && a < 4 * local; a++) {

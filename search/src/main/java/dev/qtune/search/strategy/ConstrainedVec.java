@@ -4,7 +4,6 @@ import io.jenetics.ext.moea.ElementComparator;
 import io.jenetics.ext.moea.ElementDistance;
 import io.jenetics.ext.moea.Pareto;
 import io.jenetics.ext.moea.Vec;
-
 import java.util.Arrays;
 import java.util.Comparator;
 

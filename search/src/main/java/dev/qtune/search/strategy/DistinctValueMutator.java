@@ -2,7 +2,6 @@ package dev.qtune.search.strategy;
 
 import io.jenetics.IntegerGene;
 import io.jenetics.Mutator;
-
 import java.util.random.RandomGenerator;
 
 /**

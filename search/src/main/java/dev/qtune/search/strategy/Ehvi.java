@@ -52,11 +52,16 @@ final class Ehvi {
         double[][] grid = new double[m - 1][];
         for (int k = 0; k < m - 1; k++) {
             final int axis = k;
-            double[] values = inside.stream().mapToDouble(p -> p[axis]).sorted().distinct().toArray();
+            double[] values = inside.stream()
+                    .mapToDouble(p -> p[axis])
+                    .sorted()
+                    .distinct()
+                    .toArray();
             grid[k] = Arrays.copyOf(values, values.length + 1);
             grid[k][values.length] = reference[k];
         }
-        double[] levels = inside.stream().mapToDouble(p -> p[m - 1]).sorted().distinct().toArray();
+        double[] levels =
+                inside.stream().mapToDouble(p -> p[m - 1]).sorted().distinct().toArray();
         levels = Arrays.copyOf(levels, levels.length + 1);
         levels[levels.length - 1] = reference[m - 1];
         return new Ehvi(grid, cells(inside, grid, levels), levels);

@@ -11,8 +11,7 @@ final class Gaussian {
     private static final double INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
     private static final double INV_SQRT_2 = 1 / Math.sqrt(2);
 
-    private Gaussian() {
-    }
+    private Gaussian() {}
 
     static double pdf(double u) {
         return INV_SQRT_2PI * Math.exp(-0.5 * u * u);
@@ -38,9 +37,26 @@ final class Gaussian {
     static double erfc(double x) {
         double z = Math.abs(x);
         double t = 1 / (1 + 0.5 * z);
-        double poly = -z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418
-                + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587
-                + t * (-0.82215223 + t * 0.17087277))))))));
+        double poly = -z * z
+                - 1.26551223
+                + t
+                        * (1.00002368
+                                + t
+                                        * (0.37409196
+                                                + t
+                                                        * (0.09678418
+                                                                + t
+                                                                        * (-0.18628806
+                                                                                + t
+                                                                                        * (0.27886807
+                                                                                                + t
+                                                                                                        * (-1.13520398
+                                                                                                                + t
+                                                                                                                        * (1.48851587
+                                                                                                                                + t
+                                                                                                                                        * (-0.82215223
+                                                                                                                                                + t
+                                                                                                                                                        * 0.17087277))))))));
         double r = t * Math.exp(poly);
         return x >= 0 ? r : 2 - r;
     }

@@ -1,11 +1,10 @@
 package dev.qtune.search.strategy;
 
+import java.util.Arrays;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.ArrayRealVector;
 import org.apache.commons.math3.linear.CholeskyDecomposition;
 import org.apache.commons.math3.linear.NonPositiveDefiniteMatrixException;
-
-import java.util.Arrays;
 
 /**
  * A Gaussian-process regression of one target over encoded genomes: isotropic Matérn 5/2 kernel,
@@ -28,9 +27,8 @@ final class GaussianProcess {
     private final double[][] lower;
     private final double[] beta;
 
-    private record Fit(double lengthScale, double noise, double signal, double[][] lower, double[] beta,
-                       double logLikelihood) {
-    }
+    private record Fit(
+            double lengthScale, double noise, double signal, double[][] lower, double[] beta, double logLikelihood) {}
 
     private GaussianProcess(double yMean, double yScale, Fit fit) {
         this.yMean = yMean;
@@ -64,8 +62,8 @@ final class GaussianProcess {
             }
         }
         if (best == null) {
-            throw new IllegalStateException("no Gaussian-process hyperparameters gave a positive definite kernel for "
-                    + n + " points");
+            throw new IllegalStateException(
+                    "no Gaussian-process hyperparameters gave a positive definite kernel for " + n + " points");
         }
         return new GaussianProcess(mean, scale, best);
     }
@@ -145,7 +143,11 @@ final class GaussianProcess {
     }
 
     private static double medianDistance(double[][] d2) {
-        double[] d = Arrays.stream(d2).flatMapToDouble(Arrays::stream).filter(v -> v > 0).sorted().toArray();
+        double[] d = Arrays.stream(d2)
+                .flatMapToDouble(Arrays::stream)
+                .filter(v -> v > 0)
+                .sorted()
+                .toArray();
         return d.length == 0 ? 1 : Math.sqrt(d[d.length / 2]);
     }
 

@@ -7,7 +7,6 @@ import io.jenetics.Chromosome;
 import io.jenetics.Genotype;
 import io.jenetics.IntegerGene;
 import io.jenetics.util.ISeq;
-
 import java.util.List;
 
 /**

@@ -2,7 +2,6 @@ package dev.qtune.search.strategy;
 
 import dev.qtune.search.space.Gene;
 import dev.qtune.search.space.Genome;
-
 import java.util.List;
 
 /**

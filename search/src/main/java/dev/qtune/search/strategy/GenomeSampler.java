@@ -3,7 +3,6 @@ package dev.qtune.search.strategy;
 import dev.qtune.search.space.Gene;
 import dev.qtune.search.space.GeneKind;
 import dev.qtune.search.space.Genome;
-
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -29,7 +28,8 @@ final class GenomeSampler {
     GenomeSampler(List<Gene> genes) {
         this.genes = List.copyOf(genes);
         this.mutable = java.util.stream.IntStream.range(0, genes.size())
-                .filter(i -> genes.get(i).cardinality() > 1).toArray();
+                .filter(i -> genes.get(i).cardinality() > 1)
+                .toArray();
         long skipGenes = genes.stream().filter(GenomeSampler::isSkip).count();
         this.skipPrior = skipGenes == 0 ? 0 : Math.min(0.5, 1.0 / skipGenes);
     }

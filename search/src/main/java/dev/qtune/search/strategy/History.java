@@ -2,7 +2,6 @@ package dev.qtune.search.strategy;
 
 import dev.qtune.search.space.Gene;
 import dev.qtune.search.space.Genome;
-
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -116,8 +115,9 @@ final class History {
         }
         for (int i = 0; i < genes.size(); i++) {
             if (genome.get(i) >= genes.get(i).cardinality()) {
-                throw new IllegalArgumentException("genome value " + i + " (" + genes.get(i).key() + ") must be < "
-                        + genes.get(i).cardinality() + ", but was " + genome.get(i));
+                throw new IllegalArgumentException(
+                        "genome value " + i + " (" + genes.get(i).key() + ") must be < "
+                                + genes.get(i).cardinality() + ", but was " + genome.get(i));
             }
         }
     }

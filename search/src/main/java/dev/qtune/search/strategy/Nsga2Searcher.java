@@ -12,9 +12,6 @@ import io.jenetics.UniformCrossover;
 import io.jenetics.ext.moea.NSGA2Selector;
 import io.jenetics.util.ISeq;
 import io.jenetics.util.RandomRegistry;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -27,6 +24,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * NSGA-II on Jenetics in ask/tell form, without an engine or a background thread. The searcher
@@ -69,8 +68,8 @@ public final class Nsga2Searcher implements Searcher {
         this.history = new History(genes, objectives);
         this.random = new SplittableRandom(spec.seed());
         double mutation = spec.mutationRate(genes.size());
-        this.alterer = Alterer.of(new UniformCrossover<>(spec.crossoverRate(), 0.5),
-                new DistinctValueMutator(mutation));
+        this.alterer =
+                Alterer.of(new UniformCrossover<>(spec.crossoverRate(), 0.5), new DistinctValueMutator(mutation));
     }
 
     @Override
@@ -80,19 +79,21 @@ public final class Nsga2Searcher implements Searcher {
 
     /** The current population (evaluated survivors, best first); empty before the first tell. */
     public List<Genome> population() {
-        return population.stream().map(p -> GenomeChromosome.genome(p.genotype())).toList();
+        return population.stream()
+                .map(p -> GenomeChromosome.genome(p.genotype()))
+                .toList();
     }
 
     @Override
     public List<Genome> ask(int max) {
         Strategies.checkMax(max);
         if (history.hasPending()) {
-            throw new IllegalStateException("nsga2 must be told the outcomes of generation " + generation
-                    + " before it is asked for the next");
+            throw new IllegalStateException(
+                    "nsga2 must be told the outcomes of generation " + generation + " before it is asked for the next");
         }
         int n = spec.batchSize();
-        List<Genome> generated = RandomRegistry.with(random, r -> population.size() < 2
-                ? fill(new LinkedHashSet<>(), n, r) : offspring(n, r));
+        List<Genome> generated = RandomRegistry.with(
+                random, r -> population.size() < 2 ? fill(new LinkedHashSet<>(), n, r) : offspring(n, r));
         List<Genome> batch = List.copyOf(generated.subList(0, Math.min(max, generated.size())));
         generation++;
         history.markPending(batch);
@@ -116,7 +117,8 @@ public final class Nsga2Searcher implements Searcher {
         }
         List<Phenotype<IntegerGene, ConstrainedVec>> ranked = withWorstForFailed(union);
         int count = Math.min(spec.batchSize(), ranked.size());
-        population = List.copyOf(survivors.select(ISeq.of(ranked), count, Optimize.MINIMUM).asList());
+        population = List.copyOf(
+                survivors.select(ISeq.of(ranked), count, Optimize.MINIMUM).asList());
         LOG.debug("nsga2 generation {}: {} survivors of {}", generation, population.size(), ranked.size());
     }
 
@@ -127,8 +129,10 @@ public final class Nsga2Searcher implements Searcher {
             order.put(population.get(i), i);
         }
         var tournament = new TournamentSelector<IntegerGene, ConstrainedVec>(Comparator.comparingInt(order::get), 2);
-        ISeq<Phenotype<IntegerGene, ConstrainedVec>> parents = tournament.select(ISeq.of(population), n, Optimize.MINIMUM);
-        ISeq<Phenotype<IntegerGene, ConstrainedVec>> children = alterer.alter(parents, generation).population();
+        ISeq<Phenotype<IntegerGene, ConstrainedVec>> parents =
+                tournament.select(ISeq.of(population), n, Optimize.MINIMUM);
+        ISeq<Phenotype<IntegerGene, ConstrainedVec>> children =
+                alterer.alter(parents, generation).population();
         Set<Genome> batch = new LinkedHashSet<>();
         for (Phenotype<IntegerGene, ConstrainedVec> child : children) {
             Genome g = GenomeChromosome.genome(child.genotype());
@@ -171,6 +175,8 @@ public final class Nsga2Searcher implements Searcher {
             worst[k] = Double.isFinite(worst[k]) ? worst[k] : 0;
         }
         ConstrainedVec failed = ConstrainedVec.failedAt(worst);
-        return set.stream().map(p -> p.fitness().failed() ? p.withFitness(failed) : p).toList();
+        return set.stream()
+                .map(p -> p.fitness().failed() ? p.withFitness(failed) : p)
+                .toList();
     }
 }

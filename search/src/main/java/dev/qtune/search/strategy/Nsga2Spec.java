@@ -8,16 +8,17 @@ import java.util.OptionalDouble;
  * {@code sensitivitySeeds} the first generation also holds points of the sensitivity model's
  * predicted front.
  */
-public record Nsga2Spec(long seed, int batchSize, OptionalDouble mutationRate, double crossoverRate,
-                        boolean sensitivitySeeds) implements StrategySpec {
+public record Nsga2Spec(
+        long seed, int batchSize, OptionalDouble mutationRate, double crossoverRate, boolean sensitivitySeeds)
+        implements StrategySpec {
     public static final String NAME = "nsga2";
     public static final double DEFAULT_CROSSOVER_RATE = 0.7;
 
     public Nsga2Spec {
         StrategySpec.checkBatchSize(batchSize);
         if (mutationRate.isPresent() && !(mutationRate.getAsDouble() > 0 && mutationRate.getAsDouble() <= 1)) {
-            throw new IllegalArgumentException("mutation_rate must be in (0, 1] (or empty for 1/genes), but was "
-                    + mutationRate.getAsDouble());
+            throw new IllegalArgumentException(
+                    "mutation_rate must be in (0, 1] (or empty for 1/genes), but was " + mutationRate.getAsDouble());
         }
         if (!(crossoverRate >= 0 && crossoverRate <= 1)) {
             throw new IllegalArgumentException("crossover_rate must be in [0, 1], but was " + crossoverRate);

@@ -1,7 +1,6 @@
 package dev.qtune.search.strategy;
 
 import dev.qtune.search.space.Genome;
-
 import java.util.Objects;
 
 /**
@@ -22,8 +21,8 @@ public record Observation(Genome genome, double[] objectives, double violation, 
             objectives = objectives.clone();
             for (double v : objectives) {
                 if (!Double.isFinite(v)) {
-                    throw new IllegalArgumentException("objectives must be finite, but were "
-                            + java.util.Arrays.toString(objectives));
+                    throw new IllegalArgumentException(
+                            "objectives must be finite, but were " + java.util.Arrays.toString(objectives));
                 }
             }
         }

@@ -2,13 +2,12 @@ package dev.qtune.search.strategy;
 
 import dev.qtune.search.space.Gene;
 import dev.qtune.search.space.Genome;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Uniform random search: each batch is {@code batchSize} genomes drawn uniformly from the space

@@ -1,7 +1,6 @@
 package dev.qtune.search.strategy;
 
 import dev.qtune.search.space.Genome;
-
 import java.util.List;
 
 /**

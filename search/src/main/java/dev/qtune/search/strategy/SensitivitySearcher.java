@@ -8,13 +8,12 @@ import dev.qtune.search.sensitivity.SensitivityTable;
 import dev.qtune.search.space.Gene;
 import dev.qtune.search.space.GeneKind;
 import dev.qtune.search.space.Genome;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The model-based strategy ({@code sensitivity}): the front an additive model of the sensitivity
@@ -53,8 +52,10 @@ public final class SensitivitySearcher implements Searcher {
         this.history = new History(genes, objectives);
         this.sampler = new GenomeSampler(genes);
         this.random = new SplittableRandom(spec.seed());
-        LOG.info("sensitivity: the additive model predicts a front of {} configs (top-1 change per nat of divergence: {})",
-                predicted.size(), String.format("%.4f", slope));
+        LOG.info(
+                "sensitivity: the additive model predicts a front of {} configs (top-1 change per nat of divergence: {})",
+                predicted.size(),
+                String.format("%.4f", slope));
     }
 
     @Override
@@ -90,7 +91,8 @@ public final class SensitivitySearcher implements Searcher {
         int n = Math.min(max, spec.batchSize());
         List<Observation> measured = history.successful();
         List<double[]> front = new ArrayList<>();
-        for (int i : ParetoFront.indices(measured.stream().map(Observation::objectives).toList())) {
+        for (int i : ParetoFront.indices(
+                measured.stream().map(Observation::objectives).toList())) {
             front.add(measured.get(i).objectives());
         }
         double[] reference = reference(measured);
@@ -122,8 +124,12 @@ public final class SensitivitySearcher implements Searcher {
         return List.copyOf(batch);
     }
 
-    private Optional<Genome> bestPoint(List<Observation> measured, List<double[]> residuals, List<double[]> front,
-                                       double[] reference, List<Genome> batch) {
+    private Optional<Genome> bestPoint(
+            List<Observation> measured,
+            List<double[]> residuals,
+            List<double[]> front,
+            double[] reference,
+            List<Genome> batch) {
         AdditiveFront.Point best = null;
         double bestGain = 0;
         double[] bestObjectives = null;
@@ -191,7 +197,8 @@ public final class SensitivitySearcher implements Searcher {
             if (g.get(i) == 0 || covered(i, fp32)) {
                 continue;
             }
-            Optional<SensitivityEntry> e = table.entry(genes.get(i).key(), genes.get(i).value(g.get(i)));
+            Optional<SensitivityEntry> e =
+                    table.entry(genes.get(i).key(), genes.get(i).value(g.get(i)));
             if (e.isEmpty()) {
                 continue;
             }
@@ -239,7 +246,8 @@ public final class SensitivitySearcher implements Searcher {
     /** A mutation (1-2 genes) of a measured front member, or of any measured config; empty when nothing is new. */
     private Optional<Genome> localMove(List<Observation> measured, List<Genome> batch) {
         List<Genome> starts = new ArrayList<>();
-        for (int i : ParetoFront.indices(measured.stream().map(Observation::objectives).toList())) {
+        for (int i : ParetoFront.indices(
+                measured.stream().map(Observation::objectives).toList())) {
             starts.add(measured.get(i).genome());
         }
         Genome start = starts.isEmpty() ? sampler.random(random) : starts.get(random.nextInt(starts.size()));

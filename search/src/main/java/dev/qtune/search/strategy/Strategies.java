@@ -5,19 +5,16 @@ import dev.qtune.search.sensitivity.SensitivityTable;
 import dev.qtune.search.space.Gene;
 import dev.qtune.search.space.GeneKey;
 import dev.qtune.search.space.Genome;
-
 import java.util.ArrayList;
-import java.util.Optional;
-
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /** The one factory of search strategies. */
 public final class Strategies {
-    private Strategies() {
-    }
+    private Strategies() {}
 
     /**
      * A new searcher for {@code spec} over the space {@code genes} with {@code objectives} minimised
@@ -34,8 +31,12 @@ public final class Strategies {
      * bayesian and random when the spec's {@code sensitivitySeeds} is on; the {@code sensitivity}
      * strategy needs the table and proposes them itself).
      */
-    public static Searcher create(StrategySpec spec, List<Gene> genes, int objectives, List<Genome> seeds,
-                                  Optional<SensitivityTable> sensitivity) {
+    public static Searcher create(
+            StrategySpec spec,
+            List<Gene> genes,
+            int objectives,
+            List<Genome> seeds,
+            Optional<SensitivityTable> sensitivity) {
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(genes, "genes");
         List<Gene> space = List.copyOf(genes);
@@ -56,8 +57,8 @@ public final class Strategies {
      * this is the one chain of type patterns over the sealed {@link StrategySpec}; a test creates
      * every permitted type.
      */
-    private static Searcher searcher(StrategySpec spec, List<Gene> space, int objectives,
-                                     Optional<SensitivityTable> sensitivity) {
+    private static Searcher searcher(
+            StrategySpec spec, List<Gene> space, int objectives, Optional<SensitivityTable> sensitivity) {
         if (spec instanceof RandomSpec random) {
             return new RandomSearcher(random, space, objectives);
         } else if (spec instanceof Nsga2Spec nsga2) {
@@ -65,8 +66,12 @@ public final class Strategies {
         } else if (spec instanceof BayesianSpec bayesian) {
             return new BayesianSearcher(bayesian, space, objectives);
         } else if (spec instanceof SensitivitySpec s) {
-            return new SensitivitySearcher(s, space, objectives, sensitivity.orElseThrow(
-                    () -> new IllegalArgumentException("strategy sensitivity needs a sensitivity table, but had none")));
+            return new SensitivitySearcher(
+                    s,
+                    space,
+                    objectives,
+                    sensitivity.orElseThrow(() -> new IllegalArgumentException(
+                            "strategy sensitivity needs a sensitivity table, but had none")));
         }
         throw new IllegalStateException("no searcher for " + spec.getClass().getName());
     }

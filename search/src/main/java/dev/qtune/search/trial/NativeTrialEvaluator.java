@@ -14,9 +14,9 @@ import dev.qtune.evaluator.accuracy.OutputAgreement;
 import dev.qtune.evaluator.data.Dataset;
 import dev.qtune.evaluator.metric.MetricSpec;
 import dev.qtune.evaluator.metric.Metrics;
-import dev.qtune.evaluator.quant.ReferenceLogits;
 import dev.qtune.evaluator.quant.ModelSize;
 import dev.qtune.evaluator.quant.QuantEvaluation;
+import dev.qtune.evaluator.quant.ReferenceLogits;
 import dev.qtune.search.space.BaselineDecoder;
 import dev.qtune.targets.Toolchain;
 import dev.qtune.targets.codegen.CModule;
@@ -25,9 +25,6 @@ import dev.qtune.targets.codegen.TuningLog;
 import dev.qtune.targets.runner.BenchResult;
 import dev.qtune.targets.runner.InferResult;
 import dev.qtune.targets.runner.NativeModel;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -38,6 +35,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The real trial: thresholds from the cached calibration statistics, realize, generate C for the
@@ -68,10 +67,21 @@ public final class NativeTrialEvaluator implements TrialEvaluator {
     /** Loads (or collects once, and caches) the calibration statistics for {@code samples} calibration images. */
     public NativeTrialEvaluator(TrialSetup setup, int calibrationSamples) {
         this.setup = setup;
-        this.stats = QuantEvaluation.calibrate(setup.modelHash(), setup.fp32(), setup.calibration(), calibrationSamples,
-                setup.inferThreads(), setup.cacheDir()).stats();
-        this.provenance = new Provenance(setup.modelHash(), setup.validation().contentHash(), setup.target().name(),
-                Toolchain.find(setup.target()).map(Toolchain::version).orElse("none"), hostName(), setup.seed(),
+        this.stats = QuantEvaluation.calibrate(
+                        setup.modelHash(),
+                        setup.fp32(),
+                        setup.calibration(),
+                        calibrationSamples,
+                        setup.inferThreads(),
+                        setup.cacheDir())
+                .stats();
+        this.provenance = new Provenance(
+                setup.modelHash(),
+                setup.validation().contentHash(),
+                setup.target().name(),
+                Toolchain.find(setup.target()).map(Toolchain::version).orElse("none"),
+                hostName(),
+                setup.seed(),
                 setup.benchThreads());
     }
 
@@ -85,7 +95,8 @@ public final class NativeTrialEvaluator implements TrialEvaluator {
         Attempt a = new Attempt(spec, provenance, "calibrate");
         try {
             QuantConfig q = spec.decoded().qconfig();
-            Graph calibrated = quiet(() -> PassPipeline.apply(new QuantizeCalibratePass(stats, q),
+            Graph calibrated = quiet(() -> PassPipeline.apply(
+                    new QuantizeCalibratePass(stats, q),
                     PassPipeline.apply(new QuantizeAnnotatePass(q), setup.fp32())));
             double calibrate = a.watch.lap();
             a.stage = "quantize";
@@ -112,15 +123,23 @@ public final class NativeTrialEvaluator implements TrialEvaluator {
      * images) or re-measured at the end ({@code kind} FINAL, on the final split; {@code label} then
      * names the baseline's record).
      */
-    public TrialResult evaluateBaseline(TrialKind kind, int number, String label, Path file, int samples,
-                                        double benchSeconds) {
-        Attempt a = new Attempt(new TrialSpec(number, 0, kind, label, BaselineDecoder.unread(""), samples,
-                benchSeconds), provenance, "import");
+    public TrialResult evaluateBaseline(
+            TrialKind kind, int number, String label, Path file, int samples, double benchSeconds) {
+        Attempt a = new Attempt(
+                new TrialSpec(number, 0, kind, label, BaselineDecoder.unread(""), samples, benchSeconds),
+                provenance,
+                "import");
         try {
             String sha = QuantEvaluation.sha256(file);
             a.spec = a.spec.withDecoded(BaselineDecoder.unread(sha));
-            a.provenance = new Provenance(sha, provenance.dataSha256(), provenance.target(), provenance.compiler(),
-                    provenance.host(), provenance.seed(), provenance.threads());
+            a.provenance = new Provenance(
+                    sha,
+                    provenance.dataSha256(),
+                    provenance.target(),
+                    provenance.compiler(),
+                    provenance.host(),
+                    provenance.seed(),
+                    provenance.threads());
             if (!QdqImporter.isPreQuantized(file)) {
                 return a.failed(file + " is not a pre-quantized model: it has no QuantizeLinear, DequantizeLinear or "
                         + "quantized operator (a baseline is a QDQ file, e.g. from `qtune export`)");
@@ -145,10 +164,13 @@ public final class NativeTrialEvaluator implements TrialEvaluator {
      * @param trials    id to trial spec
      * @param baselines id to pre-quantized file
      */
-    public Map<String, BenchResult> benchSideBySide(Map<String, TrialSpec> trials, Map<String, Path> baselines,
-                                                    double seconds, int rounds) {
+    public Map<String, BenchResult> benchSideBySide(
+            Map<String, TrialSpec> trials, Map<String, Path> baselines, double seconds, int rounds) {
         Map<String, NativeModel> models = new LinkedHashMap<>();
-        trials.forEach((id, spec) -> build(id, () -> realized(spec.decoded().qconfig()), spec.decoded().schedule())
+        trials.forEach((id, spec) -> build(
+                        id,
+                        () -> realized(spec.decoded().qconfig()),
+                        spec.decoded().schedule())
                 .ifPresent(m -> models.put(id, m)));
         baselines.forEach((id, file) -> build(id, () -> QdqImporter.load(file).realized(), ScheduleConfig.EMPTY)
                 .ifPresent(m -> models.put(id, m)));
@@ -168,19 +190,32 @@ public final class NativeTrialEvaluator implements TrialEvaluator {
         Map<String, BenchResult> out = new LinkedHashMap<>();
         runs.forEach((id, list) -> {
             if (list.size() == rounds) {
-                out.put(id, new BenchResult(true, "", list.stream().mapToInt(BenchResult::runs).sum(),
-                        list.get(0).threads(), median(list, BenchResult::medianMs), median(list, BenchResult::p10Ms),
-                        median(list, BenchResult::p90Ms), List.of(), list.get(0).process()));
+                out.put(
+                        id,
+                        new BenchResult(
+                                true,
+                                "",
+                                list.stream().mapToInt(BenchResult::runs).sum(),
+                                list.get(0).threads(),
+                                median(list, BenchResult::medianMs),
+                                median(list, BenchResult::p10Ms),
+                                median(list, BenchResult::p90Ms),
+                                List.of(),
+                                list.get(0).process()));
             }
         });
         return out;
     }
 
-    private Optional<NativeModel> build(String id, java.util.function.Supplier<Graph> realized, ScheduleConfig schedule) {
+    private Optional<NativeModel> build(
+            String id, java.util.function.Supplier<Graph> realized, ScheduleConfig schedule) {
         try {
             Graph g = quiet(realized);
-            return Optional.of(quiet(() -> NativeModel.build(CModuleEmitter.emit(g, setup.target(), schedule,
-                    TuningLog.load(setup.cacheDir(), setup.target())), setup.target(), setup.cacheDir(), List.of())));
+            return Optional.of(quiet(() -> NativeModel.build(
+                    CModuleEmitter.emit(g, setup.target(), schedule, TuningLog.load(setup.cacheDir(), setup.target())),
+                    setup.target(),
+                    setup.cacheDir(),
+                    List.of())));
         } catch (RuntimeException e) {
             LOG.warn("cannot build {} for side-by-side timing: {}", id, e.toString());
             return Optional.empty();
@@ -194,8 +229,8 @@ public final class NativeTrialEvaluator implements TrialEvaluator {
 
     /** A config calibrated with this evaluator's statistics and realized (e.g. the base config, to tune its layers). */
     public Graph realized(QuantConfig q) {
-        Graph calibrated = PassPipeline.apply(new QuantizeCalibratePass(stats, q),
-                PassPipeline.apply(new QuantizeAnnotatePass(q), setup.fp32()));
+        Graph calibrated = PassPipeline.apply(
+                new QuantizeCalibratePass(stats, q), PassPipeline.apply(new QuantizeAnnotatePass(q), setup.fp32()));
         return PassPipeline.apply(new QuantizeRealizePass(), calibrated);
     }
 
@@ -204,25 +239,33 @@ public final class NativeTrialEvaluator implements TrialEvaluator {
         TrialSpec spec = a.spec;
         a.stage = "compile";
         // layers the trial's schedule leaves open take the tuning log's best schedule (qtune tune)
-        CModule module = quiet(() -> CModuleEmitter.emit(realized, setup.target(), spec.decoded().schedule(),
-                TuningLog.load(setup.cacheDir(), setup.target())));
+        CModule module = quiet(() -> CModuleEmitter.emit(
+                realized, setup.target(), spec.decoded().schedule(), TuningLog.load(setup.cacheDir(), setup.target())));
         a.used = module.schedule();
         NativeModel model = quiet(() -> NativeModel.build(module, setup.target(), setup.cacheDir(), List.of()));
         double compile = a.watch.lap();
         a.stage = "accuracy";
         Dataset data = spec.kind() == TrialKind.FINAL ? setup.test() : setup.validation();
         int n = spec.samples() == 0 ? data.count() : Math.min(spec.samples(), data.count());
-        InferResult r = quiet(() -> model.infer(data.batch(0, n), n, setup.inferThreads(), NativeModel.defaultTimeout()));
+        InferResult r =
+                quiet(() -> model.infer(data.batch(0, n), n, setup.inferThreads(), NativeModel.defaultTimeout()));
         if (!r.ok()) {
             return a.failed(r.reason());
         }
         OutputAgreement paired = paired(spec, r.outputs(), n);
         double top1 = data.labeled() ? correct(r.predictions(), data, n) / (double) n : Double.NaN;
         MetricSpec metric = setup.metric();
-        double score = metric.kind() == MetricSpec.Kind.TOP1 && data.labeled() ? top1
-                : metric.kind() == MetricSpec.Kind.AGREEMENT && !Double.isNaN(paired.agreement()) ? paired.agreement()
-                : quiet(() -> Metrics.score(metric, data, n, r.outputs(), Metrics.sampleShape(setup.fp32(),
-                        r.outputs().length / n), metric.needsReference() ? finalReference() : null));
+        double score = metric.kind() == MetricSpec.Kind.TOP1 && data.labeled()
+                ? top1
+                : metric.kind() == MetricSpec.Kind.AGREEMENT && !Double.isNaN(paired.agreement())
+                        ? paired.agreement()
+                        : quiet(() -> Metrics.score(
+                                metric,
+                                data,
+                                n,
+                                r.outputs(),
+                                Metrics.sampleShape(setup.fp32(), r.outputs().length / n),
+                                metric.needsReference() ? finalReference() : null));
         double accuracy = a.watch.lap();
         a.stage = "latency";
         BenchResult b = latency(module, model, spec);
@@ -230,10 +273,24 @@ public final class NativeTrialEvaluator implements TrialEvaluator {
             return a.failed(b.reason());
         }
         double latency = a.watch.lap();
-        TrialMetrics m = new TrialMetrics(top1, n, b.medianMs(), b.p10Ms(), b.p90Ms(),
-                ModelSize.bytes(realized, spec.decoded().qconfig()), paired.agreement(), paired.divergence(), score);
-        return new TrialResult(spec, TrialStatus.OK, "", Optional.of(m),
-                new StageTimes(calibrate, quantize, compile, accuracy, latency, a.watch.total()), a.provenance, a.used,
+        TrialMetrics m = new TrialMetrics(
+                top1,
+                n,
+                b.medianMs(),
+                b.p10Ms(),
+                b.p90Ms(),
+                ModelSize.bytes(realized, spec.decoded().qconfig()),
+                paired.agreement(),
+                paired.divergence(),
+                score);
+        return new TrialResult(
+                spec,
+                TrialStatus.OK,
+                "",
+                Optional.of(m),
+                new StageTimes(calibrate, quantize, compile, accuracy, latency, a.watch.total()),
+                a.provenance,
+                a.used,
                 Instant.now());
     }
 
@@ -252,8 +309,13 @@ public final class NativeTrialEvaluator implements TrialEvaluator {
      */
     private synchronized float[] finalReference() {
         if (finalLogits == null) {
-            finalLogits = ReferenceLogits.get(setup.cacheDir(), setup.modelHash(), setup.fp32(), setup.test(),
-                    setup.test().count(), Runtime.getRuntime().availableProcessors());
+            finalLogits = ReferenceLogits.get(
+                    setup.cacheDir(),
+                    setup.modelHash(),
+                    setup.fp32(),
+                    setup.test(),
+                    setup.test().count(),
+                    Runtime.getRuntime().availableProcessors());
         }
         return finalLogits;
     }
@@ -270,7 +332,8 @@ public final class NativeTrialEvaluator implements TrialEvaluator {
         if (spec.kind() == TrialKind.FINAL) {
             return bench(model, spec.benchSeconds());
         }
-        List<BenchResult> known = timed.computeIfAbsent(module.speedKey() + "|" + spec.benchSeconds(),
+        List<BenchResult> known = timed.computeIfAbsent(
+                module.speedKey() + "|" + spec.benchSeconds(),
                 k -> java.util.Collections.synchronizedList(new ArrayList<>()));
         synchronized (known) {
             if (known.size() >= TIMINGS_PER_SPEED) {
@@ -342,8 +405,15 @@ public final class NativeTrialEvaluator implements TrialEvaluator {
         }
 
         TrialResult failed(String reason) {
-            return new TrialResult(spec, TrialStatus.FAILED, stage + ": " + reason.strip(), Optional.empty(),
-                    new StageTimes(0, 0, 0, 0, 0, watch.total()), provenance, used, Instant.now());
+            return new TrialResult(
+                    spec,
+                    TrialStatus.FAILED,
+                    stage + ": " + reason.strip(),
+                    Optional.empty(),
+                    new StageTimes(0, 0, 0, 0, 0, watch.total()),
+                    provenance,
+                    used,
+                    Instant.now());
         }
     }
 

@@ -9,8 +9,16 @@ package dev.qtune.search.trial;
  * agreement or a command's number; higher is better), which the accuracy objective and the
  * constraint use.
  */
-public record TrialMetrics(double top1, int samples, double latencyMedianMs, double latencyP10Ms, double latencyP90Ms,
-                           long sizeBytes, double agreement, double divergence, double accuracy) {
+public record TrialMetrics(
+        double top1,
+        int samples,
+        double latencyMedianMs,
+        double latencyP10Ms,
+        double latencyP90Ms,
+        long sizeBytes,
+        double agreement,
+        double divergence,
+        double accuracy) {
     /** z for a two-sided 95% interval. */
     private static final double Z95 = 1.959964;
 
@@ -30,14 +38,26 @@ public record TrialMetrics(double top1, int samples, double latencyMedianMs, dou
     }
 
     /** Metrics whose accuracy is top-1. */
-    public TrialMetrics(double top1, int samples, double latencyMedianMs, double latencyP10Ms, double latencyP90Ms,
-                        long sizeBytes, double agreement, double divergence) {
+    public TrialMetrics(
+            double top1,
+            int samples,
+            double latencyMedianMs,
+            double latencyP10Ms,
+            double latencyP90Ms,
+            long sizeBytes,
+            double agreement,
+            double divergence) {
         this(top1, samples, latencyMedianMs, latencyP10Ms, latencyP90Ms, sizeBytes, agreement, divergence, top1);
     }
 
     /** Metrics without the paired measures (no fp32 reference for these images), whose accuracy is top-1. */
-    public TrialMetrics(double top1, int samples, double latencyMedianMs, double latencyP10Ms, double latencyP90Ms,
-                        long sizeBytes) {
+    public TrialMetrics(
+            double top1,
+            int samples,
+            double latencyMedianMs,
+            double latencyP10Ms,
+            double latencyP90Ms,
+            long sizeBytes) {
         this(top1, samples, latencyMedianMs, latencyP10Ms, latencyP90Ms, sizeBytes, Double.NaN, Double.NaN);
     }
 

@@ -1,7 +1,6 @@
 package dev.qtune.search.trial;
 
 import dev.qtune.compiler.lower.ScheduleConfig;
-
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -11,8 +10,15 @@ import java.util.Optional;
  * per-stage times, provenance, and the schedule the module was actually built with (every knob
  * value, defaults included; empty when the trial failed before code generation).
  */
-public record TrialResult(TrialSpec spec, TrialStatus status, String reason, Optional<TrialMetrics> metrics,
-                          StageTimes times, Provenance provenance, ScheduleConfig schedule, Instant finished) {
+public record TrialResult(
+        TrialSpec spec,
+        TrialStatus status,
+        String reason,
+        Optional<TrialMetrics> metrics,
+        StageTimes times,
+        Provenance provenance,
+        ScheduleConfig schedule,
+        Instant finished) {
     public TrialResult {
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(status, "status");
@@ -30,14 +36,30 @@ public record TrialResult(TrialSpec spec, TrialStatus status, String reason, Opt
 
     /** A trial that failed before it ran any stage (its executor could not run it): no times, no schedule. */
     public static TrialResult failed(TrialSpec spec, String reason, Provenance provenance) {
-        return new TrialResult(spec, TrialStatus.FAILED, reason, Optional.empty(), StageTimes.NONE, provenance,
-                ScheduleConfig.EMPTY, Instant.now());
+        return new TrialResult(
+                spec,
+                TrialStatus.FAILED,
+                reason,
+                Optional.empty(),
+                StageTimes.NONE,
+                provenance,
+                ScheduleConfig.EMPTY,
+                Instant.now());
     }
 
     /** The same result with other latency figures (an OK result; a FAILED one is returned as it is). */
     public TrialResult withLatency(double medianMs, double p10Ms, double p90Ms) {
-        return metrics.isEmpty() ? this : new TrialResult(spec, status, reason,
-                Optional.of(metrics.get().withLatency(medianMs, p10Ms, p90Ms)), times, provenance, schedule, finished);
+        return metrics.isEmpty()
+                ? this
+                : new TrialResult(
+                        spec,
+                        status,
+                        reason,
+                        Optional.of(metrics.get().withLatency(medianMs, p10Ms, p90Ms)),
+                        times,
+                        provenance,
+                        schedule,
+                        finished);
     }
 
     public boolean ok() {

@@ -4,7 +4,6 @@ import dev.qtune.compiler.ir.Graph;
 import dev.qtune.evaluator.data.Dataset;
 import dev.qtune.evaluator.metric.MetricSpec;
 import dev.qtune.targets.Target;
-
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -16,15 +15,48 @@ import java.util.Objects;
  * model's logits on the first validation images (empty when not computed), against which trials
  * are compared sample by sample, and the metric every trial's accuracy is measured with.
  */
-public record TrialSetup(Path modelFile, Graph fp32, String modelHash, Dataset calibration, Dataset validation,
-                         Dataset test, Target target, Path cacheDir, long seed, int inferThreads, int benchThreads,
-                         float[] validationLogits, MetricSpec metric) {
+public record TrialSetup(
+        Path modelFile,
+        Graph fp32,
+        String modelHash,
+        Dataset calibration,
+        Dataset validation,
+        Dataset test,
+        Target target,
+        Path cacheDir,
+        long seed,
+        int inferThreads,
+        int benchThreads,
+        float[] validationLogits,
+        MetricSpec metric) {
     /** A setup whose metric is top-1. */
-    public TrialSetup(Path modelFile, Graph fp32, String modelHash, Dataset calibration, Dataset validation,
-                      Dataset test, Target target, Path cacheDir, long seed, int inferThreads, int benchThreads,
-                      float[] validationLogits) {
-        this(modelFile, fp32, modelHash, calibration, validation, test, target, cacheDir, seed, inferThreads,
-                benchThreads, validationLogits, MetricSpec.TOP1);
+    public TrialSetup(
+            Path modelFile,
+            Graph fp32,
+            String modelHash,
+            Dataset calibration,
+            Dataset validation,
+            Dataset test,
+            Target target,
+            Path cacheDir,
+            long seed,
+            int inferThreads,
+            int benchThreads,
+            float[] validationLogits) {
+        this(
+                modelFile,
+                fp32,
+                modelHash,
+                calibration,
+                validation,
+                test,
+                target,
+                cacheDir,
+                seed,
+                inferThreads,
+                benchThreads,
+                validationLogits,
+                MetricSpec.TOP1);
     }
 
     public TrialSetup {
@@ -39,7 +71,8 @@ public record TrialSetup(Path modelFile, Graph fp32, String modelHash, Dataset c
         Objects.requireNonNull(validationLogits, "validationLogits");
         Objects.requireNonNull(metric, "metric");
         if (inferThreads < 1 || benchThreads < 1) {
-            throw new IllegalArgumentException("threads must be >= 1, but were " + inferThreads + " and " + benchThreads);
+            throw new IllegalArgumentException(
+                    "threads must be >= 1, but were " + inferThreads + " and " + benchThreads);
         }
     }
 }

@@ -1,7 +1,6 @@
 package dev.qtune.search.trial;
 
 import dev.qtune.search.space.Decoded;
-
 import java.util.Objects;
 
 /**
@@ -9,12 +8,12 @@ import java.util.Objects;
  * (baselines; empty otherwise), the decoded configs, and how carefully to measure: {@code samples}
  * validation images (0 = all) and {@code benchSeconds} of latency timing.
  */
-public record TrialSpec(int number, int generation, TrialKind kind, String label, Decoded decoded, int samples,
-                        double benchSeconds) {
+public record TrialSpec(
+        int number, int generation, TrialKind kind, String label, Decoded decoded, int samples, double benchSeconds) {
     public TrialSpec {
         if (number < 0 || generation < 0) {
-            throw new IllegalArgumentException("trial number and generation must be >= 0, but were " + number + " and "
-                    + generation);
+            throw new IllegalArgumentException(
+                    "trial number and generation must be >= 0, but were " + number + " and " + generation);
         }
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(label, "label");

@@ -1,15 +1,14 @@
 package dev.qtune.search.pareto;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 class HypervolumeTest {
     private static final double EPS = 1e-12;
@@ -24,8 +23,14 @@ class HypervolumeTest {
 
     @Test
     void dominatedDuplicateAndOutsidePointsAddNothingIn2d() {
-        List<double[]> points = List.of(new double[] {3, 1}, new double[] {1, 3}, new double[] {2, 2},
-                new double[] {2, 2}, new double[] {3, 3}, new double[] {0, 4}, new double[] {5, 0});
+        List<double[]> points = List.of(
+                new double[] {3, 1},
+                new double[] {1, 3},
+                new double[] {2, 2},
+                new double[] {2, 2},
+                new double[] {3, 3},
+                new double[] {0, 4},
+                new double[] {5, 0});
         assertEquals(6, Hypervolume.of(points, new double[] {4, 4}), EPS);
     }
 
@@ -43,8 +48,8 @@ class HypervolumeTest {
     @Test
     void pointsNotStrictlyDominatingTheReferenceContributeNothingIn3d() {
         double[] ref = {2, 2, 2};
-        List<double[]> points = List.of(new double[] {1, 1, 1}, new double[] {0, 0, 2}, new double[] {0, 3, 0},
-                new double[] {1.5, 1.5, 1.5});
+        List<double[]> points = List.of(
+                new double[] {1, 1, 1}, new double[] {0, 0, 2}, new double[] {0, 3, 0}, new double[] {1.5, 1.5, 1.5});
         assertEquals(1, Hypervolume.of(points, ref), EPS);
         assertEquals(0, Hypervolume.of(List.of(), ref));
     }
@@ -71,7 +76,8 @@ class HypervolumeTest {
             double exact = Hypervolume.of(points, ref);
             double estimate = monteCarlo(points, ref, new SplittableRandom(99), 400_000);
             assertTrue(exact > 0);
-            assertEquals(exact, estimate, 0.01 * Math.pow(1.3, d), d + "-D: exact " + exact + ", Monte Carlo " + estimate);
+            assertEquals(
+                    exact, estimate, 0.01 * Math.pow(1.3, d), d + "-D: exact " + exact + ", Monte Carlo " + estimate);
         }
     }
 
@@ -112,15 +118,19 @@ class HypervolumeTest {
 
     @Test
     void mismatchedDimensionsAreClearErrors() {
-        var e = assertThrows(IllegalArgumentException.class, () -> Hypervolume.of(
-                List.of(new double[] {1, 1}, new double[] {1, 1, 1}), new double[] {2, 2}));
+        var e = assertThrows(
+                IllegalArgumentException.class,
+                () -> Hypervolume.of(List.of(new double[] {1, 1}, new double[] {1, 1, 1}), new double[] {2, 2}));
         assertTrue(e.getMessage().contains("point 1 must have 2 objectives"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> Hypervolume.of(
-                List.of(new double[] {1, 1, 1, 1}), new double[] {2, 2, 2, 2}));
+        e = assertThrows(
+                IllegalArgumentException.class,
+                () -> Hypervolume.of(List.of(new double[] {1, 1, 1, 1}), new double[] {2, 2, 2, 2}));
         assertTrue(e.getMessage().contains("2 or 3 objectives"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> Hypervolume.of(
-                List.of(new double[] {Double.NaN, 1}), new double[] {2, 2}));
-        assertThrows(IllegalArgumentException.class, () -> Hypervolume.of(
-                List.of(new double[] {1, 1}), new double[] {Double.POSITIVE_INFINITY, 2}));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Hypervolume.of(List.of(new double[] {Double.NaN, 1}), new double[] {2, 2}));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Hypervolume.of(List.of(new double[] {1, 1}), new double[] {Double.POSITIVE_INFINITY, 2}));
     }
 }

@@ -45,8 +45,10 @@ class AdditiveFrontTest {
     void theOneLayerFixOnTopOfAnotherCalibrationIsOnTheFront() {
         List<AdditiveFront.Point> front = AdditiveFront.of(genes(), table(), false, 4000);
         // fc in fp32, percentile everywhere else and on fc's genes irrelevant: divergence 0.03 - 0.003 - 0.02
-        AdditiveFront.Point cheapFix = front.stream().filter(p -> Math.abs(p.latencyMs() - 0.102) < 1e-9)
-                .findFirst().orElseThrow(() -> new AssertionError("no point at +0.002 ms: " + front));
+        AdditiveFront.Point cheapFix = front.stream()
+                .filter(p -> Math.abs(p.latencyMs() - 0.102) < 1e-9)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no point at +0.002 ms: " + front));
         assertEquals(0.03 - 3 * 0.001 - 0.02, cheapFix.divergence(), 1e-9);
         Genome g = cheapFix.genome();
         assertEquals(1, g.get(11), "fc is kept in fp32");
@@ -81,16 +83,22 @@ class AdditiveFrontTest {
         }
         List<double[]> exact = new ArrayList<>();
         for (double[] p : all) {
-            boolean dominated = all.stream().anyMatch(q -> q[0] <= p[0] + 1e-12 && q[1] <= p[1] + 1e-12
-                    && (q[0] < p[0] - 1e-12 || q[1] < p[1] - 1e-12));
-            if (!dominated && exact.stream().noneMatch(q -> Math.abs(q[0] - p[0]) < 1e-12 && Math.abs(q[1] - p[1]) < 1e-12)) {
+            boolean dominated = all.stream()
+                    .anyMatch(q -> q[0] <= p[0] + 1e-12
+                            && q[1] <= p[1] + 1e-12
+                            && (q[0] < p[0] - 1e-12 || q[1] < p[1] - 1e-12));
+            if (!dominated
+                    && exact.stream().noneMatch(q -> Math.abs(q[0] - p[0]) < 1e-12 && Math.abs(q[1] - p[1]) < 1e-12)) {
                 exact.add(p);
             }
         }
         List<AdditiveFront.Point> dp = AdditiveFront.of(genes, t, false, 4000);
         assertEquals(exact.size(), dp.size(), "front sizes");
         for (double[] p : exact) {
-            assertTrue(dp.stream().anyMatch(q -> Math.abs(q.latencyMs() - p[0]) < 1e-9 && Math.abs(q.divergence() - p[1]) < 1e-9),
+            assertTrue(
+                    dp.stream()
+                            .anyMatch(q ->
+                                    Math.abs(q.latencyMs() - p[0]) < 1e-9 && Math.abs(q.divergence() - p[1]) < 1e-9),
                     "missing " + p[0] + ", " + p[1]);
         }
     }

@@ -1,25 +1,25 @@
 package dev.qtune.search.space;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.qtune.compiler.quant.ActivationMode;
 import dev.qtune.compiler.quant.CalibrationMode;
 import dev.qtune.compiler.quant.Granularity;
 import dev.qtune.compiler.quant.LayerQuantConfig;
 import dev.qtune.compiler.quant.QuantConfig;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /** The gene kinds: their order, labels, defaults and legal values, as experiment files and run files know them. */
 class GeneKindTest {
     @Test
     void kindsAreInGeneOrderWithTheirLabels() {
-        assertEquals(List.of("weight_bits", "activation_bits", "calibration", "granularity", "skip", "activation_mode"),
+        assertEquals(
+                List.of("weight_bits", "activation_bits", "calibration", "granularity", "skip", "activation_mode"),
                 GeneKind.labels());
         assertEquals(Optional.of(GeneKind.SKIP), GeneKind.fromLabel("skip"));
         assertEquals(Optional.empty(), GeneKind.fromLabel("oc_block"), "a knob is no quantization kind");
@@ -54,18 +54,22 @@ class GeneKindTest {
         LayerQuantConfig d = QuantConfig.defaultConfig().defaults();
         for (String label : GeneKind.CALIBRATION.legalValues()) {
             CalibrationMode m = CalibrationMode.valueOf(label.toUpperCase(Locale.ROOT));
-            LayerQuantConfig c = new LayerQuantConfig(8, 8, d.weightScale(), d.granularity(), m, d.percentile(), false,
-                    d.rounding());
+            LayerQuantConfig c = new LayerQuantConfig(
+                    8, 8, d.weightScale(), d.granularity(), m, d.percentile(), false, d.rounding());
             assertEquals(label, GeneKind.CALIBRATION.of(c));
         }
         for (String label : GeneKind.GRANULARITY.legalValues()) {
             Granularity g = Granularity.valueOf(label.toUpperCase(Locale.ROOT));
-            LayerQuantConfig c = new LayerQuantConfig(8, 8, d.weightScale(), g, d.activationCalibration(),
-                    d.percentile(), false, d.rounding());
+            LayerQuantConfig c = new LayerQuantConfig(
+                    8, 8, d.weightScale(), g, d.activationCalibration(), d.percentile(), false, d.rounding());
             assertEquals(label, GeneKind.GRANULARITY.of(c));
         }
         for (String label : GeneKind.ACTIVATION_MODE.legalValues()) {
-            assertEquals(label, ActivationMode.valueOf(label.toUpperCase(Locale.ROOT)).name().toLowerCase(Locale.ROOT));
+            assertEquals(
+                    label,
+                    ActivationMode.valueOf(label.toUpperCase(Locale.ROOT))
+                            .name()
+                            .toLowerCase(Locale.ROOT));
         }
     }
 

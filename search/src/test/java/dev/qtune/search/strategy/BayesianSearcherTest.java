@@ -1,14 +1,13 @@
 package dev.qtune.search.strategy;
 
-import dev.qtune.search.space.Genome;
-import org.junit.jupiter.api.Test;
-
-import java.util.ArrayList;
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.qtune.search.space.Genome;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class BayesianSearcherTest {
     private final ToyProblem toy = new ToyProblem(12);
@@ -34,11 +33,13 @@ class BayesianSearcherTest {
     void theFirstInitialSamplesAreTheUniformGenomesRandomSearchWouldPropose() {
         BayesianSpec spec = new BayesianSpec(3, 8, 12, AcquisitionKind.EHVI, false);
         SearchRun bayesian = SearchRun.run(Strategies.create(spec, toy.genes(), 2), toy::evaluate, 24, 8);
-        SearchRun random = SearchRun.run(Strategies.create(new RandomSpec(3, 8, false),
-                toy.genes(), 2), toy::evaluate, 24, 8);
+        SearchRun random =
+                SearchRun.run(Strategies.create(new RandomSpec(3, 8, false), toy.genes(), 2), toy::evaluate, 24, 8);
         assertEquals(random.batches.get(0), bayesian.batches.get(0));
-        assertEquals(random.batches.get(1).subList(0, 4), bayesian.batches.get(1).subList(0, 4));
-        assertNotEquals(random.batches.get(1).subList(4, 8), bayesian.batches.get(1).subList(4, 8));
+        assertEquals(
+                random.batches.get(1).subList(0, 4), bayesian.batches.get(1).subList(0, 4));
+        assertNotEquals(
+                random.batches.get(1).subList(4, 8), bayesian.batches.get(1).subList(4, 8));
     }
 
     @Test

@@ -1,10 +1,10 @@
 package dev.qtune.search.strategy;
 
-import dev.qtune.search.space.Genome;
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.qtune.search.space.Genome;
+import org.junit.jupiter.api.Test;
 
 /** Positive dominance means "worse" here: the selector runs with Optimize.MINIMUM. */
 class ConstrainedVecTest {

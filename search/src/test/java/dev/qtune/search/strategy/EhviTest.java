@@ -1,17 +1,16 @@
 package dev.qtune.search.strategy;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.qtune.search.pareto.Hypervolume;
 import dev.qtune.search.pareto.ParetoFront;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.SplittableRandom;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 class EhviTest {
     private static List<double[]> front(int d, int n, SplittableRandom random) {
@@ -38,7 +37,10 @@ class EhviTest {
                 for (int k = 0; k < d; k++) {
                     mu[k] = random.nextDouble(-0.2, 1.2);
                 }
-                assertEquals(Hypervolume.improvement(front, mu, ref), ehvi.value(mu, new double[d]), 1e-12,
+                assertEquals(
+                        Hypervolume.improvement(front, mu, ref),
+                        ehvi.value(mu, new double[d]),
+                        1e-12,
                         d + "-D trial " + trial);
             }
         }

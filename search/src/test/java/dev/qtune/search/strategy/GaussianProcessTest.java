@@ -1,9 +1,9 @@
 package dev.qtune.search.strategy;
 
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
 
 class GaussianProcessTest {
     private static double f(double x) {

@@ -1,8 +1,10 @@
 package dev.qtune.search.strategy;
 
-import dev.qtune.search.space.Genome;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.qtune.search.space.Genome;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -10,10 +12,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 class Nsga2SearcherTest {
     private final ToyProblem toy = new ToyProblem(12);
@@ -51,11 +50,16 @@ class Nsga2SearcherTest {
         // the best feasible trial for each objective ever seen survives (extremes get infinite crowding)
         for (int k = 0; k < 2; k++) {
             final int objective = k;
-            Observation best = all.stream().filter(Observation::feasible)
-                    .min(Comparator.comparingDouble(o -> o.objectives()[objective])).orElseThrow();
+            Observation best = all.stream()
+                    .filter(Observation::feasible)
+                    .min(Comparator.comparingDouble(o -> o.objectives()[objective]))
+                    .orElseThrow();
             double bestValue = best.objectives()[k];
-            assertTrue(population.stream().map(run.evaluated::get)
-                    .anyMatch(o -> o.feasible() && o.objectives()[objective] == bestValue), "objective " + k);
+            assertTrue(
+                    population.stream()
+                            .map(run.evaluated::get)
+                            .anyMatch(o -> o.feasible() && o.objectives()[objective] == bestValue),
+                    "objective " + k);
         }
     }
 

@@ -1,10 +1,13 @@
 package dev.qtune.search.strategy;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.qtune.search.space.Gene;
 import dev.qtune.search.space.Genome;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -13,12 +16,8 @@ import java.util.Random;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** What every strategy promises: reproducible, within the space, batch sizes, no failed genome again. */
 class SearcherContractTest {
@@ -58,7 +57,8 @@ class SearcherContractTest {
         for (List<Genome> expected : inOrder.batches) {
             List<Genome> batch = searcher.ask(spec.batchSize());
             assertEquals(expected, batch);
-            List<Observation> told = new ArrayList<>(batch.stream().map(toy::evaluate).toList());
+            List<Observation> told =
+                    new ArrayList<>(batch.stream().map(toy::evaluate).toList());
             Collections.shuffle(told, new Random(shuffle.nextLong()));
             searcher.tell(told);
         }
@@ -146,8 +146,8 @@ class SearcherContractTest {
     @ParameterizedTest
     @MethodSource("specs")
     void anExhaustedSpaceGivesAnEmptyBatch(StrategySpec spec) {
-        List<Gene> genes = List.of(new Gene("a", "bits", List.of("4", "8"), true),
-                new Gene("b", "bits", List.of("4", "8", "16"), true));
+        List<Gene> genes = List.of(
+                new Gene("a", "bits", List.of("4", "8"), true), new Gene("b", "bits", List.of("4", "8", "16"), true));
         Searcher searcher = Strategies.create(spec, genes, 2);
         SearchRun run = SearchRun.run(searcher, g -> Observation.ok(g, new double[] {g.get(0), g.get(1)}, 0), 100, 4);
         assertEquals(6, run.evaluated.size());
@@ -159,11 +159,19 @@ class SearcherContractTest {
     void threeObjectivesWork(StrategySpec spec) {
         ToyProblem toy = new ToyProblem(10);
         Searcher searcher = Strategies.create(spec, toy.genes(), 3);
-        SearchRun run = SearchRun.run(searcher, g -> {
-            Observation o = toy.evaluate(g);
-            return o.failed() ? o : Observation.ok(g, new double[] {o.objectives()[0], o.objectives()[1],
-                    g.get(3) + 0.5 * g.get(5)}, o.violation());
-        }, 40, 8);
+        SearchRun run = SearchRun.run(
+                searcher,
+                g -> {
+                    Observation o = toy.evaluate(g);
+                    return o.failed()
+                            ? o
+                            : Observation.ok(
+                                    g,
+                                    new double[] {o.objectives()[0], o.objectives()[1], g.get(3) + 0.5 * g.get(5)},
+                                    o.violation());
+                },
+                40,
+                8);
         assertEquals(40, run.evaluated.size());
     }
 
@@ -173,13 +181,14 @@ class SearcherContractTest {
         ToyProblem toy = new ToyProblem(4);
         Searcher searcher = Strategies.create(spec, toy.genes(), 2);
         Genome g = searcher.ask(1).get(0);
-        var e = assertThrows(IllegalArgumentException.class,
+        var e = assertThrows(
+                IllegalArgumentException.class,
                 () -> searcher.tell(List.of(Observation.ok(g, new double[] {1, 2, 3}, 0))));
         assertTrue(e.getMessage().contains("must have 2 objectives"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class,
+        e = assertThrows(
+                IllegalArgumentException.class,
                 () -> searcher.tell(List.of(Observation.ok(Genome.of(0, 0, 9, 0), new double[] {1, 2}, 0))));
         assertTrue(e.getMessage().contains("must be < 4"), e.getMessage());
-        assertThrows(IllegalArgumentException.class,
-                () -> searcher.tell(List.of(Observation.failed(Genome.of(0, 0)))));
+        assertThrows(IllegalArgumentException.class, () -> searcher.tell(List.of(Observation.failed(Genome.of(0, 0)))));
     }
 }

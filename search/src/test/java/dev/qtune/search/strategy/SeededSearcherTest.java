@@ -13,14 +13,17 @@ import org.junit.jupiter.api.Test;
 
 /** Seeds come first, in order, in the first generation of every strategy, topped up to the batch size. */
 class SeededSearcherTest {
-    private static final List<Gene> GENES = List.of(new Gene("a", "weight_bits", List.of("8", "7", "6", "4"), true),
+    private static final List<Gene> GENES = List.of(
+            new Gene("a", "weight_bits", List.of("8", "7", "6", "4"), true),
             new Gene("b", "weight_bits", List.of("8", "7", "6", "4"), true),
             new Gene("a", "skip", List.of("false", "true"), false));
 
     @Test
     void firstGenerationHoldsTheSeedsThenTheStrategy() {
-        for (StrategySpec spec : List.of(new Nsga2Spec(3, 6, OptionalDouble.empty(), 0.7, false),
-                new BayesianSpec(3, 6, 4, AcquisitionKind.EHVI, false), new RandomSpec(3, 6, false))) {
+        for (StrategySpec spec : List.of(
+                new Nsga2Spec(3, 6, OptionalDouble.empty(), 0.7, false),
+                new BayesianSpec(3, 6, 4, AcquisitionKind.EHVI, false),
+                new RandomSpec(3, 6, false))) {
             String name = spec.name();
             List<Genome> seeds = List.of(Genome.of(0, 0, 0), Genome.of(3, 3, 0), Genome.of(0, 0, 0));
             Searcher s = Strategies.create(spec, GENES, 2, seeds, Optional.empty());

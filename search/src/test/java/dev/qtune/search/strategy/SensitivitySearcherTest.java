@@ -65,8 +65,17 @@ class SensitivitySearcherTest {
                 values[i] = v;
                 double[] t = truth(Genome.of(values));
                 double dErr = t[0] - base[0];
-                es.add(new SensitivityEntry(genes.get(i).layer(), genes.get(i).kind(), genes.get(i).value(v), true, "",
-                        2 * dErr, -dErr, -dErr, t[1] - base[1], 0));
+                es.add(new SensitivityEntry(
+                        genes.get(i).layer(),
+                        genes.get(i).kind(),
+                        genes.get(i).value(v),
+                        true,
+                        "",
+                        2 * dErr,
+                        -dErr,
+                        -dErr,
+                        t[1] - base[1],
+                        0));
             }
         }
         return new SensitivityTable(2 * (base[0] - FP32_ERROR), 1 - base[0], 0.99, base[1], 1000, 0.001, 5000, es);
@@ -75,8 +84,7 @@ class SensitivitySearcherTest {
     @Test
     void findsTheOneLayerFixInTheFirstGeneration() {
         List<Gene> genes = genes();
-        Searcher s = Strategies.create(new SensitivitySpec(1, 8), genes, 2, List.of(),
-                Optional.of(table(genes)));
+        Searcher s = Strategies.create(new SensitivitySpec(1, 8), genes, 2, List.of(), Optional.of(table(genes)));
         List<double[]> measured = new ArrayList<>();
         for (int gen = 0; gen < 3; gen++) {
             List<Observation> told = new ArrayList<>();
@@ -87,7 +95,8 @@ class SensitivitySearcherTest {
             }
             s.tell(told);
             if (gen == 0) {
-                assertTrue(measured.stream().anyMatch(t -> t[0] <= FP32_ERROR + 0.001 && t[1] <= 1.2 * BASE_LATENCY),
+                assertTrue(
+                        measured.stream().anyMatch(t -> t[0] <= FP32_ERROR + 0.001 && t[1] <= 1.2 * BASE_LATENCY),
                         "within 0.1 point of fp32 at <= 1.2x the base latency in generation 0");
             }
         }

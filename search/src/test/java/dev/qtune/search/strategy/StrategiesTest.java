@@ -1,14 +1,13 @@
 package dev.qtune.search.strategy;
 
-import dev.qtune.search.space.Gene;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.qtune.search.space.Gene;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class StrategiesTest {
     private static final List<Gene> GENES = new ToyProblem(5).genes();
@@ -20,10 +19,14 @@ class StrategiesTest {
         assertInstanceOf(BayesianSearcher.class, Strategies.create(StrategySpec.defaults("bayesian", 1), GENES, 3));
         for (String name : StrategySpec.NAMES) {
             if (!name.equals("sensitivity")) {
-                assertEquals(name, Strategies.create(StrategySpec.defaults(name, 1), GENES, 2).name());
+                assertEquals(
+                        name,
+                        Strategies.create(StrategySpec.defaults(name, 1), GENES, 2)
+                                .name());
             }
         }
-        var e = assertThrows(IllegalArgumentException.class,
+        var e = assertThrows(
+                IllegalArgumentException.class,
                 () -> Strategies.create(StrategySpec.defaults("sensitivity", 1), GENES, 2));
         assertTrue(e.getMessage().contains("needs a sensitivity table"), e.getMessage());
     }
@@ -32,8 +35,11 @@ class StrategiesTest {
     @Test
     void createsEveryPermittedSpec() {
         for (Class<?> type : StrategySpec.class.getPermittedSubclasses()) {
-            StrategySpec spec = StrategySpec.NAMES.stream().map(n -> StrategySpec.defaults(n, 1))
-                    .filter(type::isInstance).findFirst().orElseThrow(() -> new AssertionError("no name for " + type));
+            StrategySpec spec = StrategySpec.NAMES.stream()
+                    .map(n -> StrategySpec.defaults(n, 1))
+                    .filter(type::isInstance)
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("no name for " + type));
             if (!(spec instanceof SensitivitySpec)) {
                 assertEquals(spec.name(), Strategies.create(spec, GENES, 2).name());
             }

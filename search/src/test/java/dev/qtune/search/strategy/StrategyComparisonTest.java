@@ -1,12 +1,10 @@
 package dev.qtune.search.strategy;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
-import java.util.List;
 import java.util.OptionalDouble;
-
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * Over fixed seeds (deterministic, so not flaky), NSGA-II and Bayesian optimisation find a better

@@ -1,14 +1,13 @@
 package dev.qtune.search.strategy;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
-
-import java.util.OptionalDouble;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.OptionalDouble;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 /** The strategy specs: named defaults, one-line checks naming the experiment-file key, and the typed mutation rate. */
 class StrategySpecTest {
@@ -20,7 +19,10 @@ class StrategySpecTest {
         assertEquals(new SensitivitySpec(5, 8), StrategySpec.defaults("sensitivity", 5));
         for (String name : StrategySpec.NAMES) {
             assertEquals(name, StrategySpec.defaults(name, 1).name());
-            assertEquals(StrategySpec.defaults(name, 9), StrategySpec.defaults(name, 1).withSeed(9), name);
+            assertEquals(
+                    StrategySpec.defaults(name, 9),
+                    StrategySpec.defaults(name, 1).withSeed(9),
+                    name);
         }
         assertError("strategy must be one of ", () -> StrategySpec.defaults("ga", 1));
     }
@@ -29,13 +31,17 @@ class StrategySpecTest {
     void checksNameTheKeyInOneLine() {
         assertError("batch_size must be >= 1, but was 0", () -> new RandomSpec(1, 0, false));
         assertError("batch_size must be >= 1, but was -2", () -> new SensitivitySpec(1, -2));
-        assertError("initial_samples must be >= 1, but was 0",
+        assertError(
+                "initial_samples must be >= 1, but was 0",
                 () -> new BayesianSpec(1, 8, 0, AcquisitionKind.EHVI, false));
-        assertError("mutation_rate must be in (0, 1] (or empty for 1/genes), but was 0.0",
+        assertError(
+                "mutation_rate must be in (0, 1] (or empty for 1/genes), but was 0.0",
                 () -> new Nsga2Spec(1, 8, OptionalDouble.of(0), 0.7, false));
-        assertError("mutation_rate must be in (0, 1] (or empty for 1/genes), but was 1.5",
+        assertError(
+                "mutation_rate must be in (0, 1] (or empty for 1/genes), but was 1.5",
                 () -> new Nsga2Spec(1, 8, OptionalDouble.of(1.5), 0.7, false));
-        assertError("crossover_rate must be in [0, 1], but was NaN",
+        assertError(
+                "crossover_rate must be in [0, 1], but was NaN",
                 () -> new Nsga2Spec(1, 8, OptionalDouble.empty(), Double.NaN, false));
     }
 

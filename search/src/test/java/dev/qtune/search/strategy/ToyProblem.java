@@ -4,7 +4,6 @@ import dev.qtune.search.pareto.Hypervolume;
 import dev.qtune.search.pareto.ParetoFront;
 import dev.qtune.search.space.Gene;
 import dev.qtune.search.space.Genome;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -82,8 +81,10 @@ final class ToyProblem {
 
     /** Hypervolume of the feasible front of {@code observations} up to {@link #reference()}. */
     double hypervolume(List<Observation> observations) {
-        List<double[]> front = ParetoFront.feasibleIndices(observations, Observation::feasible, Observation::objectives)
-                .stream().map(i -> observations.get(i).objectives()).toList();
+        List<double[]> front =
+                ParetoFront.feasibleIndices(observations, Observation::feasible, Observation::objectives).stream()
+                        .map(i -> observations.get(i).objectives())
+                        .toList();
         return Hypervolume.of(front, reference());
     }
 }

@@ -9,8 +9,7 @@ import java.util.HexFormat;
 final class CArrays {
     private static final int PER_LINE = 24;
 
-    private CArrays() {
-    }
+    private CArrays() {}
 
     static String ints(int[] values) {
         StringBuilder sb = new StringBuilder("{");
@@ -52,7 +51,9 @@ final class CArrays {
             if (isSafe(c)) {
                 sb.append((char) c);
             } else {
-                sb.append('\\').append((char) ('0' + (c >> 6))).append((char) ('0' + ((c >> 3) & 7)))
+                sb.append('\\')
+                        .append((char) ('0' + (c >> 6)))
+                        .append((char) ('0' + ((c >> 3) & 7)))
                         .append((char) ('0' + (c & 7)));
             }
         }
@@ -87,7 +88,14 @@ final class CArrays {
 
     /** The characters that model text may carry into C source as themselves: [A-Za-z0-9 _./:-]. */
     static boolean isSafe(int c) {
-        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-                || c == ' ' || c == '_' || c == '.' || c == '/' || c == ':' || c == '-';
+        return c >= 'a' && c <= 'z'
+                || c >= 'A' && c <= 'Z'
+                || c >= '0' && c <= '9'
+                || c == ' '
+                || c == '_'
+                || c == '.'
+                || c == '/'
+                || c == ':'
+                || c == '-';
     }
 }

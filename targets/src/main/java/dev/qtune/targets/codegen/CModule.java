@@ -14,8 +14,14 @@ import java.util.TreeMap;
  * speed key: two modules with the same key run the same code on the same shapes and differ only in
  * constants (scales, multipliers, weights), so they take the same time.
  */
-public record CModule(Map<String, String> sources, List<String> layers, int inputSize, int outputSize,
-                      ScheduleConfig schedule, Map<String, LayerTask> tasks, String speedKey) {
+public record CModule(
+        Map<String, String> sources,
+        List<String> layers,
+        int inputSize,
+        int outputSize,
+        ScheduleConfig schedule,
+        Map<String, LayerTask> tasks,
+        String speedKey) {
     public CModule {
         sources = Map.copyOf(sources);
         layers = List.copyOf(layers);
@@ -23,9 +29,15 @@ public record CModule(Map<String, String> sources, List<String> layers, int inpu
     }
 
     /** A module without tuning tasks (e.g. sources edited by hand): its speed key is its sources'. */
-    public CModule(Map<String, String> sources, List<String> layers, int inputSize, int outputSize,
-                   ScheduleConfig schedule) {
-        this(sources, layers, inputSize, outputSize, schedule, Map.of(),
+    public CModule(
+            Map<String, String> sources, List<String> layers, int inputSize, int outputSize, ScheduleConfig schedule) {
+        this(
+                sources,
+                layers,
+                inputSize,
+                outputSize,
+                schedule,
+                Map.of(),
                 CArrays.shortHash(new java.util.TreeMap<>(sources).toString()));
     }
 

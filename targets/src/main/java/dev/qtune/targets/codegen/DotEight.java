@@ -1,11 +1,11 @@
 package dev.qtune.targets.codegen;
 
 import dev.qtune.compiler.ir.AvgPool2dNode;
+import dev.qtune.compiler.ir.DType;
 import dev.qtune.compiler.ir.FlattenNode;
 import dev.qtune.compiler.ir.GlobalAvgPoolNode;
 import dev.qtune.compiler.ir.Graph;
 import dev.qtune.compiler.ir.IdentityNode;
-import dev.qtune.compiler.ir.ReshapeNode;
 import dev.qtune.compiler.ir.MaxPool2dNode;
 import dev.qtune.compiler.ir.Node;
 import dev.qtune.compiler.ir.QAddNode;
@@ -13,7 +13,7 @@ import dev.qtune.compiler.ir.QConcatNode;
 import dev.qtune.compiler.ir.QConv2dNode;
 import dev.qtune.compiler.ir.QDenseNode;
 import dev.qtune.compiler.ir.QuantizeNode;
-import dev.qtune.compiler.ir.DType;
+import dev.qtune.compiler.ir.ReshapeNode;
 import dev.qtune.compiler.quant.IntRange;
 import java.util.Optional;
 
@@ -32,8 +32,7 @@ import java.util.Optional;
 final class DotEight {
     private static final int INT16_MAX = 32767;
 
-    private DotEight() {
-    }
+    private DotEight() {}
 
     /**
      * The unsigned range [lo, hi] the kernel sees for an input value whose padding reads
@@ -76,7 +75,9 @@ final class DotEight {
             return produced(g, n.inputs().get(0)).map(r -> span(r, pool.zeroPoint()));
         } else if (n instanceof GlobalAvgPoolNode pool) {
             return produced(g, n.inputs().get(0)).map(r -> span(r, pool.zeroPoint()));
-        } else if (n instanceof MaxPool2dNode || n instanceof FlattenNode || n instanceof ReshapeNode
+        } else if (n instanceof MaxPool2dNode
+                || n instanceof FlattenNode
+                || n instanceof ReshapeNode
                 || n instanceof IdentityNode) {
             // Max pools and reshapes keep the range of their input.
             return produced(g, n.inputs().get(0));

@@ -16,25 +16,40 @@ import dev.qtune.compiler.quant.FixedPointMultiplier;
 
 /** Boundaries (Quantize, Dequantize), integer Add and Concat, activations, fp32 element-wise ops, copies. */
 final class ElementEmitter {
-    private ElementEmitter() {
-    }
+    private ElementEmitter() {}
 
     static String quantize(Node node, EmitContext ctx) {
         QuantizeNode q = (QuantizeNode) node;
         TensorStorage y = ctx.storage(q.output());
         ctx.speed(String.format("quantize %s %d %d %d", y.dtype(), y.channels(), y.spatial(), y.paddedChannels()));
-        return String.format("    qt_quantize(%s, %s, %s, %d, %d, %d, %s, %d, %d, %d);%n", ctx.floats(q.input()),
-                ctx.buffer(q.output()), EmitContext.kind(y.dtype()), y.channels(), y.spatial(), y.paddedChannels(),
-                CArrays.literal(q.scale()), q.zeroPoint(), q.range().min(), q.range().max());
+        return String.format(
+                "    qt_quantize(%s, %s, %s, %d, %d, %d, %s, %d, %d, %d);%n",
+                ctx.floats(q.input()),
+                ctx.buffer(q.output()),
+                EmitContext.kind(y.dtype()),
+                y.channels(),
+                y.spatial(),
+                y.paddedChannels(),
+                CArrays.literal(q.scale()),
+                q.zeroPoint(),
+                q.range().min(),
+                q.range().max());
     }
 
     static String dequantize(Node node, EmitContext ctx) {
         DequantizeNode d = (DequantizeNode) node;
         TensorStorage x = ctx.storage(d.input());
         ctx.speed(String.format("dequantize %s %d %d %d", x.dtype(), x.channels(), x.spatial(), x.paddedChannels()));
-        return String.format("    qt_dequantize(%s, %s, %s, %d, %d, %d, %s, %d);%n", ctx.buffer(d.input()),
-                EmitContext.kind(x.dtype()), ctx.floats(d.output()), x.channels(), x.spatial(), x.paddedChannels(),
-                CArrays.literal(d.scale()), d.zeroPoint());
+        return String.format(
+                "    qt_dequantize(%s, %s, %s, %d, %d, %d, %s, %d);%n",
+                ctx.buffer(d.input()),
+                EmitContext.kind(x.dtype()),
+                ctx.floats(d.output()),
+                x.channels(),
+                x.spatial(),
+                x.paddedChannels(),
+                CArrays.literal(d.scale()),
+                d.zeroPoint());
     }
 
     static String qadd(Node node, EmitContext ctx) {
@@ -43,20 +58,38 @@ final class ElementEmitter {
         TensorStorage x0 = ctx.storage(a.inputs().get(0));
         TensorStorage x1 = ctx.storage(a.inputs().get(1));
         if (!x0.shape().equals(x1.shape())) {
-            throw new LoweringException("QAdd node '" + a.name() + "' must add tensors of one shape for native code, but adds "
-                    + x0.shape() + " and " + x1.shape());
+            throw new LoweringException("QAdd node '" + a.name()
+                    + "' must add tensors of one shape for native code, but adds " + x0.shape() + " and " + x1.shape());
         }
         FixedPointMultiplier m0 = a.finer(0);
         FixedPointMultiplier m1 = a.finer(1);
         // its vectorised head depends on the kinds and the rounding only; the multipliers are values
-        ctx.speed(String.format("add %s %s %s %d %s", x0.dtype(), x1.dtype(), y.dtype(),
-                (long) y.spatial() * y.paddedChannels(), a.requantize().rounding()));
-        return String.format("    qt_add(%s, %s, %s, %s, %s, %s, %d, %d, %d, %d, %d, %d, %s, %d, %d, %d, %d, %d);%n",
-                ctx.buffer(a.inputs().get(0)), EmitContext.kind(x0.dtype()), ctx.buffer(a.inputs().get(1)),
-                EmitContext.kind(x1.dtype()), ctx.buffer(a.output()), EmitContext.kind(y.dtype()),
-                (long) y.spatial() * y.paddedChannels(), m0.mantissa(), m0.shift(), m1.mantissa(), m1.shift(),
-                a.extraBits(), IntConvEmitter.rounding(a.requantize().rounding()), a.requantize().range().min(),
-                a.requantize().range().max(), a.inputZeroPoints().get(0), a.inputZeroPoints().get(1),
+        ctx.speed(String.format(
+                "add %s %s %s %d %s",
+                x0.dtype(),
+                x1.dtype(),
+                y.dtype(),
+                (long) y.spatial() * y.paddedChannels(),
+                a.requantize().rounding()));
+        return String.format(
+                "    qt_add(%s, %s, %s, %s, %s, %s, %d, %d, %d, %d, %d, %d, %s, %d, %d, %d, %d, %d);%n",
+                ctx.buffer(a.inputs().get(0)),
+                EmitContext.kind(x0.dtype()),
+                ctx.buffer(a.inputs().get(1)),
+                EmitContext.kind(x1.dtype()),
+                ctx.buffer(a.output()),
+                EmitContext.kind(y.dtype()),
+                (long) y.spatial() * y.paddedChannels(),
+                m0.mantissa(),
+                m0.shift(),
+                m1.mantissa(),
+                m1.shift(),
+                a.extraBits(),
+                IntConvEmitter.rounding(a.requantize().rounding()),
+                a.requantize().range().min(),
+                a.requantize().range().max(),
+                a.inputZeroPoints().get(0),
+                a.inputZeroPoints().get(1),
                 a.requantize().zeroPoint());
     }
 
@@ -65,19 +98,31 @@ final class ElementEmitter {
         TensorStorage y = ctx.storage(c.output());
         int axis = c.axis() < 0 ? c.axis() + y.shape().rank() : c.axis();
         if (axis != 1) {
-            throw new LoweringException("QConcat node '" + c.name() + "' must concatenate channels (axis 1) for native code, "
-                    + "but its axis is " + c.axis());
+            throw new LoweringException("QConcat node '" + c.name()
+                    + "' must concatenate channels (axis 1) for native code, " + "but its axis is " + c.axis());
         }
         StringBuilder sb = new StringBuilder();
         int c0 = 0;
         for (int i = 0; i < c.inputs().size(); i++) {
             TensorStorage x = ctx.storage(c.inputs().get(i));
             FixedPointMultiplier m = c.requantize().multiplier(i);
-            sb.append(String.format("    qt_concat_part(%s, %s, %d, %d, %s, %s, %d, %d, %d, %d, %d, %s, %d, %d, %d, %d);%n",
-                    ctx.buffer(c.inputs().get(i)), EmitContext.kind(x.dtype()), x.channels(), x.paddedChannels(),
-                    ctx.buffer(c.output()), EmitContext.kind(y.dtype()), y.paddedChannels(), c0, y.spatial(),
-                    m.mantissa(), m.shift(), IntConvEmitter.rounding(c.requantize().rounding()),
-                    c.requantize().range().min(), c.requantize().range().max(), c.inputZeroPoint(i),
+            sb.append(String.format(
+                    "    qt_concat_part(%s, %s, %d, %d, %s, %s, %d, %d, %d, %d, %d, %s, %d, %d, %d, %d);%n",
+                    ctx.buffer(c.inputs().get(i)),
+                    EmitContext.kind(x.dtype()),
+                    x.channels(),
+                    x.paddedChannels(),
+                    ctx.buffer(c.output()),
+                    EmitContext.kind(y.dtype()),
+                    y.paddedChannels(),
+                    c0,
+                    y.spatial(),
+                    m.mantissa(),
+                    m.shift(),
+                    IntConvEmitter.rounding(c.requantize().rounding()),
+                    c.requantize().range().min(),
+                    c.requantize().range().max(),
+                    c.inputZeroPoint(i),
                     c.requantize().zeroPoint()));
             c0 += x.channels();
         }
@@ -87,8 +132,12 @@ final class ElementEmitter {
     static String relu(Node n, EmitContext ctx) {
         TensorStorage x = ctx.storage(n.inputs().get(0));
         if (x.isInteger()) {
-            return String.format("    qt_relu_int(%s, %s, %s, %d);%n", ctx.buffer(n.inputs().get(0)),
-                    ctx.buffer(n.outputs().get(0)), EmitContext.kind(x.dtype()), x.bytes() / TensorStorage.elementBytes(x.dtype()));
+            return String.format(
+                    "    qt_relu_int(%s, %s, %s, %d);%n",
+                    ctx.buffer(n.inputs().get(0)),
+                    ctx.buffer(n.outputs().get(0)),
+                    EmitContext.kind(x.dtype()),
+                    x.bytes() / TensorStorage.elementBytes(x.dtype()));
         }
         return clamp(n, "0.0f", "INFINITY", ctx);
     }
@@ -99,34 +148,56 @@ final class ElementEmitter {
             throw new LoweringException("Clip node '" + c.name() + "' on an integer tensor has no native kernel "
                     + "(the quantizer fuses Clip into the producer's range)");
         }
-        String lo = c.min().map(v -> CArrays.literal(ctx.constant(c, v).getFloat(0))).orElse("-INFINITY");
-        String hi = c.max().map(v -> CArrays.literal(ctx.constant(c, v).getFloat(0))).orElse("INFINITY");
+        String lo = c.min()
+                .map(v -> CArrays.literal(ctx.constant(c, v).getFloat(0)))
+                .orElse("-INFINITY");
+        String hi = c.max()
+                .map(v -> CArrays.literal(ctx.constant(c, v).getFloat(0)))
+                .orElse("INFINITY");
         return clamp(c, lo, hi, ctx);
     }
 
     private static String clamp(Node n, String lo, String hi, EmitContext ctx) {
-        return String.format("    qt_clamp_f32(%s, %s, %d, %s, %s);%n", ctx.floats(n.inputs().get(0)),
-                ctx.floats(n.outputs().get(0)), ctx.storage(n.outputs().get(0)).shape().numel(), lo, hi);
+        return String.format(
+                "    qt_clamp_f32(%s, %s, %d, %s, %s);%n",
+                ctx.floats(n.inputs().get(0)),
+                ctx.floats(n.outputs().get(0)),
+                ctx.storage(n.outputs().get(0)).shape().numel(),
+                lo,
+                hi);
     }
 
     static String softmax(Node node, EmitContext ctx) {
         SoftmaxNode s = (SoftmaxNode) node;
         Shape shape = ctx.storage(s.inputs().get(0)).shape();
         int axis = s.axis() < 0 ? s.axis() + shape.rank() : s.axis();
-        return String.format("    qt_softmax_f32(%s, %s, %d, %d, %d);%n", ctx.floats(s.inputs().get(0)),
-                ctx.floats(s.output()), shape.product(0, axis), shape.dim(axis), shape.product(axis + 1, shape.rank()));
+        return String.format(
+                "    qt_softmax_f32(%s, %s, %d, %d, %d);%n",
+                ctx.floats(s.inputs().get(0)),
+                ctx.floats(s.output()),
+                shape.product(0, axis),
+                shape.dim(axis),
+                shape.product(axis + 1, shape.rank()));
     }
 
     /** A Flatten or Reshape of a multi-pixel integer tensor: channels-last to the flat (NCHW) order. */
     static String reshapeCopy(Node n, EmitContext ctx) {
         TensorStorage x = ctx.storage(n.inputs().get(0));
         TensorStorage y = ctx.storage(n.outputs().get(0));
-        if (!x.isInteger() || y.shape().rank() != 2 || y.shape().dim(1) != x.shape().numel()) {
+        if (!x.isInteger()
+                || y.shape().rank() != 2
+                || y.shape().dim(1) != x.shape().numel()) {
             throw new LoweringException(n.opType() + " node '" + n.name() + "' must flatten an integer tensor to [1, "
                     + x.shape().numel() + "] for native code, but gives " + y.shape());
         }
-        return String.format("    qt_flatten_int(%s, %s, %s, %d, %d, %d);%n", ctx.buffer(n.inputs().get(0)),
-                ctx.buffer(n.outputs().get(0)), EmitContext.kind(x.dtype()), x.channels(), x.spatial(), x.paddedChannels());
+        return String.format(
+                "    qt_flatten_int(%s, %s, %s, %d, %d, %d);%n",
+                ctx.buffer(n.inputs().get(0)),
+                ctx.buffer(n.outputs().get(0)),
+                EmitContext.kind(x.dtype()),
+                x.channels(),
+                x.spatial(),
+                x.paddedChannels());
     }
 
     static String binary(Node node, EmitContext ctx) {

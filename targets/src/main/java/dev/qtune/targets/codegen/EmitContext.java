@@ -156,8 +156,9 @@ final class EmitContext {
     }
 
     Tensor constant(Node n, String value) {
-        return graph.constant(value).orElseThrow(() -> new LoweringException("node '" + n.name() + "' (" + n.opType()
-                + ") must have a constant " + value + " for native code, but it is computed"));
+        return graph.constant(value)
+                .orElseThrow(() -> new LoweringException("node '" + n.name() + "' (" + n.opType()
+                        + ") must have a constant " + value + " for native code, but it is computed"));
     }
 
     /** Declares a constant array and returns its C name. */
@@ -177,8 +178,14 @@ final class EmitContext {
             }
             return binary(name, cType, bytes.toString());
         }
-        constants.append("static const ").append(cType).append(' ').append(name).append("[] __attribute__((aligned(64))) = ")
-                .append(CArrays.ints(values)).append(";\n");
+        constants
+                .append("static const ")
+                .append(cType)
+                .append(' ')
+                .append(name)
+                .append("[] __attribute__((aligned(64))) = ")
+                .append(CArrays.ints(values))
+                .append(";\n");
         return name;
     }
 
@@ -194,8 +201,12 @@ final class EmitContext {
             }
             return binary(name, "float", bytes.toString());
         }
-        constants.append("static const float ").append(name).append("[] __attribute__((aligned(64))) = ")
-                .append(CArrays.floats(values)).append(";\n");
+        constants
+                .append("static const float ")
+                .append(name)
+                .append("[] __attribute__((aligned(64))) = ")
+                .append(CArrays.floats(values))
+                .append(";\n");
         return name;
     }
 
@@ -235,8 +246,17 @@ final class EmitContext {
      */
     String declarePadRow(String cType, int n, int value) {
         String name = LOCAL + "k" + constantCount++;
-        constants.append("static const ").append(cType).append(' ').append(name).append("[").append(n)
-                .append("] __attribute__((aligned(64))) = {[0 ... ").append(n - 1).append("] = ").append(value)
+        constants
+                .append("static const ")
+                .append(cType)
+                .append(' ')
+                .append(name)
+                .append("[")
+                .append(n)
+                .append("] __attribute__((aligned(64))) = {[0 ... ")
+                .append(n - 1)
+                .append("] = ")
+                .append(value)
                 .append("};\n");
         return name;
     }
@@ -253,10 +273,22 @@ final class EmitContext {
         String file = "w" + CArrays.shortHash(bytes) + NativeBuild.BINARY_SUFFIX;
         binaries.put(file, bytes);
         // its own section, so that a link with --gc-sections drops it with its layer when unused
-        constants.append("__asm__(\".section .rodata.").append(name).append(",\\\"a\\\"\\n.balign 64\\n.weak ")
-                .append(name).append("\\n.hidden ").append(name).append("\\n").append(name).append(":\\n.incbin \\\"")
-                .append(file).append("\\\"\\n.previous\");\n")
-                .append("extern const ").append(cType).append(' ').append(name)
+        constants
+                .append("__asm__(\".section .rodata.")
+                .append(name)
+                .append(",\\\"a\\\"\\n.balign 64\\n.weak ")
+                .append(name)
+                .append("\\n.hidden ")
+                .append(name)
+                .append("\\n")
+                .append(name)
+                .append(":\\n.incbin \\\"")
+                .append(file)
+                .append("\\\"\\n.previous\");\n")
+                .append("extern const ")
+                .append(cType)
+                .append(' ')
+                .append(name)
                 .append("[] __attribute__((visibility(\"hidden\")));\n");
         return name;
     }
@@ -303,8 +335,12 @@ final class EmitContext {
      */
     String work(String call) {
         String name = LOCAL + "qt_work" + workCount++;
-        work.append("static void ").append(name).append("(const float *in, float *out, int w0, int w1) {\n")
-                .append("    (void) in;\n    (void) out;\n").append(call).append("}\n\n");
+        work.append("static void ")
+                .append(name)
+                .append("(const float *in, float *out, int w0, int w1) {\n")
+                .append("    (void) in;\n    (void) out;\n")
+                .append(call)
+                .append("}\n\n");
         return name;
     }
 

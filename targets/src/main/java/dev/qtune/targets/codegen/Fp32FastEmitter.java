@@ -21,11 +21,13 @@ import java.util.Optional;
 final class Fp32FastEmitter {
     /** Output channels per register tile, and vectors of pixels, for 8-lane (AVX2) and 16-lane (AVX-512) vectors. */
     private static final int AVX2_MR = 6;
+
     private static final int AVX2_NV = 2;
     private static final int AVX512_MR = 8;
     private static final int AVX512_NV = 2;
     /** The channel-vector kernel: pixels per tile (24 / 12 accumulators) and vectors of channels. */
     private static final int AVX512_CV_MR = 12;
+
     private static final int AVX2_CV_MR = 6;
     private static final int CV_NV = 2;
     /**
@@ -35,6 +37,7 @@ final class Fp32FastEmitter {
      * columns, partial vectors) than the channel-vector one.
      */
     private static final double CV_STORE_COST_K = 16.0;
+
     private static final int DEPTHWISE_NV = 4;
     /** Vectors of outputs per step of qt_gemm_f32_fast. */
     static final int GEMM_NV = 4;
@@ -43,8 +46,7 @@ final class Fp32FastEmitter {
     /** Floats between scratch regions are aligned to this (one 64-byte line). */
     private static final int ALIGN_FLOATS = 16;
 
-    private Fp32FastEmitter() {
-    }
+    private Fp32FastEmitter() {}
 
     /** Whether the fast kernels cover this convolution (else the exact ones run it). */
     static boolean covers(Conv2dNode c, EmitContext ctx) {
@@ -86,8 +88,9 @@ final class Fp32FastEmitter {
 
         /** The qt_f32_phases call writing these planes of {@code x} into qt_col. */
         String phases(String x, TensorStorage in, Window2d w, String fill) {
-            return String.format("    qt_f32_phases(%s, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %s, qt_col);%n", x,
-                    in.channels(), in.height(), in.width(), sh, sw, w.padTop(), w.padLeft(), hh, wh, ps, fill);
+            return String.format(
+                    "    qt_f32_phases(%s, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %s, qt_col);%n",
+                    x, in.channels(), in.height(), in.width(), sh, sw, w.padTop(), w.padLeft(), hh, wh, ps, fill);
         }
     }
 
@@ -97,7 +100,8 @@ final class Fp32FastEmitter {
         float[] w = ctx.constant(c, c.inputs().get(1)).floats();
         int m = y.channels();
         float[] bias = c.inputs().size() > 2 && !c.inputs().get(2).isEmpty()
-                ? ctx.constant(c, c.inputs().get(2)).floats() : new float[m];
+                ? ctx.constant(c, c.inputs().get(2)).floats()
+                : new float[m];
         Activation act = Activation.fuse(c, ctx);
         if (c.group() != 1) {
             return depthwise(c, x, y, w, bias, act, ctx);
@@ -117,8 +121,13 @@ final class Fp32FastEmitter {
         int taps = win.kernelH() * win.kernelW();
         int k = x.channels() * taps;
         // A 1x1, stride-1, unpadded layer whose pixels fill whole tiles reads its input in place.
-        boolean pointwise = taps == 1 && win.strideH() == 1 && win.strideW() == 1 && win.padTop() == 0
-                && win.padLeft() == 0 && p.nw() == p.nwp() && !ctx.mayOverlap(c.inputs().get(0), act.output());
+        boolean pointwise = taps == 1
+                && win.strideH() == 1
+                && win.strideW() == 1
+                && win.padTop() == 0
+                && win.padLeft() == 0
+                && p.nw() == p.nwp()
+                && !ctx.mayOverlap(c.inputs().get(0), act.output());
         int[] off = weightOffsets(x, taps, pointwise, p);
         // Without extra columns and with whole tiles, the wide output is the output itself.
         boolean compact = !(p.wh() == y.width() && p.nw() == p.nwp());
@@ -126,11 +135,27 @@ final class Fp32FastEmitter {
         ctx.needColFloats(planes + (compact ? (long) m * p.nwp() : 0));
         String out = ctx.floats(act.output());
         int nb = Math.max(tile, Math.min(p.nwp(), BLOCK_FLOATS / k / tile * tile));
-        String call = String.format("    qt_conv_f32_fast_part(%s, %s, %s, %s, %s, %s, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d,"
-                        + " %d, %s, w0, w1);%n", pointwise ? ctx.floats(c.inputs().get(0)) : "qt_col",
-                ctx.declare("int32_t", off), ctx.declare(packPanels(w, m, k, mr)), ctx.declare(bias),
-                compact ? "qt_col + " + planes : out, out, m, k, y.height(), y.width(), p.wh(), p.nwp(), nb, mr, m % mr,
-                nv, compact ? 1 : 0, act.args());
+        String call = String.format(
+                "    qt_conv_f32_fast_part(%s, %s, %s, %s, %s, %s, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d,"
+                        + " %d, %s, w0, w1);%n",
+                pointwise ? ctx.floats(c.inputs().get(0)) : "qt_col",
+                ctx.declare("int32_t", off),
+                ctx.declare(packPanels(w, m, k, mr)),
+                ctx.declare(bias),
+                compact ? "qt_col + " + planes : out,
+                out,
+                m,
+                k,
+                y.height(),
+                y.width(),
+                p.wh(),
+                p.nwp(),
+                nb,
+                mr,
+                m % mr,
+                nv,
+                compact ? 1 : 0,
+                act.args());
         String work = ctx.work(call);
         return (pointwise ? "" : p.phases(ctx.floats(c.inputs().get(0)), x, win, "0.0f"))
                 + String.format("    qt_parallel(%s, in, out, %d);%n", work, (m + mr - 1) / mr);
@@ -141,16 +166,27 @@ final class Fp32FastEmitter {
      * only real pixels computed. Chosen where the wide rows and whole vectors of pixels would compute
      * more extra columns than the transposed store costs (small images, long reductions).
      */
-    private static String channelVectors(Conv2dNode c, TensorStorage x, TensorStorage y, float[] w, float[] bias,
-                                         Activation act, Planes p, EmitContext ctx) {
+    private static String channelVectors(
+            Conv2dNode c,
+            TensorStorage x,
+            TensorStorage y,
+            float[] w,
+            float[] bias,
+            Activation act,
+            Planes p,
+            EmitContext ctx) {
         Window2d win = c.window();
         int m = y.channels();
         int block = CV_NV * ctx.lanes;
         int mr = ctx.lanes >= 16 ? AVX512_CV_MR : AVX2_CV_MR;
         int taps = win.kernelH() * win.kernelW();
         int k = x.channels() * taps;
-        boolean pointwise = taps == 1 && win.strideH() == 1 && win.strideW() == 1 && win.padTop() == 0
-                && win.padLeft() == 0 && !ctx.mayOverlap(c.inputs().get(0), act.output());
+        boolean pointwise = taps == 1
+                && win.strideH() == 1
+                && win.strideW() == 1
+                && win.padTop() == 0
+                && win.padLeft() == 0
+                && !ctx.mayOverlap(c.inputs().get(0), act.output());
         int[] off = weightOffsets(x, taps, pointwise, p);
         int[] pix = new int[y.spatial()];
         for (int oh = 0; oh < y.height(); oh++) {
@@ -168,26 +204,49 @@ final class Fp32FastEmitter {
         if (!pointwise) {
             ctx.needColFloats(roundUp((long) x.channels() * p.channelStride(), ALIGN_FLOATS));
         }
-        String call = String.format("    qt_conv_f32_cv_part(%s, %s, %s, %s, %s, %s, %d, %d, %d, %d, %d, %d, %s, w0, w1);%n",
-                pointwise ? ctx.floats(c.inputs().get(0)) : "qt_col", ctx.declare("int32_t", off),
-                ctx.declare("int32_t", pix), ctx.declare(packed), ctx.declare(Arrays.copyOf(bias, blocks * block)),
-                ctx.floats(act.output()), m, k, y.spatial(), mr, y.spatial() % mr, CV_NV, act.args());
+        String call = String.format(
+                "    qt_conv_f32_cv_part(%s, %s, %s, %s, %s, %s, %d, %d, %d, %d, %d, %d, %s, w0, w1);%n",
+                pointwise ? ctx.floats(c.inputs().get(0)) : "qt_col",
+                ctx.declare("int32_t", off),
+                ctx.declare("int32_t", pix),
+                ctx.declare(packed),
+                ctx.declare(Arrays.copyOf(bias, blocks * block)),
+                ctx.floats(act.output()),
+                m,
+                k,
+                y.spatial(),
+                mr,
+                y.spatial() % mr,
+                CV_NV,
+                act.args());
         String work = ctx.work(call);
         return (pointwise ? "" : p.phases(ctx.floats(c.inputs().get(0)), x, win, "0.0f"))
                 + String.format("    qt_parallel(%s, in, out, %d);%n", work, blocks);
     }
 
-    private static String depthwise(Conv2dNode c, TensorStorage x, TensorStorage y, float[] w, float[] bias,
-                                    Activation act, EmitContext ctx) {
+    private static String depthwise(
+            Conv2dNode c, TensorStorage x, TensorStorage y, float[] w, float[] bias, Activation act, EmitContext ctx) {
         Window2d win = c.window();
         int nv = DEPTHWISE_NV;
         Planes p = Planes.of(win, y.height(), y.width(), nv * ctx.lanes);
         long planes = roundUp((long) x.channels() * p.channelStride(), ALIGN_FLOATS);
         ctx.needColFloats(planes + (long) y.channels() * p.nwp());
-        String call = String.format("    qt_depthwise_f32_fast_part(qt_col, %s, %d, %d, %s, %s, qt_col + %d, %s, %d, %d, %d,"
-                        + " %d, %d, %s, w0, w1);%n", ctx.declare("int32_t", p.tapOffsets()), p.tapOffsets().length,
-                p.channelStride(), ctx.declare(w), ctx.declare(bias), planes, ctx.floats(act.output()), y.height(),
-                y.width(), p.wh(), p.nwp(), nv, act.args());
+        String call = String.format(
+                "    qt_depthwise_f32_fast_part(qt_col, %s, %d, %d, %s, %s, qt_col + %d, %s, %d, %d, %d,"
+                        + " %d, %d, %s, w0, w1);%n",
+                ctx.declare("int32_t", p.tapOffsets()),
+                p.tapOffsets().length,
+                p.channelStride(),
+                ctx.declare(w),
+                ctx.declare(bias),
+                planes,
+                ctx.floats(act.output()),
+                y.height(),
+                y.width(),
+                p.wh(),
+                p.nwp(),
+                nv,
+                act.args());
         String work = ctx.work(call);
         return p.phases(ctx.floats(c.inputs().get(0)), x, win, "0.0f")
                 + String.format("    qt_parallel(%s, in, out, %d);%n", work, y.channels());
@@ -203,7 +262,8 @@ final class Fp32FastEmitter {
         static Activation fuse(Conv2dNode c, EmitContext ctx) {
             Activation none = new Activation(c.output(), false, "0.0f", "0.0f");
             List<Node> users = ctx.graph.consumers(c.output());
-            boolean graphOutput = ctx.graph.outputs().stream().anyMatch(v -> v.name().equals(c.output()));
+            boolean graphOutput =
+                    ctx.graph.outputs().stream().anyMatch(v -> v.name().equals(c.output()));
             if (graphOutput || users.size() != 1) {
                 return none;
             }
@@ -212,8 +272,12 @@ final class Fp32FastEmitter {
             if (u instanceof ReluNode r) {
                 fused = new Activation(r.outputs().get(0), true, "0.0f", "INFINITY");
             } else if (u instanceof ClipNode clip && constant(clip.min(), ctx) && constant(clip.max(), ctx)) {
-                String lo = clip.min().map(v -> CArrays.literal(ctx.constant(clip, v).getFloat(0))).orElse("-INFINITY");
-                String hi = clip.max().map(v -> CArrays.literal(ctx.constant(clip, v).getFloat(0))).orElse("INFINITY");
+                String lo = clip.min()
+                        .map(v -> CArrays.literal(ctx.constant(clip, v).getFloat(0)))
+                        .orElse("-INFINITY");
+                String hi = clip.max()
+                        .map(v -> CArrays.literal(ctx.constant(clip, v).getFloat(0)))
+                        .orElse("INFINITY");
                 fused = new Activation(clip.output(), true, lo, hi);
             } else {
                 return none;
@@ -246,9 +310,17 @@ final class Fp32FastEmitter {
         int planesPerImage = x.shape().dim(0) * x.shape().dim(1);
         long planes = roundUp((long) planesPerImage * p.channelStride(), ALIGN_FLOATS);
         ctx.needColFloats(planes + (long) planesPerImage * p.nwp());
-        String call = String.format("    qt_max_pool_f32_fast_part(qt_col, %s, %d, %d, qt_col + %d, %s, %d, %d, %d, %d,"
-                        + " w0, w1);%n", ctx.declare("int32_t", p.tapOffsets()), p.tapOffsets().length, p.channelStride(),
-                planes, ctx.floats(n.outputs().get(0)), y.height(), y.width(), p.wh(), p.nwp());
+        String call = String.format(
+                "    qt_max_pool_f32_fast_part(qt_col, %s, %d, %d, qt_col + %d, %s, %d, %d, %d, %d," + " w0, w1);%n",
+                ctx.declare("int32_t", p.tapOffsets()),
+                p.tapOffsets().length,
+                p.channelStride(),
+                planes,
+                ctx.floats(n.outputs().get(0)),
+                y.height(),
+                y.width(),
+                p.wh(),
+                p.nwp());
         String work = ctx.work(call);
         return p.phases(ctx.floats(n.inputs().get(0)), x, win, "-INFINITY")
                 + String.format("    qt_parallel(%s, in, out, %d);%n", work, planesPerImage);

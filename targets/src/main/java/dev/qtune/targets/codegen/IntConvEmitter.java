@@ -32,29 +32,68 @@ import java.util.Optional;
 final class IntConvEmitter {
     /** QT_MAX_CHANNELS of the kernel library. */
     private static final int MAX_CHANNELS = 8192;
-    private IntConvEmitter() {
-    }
+
+    private IntConvEmitter() {}
 
     /** The shape of one layer's arithmetic, whatever its IR node; {@code zx} is what padding reads. */
-    private record Layer(String name, String input, String output, int[] weights, int outC, int inCg, int kh, int kw,
-                         int[] bias, Window2d window, int group, Requantize rq, int zx) {
-    }
+    private record Layer(
+            String name,
+            String input,
+            String output,
+            int[] weights,
+            int outC,
+            int inCg,
+            int kh,
+            int kw,
+            int[] bias,
+            Window2d window,
+            int group,
+            Requantize rq,
+            int zx) {}
 
     static String conv(Node node, EmitContext ctx) {
         QConv2dNode q = (QConv2dNode) node;
         var w = ctx.constant(q, q.weight());
         int[] dims = w.shape().dims();
         int[] bias = q.bias().map(b -> ctx.constant(q, b).ints()).orElse(null);
-        return emit(new Layer(q.name(), q.input(), q.output(), w.ints(), dims[0], dims[1], dims[2], dims[3], bias,
-                q.window(), q.group(), q.requantize(), q.inputZeroPoint()), ctx);
+        return emit(
+                new Layer(
+                        q.name(),
+                        q.input(),
+                        q.output(),
+                        w.ints(),
+                        dims[0],
+                        dims[1],
+                        dims[2],
+                        dims[3],
+                        bias,
+                        q.window(),
+                        q.group(),
+                        q.requantize(),
+                        q.inputZeroPoint()),
+                ctx);
     }
 
     static String dense(Node node, EmitContext ctx) {
         QDenseNode q = (QDenseNode) node;
         var w = ctx.constant(q, q.weight());
         int[] bias = q.bias().map(b -> ctx.constant(q, b).ints()).orElse(null);
-        return emit(new Layer(q.name(), q.input(), q.output(), w.ints(), w.shape().dim(0), w.shape().dim(1), 1, 1, bias,
-                Window2d.of(1, 1), 1, q.requantize(), 0), ctx);
+        return emit(
+                new Layer(
+                        q.name(),
+                        q.input(),
+                        q.output(),
+                        w.ints(),
+                        w.shape().dim(0),
+                        w.shape().dim(1),
+                        1,
+                        1,
+                        bias,
+                        Window2d.of(1, 1),
+                        1,
+                        q.requantize(),
+                        0),
+                ctx);
     }
 
     private static String emit(Layer l, EmitContext ctx) {
@@ -75,29 +114,34 @@ final class IntConvEmitter {
         int cp = x.paddedChannels();
         Optional<IntRange> inputRange = DotEight.inputRange(ctx.graph, l.input, l.zx);
         Dot8Kind dot8 = ctx.features.dot8();
-        boolean eightBitExact = dot8.exactForEveryInput() ? DotEight.exactVnni(l.weights, inputRange)
+        boolean eightBitExact = dot8.exactForEveryInput()
+                ? DotEight.exactVnni(l.weights, inputRange)
                 : DotEight.exact(l.weights, l.outC, l.inCg, l.kh, l.kw, cp, inputRange);
         Knob dotKnob = ConvSchedules.dot(!wide && dot8.available() && eightBitExact);
         // vpmaddubsw (dot 8 without VNNI) pairs other weights in the compact layout: it must stay exact there too
-        boolean compactPairsExact = dot8.exactForEveryInput()
-                || DotEight.exact(l.weights, l.outC, l.inCg, l.kh, l.kw, l.inCg, inputRange);
+        boolean compactPairsExact =
+                dot8.exactForEveryInput() || DotEight.exact(l.weights, l.outC, l.inCg, l.kh, l.kw, l.inCg, inputRange);
         LayerTask task = task(l, x, y, wide, eightBitExact, compactPairsExact, dotKnob, ctx);
         ctx.task(l.name, task);
         // a layer the config gives no schedule takes its task's tuned one, where the log has it
-        Optional<Map<String, Integer>> tuned = ctx.schedule().layers().containsKey(l.name) ? Optional.empty()
+        Optional<Map<String, Integer>> tuned = ctx.schedule().layers().containsKey(l.name)
+                ? Optional.empty()
                 : ctx.tuning().best(task.key()).filter(task.candidates()::contains);
-        int dot = tuned.map(t -> t.get(ConvSchedules.DOT)).orElseGet(() -> ctx.schedule().value(l.name, dotKnob));
+        int dot = tuned.map(t -> t.get(ConvSchedules.DOT))
+                .orElseGet(() -> ctx.schedule().value(l.name, dotKnob));
         List<Knob> knobs = ConvSchedules.space(y.paddedChannels(), y.width(), ctx.lanes, dot);
-        int ob = tuned.map(t -> t.get(knobs.get(0).name())).orElseGet(() -> ctx.schedule().value(l.name, knobs.get(0)));
-        int owt = tuned.map(t -> t.get(knobs.get(1).name())).orElseGet(() -> ctx.schedule().value(l.name, knobs.get(1)));
+        int ob = tuned.map(t -> t.get(knobs.get(0).name()))
+                .orElseGet(() -> ctx.schedule().value(l.name, knobs.get(0)));
+        int owt = tuned.map(t -> t.get(knobs.get(1).name()))
+                .orElseGet(() -> ctx.schedule().value(l.name, knobs.get(1)));
         ctx.used(l.name, knobs.get(0).name(), ob);
         ctx.used(l.name, knobs.get(1).name(), owt);
         ctx.used(l.name, dotKnob.name(), dot);
         ctx.speed(task.key() + " dot=" + dot + " ob=" + ob + " owt=" + owt + " rounding=" + l.rq.rounding());
         int nb = (y.paddedChannels() + ob - 1) / ob;
         if (nb * ob > MAX_CHANNELS) {
-            throw new LoweringException("node '" + l.name + "' has " + nb * ob + " (padded) output channels; the native "
-                    + "kernels take at most " + MAX_CHANNELS);
+            throw new LoweringException("node '" + l.name + "' has " + nb * ob
+                    + " (padded) output channels; the native " + "kernels take at most " + MAX_CHANNELS);
         }
         int group = dot == 8 ? 4 : 2;
         boolean fast = !wide && ctx.features.isa().convTakes(ob, dot);
@@ -110,13 +154,16 @@ final class IntConvEmitter {
                 for (int kh = 0; kh < l.kh; kh++) {
                     for (int kw = 0; kw < l.kw; kw++) {
                         int j = kw * cc + c; // the element's place in the kernel row as the kernel reads it
-                        int at = ((((o / ob) * l.kh + kh) * rowLength + (j - j % group)) * ob) + group * (o % ob) + j % group;
+                        int at = ((((o / ob) * l.kh + kh) * rowLength + (j - j % group)) * ob)
+                                + group * (o % ob)
+                                + j % group;
                         packed[at] = l.weights[((o * l.inCg + c) * l.kh + kh) * l.kw + kw];
                     }
                 }
             }
         }
-        int hp = paddedExtent(x.height(), l.window.padTop(), y.height(), l.window.strideH(), l.kh, l.window.dilationH());
+        int hp =
+                paddedExtent(x.height(), l.window.padTop(), y.height(), l.window.strideH(), l.kh, l.window.dilationH());
         int wp = paddedExtent(x.width(), l.window.padLeft(), y.width(), l.window.strideW(), l.kw, l.window.dilationW());
         ctx.needWideInput(Math.max((long) hp * wp * cp, (long) hp * wp * cc + COMPACT_SLACK));
         // What the kernel adds to each input: dot 8 reads i8 as u8 (+128); NEON's sdot reads that as s8 (-128)
@@ -125,16 +172,19 @@ final class IntConvEmitter {
         int[] bias = inputOffset == 0 ? l.bias : DotEight.offsetBias(l.bias, l.weights, l.outC, -inputOffset);
         String zero = padRow(l, x, dot, cp, ctx);
         String kernel = wide ? "qt_conv_wide" : "qt_conv";
-        String args = ctx.declareStruct("qt_conv_args", List.of(
-                inputFields(l, x, ctx) + ", .CC = " + cc,
-                weightFields(ctx.declare(dot == 8 ? "int8_t" : "int16_t", packed), l, bias, nb * ob, ctx),
-                outputFields(l, y, ctx),
-                windowFields(l),
-                String.format(".OB = %d, .OWT = %d, .DOT = %d, .scratch = qt_x16, .zero = %s, .zx = %d", ob, owt, dot,
-                        zero, l.zx)));
+        String args = ctx.declareStruct(
+                "qt_conv_args",
+                List.of(
+                        inputFields(l, x, ctx) + ", .CC = " + cc,
+                        weightFields(ctx.declare(dot == 8 ? "int8_t" : "int16_t", packed), l, bias, nb * ob, ctx),
+                        outputFields(l, y, ctx),
+                        windowFields(l),
+                        String.format(
+                                ".OB = %d, .OWT = %d, .DOT = %d, .scratch = qt_x16, .zero = %s, .zx = %d",
+                                ob, owt, dot, zero, l.zx)));
         String work = ctx.work(String.format("    %s_part(&%s, w0, w1);%n", kernel, args));
-        return String.format("    %s_prepare(&%s);%n    qt_parallel(%s, in, out, %d);%n", kernel, args, work,
-                nb * y.height());
+        return String.format(
+                "    %s_prepare(&%s);%n    qt_parallel(%s, in, out, %d);%n", kernel, args, work, nb * y.height());
     }
 
     /**
@@ -142,19 +192,51 @@ final class IntConvEmitter {
      * shapes, window, zero points, whether the 8-bit dot and the compact pairs are exact), and
      * every schedule it may take: each dot's blocks x tiles.
      */
-    private static LayerTask task(Layer l, TensorStorage x, TensorStorage y, boolean wide, boolean dot8Exact,
-                                  boolean pairsExact, Knob dotKnob, EmitContext ctx) {
-        String key = String.format(Locale.ROOT, "conv%s x=%s:%dx%dx%d/%d y=%s:%dx%dx%d k=%dx%d s=%dx%d p=%dx%d d=%dx%d"
-                        + " dot8=%b pairs=%b zx=%b",
-                wide ? "_wide" : "", x.dtype(), x.height(), x.width(), x.paddedChannels(), l.inCg, y.dtype(), y.height(),
-                y.width(), y.paddedChannels(), l.kh, l.kw, l.window.strideH(), l.window.strideW(), l.window.padTop(),
-                l.window.padLeft(), l.window.dilationH(), l.window.dilationW(), dot8Exact, pairsExact, l.zx != 0);
+    private static LayerTask task(
+            Layer l,
+            TensorStorage x,
+            TensorStorage y,
+            boolean wide,
+            boolean dot8Exact,
+            boolean pairsExact,
+            Knob dotKnob,
+            EmitContext ctx) {
+        String key = String.format(
+                Locale.ROOT,
+                "conv%s x=%s:%dx%dx%d/%d y=%s:%dx%dx%d k=%dx%d s=%dx%d p=%dx%d d=%dx%d" + " dot8=%b pairs=%b zx=%b",
+                wide ? "_wide" : "",
+                x.dtype(),
+                x.height(),
+                x.width(),
+                x.paddedChannels(),
+                l.inCg,
+                y.dtype(),
+                y.height(),
+                y.width(),
+                y.paddedChannels(),
+                l.kh,
+                l.kw,
+                l.window.strideH(),
+                l.window.strideW(),
+                l.window.padTop(),
+                l.window.padLeft(),
+                l.window.dilationH(),
+                l.window.dilationW(),
+                dot8Exact,
+                pairsExact,
+                l.zx != 0);
         List<Map<String, Integer>> candidates = new ArrayList<>();
         for (int dot : dotKnob.candidates()) {
             List<Knob> knobs = ConvSchedules.space(y.paddedChannels(), y.width(), ctx.lanes, dot);
             for (int ob : knobs.get(0).candidates()) {
                 for (int owt : knobs.get(1).candidates()) {
-                    candidates.add(Map.of(ConvSchedules.DOT, dot, knobs.get(0).name(), ob, knobs.get(1).name(), owt));
+                    candidates.add(Map.of(
+                            ConvSchedules.DOT,
+                            dot,
+                            knobs.get(0).name(),
+                            ob,
+                            knobs.get(1).name(),
+                            owt));
                 }
             }
         }
@@ -215,12 +297,14 @@ final class IntConvEmitter {
                 packed[t * cp + c] = l.weights[c * taps + t];
             }
         }
-        String args = ctx.declareStruct("qt_conv_args", List.of(
-                inputFields(l, x, ctx),
-                weightFields(ctx.declare("int16_t", packed), l, l.bias, cp, ctx),
-                outputFields(l, y, ctx),
-                windowFields(l),
-                ".zx = " + l.zx));
+        String args = ctx.declareStruct(
+                "qt_conv_args",
+                List.of(
+                        inputFields(l, x, ctx),
+                        weightFields(ctx.declare("int16_t", packed), l, l.bias, cp, ctx),
+                        outputFields(l, y, ctx),
+                        windowFields(l),
+                        ".zx = " + l.zx));
         return String.format("    qt_conv_depthwise(&%s);%n", args);
     }
 
@@ -237,19 +321,22 @@ final class IntConvEmitter {
                 packed[t * cp + c] = l.weights[c * taps + t] & 0xffff;
             }
         }
-        int hp = paddedExtent(x.height(), l.window.padTop(), y.height(), l.window.strideH(), l.kh, l.window.dilationH());
+        int hp =
+                paddedExtent(x.height(), l.window.padTop(), y.height(), l.window.strideH(), l.kh, l.window.dilationH());
         int wp = paddedExtent(x.width(), l.window.padLeft(), y.width(), l.window.strideW(), l.kw, l.window.dilationW());
         ctx.needWideInput((long) hp * wp * cp);
         int[] bias = x.dtype() == DType.I8 ? DotEight.offsetBias(l.bias, l.weights, l.outC, -128) : l.bias;
-        String args = ctx.declareStruct("qt_conv_args", List.of(
-                inputFields(l, x, ctx),
-                weightFields(ctx.declare("int32_t", packed), l, bias, cp, ctx),
-                outputFields(l, y, ctx),
-                windowFields(l),
-                ".scratch = qt_x16, .zx = " + l.zx));
+        String args = ctx.declareStruct(
+                "qt_conv_args",
+                List.of(
+                        inputFields(l, x, ctx),
+                        weightFields(ctx.declare("int32_t", packed), l, bias, cp, ctx),
+                        outputFields(l, y, ctx),
+                        windowFields(l),
+                        ".scratch = qt_x16, .zx = " + l.zx));
         String work = ctx.work(String.format("    qt_depthwise_part(&%s, w0, w1);%n", args));
-        return String.format("    qt_depthwise_prepare(&%s);%n    qt_parallel(%s, in, out, %d);%n", args, work,
-                y.height());
+        return String.format(
+                "    qt_depthwise_prepare(&%s);%n    qt_parallel(%s, in, out, %d);%n", args, work, y.height());
     }
 
     private static String grouped(Layer l, TensorStorage x, TensorStorage y, boolean wide, EmitContext ctx) {
@@ -262,19 +349,22 @@ final class IntConvEmitter {
                 }
             }
         }
-        String args = ctx.declareStruct("qt_conv_args", List.of(
-                inputFields(l, x, ctx) + ", .C = " + x.channels(),
-                weightFields(ctx.declare("int16_t", packed), l, l.bias, l.outC, ctx),
-                outputFields(l, y, ctx) + ", .OC = " + l.outC,
-                windowFields(l) + ", .group = " + l.group,
-                ".zx = " + l.zx));
+        String args = ctx.declareStruct(
+                "qt_conv_args",
+                List.of(
+                        inputFields(l, x, ctx) + ", .C = " + x.channels(),
+                        weightFields(ctx.declare("int16_t", packed), l, l.bias, l.outC, ctx),
+                        outputFields(l, y, ctx) + ", .OC = " + l.outC,
+                        windowFields(l) + ", .group = " + l.group,
+                        ".zx = " + l.zx));
         return String.format("    %s(&%s);%n", wide ? "qt_conv_grouped_wide" : "qt_conv_grouped", args);
     }
 
     /** The input fields of a {@code qt_conv_args}: buffer, kind, height, width, stored channels. */
     private static String inputFields(Layer l, TensorStorage x, EmitContext ctx) {
-        return String.format(".x = %s, .xk = %s, .H = %d, .W = %d, .CP = %d", ctx.staticBuffer(l.input),
-                EmitContext.kind(x.dtype()), x.height(), x.width(), x.paddedChannels());
+        return String.format(
+                ".x = %s, .xk = %s, .H = %d, .W = %d, .CP = %d",
+                ctx.staticBuffer(l.input), EmitContext.kind(x.dtype()), x.height(), x.width(), x.paddedChannels());
     }
 
     /**
@@ -292,23 +382,31 @@ final class IntConvEmitter {
             mant[o] = m.mantissa();
             shift[o] = m.shift();
         }
-        return String.format(".wpk = %s, .bias = %s, .mant = %s, .shift = %s, .rounding = %s, .lo = %d, .hi = %d, "
-                        + ".zy = %d", wpk, ctx.declare("int32_t", bias), ctx.declare("int32_t", mant),
-                ctx.declare("int8_t", shift), rounding(l.rq.rounding()), l.rq.range().min(), l.rq.range().max(),
+        return String.format(
+                ".wpk = %s, .bias = %s, .mant = %s, .shift = %s, .rounding = %s, .lo = %d, .hi = %d, " + ".zy = %d",
+                wpk,
+                ctx.declare("int32_t", bias),
+                ctx.declare("int32_t", mant),
+                ctx.declare("int8_t", shift),
+                rounding(l.rq.rounding()),
+                l.rq.range().min(),
+                l.rq.range().max(),
                 l.rq.zeroPoint());
     }
 
     /** The output fields: buffer, kind, height, width, stored channels. */
     private static String outputFields(Layer l, TensorStorage y, EmitContext ctx) {
-        return String.format(".y = %s, .yk = %s, .OH = %d, .OW = %d, .OCP = %d", ctx.staticBuffer(l.output),
-                EmitContext.kind(y.dtype()), y.height(), y.width(), y.paddedChannels());
+        return String.format(
+                ".y = %s, .yk = %s, .OH = %d, .OW = %d, .OCP = %d",
+                ctx.staticBuffer(l.output), EmitContext.kind(y.dtype()), y.height(), y.width(), y.paddedChannels());
     }
 
     /** The window fields: kernel, stride, leading padding and dilation. */
     private static String windowFields(Layer l) {
         Window2d w = l.window;
-        return String.format(".KH = %d, .KW = %d, .SH = %d, .SW = %d, .PT = %d, .PL = %d, .DH = %d, .DW = %d", l.kh,
-                l.kw, w.strideH(), w.strideW(), w.padTop(), w.padLeft(), w.dilationH(), w.dilationW());
+        return String.format(
+                ".KH = %d, .KW = %d, .SH = %d, .SW = %d, .PT = %d, .PL = %d, .DH = %d, .DW = %d",
+                l.kh, l.kw, w.strideH(), w.strideW(), w.padTop(), w.padLeft(), w.dilationH(), w.dilationW());
     }
 
     static String rounding(Rounding r) {

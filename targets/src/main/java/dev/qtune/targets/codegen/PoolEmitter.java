@@ -9,8 +9,7 @@ import dev.qtune.compiler.lower.TensorStorage;
 
 /** Max, average and global average pools, integer (NHWC) or fp32 (NCHW). */
 final class PoolEmitter {
-    private PoolEmitter() {
-    }
+    private PoolEmitter() {}
 
     static String maxPool(Node node, EmitContext ctx) {
         MaxPool2dNode m = (MaxPool2dNode) node;
@@ -29,27 +28,63 @@ final class PoolEmitter {
     private static String pool(Node n, Window2d w, boolean max, boolean countPad, int z, EmitContext ctx) {
         TensorStorage x = ctx.storage(n.inputs().get(0));
         TensorStorage y = ctx.storage(n.outputs().get(0));
-        String window = String.format("%d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d", w.kernelH(), w.kernelW(),
-                w.strideH(), w.strideW(), w.padTop(), w.padLeft(), w.padBottom(), w.padRight(), w.dilationH(),
-                w.dilationW(), max ? 1 : 0, countPad ? 1 : 0);
+        String window = String.format(
+                "%d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d",
+                w.kernelH(),
+                w.kernelW(),
+                w.strideH(),
+                w.strideW(),
+                w.padTop(),
+                w.padLeft(),
+                w.padBottom(),
+                w.padRight(),
+                w.dilationH(),
+                w.dilationW(),
+                max ? 1 : 0,
+                countPad ? 1 : 0);
         if (x.isInteger()) {
-            return String.format("    qt_pool_int(%s, %s, %s, %d, %d, %d, %d, %d, %s, %d);%n", ctx.buffer(n.inputs().get(0)),
-                    ctx.buffer(n.outputs().get(0)), EmitContext.kind(x.dtype()), x.height(), x.width(),
-                    x.paddedChannels(), y.height(), y.width(), window, z);
+            return String.format(
+                    "    qt_pool_int(%s, %s, %s, %d, %d, %d, %d, %d, %s, %d);%n",
+                    ctx.buffer(n.inputs().get(0)),
+                    ctx.buffer(n.outputs().get(0)),
+                    EmitContext.kind(x.dtype()),
+                    x.height(),
+                    x.width(),
+                    x.paddedChannels(),
+                    y.height(),
+                    y.width(),
+                    window,
+                    z);
         }
-        return String.format("    qt_pool_f32(%s, %s, %d, %d, %d, %d, %d, %s);%n", ctx.floats(n.inputs().get(0)),
-                ctx.floats(n.outputs().get(0)), x.shape().dim(0) * x.shape().dim(1), x.height(), x.width(), y.height(),
-                y.width(), window);
+        return String.format(
+                "    qt_pool_f32(%s, %s, %d, %d, %d, %d, %d, %s);%n",
+                ctx.floats(n.inputs().get(0)),
+                ctx.floats(n.outputs().get(0)),
+                x.shape().dim(0) * x.shape().dim(1),
+                x.height(),
+                x.width(),
+                y.height(),
+                y.width(),
+                window);
     }
 
     static String globalAvgPool(Node n, EmitContext ctx) {
         TensorStorage x = ctx.storage(n.inputs().get(0));
         if (x.isInteger()) {
-            return String.format("    qt_global_avg_pool_int(%s, %s, %s, %d, %d, %d);%n", ctx.buffer(n.inputs().get(0)),
-                    ctx.buffer(n.outputs().get(0)), EmitContext.kind(x.dtype()), x.spatial(), x.paddedChannels(),
+            return String.format(
+                    "    qt_global_avg_pool_int(%s, %s, %s, %d, %d, %d);%n",
+                    ctx.buffer(n.inputs().get(0)),
+                    ctx.buffer(n.outputs().get(0)),
+                    EmitContext.kind(x.dtype()),
+                    x.spatial(),
+                    x.paddedChannels(),
                     ((GlobalAvgPoolNode) n).zeroPoint());
         }
-        return String.format("    qt_global_avg_pool_f32(%s, %s, %d, %d);%n", ctx.floats(n.inputs().get(0)),
-                ctx.floats(n.outputs().get(0)), x.shape().dim(0) * x.shape().dim(1), x.spatial());
+        return String.format(
+                "    qt_global_avg_pool_f32(%s, %s, %d, %d);%n",
+                ctx.floats(n.inputs().get(0)),
+                ctx.floats(n.outputs().get(0)),
+                x.shape().dim(0) * x.shape().dim(1),
+                x.spatial());
     }
 }

@@ -32,6 +32,7 @@ import org.slf4j.LoggerFactory;
 public final class TuningLog {
     /** The empty log: every layer takes its default schedule. */
     public static final TuningLog NONE = new TuningLog(null, Map.of());
+
     static final String FOLDER = "tuning";
     private static final long MAX_BYTES = 16L << 20;
     private static final Logger LOG = LoggerFactory.getLogger(TuningLog.class);
@@ -44,7 +45,11 @@ public final class TuningLog {
 
         String line() {
             StringBuilder k = new StringBuilder();
-            new TreeMap<>(knobs).forEach((n, v) -> k.append(k.isEmpty() ? "" : ",").append(n).append('=').append(v));
+            new TreeMap<>(knobs)
+                    .forEach((n, v) -> k.append(k.isEmpty() ? "" : ",")
+                            .append(n)
+                            .append('=')
+                            .append(v));
             return String.format(Locale.ROOT, "%s\t%s\t%.6f\t%.6f\t%d%n", task, k, bestMs, defaultMs, threads);
         }
 
@@ -59,8 +64,8 @@ public final class TuningLog {
                     String[] p = kv.split("=");
                     knobs.put(p[0], Integer.parseInt(p[1]));
                 }
-                return Optional.of(new Entry(f[0], knobs, Double.parseDouble(f[2]), Double.parseDouble(f[3]),
-                        Integer.parseInt(f[4])));
+                return Optional.of(new Entry(
+                        f[0], knobs, Double.parseDouble(f[2]), Double.parseDouble(f[3]), Integer.parseInt(f[4])));
             } catch (RuntimeException e) {
                 return Optional.empty();
             }
@@ -78,8 +83,8 @@ public final class TuningLog {
     /** The log file of a target on this host, under the cache folder. */
     public static Path file(Path cacheDir, Target target) {
         HostCpu host = HostCpu.detect();
-        String id = CArrays.shortHash(host.arch() + "\n" + host.modelName() + "\n"
-                + String.join(" ", new TreeSet<>(host.flags())));
+        String id = CArrays.shortHash(
+                host.arch() + "\n" + host.modelName() + "\n" + String.join(" ", new TreeSet<>(host.flags())));
         return cacheDir.resolve(FOLDER).resolve(target.name() + "-" + id + ".tsv");
     }
 
@@ -90,8 +95,10 @@ public final class TuningLog {
         try {
             if (Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS) && Files.size(f) <= MAX_BYTES) {
                 for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
-                    Entry.parse(line).ifPresentOrElse(e -> best.put(e.task(), e),
-                            () -> LOG.debug("skipping a tuning log line of {} that does not parse", f));
+                    Entry.parse(line)
+                            .ifPresentOrElse(
+                                    e -> best.put(e.task(), e),
+                                    () -> LOG.debug("skipping a tuning log line of {} that does not parse", f));
                 }
             }
         } catch (IOException e) {

@@ -29,6 +29,7 @@ import java.util.Map;
 public final class NativeModel {
     /** System property: timeout in seconds of one native run (default 300). */
     public static final String TIMEOUT_PROPERTY = "qtune.native.timeout";
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final CModule module;
@@ -71,8 +72,8 @@ public final class NativeModel {
     /** Runs {@code count} samples of {@code inputSize} floats each (row-major in {@code inputs}). */
     public InferResult infer(float[] inputs, int count, int threads, Duration timeout) {
         if (inputs.length != (long) count * module.inputSize()) {
-            throw new IllegalArgumentException("inputs must hold " + count + " x " + module.inputSize() + " floats, but hold "
-                    + inputs.length);
+            throw new IllegalArgumentException(
+                    "inputs must hold " + count + " x " + module.inputSize() + " floats, but hold " + inputs.length);
         }
         Path dir = null;
         try {
@@ -80,8 +81,11 @@ public final class NativeModel {
             Path in = dir.resolve("in.bin");
             Path out = dir.resolve("out.bin");
             Files.write(in, RunnerFiles.inputs(inputs, count, module.inputSize()));
-            ProcessResult p = NativeProcess.run(command("infer", in.toString(), out.toString(), "--threads",
-                    Integer.toString(threads)), timeout, dir, Map.of());
+            ProcessResult p = NativeProcess.run(
+                    command("infer", in.toString(), out.toString(), "--threads", Integer.toString(threads)),
+                    timeout,
+                    dir,
+                    Map.of());
             if (!p.ok()) {
                 return InferResult.failed(p.reason(), p);
             }
@@ -98,8 +102,8 @@ public final class NativeModel {
 
     /** Benchmarks batch-1 latency under the host-wide benchmark lock. */
     public BenchResult bench(int threads, double minSeconds, boolean layers, Duration timeout) {
-        List<String> args = new ArrayList<>(List.of("bench", "--threads", Integer.toString(threads), "--min-seconds",
-                Double.toString(minSeconds)));
+        List<String> args = new ArrayList<>(
+                List.of("bench", "--threads", Integer.toString(threads), "--min-seconds", Double.toString(minSeconds)));
         if (layers) {
             args.add("--layers");
         }
@@ -129,10 +133,19 @@ public final class NativeModel {
             }
             List<BenchResult.LayerTime> layers = new ArrayList<>();
             for (JsonNode l : j.path("layers")) {
-                layers.add(new BenchResult.LayerTime(l.path("name").asText(), l.path("ms").asDouble()));
+                layers.add(new BenchResult.LayerTime(
+                        l.path("name").asText(), l.path("ms").asDouble()));
             }
-            return new BenchResult(true, "", j.path("runs").asInt(), j.path("threads").asInt(),
-                    j.path("median_ms").asDouble(), j.path("p10_ms").asDouble(), j.path("p90_ms").asDouble(), layers, p);
+            return new BenchResult(
+                    true,
+                    "",
+                    j.path("runs").asInt(),
+                    j.path("threads").asInt(),
+                    j.path("median_ms").asDouble(),
+                    j.path("p10_ms").asDouble(),
+                    j.path("p90_ms").asDouble(),
+                    layers,
+                    p);
         } catch (IOException e) {
             return BenchResult.failed("malformed bench output: '" + abbreviate(p.stdout()) + "'", p);
         }

@@ -7,8 +7,7 @@ import java.nio.charset.StandardCharsets;
 
 /** The runner's file formats (see qtune_runner.c): QTI1 inputs, QTO1 outputs, little endian. */
 final class RunnerFiles {
-    private RunnerFiles() {
-    }
+    private RunnerFiles() {}
 
     static byte[] inputs(float[] data, int count, int size) {
         ByteBuffer b = ByteBuffer.allocate(12 + 4 * data.length).order(ByteOrder.LITTLE_ENDIAN);
@@ -29,8 +28,10 @@ final class RunnerFiles {
         int n = b.getInt();
         int k = b.getInt();
         if (!new String(magic, StandardCharsets.US_ASCII).equals("QTO1") || n != count || k != size) {
-            return InferResult.failed("malformed runner output header: " + new String(magic, StandardCharsets.US_ASCII)
-                    + " count " + n + " size " + k + ", expected QTO1 " + count + " " + size, p);
+            return InferResult.failed(
+                    "malformed runner output header: " + new String(magic, StandardCharsets.US_ASCII) + " count " + n
+                            + " size " + k + ", expected QTO1 " + count + " " + size,
+                    p);
         }
         float[] outputs = new float[count * size];
         b.asFloatBuffer().get(outputs);

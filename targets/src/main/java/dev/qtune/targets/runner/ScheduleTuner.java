@@ -33,11 +33,9 @@ public final class ScheduleTuner {
     private static final Logger LOG = LoggerFactory.getLogger(ScheduleTuner.class);
 
     /** What a tuning run did: the entries it appended (one per task), the builds it timed, and its wall time. */
-    public record Result(List<TuningLog.Entry> entries, int builds, double seconds, TuningLog log) {
-    }
+    public record Result(List<TuningLog.Entry> entries, int builds, double seconds, TuningLog log) {}
 
-    private ScheduleTuner() {
-    }
+    private ScheduleTuner() {}
 
     /**
      * Tunes the untuned tasks of {@code realized} on {@code target} and appends them to the log.
@@ -46,8 +44,15 @@ public final class ScheduleTuner {
      * @param seconds timing per build and round
      * @param rounds  times each build is timed (the fastest counts)
      */
-    public static Result tune(Graph realized, Target target, Path cacheDir, TuningLog log, int threads, double seconds,
-                              int rounds, Consumer<String> progress) {
+    public static Result tune(
+            Graph realized,
+            Target target,
+            Path cacheDir,
+            TuningLog log,
+            int threads,
+            double seconds,
+            int rounds,
+            Consumer<String> progress) {
         long start = System.nanoTime();
         CModule plain = CModuleEmitter.emit(realized, target, ScheduleConfig.EMPTY, TuningLog.NONE);
         Map<String, LayerTask> untuned = new LinkedHashMap<>();
@@ -59,7 +64,10 @@ public final class ScheduleTuner {
         if (untuned.isEmpty()) {
             return new Result(List.of(), 0, 0, log);
         }
-        int builds = untuned.values().stream().mapToInt(t -> t.candidates().size()).max().orElse(0);
+        int builds = untuned.values().stream()
+                .mapToInt(t -> t.candidates().size())
+                .max()
+                .orElse(0);
         // task key -> candidate -> fastest per-layer ms seen
         Map<String, Map<Map<String, Integer>, Double>> times = new LinkedHashMap<>();
         int timed = 0;
@@ -70,8 +78,8 @@ public final class ScheduleTuner {
                     List<Map<String, Integer>> candidates = u.getValue().candidates();
                     layers.put(u.getKey(), candidates.get(i % candidates.size()));
                 }
-                Map<String, Double> ms = timeLayers(realized, target, cacheDir, log, new ScheduleConfig(layers), threads,
-                        seconds);
+                Map<String, Double> ms =
+                        timeLayers(realized, target, cacheDir, log, new ScheduleConfig(layers), threads, seconds);
                 timed++;
                 ms.forEach((layer, t) -> {
                     LayerTask task = untuned.get(layer);
@@ -88,19 +96,25 @@ public final class ScheduleTuner {
             if (t == null || t.isEmpty()) {
                 return; // a second layer of the same task, or nothing measured
             }
-            Map.Entry<Map<String, Integer>, Double> best = t.entrySet().stream().min(Map.Entry.comparingByValue())
-                    .orElseThrow();
+            Map.Entry<Map<String, Integer>, Double> best =
+                    t.entrySet().stream().min(Map.Entry.comparingByValue()).orElseThrow();
             Double defaultMs = t.get(plain.schedule().layers().getOrDefault(layer, Map.of()));
-            entries.add(new TuningLog.Entry(task.key(), best.getKey(), best.getValue(),
-                    defaultMs == null ? Double.NaN : defaultMs, threads));
+            entries.add(new TuningLog.Entry(
+                    task.key(), best.getKey(), best.getValue(), defaultMs == null ? Double.NaN : defaultMs, threads));
         });
         TuningLog updated = entries.isEmpty() ? log : log.append(entries);
         return new Result(entries, timed, (System.nanoTime() - start) / 1e9, updated);
     }
 
     /** Per-layer times (ms) of one schedule, or none when it does not build or run. */
-    private static Map<String, Double> timeLayers(Graph realized, Target target, Path cacheDir, TuningLog log,
-                                                  ScheduleConfig schedule, int threads, double seconds) {
+    private static Map<String, Double> timeLayers(
+            Graph realized,
+            Target target,
+            Path cacheDir,
+            TuningLog log,
+            ScheduleConfig schedule,
+            int threads,
+            double seconds) {
         try {
             CModule module = CModuleEmitter.emit(realized, target, schedule, log);
             BenchResult b = NativeModel.build(module, target, cacheDir, List.of())

@@ -29,16 +29,21 @@ import org.junit.jupiter.api.Test;
  * inputs and the zero point).
  */
 class DotEightTest {
-    private static final Graph GRAPH = InferTypesPass.infer(new Graph("dot8", 13,
+    private static final Graph GRAPH = InferTypesPass.infer(new Graph(
+            "dot8",
+            13,
             List.of(new ValueInfo("x", new TensorType(DType.F32, Shape.of(1, 2, 4, 4)))),
-            List.of(new ValueInfo("gap", TensorType.f32())), Map.of(), List.<Node>of(
+            List.of(new ValueInfo("gap", TensorType.f32())),
+            Map.of(),
+            List.<Node>of(
                     new QuantizeNode("q8", List.of("x"), "q8", 0.1f, DType.I8, new IntRange(-127, 0), 100),
                     new QuantizeNode("u8", List.of("x"), "u8", 0.1f, DType.U8, new IntRange(0, 100), 200),
-                    new AvgPool2dNode("avg", List.of("u8"), "avg", new Window2d(3, 3, 1, 1, 1, 1, 1, 1, 1, 1), false,
-                            true, 200),
+                    new AvgPool2dNode(
+                            "avg", List.of("u8"), "avg", new Window2d(3, 3, 1, 1, 1, 1, 1, 1, 1, 1), false, true, 200),
                     new GlobalAvgPoolNode("gap", List.of("u8"), "gap", 200),
                     new QuantizeNode("sym", List.of("x"), "sym", 0.1f, DType.U8, IntRange.unsigned(8), 0)),
-            Map.of(), Set.of()));
+            Map.of(),
+            Set.of()));
 
     @Test
     void anI8InputIsOffsetBy128AndItsPaddingCounts() {

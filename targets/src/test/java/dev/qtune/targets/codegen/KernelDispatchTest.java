@@ -110,18 +110,28 @@ class KernelDispatchTest {
         List<String> cmd = new ArrayList<>();
         cmd.add(tc.executable().toString());
         cmd.addAll(t.compilerFlags());
-        cmd.addAll(List.of("-I", library.toString(), "-o", exe.toString(), library.resolve("probe.c").toString(),
+        cmd.addAll(List.of(
+                "-I",
+                library.toString(),
+                "-o",
+                exe.toString(),
+                library.resolve("probe.c").toString(),
                 "-lm"));
         ProcessResult built = NativeProcess.run(cmd, TIMEOUT, library, Map.of());
         assertTrue(built.ok(), "probe for " + name + ": " + built.reason() + "\n" + built.stderr());
         HostCpu host = HostCpu.detect();
-        skipUnless(host.runMode(t) != RunMode.NONE, t, "the dispatch probe compiled with its flags, but cannot run "
-                + "here (compile-only): " + host.whyNot(t));
+        skipUnless(
+                host.runMode(t) != RunMode.NONE,
+                t,
+                "the dispatch probe compiled with its flags, but cannot run " + "here (compile-only): "
+                        + host.whyNot(t));
         List<String> run = new ArrayList<>(host.launcher(t));
         run.add(exe.toString());
         ProcessResult r = NativeProcess.run(run, TIMEOUT, library, Map.of("OMP_NUM_THREADS", "1"));
         assertTrue(r.ok(), "probe for " + name + ": " + r.reason());
-        assertEquals(List.of(), differences(expected(t.features()), r.stdout().strip().lines().toList()),
+        assertEquals(
+                List.of(),
+                differences(expected(t.features()), r.stdout().strip().lines().toList()),
                 "lines where the C dispatch and the Java features of " + name + " disagree");
     }
 
@@ -155,7 +165,9 @@ class KernelDispatchTest {
     /** The target's C compiler, or the test is skipped (aborted) saying why. */
     private static Toolchain compiler(Target t) {
         boolean cross = !t.compilerCommand().equals("gcc");
-        skipUnless(cross || t.arch().equals(HostCpu.hostArch()), t,
+        skipUnless(
+                cross || t.arch().equals(HostCpu.hostArch()),
+                t,
                 "the host's gcc builds for " + HostCpu.hostArch() + ", not " + t.arch());
         var tc = Toolchain.find(t);
         skipUnless(tc.isPresent(), t, t.compilerCommand() + " not found (" + Toolchain.installHint(t) + ")");

@@ -87,8 +87,11 @@ class KernelHeadersTest {
 
     @Test
     void everyHeaderIsShippedAndChecked() {
-        List<String> shipped = CModuleEmitter.LIBRARY.stream().filter(f -> f.endsWith(".h"))
-                .filter(f -> !READS_COMPILER_MACROS.contains(f)).sorted().toList();
+        List<String> shipped = CModuleEmitter.LIBRARY.stream()
+                .filter(f -> f.endsWith(".h"))
+                .filter(f -> !READS_COMPILER_MACROS.contains(f))
+                .sorted()
+                .toList();
         assertEquals(headers().toList(), shipped, "every header the module ships has a target to compile alone with");
     }
 
@@ -132,8 +135,10 @@ class KernelHeadersTest {
             assertFalse(define.matcher(text).find(), file + " defines an ISA macro");
             if (file.endsWith(".h") && !READS_COMPILER_MACROS.contains(file)) {
                 Matcher m = COMPILER_ISA_MACRO.matcher(text);
-                assertFalse(m.find(), () -> file + " tests the compiler's " + m.group() + " (use QT_AVX2, QT_VNNI, "
-                        + "QT_NEON_DOT of qtune_common.h)");
+                assertFalse(
+                        m.find(),
+                        () -> file + " tests the compiler's " + m.group() + " (use QT_AVX2, QT_VNNI, "
+                                + "QT_NEON_DOT of qtune_common.h)");
             }
         }
     }
@@ -143,17 +148,21 @@ class KernelHeadersTest {
     void isaHeadersAreIncludedOnlyByTheChain() {
         Map<String, List<String>> includes = includeGraph();
         for (String isa : ISA_HEADERS) {
-            List<String> by = includes.entrySet().stream().filter(e -> e.getValue().contains(isa))
-                    .map(Map.Entry::getKey).toList();
+            List<String> by = includes.entrySet().stream()
+                    .filter(e -> e.getValue().contains(isa))
+                    .map(Map.Entry::getKey)
+                    .toList();
             // the VNNI kernels build on the AVX2 ones
             List<String> expected = isa.equals("qtune_avx2_kernels.h")
-                    ? List.of("qtune_kernels.h", "qtune_vnni_kernels.h") : List.of("qtune_kernels.h");
+                    ? List.of("qtune_kernels.h", "qtune_vnni_kernels.h")
+                    : List.of("qtune_kernels.h");
             assertEquals(expected, by.stream().sorted().toList(), isa + " is included by");
         }
         String top = withoutComments(CModuleEmitter.resource("qtune_kernels.h"));
         int chain = top.indexOf("#if QT_VNNI");
-        assertTrue(chain > 0 && top.lastIndexOf("#include") > chain, "qtune_kernels.h includes last in its chain:\n"
-                + top);
+        assertTrue(
+                chain > 0 && top.lastIndexOf("#include") > chain,
+                "qtune_kernels.h includes last in its chain:\n" + top);
     }
 
     @Test
@@ -166,13 +175,14 @@ class KernelHeadersTest {
         }
         for (String start : includes.keySet()) {
             List<String> path = new ArrayList<>(List.of(start));
-            assertFalse(reaches(includes, start, start, path, new HashSet<>()),
+            assertFalse(
+                    reaches(includes, start, start, path, new HashSet<>()),
                     () -> "include circle: " + String.join(" -> ", path));
         }
     }
 
-    private static boolean reaches(Map<String, List<String>> g, String from, String target, List<String> path,
-                                   Set<String> seen) {
+    private static boolean reaches(
+            Map<String, List<String>> g, String from, String target, List<String> path, Set<String> seen) {
         for (String next : g.getOrDefault(from, List.of())) {
             path.add(next);
             if (next.equals(target) || seen.add(next) && reaches(g, next, target, path, seen)) {
@@ -204,7 +214,9 @@ class KernelHeadersTest {
     /** The target's C compiler, or the test is skipped (aborted) saying why. */
     private static Toolchain compiler(Target t) {
         boolean cross = !t.compilerCommand().equals("gcc");
-        skipUnless(cross || t.arch().equals(HostCpu.hostArch()), t,
+        skipUnless(
+                cross || t.arch().equals(HostCpu.hostArch()),
+                t,
                 "the host's gcc builds for " + HostCpu.hostArch() + ", not " + t.arch());
         var tc = Toolchain.find(t);
         skipUnless(tc.isPresent(), t, t.compilerCommand() + " not found (" + Toolchain.installHint(t) + ")");
@@ -224,7 +236,13 @@ class KernelHeadersTest {
         List<String> cmd = new ArrayList<>();
         cmd.add(tc.executable().toString());
         cmd.addAll(t.compilerFlags());
-        cmd.addAll(List.of("-fsyntax-only", "-Werror", "-I", library.toString(), "-x", "c",
+        cmd.addAll(List.of(
+                "-fsyntax-only",
+                "-Werror",
+                "-I",
+                library.toString(),
+                "-x",
+                "c",
                 library.resolve(header).toString()));
         return NativeProcess.run(cmd, TIMEOUT, library, Map.of());
     }

@@ -3,6 +3,7 @@ package dev.qtune.experiments.run;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.qtune.compiler.QtuneException;
 import dev.qtune.compiler.lower.ScheduleConfig;
 import dev.qtune.search.space.Decoded;
 import dev.qtune.search.space.Genome;
@@ -151,13 +152,11 @@ public final class TrialRecords {
         try {
             d = decoder.decode(new Genome(genes));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(
-                    where + ": genome does not fit this experiment's space: " + e.getMessage());
+            throw new QtuneException(where + ": genome does not fit this experiment's space: " + e.getMessage());
         }
         if (!d.configHash().equals(o.path("config_hash").asText())) {
-            throw new IllegalArgumentException(
-                    where + ": trial " + o.path("id").asText() + " decodes to another config than "
-                            + "it was run with (the experiment file or model changed since); start a new run directory");
+            throw new QtuneException(where + ": trial " + o.path("id").asText() + " decodes to another config than "
+                    + "it was run with (the experiment file or model changed since); start a new run directory");
         }
         TrialSpec spec = new TrialSpec(
                 o.path("trial").asInt(),

@@ -45,16 +45,25 @@ final class CacheEntry {
 
     /** Writes the executable's hash into its (unpublished) build folder. */
     static void seal(Path buildDir) throws IOException {
-        String hash = sha256(buildDir.resolve(NativeBuild.EXECUTABLE));
-        Files.writeString(buildDir.resolve(HASH_FILE), hash + "\n", StandardCharsets.US_ASCII);
+        seal(buildDir, NativeBuild.EXECUTABLE, HASH_FILE);
+    }
+
+    /** Writes the SHA-256 of {@code file} in {@code dir} into {@code sumFile} beside it. */
+    static void seal(Path dir, String file, String sumFile) throws IOException {
+        Files.writeString(dir.resolve(sumFile), sha256(dir.resolve(file)) + "\n", StandardCharsets.US_ASCII);
     }
 
     /** True when the folder is a real folder whose executable matches its recorded hash. */
     static boolean verified(Path dir) {
-        Path exe = dir.resolve(NativeBuild.EXECUTABLE);
-        Path hashFile = dir.resolve(HASH_FILE);
+        return verified(dir, NativeBuild.EXECUTABLE, HASH_FILE);
+    }
+
+    /** True when {@code dir} is a real folder whose {@code file} matches the hash recorded in {@code sumFile}. */
+    static boolean verified(Path dir, String file, String sumFile) {
+        Path checked = dir.resolve(file);
+        Path hashFile = dir.resolve(sumFile);
         if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)
-                || !Files.isRegularFile(exe, LinkOption.NOFOLLOW_LINKS)
+                || !Files.isRegularFile(checked, LinkOption.NOFOLLOW_LINKS)
                 || !Files.isRegularFile(hashFile, LinkOption.NOFOLLOW_LINKS)) {
             return false;
         }
@@ -64,7 +73,7 @@ final class CacheEntry {
             }
             String recorded =
                     Files.readString(hashFile, StandardCharsets.US_ASCII).strip();
-            return recorded.equals(sha256(exe));
+            return recorded.equals(sha256(checked));
         } catch (IOException | UncheckedIOException e) {
             LOG.debug("cannot verify {}: {}", dir, e.toString());
             return false;

@@ -173,8 +173,7 @@ public final class LayerObjects {
         try {
             tmp = Files.createTempDirectory(root, CacheEntry.buildPrefix());
             Files.copy(built, tmp.resolve(OBJECT));
-            Files.writeString(
-                    tmp.resolve(SUM), CacheEntry.sha256(tmp.resolve(OBJECT)) + "\n", StandardCharsets.US_ASCII);
+            CacheEntry.seal(tmp, OBJECT, SUM);
             Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
             return dir.resolve(OBJECT);
         } catch (FileSystemException e) {
@@ -191,24 +190,10 @@ public final class LayerObjects {
     }
 
     private static boolean verified(Path dir) {
-        Path object = dir.resolve(OBJECT);
-        Path sum = dir.resolve(SUM);
-        try {
-            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)
-                    || !Files.isRegularFile(object, LinkOption.NOFOLLOW_LINKS)
-                    || !Files.isRegularFile(sum, LinkOption.NOFOLLOW_LINKS)
-                    || Files.size(sum) > 200) {
-                return false;
-            }
-            boolean ok =
-                    Files.readString(sum, StandardCharsets.US_ASCII).strip().equals(CacheEntry.sha256(object));
-            if (!ok) {
-                LOG.warn("layer object {} does not match its recorded hash; its layers are compiled again", dir);
-            }
-            return ok;
-        } catch (IOException | RuntimeException e) {
-            LOG.debug("cannot verify {}: {}", dir, e.toString());
-            return false;
+        boolean ok = CacheEntry.verified(dir, OBJECT, SUM);
+        if (!ok && Files.isRegularFile(dir.resolve(SUM), LinkOption.NOFOLLOW_LINKS)) {
+            LOG.warn("layer object {} does not match its recorded hash; its layers are compiled again", dir);
         }
+        return ok;
     }
 }

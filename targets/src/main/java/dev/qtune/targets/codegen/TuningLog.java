@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -138,12 +137,5 @@ public final class TuningLog {
         Map<String, Entry> merged = new HashMap<>(best);
         entries.forEach(e -> merged.put(e.task(), e));
         return new TuningLog(file, merged);
-    }
-
-    /** Tasks of a module without a log entry. */
-    public List<LayerTask> untuned(Map<String, LayerTask> tasks) {
-        List<LayerTask> out = new ArrayList<>();
-        tasks.values().stream().filter(t -> !has(t.key())).forEach(out::add);
-        return out;
     }
 }

@@ -23,15 +23,16 @@ final class StrategyReader {
             "acquisition",
             "mutation_rate",
             "crossover_rate",
-            "sensitivity_seeds");
+            "sensitivity_seeds",
+            "screening");
 
     private StrategyReader() {}
 
     static StrategySpec read(QuantConfigNode n, long seed) {
         if (n == null) {
             Nsga2Spec d = Nsga2Spec.defaults(seed);
-            return new Nsga2Spec(
-                    seed, d.batchSize(), d.mutationRate(), d.crossoverRate(), seedsByDefault(Nsga2Spec.NAME));
+            boolean seeds = seedsByDefault(Nsga2Spec.NAME);
+            return new Nsga2Spec(seed, d.batchSize(), d.mutationRate(), d.crossoverRate(), seeds, seeds);
         }
         n.requireMapping(KEYS);
         String name = n.require("name", "one of " + StrategySpec.NAMES).text("a strategy name");
@@ -58,6 +59,8 @@ final class StrategyReader {
                 .map(v -> v.number(x -> x >= 0 && x <= 1, "in [0, 1]"))
                 .orElse(Nsga2Spec.DEFAULT_CROSSOVER_RATE);
         boolean seeds = n.get("sensitivity_seeds").map(QuantConfigNode::bool).orElse(seedsByDefault(name));
+        // nsga2 screens its offspring by the sensitivity model wherever it has one, unless told not to
+        boolean screening = n.get("screening").map(QuantConfigNode::bool).orElse(seeds);
         return switch (name) {
             case Nsga2Spec.NAME ->
                 new Nsga2Spec(
@@ -65,7 +68,8 @@ final class StrategyReader {
                         batchSize,
                         mutationRate > 0 ? OptionalDouble.of(mutationRate) : OptionalDouble.empty(),
                         crossoverRate,
-                        seeds);
+                        seeds,
+                        screening);
             case BayesianSpec.NAME -> new BayesianSpec(seed, batchSize, initialSamples, acquisition, seeds);
             case RandomSpec.NAME -> new RandomSpec(seed, batchSize, seeds);
             default -> new SensitivitySpec(seed, batchSize);

@@ -27,12 +27,12 @@ class StrategyReaderTest {
 
     @Test
     void withoutASectionTheStrategyIsNsga2SeededByTheSensitivityModel() {
-        assertEquals(new Nsga2Spec(7, 8, OptionalDouble.empty(), 0.7, true), read(""));
+        assertEquals(new Nsga2Spec(7, 8, OptionalDouble.empty(), 0.7, true, true), read(""));
     }
 
     @Test
     void eachNameGivesItsOwnSpec() {
-        assertEquals(new Nsga2Spec(7, 8, OptionalDouble.empty(), 0.7, true), read("{name: nsga2}"));
+        assertEquals(new Nsga2Spec(7, 8, OptionalDouble.empty(), 0.7, true, true), read("{name: nsga2}"));
         assertEquals(new BayesianSpec(7, 8, 8, AcquisitionKind.EHVI, true), read("{name: bayesian}"));
         assertEquals(new RandomSpec(7, 8, false), read("{name: random}"));
         assertEquals(new SensitivitySpec(7, 8), read("{name: sensitivity}"));
@@ -41,11 +41,11 @@ class StrategyReaderTest {
     @Test
     void argumentsAreTyped() {
         assertEquals(
-                new Nsga2Spec(7, 4, OptionalDouble.of(0.25), 0.5, false),
+                new Nsga2Spec(7, 4, OptionalDouble.of(0.25), 0.5, false, false),
                 read(
                         "{name: nsga2, batch_size: 4, mutation_rate: 0.25, crossover_rate: 0.5, sensitivity_seeds: false}"));
         assertEquals(
-                new Nsga2Spec(7, 8, OptionalDouble.empty(), 0.7, true),
+                new Nsga2Spec(7, 8, OptionalDouble.empty(), 0.7, true, true),
                 read("{name: nsga2, mutation_rate: 0}"),
                 "the file's 0 is 1/genes");
         assertEquals(

@@ -1,5 +1,6 @@
 package dev.qtune.search.strategy;
 
+import dev.qtune.search.sensitivity.AdditiveFront;
 import dev.qtune.search.space.Gene;
 import dev.qtune.search.space.Genome;
 import io.jenetics.Alterer;
@@ -36,7 +37,9 @@ import org.slf4j.LoggerFactory;
  * all layers are mixed since the genome is one chromosome, see {@link GenomeChromosome}) and a
  * {@link DistinctValueMutator} (per-gene probability {@code mutationRate}, by default 1/genes).
  * A child equal to a told, pending or sibling genome is mutated further (then redrawn) until it is
- * new, so failed genomes are never proposed again. {@code ask(max)} with max below the batch size
+ * new, so failed genomes are never proposed again. With a sensitivity model and the spec's
+ * {@code screening}, each generation breeds more children than it measures and the model, corrected
+ * by every measurement, picks the most promising (surrogate-assisted pre-selection). {@code ask(max)} with max below the batch size
  * returns the first max genomes of the generation (a partial last generation). A tell closes the
  * generation (untold children are dropped; told genomes never asked for, e.g. on resume, join it):
  * survivors are chosen by {@link NSGA2Selector} over population and offspring (mu + lambda).
@@ -55,13 +58,20 @@ public final class Nsga2Searcher implements Searcher {
     private final GenomeSampler sampler;
     private final History history;
     private final SplittableRandom random;
+    private final Optional<SensitivityModel> model;
     private final Alterer<IntegerGene, ConstrainedVec> alterer;
     private final Selector<IntegerGene, ConstrainedVec> survivors = NSGA2Selector.ofVec();
     private List<Phenotype<IntegerGene, ConstrainedVec>> population = List.of();
     private long generation;
 
     Nsga2Searcher(Nsga2Spec spec, List<Gene> genes, int objectives) {
+        this(spec, genes, objectives, Optional.empty());
+    }
+
+    /** With {@code model} (used when the spec screens), offspring are screened by it (see {@link #offspring}). */
+    Nsga2Searcher(Nsga2Spec spec, List<Gene> genes, int objectives, Optional<SensitivityModel> model) {
         this.spec = spec;
+        this.model = spec.screening() ? model : Optional.empty();
         this.genes = List.copyOf(genes);
         this.objectives = objectives;
         this.sampler = new GenomeSampler(genes);
@@ -122,8 +132,33 @@ public final class Nsga2Searcher implements Searcher {
         LOG.debug("nsga2 generation {}: {} survivors of {}", generation, population.size(), ranked.size());
     }
 
-    /** One generation: tournament, crossover and mutation, children made new where needed. */
+    /**
+     * One generation. Without a model: {@code n} children bred (see {@link #bred}). With one
+     * (screening): {@value Nsga2Spec#SCREENING_POOL} x n children bred, of which the model, fitted
+     * to every trial measured so far, picks those of largest expected hypervolume gain; children it
+     * expects nothing of fill the rest in breeding order.
+     */
     private List<Genome> offspring(int n, RandomGenerator rng) {
+        if (model.isEmpty()) {
+            return bred(n, rng);
+        }
+        List<Genome> pool = bred(n * Nsga2Spec.SCREENING_POOL, rng);
+        SensitivityModel.Fitted fitted = model.get().fit(history.successful());
+        List<AdditiveFront.Point> points =
+                pool.stream().map(model.get()::predictionOf).toList();
+        Set<Genome> batch = new LinkedHashSet<>(fitted.mostPromising(points, n, fitted.reference(points)));
+        LOG.debug("nsga2 generation {}: the model picked {} of {} children", generation + 1, batch.size(), pool.size());
+        for (Genome g : pool) {
+            if (batch.size() >= n) {
+                break;
+            }
+            batch.add(g);
+        }
+        return List.copyOf(batch);
+    }
+
+    /** {@code n} new children: tournament, crossover and mutation, made new where needed. */
+    private List<Genome> bred(int n, RandomGenerator rng) {
         Map<Phenotype<IntegerGene, ConstrainedVec>, Integer> order = new IdentityHashMap<>();
         for (int i = 0; i < population.size(); i++) {
             order.put(population.get(i), i);

@@ -6,13 +6,22 @@ import java.util.OptionalDouble;
  * NSGA-II: {@code mutationRate} is the per-gene mutation probability (empty: 1 / the number of
  * genes), {@code crossoverRate} the per-individual crossover probability; with
  * {@code sensitivitySeeds} the first generation also holds points of the sensitivity model's
- * predicted front.
+ * predicted front; with {@code screening} each generation breeds {@value #SCREENING_POOL} x the
+ * batch size of children and measures those the sensitivity model, corrected by what was
+ * measured, expects to add the most hypervolume (surrogate pre-selection).
  */
 public record Nsga2Spec(
-        long seed, int batchSize, OptionalDouble mutationRate, double crossoverRate, boolean sensitivitySeeds)
+        long seed,
+        int batchSize,
+        OptionalDouble mutationRate,
+        double crossoverRate,
+        boolean sensitivitySeeds,
+        boolean screening)
         implements StrategySpec {
     public static final String NAME = "nsga2";
     public static final double DEFAULT_CROSSOVER_RATE = 0.7;
+    /** Children bred per child measured when screening. */
+    public static final int SCREENING_POOL = 8;
 
     public Nsga2Spec {
         StrategySpec.checkBatchSize(batchSize);
@@ -25,9 +34,9 @@ public record Nsga2Spec(
         }
     }
 
-    /** Batch {@value StrategySpec#DEFAULT_BATCH_SIZE}, mutation 1/genes, crossover 0.7, no sensitivity seeds. */
+    /** Batch {@value StrategySpec#DEFAULT_BATCH_SIZE}, mutation 1/genes, crossover 0.7, no sensitivity model. */
     public static Nsga2Spec defaults(long seed) {
-        return new Nsga2Spec(seed, DEFAULT_BATCH_SIZE, OptionalDouble.empty(), DEFAULT_CROSSOVER_RATE, false);
+        return new Nsga2Spec(seed, DEFAULT_BATCH_SIZE, OptionalDouble.empty(), DEFAULT_CROSSOVER_RATE, false, false);
     }
 
     @Override
@@ -42,11 +51,11 @@ public record Nsga2Spec(
 
     @Override
     public boolean needsSensitivity() {
-        return sensitivitySeeds;
+        return sensitivitySeeds || screening;
     }
 
     @Override
     public Nsga2Spec withSeed(long seed) {
-        return new Nsga2Spec(seed, batchSize, mutationRate, crossoverRate, sensitivitySeeds);
+        return new Nsga2Spec(seed, batchSize, mutationRate, crossoverRate, sensitivitySeeds, screening);
     }
 }

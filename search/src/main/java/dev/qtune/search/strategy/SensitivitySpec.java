@@ -24,6 +24,12 @@ public record SensitivitySpec(long seed, int batchSize) implements StrategySpec 
         return true;
     }
 
+    /** Never: this strategy proposes the predicted front itself. */
+    @Override
+    public boolean sensitivitySeeds() {
+        return false;
+    }
+
     @Override
     public SensitivitySpec withSeed(long seed) {
         return new SensitivitySpec(seed, batchSize);

@@ -29,7 +29,8 @@ public final class Strategies {
      * A new searcher as above whose first generation holds {@code seeds} (evaluated first, in
      * order) and, with a sensitivity table, the points its additive model predicts (for nsga2,
      * bayesian and random when the spec's {@code sensitivitySeeds} is on; the {@code sensitivity}
-     * strategy needs the table and proposes them itself).
+     * strategy needs the table and proposes them itself; nsga2 with {@code screening} also screens
+     * its offspring by the model).
      */
     public static Searcher create(
             StrategySpec spec,
@@ -46,7 +47,7 @@ public final class Strategies {
         }
         List<Genome> first = new ArrayList<>(seeds);
         Searcher searcher = searcher(spec, space, objectives, sensitivity);
-        if (!(spec instanceof SensitivitySpec) && spec.needsSensitivity() && sensitivity.isPresent()) {
+        if (spec.sensitivitySeeds() && sensitivity.isPresent()) {
             first.addAll(predictedSeeds(space, objectives, sensitivity.get(), spec.batchSize()));
         }
         return first.isEmpty() ? searcher : new SeededSearcher(searcher, spec.batchSize(), first);
@@ -62,7 +63,8 @@ public final class Strategies {
         if (spec instanceof RandomSpec random) {
             return new RandomSearcher(random, space, objectives);
         } else if (spec instanceof Nsga2Spec nsga2) {
-            return new Nsga2Searcher(nsga2, space, objectives);
+            return new Nsga2Searcher(
+                    nsga2, space, objectives, sensitivity.map(t -> new SensitivityModel(space, objectives, t)));
         } else if (spec instanceof BayesianSpec bayesian) {
             return new BayesianSearcher(bayesian, space, objectives);
         } else if (spec instanceof SensitivitySpec s) {

@@ -22,8 +22,14 @@ public sealed interface StrategySpec permits Nsga2Spec, BayesianSpec, RandomSpec
 
     int batchSize();
 
-    /** Whether the search needs a sensitivity analysis first (the sensitivity strategy, or seeds from it). */
+    /** Whether the search needs a sensitivity analysis first (the sensitivity strategy, or seeds or screening by it). */
     boolean needsSensitivity();
+
+    /**
+     * Whether the first generation also holds points of the front the sensitivity model predicts
+     * (the sensitivity strategy proposes them itself: false).
+     */
+    boolean sensitivitySeeds();
 
     /** The same strategy and arguments with another seed. */
     StrategySpec withSeed(long seed);

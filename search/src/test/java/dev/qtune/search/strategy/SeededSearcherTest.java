@@ -21,7 +21,7 @@ class SeededSearcherTest {
     @Test
     void firstGenerationHoldsTheSeedsThenTheStrategy() {
         for (StrategySpec spec : List.of(
-                new Nsga2Spec(3, 6, OptionalDouble.empty(), 0.7, false),
+                new Nsga2Spec(3, 6, OptionalDouble.empty(), 0.7, false, false),
                 new BayesianSpec(3, 6, 4, AcquisitionKind.EHVI, false),
                 new RandomSpec(3, 6, false))) {
             String name = spec.name();

@@ -3,8 +3,6 @@ package dev.qtune.search.strategy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.qtune.search.sensitivity.SensitivityEntry;
-import dev.qtune.search.sensitivity.SensitivityTable;
 import dev.qtune.search.space.Gene;
 import dev.qtune.search.space.Genome;
 import java.util.ArrayList;
@@ -13,90 +11,29 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * The model-based strategy on a quantization-like toy: eight layers, each with weight bits
- * (8, 6, 4), calibration (kl, percentile) and fp32 fall-back. Uniform int8 loses 0.8 point,
- * almost all of it in the last layer, whose fp32 fall-back is cheap; the other layers' fall-back
- * is expensive; percentile helps every layer a little; weights below 8 bits lose accuracy and save
- * size only; the true error has a pairwise interaction the additive model does not know. The
- * strategy must find "last layer in fp32" (the one-layer fix) in its first generation.
+ * The model-based strategy on {@link QuantToy}: it must find "last layer in fp32" (the one-layer
+ * fix) in its first generation.
  */
 class SensitivitySearcherTest {
-    private static final int LAYERS = 8;
-    private static final double FP32_ERROR = 0.10;
-    private static final double BASE_LATENCY = 1.0;
-
-    private static List<Gene> genes() {
-        List<Gene> g = new ArrayList<>();
-        for (int l = 0; l < LAYERS; l++) {
-            g.add(new Gene("l" + l, "weight_bits", List.of("8", "6", "4"), true));
-            g.add(new Gene("l" + l, "calibration", List.of("kl", "percentile"), false));
-            g.add(new Gene("l" + l, "skip", List.of("false", "true"), false));
-        }
-        return g;
-    }
-
-    /** Top-1 error and latency of a genome (the "measurement"). */
-    private static double[] truth(Genome g) {
-        double error = FP32_ERROR;
-        double latency = BASE_LATENCY;
-        int lowBits = 0;
-        for (int l = 0; l < LAYERS; l++) {
-            boolean fp32 = g.get(3 * l + 2) == 1;
-            if (fp32) {
-                latency += l == LAYERS - 1 ? 0.01 : 0.5;
-                continue;
-            }
-            double layerLoss = l == LAYERS - 1 ? 0.007 : 0.000125;
-            error += g.get(3 * l + 1) == 1 ? layerLoss * 0.8 : layerLoss;
-            error += g.get(3 * l) * 0.004;
-            lowBits += g.get(3 * l) > 0 ? 1 : 0;
-        }
-        error += lowBits >= 2 ? 0.002 * (lowBits - 1) : 0; // an interaction no one-at-a-time probe sees
-        return new double[] {error, latency};
-    }
-
-    /** The sensitivity table as one-at-a-time probes of the truth would give it (divergence ~ error change). */
-    private static SensitivityTable table(List<Gene> genes) {
-        double[] base = truth(Genome.of(new int[genes.size()]));
-        List<SensitivityEntry> es = new ArrayList<>();
-        for (int i = 0; i < genes.size(); i++) {
-            for (int v = 1; v < genes.get(i).cardinality(); v++) {
-                int[] values = new int[genes.size()];
-                values[i] = v;
-                double[] t = truth(Genome.of(values));
-                double dErr = t[0] - base[0];
-                es.add(new SensitivityEntry(
-                        genes.get(i).layer(),
-                        genes.get(i).kind(),
-                        genes.get(i).value(v),
-                        true,
-                        "",
-                        2 * dErr,
-                        -dErr,
-                        -dErr,
-                        t[1] - base[1],
-                        0));
-            }
-        }
-        return new SensitivityTable(2 * (base[0] - FP32_ERROR), 1 - base[0], 0.99, base[1], 1000, 0.001, 5000, es);
-    }
-
     @Test
     void findsTheOneLayerFixInTheFirstGeneration() {
-        List<Gene> genes = genes();
-        Searcher s = Strategies.create(new SensitivitySpec(1, 8), genes, 2, List.of(), Optional.of(table(genes)));
+        List<Gene> genes = QuantToy.genes();
+        Searcher s =
+                Strategies.create(new SensitivitySpec(1, 8), genes, 2, List.of(), Optional.of(QuantToy.table(genes)));
         List<double[]> measured = new ArrayList<>();
         for (int gen = 0; gen < 3; gen++) {
             List<Observation> told = new ArrayList<>();
             for (Genome g : s.ask(8)) {
-                double[] t = truth(g);
+                double[] t = QuantToy.truth(g);
                 measured.add(t);
                 told.add(Observation.ok(g, t, 0));
             }
             s.tell(told);
             if (gen == 0) {
                 assertTrue(
-                        measured.stream().anyMatch(t -> t[0] <= FP32_ERROR + 0.001 && t[1] <= 1.2 * BASE_LATENCY),
+                        measured.stream()
+                                .anyMatch(t ->
+                                        t[0] <= QuantToy.FP32_ERROR + 0.001 && t[1] <= 1.2 * QuantToy.BASE_LATENCY),
                         "within 0.1 point of fp32 at <= 1.2x the base latency in generation 0");
             }
         }

@@ -30,7 +30,7 @@ class StrategyComparisonTest {
     @Test
     void nsga2AndBayesianBeatRandomAtEqualBudget() {
         double random = meanHypervolume(new RandomSpec(0, 10, false));
-        double nsga2 = meanHypervolume(new Nsga2Spec(0, 10, OptionalDouble.empty(), 0.7, false));
+        double nsga2 = meanHypervolume(new Nsga2Spec(0, 10, OptionalDouble.empty(), 0.7, false, false));
         double ehvi = meanHypervolume(new BayesianSpec(0, 10, 20, AcquisitionKind.EHVI, false));
         double parego = meanHypervolume(new BayesianSpec(0, 10, 20, AcquisitionKind.PAREGO, false));
         System.err.printf("random %.3f nsga2 %.3f ehvi %.3f parego %.3f%n", random, nsga2, ehvi, parego);

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.function.Executable;
 class StrategySpecTest {
     @Test
     void defaultsAreNamed() {
-        assertEquals(new Nsga2Spec(5, 8, OptionalDouble.empty(), 0.7, false), StrategySpec.defaults("nsga2", 5));
+        assertEquals(new Nsga2Spec(5, 8, OptionalDouble.empty(), 0.7, false, false), StrategySpec.defaults("nsga2", 5));
         assertEquals(new BayesianSpec(5, 8, 8, AcquisitionKind.EHVI, false), StrategySpec.defaults("bayesian", 5));
         assertEquals(new RandomSpec(5, 8, false), StrategySpec.defaults("random", 5));
         assertEquals(new SensitivitySpec(5, 8), StrategySpec.defaults("sensitivity", 5));
@@ -36,19 +36,19 @@ class StrategySpecTest {
                 () -> new BayesianSpec(1, 8, 0, AcquisitionKind.EHVI, false));
         assertError(
                 "mutation_rate must be in (0, 1] (or empty for 1/genes), but was 0.0",
-                () -> new Nsga2Spec(1, 8, OptionalDouble.of(0), 0.7, false));
+                () -> new Nsga2Spec(1, 8, OptionalDouble.of(0), 0.7, false, false));
         assertError(
                 "mutation_rate must be in (0, 1] (or empty for 1/genes), but was 1.5",
-                () -> new Nsga2Spec(1, 8, OptionalDouble.of(1.5), 0.7, false));
+                () -> new Nsga2Spec(1, 8, OptionalDouble.of(1.5), 0.7, false, false));
         assertError(
                 "crossover_rate must be in [0, 1], but was NaN",
-                () -> new Nsga2Spec(1, 8, OptionalDouble.empty(), Double.NaN, false));
+                () -> new Nsga2Spec(1, 8, OptionalDouble.empty(), Double.NaN, false, false));
     }
 
     @Test
     void theMutationRateIsOneOverTheGenesUnlessGiven() {
         assertEquals(0.25, Nsga2Spec.defaults(1).mutationRate(4));
-        assertEquals(0.1, new Nsga2Spec(1, 8, OptionalDouble.of(0.1), 0.7, false).mutationRate(4));
+        assertEquals(0.1, new Nsga2Spec(1, 8, OptionalDouble.of(0.1), 0.7, false, false).mutationRate(4));
     }
 
     @Test

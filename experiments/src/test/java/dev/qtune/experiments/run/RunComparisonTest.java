@@ -35,7 +35,24 @@ class RunComparisonTest {
                 "no checkpoints: the smallest run's size");
     }
 
+    @Test
+    void theLatencyReferenceIsTwiceTheBaseConfigsLatency() throws IOException {
+        // the base (genome of first values) runs 4 ms in run a, 5 ms in run b -> latency reference 10;
+        // a 1% slower final measure of an equally good front costs about 1% of hypervolume, not 10%
+        Path a = run("a", "nsga2", new double[][] {{0.9, 4}, {0.95, 4}}, "final");
+        Path b = run("b", "random", new double[][] {{0.9, 5}, {0.95, 4.04}}, "final");
+        List<RunComparison.Row> rows = RunComparison.compareFinal(List.of(a, b));
+        // run a: (0.2 - 0.05) x (10 - 4) = 0.9; run b: (0.2 - 0.05) x (10 - 4.04) = 0.894
+        assertEquals(0.9, rows.get(0).hypervolume().get(RunComparison.FINAL), 1e-9);
+        assertEquals(0.894, rows.get(1).hypervolume().get(RunComparison.FINAL), 1e-9);
+    }
+
     private Path run(String name, String strategy, double[][] trials) throws IOException {
+        return run(name, strategy, trials, "search");
+    }
+
+    /** A run whose first trial is the base config (genome [0, 0]) and the others not. */
+    private Path run(String name, String strategy, double[][] trials, String kind) throws IOException {
         Path dir = Files.createDirectories(tmp.resolve(name));
         Files.writeString(
                 dir.resolve(RunDirectory.PARETO),
@@ -44,9 +61,12 @@ class RunComparisonTest {
         for (int i = 0; i < trials.length; i++) {
             log.append(String.format(
                     java.util.Locale.ROOT,
-                    "{\"trial\": %d, \"kind\": \"search\", \"status\": \"OK\", "
+                    "{\"trial\": %d, \"kind\": \"%s\", \"of\": \"t%04d\", \"status\": \"OK\", \"genome\": %s, "
                             + "\"metrics\": {\"top1\": %s, \"latency_ms\": {\"median\": %s}}}%n",
                     i,
+                    kind,
+                    i,
+                    kind.equals("final") ? (i == 0 ? "[0, 0]" : "[0, 1]") : "[]",
                     trials[i][0],
                     trials[i][1]));
         }

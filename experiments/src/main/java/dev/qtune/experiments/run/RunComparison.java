@@ -53,8 +53,12 @@ public final class RunComparison {
      * The hypervolume of each run's final re-measure: its search trials re-measured at the end (the
      * front and the base config, on the final split no trial was chosen on, timed side by side), so
      * a front whose accuracy was a lucky draw of the validation images counts for what it holds on
-     * unseen ones. Reference point: top-1 at the strictest constraint of the runs, latency at twice
-     * the base config's final record ({@link #referenceLatency}). A run without final records has hypervolume 0.
+     * unseen ones. Latencies are taken relative to the run's own base config, which the final
+     * re-measure timed side by side with its front (rotated rounds), so runs made at different
+     * moments of a host, or beside other work, compare by what their fronts gain over the base;
+     * reference point: top-1 at the strictest constraint of the runs, latency 2 (twice the base's).
+     * If a run has no final record of the base config, absolute latencies are compared against
+     * {@link #referenceLatency}. A run without final records has hypervolume 0.
      */
     public static List<Row> compareFinal(List<Path> dirs) {
         List<List<ObjectNode>> finals = new ArrayList<>();
@@ -76,15 +80,17 @@ public final class RunComparison {
             paretos.add(p);
             minTop1 = Math.max(minTop1, p.path("constraint").path("min_top1").asDouble(0));
         }
-        double[] reference = {1 - minTop1, referenceLatency(finals)};
+        boolean relative = finals.stream().allMatch(f -> baseLatency(f) > 0);
+        double[] reference = {1 - minTop1, relative ? 2 : referenceLatency(finals)};
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < dirs.size(); i++) {
+            double unit = relative ? baseLatency(finals.get(i)) : 1;
             rows.add(new Row(
                     dirs.get(i),
                     paretos.get(i).path("strategy").asText("?"),
                     paretos.get(i).path("seed").asLong(),
                     sizes.get(i),
-                    Map.of(FINAL, hypervolume(finals.get(i), minTop1, reference))));
+                    Map.of(FINAL, hypervolume(finals.get(i), minTop1, reference, unit))));
         }
         return rows;
     }
@@ -112,7 +118,7 @@ public final class RunComparison {
             List<ObjectNode> log = new ArrayList<>(logs.get(i));
             log.sort(java.util.Comparator.comparingInt(r -> r.path("trial").asInt()));
             for (int n : at) {
-                hv.put(n, hypervolume(log.subList(0, Math.min(n, log.size())), minTop1, reference));
+                hv.put(n, hypervolume(log.subList(0, Math.min(n, log.size())), minTop1, reference, 1));
             }
             rows.add(new Row(
                     dirs.get(i),
@@ -197,19 +203,29 @@ public final class RunComparison {
         double base = 0;
         double worst = 0;
         for (List<ObjectNode> run : runs) {
+            base = Math.max(base, baseLatency(run));
             for (ObjectNode r : run) {
-                if (!r.path("status").asText().equals("OK")) {
-                    continue;
-                }
-                double median =
-                        r.path("metrics").path("latency_ms").path("median").asDouble(0);
-                worst = Math.max(worst, median);
-                if (isBase(r.path("genome"))) {
-                    base = Math.max(base, median);
+                if (r.path("status").asText().equals("OK")) {
+                    worst = Math.max(worst, median(r));
                 }
             }
         }
         return base > 0 ? 2 * base : 1.1 * worst;
+    }
+
+    /** The slowest median latency of the run's successful base-config records; 0 if it has none. */
+    private static double baseLatency(List<ObjectNode> run) {
+        double base = 0;
+        for (ObjectNode r : run) {
+            if (r.path("status").asText().equals("OK") && isBase(r.path("genome"))) {
+                base = Math.max(base, median(r));
+            }
+        }
+        return base;
+    }
+
+    private static double median(JsonNode record) {
+        return record.path("metrics").path("latency_ms").path("median").asDouble(0);
     }
 
     /** Whether a record's genome takes every gene's first value (the base config). */
@@ -225,15 +241,13 @@ public final class RunComparison {
         return true;
     }
 
-    private static double hypervolume(List<ObjectNode> trials, double minTop1, double[] reference) {
+    /** The hypervolume of the feasible records, latencies in units of {@code latencyUnit} ms. */
+    private static double hypervolume(List<ObjectNode> trials, double minTop1, double[] reference, double latencyUnit) {
         List<double[]> points = new ArrayList<>();
         for (ObjectNode r : trials) {
             JsonNode m = r.path("metrics");
             if (r.path("status").asText().equals("OK") && m.path("top1").asDouble() >= minTop1) {
-                points.add(new double[] {
-                    1 - m.path("top1").asDouble(),
-                    m.path("latency_ms").path("median").asDouble()
-                });
+                points.add(new double[] {1 - m.path("top1").asDouble(), median(r) / latencyUnit});
             }
         }
         return points.isEmpty() ? 0 : Hypervolume.of(points, reference);

@@ -36,23 +36,37 @@ class RunComparisonTest {
     }
 
     @Test
-    void theLatencyReferenceIsTwiceTheBaseConfigsLatency() throws IOException {
-        // the base (genome of first values) runs 4 ms in run a, 5 ms in run b -> latency reference 10;
-        // a 1% slower final measure of an equally good front costs about 1% of hypervolume, not 10%
+    void finalLatenciesAreRelativeToTheRunsOwnBaseConfig() throws IOException {
+        // run a: the base (first record, genome of first values) at 4 ms, a front member as accurate
+        // and as fast; run b, timed on a slower stretch: base 5 ms, its front member 19% faster
         Path a = run("a", "nsga2", new double[][] {{0.9, 4}, {0.95, 4}}, "final");
         Path b = run("b", "random", new double[][] {{0.9, 5}, {0.95, 4.04}}, "final");
         List<RunComparison.Row> rows = RunComparison.compareFinal(List.of(a, b));
-        // run a: (0.2 - 0.05) x (10 - 4) = 0.9; run b: (0.2 - 0.05) x (10 - 4.04) = 0.894
-        assertEquals(0.9, rows.get(0).hypervolume().get(RunComparison.FINAL), 1e-9);
-        assertEquals(0.894, rows.get(1).hypervolume().get(RunComparison.FINAL), 1e-9);
+        // latency reference 2 (x base): a: (0.2 - 0.05) x (2 - 1) = 0.15; b: 0.15 x (2 - 4.04 / 5)
+        assertEquals(0.15, rows.get(0).hypervolume().get(RunComparison.FINAL), 1e-9);
+        assertEquals(0.15 * (2 - 0.808), rows.get(1).hypervolume().get(RunComparison.FINAL), 1e-9);
     }
 
+    @Test
+    void searchLatenciesAreMeasuredAgainstTwiceTheSlowestBaseRecord() throws IOException {
+        Path a = run("a", "nsga2", new double[][] {{0.9, 4}, {0.95, 3}}, "search");
+        Path b = run("b", "random", new double[][] {{0.9, 5}}, "search");
+        List<RunComparison.Row> rows = RunComparison.compare(List.of(a, b), List.of(2));
+        // reference (0.2, 10): a's front is (0.05, 3) -> 0.15 x 7
+        assertEquals(0.15 * 7, rows.get(0).hypervolume().get(2), 1e-9);
+    }
+
+    /** A run whose records have no genome (no base config known). */
     private Path run(String name, String strategy, double[][] trials) throws IOException {
-        return run(name, strategy, trials, "search");
+        return run(name, strategy, trials, "search", false);
     }
 
-    /** A run whose first trial is the base config (genome [0, 0]) and the others not. */
+    /** A run whose first record is the base config (genome [0, 0]) and the others not. */
     private Path run(String name, String strategy, double[][] trials, String kind) throws IOException {
+        return run(name, strategy, trials, kind, true);
+    }
+
+    private Path run(String name, String strategy, double[][] trials, String kind, boolean genomes) throws IOException {
         Path dir = Files.createDirectories(tmp.resolve(name));
         Files.writeString(
                 dir.resolve(RunDirectory.PARETO),
@@ -66,7 +80,7 @@ class RunComparisonTest {
                     i,
                     kind,
                     i,
-                    kind.equals("final") ? (i == 0 ? "[0, 0]" : "[0, 1]") : "[]",
+                    !genomes ? "[]" : i == 0 ? "[0, 0]" : "[0, 1]",
                     trials[i][0],
                     trials[i][1]));
         }

@@ -57,6 +57,7 @@ class ConfigSchemaTest {
     private static final Map<String, Map<String, String>> TEMPLATES = Map.of(
             "efficiency.yaml", Map.of("STRATEGY", "nsga2", "SEED", "1", "TRIALS", "40"), // scripts/search-efficiency.sh
             "efficiency-holdout.yaml", Map.of("STRATEGY", "random", "SEED", "2", "TRIALS", "200"),
+            "efficiency-w4.yaml", Map.of("STRATEGY", "bayesian", "SEED", "3", "TRIALS", "40"),
             "throughput.yaml", Map.of("EXECUTOR", "{type: local, workers: 2}")); // scripts/spark-throughput.sh
 
     @Test

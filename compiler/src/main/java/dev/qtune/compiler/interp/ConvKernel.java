@@ -5,6 +5,7 @@ import dev.qtune.compiler.ir.Node;
 import dev.qtune.compiler.ir.Shape;
 import dev.qtune.compiler.ir.Tensor;
 import dev.qtune.compiler.ir.Window2d;
+import java.util.Arrays;
 
 /**
  * fp32 2-D convolution, NCHW x OIHW, as im2col + {@link Sgemm}: for each group and each block of
@@ -45,7 +46,7 @@ final class ConvKernel implements Kernel {
                     Im2col.fill(in[0].floats(), xOff, cg, xs.dim(2), xs.dim(3), win, ho, wo, col, b * p);
                 }
                 for (int m = 0; m < mg; m++) {
-                    java.util.Arrays.fill(acc[m], bias == null ? 0f : bias[g * mg + m]);
+                    Arrays.fill(acc[m], bias == null ? 0f : bias[g * mg + m]);
                 }
                 Sgemm.multiplyAdd(mg, nb * p, kk, wf, g * mg * kk, kk, col, acc);
                 for (int b = 0; b < nb; b++) {

@@ -6,6 +6,7 @@ import dev.qtune.compiler.ir.Requantize;
 import dev.qtune.compiler.ir.Shape;
 import dev.qtune.compiler.ir.Tensor;
 import dev.qtune.compiler.ir.Window2d;
+import java.util.Arrays;
 
 /**
  * Integer convolution: im2col + {@link Igemm} (exact int32 sums from the bias; int64 through
@@ -58,9 +59,9 @@ final class IntConvKernel implements Kernel {
                 for (int m = 0; m < mg; m++) {
                     int b0 = bias == null ? 0 : bias[g * mg + m];
                     if (wide) {
-                        java.util.Arrays.fill(wideAcc[m], b0);
+                        Arrays.fill(wideAcc[m], b0);
                     } else {
-                        java.util.Arrays.fill(acc[m], b0);
+                        Arrays.fill(acc[m], b0);
                     }
                 }
                 if (wide) {

@@ -1,6 +1,7 @@
 package dev.qtune.compiler.interp;
 
 import dev.qtune.compiler.ir.Window2d;
+import java.util.Arrays;
 
 /**
  * The windows of a 2-D pool over one h x w plane, computed once and shared by the fp32 and
@@ -42,7 +43,7 @@ final class PoolGeometry {
                         }
                     }
                 }
-                offsets[o] = java.util.Arrays.copyOf(scratch, n);
+                offsets[o] = Arrays.copyOf(scratch, n);
             }
         }
         return new PoolGeometry(ho, wo, offsets, padCounts);

@@ -1,5 +1,6 @@
 package dev.qtune.compiler.ir;
 
+import java.util.Locale;
 import java.util.stream.Collectors;
 
 /** A readable text form of a graph, one line per value definition, for logs, tests and `inspect`. */
@@ -61,7 +62,7 @@ public final class GraphPrinter {
                 + (r.multipliers().size() > 1
                         ? " multipliers=" + r.multipliers().size()
                         : " multiplier=" + (float) r.multipliers().get(0).value())
-                + " " + r.rounding().name().toLowerCase(java.util.Locale.ROOT);
+                + " " + r.rounding().name().toLowerCase(Locale.ROOT);
     }
 
     /** The attributes of a node as "key=value" text; empty for ops without attributes. */
@@ -99,7 +100,7 @@ public final class GraphPrinter {
             return "scale=" + d.scale();
         } else if (n instanceof SimQuantizeNode q) {
             QuantSpec s = q.spec();
-            return s.role().name().toLowerCase(java.util.Locale.ROOT) + " " + s.storage() + "["
+            return s.role().name().toLowerCase(Locale.ROOT) + " " + s.storage() + "["
                     + s.range().min() + ","
                     + s.range().max() + "]" + (s.axis() >= 0 ? " axis=" + s.axis() : "")
                     + (s.isCalibrated() && s.scales().size() == 1

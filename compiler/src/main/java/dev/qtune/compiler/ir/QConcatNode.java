@@ -1,5 +1,6 @@
 package dev.qtune.compiler.ir;
 
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -21,7 +22,7 @@ public record QConcatNode(
 
     /** A concatenation of symmetric inputs. */
     public QConcatNode(String name, List<String> inputs, String output, int axis, Requantize requantize) {
-        this(name, inputs, output, axis, requantize, java.util.Collections.nCopies(inputs.size(), 0));
+        this(name, inputs, output, axis, requantize, Collections.nCopies(inputs.size(), 0));
     }
 
     public int inputZeroPoint(int input) {

@@ -1,6 +1,7 @@
 package dev.qtune.compiler.ir;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -21,7 +22,7 @@ public record QConv2dNode(
         inputs = NodeChecks.inputs("QConv", name, inputs, 2, 3);
         NodeChecks.output("QConv", name, output);
         NodeChecks.positive("QConv", name, "group", group);
-        java.util.Objects.requireNonNull(requantize, "requantize");
+        Objects.requireNonNull(requantize, "requantize");
     }
 
     /** A convolution of a symmetric input: padding reads 0. */

@@ -1,6 +1,7 @@
 package dev.qtune.compiler.ir;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -11,7 +12,7 @@ public record QDenseNode(String name, List<String> inputs, String output, Requan
     public QDenseNode {
         inputs = NodeChecks.inputs("QDense", name, inputs, 2, 3);
         NodeChecks.output("QDense", name, output);
-        java.util.Objects.requireNonNull(requantize, "requantize");
+        Objects.requireNonNull(requantize, "requantize");
     }
 
     public String input() {

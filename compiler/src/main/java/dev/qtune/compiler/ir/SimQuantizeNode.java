@@ -1,6 +1,7 @@
 package dev.qtune.compiler.ir;
 
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Simulated (fake) quantization in fp32, as TVM's annotate inserts it: y = clamp(rint(x / s)) * s
@@ -13,7 +14,7 @@ public record SimQuantizeNode(String name, List<String> inputs, String output, S
     public SimQuantizeNode {
         inputs = NodeChecks.inputs("SimQuantize", name, inputs, 1, 1);
         NodeChecks.output("SimQuantize", name, output);
-        java.util.Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(spec, "spec");
     }
 
     public String input() {

@@ -6,6 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.UncheckedIOException;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+import java.util.regex.Pattern;
 
 /**
  * A quant config as YAML text that {@link QuantConfigReader} reads back to an equal config: the
@@ -42,15 +46,15 @@ public final class QuantConfigWriter {
         LayerQuantConfig d = config.defaults();
         LayerOverride all = new LayerOverride(
                 LayerPattern.parse("*"),
-                java.util.OptionalInt.of(d.weightBits()),
-                java.util.OptionalInt.of(d.activationBits()),
-                java.util.Optional.of(d.weightScale()),
-                java.util.Optional.of(d.granularity()),
-                java.util.Optional.of(d.activationCalibration()),
-                java.util.OptionalDouble.of(d.percentile()),
-                java.util.Optional.of(d.skip()),
-                java.util.Optional.of(d.rounding()),
-                java.util.Optional.of(d.activationMode()));
+                OptionalInt.of(d.weightBits()),
+                OptionalInt.of(d.activationBits()),
+                Optional.of(d.weightScale()),
+                Optional.of(d.granularity()),
+                Optional.of(d.activationCalibration()),
+                OptionalDouble.of(d.percentile()),
+                Optional.of(d.skip()),
+                Optional.of(d.rounding()),
+                Optional.of(d.activationMode()));
         putKeys(root.putObject(QuantConfigReader.DEFAULTS), all);
         if (!config.layers().isEmpty()) {
             var layers = root.putArray(QuantConfigReader.LAYERS);
@@ -83,7 +87,7 @@ public final class QuantConfigWriter {
     /** A pattern that matches exactly {@code nodeName} and nothing else. */
     public static LayerPattern exactPattern(String nodeName) {
         boolean plain = nodeName.chars().noneMatch(c -> c == '*' || c == '?') && !nodeName.startsWith("re:");
-        return LayerPattern.parse(plain ? nodeName : "re:" + java.util.regex.Pattern.quote(nodeName));
+        return LayerPattern.parse(plain ? nodeName : "re:" + Pattern.quote(nodeName));
     }
 
     private static void putKeys(ObjectNode o, LayerOverride l) {

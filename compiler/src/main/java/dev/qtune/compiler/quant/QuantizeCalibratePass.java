@@ -3,6 +3,7 @@ package dev.qtune.compiler.quant;
 import dev.qtune.compiler.QtuneException;
 import dev.qtune.compiler.ir.Graph;
 import dev.qtune.compiler.ir.Node;
+import dev.qtune.compiler.ir.QuantRole;
 import dev.qtune.compiler.ir.QuantSpec;
 import dev.qtune.compiler.ir.SimQuantizeNode;
 import dev.qtune.compiler.ir.Tensor;
@@ -61,7 +62,7 @@ public final class QuantizeCalibratePass implements Pass {
                         throw new IllegalStateException(
                                 "no calibration rule for role " + q.spec().role());
                 }
-                if (q.spec().role() == dev.qtune.compiler.ir.QuantRole.WEIGHT) {
+                if (q.spec().role() == QuantRole.WEIGHT) {
                     weightScales.put(q.output(), scales);
                 }
                 List<Float> list = new ArrayList<>();

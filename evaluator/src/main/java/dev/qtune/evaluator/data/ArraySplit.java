@@ -1,5 +1,6 @@
 package dev.qtune.evaluator.data;
 
+import dev.qtune.compiler.InputLimits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -54,9 +55,7 @@ final class ArraySplit {
             throw new DatasetException("dataset file not found: " + file);
         } catch (IOException e) {
             throw new DatasetException(
-                    file + ": expected a readable dataset file, found an I/O error: "
-                            + dev.qtune.compiler.InputLimits.reason(e),
-                    e);
+                    file + ": expected a readable dataset file, found an I/O error: " + InputLimits.reason(e), e);
         }
         if (NpyReader.isNpy(head)) {
             return Kind.NPY;
@@ -80,7 +79,7 @@ final class ArraySplit {
         String name = file
                 + (kind == Kind.NPZ
                         ? " (array '"
-                                + dev.qtune.compiler.InputLimits.excerpt(
+                                + InputLimits.excerpt(
                                         key.orElse(NpyReader.keys(file).get(0))) + "')"
                         : "");
         if (a.kind() == NpyArray.Kind.INTEGER) {
@@ -145,7 +144,7 @@ final class ArraySplit {
         String name = file
                 + (kind == Kind.NPZ
                         ? " (array '"
-                                + dev.qtune.compiler.InputLimits.excerpt(
+                                + InputLimits.excerpt(
                                         key.orElse(NpyReader.keys(file).get(0))) + "')"
                         : "");
         if (a.kind() == NpyArray.Kind.FLOAT) {

@@ -2,8 +2,10 @@ package dev.qtune.evaluator.data;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 
 /**
@@ -236,11 +238,11 @@ public final class Dataset {
         if (h == null) {
             try {
                 MessageDigest md = MessageDigest.getInstance("SHA-256");
-                boolean wide = labels != null && java.util.Arrays.stream(labels).anyMatch(l -> l > 255);
+                boolean wide = labels != null && Arrays.stream(labels).anyMatch(l -> l > 255);
                 if (values != null || wide) {
                     md.update(("qtune-data:" + (values != null ? "f32" : "u8") + ":" + channels + "x" + height + "x"
                                     + width + ":" + (labels == null ? "-" : wide ? "i32" : "u8") + ";")
-                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                            .getBytes(StandardCharsets.US_ASCII));
                 }
                 if (pixels != null) {
                     md.update(pixels);

@@ -4,7 +4,10 @@ import dev.qtune.compiler.InputLimits;
 import dev.qtune.compiler.QtuneException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemLoopException;
 import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -106,9 +109,7 @@ final class ImageFolder {
         } catch (IOException | UncheckedIOException e) {
             IOException cause = e instanceof IOException io ? io : ((UncheckedIOException) e).getCause();
             throw new DatasetException(dir + ": expected a readable folder of images, found an I/O error: "
-                    + (cause instanceof java.nio.file.FileSystemLoopException
-                            ? "a link loop"
-                            : InputLimits.reason(cause)));
+                    + (cause instanceof FileSystemLoopException ? "a link loop" : InputLimits.reason(cause)));
         }
     }
 
@@ -179,11 +180,11 @@ final class ImageFolder {
                         csv, "label CSV file", InputLimits.configBytes() * 16, InputLimits.CONFIG_BYTES);
                 text = StandardCharsets.UTF_8
                         .newDecoder()
-                        .decode(java.nio.ByteBuffer.wrap(bytes))
+                        .decode(ByteBuffer.wrap(bytes))
                         .toString();
             } catch (QtuneException e) {
                 throw new DatasetException(e.getMessage(), e);
-            } catch (java.nio.charset.CharacterCodingException e) {
+            } catch (CharacterCodingException e) {
                 throw new DatasetException(csv + ": expected UTF-8 text (a CSV of file,label), found other bytes");
             }
             List<String> lines = text.lines().filter(l -> !l.isBlank()).toList();

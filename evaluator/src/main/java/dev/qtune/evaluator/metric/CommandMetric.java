@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -38,8 +39,7 @@ final class CommandMetric {
             NpyWriter.write(out, shape, outputs);
             List<String> argv = new ArrayList<>(metric.command());
             argv.add(out.toString());
-            Map<String, String> env =
-                    new java.util.HashMap<>(Map.of("QTUNE_OUTPUTS", out.toString(), "QTUNE_LABELS", ""));
+            Map<String, String> env = new HashMap<>(Map.of("QTUNE_OUTPUTS", out.toString(), "QTUNE_LABELS", ""));
             if (labels != null) {
                 Path lab = dir.resolve("labels.npy");
                 long[] l = new long[n];

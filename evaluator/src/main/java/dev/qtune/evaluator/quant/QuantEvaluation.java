@@ -26,6 +26,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -124,7 +125,7 @@ public final class QuantEvaluation {
             int threads,
             Path cacheDir,
             boolean compareSimulated,
-            java.util.function.Function<Graph, AccuracyResult> integer) {
+            Function<Graph, AccuracyResult> integer) {
         String modelHash = sha256(modelFile);
         QuantizedRun run = quantize(modelHash, fp32, config, calibration, threads, cacheDir);
         QuantizedModel q = run.model();

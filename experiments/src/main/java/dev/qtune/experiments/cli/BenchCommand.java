@@ -1,6 +1,7 @@
 package dev.qtune.experiments.cli;
 
 import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
+import dev.qtune.compiler.QtuneException;
 import dev.qtune.compiler.analysis.LayerStats;
 import dev.qtune.compiler.analysis.ModelSummary;
 import dev.qtune.compiler.interp.Fp32Interpreter;
@@ -21,6 +22,7 @@ import dev.qtune.evaluator.quant.QuantEvaluation;
 import dev.qtune.experiments.peer.LatencyResult;
 import dev.qtune.experiments.peer.OrtRunner;
 import dev.qtune.targets.HostCpu;
+import dev.qtune.targets.HostLock;
 import dev.qtune.targets.PeakBenchmark;
 import dev.qtune.targets.PeakResult;
 import dev.qtune.targets.RunMode;
@@ -225,15 +227,14 @@ final class BenchCommand implements Callable<Integer> {
     private BenchResult nativeMs(NativeModel m, int t, boolean layers) {
         BenchResult b = m.bench(t, seconds, layers, NativeModel.defaultTimeout());
         if (!b.ok()) {
-            throw new dev.qtune.compiler.QtuneException("native benchmark failed: " + b.reason());
+            throw new QtuneException("native benchmark failed: " + b.reason());
         }
         return b;
     }
 
     private double ortMs(Path file, int t, float[] sample) {
         try (OrtRunner ort = OrtRunner.open(file, t, OptLevel.ALL_OPT);
-                var lock = dev.qtune.targets.HostLock.acquire(
-                        dev.qtune.targets.HostLock.lockFileIn(CalibrationCache.defaultDir()))) {
+                var lock = HostLock.acquire(HostLock.lockFileIn(CalibrationCache.defaultDir()))) {
             LatencyResult l = ort.latency(sample, 10, Duration.ofMillis((long) (seconds * 1000)));
             return l.medianMs();
         }

@@ -1,7 +1,9 @@
 package dev.qtune.experiments.cli;
 
+import dev.qtune.compiler.QtuneException;
 import dev.qtune.compiler.ir.Graph;
 import dev.qtune.compiler.ir.ValueInfo;
+import dev.qtune.compiler.quant.QuantConfigException;
 import dev.qtune.compiler.quant.QuantConfigFile;
 import dev.qtune.compiler.quant.QuantConfigReader;
 import dev.qtune.evaluator.calibration.CalibrationCache;
@@ -25,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -173,8 +176,7 @@ final class BuildCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw target != null
                     ? new CommandLine.ParameterException(cmd, "--target: " + e.getMessage())
-                    : new dev.qtune.compiler.quant.QuantConfigException(
-                            config + ": schedule.target: " + e.getMessage());
+                    : new QuantConfigException(config + ": schedule.target: " + e.getMessage());
         }
     }
 
@@ -194,7 +196,7 @@ final class BuildCommand implements Callable<Integer> {
                         + "and fashion-mnist).");
     }
 
-    private static java.util.List<Integer> dims(ValueInfo v) {
+    private static List<Integer> dims(ValueInfo v) {
         return Arrays.stream(v.type().shape().bind(1).dims()).boxed().toList();
     }
 
@@ -206,8 +208,8 @@ final class BuildCommand implements Callable<Integer> {
         }
         Dataset d = Datasets.load(source.data(), split);
         if (d.imageSize() != module.inputSize()) {
-            throw new dev.qtune.compiler.QtuneException("--samples: the images of " + d.name() + "/" + split + " hold "
-                    + d.imageSize() + " values, but the model's input takes " + module.inputSize());
+            throw new QtuneException("--samples: the images of " + d.name() + "/" + split + " hold " + d.imageSize()
+                    + " values, but the model's input takes " + module.inputSize());
         }
         int n = Math.min(samples, d.count());
         float[] values = d.batch(0, n);

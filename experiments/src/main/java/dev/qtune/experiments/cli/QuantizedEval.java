@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.qtune.compiler.ir.Graph;
 import dev.qtune.compiler.quant.QuantConfig;
+import dev.qtune.evaluator.accuracy.AccuracyResult;
 import dev.qtune.evaluator.calibration.CalibrationCache;
 import dev.qtune.evaluator.data.Dataset;
 import dev.qtune.evaluator.data.Datasets;
@@ -12,6 +13,7 @@ import dev.qtune.evaluator.quant.QuantEvalResult;
 import dev.qtune.evaluator.quant.QuantEvaluation;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.function.Function;
 
 /** The quantized path of `qtune eval --qconfig`: run it, report calibration on stderr, format the result. */
 final class QuantizedEval {
@@ -27,7 +29,7 @@ final class QuantizedEval {
             int threads,
             boolean compareSimulated,
             PrintWriter err,
-            java.util.function.Function<Graph, dev.qtune.evaluator.accuracy.AccuracyResult> integer) {
+            Function<Graph, AccuracyResult> integer) {
         Dataset calibration = Datasets.load(data, "calibration");
         QuantEvalResult r;
         try (ConsoleProgress progress = new ConsoleProgress("eval int " + model.getFileName())) {

@@ -3,6 +3,7 @@ package dev.qtune.experiments.cli;
 import dev.qtune.compiler.ir.Graph;
 import dev.qtune.compiler.quant.QuantConfigException;
 import dev.qtune.compiler.quant.QuantConfigReader;
+import dev.qtune.evaluator.accuracy.ProgressListener;
 import dev.qtune.evaluator.calibration.CalibrationCache;
 import dev.qtune.evaluator.data.Dataset;
 import dev.qtune.evaluator.data.Datasets;
@@ -86,7 +87,7 @@ final class TableCommand implements Callable<Integer> {
                             workers,
                             CalibrationCache.defaultDir(),
                             true,
-                            dev.qtune.evaluator.accuracy.ProgressListener.NONE);
+                            ProgressListener.NONE);
                 } catch (QuantConfigException e) {
                     // A config written for other models (a layer pattern that matches nothing here): say so, go on.
                     String why =

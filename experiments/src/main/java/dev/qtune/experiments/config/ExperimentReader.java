@@ -1,5 +1,7 @@
 package dev.qtune.experiments.config;
 
+import dev.qtune.compiler.InputLimits;
+import dev.qtune.compiler.QtuneException;
 import dev.qtune.compiler.lower.ConvSchedules;
 import dev.qtune.compiler.quant.LayerPattern;
 import dev.qtune.compiler.quant.QuantConfigException;
@@ -60,10 +62,10 @@ public final class ExperimentReader {
         }
         String text;
         try {
-            text = dev.qtune.compiler.InputLimits.readConfigText(file, "experiment file");
+            text = InputLimits.readConfigText(file, "experiment file");
         } catch (QuantConfigException e) {
             throw e;
-        } catch (dev.qtune.compiler.QtuneException e) {
+        } catch (QtuneException e) {
             throw new QuantConfigException(e.getMessage());
         }
         return parse(text, file);
@@ -133,7 +135,7 @@ public final class ExperimentReader {
             throw n.error(
                     "must be a plain folder name (letters, digits, '.', '_', '-', not starting with '.'; '/' only"
                             + " between such names) since the run goes to runs/NAME",
-                    "'" + dev.qtune.compiler.InputLimits.excerpt(name) + "'");
+                    "'" + InputLimits.excerpt(name) + "'");
         }
         return name;
     }

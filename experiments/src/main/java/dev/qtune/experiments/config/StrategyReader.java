@@ -9,6 +9,7 @@ import dev.qtune.search.strategy.SensitivitySpec;
 import dev.qtune.search.strategy.StrategySpec;
 import java.util.List;
 import java.util.OptionalDouble;
+import java.util.TreeSet;
 
 /**
  * The {@code strategy} section of an experiment file. Every key is read and checked whatever the
@@ -36,8 +37,7 @@ final class StrategyReader {
         n.requireMapping(KEYS);
         String name = n.require("name", "one of " + StrategySpec.NAMES).text("a strategy name");
         if (!StrategySpec.NAMES.contains(name)) {
-            throw n.require("name", "")
-                    .error("must be one of " + String.join(", ", new java.util.TreeSet<>(StrategySpec.NAMES)));
+            throw n.require("name", "").error("must be one of " + String.join(", ", new TreeSet<>(StrategySpec.NAMES)));
         }
         String acquisitionLabel = n.get("acquisition")
                 .map(a -> a.text("ehvi or parego"))

@@ -3,6 +3,8 @@ package dev.qtune.experiments.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.qtune.compiler.InputLimits;
+import dev.qtune.compiler.QtuneException;
 import dev.qtune.compiler.quant.QuantConfigException;
 import dev.qtune.compiler.quant.QuantConfigNode;
 import dev.qtune.compiler.quant.QuantConfigYaml;
@@ -41,10 +43,10 @@ public final class SweepReader {
         }
         String text;
         try {
-            text = dev.qtune.compiler.InputLimits.readConfigText(file, "sweep file");
+            text = InputLimits.readConfigText(file, "sweep file");
         } catch (QuantConfigException e) {
             throw e;
-        } catch (dev.qtune.compiler.QtuneException e) {
+        } catch (QtuneException e) {
             throw new QuantConfigException(e.getMessage());
         }
         return parse(text, file);

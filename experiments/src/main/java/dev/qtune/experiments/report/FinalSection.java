@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.qtune.experiments.report.HtmlTable.Cell;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -102,6 +103,6 @@ final class FinalSection {
     private static String delta(RunMetric metric, double d) {
         return metric.fraction()
                 ? Format.top1Delta(d)
-                : Double.isNaN(d) ? Format.NA : String.format(java.util.Locale.ROOT, "%+.4g", d);
+                : Double.isNaN(d) ? Format.NA : String.format(Locale.ROOT, "%+.4g", d);
     }
 }

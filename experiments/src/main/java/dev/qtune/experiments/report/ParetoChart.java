@@ -1,5 +1,6 @@
 package dev.qtune.experiments.report;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -90,7 +91,7 @@ final class ParetoChart {
                 XYSeriesRenderStyle.Scatter,
                 FINAL,
                 new ScaledMarker(SeriesMarkers.CROSS, 1.3));
-        com.fasterxml.jackson.databind.JsonNode constraint = run.pareto().path("constraint");
+        JsonNode constraint = run.pareto().path("constraint");
         double minTop1 = TrialPoint.number(
                 constraint.has("min_accuracy") ? constraint.path("min_accuracy") : constraint.path("min_top1"));
         Range x = Range.x(chart);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.qtune.compiler.lower.ScheduleConfig;
 import dev.qtune.compiler.quant.QuantConfigFile;
 import dev.qtune.compiler.quant.QuantConfigWriter;
+import dev.qtune.evaluator.metric.MetricSpec;
 import dev.qtune.search.loop.GenerationSummary;
 import dev.qtune.search.loop.SearchListener;
 import dev.qtune.search.trial.TrialResult;
@@ -149,7 +150,7 @@ final class RunFiles implements SearchListener {
                 .put("latency_ms", s.reference()[1]);
         context.minAccuracy().ifPresent(m -> {
             ObjectNode c = o.putObject("constraint").put("min_accuracy", m);
-            if (metric.kind() == dev.qtune.evaluator.metric.MetricSpec.Kind.TOP1) {
+            if (metric.kind() == MetricSpec.Kind.TOP1) {
                 c.put("min_top1", m);
             }
             c.put("description", exp.constraint().orElseThrow().describe(metric.title(), metric.fraction()));

@@ -2,6 +2,7 @@ package dev.qtune.experiments.run;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.qtune.compiler.QtuneException;
+import dev.qtune.evaluator.calibration.CalibrationCache;
 import dev.qtune.evaluator.data.Dataset;
 import dev.qtune.evaluator.metric.MetricException;
 import dev.qtune.evaluator.metric.MetricSpec;
@@ -21,6 +22,7 @@ import dev.qtune.search.strategy.Strategies;
 import dev.qtune.search.trial.TrialKind;
 import dev.qtune.search.trial.TrialResult;
 import dev.qtune.search.trial.TrialSetup;
+import dev.qtune.targets.CacheDir;
 import dev.qtune.targets.Target;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,6 +30,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One search from an experiment file to a finished run directory: load the model and data, build
@@ -37,7 +41,7 @@ import java.util.function.Function;
  * on Spark.
  */
 public final class SearchRunner {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SearchRunner.class);
+    private static final Logger LOG = LoggerFactory.getLogger(SearchRunner.class);
     private final ExperimentConfig exp;
     private final Target target;
 
@@ -94,7 +98,7 @@ public final class SearchRunner {
     }
 
     public Result run(boolean resume, Function<TrialWorkspace, TrialExecutor> executorFactory, SearchListener console) {
-        dev.qtune.targets.CacheDir.requireWritable(dev.qtune.evaluator.calibration.CalibrationCache.defaultDir());
+        CacheDir.requireWritable(CalibrationCache.defaultDir());
         TrialWorkspace ws = TrialWorkspace.open(exp, target);
         TrialSetup setup = ws.setup();
         Dataset validation = setup.validation();

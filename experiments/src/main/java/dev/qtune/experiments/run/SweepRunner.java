@@ -1,5 +1,6 @@
 package dev.qtune.experiments.run;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.qtune.compiler.QtuneException;
@@ -9,6 +10,7 @@ import dev.qtune.experiments.config.SweepReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -48,7 +50,7 @@ public final class SweepRunner {
         List<ExperimentConfig> experiments = new ArrayList<>();
         try {
             Files.createDirectories(out);
-            Files.copy(sweep.file(), out.resolve("sweep.yaml"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(sweep.file(), out.resolve("sweep.yaml"), StandardCopyOption.REPLACE_EXISTING);
             for (SweepReader.Run r : sweep.runs()) {
                 Path file = out.resolve(r.name() + ".yaml");
                 Files.writeString(file, r.yaml());
@@ -122,7 +124,7 @@ public final class SweepRunner {
             AtomicFile.write(
                     out.resolve(MANIFEST),
                     TrialRecords.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise the sweep manifest", e);
         }
     }

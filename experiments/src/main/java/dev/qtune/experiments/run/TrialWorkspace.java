@@ -1,5 +1,6 @@
 package dev.qtune.experiments.run;
 
+import dev.qtune.compiler.QtuneException;
 import dev.qtune.compiler.ir.Graph;
 import dev.qtune.compiler.onnx.OnnxImporter;
 import dev.qtune.compiler.pass.PassPipeline;
@@ -63,8 +64,8 @@ public record TrialWorkspace(
         SearchSpace space;
         try {
             space = SearchSpace.of(fp32, target.features().int32Lanes(), exp.space(), base);
-        } catch (dev.qtune.compiler.QtuneException e) {
-            throw new dev.qtune.compiler.QtuneException(exp.file() + ": " + e.getMessage(), e);
+        } catch (QtuneException e) {
+            throw new QtuneException(exp.file() + ": " + e.getMessage(), e);
         }
         return new TrialWorkspace(
                 exp,

@@ -9,7 +9,10 @@ import dev.qtune.search.exec.TrialExecutor;
 import dev.qtune.search.trial.TrialKind;
 import dev.qtune.search.trial.TrialResult;
 import dev.qtune.search.trial.TrialSpec;
+import java.io.IOException;
 import java.io.Serializable;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -131,10 +134,10 @@ public final class SparkTrialExecutor implements TrialExecutor {
                 throw new QtuneException("Spark master " + master + ": port must be a number, but was '"
                         + hostPort.substring(colon + 1) + "'");
             }
-            try (java.net.Socket socket = new java.net.Socket()) {
-                socket.connect(new java.net.InetSocketAddress(host, port), CONNECT_SECONDS * 1000);
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(host, port), CONNECT_SECONDS * 1000);
                 return;
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 last = host + ":" + port + " (" + e.getMessage() + ")";
             }
         }

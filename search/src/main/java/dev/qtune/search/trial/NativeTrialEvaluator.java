@@ -25,16 +25,22 @@ import dev.qtune.targets.codegen.TuningLog;
 import dev.qtune.targets.runner.BenchResult;
 import dev.qtune.targets.runner.InferResult;
 import dev.qtune.targets.runner.NativeModel;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,7 +66,7 @@ public final class NativeTrialEvaluator implements TrialEvaluator {
     private final Provenance provenance;
     private float[] finalLogits;
     /** Timings by speed key and timing length (see {@link #latency}). */
-    private final Map<String, List<BenchResult>> timed = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, List<BenchResult>> timed = new ConcurrentHashMap<>();
     /** Timings of one speed key after which its trials take their median. */
     static final int TIMINGS_PER_SPEED = 3;
 
@@ -207,8 +213,7 @@ public final class NativeTrialEvaluator implements TrialEvaluator {
         return out;
     }
 
-    private Optional<NativeModel> build(
-            String id, java.util.function.Supplier<Graph> realized, ScheduleConfig schedule) {
+    private Optional<NativeModel> build(String id, Supplier<Graph> realized, ScheduleConfig schedule) {
         try {
             Graph g = quiet(realized);
             return Optional.of(quiet(() -> NativeModel.build(
@@ -222,7 +227,7 @@ public final class NativeTrialEvaluator implements TrialEvaluator {
         }
     }
 
-    private static double median(List<BenchResult> list, java.util.function.ToDoubleFunction<BenchResult> f) {
+    private static double median(List<BenchResult> list, ToDoubleFunction<BenchResult> f) {
         double[] v = list.stream().mapToDouble(f).sorted().toArray();
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
@@ -333,12 +338,11 @@ public final class NativeTrialEvaluator implements TrialEvaluator {
             return bench(model, spec.benchSeconds());
         }
         List<BenchResult> known = timed.computeIfAbsent(
-                module.speedKey() + "|" + spec.benchSeconds(),
-                k -> java.util.Collections.synchronizedList(new ArrayList<>()));
+                module.speedKey() + "|" + spec.benchSeconds(), k -> Collections.synchronizedList(new ArrayList<>()));
         synchronized (known) {
             if (known.size() >= TIMINGS_PER_SPEED) {
                 List<BenchResult> sorted = new ArrayList<>(known);
-                sorted.sort(java.util.Comparator.comparingDouble(BenchResult::medianMs));
+                sorted.sort(Comparator.comparingDouble(BenchResult::medianMs));
                 return sorted.get(sorted.size() / 2);
             }
         }
@@ -358,7 +362,7 @@ public final class NativeTrialEvaluator implements TrialEvaluator {
         }
     }
 
-    private static <T> T quiet(java.util.function.Supplier<T> work) {
+    private static <T> T quiet(Supplier<T> work) {
         QUIET.readLock().lock();
         try {
             return work.get();
@@ -378,7 +382,7 @@ public final class NativeTrialEvaluator implements TrialEvaluator {
     private static String hostName() {
         try {
             return InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return "unknown";
         }
     }

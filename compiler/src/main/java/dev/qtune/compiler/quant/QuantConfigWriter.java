@@ -43,8 +43,30 @@ public final class QuantConfigWriter {
         config.globalScale().ifPresent(s -> root.put(QuantConfigReader.GLOBAL_SCALE, s));
         config.boundaryCalibration()
                 .ifPresent(m -> root.put(QuantConfigReader.BOUNDARY_CALIBRATION, QuantConfigNode.yamlName(m)));
-        LayerQuantConfig d = config.defaults();
-        LayerOverride all = new LayerOverride(
+        putKeys(root.putObject(QuantConfigReader.DEFAULTS), defaultsOverride(config.defaults()));
+        if (!config.layers().isEmpty()) {
+            var layers = root.putArray(QuantConfigReader.LAYERS);
+            for (LayerOverride o : config.layers()) {
+                ObjectNode l = layers.addObject();
+                l.put(QuantConfigReader.MATCH, o.pattern().text());
+                putKeys(l, o);
+            }
+        }
+        putSchedule(root, file);
+        StringBuilder out = new StringBuilder();
+        if (comment != null && !comment.isBlank()) {
+            comment.lines().forEach(line -> out.append("# ").append(line).append('\n'));
+        }
+        try {
+            return out.append(MAPPER.writeValueAsString(root)).toString();
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The {@code defaults} section: every key of the defaults, as an override matching all layers. */
+    private static LayerOverride defaultsOverride(LayerQuantConfig d) {
+        return new LayerOverride(
                 LayerPattern.parse("*"),
                 OptionalInt.of(d.weightBits()),
                 OptionalInt.of(d.activationBits()),
@@ -55,33 +77,20 @@ public final class QuantConfigWriter {
                 Optional.of(d.skip()),
                 Optional.of(d.rounding()),
                 Optional.of(d.activationMode()));
-        putKeys(root.putObject(QuantConfigReader.DEFAULTS), all);
-        if (!config.layers().isEmpty()) {
-            var layers = root.putArray(QuantConfigReader.LAYERS);
-            for (LayerOverride o : config.layers()) {
-                ObjectNode l = layers.addObject();
-                l.put(QuantConfigReader.MATCH, o.pattern().text());
-                putKeys(l, o);
-            }
+    }
+
+    /** The {@code schedule} section with its target and every layer's knob values, when the file has one. */
+    private static void putSchedule(ObjectNode root, QuantConfigFile file) {
+        if (!file.hasSchedule() && file.scheduleTarget().isEmpty()) {
+            return;
         }
-        if (file.hasSchedule() || file.scheduleTarget().isPresent()) {
-            ObjectNode schedule = root.putObject(QuantConfigReader.SCHEDULE);
-            file.scheduleTarget().ifPresent(t -> schedule.put(QuantConfigSchedule.TARGET, t));
-            ObjectNode layers = schedule.putObject(QuantConfigSchedule.LAYERS);
-            file.schedule().layers().forEach((layer, knobs) -> {
-                ObjectNode k = layers.putObject(layer);
-                knobs.forEach(k::put);
-            });
-        }
-        StringBuilder out = new StringBuilder();
-        if (comment != null && !comment.isBlank()) {
-            comment.lines().forEach(line -> out.append("# ").append(line).append('\n'));
-        }
-        try {
-            return out.append(MAPPER.writeValueAsString(root)).toString();
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
+        ObjectNode schedule = root.putObject(QuantConfigReader.SCHEDULE);
+        file.scheduleTarget().ifPresent(t -> schedule.put(QuantConfigSchedule.TARGET, t));
+        ObjectNode layers = schedule.putObject(QuantConfigSchedule.LAYERS);
+        file.schedule().layers().forEach((layer, knobs) -> {
+            ObjectNode k = layers.putObject(layer);
+            knobs.forEach(k::put);
+        });
     }
 
     /** A pattern that matches exactly {@code nodeName} and nothing else. */

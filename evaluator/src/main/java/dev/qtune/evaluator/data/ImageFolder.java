@@ -174,19 +174,7 @@ final class ImageFolder {
         private LabelCsv() {}
 
         static List<Entry> read(Path csv, Path folder, DatasetSpec spec, String where) {
-            String text;
-            try {
-                byte[] bytes = InputLimits.readFile(
-                        csv, "label CSV file", InputLimits.configBytes() * 16, InputLimits.CONFIG_BYTES);
-                text = StandardCharsets.UTF_8
-                        .newDecoder()
-                        .decode(ByteBuffer.wrap(bytes))
-                        .toString();
-            } catch (QtuneException e) {
-                throw new DatasetException(e.getMessage(), e);
-            } catch (CharacterCodingException e) {
-                throw new DatasetException(csv + ": expected UTF-8 text (a CSV of file,label), found other bytes");
-            }
+            String text = readText(csv);
             List<String> lines = text.lines().filter(l -> !l.isBlank()).toList();
             if (lines.isEmpty()) {
                 throw new DatasetException(
@@ -215,6 +203,21 @@ final class ImageFolder {
                 out.add(new Entry(file, label(row.get(labelColumn), spec, csv, i + 1, where)));
             }
             return out;
+        }
+
+        private static String readText(Path csv) {
+            try {
+                byte[] bytes = InputLimits.readFile(
+                        csv, "label CSV file", InputLimits.configBytes() * 16, InputLimits.CONFIG_BYTES);
+                return StandardCharsets.UTF_8
+                        .newDecoder()
+                        .decode(ByteBuffer.wrap(bytes))
+                        .toString();
+            } catch (QtuneException e) {
+                throw new DatasetException(e.getMessage(), e);
+            } catch (CharacterCodingException e) {
+                throw new DatasetException(csv + ": expected UTF-8 text (a CSV of file,label), found other bytes");
+            }
         }
 
         private static int label(String value, DatasetSpec spec, Path csv, int line, String where) {

@@ -9,7 +9,6 @@ import dev.qtune.compiler.quant.QuantConfigReader;
 import dev.qtune.evaluator.calibration.CalibrationCache;
 import dev.qtune.evaluator.data.Dataset;
 import dev.qtune.evaluator.data.Datasets;
-import dev.qtune.evaluator.quant.CalibrationRun;
 import dev.qtune.evaluator.quant.QuantEvaluation;
 import dev.qtune.evaluator.quant.QuantizedRun;
 import dev.qtune.targets.LibraryBuild;
@@ -103,14 +102,7 @@ final class BuildCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CommandLine cmd = spec.commandLine();
-        int workers = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-        if (workers < 1 || samples < 0) {
-            throw new CommandLine.ParameterException(
-                    cmd,
-                    workers < 1
-                            ? "--threads must be >= 1, but was " + workers
-                            : "--samples must be >= 0, but was " + samples);
-        }
+        int workers = workers(cmd);
         QuantConfigFile file = QuantConfigReader.readFile(config);
         BuildSource source = BuildSource.of(cmd, config, model, data);
         Target t = target(cmd, file);
@@ -123,7 +115,7 @@ final class BuildCommand implements Callable<Integer> {
                 Datasets.load(source.data(), "calibration"),
                 workers,
                 CalibrationCache.defaultDir());
-        report(run.calibration(), cmd.getErr());
+        QuantizedEval.report(run.calibration(), cmd.getErr());
         Graph realized = run.model().realized();
         CModule module = ConfigSchedule.generate(
                 file,
@@ -132,36 +124,7 @@ final class BuildCommand implements Callable<Integer> {
                         realized, t, file.schedule(), TuningLog.load(CalibrationCache.defaultDir(), t)),
                 m -> m);
         LibraryResult r = LibraryBuild.build(module, t, spec(source, realized), out, sampleFiles(source, module));
-        PrintWriter o = cmd.getOut();
-        o.printf(
-                Locale.ROOT,
-                "wrote %s: %s, %s, %s, %s, %s and %d module sources of %s under %s for %s (%d layers, %s"
-                        + "), compiled in %.1f s%n",
-                out,
-                LibraryBuild.STATIC_LIBRARY,
-                LibraryBuild.SHARED_LIBRARY,
-                LibraryBuild.HEADER,
-                LibraryBuild.EXAMPLE,
-                LibraryBuild.README,
-                r.files().stream()
-                        .filter(f -> f.matches(".*\\.(c|h|bin)")
-                                && !f.equals(LibraryBuild.HEADER)
-                                && !f.equals(LibraryBuild.EXAMPLE))
-                        .count(),
-                source.model(),
-                config,
-                t.name(),
-                module.layers().size(),
-                file.hasSchedule()
-                        ? "schedule of " + file.schedule().layers().size() + " layers from the config"
-                        : "default schedules",
-                r.seconds());
-        o.printf(
-                "try: cc -O2 %s -I %s %s -fopenmp -lm -o example%s%n",
-                out.resolve(LibraryBuild.EXAMPLE),
-                out,
-                out.resolve(LibraryBuild.STATIC_LIBRARY),
-                samples > 0 ? " && ./example " + out.resolve("samples.f32") : "");
+        printWritten(cmd.getOut(), source, t, module, file, r);
         return 0;
     }
 
@@ -226,14 +189,50 @@ final class BuildCommand implements Callable<Integer> {
         return files;
     }
 
-    private static void report(CalibrationRun c, PrintWriter err) {
-        err.println(
-                c.cacheHit()
-                        ? String.format(
-                                "qtune: calibration statistics (%d samples) from the cache: %s", c.samples(), c.file())
-                        : String.format(
-                                "qtune: calibration: %d samples in %.1f s, cached at %s",
-                                c.samples(), c.seconds(), c.file()));
-        err.flush();
+    /** --threads (default: all cores), checked with --samples. */
+    private int workers(CommandLine cmd) {
+        int workers = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        if (workers < 1 || samples < 0) {
+            throw new CommandLine.ParameterException(
+                    cmd,
+                    workers < 1
+                            ? "--threads must be >= 1, but was " + workers
+                            : "--samples must be >= 0, but was " + samples);
+        }
+        return workers;
+    }
+
+    /** What was written, and how to compile the example against it. */
+    private void printWritten(
+            PrintWriter o, BuildSource source, Target t, CModule module, QuantConfigFile file, LibraryResult r) {
+        o.printf(
+                Locale.ROOT,
+                "wrote %s: %s, %s, %s, %s, %s and %d module sources of %s under %s for %s (%d layers, %s"
+                        + "), compiled in %.1f s%n",
+                out,
+                LibraryBuild.STATIC_LIBRARY,
+                LibraryBuild.SHARED_LIBRARY,
+                LibraryBuild.HEADER,
+                LibraryBuild.EXAMPLE,
+                LibraryBuild.README,
+                r.files().stream()
+                        .filter(f -> f.matches(".*\\.(c|h|bin)")
+                                && !f.equals(LibraryBuild.HEADER)
+                                && !f.equals(LibraryBuild.EXAMPLE))
+                        .count(),
+                source.model(),
+                config,
+                t.name(),
+                module.layers().size(),
+                file.hasSchedule()
+                        ? "schedule of " + file.schedule().layers().size() + " layers from the config"
+                        : "default schedules",
+                r.seconds());
+        o.printf(
+                "try: cc -O2 %s -I %s %s -fopenmp -lm -o example%s%n",
+                out.resolve(LibraryBuild.EXAMPLE),
+                out,
+                out.resolve(LibraryBuild.STATIC_LIBRARY),
+                samples > 0 ? " && ./example " + out.resolve("samples.f32") : "");
     }
 }

@@ -8,6 +8,7 @@ import dev.qtune.evaluator.accuracy.AccuracyResult;
 import dev.qtune.evaluator.calibration.CalibrationCache;
 import dev.qtune.evaluator.data.Dataset;
 import dev.qtune.evaluator.data.Datasets;
+import dev.qtune.evaluator.quant.CalibrationRun;
 import dev.qtune.evaluator.quant.LayerReport;
 import dev.qtune.evaluator.quant.QuantEvalResult;
 import dev.qtune.evaluator.quant.QuantEvaluation;
@@ -33,31 +34,24 @@ final class QuantizedEval {
         Dataset calibration = Datasets.load(data, "calibration");
         QuantEvalResult r;
         try (ConsoleProgress progress = new ConsoleProgress("eval int " + model.getFileName())) {
-            r = integer == null
-                    ? QuantEvaluation.run(
-                            model,
-                            graph,
-                            config,
-                            calibration,
-                            eval,
-                            limit,
-                            threads,
-                            CalibrationCache.defaultDir(),
-                            compareSimulated,
-                            progress)
-                    : QuantEvaluation.run(
-                            model,
-                            graph,
-                            config,
-                            calibration,
-                            eval,
-                            limit,
-                            threads,
-                            CalibrationCache.defaultDir(),
-                            compareSimulated,
-                            integer);
+            r = QuantEvaluation.run(
+                    model,
+                    graph,
+                    config,
+                    calibration,
+                    eval,
+                    limit,
+                    threads,
+                    CalibrationCache.defaultDir(),
+                    compareSimulated,
+                    integer != null ? integer : QuantEvaluation.interpreter(eval, limit, threads, progress));
         }
-        var c = r.calibration();
+        report(r.calibration(), err);
+        return r;
+    }
+
+    /** Where the calibration statistics came from: the cache, or collected now (and cached). */
+    static void report(CalibrationRun c, PrintWriter err) {
         err.println(
                 c.cacheHit()
                         ? String.format(
@@ -66,7 +60,6 @@ final class QuantizedEval {
                                 "qtune: calibration: %d samples in %.1f s, cached at %s",
                                 c.samples(), c.seconds(), c.file()));
         err.flush();
-        return r;
     }
 
     static ObjectNode toJson(Path model, Path qconfig, Dataset eval, int threads, QuantEvalResult r) {

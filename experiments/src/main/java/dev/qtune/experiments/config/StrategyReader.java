@@ -39,11 +39,7 @@ final class StrategyReader {
         if (!StrategySpec.NAMES.contains(name)) {
             throw n.require("name", "").error("must be one of " + String.join(", ", new TreeSet<>(StrategySpec.NAMES)));
         }
-        String acquisitionLabel = n.get("acquisition")
-                .map(a -> a.text("ehvi or parego"))
-                .orElse(BayesianSpec.DEFAULT_ACQUISITION.label());
-        AcquisitionKind acquisition = AcquisitionKind.fromLabel(acquisitionLabel)
-                .orElseThrow(() -> n.require("acquisition", "").error("must be one of ehvi, parego"));
+        AcquisitionKind acquisition = acquisition(n);
         int batchSize = n.get("batch_size")
                 .map(v -> v.integer(1, 10_000, "in 1..10000"))
                 .orElse(StrategySpec.DEFAULT_BATCH_SIZE);
@@ -70,6 +66,14 @@ final class StrategyReader {
             case RandomSpec.NAME -> new RandomSpec(seed, batchSize, seeds);
             default -> new SensitivitySpec(seed, batchSize);
         };
+    }
+
+    private static AcquisitionKind acquisition(QuantConfigNode n) {
+        String acquisitionLabel = n.get("acquisition")
+                .map(a -> a.text("ehvi or parego"))
+                .orElse(BayesianSpec.DEFAULT_ACQUISITION.label());
+        return AcquisitionKind.fromLabel(acquisitionLabel)
+                .orElseThrow(() -> n.require("acquisition", "").error("must be one of ehvi, parego"));
     }
 
     /** nsga2 and bayesian start from the sensitivity model's predicted front unless told not to; random does not. */

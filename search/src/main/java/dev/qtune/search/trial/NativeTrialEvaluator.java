@@ -196,18 +196,7 @@ public final class NativeTrialEvaluator implements TrialEvaluator {
         Map<String, BenchResult> out = new LinkedHashMap<>();
         runs.forEach((id, list) -> {
             if (list.size() == rounds) {
-                out.put(
-                        id,
-                        new BenchResult(
-                                true,
-                                "",
-                                list.stream().mapToInt(BenchResult::runs).sum(),
-                                list.get(0).threads(),
-                                median(list, BenchResult::medianMs),
-                                median(list, BenchResult::p10Ms),
-                                median(list, BenchResult::p90Ms),
-                                List.of(),
-                                list.get(0).process()));
+                out.put(id, medians(list));
             }
         });
         return out;
@@ -225,6 +214,20 @@ public final class NativeTrialEvaluator implements TrialEvaluator {
             LOG.warn("cannot build {} for side-by-side timing: {}", id, e.toString());
             return Optional.empty();
         }
+    }
+
+    /** One module's figures over the rounds: the medians of its median, p10 and p90. */
+    private static BenchResult medians(List<BenchResult> list) {
+        return new BenchResult(
+                true,
+                "",
+                list.stream().mapToInt(BenchResult::runs).sum(),
+                list.get(0).threads(),
+                median(list, BenchResult::medianMs),
+                median(list, BenchResult::p10Ms),
+                median(list, BenchResult::p90Ms),
+                List.of(),
+                list.get(0).process());
     }
 
     private static double median(List<BenchResult> list, ToDoubleFunction<BenchResult> f) {
@@ -259,18 +262,7 @@ public final class NativeTrialEvaluator implements TrialEvaluator {
         }
         OutputAgreement paired = paired(spec, r.outputs(), n);
         double top1 = data.labeled() ? correct(r.predictions(), data, n) / (double) n : Double.NaN;
-        MetricSpec metric = setup.metric();
-        double score = metric.kind() == MetricSpec.Kind.TOP1 && data.labeled()
-                ? top1
-                : metric.kind() == MetricSpec.Kind.AGREEMENT && !Double.isNaN(paired.agreement())
-                        ? paired.agreement()
-                        : quiet(() -> Metrics.score(
-                                metric,
-                                data,
-                                n,
-                                r.outputs(),
-                                Metrics.sampleShape(setup.fp32(), r.outputs().length / n),
-                                metric.needsReference() ? finalReference() : null));
+        double score = score(data, n, r.outputs(), top1, paired);
         double accuracy = a.watch.lap();
         a.stage = "latency";
         BenchResult b = latency(module, model, spec);
@@ -288,15 +280,26 @@ public final class NativeTrialEvaluator implements TrialEvaluator {
                 paired.agreement(),
                 paired.divergence(),
                 score);
-        return new TrialResult(
-                spec,
-                TrialStatus.OK,
-                "",
-                Optional.of(m),
-                new StageTimes(calibrate, quantize, compile, accuracy, latency, a.watch.total()),
-                a.provenance,
-                a.used,
-                Instant.now());
+        StageTimes times = new StageTimes(calibrate, quantize, compile, accuracy, latency, a.watch.total());
+        return new TrialResult(spec, TrialStatus.OK, "", Optional.of(m), times, a.provenance, a.used, Instant.now());
+    }
+
+    /** The experiment's metric: top-1 or agreement where known, else computed from the outputs. */
+    private double score(Dataset data, int n, float[] outputs, double top1, OutputAgreement paired) {
+        MetricSpec metric = setup.metric();
+        if (metric.kind() == MetricSpec.Kind.TOP1 && data.labeled()) {
+            return top1;
+        }
+        if (metric.kind() == MetricSpec.Kind.AGREEMENT && !Double.isNaN(paired.agreement())) {
+            return paired.agreement();
+        }
+        return quiet(() -> Metrics.score(
+                metric,
+                data,
+                n,
+                outputs,
+                Metrics.sampleShape(setup.fp32(), outputs.length / n),
+                metric.needsReference() ? finalReference() : null));
     }
 
     /** Agreement and KL divergence against fp32 on the validation images, where their logits are known (NaN otherwise). */

@@ -1,5 +1,6 @@
 package dev.qtune.compiler.interp;
 
+import dev.qtune.compiler.ir.Shape;
 import dev.qtune.compiler.ir.Window2d;
 import java.util.Arrays;
 
@@ -47,6 +48,21 @@ final class PoolGeometry {
             }
         }
         return new PoolGeometry(ho, wo, offsets, padCounts);
+    }
+
+    /** The windows of a pool over each plane of an NCHW input {@code x}. */
+    static PoolGeometry of(Shape x, Window2d win, boolean ceil) {
+        return of(x.dim(2), x.dim(3), win, ceil);
+    }
+
+    /** Output positions per plane. */
+    int outPlane() {
+        return outH * outW;
+    }
+
+    /** The output's shape for an NCHW input {@code x}. */
+    Shape outShape(Shape x) {
+        return Shape.of(x.dim(0), x.dim(1), outH, outW);
     }
 
     /** The divisor of an average at output position o. */

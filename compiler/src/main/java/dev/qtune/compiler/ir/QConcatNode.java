@@ -9,7 +9,7 @@ import java.util.List;
  */
 public record QConcatNode(
         String name, List<String> inputs, String output, int axis, Requantize requantize, List<Integer> inputZeroPoints)
-        implements Node {
+        implements SingleOutputNode {
     public QConcatNode {
         inputs = NodeChecks.inputs("QConcat", name, inputs, 1, Integer.MAX_VALUE);
         NodeChecks.output("QConcat", name, output);
@@ -32,11 +32,6 @@ public record QConcatNode(
     @Override
     public String opType() {
         return "QConcat";
-    }
-
-    @Override
-    public List<String> outputs() {
-        return List.of(output);
     }
 
     @Override

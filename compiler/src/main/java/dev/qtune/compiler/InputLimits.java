@@ -1,11 +1,21 @@
 package dev.qtune.compiler;
 
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import org.yaml.snakeyaml.LoaderOptions;
 
 /**
  * The limits every reader checks before it allocates (issue 17): a bad or hostile input costs a
@@ -106,30 +116,30 @@ public final class InputLimits {
     public static String readConfigText(Path file, String what) {
         byte[] bytes = readFile(file, what, configBytes(), CONFIG_BYTES);
         try {
-            return java.nio.charset.StandardCharsets.UTF_8
+            return StandardCharsets.UTF_8
                     .newDecoder()
-                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(bytes))
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
                     .toString();
-        } catch (java.nio.charset.CharacterCodingException e) {
+        } catch (CharacterCodingException e) {
             throw new QtuneException(file + ": must be UTF-8 text, but was not (a binary file?)");
         }
     }
 
     /** Jackson's YAML factory with limits: nesting depth 64, scalars of at most 1 MiB, documents of {@link #configBytes()}. */
-    public static com.fasterxml.jackson.dataformat.yaml.YAMLFactory yamlFactory() {
-        org.yaml.snakeyaml.LoaderOptions options = new org.yaml.snakeyaml.LoaderOptions();
+    public static YAMLFactory yamlFactory() {
+        LoaderOptions options = new LoaderOptions();
         options.setNestingDepthLimit(MAX_DEPTH);
         options.setCodePointLimit((int) Math.min(configBytes(), Integer.MAX_VALUE));
         options.setMaxAliasesForCollections(10);
-        return com.fasterxml.jackson.dataformat.yaml.YAMLFactory.builder()
+        return YAMLFactory.builder()
                 .loaderOptions(options)
-                .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
+                .streamReadConstraints(StreamReadConstraints.builder()
                         .maxNestingDepth(MAX_DEPTH)
                         .maxStringLength(1 << 20)
                         .maxDocumentLength(configBytes())
                         .build())
-                .enable(com.fasterxml.jackson.dataformat.yaml.YAMLParser.Feature.EMPTY_STRING_AS_NULL)
+                .enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL)
                 .build();
     }
 
@@ -152,10 +162,10 @@ public final class InputLimits {
 
     /** The OS's reason for an I/O error in a few words ("Permission denied"), without a class name. */
     public static String reason(IOException e) {
-        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+        if (e instanceof FileSystemException f && f.getReason() != null) {
             return f.getReason();
         }
-        if (e instanceof java.nio.file.AccessDeniedException) {
+        if (e instanceof AccessDeniedException) {
             return "Permission denied";
         }
         String m = e.getMessage();

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.GZIPInputStream;
 
 /** Shared helpers for compiler tests: reference models, seeded data, tiny graph building, tolerant compares. */
@@ -29,7 +30,7 @@ public final class Fixtures {
     public static final String LENET = "lenet5_mnist.onnx";
     public static final String RESNET = "resnet8_fashion.onnx";
 
-    private static final Map<String, Graph> LOADED = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<String, Graph> LOADED = new ConcurrentHashMap<>();
 
     private Fixtures() {}
 

@@ -2,7 +2,9 @@ package dev.qtune.targets;
 
 import dev.qtune.compiler.QtuneException;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -111,10 +113,10 @@ public final class CacheDir {
     /** The OS's reason for an I/O error, in a few words (e.g. "Permission denied"). */
     public static String reason(IOException e) {
         String m = e.getMessage();
-        if (e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) {
+        if (e instanceof FileSystemException fse && fse.getReason() != null) {
             return fse.getReason();
         }
-        if (e instanceof java.nio.file.AccessDeniedException) {
+        if (e instanceof AccessDeniedException) {
             return "Permission denied";
         }
         return m == null ? e.getClass().getSimpleName() : m;

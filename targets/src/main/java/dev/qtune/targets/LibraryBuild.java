@@ -9,9 +9,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
@@ -101,7 +103,7 @@ public final class LibraryBuild {
 
     /** Compiles every .c file to an object (in a scratch folder, removed after), archives them and links them. */
     private static LibrarySteps compile(
-            Path dir, Target target, Toolchain cc, Path ar, List<String> flags, java.util.Collection<String> sources) {
+            Path dir, Target target, Toolchain cc, Path ar, List<String> flags, Collection<String> sources) {
         LibrarySteps steps = new LibrarySteps(dir, target, NativeBuild.timeout());
         Path objects = dir.resolve(OBJECTS);
         try {
@@ -128,7 +130,7 @@ public final class LibraryBuild {
         return steps;
     }
 
-    private static Map<String, byte[]> checkExtras(Map<String, byte[]> extraFiles, java.util.Set<String> sources) {
+    private static Map<String, byte[]> checkExtras(Map<String, byte[]> extraFiles, Set<String> sources) {
         Map<String, byte[]> out = new TreeMap<>(extraFiles);
         for (String name : out.keySet()) {
             if (!SAMPLE_NAME.matcher(name).matches()

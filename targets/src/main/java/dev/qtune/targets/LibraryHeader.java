@@ -1,6 +1,7 @@
 package dev.qtune.targets;
 
 import dev.qtune.targets.codegen.CModule;
+import java.util.List;
 import java.util.stream.Collectors;
 
 /**
@@ -110,7 +111,7 @@ final class LibraryHeader {
                         m.layers().size());
     }
 
-    static String shape(java.util.List<Integer> dims) {
+    static String shape(List<Integer> dims) {
         return dims.stream().map(String::valueOf).collect(Collectors.joining(", ", "[", "]"));
     }
 }

@@ -1,5 +1,6 @@
 package dev.qtune.targets;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
 
@@ -66,7 +67,7 @@ public record LibrarySpec(
     /** Model text made safe for C comments and Markdown: [A-Za-z0-9 _./:-] as they are, any other byte as '_'. */
     public static String safe(String text) {
         StringBuilder sb = new StringBuilder();
-        for (byte b : text.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+        for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
             int c = b & 0xff;
             boolean ok = c >= 'a' && c <= 'z'
                     || c >= 'A' && c <= 'Z'

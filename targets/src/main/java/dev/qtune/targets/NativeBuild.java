@@ -139,20 +139,7 @@ public final class NativeBuild {
 
     private static CompiledModule compile(
             Target target, Map<String, String> files, List<String> flags, Toolchain cc, Path root, String hash) {
-        Path tmp;
-        try {
-            tmp = Files.createTempDirectory(root, CacheEntry.buildPrefix());
-            for (Map.Entry<String, String> e : files.entrySet()) {
-                // ".bin" entries are binary data carried in a String, one char per byte (ISO-8859-1).
-                Files.writeString(
-                        tmp.resolve(e.getKey()),
-                        e.getValue(),
-                        e.getKey().endsWith(BINARY_SUFFIX) ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
-            }
-        } catch (IOException e) {
-            throw new QtuneException(
-                    "cannot write the sources of a native build under " + root + ": " + CacheDir.reason(e), e);
-        }
+        Path tmp = writeSources(files, root);
         Optional<SharedParts.Parts> parts = SharedParts.prepare(target, files, flags, cc, root);
         Path pch = parts.flatMap(SharedParts.Parts::pch).map(tmp::resolve).orElse(null);
         boolean usePch = pch != null && linkOrCopy(parts.get().dir().resolve(pch.getFileName()), pch);
@@ -160,37 +147,94 @@ public final class NativeBuild {
         StringBuilder warnings = new StringBuilder();
         List<Path> layerObjects = List.of();
         if (parts.isPresent()) {
-            LayerObjects.Plan layers = LayerObjects.plan(target, files, flags, cc, root);
-            int missing = layers.missing().size();
-            if (missing > 0) {
-                String unit = LayerObjects.unit(layers, files);
-                try {
-                    Files.writeString(tmp.resolve(LayerObjects.UNIT), unit, StandardCharsets.UTF_8);
-                } catch (IOException e) {
-                    FileTrees.deleteQuietly(tmp);
-                    throw new QtuneException(
-                            "cannot write the layers of a native build under " + root + ": " + CacheDir.reason(e), e);
-                }
-                ProcessResult r = run(
-                        target,
-                        cc,
-                        LayerObjects.compileCommand(cc, flags, usePch),
-                        tmp,
-                        root,
-                        hash,
-                        List.of(LayerObjects.UNIT.replace(".c", ".o")));
-                seconds += r.seconds();
-                warnings.append(r.stderr());
-                layers = LayerObjects.publish(layers, tmp, unit, target, flags, cc, root);
-            }
+            LayerBuild layers = compileLayers(target, files, flags, cc, root, hash, tmp, usePch);
+            seconds += layers.seconds();
+            warnings.append(layers.stderr());
             layerObjects = layers.objects();
-            LOG.debug(
-                    "native build {}: {} of {} layers compiled, {} objects linked",
-                    hash.substring(0, 12),
-                    missing,
-                    layers.keys().size(),
-                    layerObjects.size());
         }
+        List<String> command = linkCommand(files, flags, cc, parts, usePch, layerObjects);
+        ProcessResult r = run(target, cc, command, tmp, root, hash, List.of(EXECUTABLE));
+        seconds += r.seconds();
+        warnings.append(r.stderr());
+        writeNotes(tmp, command, warnings.toString(), pch, layerObjects);
+        Path dir = CacheEntry.publish(tmp, root.resolve(hash));
+        LOG.debug(
+                "native build {} for {}: compiled in {} s{}",
+                hash.substring(0, 12),
+                target.name(),
+                String.format(Locale.ROOT, "%.2f", seconds),
+                warnings.isEmpty() ? "" : " (with warnings)");
+        return new CompiledModule(
+                dir.resolve(EXECUTABLE), hash, seconds, false, cc.version(), flags, warnings.toString());
+    }
+
+    /** Writes the sources into a fresh build folder under {@code root}. */
+    private static Path writeSources(Map<String, String> files, Path root) {
+        try {
+            Path tmp = Files.createTempDirectory(root, CacheEntry.buildPrefix());
+            for (Map.Entry<String, String> e : files.entrySet()) {
+                // ".bin" entries are binary data carried in a String, one char per byte (ISO-8859-1).
+                Files.writeString(
+                        tmp.resolve(e.getKey()),
+                        e.getValue(),
+                        e.getKey().endsWith(BINARY_SUFFIX) ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
+            }
+            return tmp;
+        } catch (IOException e) {
+            throw new QtuneException(
+                    "cannot write the sources of a native build under " + root + ": " + CacheDir.reason(e), e);
+        }
+    }
+
+    /** The layer objects to link, and the time and warnings of compiling those not yet cached. */
+    private record LayerBuild(List<Path> objects, double seconds, String stderr) {}
+
+    /** Compiles the layers missing from the object cache (in one unit) and publishes them. */
+    private static LayerBuild compileLayers(
+            Target target,
+            Map<String, String> files,
+            List<String> flags,
+            Toolchain cc,
+            Path root,
+            String hash,
+            Path tmp,
+            boolean usePch) {
+        LayerObjects.Plan layers = LayerObjects.plan(target, files, flags, cc, root);
+        int missing = layers.missing().size();
+        double seconds = 0;
+        String stderr = "";
+        if (missing > 0) {
+            String unit = LayerObjects.unit(layers, files);
+            try {
+                Files.writeString(tmp.resolve(LayerObjects.UNIT), unit, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                FileTrees.deleteQuietly(tmp);
+                throw new QtuneException(
+                        "cannot write the layers of a native build under " + root + ": " + CacheDir.reason(e), e);
+            }
+            List<String> command = LayerObjects.compileCommand(cc, flags, usePch);
+            ProcessResult r = run(target, cc, command, tmp, root, hash, List.of(LayerObjects.UNIT.replace(".c", ".o")));
+            seconds = r.seconds();
+            stderr = r.stderr();
+            layers = LayerObjects.publish(layers, tmp, unit, target, flags, cc, root);
+        }
+        LOG.debug(
+                "native build {}: {} of {} layers compiled, {} objects linked",
+                hash.substring(0, 12),
+                missing,
+                layers.keys().size(),
+                layers.objects().size());
+        return new LayerBuild(layers.objects(), seconds, stderr);
+    }
+
+    /** The command that compiles the rest and links the executable. */
+    private static List<String> linkCommand(
+            Map<String, String> files,
+            List<String> flags,
+            Toolchain cc,
+            Optional<SharedParts.Parts> parts,
+            boolean usePch,
+            List<Path> layerObjects) {
         List<String> command = new ArrayList<>();
         command.add(cc.executable().toString());
         command.addAll(flags);
@@ -215,9 +259,11 @@ public final class NativeBuild {
             command.add(LayerObjects.LINK_FLAG);
         }
         command.add("-lm");
-        ProcessResult r = run(target, cc, command, tmp, root, hash, List.of(EXECUTABLE));
-        seconds += r.seconds();
-        warnings.append(r.stderr());
+        return command;
+    }
+
+    /** Drops what the shared caches keep, writes the build notes and seals the folder. */
+    private static void writeNotes(Path tmp, List<String> command, String warnings, Path pch, List<Path> layerObjects) {
         try {
             Path unitObject = tmp.resolve(LayerObjects.UNIT.replace(".c", ".o"));
             if (!layerObjects.contains(unitObject)) {
@@ -227,21 +273,12 @@ public final class NativeBuild {
                 Files.deleteIfExists(pch); // tens of megabytes, kept once in the shared parts
             }
             Files.writeString(tmp.resolve(COMMAND_FILE), String.join(" ", command) + "\n", StandardCharsets.UTF_8);
-            Files.writeString(tmp.resolve(WARNINGS_FILE), warnings.toString(), StandardCharsets.UTF_8);
+            Files.writeString(tmp.resolve(WARNINGS_FILE), warnings, StandardCharsets.UTF_8);
             CacheEntry.seal(tmp);
         } catch (IOException e) {
             FileTrees.deleteQuietly(tmp);
             throw new QtuneException("cannot write build notes in " + tmp + ": " + CacheDir.reason(e), e);
         }
-        Path dir = CacheEntry.publish(tmp, root.resolve(hash));
-        LOG.debug(
-                "native build {} for {}: compiled in {} s{}",
-                hash.substring(0, 12),
-                target.name(),
-                String.format(Locale.ROOT, "%.2f", seconds),
-                warnings.isEmpty() ? "" : " (with warnings)");
-        return new CompiledModule(
-                dir.resolve(EXECUTABLE), hash, seconds, false, cc.version(), flags, warnings.toString());
     }
 
     /** Runs one compiler command in the build folder; a failure keeps the sources and throws. */

@@ -47,30 +47,9 @@ public final class NativeProcess {
      */
     public static ProcessResult run(
             List<String> command, Duration timeout, Path workDir, Map<String, String> env, byte[] stdin) {
-        Objects.requireNonNull(command, "command");
-        if (command.isEmpty()) {
-            throw new IllegalArgumentException("command must name a program, but was empty");
-        }
-        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("timeout must be positive, but was " + timeout);
-        }
-        ProcessBuilder pb = new ProcessBuilder(command);
-        if (workDir != null) {
-            pb.directory(workDir.toFile());
-        }
-        if (env != null) {
-            pb.environment().putAll(env);
-        }
+        checkArguments(command, timeout);
         long start = System.nanoTime();
-        Process p;
-        try {
-            p = pb.start();
-        } catch (IOException e) {
-            throw new UncheckedIOException(
-                    "cannot start " + command.get(0) + (workDir == null ? "" : " in " + workDir) + ": "
-                            + e.getMessage(),
-                    e);
-        }
+        Process p = start(command, workDir, env);
         String name = "qtune-child-" + p.pid();
         Drain out = Drain.start(p.getInputStream(), name + "-stdout");
         Drain err = Drain.start(p.getErrorStream(), name + "-stderr");
@@ -102,6 +81,34 @@ public final class NativeProcess {
                 String.format(Locale.ROOT, "%.3f", seconds),
                 r.reason().isEmpty() ? "" : ": " + r.reason());
         return r;
+    }
+
+    private static void checkArguments(List<String> command, Duration timeout) {
+        Objects.requireNonNull(command, "command");
+        if (command.isEmpty()) {
+            throw new IllegalArgumentException("command must name a program, but was empty");
+        }
+        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive, but was " + timeout);
+        }
+    }
+
+    private static Process start(List<String> command, Path workDir, Map<String, String> env) {
+        ProcessBuilder pb = new ProcessBuilder(command);
+        if (workDir != null) {
+            pb.directory(workDir.toFile());
+        }
+        if (env != null) {
+            pb.environment().putAll(env);
+        }
+        try {
+            return pb.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(
+                    "cannot start " + command.get(0) + (workDir == null ? "" : " in " + workDir) + ": "
+                            + e.getMessage(),
+                    e);
+        }
     }
 
     static ProcessResult classify(

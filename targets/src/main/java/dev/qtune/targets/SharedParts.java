@@ -98,28 +98,12 @@ final class SharedParts {
             for (Map.Entry<String, String> e : library.entrySet()) {
                 Files.writeString(tmp.resolve(e.getKey()), e.getValue(), StandardCharsets.UTF_8);
             }
-            List<List<String>> commands = new ArrayList<>();
-            if (pch.isPresent()) {
-                commands.add(command(cc, flags, List.of("-x", "c-header", HEADER, "-o", pch.get())));
+            Optional<String> sums = compileAll(commands(cc, flags, pch, objects), tmp);
+            if (sums.isEmpty()) {
+                FileTrees.deleteQuietly(tmp);
+                return false;
             }
-            for (String o : objects) {
-                commands.add(command(cc, flags, List.of("-c", o.replace(".o", ".c"), "-o", o)));
-            }
-            StringBuilder sums = new StringBuilder();
-            for (List<String> c : commands) {
-                ProcessResult r = NativeProcess.run(c, NativeBuild.timeout(), tmp, Map.of("LC_ALL", "C"));
-                String out = c.get(c.size() - 1);
-                if (!r.ok() || !Files.isRegularFile(tmp.resolve(out))) {
-                    LOG.debug("shared part {} did not build ({}); modules compile without it", out, r.reason());
-                    FileTrees.deleteQuietly(tmp);
-                    return false;
-                }
-                sums.append(CacheEntry.sha256(tmp.resolve(out)))
-                        .append("  ")
-                        .append(out)
-                        .append('\n');
-            }
-            Files.writeString(tmp.resolve(SUMS), sums.toString(), StandardCharsets.US_ASCII);
+            Files.writeString(tmp.resolve(SUMS), sums.get(), StandardCharsets.US_ASCII);
             Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
             return true;
         } catch (FileSystemException e) {
@@ -133,6 +117,37 @@ final class SharedParts {
             }
             return false;
         }
+    }
+
+    /** The commands that build the precompiled header (where there is one) and each object. */
+    private static List<List<String>> commands(
+            Toolchain cc, List<String> flags, Optional<String> pch, List<String> objects) {
+        List<List<String>> commands = new ArrayList<>();
+        if (pch.isPresent()) {
+            commands.add(command(cc, flags, List.of("-x", "c-header", HEADER, "-o", pch.get())));
+        }
+        for (String o : objects) {
+            commands.add(command(cc, flags, List.of("-c", o.replace(".o", ".c"), "-o", o)));
+        }
+        return commands;
+    }
+
+    /** Runs the commands in {@code tmp}: the sums file's text, or empty when a part did not build. */
+    private static Optional<String> compileAll(List<List<String>> commands, Path tmp) throws IOException {
+        StringBuilder sums = new StringBuilder();
+        for (List<String> c : commands) {
+            ProcessResult r = NativeProcess.run(c, NativeBuild.timeout(), tmp, Map.of("LC_ALL", "C"));
+            String out = c.get(c.size() - 1);
+            if (!r.ok() || !Files.isRegularFile(tmp.resolve(out))) {
+                LOG.debug("shared part {} did not build ({}); modules compile without it", out, r.reason());
+                return Optional.empty();
+            }
+            sums.append(CacheEntry.sha256(tmp.resolve(out)))
+                    .append("  ")
+                    .append(out)
+                    .append('\n');
+        }
+        return Optional.of(sums.toString());
     }
 
     private static List<String> command(Toolchain cc, List<String> flags, List<String> rest) {

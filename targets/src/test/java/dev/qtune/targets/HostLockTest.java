@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.qtune.compiler.QtuneException;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.nio.channels.FileChannel;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
@@ -136,7 +138,7 @@ class HostLockTest {
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start();
         try {
-            String first = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream())).readLine();
+            String first = new BufferedReader(new InputStreamReader(p.getInputStream())).readLine();
             assertEquals("held", first);
             long t0 = System.nanoTime();
             QtuneException e = assertThrows(QtuneException.class, () -> HostLock.acquire(file, Duration.ofMillis(300)));

@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -137,7 +139,7 @@ class LibraryBuildTest {
     @Test
     void aCompileErrorNamesTheCommand() {
         CModule m = module();
-        var sources = new java.util.HashMap<>(m.sources());
+        var sources = new HashMap<>(m.sources());
         sources.put("layer1.c", "int broken(void) { return }\n");
         CModule bad = new CModule(sources, m.layers(), 4, 2, ScheduleConfig.EMPTY);
         NativeBuildException e = assertThrows(
@@ -160,7 +162,7 @@ class LibraryBuildTest {
     }
 
     private static String exec(Object... command) throws Exception {
-        List<String> cmd = java.util.Arrays.stream(command).map(String::valueOf).toList();
+        List<String> cmd = Arrays.stream(command).map(String::valueOf).toList();
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), cmd + " timed out");

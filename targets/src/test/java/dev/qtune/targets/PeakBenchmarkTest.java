@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -21,7 +22,7 @@ class PeakBenchmarkTest {
     static Target bestNative() {
         HostCpu host = HostCpu.detect();
         List<Target> all = new ArrayList<>(Targets.all());
-        java.util.Collections.reverse(all);
+        Collections.reverse(all);
         return all.stream()
                 .filter(t -> host.runMode(t) == RunMode.NATIVE)
                 .findFirst()

@@ -50,7 +50,7 @@ final class ElementwiseKernels {
 
     /** For each element of {@code out}, the flat index of the element of {@code in} it reads. */
     static int[] broadcastIndex(Shape in, Shape out) {
-        return dev.qtune.compiler.pass.Broadcast.index(in, out);
+        return Broadcast.index(in, out);
     }
 
     static Tensor[] relu(Node node, Tensor[] in, KernelContext ctx) {

@@ -1,5 +1,7 @@
 package dev.qtune.compiler.interp;
 
+import java.util.Arrays;
+
 /**
  * Exact integer matrix multiply-accumulate, C += A x B, in the row layout of {@link Sgemm} (A flat
  * row-major, B and C as row arrays) so that C2 vectorises the inner loop. int32 accumulation:
@@ -46,7 +48,7 @@ final class Igemm {
     static int[][] rows(int[] flat, int off, int rows, int cols) {
         int[][] r = new int[rows][];
         for (int i = 0; i < rows; i++) {
-            r[i] = java.util.Arrays.copyOfRange(flat, off + i * cols, off + (i + 1) * cols);
+            r[i] = Arrays.copyOfRange(flat, off + i * cols, off + (i + 1) * cols);
         }
         return r;
     }

@@ -28,34 +28,44 @@ final class IntDenseKernel implements Kernel {
         boolean wide = ctx.prepared(
                 d.name() + "/wide", d.weight(), () -> WideAccumulation.needed(k, in[0].dtype(), in[1].ints(), bias));
         Requantize rq = d.requantize();
-        int[] out = new int[rows * n];
-        if (wide) {
-            long[][] acc = new long[rows][n];
-            for (long[] row : acc) {
-                for (int o = 0; bias != null && o < n; o++) {
-                    row[o] = bias[o];
-                }
-            }
-            WideAccumulation.multiplyAdd(rows, n, k, in[0].ints(), 0, k, wt, acc);
-            for (int r = 0; r < rows; r++) {
-                for (int o = 0; o < n; o++) {
-                    WideAccumulation.requantize(acc[r], o, out, r * n + o, 1, rq, o);
-                }
-            }
-        } else {
-            int[][] acc = new int[rows][n];
-            for (int[] row : acc) {
-                if (bias != null) {
-                    System.arraycopy(bias, 0, row, 0, n);
-                }
-            }
-            Igemm.multiplyAdd(rows, n, k, in[0].ints(), 0, k, wt, acc);
-            for (int r = 0; r < rows; r++) {
-                for (int o = 0; o < n; o++) {
-                    out[r * n + o] = rq.apply(acc[r][o], o);
-                }
+        int[] out =
+                wide ? wide(rows, n, k, in[0].ints(), wt, bias, rq) : narrow(rows, n, k, in[0].ints(), wt, bias, rq);
+        return new Tensor[] {Tensor.ofInts(rq.dtype(), Shape.of(rows, n), out)};
+    }
+
+    /** Accumulates in int64 (where int32 could overflow), then requantizes. */
+    private static int[] wide(int rows, int n, int k, int[] x, int[][] wt, int[] bias, Requantize rq) {
+        long[][] acc = new long[rows][n];
+        for (long[] row : acc) {
+            for (int o = 0; bias != null && o < n; o++) {
+                row[o] = bias[o];
             }
         }
-        return new Tensor[] {Tensor.ofInts(rq.dtype(), Shape.of(rows, n), out)};
+        WideAccumulation.multiplyAdd(rows, n, k, x, 0, k, wt, acc);
+        int[] out = new int[rows * n];
+        for (int r = 0; r < rows; r++) {
+            for (int o = 0; o < n; o++) {
+                WideAccumulation.requantize(acc[r], o, out, r * n + o, 1, rq, o);
+            }
+        }
+        return out;
+    }
+
+    /** Accumulates in int32, then requantizes. */
+    private static int[] narrow(int rows, int n, int k, int[] x, int[][] wt, int[] bias, Requantize rq) {
+        int[][] acc = new int[rows][n];
+        for (int[] row : acc) {
+            if (bias != null) {
+                System.arraycopy(bias, 0, row, 0, n);
+            }
+        }
+        Igemm.multiplyAdd(rows, n, k, x, 0, k, wt, acc);
+        int[] out = new int[rows * n];
+        for (int r = 0; r < rows; r++) {
+            for (int o = 0; o < n; o++) {
+                out[r * n + o] = rq.apply(acc[r][o], o);
+            }
+        }
+        return out;
     }
 }

@@ -35,8 +35,8 @@ final class IntPoolKernels {
         Shape s = x.shape();
         int planes = s.dim(0) * s.dim(1);
         int plane = s.dim(2) * s.dim(3);
-        PoolGeometry geo = PoolGeometry.of(s.dim(2), s.dim(3), win, ceil);
-        int outPlane = geo.outH * geo.outW;
+        PoolGeometry geo = PoolGeometry.of(s, win, ceil);
+        int outPlane = geo.outPlane();
         int[] xs = x.ints();
         int[] y = new int[planes * outPlane];
         for (int pl = 0; pl < planes; pl++) {
@@ -49,7 +49,7 @@ final class IntPoolKernels {
                 y[pl * outPlane + o] = max ? (int) acc : z + roundedDivide(acc, geo.divisor(o, countPad));
             }
         }
-        return new Tensor[] {Tensor.ofInts(x.dtype(), Shape.of(s.dim(0), s.dim(1), geo.outH, geo.outW), y)};
+        return new Tensor[] {Tensor.ofInts(x.dtype(), geo.outShape(s), y)};
     }
 
     static Tensor[] globalAvgPool(Node node, Tensor[] in, KernelContext ctx) {

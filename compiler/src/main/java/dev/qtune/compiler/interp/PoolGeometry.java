@@ -1,6 +1,8 @@
 package dev.qtune.compiler.interp;
 
+import dev.qtune.compiler.ir.Shape;
 import dev.qtune.compiler.ir.Window2d;
+import java.util.Arrays;
 
 /**
  * The windows of a 2-D pool over one h x w plane, computed once and shared by the fp32 and
@@ -42,10 +44,25 @@ final class PoolGeometry {
                         }
                     }
                 }
-                offsets[o] = java.util.Arrays.copyOf(scratch, n);
+                offsets[o] = Arrays.copyOf(scratch, n);
             }
         }
         return new PoolGeometry(ho, wo, offsets, padCounts);
+    }
+
+    /** The windows of a pool over each plane of an NCHW input {@code x}. */
+    static PoolGeometry of(Shape x, Window2d win, boolean ceil) {
+        return of(x.dim(2), x.dim(3), win, ceil);
+    }
+
+    /** Output positions per plane. */
+    int outPlane() {
+        return outH * outW;
+    }
+
+    /** The output's shape for an NCHW input {@code x}. */
+    Shape outShape(Shape x) {
+        return Shape.of(x.dim(0), x.dim(1), outH, outW);
     }
 
     /** The divisor of an average at output position o. */

@@ -25,8 +25,8 @@ final class PoolKernels {
         Shape s = x.shape();
         int planes = s.dim(0) * s.dim(1);
         int plane = s.dim(2) * s.dim(3);
-        PoolGeometry geo = PoolGeometry.of(s.dim(2), s.dim(3), win, ceil);
-        int outPlane = geo.outH * geo.outW;
+        PoolGeometry geo = PoolGeometry.of(s, win, ceil);
+        int outPlane = geo.outPlane();
         float[] xf = x.floats();
         float[] y = new float[planes * outPlane];
         for (int pl = 0; pl < planes; pl++) {
@@ -39,7 +39,7 @@ final class PoolKernels {
                 y[pl * outPlane + o] = max ? acc : acc / geo.divisor(o, countPad);
             }
         }
-        return new Tensor[] {Tensor.ofFloats(Shape.of(s.dim(0), s.dim(1), geo.outH, geo.outW), y)};
+        return new Tensor[] {Tensor.ofFloats(geo.outShape(s), y)};
     }
 
     static Tensor[] globalAvgPool(Node node, Tensor[] in, KernelContext ctx) {

@@ -1,5 +1,7 @@
 package dev.qtune.compiler.interp;
 
+import java.util.Arrays;
+
 /**
  * Single-precision matrix multiply-accumulate, C += A x B, with A row-major in a flat array and
  * the rows of B and C as separate arrays. That layout is deliberate: HotSpot's C2 (JDK 17)
@@ -63,7 +65,7 @@ public final class Sgemm {
     public static float[][] rows(float[] flat, int off, int rows, int cols) {
         float[][] r = new float[rows][];
         for (int i = 0; i < rows; i++) {
-            r[i] = java.util.Arrays.copyOfRange(flat, off + i * cols, off + (i + 1) * cols);
+            r[i] = Arrays.copyOfRange(flat, off + i * cols, off + (i + 1) * cols);
         }
         return r;
     }

@@ -14,7 +14,7 @@ public record AvgPool2dNode(
         boolean ceilMode,
         boolean countIncludePad,
         int zeroPoint)
-        implements Node {
+        implements DataNode {
     public AvgPool2dNode {
         inputs = NodeChecks.inputs("AveragePool", name, inputs, 1, 1);
         NodeChecks.output("AveragePool", name, output);
@@ -39,18 +39,9 @@ public record AvgPool2dNode(
         return new AvgPool2dNode(name, inputs, output, window, ceilMode, countIncludePad, z);
     }
 
-    public String input() {
-        return inputs.get(0);
-    }
-
     @Override
     public String opType() {
         return "AveragePool";
-    }
-
-    @Override
-    public List<String> outputs() {
-        return List.of(output);
     }
 
     @Override

@@ -6,7 +6,7 @@ import java.util.List;
  * Inference-form batch normalisation over axis 1:
  * y = scale * (x - mean) / sqrt(var + epsilon) + bias. Inputs: x, scale, bias, mean, var.
  */
-public record BatchNormNode(String name, List<String> inputs, String output, float epsilon) implements Node {
+public record BatchNormNode(String name, List<String> inputs, String output, float epsilon) implements DataNode {
     public BatchNormNode {
         inputs = NodeChecks.inputs("BatchNormalization", name, inputs, 5, 5);
         NodeChecks.output("BatchNormalization", name, output);
@@ -14,10 +14,6 @@ public record BatchNormNode(String name, List<String> inputs, String output, flo
             throw new IllegalArgumentException(
                     "BatchNormalization node '" + name + "' epsilon must be >= 0, but was " + epsilon);
         }
-    }
-
-    public String input() {
-        return inputs.get(0);
     }
 
     public String scale() {
@@ -39,11 +35,6 @@ public record BatchNormNode(String name, List<String> inputs, String output, flo
     @Override
     public String opType() {
         return "BatchNormalization";
-    }
-
-    @Override
-    public List<String> outputs() {
-        return List.of(output);
     }
 
     @Override

@@ -3,7 +3,7 @@ package dev.qtune.compiler.ir;
 import java.util.List;
 
 /** Element-wise Add, Sub, Mul or Div with numpy (multidirectional) broadcasting. */
-public record BinaryNode(String name, BinaryOp op, List<String> inputs, String output) implements Node {
+public record BinaryNode(String name, BinaryOp op, List<String> inputs, String output) implements SingleOutputNode {
     public BinaryNode {
         if (op == null) {
             throw new IllegalArgumentException("binary node '" + name + "' op must not be null");
@@ -23,11 +23,6 @@ public record BinaryNode(String name, BinaryOp op, List<String> inputs, String o
     @Override
     public String opType() {
         return op.onnxName();
-    }
-
-    @Override
-    public List<String> outputs() {
-        return List.of(output);
     }
 
     @Override

@@ -4,14 +4,10 @@ import java.util.List;
 import java.util.Optional;
 
 /** Clip(x, min, max) with min and max as optional scalar inputs (opset 11+); ReLU6 is Clip(0, 6). */
-public record ClipNode(String name, List<String> inputs, String output) implements Node {
+public record ClipNode(String name, List<String> inputs, String output) implements DataNode {
     public ClipNode {
         inputs = NodeChecks.inputs("Clip", name, inputs, 1, 3);
         NodeChecks.output("Clip", name, output);
-    }
-
-    public String input() {
-        return inputs.get(0);
     }
 
     public Optional<String> min() {
@@ -29,11 +25,6 @@ public record ClipNode(String name, List<String> inputs, String output) implemen
     @Override
     public String opType() {
         return "Clip";
-    }
-
-    @Override
-    public List<String> outputs() {
-        return List.of(output);
     }
 
     @Override

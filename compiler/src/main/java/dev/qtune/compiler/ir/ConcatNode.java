@@ -3,7 +3,7 @@ package dev.qtune.compiler.ir;
 import java.util.List;
 
 /** Concatenation of its inputs along {@code axis} (negative counts from the end). */
-public record ConcatNode(String name, List<String> inputs, String output, int axis) implements Node {
+public record ConcatNode(String name, List<String> inputs, String output, int axis) implements SingleOutputNode {
     public ConcatNode {
         inputs = NodeChecks.inputs("Concat", name, inputs, 1, Integer.MAX_VALUE);
         NodeChecks.output("Concat", name, output);
@@ -12,11 +12,6 @@ public record ConcatNode(String name, List<String> inputs, String output, int ax
     @Override
     public String opType() {
         return "Concat";
-    }
-
-    @Override
-    public List<String> outputs() {
-        return List.of(output);
     }
 
     @Override

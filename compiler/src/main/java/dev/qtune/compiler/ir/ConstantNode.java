@@ -3,7 +3,7 @@ package dev.qtune.compiler.ir;
 import java.util.List;
 
 /** A node producing a constant tensor (ONNX Constant); FoldConstants turns it into an initializer. */
-public record ConstantNode(String name, Tensor value, String output) implements Node {
+public record ConstantNode(String name, Tensor value, String output) implements SingleOutputNode {
     public ConstantNode {
         NodeChecks.inputs("Constant", name, List.of(), 0, 0);
         NodeChecks.output("Constant", name, output);
@@ -18,11 +18,6 @@ public record ConstantNode(String name, Tensor value, String output) implements 
     @Override
     public List<String> inputs() {
         return List.of();
-    }
-
-    @Override
-    public List<String> outputs() {
-        return List.of(output);
     }
 
     @Override

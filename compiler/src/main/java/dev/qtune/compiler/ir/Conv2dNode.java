@@ -1,13 +1,13 @@
 package dev.qtune.compiler.ir;
 
 import java.util.List;
-import java.util.Optional;
 
 /**
  * 2-D convolution over NCHW input with OIHW weights and an optional bias; {@code group} splits the
  * channels (group == input channels == output channels is depthwise).
  */
-public record Conv2dNode(String name, List<String> inputs, String output, Window2d window, int group) implements Node {
+public record Conv2dNode(String name, List<String> inputs, String output, Window2d window, int group)
+        implements LayerNode {
     public Conv2dNode {
         inputs = NodeChecks.inputs("Conv", name, inputs, 2, 3);
         NodeChecks.output("Conv", name, output);
@@ -15,26 +15,9 @@ public record Conv2dNode(String name, List<String> inputs, String output, Window
         NodeChecks.positive("Conv", name, "group", group);
     }
 
-    public String input() {
-        return inputs.get(0);
-    }
-
-    public String weight() {
-        return inputs.get(1);
-    }
-
-    public Optional<String> bias() {
-        return inputs.size() > 2 && !inputs.get(2).isEmpty() ? Optional.of(inputs.get(2)) : Optional.empty();
-    }
-
     @Override
     public String opType() {
         return "Conv";
-    }
-
-    @Override
-    public List<String> outputs() {
-        return List.of(output);
     }
 
     @Override

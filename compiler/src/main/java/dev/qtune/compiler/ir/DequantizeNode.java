@@ -4,7 +4,7 @@ import java.util.List;
 
 /** Integer to fp32 at a boundary: x = (float) (q - zeroPoint) * scale. */
 public record DequantizeNode(String name, List<String> inputs, String output, float scale, int zeroPoint)
-        implements Node {
+        implements DataNode {
     public DequantizeNode {
         inputs = NodeChecks.inputs("Dequantize", name, inputs, 1, 1);
         NodeChecks.output("Dequantize", name, output);
@@ -19,18 +19,9 @@ public record DequantizeNode(String name, List<String> inputs, String output, fl
         this(name, inputs, output, scale, 0);
     }
 
-    public String input() {
-        return inputs.get(0);
-    }
-
     @Override
     public String opType() {
         return "Dequantize";
-    }
-
-    @Override
-    public List<String> outputs() {
-        return List.of(output);
     }
 
     @Override

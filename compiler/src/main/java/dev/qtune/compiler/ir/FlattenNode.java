@@ -3,24 +3,15 @@ package dev.qtune.compiler.ir;
 import java.util.List;
 
 /** Flatten to 2-D: dimensions before {@code axis} form the rows, the rest the columns. */
-public record FlattenNode(String name, List<String> inputs, String output, int axis) implements Node {
+public record FlattenNode(String name, List<String> inputs, String output, int axis) implements DataNode {
     public FlattenNode {
         inputs = NodeChecks.inputs("Flatten", name, inputs, 1, 1);
         NodeChecks.output("Flatten", name, output);
     }
 
-    public String input() {
-        return inputs.get(0);
-    }
-
     @Override
     public String opType() {
         return "Flatten";
-    }
-
-    @Override
-    public List<String> outputs() {
-        return List.of(output);
     }
 
     @Override

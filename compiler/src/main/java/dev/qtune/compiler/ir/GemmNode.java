@@ -6,7 +6,7 @@ import java.util.Optional;
 /** General matrix multiply: Y = alpha * op(A) * op(B) + beta * C, op = optional transpose. */
 public record GemmNode(
         String name, List<String> inputs, String output, float alpha, float beta, boolean transA, boolean transB)
-        implements Node {
+        implements SingleOutputNode {
     public GemmNode {
         inputs = NodeChecks.inputs("Gemm", name, inputs, 2, 3);
         NodeChecks.output("Gemm", name, output);
@@ -27,11 +27,6 @@ public record GemmNode(
     @Override
     public String opType() {
         return "Gemm";
-    }
-
-    @Override
-    public List<String> outputs() {
-        return List.of(output);
     }
 
     @Override

@@ -6,7 +6,7 @@ import java.util.List;
  * Global average pooling over the spatial axes of an NCHW tensor, keeping them as 1x1. On an
  * integer input, {@code zeroPoint} is the input's (and output's) integer of real 0 (0 in fp32).
  */
-public record GlobalAvgPoolNode(String name, List<String> inputs, String output, int zeroPoint) implements Node {
+public record GlobalAvgPoolNode(String name, List<String> inputs, String output, int zeroPoint) implements DataNode {
     public GlobalAvgPoolNode {
         inputs = NodeChecks.inputs("GlobalAveragePool", name, inputs, 1, 1);
         NodeChecks.output("GlobalAveragePool", name, output);
@@ -24,18 +24,9 @@ public record GlobalAvgPoolNode(String name, List<String> inputs, String output,
         return new GlobalAvgPoolNode(name, inputs, output, z);
     }
 
-    public String input() {
-        return inputs.get(0);
-    }
-
     @Override
     public String opType() {
         return "GlobalAveragePool";
-    }
-
-    @Override
-    public List<String> outputs() {
-        return List.of(output);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.qtune.compiler.ir;
 
+import java.util.Locale;
 import java.util.stream.Collectors;
 
 /** A readable text form of a graph, one line per value definition, for logs, tests and `inspect`. */
@@ -27,23 +28,7 @@ public final class GraphPrinter {
                         .append(t.type())
                         .append('\n'));
         for (Node n : g.nodes()) {
-            sb.append("  ")
-                    .append(n.outputs().stream().map(o -> "%" + o).collect(Collectors.joining(", ")))
-                    .append(" = ")
-                    .append(n.opType())
-                    .append(n.inputs().stream()
-                            .map(i -> i.isEmpty() ? "_" : "%" + i)
-                            .collect(Collectors.joining(", ", "(", ")")));
-            String attrs = attributes(n);
-            if (!attrs.isEmpty()) {
-                sb.append(" {").append(attrs).append('}');
-            }
-            sb.append("  # ").append(n.name());
-            TensorType t = g.types().get(n.outputs().get(0));
-            if (t != null) {
-                sb.append(" -> ").append(t);
-            }
-            sb.append('\n');
+            appendNode(sb, g, n);
         }
         for (ValueInfo out : g.outputs()) {
             sb.append("  output %")
@@ -55,13 +40,33 @@ public final class GraphPrinter {
         return sb.toString();
     }
 
+    private static void appendNode(StringBuilder sb, Graph g, Node n) {
+        sb.append("  ")
+                .append(n.outputs().stream().map(o -> "%" + o).collect(Collectors.joining(", ")))
+                .append(" = ")
+                .append(n.opType())
+                .append(n.inputs().stream()
+                        .map(i -> i.isEmpty() ? "_" : "%" + i)
+                        .collect(Collectors.joining(", ", "(", ")")));
+        String attrs = attributes(n);
+        if (!attrs.isEmpty()) {
+            sb.append(" {").append(attrs).append('}');
+        }
+        sb.append("  # ").append(n.name());
+        TensorType t = g.types().get(n.outputs().get(0));
+        if (t != null) {
+            sb.append(" -> ").append(t);
+        }
+        sb.append('\n');
+    }
+
     private static String requantize(Requantize r) {
         return "out_scale=" + r.outputScale() + " range=[" + r.range().min() + ","
                 + r.range().max() + "]"
                 + (r.multipliers().size() > 1
                         ? " multipliers=" + r.multipliers().size()
                         : " multiplier=" + (float) r.multipliers().get(0).value())
-                + " " + r.rounding().name().toLowerCase(java.util.Locale.ROOT);
+                + " " + r.rounding().name().toLowerCase(Locale.ROOT);
     }
 
     /** The attributes of a node as "key=value" text; empty for ops without attributes. */
@@ -98,14 +103,17 @@ public final class GraphPrinter {
         } else if (n instanceof DequantizeNode d) {
             return "scale=" + d.scale();
         } else if (n instanceof SimQuantizeNode q) {
-            QuantSpec s = q.spec();
-            return s.role().name().toLowerCase(java.util.Locale.ROOT) + " " + s.storage() + "["
-                    + s.range().min() + ","
-                    + s.range().max() + "]" + (s.axis() >= 0 ? " axis=" + s.axis() : "")
-                    + (s.isCalibrated() && s.scales().size() == 1
-                            ? " scale=" + s.scale()
-                            : s.isCalibrated() ? " scales=" + s.scales().size() : " uncalibrated");
+            return spec(q.spec());
         }
         return "";
+    }
+
+    private static String spec(QuantSpec s) {
+        return s.role().name().toLowerCase(Locale.ROOT) + " " + s.storage() + "["
+                + s.range().min() + ","
+                + s.range().max() + "]" + (s.axis() >= 0 ? " axis=" + s.axis() : "")
+                + (s.isCalibrated() && s.scales().size() == 1
+                        ? " scale=" + s.scale()
+                        : s.isCalibrated() ? " scales=" + s.scales().size() : " uncalibrated");
     }
 }

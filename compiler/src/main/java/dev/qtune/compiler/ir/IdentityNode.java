@@ -3,7 +3,7 @@ package dev.qtune.compiler.ir;
 import java.util.List;
 
 /** Identity: the output is the input. */
-public record IdentityNode(String name, List<String> inputs, String output) implements Node {
+public record IdentityNode(String name, List<String> inputs, String output) implements DataNode {
     public IdentityNode {
         inputs = NodeChecks.inputs("Identity", name, inputs, 1, 1);
         NodeChecks.output("Identity", name, output);
@@ -13,18 +13,9 @@ public record IdentityNode(String name, List<String> inputs, String output) impl
         this(name, List.of(input), output);
     }
 
-    public String input() {
-        return inputs.get(0);
-    }
-
     @Override
     public String opType() {
         return "Identity";
-    }
-
-    @Override
-    public List<String> outputs() {
-        return List.of(output);
     }
 
     @Override

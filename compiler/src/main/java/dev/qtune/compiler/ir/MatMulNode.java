@@ -3,7 +3,7 @@ package dev.qtune.compiler.ir;
 import java.util.List;
 
 /** Matrix product with numpy semantics for rank-2 operands and a batched rank-N left operand. */
-public record MatMulNode(String name, List<String> inputs, String output) implements Node {
+public record MatMulNode(String name, List<String> inputs, String output) implements SingleOutputNode {
     public MatMulNode {
         inputs = NodeChecks.inputs("MatMul", name, inputs, 2, 2);
         NodeChecks.output("MatMul", name, output);
@@ -20,11 +20,6 @@ public record MatMulNode(String name, List<String> inputs, String output) implem
     @Override
     public String opType() {
         return "MatMul";
-    }
-
-    @Override
-    public List<String> outputs() {
-        return List.of(output);
     }
 
     @Override

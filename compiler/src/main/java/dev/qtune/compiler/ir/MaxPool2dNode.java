@@ -4,25 +4,16 @@ import java.util.List;
 
 /** 2-D max pooling over NCHW; padded positions never win. */
 public record MaxPool2dNode(String name, List<String> inputs, String output, Window2d window, boolean ceilMode)
-        implements Node {
+        implements DataNode {
     public MaxPool2dNode {
         inputs = NodeChecks.inputs("MaxPool", name, inputs, 1, 1);
         NodeChecks.output("MaxPool", name, output);
         NodeChecks.notNull("MaxPool", name, "window", window);
     }
 
-    public String input() {
-        return inputs.get(0);
-    }
-
     @Override
     public String opType() {
         return "MaxPool";
-    }
-
-    @Override
-    public List<String> outputs() {
-        return List.of(output);
     }
 
     @Override

@@ -12,7 +12,7 @@ import java.util.List;
  */
 public record QAddNode(
         String name, List<String> inputs, String output, Requantize requantize, List<Integer> inputZeroPoints)
-        implements Node {
+        implements SingleOutputNode {
     public QAddNode {
         inputs = NodeChecks.inputs("QAdd", name, inputs, 2, 2);
         NodeChecks.output("QAdd", name, output);
@@ -54,11 +54,6 @@ public record QAddNode(
     @Override
     public String opType() {
         return "QAdd";
-    }
-
-    @Override
-    public List<String> outputs() {
-        return List.of(output);
     }
 
     @Override

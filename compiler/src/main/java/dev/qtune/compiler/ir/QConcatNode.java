@@ -1,5 +1,6 @@
 package dev.qtune.compiler.ir;
 
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -8,7 +9,7 @@ import java.util.List;
  */
 public record QConcatNode(
         String name, List<String> inputs, String output, int axis, Requantize requantize, List<Integer> inputZeroPoints)
-        implements Node {
+        implements SingleOutputNode {
     public QConcatNode {
         inputs = NodeChecks.inputs("QConcat", name, inputs, 1, Integer.MAX_VALUE);
         NodeChecks.output("QConcat", name, output);
@@ -21,7 +22,7 @@ public record QConcatNode(
 
     /** A concatenation of symmetric inputs. */
     public QConcatNode(String name, List<String> inputs, String output, int axis, Requantize requantize) {
-        this(name, inputs, output, axis, requantize, java.util.Collections.nCopies(inputs.size(), 0));
+        this(name, inputs, output, axis, requantize, Collections.nCopies(inputs.size(), 0));
     }
 
     public int inputZeroPoint(int input) {
@@ -31,11 +32,6 @@ public record QConcatNode(
     @Override
     public String opType() {
         return "QConcat";
-    }
-
-    @Override
-    public List<String> outputs() {
-        return List.of(output);
     }
 
     @Override

@@ -1,7 +1,7 @@
 package dev.qtune.compiler.ir;
 
 import java.util.List;
-import java.util.Optional;
+import java.util.Objects;
 
 /**
  * Integer 2-D convolution: integer input (NCHW), constant integer OIHW weights, optional int32
@@ -16,12 +16,12 @@ public record QConv2dNode(
         int group,
         Requantize requantize,
         int inputZeroPoint)
-        implements Node {
+        implements LayerNode {
     public QConv2dNode {
         inputs = NodeChecks.inputs("QConv", name, inputs, 2, 3);
         NodeChecks.output("QConv", name, output);
         NodeChecks.positive("QConv", name, "group", group);
-        java.util.Objects.requireNonNull(requantize, "requantize");
+        Objects.requireNonNull(requantize, "requantize");
     }
 
     /** A convolution of a symmetric input: padding reads 0. */
@@ -30,26 +30,9 @@ public record QConv2dNode(
         this(name, inputs, output, window, group, requantize, 0);
     }
 
-    public String input() {
-        return inputs.get(0);
-    }
-
-    public String weight() {
-        return inputs.get(1);
-    }
-
-    public Optional<String> bias() {
-        return inputs.size() > 2 && !inputs.get(2).isEmpty() ? Optional.of(inputs.get(2)) : Optional.empty();
-    }
-
     @Override
     public String opType() {
         return "QConv";
-    }
-
-    @Override
-    public List<String> outputs() {
-        return List.of(output);
     }
 
     @Override

@@ -9,7 +9,7 @@ import java.util.List;
  */
 public record QuantizeNode(
         String name, List<String> inputs, String output, float scale, DType dtype, IntRange range, int zeroPoint)
-        implements Node {
+        implements DataNode {
     public QuantizeNode {
         inputs = NodeChecks.inputs("Quantize", name, inputs, 1, 1);
         NodeChecks.output("Quantize", name, output);
@@ -24,18 +24,9 @@ public record QuantizeNode(
         this(name, inputs, output, scale, dtype, range, 0);
     }
 
-    public String input() {
-        return inputs.get(0);
-    }
-
     @Override
     public String opType() {
         return "Quantize";
-    }
-
-    @Override
-    public List<String> outputs() {
-        return List.of(output);
     }
 
     @Override

@@ -3,7 +3,7 @@ package dev.qtune.compiler.ir;
 import java.util.List;
 
 /** Rectified linear unit: max(x, 0). */
-public record ReluNode(String name, List<String> inputs, String output) implements Node {
+public record ReluNode(String name, List<String> inputs, String output) implements DataNode {
     public ReluNode {
         inputs = NodeChecks.inputs("Relu", name, inputs, 1, 1);
         NodeChecks.output("Relu", name, output);
@@ -13,18 +13,9 @@ public record ReluNode(String name, List<String> inputs, String output) implemen
         this(name, List.of(input), output);
     }
 
-    public String input() {
-        return inputs.get(0);
-    }
-
     @Override
     public String opType() {
         return "Relu";
-    }
-
-    @Override
-    public List<String> outputs() {
-        return List.of(output);
     }
 
     @Override

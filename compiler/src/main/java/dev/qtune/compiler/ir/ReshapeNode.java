@@ -6,14 +6,10 @@ import java.util.List;
  * Reshape to the shape held by the constant second input; 0 copies the input dimension (unless
  * {@code allowZero}) and one -1 is inferred.
  */
-public record ReshapeNode(String name, List<String> inputs, String output, boolean allowZero) implements Node {
+public record ReshapeNode(String name, List<String> inputs, String output, boolean allowZero) implements DataNode {
     public ReshapeNode {
         inputs = NodeChecks.inputs("Reshape", name, inputs, 2, 2);
         NodeChecks.output("Reshape", name, output);
-    }
-
-    public String input() {
-        return inputs.get(0);
     }
 
     public String shape() {
@@ -23,11 +19,6 @@ public record ReshapeNode(String name, List<String> inputs, String output, boole
     @Override
     public String opType() {
         return "Reshape";
-    }
-
-    @Override
-    public List<String> outputs() {
-        return List.of(output);
     }
 
     @Override

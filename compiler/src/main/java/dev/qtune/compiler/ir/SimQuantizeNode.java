@@ -1,6 +1,7 @@
 package dev.qtune.compiler.ir;
 
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Simulated (fake) quantization in fp32, as TVM's annotate inserts it: y = clamp(rint(x / s)) * s
@@ -9,15 +10,11 @@ import java.util.List;
  * quantizes as the unannotated graph calls it: the key of its calibration statistics.
  */
 public record SimQuantizeNode(String name, List<String> inputs, String output, String tensor, QuantSpec spec)
-        implements Node {
+        implements DataNode {
     public SimQuantizeNode {
         inputs = NodeChecks.inputs("SimQuantize", name, inputs, 1, 1);
         NodeChecks.output("SimQuantize", name, output);
-        java.util.Objects.requireNonNull(spec, "spec");
-    }
-
-    public String input() {
-        return inputs.get(0);
+        Objects.requireNonNull(spec, "spec");
     }
 
     public SimQuantizeNode withSpec(QuantSpec newSpec) {
@@ -27,11 +24,6 @@ public record SimQuantizeNode(String name, List<String> inputs, String output, S
     @Override
     public String opType() {
         return "SimQuantize";
-    }
-
-    @Override
-    public List<String> outputs() {
-        return List.of(output);
     }
 
     @Override

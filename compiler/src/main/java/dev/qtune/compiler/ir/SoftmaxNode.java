@@ -3,24 +3,15 @@ package dev.qtune.compiler.ir;
 import java.util.List;
 
 /** Softmax along {@code axis} (opset 13 semantics; negative counts from the end). */
-public record SoftmaxNode(String name, List<String> inputs, String output, int axis) implements Node {
+public record SoftmaxNode(String name, List<String> inputs, String output, int axis) implements DataNode {
     public SoftmaxNode {
         inputs = NodeChecks.inputs("Softmax", name, inputs, 1, 1);
         NodeChecks.output("Softmax", name, output);
     }
 
-    public String input() {
-        return inputs.get(0);
-    }
-
     @Override
     public String opType() {
         return "Softmax";
-    }
-
-    @Override
-    public List<String> outputs() {
-        return List.of(output);
     }
 
     @Override

@@ -8,9 +8,11 @@ import dev.qtune.compiler.ir.ReshapeNode;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The static memory plan of a lowered graph at batch 1: every intermediate value gets an offset in
@@ -75,7 +77,7 @@ public record MemoryPlan(
                 }
             }
         }
-        java.util.Set<String> external = new java.util.HashSet<>();
+        Set<String> external = new HashSet<>();
         g.inputs().forEach(v -> external.add(v.name()));
         g.outputs().forEach(v -> external.add(root(v.name())));
         record Live(String value, long offset, long size, int end) {}

@@ -1,5 +1,6 @@
 package dev.qtune.compiler.lower;
 
+import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -23,8 +24,8 @@ public record ScheduleConfig(Map<String, Map<String, Integer>> layers, boolean l
 
     public ScheduleConfig {
         Map<String, Map<String, Integer>> copy = new TreeMap<>();
-        layers.forEach((k, v) -> copy.put(k, java.util.Collections.unmodifiableMap(new TreeMap<>(v))));
-        layers = java.util.Collections.unmodifiableMap(copy);
+        layers.forEach((k, v) -> copy.put(k, Collections.unmodifiableMap(new TreeMap<>(v))));
+        layers = Collections.unmodifiableMap(copy);
     }
 
     /** The value of a knob for a layer, checked against the layer's space. */

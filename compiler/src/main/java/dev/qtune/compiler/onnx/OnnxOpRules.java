@@ -23,6 +23,7 @@ import dev.qtune.compiler.ir.SoftmaxNode;
 import dev.qtune.compiler.ir.Tensor;
 import dev.qtune.compiler.ir.Window2d;
 import dev.qtune.compiler.onnx.proto.OnnxSubset.NodeProto;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -200,12 +201,12 @@ final class OnnxOpRules {
         long[] v = c.attributes().getInts(name).orElse(null);
         if (v == null) {
             long[] out = new long[length];
-            java.util.Arrays.fill(out, fill);
+            Arrays.fill(out, fill);
             return out;
         }
         if (v.length != length) {
             throw c.error("attribute '" + name + "' must have " + length + " values, but has " + v.length + " ("
-                    + java.util.Arrays.toString(v) + ")");
+                    + Arrays.toString(v) + ")");
         }
         return v;
     }

@@ -28,6 +28,26 @@ final class OnnxTensors {
             throw new OnnxImportException(where + ": tensor '" + t.getName()
                     + "' uses external data, which qtune does not support (save the model with weights inline)");
         }
+        int[] dims = dims(t, where);
+        Shape shape = Shape.of(dims);
+        int n = elementCount(t, where, dims);
+        ByteBuffer raw = t.hasRawData() ? t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN) : null;
+        return switch (t.getDataType()) {
+            case FLOAT -> Tensor.ofFloats(shape, floats(t, where, n, raw));
+            case DOUBLE -> Tensor.ofFloats(shape, doubles(t, where, n, raw));
+            case INT64 -> Tensor.ofInts(DType.I64, shape, int64s(t, where, n, raw));
+            case INT32, INT16, INT8, UINT8 -> {
+                DType dtype = dtypeOf(t.getDataType(), where);
+                yield Tensor.ofInts(dtype, shape, narrowInts(t, where, n, raw, dtype));
+            }
+            default ->
+                throw new OnnxImportException(where + ": tensor '" + t.getName() + "' has ONNX data type "
+                        + t.getDataType() + ", but qtune reads only FLOAT(1), DOUBLE(11), UINT8(2), INT8(3), INT16(5), "
+                        + "INT32(6) and INT64(7)");
+        };
+    }
+
+    private static int[] dims(TensorProto t, String where) {
         int[] dims = new int[t.getDimsCount()];
         for (int i = 0; i < dims.length; i++) {
             long d = t.getDims(i);
@@ -37,8 +57,14 @@ final class OnnxTensors {
             }
             dims[i] = (int) d;
         }
-        // The data length is checked before anything is allocated: a corrupt header must give this
-        // error, not an attempt to allocate gigabytes.
+        return dims;
+    }
+
+    /**
+     * The number of elements, checked before anything is allocated: a corrupt header must give this
+     * error, not an attempt to allocate gigabytes.
+     */
+    private static int elementCount(TensorProto t, String where, int[] dims) {
         long count = 1;
         for (int d : dims) {
             count = Math.min(count * d, 1L << 32);
@@ -47,79 +73,63 @@ final class OnnxTensors {
             throw new OnnxImportException(where + ": tensor '" + t.getName() + "' of shape " + t.getDimsList()
                     + " must have fewer than 2^31 elements (truncated or corrupt file?)");
         }
-        Shape shape = Shape.of(dims);
-        int n = (int) count;
-        ByteBuffer raw = t.hasRawData() ? t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN) : null;
-        switch (t.getDataType()) {
-            case FLOAT -> {
-                checkLength(t, where, raw != null ? raw.remaining() : t.getFloatDataCount(), raw != null ? n * 4L : n);
-                float[] data = new float[n];
-                if (raw != null) {
-                    raw.asFloatBuffer().get(data);
-                } else {
-                    for (int i = 0; i < n; i++) {
-                        data[i] = t.getFloatData(i);
-                    }
-                }
-                return Tensor.ofFloats(shape, data);
+        return (int) count;
+    }
+
+    private static float[] floats(TensorProto t, String where, int n, ByteBuffer raw) {
+        checkLength(t, where, raw != null ? raw.remaining() : t.getFloatDataCount(), raw != null ? n * 4L : n);
+        float[] data = new float[n];
+        if (raw != null) {
+            raw.asFloatBuffer().get(data);
+        } else {
+            for (int i = 0; i < n; i++) {
+                data[i] = t.getFloatData(i);
             }
-            case DOUBLE -> {
-                checkLength(t, where, raw != null ? raw.remaining() : t.getDoubleDataCount(), raw != null ? n * 8L : n);
-                float[] data = new float[n];
-                if (raw != null) {
-                    for (int i = 0; i < n; i++) {
-                        data[i] = (float) raw.getDouble(i * 8);
-                    }
-                } else {
-                    for (int i = 0; i < n; i++) {
-                        data[i] = (float) t.getDoubleData(i);
-                    }
-                }
-                return Tensor.ofFloats(shape, data);
-            }
-            case INT64 -> {
-                checkLength(t, where, raw != null ? raw.remaining() : t.getInt64DataCount(), raw != null ? n * 8L : n);
-                int[] data = new int[n];
-                for (int i = 0; i < n; i++) {
-                    long v = raw != null ? raw.getLong(i * 8) : t.getInt64Data(i);
-                    data[i] = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, v));
-                }
-                return Tensor.ofInts(DType.I64, shape, data);
-            }
-            case INT32, INT16, INT8, UINT8 -> {
-                DType dtype = switch (t.getDataType()) {
-                    case INT32 -> DType.I32;
-                    case INT16 -> DType.I16;
-                    case INT8 -> DType.I8;
-                    default -> DType.U8;
-                };
-                checkLength(
-                        t,
-                        where,
-                        raw != null ? raw.remaining() : t.getInt32DataCount(),
-                        raw != null ? (long) n * (dtype.bits() / 8) : n);
-                int[] data = new int[n];
-                if (raw != null) {
-                    for (int i = 0; i < n; i++) {
-                        data[i] = switch (dtype) {
-                            case I32 -> raw.getInt(i * 4);
-                            case I16 -> raw.getShort(i * 2);
-                            case I8 -> raw.get(i);
-                            default -> raw.get(i) & 0xff;
-                        };
-                    }
-                } else {
-                    for (int i = 0; i < n; i++) {
-                        data[i] = t.getInt32Data(i);
-                    }
-                }
-                return Tensor.ofInts(dtype, shape, data);
-            }
-            default ->
-                throw new OnnxImportException(where + ": tensor '" + t.getName() + "' has ONNX data type "
-                        + t.getDataType() + ", but qtune reads only FLOAT(1), DOUBLE(11), UINT8(2), INT8(3), INT16(5), "
-                        + "INT32(6) and INT64(7)");
         }
+        return data;
+    }
+
+    private static float[] doubles(TensorProto t, String where, int n, ByteBuffer raw) {
+        checkLength(t, where, raw != null ? raw.remaining() : t.getDoubleDataCount(), raw != null ? n * 8L : n);
+        float[] data = new float[n];
+        for (int i = 0; i < n; i++) {
+            data[i] = (float) (raw != null ? raw.getDouble(i * 8) : t.getDoubleData(i));
+        }
+        return data;
+    }
+
+    /** INT64 values, clamped to the int range. */
+    private static int[] int64s(TensorProto t, String where, int n, ByteBuffer raw) {
+        checkLength(t, where, raw != null ? raw.remaining() : t.getInt64DataCount(), raw != null ? n * 8L : n);
+        int[] data = new int[n];
+        for (int i = 0; i < n; i++) {
+            long v = raw != null ? raw.getLong(i * 8) : t.getInt64Data(i);
+            data[i] = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, v));
+        }
+        return data;
+    }
+
+    /** INT32, INT16, INT8 or UINT8 values: raw in their own width, typed in int32_data. */
+    private static int[] narrowInts(TensorProto t, String where, int n, ByteBuffer raw, DType dtype) {
+        checkLength(
+                t,
+                where,
+                raw != null ? raw.remaining() : t.getInt32DataCount(),
+                raw != null ? (long) n * (dtype.bits() / 8) : n);
+        int[] data = new int[n];
+        for (int i = 0; i < n; i++) {
+            data[i] = raw == null ? t.getInt32Data(i) : rawInt(raw, i, dtype);
+        }
+        return data;
+    }
+
+    private static int rawInt(ByteBuffer raw, int i, DType dtype) {
+        return switch (dtype) {
+            case I32 -> raw.getInt(i * 4);
+            case I16 -> raw.getShort(i * 2);
+            case I8 -> raw.get(i);
+            default -> raw.get(i) & 0xff;
+        };
     }
 
     private static void checkLength(TensorProto t, String where, long found, long expected) {

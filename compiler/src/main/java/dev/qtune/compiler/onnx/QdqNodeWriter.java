@@ -76,15 +76,7 @@ final class QdqNodeWriter {
                     "quantizes " + spec.role().name().toLowerCase() + " '" + q.input()
                             + "', which must be an initializer, but is computed");
         }
-        boolean weight = spec.role() == QuantRole.WEIGHT;
-        if (!(spec.storage() == DType.I8 || spec.storage() == DType.I32 || weight && spec.storage() == DType.I16)) {
-            throw c.error(
-                    q,
-                    "stores " + spec.role().name().toLowerCase() + " '" + q.input() + "' as "
-                            + spec.storage()
-                            + ", but QDQ export writes weights as int8 (or uint8 with a zero point) and "
-                            + "biases as int32");
-        }
+        checkStorage(q, c);
         int[] ints = quantize(value, spec);
         DType fileType = spec.storage();
         int z = 0;
@@ -111,6 +103,20 @@ final class QdqNodeWriter {
                 List.of(integers, scale, zeroPoint),
                 List.of(q.output()),
                 axis);
+    }
+
+    /** Weights as int8 (or int16 integers that fit uint8 with a zero point), biases as int32. */
+    private static void checkStorage(SimQuantizeNode q, WriteContext c) {
+        QuantSpec spec = q.spec();
+        boolean weight = spec.role() == QuantRole.WEIGHT;
+        if (!(spec.storage() == DType.I8 || spec.storage() == DType.I32 || weight && spec.storage() == DType.I16)) {
+            throw c.error(
+                    q,
+                    "stores " + spec.role().name().toLowerCase() + " '" + q.input() + "' as "
+                            + spec.storage()
+                            + ", but QDQ export writes weights as int8 (or uint8 with a zero point) and "
+                            + "biases as int32");
+        }
     }
 
     /**

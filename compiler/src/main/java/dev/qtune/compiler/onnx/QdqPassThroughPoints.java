@@ -51,24 +51,24 @@ final class QdqPassThroughPoints {
                     || AnnotateRules.of(simulated, n) != AnnotateRule.PASS_THROUGH) {
                 continue;
             }
-            String point = e.output() + "/qdq";
-            nodes.add(new SimQuantizeNode(
-                    point + "/simq",
-                    List.of(e.output()),
-                    point,
-                    e.output(),
-                    new QuantSpec(
-                            QuantRole.INHERIT,
-                            in.storage(),
-                            in.range(),
-                            -1,
-                            in.config(),
-                            in.scales(),
-                            in.zeroPoint())));
-            renamed.put(e.output(), point);
-            quantized.put(point, in);
+            SimQuantizeNode point = pointAfter(e.output(), in);
+            nodes.add(point);
+            renamed.put(e.output(), point.output());
+            quantized.put(point.output(), in);
         }
         return InferTypesPass.infer(simulated.withNodes(nodes));
+    }
+
+    /** A point on {@code value} with the scale and range of the op's input (role INHERIT). */
+    private static SimQuantizeNode pointAfter(String value, QuantSpec in) {
+        String point = value + "/qdq";
+        return new SimQuantizeNode(
+                point + "/simq",
+                List.of(value),
+                point,
+                value,
+                new QuantSpec(
+                        QuantRole.INHERIT, in.storage(), in.range(), -1, in.config(), in.scales(), in.zeroPoint()));
     }
 
     private static boolean onlyReaderIsAPoint(Graph g, String value) {

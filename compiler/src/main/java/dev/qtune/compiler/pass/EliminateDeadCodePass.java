@@ -2,6 +2,8 @@ package dev.qtune.compiler.pass;
 
 import dev.qtune.compiler.ir.Graph;
 import dev.qtune.compiler.ir.Node;
+import dev.qtune.compiler.ir.Tensor;
+import dev.qtune.compiler.ir.TensorType;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -30,13 +32,13 @@ public final class EliminateDeadCodePass implements Pass {
             }
         }
         Collections.reverse(kept);
-        Map<String, dev.qtune.compiler.ir.Tensor> inits = new LinkedHashMap<>();
+        Map<String, Tensor> inits = new LinkedHashMap<>();
         g.initializers().forEach((name, t) -> {
             if (live.contains(name)) {
                 inits.put(name, t);
             }
         });
-        Map<String, dev.qtune.compiler.ir.TensorType> types = new LinkedHashMap<>();
+        Map<String, TensorType> types = new LinkedHashMap<>();
         g.types().forEach((name, t) -> {
             if (live.contains(name)
                     || g.inputs().stream().anyMatch(v -> v.name().equals(name))) {

@@ -8,7 +8,10 @@ import dev.qtune.compiler.ir.Node;
 import dev.qtune.compiler.ir.Shape;
 import dev.qtune.compiler.ir.Tensor;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,8 +25,8 @@ import java.util.Set;
  */
 public final class FoldBatchNormPass implements Pass {
     /** In the order they run, so that PassPipeline names the earliest missing one (Set.of has no order). */
-    private static final Set<String> REQUIRES = java.util.Collections.unmodifiableSet(
-            new java.util.LinkedHashSet<>(List.of("InferTypes", "FoldConstants")));
+    private static final Set<String> REQUIRES =
+            Collections.unmodifiableSet(new LinkedHashSet<>(List.of("InferTypes", "FoldConstants")));
 
     @Override
     public Set<String> requires() {
@@ -34,7 +37,7 @@ public final class FoldBatchNormPass implements Pass {
     public Graph run(Graph g) {
         Map<String, Tensor> inits = new LinkedHashMap<>(g.initializers());
         Map<String, Node> replaced = new LinkedHashMap<>();
-        Set<String> removedBn = new java.util.HashSet<>();
+        Set<String> removedBn = new HashSet<>();
         for (Node n : g.nodes()) {
             if (!(n instanceof BatchNormNode bn) || !constants(g, bn)) {
                 continue;

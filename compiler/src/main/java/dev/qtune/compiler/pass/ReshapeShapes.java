@@ -4,6 +4,7 @@ import dev.qtune.compiler.ir.Node;
 import dev.qtune.compiler.ir.ReshapeNode;
 import dev.qtune.compiler.ir.Shape;
 import dev.qtune.compiler.ir.Tensor;
+import java.util.Arrays;
 
 /** Resolves an ONNX Reshape target (with 0 and -1 entries) against an input shape. */
 public final class ReshapeShapes {
@@ -62,8 +63,7 @@ public final class ReshapeShapes {
             return dynamic ? (int) (in.product(1, in.rank()) / Math.max(1, known)) : Shape.DYNAMIC;
         }
         if (known == 0 || total % known != 0) {
-            throw TypeRules.error(
-                    n, "cannot reshape " + in + " into " + java.util.Arrays.toString(out) + " with one -1");
+            throw TypeRules.error(n, "cannot reshape " + in + " into " + Arrays.toString(out) + " with one -1");
         }
         return (int) (total / known);
     }

@@ -21,7 +21,9 @@ import dev.qtune.compiler.ir.Node;
 import dev.qtune.compiler.ir.ReluNode;
 import dev.qtune.compiler.ir.ReshapeNode;
 import dev.qtune.compiler.ir.SoftmaxNode;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiFunction;
 
 /** The annotate rule table: one entry per op; an op without one is an error that names it. */
@@ -94,12 +96,12 @@ public final class AnnotateRules {
     }
 
     /** The ops that have a rule. */
-    static java.util.Set<Class<? extends Node>> ops() {
+    static Set<Class<? extends Node>> ops() {
         return RULES.keySet();
     }
 
     /** The names of the layers a config can address: the nodes with the COMPUTE rule. */
-    public static java.util.List<String> quantizableLayers(Graph g) {
+    public static List<String> quantizableLayers(Graph g) {
         return g.nodes().stream()
                 .filter(n -> of(g, n) == AnnotateRule.COMPUTE)
                 .map(Node::name)

@@ -1,5 +1,7 @@
 package dev.qtune.compiler.quant;
 
+import java.math.BigInteger;
+
 /**
  * A positive real multiplier M represented exactly as {@code mantissa * 2^-shift}, with the
  * mantissa in [2^30, 2^31) (a Q31 value in [0.5, 1)), as docs/integer-semantics.md defines.
@@ -63,13 +65,13 @@ public record FixedPointMultiplier(int mantissa, int shift) {
             long p = acc * mantissa; // |p| < 2^63: exact
             return rounding == Rounding.UPWARD || p >= 0 ? roundShift(p, shift) : -roundShift(-p, shift);
         }
-        java.math.BigInteger p = java.math.BigInteger.valueOf(acc).multiply(java.math.BigInteger.valueOf(mantissa));
+        BigInteger p = BigInteger.valueOf(acc).multiply(BigInteger.valueOf(mantissa));
         boolean negate = rounding == Rounding.TONEAREST && p.signum() < 0;
         if (negate) {
             p = p.negate();
         }
         if (shift > 0) {
-            p = p.add(java.math.BigInteger.ONE.shiftLeft(shift - 1)).shiftRight(shift);
+            p = p.add(BigInteger.ONE.shiftLeft(shift - 1)).shiftRight(shift);
         }
         if (negate) {
             p = p.negate();

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
@@ -20,7 +21,7 @@ public record QuantConfig(
         int calibrationSamples,
         OptionalDouble globalScale,
         boolean allowFp32Islands,
-        java.util.Optional<CalibrationMode> boundaryCalibration,
+        Optional<CalibrationMode> boundaryCalibration,
         String source) {
     public static final int DEFAULT_CALIBRATION_SAMPLES = 1000;
     /** The most calibration samples a config may ask for (as in experiment files). */
@@ -47,7 +48,7 @@ public record QuantConfig(
                 DEFAULT_CALIBRATION_SAMPLES,
                 OptionalDouble.empty(),
                 true,
-                java.util.Optional.empty(),
+                Optional.empty(),
                 "<default>");
     }
 

@@ -2,6 +2,7 @@ package dev.qtune.compiler.quant;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import dev.qtune.compiler.InputLimits;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -170,7 +171,7 @@ public record QuantConfigNode(JsonNode node, String path, String source) {
         }
         if (n.isTextual()) {
             // never more than a short excerpt: a file given by mistake (/etc/passwd) is one long scalar
-            return "'" + dev.qtune.compiler.InputLimits.excerpt(n.textValue()) + "'";
+            return "'" + InputLimits.excerpt(n.textValue()) + "'";
         }
         if (n.isObject()) {
             return "a mapping";

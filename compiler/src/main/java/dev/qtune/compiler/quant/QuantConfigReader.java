@@ -1,5 +1,7 @@
 package dev.qtune.compiler.quant;
 
+import dev.qtune.compiler.InputLimits;
+import dev.qtune.compiler.QtuneException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,10 +59,10 @@ public final class QuantConfigReader {
         }
         String text;
         try {
-            text = dev.qtune.compiler.InputLimits.readConfigText(file, "quant config file");
+            text = InputLimits.readConfigText(file, "quant config file");
         } catch (QuantConfigException e) {
             throw e;
-        } catch (dev.qtune.compiler.QtuneException e) {
+        } catch (QtuneException e) {
             throw new QuantConfigException(e.getMessage());
         }
         return parseFile(text, file.toString());

@@ -6,6 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.UncheckedIOException;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+import java.util.regex.Pattern;
 
 /**
  * A quant config as YAML text that {@link QuantConfigReader} reads back to an equal config: the
@@ -39,19 +43,7 @@ public final class QuantConfigWriter {
         config.globalScale().ifPresent(s -> root.put(QuantConfigReader.GLOBAL_SCALE, s));
         config.boundaryCalibration()
                 .ifPresent(m -> root.put(QuantConfigReader.BOUNDARY_CALIBRATION, QuantConfigNode.yamlName(m)));
-        LayerQuantConfig d = config.defaults();
-        LayerOverride all = new LayerOverride(
-                LayerPattern.parse("*"),
-                java.util.OptionalInt.of(d.weightBits()),
-                java.util.OptionalInt.of(d.activationBits()),
-                java.util.Optional.of(d.weightScale()),
-                java.util.Optional.of(d.granularity()),
-                java.util.Optional.of(d.activationCalibration()),
-                java.util.OptionalDouble.of(d.percentile()),
-                java.util.Optional.of(d.skip()),
-                java.util.Optional.of(d.rounding()),
-                java.util.Optional.of(d.activationMode()));
-        putKeys(root.putObject(QuantConfigReader.DEFAULTS), all);
+        putKeys(root.putObject(QuantConfigReader.DEFAULTS), defaultsOverride(config.defaults()));
         if (!config.layers().isEmpty()) {
             var layers = root.putArray(QuantConfigReader.LAYERS);
             for (LayerOverride o : config.layers()) {
@@ -60,15 +52,7 @@ public final class QuantConfigWriter {
                 putKeys(l, o);
             }
         }
-        if (file.hasSchedule() || file.scheduleTarget().isPresent()) {
-            ObjectNode schedule = root.putObject(QuantConfigReader.SCHEDULE);
-            file.scheduleTarget().ifPresent(t -> schedule.put(QuantConfigSchedule.TARGET, t));
-            ObjectNode layers = schedule.putObject(QuantConfigSchedule.LAYERS);
-            file.schedule().layers().forEach((layer, knobs) -> {
-                ObjectNode k = layers.putObject(layer);
-                knobs.forEach(k::put);
-            });
-        }
+        putSchedule(root, file);
         StringBuilder out = new StringBuilder();
         if (comment != null && !comment.isBlank()) {
             comment.lines().forEach(line -> out.append("# ").append(line).append('\n'));
@@ -80,10 +64,39 @@ public final class QuantConfigWriter {
         }
     }
 
+    /** The {@code defaults} section: every key of the defaults, as an override matching all layers. */
+    private static LayerOverride defaultsOverride(LayerQuantConfig d) {
+        return new LayerOverride(
+                LayerPattern.parse("*"),
+                OptionalInt.of(d.weightBits()),
+                OptionalInt.of(d.activationBits()),
+                Optional.of(d.weightScale()),
+                Optional.of(d.granularity()),
+                Optional.of(d.activationCalibration()),
+                OptionalDouble.of(d.percentile()),
+                Optional.of(d.skip()),
+                Optional.of(d.rounding()),
+                Optional.of(d.activationMode()));
+    }
+
+    /** The {@code schedule} section with its target and every layer's knob values, when the file has one. */
+    private static void putSchedule(ObjectNode root, QuantConfigFile file) {
+        if (!file.hasSchedule() && file.scheduleTarget().isEmpty()) {
+            return;
+        }
+        ObjectNode schedule = root.putObject(QuantConfigReader.SCHEDULE);
+        file.scheduleTarget().ifPresent(t -> schedule.put(QuantConfigSchedule.TARGET, t));
+        ObjectNode layers = schedule.putObject(QuantConfigSchedule.LAYERS);
+        file.schedule().layers().forEach((layer, knobs) -> {
+            ObjectNode k = layers.putObject(layer);
+            knobs.forEach(k::put);
+        });
+    }
+
     /** A pattern that matches exactly {@code nodeName} and nothing else. */
     public static LayerPattern exactPattern(String nodeName) {
         boolean plain = nodeName.chars().noneMatch(c -> c == '*' || c == '?') && !nodeName.startsWith("re:");
-        return LayerPattern.parse(plain ? nodeName : "re:" + java.util.regex.Pattern.quote(nodeName));
+        return LayerPattern.parse(plain ? nodeName : "re:" + Pattern.quote(nodeName));
     }
 
     private static void putKeys(ObjectNode o, LayerOverride l) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import dev.qtune.compiler.InputLimits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.yaml.snakeyaml.error.Mark;
@@ -21,7 +22,7 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * An empty file (or one with only comments) gives a null node.
  */
 public final class QuantConfigYaml {
-    private static final YAMLMapper MAPPER = YAMLMapper.builder(dev.qtune.compiler.InputLimits.yamlFactory())
+    private static final YAMLMapper MAPPER = YAMLMapper.builder(InputLimits.yamlFactory())
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
 

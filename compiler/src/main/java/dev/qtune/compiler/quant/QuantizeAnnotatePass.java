@@ -1,6 +1,7 @@
 package dev.qtune.compiler.quant;
 
 import dev.qtune.compiler.ir.Conv2dNode;
+import dev.qtune.compiler.ir.DType;
 import dev.qtune.compiler.ir.GemmNode;
 import dev.qtune.compiler.ir.Graph;
 import dev.qtune.compiler.ir.MatMulNode;
@@ -204,8 +205,7 @@ public final class QuantizeAnnotatePass implements Pass {
         /** The bias at scale s_in * s_w, in int32 (scales set by QuantizeCalibrate from the layer's). */
         private String quantizeBias(Node layer, String b, LayerQuantConfig c) {
             int axis = g.type(b).shape().rank() - 1;
-            QuantSpec spec =
-                    new QuantSpec(QuantRole.BIAS, dev.qtune.compiler.ir.DType.I32, IntRange.BIAS, axis, c, List.of());
+            QuantSpec spec = new QuantSpec(QuantRole.BIAS, DType.I32, IntRange.BIAS, axis, c, List.of());
             String q = b + "/q@" + layer.name();
             out.add(new SimQuantizeNode(layer.name() + "/bias/simq", List.of(b), q, b, spec));
             return q;

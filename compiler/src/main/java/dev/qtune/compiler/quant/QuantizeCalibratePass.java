@@ -3,6 +3,7 @@ package dev.qtune.compiler.quant;
 import dev.qtune.compiler.QtuneException;
 import dev.qtune.compiler.ir.Graph;
 import dev.qtune.compiler.ir.Node;
+import dev.qtune.compiler.ir.QuantRole;
 import dev.qtune.compiler.ir.QuantSpec;
 import dev.qtune.compiler.ir.SimQuantizeNode;
 import dev.qtune.compiler.ir.Tensor;
@@ -42,36 +43,18 @@ public final class QuantizeCalibratePass implements Pass {
         List<Node> nodes = new ArrayList<>();
         for (Node n : g.nodes()) {
             if (n instanceof SimQuantizeNode q) {
-                int zeroPoint = 0;
-                float[] scales;
-                switch (q.spec().role()) {
-                    case ACTIVATION -> {
-                        ActivationPoint a = activationPoint(q);
-                        scales = new float[] {a.scale()};
-                        zeroPoint = a.zeroPoint();
-                    }
-                    case WEIGHT -> scales = weightScales(q, g.initializers().get(q.input()));
-                    case INHERIT -> {
-                        String source = inheritedValue(g, q.input(), q, scaleOf);
-                        scales = new float[] {scaleOf.get(source)};
-                        zeroPoint = zeroPointOf.getOrDefault(source, 0);
-                    }
-                    case BIAS -> scales = biasScales(g, q, scaleOf, weightScales);
-                    default ->
-                        throw new IllegalStateException(
-                                "no calibration rule for role " + q.spec().role());
-                }
-                if (q.spec().role() == dev.qtune.compiler.ir.QuantRole.WEIGHT) {
-                    weightScales.put(q.output(), scales);
+                Scales p = scales(g, q, scaleOf, zeroPointOf, weightScales);
+                if (q.spec().role() == QuantRole.WEIGHT) {
+                    weightScales.put(q.output(), p.scales());
                 }
                 List<Float> list = new ArrayList<>();
-                for (float s : scales) {
+                for (float s : p.scales()) {
                     list.add(s);
                 }
-                q = q.withSpec(q.spec().withScales(list).withZeroPoint(zeroPoint));
-                if (scales.length == 1) {
-                    scaleOf.put(q.output(), scales[0]);
-                    zeroPointOf.put(q.output(), zeroPoint);
+                q = q.withSpec(q.spec().withScales(list).withZeroPoint(p.zeroPoint()));
+                if (p.scales().length == 1) {
+                    scaleOf.put(q.output(), p.scales()[0]);
+                    zeroPointOf.put(q.output(), p.zeroPoint());
                 }
                 nodes.add(q);
             } else {
@@ -79,6 +62,33 @@ public final class QuantizeCalibratePass implements Pass {
             }
         }
         return g.withNodes(nodes);
+    }
+
+    /** The scales of one point (one, or one per channel) and its zero point. */
+    private record Scales(float[] scales, int zeroPoint) {}
+
+    /** The scales of one point by its role. */
+    private Scales scales(
+            Graph g,
+            SimQuantizeNode q,
+            Map<String, Float> scaleOf,
+            Map<String, Integer> zeroPointOf,
+            Map<String, float[]> weightScales) {
+        return switch (q.spec().role()) {
+            case ACTIVATION -> {
+                ActivationPoint a = activationPoint(q);
+                yield new Scales(new float[] {a.scale()}, a.zeroPoint());
+            }
+            case WEIGHT -> new Scales(weightScales(q, g.initializers().get(q.input())), 0);
+            case INHERIT -> {
+                String source = inheritedValue(g, q.input(), q, scaleOf);
+                yield new Scales(new float[] {scaleOf.get(source)}, zeroPointOf.getOrDefault(source, 0));
+            }
+            case BIAS -> new Scales(biasScales(g, q, scaleOf, weightScales), 0);
+            default ->
+                throw new IllegalStateException(
+                        "no calibration rule for role " + q.spec().role());
+        };
     }
 
     /** An activation's scale and zero point. */

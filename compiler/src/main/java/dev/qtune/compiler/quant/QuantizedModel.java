@@ -1,6 +1,7 @@
 package dev.qtune.compiler.quant;
 
 import dev.qtune.compiler.ir.Graph;
+import dev.qtune.compiler.pass.PassPipeline;
 
 /**
  * A model quantized under one config: the fp32 graph it came from (after the prerequisite passes),
@@ -10,10 +11,9 @@ import dev.qtune.compiler.ir.Graph;
 public record QuantizedModel(Graph fp32, Graph simulated, Graph realized, QuantConfig config) {
     /** Runs QuantizeAnnotate, QuantizeCalibrate and QuantizeRealize on a prepared fp32 graph. */
     public static QuantizedModel of(Graph fp32, QuantConfig config, CalibrationStats stats) {
-        Graph annotated = dev.qtune.compiler.pass.PassPipeline.apply(new QuantizeAnnotatePass(config), fp32);
-        Graph simulated =
-                dev.qtune.compiler.pass.PassPipeline.apply(new QuantizeCalibratePass(stats, config), annotated);
-        Graph realized = dev.qtune.compiler.pass.PassPipeline.apply(new QuantizeRealizePass(), simulated);
+        Graph annotated = PassPipeline.apply(new QuantizeAnnotatePass(config), fp32);
+        Graph simulated = PassPipeline.apply(new QuantizeCalibratePass(stats, config), annotated);
+        Graph realized = PassPipeline.apply(new QuantizeRealizePass(), simulated);
         return new QuantizedModel(fp32, simulated, realized, config);
     }
 }

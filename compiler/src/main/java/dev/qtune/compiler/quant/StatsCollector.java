@@ -2,16 +2,14 @@ package dev.qtune.compiler.quant;
 
 import dev.qtune.compiler.QtuneException;
 import dev.qtune.compiler.interp.Fp32Interpreter;
+import dev.qtune.compiler.interp.ParallelRuns;
 import dev.qtune.compiler.ir.DType;
 import dev.qtune.compiler.ir.Tensor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
@@ -94,33 +92,16 @@ public final class StatsCollector {
     private static void runInPool(
             Fp32Interpreter model, int samples, BatchSource source, List<? extends Partial<?>> parts) {
         int workers = parts.size();
-        int pool = POOLS.incrementAndGet();
-        ExecutorService executor = Executors.newFixedThreadPool(workers, r -> {
-            Thread t = new Thread(r, "qtune-calibrate-" + pool);
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int w = 0; w < workers; w++) {
-                int first = w;
-                Partial<?> part = parts.get(w);
-                futures.add(executor.submit(() -> runBatches(model, samples, source, first, workers, part)));
-            }
-            for (Future<?> f : futures) {
-                f.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new QtuneException("calibration interrupted", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new QtuneException("calibration failed: " + e.getCause(), e.getCause());
-        } finally {
-            executor.shutdownNow();
+        List<Callable<Void>> tasks = new ArrayList<>();
+        for (int w = 0; w < workers; w++) {
+            int first = w;
+            Partial<?> part = parts.get(w);
+            tasks.add(() -> {
+                runBatches(model, samples, source, first, workers, part);
+                return null;
+            });
         }
+        ParallelRuns.all("qtune-calibrate-" + POOLS.incrementAndGet(), workers, "calibration", tasks);
     }
 
     /** Runs batches {@code first, first + step, ...} showing every value to {@code part}. */

@@ -5,7 +5,9 @@ import static dev.qtune.compiler.Fixtures.assertShape;
 import static dev.qtune.compiler.Fixtures.random;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.qtune.compiler.Fixtures;
 import dev.qtune.compiler.ir.Conv2dNode;
+import dev.qtune.compiler.ir.Shape;
 import dev.qtune.compiler.ir.Tensor;
 import dev.qtune.compiler.ir.Window2d;
 import java.util.ArrayList;
@@ -140,8 +142,7 @@ class ConvKernelTest {
         for (int i = 0; i < 7; i++) {
             float[] one = new float[per];
             System.arraycopy(x.floats(), i * per, one, 0, per);
-            float[] alone = KernelRunner.run(
-                            node, Tensor.ofFloats(dev.qtune.compiler.ir.Shape.of(1, 3, 12, 12), one), wt, b)
+            float[] alone = KernelRunner.run(node, Tensor.ofFloats(Shape.of(1, 3, 12, 12), one), wt, b)
                     .floats();
             float[] slice = new float[outPer];
             System.arraycopy(batched, i * outPer, slice, 0, outPer);
@@ -152,12 +153,9 @@ class ConvKernelTest {
     @Test
     void zeroWeightsGiveTheBias() {
         Conv2dNode node = new Conv2dNode("conv", List.of("x", "w", "b"), "y", Window2d.of(3, 3), 1);
-        Tensor b = dev.qtune.compiler.Fixtures.tensor(new int[] {2}, 1.5f, -2f);
+        Tensor b = Fixtures.tensor(new int[] {2}, 1.5f, -2f);
         float[] y = KernelRunner.run(
-                        node,
-                        random(1, 1, 1, 4, 4),
-                        Tensor.ofFloats(dev.qtune.compiler.ir.Shape.of(2, 1, 3, 3), new float[18]),
-                        b)
+                        node, random(1, 1, 1, 4, 4), Tensor.ofFloats(Shape.of(2, 1, 3, 3), new float[18]), b)
                 .floats();
         assertEquals(8, y.length);
         for (int i = 0; i < 8; i++) {

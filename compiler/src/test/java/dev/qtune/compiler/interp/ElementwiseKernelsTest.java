@@ -17,6 +17,7 @@ import dev.qtune.compiler.ir.ReluNode;
 import dev.qtune.compiler.ir.Shape;
 import dev.qtune.compiler.ir.Tensor;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -86,12 +87,11 @@ class ElementwiseKernelsTest {
     @ParameterizedTest(name = "{0} {1} {2}")
     @MethodSource("broadcastCases")
     void binaryBroadcastsLikeNumpy(BinaryOp op, int[] aDims, int[] bDims, int[] outDims) {
-        Tensor a = random(java.util.Arrays.hashCode(aDims), aDims);
+        Tensor a = random(Arrays.hashCode(aDims), aDims);
         // Divisors kept away from zero.
         Tensor b = Tensor.ofFloats(
                 Shape.of(bDims),
-                Fixtures.uniform(
-                        java.util.Arrays.hashCode(bDims) + 1L, Shape.of(bDims).numel(), 0.5f, 2f));
+                Fixtures.uniform(Arrays.hashCode(bDims) + 1L, Shape.of(bDims).numel(), 0.5f, 2f));
         Tensor y = KernelRunner.run(new BinaryNode("op", op, List.of("a", "b"), "y"), a, b);
         assertShape(y, outDims);
         assertClose(referenceBinary(op, a, b, outDims), y.floats(), 1e-6, op + " " + a.shape() + " " + b.shape());

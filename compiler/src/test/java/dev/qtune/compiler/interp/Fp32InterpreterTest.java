@@ -9,10 +9,12 @@ import dev.qtune.compiler.Fixtures;
 import dev.qtune.compiler.Fixtures.GraphBuilder;
 import dev.qtune.compiler.QtuneException;
 import dev.qtune.compiler.ir.Graph;
+import dev.qtune.compiler.ir.Node;
 import dev.qtune.compiler.ir.ReluNode;
 import dev.qtune.compiler.ir.Shape;
 import dev.qtune.compiler.ir.Tensor;
 import dev.qtune.compiler.ir.TensorType;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -29,9 +31,9 @@ class Fp32InterpreterTest {
         Tensor batched = interp.run(x, 5);
         Fixtures.assertShape(batched, 5, 10);
         for (int i = 0; i < 5; i++) {
-            float[] one = java.util.Arrays.copyOfRange(x, i * 784, (i + 1) * 784);
+            float[] one = Arrays.copyOfRange(x, i * 784, (i + 1) * 784);
             float[] alone = interp.run(one, 1).floats();
-            float[] row = java.util.Arrays.copyOfRange(batched.floats(), i * 10, (i + 1) * 10);
+            float[] row = Arrays.copyOfRange(batched.floats(), i * 10, (i + 1) * 10);
             assertClose(alone, row, 1e-5, model + " image " + i);
         }
     }
@@ -41,7 +43,7 @@ class Fp32InterpreterTest {
         Fp32Interpreter interp = new Fp32Interpreter(Fixtures.load(Fixtures.LENET));
         float[] a = interp.run(Fixtures.uniform(1, 784, 0f, 1f), 1).floats();
         float[] b = interp.run(Fixtures.uniform(2, 784, 0f, 1f), 1).floats();
-        assertTrue(!java.util.Arrays.equals(a, b));
+        assertTrue(!Arrays.equals(a, b));
     }
 
     @Test
@@ -79,7 +81,7 @@ class Fp32InterpreterTest {
 
     @Test
     void unknownNodeTypeHasNoKernel() {
-        dev.qtune.compiler.ir.Node odd = new dev.qtune.compiler.ir.Node() {
+        Node odd = new Node() {
             public String name() {
                 return "odd";
             }
@@ -96,7 +98,7 @@ class Fp32InterpreterTest {
                 return List.of("y");
             }
 
-            public dev.qtune.compiler.ir.Node withInputs(List<String> in) {
+            public Node withInputs(List<String> in) {
                 return this;
             }
         };

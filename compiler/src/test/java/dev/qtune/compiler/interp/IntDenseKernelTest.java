@@ -9,6 +9,7 @@ import dev.qtune.compiler.ir.DType;
 import dev.qtune.compiler.ir.Graph;
 import dev.qtune.compiler.ir.QDenseNode;
 import dev.qtune.compiler.ir.Requantize;
+import dev.qtune.compiler.ir.Shape;
 import dev.qtune.compiler.ir.Tensor;
 import dev.qtune.compiler.ir.TensorType;
 import dev.qtune.compiler.pass.InferTypesPass;
@@ -17,6 +18,7 @@ import dev.qtune.compiler.quant.IntRange;
 import dev.qtune.compiler.quant.Rounding;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -95,7 +97,7 @@ class IntDenseKernelTest {
 
     private static Tensor run(int[] x, int rows, int k, DType inType, int[] w, int n, int[] bias, Requantize rq) {
         List<String> ins = new ArrayList<>(List.of("x", "w"));
-        Map<String, Tensor> consts = new java.util.LinkedHashMap<>();
+        Map<String, Tensor> consts = new LinkedHashMap<>();
         consts.put("w", IntReference.tensor(DType.I8, w, n, k));
         if (bias != null) {
             ins.add("b");
@@ -114,7 +116,7 @@ class IntDenseKernelTest {
         Requantize rq = IntReference.requantize(
                 IntReference.multipliers(42, n, "mixed"), Rounding.UPWARD, IntRange.signed(8), DType.I8);
         Graph g = InferTypesPass.infer(new GraphBuilder("dense")
-                .input("x", new TensorType(DType.U8, dev.qtune.compiler.ir.Shape.of(rows, k)))
+                .input("x", new TensorType(DType.U8, Shape.of(rows, k)))
                 .init("w", IntReference.tensor(DType.I8, w, n, k))
                 .node(new QDenseNode("qdense", List.of("x", "w"), "y", rq))
                 .output("y")
@@ -135,11 +137,11 @@ class IntDenseKernelTest {
         int k = 600;
         int n = 3;
         int[] x = new int[rows * k];
-        java.util.Arrays.fill(x, 0, k, 32767);
+        Arrays.fill(x, 0, k, 32767);
         System.arraycopy(IntReference.ints(61, k, -32767, 32767), 0, x, k, k);
         int[] w = new int[n * k];
-        java.util.Arrays.fill(w, 0, k, 127);
-        java.util.Arrays.fill(w, k, 2 * k, -127);
+        Arrays.fill(w, 0, k, 127);
+        Arrays.fill(w, k, 2 * k, -127);
         System.arraycopy(IntReference.ints(62, k, -127, 127), 0, w, 2 * k, k);
         int[] bias = {1000, -1000, 7};
         FixedPointMultiplier m = new FixedPointMultiplier((1 << 30) + 12345, 51); // about 2^-21

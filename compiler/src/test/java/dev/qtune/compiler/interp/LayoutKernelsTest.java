@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.qtune.compiler.Fixtures;
 import dev.qtune.compiler.QtuneException;
 import dev.qtune.compiler.ir.ConcatNode;
 import dev.qtune.compiler.ir.DType;
@@ -17,6 +18,7 @@ import dev.qtune.compiler.ir.ReshapeNode;
 import dev.qtune.compiler.ir.Shape;
 import dev.qtune.compiler.ir.SoftmaxNode;
 import dev.qtune.compiler.ir.Tensor;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -114,11 +116,11 @@ class LayoutKernelsTest {
 
     @Test
     void softmaxIsStableForLargeLogits() {
-        Tensor x = dev.qtune.compiler.Fixtures.tensor(new int[] {2, 3}, 1000f, 1001f, 1002f, -1000f, -1000f, -1000f);
+        Tensor x = Fixtures.tensor(new int[] {2, 3}, 1000f, 1001f, 1002f, -1000f, -1000f, -1000f);
         float[] y = KernelRunner.run(new SoftmaxNode("sm", List.of("x"), "y", -1), x)
                 .floats();
         for (float v : y) {
-            assertFalse(Float.isNaN(v) || Float.isInfinite(v), java.util.Arrays.toString(y));
+            assertFalse(Float.isNaN(v) || Float.isInfinite(v), Arrays.toString(y));
         }
         assertClose(
                 new double[] {0.09003057, 0.24472847, 0.66524096, 1 / 3.0, 1 / 3.0, 1 / 3.0},
@@ -154,10 +156,10 @@ class LayoutKernelsTest {
                 "1 2 1 12 | 1 2 1 12",
             })
     void reshapeResolvesZeroAndMinusOne(String target, String expected) {
-        int[] t = java.util.Arrays.stream(target.trim().split(" +"))
+        int[] t = Arrays.stream(target.trim().split(" +"))
                 .mapToInt(Integer::parseInt)
                 .toArray();
-        int[] e = java.util.Arrays.stream(expected.trim().split(" +"))
+        int[] e = Arrays.stream(expected.trim().split(" +"))
                 .mapToInt(Integer::parseInt)
                 .toArray();
         Tensor x = random(11, 2, 3, 4);
@@ -171,8 +173,8 @@ class LayoutKernelsTest {
         Tensor x = random(12, 2, 3, 4);
         ReshapeNode rs = new ReshapeNode("rs", List.of("x", "s"), "y", false);
         for (int[] bad : new int[][] {{-1, -1}, {5, -1}, {7, 4}, {0, 0, 0, 0}, {-2, 12}}) {
-            QtuneException e = assertThrows(
-                    QtuneException.class, () -> KernelRunner.run(rs, x, shape(bad)), java.util.Arrays.toString(bad));
+            QtuneException e =
+                    assertThrows(QtuneException.class, () -> KernelRunner.run(rs, x, shape(bad)), Arrays.toString(bad));
             assertTrue(e.getMessage().startsWith("Reshape node 'rs': "), e.getMessage());
         }
     }

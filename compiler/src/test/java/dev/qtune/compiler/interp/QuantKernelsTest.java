@@ -16,6 +16,7 @@ import dev.qtune.compiler.quant.IntRange;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.List;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
@@ -132,7 +133,7 @@ class QuantKernelsTest {
     void anIntegerInputWithoutAnIntegerKernelIsNamed() {
         Executable run = () -> IntReference.run(
                 new SoftmaxNode("sm", List.of("x"), "y", 1), IntReference.tensor(DType.I8, new int[] {1, 2}, 1, 2));
-        QtuneException e = org.junit.jupiter.api.Assertions.assertThrows(QtuneException.class, run);
+        QtuneException e = Assertions.assertThrows(QtuneException.class, run);
         assertEquals("Softmax node 'sm' has an integer input but no integer kernel", e.getMessage());
     }
 }

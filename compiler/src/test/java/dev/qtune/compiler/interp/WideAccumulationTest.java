@@ -12,6 +12,7 @@ import dev.qtune.compiler.ir.Tensor;
 import dev.qtune.compiler.ir.Window2d;
 import dev.qtune.compiler.quant.IntRange;
 import dev.qtune.compiler.quant.Rounding;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -30,13 +31,13 @@ class WideAccumulationTest {
         // 576 weights per output: the largest is 127, but their magnitudes sum to 576 * 40.
         int k = 576;
         int[] w = new int[2 * k];
-        java.util.Arrays.fill(w, 40);
+        Arrays.fill(w, 40);
         w[0] = 127;
         w[k] = -127;
         assertFalse(
                 WideAccumulation.needed(k, DType.I16, w, new int[] {1000, -1000}),
                 "32768 * sum|w| + |b| fits int32 although 576 * 32768 * 127 does not");
-        java.util.Arrays.fill(w, k, 2 * k, 120);
+        Arrays.fill(w, k, 2 * k, 120);
         assertTrue(WideAccumulation.needed(k, DType.I16, w, null), "the second output's row does not fit");
     }
 
@@ -47,7 +48,7 @@ class WideAccumulationTest {
         int k = c * 9;
         // All inputs at +32767 and all weights at +127: the sum 576 * 32767 * 127 is far past 2^31.
         int[] x = new int[c * 4 * 4];
-        java.util.Arrays.fill(x, 32767);
+        Arrays.fill(x, 32767);
         int[] w = IntReference.ints(7, oc * k, 120, 128);
         Requantize rq = IntReference.requantize(
                 IntReference.multipliers(3, oc, "tiny"), Rounding.UPWARD, IntRange.signed(16), DType.I16);

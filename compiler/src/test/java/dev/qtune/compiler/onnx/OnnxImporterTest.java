@@ -34,6 +34,7 @@ import dev.qtune.compiler.onnx.proto.OnnxSubset.OperatorSetIdProto;
 import dev.qtune.compiler.onnx.proto.OnnxSubset.TensorProto;
 import dev.qtune.compiler.pass.PassPipeline;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -134,7 +135,7 @@ class OnnxImporterTest {
         try {
             return ModelProto.parseFrom(Files.readAllBytes(Fixtures.model(file)));
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 

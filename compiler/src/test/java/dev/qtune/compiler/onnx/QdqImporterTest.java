@@ -23,6 +23,7 @@ import dev.qtune.compiler.quant.QuantConfigReader;
 import dev.qtune.compiler.quant.QuantizedModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
@@ -222,7 +223,7 @@ class QdqImporterTest {
                         QdqImporter.parse(withFloatBias(m, 100f).toByteArray(), "float-bias.onnx")
                                 .realized())
                 .run(x, 8);
-        assertFalse(java.util.Arrays.equals(original.floats(), shifted.floats()), "the float bias is not dropped");
+        assertFalse(Arrays.equals(original.floats(), shifted.floats()), "the float bias is not dropped");
     }
 
     /** conv1's bias DequantizeLinear replaced by an fp32 initializer of its values plus {@code add}. */

@@ -22,6 +22,7 @@ import dev.qtune.compiler.quant.PreQuantizedModel;
 import dev.qtune.compiler.quant.QuantConfigReader;
 import dev.qtune.compiler.quant.QuantizedModel;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -87,7 +88,7 @@ class ZeroPointImportTest {
         GraphProto edited = QdqSignedness.replaceInitializer(g, dq.getInput(2), t -> {
             Tensor z = OnnxTensors.toTensor(t, "zero point");
             int[] zs = new int[z.numel()];
-            java.util.Arrays.fill(zs, 3);
+            Arrays.fill(zs, 3);
             return OnnxTensors.toProto(t.getName(), Tensor.ofInts(DType.U8, z.shape(), zs));
         });
         int[] fileWeights = g.getInitializerList().stream()
@@ -105,9 +106,9 @@ class ZeroPointImportTest {
                 .orElseThrow();
         Tensor w = realized.initializers().get(first.weight());
         assertEquals(DType.I16, w.dtype());
-        int[] expected = java.util.Arrays.stream(fileWeights).map(q -> q - 3).toArray();
+        int[] expected = Arrays.stream(fileWeights).map(q -> q - 3).toArray();
         assertArrayEquals(expected, w.ints(), "weights less the zero point");
-        assertTrue(java.util.Arrays.stream(expected).max().orElseThrow() > 127, "9-bit weights");
+        assertTrue(Arrays.stream(expected).max().orElseThrow() > 127, "9-bit weights");
 
         Path file = dir.resolve("again.onnx");
         QdqExporter.write(imported, file);

@@ -15,6 +15,7 @@ import dev.qtune.compiler.interp.Fp32Interpreter;
 import dev.qtune.compiler.interp.IntegerInterpreter;
 import dev.qtune.compiler.ir.Conv2dNode;
 import dev.qtune.compiler.ir.DType;
+import dev.qtune.compiler.ir.DequantizeNode;
 import dev.qtune.compiler.ir.FlattenNode;
 import dev.qtune.compiler.ir.GemmNode;
 import dev.qtune.compiler.ir.GlobalAvgPoolNode;
@@ -122,9 +123,7 @@ class AsymmetricActivationsTest {
         float[] x = Fixtures.uniform(99, n * perSample(m.fp32()), LO, HI);
         float[] sim = new Fp32Interpreter(m.simulated()).run(x, n).floats();
         float[] q = new IntegerInterpreter(m.realized()).run(x, n).floats();
-        float lsb = ((dev.qtune.compiler.ir.DequantizeNode)
-                        m.realized().producer("y").orElseThrow())
-                .scale();
+        float lsb = ((DequantizeNode) m.realized().producer("y").orElseThrow()).scale();
         for (int i = 0; i < q.length; i++) {
             assertTrue(Math.abs(q[i] - sim[i]) <= 2 * lsb + 1e-6, "element " + i + ": " + q[i] + " vs " + sim[i]);
         }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.OptionalDouble;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,7 +26,7 @@ class CalibratorsTest {
 
     static long[] uniform(long perBin) {
         long[] h = new long[TensorStats.BINS];
-        java.util.Arrays.fill(h, perBin);
+        Arrays.fill(h, perBin);
         return h;
     }
 
@@ -114,15 +115,14 @@ class CalibratorsTest {
         long[] wide = uniform(10);
         TensorStats a = stats(narrow, 10f);
         TensorStats b = stats(wide, 10f);
-        var request = new ThresholdCalibrator.Request(a, 127, 99.9, java.util.OptionalDouble.empty());
+        var request = new ThresholdCalibrator.Request(a, 127, 99.9, OptionalDouble.empty());
         double first = Calibrators.threshold(mode, request);
         assertEquals(first, Calibrators.threshold(mode, request), "the same request, the same answer");
         assertEquals(Calibrators.of(mode).threshold(request), first, "the kept answer is the calibrator's");
-        double other = Calibrators.threshold(
-                mode, new ThresholdCalibrator.Request(b, 127, 99.9, java.util.OptionalDouble.empty()));
+        double other =
+                Calibrators.threshold(mode, new ThresholdCalibrator.Request(b, 127, 99.9, OptionalDouble.empty()));
         assertEquals(
-                Calibrators.of(mode)
-                        .threshold(new ThresholdCalibrator.Request(b, 127, 99.9, java.util.OptionalDouble.empty())),
+                Calibrators.of(mode).threshold(new ThresholdCalibrator.Request(b, 127, 99.9, OptionalDouble.empty())),
                 other);
         if (mode == CalibrationMode.PERCENTILE) {
             assertTrue(other > first, "a wider histogram, a wider percentile: " + first + " vs " + other);

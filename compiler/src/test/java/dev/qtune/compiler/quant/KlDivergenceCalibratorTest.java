@@ -5,6 +5,7 @@ import static dev.qtune.compiler.quant.CalibratorsTest.uniform;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -70,7 +71,7 @@ class KlDivergenceCalibratorTest {
         for (int k = 1; k < BINS; k++) {
             h[k] = 1 + Math.round(5_000 * Math.exp(-k * (double) k / (2.0 * 500 * 500)));
         }
-        h[0] = java.util.Arrays.stream(h).sum();
+        h[0] = Arrays.stream(h).sum();
         for (int levels : new int[] {127, 255}) {
             double t = threshold(h, 2048f, levels);
             assertTrue(t > 0.5 * 2048, levels + " levels: threshold " + t + " must keep most of the half-normal");

@@ -3,6 +3,7 @@ package dev.qtune.compiler.quant;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -26,7 +27,7 @@ class MseCalibratorTest {
 
     private static long[] uniform(long perBin) {
         long[] h = new long[BINS];
-        java.util.Arrays.fill(h, perBin);
+        Arrays.fill(h, perBin);
         return h;
     }
 

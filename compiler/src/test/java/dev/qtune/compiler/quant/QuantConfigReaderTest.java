@@ -11,7 +11,10 @@ import dev.qtune.compiler.pass.PassPipeline;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -302,7 +305,7 @@ class QuantConfigReaderTest {
     @Test
     void docsListEveryKeyAndEveryEnumValue() throws IOException {
         String doc = Files.readString(DOCS);
-        List<String> keys = new java.util.ArrayList<>(QuantConfigReader.TOP_KEYS);
+        List<String> keys = new ArrayList<>(QuantConfigReader.TOP_KEYS);
         keys.addAll(QuantConfigReader.OVERRIDE_KEYS);
         for (Class<? extends Enum<?>> type :
                 List.of(WeightScaleMode.class, Granularity.class, CalibrationMode.class, Rounding.class)) {
@@ -364,11 +367,11 @@ class QuantConfigReaderTest {
                         + "  layers:\n    /conv/Conv: {oc_block: 16, ow_tile: 4, dot: 8}\n    /fc/Gemm: {oc_block: 32}\n",
                 "x.yaml");
         assertEquals(7, f.config().defaults().weightBits());
-        assertEquals(java.util.Optional.of("x86-avx2"), f.scheduleTarget());
+        assertEquals(Optional.of("x86-avx2"), f.scheduleTarget());
         assertEquals(
-                java.util.Map.of("oc_block", 16, "ow_tile", 4, "dot", 8),
+                Map.of("oc_block", 16, "ow_tile", 4, "dot", 8),
                 f.schedule().layers().get("/conv/Conv"));
-        assertEquals(java.util.Map.of("oc_block", 32), f.schedule().layers().get("/fc/Gemm"));
+        assertEquals(Map.of("oc_block", 32), f.schedule().layers().get("/fc/Gemm"));
         assertFalse(f.schedule().lenient());
         assertEquals(
                 f.config().defaults(),

@@ -3,7 +3,9 @@ package dev.qtune.compiler.quant;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.qtune.compiler.lower.ScheduleConfig;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
@@ -77,13 +79,13 @@ class QuantConfigWriterTest {
 
     @Test
     void scheduleAndItsTargetReadBack() {
-        var schedule = new dev.qtune.compiler.lower.ScheduleConfig(java.util.Map.of(
+        var schedule = new ScheduleConfig(Map.of(
                 "/layer1/conv1/Conv",
-                java.util.Map.of("oc_block", 16, "ow_tile", 4, "dot", 16),
+                Map.of("oc_block", 16, "ow_tile", 4, "dot", 16),
                 "odd*name?",
-                java.util.Map.of("oc_block", 8),
+                Map.of("oc_block", 8),
                 "true",
-                java.util.Map.of("ow_tile", 2)));
+                Map.of("ow_tile", 2)));
         QuantConfigFile file = new QuantConfigFile(QuantConfig.defaultConfig(), schedule, Optional.of("x86-avx2"));
         String yaml = QuantConfigWriter.toYaml(file, "c");
         QuantConfigFile back = QuantConfigReader.parseFile(yaml, "written.yaml");

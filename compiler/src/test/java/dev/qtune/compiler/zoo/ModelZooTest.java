@@ -10,6 +10,7 @@ import dev.qtune.compiler.analysis.ModelSummary;
 import dev.qtune.compiler.interp.Fp32Interpreter;
 import dev.qtune.compiler.interp.IntegerInterpreter;
 import dev.qtune.compiler.ir.BatchNormNode;
+import dev.qtune.compiler.ir.ClipNode;
 import dev.qtune.compiler.ir.Conv2dNode;
 import dev.qtune.compiler.ir.DType;
 import dev.qtune.compiler.ir.Graph;
@@ -128,14 +129,11 @@ class ModelZooTest {
         }
         assertEquals(17, qconvs.stream().filter(c -> c.group() > 1).count(), "depthwise convs");
         assertEquals(
-                35,
-                fp32.nodes().stream()
-                        .filter(n -> n instanceof dev.qtune.compiler.ir.ClipNode)
-                        .count());
+                35, fp32.nodes().stream().filter(n -> n instanceof ClipNode).count());
         assertEquals(
                 List.of(),
                 q.realized().nodes().stream()
-                        .filter(n -> n instanceof dev.qtune.compiler.ir.ClipNode)
+                        .filter(n -> n instanceof ClipNode)
                         .map(n -> n.name())
                         .toList(),
                 "every ReLU6 fused into its producer's output range");

@@ -2,14 +2,9 @@ package dev.qtune.evaluator.accuracy;
 
 import dev.qtune.compiler.QtuneException;
 import dev.qtune.compiler.interp.Interpreter;
+import dev.qtune.compiler.interp.ParallelRuns;
 import dev.qtune.compiler.ir.Tensor;
 import dev.qtune.evaluator.data.Dataset;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -31,36 +26,11 @@ public final class AccuracyEvaluator {
         int[] predictions = new int[samples];
         AtomicInteger done = new AtomicInteger();
         long start = System.nanoTime();
-        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "qtune-eval");
-            t.setDaemon(true);
-            return t;
+        ParallelRuns.forEachBatch("qtune-eval", threads, samples, DEFAULT_BATCH, "evaluation", (first, n) -> {
+            Tensor logits = model.run(data.batch(first, n), n);
+            argmax(logits, first, n, predictions);
+            progress.progress(done.addAndGet(n), samples);
         });
-        try {
-            List<Future<?>> batches = new ArrayList<>();
-            for (int s = 0; s < samples; s += DEFAULT_BATCH) {
-                int first = s;
-                int n = Math.min(DEFAULT_BATCH, samples - s);
-                batches.add(pool.submit(() -> {
-                    Tensor logits = model.run(data.batch(first, n), n);
-                    argmax(logits, first, n, predictions);
-                    progress.progress(done.addAndGet(n), samples);
-                }));
-            }
-            for (Future<?> f : batches) {
-                f.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new QtuneException("evaluation interrupted", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new QtuneException("evaluation failed: " + e.getCause(), e.getCause());
-        } finally {
-            pool.shutdownNow();
-        }
         int correct = 0;
         for (int i = 0; i < samples; i++) {
             if (predictions[i] == data.label(i)) {

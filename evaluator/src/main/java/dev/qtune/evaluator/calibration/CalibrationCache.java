@@ -4,6 +4,7 @@ import dev.qtune.compiler.QtuneException;
 import dev.qtune.compiler.quant.CalibrationStats;
 import dev.qtune.compiler.quant.CalibrationStatsCodec;
 import dev.qtune.compiler.quant.TensorStats;
+import dev.qtune.targets.CacheDir;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -147,7 +148,7 @@ public final class CalibrationCache {
     private static boolean writeAtomically(CalibrationStats stats, Path file) {
         Path tmp = null;
         try {
-            dev.qtune.targets.CacheDir.secure(file.getParent().getParent(), FOLDER); // created private (0700)
+            CacheDir.secure(file.getParent().getParent(), FOLDER); // created private (0700)
             tmp = Files.createTempFile(file.getParent(), file.getFileName() + ".", ".tmp");
             try (OutputStream out = Files.newOutputStream(tmp)) {
                 CalibrationStatsCodec.write(stats, out);

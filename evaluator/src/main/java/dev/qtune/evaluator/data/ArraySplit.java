@@ -1,5 +1,6 @@
 package dev.qtune.evaluator.data;
 
+import dev.qtune.compiler.InputLimits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -54,9 +55,7 @@ final class ArraySplit {
             throw new DatasetException("dataset file not found: " + file);
         } catch (IOException e) {
             throw new DatasetException(
-                    file + ": expected a readable dataset file, found an I/O error: "
-                            + dev.qtune.compiler.InputLimits.reason(e),
-                    e);
+                    file + ": expected a readable dataset file, found an I/O error: " + InputLimits.reason(e), e);
         }
         if (NpyReader.isNpy(head)) {
             return Kind.NPY;
@@ -77,16 +76,37 @@ final class ArraySplit {
             return new Images(a.count(), 1, a.dim(1), a.dim(2), a.data(), null);
         }
         NpyArray a = kind == Kind.NPY ? NpyReader.read(file) : NpyReader.read(file, key.orElse(null));
-        String name = file
-                + (kind == Kind.NPZ
-                        ? " (array '"
-                                + dev.qtune.compiler.InputLimits.excerpt(
-                                        key.orElse(NpyReader.keys(file).get(0))) + "')"
-                        : "");
+        String name = arrayName(file, key, kind);
         if (a.kind() == NpyArray.Kind.INTEGER) {
             throw new DatasetException(name + ": expected uint8, float32 or float64 images, found " + a.dtype());
         }
         int[] s = a.shape();
+        int[] nchw = nchw(s, layout, name);
+        int n = nchw[0];
+        int c = nchw[1];
+        int h = nchw[2];
+        int w = nchw[3];
+        boolean transpose = s.length == 4 && layout == Layout.NHWC && c > 1;
+        if (a.kind() == NpyArray.Kind.UINT8) {
+            byte[] b = a.bytesView();
+            return new Images(n, c, h, w, transpose ? nhwcToNchw(b, n, c, h, w) : b, null);
+        }
+        float[] f = a.floatsView();
+        return new Images(n, c, h, w, null, transpose ? nhwcToNchw(f, n, c, h, w) : f);
+    }
+
+    /** The file's name for messages, with the .npz array. */
+    private static String arrayName(Path file, Optional<String> key, Kind kind) {
+        return file
+                + (kind == Kind.NPZ
+                        ? " (array '"
+                                + InputLimits.excerpt(
+                                        key.orElse(NpyReader.keys(file).get(0))) + "')"
+                        : "");
+    }
+
+    /** Count, channels, height and width of images of shape {@code s}, by rank and layout. */
+    private static int[] nchw(int[] s, Layout layout, String name) {
         int n;
         int c;
         int h;
@@ -118,13 +138,7 @@ final class ArraySplit {
             throw new DatasetException(
                     name + ": expected images of at least one value each, found shape " + Arrays.toString(s));
         }
-        boolean transpose = s.length == 4 && layout == Layout.NHWC && c > 1;
-        if (a.kind() == NpyArray.Kind.UINT8) {
-            byte[] b = a.bytesView();
-            return new Images(n, c, h, w, transpose ? nhwcToNchw(b, n, c, h, w) : b, null);
-        }
-        float[] f = a.floatsView();
-        return new Images(n, c, h, w, null, transpose ? nhwcToNchw(f, n, c, h, w) : f);
+        return new int[] {n, c, h, w};
     }
 
     /** Labels as the file holds them, and the file's name for messages (with the .npz array). */
@@ -142,12 +156,7 @@ final class ArraySplit {
             return new Labels(file.toString(), values);
         }
         NpyArray a = kind == Kind.NPY ? NpyReader.read(file) : NpyReader.read(file, key.orElse(null));
-        String name = file
-                + (kind == Kind.NPZ
-                        ? " (array '"
-                                + dev.qtune.compiler.InputLimits.excerpt(
-                                        key.orElse(NpyReader.keys(file).get(0))) + "')"
-                        : "");
+        String name = arrayName(file, key, kind);
         if (a.kind() == NpyArray.Kind.FLOAT) {
             throw new DatasetException(name + ": expected integer labels, found " + a.dtype());
         }

@@ -2,8 +2,10 @@ package dev.qtune.evaluator.data;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 
 /**
@@ -41,8 +43,27 @@ public final class Dataset {
             int width,
             byte[] pixels,
             float[] values,
-            int[] labels,
-            int count) {
+            int[] labels) {
+        int held = pixels != null ? pixels.length : values.length;
+        this.count = count(held, channels, height, width, labels);
+        check(spec, channels, height, width, held, labels, count);
+        this.name = spec.name();
+        this.split = split;
+        SplitSpec s = spec.splits().get(split);
+        this.seenInTraining = s != null && s.seenInTraining();
+        this.classes = spec.classes();
+        this.channels = channels;
+        this.height = height;
+        this.width = width;
+        this.pixels = pixels == null ? null : pixels.clone();
+        this.values = values == null ? null : values.clone();
+        this.labels = labels == null ? null : labels.clone();
+        this.affine = affine(spec, channels, values != null);
+        this.lut = pixels == null ? new float[channels][] : lut(affine);
+    }
+
+    private static void check(
+            DatasetSpec spec, int channels, int height, int width, int held, int[] labels, int count) {
         require(
                 channels >= 1 && height >= 1 && width >= 1,
                 "channels, height and width must be >= 1, but were " + channels + ", " + height + ", " + width);
@@ -51,7 +72,6 @@ public final class Dataset {
                 "mean and std must have one value per channel (" + channels + "), but had "
                         + spec.mean().size());
         long image = (long) channels * height * width;
-        int held = pixels != null ? pixels.length : values.length;
         require(
                 held == count * image,
                 "pixels must hold " + count + " images of " + image + " values, but held " + held);
@@ -65,32 +85,32 @@ public final class Dataset {
                         "label " + i + " must be in [0, " + spec.classes() + ") (classes), but was " + labels[i]);
             }
         }
-        this.name = spec.name();
-        this.split = split;
-        SplitSpec s = spec.splits().get(split);
-        this.seenInTraining = s != null && s.seenInTraining();
-        this.classes = spec.classes();
-        this.channels = channels;
-        this.height = height;
-        this.width = width;
-        this.count = count;
-        this.pixels = pixels == null ? null : pixels.clone();
-        this.values = values == null ? null : values.clone();
-        this.labels = labels == null ? null : labels.clone();
-        double scale = spec.scaleFor(values != null);
-        this.lut = new float[channels][];
-        this.affine = new double[channels][];
+    }
+
+    /** Per channel: scale, mean and std. */
+    private static double[][] affine(DatasetSpec spec, int channels, boolean floats) {
+        double scale = spec.scaleFor(floats);
+        double[][] affine = new double[channels][];
         for (int c = 0; c < channels; c++) {
             double mean = spec.normalises() ? spec.mean().get(c) : 0.0;
             double std = spec.normalises() ? spec.std().get(c) : 1.0;
             affine[c] = new double[] {scale, mean, std};
-            if (pixels != null) {
-                lut[c] = new float[256];
-                for (int p = 0; p < 256; p++) {
-                    lut[c][p] = (float) ((p * scale - mean) / std);
-                }
+        }
+        return affine;
+    }
+
+    /** Per channel: the float value of each of the 256 pixel values. */
+    private static float[][] lut(double[][] affine) {
+        float[][] lut = new float[affine.length][256];
+        for (int c = 0; c < affine.length; c++) {
+            double scale = affine[c][0];
+            double mean = affine[c][1];
+            double std = affine[c][2];
+            for (int p = 0; p < 256; p++) {
+                lut[c][p] = (float) ((p * scale - mean) / std);
             }
         }
+        return lut;
     }
 
     /**
@@ -99,31 +119,13 @@ public final class Dataset {
      */
     public static Dataset ofBytes(
             DatasetSpec spec, String split, int channels, int height, int width, byte[] pixels, int[] labels) {
-        return new Dataset(
-                spec,
-                split,
-                channels,
-                height,
-                width,
-                pixels,
-                null,
-                labels,
-                count(pixels.length, channels, height, width, labels));
+        return new Dataset(spec, split, channels, height, width, pixels, null, labels);
     }
 
     /** As {@link #ofBytes}, for images of floats. */
     public static Dataset ofFloats(
             DatasetSpec spec, String split, int channels, int height, int width, float[] values, int[] labels) {
-        return new Dataset(
-                spec,
-                split,
-                channels,
-                height,
-                width,
-                null,
-                values,
-                labels,
-                count(values.length, channels, height, width, labels));
+        return new Dataset(spec, split, channels, height, width, null, values, labels);
     }
 
     private static int count(int held, int channels, int height, int width, int[] labels) {
@@ -236,11 +238,11 @@ public final class Dataset {
         if (h == null) {
             try {
                 MessageDigest md = MessageDigest.getInstance("SHA-256");
-                boolean wide = labels != null && java.util.Arrays.stream(labels).anyMatch(l -> l > 255);
+                boolean wide = labels != null && Arrays.stream(labels).anyMatch(l -> l > 255);
                 if (values != null || wide) {
                     md.update(("qtune-data:" + (values != null ? "f32" : "u8") + ":" + channels + "x" + height + "x"
                                     + width + ":" + (labels == null ? "-" : wide ? "i32" : "u8") + ";")
-                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                            .getBytes(StandardCharsets.US_ASCII));
                 }
                 if (pixels != null) {
                     md.update(pixels);

@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.OptionalDouble;
 
 /**
@@ -100,7 +101,7 @@ public record DatasetSpec(
     }
 
     private static List<Double> numbers(String key, List<Double> values) {
-        if (values != null && values.stream().anyMatch(java.util.Objects::isNull)) {
+        if (values != null && values.stream().anyMatch(Objects::isNull)) {
             throw new SpecValueException(key, "must hold only numbers, but was " + values);
         }
         return values == null ? List.of() : List.copyOf(values);

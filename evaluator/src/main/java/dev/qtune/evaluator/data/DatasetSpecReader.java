@@ -14,8 +14,10 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import dev.qtune.compiler.InputLimits;
 import dev.qtune.compiler.QtuneException;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,9 +49,7 @@ public final class DatasetSpecReader {
         } catch (QtuneException e) {
             throw new DatasetException(e.getMessage(), e);
         }
-        return read(
-                new java.io.ByteArrayInputStream(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
-                file.toString());
+        return read(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), file.toString());
     }
 
     /** Reads a spec from a stream; {@code source} names it in error messages. */

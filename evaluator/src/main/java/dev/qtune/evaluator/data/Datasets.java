@@ -33,7 +33,7 @@ public final class Datasets {
         }
         String where = located.source() + ": splits." + split;
         Path imagesFile = located.baseDir().resolve(s.images());
-        Dataset d = java.nio.file.Files.isDirectory(imagesFile)
+        Dataset d = Files.isDirectory(imagesFile)
                 ? loadFolder(located, split, s, imagesFile, where)
                 : loadArrays(located, split, s, imagesFile, where);
         LOG.info(

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Collections;
 import java.util.Iterator;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
@@ -33,19 +34,30 @@ final class ImageDecoder {
         int w = image.getWidth();
         int[][] planes = planes(image, spec.channels());
         if (spec.resizes()) {
-            int[] size = spec.resizeEdge() > 0
-                    ? ImageResize.edgeSize(h, w, spec.resizeEdge())
-                    : new int[] {spec.resizeHeight(), spec.resizeWidth()};
-            if ((long) size[0] * size[1] > InputLimits.imagePixels()) {
-                throw new DatasetException(file + ": expected a resized image of at most " + InputLimits.imagePixels()
-                        + " pixels, found " + size[0] + "x" + size[1] + " (raise -D" + InputLimits.IMAGE_PIXELS + ")");
-            }
+            int[] size = resizedSize(file, spec, h, w);
             for (int c = 0; c < planes.length; c++) {
                 planes[c] = ImageResize.resize(planes[c], h, w, size[0], size[1]);
             }
             h = size[0];
             w = size[1];
         }
+        return crop(file, spec, planes, h, w);
+    }
+
+    /** Height and width after image.resize. */
+    private static int[] resizedSize(Path file, ImageSpec spec, int h, int w) {
+        int[] size = spec.resizeEdge() > 0
+                ? ImageResize.edgeSize(h, w, spec.resizeEdge())
+                : new int[] {spec.resizeHeight(), spec.resizeWidth()};
+        if ((long) size[0] * size[1] > InputLimits.imagePixels()) {
+            throw new DatasetException(file + ": expected a resized image of at most " + InputLimits.imagePixels()
+                    + " pixels, found " + size[0] + "x" + size[1] + " (raise -D" + InputLimits.IMAGE_PIXELS + ")");
+        }
+        return size;
+    }
+
+    /** The planes of {@code h x w}, center-cropped where image.center_crop says, copied into one NCHW array. */
+    private static Decoded crop(Path file, ImageSpec spec, int[][] planes, int h, int w) {
         int top = 0;
         int left = 0;
         int oh = h;
@@ -73,7 +85,8 @@ final class ImageDecoder {
         return new Decoded(planes.length, oh, ow, out);
     }
 
-    private static BufferedImage read(Path file) {
+    /** A regular file of at most {@link InputLimits#dataBytes()}. */
+    private static void checkFile(Path file) {
         try {
             BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
             if (!a.isRegularFile() || a.size() > InputLimits.dataBytes()) {
@@ -87,9 +100,12 @@ final class ImageDecoder {
             throw new DatasetException(
                     file + ": expected a readable image, found an I/O error: " + InputLimits.reason(e), e);
         }
+    }
+
+    private static BufferedImage read(Path file) {
+        checkFile(file);
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
-            Iterator<ImageReader> readers =
-                    in == null ? java.util.Collections.emptyIterator() : ImageIO.getImageReaders(in);
+            Iterator<ImageReader> readers = in == null ? Collections.emptyIterator() : ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
                 throw new DatasetException(file + ": expected a PNG or JPEG image, found a file no image reader knows");
             }

@@ -4,7 +4,10 @@ import dev.qtune.compiler.InputLimits;
 import dev.qtune.compiler.QtuneException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemLoopException;
 import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -106,9 +109,7 @@ final class ImageFolder {
         } catch (IOException | UncheckedIOException e) {
             IOException cause = e instanceof IOException io ? io : ((UncheckedIOException) e).getCause();
             throw new DatasetException(dir + ": expected a readable folder of images, found an I/O error: "
-                    + (cause instanceof java.nio.file.FileSystemLoopException
-                            ? "a link loop"
-                            : InputLimits.reason(cause)));
+                    + (cause instanceof FileSystemLoopException ? "a link loop" : InputLimits.reason(cause)));
         }
     }
 
@@ -173,19 +174,7 @@ final class ImageFolder {
         private LabelCsv() {}
 
         static List<Entry> read(Path csv, Path folder, DatasetSpec spec, String where) {
-            String text;
-            try {
-                byte[] bytes = InputLimits.readFile(
-                        csv, "label CSV file", InputLimits.configBytes() * 16, InputLimits.CONFIG_BYTES);
-                text = StandardCharsets.UTF_8
-                        .newDecoder()
-                        .decode(java.nio.ByteBuffer.wrap(bytes))
-                        .toString();
-            } catch (QtuneException e) {
-                throw new DatasetException(e.getMessage(), e);
-            } catch (java.nio.charset.CharacterCodingException e) {
-                throw new DatasetException(csv + ": expected UTF-8 text (a CSV of file,label), found other bytes");
-            }
+            String text = readText(csv);
             List<String> lines = text.lines().filter(l -> !l.isBlank()).toList();
             if (lines.isEmpty()) {
                 throw new DatasetException(
@@ -214,6 +203,21 @@ final class ImageFolder {
                 out.add(new Entry(file, label(row.get(labelColumn), spec, csv, i + 1, where)));
             }
             return out;
+        }
+
+        private static String readText(Path csv) {
+            try {
+                byte[] bytes = InputLimits.readFile(
+                        csv, "label CSV file", InputLimits.configBytes() * 16, InputLimits.CONFIG_BYTES);
+                return StandardCharsets.UTF_8
+                        .newDecoder()
+                        .decode(ByteBuffer.wrap(bytes))
+                        .toString();
+            } catch (QtuneException e) {
+                throw new DatasetException(e.getMessage(), e);
+            } catch (CharacterCodingException e) {
+                throw new DatasetException(csv + ": expected UTF-8 text (a CSV of file,label), found other bytes");
+            }
         }
 
         private static int label(String value, DatasetSpec spec, Path csv, int line, String where) {

@@ -3,6 +3,7 @@ package dev.qtune.evaluator.data;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.qtune.compiler.InputLimits;
 
 /**
  * How the image files of a folder split become arrays, in torchvision's order: decode (PNG or
@@ -74,8 +75,6 @@ public record ImageSpec(
         throw new SpecValueException(
                 key,
                 rule + ", but was "
-                        + (n.isContainerNode()
-                                ? n.toString()
-                                : "'" + dev.qtune.compiler.InputLimits.excerpt(n.asText()) + "'"));
+                        + (n.isContainerNode() ? n.toString() : "'" + InputLimits.excerpt(n.asText()) + "'"));
     }
 }

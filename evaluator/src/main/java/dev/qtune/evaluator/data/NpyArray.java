@@ -1,6 +1,7 @@
 package dev.qtune.evaluator.data;
 
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -134,7 +135,7 @@ public final class NpyArray {
     private void require(Kind k) {
         if (kind != k) {
             throw new IllegalStateException(
-                    "this array holds " + dtype + ", not " + k.name().toLowerCase(java.util.Locale.ROOT));
+                    "this array holds " + dtype + ", not " + k.name().toLowerCase(Locale.ROOT));
         }
     }
 

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -55,7 +56,7 @@ record NpyHeader(Type type, int[] shape) {
 
     static NpyHeader parse(String text, String where) {
         Map<String, Object> dict = new Parser(text, where).dict();
-        if (!dict.keySet().equals(java.util.Set.of("descr", "fortran_order", "shape"))) {
+        if (!dict.keySet().equals(Set.of("descr", "fortran_order", "shape"))) {
             throw new DatasetException(
                     where + ": expected header keys descr, fortran_order, shape, found " + dict.size() + " keys");
         }

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -31,25 +32,8 @@ final class CommandMetric {
         Path dir = null;
         try {
             dir = Files.createTempDirectory("qtune-metric-");
-            int[] shape = new int[sampleShape.length + 1];
-            shape[0] = n;
-            System.arraycopy(sampleShape, 0, shape, 1, sampleShape.length);
-            Path out = dir.resolve("outputs.npy");
-            NpyWriter.write(out, shape, outputs);
-            List<String> argv = new ArrayList<>(metric.command());
-            argv.add(out.toString());
-            Map<String, String> env =
-                    new java.util.HashMap<>(Map.of("QTUNE_OUTPUTS", out.toString(), "QTUNE_LABELS", ""));
-            if (labels != null) {
-                Path lab = dir.resolve("labels.npy");
-                long[] l = new long[n];
-                for (int i = 0; i < n; i++) {
-                    l[i] = labels[i];
-                }
-                NpyWriter.write(lab, new int[] {n}, l);
-                argv.add(lab.toString());
-                env.put("QTUNE_LABELS", lab.toString());
-            }
+            Map<String, String> env = new HashMap<>();
+            List<String> argv = writeInputs(metric, dir, outputs, n, sampleShape, labels, env);
             ProcessResult r = NativeProcess.run(
                     argv,
                     Duration.ofMillis((long) (metric.timeoutSeconds() * 1000)),
@@ -71,6 +55,41 @@ final class CommandMetric {
         } finally {
             delete(dir);
         }
+    }
+
+    /**
+     * Writes outputs.npy (and labels.npy, where there are labels) into {@code dir}: the command line
+     * that passes them, with their paths also in {@code env}.
+     */
+    private static List<String> writeInputs(
+            MetricSpec metric,
+            Path dir,
+            float[] outputs,
+            int n,
+            int[] sampleShape,
+            int[] labels,
+            Map<String, String> env)
+            throws IOException {
+        int[] shape = new int[sampleShape.length + 1];
+        shape[0] = n;
+        System.arraycopy(sampleShape, 0, shape, 1, sampleShape.length);
+        Path out = dir.resolve("outputs.npy");
+        NpyWriter.write(out, shape, outputs);
+        List<String> argv = new ArrayList<>(metric.command());
+        argv.add(out.toString());
+        env.put("QTUNE_OUTPUTS", out.toString());
+        env.put("QTUNE_LABELS", "");
+        if (labels != null) {
+            Path lab = dir.resolve("labels.npy");
+            long[] l = new long[n];
+            for (int i = 0; i < n; i++) {
+                l[i] = labels[i];
+            }
+            NpyWriter.write(lab, new int[] {n}, l);
+            argv.add(lab.toString());
+            env.put("QTUNE_LABELS", lab.toString());
+        }
+        return argv;
     }
 
     /** The one number a command printed: stdout, trimmed, must be a finite decimal number. */

@@ -10,8 +10,10 @@ import dev.qtune.compiler.ir.Requantize;
 import dev.qtune.compiler.ir.Tensor;
 import dev.qtune.evaluator.data.Dataset;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.Set;
 
 /**
  * Per-layer signal-to-quantization-noise ratio: each QConv/QDense output, dequantized, against the
@@ -37,7 +39,7 @@ final class LayerErrors {
         Map<String, Tensor> quantized = new HashMap<>();
         int n = Math.min(samples, data.count());
         float[] x = data.batch(0, n);
-        java.util.Set<String> wanted = new java.util.HashSet<>();
+        Set<String> wanted = new HashSet<>();
         byOutput.values().forEach(rq -> wanted.add(rq.tensor()));
         new Fp32Interpreter(fp32).run(x, n, (name, t) -> {
             if (wanted.contains(name)) {

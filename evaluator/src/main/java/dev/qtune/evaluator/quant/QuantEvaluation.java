@@ -26,6 +26,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,38 +82,17 @@ public final class QuantEvaluation {
                         cached.file().toString()));
     }
 
-    /**
-     * Quantizes and measures; the simulated graph's agreement with the integer one is measured only
-     * when {@code compareSimulated} (it costs a third pass over the samples), else it is NaN.
-     */
-    public static QuantEvalResult run(
-            Path modelFile,
-            Graph fp32,
-            QuantConfig config,
-            Dataset calibration,
-            Dataset eval,
-            int limit,
-            int threads,
-            Path cacheDir,
-            boolean compareSimulated,
-            ProgressListener progress) {
-        return run(
-                modelFile,
-                fp32,
-                config,
-                calibration,
-                eval,
-                limit,
-                threads,
-                cacheDir,
-                compareSimulated,
-                realized ->
-                        AccuracyEvaluator.evaluate(new IntegerInterpreter(realized), eval, limit, threads, progress));
+    /** The realized graph's accuracy by the integer interpreter: {@link #run}'s usual {@code integer}. */
+    public static Function<Graph, AccuracyResult> interpreter(
+            Dataset eval, int limit, int threads, ProgressListener progress) {
+        return realized -> AccuracyEvaluator.evaluate(new IntegerInterpreter(realized), eval, limit, threads, progress);
     }
 
     /**
-     * As above, with the realized graph's accuracy measured by {@code integer} (the integer
-     * interpreter, or native code for a target).
+     * Quantizes and measures, with the realized graph's accuracy measured by {@code integer} (the
+     * integer interpreter, {@link #interpreter}, or native code for a target); the simulated
+     * graph's agreement with the integer one is measured only when {@code compareSimulated} (it
+     * costs a third pass over the samples), else it is NaN.
      */
     public static QuantEvalResult run(
             Path modelFile,
@@ -124,7 +104,7 @@ public final class QuantEvaluation {
             int threads,
             Path cacheDir,
             boolean compareSimulated,
-            java.util.function.Function<Graph, AccuracyResult> integer) {
+            Function<Graph, AccuracyResult> integer) {
         String modelHash = sha256(modelFile);
         QuantizedRun run = quantize(modelHash, fp32, config, calibration, threads, cacheDir);
         QuantizedModel q = run.model();
@@ -136,6 +116,20 @@ public final class QuantEvaluation {
                     new Fp32Interpreter(q.simulated()), eval, limit, threads, ProgressListener.NONE);
             simulatedAgreement = QuantEvalResult.agreement(integerResult.predictions(), simulated.predictions());
         }
+        List<LayerReport> layers = layerReports(fp32, q, config, eval);
+        LOG.info("{}: int top-1 {} vs fp32 {}", modelFile, integerResult.top1(), reference.top1());
+        return new QuantEvalResult(
+                integerResult,
+                reference,
+                QuantEvalResult.agreement(integerResult.predictions(), reference.predictions()),
+                simulatedAgreement,
+                ModelSize.bytes(q.realized(), config),
+                layers,
+                run.calibration());
+    }
+
+    /** Each quantizable layer's bits (or skipped) and its output's SQNR against fp32. */
+    private static List<LayerReport> layerReports(Graph fp32, QuantizedModel q, QuantConfig config, Dataset eval) {
         Map<String, OptionalDouble> sqnr = LayerErrors.sqnr(fp32, q.realized(), eval, SQNR_SAMPLES);
         List<LayerReport> layers = new ArrayList<>();
         for (String name : AnnotateRules.quantizableLayers(fp32)) {
@@ -147,15 +141,7 @@ public final class QuantEvaluation {
                             ? new LayerReport(name, n.opType(), 0, 0, true, OptionalDouble.empty())
                             : new LayerReport(name, n.opType(), c.weightBits(), c.activationBits(), false, db));
         }
-        LOG.info("{}: int top-1 {} vs fp32 {}", modelFile, integerResult.top1(), reference.top1());
-        return new QuantEvalResult(
-                integerResult,
-                reference,
-                QuantEvalResult.agreement(integerResult.predictions(), reference.predictions()),
-                simulatedAgreement,
-                ModelSize.bytes(q.realized(), config),
-                layers,
-                run.calibration());
+        return layers;
     }
 
     public static String sha256(Path file) {

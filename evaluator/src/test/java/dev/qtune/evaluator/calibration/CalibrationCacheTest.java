@@ -16,6 +16,7 @@ import dev.qtune.compiler.quant.TensorStats;
 import dev.qtune.evaluator.data.Dataset;
 import dev.qtune.evaluator.data.Datasets;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -207,7 +208,7 @@ class CalibrationCacheTest {
         try {
             Files.createDirectories(file.getParent());
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
         return file;
     }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,7 +36,7 @@ class DatasetSpecReaderTest {
         DatasetSpec s = DatasetSpecReader.read(f);
         assertEquals("toy", s.name());
         assertEquals(Layout.NCHW, s.layout());
-        assertEquals(java.util.OptionalDouble.empty(), s.scale());
+        assertEquals(OptionalDouble.empty(), s.scale());
         assertEquals(1.0 / 255.0, s.scaleFor(false));
         assertEquals(1.0, s.scaleFor(true));
         assertEquals(ImageSpec.DEFAULT, s.image());
@@ -61,10 +63,10 @@ class DatasetSpecReaderTest {
         assertEquals(Layout.NHWC, s.layout());
         assertEquals(1.0, s.scaleFor(false));
         assertEquals(new ImageSpec(1, 32, 0, 0, 28, 24), s.image());
-        assertEquals(java.util.Optional.empty(), s.splits().get("calibration").labels());
+        assertEquals(Optional.empty(), s.splits().get("calibration").labels());
         SplitSpec t = s.splits().get("test");
-        assertEquals(java.util.Optional.of("x"), t.imagesKey());
-        assertEquals(java.util.Optional.of("y"), t.labelsKey());
+        assertEquals(Optional.of("x"), t.imagesKey());
+        assertEquals(Optional.of("y"), t.labelsKey());
         DatasetSpec unlabeled = DatasetSpecReader.read(
                 TestFiles.text(tmp.resolve("u.yaml"), "name: u\nsplits:\n  calibration:\n    images: c.npy\n"));
         assertEquals(0, unlabeled.classes());

@@ -8,8 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -142,11 +144,11 @@ class NpyReaderTest {
     @Test
     void refusesTruncatedTrailingAndOversizedData() throws IOException {
         byte[] good = NpyWriter.bytes(new int[] {4}, new float[] {1, 2, 3, 4});
-        Path cut = Files.write(dir.resolve("cut.npy"), java.util.Arrays.copyOf(good, good.length - 3));
+        Path cut = Files.write(dir.resolve("cut.npy"), Arrays.copyOf(good, good.length - 3));
         assertEquals(
                 cut + ": expected 16 bytes of data (float32 [4]), found 13 (truncated)",
                 error(() -> NpyReader.read(cut)));
-        Path longer = Files.write(dir.resolve("long.npy"), java.util.Arrays.copyOf(good, good.length + 1));
+        Path longer = Files.write(dir.resolve("long.npy"), Arrays.copyOf(good, good.length + 1));
         assertEquals(
                 longer + ": expected 16 bytes of data (float32 [4]), found more", error(() -> NpyReader.read(longer)));
 
@@ -220,7 +222,7 @@ class NpyReaderTest {
     }
 
     private static byte[] withHeader(String dict) {
-        byte[] text = (dict + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] text = (dict + "\n").getBytes(StandardCharsets.US_ASCII);
         byte[] out = new byte[10 + text.length];
         byte[] magic = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (byte) text.length, (byte) (text.length >>> 8)};
         System.arraycopy(magic, 0, out, 0, 10);

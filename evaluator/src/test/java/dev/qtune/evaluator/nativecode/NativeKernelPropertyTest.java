@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.qtune.compiler.interp.Fp32Interpreter;
 import dev.qtune.compiler.interp.IntegerInterpreter;
 import dev.qtune.compiler.ir.Conv2dNode;
+import dev.qtune.compiler.ir.DType;
 import dev.qtune.compiler.ir.FlattenNode;
 import dev.qtune.compiler.ir.GemmNode;
 import dev.qtune.compiler.ir.Graph;
@@ -129,8 +130,7 @@ class NativeKernelPropertyTest {
         return new Graph(
                 "random",
                 13,
-                List.of(new ValueInfo(
-                        "x", new TensorType(dev.qtune.compiler.ir.DType.F32, Shape.of(Shape.DYNAMIC, c, h, w)))),
+                List.of(new ValueInfo("x", new TensorType(DType.F32, Shape.of(Shape.DYNAMIC, c, h, w)))),
                 List.of(new ValueInfo("y", TensorType.f32())),
                 inits,
                 nodes,

@@ -23,6 +23,7 @@ import dev.qtune.targets.codegen.TuningLog;
 import dev.qtune.targets.runner.ScheduleTuner;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -95,7 +96,7 @@ class ScheduleTuningTest {
     void aLaterLineReplacesAnEarlierOneAndABrokenLineIsSkipped() throws Exception {
         Path dir = cache.resolve("b");
         TuningLog.load(dir, target).append(List.of(new TuningLog.Entry("t", Map.of("oc_block", 4), 1, 2, 1)));
-        Files.writeString(TuningLog.file(dir, target), "not\ta line\n", java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(TuningLog.file(dir, target), "not\ta line\n", StandardOpenOption.APPEND);
         TuningLog.load(dir, target).append(List.of(new TuningLog.Entry("t", Map.of("oc_block", 8), 1, 2, 1)));
         TuningLog log = TuningLog.load(dir, target);
         assertEquals(Map.of("oc_block", 8), log.best("t").orElseThrow());

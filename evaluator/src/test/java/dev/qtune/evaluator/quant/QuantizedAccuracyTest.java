@@ -63,6 +63,7 @@ class QuantizedAccuracyTest {
         Path file = Path.of("..", "models", model + ".onnx");
         Graph fp32 = PassPipeline.prerequisites().run(OnnxImporter.load(file));
         Dataset test = Datasets.load(data, "test");
+        int threads = Runtime.getRuntime().availableProcessors();
         QuantEvalResult r = QuantEvaluation.run(
                 file,
                 fp32,
@@ -70,10 +71,10 @@ class QuantizedAccuracyTest {
                 Datasets.load(data, "calibration"),
                 test,
                 limit,
-                Runtime.getRuntime().availableProcessors(),
+                threads,
                 cache,
                 true,
-                ProgressListener.NONE);
+                QuantEvaluation.interpreter(test, limit, threads, ProgressListener.NONE));
         double drop = 100 * (r.fp32().top1() - r.integer().top1());
         String what = model + " " + config + ": int " + r.integer().top1() + " fp32 "
                 + r.fp32().top1();

@@ -13,6 +13,8 @@ import dev.qtune.evaluator.data.NpyReader;
 import dev.qtune.evaluator.data.NpyWriter;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -91,8 +93,8 @@ class InputFuzzTest {
         fuzz("idx", idx.array(), b -> {
             try {
                 Files.write(f, b);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
             IdxReader.readImages(f);
         });
@@ -150,16 +152,16 @@ class InputFuzzTest {
     private static void write(Path f, byte[] b) {
         try {
             Files.write(f, b);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
     private static byte[] read(Path f) {
         try {
             return Files.readAllBytes(f);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

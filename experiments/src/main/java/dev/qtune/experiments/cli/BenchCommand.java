@@ -1,6 +1,7 @@
 package dev.qtune.experiments.cli;
 
 import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
+import dev.qtune.compiler.QtuneException;
 import dev.qtune.compiler.analysis.LayerStats;
 import dev.qtune.compiler.analysis.ModelSummary;
 import dev.qtune.compiler.interp.Fp32Interpreter;
@@ -21,6 +22,7 @@ import dev.qtune.evaluator.quant.QuantEvaluation;
 import dev.qtune.experiments.peer.LatencyResult;
 import dev.qtune.experiments.peer.OrtRunner;
 import dev.qtune.targets.HostCpu;
+import dev.qtune.targets.HostLock;
 import dev.qtune.targets.PeakBenchmark;
 import dev.qtune.targets.PeakResult;
 import dev.qtune.targets.RunMode;
@@ -110,16 +112,8 @@ final class BenchCommand implements Callable<Integer> {
         }
         QuantConfig config = QuantConfigReader.read(inProject(qconfig));
         QuantConfig config16 = QuantConfigReader.read(inProject(qconfig16));
-        List<Subject> subjects = new ArrayList<>(List.of(
-                new Subject("mlp_mnist", inProject(Path.of("models/mlp_mnist.onnx")), "mnist"),
-                new Subject("lenet5_mnist", inProject(Path.of("models/lenet5_mnist.onnx")), "mnist"),
-                new Subject("resnet8_fashion", inProject(Path.of("models/resnet8_fashion.onnx")), "fashion-mnist")));
         Path work = Files.createTempDirectory("qtune-bench");
-        if (zoo) {
-            for (Path p : ModelZoo.writeAll(work, ModelZoo.DEFAULT_SEED)) {
-                subjects.add(new Subject(p.getFileName().toString().replace(".onnx", ""), p, null));
-            }
-        }
+        List<Subject> subjects = subjects(work);
         out.printf(
                 "# qtune bench: host %s, target %s, int8 %s, int16 %s, batch 1%n%n",
                 HostCpu.detect().modelName(), target.name(), qconfig, qconfig16);
@@ -128,33 +122,52 @@ final class BenchCommand implements Callable<Integer> {
         out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         out.flush();
         for (Subject s : subjects) {
-            Graph fp32 = PassPipeline.prerequisites().run(OnnxImporter.load(s.file));
-            QuantizedModel q = quantize(s, fp32, config);
-            Path qdq = work.resolve(s.name + ".qdq.onnx");
-            QdqExporter.write(q, qdq);
-            NativeModel nf = build(fp32, target);
-            NativeModel n16 = build(quantize(s, fp32, config16).realized(), target);
-            NativeModel ni = build(q.realized(), target);
-            float[] sample = sample(fp32);
-            for (int t : threads) {
-                boolean layers = s.name.equals("resnet18") && t == 1;
-                BenchResult fb = nativeMs(nf, t, layers);
-                BenchResult b16 = nativeMs(n16, t, layers);
-                BenchResult ib = nativeMs(ni, t, layers);
-                double f = fb.medianMs();
-                double i = ib.medianMs();
-                double of = ortMs(s.file, t, sample);
-                double oq = ortMs(qdq, t, sample);
-                out.printf(
-                        "| %s | %d | %.3f | %.3f | %.3f | %.3f | %.3f | %.2f | %.2f | %.2f |%n",
-                        s.name, t, f, b16.medianMs(), i, of, oq, i / oq, f / of, f / i);
-                out.flush();
-                if (layers) {
-                    largestConvs(out, fp32, fb, b16, ib, target);
-                }
-            }
+            bench(out, s, config, config16, target, work);
         }
         return 0;
+    }
+
+    /** The reference models, and the zoo's (written into {@code work}) with --zoo. */
+    private List<Subject> subjects(Path work) {
+        List<Subject> subjects = new ArrayList<>(List.of(
+                new Subject("mlp_mnist", inProject(Path.of("models/mlp_mnist.onnx")), "mnist"),
+                new Subject("lenet5_mnist", inProject(Path.of("models/lenet5_mnist.onnx")), "mnist"),
+                new Subject("resnet8_fashion", inProject(Path.of("models/resnet8_fashion.onnx")), "fashion-mnist")));
+        if (zoo) {
+            for (Path p : ModelZoo.writeAll(work, ModelZoo.DEFAULT_SEED)) {
+                subjects.add(new Subject(p.getFileName().toString().replace(".onnx", ""), p, null));
+            }
+        }
+        return subjects;
+    }
+
+    /** One table row per thread count: qtune's fp32, int16 and int8 builds against ORT's fp32 and QDQ. */
+    private void bench(PrintWriter out, Subject s, QuantConfig config, QuantConfig config16, Target target, Path work) {
+        Graph fp32 = PassPipeline.prerequisites().run(OnnxImporter.load(s.file));
+        QuantizedModel q = quantize(s, fp32, config);
+        Path qdq = work.resolve(s.name + ".qdq.onnx");
+        QdqExporter.write(q, qdq);
+        NativeModel nf = build(fp32, target);
+        NativeModel n16 = build(quantize(s, fp32, config16).realized(), target);
+        NativeModel ni = build(q.realized(), target);
+        float[] sample = sample(fp32);
+        for (int t : threads) {
+            boolean layers = s.name.equals("resnet18") && t == 1;
+            BenchResult fb = nativeMs(nf, t, layers);
+            BenchResult b16 = nativeMs(n16, t, layers);
+            BenchResult ib = nativeMs(ni, t, layers);
+            double f = fb.medianMs();
+            double i = ib.medianMs();
+            double of = ortMs(s.file, t, sample);
+            double oq = ortMs(qdq, t, sample);
+            out.printf(
+                    "| %s | %d | %.3f | %.3f | %.3f | %.3f | %.3f | %.2f | %.2f | %.2f |%n",
+                    s.name, t, f, b16.medianMs(), i, of, oq, i / oq, f / of, f / i);
+            out.flush();
+            if (layers) {
+                largestConvs(out, fp32, fb, b16, ib, target);
+            }
+        }
     }
 
     private static NativeModel build(Graph g, Target target) {
@@ -225,15 +238,14 @@ final class BenchCommand implements Callable<Integer> {
     private BenchResult nativeMs(NativeModel m, int t, boolean layers) {
         BenchResult b = m.bench(t, seconds, layers, NativeModel.defaultTimeout());
         if (!b.ok()) {
-            throw new dev.qtune.compiler.QtuneException("native benchmark failed: " + b.reason());
+            throw new QtuneException("native benchmark failed: " + b.reason());
         }
         return b;
     }
 
     private double ortMs(Path file, int t, float[] sample) {
         try (OrtRunner ort = OrtRunner.open(file, t, OptLevel.ALL_OPT);
-                var lock = dev.qtune.targets.HostLock.acquire(
-                        dev.qtune.targets.HostLock.lockFileIn(CalibrationCache.defaultDir()))) {
+                var lock = HostLock.acquire(HostLock.lockFileIn(CalibrationCache.defaultDir()))) {
             LatencyResult l = ort.latency(sample, 10, Duration.ofMillis((long) (seconds * 1000)));
             return l.medianMs();
         }

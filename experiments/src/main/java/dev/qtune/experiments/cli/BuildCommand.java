@@ -1,13 +1,14 @@
 package dev.qtune.experiments.cli;
 
+import dev.qtune.compiler.QtuneException;
 import dev.qtune.compiler.ir.Graph;
 import dev.qtune.compiler.ir.ValueInfo;
+import dev.qtune.compiler.quant.QuantConfigException;
 import dev.qtune.compiler.quant.QuantConfigFile;
 import dev.qtune.compiler.quant.QuantConfigReader;
 import dev.qtune.evaluator.calibration.CalibrationCache;
 import dev.qtune.evaluator.data.Dataset;
 import dev.qtune.evaluator.data.Datasets;
-import dev.qtune.evaluator.quant.CalibrationRun;
 import dev.qtune.evaluator.quant.QuantEvaluation;
 import dev.qtune.evaluator.quant.QuantizedRun;
 import dev.qtune.targets.LibraryBuild;
@@ -25,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -100,14 +102,7 @@ final class BuildCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CommandLine cmd = spec.commandLine();
-        int workers = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-        if (workers < 1 || samples < 0) {
-            throw new CommandLine.ParameterException(
-                    cmd,
-                    workers < 1
-                            ? "--threads must be >= 1, but was " + workers
-                            : "--samples must be >= 0, but was " + samples);
-        }
+        int workers = workers(cmd);
         QuantConfigFile file = QuantConfigReader.readFile(config);
         BuildSource source = BuildSource.of(cmd, config, model, data);
         Target t = target(cmd, file);
@@ -120,7 +115,7 @@ final class BuildCommand implements Callable<Integer> {
                 Datasets.load(source.data(), "calibration"),
                 workers,
                 CalibrationCache.defaultDir());
-        report(run.calibration(), cmd.getErr());
+        QuantizedEval.report(run.calibration(), cmd.getErr());
         Graph realized = run.model().realized();
         CModule module = ConfigSchedule.generate(
                 file,
@@ -129,7 +124,87 @@ final class BuildCommand implements Callable<Integer> {
                         realized, t, file.schedule(), TuningLog.load(CalibrationCache.defaultDir(), t)),
                 m -> m);
         LibraryResult r = LibraryBuild.build(module, t, spec(source, realized), out, sampleFiles(source, module));
-        PrintWriter o = cmd.getOut();
+        printWritten(cmd.getOut(), source, t, module, file, r);
+        return 0;
+    }
+
+    /** --target, else the target the config's schedule was found for, else this host's best native target. */
+    private Target target(CommandLine cmd, QuantConfigFile file) {
+        String name = target != null ? target : file.scheduleTarget().orElse(null);
+        if (name == null) {
+            return HostTarget.resolve(cmd, Targets.AUTO);
+        }
+        try {
+            return Targets.byName(name);
+        } catch (IllegalArgumentException e) {
+            throw target != null
+                    ? new CommandLine.ParameterException(cmd, "--target: " + e.getMessage())
+                    : new QuantConfigException(config + ": schedule.target: " + e.getMessage());
+        }
+    }
+
+    private static LibrarySpec spec(BuildSource source, Graph g) {
+        ValueInfo in = g.inputs().get(0);
+        ValueInfo outValue = g.outputs().get(0);
+        return new LibrarySpec(
+                source.model().toString(),
+                source.config().toString(),
+                in.name(),
+                dims(in),
+                outValue.name(),
+                dims(outValue),
+                "The values are those qtune feeds the model from dataset "
+                        + LibrarySpec.safe(source.data())
+                        + ": its images as its spec scales them (pixel / 255 for mnist "
+                        + "and fashion-mnist).");
+    }
+
+    private static List<Integer> dims(ValueInfo v) {
+        return Arrays.stream(v.type().shape().bind(1).dims()).boxed().toList();
+    }
+
+    /** samples.f32 (little-endian float32, sample after sample) and samples_labels.txt, when --samples asks. */
+    private Map<String, byte[]> sampleFiles(BuildSource source, CModule module) {
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        if (samples == 0) {
+            return files;
+        }
+        Dataset d = Datasets.load(source.data(), split);
+        if (d.imageSize() != module.inputSize()) {
+            throw new QtuneException("--samples: the images of " + d.name() + "/" + split + " hold " + d.imageSize()
+                    + " values, but the model's input takes " + module.inputSize());
+        }
+        int n = Math.min(samples, d.count());
+        float[] values = d.batch(0, n);
+        ByteBuffer b = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        b.asFloatBuffer().put(values);
+        files.put("samples.f32", b.array());
+        if (d.labeled()) {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < n; i++) {
+                sb.append(i).append(' ').append(d.label(i)).append('\n');
+            }
+            files.put("samples_labels.txt", sb.toString().getBytes(StandardCharsets.US_ASCII));
+        }
+        return files;
+    }
+
+    /** --threads (default: all cores), checked with --samples. */
+    private int workers(CommandLine cmd) {
+        int workers = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        if (workers < 1 || samples < 0) {
+            throw new CommandLine.ParameterException(
+                    cmd,
+                    workers < 1
+                            ? "--threads must be >= 1, but was " + workers
+                            : "--samples must be >= 0, but was " + samples);
+        }
+        return workers;
+    }
+
+    /** What was written, and how to compile the example against it. */
+    private void printWritten(
+            PrintWriter o, BuildSource source, Target t, CModule module, QuantConfigFile file, LibraryResult r) {
         o.printf(
                 Locale.ROOT,
                 "wrote %s: %s, %s, %s, %s, %s and %d module sources of %s under %s for %s (%d layers, %s"
@@ -159,79 +234,5 @@ final class BuildCommand implements Callable<Integer> {
                 out,
                 out.resolve(LibraryBuild.STATIC_LIBRARY),
                 samples > 0 ? " && ./example " + out.resolve("samples.f32") : "");
-        return 0;
-    }
-
-    /** --target, else the target the config's schedule was found for, else this host's best native target. */
-    private Target target(CommandLine cmd, QuantConfigFile file) {
-        String name = target != null ? target : file.scheduleTarget().orElse(null);
-        if (name == null) {
-            return HostTarget.resolve(cmd, Targets.AUTO);
-        }
-        try {
-            return Targets.byName(name);
-        } catch (IllegalArgumentException e) {
-            throw target != null
-                    ? new CommandLine.ParameterException(cmd, "--target: " + e.getMessage())
-                    : new dev.qtune.compiler.quant.QuantConfigException(
-                            config + ": schedule.target: " + e.getMessage());
-        }
-    }
-
-    private static LibrarySpec spec(BuildSource source, Graph g) {
-        ValueInfo in = g.inputs().get(0);
-        ValueInfo outValue = g.outputs().get(0);
-        return new LibrarySpec(
-                source.model().toString(),
-                source.config().toString(),
-                in.name(),
-                dims(in),
-                outValue.name(),
-                dims(outValue),
-                "The values are those qtune feeds the model from dataset "
-                        + LibrarySpec.safe(source.data())
-                        + ": its images as its spec scales them (pixel / 255 for mnist "
-                        + "and fashion-mnist).");
-    }
-
-    private static java.util.List<Integer> dims(ValueInfo v) {
-        return Arrays.stream(v.type().shape().bind(1).dims()).boxed().toList();
-    }
-
-    /** samples.f32 (little-endian float32, sample after sample) and samples_labels.txt, when --samples asks. */
-    private Map<String, byte[]> sampleFiles(BuildSource source, CModule module) {
-        Map<String, byte[]> files = new LinkedHashMap<>();
-        if (samples == 0) {
-            return files;
-        }
-        Dataset d = Datasets.load(source.data(), split);
-        if (d.imageSize() != module.inputSize()) {
-            throw new dev.qtune.compiler.QtuneException("--samples: the images of " + d.name() + "/" + split + " hold "
-                    + d.imageSize() + " values, but the model's input takes " + module.inputSize());
-        }
-        int n = Math.min(samples, d.count());
-        float[] values = d.batch(0, n);
-        ByteBuffer b = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        b.asFloatBuffer().put(values);
-        files.put("samples.f32", b.array());
-        if (d.labeled()) {
-            StringBuilder sb = new StringBuilder();
-            for (int i = 0; i < n; i++) {
-                sb.append(i).append(' ').append(d.label(i)).append('\n');
-            }
-            files.put("samples_labels.txt", sb.toString().getBytes(StandardCharsets.US_ASCII));
-        }
-        return files;
-    }
-
-    private static void report(CalibrationRun c, PrintWriter err) {
-        err.println(
-                c.cacheHit()
-                        ? String.format(
-                                "qtune: calibration statistics (%d samples) from the cache: %s", c.samples(), c.file())
-                        : String.format(
-                                "qtune: calibration: %d samples in %.1f s, cached at %s",
-                                c.samples(), c.seconds(), c.file()));
-        err.flush();
     }
 }

@@ -7,6 +7,7 @@ import dev.qtune.compiler.quant.QuantConfigFile;
 import dev.qtune.targets.Target;
 import dev.qtune.targets.codegen.CModule;
 import java.nio.file.Path;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -31,8 +32,7 @@ final class ConfigSchedule {
      * Generates code with the file's schedule: a knob value the layer does not offer becomes an error
      * naming the file; then every layer the file schedules must be one of the module's.
      */
-    static <T> T generate(
-            QuantConfigFile f, Path file, Supplier<T> generate, java.util.function.Function<T, CModule> module) {
+    static <T> T generate(QuantConfigFile f, Path file, Supplier<T> generate, Function<T, CModule> module) {
         T result;
         try {
             result = generate.get();

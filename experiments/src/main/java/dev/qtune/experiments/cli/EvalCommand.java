@@ -16,10 +16,10 @@ import dev.qtune.evaluator.quant.ReferenceLogits;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -109,19 +109,7 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (limit < 0) {
-            throw new picocli.CommandLine.ParameterException(
-                    spec.commandLine(), "--limit must be >= 0, but was " + limit);
-        }
-        int workers = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-        if (workers < 1) {
-            throw new picocli.CommandLine.ParameterException(
-                    spec.commandLine(), "--threads must be >= 1, but was " + workers);
-        }
-        if (target == null && (bench || layerTimes)) {
-            throw new picocli.CommandLine.ParameterException(
-                    spec.commandLine(), "--bench and --layer-times need --target");
-        }
+        int workers = checkOptions();
         NativeEval nativeEval = target == null
                 ? null
                 : NativeEval.of(
@@ -133,7 +121,7 @@ final class EvalCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (ModelLoader.isPreQuantized(model)) {
             if (qconfig != null) {
-                throw new picocli.CommandLine.ParameterException(
+                throw new ParameterException(
                         spec.commandLine(),
                         model + " is a pre-quantized (QDQ) "
                                 + "model, which runs with the file's own scales: --qconfig does not apply to it");
@@ -141,58 +129,90 @@ final class EvalCommand implements Callable<Integer> {
             return plain(ModelLoader.preQuantized(model).realized(), true, dataset, workers, nativeEval, out);
         }
         Graph graph = ModelLoader.forExecution(model);
-        if (qconfig != null) {
-            AtomicReference<NativeRun> nativeRun = new AtomicReference<>();
-            AtomicReference<EvalMetric.Outputs> integerRun = new AtomicReference<>();
-            AtomicReference<Graph> realizedGraph = new AtomicReference<>();
-            QuantConfigFile file = QuantConfigReader.readFile(qconfig);
-            if (nativeEval != null) {
-                ConfigSchedule.forTarget(file, qconfig, nativeEval.target()); // before calibrating
-            }
-            QuantEvalResult r = QuantizedEval.run(
-                    model,
-                    graph,
-                    file.config(),
-                    data,
-                    dataset,
-                    limit,
-                    workers,
-                    compareSimulated,
-                    spec.commandLine().getErr(),
-                    nativeEval == null && metric == null
-                            ? null
-                            : realized -> {
-                                realizedGraph.set(realized);
-                                if (nativeEval == null) {
-                                    integerRun.set(metric.integer(realized));
-                                    return integerRun.get().accuracy();
-                                }
-                                nativeRun.set(nativeEval.run(realized, file, qconfig, dataset, limit));
-                                return nativeRun.get().accuracy();
-                            });
-            ObjectNode o = QuantizedEval.toJson(model, qconfig, dataset, workers, r);
-            String text = QuantizedEval.summary(model, dataset, workers, r);
-            if (metric != null) {
-                float[] outputs = nativeRun.get() != null
-                        ? nativeRun.get().outputs()
-                        : integerRun.get().values();
-                double value = metric.score(outputs, realizedGraph.get(), graph);
-                double fp32 = metric.score(metric.fp32Outputs(graph), graph, graph);
-                metric.addJson(o, value, fp32);
-                int firstLine = text.indexOf(System.lineSeparator());
-                text = firstLine < 0
-                        ? text + metric.text(value, fp32)
-                        : text.substring(0, firstLine) + metric.text(value, fp32) + text.substring(firstLine);
-            }
-            if (nativeRun.get() != null) {
-                NativeEval.addJson(o, nativeRun.get());
-                text = text.stripTrailing() + System.lineSeparator() + "  " + NativeEval.summary(nativeRun.get());
-            }
-            out.println(json ? Json.write(o) : text);
-            return 0;
-        }
-        return plain(graph, false, dataset, workers, nativeEval, out);
+        return qconfig != null
+                ? quantized(graph, dataset, workers, nativeEval, out)
+                : plain(graph, false, dataset, workers, nativeEval, out);
     }
+
+    /** Checks --limit, --threads and what needs --target; the worker threads. */
+    private int checkOptions() {
+        if (limit < 0) {
+            throw new ParameterException(spec.commandLine(), "--limit must be >= 0, but was " + limit);
+        }
+        int workers = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        if (workers < 1) {
+            throw new ParameterException(spec.commandLine(), "--threads must be >= 1, but was " + workers);
+        }
+        if (target == null && (bench || layerTimes)) {
+            throw new ParameterException(spec.commandLine(), "--bench and --layer-times need --target");
+        }
+        return workers;
+    }
+
+    /** What the quantized path measured besides the result: the native run or the integer outputs. */
+    private static final class Runs {
+        NativeRun nativeRun;
+        EvalMetric.Outputs integerRun;
+        Graph realized;
+
+        float[] outputs() {
+            return nativeRun != null ? nativeRun.outputs() : integerRun.values();
+        }
+    }
+
+    /** The --qconfig path: quantize, calibrating on the calibration split, and measure the integer model. */
+    private int quantized(Graph graph, Dataset dataset, int workers, NativeEval nativeEval, PrintWriter out) {
+        Runs runs = new Runs();
+        QuantConfigFile file = QuantConfigReader.readFile(qconfig);
+        if (nativeEval != null) {
+            ConfigSchedule.forTarget(file, qconfig, nativeEval.target()); // before calibrating
+        }
+        QuantEvalResult r = QuantizedEval.run(
+                model,
+                graph,
+                file.config(),
+                data,
+                dataset,
+                limit,
+                workers,
+                compareSimulated,
+                spec.commandLine().getErr(),
+                nativeEval == null && metric == null
+                        ? null
+                        : realized -> measure(realized, runs, nativeEval, file, dataset));
+        ObjectNode o = QuantizedEval.toJson(model, qconfig, dataset, workers, r);
+        String text = QuantizedEval.summary(model, dataset, workers, r);
+        if (metric != null) {
+            double value = metric.score(runs.outputs(), runs.realized, graph);
+            double fp32 = metric.score(metric.fp32Outputs(graph), graph, graph);
+            metric.addJson(o, value, fp32);
+            int firstLine = text.indexOf(System.lineSeparator());
+            text = firstLine < 0
+                    ? text + metric.text(value, fp32)
+                    : text.substring(0, firstLine) + metric.text(value, fp32) + text.substring(firstLine);
+        }
+        if (runs.nativeRun != null) {
+            NativeEval.addJson(o, runs.nativeRun);
+            text = text.stripTrailing() + System.lineSeparator() + "  " + NativeEval.summary(runs.nativeRun);
+        }
+        out.println(json ? Json.write(o) : text);
+        return 0;
+    }
+
+    /** The realized graph's accuracy natively, or on the integer interpreter keeping its outputs for --metric. */
+    private AccuracyResult measure(
+            Graph realized, Runs runs, NativeEval nativeEval, QuantConfigFile file, Dataset dataset) {
+        runs.realized = realized;
+        if (nativeEval == null) {
+            runs.integerRun = metric.integer(realized);
+            return runs.integerRun.accuracy();
+        }
+        runs.nativeRun = nativeEval.run(realized, file, qconfig, dataset, limit);
+        return runs.nativeRun.accuracy();
+    }
+
+    /** One measurement of a graph as it is: top-1, the --metric's value (NaN without one), the native run. */
+    private record Measured(AccuracyResult accuracy, double value, NativeRun nativeRun) {}
 
     /**
      * Top-1 of a graph as it is: an fp32 model on the fp32 interpreter, or the integer graph of a
@@ -200,57 +220,11 @@ final class EvalCommand implements Callable<Integer> {
      */
     private int plain(
             Graph graph, boolean integer, Dataset dataset, int workers, NativeEval nativeEval, PrintWriter out) {
-        AtomicReference<NativeRun> nativeRun = new AtomicReference<>();
-        AccuracyResult r;
-        double value = Double.NaN;
-        Graph fp32 = integer ? null : graph;
-        if (nativeEval != null) {
-            nativeRun.set(nativeEval.run(graph, dataset, limit));
-            r = nativeRun.get().accuracy();
-            value = metric == null ? value : metric.score(nativeRun.get().outputs(), graph, fp32);
-        } else if (metric != null && integer) {
-            EvalMetric.Outputs o = metric.integer(graph);
-            r = o.accuracy();
-            value = metric.score(o.values(), graph, null);
-        } else if (metric != null) {
-            long start = System.nanoTime();
-            float[] logits = metric.fp32Outputs(graph);
-            AccuracyResult a = ReferenceLogits.accuracy(logits, dataset, metric.samples());
-            r = new AccuracyResult(a.samples(), a.correct(), (System.nanoTime() - start) / 1e9, a.predictions());
-            value = metric.score(logits, graph, graph);
-        } else {
-            try (ConsoleProgress progress =
-                    new ConsoleProgress((integer ? "eval int " : "eval ") + model.getFileName())) {
-                r = AccuracyEvaluator.evaluate(
-                        integer ? new IntegerInterpreter(graph) : new Fp32Interpreter(graph),
-                        dataset,
-                        limit,
-                        workers,
-                        progress);
-            }
-        }
+        Measured m = measure(graph, integer, dataset, workers, nativeEval);
         if (json) {
-            ObjectNode o = Json.object();
-            o.put("model", model.toString());
-            o.put("precision", integer ? "int" : "fp32");
-            if (integer) {
-                o.put("pre_quantized", true);
-            }
-            o.put("dataset", dataset.name());
-            o.put("split", dataset.split());
-            o.put("top1", r.top1());
-            o.put("correct", r.correct());
-            o.put("samples", r.samples());
-            o.put("seconds", Json.seconds(r.seconds()));
-            o.put("threads", workers);
-            if (nativeRun.get() != null) {
-                NativeEval.addJson(o, nativeRun.get());
-            }
-            if (metric != null) {
-                metric.addJson(o, value, Double.NaN);
-            }
-            out.println(Json.write(o));
+            out.println(Json.write(json(m, integer, dataset, workers)));
         } else {
+            AccuracyResult r = m.accuracy();
             out.printf(
                     "%s on %s/%s: top-1 %.2f%% (%d/%d)%s, %s, %d threads, %.1f s%n",
                     model,
@@ -259,13 +233,67 @@ final class EvalCommand implements Callable<Integer> {
                     100 * r.top1(),
                     r.correct(),
                     r.samples(),
-                    metric == null ? "" : metric.text(value, Double.NaN),
-                    nativeRun.get() != null
-                            ? NativeEval.summary(nativeRun.get())
+                    metric == null ? "" : metric.text(m.value(), Double.NaN),
+                    m.nativeRun() != null
+                            ? NativeEval.summary(m.nativeRun())
                             : integer ? "pre-quantized model, integer interpreter" : "fp32 interpreter",
                     workers,
                     r.seconds());
         }
         return 0;
+    }
+
+    private Measured measure(Graph graph, boolean integer, Dataset dataset, int workers, NativeEval nativeEval) {
+        Graph fp32 = integer ? null : graph;
+        if (nativeEval != null) {
+            NativeRun run = nativeEval.run(graph, dataset, limit);
+            double value = metric == null ? Double.NaN : metric.score(run.outputs(), graph, fp32);
+            return new Measured(run.accuracy(), value, run);
+        }
+        if (metric != null && integer) {
+            EvalMetric.Outputs o = metric.integer(graph);
+            return new Measured(o.accuracy(), metric.score(o.values(), graph, null), null);
+        }
+        if (metric != null) {
+            long start = System.nanoTime();
+            float[] logits = metric.fp32Outputs(graph);
+            AccuracyResult a = ReferenceLogits.accuracy(logits, dataset, metric.samples());
+            AccuracyResult r =
+                    new AccuracyResult(a.samples(), a.correct(), (System.nanoTime() - start) / 1e9, a.predictions());
+            return new Measured(r, metric.score(logits, graph, graph), null);
+        }
+        try (ConsoleProgress progress = new ConsoleProgress((integer ? "eval int " : "eval ") + model.getFileName())) {
+            AccuracyResult r = AccuracyEvaluator.evaluate(
+                    integer ? new IntegerInterpreter(graph) : new Fp32Interpreter(graph),
+                    dataset,
+                    limit,
+                    workers,
+                    progress);
+            return new Measured(r, Double.NaN, null);
+        }
+    }
+
+    private ObjectNode json(Measured m, boolean integer, Dataset dataset, int workers) {
+        AccuracyResult r = m.accuracy();
+        ObjectNode o = Json.object();
+        o.put("model", model.toString());
+        o.put("precision", integer ? "int" : "fp32");
+        if (integer) {
+            o.put("pre_quantized", true);
+        }
+        o.put("dataset", dataset.name());
+        o.put("split", dataset.split());
+        o.put("top1", r.top1());
+        o.put("correct", r.correct());
+        o.put("samples", r.samples());
+        o.put("seconds", Json.seconds(r.seconds()));
+        o.put("threads", workers);
+        if (m.nativeRun() != null) {
+            NativeEval.addJson(o, m.nativeRun());
+        }
+        if (metric != null) {
+            metric.addJson(o, m.value(), Double.NaN);
+        }
+        return o;
     }
 }

@@ -3,6 +3,7 @@ package dev.qtune.experiments.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.qtune.compiler.QtuneException;
 import dev.qtune.compiler.interp.IntegerInterpreter;
+import dev.qtune.compiler.interp.ParallelRuns;
 import dev.qtune.compiler.ir.Graph;
 import dev.qtune.compiler.quant.QuantConfigException;
 import dev.qtune.evaluator.accuracy.AccuracyResult;
@@ -15,12 +16,7 @@ import dev.qtune.evaluator.quant.QuantEvaluation;
 import dev.qtune.evaluator.quant.ReferenceLogits;
 import dev.qtune.experiments.config.MetricReader;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine;
 
@@ -95,44 +91,29 @@ final class EvalMetric {
         long start = System.nanoTime();
         IntegerInterpreter interpreter = new IntegerInterpreter(graph);
         AtomicInteger done = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        List<float[]> rows;
         try (ConsoleProgress progress = new ConsoleProgress("eval int " + model.getFileName())) {
-            List<Future<float[]>> parts = new ArrayList<>();
-            for (int s = 0; s < samples; s += BATCH) {
-                int first = s;
-                int n = Math.min(BATCH, samples - s);
-                parts.add(pool.submit(() -> {
-                    float[] y = interpreter.run(data.batch(first, n), n).floats();
-                    progress.progress(done.addAndGet(n), samples);
-                    return y;
-                }));
-            }
-            List<float[]> rows = new ArrayList<>();
-            int total = 0;
-            for (Future<float[]> f : parts) {
-                rows.add(f.get());
-                total += rows.get(rows.size() - 1).length;
-            }
-            float[] out = new float[total];
-            int at = 0;
-            for (float[] r : rows) {
-                System.arraycopy(r, 0, out, at, r.length);
-                at += r.length;
-            }
-            AccuracyResult top1 = ReferenceLogits.accuracy(out, data, samples);
-            return new Outputs(
-                    out,
-                    new AccuracyResult(samples, top1.correct(), (System.nanoTime() - start) / 1e9, top1.predictions()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new QtuneException("evaluation interrupted", e);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException re
-                    ? re
-                    : new QtuneException("evaluation failed: " + e.getCause(), e.getCause());
-        } finally {
-            pool.shutdownNow();
+            rows = ParallelRuns.batches("qtune-eval", threads, samples, BATCH, "evaluation", (first, n) -> {
+                float[] y = interpreter.run(data.batch(first, n), n).floats();
+                progress.progress(done.addAndGet(n), samples);
+                return y;
+            });
         }
+        float[] out = concat(rows);
+        AccuracyResult top1 = ReferenceLogits.accuracy(out, data, samples);
+        return new Outputs(
+                out,
+                new AccuracyResult(samples, top1.correct(), (System.nanoTime() - start) / 1e9, top1.predictions()));
+    }
+
+    private static float[] concat(List<float[]> rows) {
+        float[] out = new float[rows.stream().mapToInt(r -> r.length).sum()];
+        int at = 0;
+        for (float[] r : rows) {
+            System.arraycopy(r, 0, out, at, r.length);
+            at += r.length;
+        }
+        return out;
     }
 
     /** A model's outputs on the samples and its top-1 from them. */

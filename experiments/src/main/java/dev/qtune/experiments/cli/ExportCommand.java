@@ -6,15 +6,14 @@ import dev.qtune.compiler.onnx.QdqExporter;
 import dev.qtune.compiler.quant.QuantConfigReader;
 import dev.qtune.evaluator.calibration.CalibrationCache;
 import dev.qtune.evaluator.data.Datasets;
-import dev.qtune.evaluator.quant.CalibrationRun;
 import dev.qtune.evaluator.quant.QuantEvaluation;
 import dev.qtune.evaluator.quant.QuantizedRun;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -59,27 +58,13 @@ final class ExportCommand implements Callable<Integer> {
     public Integer call() {
         int workers = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         if (workers < 1) {
-            throw new picocli.CommandLine.ParameterException(
-                    spec.commandLine(), "--threads must be >= 1, but was " + workers);
+            throw new ParameterException(spec.commandLine(), "--threads must be >= 1, but was " + workers);
         }
         if (ModelLoader.isPreQuantized(model)) {
-            if (qconfig != null || data != null) {
-                throw new picocli.CommandLine.ParameterException(
-                        spec.commandLine(),
-                        model + " is a pre-quantized model, "
-                                + "which is written with the file's own scales: --qconfig and --data do not apply to it");
-            }
-            QdqExportResult r = QdqExporter.write(ModelLoader.preQuantized(model), out);
-            spec.commandLine()
-                    .getOut()
-                    .printf(
-                            "wrote %s: QDQ model of pre-quantized %s, %d activation points, %d int8 "
-                                    + "weights, %d int32 biases, %,d bytes%n",
-                            out, model, r.activationPoints(), r.weights(), r.biases(), r.bytes());
-            return 0;
+            return writePreQuantized();
         }
         if (qconfig == null || data == null) {
-            throw new picocli.CommandLine.ParameterException(
+            throw new ParameterException(
                     spec.commandLine(),
                     "exporting the fp32 model " + model + " quantizes it: --qconfig and --data are required");
         }
@@ -87,16 +72,7 @@ final class ExportCommand implements Callable<Integer> {
         Graph graph = ModelLoader.forExecution(model);
         QuantizedRun run = QuantEvaluation.quantize(
                 model, graph, config, Datasets.load(data, "calibration"), workers, CalibrationCache.defaultDir());
-        CalibrationRun c = run.calibration();
-        PrintWriter err = spec.commandLine().getErr();
-        err.println(
-                c.cacheHit()
-                        ? String.format(
-                                "qtune: calibration statistics (%d samples) from the cache: %s", c.samples(), c.file())
-                        : String.format(
-                                "qtune: calibration: %d samples in %.1f s, cached at %s",
-                                c.samples(), c.seconds(), c.file()));
-        err.flush();
+        QuantizedEval.report(run.calibration(), spec.commandLine().getErr());
         QdqExportResult r = QdqExporter.write(run.model(), out);
         spec.commandLine()
                 .getOut()
@@ -115,6 +91,24 @@ final class ExportCommand implements Callable<Integer> {
                                 : String.format(
                                         "; %d activation tensors below 8 bits run at 8 bits in ONNX (see docs/formats.md)",
                                         r.narrowActivations().size()));
+        return 0;
+    }
+
+    /** A pre-quantized model is written with the file's own scales. */
+    private int writePreQuantized() {
+        if (qconfig != null || data != null) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    model + " is a pre-quantized model, "
+                            + "which is written with the file's own scales: --qconfig and --data do not apply to it");
+        }
+        QdqExportResult r = QdqExporter.write(ModelLoader.preQuantized(model), out);
+        spec.commandLine()
+                .getOut()
+                .printf(
+                        "wrote %s: QDQ model of pre-quantized %s, %d activation points, %d int8 "
+                                + "weights, %d int32 biases, %,d bytes%n",
+                        out, model, r.activationPoints(), r.weights(), r.biases(), r.bytes());
         return 0;
     }
 }

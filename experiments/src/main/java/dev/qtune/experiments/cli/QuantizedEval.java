@@ -4,14 +4,17 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.qtune.compiler.ir.Graph;
 import dev.qtune.compiler.quant.QuantConfig;
+import dev.qtune.evaluator.accuracy.AccuracyResult;
 import dev.qtune.evaluator.calibration.CalibrationCache;
 import dev.qtune.evaluator.data.Dataset;
 import dev.qtune.evaluator.data.Datasets;
+import dev.qtune.evaluator.quant.CalibrationRun;
 import dev.qtune.evaluator.quant.LayerReport;
 import dev.qtune.evaluator.quant.QuantEvalResult;
 import dev.qtune.evaluator.quant.QuantEvaluation;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.function.Function;
 
 /** The quantized path of `qtune eval --qconfig`: run it, report calibration on stderr, format the result. */
 final class QuantizedEval {
@@ -27,35 +30,28 @@ final class QuantizedEval {
             int threads,
             boolean compareSimulated,
             PrintWriter err,
-            java.util.function.Function<Graph, dev.qtune.evaluator.accuracy.AccuracyResult> integer) {
+            Function<Graph, AccuracyResult> integer) {
         Dataset calibration = Datasets.load(data, "calibration");
         QuantEvalResult r;
         try (ConsoleProgress progress = new ConsoleProgress("eval int " + model.getFileName())) {
-            r = integer == null
-                    ? QuantEvaluation.run(
-                            model,
-                            graph,
-                            config,
-                            calibration,
-                            eval,
-                            limit,
-                            threads,
-                            CalibrationCache.defaultDir(),
-                            compareSimulated,
-                            progress)
-                    : QuantEvaluation.run(
-                            model,
-                            graph,
-                            config,
-                            calibration,
-                            eval,
-                            limit,
-                            threads,
-                            CalibrationCache.defaultDir(),
-                            compareSimulated,
-                            integer);
+            r = QuantEvaluation.run(
+                    model,
+                    graph,
+                    config,
+                    calibration,
+                    eval,
+                    limit,
+                    threads,
+                    CalibrationCache.defaultDir(),
+                    compareSimulated,
+                    integer != null ? integer : QuantEvaluation.interpreter(eval, limit, threads, progress));
         }
-        var c = r.calibration();
+        report(r.calibration(), err);
+        return r;
+    }
+
+    /** Where the calibration statistics came from: the cache, or collected now (and cached). */
+    static void report(CalibrationRun c, PrintWriter err) {
         err.println(
                 c.cacheHit()
                         ? String.format(
@@ -64,7 +60,6 @@ final class QuantizedEval {
                                 "qtune: calibration: %d samples in %.1f s, cached at %s",
                                 c.samples(), c.seconds(), c.file()));
         err.flush();
-        return r;
     }
 
     static ObjectNode toJson(Path model, Path qconfig, Dataset eval, int threads, QuantEvalResult r) {

@@ -52,24 +52,10 @@ final class SearchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ExperimentConfig exp = ExperimentReader.read(experiment);
-        if (out != null) {
-            exp = exp.withOutput(out);
-        }
+        ExperimentConfig exp = read(experiment, out);
         Target target = HostTarget.resolve(spec.commandLine(), exp.target());
         PrintWriter err = spec.commandLine().getErr();
-        err.printf(
-                "qtune: search %s: %s on %s, target %s, strategy %s (seed %d), %d trials%s -> %s%n",
-                exp.name(),
-                exp.model(),
-                exp.dataset(),
-                target.name(),
-                exp.strategy().name(),
-                exp.seed(),
-                exp.budget().trials(),
-                resume ? ", resuming" : "",
-                exp.output());
-        err.flush();
+        announce(err, exp, target);
         SearchRunner runner = new SearchRunner(exp, target);
         LiveReport live = new LiveReport(exp.output());
         SearchRunner.Result r;
@@ -85,6 +71,27 @@ final class SearchCommand implements Callable<Integer> {
         Path report = ReportWriter.write(r.dir());
         print(spec.commandLine().getOut(), r, report, exp.metric());
         return 0;
+    }
+
+    /** The experiment file, with its output replaced by {@code out} where given. */
+    static ExperimentConfig read(Path experiment, Path out) {
+        ExperimentConfig exp = ExperimentReader.read(experiment);
+        return out != null ? exp.withOutput(out) : exp;
+    }
+
+    private void announce(PrintWriter err, ExperimentConfig exp, Target target) {
+        err.printf(
+                "qtune: search %s: %s on %s, target %s, strategy %s (seed %d), %d trials%s -> %s%n",
+                exp.name(),
+                exp.model(),
+                exp.dataset(),
+                target.name(),
+                exp.strategy().name(),
+                exp.seed(),
+                exp.budget().trials(),
+                resume ? ", resuming" : "",
+                exp.output());
+        err.flush();
     }
 
     /**
@@ -127,6 +134,13 @@ final class SearchCommand implements Callable<Integer> {
                     m.latencyMedianMs(),
                     m.sizeBytes() / 1024.0);
         }
+        printBaselinesAndFinals(out, r, metric);
+        out.printf("run directory: %s%nreport: %s%n", r.dir(), report);
+        out.flush();
+    }
+
+    private static void printBaselinesAndFinals(PrintWriter out, SearchRunner.Result r, MetricSpec metric) {
+        String name = metric.title();
         for (var b : r.baselines()) {
             out.printf(
                     Locale.ROOT,
@@ -159,7 +173,5 @@ final class SearchCommand implements Callable<Integer> {
                                     m.latencyP90Ms()))
                             .orElse("FAILED: " + f.reason()));
         }
-        out.printf("run directory: %s%nreport: %s%n", r.dir(), report);
-        out.flush();
     }
 }

@@ -1,5 +1,6 @@
 package dev.qtune.experiments.cli;
 
+import dev.qtune.evaluator.metric.MetricSpec;
 import dev.qtune.search.loop.GenerationSummary;
 import dev.qtune.search.loop.SearchListener;
 import dev.qtune.search.trial.TrialResult;
@@ -23,14 +24,14 @@ final class SearchConsole implements SearchListener {
     private ProgressBar bar;
     private int failed;
     private String last = "";
-    private dev.qtune.evaluator.metric.MetricSpec metric = dev.qtune.evaluator.metric.MetricSpec.TOP1;
+    private MetricSpec metric = MetricSpec.TOP1;
 
     SearchConsole(PrintWriter err, int budget) {
         this(err, budget, "");
     }
 
     /** A console whose "best" is a value of {@code metric}. */
-    SearchConsole(PrintWriter err, int budget, dev.qtune.evaluator.metric.MetricSpec metric) {
+    SearchConsole(PrintWriter err, int budget, MetricSpec metric) {
         this(err, budget, "");
         this.metric = metric;
     }

@@ -1,7 +1,6 @@
 package dev.qtune.experiments.cli;
 
 import dev.qtune.experiments.config.ExperimentConfig;
-import dev.qtune.experiments.config.ExperimentReader;
 import dev.qtune.experiments.run.SensitivityPhase;
 import dev.qtune.experiments.run.TrialWorkspace;
 import dev.qtune.search.exec.TrialExecutor;
@@ -50,10 +49,7 @@ final class SensitivityCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ExperimentConfig exp = ExperimentReader.read(experiment);
-        if (out != null) {
-            exp = exp.withOutput(out);
-        }
+        ExperimentConfig exp = SearchCommand.read(experiment, out);
         Target target = HostTarget.resolve(spec.commandLine(), exp.target());
         PrintWriter err = spec.commandLine().getErr();
         err.printf(

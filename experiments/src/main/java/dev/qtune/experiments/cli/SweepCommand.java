@@ -89,57 +89,22 @@ final class SweepCommand implements Callable<Integer> {
                 : null;
         List<SweepRunner.Outcome> outcomes;
         try {
-            outcomes = SweepRunner.run(sweep, dir, atOnce, (run, exp) -> {
-                Function<TrialWorkspace, TrialExecutor> executorOf = spark != null
-                        ? ws -> SparkTrialExecutor.shared(spark, run.name(), ws)
-                        : ws -> new LocalTrialExecutor(
-                                ws.evaluator(), exp.executor().threads());
-                LiveReport live = new LiveReport(exp.output());
-                SearchRunner.Result r;
-                try {
-                    r = new SearchRunner(exp, HostTarget.resolve(spec.commandLine(), exp.target()))
-                            .run(
-                                    resume,
-                                    executorOf,
-                                    SearchListeners.both(
-                                            new SearchConsole(err, exp.budget().trials(), "[" + run.name() + "] "),
-                                            live));
-                } catch (RuntimeException | Error e) {
-                    live.stopped();
-                    throw e;
-                }
-                ReportWriter.write(r.dir());
-                return r;
-            });
+            outcomes = SweepRunner.run(sweep, dir, atOnce, (run, exp) -> search(run, exp, spark, err));
         } finally {
             if (spark != null) {
                 spark.stop();
             }
         }
+        return report(sweep, dir, outcomes, err) ? 0 : 1;
+    }
+
+    /** Prints the comparison of the runs that finished and names those that failed: whether all finished. */
+    private boolean report(SweepReader.Sweep sweep, Path dir, List<SweepRunner.Outcome> outcomes, PrintWriter err) {
         List<SweepRunner.Outcome> done =
                 outcomes.stream().filter(SweepRunner.Outcome::ok).toList();
         PrintWriter stdout = spec.commandLine().getOut();
         if (!done.isEmpty()) {
-            List<RunComparison.Row> everyTrial = RunComparison.compareEveryTrial(
-                    done.stream().map(SweepRunner.Outcome::dir).toList());
-            Path report = SweepReport.write(
-                    dir,
-                    sweep.name(),
-                    done.stream()
-                            .map(o -> new SweepReport.Entry(
-                                    o.run().name(),
-                                    o.run().group(),
-                                    o.run().seed().orElse(0),
-                                    o.dir()))
-                            .toList(),
-                    everyTrial);
-            Map<Path, String> groups = new HashMap<>();
-            done.forEach(o -> groups.put(o.dir(), o.run().group()));
-            List<Integer> at =
-                    SweepReport.checkpoints(everyTrial.get(0).hypervolume().size());
-            stdout.print(RunComparison.markdown(
-                    everyTrial.stream().map(r -> r.at(at)).toList(), "group", r -> groups.get(r.dir())));
-            stdout.printf("sweep report: %s%n", report);
+            printComparison(sweep, dir, done, stdout);
         }
         for (SweepRunner.Outcome o : outcomes) {
             if (!o.ok()) {
@@ -148,6 +113,51 @@ final class SweepCommand implements Callable<Integer> {
         }
         stdout.flush();
         err.flush();
-        return done.size() == outcomes.size() ? 0 : 1;
+        return done.size() == outcomes.size();
+    }
+
+    /** One run of the sweep: its search, on Spark or local threads, with its live and final report. */
+    private SearchRunner.Result search(
+            SweepReader.Run run, ExperimentConfig exp, JavaSparkContext spark, PrintWriter err) {
+        Function<TrialWorkspace, TrialExecutor> executorOf = spark != null
+                ? ws -> SparkTrialExecutor.shared(spark, run.name(), ws)
+                : ws -> new LocalTrialExecutor(ws.evaluator(), exp.executor().threads());
+        LiveReport live = new LiveReport(exp.output());
+        SearchRunner.Result r;
+        try {
+            r = new SearchRunner(exp, HostTarget.resolve(spec.commandLine(), exp.target()))
+                    .run(
+                            resume,
+                            executorOf,
+                            SearchListeners.both(
+                                    new SearchConsole(err, exp.budget().trials(), "[" + run.name() + "] "), live));
+        } catch (RuntimeException | Error e) {
+            live.stopped();
+            throw e;
+        }
+        ReportWriter.write(r.dir());
+        return r;
+    }
+
+    /** Writes the sweep report and prints the runs' comparison at the report's checkpoints, by group. */
+    private static void printComparison(
+            SweepReader.Sweep sweep, Path dir, List<SweepRunner.Outcome> done, PrintWriter stdout) {
+        List<RunComparison.Row> everyTrial = RunComparison.compareEveryTrial(
+                done.stream().map(SweepRunner.Outcome::dir).toList());
+        Path report = SweepReport.write(
+                dir,
+                sweep.name(),
+                done.stream()
+                        .map(o -> new SweepReport.Entry(
+                                o.run().name(), o.run().group(), o.run().seed().orElse(0), o.dir()))
+                        .toList(),
+                everyTrial);
+        Map<Path, String> groups = new HashMap<>();
+        done.forEach(o -> groups.put(o.dir(), o.run().group()));
+        List<Integer> at =
+                SweepReport.checkpoints(everyTrial.get(0).hypervolume().size());
+        stdout.print(RunComparison.markdown(
+                everyTrial.stream().map(r -> r.at(at)).toList(), "group", r -> groups.get(r.dir())));
+        stdout.printf("sweep report: %s%n", report);
     }
 }

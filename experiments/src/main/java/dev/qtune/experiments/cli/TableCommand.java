@@ -3,6 +3,7 @@ package dev.qtune.experiments.cli;
 import dev.qtune.compiler.ir.Graph;
 import dev.qtune.compiler.quant.QuantConfigException;
 import dev.qtune.compiler.quant.QuantConfigReader;
+import dev.qtune.evaluator.accuracy.ProgressListener;
 import dev.qtune.evaluator.calibration.CalibrationCache;
 import dev.qtune.evaluator.data.Dataset;
 import dev.qtune.evaluator.data.Datasets;
@@ -15,6 +16,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -61,55 +63,63 @@ final class TableCommand implements Callable<Integer> {
         for (String m : models) {
             int eq = m.lastIndexOf('=');
             if (eq <= 0) {
-                throw new picocli.CommandLine.ParameterException(
+                throw new ParameterException(
                         spec.commandLine(), "model must be given as MODEL=DATASET, but was '" + m + "'");
             }
             Path model = Path.of(m.substring(0, eq));
             String data = m.substring(eq + 1);
-            Graph graph = ModelLoader.forExecution(model);
-            Dataset test = Datasets.load(data, "test");
-            Dataset calibration = Datasets.load(data, "calibration");
-            long fp32Bytes = 4L
-                    * graph.initializers().values().stream()
-                            .mapToLong(t -> t.numel())
-                            .sum();
-            for (Path q : qconfigs) {
-                QuantEvalResult r;
-                try {
-                    r = QuantEvaluation.run(
-                            model,
-                            graph,
-                            QuantConfigReader.read(q),
-                            calibration,
-                            test,
-                            limit,
-                            workers,
-                            CalibrationCache.defaultDir(),
-                            true,
-                            dev.qtune.evaluator.accuracy.ProgressListener.NONE);
-                } catch (QuantConfigException e) {
-                    // A config written for other models (a layer pattern that matches nothing here): say so, go on.
-                    String why =
-                            e.getMessage().replaceFirst("; layers are: .*", "").replace(q.toString() + ": ", "");
-                    out.printf(
-                            "| %s | %s | n/a: %s | | | | | | |%n",
-                            model.getFileName(), q.getFileName(), why.replace("|", "/"));
-                    continue;
-                }
-                out.printf(
-                        "| %s | %s | %.2f%% | %.2f%% | %+.2f | %.2f%% | %.2f%% | %,d | %,d |%n",
-                        model.getFileName(),
-                        q.getFileName(),
-                        100 * r.fp32().top1(),
-                        100 * r.integer().top1(),
-                        100 * (r.integer().top1() - r.fp32().top1()),
-                        100 * r.agreement(),
-                        100 * r.simulatedAgreement(),
-                        r.sizeBytes(),
-                        fp32Bytes);
-                out.flush();
-            }
+            rows(out, model, data, workers);
         }
         return 0;
+    }
+
+    /** One row per quant config for a model and its dataset. */
+    private void rows(PrintWriter out, Path model, String data, int workers) {
+        Graph graph = ModelLoader.forExecution(model);
+        Dataset test = Datasets.load(data, "test");
+        Dataset calibration = Datasets.load(data, "calibration");
+        long fp32Bytes = 4L
+                * graph.initializers().values().stream()
+                        .mapToLong(t -> t.numel())
+                        .sum();
+        for (Path q : qconfigs) {
+            QuantEvalResult r;
+            try {
+                r = QuantEvaluation.run(
+                        model,
+                        graph,
+                        QuantConfigReader.read(q),
+                        calibration,
+                        test,
+                        limit,
+                        workers,
+                        CalibrationCache.defaultDir(),
+                        true,
+                        QuantEvaluation.interpreter(test, limit, workers, ProgressListener.NONE));
+            } catch (QuantConfigException e) {
+                // A config written for other models (a layer pattern that matches nothing here): say so, go on.
+                String why = e.getMessage().replaceFirst("; layers are: .*", "").replace(q.toString() + ": ", "");
+                out.printf(
+                        "| %s | %s | n/a: %s | | | | | | |%n",
+                        model.getFileName(), q.getFileName(), why.replace("|", "/"));
+                continue;
+            }
+            printRow(out, model, q, r, fp32Bytes);
+            out.flush();
+        }
+    }
+
+    private static void printRow(PrintWriter out, Path model, Path q, QuantEvalResult r, long fp32Bytes) {
+        out.printf(
+                "| %s | %s | %.2f%% | %.2f%% | %+.2f | %.2f%% | %.2f%% | %,d | %,d |%n",
+                model.getFileName(),
+                q.getFileName(),
+                100 * r.fp32().top1(),
+                100 * r.integer().top1(),
+                100 * (r.integer().top1() - r.fp32().top1()),
+                100 * r.agreement(),
+                100 * r.simulatedAgreement(),
+                r.sizeBytes(),
+                fp32Bytes);
     }
 }

@@ -147,10 +147,14 @@ final class TargetsCommand implements Callable<Integer> {
             columns.get("description").add(r.target().description());
         }
         printColumns(out, columns, rows.size());
-        if (!peak) {
-            return;
+        if (peak) {
+            out.println();
+            printPeaks(out, rows);
         }
-        out.println();
+    }
+
+    /** The peak table: one row per target measured (or failed). */
+    private static void printPeaks(PrintWriter out, List<Row> rows) {
         Map<String, List<String>> p = new LinkedHashMap<>();
         for (String c : List.of("peak, one core", "fp32 GMAC/s", "int8 GMAC/s", "int16 GMAC/s", "int8 instruction")) {
             p.put(c, new ArrayList<>());

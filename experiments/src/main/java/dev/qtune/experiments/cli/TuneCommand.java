@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -50,7 +51,7 @@ final class TuneCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (!(seconds > 0) || rounds < 1) {
-            throw new picocli.CommandLine.ParameterException(
+            throw new ParameterException(
                     spec.commandLine(),
                     "--seconds must be > 0 and --rounds >= 1, but were " + seconds + " and " + rounds);
         }

@@ -1,5 +1,7 @@
 package dev.qtune.experiments.config;
 
+import java.util.Locale;
+
 /**
  * The largest drop of the accuracy metric a trial may show against the fp32 model on the same
  * validation samples: {@code absolute} in percentage points for a metric that is a fraction
@@ -31,9 +33,9 @@ public record AccuracyConstraint(boolean relative, double value) {
     /** "at most 0.50 points of top5 drop", "at most 0.02 of f1 drop", "at most 1.00% relative agreement drop". */
     public String describe(String metric, boolean fraction) {
         return relative
-                ? String.format(java.util.Locale.ROOT, "at most %.2f%% relative %s drop", 100 * value, metric)
+                ? String.format(Locale.ROOT, "at most %.2f%% relative %s drop", 100 * value, metric)
                 : String.format(
-                        java.util.Locale.ROOT,
+                        Locale.ROOT,
                         fraction ? "at most %.2f points of %s drop" : "at most %.4g of %s drop",
                         value,
                         metric);

@@ -1,5 +1,7 @@
 package dev.qtune.experiments.config;
 
+import dev.qtune.compiler.InputLimits;
+import dev.qtune.compiler.QtuneException;
 import dev.qtune.compiler.lower.ConvSchedules;
 import dev.qtune.compiler.quant.LayerPattern;
 import dev.qtune.compiler.quant.QuantConfigException;
@@ -54,19 +56,25 @@ public final class ExperimentReader {
     private ExperimentReader() {}
 
     public static ExperimentConfig read(Path file) {
+        return parse(readText(file, "experiment file"), file);
+    }
+
+    /**
+     * The text of a config file ({@code what}: "experiment file", "sweep file"); a missing,
+     * oversized or unreadable file is a {@link QuantConfigException} saying so.
+     */
+    static String readText(Path file, String what) {
         if (!Files.isRegularFile(file)) {
-            throw new QuantConfigException("experiment file not found: " + file + " (resolved to "
+            throw new QuantConfigException(what + " not found: " + file + " (resolved to "
                     + file.toAbsolutePath().normalize() + ")");
         }
-        String text;
         try {
-            text = dev.qtune.compiler.InputLimits.readConfigText(file, "experiment file");
+            return InputLimits.readConfigText(file, what);
         } catch (QuantConfigException e) {
             throw e;
-        } catch (dev.qtune.compiler.QtuneException e) {
+        } catch (QtuneException e) {
             throw new QuantConfigException(e.getMessage());
         }
-        return parse(text, file);
     }
 
     public static ExperimentConfig parse(String yaml, Path file) {
@@ -78,7 +86,42 @@ public final class ExperimentReader {
         });
         String name = safeName(root.require("name", "a name"));
         Path model = path(root.require("model", "an ONNX model file"), true);
-        QuantConfigNode data = root.require("dataset", "a mapping with name, calibration_samples, validation_samples");
+        DataSection data =
+                dataSection(root.require("dataset", "a mapping with name, calibration_samples, validation_samples"));
+        long seed = root.get("seed")
+                .map(n -> (long) n.integer(0, Integer.MAX_VALUE, ">= 0"))
+                .orElse(0L);
+        MetricSpec metric = MetricReader.read(
+                root.get("metric").orElse(null), file.toAbsolutePath().getParent());
+        Path output = root.get("output").map(n -> path(n, false)).orElse(Path.of("runs", name));
+        return new ExperimentConfig(
+                name,
+                file,
+                model,
+                data.name(),
+                data.calibration(),
+                data.validation(),
+                root.get("target").map(n -> n.text("a target name or auto")).orElse("auto"),
+                root.get("base_qconfig").map(n -> path(n, true)),
+                space(root.get("space").orElse(null)),
+                StrategyReader.read(root.get("strategy").orElse(null), seed),
+                budget(root.require("budget", "a mapping with trials")),
+                objectives(root.get("objectives").orElse(null)),
+                constraint(root.get("constraints").orElse(null), metric.fraction()),
+                root.get("on_failure").map(n -> n.enumValue(FailureRule.class)).orElse(FailureRule.PENALIZE),
+                measure(root.get("measure").orElse(null)),
+                executor(root.get("executor").orElse(null)),
+                output,
+                seed,
+                baselines(root.get("baselines").orElse(null)),
+                seeds(root.get("seeds").orElse(null)),
+                metric);
+    }
+
+    /** The dataset's name and how many calibration and validation samples to use. */
+    private record DataSection(String name, int calibration, int validation) {}
+
+    private static DataSection dataSection(QuantConfigNode data) {
         data.requireMapping(List.of("name", "calibration_samples", "validation_samples"));
         String dataset = data.require("name", "a dataset name").text("a built-in dataset name or a spec file");
         int calibration = data.get("calibration_samples")
@@ -87,39 +130,7 @@ public final class ExperimentReader {
         int validation = data.get("validation_samples")
                 .map(n -> n.integer(1, 1_000_000, "in 1..1000000"))
                 .orElse(1000);
-        String target =
-                root.get("target").map(n -> n.text("a target name or auto")).orElse("auto");
-        Optional<Path> base = root.get("base_qconfig").map(n -> path(n, true));
-        long seed = root.get("seed")
-                .map(n -> (long) n.integer(0, Integer.MAX_VALUE, ">= 0"))
-                .orElse(0L);
-        QuantConfigNode measureNode = root.get("measure").orElse(null);
-        ExperimentConfig.Executor executor = executor(root.get("executor").orElse(null));
-        MetricSpec metric = MetricReader.read(
-                root.get("metric").orElse(null), file.toAbsolutePath().getParent());
-        Path output = root.get("output").map(n -> path(n, false)).orElse(Path.of("runs", name));
-        return new ExperimentConfig(
-                name,
-                file,
-                model,
-                dataset,
-                calibration,
-                validation,
-                target,
-                base,
-                space(root.get("space").orElse(null)),
-                StrategyReader.read(root.get("strategy").orElse(null), seed),
-                budget(root.require("budget", "a mapping with trials")),
-                objectives(root.get("objectives").orElse(null)),
-                constraint(root.get("constraints").orElse(null), metric.fraction()),
-                root.get("on_failure").map(n -> n.enumValue(FailureRule.class)).orElse(FailureRule.PENALIZE),
-                measure(measureNode),
-                executor,
-                output,
-                seed,
-                baselines(root.get("baselines").orElse(null)),
-                seeds(root.get("seeds").orElse(null)),
-                metric);
+        return new DataSection(dataset, calibration, validation);
     }
 
     /**
@@ -133,7 +144,7 @@ public final class ExperimentReader {
             throw n.error(
                     "must be a plain folder name (letters, digits, '.', '_', '-', not starting with '.'; '/' only"
                             + " between such names) since the run goes to runs/NAME",
-                    "'" + dev.qtune.compiler.InputLimits.excerpt(name) + "'");
+                    "'" + InputLimits.excerpt(name) + "'");
         }
         return name;
     }

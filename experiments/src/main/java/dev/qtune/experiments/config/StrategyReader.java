@@ -9,6 +9,7 @@ import dev.qtune.search.strategy.SensitivitySpec;
 import dev.qtune.search.strategy.StrategySpec;
 import java.util.List;
 import java.util.OptionalDouble;
+import java.util.TreeSet;
 
 /**
  * The {@code strategy} section of an experiment file. Every key is read and checked whatever the
@@ -37,20 +38,35 @@ final class StrategyReader {
         n.requireMapping(KEYS);
         String name = n.require("name", "one of " + StrategySpec.NAMES).text("a strategy name");
         if (!StrategySpec.NAMES.contains(name)) {
-            throw n.require("name", "")
-                    .error("must be one of " + String.join(", ", new java.util.TreeSet<>(StrategySpec.NAMES)));
+            throw n.require("name", "").error("must be one of " + String.join(", ", new TreeSet<>(StrategySpec.NAMES)));
         }
-        String acquisitionLabel = n.get("acquisition")
-                .map(a -> a.text("ehvi or parego"))
-                .orElse(BayesianSpec.DEFAULT_ACQUISITION.label());
-        AcquisitionKind acquisition = AcquisitionKind.fromLabel(acquisitionLabel)
-                .orElseThrow(() -> n.require("acquisition", "").error("must be one of ehvi, parego"));
+        AcquisitionKind acquisition = acquisition(n);
         int batchSize = n.get("batch_size")
                 .map(v -> v.integer(1, 10_000, "in 1..10000"))
                 .orElse(StrategySpec.DEFAULT_BATCH_SIZE);
         int initialSamples = n.get("initial_samples")
                 .map(v -> v.integer(1, 10_000, "in 1..10000"))
                 .orElse(BayesianSpec.DEFAULT_INITIAL_SAMPLES);
+        boolean seeds = n.get("sensitivity_seeds").map(QuantConfigNode::bool).orElse(seedsByDefault(name));
+        Nsga2Spec nsga2 = nsga2(n, seed, batchSize, seeds); // read (and checked) whatever the strategy
+        return switch (name) {
+            case Nsga2Spec.NAME -> nsga2;
+            case BayesianSpec.NAME -> new BayesianSpec(seed, batchSize, initialSamples, acquisition, seeds);
+            case RandomSpec.NAME -> new RandomSpec(seed, batchSize, seeds);
+            default -> new SensitivitySpec(seed, batchSize);
+        };
+    }
+
+    private static AcquisitionKind acquisition(QuantConfigNode n) {
+        String acquisitionLabel = n.get("acquisition")
+                .map(a -> a.text("ehvi or parego"))
+                .orElse(BayesianSpec.DEFAULT_ACQUISITION.label());
+        return AcquisitionKind.fromLabel(acquisitionLabel)
+                .orElseThrow(() -> n.require("acquisition", "").error("must be one of ehvi, parego"));
+    }
+
+    /** nsga2's own keys: mutation and crossover rates, screening (by default as {@code seeds}). */
+    private static Nsga2Spec nsga2(QuantConfigNode n, long seed, int batchSize, boolean seeds) {
         // The file's 0 means 1/genes, the spec's empty rate.
         double mutationRate = n.get("mutation_rate")
                 .map(v -> v.number(x -> x >= 0 && x <= 1, "in [0, 1] (0 = 1/genes)"))
@@ -58,22 +74,14 @@ final class StrategyReader {
         double crossoverRate = n.get("crossover_rate")
                 .map(v -> v.number(x -> x >= 0 && x <= 1, "in [0, 1]"))
                 .orElse(Nsga2Spec.DEFAULT_CROSSOVER_RATE);
-        boolean seeds = n.get("sensitivity_seeds").map(QuantConfigNode::bool).orElse(seedsByDefault(name));
-        // nsga2 screens its offspring by the sensitivity model wherever it has one, unless told not to
         boolean screening = n.get("screening").map(QuantConfigNode::bool).orElse(seeds);
-        return switch (name) {
-            case Nsga2Spec.NAME ->
-                new Nsga2Spec(
-                        seed,
-                        batchSize,
-                        mutationRate > 0 ? OptionalDouble.of(mutationRate) : OptionalDouble.empty(),
-                        crossoverRate,
-                        seeds,
-                        screening);
-            case BayesianSpec.NAME -> new BayesianSpec(seed, batchSize, initialSamples, acquisition, seeds);
-            case RandomSpec.NAME -> new RandomSpec(seed, batchSize, seeds);
-            default -> new SensitivitySpec(seed, batchSize);
-        };
+        return new Nsga2Spec(
+                seed,
+                batchSize,
+                mutationRate > 0 ? OptionalDouble.of(mutationRate) : OptionalDouble.empty(),
+                crossoverRate,
+                seeds,
+                screening);
     }
 
     /** nsga2 and bayesian start from the sensitivity model's predicted front unless told not to; random does not. */

@@ -3,12 +3,10 @@ package dev.qtune.experiments.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import dev.qtune.compiler.quant.QuantConfigException;
 import dev.qtune.compiler.quant.QuantConfigNode;
 import dev.qtune.compiler.quant.QuantConfigYaml;
 import dev.qtune.search.space.GeneKind;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,19 +33,7 @@ public final class SweepReader {
     public record Sweep(Path file, String name, Path output, List<String> keys, List<Run> runs) {}
 
     public static Sweep read(Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new QuantConfigException("sweep file not found: " + file + " (resolved to "
-                    + file.toAbsolutePath().normalize() + ")");
-        }
-        String text;
-        try {
-            text = dev.qtune.compiler.InputLimits.readConfigText(file, "sweep file");
-        } catch (QuantConfigException e) {
-            throw e;
-        } catch (dev.qtune.compiler.QtuneException e) {
-            throw new QuantConfigException(e.getMessage());
-        }
-        return parse(text, file);
+        return parse(ExperimentReader.readText(file, "sweep file"), file);
     }
 
     public static Sweep parse(String yaml, Path file) {
@@ -64,8 +50,25 @@ public final class SweepReader {
         String name = ExperimentReader.safeName(root.require("name", "a name"));
         Path output = root.get("output").map(n -> Path.of(n.text("a folder"))).orElse(Path.of("runs", name));
         List<String> keys = new ArrayList<>();
-        List<List<JsonNode>> values = new ArrayList<>();
         sweep.node().fieldNames().forEachRemaining(keys::add);
+        List<List<JsonNode>> values = values(sweep, keys);
+        ObjectNode base = ((ObjectNode) tree).deepCopy();
+        base.remove("sweep");
+        List<Run> runs = runs(base, name, output, keys, values);
+        List<String> names = runs.stream().map(Run::name).distinct().toList();
+        if (names.size() != runs.size()) {
+            throw sweep.problem("two combinations get the same run name; give the swept values distinct names");
+        }
+        for (Run r : runs) {
+            // each combination must be a valid experiment on its own; errors name the sweep file and the run
+            ExperimentReader.parse(r.yaml(), Path.of(source + " (sweep run " + r.name() + ")"));
+        }
+        return new Sweep(file, name, output, List.copyOf(keys), List.copyOf(runs));
+    }
+
+    /** Each key's values, checked. */
+    private static List<List<JsonNode>> values(QuantConfigNode sweep, List<String> keys) {
+        List<List<JsonNode>> values = new ArrayList<>();
         for (String key : keys) {
             QuantConfigNode n = sweep.get(key).orElseThrow();
             checkKey(n, key);
@@ -76,8 +79,12 @@ public final class SweepReader {
             }
             values.add(vs);
         }
-        ObjectNode base = ((ObjectNode) tree).deepCopy();
-        base.remove("sweep");
+        return values;
+    }
+
+    /** The runs: the cartesian product of the values, the last key changing fastest. */
+    private static List<Run> runs(
+            ObjectNode base, String name, Path output, List<String> keys, List<List<JsonNode>> values) {
         List<Run> runs = new ArrayList<>();
         int[] index = new int[keys.size()];
         while (true) {
@@ -90,15 +97,7 @@ public final class SweepReader {
                 break;
             }
         }
-        List<String> names = runs.stream().map(Run::name).distinct().toList();
-        if (names.size() != runs.size()) {
-            throw sweep.problem("two combinations get the same run name; give the swept values distinct names");
-        }
-        for (Run r : runs) {
-            // each combination must be a valid experiment on its own; errors name the sweep file and the run
-            ExperimentReader.parse(r.yaml(), Path.of(source + " (sweep run " + r.name() + ")"));
-        }
-        return new Sweep(file, name, output, List.copyOf(keys), List.copyOf(runs));
+        return runs;
     }
 
     private static void checkKey(QuantConfigNode n, String key) {

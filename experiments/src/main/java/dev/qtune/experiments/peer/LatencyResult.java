@@ -1,5 +1,7 @@
 package dev.qtune.experiments.peer;
 
+import java.util.Arrays;
+
 /**
  * Latency of one forward call at batch 1: median, 10th and 90th percentile in milliseconds over
  * {@code runs} timed calls (nearest-rank percentiles of the sorted times), after the warm-up.
@@ -24,7 +26,7 @@ public record LatencyResult(double medianMs, double p10Ms, double p90Ms, int run
     /** The result of timed calls in milliseconds (in any order). */
     static LatencyResult of(double[] millis) {
         double[] sorted = millis.clone();
-        java.util.Arrays.sort(sorted);
+        Arrays.sort(sorted);
         return new LatencyResult(
                 percentile(sorted, 0.5), percentile(sorted, 0.1), percentile(sorted, 0.9), sorted.length);
     }

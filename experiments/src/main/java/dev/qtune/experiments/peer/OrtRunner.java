@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -97,7 +98,7 @@ public final class OrtRunner implements AutoCloseable {
             numel *= shape[i];
         }
         if (numel != input.length) {
-            throw new QtuneException(model + ": input '" + inputName + "' of shape " + java.util.Arrays.toString(shape)
+            throw new QtuneException(model + ": input '" + inputName + "' of shape " + Arrays.toString(shape)
                     + " needs " + numel + " values, but got " + input.length);
         }
         try (OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(input), shape);

@@ -32,24 +32,26 @@ final class FrontSection {
         }
         List<ObjectNode> baselines = run.records("baseline");
         if (!baselines.isEmpty()) {
-            sb.append("<h3>Baselines</h3>\n");
-            RunMetric metric = RunMetric.of(run);
-            HtmlTable b = new HtmlTable(
-                    "baselines", "id", "label", "status", metric.title(), "latency (median)", "size", "layers");
-            for (ObjectNode r : baselines) {
-                TrialPoint p = TrialPoint.of(r).orElse(null);
-                b.row(
-                        Cell.text(r.path("id").asText("?")),
-                        Cell.text(r.path("label").asText("")),
-                        Cell.text(r.path("status").asText("")),
-                        Cell.num(p == null ? Format.NA : metric.format(p.top1())),
-                        Cell.num(p == null ? Format.NA : Format.ms(p.latencyMs())),
-                        Cell.num(p == null ? Format.NA : Format.bytes(p.sizeBytes())),
-                        Cell.html(LayerBitMap.html(r.path("layers"))));
-            }
-            sb.append(b.html());
+            sb.append("<h3>Baselines</h3>\n").append(baselines(RunMetric.of(run), baselines));
         }
         return sb.toString();
+    }
+
+    private static String baselines(RunMetric metric, List<ObjectNode> baselines) {
+        HtmlTable b = new HtmlTable(
+                "baselines", "id", "label", "status", metric.title(), "latency (median)", "size", "layers");
+        for (ObjectNode r : baselines) {
+            TrialPoint p = TrialPoint.of(r).orElse(null);
+            b.row(
+                    Cell.text(r.path("id").asText("?")),
+                    Cell.text(r.path("label").asText("")),
+                    Cell.text(r.path("status").asText("")),
+                    Cell.num(p == null ? Format.NA : metric.format(p.top1())),
+                    Cell.num(p == null ? Format.NA : Format.ms(p.latencyMs())),
+                    Cell.num(p == null ? Format.NA : Format.bytes(p.sizeBytes())),
+                    Cell.html(LayerBitMap.html(r.path("layers"))));
+        }
+        return b.html();
     }
 
     /** A link to the member's quant config, relative to the report; plain text when it is not a safe relative path. */

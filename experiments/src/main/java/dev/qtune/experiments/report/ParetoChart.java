@@ -1,5 +1,6 @@
 package dev.qtune.experiments.report;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -26,26 +27,12 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  */
 final class ParetoChart {
     /** The front's colour; used nowhere else on the page (the screenshot test looks for it). */
-    static final Color FRONT = new Color(230, 0, 126);
+    static final Color FRONT = ChartPalette.MAGENTA;
 
     static final Color TRIAL = new Color(140, 140, 140);
     static final Color INFEASIBLE = new Color(205, 205, 205);
     static final Color FINAL = new Color(30, 30, 30);
     static final Color CONSTRAINT = new Color(200, 60, 0);
-    private static final Color[] BASELINE_COLORS = {
-        new Color(0, 114, 178),
-        new Color(0, 158, 115),
-        new Color(213, 94, 0),
-        new Color(86, 180, 233),
-        new Color(204, 121, 167)
-    };
-    private static final Marker[] BASELINE_MARKERS = {
-        SeriesMarkers.DIAMOND,
-        SeriesMarkers.SQUARE,
-        SeriesMarkers.TRIANGLE_UP,
-        SeriesMarkers.TRIANGLE_DOWN,
-        SeriesMarkers.OVAL
-    };
     private static final int LABEL_CHARS = 28;
 
     private ParetoChart() {}
@@ -63,12 +50,7 @@ final class ParetoChart {
         if (search.isEmpty() && baselines.isEmpty() && drawnFront.isEmpty()) {
             return null;
         }
-        XYChart chart = new XYChartBuilder()
-                .width(1000)
-                .height(560)
-                .xAxisTitle("median latency (ms)")
-                .yAxisTitle(RunMetric.of(run).axis())
-                .build();
+        XYChart chart = chart(RunMetric.of(run));
         style(chart);
         scatter(chart, "trials", search.stream().filter(TrialPoint::feasible).toList(), TRIAL, SeriesMarkers.CIRCLE);
         scatter(
@@ -79,6 +61,22 @@ final class ParetoChart {
                 SeriesMarkers.CIRCLE);
         addFront(chart, drawnFront);
         addBaselines(chart, baselines);
+        addFinals(chart, finals);
+        addConstraint(chart, run);
+        return new Plot(chart, hover(run, drawnFront, finals));
+    }
+
+    private static XYChart chart(RunMetric metric) {
+        return new XYChartBuilder()
+                .width(1000)
+                .height(560)
+                .xAxisTitle("median latency (ms)")
+                .yAxisTitle(metric.axis())
+                .build();
+    }
+
+    /** The final re-measurements: black crosses. */
+    private static void addFinals(XYChart chart, List<FinalMeasurement> finals) {
         List<double[]> finalXy = finals.stream()
                 .filter(f -> Double.isFinite(f.top1() + f.median()))
                 .map(f -> new double[] {f.median(), f.top1() * 100})
@@ -90,7 +88,11 @@ final class ParetoChart {
                 XYSeriesRenderStyle.Scatter,
                 FINAL,
                 new ScaledMarker(SeriesMarkers.CROSS, 1.3));
-        com.fasterxml.jackson.databind.JsonNode constraint = run.pareto().path("constraint");
+    }
+
+    /** The axes' ranges, and the accuracy constraint as a dashed line where there is one. */
+    private static void addConstraint(XYChart chart, RunSnapshot run) {
+        JsonNode constraint = run.pareto().path("constraint");
         double minTop1 = TrialPoint.number(
                 constraint.has("min_accuracy") ? constraint.path("min_accuracy") : constraint.path("min_top1"));
         Range x = Range.x(chart);
@@ -104,7 +106,6 @@ final class ParetoChart {
                     minTop1 * 100 + 0.03 * y.span(),
                     false));
         }
-        return new Plot(chart, hover(run, drawnFront, finals));
     }
 
     /**
@@ -202,8 +203,8 @@ final class ParetoChart {
                     name,
                     List.<double[]>of(new double[] {b.latencyMs(), b.top1Percent()}),
                     XYSeriesRenderStyle.Scatter,
-                    BASELINE_COLORS[i % BASELINE_COLORS.length],
-                    new ScaledMarker(BASELINE_MARKERS[i % BASELINE_MARKERS.length], 1.5));
+                    ChartPalette.COLORS[i % ChartPalette.COLORS.length],
+                    new ScaledMarker(ChartPalette.MARKERS[i % ChartPalette.MARKERS.length], 1.5));
         }
         Range y = Range.y(chart, Double.NaN);
         for (TrialPoint b : baselines) {

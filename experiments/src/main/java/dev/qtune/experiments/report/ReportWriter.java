@@ -75,33 +75,8 @@ public final class ReportWriter {
         List<FinalMeasurement> finals = FinalMeasurement.of(run);
         String experiment = SummarySection.experiment(run);
         StringBuilder sb = new StringBuilder(1 << 16);
-        sb.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
-                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-                .append(live ? "<meta http-equiv=\"refresh\" content=\"" + REFRESH_SECONDS + "\">\n" : "")
-                .append("<title>qtune report: ")
-                .append(Html.escape(experiment))
-                .append("</title>\n")
-                .append("<style>\n")
-                .append(css())
-                .append("</style>\n</head>\n<body>\n")
-                .append("<h1>qtune report: ")
-                .append(Html.escape(experiment))
-                .append("</h1>\n")
-                .append(live ? liveLine(run) : "")
-                .append(SummarySection.html(run));
-        ParetoChart.Plot pareto = ParetoChart.of(run, front, finals);
-        section(
-                sb,
-                "Accuracy against latency",
-                pareto == null
-                        ? chart(null, "pareto", "", "No successful trial to plot yet.")
-                        : Svg.inline(
-                                        pareto.chart(),
-                                        "pareto",
-                                        "Pareto plot: " + RunMetric.of(run).title() + " against median latency of "
-                                                + experiment,
-                                        pareto.points())
-                                + "<p class=\"hint\">Hover over a point for its trial and config.</p>\n");
+        head(sb, run, experiment, live);
+        section(sb, "Accuracy against latency", paretoPlot(run, front, finals, experiment));
         section(
                 sb,
                 "Hypervolume by generation",
@@ -129,6 +104,39 @@ public final class ReportWriter {
                 .append(Html.escape(RunSnapshot.PROGRESS))
                 .append(".</footer>\n</body>\n</html>\n");
         return sb.toString();
+    }
+
+    /** The page's head, title, heading, the live line and the summary. */
+    private static void head(StringBuilder sb, RunSnapshot run, String experiment, boolean live) {
+        sb.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+                .append(live ? "<meta http-equiv=\"refresh\" content=\"" + REFRESH_SECONDS + "\">\n" : "")
+                .append("<title>qtune report: ")
+                .append(Html.escape(experiment))
+                .append("</title>\n")
+                .append("<style>\n")
+                .append(css())
+                .append("</style>\n</head>\n<body>\n")
+                .append("<h1>qtune report: ")
+                .append(Html.escape(experiment))
+                .append("</h1>\n")
+                .append(live ? liveLine(run) : "")
+                .append(SummarySection.html(run));
+    }
+
+    /** The Pareto plot, or a note that nothing succeeded yet. */
+    private static String paretoPlot(
+            RunSnapshot run, List<FrontEntry> front, List<FinalMeasurement> finals, String experiment) {
+        ParetoChart.Plot pareto = ParetoChart.of(run, front, finals);
+        return pareto == null
+                ? chart(null, "pareto", "", "No successful trial to plot yet.")
+                : Svg.inline(
+                                pareto.chart(),
+                                "pareto",
+                                "Pareto plot: " + RunMetric.of(run).title() + " against median latency of "
+                                        + experiment,
+                                pareto.points())
+                        + "<p class=\"hint\">Hover over a point for its trial and config.</p>\n";
     }
 
     /** The line at the top of a live report: the search runs, how far it is, when the page was written. */

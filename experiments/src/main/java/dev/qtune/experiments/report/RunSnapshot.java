@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.qtune.compiler.QtuneException;
+import dev.qtune.experiments.run.RunDirectory;
 import dev.qtune.experiments.run.TrialLog;
 import dev.qtune.experiments.run.TrialLogReader;
 import java.io.IOException;
@@ -24,9 +25,9 @@ import java.util.Optional;
  * @param progress the rows of progress.csv, empty when absent
  */
 record RunSnapshot(Path dir, TrialLog log, JsonNode pareto, List<ProgressRow> progress) {
-    static final String TRIALS = dev.qtune.experiments.run.RunDirectory.TRIALS;
-    static final String PARETO = dev.qtune.experiments.run.RunDirectory.PARETO;
-    static final String PROGRESS = dev.qtune.experiments.run.RunDirectory.PROGRESS;
+    static final String TRIALS = RunDirectory.TRIALS;
+    static final String PARETO = RunDirectory.PARETO;
+    static final String PROGRESS = RunDirectory.PROGRESS;
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     RunSnapshot {

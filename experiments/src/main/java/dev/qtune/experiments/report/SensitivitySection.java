@@ -37,8 +37,25 @@ final class SensitivitySection {
             return "<p class=\"note\">" + Html.escape(file.getFileName() + " is unreadable: " + e.getMessage())
                     + "</p>\n";
         }
+        HtmlTable t = table(root.path("entries"));
+        JsonNode b = root.path("base");
+        return String.format(
+                        Locale.ROOT,
+                        "<p>Each row moves one layer's one choice away from the base config "
+                                + "(KL %.5f nats from fp32, top-1 %s, %s on %d validation images; latency changes within "
+                                + "%s, the base's own spread, count as 0).</p>%n",
+                        b.path("divergence").asDouble(),
+                        Format.top1(b.path("top1").asDouble()),
+                        Format.ms(b.path("latency_ms").asDouble()),
+                        b.path("samples").asInt(),
+                        Format.ms(b.path("noise_ms").asDouble()))
+                + t.html();
+    }
+
+    /** The entries that ran, most harmful first, the first {@value #ROWS} of them. */
+    private static HtmlTable table(JsonNode entries) {
         List<JsonNode> rows = new ArrayList<>();
-        root.path("entries").forEach(e -> {
+        entries.forEach(e -> {
             if (e.path("ok").asBoolean()) {
                 rows.add(e);
             }
@@ -73,18 +90,7 @@ final class SensitivitySection {
                     Cell.num(String.format(
                             Locale.ROOT, "%+.1f KB", e.path("d_size_bytes").asDouble() / 1024)));
         }
-        JsonNode b = root.path("base");
-        return String.format(
-                        Locale.ROOT,
-                        "<p>Each row moves one layer's one choice away from the base config "
-                                + "(KL %.5f nats from fp32, top-1 %s, %s on %d validation images; latency changes within "
-                                + "%s, the base's own spread, count as 0).</p>%n",
-                        b.path("divergence").asDouble(),
-                        Format.top1(b.path("top1").asDouble()),
-                        Format.ms(b.path("latency_ms").asDouble()),
-                        b.path("samples").asInt(),
-                        Format.ms(b.path("noise_ms").asDouble()))
-                + t.html();
+        return t;
     }
 
     private static String bar(double d, double scale) {

@@ -62,15 +62,7 @@ final class SummarySection {
                         : Format.seconds(
                                 run.progress().get(run.progress().size() - 1).elapsedS()));
         f.put("hypervolume", Format.decimals(TrialPoint.number(p.path("hypervolume"))));
-        RunMetric metric = RunMetric.of(run);
-        f.put("fp32 top-1", Format.top1(TrialPoint.number(p.path("fp32_top1"))));
-        if (!metric.equals(RunMetric.TOP1)) {
-            f.put("metric", metric.title());
-            f.put("fp32 " + metric.title(), metric.format(TrialPoint.number(p.path("fp32_accuracy"))));
-        }
-        JsonNode c = p.path("constraint");
-        double min = TrialPoint.number(c.has("min_accuracy") ? c.path("min_accuracy") : c.path("min_top1"));
-        f.put("constraint", Double.isNaN(min) ? "none" : metric.title() + " \u2265 " + metric.format(min));
+        putMetric(f, RunMetric.of(run), p);
         f.put(
                 "last trial finished",
                 trials.stream()
@@ -79,6 +71,18 @@ final class SummarySection {
                         .max(String::compareTo)
                         .orElse(Format.NA));
         return f;
+    }
+
+    /** The fp32 model's top-1 (and metric, where the run has another), and the constraint. */
+    private static void putMetric(Map<String, String> f, RunMetric metric, JsonNode p) {
+        f.put("fp32 top-1", Format.top1(TrialPoint.number(p.path("fp32_top1"))));
+        if (!metric.equals(RunMetric.TOP1)) {
+            f.put("metric", metric.title());
+            f.put("fp32 " + metric.title(), metric.format(TrialPoint.number(p.path("fp32_accuracy"))));
+        }
+        JsonNode c = p.path("constraint");
+        double min = TrialPoint.number(c.has("min_accuracy") ? c.path("min_accuracy") : c.path("min_top1"));
+        f.put("constraint", Double.isNaN(min) ? "none" : metric.title() + " \u2265 " + metric.format(min));
     }
 
     private static String shortHash(String sha) {

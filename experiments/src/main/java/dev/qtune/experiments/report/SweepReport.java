@@ -10,11 +10,13 @@ import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -32,22 +34,18 @@ public final class SweepReport {
     public static final String REPORT = "sweep.html";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Color[] COLORS = {
-        new Color(0, 114, 178),
-        new Color(230, 0, 126),
-        new Color(0, 158, 115),
-        new Color(213, 94, 0),
-        new Color(86, 180, 233),
-        new Color(204, 121, 167),
-        new Color(120, 120, 120)
+        ChartPalette.BLUE,
+        ChartPalette.MAGENTA,
+        ChartPalette.GREEN,
+        ChartPalette.ORANGE,
+        ChartPalette.SKY,
+        ChartPalette.PINK,
+        ChartPalette.GREY
     };
-    private static final Marker[] MARKERS = {
-        SeriesMarkers.CIRCLE,
-        SeriesMarkers.DIAMOND,
-        SeriesMarkers.SQUARE,
-        SeriesMarkers.TRIANGLE_UP,
-        SeriesMarkers.TRIANGLE_DOWN,
-        SeriesMarkers.OVAL
-    };
+    /** A circle, then the palette's markers. */
+    private static final Marker[] MARKERS = Stream.concat(
+                    Stream.of(SeriesMarkers.CIRCLE), Arrays.stream(ChartPalette.MARKERS))
+            .toArray(Marker[]::new);
 
     private SweepReport() {}
 

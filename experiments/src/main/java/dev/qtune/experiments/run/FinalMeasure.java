@@ -57,20 +57,7 @@ final class FinalMeasure {
             }
         }
         List<TrialResult> members = members(exp, outcome, base);
-        List<TrialSpec> specs = new ArrayList<>();
-        for (TrialResult r : members) {
-            if (!done.contains(r.spec().id())) {
-                TrialSpec s = r.spec();
-                specs.add(new TrialSpec(
-                        s.number(),
-                        s.generation(),
-                        TrialKind.FINAL,
-                        s.id(),
-                        s.decoded(),
-                        exp.measure().finalSamples(),
-                        exp.measure().finalBenchSeconds()));
-            }
-        }
+        List<TrialSpec> specs = finalSpecs(exp, members, done);
         List<TrialResult> measured = new ArrayList<>();
         if (!specs.isEmpty()) {
             executor.run(specs, measured::add);
@@ -87,6 +74,25 @@ final class FinalMeasure {
         loggedFinals.removeIf(o -> !kept.contains(o.path("of").asText()));
         files.finals(finals, loggedFinals);
         return finals;
+    }
+
+    /** A final re-measure of each member not yet re-measured ({@code done}: the ids that are). */
+    private static List<TrialSpec> finalSpecs(ExperimentConfig exp, List<TrialResult> members, Set<String> done) {
+        List<TrialSpec> specs = new ArrayList<>();
+        for (TrialResult r : members) {
+            if (!done.contains(r.spec().id())) {
+                TrialSpec s = r.spec();
+                specs.add(new TrialSpec(
+                        s.number(),
+                        s.generation(),
+                        TrialKind.FINAL,
+                        s.id(),
+                        s.decoded(),
+                        exp.measure().finalSamples(),
+                        exp.measure().finalBenchSeconds()));
+            }
+        }
+        return specs;
     }
 
     /**

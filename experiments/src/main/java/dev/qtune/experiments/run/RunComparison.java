@@ -8,10 +8,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.IntFunction;
+import java.util.stream.IntStream;
 
 /**
  * Hypervolumes of several runs of one experiment against ONE reference point, so strategies and
@@ -41,9 +45,8 @@ public final class RunComparison {
     public static List<Row> compareEveryTrial(List<Path> dirs) {
         return compare(
                 dirs,
-                smallest -> java.util.stream.IntStream.rangeClosed(1, Math.max(1, smallest))
-                        .boxed()
-                        .toList());
+                smallest ->
+                        IntStream.rangeClosed(1, Math.max(1, smallest)).boxed().toList());
     }
 
     /** The checkpoint key under which {@link #compareFinal} reports a run's hypervolume. */
@@ -96,7 +99,7 @@ public final class RunComparison {
     }
 
     /** Reads each run once; {@code checkpoints} gets the smallest run's trial count. */
-    private static List<Row> compare(List<Path> dirs, java.util.function.IntFunction<List<Integer>> checkpoints) {
+    private static List<Row> compare(List<Path> dirs, IntFunction<List<Integer>> checkpoints) {
         List<List<ObjectNode>> logs = new ArrayList<>();
         List<JsonNode> paretos = new ArrayList<>();
         double minTop1 = 0;
@@ -116,7 +119,7 @@ public final class RunComparison {
         for (int i = 0; i < dirs.size(); i++) {
             Map<Integer, Double> hv = new LinkedHashMap<>();
             List<ObjectNode> log = new ArrayList<>(logs.get(i));
-            log.sort(java.util.Comparator.comparingInt(r -> r.path("trial").asInt()));
+            log.sort(Comparator.comparingInt(r -> r.path("trial").asInt()));
             for (int n : at) {
                 hv.put(n, hypervolume(log.subList(0, Math.min(n, log.size())), minTop1, reference, 1));
             }
@@ -134,7 +137,7 @@ public final class RunComparison {
      * The rows as markdown: one row per run, then the mean per group ({@code groupName}: what a group
      * is, e.g. "strategy"; {@code group}: a row's group).
      */
-    public static String markdown(List<Row> rows, String groupName, java.util.function.Function<Row, String> group) {
+    public static String markdown(List<Row> rows, String groupName, Function<Row, String> group) {
         List<Integer> checkpoints = List.copyOf(rows.get(0).hypervolume().keySet());
         StringBuilder out = new StringBuilder();
         out.append(String.format("| run | strategy | seed | trials |%s%n", header(checkpoints)));

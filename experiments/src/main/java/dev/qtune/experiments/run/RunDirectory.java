@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -136,7 +137,7 @@ public final class RunDirectory implements AutoCloseable {
     }
 
     /** Replaces best/ by the given quant configs (file name to YAML text). */
-    public void writeBest(java.util.Map<String, String> files) {
+    public void writeBest(Map<String, String> files) {
         Path best = dir.resolve(BEST);
         try (var old = Files.list(best)) {
             for (Path p : old.toList()) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.qtune.compiler.lower.ScheduleConfig;
 import dev.qtune.compiler.quant.QuantConfigFile;
 import dev.qtune.compiler.quant.QuantConfigWriter;
+import dev.qtune.evaluator.metric.MetricSpec;
 import dev.qtune.search.loop.GenerationSummary;
 import dev.qtune.search.loop.SearchListener;
 import dev.qtune.search.trial.TrialResult;
@@ -147,13 +148,7 @@ final class RunFiles implements SearchListener {
                 .put("accuracy", 1 - s.reference()[0])
                 .put("top1", 1 - s.reference()[0])
                 .put("latency_ms", s.reference()[1]);
-        context.minAccuracy().ifPresent(m -> {
-            ObjectNode c = o.putObject("constraint").put("min_accuracy", m);
-            if (metric.kind() == dev.qtune.evaluator.metric.MetricSpec.Kind.TOP1) {
-                c.put("min_top1", m);
-            }
-            c.put("description", exp.constraint().orElseThrow().describe(metric.title(), metric.fraction()));
-        });
+        context.minAccuracy().ifPresent(m -> putConstraint(o.putObject("constraint"), m));
         putFinite(o, "fp32_accuracy", context.fp32Accuracy());
         putFinite(o, "fp32_top1", context.fp32Top1());
         if (!Double.isNaN(context.fp32FinalTop1())) {
@@ -161,8 +156,25 @@ final class RunFiles implements SearchListener {
             o.put("final_split", context.finalSplit());
         }
         o.put("validation_samples", Math.min(exp.validationSamples(), Integer.MAX_VALUE));
-        ArrayNode front = o.putArray("front");
-        for (TrialResult r : s.front()) {
+        putFront(o.putArray("front"), s.front());
+        o.putArray("baselines").addAll(baselineEntries());
+        return o;
+    }
+
+    /** The accuracy constraint: its minimum (as min_top1 too when the metric is top-1) and its description. */
+    private void putConstraint(ObjectNode c, double min) {
+        var exp = context.experiment();
+        var metric = exp.metric();
+        c.put("min_accuracy", min);
+        if (metric.kind() == MetricSpec.Kind.TOP1) {
+            c.put("min_top1", min);
+        }
+        c.put("description", exp.constraint().orElseThrow().describe(metric.title(), metric.fraction()));
+    }
+
+    /** The front's members: id, accuracy, top-1 where known, latency, size and quant config file. */
+    private static void putFront(ArrayNode front, List<TrialResult> members) {
+        for (TrialResult r : members) {
             var m = r.metrics().orElseThrow();
             ObjectNode f = front.addObject().put("id", r.spec().id()).put("accuracy", m.accuracy());
             putFinite(f, "top1", m.top1());
@@ -170,8 +182,6 @@ final class RunFiles implements SearchListener {
                     .put("size_bytes", m.sizeBytes())
                     .put("qconfig", RunDirectory.BEST + "/" + r.spec().id() + ".yaml");
         }
-        o.putArray("baselines").addAll(baselineEntries());
-        return o;
     }
 
     /** pareto.json's entry of a baseline: id, label, file, status, and top1, latency_ms, size_bytes or the reason. */

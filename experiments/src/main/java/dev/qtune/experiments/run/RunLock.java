@@ -1,6 +1,7 @@
 package dev.qtune.experiments.run;
 
 import dev.qtune.compiler.QtuneException;
+import dev.qtune.targets.CacheDir;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -44,9 +45,7 @@ public final class RunLock implements AutoCloseable {
                             LinkOption.NOFOLLOW_LINKS));
         } catch (IOException e) {
             throw new QtuneException(
-                    "cannot lock run directory " + dir + ": cannot open " + FILE + ": "
-                            + dev.qtune.targets.CacheDir.reason(e),
-                    e);
+                    "cannot lock run directory " + dir + ": cannot open " + FILE + ": " + CacheDir.reason(e), e);
         }
         try {
             FileLock l = tryLock(ch);
@@ -61,8 +60,7 @@ public final class RunLock implements AutoCloseable {
             return new RunLock(ch, l);
         } catch (IOException e) {
             closeQuietly(ch);
-            throw new QtuneException(
-                    "cannot lock run directory " + dir + ": " + dev.qtune.targets.CacheDir.reason(e), e);
+            throw new QtuneException("cannot lock run directory " + dir + ": " + CacheDir.reason(e), e);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.qtune.experiments.run;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.qtune.compiler.QtuneException;
@@ -9,6 +10,7 @@ import dev.qtune.experiments.config.SweepReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -45,18 +47,7 @@ public final class SweepRunner {
     }
 
     public static List<Outcome> run(SweepReader.Sweep sweep, Path out, int parallel, Search search) {
-        List<ExperimentConfig> experiments = new ArrayList<>();
-        try {
-            Files.createDirectories(out);
-            Files.copy(sweep.file(), out.resolve("sweep.yaml"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            for (SweepReader.Run r : sweep.runs()) {
-                Path file = out.resolve(r.name() + ".yaml");
-                Files.writeString(file, r.yaml());
-                experiments.add(ExperimentReader.read(file).withOutput(out.resolve(r.name())));
-            }
-        } catch (IOException e) {
-            throw new QtuneException("cannot write the sweep's files under " + out + ": " + e.getMessage(), e);
-        }
+        List<ExperimentConfig> experiments = writeRunFiles(sweep, out);
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, parallel), r -> {
             Thread t = new Thread(r, "qtune-sweep");
             t.setDaemon(true);
@@ -69,31 +60,54 @@ public final class SweepRunner {
                 ExperimentConfig exp = experiments.get(i);
                 futures.add(pool.submit(() -> search.run(run, exp)));
             }
-            List<Outcome> outcomes = new ArrayList<>();
-            for (int i = 0; i < futures.size(); i++) {
-                SweepReader.Run run = sweep.runs().get(i);
-                Path dir = experiments.get(i).output();
-                try {
-                    outcomes.add(
-                            new Outcome(run, dir, Optional.of(futures.get(i).get()), ""));
-                } catch (ExecutionException e) {
-                    Throwable cause = e.getCause();
-                    LOG.warn("sweep run {} failed", run.name(), cause);
-                    outcomes.add(new Outcome(
-                            run,
-                            dir,
-                            Optional.empty(),
-                            cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage()));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new QtuneException("interrupted while the sweep ran", e);
-                }
-            }
+            List<Outcome> outcomes = outcomes(sweep, experiments, futures);
             writeManifest(sweep, out, outcomes);
             return outcomes;
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** Writes the sweep file and each run's experiment file under {@code out}: the runs' experiments. */
+    private static List<ExperimentConfig> writeRunFiles(SweepReader.Sweep sweep, Path out) {
+        List<ExperimentConfig> experiments = new ArrayList<>();
+        try {
+            Files.createDirectories(out);
+            Files.copy(sweep.file(), out.resolve("sweep.yaml"), StandardCopyOption.REPLACE_EXISTING);
+            for (SweepReader.Run r : sweep.runs()) {
+                Path file = out.resolve(r.name() + ".yaml");
+                Files.writeString(file, r.yaml());
+                experiments.add(ExperimentReader.read(file).withOutput(out.resolve(r.name())));
+            }
+        } catch (IOException e) {
+            throw new QtuneException("cannot write the sweep's files under " + out + ": " + e.getMessage(), e);
+        }
+        return experiments;
+    }
+
+    /** Waits for each run: its result, or the error that stopped it. */
+    private static List<Outcome> outcomes(
+            SweepReader.Sweep sweep, List<ExperimentConfig> experiments, List<Future<SearchRunner.Result>> futures) {
+        List<Outcome> outcomes = new ArrayList<>();
+        for (int i = 0; i < futures.size(); i++) {
+            SweepReader.Run run = sweep.runs().get(i);
+            Path dir = experiments.get(i).output();
+            try {
+                outcomes.add(new Outcome(run, dir, Optional.of(futures.get(i).get()), ""));
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                LOG.warn("sweep run {} failed", run.name(), cause);
+                outcomes.add(new Outcome(
+                        run,
+                        dir,
+                        Optional.empty(),
+                        cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new QtuneException("interrupted while the sweep ran", e);
+            }
+        }
+        return outcomes;
     }
 
     private static void writeManifest(SweepReader.Sweep sweep, Path out, List<Outcome> outcomes) {
@@ -122,7 +136,7 @@ public final class SweepRunner {
             AtomicFile.write(
                     out.resolve(MANIFEST),
                     TrialRecords.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise the sweep manifest", e);
         }
     }

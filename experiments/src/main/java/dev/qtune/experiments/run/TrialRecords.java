@@ -2,6 +2,7 @@ package dev.qtune.experiments.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.qtune.compiler.QtuneException;
 import dev.qtune.compiler.lower.ScheduleConfig;
@@ -51,7 +52,20 @@ public final class TrialRecords {
         if (s.kind() == TrialKind.FINAL) {
             o.put("of", s.label());
         }
-        var layers = o.putArray("layers");
+        putLayers(o.putArray("layers"), s);
+        ObjectNode sched = o.putObject("schedule");
+        r.schedule().layers().forEach((layer, knobs) -> {
+            ObjectNode k = sched.putObject(layer);
+            knobs.forEach(k::put);
+        });
+        r.metrics().ifPresent(m -> putMetrics(o.putObject("metrics"), m));
+        putTimes(o.putObject("times_s"), r.times());
+        putProvenance(o.putObject("provenance"), r.provenance());
+        o.put("finished", r.finished().toString());
+        return o;
+    }
+
+    private static void putLayers(ArrayNode layers, TrialSpec s) {
         for (LayerChoice c : s.decoded().layers()) {
             ObjectNode l = layers.addObject();
             l.put("name", c.layer());
@@ -72,51 +86,46 @@ public final class TrialRecords {
                 l.put("activation_mode", c.activationMode().name().toLowerCase(Locale.ROOT));
             }
         }
-        ObjectNode sched = o.putObject("schedule");
-        r.schedule().layers().forEach((layer, knobs) -> {
-            ObjectNode k = sched.putObject(layer);
-            knobs.forEach(k::put);
-        });
-        r.metrics().ifPresent(m -> {
-            ObjectNode mo = o.putObject("metrics");
-            if (m.labeled()) {
-                mo.put("top1", m.top1());
-            }
-            mo.put("accuracy", m.accuracy());
-            mo.put("samples", m.samples());
-            mo.putObject("latency_ms")
-                    .put("median", m.latencyMedianMs())
-                    .put("p10", m.latencyP10Ms())
-                    .put("p90", m.latencyP90Ms());
-            mo.put("size_bytes", m.sizeBytes());
-            if (m.labeled()) {
-                double[] ci = m.top1Interval();
-                mo.putArray("top1_ci95").add(ci[0]).add(ci[1]);
-            }
-            if (m.paired()) {
-                mo.put("agreement", m.agreement());
-                mo.put("divergence", m.divergence());
-            }
-        });
-        StageTimes t = r.times();
-        o.putObject("times_s")
-                .put("calibrate", round(t.calibrate()))
+    }
+
+    private static void putMetrics(ObjectNode o, TrialMetrics m) {
+        if (m.labeled()) {
+            o.put("top1", m.top1());
+        }
+        o.put("accuracy", m.accuracy());
+        o.put("samples", m.samples());
+        o.putObject("latency_ms")
+                .put("median", m.latencyMedianMs())
+                .put("p10", m.latencyP10Ms())
+                .put("p90", m.latencyP90Ms());
+        o.put("size_bytes", m.sizeBytes());
+        if (m.labeled()) {
+            double[] ci = m.top1Interval();
+            o.putArray("top1_ci95").add(ci[0]).add(ci[1]);
+        }
+        if (m.paired()) {
+            o.put("agreement", m.agreement());
+            o.put("divergence", m.divergence());
+        }
+    }
+
+    private static void putTimes(ObjectNode o, StageTimes t) {
+        o.put("calibrate", round(t.calibrate()))
                 .put("quantize", round(t.quantize()))
                 .put("compile", round(t.compile()))
                 .put("accuracy", round(t.accuracy()))
                 .put("latency", round(t.latency()))
                 .put("total", round(t.total()));
-        Provenance p = r.provenance();
-        o.putObject("provenance")
-                .put("model_sha256", p.modelSha256())
+    }
+
+    private static void putProvenance(ObjectNode o, Provenance p) {
+        o.put("model_sha256", p.modelSha256())
                 .put("data_sha256", p.dataSha256())
                 .put("target", p.target())
                 .put("compiler", p.compiler())
                 .put("host", p.host())
                 .put("seed", p.seed())
                 .put("threads", p.threads());
-        o.put("finished", r.finished().toString());
-        return o;
     }
 
     /**
@@ -176,32 +185,10 @@ public final class TrialRecords {
      */
     public static TrialResult resultOf(JsonNode o, TrialSpec spec) {
         TrialStatus status = TrialStatus.valueOf(o.path("status").asText());
-        Optional<TrialMetrics> m = Optional.empty();
-        if (status == TrialStatus.OK) {
-            JsonNode mo = o.path("metrics");
-            JsonNode l = mo.path("latency_ms");
-            double top1 = mo.path("top1").isNumber() ? mo.path("top1").asDouble() : Double.NaN;
-            m = Optional.of(new TrialMetrics(
-                    top1,
-                    mo.path("samples").asInt(),
-                    l.path("median").asDouble(),
-                    l.path("p10").asDouble(),
-                    l.path("p90").asDouble(),
-                    mo.path("size_bytes").asLong(),
-                    mo.path("agreement").asDouble(Double.NaN),
-                    mo.path("divergence").asDouble(Double.NaN),
-                    mo.path("accuracy").isNumber() ? mo.path("accuracy").asDouble() : top1)); // older logs: top-1
-        }
+        Optional<TrialMetrics> m =
+                status == TrialStatus.OK ? Optional.of(metricsOf(o.path("metrics"))) : Optional.empty();
         JsonNode t = o.path("times_s");
         JsonNode p = o.path("provenance");
-        Map<String, Map<String, Integer>> sched = new TreeMap<>();
-        o.path("schedule").properties().forEach(e -> {
-            Map<String, Integer> k = new TreeMap<>();
-            e.getValue()
-                    .properties()
-                    .forEach(kv -> k.put(kv.getKey(), kv.getValue().asInt()));
-            sched.put(e.getKey(), k);
-        });
         return new TrialResult(
                 spec,
                 status,
@@ -222,8 +209,35 @@ public final class TrialRecords {
                         p.path("host").asText(),
                         p.path("seed").asLong(),
                         p.path("threads").asInt(1)),
-                new ScheduleConfig(sched),
+                scheduleOf(o.path("schedule")),
                 Instant.parse(o.path("finished").asText()));
+    }
+
+    private static TrialMetrics metricsOf(JsonNode mo) {
+        JsonNode l = mo.path("latency_ms");
+        double top1 = mo.path("top1").isNumber() ? mo.path("top1").asDouble() : Double.NaN;
+        return new TrialMetrics(
+                top1,
+                mo.path("samples").asInt(),
+                l.path("median").asDouble(),
+                l.path("p10").asDouble(),
+                l.path("p90").asDouble(),
+                mo.path("size_bytes").asLong(),
+                mo.path("agreement").asDouble(Double.NaN),
+                mo.path("divergence").asDouble(Double.NaN),
+                mo.path("accuracy").isNumber() ? mo.path("accuracy").asDouble() : top1); // older logs: top-1
+    }
+
+    private static ScheduleConfig scheduleOf(JsonNode schedule) {
+        Map<String, Map<String, Integer>> sched = new TreeMap<>();
+        schedule.properties().forEach(e -> {
+            Map<String, Integer> k = new TreeMap<>();
+            e.getValue()
+                    .properties()
+                    .forEach(kv -> k.put(kv.getKey(), kv.getValue().asInt()));
+            sched.put(e.getKey(), k);
+        });
+        return new ScheduleConfig(sched);
     }
 
     static double round(double s) {

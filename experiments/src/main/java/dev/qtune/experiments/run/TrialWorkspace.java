@@ -1,5 +1,6 @@
 package dev.qtune.experiments.run;
 
+import dev.qtune.compiler.QtuneException;
 import dev.qtune.compiler.ir.Graph;
 import dev.qtune.compiler.onnx.OnnxImporter;
 import dev.qtune.compiler.pass.PassPipeline;
@@ -60,12 +61,7 @@ public record TrialWorkspace(
                 logits,
                 exp.metric());
         QuantConfig base = baseConfig(exp);
-        SearchSpace space;
-        try {
-            space = SearchSpace.of(fp32, target.features().int32Lanes(), exp.space(), base);
-        } catch (dev.qtune.compiler.QtuneException e) {
-            throw new dev.qtune.compiler.QtuneException(exp.file() + ": " + e.getMessage(), e);
-        }
+        SearchSpace space = space(exp, fp32, target, base);
         return new TrialWorkspace(
                 exp,
                 setup,
@@ -73,6 +69,14 @@ public record TrialWorkspace(
                 space,
                 new SpaceDecoder(space, base),
                 new NativeTrialEvaluator(setup, base.calibrationSamples()));
+    }
+
+    private static SearchSpace space(ExperimentConfig exp, Graph fp32, Target target, QuantConfig base) {
+        try {
+            return SearchSpace.of(fp32, target.features().int32Lanes(), exp.space(), base);
+        } catch (QtuneException e) {
+            throw new QtuneException(exp.file() + ": " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -9,7 +9,10 @@ import dev.qtune.search.exec.TrialExecutor;
 import dev.qtune.search.trial.TrialKind;
 import dev.qtune.search.trial.TrialResult;
 import dev.qtune.search.trial.TrialSpec;
+import java.io.IOException;
 import java.io.Serializable;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -131,10 +134,10 @@ public final class SparkTrialExecutor implements TrialExecutor {
                 throw new QtuneException("Spark master " + master + ": port must be a number, but was '"
                         + hostPort.substring(colon + 1) + "'");
             }
-            try (java.net.Socket socket = new java.net.Socket()) {
-                socket.connect(new java.net.InetSocketAddress(host, port), CONNECT_SECONDS * 1000);
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(host, port), CONNECT_SECONDS * 1000);
                 return;
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 last = host + ":" + port + " (" + e.getMessage() + ")";
             }
         }
@@ -153,10 +156,24 @@ public final class SparkTrialExecutor implements TrialExecutor {
             pending.put(s.id(), s);
             wire.add(WireSpec.of(s));
         }
+        BlockingQueue<WireResult> arrived = new LinkedBlockingQueue<>();
+        SimpleFutureAction<BoxedUnit> job = submit(batch, wire, arrived);
+        collect(pending, arrived, job, onResult);
+        if (!pending.isEmpty()) {
+            String reason = jobFailure(job);
+            for (TrialSpec s : pending.values()) {
+                onResult.accept(TrialResult.failed(
+                        s, "spark: " + reason, driver.evaluator().provenance()));
+            }
+        }
+    }
+
+    /** Submits the batch as one job (the final re-measures in one task: they are timed side by side). */
+    private SimpleFutureAction<BoxedUnit> submit(
+            List<TrialSpec> batch, List<WireSpec> wire, BlockingQueue<WireResult> arrived) {
         boolean finals = batch.stream().allMatch(s -> s.kind() == TrialKind.FINAL);
         int tasks = finals ? 1 : batch.size();
         JavaRDD<WireSpec> rdd = spark.parallelize(wire, tasks);
-        BlockingQueue<WireResult> arrived = new LinkedBlockingQueue<>();
         List<Object> partitions = new ArrayList<>();
         for (int i = 0; i < tasks; i++) {
             partitions.add(i);
@@ -164,13 +181,21 @@ public final class SparkTrialExecutor implements TrialExecutor {
         spark.setLocalProperty("spark.scheduler.pool", pool);
         spark.setJobDescription("qtune " + (finals ? "final re-measure " : "trials ")
                 + batch.get(0).id() + ".." + batch.get(batch.size() - 1).id());
-        SimpleFutureAction<BoxedUnit> job = spark.sc()
+        return spark.sc()
                 .submitJob(
                         rdd.rdd(),
                         new RunTrials(env),
                         CollectionConverters.asScala(partitions).toSeq(),
                         new Deliver(arrived),
                         new Nothing());
+    }
+
+    /** Passes each result on as it arrives, until every trial has one or the job has ended. */
+    private void collect(
+            Map<String, TrialSpec> pending,
+            BlockingQueue<WireResult> arrived,
+            SimpleFutureAction<BoxedUnit> job,
+            Consumer<TrialResult> onResult) {
         while (!pending.isEmpty()) {
             WireResult w;
             try {
@@ -191,13 +216,6 @@ public final class SparkTrialExecutor implements TrialExecutor {
                 }
             } else if (job.isCompleted() && arrived.isEmpty()) {
                 break;
-            }
-        }
-        if (!pending.isEmpty()) {
-            String reason = jobFailure(job);
-            for (TrialSpec s : pending.values()) {
-                onResult.accept(TrialResult.failed(
-                        s, "spark: " + reason, driver.evaluator().provenance()));
             }
         }
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.qtune.compiler.lower.ScheduleConfig;
 import dev.qtune.compiler.quant.QuantConfigFile;
 import dev.qtune.compiler.quant.QuantConfigReader;
 import dev.qtune.evaluator.calibration.CalibrationCache;
@@ -349,7 +350,7 @@ class BuildCommandTest {
         return NativeEvaluation.run(
                         q.model().realized(),
                         target,
-                        dev.qtune.compiler.lower.ScheduleConfig.EMPTY,
+                        ScheduleConfig.EMPTY,
                         test,
                         IMAGES,
                         1,

@@ -11,9 +11,11 @@ import dev.qtune.compiler.QtuneException;
 import dev.qtune.compiler.quant.LayerPattern;
 import dev.qtune.compiler.quant.QuantConfigException;
 import dev.qtune.compiler.quant.QuantConfigReader;
+import dev.qtune.experiments.testing.TinyExperiment;
 import dev.qtune.search.space.SpaceSpec;
 import dev.qtune.targets.CacheDir;
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -110,10 +112,10 @@ class HostileInputsTest {
     @Test
     void anUnreachableMasterIsOneLineWithinTenSeconds() throws IOException {
         int port;
-        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+        try (ServerSocket free = new ServerSocket(0)) {
             port = free.getLocalPort();
         }
-        Path exp = dev.qtune.experiments.testing.TinyExperiment.write(dir, "master-test", 2, 2, 0, 1);
+        Path exp = TinyExperiment.write(dir, "master-test", 2, 2, 0, 1);
         long start = System.nanoTime();
         CliRun r = run(
                 "search",

@@ -12,6 +12,7 @@ import dev.qtune.search.loop.Objective;
 import dev.qtune.search.space.GeneKind;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ExperimentReaderTest {
@@ -106,8 +107,8 @@ class ExperimentReaderTest {
     void fixedLayersHoldKindsAndKnobs() {
         ExperimentConfig e =
                 ExperimentReader.parse(MINIMAL + "space: {fixed: [{match: '/fc*', skip: true, dot: 16}]}\n", FILE);
-        assertEquals(java.util.Optional.of("true"), e.space().fixedValue("/fc1/Gemm", "skip"));
-        assertEquals(java.util.Optional.of("16"), e.space().fixedValue("/fc1/Gemm", "dot"));
+        assertEquals(Optional.of("true"), e.space().fixedValue("/fc1/Gemm", "skip"));
+        assertEquals(Optional.of("16"), e.space().fixedValue("/fc1/Gemm", "dot"));
         assertTrue(e.space().fixedValue("/conv/Conv", "skip").isEmpty());
     }
 
@@ -165,8 +166,7 @@ class ExperimentReaderTest {
         assertEquals(List.of("python3", "m.py", "--fast"), m.command());
         assertEquals(30.0, m.timeoutSeconds());
         assertEquals("mIoU", m.label());
-        assertEquals(
-                java.util.Optional.of(Path.of("/exp")), m.workDir(), "the command runs in the experiment's folder");
+        assertEquals(Optional.of(Path.of("/exp")), m.workDir(), "the command runs in the experiment's folder");
         assertFalse(m.fraction());
         assertEquals(
                 0.75 - 250,

@@ -19,6 +19,7 @@ import dev.qtune.evaluator.data.Dataset;
 import dev.qtune.evaluator.data.Datasets;
 import dev.qtune.evaluator.quant.QuantEvaluation;
 import java.nio.file.Path;
+import java.util.Locale;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -65,7 +66,7 @@ class OrtQdqAgreementTest {
         }
         double agreement = same / (double) test.count();
         LOG.warn(String.format(
-                java.util.Locale.ROOT,
+                Locale.ROOT,
                 "| %s | %s | %.2f%% | %.2f%% | %.2f%% | %.2f%% |",
                 model,
                 config,

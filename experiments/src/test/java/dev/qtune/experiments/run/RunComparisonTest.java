@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -74,7 +75,7 @@ class RunComparisonTest {
         StringBuilder log = new StringBuilder();
         for (int i = 0; i < trials.length; i++) {
             log.append(String.format(
-                    java.util.Locale.ROOT,
+                    Locale.ROOT,
                     "{\"trial\": %d, \"kind\": \"%s\", \"of\": \"t%04d\", \"status\": \"OK\", \"genome\": %s, "
                             + "\"metrics\": {\"top1\": %s, \"latency_ms\": {\"median\": %s}}}%n",
                     i,

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.qtune.compiler.QtuneException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,7 +49,7 @@ class TrialLogReaderTest {
 
     @Test
     void emptyFileHasNoRecords() throws Exception {
-        assertEquals(new TrialLog(java.util.List.of(), 0), TrialLogReader.read(log("")));
+        assertEquals(new TrialLog(List.of(), 0), TrialLogReader.read(log("")));
     }
 
     @Test
@@ -93,7 +95,7 @@ class TrialLogReaderTest {
         Path f = log(A + "\n" + B + "\n{\"trial\":2,\"id\":\"t00");
         assertEquals("{\"trial\":2,\"id\":\"t00".length(), TrialLogReader.repair(f));
         assertEquals(A + "\n" + B + "\n", Files.readString(f));
-        Files.writeString(f, B + "\n", java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(f, B + "\n", StandardOpenOption.APPEND);
         assertEquals(3, TrialLogReader.read(f).records().size());
     }
 

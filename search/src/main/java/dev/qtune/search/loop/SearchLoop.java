@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,33 +58,65 @@ public final class SearchLoop {
     /** Runs the search; {@code previous} are the search trials of an earlier, interrupted run (empty for a new one). */
     public SearchOutcome run(List<TrialResult> previous) {
         long start = System.nanoTime();
-        Map<String, TrialResult> earlier = new HashMap<>();
-        int nextNumber = 0;
-        for (TrialResult r : previous) {
-            earlier.putIfAbsent(r.spec().decoded().configHash(), r);
-            nextNumber = Math.max(nextNumber, r.spec().number() + 1);
-        }
-        Map<String, TrialResult> memo = new HashMap<>();
-        List<TrialResult> results = new ArrayList<>();
-        GenerationSummary last = front.summarise(0, results, 0);
+        Trials trials = new Trials(previous);
+        GenerationSummary last = front.summarise(0, trials.results, 0);
         String stop = "budget of " + settings.trials() + " trials spent";
-        int stalled = 0;
-        int flat = 0;
-        double bestVolume = Double.NEGATIVE_INFINITY;
-        for (int gen = 0; results.size() < settings.trials(); gen++) {
-            if (settings.generations() > 0 && gen >= settings.generations()) {
-                stop = "generation limit of " + settings.generations() + " reached";
+        for (int gen = 0; trials.results.size() < settings.trials(); gen++) {
+            Optional<String> limit = limitReached(gen, start);
+            if (limit.isPresent()) {
+                stop = limit.get();
                 break;
             }
-            if (settings.wallClockSeconds() > 0 && seconds(start) >= settings.wallClockSeconds()) {
-                stop = "wall-clock limit of " + settings.wallClockSeconds() + " s reached";
-                break;
-            }
-            List<Genome> asked = searcher.ask(settings.trials() - results.size());
+            List<Genome> asked = searcher.ask(settings.trials() - trials.results.size());
             if (asked.isEmpty()) {
                 stop = "the strategy has nothing more to propose";
                 break;
             }
+            Generation g = trials.plan(asked, gen);
+            runFresh(gen, g.fresh(), trials);
+            trials.stalled = g.fresh().isEmpty() && g.replayed() == 0 ? trials.stalled + 1 : 0;
+            searcher.tell(observations(asked, g.decoded(), trials.memo));
+            last = front.summarise(gen, trials.results, seconds(start));
+            listener.generationFinished(last);
+            LOG.info(
+                    "generation {}: {} trials ({} new, {} from the earlier log), front {}, hypervolume {}",
+                    gen,
+                    trials.results.size(),
+                    g.fresh().size(),
+                    g.replayed(),
+                    last.front().size(),
+                    last.hypervolume());
+            Optional<String> rule = stopRule(g.fresh(), trials, last);
+            if (rule.isPresent()) {
+                stop = rule.get();
+                break;
+            }
+        }
+        return new SearchOutcome(trials.results, last, stop);
+    }
+
+    /** The trials so far: replayed from the earlier log, or run; and the counters of the stop rules. */
+    private final class Trials {
+        final Map<String, TrialResult> earlier = new HashMap<>();
+        final Map<String, TrialResult> memo = new HashMap<>();
+        final List<TrialResult> results = new ArrayList<>();
+        int nextNumber = 0;
+        int stalled = 0;
+        int flat = 0;
+        double bestVolume = Double.NEGATIVE_INFINITY;
+
+        Trials(List<TrialResult> previous) {
+            for (TrialResult r : previous) {
+                earlier.putIfAbsent(r.spec().decoded().configHash(), r);
+                nextNumber = Math.max(nextNumber, r.spec().number() + 1);
+            }
+        }
+
+        /**
+         * Decodes a generation: each configuration not seen before is told from the earlier log
+         * where it is there (replayed), else queued to run (fresh).
+         */
+        Generation plan(List<Genome> asked, int gen) {
             Map<Genome, Decoded> decoded = new LinkedHashMap<>();
             List<TrialSpec> fresh = new ArrayList<>();
             Set<String> queued = new HashSet<>();
@@ -104,50 +137,58 @@ public final class SearchLoop {
                             nextNumber++, gen, TrialKind.SEARCH, "", d, settings.samples(), settings.benchSeconds()));
                 }
             }
-            if (!fresh.isEmpty()) {
-                listener.generationStarted(gen, fresh);
-                executor.run(fresh, r -> {
-                    memo.put(r.spec().decoded().configHash(), r);
-                    results.add(r);
-                    listener.trialFinished(r);
-                });
-            }
-            stalled = fresh.isEmpty() && replayed == 0 ? stalled + 1 : 0;
-            searcher.tell(observations(asked, decoded, memo));
-            last = front.summarise(gen, results, seconds(start));
-            listener.generationFinished(last);
-            LOG.info(
-                    "generation {}: {} trials ({} new, {} from the earlier log), front {}, hypervolume {}",
-                    gen,
-                    results.size(),
-                    fresh.size(),
-                    replayed,
-                    last.front().size(),
-                    last.hypervolume());
-            if (settings.onFailure() == FailureRule.ABORT
-                    && fresh.stream()
-                            .anyMatch(s -> !memo.get(s.decoded().configHash()).ok())) {
-                stop = "a trial failed and on_failure is abort";
-                break;
-            }
-            if (exitReached(results)) {
-                stop = "a trial met the exit rule (accuracy >= "
-                        + settings.exitMinAccuracy().getAsDouble() + " at <= " + settings.exitLatencyRatio()
-                        + "x the base config's latency)";
-                break;
-            }
-            flat = last.hypervolume() > bestVolume + 1e-12 ? 0 : flat + 1;
-            bestVolume = Math.max(bestVolume, last.hypervolume());
-            if (settings.patience() > 0 && flat >= settings.patience()) {
-                stop = "no hypervolume gain in " + settings.patience() + " generations (patience)";
-                break;
-            }
-            if (stalled >= MAX_STALLED_ROUNDS) {
-                stop = "no new configuration in " + MAX_STALLED_ROUNDS + " rounds (the space is exhausted)";
-                break;
-            }
+            return new Generation(decoded, fresh, replayed);
         }
-        return new SearchOutcome(results, last, stop);
+    }
+
+    /** One generation's decoded genomes, the trials to run and the number told from the earlier log. */
+    private record Generation(Map<Genome, Decoded> decoded, List<TrialSpec> fresh, int replayed) {}
+
+    private void runFresh(int gen, List<TrialSpec> fresh, Trials trials) {
+        if (fresh.isEmpty()) {
+            return;
+        }
+        listener.generationStarted(gen, fresh);
+        executor.run(fresh, r -> {
+            trials.memo.put(r.spec().decoded().configHash(), r);
+            trials.results.add(r);
+            listener.trialFinished(r);
+        });
+    }
+
+    /** The limit that ends the search before generation {@code gen}, if one is reached. */
+    private Optional<String> limitReached(int gen, long start) {
+        if (settings.generations() > 0 && gen >= settings.generations()) {
+            return Optional.of("generation limit of " + settings.generations() + " reached");
+        }
+        if (settings.wallClockSeconds() > 0 && seconds(start) >= settings.wallClockSeconds()) {
+            return Optional.of("wall-clock limit of " + settings.wallClockSeconds() + " s reached");
+        }
+        return Optional.empty();
+    }
+
+    /** The rule that ends the search after a generation, if one holds. */
+    private Optional<String> stopRule(List<TrialSpec> fresh, Trials trials, GenerationSummary last) {
+        if (settings.onFailure() == FailureRule.ABORT
+                && fresh.stream()
+                        .anyMatch(
+                                s -> !trials.memo.get(s.decoded().configHash()).ok())) {
+            return Optional.of("a trial failed and on_failure is abort");
+        }
+        if (exitReached(trials.results)) {
+            return Optional.of("a trial met the exit rule (accuracy >= "
+                    + settings.exitMinAccuracy().getAsDouble() + " at <= " + settings.exitLatencyRatio()
+                    + "x the base config's latency)");
+        }
+        trials.flat = last.hypervolume() > trials.bestVolume + 1e-12 ? 0 : trials.flat + 1;
+        trials.bestVolume = Math.max(trials.bestVolume, last.hypervolume());
+        if (settings.patience() > 0 && trials.flat >= settings.patience()) {
+            return Optional.of("no hypervolume gain in " + settings.patience() + " generations (patience)");
+        }
+        if (trials.stalled >= MAX_STALLED_ROUNDS) {
+            return Optional.of("no new configuration in " + MAX_STALLED_ROUNDS + " rounds (the space is exhausted)");
+        }
+        return Optional.empty();
     }
 
     /** Whether a trial meets the exit rule: accurate enough, at most the ratio times the base config's latency. */

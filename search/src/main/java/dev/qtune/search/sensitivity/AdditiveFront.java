@@ -5,6 +5,7 @@ import dev.qtune.search.space.GeneKey;
 import dev.qtune.search.space.GeneKind;
 import dev.qtune.search.space.Genome;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,7 +48,7 @@ public final class AdditiveFront {
             for (Partial p : front) {
                 for (int o = 0; o < opts.size(); o++) {
                     Option x = opts.get(o);
-                    int[] chosen = java.util.Arrays.copyOf(p.options(), p.options().length + 1);
+                    int[] chosen = Arrays.copyOf(p.options(), p.options().length + 1);
                     chosen[chosen.length - 1] = o;
                     next.add(new Partial(chosen, p.lat() + x.lat(), p.div() + x.div(), p.size() + x.size()));
                 }

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The result of a sensitivity analysis: the base config's measures (divergence from fp32, top-1,
@@ -41,6 +42,26 @@ public record SensitivityTable(
             throw new IllegalArgumentException(
                     "one result per probe, but had " + results.size() + " for " + probes.size());
         }
+        SensitivityTable base = baseFigures(probes, results);
+        List<SensitivityEntry> entries = new ArrayList<>();
+        for (int i = 0; i < probes.size(); i++) {
+            if (!probes.get(i).isBase()) {
+                entries.add(base.entryOf(probes.get(i), results.get(i)));
+            }
+        }
+        return new SensitivityTable(
+                base.baseDivergence,
+                base.baseTop1,
+                base.baseAgreement,
+                base.baseLatencyMs,
+                base.baseSizeBytes,
+                base.noiseMs,
+                base.samples,
+                entries);
+    }
+
+    /** The base figures (means of the base's measurements, median latency and its spread), no entries. */
+    private static SensitivityTable baseFigures(List<SensitivityProbe> probes, List<TrialResult> results) {
         List<TrialMetrics> base = new ArrayList<>();
         for (int i = 0; i < probes.size(); i++) {
             if (probes.get(i).isBase() && results.get(i).ok()) {
@@ -58,38 +79,38 @@ public record SensitivityTable(
         double baseLat = lat[lat.length / 2];
         double noise = Math.max(0.01 * baseLat, lat[lat.length - 1] - lat[0]);
         TrialMetrics b = base.get(0);
-        double div = mean(base, TrialMetrics::divergence);
-        double top1 = mean(base, TrialMetrics::accuracy);
-        double agree = mean(base, TrialMetrics::agreement);
-        List<SensitivityEntry> entries = new ArrayList<>();
-        for (int i = 0; i < probes.size(); i++) {
-            SensitivityProbe p = probes.get(i);
-            if (p.isBase()) {
-                continue;
-            }
-            TrialResult r = results.get(i);
-            if (!r.ok()) {
-                entries.add(new SensitivityEntry(p.layer(), p.kind(), p.value(), false, r.reason(), 0, 0, 0, 0, 0));
-                continue;
-            }
-            TrialMetrics m = r.metrics().orElseThrow();
-            double dLat = m.latencyMedianMs() - baseLat;
-            entries.add(new SensitivityEntry(
-                    p.layer(),
-                    p.kind(),
-                    p.value(),
-                    true,
-                    "",
-                    m.divergence() - div,
-                    m.accuracy() - top1,
-                    m.agreement() - agree,
-                    Math.abs(dLat) <= noise ? 0 : dLat,
-                    m.sizeBytes() - b.sizeBytes()));
-        }
-        return new SensitivityTable(div, top1, agree, baseLat, b.sizeBytes(), noise, b.samples(), entries);
+        return new SensitivityTable(
+                mean(base, TrialMetrics::divergence),
+                mean(base, TrialMetrics::accuracy),
+                mean(base, TrialMetrics::agreement),
+                baseLat,
+                b.sizeBytes(),
+                noise,
+                b.samples(),
+                List.of());
     }
 
-    private static double mean(List<TrialMetrics> ms, java.util.function.ToDoubleFunction<TrialMetrics> f) {
+    /** One probe's entry: its changes against these base figures (a latency change within the noise is 0). */
+    private SensitivityEntry entryOf(SensitivityProbe p, TrialResult r) {
+        if (!r.ok()) {
+            return new SensitivityEntry(p.layer(), p.kind(), p.value(), false, r.reason(), 0, 0, 0, 0, 0);
+        }
+        TrialMetrics m = r.metrics().orElseThrow();
+        double dLat = m.latencyMedianMs() - baseLatencyMs;
+        return new SensitivityEntry(
+                p.layer(),
+                p.kind(),
+                p.value(),
+                true,
+                "",
+                m.divergence() - baseDivergence,
+                m.accuracy() - baseTop1,
+                m.agreement() - baseAgreement,
+                Math.abs(dLat) <= noiseMs ? 0 : dLat,
+                m.sizeBytes() - baseSizeBytes);
+    }
+
+    private static double mean(List<TrialMetrics> ms, ToDoubleFunction<TrialMetrics> f) {
         return ms.stream().mapToDouble(f).average().orElse(Double.NaN);
     }
 

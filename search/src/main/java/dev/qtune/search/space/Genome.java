@@ -1,5 +1,6 @@
 package dev.qtune.search.space;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -18,7 +19,7 @@ public record Genome(List<Integer> values) {
     }
 
     public static Genome of(int... values) {
-        return new Genome(java.util.Arrays.stream(values).boxed().toList());
+        return new Genome(Arrays.stream(values).boxed().toList());
     }
 
     public int get(int gene) {

@@ -3,7 +3,10 @@ package dev.qtune.search.space;
 import dev.qtune.compiler.quant.ActivationMode;
 import dev.qtune.compiler.quant.CalibrationMode;
 import dev.qtune.compiler.quant.Granularity;
+import java.util.Collections;
 import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * The decoded choices of one quantizable layer: bits, calibration, granularity, whether it stays
@@ -21,8 +24,8 @@ public record LayerChoice(
         Map<String, Integer> knobs,
         ActivationMode activationMode) {
     public LayerChoice {
-        knobs = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(knobs));
-        java.util.Objects.requireNonNull(activationMode, "activationMode");
+        knobs = Collections.unmodifiableMap(new TreeMap<>(knobs));
+        Objects.requireNonNull(activationMode, "activationMode");
     }
 
     /** Choices with symmetric activations. */

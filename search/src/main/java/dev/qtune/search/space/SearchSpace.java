@@ -13,9 +13,12 @@ import dev.qtune.compiler.quant.LayerQuantConfig;
 import dev.qtune.compiler.quant.NonNegative;
 import dev.qtune.compiler.quant.QuantConfig;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The joint per-layer space of a model on a target: for each quantizable layer, genes for weight
@@ -31,7 +34,7 @@ public final class SearchSpace {
     private final List<Gene> genes;
     private final Map<GeneKey, String> held;
     private final List<LayerInfo> layers;
-    private final Map<GeneKey, Integer> index = new java.util.HashMap<>();
+    private final Map<GeneKey, Integer> index = new HashMap<>();
 
     /** A quantizable layer: its name, op, and its kernel's knobs (schedule defaults and candidates). */
     public record LayerInfo(String name, String op, List<Knob> knobs) {
@@ -42,7 +45,7 @@ public final class SearchSpace {
 
     private SearchSpace(List<Gene> genes, Map<GeneKey, String> held, List<LayerInfo> layers) {
         this.genes = List.copyOf(genes);
-        this.held = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(held));
+        this.held = Collections.unmodifiableMap(new LinkedHashMap<>(held));
         this.layers = List.copyOf(layers);
         for (int i = 0; i < this.genes.size(); i++) {
             index.put(this.genes.get(i).key(), i);
@@ -200,8 +203,8 @@ public final class SearchSpace {
      * The genome of a quant config with default schedules, if the space holds it: every gene's value
      * and every held value must be what {@code q} says for its layer.
      */
-    public java.util.Optional<Genome> encode(QuantConfig q) {
-        Map<GeneKey, String> want = new java.util.HashMap<>();
+    public Optional<Genome> encode(QuantConfig q) {
+        Map<GeneKey, String> want = new HashMap<>();
         for (LayerInfo l : layers) {
             LayerQuantConfig c = q.forLayer(l.name());
             for (GeneKind kind : GeneKind.values()) {
@@ -214,7 +217,7 @@ public final class SearchSpace {
         for (var e : held.entrySet()) {
             String w = want.get(e.getKey());
             if (w != null && !w.equals(e.getValue())) {
-                return java.util.Optional.empty();
+                return Optional.empty();
             }
         }
         int[] values = new int[genes.size()];
@@ -222,15 +225,15 @@ public final class SearchSpace {
             String w = want.get(genes.get(i).key());
             int v = w == null ? 0 : genes.get(i).values().indexOf(w);
             if (v < 0) {
-                return java.util.Optional.empty();
+                return Optional.empty();
             }
             values[i] = v;
         }
-        return java.util.Optional.of(Genome.of(values));
+        return Optional.of(Genome.of(values));
     }
 
     /** The genome whose every gene takes its first value: the base config with default schedules. */
     public Genome firstValues() {
-        return new Genome(java.util.Collections.nCopies(genes.size(), 0));
+        return new Genome(Collections.nCopies(genes.size(), 0));
     }
 }

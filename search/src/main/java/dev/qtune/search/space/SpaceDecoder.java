@@ -132,7 +132,7 @@ public final class SpaceDecoder {
                                     ? "fp32"
                                     : c.weightBits() + "/" + c.activationBits() + "/"
                                             + c.calibration() + "/" + c.granularity() + "/"
-                                            + new java.util.TreeMap<>(c.knobs())
+                                            + new TreeMap<>(c.knobs())
                                             + (c.activationMode() == ActivationMode.SYMMETRIC
                                                     ? ""
                                                     : "/" + c.activationMode()))

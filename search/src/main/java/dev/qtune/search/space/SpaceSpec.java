@@ -1,9 +1,12 @@
 package dev.qtune.search.space;
 
+import dev.qtune.compiler.QtuneException;
 import dev.qtune.compiler.quant.LayerPattern;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What the experiment allows the search to choose. {@code values} maps a gene kind to its
@@ -38,26 +41,26 @@ public record SpaceSpec(Map<GeneKind, List<String>> values, boolean schedule, Li
     }
 
     /** The value a fixed entry gives this layer's kind, if any (the last matching entry wins). */
-    public java.util.Optional<String> fixedValue(String layer, String kind) {
+    public Optional<String> fixedValue(String layer, String kind) {
         String v = null;
         for (Fixed f : fixed) {
             if (f.pattern().matches(layer) && f.values().containsKey(kind)) {
                 v = f.values().get(kind);
             }
         }
-        return java.util.Optional.ofNullable(v);
+        return Optional.ofNullable(v);
     }
 
     /**
      * Fails (one line, naming the entry and the layers) when a {@code space.fixed} pattern matches
      * none of the layers: a typo would otherwise silently fix nothing, as in quant configs.
      */
-    public void checkPatterns(java.util.Collection<String> layerNames) {
+    public void checkPatterns(Collection<String> layerNames) {
         for (int i = 0; i < fixed.size(); i++) {
             Fixed f = fixed.get(i);
             if (layerNames.stream().noneMatch(f.pattern()::matches)) {
                 String names = String.join(", ", layerNames);
-                throw new dev.qtune.compiler.QtuneException(
+                throw new QtuneException(
                         "space.fixed[" + i + "].match: pattern '" + f.pattern().text()
                                 + "' matches no quantizable layer; layers are: "
                                 + (names.length() > 300 ? names.substring(0, 297) + "..." : names));

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
+import java.util.stream.IntStream;
 
 /**
  * Random points of a space: uniform genomes, mutations of a genome (k genes each moved to a
@@ -27,7 +28,7 @@ final class GenomeSampler {
 
     GenomeSampler(List<Gene> genes) {
         this.genes = List.copyOf(genes);
-        this.mutable = java.util.stream.IntStream.range(0, genes.size())
+        this.mutable = IntStream.range(0, genes.size())
                 .filter(i -> genes.get(i).cardinality() > 1)
                 .toArray();
         long skipGenes = genes.stream().filter(GenomeSampler::isSkip).count();

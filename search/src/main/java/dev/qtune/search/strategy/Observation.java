@@ -1,6 +1,7 @@
 package dev.qtune.search.strategy;
 
 import dev.qtune.search.space.Genome;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -22,7 +23,7 @@ public record Observation(Genome genome, double[] objectives, double violation, 
             for (double v : objectives) {
                 if (!Double.isFinite(v)) {
                     throw new IllegalArgumentException(
-                            "objectives must be finite, but were " + java.util.Arrays.toString(objectives));
+                            "objectives must be finite, but were " + Arrays.toString(objectives));
                 }
             }
         }

@@ -25,16 +25,22 @@ import dev.qtune.targets.codegen.TuningLog;
 import dev.qtune.targets.runner.BenchResult;
 import dev.qtune.targets.runner.InferResult;
 import dev.qtune.targets.runner.NativeModel;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,7 +66,7 @@ public final class NativeTrialEvaluator implements TrialEvaluator {
     private final Provenance provenance;
     private float[] finalLogits;
     /** Timings by speed key and timing length (see {@link #latency}). */
-    private final Map<String, List<BenchResult>> timed = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, List<BenchResult>> timed = new ConcurrentHashMap<>();
     /** Timings of one speed key after which its trials take their median. */
     static final int TIMINGS_PER_SPEED = 3;
 
@@ -190,25 +196,13 @@ public final class NativeTrialEvaluator implements TrialEvaluator {
         Map<String, BenchResult> out = new LinkedHashMap<>();
         runs.forEach((id, list) -> {
             if (list.size() == rounds) {
-                out.put(
-                        id,
-                        new BenchResult(
-                                true,
-                                "",
-                                list.stream().mapToInt(BenchResult::runs).sum(),
-                                list.get(0).threads(),
-                                median(list, BenchResult::medianMs),
-                                median(list, BenchResult::p10Ms),
-                                median(list, BenchResult::p90Ms),
-                                List.of(),
-                                list.get(0).process()));
+                out.put(id, medians(list));
             }
         });
         return out;
     }
 
-    private Optional<NativeModel> build(
-            String id, java.util.function.Supplier<Graph> realized, ScheduleConfig schedule) {
+    private Optional<NativeModel> build(String id, Supplier<Graph> realized, ScheduleConfig schedule) {
         try {
             Graph g = quiet(realized);
             return Optional.of(quiet(() -> NativeModel.build(
@@ -222,7 +216,21 @@ public final class NativeTrialEvaluator implements TrialEvaluator {
         }
     }
 
-    private static double median(List<BenchResult> list, java.util.function.ToDoubleFunction<BenchResult> f) {
+    /** One module's figures over the rounds: the medians of its median, p10 and p90. */
+    private static BenchResult medians(List<BenchResult> list) {
+        return new BenchResult(
+                true,
+                "",
+                list.stream().mapToInt(BenchResult::runs).sum(),
+                list.get(0).threads(),
+                median(list, BenchResult::medianMs),
+                median(list, BenchResult::p10Ms),
+                median(list, BenchResult::p90Ms),
+                List.of(),
+                list.get(0).process());
+    }
+
+    private static double median(List<BenchResult> list, ToDoubleFunction<BenchResult> f) {
         double[] v = list.stream().mapToDouble(f).sorted().toArray();
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
@@ -254,18 +262,7 @@ public final class NativeTrialEvaluator implements TrialEvaluator {
         }
         OutputAgreement paired = paired(spec, r.outputs(), n);
         double top1 = data.labeled() ? correct(r.predictions(), data, n) / (double) n : Double.NaN;
-        MetricSpec metric = setup.metric();
-        double score = metric.kind() == MetricSpec.Kind.TOP1 && data.labeled()
-                ? top1
-                : metric.kind() == MetricSpec.Kind.AGREEMENT && !Double.isNaN(paired.agreement())
-                        ? paired.agreement()
-                        : quiet(() -> Metrics.score(
-                                metric,
-                                data,
-                                n,
-                                r.outputs(),
-                                Metrics.sampleShape(setup.fp32(), r.outputs().length / n),
-                                metric.needsReference() ? finalReference() : null));
+        double score = score(data, n, r.outputs(), top1, paired);
         double accuracy = a.watch.lap();
         a.stage = "latency";
         BenchResult b = latency(module, model, spec);
@@ -283,15 +280,26 @@ public final class NativeTrialEvaluator implements TrialEvaluator {
                 paired.agreement(),
                 paired.divergence(),
                 score);
-        return new TrialResult(
-                spec,
-                TrialStatus.OK,
-                "",
-                Optional.of(m),
-                new StageTimes(calibrate, quantize, compile, accuracy, latency, a.watch.total()),
-                a.provenance,
-                a.used,
-                Instant.now());
+        StageTimes times = new StageTimes(calibrate, quantize, compile, accuracy, latency, a.watch.total());
+        return new TrialResult(spec, TrialStatus.OK, "", Optional.of(m), times, a.provenance, a.used, Instant.now());
+    }
+
+    /** The experiment's metric: top-1 or agreement where known, else computed from the outputs. */
+    private double score(Dataset data, int n, float[] outputs, double top1, OutputAgreement paired) {
+        MetricSpec metric = setup.metric();
+        if (metric.kind() == MetricSpec.Kind.TOP1 && data.labeled()) {
+            return top1;
+        }
+        if (metric.kind() == MetricSpec.Kind.AGREEMENT && !Double.isNaN(paired.agreement())) {
+            return paired.agreement();
+        }
+        return quiet(() -> Metrics.score(
+                metric,
+                data,
+                n,
+                outputs,
+                Metrics.sampleShape(setup.fp32(), outputs.length / n),
+                metric.needsReference() ? finalReference() : null));
     }
 
     /** Agreement and KL divergence against fp32 on the validation images, where their logits are known (NaN otherwise). */
@@ -333,12 +341,11 @@ public final class NativeTrialEvaluator implements TrialEvaluator {
             return bench(model, spec.benchSeconds());
         }
         List<BenchResult> known = timed.computeIfAbsent(
-                module.speedKey() + "|" + spec.benchSeconds(),
-                k -> java.util.Collections.synchronizedList(new ArrayList<>()));
+                module.speedKey() + "|" + spec.benchSeconds(), k -> Collections.synchronizedList(new ArrayList<>()));
         synchronized (known) {
             if (known.size() >= TIMINGS_PER_SPEED) {
                 List<BenchResult> sorted = new ArrayList<>(known);
-                sorted.sort(java.util.Comparator.comparingDouble(BenchResult::medianMs));
+                sorted.sort(Comparator.comparingDouble(BenchResult::medianMs));
                 return sorted.get(sorted.size() / 2);
             }
         }
@@ -358,7 +365,7 @@ public final class NativeTrialEvaluator implements TrialEvaluator {
         }
     }
 
-    private static <T> T quiet(java.util.function.Supplier<T> work) {
+    private static <T> T quiet(Supplier<T> work) {
         QUIET.readLock().lock();
         try {
             return work.get();
@@ -378,7 +385,7 @@ public final class NativeTrialEvaluator implements TrialEvaluator {
     private static String hostName() {
         try {
             return InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return "unknown";
         }
     }

@@ -29,36 +29,6 @@ public record TrialSetup(
         int benchThreads,
         float[] validationLogits,
         MetricSpec metric) {
-    /** A setup whose metric is top-1. */
-    public TrialSetup(
-            Path modelFile,
-            Graph fp32,
-            String modelHash,
-            Dataset calibration,
-            Dataset validation,
-            Dataset test,
-            Target target,
-            Path cacheDir,
-            long seed,
-            int inferThreads,
-            int benchThreads,
-            float[] validationLogits) {
-        this(
-                modelFile,
-                fp32,
-                modelHash,
-                calibration,
-                validation,
-                test,
-                target,
-                cacheDir,
-                seed,
-                inferThreads,
-                benchThreads,
-                validationLogits,
-                MetricSpec.TOP1);
-    }
-
     public TrialSetup {
         Objects.requireNonNull(modelFile, "modelFile");
         Objects.requireNonNull(fp32, "fp32");

@@ -195,7 +195,7 @@ class SearchLoopTest {
                                     DECODER.space().genes(),
                                     2,
                                     List.of(DECODER.space().firstValues()),
-                                    java.util.Optional.empty()),
+                                    Optional.empty()),
                             executor,
                             exit,
                             new SearchListener() {})

@@ -9,9 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.qtune.compiler.ir.Graph;
 import dev.qtune.compiler.onnx.OnnxImporter;
 import dev.qtune.compiler.pass.PassPipeline;
+import dev.qtune.compiler.quant.ActivationMode;
 import dev.qtune.compiler.quant.AnnotateRules;
 import dev.qtune.compiler.quant.CalibrationMode;
 import dev.qtune.compiler.quant.LayerPattern;
+import dev.qtune.compiler.quant.LayerQuantConfig;
 import dev.qtune.compiler.quant.QuantConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -150,7 +152,7 @@ class SearchSpaceTest {
     @Test
     void theBaseConfigIsTheFirstValuesAndConfigsEncode() {
         QuantConfig d = QuantConfig.defaultConfig();
-        var pct = new dev.qtune.compiler.quant.LayerQuantConfig(
+        var pct = new LayerQuantConfig(
                 6,
                 8,
                 d.defaults().weightScale(),
@@ -173,7 +175,7 @@ class SearchSpaceTest {
         assertEquals(List.of("6", "8", "4"), wb.values(), "the base's 6 bits first, added to the allowed values");
         assertEquals(s.firstValues(), s.encode(base).orElseThrow());
         assertTrue(s.encode(QuantConfig.defaultConfig()).isPresent(), "8 bits and kl are in the space");
-        var power2 = new dev.qtune.compiler.quant.LayerQuantConfig(
+        var power2 = new LayerQuantConfig(
                 8,
                 8,
                 d.defaults().weightScale(),
@@ -212,9 +214,7 @@ class SearchSpaceTest {
         int[] values = s.firstValues().toArray();
         values[s.genes().indexOf(modes.get(0))] = 1;
         Decoded asym = decoder.decode(Genome.of(values));
-        assertEquals(
-                dev.qtune.compiler.quant.ActivationMode.ASYMMETRIC,
-                asym.qconfig().forLayer(first).activationMode());
+        assertEquals(ActivationMode.ASYMMETRIC, asym.qconfig().forLayer(first).activationMode());
         assertNotEquals(decoder.decode(s.firstValues()).configHash(), asym.configHash());
     }
 }

@@ -1,6 +1,8 @@
 package dev.qtune.targets.codegen;
 
 import dev.qtune.compiler.lower.ScheduleConfig;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -25,7 +27,7 @@ public record CModule(
     public CModule {
         sources = Map.copyOf(sources);
         layers = List.copyOf(layers);
-        tasks = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(tasks));
+        tasks = Collections.unmodifiableMap(new LinkedHashMap<>(tasks));
     }
 
     /** A module without tuning tasks (e.g. sources edited by hand): its speed key is its sources'. */
@@ -38,7 +40,7 @@ public record CModule(
                 outputSize,
                 schedule,
                 Map.of(),
-                CArrays.shortHash(new java.util.TreeMap<>(sources).toString()));
+                CArrays.shortHash(new TreeMap<>(sources).toString()));
     }
 
     /**

@@ -21,15 +21,13 @@ final class ElementEmitter {
     static String quantize(Node node, EmitContext ctx) {
         QuantizeNode q = (QuantizeNode) node;
         TensorStorage y = ctx.storage(q.output());
-        ctx.speed(String.format("quantize %s %d %d %d", y.dtype(), y.channels(), y.spatial(), y.paddedChannels()));
+        ctx.speed("quantize " + y.dtype() + " " + layout(y).replace(",", ""));
         return String.format(
-                "    qt_quantize(%s, %s, %s, %d, %d, %d, %s, %d, %d, %d);%n",
+                "    qt_quantize(%s, %s, %s, %s, %s, %d, %d, %d);%n",
                 ctx.floats(q.input()),
                 ctx.buffer(q.output()),
                 EmitContext.kind(y.dtype()),
-                y.channels(),
-                y.spatial(),
-                y.paddedChannels(),
+                layout(y),
                 CArrays.literal(q.scale()),
                 q.zeroPoint(),
                 q.range().min(),
@@ -39,17 +37,20 @@ final class ElementEmitter {
     static String dequantize(Node node, EmitContext ctx) {
         DequantizeNode d = (DequantizeNode) node;
         TensorStorage x = ctx.storage(d.input());
-        ctx.speed(String.format("dequantize %s %d %d %d", x.dtype(), x.channels(), x.spatial(), x.paddedChannels()));
+        ctx.speed("dequantize " + x.dtype() + " " + layout(x).replace(",", ""));
         return String.format(
-                "    qt_dequantize(%s, %s, %s, %d, %d, %d, %s, %d);%n",
+                "    qt_dequantize(%s, %s, %s, %s, %s, %d);%n",
                 ctx.buffer(d.input()),
                 EmitContext.kind(x.dtype()),
                 ctx.floats(d.output()),
-                x.channels(),
-                x.spatial(),
-                x.paddedChannels(),
+                layout(x),
                 CArrays.literal(d.scale()),
                 d.zeroPoint());
+    }
+
+    /** A value's channels, pixels per channel and padded channels, as C arguments. */
+    private static String layout(TensorStorage t) {
+        return t.channels() + ", " + t.spatial() + ", " + t.paddedChannels();
     }
 
     static String qadd(Node node, EmitContext ctx) {

@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -89,8 +90,8 @@ final class EmitContext {
     }
 
     /** The current layer's speed key, if it declared one. */
-    java.util.Optional<String> layerSpeed() {
-        return java.util.Optional.ofNullable(speed);
+    Optional<String> layerSpeed() {
+        return Optional.ofNullable(speed);
     }
 
     /** The buffer symbols the current layer uses (sorted). */

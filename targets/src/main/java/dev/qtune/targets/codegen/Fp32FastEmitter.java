@@ -107,58 +107,69 @@ final class Fp32FastEmitter {
             return depthwise(c, x, y, w, bias, act, ctx);
         }
         Window2d win = c.window();
-        boolean wide = ctx.lanes >= 16;
-        int mr = wide ? AVX512_MR : AVX2_MR;
-        int nv = wide ? AVX512_NV : AVX2_NV;
-        int tile = nv * ctx.lanes;
+        int tile = (ctx.lanes >= 16 ? AVX512_NV : AVX2_NV) * ctx.lanes;
         Planes p = Planes.of(win, y.height(), y.width(), tile);
         int block = CV_NV * ctx.lanes;
         double panelWork = (double) p.nwp() / y.spatial();
         double channelWork = (double) roundUp(m, block) / m;
         if (channelWork + CV_STORE_COST_K / (x.channels() * win.kernelH() * win.kernelW()) < panelWork) {
-            return channelVectors(c, x, y, w, bias, act, p, ctx);
+            return channelVectors(new Conv(c, x, y, w, bias, act), p, ctx);
         }
+        return implicitGemm(new Conv(c, x, y, w, bias, act), p, ctx);
+    }
+
+    /** A convolution to emit: the node, its input and output storage, weights, bias and fused activation. */
+    private record Conv(Conv2dNode node, TensorStorage x, TensorStorage y, float[] w, float[] bias, Activation act) {}
+
+    /** The implicit-GEMM kernel (qt_conv_f32_fast_part): wide rows of pixels in whole tiles. */
+    private static String implicitGemm(Conv l, Planes p, EmitContext ctx) {
+        Window2d win = l.node().window();
+        int m = l.y().channels();
+        boolean wide = ctx.lanes >= 16;
+        int mr = wide ? AVX512_MR : AVX2_MR;
+        int nv = wide ? AVX512_NV : AVX2_NV;
+        int tile = nv * ctx.lanes;
         int taps = win.kernelH() * win.kernelW();
-        int k = x.channels() * taps;
+        int k = l.x().channels() * taps;
         // A 1x1, stride-1, unpadded layer whose pixels fill whole tiles reads its input in place.
-        boolean pointwise = taps == 1
+        boolean pointwise = readsInPlace(l.node(), l.act(), ctx) && p.nw() == p.nwp();
+        int[] off = weightOffsets(l.x(), taps, pointwise, p);
+        // Without extra columns and with whole tiles, the wide output is the output itself.
+        boolean compact = !(p.wh() == l.y().width() && p.nw() == p.nwp());
+        long planes = pointwise ? 0 : roundUp((long) l.x().channels() * p.channelStride(), ALIGN_FLOATS);
+        ctx.needColFloats(planes + (compact ? (long) m * p.nwp() : 0));
+        String out = ctx.floats(l.act().output());
+        int nb = Math.max(tile, Math.min(p.nwp(), BLOCK_FLOATS / k / tile * tile));
+        String call = String.format(
+                "    qt_conv_f32_fast_part(%s, %s, %s, %s, %s, %s, %s, %s, w0, w1);%n",
+                pointwise ? ctx.floats(l.node().inputs().get(0)) : "qt_col",
+                ctx.declare("int32_t", off),
+                ctx.declare(packPanels(l.w(), m, k, mr)),
+                ctx.declare(l.bias()),
+                compact ? "qt_col + " + planes : out,
+                out,
+                ints(m, k, l.y().height(), l.y().width(), p.wh(), p.nwp(), nb, mr, m % mr, nv, compact ? 1 : 0),
+                l.act().args());
+        String work = ctx.work(call);
+        return (pointwise ? "" : p.phases(ctx.floats(l.node().inputs().get(0)), l.x(), win, "0.0f"))
+                + String.format("    qt_parallel(%s, in, out, %d);%n", work, (m + mr - 1) / mr);
+    }
+
+    /** A 1x1, stride-1, unpadded layer whose output does not overlap its input. */
+    private static boolean readsInPlace(Conv2dNode c, Activation act, EmitContext ctx) {
+        Window2d win = c.window();
+        return win.kernelH() * win.kernelW() == 1
                 && win.strideH() == 1
                 && win.strideW() == 1
                 && win.padTop() == 0
                 && win.padLeft() == 0
-                && p.nw() == p.nwp()
                 && !ctx.mayOverlap(c.inputs().get(0), act.output());
-        int[] off = weightOffsets(x, taps, pointwise, p);
-        // Without extra columns and with whole tiles, the wide output is the output itself.
-        boolean compact = !(p.wh() == y.width() && p.nw() == p.nwp());
-        long planes = pointwise ? 0 : roundUp((long) x.channels() * p.channelStride(), ALIGN_FLOATS);
-        ctx.needColFloats(planes + (compact ? (long) m * p.nwp() : 0));
-        String out = ctx.floats(act.output());
-        int nb = Math.max(tile, Math.min(p.nwp(), BLOCK_FLOATS / k / tile * tile));
-        String call = String.format(
-                "    qt_conv_f32_fast_part(%s, %s, %s, %s, %s, %s, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d,"
-                        + " %d, %s, w0, w1);%n",
-                pointwise ? ctx.floats(c.inputs().get(0)) : "qt_col",
-                ctx.declare("int32_t", off),
-                ctx.declare(packPanels(w, m, k, mr)),
-                ctx.declare(bias),
-                compact ? "qt_col + " + planes : out,
-                out,
-                m,
-                k,
-                y.height(),
-                y.width(),
-                p.wh(),
-                p.nwp(),
-                nb,
-                mr,
-                m % mr,
-                nv,
-                compact ? 1 : 0,
-                act.args());
-        String work = ctx.work(call);
-        return (pointwise ? "" : p.phases(ctx.floats(c.inputs().get(0)), x, win, "0.0f"))
-                + String.format("    qt_parallel(%s, in, out, %d);%n", work, (m + mr - 1) / mr);
+    }
+
+    /** The numbers of a kernel call, comma-separated. */
+    private static String ints(int... values) {
+        return String.join(
+                ", ", Arrays.stream(values).mapToObj(Integer::toString).toList());
     }
 
     /**
@@ -166,34 +177,49 @@ final class Fp32FastEmitter {
      * only real pixels computed. Chosen where the wide rows and whole vectors of pixels would compute
      * more extra columns than the transposed store costs (small images, long reductions).
      */
-    private static String channelVectors(
-            Conv2dNode c,
-            TensorStorage x,
-            TensorStorage y,
-            float[] w,
-            float[] bias,
-            Activation act,
-            Planes p,
-            EmitContext ctx) {
-        Window2d win = c.window();
-        int m = y.channels();
+    private static String channelVectors(Conv l, Planes p, EmitContext ctx) {
+        Window2d win = l.node().window();
+        int m = l.y().channels();
         int block = CV_NV * ctx.lanes;
         int mr = ctx.lanes >= 16 ? AVX512_CV_MR : AVX2_CV_MR;
         int taps = win.kernelH() * win.kernelW();
-        int k = x.channels() * taps;
-        boolean pointwise = taps == 1
-                && win.strideH() == 1
-                && win.strideW() == 1
-                && win.padTop() == 0
-                && win.padLeft() == 0
-                && !ctx.mayOverlap(c.inputs().get(0), act.output());
-        int[] off = weightOffsets(x, taps, pointwise, p);
+        int k = l.x().channels() * taps;
+        boolean pointwise = readsInPlace(l.node(), l.act(), ctx);
+        int[] off = weightOffsets(l.x(), taps, pointwise, p);
+        int[] pix = pixelOffsets(l.y(), pointwise ? l.y().width() : p.wh());
+        int blocks = (m + block - 1) / block;
+        float[] packed = packChannelBlocks(l.w(), m, k, block);
+        if (!pointwise) {
+            ctx.needColFloats(roundUp((long) l.x().channels() * p.channelStride(), ALIGN_FLOATS));
+        }
+        String call = String.format(
+                "    qt_conv_f32_cv_part(%s, %s, %s, %s, %s, %s, %s, %s, w0, w1);%n",
+                pointwise ? ctx.floats(l.node().inputs().get(0)) : "qt_col",
+                ctx.declare("int32_t", off),
+                ctx.declare("int32_t", pix),
+                ctx.declare(packed),
+                ctx.declare(Arrays.copyOf(l.bias(), blocks * block)),
+                ctx.floats(l.act().output()),
+                ints(m, k, l.y().spatial(), mr, l.y().spatial() % mr, CV_NV),
+                l.act().args());
+        String work = ctx.work(call);
+        return (pointwise ? "" : p.phases(ctx.floats(l.node().inputs().get(0)), l.x(), win, "0.0f"))
+                + String.format("    qt_parallel(%s, in, out, %d);%n", work, blocks);
+    }
+
+    /** Each output pixel's place in the rows it is computed in ({@code rowLength} wide). */
+    private static int[] pixelOffsets(TensorStorage y, int rowLength) {
         int[] pix = new int[y.spatial()];
         for (int oh = 0; oh < y.height(); oh++) {
             for (int ow = 0; ow < y.width(); ow++) {
-                pix[oh * y.width() + ow] = oh * (pointwise ? y.width() : p.wh()) + ow;
+                pix[oh * y.width() + ow] = oh * rowLength + ow;
             }
         }
+        return pix;
+    }
+
+    /** The weights in blocks of {@code block} output channels, the channels innermost. */
+    private static float[] packChannelBlocks(float[] w, int m, int k, int block) {
         int blocks = (m + block - 1) / block;
         float[] packed = new float[blocks * block * k];
         for (int o = 0; o < m; o++) {
@@ -201,27 +227,7 @@ final class Fp32FastEmitter {
                 packed[((o / block) * k + kk) * block + o % block] = w[o * k + kk];
             }
         }
-        if (!pointwise) {
-            ctx.needColFloats(roundUp((long) x.channels() * p.channelStride(), ALIGN_FLOATS));
-        }
-        String call = String.format(
-                "    qt_conv_f32_cv_part(%s, %s, %s, %s, %s, %s, %d, %d, %d, %d, %d, %d, %s, w0, w1);%n",
-                pointwise ? ctx.floats(c.inputs().get(0)) : "qt_col",
-                ctx.declare("int32_t", off),
-                ctx.declare("int32_t", pix),
-                ctx.declare(packed),
-                ctx.declare(Arrays.copyOf(bias, blocks * block)),
-                ctx.floats(act.output()),
-                m,
-                k,
-                y.spatial(),
-                mr,
-                y.spatial() % mr,
-                CV_NV,
-                act.args());
-        String work = ctx.work(call);
-        return (pointwise ? "" : p.phases(ctx.floats(c.inputs().get(0)), x, win, "0.0f"))
-                + String.format("    qt_parallel(%s, in, out, %d);%n", work, blocks);
+        return packed;
     }
 
     private static String depthwise(

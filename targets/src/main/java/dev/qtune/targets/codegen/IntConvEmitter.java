@@ -114,16 +114,85 @@ final class IntConvEmitter {
         int cp = x.paddedChannels();
         Optional<IntRange> inputRange = DotEight.inputRange(ctx.graph, l.input, l.zx);
         Dot8Kind dot8 = ctx.features.dot8();
-        boolean eightBitExact = dot8.exactForEveryInput()
-                ? DotEight.exactVnni(l.weights, inputRange)
-                : DotEight.exact(l.weights, l.outC, l.inCg, l.kh, l.kw, cp, inputRange);
+        boolean eightBitExact = eightBitExact(l, cp, dot8, inputRange);
         Knob dotKnob = ConvSchedules.dot(!wide && dot8.available() && eightBitExact);
         // vpmaddubsw (dot 8 without VNNI) pairs other weights in the compact layout: it must stay exact there too
         boolean compactPairsExact =
                 dot8.exactForEveryInput() || DotEight.exact(l.weights, l.outC, l.inCg, l.kh, l.kw, l.inCg, inputRange);
         LayerTask task = task(l, x, y, wide, eightBitExact, compactPairsExact, dotKnob, ctx);
         ctx.task(l.name, task);
-        // a layer the config gives no schedule takes its task's tuned one, where the log has it
+        Schedule k = schedule(l, y, task, dotKnob, ctx);
+        int dot = k.dot();
+        int ob = k.ob();
+        int nb = blocks(l, y, ob);
+        int group = dot == 8 ? 4 : 2;
+        boolean fast = !wide && ctx.features.isa().convTakes(ob, dot);
+        boolean pairsExact = dot == 16 || compactPairsExact;
+        int cc = compactChannels(l, cp, fast && pairsExact, group);
+        int rowLength = roundUp(l.kw * cc, group);
+        int[] packed = packWeights(l, nb, ob, cc, rowLength, group);
+        needWideInput(l, x, y, cc, ctx);
+        int[] bias = offsetBias(l, x, dot, fast && dot8.readsUnsignedAsSigned());
+        String zero = padRow(l, x, dot, cp, ctx);
+        String kernel = wide ? "qt_conv_wide" : "qt_conv";
+        String args = ctx.declareStruct(
+                "qt_conv_args",
+                List.of(
+                        inputFields(l, x, ctx) + ", .CC = " + cc,
+                        weightFields(ctx.declare(dot == 8 ? "int8_t" : "int16_t", packed), l, bias, nb * ob, ctx),
+                        outputFields(l, y, ctx),
+                        windowFields(l),
+                        String.format(
+                                ".OB = %d, .OWT = %d, .DOT = %d, .scratch = qt_x16, .zero = %s, .zx = %d",
+                                ob, k.owt(), dot, zero, l.zx)));
+        String work = ctx.work(String.format("    %s_part(&%s, w0, w1);%n", kernel, args));
+        return String.format(
+                "    %s_prepare(&%s);%n    qt_parallel(%s, in, out, %d);%n", kernel, args, work, nb * y.height());
+    }
+
+    /** Whether the 8-bit dot product computes the layer exactly for every input in range. */
+    private static boolean eightBitExact(Layer l, int cp, Dot8Kind dot8, Optional<IntRange> inputRange) {
+        return dot8.exactForEveryInput()
+                ? DotEight.exactVnni(l.weights, inputRange)
+                : DotEight.exact(l.weights, l.outC, l.inCg, l.kh, l.kw, cp, inputRange);
+    }
+
+    /** The number of blocks of {@code ob} output channels. */
+    private static int blocks(Layer l, TensorStorage y, int ob) {
+        int nb = (y.paddedChannels() + ob - 1) / ob;
+        if (nb * ob > MAX_CHANNELS) {
+            throw new LoweringException("node '" + l.name + "' has " + nb * ob
+                    + " (padded) output channels; the native " + "kernels take at most " + MAX_CHANNELS);
+        }
+        return nb;
+    }
+
+    /** Reserves the halo-padded input copy (qt_x16) in the padded and the compact layout. */
+    private static void needWideInput(Layer l, TensorStorage x, TensorStorage y, int cc, EmitContext ctx) {
+        int cp = x.paddedChannels();
+        int hp =
+                paddedExtent(x.height(), l.window.padTop(), y.height(), l.window.strideH(), l.kh, l.window.dilationH());
+        int wp = paddedExtent(x.width(), l.window.padLeft(), y.width(), l.window.strideW(), l.kw, l.window.dilationW());
+        ctx.needWideInput(Math.max((long) hp * wp * cp, (long) hp * wp * cc + COMPACT_SLACK));
+    }
+
+    /**
+     * The bias less what the kernel adds to each input: dot 8 reads i8 as u8 (+128); NEON's sdot
+     * ({@code signedDot}) reads that as s8 (-128).
+     */
+    private static int[] offsetBias(Layer l, TensorStorage x, int dot, boolean signedDot) {
+        int inputOffset = (dot == 8 && x.dtype() == DType.I8 ? 128 : 0) - (signedDot && dot == 8 ? 128 : 0);
+        return inputOffset == 0 ? l.bias : DotEight.offsetBias(l.bias, l.weights, l.outC, -inputOffset);
+    }
+
+    /** The blocks, tiles and dot width of one layer. */
+    private record Schedule(int dot, int ob, int owt) {}
+
+    /**
+     * The layer's schedule: the configured one, or, for a layer the config gives no schedule, its
+     * task's tuned one where the log has it; recorded as used and in the speed key.
+     */
+    private static Schedule schedule(Layer l, TensorStorage y, LayerTask task, Knob dotKnob, EmitContext ctx) {
         Optional<Map<String, Integer>> tuned = ctx.schedule().layers().containsKey(l.name)
                 ? Optional.empty()
                 : ctx.tuning().best(task.key()).filter(task.candidates()::contains);
@@ -138,16 +207,14 @@ final class IntConvEmitter {
         ctx.used(l.name, knobs.get(1).name(), owt);
         ctx.used(l.name, dotKnob.name(), dot);
         ctx.speed(task.key() + " dot=" + dot + " ob=" + ob + " owt=" + owt + " rounding=" + l.rq.rounding());
-        int nb = (y.paddedChannels() + ob - 1) / ob;
-        if (nb * ob > MAX_CHANNELS) {
-            throw new LoweringException("node '" + l.name + "' has " + nb * ob
-                    + " (padded) output channels; the native " + "kernels take at most " + MAX_CHANNELS);
-        }
-        int group = dot == 8 ? 4 : 2;
-        boolean fast = !wide && ctx.features.isa().convTakes(ob, dot);
-        boolean pairsExact = dot == 16 || compactPairsExact;
-        int cc = compactChannels(l, cp, fast && pairsExact, group);
-        int rowLength = roundUp(l.kw * cc, group);
+        return new Schedule(dot, ob, owt);
+    }
+
+    /**
+     * The weights in the kernel's order: blocks of {@code ob} output channels, kernel rows of
+     * {@code rowLength} elements ({@code cc} channels per column), {@code group} elements per output.
+     */
+    private static int[] packWeights(Layer l, int nb, int ob, int cc, int rowLength, int group) {
         int[] packed = new int[nb * l.kh * rowLength * ob];
         for (int o = 0; o < l.outC; o++) {
             for (int c = 0; c < l.inCg; c++) {
@@ -162,29 +229,7 @@ final class IntConvEmitter {
                 }
             }
         }
-        int hp =
-                paddedExtent(x.height(), l.window.padTop(), y.height(), l.window.strideH(), l.kh, l.window.dilationH());
-        int wp = paddedExtent(x.width(), l.window.padLeft(), y.width(), l.window.strideW(), l.kw, l.window.dilationW());
-        ctx.needWideInput(Math.max((long) hp * wp * cp, (long) hp * wp * cc + COMPACT_SLACK));
-        // What the kernel adds to each input: dot 8 reads i8 as u8 (+128); NEON's sdot reads that as s8 (-128)
-        int inputOffset = (dot == 8 && x.dtype() == DType.I8 ? 128 : 0)
-                - (dot8.readsUnsignedAsSigned() && dot == 8 && fast ? 128 : 0);
-        int[] bias = inputOffset == 0 ? l.bias : DotEight.offsetBias(l.bias, l.weights, l.outC, -inputOffset);
-        String zero = padRow(l, x, dot, cp, ctx);
-        String kernel = wide ? "qt_conv_wide" : "qt_conv";
-        String args = ctx.declareStruct(
-                "qt_conv_args",
-                List.of(
-                        inputFields(l, x, ctx) + ", .CC = " + cc,
-                        weightFields(ctx.declare(dot == 8 ? "int8_t" : "int16_t", packed), l, bias, nb * ob, ctx),
-                        outputFields(l, y, ctx),
-                        windowFields(l),
-                        String.format(
-                                ".OB = %d, .OWT = %d, .DOT = %d, .scratch = qt_x16, .zero = %s, .zx = %d",
-                                ob, owt, dot, zero, l.zx)));
-        String work = ctx.work(String.format("    %s_part(&%s, w0, w1);%n", kernel, args));
-        return String.format(
-                "    %s_prepare(&%s);%n    qt_parallel(%s, in, out, %d);%n", kernel, args, work, nb * y.height());
+        return packed;
     }
 
     /**
@@ -225,6 +270,11 @@ final class IntConvEmitter {
                 dot8Exact,
                 pairsExact,
                 l.zx != 0);
+        return new LayerTask(key, candidates(y, dotKnob, ctx));
+    }
+
+    /** Every schedule a layer may take: each dot's blocks x tiles. */
+    private static List<Map<String, Integer>> candidates(TensorStorage y, Knob dotKnob, EmitContext ctx) {
         List<Map<String, Integer>> candidates = new ArrayList<>();
         for (int dot : dotKnob.candidates()) {
             List<Knob> knobs = ConvSchedules.space(y.paddedChannels(), y.width(), ctx.lanes, dot);
@@ -240,7 +290,7 @@ final class IntConvEmitter {
                 }
             }
         }
-        return new LayerTask(key, candidates);
+        return candidates;
     }
 
     /**

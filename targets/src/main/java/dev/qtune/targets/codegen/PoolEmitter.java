@@ -28,20 +28,7 @@ final class PoolEmitter {
     private static String pool(Node n, Window2d w, boolean max, boolean countPad, int z, EmitContext ctx) {
         TensorStorage x = ctx.storage(n.inputs().get(0));
         TensorStorage y = ctx.storage(n.outputs().get(0));
-        String window = String.format(
-                "%d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d",
-                w.kernelH(),
-                w.kernelW(),
-                w.strideH(),
-                w.strideW(),
-                w.padTop(),
-                w.padLeft(),
-                w.padBottom(),
-                w.padRight(),
-                w.dilationH(),
-                w.dilationW(),
-                max ? 1 : 0,
-                countPad ? 1 : 0);
+        String window = windowArgs(w, max, countPad);
         if (x.isInteger()) {
             return String.format(
                     "    qt_pool_int(%s, %s, %s, %d, %d, %d, %d, %d, %s, %d);%n",
@@ -66,6 +53,24 @@ final class PoolEmitter {
                 y.height(),
                 y.width(),
                 window);
+    }
+
+    /** The window's arguments of qt_pool_int and qt_pool_f32. */
+    private static String windowArgs(Window2d w, boolean max, boolean countPad) {
+        return String.format(
+                "%d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d",
+                w.kernelH(),
+                w.kernelW(),
+                w.strideH(),
+                w.strideW(),
+                w.padTop(),
+                w.padLeft(),
+                w.padBottom(),
+                w.padRight(),
+                w.dilationH(),
+                w.dilationW(),
+                max ? 1 : 0,
+                countPad ? 1 : 0);
     }
 
     static String globalAvgPool(Node n, EmitContext ctx) {

@@ -55,12 +55,7 @@ public final class ScheduleTuner {
             Consumer<String> progress) {
         long start = System.nanoTime();
         CModule plain = CModuleEmitter.emit(realized, target, ScheduleConfig.EMPTY, TuningLog.NONE);
-        Map<String, LayerTask> untuned = new LinkedHashMap<>();
-        plain.tasks().forEach((layer, task) -> {
-            if (!log.has(task.key())) {
-                untuned.put(layer, task);
-            }
-        });
+        Map<String, LayerTask> untuned = untuned(plain, log);
         if (untuned.isEmpty()) {
             return new Result(List.of(), 0, 0, log);
         }
@@ -73,23 +68,60 @@ public final class ScheduleTuner {
         int timed = 0;
         for (int round = 0; round < rounds; round++) {
             for (int i = 0; i < builds; i++) {
-                Map<String, Map<String, Integer>> layers = new HashMap<>();
-                for (Map.Entry<String, LayerTask> u : untuned.entrySet()) {
-                    List<Map<String, Integer>> candidates = u.getValue().candidates();
-                    layers.put(u.getKey(), candidates.get(i % candidates.size()));
-                }
+                Map<String, Map<String, Integer>> layers = candidates(untuned, i);
                 Map<String, Double> ms =
                         timeLayers(realized, target, cacheDir, log, new ScheduleConfig(layers), threads, seconds);
                 timed++;
-                ms.forEach((layer, t) -> {
-                    LayerTask task = untuned.get(layer);
-                    if (task != null) {
-                        times.computeIfAbsent(task.key(), k -> new HashMap<>()).merge(layers.get(layer), t, Math::min);
-                    }
-                });
+                keepFastest(times, untuned, layers, ms);
                 progress.accept("tuning: round " + (round + 1) + "/" + rounds + ", schedule " + (i + 1) + "/" + builds);
             }
         }
+        List<TuningLog.Entry> entries = best(untuned, times, plain, threads);
+        TuningLog updated = entries.isEmpty() ? log : log.append(entries);
+        return new Result(entries, timed, (System.nanoTime() - start) / 1e9, updated);
+    }
+
+    /** The layers whose task the log does not have yet. */
+    private static Map<String, LayerTask> untuned(CModule plain, TuningLog log) {
+        Map<String, LayerTask> untuned = new LinkedHashMap<>();
+        plain.tasks().forEach((layer, task) -> {
+            if (!log.has(task.key())) {
+                untuned.put(layer, task);
+            }
+        });
+        return untuned;
+    }
+
+    /** Build {@code i}'s schedule: each untuned layer's candidate {@code i} (cycling through shorter lists). */
+    private static Map<String, Map<String, Integer>> candidates(Map<String, LayerTask> untuned, int i) {
+        Map<String, Map<String, Integer>> layers = new HashMap<>();
+        for (Map.Entry<String, LayerTask> u : untuned.entrySet()) {
+            List<Map<String, Integer>> candidates = u.getValue().candidates();
+            layers.put(u.getKey(), candidates.get(i % candidates.size()));
+        }
+        return layers;
+    }
+
+    /** Keeps each untuned task's fastest time per candidate. */
+    private static void keepFastest(
+            Map<String, Map<Map<String, Integer>, Double>> times,
+            Map<String, LayerTask> untuned,
+            Map<String, Map<String, Integer>> layers,
+            Map<String, Double> ms) {
+        ms.forEach((layer, t) -> {
+            LayerTask task = untuned.get(layer);
+            if (task != null) {
+                times.computeIfAbsent(task.key(), k -> new HashMap<>()).merge(layers.get(layer), t, Math::min);
+            }
+        });
+    }
+
+    /** Each task's fastest schedule, with the time of its default one; once per task. */
+    private static List<TuningLog.Entry> best(
+            Map<String, LayerTask> untuned,
+            Map<String, Map<Map<String, Integer>, Double>> times,
+            CModule plain,
+            int threads) {
         List<TuningLog.Entry> entries = new ArrayList<>();
         untuned.forEach((layer, task) -> {
             Map<Map<String, Integer>, Double> t = times.remove(task.key());
@@ -102,8 +134,7 @@ public final class ScheduleTuner {
             entries.add(new TuningLog.Entry(
                     task.key(), best.getKey(), best.getValue(), defaultMs == null ? Double.NaN : defaultMs, threads));
         });
-        TuningLog updated = entries.isEmpty() ? log : log.append(entries);
-        return new Result(entries, timed, (System.nanoTime() - start) / 1e9, updated);
+        return entries;
     }
 
     /** Per-layer times (ms) of one schedule, or none when it does not build or run. */

@@ -11,6 +11,7 @@ import dev.qtune.compiler.pass.PassPipeline;
 import dev.qtune.compiler.quant.QuantConfig;
 import dev.qtune.compiler.quant.QuantConfigReader;
 import dev.qtune.compiler.quant.QuantizedModel;
+import dev.qtune.evaluator.SharedTestCache;
 import dev.qtune.evaluator.data.Dataset;
 import dev.qtune.evaluator.data.Datasets;
 import dev.qtune.evaluator.quant.QuantEvaluation;
@@ -22,7 +23,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -44,8 +44,7 @@ class NativeBitExactTest {
     private static final Map<String, float[]> REFERENCE = new ConcurrentHashMap<>();
     private static final Map<String, Graph> REALIZED = new ConcurrentHashMap<>();
 
-    @TempDir
-    static Path cache;
+    static final Path cache = SharedTestCache.dir();
 
     static Stream<Arguments> cases() {
         String[][] models = {

@@ -3,6 +3,7 @@ package dev.qtune.evaluator.accuracy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.qtune.evaluator.data.Datasets;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -12,8 +13,26 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class ReferenceAccuracyTest {
     @ParameterizedTest
-    @EnumSource(ReferenceModels.class)
+    @EnumSource(
+            value = ReferenceModels.class,
+            names = {"MLP_MNIST", "LENET5_MNIST"})
     void fullTestSetTop1EqualsPublishedAccuracy(ReferenceModels model) {
+        check(model);
+    }
+
+    /**
+     * resnet8_fashion's 10,000 images take ~25 s: with -Pall. By default its interpreter is checked
+     * against PyTorch's logits (ExpectedOutputsTest) and its fp32 top-1 on 2,000 images against the
+     * quantized models' (QuantizedAccuracyTest).
+     */
+    @Tag("slow")
+    @ParameterizedTest
+    @EnumSource(value = ReferenceModels.class, names = "RESNET8_FASHION")
+    void fullTestSetTop1EqualsPublishedAccuracyResnet8(ReferenceModels model) {
+        check(model);
+    }
+
+    private static void check(ReferenceModels model) {
         AccuracyResult r = AccuracyEvaluator.evaluate(
                 model.prepared(),
                 Datasets.load(model.dataset, "test"),

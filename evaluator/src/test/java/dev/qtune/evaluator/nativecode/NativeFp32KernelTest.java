@@ -21,6 +21,7 @@ import dev.qtune.compiler.ir.Window2d;
 import dev.qtune.compiler.lower.ScheduleConfig;
 import dev.qtune.compiler.onnx.OnnxImporter;
 import dev.qtune.compiler.pass.PassPipeline;
+import dev.qtune.evaluator.SharedTestCache;
 import dev.qtune.evaluator.data.Dataset;
 import dev.qtune.evaluator.data.Datasets;
 import dev.qtune.targets.RunMode;
@@ -39,7 +40,6 @@ import java.util.Random;
 import java.util.Set;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -58,8 +58,7 @@ class NativeFp32KernelTest {
     /** docs/codegen.md, "fp32 tolerance": |native - interpreter| <= TOLERANCE * (1 + max |interpreter output|). */
     static final double TOLERANCE = 1e-5;
 
-    @TempDir
-    static Path cache;
+    static final Path cache = SharedTestCache.dir();
 
     static Stream<Arguments> cases() {
         return NativeTargets.names().flatMap(t -> IntStream.range(0, CASES).mapToObj(seed -> Arguments.of(t, seed)));

@@ -28,6 +28,7 @@ import dev.qtune.compiler.quant.CalibrationStats;
 import dev.qtune.compiler.quant.QuantConfigReader;
 import dev.qtune.compiler.quant.QuantizedModel;
 import dev.qtune.compiler.quant.StatsCollector;
+import dev.qtune.evaluator.SharedTestCache;
 import dev.qtune.targets.Target;
 import dev.qtune.targets.codegen.CModuleEmitter;
 import dev.qtune.targets.runner.InferResult;
@@ -42,7 +43,6 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -59,8 +59,7 @@ class NativeKernelPropertyTest {
     private static final int CASES = TestCases.of(6, 16);
     private static final int SAMPLES = 6;
 
-    @TempDir
-    static Path cache;
+    static final Path cache = SharedTestCache.dir();
 
     static Stream<Arguments> cases() {
         return NativeTargets.names().flatMap(t -> IntStream.range(0, CASES).mapToObj(seed -> Arguments.of(t, seed)));

@@ -15,6 +15,7 @@ import dev.qtune.compiler.onnx.QdqExporter;
 import dev.qtune.compiler.onnx.QdqImporter;
 import dev.qtune.compiler.onnx.QdqSignedness;
 import dev.qtune.compiler.onnx.proto.OnnxSubset.ModelProto;
+import dev.qtune.evaluator.SharedTestCache;
 import dev.qtune.evaluator.data.Dataset;
 import dev.qtune.evaluator.data.Datasets;
 import dev.qtune.evaluator.quant.ExampleQuantizations;
@@ -32,7 +33,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -61,8 +61,7 @@ class NativeZeroPointModelTest {
     private static final Map<String, Graph> IMPORTED = new ConcurrentHashMap<>();
     private static final Map<String, float[]> REFERENCE = new ConcurrentHashMap<>();
 
-    @TempDir
-    static Path cache;
+    static final Path cache = SharedTestCache.dir();
 
     static Stream<Arguments> cases() {
         String[][] models = {{"lenet5_mnist", "mnist"}, {"resnet8_fashion", "fashion-mnist"}};

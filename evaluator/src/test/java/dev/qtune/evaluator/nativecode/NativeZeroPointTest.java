@@ -32,6 +32,7 @@ import dev.qtune.compiler.pass.InferTypesPass;
 import dev.qtune.compiler.quant.FixedPointMultiplier;
 import dev.qtune.compiler.quant.IntRange;
 import dev.qtune.compiler.quant.Rounding;
+import dev.qtune.evaluator.SharedTestCache;
 import dev.qtune.targets.NativeBuild;
 import dev.qtune.targets.RunMode;
 import dev.qtune.targets.Target;
@@ -53,7 +54,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -92,8 +92,7 @@ class NativeZeroPointTest {
     private static final List<String> SANITIZERS =
             List.of("-fsanitize=address,undefined", "-fno-sanitize-recover=all", "-fno-omit-frame-pointer", "-g");
 
-    @TempDir
-    static Path cache;
+    static final Path cache = SharedTestCache.dir();
 
     static Stream<Arguments> cases() {
         return NativeTargets.names()

@@ -6,12 +6,12 @@ import dev.qtune.compiler.ir.Graph;
 import dev.qtune.compiler.onnx.OnnxImporter;
 import dev.qtune.compiler.pass.PassPipeline;
 import dev.qtune.compiler.quant.QuantConfigReader;
+import dev.qtune.evaluator.SharedTestCache;
 import dev.qtune.evaluator.accuracy.ProgressListener;
 import dev.qtune.evaluator.data.Dataset;
 import dev.qtune.evaluator.data.Datasets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -22,8 +22,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * integer one on at least 99.5% of images.
  */
 class QuantizedAccuracyTest {
-    @TempDir
-    static Path cache;
+    static final Path cache = SharedTestCache.dir();
 
     @ParameterizedTest(name = "{0} {2}")
     @CsvSource({

@@ -23,12 +23,12 @@ class ExportCommandTest {
 
     @BeforeEach
     void privateCache() {
-        System.setProperty("qtune.cache.dir", dir.resolve("cache").toString());
+        CacheProperty.usePrivate(dir.resolve("cache"));
     }
 
     @AfterEach
     void restoreCache() {
-        System.clearProperty("qtune.cache.dir");
+        CacheProperty.restoreShared();
     }
 
     @Test

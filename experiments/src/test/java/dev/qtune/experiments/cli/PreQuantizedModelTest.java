@@ -29,7 +29,7 @@ class PreQuantizedModelTest {
 
     @BeforeAll
     static void export() {
-        System.setProperty("qtune.cache.dir", dir.resolve("cache").toString());
+        CacheProperty.usePrivate(dir.resolve("cache"));
         qdq = dir.resolve("lenet_int8.onnx");
         CliRun r = CliRun.of("export", LENET, "--data", "mnist", "--qconfig", INT8_MAX, "--out", qdq.toString());
         assertEquals(0, r.status(), r.err());
@@ -37,7 +37,7 @@ class PreQuantizedModelTest {
 
     @AfterAll
     static void restoreCache() {
-        System.clearProperty("qtune.cache.dir");
+        CacheProperty.restoreShared();
     }
 
     @Test

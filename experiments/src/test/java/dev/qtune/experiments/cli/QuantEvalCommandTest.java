@@ -24,12 +24,12 @@ class QuantEvalCommandTest {
 
     @BeforeEach
     void privateCache() {
-        System.setProperty("qtune.cache.dir", dir.resolve("cache").toString());
+        CacheProperty.usePrivate(dir.resolve("cache"));
     }
 
     @AfterEach
     void restoreCache() {
-        System.clearProperty("qtune.cache.dir");
+        CacheProperty.restoreShared();
     }
 
     @Test

@@ -17,6 +17,7 @@ import dev.qtune.compiler.onnx.proto.OnnxSubset.ModelProto;
 import dev.qtune.evaluator.accuracy.AccuracyEvaluator;
 import dev.qtune.evaluator.accuracy.AccuracyResult;
 import dev.qtune.evaluator.accuracy.ProgressListener;
+import dev.qtune.evaluator.calibration.CalibrationCache;
 import dev.qtune.evaluator.data.Dataset;
 import dev.qtune.evaluator.data.Datasets;
 import dev.qtune.evaluator.nativecode.NativeEvaluation;
@@ -60,7 +61,9 @@ import org.slf4j.LoggerFactory;
  *       predicts on at least 99.5% of all 10,000 test images (the slow variant; on the first
  *       {@value #IMAGES} in the default run, at least 98.5%: see {@link #MIN_AGREEMENT_SAMPLE});</li>
  *   <li>the native module of every target that runs on this host gives the integer interpreter's
- *       outputs bit for bit (for the conventions {@link #nativeCases()} names).</li>
+ *       outputs bit for bit (for the conventions {@link #nativeCases()} names; by default each
+ *       convention on each target and each model under each convention, with -Pall every
+ *       combination).</li>
  * </ol>
  * A convention the importer cannot read yet fails the last two with the importer's message. The
  * files go to a temporary folder, or to {@code -Dqtune.foreign.dir=DIR} (kept, for inspection or
@@ -128,9 +131,34 @@ class ForeignQdqTest {
                 ForeignQdqConvention.S8_ASYMMETRIC,
                 ForeignQdqConvention.QLINEAR,
                 ForeignQdqConvention.U8_ASYMMETRIC_WEIGHTS);
-        return Targets.all().stream()
-                .flatMap(t -> cases().filter(a -> checked.contains((ForeignQdqConvention) a.get()[2]))
-                        .map(a -> Arguments.of(t.name(), a.get()[0], a.get()[1], a.get()[2])));
+        List<Target> targets = Targets.all().stream()
+                .filter(t -> HOST.runMode(t) != RunMode.NONE)
+                .toList();
+        if (fullCases() || targets.isEmpty()) {
+            return Targets.all().stream()
+                    .flatMap(t -> cases().filter(a -> checked.contains((ForeignQdqConvention) a.get()[2]))
+                            .map(a -> Arguments.of(t.name(), a.get()[0], a.get()[1], a.get()[2])));
+        }
+        // By default a Latin square over the targets this host runs: every convention on every
+        // target, and every model under every convention, each pair at least once (12 modules on
+        // three targets, not 36); -Pall runs every target x model x convention.
+        List<String[]> models = models();
+        List<Arguments> picked = new ArrayList<>();
+        List<ForeignQdqConvention> conventions = List.copyOf(checked);
+        int n = Math.max(models.size(), targets.size());
+        for (int c = 0; c < conventions.size(); c++) {
+            for (int i = 0; i < n; i++) {
+                String[] m = models.get((i + c) % models.size());
+                Target t = targets.get(i % targets.size());
+                picked.add(Arguments.of(t.name(), m[0], m[1], conventions.get(c)));
+            }
+        }
+        return picked.stream();
+    }
+
+    /** {@code mvn verify -Pall} sets {@code qtune.test.cases=full}: every case, not a representative set. */
+    private static boolean fullCases() {
+        return "full".equals(System.getProperty("qtune.test.cases"));
     }
 
     @ParameterizedTest(name = "{0} {2}")
@@ -188,7 +216,7 @@ class ForeignQdqTest {
                 .run(test.batch(0, images), images)
                 .floats();
         NativeRun run = NativeEvaluation.run(
-                realized, target, ScheduleConfig.EMPTY, test, images, 1, Optional.empty(), dir.resolve("native"));
+                realized, target, ScheduleConfig.EMPTY, test, images, 1, Optional.empty(), nativeCache());
         assertEquals("", run.compiled().warnings(), "compiler warnings for " + key + " on " + targetName);
         float[] actual = run.outputs();
         assertEquals(expected.length, actual.length, key + " on " + targetName);
@@ -275,6 +303,12 @@ class ForeignQdqTest {
             ForeignQdqWriter.save(ForeignQdqWriter.quantize(prepared, ranges, convention), out);
             return out;
         });
+    }
+
+    /** The test run's shared cache (qtune.cache.dir, set by surefire), else a folder of this class's own. */
+    private static Path nativeCache() {
+        String shared = System.getProperty(CalibrationCache.PROPERTY);
+        return shared == null || shared.isBlank() ? dir.resolve("native") : Path.of(shared);
     }
 
     private static Path outputDir() {

@@ -28,17 +28,7 @@ final class ConvKernel implements Kernel {
             int nb = Math.min(c.block(), c.batch() - n0);
             for (int g = 0; g < c.group(); g++) {
                 for (int b = 0; b < nb; b++) {
-                    Im2col.fill(
-                            in[0].floats(),
-                            c.inputOffset(n0 + b, g),
-                            c.cg(),
-                            c.h(),
-                            c.w(),
-                            c.window(),
-                            c.ho(),
-                            c.wo(),
-                            col,
-                            b * p);
+                    Im2col.fill(in[0].floats(), c, n0 + b, g, col, b * p);
                 }
                 for (int m = 0; m < mg; m++) {
                     Arrays.fill(acc[m], bias == null ? 0f : bias[g * mg + m]);

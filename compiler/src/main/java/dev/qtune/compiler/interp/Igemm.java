@@ -16,17 +16,7 @@ final class Igemm {
             int ar = aOff + i * lda;
             int p = 0;
             for (; p + 3 < k; p += 4) {
-                fused4(
-                        acc,
-                        a[ar + p],
-                        a[ar + p + 1],
-                        a[ar + p + 2],
-                        a[ar + p + 3],
-                        b[p],
-                        b[p + 1],
-                        b[p + 2],
-                        b[p + 3],
-                        n);
+                fused4(acc, a, ar + p, b, p, n);
             }
             for (; p < k; p++) {
                 int a0 = a[ar + p];
@@ -38,8 +28,10 @@ final class Igemm {
         }
     }
 
-    private static void fused4(
-            int[] acc, int a0, int a1, int a2, int a3, int[] b0, int[] b1, int[] b2, int[] b3, int n) {
+    /** acc[0..n) += a[ap + q] * b[p + q][0..n) for q < 4, in one pass over acc. */
+    private static void fused4(int[] acc, int[] a, int ap, int[][] b, int p, int n) {
+        int a0 = a[ap], a1 = a[ap + 1], a2 = a[ap + 2], a3 = a[ap + 3];
+        int[] b0 = b[p], b1 = b[p + 1], b2 = b[p + 2], b3 = b[p + 3];
         for (int j = 0; j < n; j++) {
             acc[j] += a0 * b0[j] + a1 * b1[j] + a2 * b2[j] + a3 * b3[j];
         }

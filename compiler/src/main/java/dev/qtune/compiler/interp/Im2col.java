@@ -11,6 +11,11 @@ import java.util.Arrays;
 final class Im2col {
     private Im2col() {}
 
+    /** Unfolds the windows of image {@code n}'s channels of group {@code g} of convolution {@code c}. */
+    static void fill(float[] x, ConvGeometry c, int n, int g, float[][] col, int colOff) {
+        fill(x, c.inputOffset(n, g), c.cg(), c.h(), c.w(), c.window(), c.ho(), c.wo(), col, colOff);
+    }
+
     static void fill(
             float[] x, int xOff, int c, int h, int w, Window2d win, int ho, int wo, float[][] col, int colOff) {
         int kh = win.kernelH();

@@ -30,18 +30,7 @@ final class IntConvKernel implements Kernel {
             int nb = Math.min(c.block(), c.batch() - n0);
             for (int g = 0; g < c.group(); g++) {
                 for (int b = 0; b < nb; b++) {
-                    IntIm2col.fill(
-                            in[0].ints(),
-                            c.inputOffset(n0 + b, g),
-                            c.cg(),
-                            c.h(),
-                            c.w(),
-                            c.window(),
-                            c.ho(),
-                            c.wo(),
-                            col,
-                            b * p,
-                            conv.inputZeroPoint());
+                    IntIm2col.fill(in[0].ints(), c, n0 + b, g, col, b * p, conv.inputZeroPoint());
                 }
                 for (int m = 0; m < mg; m++) {
                     int b0 = bias == null ? 0 : bias[g * mg + m];

@@ -10,6 +10,11 @@ import java.util.Arrays;
 final class IntIm2col {
     private IntIm2col() {}
 
+    /** {@link Im2col#fill(float[], ConvGeometry, int, int, float[][], int)} with padding {@code pad}. */
+    static void fill(int[] x, ConvGeometry c, int n, int g, int[][] col, int colOff, int pad) {
+        fill(x, c.inputOffset(n, g), c.cg(), c.h(), c.w(), c.window(), c.ho(), c.wo(), col, colOff, pad);
+    }
+
     static void fill(
             int[] x, int xOff, int c, int h, int w, Window2d win, int ho, int wo, int[][] col, int colOff, int pad) {
         int row = 0;

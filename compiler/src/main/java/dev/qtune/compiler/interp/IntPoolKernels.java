@@ -32,24 +32,17 @@ final class IntPoolKernels {
     }
 
     private static Tensor[] pool(Tensor x, Window2d win, boolean ceil, boolean max, boolean countPad, int z) {
-        Shape s = x.shape();
-        int planes = s.dim(0) * s.dim(1);
-        int plane = s.dim(2) * s.dim(3);
-        PoolGeometry geo = PoolGeometry.of(s, win, ceil);
-        int outPlane = geo.outPlane();
+        PoolGeometry geo = PoolGeometry.of(x.shape(), win, ceil);
         int[] xs = x.ints();
-        int[] y = new int[planes * outPlane];
-        for (int pl = 0; pl < planes; pl++) {
-            int base = pl * plane;
-            for (int o = 0; o < outPlane; o++) {
-                long acc = max ? Long.MIN_VALUE : 0;
-                for (int off : geo.offsets[o]) {
-                    acc = max ? Math.max(acc, xs[base + off]) : acc + xs[base + off] - z;
-                }
-                y[pl * outPlane + o] = max ? (int) acc : z + roundedDivide(acc, geo.divisor(o, countPad));
+        int[] y = new int[geo.outSize(x.shape())];
+        geo.forEachWindow(x.shape(), (dst, base, o) -> {
+            long acc = max ? Long.MIN_VALUE : 0;
+            for (int off : geo.offsets[o]) {
+                acc = max ? Math.max(acc, xs[base + off]) : acc + xs[base + off] - z;
             }
-        }
-        return new Tensor[] {Tensor.ofInts(x.dtype(), geo.outShape(s), y)};
+            y[dst] = max ? (int) acc : z + roundedDivide(acc, geo.divisor(o, countPad));
+        });
+        return new Tensor[] {Tensor.ofInts(x.dtype(), geo.outShape(x.shape()), y)};
     }
 
     static Tensor[] globalAvgPool(Node node, Tensor[] in, KernelContext ctx) {

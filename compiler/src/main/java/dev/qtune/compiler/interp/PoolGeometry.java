@@ -55,6 +55,33 @@ final class PoolGeometry {
         return of(x.dim(2), x.dim(3), win, ceil);
     }
 
+    /** What a pool does at one output position. */
+    @FunctionalInterface
+    interface Window {
+        /**
+         * Reduces the window of output position {@code o} of one plane: the input elements at
+         * {@code base + offsets[o][i]}, the result to output index {@code dst}.
+         */
+        void reduce(int dst, int base, int o);
+    }
+
+    /** Visits every output position of every plane of an NCHW input {@code x}, plane by plane. */
+    void forEachWindow(Shape x, Window window) {
+        int planes = x.dim(0) * x.dim(1);
+        int plane = x.dim(2) * x.dim(3);
+        int outPlane = outPlane();
+        for (int pl = 0; pl < planes; pl++) {
+            for (int o = 0; o < outPlane; o++) {
+                window.reduce(pl * outPlane + o, pl * plane, o);
+            }
+        }
+    }
+
+    /** Output elements for an NCHW input {@code x}. */
+    int outSize(Shape x) {
+        return x.dim(0) * x.dim(1) * outPlane();
+    }
+
     /** Output positions per plane. */
     int outPlane() {
         return outH * outW;

@@ -22,24 +22,17 @@ final class PoolKernels {
     }
 
     private static Tensor[] pool(Tensor x, Window2d win, boolean ceil, boolean max, boolean countPad) {
-        Shape s = x.shape();
-        int planes = s.dim(0) * s.dim(1);
-        int plane = s.dim(2) * s.dim(3);
-        PoolGeometry geo = PoolGeometry.of(s, win, ceil);
-        int outPlane = geo.outPlane();
+        PoolGeometry geo = PoolGeometry.of(x.shape(), win, ceil);
         float[] xf = x.floats();
-        float[] y = new float[planes * outPlane];
-        for (int pl = 0; pl < planes; pl++) {
-            int base = pl * plane;
-            for (int o = 0; o < outPlane; o++) {
-                float acc = max ? Float.NEGATIVE_INFINITY : 0f;
-                for (int off : geo.offsets[o]) {
-                    acc = max ? Math.max(acc, xf[base + off]) : acc + xf[base + off];
-                }
-                y[pl * outPlane + o] = max ? acc : acc / geo.divisor(o, countPad);
+        float[] y = new float[geo.outSize(x.shape())];
+        geo.forEachWindow(x.shape(), (dst, base, o) -> {
+            float acc = max ? Float.NEGATIVE_INFINITY : 0f;
+            for (int off : geo.offsets[o]) {
+                acc = max ? Math.max(acc, xf[base + off]) : acc + xf[base + off];
             }
-        }
-        return new Tensor[] {Tensor.ofFloats(geo.outShape(s), y)};
+            y[dst] = max ? acc : acc / geo.divisor(o, countPad);
+        });
+        return new Tensor[] {Tensor.ofFloats(geo.outShape(x.shape()), y)};
     }
 
     static Tensor[] globalAvgPool(Node node, Tensor[] in, KernelContext ctx) {

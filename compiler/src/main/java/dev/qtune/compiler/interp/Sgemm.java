@@ -21,17 +21,7 @@ public final class Sgemm {
             int ar = aOff + i * lda;
             int p = 0;
             for (; p + 3 < k; p += 4) {
-                fused4(
-                        acc,
-                        a[ar + p],
-                        a[ar + p + 1],
-                        a[ar + p + 2],
-                        a[ar + p + 3],
-                        b[p],
-                        b[p + 1],
-                        b[p + 2],
-                        b[p + 3],
-                        n);
+                fused4(acc, a, ar + p, b, p, n);
             }
             for (; p < k; p++) {
                 axpy(acc, a[ar + p], b[p], n);
@@ -39,17 +29,10 @@ public final class Sgemm {
         }
     }
 
-    private static void fused4(
-            float[] acc,
-            float a0,
-            float a1,
-            float a2,
-            float a3,
-            float[] b0,
-            float[] b1,
-            float[] b2,
-            float[] b3,
-            int n) {
+    /** acc[0..n) += a[ap + q] * b[p + q][0..n) for q < 4, in one pass over acc. */
+    private static void fused4(float[] acc, float[] a, int ap, float[][] b, int p, int n) {
+        float a0 = a[ap], a1 = a[ap + 1], a2 = a[ap + 2], a3 = a[ap + 3];
+        float[] b0 = b[p], b1 = b[p + 1], b2 = b[p + 2], b3 = b[p + 3];
         for (int j = 0; j < n; j++) {
             acc[j] += a0 * b0[j] + a1 * b1[j] + a2 * b2[j] + a3 * b3[j];
         }

@@ -16,13 +16,8 @@ public record AvgPool2dNode(
         int zeroPoint)
         implements DataNode {
     public AvgPool2dNode {
-        inputs = NodeChecks.inputs("AveragePool", name, inputs, 1, 1);
-        NodeChecks.output("AveragePool", name, output);
-        NodeChecks.notNull("AveragePool", name, "window", window);
-        if (window.dilationH() != 1 || window.dilationW() != 1) {
-            throw new IllegalArgumentException("AveragePool node '" + name + "' dilations must be 1, but were "
-                    + window.dilationH() + "x" + window.dilationW());
-        }
+        inputs = NodeChecks.node("AveragePool", name, inputs, 1, 1, output);
+        NodeChecks.undilated("AveragePool", name, window);
     }
 
     public AvgPool2dNode(

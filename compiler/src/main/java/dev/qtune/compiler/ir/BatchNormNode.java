@@ -8,8 +8,7 @@ import java.util.List;
  */
 public record BatchNormNode(String name, List<String> inputs, String output, float epsilon) implements DataNode {
     public BatchNormNode {
-        inputs = NodeChecks.inputs("BatchNormalization", name, inputs, 5, 5);
-        NodeChecks.output("BatchNormalization", name, output);
+        inputs = NodeChecks.node("BatchNormalization", name, inputs, 5, 5, output);
         if (!(epsilon >= 0)) {
             throw new IllegalArgumentException(
                     "BatchNormalization node '" + name + "' epsilon must be >= 0, but was " + epsilon);

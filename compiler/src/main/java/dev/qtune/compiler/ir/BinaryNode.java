@@ -8,8 +8,7 @@ public record BinaryNode(String name, BinaryOp op, List<String> inputs, String o
         if (op == null) {
             throw new IllegalArgumentException("binary node '" + name + "' op must not be null");
         }
-        inputs = NodeChecks.inputs(op.onnxName(), name, inputs, 2, 2);
-        NodeChecks.output(op.onnxName(), name, output);
+        inputs = NodeChecks.node(op.onnxName(), name, inputs, 2, 2, output);
     }
 
     public String a() {

@@ -6,8 +6,7 @@ import java.util.Optional;
 /** Clip(x, min, max) with min and max as optional scalar inputs (opset 11+); ReLU6 is Clip(0, 6). */
 public record ClipNode(String name, List<String> inputs, String output) implements DataNode {
     public ClipNode {
-        inputs = NodeChecks.inputs("Clip", name, inputs, 1, 3);
-        NodeChecks.output("Clip", name, output);
+        inputs = NodeChecks.node("Clip", name, inputs, 1, 3, output);
     }
 
     public Optional<String> min() {

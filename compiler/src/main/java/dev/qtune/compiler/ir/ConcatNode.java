@@ -5,8 +5,7 @@ import java.util.List;
 /** Concatenation of its inputs along {@code axis} (negative counts from the end). */
 public record ConcatNode(String name, List<String> inputs, String output, int axis) implements SingleOutputNode {
     public ConcatNode {
-        inputs = NodeChecks.inputs("Concat", name, inputs, 1, Integer.MAX_VALUE);
-        NodeChecks.output("Concat", name, output);
+        inputs = NodeChecks.node("Concat", name, inputs, 1, Integer.MAX_VALUE, output);
     }
 
     @Override

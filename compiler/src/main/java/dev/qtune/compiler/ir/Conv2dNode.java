@@ -9,8 +9,7 @@ import java.util.List;
 public record Conv2dNode(String name, List<String> inputs, String output, Window2d window, int group)
         implements LayerNode {
     public Conv2dNode {
-        inputs = NodeChecks.inputs("Conv", name, inputs, 2, 3);
-        NodeChecks.output("Conv", name, output);
+        inputs = NodeChecks.node("Conv", name, inputs, 2, 3, output);
         NodeChecks.notNull("Conv", name, "window", window);
         NodeChecks.positive("Conv", name, "group", group);
     }

@@ -6,8 +6,7 @@ import java.util.List;
 public record DequantizeNode(String name, List<String> inputs, String output, float scale, int zeroPoint)
         implements DataNode {
     public DequantizeNode {
-        inputs = NodeChecks.inputs("Dequantize", name, inputs, 1, 1);
-        NodeChecks.output("Dequantize", name, output);
+        inputs = NodeChecks.node("Dequantize", name, inputs, 1, 1, output);
         if (!(scale > 0) || Float.isInfinite(scale)) {
             throw new IllegalArgumentException(
                     "Dequantize node '" + name + "' scale must be positive and finite, but was " + scale);

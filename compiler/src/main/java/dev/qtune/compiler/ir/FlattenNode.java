@@ -5,8 +5,7 @@ import java.util.List;
 /** Flatten to 2-D: dimensions before {@code axis} form the rows, the rest the columns. */
 public record FlattenNode(String name, List<String> inputs, String output, int axis) implements DataNode {
     public FlattenNode {
-        inputs = NodeChecks.inputs("Flatten", name, inputs, 1, 1);
-        NodeChecks.output("Flatten", name, output);
+        inputs = NodeChecks.node("Flatten", name, inputs, 1, 1, output);
     }
 
     @Override

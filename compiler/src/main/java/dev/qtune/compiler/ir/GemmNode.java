@@ -8,8 +8,7 @@ public record GemmNode(
         String name, List<String> inputs, String output, float alpha, float beta, boolean transA, boolean transB)
         implements SingleOutputNode {
     public GemmNode {
-        inputs = NodeChecks.inputs("Gemm", name, inputs, 2, 3);
-        NodeChecks.output("Gemm", name, output);
+        inputs = NodeChecks.node("Gemm", name, inputs, 2, 3, output);
     }
 
     public String a() {

@@ -8,8 +8,7 @@ import java.util.List;
  */
 public record GlobalAvgPoolNode(String name, List<String> inputs, String output, int zeroPoint) implements DataNode {
     public GlobalAvgPoolNode {
-        inputs = NodeChecks.inputs("GlobalAveragePool", name, inputs, 1, 1);
-        NodeChecks.output("GlobalAveragePool", name, output);
+        inputs = NodeChecks.node("GlobalAveragePool", name, inputs, 1, 1, output);
     }
 
     public GlobalAvgPoolNode(String name, List<String> inputs, String output) {

@@ -5,12 +5,7 @@ import java.util.List;
 /** Identity: the output is the input. */
 public record IdentityNode(String name, List<String> inputs, String output) implements DataNode {
     public IdentityNode {
-        inputs = NodeChecks.inputs("Identity", name, inputs, 1, 1);
-        NodeChecks.output("Identity", name, output);
-    }
-
-    public IdentityNode(String name, String input, String output) {
-        this(name, List.of(input), output);
+        inputs = NodeChecks.node("Identity", name, inputs, 1, 1, output);
     }
 
     @Override

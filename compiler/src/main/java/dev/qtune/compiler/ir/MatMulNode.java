@@ -5,8 +5,7 @@ import java.util.List;
 /** Matrix product with numpy semantics for rank-2 operands and a batched rank-N left operand. */
 public record MatMulNode(String name, List<String> inputs, String output) implements SingleOutputNode {
     public MatMulNode {
-        inputs = NodeChecks.inputs("MatMul", name, inputs, 2, 2);
-        NodeChecks.output("MatMul", name, output);
+        inputs = NodeChecks.node("MatMul", name, inputs, 2, 2, output);
     }
 
     public String a() {

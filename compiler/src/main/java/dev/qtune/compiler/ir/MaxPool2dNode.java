@@ -6,8 +6,7 @@ import java.util.List;
 public record MaxPool2dNode(String name, List<String> inputs, String output, Window2d window, boolean ceilMode)
         implements DataNode {
     public MaxPool2dNode {
-        inputs = NodeChecks.inputs("MaxPool", name, inputs, 1, 1);
-        NodeChecks.output("MaxPool", name, output);
+        inputs = NodeChecks.node("MaxPool", name, inputs, 1, 1, output);
         NodeChecks.notNull("MaxPool", name, "window", window);
     }
 

@@ -22,6 +22,16 @@ final class NodeChecks {
         return List.copyOf(inputs);
     }
 
+    /**
+     * The checks of a single-output node's compact constructor: its name and inputs, then its
+     * output; returns the inputs as an immutable list.
+     */
+    static List<String> node(String op, String name, List<String> inputs, int min, int max, String output) {
+        List<String> checked = inputs(op, name, inputs, min, max);
+        output(op, name, output);
+        return checked;
+    }
+
     /** One zero point per input. */
     static List<Integer> zeroPoints(String op, String name, List<Integer> zeroPoints, int inputs) {
         if (zeroPoints == null || zeroPoints.size() != inputs) {
@@ -40,6 +50,15 @@ final class NodeChecks {
     static void notNull(String op, String name, String what, Object value) {
         if (value == null) {
             throw new IllegalArgumentException(op + " node '" + name + "' " + what + " must not be null");
+        }
+    }
+
+    /** A window that is present and has no dilation. */
+    static void undilated(String op, String name, Window2d window) {
+        notNull(op, name, "window", window);
+        if (window.dilationH() != 1 || window.dilationW() != 1) {
+            throw new IllegalArgumentException(op + " node '" + name + "' dilations must be 1, but were "
+                    + window.dilationH() + "x" + window.dilationW());
         }
     }
 

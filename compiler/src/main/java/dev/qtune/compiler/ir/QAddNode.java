@@ -14,8 +14,7 @@ public record QAddNode(
         String name, List<String> inputs, String output, Requantize requantize, List<Integer> inputZeroPoints)
         implements SingleOutputNode {
     public QAddNode {
-        inputs = NodeChecks.inputs("QAdd", name, inputs, 2, 2);
-        NodeChecks.output("QAdd", name, output);
+        inputs = NodeChecks.node("QAdd", name, inputs, 2, 2, output);
         if (requantize.multipliers().size() != 2) {
             throw new IllegalArgumentException("QAdd node '" + name + "' must have 2 multipliers, but had "
                     + requantize.multipliers().size());

@@ -11,8 +11,7 @@ public record QConcatNode(
         String name, List<String> inputs, String output, int axis, Requantize requantize, List<Integer> inputZeroPoints)
         implements SingleOutputNode {
     public QConcatNode {
-        inputs = NodeChecks.inputs("QConcat", name, inputs, 1, Integer.MAX_VALUE);
-        NodeChecks.output("QConcat", name, output);
+        inputs = NodeChecks.node("QConcat", name, inputs, 1, Integer.MAX_VALUE, output);
         if (requantize.multipliers().size() != inputs.size()) {
             throw new IllegalArgumentException("QConcat node '" + name + "' must have one multiplier per input ("
                     + inputs.size() + "), but had " + requantize.multipliers().size());

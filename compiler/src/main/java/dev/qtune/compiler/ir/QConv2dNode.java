@@ -18,8 +18,7 @@ public record QConv2dNode(
         int inputZeroPoint)
         implements LayerNode {
     public QConv2dNode {
-        inputs = NodeChecks.inputs("QConv", name, inputs, 2, 3);
-        NodeChecks.output("QConv", name, output);
+        inputs = NodeChecks.node("QConv", name, inputs, 2, 3, output);
         NodeChecks.positive("QConv", name, "group", group);
         Objects.requireNonNull(requantize, "requantize");
     }

@@ -9,8 +9,7 @@ import java.util.Objects;
  */
 public record QDenseNode(String name, List<String> inputs, String output, Requantize requantize) implements LayerNode {
     public QDenseNode {
-        inputs = NodeChecks.inputs("QDense", name, inputs, 2, 3);
-        NodeChecks.output("QDense", name, output);
+        inputs = NodeChecks.node("QDense", name, inputs, 2, 3, output);
         Objects.requireNonNull(requantize, "requantize");
     }
 

@@ -11,8 +11,7 @@ public record QuantizeNode(
         String name, List<String> inputs, String output, float scale, DType dtype, IntRange range, int zeroPoint)
         implements DataNode {
     public QuantizeNode {
-        inputs = NodeChecks.inputs("Quantize", name, inputs, 1, 1);
-        NodeChecks.output("Quantize", name, output);
+        inputs = NodeChecks.node("Quantize", name, inputs, 1, 1, output);
         if (!(scale > 0) || Float.isInfinite(scale)) {
             throw new IllegalArgumentException(
                     "Quantize node '" + name + "' scale must be positive and finite, but was " + scale);

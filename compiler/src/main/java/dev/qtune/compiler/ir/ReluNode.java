@@ -5,8 +5,7 @@ import java.util.List;
 /** Rectified linear unit: max(x, 0). */
 public record ReluNode(String name, List<String> inputs, String output) implements DataNode {
     public ReluNode {
-        inputs = NodeChecks.inputs("Relu", name, inputs, 1, 1);
-        NodeChecks.output("Relu", name, output);
+        inputs = NodeChecks.node("Relu", name, inputs, 1, 1, output);
     }
 
     public ReluNode(String name, String input, String output) {

@@ -8,8 +8,7 @@ import java.util.List;
  */
 public record ReshapeNode(String name, List<String> inputs, String output, boolean allowZero) implements DataNode {
     public ReshapeNode {
-        inputs = NodeChecks.inputs("Reshape", name, inputs, 2, 2);
-        NodeChecks.output("Reshape", name, output);
+        inputs = NodeChecks.node("Reshape", name, inputs, 2, 2, output);
     }
 
     public String shape() {

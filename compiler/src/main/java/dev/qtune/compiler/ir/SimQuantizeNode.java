@@ -12,8 +12,7 @@ import java.util.Objects;
 public record SimQuantizeNode(String name, List<String> inputs, String output, String tensor, QuantSpec spec)
         implements DataNode {
     public SimQuantizeNode {
-        inputs = NodeChecks.inputs("SimQuantize", name, inputs, 1, 1);
-        NodeChecks.output("SimQuantize", name, output);
+        inputs = NodeChecks.node("SimQuantize", name, inputs, 1, 1, output);
         Objects.requireNonNull(spec, "spec");
     }
 

@@ -5,8 +5,7 @@ import java.util.List;
 /** Softmax along {@code axis} (opset 13 semantics; negative counts from the end). */
 public record SoftmaxNode(String name, List<String> inputs, String output, int axis) implements DataNode {
     public SoftmaxNode {
-        inputs = NodeChecks.inputs("Softmax", name, inputs, 1, 1);
-        NodeChecks.output("Softmax", name, output);
+        inputs = NodeChecks.node("Softmax", name, inputs, 1, 1, output);
     }
 
     @Override

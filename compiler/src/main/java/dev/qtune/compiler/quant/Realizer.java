@@ -51,7 +51,7 @@ final class Realizer {
             String v = o.name();
             if (floats.containsKey(v)) {
                 if (!floats.get(v).equals(v)) {
-                    out.add(new IdentityNode(v + "/out", floats.get(v), v));
+                    out.add(new IdentityNode(v + "/out", List.of(floats.get(v)), v));
                 }
             } else {
                 IntValue iv = intOf(v, "graph output");

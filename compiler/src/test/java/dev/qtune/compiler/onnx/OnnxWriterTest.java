@@ -189,7 +189,7 @@ class OnnxWriterTest {
                 .node(new BinaryNode("sub", BinaryOp.SUB, List.of("flat", "k"), "centred"))
                 .node(new ReshapeNode("reshape", List.of("centred", "shape"), "r", false))
                 .node(new DropoutNode("dropout", List.of("r"), List.of("dr")))
-                .node(new IdentityNode("identity", "dr", "id"))
+                .node(new IdentityNode("identity", List.of("dr"), "id"))
                 .node(new GemmNode("gemm", List.of("id", "fc", "fcb"), "g", 0.5f, 2f, false, true))
                 .node(new MatMulNode("matmul", List.of("g", "mm"), "m"))
                 .node(new ReluNode("relu", "m", "rl"))

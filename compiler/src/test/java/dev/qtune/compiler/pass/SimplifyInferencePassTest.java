@@ -49,10 +49,10 @@ class SimplifyInferencePassTest {
     void identityAndDropoutInsideTheGraphAreRemoved() {
         Graph g = new GraphBuilder("g")
                 .input("x", X)
-                .node(new IdentityNode("id", "x", "a"))
+                .node(new IdentityNode("id", List.of("x"), "a"))
                 .node(new ReluNode("relu1", "a", "b"))
                 .node(new DropoutNode("drop", List.of("b"), List.of("c")))
-                .node(new IdentityNode("id2", "c", "d"))
+                .node(new IdentityNode("id2", List.of("c"), "d"))
                 .node(new ReluNode("relu2", "d", "y"))
                 .output("y")
                 .build();
@@ -112,7 +112,7 @@ class SimplifyInferencePassTest {
         Graph g = new GraphBuilder("g")
                 .input("x", X)
                 .node(new ReluNode("relu", "x", "h"))
-                .node(new IdentityNode("out_id", "h", "y"))
+                .node(new IdentityNode("out_id", List.of("h"), "y"))
                 .output("y")
                 .build();
         Graph s = simplify(g);
@@ -129,7 +129,7 @@ class SimplifyInferencePassTest {
         Graph g = new GraphBuilder("g")
                 .input("x", X)
                 .node(new ReluNode("relu", "x", "h"))
-                .node(new IdentityNode("out_id", "h", "y"))
+                .node(new IdentityNode("out_id", List.of("h"), "y"))
                 .node(new BinaryNode("add", BinaryOp.ADD, List.of("h", "x"), "z"))
                 .output("y")
                 .output("z")
@@ -146,7 +146,7 @@ class SimplifyInferencePassTest {
     void identityFromAGraphInputToAGraphOutputIsKept() {
         Graph g = new GraphBuilder("g")
                 .input("x", X)
-                .node(new IdentityNode("id", "x", "y"))
+                .node(new IdentityNode("id", List.of("x"), "y"))
                 .output("y")
                 .build();
         Graph s = simplify(g);

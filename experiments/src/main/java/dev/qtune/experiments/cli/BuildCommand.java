@@ -1,13 +1,11 @@
 package dev.qtune.experiments.cli;
 
-import dev.qtune.compiler.QtuneException;
 import dev.qtune.compiler.ir.Graph;
 import dev.qtune.compiler.ir.ValueInfo;
 import dev.qtune.compiler.quant.QuantConfigException;
 import dev.qtune.compiler.quant.QuantConfigFile;
 import dev.qtune.compiler.quant.QuantConfigReader;
 import dev.qtune.evaluator.calibration.CalibrationCache;
-import dev.qtune.evaluator.data.Dataset;
 import dev.qtune.evaluator.data.Datasets;
 import dev.qtune.evaluator.quant.QuantEvaluation;
 import dev.qtune.evaluator.quant.QuantizedRun;
@@ -20,18 +18,14 @@ import dev.qtune.targets.codegen.CModule;
 import dev.qtune.targets.codegen.CModuleEmitter;
 import dev.qtune.targets.codegen.TuningLog;
 import java.io.PrintWriter;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -62,14 +56,8 @@ final class BuildCommand implements Callable<Integer> {
             description = "Folder to write (created; must be empty or hold an earlier build).")
     Path out;
 
-    @Option(names = "--model", paramLabel = "MODEL", description = "fp32 ONNX model (default: the run's).")
-    Path model;
-
-    @Option(
-            names = "--data",
-            paramLabel = "NAME|SPEC.yaml",
-            description = "Dataset whose calibration split calibrates the model (default: the run's).")
-    String data;
+    @Mixin
+    BuildSource.Options sourceOptions;
 
     @Option(
             names = "--target",
@@ -78,23 +66,11 @@ final class BuildCommand implements Callable<Integer> {
                     + "target); see `qtune targets`.")
     String target;
 
-    @Option(
-            names = "--samples",
-            defaultValue = "0",
-            paramLabel = "N",
-            description = "Also write the first N images of --split as samples.f32 (and their labels as "
-                    + "samples_labels.txt) for example.c (default: none).")
-    int samples;
+    @Mixin
+    BuildSamples samples;
 
-    @Option(
-            names = "--split",
-            defaultValue = "test",
-            paramLabel = "S",
-            description = "The split --samples reads (default: ${DEFAULT-VALUE}).")
-    String split;
-
-    @Option(names = "--threads", paramLabel = "T", description = "Worker threads for calibration (default: all cores).")
-    Integer threads;
+    @Mixin
+    WorkerThreads.Calibration threads;
 
     @Spec
     CommandSpec spec;
@@ -102,9 +78,10 @@ final class BuildCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CommandLine cmd = spec.commandLine();
-        int workers = workers(cmd);
+        int workers = threads.checked(cmd);
+        samples.check(cmd);
         QuantConfigFile file = QuantConfigReader.readFile(config);
-        BuildSource source = BuildSource.of(cmd, config, model, data);
+        BuildSource source = sourceOptions.resolve(cmd, config);
         Target t = target(cmd, file);
         ConfigSchedule.forTarget(file, config, t); // before calibrating
         Graph graph = ModelLoader.forExecution(source.model());
@@ -123,7 +100,7 @@ final class BuildCommand implements Callable<Integer> {
                 () -> CModuleEmitter.emit(
                         realized, t, file.schedule(), TuningLog.load(CalibrationCache.defaultDir(), t)),
                 m -> m);
-        LibraryResult r = LibraryBuild.build(module, t, spec(source, realized), out, sampleFiles(source, module));
+        LibraryResult r = LibraryBuild.build(module, t, spec(source, realized), out, samples.files(source, module));
         printWritten(cmd.getOut(), source, t, module, file, r);
         return 0;
     }
@@ -163,45 +140,6 @@ final class BuildCommand implements Callable<Integer> {
         return Arrays.stream(v.type().shape().bind(1).dims()).boxed().toList();
     }
 
-    /** samples.f32 (little-endian float32, sample after sample) and samples_labels.txt, when --samples asks. */
-    private Map<String, byte[]> sampleFiles(BuildSource source, CModule module) {
-        Map<String, byte[]> files = new LinkedHashMap<>();
-        if (samples == 0) {
-            return files;
-        }
-        Dataset d = Datasets.load(source.data(), split);
-        if (d.imageSize() != module.inputSize()) {
-            throw new QtuneException("--samples: the images of " + d.name() + "/" + split + " hold " + d.imageSize()
-                    + " values, but the model's input takes " + module.inputSize());
-        }
-        int n = Math.min(samples, d.count());
-        float[] values = d.batch(0, n);
-        ByteBuffer b = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        b.asFloatBuffer().put(values);
-        files.put("samples.f32", b.array());
-        if (d.labeled()) {
-            StringBuilder sb = new StringBuilder();
-            for (int i = 0; i < n; i++) {
-                sb.append(i).append(' ').append(d.label(i)).append('\n');
-            }
-            files.put("samples_labels.txt", sb.toString().getBytes(StandardCharsets.US_ASCII));
-        }
-        return files;
-    }
-
-    /** --threads (default: all cores), checked with --samples. */
-    private int workers(CommandLine cmd) {
-        int workers = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-        if (workers < 1 || samples < 0) {
-            throw new CommandLine.ParameterException(
-                    cmd,
-                    workers < 1
-                            ? "--threads must be >= 1, but was " + workers
-                            : "--samples must be >= 0, but was " + samples);
-        }
-        return workers;
-    }
-
     /** What was written, and how to compile the example against it. */
     private void printWritten(
             PrintWriter o, BuildSource source, Target t, CModule module, QuantConfigFile file, LibraryResult r) {
@@ -233,6 +171,6 @@ final class BuildCommand implements Callable<Integer> {
                 out.resolve(LibraryBuild.EXAMPLE),
                 out,
                 out.resolve(LibraryBuild.STATIC_LIBRARY),
-                samples > 0 ? " && ./example " + out.resolve("samples.f32") : "");
+                samples.any() ? " && ./example " + out.resolve("samples.f32") : "");
     }
 }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import picocli.CommandLine;
+import picocli.CommandLine.Option;
 
 /**
  * Where `qtune build` takes the model and the calibration data from: --model and --data, or, for a
@@ -19,6 +20,23 @@ import picocli.CommandLine;
  * @param run    the run directory the config belongs to, if it does
  */
 record BuildSource(Path model, String data, Path config, Optional<Path> run) {
+    /** --model and --data, as a picocli mixin. */
+    static final class Options {
+        @Option(names = "--model", paramLabel = "MODEL", description = "fp32 ONNX model (default: the run's).")
+        Path model;
+
+        @Option(
+                names = "--data",
+                paramLabel = "NAME|SPEC.yaml",
+                description = "Dataset whose calibration split calibrates the model (default: the run's).")
+        String data;
+
+        /** Where the build of {@code config} takes its model and data from. */
+        BuildSource resolve(CommandLine cmd, Path config) {
+            return of(cmd, config, model, data);
+        }
+    }
+
     static BuildSource of(CommandLine cmd, Path config, Path model, String data) {
         Optional<Path> run = runOf(config);
         if (model != null && data != null) {

@@ -17,6 +17,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -53,8 +54,8 @@ final class EvalCommand implements Callable<Integer> {
             description = "Evaluate only the first N samples (default: all).")
     int limit;
 
-    @Option(names = "--threads", paramLabel = "T", description = "Worker threads (default: all cores).")
-    Integer threads;
+    @Mixin
+    WorkerThreads.Any threads;
 
     @Option(
             names = "--qconfig",
@@ -113,7 +114,12 @@ final class EvalCommand implements Callable<Integer> {
         NativeEval nativeEval = target == null
                 ? null
                 : NativeEval.of(
-                        spec.commandLine(), target, threads != null ? threads : 1, bench, benchSeconds, layerTimes);
+                        spec.commandLine(),
+                        target,
+                        threads.given() != null ? threads.given() : 1,
+                        bench,
+                        benchSeconds,
+                        layerTimes);
         Dataset dataset = Datasets.load(data, split);
         metric = metricSpec == null
                 ? null
@@ -139,10 +145,7 @@ final class EvalCommand implements Callable<Integer> {
         if (limit < 0) {
             throw new ParameterException(spec.commandLine(), "--limit must be >= 0, but was " + limit);
         }
-        int workers = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-        if (workers < 1) {
-            throw new ParameterException(spec.commandLine(), "--threads must be >= 1, but was " + workers);
-        }
+        int workers = threads.checked(spec.commandLine());
         if (target == null && (bench || layerTimes)) {
             throw new ParameterException(spec.commandLine(), "--bench and --layer-times need --target");
         }

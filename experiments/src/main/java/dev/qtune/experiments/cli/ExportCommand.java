@@ -11,6 +11,7 @@ import dev.qtune.evaluator.quant.QuantizedRun;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -48,18 +49,15 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "OUT.onnx", description = "The QDQ model to write.")
     Path out;
 
-    @Option(names = "--threads", paramLabel = "T", description = "Worker threads for calibration (default: all cores).")
-    Integer threads;
+    @Mixin
+    WorkerThreads.Calibration threads;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        int workers = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-        if (workers < 1) {
-            throw new ParameterException(spec.commandLine(), "--threads must be >= 1, but was " + workers);
-        }
+        int workers = threads.checked(spec.commandLine());
         if (ModelLoader.isPreQuantized(model)) {
             return writePreQuantized();
         }

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -47,15 +48,15 @@ final class TableCommand implements Callable<Integer> {
             description = "First N test samples (default: all).")
     int limit;
 
-    @Option(names = "--threads", paramLabel = "T", description = "Worker threads (default: all cores).")
-    Integer threads;
+    @Mixin
+    WorkerThreads.Any threads;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        int workers = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        int workers = threads.count();
         PrintWriter out = spec.commandLine().getOut();
         out.println(
                 "| model | config | fp32 top-1 | int top-1 | change | agreement | simulated agreement | size (bytes) | fp32 size |");

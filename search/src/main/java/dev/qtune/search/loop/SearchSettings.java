@@ -27,58 +27,6 @@ public record SearchSettings(
         OptionalDouble exitMinAccuracy,
         double exitLatencyRatio,
         boolean fractionAccuracy) {
-    /** Settings whose accuracy metric is a fraction in [0, 1] (top-1, top-k, agreement). */
-    public SearchSettings(
-            List<Objective> objectives,
-            OptionalDouble minAccuracy,
-            int trials,
-            int generations,
-            double wallClockSeconds,
-            int samples,
-            double benchSeconds,
-            FailureRule onFailure,
-            int patience,
-            OptionalDouble exitMinAccuracy,
-            double exitLatencyRatio) {
-        this(
-                objectives,
-                minAccuracy,
-                trials,
-                generations,
-                wallClockSeconds,
-                samples,
-                benchSeconds,
-                onFailure,
-                patience,
-                exitMinAccuracy,
-                exitLatencyRatio,
-                true);
-    }
-
-    /** Settings without a patience limit. */
-    public SearchSettings(
-            List<Objective> objectives,
-            OptionalDouble minAccuracy,
-            int trials,
-            int generations,
-            double wallClockSeconds,
-            int samples,
-            double benchSeconds,
-            FailureRule onFailure) {
-        this(
-                objectives,
-                minAccuracy,
-                trials,
-                generations,
-                wallClockSeconds,
-                samples,
-                benchSeconds,
-                onFailure,
-                0,
-                OptionalDouble.empty(),
-                1);
-    }
-
     public SearchSettings {
         objectives = List.copyOf(objectives);
         if (objectives.size() < 2

@@ -93,7 +93,11 @@ class SearchLoopTest {
                 0,
                 100,
                 0.1,
-                FailureRule.PENALIZE);
+                FailureRule.PENALIZE,
+                0,
+                OptionalDouble.empty(),
+                1,
+                true);
     }
 
     private static SearchOutcome run(String strategy, int trials, List<TrialResult> previous) {
@@ -162,7 +166,8 @@ class SearchLoopTest {
                     FailureRule.PENALIZE,
                     2,
                     OptionalDouble.empty(),
-                    1);
+                    1,
+                    true);
             SearchOutcome o = new SearchLoop(
                             DECODER,
                             Strategies.create(
@@ -187,7 +192,8 @@ class SearchLoopTest {
                     FailureRule.PENALIZE,
                     0,
                     OptionalDouble.of(0.9),
-                    1.0);
+                    1.0,
+                    true);
             SearchOutcome e = new SearchLoop(
                             DECODER,
                             Strategies.create(

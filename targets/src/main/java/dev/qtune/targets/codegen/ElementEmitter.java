@@ -20,13 +20,11 @@ final class ElementEmitter {
 
     static String quantize(Node node, EmitContext ctx) {
         QuantizeNode q = (QuantizeNode) node;
-        TensorStorage y = ctx.storage(q.output());
-        ctx.speed("quantize " + y.dtype() + " " + layout(y).replace(",", ""));
-        return String.format(
-                "    qt_quantize(%s, %s, %s, %s, %s, %d, %d, %d);%n",
+        TensorStorage y = boundary(ctx, "quantize", q.output());
+        return statement(
+                "qt_quantize",
                 ctx.floats(q.input()),
-                ctx.buffer(q.output()),
-                EmitContext.kind(y.dtype()),
+                integer(ctx, q.output()),
                 layout(y),
                 CArrays.literal(q.scale()),
                 q.zeroPoint(),
@@ -36,16 +34,38 @@ final class ElementEmitter {
 
     static String dequantize(Node node, EmitContext ctx) {
         DequantizeNode d = (DequantizeNode) node;
-        TensorStorage x = ctx.storage(d.input());
-        ctx.speed("dequantize " + x.dtype() + " " + layout(x).replace(",", ""));
-        return String.format(
-                "    qt_dequantize(%s, %s, %s, %s, %s, %d);%n",
-                ctx.buffer(d.input()),
-                EmitContext.kind(x.dtype()),
+        TensorStorage x = boundary(ctx, "dequantize", d.input());
+        return statement(
+                "qt_dequantize",
+                integer(ctx, d.input()),
                 ctx.floats(d.output()),
                 layout(x),
                 CArrays.literal(d.scale()),
                 d.zeroPoint());
+    }
+
+    /**
+     * The integer side of a quantize or dequantize boundary; its speed key is the call, the integer
+     * type and the layout (the scale and zero point are values).
+     */
+    private static TensorStorage boundary(EmitContext ctx, String call, String integerValue) {
+        TensorStorage t = ctx.storage(integerValue);
+        ctx.speed(call + " " + t.dtype() + " " + layout(t).replace(",", ""));
+        return t;
+    }
+
+    /** An integer buffer and its kind, as C arguments. */
+    private static String integer(EmitContext ctx, String value) {
+        return ctx.buffer(value) + ", " + EmitContext.kind(ctx.storage(value).dtype());
+    }
+
+    /** One C statement: {@code function(args...);} on its own indented line. */
+    private static String statement(String function, Object... args) {
+        StringBuilder sb = new StringBuilder("    ").append(function).append('(');
+        for (int i = 0; i < args.length; i++) {
+            sb.append(i == 0 ? "" : ", ").append(args[i]);
+        }
+        return sb.append(");").append(System.lineSeparator()).toString();
     }
 
     /** A value's channels, pixels per channel and padded channels, as C arguments. */

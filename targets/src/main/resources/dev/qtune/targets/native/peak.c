@@ -29,8 +29,31 @@
 #include <arm_neon.h>
 #endif
 
-#define REP12(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11)
 #define CHAINS 12
+#define REP12(X, ...)                                                                                  \
+    X(0, __VA_ARGS__) X(1, __VA_ARGS__) X(2, __VA_ARGS__) X(3, __VA_ARGS__) X(4, __VA_ARGS__)          \
+    X(5, __VA_ARGS__) X(6, __VA_ARGS__) X(7, __VA_ARGS__) X(8, __VA_ARGS__) X(9, __VA_ARGS__)          \
+    X(10, __VA_ARGS__) X(11, __VA_ARGS__)
+#define CHAIN_INIT(k, T, INIT, STEP) T acc##k = INIT(k);
+#define CHAIN_STEP(k, T, INIT, STEP) acc##k = STEP(acc##k); KEEP(acc##k);
+#define CHAIN_FOLD(k, ADD) s = ADD(s, acc##k);
+
+/*
+ * The SIMD kernels, one per ISA and kind: CHAIN_KERNEL(NAME, MACS, T, INIT, STEP, ADD, ZERO, SINK,
+ * REDUCE, constants...) declares the constants, starts chain k (of type T) at INIT(k), runs `iters`
+ * steps acc = STEP(acc) of every chain in turn, then sums the chains with ADD from ZERO and adds
+ * REDUCE of the sum to SINK; a step of one chain is MACS multiply-accumulates.
+ */
+#define CHAIN_KERNEL(NAME, MACS, T, INIT, STEP, ADD, ZERO, SINK, REDUCE, ...)                          \
+    __attribute__((noinline)) static uint64_t NAME(uint64_t iters) {                                   \
+        const __VA_ARGS__;                                                                             \
+        REP12(CHAIN_INIT, T, INIT, STEP)                                                               \
+        for (uint64_t i = 0; i < iters; i++) { REP12(CHAIN_STEP, T, INIT, STEP) }                      \
+        T s = ZERO;                                                                                    \
+        REP12(CHAIN_FOLD, ADD)                                                                         \
+        SINK += REDUCE(s);                                                                             \
+        return iters * CHAINS * (MACS);                                                                \
+    }
 
 static volatile int seed = 1;          /* read at run time: the compiler cannot know the inputs */
 static volatile double sink_f;
@@ -42,54 +65,21 @@ typedef uint64_t (*kernel_fn)(uint64_t iters); /* runs iters steps, returns the 
 /* ---------------------------------------------------------------- AVX-512 VNNI, zmm */
 #define INT8_INSTRUCTION "vpdpbusd"
 #define KEEP(v) __asm__ volatile("" : "+v"(v))
+#define FP32_INIT(k) _mm512_set1_ps((float)(k))
+#define FP32_STEP(x) _mm512_fmadd_ps(a, b, x)
+#define INT8_INIT(k) _mm512_set1_epi32(k)
+#define INT8_STEP(x) _mm512_dpbusd_epi32(x, a, w)
+#define INT16_INIT(k) _mm512_set1_epi32(k + seed)
+#define INT16_STEP(x) _mm512_add_epi32(_mm512_madd_epi16(x, w), w)
 
-__attribute__((noinline)) static uint64_t fp32_kernel(uint64_t iters) {
-    const __m512 a = _mm512_set1_ps(1e-3f * (float)seed), b = _mm512_set1_ps(1e-4f * (float)seed);
-#define D(k) __m512 acc##k = _mm512_set1_ps((float)(k));
-#define S(k) acc##k = _mm512_fmadd_ps(a, b, acc##k); KEEP(acc##k);
-#define F(k) s = _mm512_add_ps(s, acc##k);
-    REP12(D)
-    for (uint64_t i = 0; i < iters; i++) { REP12(S) }
-    __m512 s = _mm512_setzero_ps();
-    REP12(F)
-    sink_f += _mm512_reduce_add_ps(s);
-#undef D
-#undef S
-#undef F
-    return iters * CHAINS * 16;
-}
-
-__attribute__((noinline)) static uint64_t int8_kernel(uint64_t iters) {
-    const __m512i a = _mm512_set1_epi8((char)(seed + 2)), w = _mm512_set1_epi8((char)(seed - 3));
-#define D(k) __m512i acc##k = _mm512_set1_epi32(k);
-#define S(k) acc##k = _mm512_dpbusd_epi32(acc##k, a, w); KEEP(acc##k);
-#define F(k) s = _mm512_add_epi32(s, acc##k);
-    REP12(D)
-    for (uint64_t i = 0; i < iters; i++) { REP12(S) }
-    __m512i s = _mm512_setzero_si512();
-    REP12(F)
-    sink_i += _mm512_reduce_add_epi32(s);
-#undef D
-#undef S
-#undef F
-    return iters * CHAINS * 64;
-}
-
-__attribute__((noinline)) static uint64_t int16_kernel(uint64_t iters) {
-    const __m512i w = _mm512_set1_epi16((short)(seed + 1));
-#define D(k) __m512i acc##k = _mm512_set1_epi32(k + seed);
-#define S(k) acc##k = _mm512_add_epi32(_mm512_madd_epi16(acc##k, w), w); KEEP(acc##k);
-#define F(k) s = _mm512_add_epi32(s, acc##k);
-    REP12(D)
-    for (uint64_t i = 0; i < iters; i++) { REP12(S) }
-    __m512i s = _mm512_setzero_si512();
-    REP12(F)
-    sink_i += _mm512_reduce_add_epi32(s);
-#undef D
-#undef S
-#undef F
-    return iters * CHAINS * 32;
-}
+CHAIN_KERNEL(fp32_kernel, 16, __m512, FP32_INIT, FP32_STEP, _mm512_add_ps, _mm512_setzero_ps(), sink_f,
+             _mm512_reduce_add_ps, __m512 a = _mm512_set1_ps(1e-3f * (float)seed),
+             b = _mm512_set1_ps(1e-4f * (float)seed))
+CHAIN_KERNEL(int8_kernel, 64, __m512i, INT8_INIT, INT8_STEP, _mm512_add_epi32, _mm512_setzero_si512(), sink_i,
+             _mm512_reduce_add_epi32, __m512i a = _mm512_set1_epi8((char)(seed + 2)),
+             w = _mm512_set1_epi8((char)(seed - 3)))
+CHAIN_KERNEL(int16_kernel, 32, __m512i, INT16_INIT, INT16_STEP, _mm512_add_epi32, _mm512_setzero_si512(), sink_i,
+             _mm512_reduce_add_epi32, __m512i w = _mm512_set1_epi16((short)(seed + 1)))
 
 #elif defined(__AVX2__) && defined(__FMA__)
 /* ---------------------------------------------------------------- AVX2 + FMA, ymm */
@@ -104,115 +94,53 @@ static int64_t hsum_epi32(__m256i v) {
     return s;
 }
 
-__attribute__((noinline)) static uint64_t fp32_kernel(uint64_t iters) {
-    const __m256 a = _mm256_set1_ps(1e-3f * (float)seed), b = _mm256_set1_ps(1e-4f * (float)seed);
-#define D(k) __m256 acc##k = _mm256_set1_ps((float)(k));
-#define S(k) acc##k = _mm256_fmadd_ps(a, b, acc##k); KEEP(acc##k);
-#define F(k) s = _mm256_add_ps(s, acc##k);
-    REP12(D)
-    for (uint64_t i = 0; i < iters; i++) { REP12(S) }
-    __m256 s = _mm256_setzero_ps();
-    REP12(F)
+static float hsum_ps(__m256 v) {
     float out[8];
-    _mm256_storeu_ps(out, s);
-    sink_f += out[0] + out[1] + out[2] + out[3] + out[4] + out[5] + out[6] + out[7];
-#undef D
-#undef S
-#undef F
-    return iters * CHAINS * 8;
+    _mm256_storeu_ps(out, v);
+    return out[0] + out[1] + out[2] + out[3] + out[4] + out[5] + out[6] + out[7];
 }
 
 /*
- * One step is vpmaddubsw (32 u8*s8 products, summed in pairs), vpmaddwd by 1 (pairs of pairs into
- * int32) and vpaddd, as in a real kernel; the u8 operand is the chain's own value. Each chain is
+ * An int8 step is vpmaddubsw (32 u8*s8 products, summed in pairs), vpmaddwd by 1 (pairs of pairs
+ * into int32) and vpaddd, as in a real kernel; the u8 operand is the chain's own value. An int16
+ * step is vpmaddwd (16 s16*s16 products, summed in pairs into int32) and vpaddd. Each chain is
  * updated in place, so 12 chains plus the two constants fit the 16 ymm registers without spills.
  */
-__attribute__((noinline)) static uint64_t int8_kernel(uint64_t iters) {
-    const __m256i w = _mm256_set1_epi8((char)(seed - 3)), ones = _mm256_set1_epi16(1);
-#define D(k) __m256i acc##k = _mm256_set1_epi32(k + seed);
-#define S(k) acc##k = _mm256_add_epi32(_mm256_madd_epi16(_mm256_maddubs_epi16(acc##k, w), ones), ones); KEEP(acc##k);
-#define F(k) s = _mm256_add_epi32(s, acc##k);
-    REP12(D)
-    for (uint64_t i = 0; i < iters; i++) { REP12(S) }
-    __m256i s = _mm256_setzero_si256();
-    REP12(F)
-    sink_i += hsum_epi32(s);
-#undef D
-#undef S
-#undef F
-    return iters * CHAINS * 32;
-}
+#define FP32_INIT(k) _mm256_set1_ps((float)(k))
+#define FP32_STEP(x) _mm256_fmadd_ps(a, b, x)
+#define INT_INIT(k) _mm256_set1_epi32(k + seed)
+#define INT8_STEP(x) _mm256_add_epi32(_mm256_madd_epi16(_mm256_maddubs_epi16(x, w), ones), ones)
+#define INT16_STEP(x) _mm256_add_epi32(_mm256_madd_epi16(x, w), w)
 
-/* One step is vpmaddwd (16 s16*s16 products, summed in pairs into int32) and vpaddd, in place. */
-__attribute__((noinline)) static uint64_t int16_kernel(uint64_t iters) {
-    const __m256i w = _mm256_set1_epi16((short)(seed + 1));
-#define D(k) __m256i acc##k = _mm256_set1_epi32(k + seed);
-#define S(k) acc##k = _mm256_add_epi32(_mm256_madd_epi16(acc##k, w), w); KEEP(acc##k);
-#define F(k) s = _mm256_add_epi32(s, acc##k);
-    REP12(D)
-    for (uint64_t i = 0; i < iters; i++) { REP12(S) }
-    __m256i s = _mm256_setzero_si256();
-    REP12(F)
-    sink_i += hsum_epi32(s);
-#undef D
-#undef S
-#undef F
-    return iters * CHAINS * 16;
-}
+CHAIN_KERNEL(fp32_kernel, 8, __m256, FP32_INIT, FP32_STEP, _mm256_add_ps, _mm256_setzero_ps(), sink_f, hsum_ps,
+             __m256 a = _mm256_set1_ps(1e-3f * (float)seed), b = _mm256_set1_ps(1e-4f * (float)seed))
+CHAIN_KERNEL(int8_kernel, 32, __m256i, INT_INIT, INT8_STEP, _mm256_add_epi32, _mm256_setzero_si256(), sink_i,
+             hsum_epi32, __m256i w = _mm256_set1_epi8((char)(seed - 3)), ones = _mm256_set1_epi16(1))
+CHAIN_KERNEL(int16_kernel, 16, __m256i, INT_INIT, INT16_STEP, _mm256_add_epi32, _mm256_setzero_si256(), sink_i,
+             hsum_epi32, __m256i w = _mm256_set1_epi16((short)(seed + 1)))
 
 #elif defined(__aarch64__) && defined(__ARM_FEATURE_DOTPROD)
 /* ---------------------------------------------------------------- AArch64 NEON + dotprod, 128-bit */
 #define INT8_INSTRUCTION "sdot"
 #define KEEP(v) __asm__ volatile("" : "+w"(v))
 
-__attribute__((noinline)) static uint64_t fp32_kernel(uint64_t iters) {
-    const float32x4_t a = vdupq_n_f32(1e-3f * (float)seed), b = vdupq_n_f32(1e-4f * (float)seed);
-#define D(k) float32x4_t acc##k = vdupq_n_f32((float)(k));
-#define S(k) acc##k = vfmaq_f32(acc##k, a, b); KEEP(acc##k);
-#define F(k) s = vaddq_f32(s, acc##k);
-    REP12(D)
-    for (uint64_t i = 0; i < iters; i++) { REP12(S) }
-    float32x4_t s = vdupq_n_f32(0.0f);
-    REP12(F)
-    sink_f += vaddvq_f32(s);
-#undef D
-#undef S
-#undef F
-    return iters * CHAINS * 4;
-}
+/*
+ * The int16 step: acc += widen(high half of acc as s16) * w, smlal2, 4 MACs; the multiplicand is
+ * the chain's own value.
+ */
+#define FP32_INIT(k) vdupq_n_f32((float)(k))
+#define FP32_STEP(x) vfmaq_f32(x, a, b)
+#define INT8_INIT(k) vdupq_n_s32(k)
+#define INT8_STEP(x) vdotq_s32(x, a, w)
+#define INT16_INIT(k) vdupq_n_s32(k + seed)
+#define INT16_STEP(x) vmlal_high_s16(x, vreinterpretq_s16_s32(x), w)
 
-__attribute__((noinline)) static uint64_t int8_kernel(uint64_t iters) {
-    const int8x16_t a = vdupq_n_s8((int8_t)(seed + 2)), w = vdupq_n_s8((int8_t)(seed - 3));
-#define D(k) int32x4_t acc##k = vdupq_n_s32(k);
-#define S(k) acc##k = vdotq_s32(acc##k, a, w); KEEP(acc##k);
-#define F(k) s = vaddq_s32(s, acc##k);
-    REP12(D)
-    for (uint64_t i = 0; i < iters; i++) { REP12(S) }
-    int32x4_t s = vdupq_n_s32(0);
-    REP12(F)
-    sink_i += vaddvq_s32(s);
-#undef D
-#undef S
-#undef F
-    return iters * CHAINS * 16;
-}
-
-/* acc += widen(high half of acc as s16) * w: smlal2, 4 MACs, the multiplicand is the chain's own value. */
-__attribute__((noinline)) static uint64_t int16_kernel(uint64_t iters) {
-    const int16x8_t w = vdupq_n_s16((int16_t)(seed + 1));
-#define D(k) int32x4_t acc##k = vdupq_n_s32(k + seed);
-#define S(k) acc##k = vmlal_high_s16(acc##k, vreinterpretq_s16_s32(acc##k), w); KEEP(acc##k);
-#define F(k) s = vaddq_s32(s, acc##k);
-    REP12(D)
-    for (uint64_t i = 0; i < iters; i++) { REP12(S) }
-    int32x4_t s = vdupq_n_s32(0);
-    REP12(F)
-    sink_i += vaddvq_s32(s);
-#undef D
-#undef S
-#undef F
-    return iters * CHAINS * 4;
-}
+CHAIN_KERNEL(fp32_kernel, 4, float32x4_t, FP32_INIT, FP32_STEP, vaddq_f32, vdupq_n_f32(0.0f), sink_f, vaddvq_f32,
+             float32x4_t a = vdupq_n_f32(1e-3f * (float)seed), b = vdupq_n_f32(1e-4f * (float)seed))
+CHAIN_KERNEL(int8_kernel, 16, int32x4_t, INT8_INIT, INT8_STEP, vaddq_s32, vdupq_n_s32(0), sink_i, vaddvq_s32,
+             int8x16_t a = vdupq_n_s8((int8_t)(seed + 2)), w = vdupq_n_s8((int8_t)(seed - 3)))
+CHAIN_KERNEL(int16_kernel, 4, int32x4_t, INT16_INIT, INT16_STEP, vaddq_s32, vdupq_n_s32(0), sink_i, vaddvq_s32,
+             int16x8_t w = vdupq_n_s16((int16_t)(seed + 1)))
 
 #else
 /* ---------------------------------------------------------------- portable C, compiler-vectorised */
@@ -238,34 +166,28 @@ __attribute__((noinline)) static uint64_t fp32_kernel(uint64_t iters) {
     return iters * FP32_LANES;
 }
 
-/* The asm statements make the input pointers opaque each step, so the products are recomputed. */
-__attribute__((noinline)) static uint64_t int8_kernel(uint64_t iters) {
-    uint32_t acc[INT_LANES] = {0};
-    const uint8_t *pa = act8;
-    const int8_t *pw = wgt8;
-    for (uint64_t i = 0; i < iters; i++) {
-        __asm__ volatile("" : "+r"(pa), "+r"(pw));
-        for (int j = 0; j < INT_LANES; j++) acc[j] += (uint32_t)((int32_t)pa[j] * (int32_t)pw[j]);
+/*
+ * The int kernels: products of the activations A (element type TA) and the weights W (TW) summed
+ * into 32-bit lanes. The asm statements make the input pointers opaque each step, so the products
+ * are recomputed.
+ */
+#define INT_KERNEL(NAME, TA, A, TW, W)                                                                 \
+    __attribute__((noinline)) static uint64_t NAME(uint64_t iters) {                                   \
+        uint32_t acc[INT_LANES] = {0};                                                                 \
+        const TA *pa = A;                                                                              \
+        const TW *pw = W;                                                                              \
+        for (uint64_t i = 0; i < iters; i++) {                                                         \
+            __asm__ volatile("" : "+r"(pa), "+r"(pw));                                                 \
+            for (int j = 0; j < INT_LANES; j++) acc[j] += (uint32_t)((int32_t)pa[j] * (int32_t)pw[j]); \
+        }                                                                                              \
+        uint32_t s = 0;                                                                                \
+        for (int j = 0; j < INT_LANES; j++) s += acc[j];                                               \
+        sink_i += s;                                                                                   \
+        return iters * INT_LANES;                                                                      \
     }
-    uint32_t s = 0;
-    for (int j = 0; j < INT_LANES; j++) s += acc[j];
-    sink_i += s;
-    return iters * INT_LANES;
-}
 
-__attribute__((noinline)) static uint64_t int16_kernel(uint64_t iters) {
-    uint32_t acc[INT_LANES] = {0};
-    const int16_t *pa = act16;
-    const int16_t *pw = wgt16;
-    for (uint64_t i = 0; i < iters; i++) {
-        __asm__ volatile("" : "+r"(pa), "+r"(pw));
-        for (int j = 0; j < INT_LANES; j++) acc[j] += (uint32_t)((int32_t)pa[j] * (int32_t)pw[j]);
-    }
-    uint32_t s = 0;
-    for (int j = 0; j < INT_LANES; j++) s += acc[j];
-    sink_i += s;
-    return iters * INT_LANES;
-}
+INT_KERNEL(int8_kernel, uint8_t, act8, int8_t, wgt8)
+INT_KERNEL(int16_kernel, int16_t, act16, int16_t, wgt16)
 
 static void init_inputs(void) {
     for (int j = 0; j < INT_LANES; j++) {

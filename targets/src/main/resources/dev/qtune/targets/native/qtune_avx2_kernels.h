@@ -162,58 +162,65 @@ QT_INLINE void qt_epilogue8_avx2(__m256i acc, int ch0, int count, const int32_t 
             }                                                                                            \
         }                                                                                                \
     } while (0)
+
+/* Every accumulator acc[t][v] of a tile: T pixels x NV vectors. */
+#define QT_FOR_TILE                                                                                     \
+    for (int t = 0; t < T; t++)                                                                         \
+        for (int v = 0; v < NV; v++)
+
+/*
+ * The taps of one tile (after QT_TILE_GEOMETRY): for each kernel row kh, every group of G input
+ * channels of every tap as STEPPER(..., input, weights); with DW == 1 the taps of a kernel row are
+ * contiguous and run as one loop.
+ */
+#define QT_TILE_TAPS(IN_T, W_T, G, STEPPER, ...)                                                        \
+    for (int kh = 0; kh < KH; kh++) {                                                                   \
+        const IN_T *xr = xt + (size_t) kh * DH * RS;                                                    \
+        const W_T *wr = wb + (size_t) kh * KWC * OB;                                                    \
+        if (DW == 1) {                                                                                  \
+            QT_NO_UNROLL                                                                                \
+            for (int j = 0; j < KWC; j += G) {                                                          \
+                STEPPER(__VA_ARGS__, xr + j, wr + (size_t) j * OB);                                     \
+            }                                                                                           \
+        } else {                                                                                        \
+            for (int kw = 0; kw < KW; kw++) {                                                           \
+                QT_NO_UNROLL                                                                            \
+                for (int c = 0; c < CP; c += G) {                                                       \
+                    STEPPER(__VA_ARGS__, xr + (size_t) kw * DW * CP + c, wr + (size_t) (kw * CP + c) * OB); \
+                }                                                                                       \
+            }                                                                                           \
+        }                                                                                               \
+    }
+
+/*
+ * The kernel on work items [w0, w1): the upward rounding constants in the layout of LANES-lane
+ * vectors, then the tiles (NAME##_tile).
+ */
+#define QT_DEFINE_CONV_ITEMS(NAME, IN_T, LANES)                                                         \
+    QT_INLINE void NAME(const qt_conv_args *a, const IN_T *xp, int w0, int w1) {                        \
+        const int n = (a->OCP + a->OB - 1) / a->OB * a->OB;                                             \
+        uint64_t radd[n], rsub[n], rsft[n];                                                             \
+        qt_upward_constants_lanes(a->shift, n, a->zy, LANES, radd, rsub, rsft);                         \
+        const qt_upward_tables rq = {radd, rsub, rsft};                                                 \
+        QT_CONV_ITEMS(a, w0, w1, NAME##_tile, xp, &rq);                                                 \
+    }
+
 #define QT_DEFINE_CONV_AVX2(NAME, IN_T, W_T, G, STEP)                                                   \
     QT_INLINE void NAME##_tile(const qt_conv_args *a, const IN_T *xp, const qt_upward_tables *rq, int ob, int oh, \
-                               int ow0, int T) {                                                         \
-        const int CP = a->CC, KH = a->KH, KW = a->KW, DH = a->DH, DW = a->DW, OB = a->OB;                \
-        const int NV = OB / 8;                                                                           \
-        const int KWC = qt_kernel_row(KW, CP, G);                                                        \
-        const size_t XS = (size_t) a->SW * CP;                                                           \
-        const size_t RS = (size_t) qt_padded_extent(a->W, a->PL, a->OW, a->SW, KW, DW) * CP;            \
-        const IN_T *xt = xp + (size_t) oh * a->SH * RS + (size_t) ow0 * XS;                              \
-        const W_T *wb = (const W_T *) a->wpk + (size_t) ob * KH * KWC * OB;                              \
-        const int ch0 = ob * OB;                                                                         \
-        const int count = a->OCP - ch0 < OB ? a->OCP - ch0 : OB;                                         \
-        const size_t ybase = ((size_t) oh * a->OW + ow0) * a->OCP + ch0;                                 \
-        __m256i acc[QT_MAX_OWT][4];                                                                      \
-        for (int t = 0; t < T; t++) {                                                                    \
-            for (int v = 0; v < NV; v++) {                                                               \
-                acc[t][v] = _mm256_loadu_si256((const __m256i *) (a->bias + ch0 + 8 * v));               \
-            }                                                                                            \
-        }                                                                                                \
-        for (int kh = 0; kh < KH; kh++) {                                                                \
-            const IN_T *xr = xt + (size_t) kh * DH * RS;                                                 \
-            const W_T *wr = wb + (size_t) kh * KWC * OB;                                                 \
-            if (DW == 1) {                                                                               \
-                QT_NO_UNROLL                                                                             \
-                for (int j = 0; j < KWC; j += G) {                                                       \
-                    QT_TILE_STEP(IN_T, W_T, STEP, xr + j, wr + (size_t) j * OB);                         \
-                }                                                                                        \
-            } else {                                                                                     \
-                for (int kw = 0; kw < KW; kw++) {                                                        \
-                    QT_NO_UNROLL                                                                         \
-                    for (int c = 0; c < CP; c += G) {                                                    \
-                        QT_TILE_STEP(IN_T, W_T, STEP, xr + (size_t) kw * DW * CP + c,                    \
-                                     wr + (size_t) (kw * CP + c) * OB);                                  \
-                    }                                                                                    \
-                }                                                                                        \
-            }                                                                                            \
-        }                                                                                                \
-        for (int t = 0; t < T; t++) {                                                                    \
-            for (int v = 0; v < NV; v++) {                                                               \
-                qt_epilogue8_avx2(acc[t][v], ch0 + 8 * v, count - 8 * v, a->mant, a->shift, rq->add, rq->sub, \
-                                  rq->sft, a->rounding, a->lo, a->hi, a->zy, a->y, a->yk,                \
-                                  ybase + (size_t) t * a->OCP + 8 * v);                                  \
-            }                                                                                            \
-        }                                                                                                \
-    }                                                                                                    \
-    QT_INLINE void NAME(const qt_conv_args *a, const IN_T *xp, int w0, int w1) {                         \
-        const int n = (a->OCP + a->OB - 1) / a->OB * a->OB;                                              \
-        uint64_t radd[n], rsub[n], rsft[n];                                                              \
-        qt_upward_constants(a->shift, n, a->zy, radd, rsub, rsft);                                       \
-        const qt_upward_tables rq = {radd, rsub, rsft};                                                  \
-        QT_CONV_ITEMS(a, w0, w1, NAME##_tile, xp, &rq);                                                  \
-    }
+                               int ow0, int T) {                                                        \
+        QT_TILE_GEOMETRY(IN_T, W_T, G, 8);                                                              \
+        __m256i acc[QT_MAX_OWT][4];                                                                     \
+        QT_FOR_TILE {                                                                                   \
+            acc[t][v] = _mm256_loadu_si256((const __m256i *) (a->bias + ch0 + 8 * v));                  \
+        }                                                                                               \
+        QT_TILE_TAPS(IN_T, W_T, G, QT_TILE_STEP, IN_T, W_T, STEP);                                      \
+        QT_FOR_TILE {                                                                                   \
+            qt_epilogue8_avx2(acc[t][v], ch0 + 8 * v, count - 8 * v, a->mant, a->shift, rq->add, rq->sub,  \
+                              rq->sft, a->rounding, a->lo, a->hi, a->zy, a->y, a->yk,                   \
+                              ybase + (size_t) t * a->OCP + 8 * v);                                     \
+        }                                                                                               \
+    }                                                                                                   \
+    QT_DEFINE_CONV_ITEMS(NAME, IN_T, 8)
 
 QT_DEFINE_CONV_AVX2(qt_conv16_avx2, int16_t, int16_t, 2, QT_STEP16)
 QT_DEFINE_CONV_AVX2(qt_conv8_avx2, uint8_t, int8_t, 4, QT_STEP8)
@@ -316,8 +323,8 @@ QT_INLINE __m256i qt_load8_i32(const void *p, int kind, size_t i) {
  */
 QT_INLINE void qt_apply_upward8(__m256i a, int32_t m, int n, int z, __m256i *even, __m256i *odd) {
     const __m256i mv = _mm256_set1_epi64x(m);
-    const __m256i add = _mm256_set1_epi64x((long long) ((n > 0 ? (uint64_t) 1 << (n - 1) : 0) + ((uint64_t) 1 << 63)));
-    const __m256i sub = _mm256_set1_epi64x((long long) ((((uint64_t) 1 << 63) >> n) - (uint64_t) (int64_t) z));
+    const __m256i add = _mm256_set1_epi64x((long long) qt_upward_add(n));
+    const __m256i sub = _mm256_set1_epi64x((long long) qt_upward_sub(n, z));
     const __m128i sh = _mm_cvtsi32_si128(n);
     *even = _mm256_sub_epi64(_mm256_srl_epi64(_mm256_add_epi64(_mm256_mul_epi32(a, mv), add), sh), sub);
     *odd = _mm256_sub_epi64(_mm256_srl_epi64(_mm256_add_epi64(_mm256_mul_epi32(_mm256_srli_epi64(a, 32), mv), add), sh),
@@ -329,8 +336,8 @@ QT_INLINE void qt_apply_upward8(__m256i a, int32_t m, int n, int z, __m256i *eve
  * the logical shift an arithmetic one, and is taken back with z in one subtraction.
  */
 QT_INLINE __m256i qt_round_shift_upward64(__m256i s, int k, int z) {
-    const __m256i add = _mm256_set1_epi64x((long long) ((k > 0 ? (uint64_t) 1 << (k - 1) : 0) + ((uint64_t) 1 << 63)));
-    const __m256i sub = _mm256_set1_epi64x((long long) ((((uint64_t) 1 << 63) >> k) - (uint64_t) (int64_t) z));
+    const __m256i add = _mm256_set1_epi64x((long long) qt_upward_add(k));
+    const __m256i sub = _mm256_set1_epi64x((long long) qt_upward_sub(k, z));
     return _mm256_sub_epi64(_mm256_srl_epi64(_mm256_add_epi64(s, add), _mm_cvtsi32_si128(k)), sub);
 }
 

@@ -126,6 +126,19 @@ QT_INLINE int64_t qt_round_shift(int64_t p, int n) {
     return n == 0 ? p : (p >> n) + ((p >> (n - 1)) & 1);
 }
 
+/*
+ * The constants of the vectorised upward rounding by n bits (qtune_avx2_kernels.h): floor((p +
+ * 2^(n-1)) / 2^n) + z is done as a logical shift of p + qt_upward_add(n) minus qt_upward_sub(n, z),
+ * that is p + 2^(n-1) + 2^63, shifted, minus 2^(63-n) - z (modulo 2^64).
+ */
+QT_INLINE uint64_t qt_upward_add(int n) {
+    return (n > 0 ? (uint64_t) 1 << (n - 1) : 0) + ((uint64_t) 1 << 63);
+}
+
+QT_INLINE uint64_t qt_upward_sub(int n, int z) {
+    return (((uint64_t) 1 << 63) >> n) - (uint64_t) (int64_t) z;
+}
+
 /* apply(M, a) without saturation for |a| < 2^32 (any int32 accumulator). */
 QT_INLINE int64_t qt_apply(int64_t a, int32_t m, int n, int rounding) {
     int64_t p = a * (int64_t) m;
@@ -337,6 +350,27 @@ QT_INLINE int qt_padded_extent(int n, int p0, int out, int stride, int k, int di
 QT_INLINE int qt_kernel_row(int KW, int CC, int G) {
     return (KW * CC + G - 1) / G * G;
 }
+
+/*
+ * The geometry of one tile of the SIMD direct kernels, declared at the top of a tile function
+ * (a the layer, xp the halo-padded input, ob the output-channel block, oh the output row, ow0 the
+ * tile's first output column): the window and block (CP, KH, KW, DH, DW, OB); NV vectors of
+ * LANES output channels in a block; KWC elements of a packed kernel row, in groups of G input
+ * channels; XS input elements between neighbouring output pixels and RS between padded input rows;
+ * the tile's input xt and weights wb; its first output channel ch0, the count of real channels from
+ * there (at most OB), and ybase, the output index of its first pixel.
+ */
+#define QT_TILE_GEOMETRY(IN_T, W_T, G, LANES)                                                            \
+    const int CP = a->CC, KH = a->KH, KW = a->KW, DH = a->DH, DW = a->DW, OB = a->OB;                   \
+    const int NV = OB / (LANES);                                                                        \
+    const int KWC = qt_kernel_row(KW, CP, G);                                                           \
+    const size_t XS = (size_t) a->SW * CP;                                                              \
+    const size_t RS = (size_t) qt_padded_extent(a->W, a->PL, a->OW, a->SW, KW, DW) * CP;                \
+    const IN_T *xt = xp + (size_t) oh * a->SH * RS + (size_t) ow0 * XS;                                 \
+    const W_T *wb = (const W_T *) a->wpk + (size_t) ob * KH * KWC * OB;                                 \
+    const int ch0 = ob * OB;                                                                            \
+    const int count = a->OCP - ch0 < OB ? a->OCP - ch0 : OB;                                            \
+    const size_t ybase = ((size_t) oh * a->OW + ow0) * a->OCP + ch0
 
 /* n elements of esize bytes (1 or 2), each the value pad. */
 QT_INLINE void qt_fill_pad(char *d, size_t n, int esize, int pad) {

@@ -93,56 +93,21 @@ QT_INLINE void qt_epilogue16_vnni(__m512i acc, int ch0, int count, const int32_t
  */
 #define QT_DEFINE_CONV_VNNI(NAME, IN_T, W_T, G, STEP)                                                   \
     QT_INLINE void NAME##_tile(const qt_conv_args *a, const IN_T *xp, const qt_upward_tables *rq, int ob, int oh, \
-                               int ow0, int T) {                                                         \
-        const int CP = a->CC, KH = a->KH, KW = a->KW, DH = a->DH, DW = a->DW, OB = a->OB;                \
-        const int NV = OB / 16;                                                                          \
-        const int KWC = qt_kernel_row(KW, CP, G);                                                        \
-        const size_t XS = (size_t) a->SW * CP;                                                           \
-        const size_t RS = (size_t) qt_padded_extent(a->W, a->PL, a->OW, a->SW, KW, DW) * CP;            \
-        const IN_T *xt = xp + (size_t) oh * a->SH * RS + (size_t) ow0 * XS;                              \
-        const W_T *wb = (const W_T *) a->wpk + (size_t) ob * KH * KWC * OB;                              \
-        const int ch0 = ob * OB;                                                                         \
-        const int count = a->OCP - ch0 < OB ? a->OCP - ch0 : OB;                                         \
-        const size_t ybase = ((size_t) oh * a->OW + ow0) * a->OCP + ch0;                                 \
-        __m512i acc[QT_MAX_OWT][4];                                                                      \
-        for (int t = 0; t < T; t++) {                                                                    \
-            for (int v = 0; v < NV; v++) {                                                               \
-                acc[t][v] = _mm512_loadu_si512((const void *) (a->bias + ch0 + 16 * v));                 \
-            }                                                                                            \
-        }                                                                                                \
-        for (int kh = 0; kh < KH; kh++) {                                                                \
-            const IN_T *xr = xt + (size_t) kh * DH * RS;                                                 \
-            const W_T *wr = wb + (size_t) kh * KWC * OB;                                                 \
-            if (DW == 1) {                                                                               \
-                QT_NO_UNROLL                                                                             \
-                for (int j = 0; j < KWC; j += G) {                                                       \
-                    QT_VNNI_TILE_STEP(STEP, xr + j, wr + (size_t) j * OB);                               \
-                }                                                                                        \
-            } else {                                                                                     \
-                for (int kw = 0; kw < KW; kw++) {                                                        \
-                    QT_NO_UNROLL                                                                         \
-                    for (int c = 0; c < CP; c += G) {                                                    \
-                        QT_VNNI_TILE_STEP(STEP, xr + (size_t) kw * DW * CP + c, wr + (size_t) (kw * CP + c) * OB); \
-                    }                                                                                    \
-                }                                                                                        \
-            }                                                                                            \
-        }                                                                                                \
-        for (int t = 0; t < T; t++) {                                                                    \
-            for (int v = 0; v < NV; v++) {                                                               \
-                qt_epilogue16_vnni(acc[t][v], ch0 + 16 * v, count - 16 * v, a->mant, a->shift, rq->add, rq->sub, \
-                                   rq->sft, a->rounding, a->lo, a->hi, a->zy, a->y, a->yk,               \
-                                   ybase + (size_t) t * a->OCP + 16 * v);                                \
-            }                                                                                            \
-        }                                                                                                \
-    }                                                                                                    \
-    /* The kernel on work items [w0, w1), reading the halo-padded input xp (as qt_conv_items_avx2). */   \
-    QT_INLINE void NAME(const qt_conv_args *a, const IN_T *xp, int w0, int w1) {                         \
-        const int n = (a->OCP + a->OB - 1) / a->OB * a->OB;                                              \
-        uint64_t radd[n], rsub[n], rsft[n];                                                              \
-        qt_upward_constants_lanes(a->shift, n, a->zy, 16, radd, rsub, rsft);                             \
-        const qt_upward_tables rq = {radd, rsub, rsft};                                                  \
-        QT_CONV_ITEMS(a, w0, w1, NAME##_tile, xp, &rq);                                                  \
-    }
+                               int ow0, int T) {                                                        \
+        QT_TILE_GEOMETRY(IN_T, W_T, G, 16);                                                             \
+        __m512i acc[QT_MAX_OWT][4];                                                                     \
+        QT_FOR_TILE {                                                                                   \
+            acc[t][v] = _mm512_loadu_si512((const void *) (a->bias + ch0 + 16 * v));                    \
+        }                                                                                               \
+        QT_TILE_TAPS(IN_T, W_T, G, QT_VNNI_TILE_STEP, STEP);                                            \
+        QT_FOR_TILE {                                                                                   \
+            qt_epilogue16_vnni(acc[t][v], ch0 + 16 * v, count - 16 * v, a->mant, a->shift, rq->add, rq->sub, \
+                               rq->sft, a->rounding, a->lo, a->hi, a->zy, a->y, a->yk,                  \
+                               ybase + (size_t) t * a->OCP + 16 * v);                                   \
+        }                                                                                               \
+    }                                                                                                   \
+    /* The kernel on work items [w0, w1), reading the halo-padded input xp (as qt_conv_items_avx2). */  \
+    QT_DEFINE_CONV_ITEMS(NAME, IN_T, 16)
 
 QT_DEFINE_CONV_VNNI(qt_conv8_vnni, uint8_t, int8_t, 4, _mm512_dpbusd_epi32)
 QT_DEFINE_CONV_VNNI(qt_conv16_vnni, int16_t, int16_t, 2, _mm512_dpwssd_epi32)
@@ -164,18 +129,23 @@ QT_INLINE __m512i qt_load16_i32(const void *p, int kind, size_t i) {
  */
 QT_INLINE void qt_apply_upward16(__m512i a, int32_t m, int n, __m512i *even, __m512i *odd) {
     const __m512i mv = _mm512_set1_epi64(m);
-    const __m512i add = _mm512_set1_epi64((long long) ((n > 0 ? (uint64_t) 1 << (n - 1) : 0) + ((uint64_t) 1 << 63)));
-    const __m512i sub = _mm512_set1_epi64((long long) (((uint64_t) 1 << 63) >> n));
+    const __m512i add = _mm512_set1_epi64((long long) qt_upward_add(n));
+    const __m512i sub = _mm512_set1_epi64((long long) qt_upward_sub(n, 0));
     const __m128i sh = _mm_cvtsi32_si128(n);
     *even = _mm512_sub_epi64(_mm512_srl_epi64(_mm512_add_epi64(_mm512_mul_epi32(a, mv), add), sh), sub);
     *odd = _mm512_sub_epi64(_mm512_srl_epi64(_mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(a, 32), mv), add),
                                              sh), sub);
 }
 
+/* v clamped to [lo, hi], 64-bit lanes. */
+QT_INLINE __m512i qt_clamp64x8(__m512i v, int lo, int hi) {
+    return _mm512_min_epi64(_mm512_max_epi64(v, _mm512_set1_epi64(lo)), _mm512_set1_epi64(hi));
+}
+
 /* floor((s + 2^(k-1)) / 2^k) + z for 64-bit lanes s, k in [0, 16] (qt_round_shift_upward64 on 512 bits). */
 QT_INLINE __m512i qt_round_shift_upward64x8(__m512i s, int k, int z) {
-    const __m512i add = _mm512_set1_epi64((long long) ((k > 0 ? (uint64_t) 1 << (k - 1) : 0) + ((uint64_t) 1 << 63)));
-    const __m512i sub = _mm512_set1_epi64((long long) ((((uint64_t) 1 << 63) >> k) - (uint64_t) (int64_t) z));
+    const __m512i add = _mm512_set1_epi64((long long) qt_upward_add(k));
+    const __m512i sub = _mm512_set1_epi64((long long) qt_upward_sub(k, z));
     return _mm512_sub_epi64(_mm512_srl_epi64(_mm512_add_epi64(s, add), _mm_cvtsi32_si128(k)), sub);
 }
 
@@ -185,18 +155,14 @@ QT_INLINE __m512i qt_round_shift_upward64x8(__m512i s, int k, int z) {
  */
 QT_INLINE void qt_add_upward_vnni(const void *a, int ak, const void *b, int bk, void *y, int yk, size_t n, int32_t ma,
                                   int na, int32_t mb, int nb, int k, int lo, int hi, int za, int zb, int zy) {
-    const __m512i vlo = _mm512_set1_epi64(lo);
-    const __m512i vhi = _mm512_set1_epi64(hi);
     const __m512i vza = _mm512_set1_epi32(za);
     const __m512i vzb = _mm512_set1_epi32(zb);
     for (size_t i = 0; i < n; i += 16) {
         __m512i ae, ao, be, bo;
         qt_apply_upward16(_mm512_sub_epi32(qt_load16_i32(a, ak, i), vza), ma, na, &ae, &ao);
         qt_apply_upward16(_mm512_sub_epi32(qt_load16_i32(b, bk, i), vzb), mb, nb, &be, &bo);
-        const __m512i e = _mm512_min_epi64(_mm512_max_epi64(qt_round_shift_upward64x8(_mm512_add_epi64(ae, be), k, zy),
-                                                            vlo), vhi);
-        const __m512i o = _mm512_min_epi64(_mm512_max_epi64(qt_round_shift_upward64x8(_mm512_add_epi64(ao, bo), k, zy),
-                                                            vlo), vhi);
+        const __m512i e = qt_clamp64x8(qt_round_shift_upward64x8(_mm512_add_epi64(ae, be), k, zy), lo, hi);
+        const __m512i o = qt_clamp64x8(qt_round_shift_upward64x8(_mm512_add_epi64(ao, bo), k, zy), lo, hi);
         const __m512i r = _mm512_mask_blend_epi32((__mmask16) 0xAAAA, e, _mm512_slli_epi64(o, 32));
         if (yk == QT_U8) {
             _mm_storeu_si128((__m128i *) ((uint8_t *) y + i), _mm512_cvtusepi32_epi8(r));

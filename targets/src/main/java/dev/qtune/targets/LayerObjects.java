@@ -52,11 +52,11 @@ public final class LayerObjects {
     private static final Pattern FOLDER = Pattern.compile(FOLDER_PREFIX + "[0-9a-f]{64}");
 
     /**
-     * The layers of one build: each layer source's key (its text, the kernel headers, target,
-     * flags and compiler), the object that already holds it (where one does), and the layers
-     * still to compile.
+     * The layers of one build: the key of its kernel headers, target, flags and compiler; each
+     * layer source's key (its text and that library key), the object that already holds it (where
+     * one does), and the layers still to compile.
      */
-    record Plan(Map<String, String> keys, Map<String, Path> found) {
+    record Plan(String library, Map<String, String> keys, Map<String, Path> found) {
         List<String> missing() {
             return keys.keySet().stream().filter(n -> !found.containsKey(n)).toList();
         }
@@ -97,7 +97,7 @@ public final class LayerObjects {
         keys.forEach((name, key) -> lookup(root, key)
                 .filter(dir -> verified.computeIfAbsent(dir.toString(), d -> verified(dir)))
                 .ifPresent(dir -> found.put(name, dir.resolve(OBJECT))));
-        return new Plan(keys, found);
+        return new Plan(library, keys, found);
     }
 
     /** The new layers' translation unit: their files one after another (each names only its own symbols). */
@@ -130,7 +130,9 @@ public final class LayerObjects {
     static Plan publish(
             Plan plan, Path buildDir, String unit, Target target, List<String> flags, Toolchain cc, Path root) {
         Path built = buildDir.resolve(UNIT.replace(".c", ".o"));
-        String folder = FOLDER_PREFIX + BuildKey.of(Map.of(UNIT, unit), target.name(), flags, cc.version());
+        // the unit #includes the kernel headers: an object compiled against other headers is another folder
+        String folder = FOLDER_PREFIX
+                + BuildKey.of(Map.of(UNIT, unit, "library.h", plan.library()), target.name(), flags, cc.version());
         Path object = publishObject(built, root, root.resolve(folder));
         Map<String, Path> found = new LinkedHashMap<>(plan.found());
         for (String n : plan.missing()) {
@@ -139,7 +141,7 @@ public final class LayerObjects {
                 index(root, plan.keys().get(n), folder);
             }
         }
-        return new Plan(plan.keys(), found);
+        return new Plan(plan.library(), plan.keys(), found);
     }
 
     private static Optional<Path> lookup(Path root, String key) {

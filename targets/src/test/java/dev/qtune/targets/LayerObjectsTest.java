@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * convention: file {@code layer_X.c} defines the weak, hidden function {@code lX_layer}.
  */
 class LayerObjectsTest {
-    private static final String HEADER = "#include <stdio.h>\n";
+    private static final String HEADER = "#include <stdio.h>\n#define QT_BONUS 0\n";
     private static final String RUNNER = "#include \"qtune_kernels.h\"\nint total(void);\n"
             + "int main(void) { printf(\"%d\\n\", total()); return 0; }\n";
     private static final Pattern COMPILED = Pattern.compile("---- (layer_\\w+)\\.c ----");
@@ -53,7 +53,7 @@ class LayerObjectsTest {
                             + "static const int l" + name + "_k0 = " + value + ";\n"
                             + "__attribute__((weak, visibility(\"hidden\"))) int l" + name + "_layer(void) { return l"
                             + name
-                            + "_k0; }\n");
+                            + "_k0 + QT_BONUS; }\n");
             model.append("__attribute__((visibility(\"hidden\"))) int l")
                     .append(name)
                     .append("_layer(void);\n");
@@ -105,6 +105,20 @@ class LayerObjectsTest {
         assertFalse(
                 Files.exists(sameLayers.directory().resolve(LayerObjects.UNIT.replace(".c", ".o"))),
                 "the module folder does not keep a published object");
+    }
+
+    /**
+     * A layer's text is the same whatever the kernel headers it includes, so an object compiled
+     * against other headers (an older qtune's kernels) must be neither found nor published over.
+     */
+    @Test
+    void changedKernelHeadersCompileTheSameLayersAgain() throws IOException {
+        assertEquals("3", run(build(module(Map.of("a", 1, "b", 2), 0))));
+        Map<String, String> files = module(Map.of("a", 1, "b", 2), 0);
+        files.put("qtune_kernels.h", "#include <stdio.h>\n#define QT_BONUS 100\n");
+        CompiledModule rebuilt = build(files);
+        assertEquals(List.of("layer_a", "layer_b"), compiled(rebuilt), "both layers compile against the new header");
+        assertEquals("203", run(rebuilt), "the new header's code is linked, not the old object");
     }
 
     @Test

@@ -54,7 +54,28 @@ QT_INLINE void qt_upward_constants(const int8_t *shift, int n, int z, uint64_t *
 /* The per-channel constants of qt_upward_constants, as the direct kernels pass them to their tiles. */
 typedef struct {
     const uint64_t *add, *sub, *sft;
+    int narrow; /* qt_epilogue_narrow of the layer */
 } qt_upward_tables;
+
+/*
+ * Whether every requantized value of a layer fits int32 before its zero point is added, so that
+ * an epilogue may clamp 32-bit lanes (qt_epilogue16_vnni): for every channel 32 <= shift <= 62. Then |M| < 2^31
+ * makes M / 2^shift < 1/2, so |apply(M, acc)| <= |acc| / 2 + 1 < 2^30 for any int32 accumulator,
+ * and adding a zero point of at most 2^15 in magnitude cannot overflow. (Every layer of the
+ * shared models and of the zoo qualifies; a layer whose scale ratio is 1/2 or more does not.)
+ */
+QT_INLINE int qt_epilogue_narrow(const int8_t *shift, int n, int zy) {
+    if (zy > 32768 || zy < -32768) {
+        return 0;
+    }
+    for (int c = 0; c < n; c++) {
+        if (shift[c] < 32 || shift[c] > 62) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 
 QT_INLINE __m256i qt_clamp64(__m256i v, __m256i lo, __m256i hi) {
     v = _mm256_blendv_epi8(v, lo, _mm256_cmpgt_epi64(lo, v));
@@ -201,7 +222,7 @@ QT_INLINE void qt_epilogue8_avx2(__m256i acc, int ch0, int count, const int32_t 
         const int n = (a->OCP + a->OB - 1) / a->OB * a->OB;                                             \
         uint64_t radd[n], rsub[n], rsft[n];                                                             \
         qt_upward_constants_lanes(a->shift, n, a->zy, LANES, radd, rsub, rsft);                         \
-        const qt_upward_tables rq = {radd, rsub, rsft};                                                 \
+        const qt_upward_tables rq = {radd, rsub, rsft, qt_epilogue_narrow(a->shift, a->OCP, a->zy)};   \
         QT_CONV_ITEMS(a, w0, w1, NAME##_tile, xp, &rq);                                                 \
     }
 

@@ -207,46 +207,60 @@ QT_INLINE float qt_jmin(float a, float b) {
 
 /* ---- boundaries ---- */
 
-/* q = clamp(rint(x / s) + z), NaN -> clamp(z); from fp32 NCHW [C][HW] to integer NHWC [HW][CP]. */
+/* One element of qt_quantize: clamp(rint(x / s), zlo, zhi) + z, NaN -> qnan. */
+QT_INLINE int32_t qt_quantize1(float x, float s, int zlo, int zhi, int z, int32_t qnan) {
+    float r = x / s;
+    if (r != r) {
+        return qnan;
+    }
+    r = rintf(r);
+    return (r < (float) zlo ? zlo : r > (float) zhi ? zhi : (int32_t) r) + z;
+}
+
+/*
+ * q = clamp(rint(x / s) + z), NaN -> clamp(z); from fp32 NCHW [C][HW] to integer NHWC [HW][CP].
+ * Blocks of 8 pixels by up to 16 channels: each channel's 8 pixels are computed as one vector (on
+ * AVX2: the same arithmetic, IEEE division, round to nearest even, NaN to clamp(z), clamp), then
+ * stored pixel by pixel, so the NHWC output is written in order rather than once per channel
+ * with a stride of CP (which made ResNet-18's input 0.15 ms).
+ */
 QT_INLINE void qt_quantize(const float *x, void *y, int kind, int C, int HW, int CP, float s, int z, int lo, int hi) {
     /* rint(x / s) is clamped to [lo - z, hi - z] (small integers, exact as floats), then z added. */
     const int zlo = lo - z;
     const int zhi = hi - z;
     const int32_t qnan = qt_clamp(z, lo, hi);
-    for (int c = 0; c < C; c++) {
-        int i0 = 0;
+    int i0 = 0;
 #if QT_AVX2
-        /* The same arithmetic on 8 pixels: IEEE division, round to nearest even, NaN to clamp(z), clamp. */
-        const __m256 vs = _mm256_set1_ps(s);
-        const __m256 vlo = _mm256_set1_ps((float) zlo);
-        const __m256 vhi = _mm256_set1_ps((float) zhi);
-        const __m256i vz = _mm256_set1_epi32(z);
-        const __m256i vnan = _mm256_set1_epi32(qnan);
-        i0 = HW / 8 * 8;
-        for (int i = 0; i < i0; i += 8) {
-            const __m256 r = _mm256_div_ps(_mm256_loadu_ps(x + (size_t) c * HW + i), vs);
-            const __m256 ok = _mm256_cmp_ps(r, r, _CMP_ORD_Q);
-            __m256 q = _mm256_round_ps(r, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-            q = _mm256_min_ps(_mm256_max_ps(q, vlo), vhi);
-            const __m256i okm = _mm256_castps_si256(ok);
-            const __m256i qz = _mm256_add_epi32(_mm256_cvttps_epi32(q), vz);
-            int32_t v[8] __attribute__((aligned(32)));
-            _mm256_store_si256((__m256i *) v, _mm256_or_si256(_mm256_and_si256(qz, okm), _mm256_andnot_si256(okm, vnan)));
+    const __m256 vs = _mm256_set1_ps(s);
+    const __m256 vlo = _mm256_set1_ps((float) zlo);
+    const __m256 vhi = _mm256_set1_ps((float) zhi);
+    const __m256i vz = _mm256_set1_epi32(z);
+    const __m256i vnan = _mm256_set1_epi32(qnan);
+    i0 = HW / 8 * 8;
+    for (int i = 0; i < i0; i += 8) {
+        for (int c0 = 0; c0 < C; c0 += 16) {
+            const int cn = C - c0 < 16 ? C - c0 : 16;
+            int32_t v[16][8] __attribute__((aligned(32)));
+            for (int c = 0; c < cn; c++) {
+                const __m256 r = _mm256_div_ps(_mm256_loadu_ps(x + (size_t) (c0 + c) * HW + i), vs);
+                const __m256i okm = _mm256_castps_si256(_mm256_cmp_ps(r, r, _CMP_ORD_Q));
+                const __m256 q = _mm256_min_ps(
+                    _mm256_max_ps(_mm256_round_ps(r, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC), vlo), vhi);
+                const __m256i qz = _mm256_add_epi32(_mm256_cvttps_epi32(q), vz);
+                _mm256_store_si256((__m256i *) v[c],
+                                   _mm256_or_si256(_mm256_and_si256(qz, okm), _mm256_andnot_si256(okm, vnan)));
+            }
             for (int k = 0; k < 8; k++) {
-                qt_store(y, kind, (size_t) (i + k) * CP + c, v[k]);
+                for (int c = 0; c < cn; c++) {
+                    qt_store(y, kind, (size_t) (i + k) * CP + c0 + c, v[c][k]);
+                }
             }
         }
+    }
 #endif
-        for (int i = i0; i < HW; i++) {
-            float r = x[(size_t) c * HW + i] / s;
-            int32_t q;
-            if (r != r) {
-                q = qnan;
-            } else {
-                r = rintf(r);
-                q = (r < (float) zlo ? zlo : r > (float) zhi ? zhi : (int32_t) r) + z;
-            }
-            qt_store(y, kind, (size_t) i * CP + c, q);
+    for (int i = i0; i < HW; i++) {
+        for (int c = 0; c < C; c++) {
+            qt_store(y, kind, (size_t) i * CP + c, qt_quantize1(x[(size_t) c * HW + i], s, zlo, zhi, z, qnan));
         }
     }
 }

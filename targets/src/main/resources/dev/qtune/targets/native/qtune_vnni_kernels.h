@@ -39,7 +39,7 @@
  */
 QT_INLINE void qt_epilogue16_vnni(__m512i acc, int ch0, int count, const int32_t *mant, const int8_t *shift,
                                   const uint64_t *add, const uint64_t *sub, const uint64_t *sft, int rounding, int lo,
-                                  int hi, int zy, void *y, int yk, size_t base) {
+                                  int hi, int zy, void *y, int yk, size_t base, int narrow) {
     if (rounding != QT_UPWARD) {
         qt_epilogue8_avx2(_mm512_castsi512_si256(acc), ch0, count, mant, shift, add, sub, sft, rounding, lo, hi, zy, y,
                           yk, base);
@@ -48,19 +48,27 @@ QT_INLINE void qt_epilogue16_vnni(__m512i acc, int ch0, int count, const int32_t
         return;
     }
     const __m512i m = _mm512_loadu_si512((const void *) (mant + ch0));
+    /* the odd lanes moved to the even ones by shuffles (port 5), not by 64-bit shifts (port 0, with the multiplies) */
     __m512i pe = _mm512_mul_epi32(acc, m);
-    __m512i po = _mm512_mul_epi32(_mm512_srli_epi64(acc, 32), _mm512_srli_epi64(m, 32));
+    __m512i po = _mm512_mul_epi32(_mm512_shuffle_epi32(acc, _MM_PERM_DDBB), _mm512_shuffle_epi32(m, _MM_PERM_DDBB));
     pe = _mm512_add_epi64(pe, _mm512_loadu_si512((const void *) (add + ch0)));
     po = _mm512_add_epi64(po, _mm512_loadu_si512((const void *) (add + ch0 + 8)));
     pe = _mm512_sub_epi64(_mm512_srlv_epi64(pe, _mm512_loadu_si512((const void *) (sft + ch0))),
                           _mm512_loadu_si512((const void *) (sub + ch0)));
     po = _mm512_sub_epi64(_mm512_srlv_epi64(po, _mm512_loadu_si512((const void *) (sft + ch0 + 8))),
                           _mm512_loadu_si512((const void *) (sub + ch0 + 8)));
-    const __m512i vlo = _mm512_set1_epi64(lo);
-    const __m512i vhi = _mm512_set1_epi64(hi);
-    pe = _mm512_min_epi64(_mm512_max_epi64(pe, vlo), vhi);
-    po = _mm512_min_epi64(_mm512_max_epi64(po, vlo), vhi);
-    const __m512i r = _mm512_mask_blend_epi32((__mmask16) 0xAAAA, pe, _mm512_slli_epi64(po, 32));
+    __m512i r;
+    if (narrow) {
+        /* each value fits int32 (see qt_epilogue_narrow): clamp the 16 low halves as 32-bit lanes */
+        r = _mm512_mask_shuffle_epi32(pe, (__mmask16) 0xAAAA, po, _MM_PERM_CCAA);
+        r = _mm512_min_epi32(_mm512_max_epi32(r, _mm512_set1_epi32(lo)), _mm512_set1_epi32(hi));
+    } else {
+        const __m512i vlo = _mm512_set1_epi64(lo);
+        const __m512i vhi = _mm512_set1_epi64(hi);
+        pe = _mm512_min_epi64(_mm512_max_epi64(pe, vlo), vhi);
+        po = _mm512_min_epi64(_mm512_max_epi64(po, vlo), vhi);
+        r = _mm512_mask_shuffle_epi32(pe, (__mmask16) 0xAAAA, po, _MM_PERM_CCAA);
+    }
     const __mmask16 k = count >= 16 ? (__mmask16) 0xFFFF : count <= 0 ? (__mmask16) 0 : (__mmask16) ((1u << count) - 1);
     if (yk == QT_U8) {
         _mm512_mask_cvtusepi32_storeu_epi8((uint8_t *) y + base, k, r);
@@ -69,6 +77,24 @@ QT_INLINE void qt_epilogue16_vnni(__m512i acc, int ch0, int count, const int32_t
     } else {
         _mm512_mask_cvtsepi32_storeu_epi16((int16_t *) y + base, k, r);
     }
+}
+
+/*
+ * acc + the dot of x (unsigned 8-bit, or int16) and w (signed 8-bit, or int16) in place, as one
+ * instruction whose accumulator is tied to its destination ("+v"). With the intrinsics
+ * (_mm512_dpbusd_epi32 returns a new vector) GCC 12 gives the loop-carried accumulators of the
+ * tile loop a fresh register each iteration and copies them back (about 30 vmovdqa and two spills
+ * per 16 vpdpbusd): ResNet-18's 3x3 layers ran 272 GMAC/s that way and 300 with this form
+ * (docs/results.md, "int8 at full speed").
+ */
+QT_INLINE __m512i qt_dpbusd_inplace(__m512i acc, __m512i x, __m512i w) {
+    __asm__("vpdpbusd %2, %1, %0" : "+v"(acc) : "v"(x), "v"(w));
+    return acc;
+}
+
+QT_INLINE __m512i qt_dpwssd_inplace(__m512i acc, __m512i x, __m512i w) {
+    __asm__("vpdpwssd %2, %1, %0" : "+v"(acc) : "v"(x), "v"(w));
+    return acc;
 }
 
 #define QT_VNNI_TILE_STEP(STEP, xp, wp)                                                                 \
@@ -103,14 +129,14 @@ QT_INLINE void qt_epilogue16_vnni(__m512i acc, int ch0, int count, const int32_t
         QT_FOR_TILE {                                                                                   \
             qt_epilogue16_vnni(acc[t][v], ch0 + 16 * v, count - 16 * v, a->mant, a->shift, rq->add, rq->sub, \
                                rq->sft, a->rounding, a->lo, a->hi, a->zy, a->y, a->yk,                  \
-                               ybase + (size_t) t * a->OCP + 16 * v);                                   \
+                               ybase + (size_t) t * a->OCP + 16 * v, rq->narrow);                                   \
         }                                                                                               \
     }                                                                                                   \
     /* The kernel on work items [w0, w1), reading the halo-padded input xp (as qt_conv_items_avx2). */  \
     QT_DEFINE_CONV_ITEMS(NAME, IN_T, 16)
 
-QT_DEFINE_CONV_VNNI(qt_conv8_vnni, uint8_t, int8_t, 4, _mm512_dpbusd_epi32)
-QT_DEFINE_CONV_VNNI(qt_conv16_vnni, int16_t, int16_t, 2, _mm512_dpwssd_epi32)
+QT_DEFINE_CONV_VNNI(qt_conv8_vnni, uint8_t, int8_t, 4, qt_dpbusd_inplace)
+QT_DEFINE_CONV_VNNI(qt_conv16_vnni, int16_t, int16_t, 2, qt_dpwssd_inplace)
 
 /* 16 elements of an integer tensor as int32 lanes. */
 QT_INLINE __m512i qt_load16_i32(const void *p, int kind, size_t i) {

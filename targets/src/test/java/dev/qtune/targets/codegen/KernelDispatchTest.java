@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -91,9 +90,7 @@ class KernelDispatchTest {
 
     @BeforeAll
     static void writeLibrary() throws IOException {
-        for (String file : CModuleEmitter.LIBRARY) {
-            Files.writeString(library.resolve(file), CModuleEmitter.resource(file), StandardCharsets.UTF_8);
-        }
+        KernelLibraryFiles.write(library);
         Files.writeString(library.resolve("probe.c"), PROBE, StandardCharsets.UTF_8);
     }
 
@@ -120,7 +117,7 @@ class KernelDispatchTest {
         ProcessResult built = NativeProcess.run(cmd, TIMEOUT, library, Map.of());
         assertTrue(built.ok(), "probe for " + name + ": " + built.reason() + "\n" + built.stderr());
         HostCpu host = HostCpu.detect();
-        skipUnless(
+        KernelLibraryFiles.skipUnless(
                 host.runMode(t) != RunMode.NONE,
                 t,
                 "the dispatch probe compiled with its flags, but cannot run " + "here (compile-only): "
@@ -165,20 +162,13 @@ class KernelDispatchTest {
     /** The target's C compiler, or the test is skipped (aborted) saying why. */
     private static Toolchain compiler(Target t) {
         boolean cross = !t.compilerCommand().equals("gcc");
-        skipUnless(
+        KernelLibraryFiles.skipUnless(
                 cross || t.arch().equals(HostCpu.hostArch()),
                 t,
                 "the host's gcc builds for " + HostCpu.hostArch() + ", not " + t.arch());
         var tc = Toolchain.find(t);
-        skipUnless(tc.isPresent(), t, t.compilerCommand() + " not found (" + Toolchain.installHint(t) + ")");
+        KernelLibraryFiles.skipUnless(
+                tc.isPresent(), t, t.compilerCommand() + " not found (" + Toolchain.installHint(t) + ")");
         return tc.orElseThrow();
-    }
-
-    private static void skipUnless(boolean ok, Target t, String why) {
-        Assumptions.assumeTrue(ok, () -> {
-            String msg = "SKIPPED target " + t.name() + ": " + why;
-            System.err.println(msg);
-            return msg;
-        });
     }
 }

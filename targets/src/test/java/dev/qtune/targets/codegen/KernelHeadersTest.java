@@ -11,8 +11,6 @@ import dev.qtune.targets.Target;
 import dev.qtune.targets.Targets;
 import dev.qtune.targets.Toolchain;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,7 +22,6 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,9 +65,7 @@ class KernelHeadersTest {
 
     @BeforeAll
     static void writeLibrary() throws IOException {
-        for (String file : CModuleEmitter.LIBRARY) {
-            Files.writeString(library.resolve(file), CModuleEmitter.resource(file), StandardCharsets.UTF_8);
-        }
+        KernelLibraryFiles.write(library);
     }
 
     static Stream<String> headers() {
@@ -214,21 +209,14 @@ class KernelHeadersTest {
     /** The target's C compiler, or the test is skipped (aborted) saying why. */
     private static Toolchain compiler(Target t) {
         boolean cross = !t.compilerCommand().equals("gcc");
-        skipUnless(
+        KernelLibraryFiles.skipUnless(
                 cross || t.arch().equals(HostCpu.hostArch()),
                 t,
                 "the host's gcc builds for " + HostCpu.hostArch() + ", not " + t.arch());
         var tc = Toolchain.find(t);
-        skipUnless(tc.isPresent(), t, t.compilerCommand() + " not found (" + Toolchain.installHint(t) + ")");
+        KernelLibraryFiles.skipUnless(
+                tc.isPresent(), t, t.compilerCommand() + " not found (" + Toolchain.installHint(t) + ")");
         return tc.orElseThrow();
-    }
-
-    private static void skipUnless(boolean ok, Target t, String why) {
-        Assumptions.assumeTrue(ok, () -> {
-            String msg = "SKIPPED target " + t.name() + ": " + why;
-            System.err.println(msg);
-            return msg;
-        });
     }
 
     /** {@code cc -fsyntax-only -Werror} of one header as the main file, with the target's flags. */

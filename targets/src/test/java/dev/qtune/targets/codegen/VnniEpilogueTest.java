@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -90,9 +89,7 @@ class VnniEpilogueTest {
 
     @BeforeAll
     static void writeLibrary() throws IOException {
-        for (String file : CModuleEmitter.LIBRARY) {
-            Files.writeString(library.resolve(file), CModuleEmitter.resource(file), StandardCharsets.UTF_8);
-        }
+        KernelLibraryFiles.write(library);
         Files.writeString(library.resolve("epilogue.c"), PROGRAM, StandardCharsets.UTF_8);
     }
 
@@ -100,9 +97,9 @@ class VnniEpilogueTest {
     void bothClampsMatchTheScalarDefinition() {
         Target t = Targets.byName(Targets.X86_AVX512_VNNI);
         HostCpu host = HostCpu.detect();
-        skipUnless(host.runMode(t) != RunMode.NONE, t, "cannot run here: " + host.whyNot(t));
+        KernelLibraryFiles.skipUnless(host.runMode(t) != RunMode.NONE, t, "cannot run here: " + host.whyNot(t));
         Toolchain tc = Toolchain.find(t).orElse(null);
-        skipUnless(tc != null, t, t.compilerCommand() + " not found");
+        KernelLibraryFiles.skipUnless(tc != null, t, t.compilerCommand() + " not found");
         Path exe = library.resolve("epilogue");
         List<String> cmd = new ArrayList<>();
         cmd.add(tc.executable().toString());
@@ -124,13 +121,5 @@ class VnniEpilogueTest {
         assertEquals("0", counts[0], "outputs that differ from qt_clamp_zp(qt_apply(...))");
         assertTrue(
                 Long.parseLong(counts[1]) > 1000 && Long.parseLong(counts[2]) > 1000, "both clamps ran: " + r.stdout());
-    }
-
-    private static void skipUnless(boolean ok, Target t, String why) {
-        Assumptions.assumeTrue(ok, () -> {
-            String msg = "SKIPPED target " + t.name() + ": " + why;
-            System.err.println(msg);
-            return msg;
-        });
     }
 }

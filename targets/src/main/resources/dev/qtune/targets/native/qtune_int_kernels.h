@@ -285,15 +285,9 @@ QT_INLINE int32_t qt_rounded_divide(int64_t sum, int count) {
 }
 
 /*
- * Max or average pool, NHWC. Padding never wins a max; an average is z + round(S / count) with S
- * the sum of (q - z) over the window's image elements (padding is real 0 and adds nothing) and the
- * window's element count (count_include_pad: the positions inside the explicit pads count too);
- * z is the input's zero point (a max ignores it).
- */
-/*
  * Max pool of one element type T, NHWC: per output pixel the window's taps inside the image, then
  * an elementwise max over the channel row of each tap (a loop the compiler vectorises: vpmaxub,
- * vpmaxsb, vpmaxsw). A window with no tap in the image gives 0, as the general loop below does.
+ * vpmaxsb, vpmaxsw). A window with no tap in the image gives 0.
  */
 #define QT_DEFINE_MAXPOOL(NAME, T)                                                                      \
     QT_INLINE void NAME(const T *x, T *y, int H, int W, int CP, int OH, int OW, int KH, int KW, int SH, int SW, \
@@ -331,6 +325,12 @@ QT_DEFINE_MAXPOOL(qt_maxpool_u8, uint8_t)
 QT_DEFINE_MAXPOOL(qt_maxpool_i8, int8_t)
 QT_DEFINE_MAXPOOL(qt_maxpool_i16, int16_t)
 
+/*
+ * Max or average pool, NHWC. Padding never wins a max; an average is z + round(S / count) with S
+ * the sum of (q - z) over the window's image elements (padding is real 0 and adds nothing) and the
+ * window's element count (count_include_pad: the positions inside the explicit pads count too);
+ * z is the input's zero point (a max ignores it).
+ */
 QT_INLINE void qt_pool_int(const void *x, void *y, int kind, int H, int W, int CP, int OH, int OW, int KH, int KW,
                            int SH, int SW, int PT, int PL, int PB, int PR, int DH, int DW, int is_max,
                            int count_pad, int z) {
@@ -346,11 +346,12 @@ QT_INLINE void qt_pool_int(const void *x, void *y, int kind, int H, int W, int C
         qt_maxpool_i16((const int16_t *) x, (int16_t *) y, H, W, CP, OH, OW, KH, KW, SH, SW, PT, PL, DH, DW);
         return;
     }
+    /* an average pool */
     for (int oh = 0; oh < OH; oh++) {
         for (int ow = 0; ow < OW; ow++) {
             const size_t ob = ((size_t) oh * OW + ow) * CP;
             for (int c = 0; c < CP; c++) {
-                int64_t acc = is_max ? INT64_MIN : 0;
+                int64_t acc = 0;
                 int n = 0;
                 int padded = 0;
                 for (int kh = 0; kh < KH; kh++) {
@@ -362,18 +363,12 @@ QT_INLINE void qt_pool_int(const void *x, void *y, int kind, int H, int W, int C
                         }
                         if (ih >= 0 && ih < H && iw >= 0 && iw < W) {
                             int32_t v = qt_load(x, kind, ((size_t) ih * W + iw) * CP + c);
-                            acc = is_max ? (v > acc ? v : acc) : acc + (v - z);
+                            acc += v - z;
                             n++;
                         }
                     }
                 }
-                int32_t r;
-                if (is_max) {
-                    r = (int32_t) acc;
-                } else {
-                    r = z + qt_rounded_divide(acc, count_pad ? padded : (n > 0 ? n : 1));
-                }
-                qt_store(y, kind, ob + c, r);
+                qt_store(y, kind, ob + c, z + qt_rounded_divide(acc, count_pad ? padded : (n > 0 ? n : 1)));
             }
         }
     }

@@ -1,10 +1,8 @@
 package dev.qtune.targets.codegen;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.qtune.targets.HostCpu;
-import dev.qtune.targets.NativeProcess;
 import dev.qtune.targets.ProcessResult;
 import dev.qtune.targets.RunMode;
 import dev.qtune.targets.Target;
@@ -15,10 +13,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,7 +33,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class KernelDispatchTest {
     private static final int MAX_OC_BLOCK = 96;
-    private static final Duration TIMEOUT = Duration.ofSeconds(120);
 
     /**
      * Prints the headers' decisions. The ISA is read from the guard of the ISA header the chain
@@ -103,29 +98,14 @@ class KernelDispatchTest {
     void javaKernelChoiceMatchesTheCDispatch(String name) {
         Target t = Targets.byName(name);
         Toolchain tc = compiler(t);
-        Path exe = library.resolve("probe-" + name);
-        List<String> cmd = new ArrayList<>();
-        cmd.add(tc.executable().toString());
-        cmd.addAll(t.compilerFlags());
-        cmd.addAll(List.of(
-                "-I",
-                library.toString(),
-                "-o",
-                exe.toString(),
-                library.resolve("probe.c").toString(),
-                "-lm"));
-        ProcessResult built = NativeProcess.run(cmd, TIMEOUT, library, Map.of());
-        assertTrue(built.ok(), "probe for " + name + ": " + built.reason() + "\n" + built.stderr());
+        Path exe = KernelLibraryFiles.compile(tc, t, library, "probe.c", "probe-" + name);
         HostCpu host = HostCpu.detect();
         KernelLibraryFiles.skipUnless(
                 host.runMode(t) != RunMode.NONE,
                 t,
                 "the dispatch probe compiled with its flags, but cannot run " + "here (compile-only): "
                         + host.whyNot(t));
-        List<String> run = new ArrayList<>(host.launcher(t));
-        run.add(exe.toString());
-        ProcessResult r = NativeProcess.run(run, TIMEOUT, library, Map.of("OMP_NUM_THREADS", "1"));
-        assertTrue(r.ok(), "probe for " + name + ": " + r.reason());
+        ProcessResult r = KernelLibraryFiles.run(host, t, exe);
         assertEquals(
                 List.of(),
                 differences(expected(t.features()), r.stdout().strip().lines().toList()),

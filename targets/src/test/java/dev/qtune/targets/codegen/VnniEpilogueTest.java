@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.qtune.targets.HostCpu;
-import dev.qtune.targets.NativeProcess;
 import dev.qtune.targets.ProcessResult;
 import dev.qtune.targets.RunMode;
 import dev.qtune.targets.Target;
@@ -14,10 +13,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,7 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
  * where it skips.
  */
 class VnniEpilogueTest {
-    private static final Duration TIMEOUT = Duration.ofSeconds(120);
 
     private static final String PROGRAM = """
             #include "qtune_kernels.h"
@@ -100,23 +94,8 @@ class VnniEpilogueTest {
         KernelLibraryFiles.skipUnless(host.runMode(t) != RunMode.NONE, t, "cannot run here: " + host.whyNot(t));
         Toolchain tc = Toolchain.find(t).orElse(null);
         KernelLibraryFiles.skipUnless(tc != null, t, t.compilerCommand() + " not found");
-        Path exe = library.resolve("epilogue");
-        List<String> cmd = new ArrayList<>();
-        cmd.add(tc.executable().toString());
-        cmd.addAll(t.compilerFlags());
-        cmd.addAll(List.of(
-                "-I",
-                library.toString(),
-                "-o",
-                exe.toString(),
-                library.resolve("epilogue.c").toString()));
-        cmd.add("-lm");
-        ProcessResult built = NativeProcess.run(cmd, TIMEOUT, library, Map.of());
-        assertTrue(built.ok(), "epilogue test program: " + built.reason() + "\n" + built.stderr());
-        List<String> run = new ArrayList<>(host.launcher(t));
-        run.add(exe.toString());
-        ProcessResult r = NativeProcess.run(run, TIMEOUT, library, Map.of("OMP_NUM_THREADS", "1"));
-        assertTrue(r.ok(), "epilogue test program: " + r.reason());
+        Path exe = KernelLibraryFiles.compile(tc, t, library, "epilogue.c", "epilogue");
+        ProcessResult r = KernelLibraryFiles.run(host, t, exe);
         String[] counts = r.stdout().strip().split(" ");
         assertEquals("0", counts[0], "outputs that differ from qt_clamp_zp(qt_apply(...))");
         assertTrue(
